@@ -1,0 +1,17 @@
+//! BDC domain — the pure model and rules of the registration platform (不动产登记信息平台).
+//!
+//! Nothing in this crate does I/O, talks to a database or knows about HTTP: every function can be
+//! called from a test with plain values. Other crates depend on it; it depends on none of ours.
+//!
+//! Modules:
+//! - [`access`] — realms, roles (角色) and permissions (权限), and the default grants.
+//! - [`password`] — the password policy (密码策略) and the lock-out back-off (登录失败锁定).
+//! - [`calendar`] — the working-day calendar (工作日历): 法定节假日, 调休 and office hours.
+//! - [`crypto`] — SM3 hashing, SM4 field encryption, HMAC-SM3 blind index, SM2 signatures (国密).
+//! - [`masking`] — masking of personal data for display (脱敏).
+
+pub mod access;
+pub mod calendar;
+pub mod crypto;
+pub mod masking;
+pub mod password;

@@ -1,0 +1,88 @@
+//! Storage behaviour on both engines: migrations, seeds, the append-only audit log, accounts.
+
+use bdc_store::audit::{self, AuditEntry, AuditFilter};
+use bdc_store::{accounts, calendar, engine_tests, testing::fresh_db, Engine, PageRequest, StoreError};
+use chrono::Utc;
+
+async fn migrations_are_idempotent_and_seed_once(engine: Engine) {
+    let db = fresh_db(engine).await;
+    assert!(db.migrate().await.unwrap().is_empty(), "second run applies nothing");
+    let mut c = db.conn().await.unwrap();
+    let roles = accounts::list_roles(&mut c).await.unwrap();
+    assert_eq!(roles.len(), 12);
+    let days = calendar::all_days(&mut c).await.unwrap();
+    assert!(days.iter().any(|d| d.date.to_string() == "2026-01-04"));
+    // An administrator's change to a built-in role survives the next start.
+    accounts::set_role_permissions(&mut c, "query", &[]).await.unwrap();
+    drop(c);
+    db.migrate().await.unwrap();
+    let mut c = db.conn().await.unwrap();
+    assert!(accounts::get_role(&mut c, "query").await.unwrap().unwrap().permissions.is_empty());
+}
+
+fn entry(actor: &str, action: &str) -> AuditEntry {
+    AuditEntry {
+        id: 0,
+        at: Utc::now(),
+        actor_id: None,
+        actor_name: actor.into(),
+        realm: Some("staff".into()),
+        roles: "admin".into(),
+        action: action.into(),
+        target: "/x".into(),
+        client_addr: "127.0.0.1".into(),
+        user_agent: "test".into(),
+        outcome: "success".into(),
+        status: 200,
+        request_id: "r".into(),
+        detail: String::new(),
+    }
+}
+
+async fn audit_rows_cannot_be_changed_or_deleted_even_with_sql(engine: Engine) {
+    let db = fresh_db(engine).await;
+    let mut c = db.conn().await.unwrap();
+    let id = audit::append(&mut c, &entry("zhang", "login")).await.unwrap();
+    audit::append(&mut c, &entry("li", "POST /api/v1/admin/users")).await.unwrap();
+    let upd = sqlx::query("UPDATE audit_log SET actor_name = 'nobody' WHERE id = $1").bind(id).execute(&mut *c).await;
+    assert!(upd.is_err(), "UPDATE must be refused");
+    let del = sqlx::query("DELETE FROM audit_log").execute(&mut *c).await;
+    assert!(del.is_err(), "DELETE must be refused");
+    let page = audit::query(&mut c, &AuditFilter { actor: Some("zhang".into()), ..Default::default() }, PageRequest { page: 1, per_page: 10 })
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.items[0].actor_name, "zhang");
+    let page = audit::query(&mut c, &AuditFilter { action: Some("POST".into()), ..Default::default() }, PageRequest { page: 1, per_page: 10 })
+        .await
+        .unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.items[0].actor_name, "li");
+}
+
+async fn user_names_are_unique_per_realm(engine: Engine) {
+    let db = fresh_db(engine).await;
+    let mut c = db.conn().await.unwrap();
+    let roles = vec!["admin".to_string()];
+    let u = accounts::NewUser { realm: "staff", username: "wang", display_name: "王", password_hash: "h", roles: &roles };
+    let id = accounts::insert_user(&mut c, &u, Utc::now()).await.unwrap();
+    assert!(matches!(accounts::insert_user(&mut c, &u, Utc::now()).await, Err(StoreError::Unique(_))));
+    let public = accounts::NewUser { realm: "public", roles: &[], ..u };
+    accounts::insert_user(&mut c, &public, Utc::now()).await.unwrap();
+    let got = accounts::get_user(&mut c, id).await.unwrap().unwrap();
+    assert_eq!(got.roles, roles);
+    assert!(accounts::update_user(&mut c, id, got.version, "王五", "active", Utc::now()).await.unwrap());
+    assert!(!accounts::update_user(&mut c, id, got.version, "王六", "active", Utc::now()).await.unwrap(), "stale version");
+    let page = accounts::list_users(&mut c, &accounts::UserFilter { q: Some("wan".into()), ..Default::default() }, PageRequest { page: 1, per_page: 1 })
+        .await
+        .unwrap();
+    assert_eq!((page.total, page.items.len()), (2, 1));
+    let perms = accounts::permissions_of(&mut c, id).await.unwrap();
+    assert!(perms.contains(&"users.manage".to_string()));
+}
+
+engine_tests!(
+    migrations_are_idempotent_and_seed_once,
+    audit_rows_cannot_be_changed_or_deleted_even_with_sql,
+    user_names_are_unique_per_realm
+);

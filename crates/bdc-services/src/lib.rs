@@ -1,1 +1,73 @@
-//! placeholder
+//! BDC services — the use cases (应用层).
+//!
+//! Each public function is one use case: it checks the actor's permission (so the CLI and
+//! background jobs are checked exactly like HTTP), opens the transaction, calls domain rules and
+//! store functions, and commits once. Errors leave as one [`ServiceError`]; only `bdc-web` turns
+//! them into HTTP problems.
+//!
+//! Modules: [`auth`] (login, sessions, tokens), [`users`] and [`roles`] (administration),
+//! [`audit`] (recording and querying the audit log), [`calendar`] (working days and office
+//! hours), [`keys`] (SM2 signing keys).
+
+pub mod actor;
+pub mod audit;
+pub mod auth;
+pub mod calendar;
+pub mod error;
+pub mod keys;
+pub mod roles;
+pub mod users;
+
+use std::sync::Arc;
+
+use bdc_adapters::files::FileStore;
+use bdc_domain::crypto::{FieldCipher, MasterKey};
+use bdc_store::Db;
+
+pub use actor::{Actor, AuthVia};
+pub use error::{ServiceError, ServiceResult};
+
+/// Security settings that use cases need.
+#[derive(Debug, Clone)]
+pub struct SecuritySettings {
+    /// Minutes of inactivity after which a browser session ends (sliding).
+    pub session_idle_minutes: i64,
+    /// Hours a bearer token for API clients lives.
+    pub token_hours: i64,
+}
+
+impl Default for SecuritySettings {
+    fn default() -> Self {
+        SecuritySettings { session_idle_minutes: 30, token_hours: 12 }
+    }
+}
+
+/// Everything a use case may touch: the database, the field cipher, outside systems.
+#[derive(Clone, Debug)]
+pub struct Services {
+    pub db: Db,
+    pub cipher: Arc<FieldCipherHandle>,
+    pub files: Arc<dyn FileStore>,
+    pub security: SecuritySettings,
+}
+
+/// The field cipher and the master key it came from (the key is needed to wrap signing keys).
+pub struct FieldCipherHandle {
+    pub cipher: FieldCipher,
+}
+
+impl std::fmt::Debug for FieldCipherHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FieldCipher(***)")
+    }
+}
+
+impl Services {
+    pub fn new(db: Db, master_key: &MasterKey, files: Arc<dyn FileStore>, security: SecuritySettings) -> Self {
+        Services { db, cipher: Arc::new(FieldCipherHandle { cipher: FieldCipher::new(master_key) }), files, security }
+    }
+
+    pub fn cipher(&self) -> &FieldCipher {
+        &self.cipher.cipher
+    }
+}

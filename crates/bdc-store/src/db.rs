@@ -242,3 +242,8 @@ mod tests {
         assert!(p.contains("BIGSERIAL") && !p.contains("SQLITE ONLY") && p.contains("PG ONLY") && p.contains("BOTH"));
     }
 }
+
+/// Commits a transaction, with the store's error type.
+pub async fn commit(tx: sqlx::Transaction<'static, sqlx::Any>) -> StoreResult<()> {
+    Ok(tx.commit().await?)
+}

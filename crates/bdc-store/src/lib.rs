@@ -20,7 +20,7 @@ pub mod keys;
 pub mod testing;
 mod time;
 
-pub use db::{Db, Engine};
+pub use db::{commit, Db, Engine};
 pub use sqlx::AnyConnection;
 pub use time::{format_time, parse_time};
 

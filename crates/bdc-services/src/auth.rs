@@ -1,0 +1,218 @@
+//! Login, sessions and API tokens (登录与会话).
+//!
+//! A session token is 32 random bytes; only its SM3 hash is stored, so a copy of the database
+//! does not let anyone log in. Browser sessions slide (idle timeout) and carry a CSRF token;
+//! bearer tokens for API clients have a fixed lifetime. Failed logins count towards a lock-out
+//! with back-off ([`bdc_domain::password::locked_until`]).
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+
+use bdc_domain::access::{Permission, Realm};
+use bdc_domain::crypto::{random_hex, sm3_hex};
+use bdc_domain::password;
+use bdc_store::accounts::{self, NewSession, UserRecord};
+
+use crate::{Actor, AuthVia, ServiceError, ServiceResult, Services};
+
+/// Where a request came from, for sessions and the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub addr: String,
+    pub user_agent: String,
+}
+
+/// What the client wants from a login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Cookie,
+    Bearer,
+}
+
+impl SessionKind {
+    const fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Cookie => "cookie",
+            SessionKind::Bearer => "bearer",
+        }
+    }
+}
+
+/// A new session: the token is shown to the client once and never stored.
+#[derive(Debug, Clone)]
+pub struct NewLogin {
+    pub token: String,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub actor: Actor,
+}
+
+/// Hashes a password with Argon2id (default parameters) on a blocking thread.
+pub async fn hash_password(password: &str) -> ServiceResult<String> {
+    let pw = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(pw.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(Box::new(e)))?
+    .map_err(|e| ServiceError::Internal(e.to_string().into()))
+}
+
+async fn verify_password(password: &str, hash: &str) -> bool {
+    let (pw, hash) = (password.to_owned(), hash.to_owned());
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Checks user name and password and opens a session. Every outcome is for the caller to audit;
+/// the error messages do not reveal whether the user name exists.
+pub async fn login(
+    s: &Services,
+    realm: Realm,
+    username: &str,
+    password_text: &str,
+    kind: SessionKind,
+    client: &ClientInfo,
+) -> ServiceResult<NewLogin> {
+    let wrong = || ServiceError::Unauthenticated("用户名或密码错误".into());
+    let now = Utc::now();
+    let mut conn = s.db.conn().await?;
+    let Some(user) = accounts::find_user(&mut conn, realm.as_str(), username).await? else {
+        // Hash anyway, so the answer takes as long as for a real user and does not tell which
+        // user names exist.
+        hash_password(password_text).await?;
+        return Err(wrong());
+    };
+    if let Some(until) = user.locked_until.filter(|u| *u > now) {
+        return Err(ServiceError::Locked { until });
+    }
+    if !verify_password(password_text, &user.password_hash).await {
+        let failures = user.failed_logins + 1;
+        let until = password::locked_until(u32::try_from(failures).unwrap_or(u32::MAX), now);
+        accounts::set_login_counters(&mut conn, user.id, failures, until).await?;
+        return Err(match until {
+            Some(until) => ServiceError::Locked { until },
+            None => wrong(),
+        });
+    }
+    if user.status != "active" {
+        return Err(ServiceError::Unauthenticated("账户已停用，请联系管理员".into()));
+    }
+    if user.failed_logins != 0 || user.locked_until.is_some() {
+        accounts::set_login_counters(&mut conn, user.id, 0, None).await?;
+    }
+    let token = random_hex(32);
+    let csrf_token = random_hex(16);
+    let expires_at = match kind {
+        SessionKind::Cookie => now + Duration::minutes(s.security.session_idle_minutes),
+        SessionKind::Bearer => now + Duration::hours(s.security.token_hours),
+    };
+    let session_id = accounts::insert_session(
+        &mut conn,
+        &NewSession {
+            token_hash: &sm3_hex(token.as_bytes()),
+            user_id: user.id,
+            kind: kind.as_str(),
+            csrf_token: &csrf_token,
+            expires_at,
+            client_addr: &client.addr,
+            user_agent: &truncate(&client.user_agent, 512),
+        },
+        now,
+    )
+    .await?;
+    let via = match kind {
+        SessionKind::Cookie => AuthVia::Cookie,
+        SessionKind::Bearer => AuthVia::Bearer,
+    };
+    let actor = actor_of(&mut conn, user, session_id, csrf_token.clone(), via).await?;
+    Ok(NewLogin { token, csrf_token, expires_at, actor })
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+async fn actor_of(conn: &mut bdc_store::AnyConnection, user: UserRecord, session_id: i64, csrf_token: String, via: AuthVia) -> ServiceResult<Actor> {
+    let permissions = accounts::permissions_of(conn, user.id)
+        .await?
+        .iter()
+        .filter_map(|p| p.parse::<Permission>().ok())
+        .collect();
+    let realm = user.realm.parse::<Realm>().map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    Ok(Actor {
+        user_id: user.id,
+        username: user.username,
+        display_name: user.display_name,
+        realm,
+        roles: user.roles,
+        permissions,
+        session_id,
+        csrf_token,
+        via,
+    })
+}
+
+/// Resolves a session token to its actor, or says why it cannot.
+pub async fn authenticate(s: &Services, token: &str) -> ServiceResult<Actor> {
+    let expired = || ServiceError::Unauthenticated("登录已失效，请重新登录".into());
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(expired());
+    }
+    let now = Utc::now();
+    let mut conn = s.db.conn().await?;
+    let Some(session) = accounts::find_session(&mut conn, &sm3_hex(token.as_bytes())).await? else {
+        return Err(expired());
+    };
+    if session.revoked || session.expires_at <= now {
+        return Err(expired());
+    }
+    let Some(user) = accounts::get_user(&mut conn, session.user_id).await? else {
+        return Err(expired());
+    };
+    if user.status != "active" {
+        return Err(ServiceError::Unauthenticated("账户已停用，请联系管理员".into()));
+    }
+    let via = if session.kind == "cookie" {
+        // Sliding expiry, written at most once per half idle period to spare the database.
+        let idle = Duration::minutes(s.security.session_idle_minutes);
+        if session.expires_at - now < idle / 2 {
+            accounts::touch_session(&mut conn, session.id, now, now + idle).await?;
+        }
+        AuthVia::Cookie
+    } else {
+        AuthVia::Bearer
+    };
+    actor_of(&mut conn, user, session.id, session.csrf_token, via).await
+}
+
+/// Ends the actor's session or token.
+pub async fn logout(s: &Services, actor: &Actor) -> ServiceResult<()> {
+    let mut conn = s.db.conn().await?;
+    accounts::revoke_session(&mut conn, actor.session_id, Utc::now()).await?;
+    Ok(())
+}
+
+/// A user changes his own password: the old one is required, the policy applies, and every
+/// other session of the user ends.
+pub async fn change_own_password(s: &Services, actor: &Actor, old: &str, new: &str) -> ServiceResult<()> {
+    let mut conn = s.db.conn().await?;
+    let user = accounts::get_user(&mut conn, actor.user_id).await?.ok_or_else(|| ServiceError::NotFound("用户不存在".into()))?;
+    if !verify_password(old, &user.password_hash).await {
+        return Err(ServiceError::field("wrong_password", "old_password", "原密码不正确"));
+    }
+    password::check_password(&user.username, new).map_err(|e| ServiceError::field("weak_password", "new_password", e.to_string()))?;
+    let hash = hash_password(new).await?;
+    let now = Utc::now();
+    let mut tx = s.db.begin().await?;
+    accounts::set_password(&mut tx, user.id, &hash, now).await?;
+    accounts::revoke_user_sessions(&mut tx, user.id, now).await?;
+    bdc_store::commit(tx).await?;
+    Ok(())
+}

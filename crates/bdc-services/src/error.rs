@@ -1,0 +1,49 @@
+//! The one error type of the use cases (业务错误).
+
+use chrono::{DateTime, Utc};
+
+/// What went wrong in a use case. Each variant carries a Chinese message for the user; the
+/// cause of an internal error is kept for the log and never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// Input that breaks a rule; `field` names the offending field when there is one.
+    #[error("{message}")]
+    Validation { code: &'static str, message: String, field: Option<String> },
+    #[error("{0}")]
+    NotFound(String),
+    /// The state changed under the caller (a stale version, a duplicate name).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// Not logged in, or the credentials are wrong.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Logged in but not allowed.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The account is locked after repeated failures.
+    #[error("账户因多次登录失败已被锁定，请于 {} 后再试", .until.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M"))]
+    Locked { until: DateTime<Utc> },
+    #[error("服务器内部错误")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+impl ServiceError {
+    pub fn validation(code: &'static str, message: impl Into<String>) -> Self {
+        ServiceError::Validation { code, message: message.into(), field: None }
+    }
+
+    pub fn field(code: &'static str, field: &str, message: impl Into<String>) -> Self {
+        ServiceError::Validation { code, message: message.into(), field: Some(field.to_owned()) }
+    }
+}
+
+impl From<bdc_store::StoreError> for ServiceError {
+    fn from(e: bdc_store::StoreError) -> Self {
+        match e {
+            bdc_store::StoreError::Unique(_) => ServiceError::Conflict { code: "duplicate", message: "记录已存在".into() },
+            other => ServiceError::Internal(Box::new(other)),
+        }
+    }
+}

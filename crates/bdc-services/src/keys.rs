@@ -1,0 +1,26 @@
+//! SM2 signing keys (签名密钥): created on first use, stored with the secret encrypted (SM4).
+
+use chrono::Utc;
+
+use bdc_domain::crypto::SigningKeyPair;
+use bdc_store::keys;
+
+use crate::{ServiceError, ServiceResult, Services};
+
+/// The active key pair for `purpose` (e.g. `certificate`), created and stored if there is none.
+pub async fn signing_key(s: &Services, purpose: &str) -> ServiceResult<SigningKeyPair> {
+    let mut tx = s.db.begin().await?;
+    let pair = match keys::active_key(&mut tx, purpose).await? {
+        Some(k) => {
+            let secret = s.cipher().decrypt(&k.secret_enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
+            SigningKeyPair::from_secret_hex(&secret).map_err(|e| ServiceError::Internal(Box::new(e)))?
+        }
+        None => {
+            let pair = SigningKeyPair::generate();
+            keys::insert_key(&mut tx, purpose, &pair.public_key_hex(), &s.cipher().encrypt(&pair.secret_hex()), Utc::now()).await?;
+            pair
+        }
+    };
+    bdc_store::commit(tx).await?;
+    Ok(pair)
+}

@@ -1,0 +1,41 @@
+//! Role administration (角色权限管理).
+
+use bdc_domain::access::{Permission, Realm};
+use bdc_store::accounts::{self, RoleRecord};
+
+use crate::{Actor, ServiceError, ServiceResult, Services};
+
+pub async fn list_roles(s: &Services, actor: &Actor) -> ServiceResult<Vec<RoleRecord>> {
+    actor.require(Permission::RolesManage)?;
+    let mut conn = s.db.conn().await?;
+    Ok(accounts::list_roles(&mut conn).await?)
+}
+
+/// Replaces the permissions a role grants. Unknown permissions are refused, and staff
+/// permissions cannot be granted to a public role. Sessions of the role's users pick the change
+/// up on their next request.
+pub async fn set_role_permissions(s: &Services, actor: &Actor, code: &str, permissions: &[String]) -> ServiceResult<RoleRecord> {
+    actor.require(Permission::RolesManage)?;
+    let mut parsed = Vec::new();
+    for p in permissions {
+        let perm: Permission = p.parse().map_err(|e: bdc_domain::access::UnknownCode| ServiceError::field("unknown_permission", "permissions", e.to_string()))?;
+        parsed.push(perm);
+    }
+    parsed.sort();
+    parsed.dedup();
+    let mut tx = s.db.begin().await?;
+    let role = accounts::get_role(&mut tx, code).await?.ok_or_else(|| ServiceError::NotFound(format!("角色“{code}”不存在")))?;
+    if role.realm == Realm::Public.as_str() {
+        if let Some(p) = parsed.iter().find(|p| p.realm() == Realm::Staff) {
+            return Err(ServiceError::field("permission_realm_mismatch", "permissions", format!("“{}”权限不能授予公众角色", p.name())));
+        }
+    }
+    if code == "admin" && actor.roles.iter().any(|r| r == "admin") && !parsed.contains(&Permission::RolesManage) {
+        return Err(ServiceError::field("self_lockout", "permissions", "不能移除系统管理角色的“管理角色权限”权限，否则将无人能再修改权限"));
+    }
+    let codes: Vec<String> = parsed.iter().map(|p| p.code().to_owned()).collect();
+    accounts::set_role_permissions(&mut tx, code, &codes).await?;
+    let role = accounts::get_role(&mut tx, code).await?.ok_or_else(|| ServiceError::NotFound(format!("角色“{code}”不存在")))?;
+    bdc_store::commit(tx).await?;
+    Ok(role)
+}

@@ -1,1 +1,252 @@
-fn main(){}
+//! `bdc` — the command of the BDC registration platform (不动产登记信息平台).
+//!
+//! - `bdc serve` — migrate, then serve the API (and later the portal and workbench).
+//! - `bdc migrate` — apply migrations and exit.
+//! - `bdc user add` — create an account from the server's console (the first administrator).
+
+mod settings;
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+
+use bdc_adapters::files::LocalFileStore;
+use bdc_domain::access::{self, Realm};
+use bdc_services::users::CreateUser;
+use bdc_services::{Actor, SecuritySettings, Services};
+use bdc_store::audit::AuditEntry;
+use bdc_store::Db;
+use bdc_web::{Application, WebSettings};
+
+use settings::{FileSettings, Overrides, Settings};
+
+#[derive(Parser)]
+#[command(name = "bdc", version, about = "BDC 不动产登记信息平台")]
+struct Cli {
+    /// Config file (TOML). Default: ./bdc.toml when it exists.
+    #[arg(long, env = "BDC_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone, Default)]
+struct DbArgs {
+    /// Database URL: sqlite://FILE or postgres://… (default: SQLite under the data dir).
+    #[arg(long, env = "BDC_DATABASE_URL")]
+    database_url: Option<String>,
+    /// Directory for the embedded database, the generated key and files (default: ./data).
+    #[arg(long, env = "BDC_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations, then serve HTTP until interrupted.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "BDC_LISTEN")]
+        listen: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Apply migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage accounts from the console.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is asked for on a terminal, or read as one line from stdin.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Role code or Chinese name (e.g. admin or 系统管理); repeat or separate with commas.
+        #[arg(long, value_delimiter = ',', required = true)]
+        role: Vec<String>,
+        /// Display name (default: the user name).
+        #[arg(long)]
+        display_name: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let file = FileSettings::load(cli.config.as_deref())?;
+    let master_key = std::env::var("BDC_MASTER_KEY").ok().filter(|k| !k.is_empty());
+    let over = |db: DbArgs, listen: Option<String>| Overrides { listen, database_url: db.database_url, data_dir: db.data_dir, master_key: master_key.clone() };
+    match cli.command {
+        Command::Serve { listen, db } => serve(Settings::resolve(over(db, listen), file)?).await,
+        Command::Migrate { db } => {
+            let settings = Settings::resolve(over(db, None), file)?;
+            let db = connect(&settings).await?;
+            let applied = db.migrate().await?;
+            if applied.is_empty() {
+                println!("数据库已是最新（{}）", db.engine().name());
+            } else {
+                println!("已应用迁移：{}", applied.join(", "));
+            }
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { username, role, display_name, db } } => {
+            let settings = Settings::resolve(over(db, None), file)?;
+            user_add(&settings, &username, &role, display_name.as_deref()).await
+        }
+    }
+}
+
+async fn connect(settings: &Settings) -> anyhow::Result<Db> {
+    Db::connect(&settings.database_url).await.with_context(|| format!("无法连接数据库 {}", bdc_store::db::redact_url(&settings.database_url)))
+}
+
+fn services(settings: &Settings, db: Db) -> Services {
+    Services::new(
+        db,
+        &settings.master_key,
+        Arc::new(LocalFileStore::new(settings.data_dir.join("files"))),
+        SecuritySettings { session_idle_minutes: settings.session_idle_minutes, token_hours: settings.token_hours },
+    )
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let db = connect(&settings).await?;
+    let applied = db.migrate().await.context("数据迁移失败")?;
+    if !applied.is_empty() {
+        tracing::info!(migrations = ?applied, "applied migrations");
+    }
+    let web = WebSettings { listen: settings.listen.clone(), max_body_bytes: settings.max_body_bytes, cookie_secure: settings.cookie_secure };
+    let app = Application::build(services(&settings, db.clone()), &web).await.with_context(|| format!("无法监听 {}", settings.listen))?;
+    let addr = app.local_addr()?;
+    println!("BDC 已启动（数据库：{}）", db.engine().name());
+    println!("  接口地址  http://{addr}/api/v1");
+    println!("  接口文档  http://{addr}/api/docs");
+    println!("  健康检查  http://{addr}/healthz");
+    app.run(shutdown_signal()).await?;
+    db.close().await;
+    println!("BDC 已停止");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let a = rpassword::prompt_password("密码：")?;
+        let b = rpassword::prompt_password("再次输入密码：")?;
+        if a != b {
+            bail!("两次输入的密码不一致");
+        }
+        Ok(a)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+async fn user_add(settings: &Settings, username: &str, roles: &[String], display_name: Option<&str>) -> anyhow::Result<()> {
+    let mut codes = Vec::new();
+    let mut realm = None;
+    for r in roles.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
+        let Some(def) = access::role(r) else {
+            let known: Vec<String> = access::ROLES.iter().map(|d| format!("{}（{}）", d.code, d.name)).collect();
+            bail!("未知角色“{r}”；可用角色：{}", known.join("、"));
+        };
+        if realm.is_some_and(|x: Realm| x != def.realm) {
+            bail!("工作人员角色与公众角色不能授予同一账户");
+        }
+        realm = Some(def.realm);
+        codes.push(def.code.to_owned());
+    }
+    let Some(realm) = realm else { bail!("至少需要一个角色") };
+    let password = read_password()?;
+    let db = connect(settings).await?;
+    db.migrate().await?;
+    let s = services(settings, db.clone());
+    let actor = Actor::console();
+    let cmd = CreateUser {
+        realm,
+        username: username.to_owned(),
+        display_name: display_name.unwrap_or(username).to_owned(),
+        password,
+        roles: codes.clone(),
+    };
+    let result = bdc_services::users::create_user(&s, &actor, cmd).await;
+    let entry = AuditEntry {
+        id: 0,
+        at: chrono_now(),
+        actor_id: None,
+        actor_name: "console".into(),
+        realm: Some("staff".into()),
+        roles: "admin".into(),
+        action: "cli user add".into(),
+        target: format!("{}/{username}", realm.as_str()),
+        client_addr: "console".into(),
+        user_agent: format!("bdc {}", env!("CARGO_PKG_VERSION")),
+        outcome: if result.is_ok() { "success" } else { "failure" }.into(),
+        status: 0,
+        request_id: String::new(),
+        detail: match &result {
+            Ok(_) => format!("roles={}", codes.join(",")),
+            Err(e) => e.to_string(),
+        },
+    };
+    bdc_services::audit::record(&s, &entry).await?;
+    let user = result?;
+    println!("已创建用户 {}（编号 {}，角色：{}）", user.username, user.id, user.roles.join("、"));
+    db.close().await;
+    Ok(())
+}
+
+fn chrono_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}

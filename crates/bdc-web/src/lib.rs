@@ -1,1 +1,18 @@
-//! placeholder
+//! BDC web — the HTTP interface: the JSON API under `/api/v1`, its OpenAPI document and docs
+//! page, health and metrics.
+//!
+//! A request passes: request id → trace → panic guard → body limit → routing → per-route
+//! [`observe`] (metrics, audit) → handler. Handlers are thin: extract (bad input becomes a
+//! problem in [`extract`]), authenticate ([`session::Authed`]), call one service, map the result
+//! to a DTO. Only [`problem`] makes error responses.
+
+pub mod api;
+pub mod app;
+pub mod extract;
+pub mod metrics;
+pub mod observe;
+pub mod problem;
+pub mod session;
+pub mod state;
+
+pub use app::{Application, WebSettings};

@@ -1,0 +1,130 @@
+//! The JSON API under `/api/v1`, and the OpenAPI document that describes every route.
+
+pub mod audit;
+pub mod auth;
+pub mod calendar;
+pub mod roles;
+pub mod system;
+pub mod users;
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::header;
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use bdc_domain::access::Realm;
+use bdc_services::auth::ClientInfo;
+
+use crate::problem::Problem;
+use crate::state::AppState;
+
+/// Account realm in the API: `staff` (工作人员) or `public` (公众).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RealmDto {
+    Staff,
+    Public,
+}
+
+impl From<RealmDto> for Realm {
+    fn from(r: RealmDto) -> Self {
+        match r {
+            RealmDto::Staff => Realm::Staff,
+            RealmDto::Public => Realm::Public,
+        }
+    }
+}
+
+impl From<Realm> for RealmDto {
+    fn from(r: Realm) -> Self {
+        match r {
+            Realm::Staff => RealmDto::Staff,
+            Realm::Public => RealmDto::Public,
+        }
+    }
+}
+
+/// The client's address and user agent, for sessions and the audit log.
+pub struct Client(pub ClientInfo);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(String::new, |c| c.0.ip().to_string());
+        let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        Ok(Client(ClientInfo { addr, user_agent }))
+    }
+}
+
+/// A page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageDto<T> {
+    pub items: Vec<T>,
+    /// Rows matching the conditions, over all pages.
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl<T> PageDto<T> {
+    pub fn map<U>(p: bdc_store::Page<U>, f: impl FnMut(U) -> T) -> Self {
+        PageDto { items: p.items.into_iter().map(f).collect(), total: p.total, page: p.page, per_page: p.per_page }
+    }
+}
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme("cookie", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::session::SESSION_COOKIE))));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "BDC 不动产登记信息平台 API", description = "JSON API of BDC. Errors are RFC 9457 problem details with a stable `code` and a Chinese `detail`. Browser sessions send `X-CSRF-Token` with every state-changing request."),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "auth", description = "登录与会话"),
+        (name = "admin", description = "用户、角色与权限管理"),
+        (name = "audit", description = "审计日志"),
+        (name = "calendar", description = "工作日历"),
+        (name = "system", description = "健康检查、指标与接口文档"),
+    )
+)]
+struct ApiDoc;
+
+/// Every route of the API with its OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(users::list_users, users::create_user))
+        .routes(routes!(users::get_user, users::update_user))
+        .routes(routes!(users::reset_password))
+        .routes(routes!(users::unlock_user))
+        .routes(routes!(roles::list_roles))
+        .routes(routes!(roles::list_permissions))
+        .routes(routes!(roles::set_role_permissions))
+        .routes(routes!(audit::list_audit))
+        .routes(routes!(calendar::list_days))
+        .routes(routes!(calendar::set_day, calendar::clear_day))
+        .routes(routes!(calendar::get_office_hours, calendar::set_office_hours))
+        .routes(routes!(calendar::add_working_days))
+        .routes(routes!(calendar::count_working_days))
+        .routes(routes!(calendar::working_time))
+        .routes(routes!(system::healthz))
+        .routes(routes!(system::metrics))
+        .routes(routes!(system::openapi_json))
+}

@@ -1,0 +1,89 @@
+//! `/api/v1/admin/roles`, `/api/v1/admin/permissions` — roles and what they grant (角色权限).
+
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use bdc_domain::access::Permission;
+use bdc_services::roles;
+use bdc_store::accounts::RoleRecord;
+
+use crate::extract::{ApiJson, ApiPath};
+use crate::problem::{ApiResult, Problem};
+use crate::session::Authed;
+use crate::state::AppState;
+
+/// A role and the permissions it grants.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoleDto {
+    pub code: String,
+    pub name: String,
+    pub realm: String,
+    pub builtin: bool,
+    pub permissions: Vec<String>,
+}
+
+impl From<RoleRecord> for RoleDto {
+    fn from(r: RoleRecord) -> Self {
+        RoleDto { code: r.code, name: r.name, realm: r.realm, builtin: r.builtin, permissions: r.permissions }
+    }
+}
+
+/// A permission that roles can grant.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PermissionDto {
+    pub code: String,
+    pub name: String,
+    /// The realm whose roles may hold it.
+    pub realm: String,
+}
+
+/// Lists the roles.
+#[utoipa::path(get, path = "/api/v1/admin/roles", tag = "admin", operation_id = "list_roles",
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Vec<RoleDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_roles(State(state): State<AppState>, Authed(actor): Authed) -> ApiResult<Json<Vec<RoleDto>>> {
+    Ok(Json(roles::list_roles(&state.services, &actor).await?.into_iter().map(RoleDto::from).collect()))
+}
+
+/// Lists the permissions that exist.
+#[utoipa::path(get, path = "/api/v1/admin/permissions", tag = "admin", operation_id = "list_permissions",
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Vec<PermissionDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_permissions(Authed(actor): Authed) -> ApiResult<Json<Vec<PermissionDto>>> {
+    actor.require(Permission::RolesManage)?;
+    Ok(Json(
+        Permission::ALL
+            .iter()
+            .map(|p| PermissionDto { code: p.code().into(), name: p.name().into(), realm: p.realm().as_str().into() })
+            .collect(),
+    ))
+}
+
+/// Path of one role.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct RolePath {
+    /// Role code, e.g. `review`.
+    pub code: String,
+}
+
+/// 设置角色权限: the complete new set.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetPermissionsRequest {
+    pub permissions: Vec<String>,
+}
+
+/// Replaces the permissions a role grants.
+#[utoipa::path(put, path = "/api/v1/admin/roles/{code}/permissions", tag = "admin", operation_id = "set_role_permissions",
+    security(("bearer" = []), ("cookie" = [])), params(RolePath), request_body = SetPermissionsRequest,
+    responses((status = 200, body = RoleDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_role_permissions(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiPath(p): ApiPath<RolePath>,
+    ApiJson(req): ApiJson<SetPermissionsRequest>,
+) -> ApiResult<Json<RoleDto>> {
+    Ok(Json(roles::set_role_permissions(&state.services, &actor, &p.code, &req.permissions).await?.into()))
+}

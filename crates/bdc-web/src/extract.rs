@@ -1,0 +1,129 @@
+//! Extractors that turn every kind of bad input into a 4xx problem, never a 500.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::problem::Problem;
+
+/// JSON body. Malformed JSON → 400 `malformed_json`; wrong types, missing or unknown fields →
+/// 422 `invalid_body`; wrong content type → 415; too large → 413.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rej) => Err(json_problem(&rej)),
+        }
+    }
+}
+
+fn json_problem(rej: &JsonRejection) -> Problem {
+    match rej {
+        JsonRejection::JsonSyntaxError(_) => Problem::bad_request("malformed_json", "请求体不是合法的 JSON"),
+        JsonRejection::JsonDataError(e) => {
+            let inner = std::error::Error::source(e).map_or_else(|| e.body_text(), ToString::to_string);
+            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("请求体字段不符合要求：{}", explain_serde(&inner)))
+        }
+        JsonRejection::MissingJsonContentType(_) => {
+            Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "请求体须为 JSON，并设置 Content-Type: application/json")
+        }
+        JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求体过大")
+        }
+        other => Problem::new(other.status(), "bad_body", "无法读取请求体"),
+    }
+}
+
+/// Translates the common serde messages into Chinese, keeping the field names.
+fn explain_serde(msg: &str) -> String {
+    let msg = msg.split(" at line ").next().unwrap_or(msg);
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        let field = rest.split(',').next().unwrap_or(rest);
+        return format!("不允许的字段 {field}");
+    }
+    if let Some(rest) = msg.strip_prefix("missing field ") {
+        return format!("缺少字段 {rest}");
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        return format!("类型错误（{rest}）");
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant ") {
+        return format!("取值无效 {rest}");
+    }
+    msg.to_owned()
+}
+
+/// Query string. Anything that does not parse → 400 `bad_query`.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(q) => Ok(ApiQuery(q.0)),
+            Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
+                let inner = std::error::Error::source(&e).map_or_else(|| e.body_text(), ToString::to_string);
+                Err(Problem::bad_request("bad_query", format!("查询参数无效：{}", explain_serde(&inner))))
+            }
+            Err(_) => Err(Problem::bad_request("bad_query", "查询参数无效")),
+        }
+    }
+}
+
+/// Path parameters, rejected before the database is touched → 400 `bad_path`.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(p) => Ok(ApiPath(p.0)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => {
+                Err(Problem::bad_request("bad_path", format!("路径参数无效：{}", explain_serde(&e.body_text()))))
+            }
+            Err(_) => Err(Problem::bad_request("bad_path", "路径参数无效")),
+        }
+    }
+}
+
+/// Paging: `page` from 1, `per_page` 1–200 (default 20).
+pub fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<bdc_store::PageRequest, Problem> {
+    let page = page.unwrap_or(1);
+    let per_page = per_page.unwrap_or(20);
+    if page == 0 || page > 1_000_000 {
+        return Err(Problem::bad_request("bad_paging", "页码 page 须为 1 至 1000000 的整数").with_field("page", "页码须从 1 开始"));
+    }
+    if !(1..=200).contains(&per_page) {
+        return Err(Problem::bad_request("bad_paging", "每页条数 per_page 须为 1 至 200 的整数").with_field("per_page", "每页 1 至 200 条"));
+    }
+    Ok(bdc_store::PageRequest { page, per_page })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_messages_become_chinese() {
+        assert_eq!(explain_serde("unknown field `x`, expected `a` or `b` at line 1 column 5"), "不允许的字段 `x`");
+        assert_eq!(explain_serde("missing field `password`"), "缺少字段 `password`");
+        assert!(explain_serde("invalid type: integer `1`, expected a string").starts_with("类型错误"));
+    }
+
+    #[test]
+    fn paging_bounds() {
+        assert!(paging(None, None).is_ok());
+        assert_eq!(paging(Some(0), None).unwrap_err().status, 400);
+        assert_eq!(paging(Some(1), Some(0)).unwrap_err().status, 400);
+        assert_eq!(paging(Some(1), Some(201)).unwrap_err().status, 400);
+        assert_eq!(paging(Some(3), Some(200)).unwrap().offset(), 400);
+    }
+}

@@ -49,7 +49,8 @@ pub fn router(services: Services, settings: &WebSettings) -> Router {
         services,
         cookie_secure: settings.cookie_secure,
     };
-    let (api, openapi) = crate::api::router().split_for_parts();
+    let (api, mut openapi) = crate::api::router().split_for_parts();
+    crate::api::access::annotate(&mut openapi);
     let doc = OpenApiJson(Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".into())));
     let request_id = HeaderName::from_static("x-request-id");
     let app = api

@@ -1,42 +1,52 @@
 //! Extractors that turn every kind of bad input into a 4xx problem, never a 500.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::body::Bytes;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::problem::Problem;
 
-/// JSON body. Malformed JSON → 400 `malformed_json`; wrong types, missing or unknown fields →
-/// 422 `invalid_body`; wrong content type → 415; too large → 413.
+/// JSON body. Malformed JSON → 400 `malformed_json`; valid JSON of the wrong shape (types,
+/// missing or unknown fields) → 422 `invalid_body`; wrong content type → 415; too large → 413.
+///
+/// The body is parsed in two steps (text → JSON value → type) so the two cases are told apart
+/// reliably; serde_json alone reports some type errors as syntax errors.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rej) => Err(json_problem(&rej)),
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim().to_ascii_lowercase();
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "请求体须为 JSON，并设置 Content-Type: application/json"));
         }
-    }
-}
-
-fn json_problem(rej: &JsonRejection) -> Problem {
-    match rej {
-        JsonRejection::JsonSyntaxError(_) => Problem::bad_request("malformed_json", "请求体不是合法的 JSON"),
-        JsonRejection::JsonDataError(e) => {
-            let inner = std::error::Error::source(e).map_or_else(|| e.body_text(), ToString::to_string);
-            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("请求体字段不符合要求：{}", explain_serde(&inner)))
-        }
-        JsonRejection::MissingJsonContentType(_) => {
-            Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "请求体须为 JSON，并设置 Content-Type: application/json")
-        }
-        JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求体过大")
-        }
-        other => Problem::new(other.status(), "bad_body", "无法读取请求体"),
+        let bytes = match Bytes::from_request(req, state).await {
+            Ok(b) => b,
+            Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求体过大"))
+            }
+            Err(rej) => return Err(Problem::new(rej.status(), "bad_body", "无法读取请求体")),
+        };
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|_| Problem::bad_request("malformed_json", "请求体不是合法的 JSON"))?;
+        serde_path_to_error::deserialize::<_, T>(value).map(ApiJson).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = explain_serde(&e.into_inner().to_string());
+            let detail = if path == "." { inner } else { format!("{path}：{inner}") };
+            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("请求体字段不符合要求：{detail}"))
+        })
     }
 }
 

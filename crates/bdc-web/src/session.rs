@@ -5,12 +5,13 @@
 //! must also send the session's CSRF token in `X-CSRF-Token`; the cookie is `SameSite=Strict`
 //! and `HttpOnly` besides. Authorisation happens in the services, so the CLI is checked too.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::request::Parts;
 use axum::http::{header, Method, StatusCode};
 
 use bdc_services::{auth, Actor, AuthVia};
 
+use crate::api::access::{access, Access};
 use crate::observe::AuditSlot;
 use crate::problem::Problem;
 use crate::state::AppState;
@@ -58,6 +59,13 @@ impl FromRequestParts<AppState> for Authed {
         }
         if let Some(slot) = parts.extensions.get::<AuditSlot>() {
             slot.set_actor(&actor);
+        }
+        let route = parts.extensions.get::<MatchedPath>().map_or("", MatchedPath::as_str);
+        match access(parts.method.as_str(), route) {
+            Some(Access::Public | Access::Authenticated) => {}
+            Some(Access::Permission(p)) if actor.can(p) => {}
+            Some(Access::Permission(p)) => return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", format!("没有“{}”权限", p.name()))),
+            None => return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "该接口未开放")),
         }
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if via == AuthVia::Cookie && !safe {

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, and the OpenAPI document that describes every route.
 
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -58,7 +59,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(String::new, |c| c.0.ip().to_string());
-        let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let user_agent = parts.headers.get(header::USER_AGENT).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).unwrap_or_default();
         Ok(Client(ClientInfo { addr, user_agent }))
     }
 }

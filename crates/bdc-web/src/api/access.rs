@@ -1,0 +1,100 @@
+//! Who may call which route (访问控制表), declared once.
+//!
+//! [`crate::session::Authed`] enforces this table right after authentication and before the
+//! request body is read, so a caller without the permission learns nothing about validation; the
+//! services check the same permissions again, so the CLI and jobs are held to them too. A route
+//! missing from the table is refused (fail closed), and a test checks that every route in the
+//! OpenAPI document is listed. The table is published in the document as `x-bdc-access`.
+
+use bdc_domain::access::Permission;
+
+/// What a route requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, logged in or not.
+    Public,
+    /// Any logged-in user of either realm.
+    Authenticated,
+    /// A user whose roles grant this permission.
+    Permission(Permission),
+}
+
+impl Access {
+    /// `public`, `authenticated` or `permission:<code>`.
+    pub fn label(self) -> String {
+        match self {
+            Access::Public => "public".into(),
+            Access::Authenticated => "authenticated".into(),
+            Access::Permission(p) => format!("permission:{}", p.code()),
+        }
+    }
+}
+
+/// The access rule of a route, by method and route pattern (`/api/v1/admin/users/{id}`).
+pub fn access(method: &str, route: &str) -> Option<Access> {
+    use Permission::{AuditRead, CalendarManage, CalendarRead, RolesManage, UsersManage};
+    let read = matches!(method, "GET" | "HEAD");
+    Some(match route {
+        "/api/v1/auth/login" | "/healthz" | "/metrics" | "/api/openapi.json" => Access::Public,
+        "/api/v1/auth/logout" | "/api/v1/auth/me" | "/api/v1/auth/password" => Access::Authenticated,
+        r if r.starts_with("/api/v1/admin/users") => Access::Permission(UsersManage),
+        r if r.starts_with("/api/v1/admin/roles") || r == "/api/v1/admin/permissions" => Access::Permission(RolesManage),
+        "/api/v1/audit" if read => Access::Permission(AuditRead),
+        r if r.starts_with("/api/v1/calendar/") && read => Access::Permission(CalendarRead),
+        r if r.starts_with("/api/v1/calendar/") => Access::Permission(CalendarManage),
+        _ => return None,
+    })
+}
+
+/// Writes each operation's access rule into the OpenAPI document as `x-bdc-access`.
+pub fn annotate(doc: &mut utoipa::openapi::OpenApi) {
+    for (path, item) in &mut doc.paths.paths {
+        let ops = [
+            ("GET", &mut item.get),
+            ("POST", &mut item.post),
+            ("PUT", &mut item.put),
+            ("PATCH", &mut item.patch),
+            ("DELETE", &mut item.delete),
+        ];
+        for (method, op) in ops {
+            if let Some(op) = op {
+                let label = access(method, path).map_or_else(|| "denied".to_owned(), Access::label);
+                let ext = op.extensions.get_or_insert_with(Default::default);
+                ext.insert("x-bdc-access".into(), serde_json::Value::String(label));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_route_has_an_access_rule() {
+        let (_, doc) = crate::api::router().split_for_parts();
+        let mut n = 0;
+        for (path, item) in &doc.paths.paths {
+            for (method, present) in [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("PATCH", item.patch.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ] {
+                if present {
+                    n += 1;
+                    assert!(access(method, path).is_some(), "{method} {path} has no access rule");
+                }
+            }
+        }
+        assert!(n >= 20, "only {n} operations documented");
+    }
+
+    #[test]
+    fn reading_and_editing_the_calendar_are_separate() {
+        assert_eq!(access("GET", "/api/v1/calendar/days"), Some(Access::Permission(Permission::CalendarRead)));
+        assert_eq!(access("PUT", "/api/v1/calendar/days/{date}"), Some(Access::Permission(Permission::CalendarManage)));
+        assert_eq!(access("DELETE", "/api/v1/audit"), None);
+    }
+}

@@ -1,0 +1,66 @@
+use bdc_store::Engine;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+async fn the_seeded_calendar_answers_the_edge_cases_of_the_tables(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let t = app.staff("chuangkou", &["intake"]).await;
+    let days = app.get("/api/v1/calendar/days?year=2026", &t).await;
+    assert_eq!(days.status, 200, "{}", days.text);
+    let items = days.body["items"].as_array().unwrap();
+    let find = |d: &str| items.iter().find(|i| i["date"] == d).cloned();
+    assert_eq!(find("2026-01-04").unwrap()["kind"], "workday");
+    assert_eq!(find("2026-01-04").unwrap()["weekday"], "星期日");
+    assert_eq!(find("2026-02-14").unwrap()["kind"], "workday");
+    assert_eq!(find("2026-02-28").unwrap()["kind"], "workday");
+    assert_eq!(find("2026-10-07").unwrap()["kind"], "holiday");
+    assert!(find("2026-10-08").is_none());
+
+    for (at, day, time) in [
+        ("2026-01-04T10:00:00", true, true),
+        ("2026-02-14T09:30:00", true, true),
+        ("2026-10-07T10:00:00", false, false),
+        ("2026-10-08T10:00:00", true, true),
+        ("2026-10-08T12:30:00", true, false),
+    ] {
+        let r = app.get(&format!("/api/v1/calendar/working-time?at={at}"), &t).await;
+        assert_eq!((r.body["working_day"].as_bool(), r.body["working_time"].as_bool()), (Some(day), Some(time)), "{at}: {}", r.text);
+    }
+    let add = app.get("/api/v1/calendar/working-days/add?from=2026-09-29&days=5", &t).await;
+    assert_eq!(add.body["date"], "2026-10-12");
+    let count = app.get("/api/v1/calendar/working-days/count?from=2026-02-13&to=2026-02-24", &t).await;
+    assert_eq!(count.body["working_days"], 2);
+}
+
+async fn an_administrator_edits_holidays_and_office_hours(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let admin = app.staff("admin1", &["admin"]).await;
+    // 2027's schedule arrives in November: mark New Year's Day.
+    let r = app.call(Method::PUT, "/api/v1/calendar/days/2027-01-01", Some(&admin), Some(json!({"kind": "holiday", "note": "元旦"}))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let add = app.get("/api/v1/calendar/working-days/add?from=2026-12-31&days=1", &admin).await;
+    assert_eq!(add.body["date"], "2027-01-04", "Friday 1/1 is now a holiday, then the weekend");
+    // A make-up working Saturday.
+    app.call(Method::PUT, "/api/v1/calendar/days/2027-01-02", Some(&admin), Some(json!({"kind": "workday", "note": "调休"}))).await;
+    let add = app.get("/api/v1/calendar/working-days/add?from=2026-12-31&days=1", &admin).await;
+    assert_eq!(add.body["date"], "2027-01-02");
+    let del = app.call(Method::DELETE, "/api/v1/calendar/days/2027-01-02", Some(&admin), None).await;
+    assert_eq!(del.status, 204);
+    let del = app.call(Method::DELETE, "/api/v1/calendar/days/2027-01-02", Some(&admin), None).await;
+    assert_eq!(del.problem(404), "not_found");
+
+    let hours = app.get("/api/v1/calendar/office-hours", &admin).await;
+    assert_eq!(hours.body["spans"][0]["start"], "09:00");
+    let r = app.call(Method::PUT, "/api/v1/calendar/office-hours", Some(&admin), Some(json!({"spans": [{"start": "08:30", "end": "12:00"}, {"start": "11:00", "end": "17:00"}]}))).await;
+    assert_eq!(r.problem(422), "bad_office_hours");
+    let r = app.call(Method::PUT, "/api/v1/calendar/office-hours", Some(&admin), Some(json!({"spans": [{"start": "8点", "end": "12:00"}]}))).await;
+    assert_eq!(r.problem(422), "bad_office_hours");
+    let r = app.call(Method::PUT, "/api/v1/calendar/office-hours", Some(&admin), Some(json!({"spans": [{"start": "08:30", "end": "12:00"}, {"start": "13:00", "end": "17:00"}]}))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let w = app.get("/api/v1/calendar/working-time?at=2026-10-08T08:45:00", &admin).await;
+    assert_eq!(w.body["working_time"], true);
+}
+
+crate::both!(the_seeded_calendar_answers_the_edge_cases_of_the_tables, an_administrator_edits_holidays_and_office_hours);

@@ -1,0 +1,122 @@
+//! `spawn_app`: a fresh migrated database, the real router on a random port, an HTTP client.
+
+use std::sync::Arc;
+
+use bdc_adapters::files::LocalFileStore;
+use bdc_domain::access::{self, Realm};
+use bdc_domain::crypto::MasterKey;
+use bdc_services::users::CreateUser;
+use bdc_services::{Actor, SecuritySettings, Services};
+use bdc_store::{testing::fresh_db, Db, Engine};
+use bdc_web::{Application, WebSettings};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+/// The password every test user gets (it satisfies the policy).
+pub const PASSWORD: &str = "Changzhou-2026";
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub services: Services,
+    pub db: Db,
+}
+
+/// What came back from a request.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    /// Asserts a problem+json reply with this status and returns its `code`.
+    pub fn problem(&self, status: u16) -> String {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
+        let ct = self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert_eq!(ct, "application/problem+json", "body: {}", self.text);
+        assert_eq!(self.body["status"], status);
+        let detail = self.body["detail"].as_str().unwrap_or("");
+        assert!(detail.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "detail must be Chinese: {detail}");
+        self.body["code"].as_str().unwrap_or("").to_owned()
+    }
+}
+
+pub async fn spawn_app(engine: Engine) -> TestApp {
+    let db = fresh_db(engine).await;
+    let files = std::env::temp_dir().join(format!("bdc-test-files-{}", uuid_like()));
+    let services = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(files)), SecuritySettings::default());
+    let settings = WebSettings { listen: "127.0.0.1:0".into(), max_body_bytes: 64 * 1024, cookie_secure: false };
+    let app = Application::build(services.clone(), &settings).await.expect("bind");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run(std::future::pending()));
+    TestApp { base, http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(), services, db }
+}
+
+fn uuid_like() -> String {
+    bdc_domain::crypto::random_hex(8)
+}
+
+impl TestApp {
+    /// Creates a user directly through the service, as the console would.
+    pub async fn user(&self, username: &str, roles: &[&str]) -> i64 {
+        let realm = roles.first().and_then(|r| access::role(r)).map_or(Realm::Staff, |d| d.realm);
+        let cmd = CreateUser {
+            realm,
+            username: username.into(),
+            display_name: format!("测试{username}"),
+            password: PASSWORD.into(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        };
+        bdc_services::users::create_user(&self.services, &Actor::console(), cmd).await.expect("create user").id
+    }
+
+    /// Logs in for a bearer token.
+    pub async fn token(&self, username: &str, realm: &str) -> String {
+        let r = self.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": username, "password": PASSWORD, "realm": realm, "mode": "token"}))).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A staff user with these roles, logged in; returns the bearer token.
+    pub async fn staff(&self, username: &str, roles: &[&str]) -> String {
+        self.user(username, roles).await;
+        self.token(username, "staff").await
+    }
+
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        reply(req.send().await.expect("request")).await
+    }
+
+    pub async fn raw(&self, req: reqwest::RequestBuilder) -> Reply {
+        reply(req.send().await.expect("request")).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+}
+
+async fn reply(resp: reqwest::Response) -> Reply {
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let text = resp.text().await.unwrap_or_default();
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Reply { status, headers, body, text }
+}
+
+/// `both!(name, …)`: runs each `async fn name(engine: Engine)` on SQLite, and on PostgreSQL as
+/// an ignored test that the test script includes when `BDC_TEST_DATABASE_URL` is set.
+#[macro_export]
+macro_rules! both {
+    ($($name:ident),* $(,)?) => { bdc_store::engine_tests!($($name),*); };
+}

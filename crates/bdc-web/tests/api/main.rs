@@ -1,0 +1,12 @@
+//! Black-box API tests: each starts the real server on a random port over a fresh database, on
+//! SQLite and (with `BDC_TEST_DATABASE_URL`) on PostgreSQL.
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod bad_input;
+mod calendar;
+mod permissions;
+mod system;
+mod users;

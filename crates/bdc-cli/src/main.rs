@@ -6,6 +6,15 @@
 
 mod settings;
 
+/// Prints a line to stdout, ignoring a closed stdout: a server whose terminal or log pipe went
+/// away must keep serving, not panic on its next message.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -150,13 +159,18 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let web = WebSettings { listen: settings.listen.clone(), max_body_bytes: settings.max_body_bytes, cookie_secure: settings.cookie_secure };
     let app = Application::build(services(&settings, db.clone()), &web).await.with_context(|| format!("无法监听 {}", settings.listen))?;
     let addr = app.local_addr()?;
-    println!("BDC 已启动（数据库：{}）", db.engine().name());
-    println!("  接口地址  http://{addr}/api/v1");
-    println!("  接口文档  http://{addr}/api/docs");
-    println!("  健康检查  http://{addr}/healthz");
+    say!("BDC 已启动（数据库：{}）", db.engine().name());
+    say!("  接口地址  http://{addr}/api/v1");
+    say!("  接口文档  http://{addr}/api/docs");
+    say!("  健康检查  http://{addr}/healthz");
+    let mut conn = db.conn().await?;
+    if bdc_store::accounts::count_active_with_role(&mut conn, "admin").await? == 0 {
+        say!("  尚无系统管理员：运行 `bdc user add --username admin --role 系统管理` 创建第一个管理员");
+    }
+    drop(conn);
     app.run(shutdown_signal()).await?;
     db.close().await;
-    println!("BDC 已停止");
+    say!("BDC 已停止");
     Ok(())
 }
 

@@ -383,3 +383,13 @@ pub async fn revoke_user_sessions(conn: &mut AnyConnection, user_id: i64, now: D
         .await?
         .rows_affected())
 }
+
+/// Active accounts holding a role: `serve` uses it to tell an operator how to create the first
+/// administrator.
+pub async fn count_active_with_role(conn: &mut AnyConnection, role_code: &str) -> StoreResult<i64> {
+    Ok(sqlx::query("SELECT COUNT(*) FROM users u JOIN user_roles ur ON ur.user_id = u.id WHERE ur.role_code = $1 AND u.status = 'active'")
+        .bind(role_code)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?)
+}

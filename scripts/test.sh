@@ -19,4 +19,13 @@ else
   echo "注意：未设置 BDC_TEST_DATABASE_URL，PostgreSQL 测试将显示为 ignored（已跳过，未运行）。"
 fi
 
-cargo test --workspace --locked "${extra[@]}"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+# Doc tests are left out: the crates have none, and an empty doc-test run would end the output.
+cargo test --workspace --locked --lib --bins --tests "${extra[@]}" 2>&1 | tee "$log" || status=$?
+
+# One closing line over all test binaries.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
+     END { printf "\nsummary: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"

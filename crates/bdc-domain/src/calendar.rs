@@ -183,8 +183,10 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
 /// The published schedules of 2024–2026 (STANDARDS.md). Holidays as inclusive ranges with their
 /// festival; make-up working days single.
 pub fn seed_overrides() -> Vec<DayOverride> {
+    /// Year, first day (month, day), last day (month, day), festival.
+    type HolidayRange = (i32, (u32, u32), (u32, u32), &'static str);
     #[rustfmt::skip]
-    let holidays: &[(i32, (u32, u32), (u32, u32), &str)] = &[
+    let holidays: &[HolidayRange] = &[
         (2024, (1, 1), (1, 1), "元旦"), (2024, (2, 10), (2, 17), "春节"), (2024, (4, 4), (4, 6), "清明节"),
         (2024, (5, 1), (5, 5), "劳动节"), (2024, (6, 10), (6, 10), "端午节"), (2024, (9, 15), (9, 17), "中秋节"),
         (2024, (10, 1), (10, 7), "国庆节"),

@@ -220,6 +220,11 @@ async fn migrate(conn: &mut AnyConnection, engine: Engine) -> StoreResult<Vec<St
     Ok(applied)
 }
 
+/// Commits a transaction, with the store's error type.
+pub async fn commit(tx: sqlx::Transaction<'static, sqlx::Any>) -> StoreResult<()> {
+    Ok(tx.commit().await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,9 +246,4 @@ mod tests {
         let p = render(sql, Engine::Postgres);
         assert!(p.contains("BIGSERIAL") && !p.contains("SQLITE ONLY") && p.contains("PG ONLY") && p.contains("BOTH"));
     }
-}
-
-/// Commits a transaction, with the store's error type.
-pub async fn commit(tx: sqlx::Transaction<'static, sqlx::Any>) -> StoreResult<()> {
-    Ok(tx.commit().await?)
 }

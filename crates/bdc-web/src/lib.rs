@@ -6,6 +6,9 @@
 //! problem in [`extract`]), authenticate ([`session::Authed`]), call one service, map the result
 //! to a DTO. Only [`problem`] makes error responses.
 
+// `Problem` is the error of every handler and extractor; boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod api;
 pub mod app;
 pub mod extract;

@@ -9,9 +9,15 @@
 //! - [`calendar`] — the working-day calendar (工作日历): 法定节假日, 调休 and office hours.
 //! - [`crypto`] — SM3 hashing, SM4 field encryption, HMAC-SM3 blind index, SM2 signatures (国密).
 //! - [`masking`] — masking of personal data for display (脱敏).
+//! - [`rights`] — kinds of rights and restrictions, 登记类型 and 权属状态 with national codes.
+//! - [`ids`] — identifiers: 不动产单元号, 宗地代码, 业务号, certificate numbers, 身份证号, 统一社会信用代码.
+//! - [`catalogue`] — the business catalogue (业务目录): every flow as data.
 
 pub mod access;
 pub mod calendar;
+pub mod catalogue;
 pub mod crypto;
+pub mod ids;
 pub mod masking;
 pub mod password;
+pub mod rights;

@@ -1,0 +1,1 @@
+//! Identifiers (标识码) — being written: see the issue "Registry core".

@@ -86,3 +86,26 @@ engine_tests!(
     audit_rows_cannot_be_changed_or_deleted_even_with_sql,
     user_names_are_unique_per_realm
 );
+
+mod keys_and_secrets {
+    use bdc_domain::crypto::{sm2_verify_hex, FieldCipher, MasterKey, SigningKeyPair};
+    use bdc_store::{keys, testing::fresh_db, Engine};
+    use chrono::Utc;
+
+    /// A signing key is stored with its secret only as SM4 cipher text, and comes back whole.
+    async fn signing_keys_are_stored_encrypted(engine: Engine) {
+        let db = fresh_db(engine).await;
+        let cipher = FieldCipher::new(&MasterKey::generate());
+        let pair = SigningKeyPair::generate();
+        let mut c = db.conn().await.unwrap();
+        keys::insert_key(&mut c, "certificate", &pair.public_key_hex(), &cipher.encrypt(&pair.secret_hex()), Utc::now()).await.unwrap();
+        let stored = keys::active_key(&mut c, "certificate").await.unwrap().unwrap();
+        assert!(!stored.secret_enc.contains(&pair.secret_hex()));
+        let back = SigningKeyPair::from_secret_hex(&cipher.decrypt(&stored.secret_enc).unwrap()).unwrap();
+        let sig = back.sign_hex(b"payload");
+        assert!(sm2_verify_hex(&stored.public_key, b"payload", &sig).unwrap());
+        assert!(keys::active_key(&mut c, "report").await.unwrap().is_none());
+    }
+
+    bdc_store::engine_tests!(signing_keys_are_stored_encrypted);
+}

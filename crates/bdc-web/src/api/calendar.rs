@@ -83,14 +83,7 @@ pub struct DaysQuery {
 pub async fn list_days(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<DaysQuery>) -> ApiResult<Json<PageDto<CalendarDayDto>>> {
     let page = paging(q.page, q.per_page.or(Some(200)))?;
     let days = calendar::list_year(&state.services, &actor, q.year).await?;
-    let total = i64::try_from(days.len()).unwrap_or(i64::MAX);
-    let items = days
-        .into_iter()
-        .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
-        .take(page.per_page as usize)
-        .map(CalendarDayDto::from)
-        .collect();
-    Ok(Json(PageDto { items, total, page: page.page, per_page: page.per_page }))
+    Ok(Json(PageDto::slice(days.into_iter().map(CalendarDayDto::from).collect(), page)))
 }
 
 /// Path of one date.

@@ -75,6 +75,14 @@ pub struct PageDto<T> {
 }
 
 impl<T> PageDto<T> {
+    /// One page of a list held in memory (short lists: roles, permissions, a year's calendar).
+    pub fn slice(all: Vec<T>, page: bdc_store::PageRequest) -> Self {
+        let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+        let skip = usize::try_from(page.offset()).unwrap_or(usize::MAX);
+        let items = all.into_iter().skip(skip).take(page.per_page as usize).collect();
+        PageDto { items, total, page: page.page, per_page: page.per_page }
+    }
+
     pub fn map<U>(p: bdc_store::Page<U>, f: impl FnMut(U) -> T) -> Self {
         PageDto { items: p.items.into_iter().map(f).collect(), total: p.total, page: p.page, per_page: p.per_page }
     }

@@ -9,7 +9,8 @@ use bdc_domain::access::Permission;
 use bdc_services::roles;
 use bdc_store::accounts::RoleRecord;
 
-use crate::extract::{ApiJson, ApiPath};
+use crate::api::PageDto;
+use crate::extract::{paging, ApiJson, ApiPath, ApiQuery};
 use crate::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
@@ -39,26 +40,36 @@ pub struct PermissionDto {
     pub realm: String,
 }
 
+/// Page of a short list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
 /// Lists the roles.
 #[utoipa::path(get, path = "/api/v1/admin/roles", tag = "admin", operation_id = "list_roles",
-    security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = Vec<RoleDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn list_roles(State(state): State<AppState>, Authed(actor): Authed) -> ApiResult<Json<Vec<RoleDto>>> {
-    Ok(Json(roles::list_roles(&state.services, &actor).await?.into_iter().map(RoleDto::from).collect()))
+    security(("bearer" = []), ("cookie" = [])), params(PageQuery),
+    responses((status = 200, body = PageDto<RoleDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_roles(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<PageQuery>) -> ApiResult<Json<PageDto<RoleDto>>> {
+    let page = paging(q.page, q.per_page)?;
+    let all = roles::list_roles(&state.services, &actor).await?;
+    Ok(Json(PageDto::slice(all.into_iter().map(RoleDto::from).collect(), page)))
 }
 
 /// Lists the permissions that exist.
 #[utoipa::path(get, path = "/api/v1/admin/permissions", tag = "admin", operation_id = "list_permissions",
-    security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = Vec<PermissionDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn list_permissions(Authed(actor): Authed) -> ApiResult<Json<Vec<PermissionDto>>> {
+    security(("bearer" = []), ("cookie" = [])), params(PageQuery),
+    responses((status = 200, body = PageDto<PermissionDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_permissions(Authed(actor): Authed, ApiQuery(q): ApiQuery<PageQuery>) -> ApiResult<Json<PageDto<PermissionDto>>> {
     actor.require(Permission::RolesManage)?;
-    Ok(Json(
-        Permission::ALL
-            .iter()
-            .map(|p| PermissionDto { code: p.code().into(), name: p.name().into(), realm: p.realm().as_str().into() })
-            .collect(),
-    ))
+    let page = paging(q.page, q.per_page)?;
+    let all = Permission::ALL
+        .iter()
+        .map(|p| PermissionDto { code: p.code().into(), name: p.name().into(), realm: p.realm().as_str().into() })
+        .collect();
+    Ok(Json(PageDto::slice(all, page)))
 }
 
 /// Path of one role.

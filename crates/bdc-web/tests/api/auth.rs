@@ -97,7 +97,20 @@ async fn changing_the_password_checks_the_old_one_and_the_policy_and_ends_sessio
     assert_eq!(again.status, 200);
 }
 
+async fn sessions_expire(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let t = app.staff("qianba", &["query"]).await;
+    assert_eq!(app.get("/api/v1/auth/me", &t).await.status, 200);
+    // Move the expiry into the past, as time would.
+    let mut c = app.db.conn().await.unwrap();
+    sqlx::query("UPDATE sessions SET expires_at = '2020-01-01T00:00:00.000000Z'").execute(&mut *c).await.unwrap();
+    let r = app.get("/api/v1/auth/me", &t).await;
+    assert_eq!(r.problem(401), "unauthenticated");
+    assert!(r.body["detail"].as_str().unwrap().contains("失效"));
+}
+
 crate::both!(
+    sessions_expire,
     wrong_password_and_unknown_user_get_the_same_answer,
     repeated_failures_lock_the_account_until_an_administrator_unlocks_it,
     browser_sessions_use_an_httponly_cookie_and_need_the_csrf_token_to_change_state,

@@ -62,7 +62,8 @@ async fn role_permissions_are_managed_as_data(engine: Engine) {
     let app = spawn_app(engine).await;
     let admin = app.staff("admin1", &["admin"]).await;
     let roles = app.get("/api/v1/admin/roles", &admin).await;
-    let names: Vec<&str> = roles.body.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(roles.body["total"], 12);
+    let names: Vec<&str> = roles.body["items"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
     for n in ["窗口受理", "审核", "登簿", "缮证发证", "档案", "查询", "监管", "系统管理", "个人", "企业", "机构", "代理"] {
         assert!(names.contains(&n), "{n} missing from {names:?}");
     }

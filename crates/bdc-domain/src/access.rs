@@ -94,6 +94,28 @@ pub enum Permission {
     CalendarRead,
     /// 维护工作日历 — edit holidays, make-up working days and office hours.
     CalendarManage,
+    /// 查阅登记簿 — read units, parties (masked) and the register.
+    RegistryRead,
+    /// 维护地籍数据 — enter parcels and units (宗地、不动产单元).
+    CadastreManage,
+    /// 登记当事人 — record parties with their ID numbers.
+    PartiesManage,
+    /// 受理 — open cases, request correction, return, withdraw.
+    CaseIntake,
+    /// 审核 — review cases: approve, request correction, return, suspend.
+    CaseReview,
+    /// 登簿 — enter approved cases in the register.
+    CaseRegister,
+    /// 缮证发证 — prepare and hand over certificates.
+    CaseCertify,
+    /// 归档 — archive finished cases.
+    CaseArchive,
+    /// 查阅业务 — read cases and their history.
+    CaseRead,
+    /// 查阅规则库 — read restriction and review rules.
+    RulesRead,
+    /// 管理规则库 — create, change and retire rules.
+    RulesManage,
 }
 
 impl Permission {
@@ -103,6 +125,17 @@ impl Permission {
         Permission::AuditRead,
         Permission::CalendarRead,
         Permission::CalendarManage,
+        Permission::RegistryRead,
+        Permission::CadastreManage,
+        Permission::PartiesManage,
+        Permission::CaseIntake,
+        Permission::CaseReview,
+        Permission::CaseRegister,
+        Permission::CaseCertify,
+        Permission::CaseArchive,
+        Permission::CaseRead,
+        Permission::RulesRead,
+        Permission::RulesManage,
     ];
 
     /// Stable machine code, stored in the database.
@@ -113,6 +146,17 @@ impl Permission {
             Permission::AuditRead => "audit.read",
             Permission::CalendarRead => "calendar.read",
             Permission::CalendarManage => "calendar.manage",
+            Permission::RegistryRead => "registry.read",
+            Permission::CadastreManage => "cadastre.manage",
+            Permission::PartiesManage => "parties.manage",
+            Permission::CaseIntake => "case.intake",
+            Permission::CaseReview => "case.review",
+            Permission::CaseRegister => "case.register",
+            Permission::CaseCertify => "case.certify",
+            Permission::CaseArchive => "case.archive",
+            Permission::CaseRead => "case.read",
+            Permission::RulesRead => "rules.read",
+            Permission::RulesManage => "rules.manage",
         }
     }
 
@@ -124,6 +168,17 @@ impl Permission {
             Permission::AuditRead => "查阅审计日志",
             Permission::CalendarRead => "查阅工作日历",
             Permission::CalendarManage => "维护工作日历",
+            Permission::RegistryRead => "查阅登记簿",
+            Permission::CadastreManage => "维护地籍数据",
+            Permission::PartiesManage => "登记当事人",
+            Permission::CaseIntake => "受理",
+            Permission::CaseReview => "审核",
+            Permission::CaseRegister => "登簿",
+            Permission::CaseCertify => "缮证发证",
+            Permission::CaseArchive => "归档",
+            Permission::CaseRead => "查阅业务",
+            Permission::RulesRead => "查阅规则库",
+            Permission::RulesManage => "管理规则库",
         }
     }
 
@@ -155,9 +210,14 @@ impl fmt::Display for Permission {
 pub fn default_grants(role_code: &str) -> &'static [Permission] {
     use Permission::*;
     match role_code {
-        "admin" => &[UsersManage, RolesManage, CalendarRead, CalendarManage],
-        "supervise" => &[AuditRead, CalendarRead],
-        "intake" | "review" | "register" | "certify" | "archive" | "query" => &[CalendarRead],
+        "admin" => &[UsersManage, RolesManage, CalendarRead, CalendarManage, RulesRead, RulesManage],
+        "supervise" => &[AuditRead, CalendarRead, RegistryRead, CaseRead, RulesRead],
+        "intake" => &[CalendarRead, RegistryRead, CadastreManage, PartiesManage, CaseIntake, CaseRead],
+        "review" => &[CalendarRead, RegistryRead, CaseReview, CaseRead, RulesRead],
+        "register" => &[CalendarRead, RegistryRead, CadastreManage, CaseRegister, CaseRead],
+        "certify" => &[CalendarRead, RegistryRead, CaseCertify, CaseRead],
+        "archive" => &[CalendarRead, RegistryRead, CaseArchive, CaseRead],
+        "query" => &[CalendarRead, RegistryRead, CaseRead],
         _ => &[],
     }
 }

@@ -12,6 +12,8 @@
 //! - [`rights`] — kinds of rights and restrictions, 登记类型 and 权属状态 with national codes.
 //! - [`ids`] — identifiers: 不动产单元号, 宗地代码, 业务号, certificate numbers, 身份证号, 统一社会信用代码.
 //! - [`catalogue`] — the business catalogue (业务目录): every flow as data.
+//! - [`register`] — what 登簿 does to a unit's rights: the plan of a registration.
+//! - [`rules`] — restriction and review rules as data, and the engine that evaluates them.
 
 pub mod access;
 pub mod calendar;
@@ -20,4 +22,6 @@ pub mod crypto;
 pub mod ids;
 pub mod masking;
 pub mod password;
+pub mod register;
 pub mod rights;
+pub mod rules;

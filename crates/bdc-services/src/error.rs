@@ -23,6 +23,9 @@ pub enum ServiceError {
     /// The account is locked after repeated failures.
     #[error("账户因多次登录失败已被锁定，请于 {} 后再试", .until.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M"))]
     Locked { until: DateTime<Utc> },
+    /// Restriction or review rules stop the case (限制验证未通过); the findings say which and why.
+    #[error("{message}")]
+    RuleBlocked { message: String, findings: Vec<bdc_domain::rules::Finding> },
     #[error("服务器内部错误")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

@@ -13,10 +13,13 @@ pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod cases;
 pub mod error;
 pub mod keys;
+pub mod registry;
 pub mod roles;
 pub mod users;
+pub mod verify;
 
 use std::sync::Arc;
 

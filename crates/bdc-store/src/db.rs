@@ -135,6 +135,8 @@ impl Db {
         let applied = migrate(&mut conn, self.engine).await?;
         crate::accounts::seed_builtin_roles(&mut conn).await?;
         crate::calendar::seed_calendar(&mut conn).await?;
+        let defaults = bdc_domain::rules::default_rules(bdc_domain::catalogue::flows());
+        crate::rules::seed_rules(&mut conn, &defaults).await?;
         Ok(applied)
     }
 
@@ -150,11 +152,10 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sql: include_str!("../migrations/0001_foundation.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") },
+    Migration { version: 2, name: "registry", sql: include_str!("../migrations/0002_registry.sql") },
+];
 
 /// Turns a portable migration into the engine's SQL: `{{id}}` becomes the auto-increment key,
 /// and only the engine's own `-- @sqlite` / `-- @postgres` blocks are kept.

@@ -15,8 +15,12 @@
 pub mod accounts;
 pub mod audit;
 pub mod calendar;
+pub mod cases;
 pub mod db;
+pub mod journal;
 pub mod keys;
+pub mod registry;
+pub mod rules;
 pub mod testing;
 mod time;
 

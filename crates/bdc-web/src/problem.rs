@@ -19,6 +19,33 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// The outcome of one restriction or review rule (规则核验结果).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FindingDto {
+    pub rule_code: String,
+    pub rule_version: i64,
+    pub rule_name: String,
+    /// `block`, `warn` or `consent`.
+    pub severity: String,
+    pub passed: bool,
+    pub message: String,
+    pub legal_basis: String,
+}
+
+impl From<&bdc_domain::rules::Finding> for FindingDto {
+    fn from(f: &bdc_domain::rules::Finding) -> Self {
+        FindingDto {
+            rule_code: f.rule_code.clone(),
+            rule_version: f.rule_version,
+            rule_name: f.rule_name.clone(),
+            severity: f.severity.code().into(),
+            passed: f.passed,
+            message: f.message.clone(),
+            legal_basis: f.legal_basis.clone(),
+        }
+    }
+}
+
 /// Problem details per RFC 9457.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Problem {
@@ -34,6 +61,9 @@ pub struct Problem {
     pub code: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For `rule_blocked`: every rule evaluated, with its outcome and legal basis.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<FindingDto>,
     #[serde(skip)]
     retry_after: Option<u64>,
 }
@@ -66,6 +96,7 @@ impl Problem {
             detail: detail.into(),
             code: code.to_owned(),
             errors: Vec::new(),
+            findings: Vec::new(),
             retry_after: None,
         }
     }
@@ -120,6 +151,11 @@ impl From<ServiceError> for Problem {
                 let secs = (until - chrono::Utc::now()).num_seconds().max(1);
                 let mut p = Problem::new(StatusCode::LOCKED, "account_locked", ServiceError::Locked { until }.to_string());
                 p.retry_after = u64::try_from(secs).ok();
+                p
+            }
+            ServiceError::RuleBlocked { message, findings } => {
+                let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "rule_blocked", message);
+                p.findings = findings.iter().map(FindingDto::from).collect();
                 p
             }
             ServiceError::Internal(cause) => {

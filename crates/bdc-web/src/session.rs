@@ -9,6 +9,7 @@ use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::request::Parts;
 use axum::http::{header, Method, StatusCode};
 
+use bdc_domain::access::Permission;
 use bdc_services::{auth, Actor, AuthVia};
 
 use crate::api::access::{access, Access};
@@ -64,6 +65,11 @@ impl FromRequestParts<AppState> for Authed {
         match access(parts.method.as_str(), route) {
             Some(Access::Public | Access::Authenticated) => {}
             Some(Access::Permission(p)) if actor.can(p) => {}
+            Some(Access::AnyCasePermission)
+                if [Permission::CaseIntake, Permission::CaseReview, Permission::CaseRegister, Permission::CaseCertify, Permission::CaseArchive]
+                    .iter()
+                    .any(|p| actor.can(*p)) => {}
+            Some(Access::AnyCasePermission) => return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "没有办理业务的权限")),
             Some(Access::Permission(p)) => return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", format!("没有“{}”权限", p.name()))),
             None => return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "该接口未开放")),
         }

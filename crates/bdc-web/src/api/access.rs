@@ -17,6 +17,9 @@ pub enum Access {
     Authenticated,
     /// A user whose roles grant this permission.
     Permission(Permission),
+    /// A user with any of the case-handling permissions (受理 … 归档); the service then checks
+    /// the one the action needs.
+    AnyCasePermission,
 }
 
 impl Access {
@@ -26,22 +29,37 @@ impl Access {
             Access::Public => "public".into(),
             Access::Authenticated => "authenticated".into(),
             Access::Permission(p) => format!("permission:{}", p.code()),
+            Access::AnyCasePermission => "permission:case.*".into(),
         }
     }
 }
 
 /// The access rule of a route, by method and route pattern (`/api/v1/admin/users/{id}`).
 pub fn access(method: &str, route: &str) -> Option<Access> {
-    use Permission::{AuditRead, CalendarManage, CalendarRead, RolesManage, UsersManage};
+    use Permission::{
+        AuditRead, CadastreManage, CalendarManage, CalendarRead, CaseIntake, CaseRead, PartiesManage, RegistryRead, RolesManage, RulesManage,
+        RulesRead, UsersManage,
+    };
     let read = matches!(method, "GET" | "HEAD");
     Some(match route {
-        "/api/v1/auth/login" | "/healthz" | "/metrics" | "/api/openapi.json" => Access::Public,
+        "/api/v1/auth/login" | "/healthz" | "/metrics" | "/api/openapi.json" | "/api/v1/catalogue" => Access::Public,
         "/api/v1/auth/logout" | "/api/v1/auth/me" | "/api/v1/auth/password" => Access::Authenticated,
         r if r.starts_with("/api/v1/admin/users") => Access::Permission(UsersManage),
         r if r.starts_with("/api/v1/admin/roles") || r == "/api/v1/admin/permissions" => Access::Permission(RolesManage),
         "/api/v1/audit" if read => Access::Permission(AuditRead),
         r if r.starts_with("/api/v1/calendar/") && read => Access::Permission(CalendarRead),
         r if r.starts_with("/api/v1/calendar/") => Access::Permission(CalendarManage),
+        "/api/v1/parcels" => Access::Permission(CadastreManage),
+        "/api/v1/units" if !read => Access::Permission(CadastreManage),
+        "/api/v1/parties" if !read => Access::Permission(PartiesManage),
+        r if (r.starts_with("/api/v1/units") || r.starts_with("/api/v1/parties")) && read => Access::Permission(RegistryRead),
+        "/api/v1/cases" if !read => Access::Permission(CaseIntake),
+        r if r.starts_with("/api/v1/cases") && read => Access::Permission(CaseRead),
+        // Each workflow action needs its own permission, checked by the service; any case
+        // permission lets the request through to it.
+        "/api/v1/cases/{id}/actions" => Access::AnyCasePermission,
+        r if r.starts_with("/api/v1/rules") && read => Access::Permission(RulesRead),
+        r if r.starts_with("/api/v1/rules") => Access::Permission(RulesManage),
         _ => return None,
     })
 }

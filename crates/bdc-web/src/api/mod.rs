@@ -4,7 +4,11 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod cases;
+pub mod catalogue;
+pub mod registry;
 pub mod roles;
+pub mod rules;
 pub mod system;
 pub mod users;
 
@@ -107,6 +111,9 @@ impl Modify for SecuritySchemes {
         (name = "admin", description = "用户、角色与权限管理"),
         (name = "audit", description = "审计日志"),
         (name = "calendar", description = "工作日历"),
+        (name = "registry", description = "业务目录、地籍数据、当事人与登记簿"),
+        (name = "cases", description = "业务受理、审核、登簿、缮证发证、归档"),
+        (name = "rules", description = "限制验证与审核规则库"),
         (name = "system", description = "健康检查、指标与接口文档"),
     )
 )]
@@ -133,6 +140,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(calendar::add_working_days))
         .routes(routes!(calendar::count_working_days))
         .routes(routes!(calendar::working_time))
+        .routes(routes!(catalogue::list_catalogue))
+        .routes(routes!(registry::create_parcel))
+        .routes(routes!(registry::search_units, registry::create_unit))
+        .routes(routes!(registry::get_register_book))
+        .routes(routes!(registry::find_parties, registry::create_party))
+        .routes(routes!(cases::list_cases, cases::open_case))
+        .routes(routes!(cases::get_case))
+        .routes(routes!(cases::list_case_events))
+        .routes(routes!(cases::act_on_case))
+        .routes(routes!(rules::list_rules, rules::create_rule))
+        .routes(routes!(rules::retire_rule))
         .routes(routes!(system::healthz))
         .routes(routes!(system::metrics))
         .routes(routes!(system::openapi_json))

@@ -8,5 +8,6 @@ mod auth;
 mod bad_input;
 mod calendar;
 mod permissions;
+mod registry;
 mod system;
 mod users;

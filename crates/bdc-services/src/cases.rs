@@ -1,0 +1,667 @@
+//! Cases and their workflow (业务与流程): intake, review, 登簿, certificates, archive.
+//!
+//! The workflow is a table ([`TRANSITIONS`]): each action names the states it leaves, the
+//! state it reaches and the permissions that may take it. Every transition is one transaction,
+//! recorded as a case event and (through the HTTP layer or the caller) in the audit log.
+//! Registration (登簿) is the transition that changes the register: it re-evaluates the rules,
+//! plans the change ([`bdc_domain::register::plan`]), writes the projections and appends one
+//! journal entry, guarded by the unit versions the reviewer saw.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use bdc_domain::access::Permission;
+use bdc_domain::catalogue::{self, ApplicantRole, Flow};
+use bdc_domain::ids::{CaseNumber, CertificateKind, CertificateNumber};
+use bdc_domain::register::{self, CertificateNeed, ChangeRequest, CoOwnership, Holding, Planned, RightView, Share};
+use bdc_domain::rights::{RightKind, RightState};
+use bdc_domain::rules::{self, Applicant, Facts, Finding, Severity};
+use bdc_store::cases::{self as store, CaseFilter, CaseRecord, NewCase};
+use bdc_store::journal::{self, Payload, Step};
+use bdc_store::{registry, AnyConnection, Page, PageRequest};
+
+use crate::{Actor, ServiceError, ServiceResult, Services};
+
+/// States in which a case is still open on its units (not yet registered, nor closed).
+pub const OPEN_STATES: &[&str] = &["intake", "review", "register", "correction", "suspended"];
+
+/// One workflow action.
+#[derive(Debug)]
+pub struct Transition {
+    pub action: &'static str,
+    pub name: &'static str,
+    pub from: &'static [&'static str],
+    pub to: &'static str,
+    pub permissions: &'static [Permission],
+    pub needs_reason: bool,
+}
+
+/// The workflow table: 受理 → 审核 → 登簿 → 缮证 → 发证 → 归档, with 补正, 退件, 撤回, 挂起.
+pub const TRANSITIONS: &[Transition] = &[
+    Transition { action: "submit", name: "受理", from: &["intake"], to: "review", permissions: &[Permission::CaseIntake], needs_reason: false },
+    Transition { action: "approve", name: "审核通过", from: &["review"], to: "register", permissions: &[Permission::CaseReview], needs_reason: false },
+    Transition {
+        action: "request_correction",
+        name: "补正",
+        from: &["intake", "review"],
+        to: "correction",
+        permissions: &[Permission::CaseIntake, Permission::CaseReview],
+        needs_reason: true,
+    },
+    Transition { action: "resume", name: "补正完成", from: &["correction"], to: "review", permissions: &[Permission::CaseIntake], needs_reason: false },
+    Transition {
+        action: "return",
+        name: "退件",
+        from: &["intake", "review", "correction"],
+        to: "returned",
+        permissions: &[Permission::CaseIntake, Permission::CaseReview],
+        needs_reason: true,
+    },
+    Transition {
+        action: "withdraw",
+        name: "撤回",
+        from: &["intake", "review", "correction", "suspended"],
+        to: "withdrawn",
+        permissions: &[Permission::CaseIntake],
+        needs_reason: true,
+    },
+    Transition { action: "suspend", name: "挂起", from: &["review", "register"], to: "suspended", permissions: &[Permission::CaseReview], needs_reason: true },
+    Transition { action: "unsuspend", name: "解除挂起", from: &["suspended"], to: "review", permissions: &[Permission::CaseReview], needs_reason: false },
+    Transition { action: "register", name: "登簿", from: &["register"], to: "certify", permissions: &[Permission::CaseRegister], needs_reason: false },
+    Transition { action: "certify", name: "缮证", from: &["certify"], to: "issue", permissions: &[Permission::CaseCertify], needs_reason: false },
+    Transition { action: "issue", name: "发证", from: &["issue"], to: "archive", permissions: &[Permission::CaseCertify], needs_reason: true },
+    Transition { action: "archive", name: "归档", from: &["archive"], to: "archived", permissions: &[Permission::CaseArchive], needs_reason: false },
+];
+
+/// Chinese name of a state.
+pub fn state_name(state: &str) -> &'static str {
+    match state {
+        "intake" => "受理",
+        "review" => "审核",
+        "register" => "待登簿",
+        "certify" => "缮证",
+        "issue" => "发证",
+        "archive" => "待归档",
+        "archived" => "已归档",
+        "correction" => "补正",
+        "returned" => "退件",
+        "withdrawn" => "撤回",
+        "suspended" => "挂起",
+        _ => "未知",
+    }
+}
+
+/// The requested change, as stored with the case.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RequestDoc {
+    pub co_ownership: Option<String>,
+    #[serde(default)]
+    pub attrs: BTreeMap<String, String>,
+    pub target_right: Option<i64>,
+    #[serde(default)]
+    pub mortgagees: Vec<i64>,
+    pub title_kind: Option<String>,
+    /// Parties who consent (预告权利人、抵押权人同意).
+    #[serde(default)]
+    pub consents: Vec<i64>,
+    /// Material codes handed in (申请材料).
+    #[serde(default)]
+    pub materials: Vec<String>,
+}
+
+/// An application to open a case.
+#[derive(Debug, Clone)]
+pub struct OpenCase {
+    pub flow_code: String,
+    pub unit_ids: Vec<i64>,
+    /// `(party id, role code, share)`.
+    pub applicants: Vec<(i64, String, String)>,
+    pub channel: String,
+    pub request: RequestDoc,
+}
+
+/// An opened case with the findings of the intake rules (warnings included).
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub case: CaseRecord,
+    pub findings: Vec<Finding>,
+}
+
+fn flow_of(code: &str) -> ServiceResult<&'static Flow> {
+    catalogue::flow(code).ok_or_else(|| ServiceError::field("unknown_flow", "flow_code", format!("业务流程“{code}”不存在")))
+}
+
+fn today() -> NaiveDate {
+    (Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+fn parse_request(case: &CaseRecord) -> ServiceResult<RequestDoc> {
+    serde_json::from_str(&case.request).map_err(|e| ServiceError::Internal(Box::new(e)))
+}
+
+fn applicants_of(case: &CaseRecord) -> Vec<Applicant> {
+    case.applicants
+        .iter()
+        .map(|(p, role, share)| Applicant { party_id: *p, role: role.clone(), share: Share::parse(share).unwrap_or(Share::WHOLE) })
+        .collect()
+}
+
+fn change_request(flow: &Flow, req: &RequestDoc, applicants: &[Applicant]) -> ServiceResult<ChangeRequest> {
+    // The new right's holders are the 权利人 of the application; a court's seizure or an
+    // authority's lock names the acting authority (代理/执行机关) instead.
+    let mut holders: Vec<Holding> = applicants.iter().filter(|a| a.role == "right_holder").map(|a| Holding { party_id: a.party_id, share: a.share }).collect();
+    if holders.is_empty() {
+        holders = applicants.iter().filter(|a| a.role == "agent").map(|a| Holding { party_id: a.party_id, share: a.share }).collect();
+    }
+    let co_ownership = match &req.co_ownership {
+        Some(c) => Some(CoOwnership::from_code(c).ok_or_else(|| ServiceError::field("bad_co_ownership", "co_ownership", "共有方式须为 0 单独、1 共同、2 按份、3 其他"))?),
+        None => None,
+    };
+    let title_kind = match &req.title_kind {
+        Some(k) => Some(RightKind::from_code(k).ok_or_else(|| ServiceError::field("bad_title_kind", "title_kind", format!("权利类型“{k}”无效")))?),
+        None => None,
+    };
+    let _ = flow;
+    Ok(ChangeRequest {
+        holders,
+        co_ownership,
+        attrs: req.attrs.clone(),
+        target_right: req.target_right,
+        mortgagees: req.mortgagees.iter().map(|p| Holding { party_id: *p, share: Share::WHOLE }).collect(),
+        title_kind,
+    })
+}
+
+/// Evaluates the rules in force for one unit of a case and logs every evaluation.
+#[allow(clippy::too_many_arguments)]
+async fn evaluate(
+    conn: &mut AnyConnection,
+    flow: &Flow,
+    case_id: i64,
+    unit_rights: &[RightView],
+    unit_id: i64,
+    applicants: &[Applicant],
+    req: &RequestDoc,
+    stage: &str,
+    log: bool,
+) -> ServiceResult<Vec<Finding>> {
+    let active = bdc_store::rules::active_rules(conn).await?;
+    let other_open = store::open_cases_on_unit(conn, unit_id, case_id, OPEN_STATES).await?;
+    let consents: BTreeSet<i64> = req.consents.iter().copied().chain(applicants.iter().filter(|a| a.role == "obligor").map(|a| a.party_id).filter(|_| false)).collect();
+    let co = req.co_ownership.as_deref().and_then(CoOwnership::from_code);
+    let facts = Facts {
+        flow,
+        unit: unit_rights,
+        applicants,
+        co_ownership: co,
+        consents: &consents,
+        other_open_cases: usize::try_from(other_open).unwrap_or(usize::MAX),
+        today: today(),
+    };
+    let findings = rules::evaluate(&active, &facts);
+    if log && case_id > 0 {
+        let now = Utc::now();
+        for f in &findings {
+            let outcome = if f.passed { "pass" } else { f.severity.code() };
+            store::record_evaluation(conn, case_id, stage, &f.rule_code, f.rule_version, outcome, &f.message, now).await?;
+        }
+    }
+    Ok(findings)
+}
+
+fn blocked(findings: Vec<Finding>) -> ServiceResult<Vec<Finding>> {
+    if findings.iter().any(Finding::blocks) {
+        let first = findings.iter().find(|f| f.blocks()).map(|f| format!("{}：{}", f.rule_name, f.message)).unwrap_or_default();
+        Err(ServiceError::RuleBlocked { message: format!("限制验证未通过 — {first}"), findings })
+    } else {
+        Ok(findings)
+    }
+}
+
+fn role_code(r: ApplicantRole) -> &'static str {
+    match r {
+        ApplicantRole::RightHolder => "right_holder",
+        ApplicantRole::Obligor => "obligor",
+        ApplicantRole::Agent => "agent",
+    }
+}
+
+/// 受理: opens a case after checking the flow, units, applicants and the intake rules. A rule
+/// that blocks stops the case before it exists; warnings are returned with it.
+pub async fn open_case(s: &Services, actor: &Actor, cmd: OpenCase) -> ServiceResult<Opened> {
+    actor.require(Permission::CaseIntake)?;
+    let flow = flow_of(&cmd.flow_code)?;
+    if cmd.unit_ids.is_empty() || cmd.unit_ids.len() > 500 {
+        return Err(ServiceError::field("bad_units", "unit_ids", "须指定 1 至 500 个不动产单元"));
+    }
+    if !flow.channels.iter().any(|c| c.code() == cmd.channel) {
+        return Err(ServiceError::field("bad_channel", "channel", format!("业务“{}”不能通过该渠道办理", flow.name)));
+    }
+    let allowed: Vec<&str> = flow.applicant_roles.iter().map(|r| role_code(*r)).collect();
+    for (party, role, share) in &cmd.applicants {
+        if !["right_holder", "obligor", "agent"].contains(&role.as_str()) {
+            return Err(ServiceError::field("bad_role", "applicants", format!("申请人角色“{role}”无效（right_holder 权利人、obligor 义务人、agent 代理人）")));
+        }
+        if !allowed.contains(&role.as_str()) {
+            return Err(ServiceError::field("role_not_in_flow", "applicants", format!("业务“{}”没有该申请人角色：{role}", flow.name)));
+        }
+        if Share::parse(share).is_none() {
+            return Err(ServiceError::field("bad_share", "applicants", format!("份额“{share}”无效，应为如 1/2 或 0.5 的正数且不大于 1")));
+        }
+        let _ = party;
+    }
+    let only_agent = flow.applicant_roles.iter().all(|r| *r == ApplicantRole::Agent);
+    for role in flow.applicant_roles.iter().filter(|r| only_agent || **r != ApplicantRole::Agent) {
+        if !cmd.applicants.iter().any(|(_, r, _)| r == role_code(*role)) {
+            return Err(ServiceError::field("missing_applicant", "applicants", format!("业务“{}”须有{}", flow.name, role.name())));
+        }
+    }
+    let request_text = serde_json::to_string(&cmd.request).map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    let apps: Vec<Applicant> = cmd
+        .applicants
+        .iter()
+        .map(|(p, r, sh)| Applicant { party_id: *p, role: r.clone(), share: Share::parse(sh).unwrap_or(Share::WHOLE) })
+        .collect();
+    change_request(flow, &cmd.request, &apps)?;
+
+    let now = Utc::now();
+    let day = today();
+    let cal = crate::calendar::load(s).await?;
+    let mut tx = s.db.begin().await?;
+    let mut units = Vec::new();
+    let mut findings = Vec::new();
+    for uid in &cmd.unit_ids {
+        let unit = registry::get_unit(&mut tx, *uid).await?.ok_or_else(|| ServiceError::field("unknown_unit", "unit_ids", format!("不动产单元 {uid} 不存在")))?;
+        for (party, _, _) in &cmd.applicants {
+            if registry::get_party(&mut tx, *party).await?.is_none() {
+                return Err(ServiceError::field("unknown_party", "applicants", format!("当事人 {party} 不存在")));
+            }
+        }
+        let rights: Vec<RightView> = registry::rights_of_unit(&mut tx, unit.id, true).await?.into_iter().map(|r| r.view).collect();
+        findings.extend(evaluate(&mut tx, flow, 0, &rights, unit.id, &apps, &cmd.request, "intake", false).await?);
+        units.push((unit.id, unit.version));
+    }
+    if findings.iter().any(Finding::blocks) {
+        drop(tx);
+        return Err(blocked(findings).err().unwrap_or_else(|| ServiceError::validation("rule_blocked", "限制验证未通过")));
+    }
+    let county = {
+        let first = registry::get_unit(&mut tx, units[0].0).await?.ok_or_else(|| ServiceError::NotFound("不动产单元不存在".into()))?;
+        first.unit_number[..6].to_owned()
+    };
+    let period = i32::try_from(day.year() * 10000 + i32::try_from(day.month() * 100 + day.day()).unwrap_or(0)).unwrap_or(0);
+    let seq = registry::next_certificate_seq(&mut tx, &county, period, "case").await?;
+    let number = CaseNumber::new(&county, day, u32::try_from(seq).unwrap_or(u32::MAX)).map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    let deadline = cal.add_working_days(day, flow.time_limit_days);
+    let id = store::insert_case(
+        &mut tx,
+        &NewCase {
+            case_number: number.as_str(),
+            flow_code: flow.code,
+            state: "intake",
+            channel: &cmd.channel,
+            county_code: &county,
+            request: &request_text,
+            created_by: &actor.username,
+            accepted_on: day,
+            deadline,
+            units: &units,
+            applicants: &cmd.applicants,
+        },
+        now,
+    )
+    .await?;
+    for f in &findings {
+        let outcome = if f.passed { "pass" } else { f.severity.code() };
+        store::record_evaluation(&mut tx, id, "intake", &f.rule_code, f.rule_version, outcome, &f.message, now).await?;
+    }
+    store::add_event(&mut tx, id, "", "intake", &actor.username, "受理登记", now).await?;
+    let case = store::get_case(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
+    bdc_store::commit(tx).await?;
+    Ok(Opened { case, findings })
+}
+
+pub async fn get_case(s: &Services, actor: &Actor, id: i64) -> ServiceResult<CaseRecord> {
+    actor.require(Permission::CaseRead)?;
+    let mut conn = s.db.conn().await?;
+    store::get_case(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound(format!("业务 {id} 不存在")))
+}
+
+pub async fn list_cases(s: &Services, actor: &Actor, f: CaseFilter, page: PageRequest) -> ServiceResult<Page<CaseRecord>> {
+    actor.require(Permission::CaseRead)?;
+    let mut conn = s.db.conn().await?;
+    Ok(store::list_cases(&mut conn, &f, page).await?)
+}
+
+pub async fn case_events(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Vec<(String, String, String, String, String)>> {
+    actor.require(Permission::CaseRead)?;
+    let mut conn = s.db.conn().await?;
+    Ok(store::events(&mut conn, id).await?)
+}
+
+/// What an action produced.
+#[derive(Debug, Clone)]
+pub struct Moved {
+    pub case: CaseRecord,
+    pub findings: Vec<Finding>,
+    /// Journal sequence number when the action registered the case.
+    pub journal_seq: Option<i64>,
+}
+
+/// Takes a workflow action on a case.
+pub async fn act(s: &Services, actor: &Actor, case_id: i64, action: &str, reason: &str) -> ServiceResult<Moved> {
+    let t = TRANSITIONS.iter().find(|t| t.action == action).ok_or_else(|| ServiceError::field("unknown_action", "action", format!("未知的办理动作“{action}”")))?;
+    if !t.permissions.iter().any(|p| actor.can(*p)) {
+        return Err(ServiceError::Forbidden(format!("没有“{}”的权限", t.name)));
+    }
+    let reason = reason.trim();
+    if t.needs_reason && reason.is_empty() {
+        return Err(ServiceError::field("reason_required", "reason", format!("“{}”须填写原因或说明", t.name)));
+    }
+    if reason.chars().count() > 500 {
+        return Err(ServiceError::field("reason_too_long", "reason", "原因不超过 500 个字"));
+    }
+    if action == "register" {
+        return register(s, actor, case_id).await;
+    }
+    let moved = transition(s, actor, case_id, t, reason).await?;
+    // Automatic registration (智能登簿): eligible flows whose rules pass and materials are complete.
+    if action == "submit" {
+        let flow = flow_of(&moved.case.flow_code)?;
+        if flow.auto_register {
+            if let Some(auto) = try_auto_register(s, &moved.case, flow).await? {
+                return Ok(auto);
+            }
+        }
+    }
+    Ok(moved)
+}
+
+/// One table-driven transition other than 登簿, in one transaction.
+async fn transition(s: &Services, actor: &Actor, case_id: i64, t: &Transition, reason: &str) -> ServiceResult<Moved> {
+    let action = t.action;
+    let now = Utc::now();
+    let day = today();
+    let cal = crate::calendar::load(s).await?;
+    let mut tx = s.db.begin().await?;
+    let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound(format!("业务 {case_id} 不存在")))?;
+    if !t.from.contains(&case.state.as_str()) {
+        return Err(ServiceError::Conflict {
+            code: "bad_state",
+            message: format!("业务当前状态为“{}”，不能“{}”", state_name(&case.state), t.name),
+        });
+    }
+    let flow = flow_of(&case.flow_code)?;
+    let req = parse_request(&case)?;
+    let apps = applicants_of(&case);
+    let mut findings = Vec::new();
+    // Rules run again at review: the register may have changed since intake.
+    if action == "approve" || action == "submit" {
+        for (unit_id, _) in &case.units {
+            let unit = registry::get_unit(&mut tx, *unit_id).await?.ok_or_else(|| ServiceError::NotFound("不动产单元不存在".into()))?;
+            let rights: Vec<RightView> = registry::rights_of_unit(&mut tx, *unit_id, true).await?.into_iter().map(|r| r.view).collect();
+            let stage = if action == "approve" { "review" } else { "intake" };
+            findings.extend(evaluate(&mut tx, flow, case.id, &rights, *unit_id, &apps, &req, stage, true).await?);
+            if action == "approve" {
+                store::set_seen_version(&mut tx, case.id, *unit_id, unit.version).await?;
+            }
+        }
+        if findings.iter().any(Finding::blocks) {
+            bdc_store::commit(tx).await?;
+            return Err(blocked(findings).err().unwrap_or_else(|| ServiceError::validation("rule_blocked", "限制验证未通过")));
+        }
+        if action == "approve" {
+            store::set_review_report(&mut tx, case.id, &review_report(flow, &case, &findings, &actor.display_name, false)).await?;
+        }
+    }
+    // 补正 pauses the clock; resuming extends the deadline by the working days it was paused.
+    let (deadline, paused) = match action {
+        "request_correction" => (case.deadline, Some(day)),
+        "resume" => {
+            let paused_days = case.paused_since.map_or(0, |p| cal.working_days_between(p, day).max(0));
+            (cal.add_working_days(case.deadline, u32::try_from(paused_days).unwrap_or(0)), None)
+        }
+        _ => (case.deadline, case.paused_since),
+    };
+    if !store::transition(&mut tx, case.id, case.version, &case.state, t.to, reason, deadline, paused).await? {
+        return Err(ServiceError::Conflict { code: "stale_case", message: "业务已被他人办理，请刷新后重试".into() });
+    }
+    store::add_event(&mut tx, case.id, &case.state, t.to, &actor.username, if reason.is_empty() { t.name } else { reason }, now).await?;
+    let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
+    bdc_store::commit(tx).await?;
+    Ok(Moved { case, findings, journal_seq: None })
+}
+
+/// The review report (审核报告): facts checked, rules applied with their legal basis, outcome.
+fn review_report(flow: &Flow, case: &CaseRecord, findings: &[Finding], reviewer: &str, automatic: bool) -> String {
+    let mut out = format!(
+        "审核报告\n业务号：{}\n业务：{}（{}）\n不动产单元：{} 个\n申请人：{} 人\n审核方式：{}\n审核人：{}\n\n规则核验：\n",
+        case.case_number,
+        flow.name,
+        flow.registration_type.name(),
+        case.units.len(),
+        case.applicants.len(),
+        if automatic { "系统自动审核（智能登簿）" } else { "人工审核" },
+        reviewer
+    );
+    for f in findings {
+        let sev = match f.severity {
+            Severity::Block => "阻断",
+            Severity::Warn => "提示",
+            Severity::Consent => "需同意",
+        };
+        out.push_str(&format!("- {}（{}）：{}；依据：{}\n", f.rule_name, sev, if f.passed { "通过".to_owned() } else { f.message.clone() }, f.legal_basis));
+    }
+    if findings.is_empty() {
+        out.push_str("- 无适用规则\n");
+    }
+    out.push_str(&format!("\n结论：{}\n", if findings.iter().any(Finding::blocks) { "不予通过" } else { "审核通过，准予登簿" }));
+    out
+}
+
+async fn try_auto_register(s: &Services, case: &CaseRecord, flow: &Flow) -> ServiceResult<Option<Moved>> {
+    let req = parse_request(case)?;
+    let missing: Vec<&str> = flow.materials.iter().filter(|m| m.required && !req.materials.iter().any(|c| c == m.code)).map(|m| m.name).collect();
+    let system = system_actor();
+    if !missing.is_empty() {
+        let mut conn = s.db.conn().await?;
+        store::add_event(&mut conn, case.id, "review", "review", "system", &format!("未自动登簿，转人工审核：缺少材料 {}", missing.join("、")), Utc::now()).await?;
+        return Ok(None);
+    }
+    let approve = TRANSITIONS.iter().find(|t| t.action == "approve").ok_or_else(|| ServiceError::Internal("workflow table lacks approve".into()))?;
+    match transition(s, &system, case.id, approve, "").await {
+        Ok(approved) => {
+            let mut conn = s.db.conn().await?;
+            let flow_report = review_report(flow, &approved.case, &approved.findings, "系统", true);
+            store::set_review_report(&mut conn, case.id, &flow_report).await?;
+            drop(conn);
+            register(s, &system, case.id).await.map(Some)
+        }
+        Err(ServiceError::RuleBlocked { message, .. }) => {
+            let mut conn = s.db.conn().await?;
+            store::add_event(&mut conn, case.id, "review", "review", "system", &format!("未自动登簿，转人工审核：{message}"), Utc::now()).await?;
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The actor of automatic review and registration (智能审核).
+fn system_actor() -> Actor {
+    let mut a = Actor::console();
+    a.username = "system".into();
+    a.display_name = "智能审核".into();
+    a
+}
+
+/// Where certificate numbers come from: 苏(年)常州市不动产权第0000001号.
+const PROVINCE: char = '苏';
+const AUTHORITY: &str = "常州市";
+const WIDTH: u8 = 7;
+
+async fn new_certificate(conn: &mut AnyConnection, need: CertificateNeed, year: i32) -> ServiceResult<Option<(String, &'static str)>> {
+    let (kind, code) = match need {
+        CertificateNeed::Title => (CertificateKind::Title, "title"),
+        CertificateNeed::Proof => (CertificateKind::Proof, "proof"),
+        CertificateNeed::None => return Ok(None),
+    };
+    let seq = registry::next_certificate_seq(conn, AUTHORITY, year, code).await?;
+    let number = CertificateNumber::new(PROVINCE, u16::try_from(year).unwrap_or(2026), AUTHORITY, kind, u32::try_from(seq).unwrap_or(u32::MAX), WIDTH)
+        .map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    Ok(Some((number.format(), code)))
+}
+
+/// 登簿: enters an approved case in the register, in one transaction with its journal entry.
+async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Moved> {
+    if !actor.can(Permission::CaseRegister) {
+        return Err(ServiceError::Forbidden("没有“登簿”的权限".into()));
+    }
+    let now = Utc::now();
+    let year = today().year();
+    let mut tx = s.db.begin().await?;
+    let (seq, prev_hash) = journal::next_seq(&mut tx).await?;
+    let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound(format!("业务 {case_id} 不存在")))?;
+    if case.state != "register" {
+        return Err(ServiceError::Conflict { code: "bad_state", message: format!("业务当前状态为“{}”，不能登簿", state_name(&case.state)) });
+    }
+    let flow = flow_of(&case.flow_code)?;
+    let req = parse_request(&case)?;
+    let apps = applicants_of(&case);
+    let change = change_request(flow, &req, &apps)?;
+    let mut steps = Vec::new();
+    let mut findings = Vec::new();
+    let mut any_certificate = false;
+    for (unit_id, seen) in &case.units {
+        let unit = registry::get_unit(&mut tx, *unit_id).await?.ok_or_else(|| ServiceError::NotFound("不动产单元不存在".into()))?;
+        if unit.version != *seen {
+            return Err(ServiceError::Conflict {
+                code: "unit_changed",
+                message: format!("不动产单元 {} 在本业务审核后已被其他业务登簿，登记簿已变化，请退回重新审核", unit.unit_number),
+            });
+        }
+        let current: Vec<RightView> = registry::rights_of_unit(&mut tx, unit.id, true).await?.into_iter().map(|r| r.view).collect();
+        let found = evaluate(&mut tx, flow, case.id, &current, unit.id, &apps, &req, "register", false).await?;
+        if found.iter().any(Finding::blocks) {
+            drop(tx);
+            let mut conn = s.db.conn().await?;
+            for f in &found {
+                let outcome = if f.passed { "pass" } else { f.severity.code() };
+                store::record_evaluation(&mut conn, case.id, "register", &f.rule_code, f.rule_version, outcome, &f.message, now).await?;
+            }
+            return Err(blocked(found).err().unwrap_or_else(|| ServiceError::validation("rule_blocked", "限制验证未通过")));
+        }
+        findings.extend(found);
+        let planned = register::plan(flow.effect, flow.right_kind, &current, &change).map_err(|e| ServiceError::validation("cannot_register", e.to_string()))?;
+        for p in planned {
+            match p {
+                Planned::Create { kind, co_ownership, holders, attrs, certificate, predecessor } => {
+                    let cert = new_certificate(&mut tx, certificate, year).await?;
+                    let right_id = registry::insert_right(
+                        &mut tx,
+                        &registry::NewRight {
+                            unit_id: unit.id,
+                            kind,
+                            co_ownership,
+                            holders: &holders,
+                            attrs: &attrs,
+                            certificate_number: cert.as_ref().map(|c| c.0.as_str()),
+                            registered_seq: seq,
+                            case_id: Some(case.id),
+                            predecessor_id: predecessor,
+                        },
+                    )
+                    .await?;
+                    if let Some((number, kind_code)) = &cert {
+                        registry::insert_certificate(&mut tx, number, kind_code, right_id, Some(case.id), seq).await?;
+                        any_certificate = true;
+                    }
+                    steps.push(Step::Create {
+                        right_id,
+                        unit_id: unit.id,
+                        kind: kind.code().into(),
+                        co_ownership: co_ownership.code().into(),
+                        holders: holders.iter().map(|h| (h.party_id, h.share.to_string())).collect(),
+                        details: serde_json::to_string(&attrs).unwrap_or_default(),
+                        certificate: cert.as_ref().map(|c| c.0.clone()),
+                        certificate_kind: cert.as_ref().map(|c| c.1.to_owned()),
+                        predecessor_id: predecessor,
+                    });
+                }
+                Planned::End { right_id, to } => {
+                    if !registry::end_right(&mut tx, right_id, to, seq).await? {
+                        return Err(ServiceError::Conflict { code: "right_changed", message: "权利状态已被其他业务改变，请重新审核".into() });
+                    }
+                    steps.push(Step::End { right_id, state: i64::from(to.code()) });
+                }
+                Planned::Recertify { right_id, certificate } => {
+                    let old = current.iter().find(|r| r.id == right_id).and_then(|r| r.certificate.clone());
+                    if let Some(o) = &old {
+                        registry::void_certificate(&mut tx, o, seq).await?;
+                    }
+                    let (number, kind_code) = new_certificate(&mut tx, certificate, year)
+                        .await?
+                        .ok_or_else(|| ServiceError::validation("no_certificate", "该权利不发放证书或证明"))?;
+                    registry::set_right_certificate(&mut tx, right_id, &number).await?;
+                    registry::insert_certificate(&mut tx, &number, kind_code, right_id, Some(case.id), seq).await?;
+                    any_certificate = true;
+                    steps.push(Step::Recertify { right_id, old_certificate: old, certificate: number, certificate_kind: kind_code.into() });
+                }
+            }
+        }
+        if !registry::bump_unit_version(&mut tx, unit.id, unit.version).await? {
+            return Err(ServiceError::Conflict { code: "unit_changed", message: format!("不动产单元 {} 正被其他业务登簿，请稍后重试", unit.unit_number) });
+        }
+    }
+    for f in &findings {
+        let outcome = if f.passed { "pass" } else { f.severity.code() };
+        store::record_evaluation(&mut tx, case.id, "register", &f.rule_code, f.rule_version, outcome, &f.message, now).await?;
+    }
+    let payload = Payload {
+        case_id: Some(case.id),
+        case_number: Some(case.case_number.clone()),
+        flow_code: Some(case.flow_code.clone()),
+        at: journal::now_text(now),
+        steps,
+    };
+    journal::append(&mut tx, seq, &prev_hash, &actor.username, &payload, now).await?;
+    store::set_registered(&mut tx, case.id, seq).await?;
+    // Flows that issue no certificate (查封, 锁定, 注销) go straight to archiving.
+    let to = if any_certificate { "certify" } else { "archive" };
+    if !store::transition(&mut tx, case.id, case.version, "register", to, "", case.deadline, None).await? {
+        return Err(ServiceError::Conflict { code: "stale_case", message: "业务已被他人办理，请刷新后重试".into() });
+    }
+    store::add_event(&mut tx, case.id, "register", to, &actor.username, "登簿", now).await?;
+    let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
+    bdc_store::commit(tx).await?;
+    Ok(Moved { case, findings, journal_seq: Some(seq) })
+}
+
+/// The state a right ends in, for display.
+pub fn right_state_name(code: i64) -> &'static str {
+    u8::try_from(code).ok().and_then(RightState::from_code).map_or("未知", RightState::name)
+}
+
+/// Findings that did not pass, for display.
+pub fn failing(findings: &[Finding]) -> Vec<&Finding> {
+    findings.iter().filter(|f| !f.passed).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_transition_leaves_from_known_states() {
+        let known = ["intake", "review", "register", "certify", "issue", "archive", "archived", "correction", "returned", "withdrawn", "suspended"];
+        for t in TRANSITIONS {
+            assert!(known.contains(&t.to), "{}", t.action);
+            for f in t.from {
+                assert!(known.contains(f), "{}", t.action);
+                assert_ne!(state_name(f), "未知");
+            }
+        }
+    }
+
+}

@@ -1,0 +1,202 @@
+//! Cadastral data, parties and the register book (地籍数据、当事人、登记簿).
+
+use chrono::{NaiveDate, Utc};
+
+use bdc_domain::access::Permission;
+use bdc_domain::ids::{CitizenId, CreditCode, ParcelCode, UnitNumber};
+use bdc_domain::masking::mask_id_number;
+use bdc_store::registry::{self, Parcel, Party, RightRecord, Unit, UnitFilter};
+use bdc_store::{Page, PageRequest};
+
+use crate::{Actor, ServiceError, ServiceResult, Services};
+
+/// A parcel to record (宗地).
+#[derive(Debug, Clone)]
+pub struct NewParcel {
+    pub code: String,
+    pub location: String,
+    pub area: f64,
+    pub land_use: String,
+    pub right_nature: String,
+    pub term_start: Option<NaiveDate>,
+    pub term_end: Option<NaiveDate>,
+}
+
+pub async fn create_parcel(s: &Services, actor: &Actor, p: NewParcel) -> ServiceResult<Parcel> {
+    actor.require(Permission::CadastreManage)?;
+    let code = ParcelCode::parse(&p.code).map_err(|e| ServiceError::field("bad_parcel_code", "code", e.to_string()))?;
+    if p.location.trim().is_empty() || p.location.chars().count() > 200 {
+        return Err(ServiceError::field("bad_location", "location", "坐落不能为空，且不超过 200 个字"));
+    }
+    if !(p.area.is_finite() && p.area > 0.0) {
+        return Err(ServiceError::field("bad_area", "area", "面积须为正数（平方米）"));
+    }
+    if let (Some(a), Some(b)) = (p.term_start, p.term_end) {
+        if a >= b {
+            return Err(ServiceError::field("bad_term", "term_end", "使用期限的终止日期须晚于起始日期"));
+        }
+    }
+    let parcel = Parcel {
+        county_code: code.as_str()[..6].to_owned(),
+        code: code.as_str().to_owned(),
+        location: p.location.trim().to_owned(),
+        area: p.area,
+        land_use: p.land_use,
+        right_nature: p.right_nature,
+        term_start: p.term_start.map(|d| d.to_string()),
+        term_end: p.term_end.map(|d| d.to_string()),
+    };
+    let mut conn = s.db.conn().await?;
+    match registry::insert_parcel(&mut conn, &parcel, Utc::now()).await {
+        Err(bdc_store::StoreError::Unique(_)) => Err(ServiceError::Conflict { code: "parcel_exists", message: format!("宗地代码 {} 已存在", parcel.code) }),
+        other => other.map(|()| parcel).map_err(Into::into),
+    }
+}
+
+/// A unit to record (不动产单元).
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub unit_number: String,
+    pub location: String,
+    pub area: Option<f64>,
+    pub house_use: Option<String>,
+}
+
+pub async fn create_unit(s: &Services, actor: &Actor, u: NewUnit) -> ServiceResult<Unit> {
+    actor.require(Permission::CadastreManage)?;
+    let number = UnitNumber::parse(&u.unit_number).map_err(|e| ServiceError::field("bad_unit_number", "unit_number", e.to_string()))?;
+    if u.location.trim().is_empty() || u.location.chars().count() > 200 {
+        return Err(ServiceError::field("bad_location", "location", "坐落不能为空，且不超过 200 个字"));
+    }
+    if u.area.is_some_and(|a| !(a.is_finite() && a > 0.0)) {
+        return Err(ServiceError::field("bad_area", "area", "面积须为正数（平方米）"));
+    }
+    let mut conn = s.db.conn().await?;
+    let parcel = number.parcel_code();
+    if registry::get_parcel(&mut conn, parcel.as_str()).await?.is_none() {
+        return Err(ServiceError::field("unknown_parcel", "unit_number", format!("宗地 {} 尚未登记地籍信息，请先录入宗地", parcel.as_str())));
+    }
+    let mut unit = Unit {
+        id: 0,
+        unit_number: number.as_str().to_owned(),
+        parcel_code: parcel.as_str().to_owned(),
+        building_no: number.building_no().map(str::to_owned),
+        room_no: number.room_no().map(str::to_owned),
+        location: u.location.trim().to_owned(),
+        area: u.area,
+        house_use: u.house_use,
+        version: 1,
+    };
+    unit.id = match registry::insert_unit(&mut conn, &unit, Utc::now()).await {
+        Err(bdc_store::StoreError::Unique(_)) => {
+            return Err(ServiceError::Conflict { code: "unit_exists", message: format!("不动产单元号 {} 已存在", unit.unit_number) })
+        }
+        other => other?,
+    };
+    Ok(unit)
+}
+
+pub async fn search_units(s: &Services, actor: &Actor, f: UnitFilter, page: PageRequest) -> ServiceResult<Page<Unit>> {
+    actor.require(Permission::RegistryRead)?;
+    let mut conn = s.db.conn().await?;
+    Ok(registry::search_units(&mut conn, &f, page).await?)
+}
+
+/// Kinds of party (权利人类型).
+pub const PARTY_KINDS: &[(&str, &str)] = &[("person", "个人"), ("enterprise", "企业"), ("institution", "事业单位"), ("state_organ", "国家机关")];
+
+/// A party to record, with the ID number in clear (it is encrypted before storage).
+#[derive(Debug, Clone)]
+pub struct NewParty {
+    pub kind: String,
+    pub name: String,
+    /// 证件种类: `1` 身份证, `8` 统一社会信用代码, `3` 护照, `99` 其他 …
+    pub id_type: String,
+    pub id_number: String,
+}
+
+/// Validates the ID number for its type (GB 11643 for 身份证, GB 32100 for 统一社会信用代码) and
+/// stores the party encrypted (SM4), blind-indexed (HMAC-SM3) and masked. The same ID returns
+/// the existing party.
+pub async fn record_party(s: &Services, actor: &Actor, p: NewParty) -> ServiceResult<Party> {
+    actor.require(Permission::PartiesManage)?;
+    if !PARTY_KINDS.iter().any(|(k, _)| *k == p.kind) {
+        return Err(ServiceError::field("bad_party_kind", "kind", "权利人类型须为 person、enterprise、institution 或 state_organ"));
+    }
+    let name = p.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ServiceError::field("bad_name", "name", "名称不能为空，且不超过 100 个字"));
+    }
+    let number = match p.id_type.as_str() {
+        "1" => CitizenId::parse(&p.id_number).map_err(|e| ServiceError::field("bad_id_number", "id_number", e.to_string()))?.as_str().to_owned(),
+        "8" => CreditCode::parse(&p.id_number).map_err(|e| ServiceError::field("bad_id_number", "id_number", e.to_string()))?.as_str().to_owned(),
+        "2" | "3" | "4" | "5" | "6" | "7" | "99" => {
+            let n = p.id_number.trim().to_uppercase();
+            if n.is_empty() || n.chars().count() > 40 {
+                return Err(ServiceError::field("bad_id_number", "id_number", "证件号不能为空，且不超过 40 位"));
+            }
+            n
+        }
+        _ => return Err(ServiceError::field("bad_id_type", "id_type", "证件种类无效（1 身份证、2 港澳台身份证、3 护照、4 户口簿、5 军官证、6 组织机构代码、7 营业执照、8 统一社会信用代码、99 其他）")),
+    };
+    let mut party = Party {
+        id: 0,
+        kind: p.kind,
+        name: name.to_owned(),
+        id_type: p.id_type,
+        id_number_enc: s.cipher().encrypt(&number),
+        id_number_bidx: s.cipher().blind_index(&number),
+        id_number_masked: mask_id_number(&number),
+    };
+    let mut conn = s.db.conn().await?;
+    party.id = registry::upsert_party(&mut conn, &party, Utc::now()).await?;
+    Ok(registry::get_party(&mut conn, party.id).await?.unwrap_or(party))
+}
+
+pub async fn get_party(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Party> {
+    actor.require(Permission::RegistryRead)?;
+    let mut conn = s.db.conn().await?;
+    registry::get_party(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound(format!("当事人 {id} 不存在")))
+}
+
+/// Parties whose ID number is exactly `id_number` (found by blind index, never by decrypting).
+pub async fn find_parties(s: &Services, actor: &Actor, id_number: &str) -> ServiceResult<Vec<Party>> {
+    actor.require(Permission::RegistryRead)?;
+    let mut conn = s.db.conn().await?;
+    let ids = registry::find_party_by_index(&mut conn, &s.cipher().blind_index(id_number)).await?;
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(p) = registry::get_party(&mut conn, id).await? {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+/// The register book of a unit (登记簿): the unit, its parcel, every right current and historic,
+/// and the names of the parties in it.
+#[derive(Debug, Clone)]
+pub struct RegisterBook {
+    pub unit: Unit,
+    pub parcel: Option<Parcel>,
+    pub rights: Vec<RightRecord>,
+    pub parties: Vec<Party>,
+}
+
+pub async fn register_book(s: &Services, actor: &Actor, unit_id: i64) -> ServiceResult<RegisterBook> {
+    actor.require(Permission::RegistryRead)?;
+    let mut conn = s.db.conn().await?;
+    let unit = registry::get_unit(&mut conn, unit_id).await?.ok_or_else(|| ServiceError::NotFound(format!("不动产单元 {unit_id} 不存在")))?;
+    let parcel = registry::get_parcel(&mut conn, &unit.parcel_code).await?;
+    let rights = registry::rights_of_unit(&mut conn, unit_id, false).await?;
+    let mut ids: Vec<i64> = rights.iter().flat_map(|r| r.view.holders.iter().map(|h| h.party_id)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut parties = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(p) = registry::get_party(&mut conn, id).await? {
+            parties.push(p);
+        }
+    }
+    Ok(RegisterBook { unit, parcel, rights, parties })
+}

@@ -1,0 +1,261 @@
+//! Cases (业务) and their events.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::{format_time, Page, PageRequest, StoreError, StoreResult};
+
+/// A case as stored.
+#[derive(Debug, Clone)]
+pub struct CaseRecord {
+    pub id: i64,
+    pub case_number: String,
+    pub flow_code: String,
+    pub state: String,
+    pub channel: String,
+    pub county_code: String,
+    /// The requested change, JSON.
+    pub request: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub accepted_on: NaiveDate,
+    pub deadline: NaiveDate,
+    pub paused_since: Option<NaiveDate>,
+    pub state_reason: String,
+    pub review_report: Option<String>,
+    pub registered_seq: Option<i64>,
+    pub version: i64,
+    /// `(unit id, unit version seen at review)`.
+    pub units: Vec<(i64, i64)>,
+    /// `(party id, role, share)`.
+    pub applicants: Vec<(i64, String, String)>,
+}
+
+fn date(s: &str) -> StoreResult<NaiveDate> {
+    s.parse().map_err(|_| StoreError::Corrupt(format!("日期格式错误：{s}")))
+}
+
+fn case_from_row(r: &AnyRow) -> StoreResult<CaseRecord> {
+    let paused: Option<String> = r.try_get("paused_since")?;
+    Ok(CaseRecord {
+        id: r.try_get("id")?,
+        case_number: r.try_get("case_number")?,
+        flow_code: r.try_get("flow_code")?,
+        state: r.try_get("state")?,
+        channel: r.try_get("channel")?,
+        county_code: r.try_get("county_code")?,
+        request: r.try_get("request")?,
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+        accepted_on: date(&r.try_get::<String, _>("accepted_on")?)?,
+        deadline: date(&r.try_get::<String, _>("deadline")?)?,
+        paused_since: paused.as_deref().map(date).transpose()?,
+        state_reason: r.try_get("state_reason")?,
+        review_report: r.try_get("review_report")?,
+        registered_seq: r.try_get("registered_seq")?,
+        version: r.try_get("version")?,
+        units: Vec::new(),
+        applicants: Vec::new(),
+    })
+}
+
+const CASE_COLUMNS: &str = "id, case_number, flow_code, state, channel, county_code, request, created_by, created_at, accepted_on, deadline, paused_since, state_reason, review_report, registered_seq, version";
+
+/// What is needed to open a case.
+#[derive(Debug, Clone)]
+pub struct NewCase<'a> {
+    pub case_number: &'a str,
+    pub flow_code: &'a str,
+    pub state: &'a str,
+    pub channel: &'a str,
+    pub county_code: &'a str,
+    pub request: &'a str,
+    pub created_by: &'a str,
+    pub accepted_on: NaiveDate,
+    pub deadline: NaiveDate,
+    pub units: &'a [(i64, i64)],
+    pub applicants: &'a [(i64, String, String)],
+}
+
+pub async fn insert_case(conn: &mut AnyConnection, c: &NewCase<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO cases (case_number, flow_code, state, channel, county_code, request, created_by, created_at, accepted_on, deadline, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1) RETURNING id",
+    )
+    .bind(c.case_number)
+    .bind(c.flow_code)
+    .bind(c.state)
+    .bind(c.channel)
+    .bind(c.county_code)
+    .bind(c.request)
+    .bind(c.created_by)
+    .bind(format_time(now))
+    .bind(c.accepted_on.to_string())
+    .bind(c.deadline.to_string())
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    for (unit, version) in c.units {
+        sqlx::query("INSERT INTO case_units (case_id, unit_id, seen_version) VALUES ($1, $2, $3)").bind(id).bind(unit).bind(version).execute(&mut *conn).await?;
+    }
+    for (party, role, share) in c.applicants {
+        sqlx::query("INSERT INTO case_applicants (case_id, party_id, role, share) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(party)
+            .bind(role)
+            .bind(share)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(id)
+}
+
+async fn with_parts(conn: &mut AnyConnection, mut c: CaseRecord) -> StoreResult<CaseRecord> {
+    let units = sqlx::query("SELECT unit_id, seen_version FROM case_units WHERE case_id = $1 ORDER BY unit_id").bind(c.id).fetch_all(&mut *conn).await?;
+    c.units = units.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<StoreResult<_>>()?;
+    let apps = sqlx::query("SELECT party_id, role, share FROM case_applicants WHERE case_id = $1 ORDER BY role, party_id").bind(c.id).fetch_all(&mut *conn).await?;
+    c.applicants = apps.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect::<StoreResult<_>>()?;
+    Ok(c)
+}
+
+pub async fn get_case(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<CaseRecord>> {
+    let row = sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
+    match row {
+        Some(r) => Ok(Some(with_parts(conn, case_from_row(&r)?).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Filter of the case list.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub states: Vec<String>,
+    pub unit_id: Option<i64>,
+    pub case_number: Option<String>,
+}
+
+pub async fn list_cases(conn: &mut AnyConnection, f: &CaseFilter, page: PageRequest) -> StoreResult<Page<CaseRecord>> {
+    let states = if f.states.is_empty() { None } else { Some(format!(",{},", f.states.join(","))) };
+    let cond = "($1 IS NULL OR $1 LIKE '%,' || state || ',%') AND ($2 IS NULL OR id IN (SELECT case_id FROM case_units WHERE unit_id = $2)) AND ($3 IS NULL OR case_number = $3)";
+    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM cases WHERE {cond}"))
+        .bind(states.clone())
+        .bind(f.unit_id)
+        .bind(f.case_number.clone())
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    let rows = sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE {cond} ORDER BY deadline, id LIMIT $4 OFFSET $5"))
+        .bind(states)
+        .bind(f.unit_id)
+        .bind(f.case_number.clone())
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for r in &rows {
+        items.push(with_parts(conn, case_from_row(r)?).await?);
+    }
+    Ok(Page { items, total, page: page.page, per_page: page.per_page })
+}
+
+/// Changes a case's state if it is still `from` at `version`; false means someone else moved it.
+#[allow(clippy::too_many_arguments)]
+pub async fn transition(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    from: &str,
+    to: &str,
+    reason: &str,
+    deadline: NaiveDate,
+    paused_since: Option<NaiveDate>,
+) -> StoreResult<bool> {
+    Ok(sqlx::query(
+        "UPDATE cases SET state = $1, state_reason = $2, deadline = $3, paused_since = $4, version = version + 1 WHERE id = $5 AND version = $6 AND state = $7",
+    )
+    .bind(to)
+    .bind(reason)
+    .bind(deadline.to_string())
+    .bind(paused_since.map(|d| d.to_string()))
+    .bind(id)
+    .bind(version)
+    .bind(from)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+pub async fn set_review_report(conn: &mut AnyConnection, id: i64, report: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE cases SET review_report = $1 WHERE id = $2").bind(report).bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+pub async fn set_registered(conn: &mut AnyConnection, id: i64, seq: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE cases SET registered_seq = $1 WHERE id = $2").bind(seq).bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Records the unit versions a reviewer approved against.
+pub async fn set_seen_version(conn: &mut AnyConnection, case_id: i64, unit_id: i64, version: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE case_units SET seen_version = $1 WHERE case_id = $2 AND unit_id = $3").bind(version).bind(case_id).bind(unit_id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+pub async fn add_event(conn: &mut AnyConnection, case_id: i64, from: &str, to: &str, actor: &str, reason: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    sqlx::query("INSERT INTO case_events (case_id, from_state, to_state, actor, at, reason) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(case_id)
+        .bind(from)
+        .bind(to)
+        .bind(actor)
+        .bind(format_time(now))
+        .bind(reason)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// `(from, to, actor, at, reason)` in order.
+pub async fn events(conn: &mut AnyConnection, case_id: i64) -> StoreResult<Vec<(String, String, String, String, String)>> {
+    let rows = sqlx::query("SELECT from_state, to_state, actor, at, reason FROM case_events WHERE case_id = $1 ORDER BY id").bind(case_id).fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?))).collect()
+}
+
+/// Open cases (not yet registered, returned or withdrawn) on a unit, other than `except`.
+pub async fn open_cases_on_unit(conn: &mut AnyConnection, unit_id: i64, except: i64, open_states: &[&str]) -> StoreResult<i64> {
+    let states = format!(",{},", open_states.join(","));
+    Ok(sqlx::query(
+        "SELECT COUNT(*) FROM cases c JOIN case_units cu ON cu.case_id = c.id WHERE cu.unit_id = $1 AND c.id <> $2 AND $3 LIKE '%,' || c.state || ',%'",
+    )
+    .bind(unit_id)
+    .bind(except)
+    .bind(states)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?)
+}
+
+pub async fn record_evaluation(
+    conn: &mut AnyConnection,
+    case_id: i64,
+    stage: &str,
+    rule_code: &str,
+    rule_version: i64,
+    outcome: &str,
+    message: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO rule_evaluations (case_id, stage, rule_code, rule_version, outcome, message, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(case_id)
+        .bind(stage)
+        .bind(rule_code)
+        .bind(rule_version)
+        .bind(outcome)
+        .bind(message)
+        .bind(format_time(now))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

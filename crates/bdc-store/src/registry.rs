@@ -1,0 +1,494 @@
+//! Cadastral objects, parties, and the current-state projections of the register
+//! (宗地、不动产单元、权利人、权利现状).
+//!
+//! `rights`, `right_holders` and `certificates` are projections of the journal: they are
+//! written only by registration, in the same transaction as the journal entry, and `bdc verify`
+//! rebuilds them from the journal to prove they match.
+
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use bdc_domain::register::{Attributes, CoOwnership, Holding, RightView, Share};
+use bdc_domain::rights::{RightKind, RightState};
+
+use crate::{format_time, Page, PageRequest, StoreError, StoreResult};
+
+/// 宗地.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parcel {
+    pub code: String,
+    pub county_code: String,
+    pub location: String,
+    pub area: f64,
+    pub land_use: String,
+    pub right_nature: String,
+    pub term_start: Option<String>,
+    pub term_end: Option<String>,
+}
+
+pub async fn insert_parcel(conn: &mut AnyConnection, p: &Parcel, now: DateTime<Utc>) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO parcels (code, county_code, location, area, land_use, right_nature, term_start, term_end, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&p.code)
+    .bind(&p.county_code)
+    .bind(&p.location)
+    .bind(p.area)
+    .bind(&p.land_use)
+    .bind(&p.right_nature)
+    .bind(&p.term_start)
+    .bind(&p.term_end)
+    .bind(format_time(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn get_parcel(conn: &mut AnyConnection, code: &str) -> StoreResult<Option<Parcel>> {
+    let row = sqlx::query("SELECT code, county_code, location, area, land_use, right_nature, term_start, term_end FROM parcels WHERE code = $1")
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| {
+        Ok(Parcel {
+            code: r.try_get("code")?,
+            county_code: r.try_get("county_code")?,
+            location: r.try_get("location")?,
+            area: r.try_get("area")?,
+            land_use: r.try_get("land_use")?,
+            right_nature: r.try_get("right_nature")?,
+            term_start: r.try_get("term_start")?,
+            term_end: r.try_get("term_end")?,
+        })
+    })
+    .transpose()
+}
+
+/// 不动产单元.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    pub id: i64,
+    pub unit_number: String,
+    pub parcel_code: String,
+    pub building_no: Option<String>,
+    pub room_no: Option<String>,
+    pub location: String,
+    pub area: Option<f64>,
+    pub house_use: Option<String>,
+    pub version: i64,
+}
+
+const UNIT_COLUMNS: &str = "id, unit_number, parcel_code, building_no, room_no, location, area, house_use, version";
+
+fn unit_from_row(r: &AnyRow) -> StoreResult<Unit> {
+    Ok(Unit {
+        id: r.try_get("id")?,
+        unit_number: r.try_get("unit_number")?,
+        parcel_code: r.try_get("parcel_code")?,
+        building_no: r.try_get("building_no")?,
+        room_no: r.try_get("room_no")?,
+        location: r.try_get("location")?,
+        area: r.try_get("area")?,
+        house_use: r.try_get("house_use")?,
+        version: r.try_get("version")?,
+    })
+}
+
+pub async fn insert_unit(conn: &mut AnyConnection, u: &Unit, now: DateTime<Utc>) -> StoreResult<i64> {
+    Ok(sqlx::query(
+        "INSERT INTO units (unit_number, parcel_code, building_no, room_no, location, area, house_use, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id",
+    )
+    .bind(&u.unit_number)
+    .bind(&u.parcel_code)
+    .bind(&u.building_no)
+    .bind(&u.room_no)
+    .bind(&u.location)
+    .bind(u.area)
+    .bind(&u.house_use)
+    .bind(format_time(now))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?)
+}
+
+pub async fn get_unit(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<Unit>> {
+    let row = sqlx::query(&format!("SELECT {UNIT_COLUMNS} FROM units WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(unit_from_row).transpose()
+}
+
+pub async fn find_unit(conn: &mut AnyConnection, unit_number: &str) -> StoreResult<Option<Unit>> {
+    let row = sqlx::query(&format!("SELECT {UNIT_COLUMNS} FROM units WHERE unit_number = $1")).bind(unit_number).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(unit_from_row).transpose()
+}
+
+/// Search of units by 不动产单元号 prefix, 坐落 part, certificate number or holder (party id).
+#[derive(Debug, Clone, Default)]
+pub struct UnitFilter {
+    pub unit_number: Option<String>,
+    pub location: Option<String>,
+    pub certificate: Option<String>,
+    pub holder: Option<i64>,
+}
+
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+pub async fn search_units(conn: &mut AnyConnection, f: &UnitFilter, page: PageRequest) -> StoreResult<Page<Unit>> {
+    let cond = "($1 IS NULL OR u.unit_number LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR u.location LIKE $2 ESCAPE '\\') \
+        AND ($3 IS NULL OR EXISTS (SELECT 1 FROM rights r WHERE r.unit_id = u.id AND r.certificate_number = $3)) \
+        AND ($4 IS NULL OR EXISTS (SELECT 1 FROM rights r JOIN right_holders h ON h.right_id = r.id WHERE r.unit_id = u.id AND r.state = 1 AND h.party_id = $4))";
+    let num = f.unit_number.as_ref().map(|n| format!("{}%", like_escape(n)));
+    let loc = f.location.as_ref().map(|l| format!("%{}%", like_escape(l)));
+    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM units u WHERE {cond}"))
+        .bind(num.clone())
+        .bind(loc.clone())
+        .bind(f.certificate.clone())
+        .bind(f.holder)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    let cols = UNIT_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+    let rows = sqlx::query(&format!("SELECT {cols} FROM units u WHERE {cond} ORDER BY u.id LIMIT $5 OFFSET $6"))
+        .bind(num)
+        .bind(loc)
+        .bind(f.certificate.clone())
+        .bind(f.holder)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(&mut *conn)
+        .await?;
+    let items = rows.iter().map(unit_from_row).collect::<StoreResult<Vec<_>>>()?;
+    Ok(Page { items, total, page: page.page, per_page: page.per_page })
+}
+
+/// Bumps the unit's version if it is still `expected`: the guard that lets exactly one of two
+/// racing registrations through.
+pub async fn bump_unit_version(conn: &mut AnyConnection, id: i64, expected: i64) -> StoreResult<bool> {
+    Ok(sqlx::query("UPDATE units SET version = version + 1 WHERE id = $1 AND version = $2")
+        .bind(id)
+        .bind(expected)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// A party (权利人/义务人) as stored: the ID number only encrypted, blind-indexed and masked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Party {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub id_type: String,
+    pub id_number_enc: String,
+    pub id_number_bidx: String,
+    pub id_number_masked: String,
+}
+
+/// Inserts a party, or returns the existing one with the same ID type and number.
+pub async fn upsert_party(conn: &mut AnyConnection, p: &Party, now: DateTime<Utc>) -> StoreResult<i64> {
+    if let Some(r) = sqlx::query("SELECT id FROM parties WHERE id_type = $1 AND id_number_bidx = $2")
+        .bind(&p.id_type)
+        .bind(&p.id_number_bidx)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        return Ok(r.try_get(0)?);
+    }
+    Ok(sqlx::query(
+        "INSERT INTO parties (kind, name, id_type, id_number_enc, id_number_bidx, id_number_masked, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(&p.kind)
+    .bind(&p.name)
+    .bind(&p.id_type)
+    .bind(&p.id_number_enc)
+    .bind(&p.id_number_bidx)
+    .bind(&p.id_number_masked)
+    .bind(format_time(now))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?)
+}
+
+pub async fn get_party(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<Party>> {
+    let row = sqlx::query("SELECT id, kind, name, id_type, id_number_enc, id_number_bidx, id_number_masked FROM parties WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| {
+        Ok(Party {
+            id: r.try_get("id")?,
+            kind: r.try_get("kind")?,
+            name: r.try_get("name")?,
+            id_type: r.try_get("id_type")?,
+            id_number_enc: r.try_get("id_number_enc")?,
+            id_number_bidx: r.try_get("id_number_bidx")?,
+            id_number_masked: r.try_get("id_number_masked")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn find_party_by_index(conn: &mut AnyConnection, bidx: &str) -> StoreResult<Vec<i64>> {
+    let rows = sqlx::query("SELECT id FROM parties WHERE id_number_bidx = $1").bind(bidx).fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
+/// A right as stored, with history fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RightRecord {
+    pub view: RightView,
+    pub unit_id: i64,
+    pub registered_seq: i64,
+    pub ended_seq: Option<i64>,
+    pub case_id: Option<i64>,
+    pub predecessor_id: Option<i64>,
+}
+
+pub(crate) fn attrs_to_text(a: &Attributes) -> String {
+    serde_json::to_string(a).unwrap_or_else(|_| "{}".into())
+}
+
+fn attrs_from_text(s: &str) -> StoreResult<Attributes> {
+    serde_json::from_str(s).map_err(|_| StoreError::Corrupt(format!("权利属性格式错误：{s}")))
+}
+
+/// Rights of a unit: current only, or all (the historical register).
+pub async fn rights_of_unit(conn: &mut AnyConnection, unit_id: i64, current_only: bool) -> StoreResult<Vec<RightRecord>> {
+    let sql = format!(
+        "SELECT r.id, r.unit_id, r.kind, r.state, r.co_ownership, r.certificate_number, r.details, r.registered_seq, r.ended_seq, r.case_id, r.predecessor_id, \
+         c.status AS cert_status FROM rights r LEFT JOIN certificates c ON c.number = r.certificate_number \
+         WHERE r.unit_id = $1 {} ORDER BY r.id",
+        if current_only { "AND r.state = 1" } else { "" }
+    );
+    let rows = sqlx::query(&sql).bind(unit_id).fetch_all(&mut *conn).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let kind: String = r.try_get("kind")?;
+        let state: i64 = r.try_get("state")?;
+        let co: String = r.try_get("co_ownership")?;
+        let cert_status: Option<String> = r.try_get("cert_status")?;
+        out.push(RightRecord {
+            view: RightView {
+                id: r.try_get("id")?,
+                kind: RightKind::from_code(&kind).ok_or_else(|| StoreError::Corrupt(format!("未知权利类型：{kind}")))?,
+                state: u8::try_from(state).ok().and_then(RightState::from_code).ok_or_else(|| StoreError::Corrupt(format!("未知权属状态：{state}")))?,
+                co_ownership: CoOwnership::from_code(&co).ok_or_else(|| StoreError::Corrupt(format!("未知共有方式：{co}")))?,
+                holders: Vec::new(),
+                attrs: attrs_from_text(&r.try_get::<String, _>("details")?)?,
+                certificate: r.try_get("certificate_number")?,
+                certificate_valid: cert_status.as_deref() != Some("void"),
+            },
+            unit_id: r.try_get("unit_id")?,
+            registered_seq: r.try_get("registered_seq")?,
+            ended_seq: r.try_get("ended_seq")?,
+            case_id: r.try_get("case_id")?,
+            predecessor_id: r.try_get("predecessor_id")?,
+        });
+    }
+    if !out.is_empty() {
+        let holders = sqlx::query(
+            "SELECT h.right_id, h.party_id, h.share FROM right_holders h JOIN rights r ON r.id = h.right_id WHERE r.unit_id = $1 ORDER BY h.party_id",
+        )
+        .bind(unit_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        for h in &holders {
+            let right_id: i64 = h.try_get("right_id")?;
+            let share: String = h.try_get("share")?;
+            if let Some(r) = out.iter_mut().find(|r| r.view.id == right_id) {
+                r.view.holders.push(Holding {
+                    party_id: h.try_get("party_id")?,
+                    share: Share::parse(&share).ok_or_else(|| StoreError::Corrupt(format!("份额格式错误：{share}")))?,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A right to insert (the Create step of a registration).
+#[derive(Debug, Clone)]
+pub struct NewRight<'a> {
+    pub unit_id: i64,
+    pub kind: RightKind,
+    pub co_ownership: CoOwnership,
+    pub holders: &'a [Holding],
+    pub attrs: &'a Attributes,
+    pub certificate_number: Option<&'a str>,
+    pub registered_seq: i64,
+    pub case_id: Option<i64>,
+    pub predecessor_id: Option<i64>,
+}
+
+pub async fn insert_right(conn: &mut AnyConnection, r: &NewRight<'_>) -> StoreResult<i64> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO rights (unit_id, kind, state, co_ownership, certificate_number, details, registered_seq, case_id, predecessor_id) \
+         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(r.unit_id)
+    .bind(r.kind.code())
+    .bind(r.co_ownership.code())
+    .bind(r.certificate_number)
+    .bind(attrs_to_text(r.attrs))
+    .bind(r.registered_seq)
+    .bind(r.case_id)
+    .bind(r.predecessor_id)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    for h in r.holders {
+        sqlx::query("INSERT INTO right_holders (right_id, party_id, share) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(h.party_id)
+            .bind(h.share.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(id)
+}
+
+/// Moves a current right to historic or ended. False when it was not current (a race).
+pub async fn end_right(conn: &mut AnyConnection, id: i64, to: RightState, seq: i64) -> StoreResult<bool> {
+    Ok(sqlx::query("UPDATE rights SET state = $1, ended_seq = $2 WHERE id = $3 AND state = 1")
+        .bind(i64::from(to.code()))
+        .bind(seq)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+pub async fn set_right_certificate(conn: &mut AnyConnection, right_id: i64, number: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE rights SET certificate_number = $1 WHERE id = $2").bind(number).bind(right_id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Takes the next certificate sequence number of (authority, year, kind). Called inside the
+/// registration transaction, so a rolled-back registration returns its number: none is skipped
+/// and none is given twice.
+pub async fn next_certificate_seq(conn: &mut AnyConnection, authority: &str, year: i32, kind: &str) -> StoreResult<i64> {
+    Ok(sqlx::query(
+        "INSERT INTO certificate_sequences (authority, year, kind, last) VALUES ($1, $2, $3, 1) \
+         ON CONFLICT (authority, year, kind) DO UPDATE SET last = certificate_sequences.last + 1 RETURNING last",
+    )
+    .bind(authority)
+    .bind(i64::from(year))
+    .bind(kind)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?)
+}
+
+pub async fn insert_certificate(conn: &mut AnyConnection, number: &str, kind: &str, right_id: i64, case_id: Option<i64>, seq: i64) -> StoreResult<()> {
+    sqlx::query("INSERT INTO certificates (number, kind, right_id, case_id, status, issued_seq) VALUES ($1, $2, $3, $4, 'valid', $5)")
+        .bind(number)
+        .bind(kind)
+        .bind(right_id)
+        .bind(case_id)
+        .bind(seq)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn void_certificate(conn: &mut AnyConnection, number: &str, seq: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE certificates SET status = 'void', voided_seq = $1 WHERE number = $2 AND status = 'valid'")
+        .bind(seq)
+        .bind(number)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A certificate as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateRecord {
+    pub number: String,
+    pub kind: String,
+    pub right_id: i64,
+    pub case_id: Option<i64>,
+    pub status: String,
+    pub issued_seq: i64,
+    pub voided_seq: Option<i64>,
+}
+
+pub async fn all_certificates(conn: &mut AnyConnection) -> StoreResult<Vec<CertificateRecord>> {
+    let rows = sqlx::query("SELECT number, kind, right_id, case_id, status, issued_seq, voided_seq FROM certificates ORDER BY number").fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(CertificateRecord {
+                number: r.try_get("number")?,
+                kind: r.try_get("kind")?,
+                right_id: r.try_get("right_id")?,
+                case_id: r.try_get("case_id")?,
+                status: r.try_get("status")?,
+                issued_seq: r.try_get("issued_seq")?,
+                voided_seq: r.try_get("voided_seq")?,
+            })
+        })
+        .collect()
+}
+
+/// One projected row of `rights` with its holders, in a form `verify` can compare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectedRight {
+    pub id: i64,
+    pub unit_id: i64,
+    pub kind: String,
+    pub state: i64,
+    pub co_ownership: String,
+    pub certificate_number: Option<String>,
+    pub details: String,
+    pub registered_seq: i64,
+    pub ended_seq: Option<i64>,
+    pub case_id: Option<i64>,
+    pub predecessor_id: Option<i64>,
+    /// `party:share` pairs sorted by party.
+    pub holders: Vec<(i64, String)>,
+}
+
+/// Every right in id order, for `verify`. Reads in batches to bound memory.
+pub async fn projected_rights(conn: &mut AnyConnection, after_id: i64, limit: i64) -> StoreResult<Vec<ProjectedRight>> {
+    let rows = sqlx::query(
+        "SELECT id, unit_id, kind, state, co_ownership, certificate_number, details, registered_seq, ended_seq, case_id, predecessor_id FROM rights WHERE id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        out.push(ProjectedRight {
+            id: r.try_get("id")?,
+            unit_id: r.try_get("unit_id")?,
+            kind: r.try_get("kind")?,
+            state: r.try_get("state")?,
+            co_ownership: r.try_get("co_ownership")?,
+            certificate_number: r.try_get("certificate_number")?,
+            details: r.try_get("details")?,
+            registered_seq: r.try_get("registered_seq")?,
+            ended_seq: r.try_get("ended_seq")?,
+            case_id: r.try_get("case_id")?,
+            predecessor_id: r.try_get("predecessor_id")?,
+            holders: Vec::new(),
+        });
+    }
+    if let (Some(first), Some(last)) = (out.first().map(|r| r.id), out.last().map(|r| r.id)) {
+        let hs = sqlx::query("SELECT right_id, party_id, share FROM right_holders WHERE right_id >= $1 AND right_id <= $2 ORDER BY right_id, party_id")
+            .bind(first)
+            .bind(last)
+            .fetch_all(&mut *conn)
+            .await?;
+        for h in &hs {
+            let rid: i64 = h.try_get("right_id")?;
+            if let Some(r) = out.iter_mut().find(|r| r.id == rid) {
+                r.holders.push((h.try_get("party_id")?, h.try_get("share")?));
+            }
+        }
+    }
+    Ok(out)
+}

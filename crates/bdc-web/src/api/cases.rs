@@ -1,0 +1,248 @@
+//! `/api/v1/cases` — cases and their workflow (业务办理): open, list, read, act.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use bdc_services::cases::{self, OpenCase, RequestDoc};
+use bdc_store::cases::{CaseFilter, CaseRecord};
+
+use crate::api::PageDto;
+use crate::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use crate::problem::{ApiResult, FindingDto, Problem};
+use crate::session::Authed;
+use crate::state::AppState;
+
+/// An applicant of a case.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicantDto {
+    pub party_id: i64,
+    /// right_holder 权利人, obligor 义务人, agent 代理人.
+    pub role: String,
+    /// 份额 for 按份共有, e.g. 1/2 (default 1).
+    #[serde(default)]
+    pub share: Option<String>,
+}
+
+/// The change asked for.
+#[derive(Debug, Serialize, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RequestDto {
+    /// 共有方式: 0 单独, 1 共同, 2 按份, 3 其他.
+    pub co_ownership: Option<String>,
+    /// Particulars: amount, term_start, term_end, mortgage_method, no_transfer, advance_kind, lapses_on, court, court_case, note …
+    #[serde(default)]
+    pub attributes: std::collections::BTreeMap<String, String>,
+    /// The right or restriction acted on, when the unit has several of the kind.
+    pub target_right: Option<i64>,
+    /// For 转移抵押合并 / 双预告转本: the mortgagees (party ids).
+    #[serde(default)]
+    pub mortgagees: Vec<i64>,
+    /// For 预告转本: the right kind of the title.
+    pub title_kind: Option<String>,
+    /// Parties who consent (预告权利人、抵押权人).
+    #[serde(default)]
+    pub consents: Vec<i64>,
+    /// Material codes handed in.
+    #[serde(default)]
+    pub materials: Vec<String>,
+}
+
+/// 受理登记申请.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenCaseRequest {
+    /// Catalogue flow code.
+    pub flow_code: String,
+    /// Units of the case (batch cases name several).
+    pub unit_ids: Vec<i64>,
+    pub applicants: Vec<ApplicantDto>,
+    /// Channel code; default counter.
+    #[serde(default)]
+    pub channel: Option<String>,
+    #[serde(default)]
+    pub request: RequestDto,
+}
+
+/// A case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseDto {
+    pub id: i64,
+    /// 业务号.
+    pub case_number: String,
+    pub flow_code: String,
+    pub flow_name: String,
+    pub state: String,
+    pub state_name: String,
+    pub channel: String,
+    pub accepted_on: NaiveDate,
+    /// 办结期限 (working days from acceptance; 补正 pauses it).
+    pub deadline: NaiveDate,
+    pub state_reason: String,
+    pub unit_ids: Vec<i64>,
+    pub applicants: Vec<ApplicantDto>,
+    pub request: RequestDto,
+    /// 审核报告.
+    pub review_report: Option<String>,
+    /// Journal entry of its registration.
+    pub registered_seq: Option<i64>,
+    pub version: i64,
+}
+
+fn case_dto(c: CaseRecord) -> CaseDto {
+    let req: RequestDoc = serde_json::from_str(&c.request).unwrap_or_default();
+    CaseDto {
+        id: c.id,
+        flow_name: bdc_domain::catalogue::flow(&c.flow_code).map(|f| f.name.to_owned()).unwrap_or_default(),
+        case_number: c.case_number,
+        flow_code: c.flow_code,
+        state_name: cases::state_name(&c.state).into(),
+        state: c.state,
+        channel: c.channel,
+        accepted_on: c.accepted_on,
+        deadline: c.deadline,
+        state_reason: c.state_reason,
+        unit_ids: c.units.iter().map(|u| u.0).collect(),
+        applicants: c.applicants.into_iter().map(|(p, r, s)| ApplicantDto { party_id: p, role: r, share: Some(s) }).collect(),
+        request: RequestDto {
+            co_ownership: req.co_ownership,
+            attributes: req.attrs,
+            target_right: req.target_right,
+            mortgagees: req.mortgagees,
+            title_kind: req.title_kind,
+            consents: req.consents,
+            materials: req.materials,
+        },
+        review_report: c.review_report,
+        registered_seq: c.registered_seq,
+        version: c.version,
+    }
+}
+
+/// A case with the rule findings of the step just taken.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseOutcome {
+    pub case: CaseDto,
+    /// Rules evaluated in this step, warnings included.
+    pub findings: Vec<FindingDto>,
+    /// Journal entry written, when the step registered the case.
+    pub journal_seq: Option<i64>,
+}
+
+/// Opens a case (受理). Blocking rules refuse it with `rule_blocked` and the findings.
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", operation_id = "open_case",
+    security(("bearer" = []), ("cookie" = [])), request_body = OpenCaseRequest,
+    responses((status = 201, body = CaseOutcome), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn open_case(State(state): State<AppState>, Authed(actor): Authed, ApiJson(r): ApiJson<OpenCaseRequest>) -> ApiResult<(StatusCode, Json<CaseOutcome>)> {
+    let cmd = OpenCase {
+        flow_code: r.flow_code,
+        unit_ids: r.unit_ids,
+        applicants: r.applicants.into_iter().map(|a| (a.party_id, a.role, a.share.unwrap_or_else(|| "1".into()))).collect(),
+        channel: r.channel.unwrap_or_else(|| "counter".into()),
+        request: RequestDoc {
+            co_ownership: r.request.co_ownership,
+            attrs: r.request.attributes,
+            target_right: r.request.target_right,
+            mortgagees: r.request.mortgagees,
+            title_kind: r.request.title_kind,
+            consents: r.request.consents,
+            materials: r.request.materials,
+        },
+    };
+    let opened = cases::open_case(&state.services, &actor, cmd).await?;
+    Ok((StatusCode::CREATED, Json(CaseOutcome { case: case_dto(opened.case), findings: opened.findings.iter().map(FindingDto::from).collect(), journal_seq: None })))
+}
+
+/// Filter of the case list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct CaseQuery {
+    /// States, comma-separated (e.g. `review,register`).
+    pub state: Option<String>,
+    pub unit_id: Option<i64>,
+    pub case_number: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+/// Lists cases, nearest deadline first.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", operation_id = "list_cases",
+    security(("bearer" = []), ("cookie" = [])), params(CaseQuery),
+    responses((status = 200, body = PageDto<CaseDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_cases(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<CaseQuery>) -> ApiResult<Json<PageDto<CaseDto>>> {
+    let page = paging(q.page, q.per_page)?;
+    let states: Vec<String> = q.state.map(|s| s.split(',').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect()).unwrap_or_default();
+    if states.iter().any(|s| cases::state_name(s) == "未知") {
+        return Err(Problem::bad_request("bad_query", "业务状态无效"));
+    }
+    let f = CaseFilter { states, unit_id: q.unit_id, case_number: q.case_number };
+    Ok(Json(PageDto::map(cases::list_cases(&state.services, &actor, f, page).await?, case_dto)))
+}
+
+/// Path of one case.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CasePath {
+    pub id: i64,
+}
+
+/// One case.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", operation_id = "get_case",
+    security(("bearer" = []), ("cookie" = [])), params(CasePath),
+    responses((status = 200, body = CaseDto), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_case(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<CasePath>) -> ApiResult<Json<CaseDto>> {
+    Ok(Json(case_dto(cases::get_case(&state.services, &actor, p.id).await?)))
+}
+
+/// One step of a case's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseEventDto {
+    pub from: String,
+    pub to: String,
+    pub actor: String,
+    pub at: String,
+    pub reason: String,
+}
+
+/// The case's history of transitions.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/events", tag = "cases", operation_id = "list_case_events",
+    security(("bearer" = []), ("cookie" = [])), params(CasePath),
+    responses((status = 200, body = PageDto<CaseEventDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_case_events(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<CasePath>) -> ApiResult<Json<PageDto<CaseEventDto>>> {
+    let events = cases::case_events(&state.services, &actor, p.id).await?;
+    let items: Vec<CaseEventDto> = events.into_iter().map(|(from, to, actor, at, reason)| CaseEventDto { from, to, actor, at, reason }).collect();
+    let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    let per_page = u32::try_from(items.len().max(1)).unwrap_or(u32::MAX);
+    Ok(Json(PageDto { items, total, page: 1, per_page }))
+}
+
+/// 办理动作.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    /// submit 受理, approve 审核通过, request_correction 补正, resume 补正完成, return 退件,
+    /// withdraw 撤回, suspend 挂起, unsuspend 解除挂起, register 登簿, certify 缮证,
+    /// issue 发证, archive 归档.
+    pub action: String,
+    /// Reason or note; required for 补正, 退件, 撤回, 挂起 and 发证 (the recipient).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Takes a workflow action. 登簿 answers 409 when the unit changed since review or another
+/// case registered first.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/actions", tag = "cases", operation_id = "act_on_case",
+    security(("bearer" = []), ("cookie" = [])), params(CasePath), request_body = ActionRequest,
+    responses((status = 200, body = CaseOutcome), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn act_on_case(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    ApiPath(p): ApiPath<CasePath>,
+    ApiJson(r): ApiJson<ActionRequest>,
+) -> ApiResult<Json<CaseOutcome>> {
+    let moved = cases::act(&state.services, &actor, p.id, &r.action, &r.reason).await?;
+    Ok(Json(CaseOutcome { case: case_dto(moved.case), findings: moved.findings.iter().map(FindingDto::from).collect(), journal_seq: moved.journal_seq }))
+}

@@ -62,8 +62,31 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Build a deterministic synthetic Changzhou (units, parties, years of registrations), create
+    /// demo accounts of every role, then serve it.
+    Demo {
+        /// Number of 不动产单元 to generate.
+        #[arg(long, default_value_t = 2000)]
+        units: u64,
+        /// Seed of the generator: the same seed and size give the same city.
+        #[arg(long, default_value_t = 20261125)]
+        seed: u64,
+        /// Build the data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "BDC_LISTEN")]
+        listen: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Apply migrations and exit.
     Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Re-walk the register's SM3 journal and rebuild its projections; exit 1 on the first mismatch.
+    Verify {
         #[command(flatten)]
         db: DbArgs,
     },
@@ -130,6 +153,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Demo { units, seed, no_serve, listen, db } => {
+            let settings = Settings::resolve(over(db, listen), file)?;
+            demo(&settings, units, seed).await?;
+            if no_serve {
+                Ok(())
+            } else {
+                serve(settings).await
+            }
+        }
+        Command::Verify { db } => {
+            let settings = Settings::resolve(over(db, None), file)?;
+            let db = connect(&settings).await?;
+            db.migrate().await?;
+            let report = bdc_services::verify::verify(&services(&settings, db.clone())).await?;
+            let rate = if report.seconds > 0.0 { report.entries as f64 / report.seconds } else { 0.0 };
+            say!("账本 {} 条，权利 {} 项，证书 {} 本，用时 {:.2} 秒（{:.0} 条/秒）", report.entries, report.rights, report.certificates, report.seconds, rate);
+            db.close().await;
+            match report.problem {
+                None => {
+                    say!("校验通过：账本哈希链完整，现状表与账本一致");
+                    Ok(())
+                }
+                Some(p) => bail!("校验失败：{p}"),
+            }
+        }
         Command::User { command: UserCommand::Add { username, role, display_name, db } } => {
             let settings = Settings::resolve(over(db, None), file)?;
             user_add(&settings, &username, &role, display_name.as_deref()).await
@@ -171,6 +219,74 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     app.run(shutdown_signal()).await?;
     db.close().await;
     say!("BDC 已停止");
+    Ok(())
+}
+
+/// Demo accounts: one per role, all with the same password.
+const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
+    ("admin", "admin", "系统管理员"),
+    ("chuangkou", "intake", "窗口受理员"),
+    ("shenhe", "review", "审核员"),
+    ("dengbu", "register", "登簿员"),
+    ("shanzheng", "certify", "缮证发证员"),
+    ("dangan", "archive", "档案员"),
+    ("chaxun", "query", "查询员"),
+    ("jianguan", "supervise", "监管员"),
+    ("geren", "person", "演示个人用户"),
+    ("qiye", "enterprise", "演示企业用户"),
+    ("yinhang", "institution", "演示银行用户"),
+    ("daili", "agent", "演示代理人"),
+];
+const DEMO_PASSWORD: &str = "Demo-2026!";
+
+async fn demo(settings: &Settings, units: u64, seed: u64) -> anyhow::Result<()> {
+    let db = connect(settings).await?;
+    db.migrate().await.context("数据迁移失败")?;
+    let s = services(settings, db.clone());
+    let bar = indicatif::ProgressBar::new(units);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} 单元 {per_sec} 预计剩余 {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message("生成演示数据");
+    if units < 20_000 {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let summary = bdc_services::demo::build(&s, units, seed, &|done| bar.set_position(done)).await?;
+    bar.finish_and_clear();
+    if summary.built {
+        say!(
+            "演示数据已生成：{} 个不动产单元、{} 宗地、{} 名当事人、{} 项权利、{} 条登簿记录、{} 件业务；写入 {} 行，用时 {:.1} 秒（{:.0} 行/秒）",
+            summary.units,
+            summary.parcels,
+            summary.parties,
+            summary.rights,
+            summary.journal_entries,
+            summary.cases,
+            summary.rows,
+            summary.seconds,
+            summary.rows as f64 / summary.seconds.max(0.001)
+        );
+    } else {
+        say!("数据库中已有同一套演示数据（{units} 个单元，种子 {seed}），直接使用");
+    }
+    let console = bdc_services::Actor::console();
+    for (username, role, name) in DEMO_ACCOUNTS {
+        let realm = bdc_domain::access::role(role).map_or(Realm::Staff, |r| r.realm);
+        let cmd = CreateUser { realm, username: (*username).into(), display_name: (*name).into(), password: DEMO_PASSWORD.into(), roles: vec![(*role).into()] };
+        match bdc_services::users::create_user(&s, &console, cmd).await {
+            Ok(_) | Err(bdc_services::ServiceError::Conflict { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    say!("演示账户（密码均为 {DEMO_PASSWORD}）：");
+    for (username, role, name) in DEMO_ACCOUNTS {
+        let role_name = bdc_domain::access::role(role).map_or("", |r| r.name);
+        let realm = if bdc_domain::access::role(role).is_some_and(|r| r.realm == Realm::Public) { "公众" } else { "工作人员" };
+        say!("  {username:<10} {realm}·{role_name}（{name}）");
+    }
+    db.close().await;
     Ok(())
 }
 

@@ -15,6 +15,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod calendar;
+pub mod bulk;
 pub mod cases;
 pub mod db;
 pub mod journal;

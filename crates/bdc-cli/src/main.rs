@@ -4,6 +4,7 @@
 //! - `bdc migrate` — apply migrations and exit.
 //! - `bdc user add` — create an account from the server's console (the first administrator).
 
+mod bench;
 mod settings;
 
 /// Prints a line to stdout, ignoring a closed stdout: a server whose terminal or log pipe went
@@ -77,6 +78,25 @@ enum Command {
         /// Address to listen on (default 127.0.0.1:8080).
         #[arg(long, env = "BDC_LISTEN")]
         listen: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Measure the registry on this machine: bulk load, restriction check, 登簿 throughput, verify.
+    Bench {
+        /// Units of the demo city to load (into an empty database) or reuse.
+        #[arg(long, default_value_t = 100_000)]
+        units: u64,
+        #[arg(long, default_value_t = 20261125)]
+        seed: u64,
+        /// Restriction checks to time.
+        #[arg(long, default_value_t = 10_000)]
+        checks: usize,
+        /// Cases to register for the throughput figure.
+        #[arg(long, default_value_t = 2_000)]
+        cases: usize,
+        /// Concurrent workers.
+        #[arg(long, default_value_t = 4)]
+        workers: usize,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -161,6 +181,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 serve(settings).await
             }
+        }
+        Command::Bench { units, seed, checks, cases, workers, db } => {
+            let settings = Settings::resolve(over(db, None), file)?;
+            let db = connect(&settings).await?;
+            db.migrate().await?;
+            let s = services(&settings, db.clone());
+            bench::run(&s, &bench::BenchArgs { units, seed, checks, cases, workers }).await?;
+            db.close().await;
+            Ok(())
         }
         Command::Verify { db } => {
             let settings = Settings::resolve(over(db, None), file)?;

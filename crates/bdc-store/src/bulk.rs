@@ -49,6 +49,10 @@ pub const ROWS_PER_STATEMENT: usize = 400;
 pub async fn insert(conn: &mut AnyConnection, table: &str, columns: &[&str], rows: &[Vec<Val>]) -> StoreResult<u64> {
     let mut n = 0;
     let width = columns.len();
+    // SQLite resolves each named parameter ($1 …) by a linear search of the names seen so far,
+    // which is quadratic in a statement with thousands of them; anonymous `?` are numbered in
+    // order for free. PostgreSQL needs `$n`.
+    let anonymous = conn.backend_name() == "SQLite";
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
         let mut p = 0;
@@ -62,8 +66,12 @@ pub async fn insert(conn: &mut AnyConnection, table: &str, columns: &[&str], row
                     sql.push(',');
                 }
                 p += 1;
-                sql.push('$');
-                sql.push_str(&p.to_string());
+                if anonymous {
+                    sql.push('?');
+                } else {
+                    sql.push('$');
+                    sql.push_str(&p.to_string());
+                }
             }
             sql.push(')');
         }
@@ -81,6 +89,7 @@ pub async fn insert(conn: &mut AnyConnection, table: &str, columns: &[&str], row
         }
         n += q.execute(&mut *conn).await?.rows_affected();
     }
+    tracing::trace!(table, rows = rows.len(), "bulk insert");
     Ok(n)
 }
 

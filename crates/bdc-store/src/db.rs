@@ -222,8 +222,18 @@ async fn migrate(conn: &mut AnyConnection, engine: Engine) -> StoreResult<Vec<St
 }
 
 /// Commits a transaction, with the store's error type.
-pub async fn commit(tx: sqlx::Transaction<'static, sqlx::Any>) -> StoreResult<()> {
+pub async fn commit(tx: sqlx::Transaction<'_, sqlx::Any>) -> StoreResult<()> {
     Ok(tx.commit().await?)
+}
+
+/// Begins a transaction on a connection the caller holds (for connection-level settings).
+pub async fn begin_on(conn: &mut AnyConnection) -> StoreResult<sqlx::Transaction<'_, sqlx::Any>> {
+    Ok(conn.begin().await?)
+}
+
+/// Runs one statement without parameters (benchmarks, maintenance).
+pub async fn execute(conn: &mut AnyConnection, sql: &str) -> StoreResult<u64> {
+    Ok(conn.execute(sql).await?.rows_affected())
 }
 
 #[cfg(test)]

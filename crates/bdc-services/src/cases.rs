@@ -189,7 +189,7 @@ async fn evaluate(
 ) -> ServiceResult<Vec<Finding>> {
     let active = bdc_store::rules::active_rules(conn).await?;
     let other_open = store::open_cases_on_unit(conn, unit_id, case_id, OPEN_STATES).await?;
-    let consents: BTreeSet<i64> = req.consents.iter().copied().chain(applicants.iter().filter(|a| a.role == "obligor").map(|a| a.party_id).filter(|_| false)).collect();
+    let consents: BTreeSet<i64> = req.consents.iter().copied().collect();
     let co = req.co_ownership.as_deref().and_then(CoOwnership::from_code);
     let facts = Facts {
         flow,
@@ -529,7 +529,11 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
     let flow = flow_of(&case.flow_code)?;
     let req = parse_request(&case)?;
     let apps = applicants_of(&case);
-    let change = change_request(flow, &req, &apps)?;
+    let mut change = change_request(flow, &req, &apps)?;
+    // 异议登记 lapses 15 days after registration unless a lawsuit is filed (民法典 第220条).
+    if flow.right_kind == RightKind::Objection && flow.effect == bdc_domain::catalogue::Effect::CreateRestriction {
+        change.attrs.entry(register::attr::LAPSES_ON.into()).or_insert_with(|| (today() + chrono::Duration::days(15)).to_string());
+    }
     let mut steps = Vec::new();
     let mut findings = Vec::new();
     let mut any_certificate = false;

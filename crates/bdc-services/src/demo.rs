@@ -77,6 +77,7 @@ fn person_name(rng: &mut StdRng) -> String {
 #[derive(Default)]
 struct Rows {
     parcels: Vec<Vec<Val>>,
+    buildings: Vec<Vec<Val>>,
     units: Vec<Vec<Val>>,
     parties: Vec<Vec<Val>>,
     rights: Vec<Vec<Val>>,
@@ -180,7 +181,7 @@ impl Gen<'_> {
                 self.rows.holders.push(vec![id.into(), (*p).into(), share.clone().into()]);
             }
             if let Some((n, k)) = &cert {
-                self.rows.certificates.push(vec![n.clone().into(), (*k).into(), id.into(), case_id.into(), "valid".into(), seq.into(), Val::Null]);
+                self.rows.certificates.push(vec![n.clone().into(), (*k).into(), id.into(), case_id.into(), "valid".into(), seq.into(), Val::NullI]);
             }
             self.rows.rights.push(vec![
                 id.into(),
@@ -191,7 +192,7 @@ impl Gen<'_> {
                 cert.as_ref().map(|c| c.0.clone()).into(),
                 details.clone().into(),
                 seq.into(),
-                Val::Null,
+                Val::NullI,
                 case_id.into(),
                 r.predecessor.into(),
             ]);
@@ -311,13 +312,16 @@ pub async fn build(s: &Services, units: u64, seed: u64, progress: &(dyn Fn(u64) 
         progress(done);
     }
     let mut tx = s.db.begin().await?;
-    bulk::sync_sequences(&mut tx, s.db.engine(), &["units", "parties", "rights", "cases", "case_events"]).await?;
+    bulk::sync_sequences(&mut tx, s.db.engine(), &["buildings", "units", "parties", "rights", "cases", "case_events"]).await?;
     bulk::set_journal_head(&mut tx, g.seq, &g.prev_hash).await?;
     for ((year, kind), last) in &g.cert_seq {
         bulk::set_certificate_seq(&mut tx, "常州市", i64::from(*year), kind, *last).await?;
     }
     settings::put_setting(&mut tx, SETTING, &marker, Utc::now()).await?;
     bdc_store::commit(tx).await?;
+    let mut conn = s.db.conn().await?;
+    bulk::analyze(&mut conn, s.db.engine()).await?;
+    drop(conn);
     summary.units = units;
     summary.parcels = units.div_ceil(UNITS_PER_PARCEL);
     summary.parties = u64::try_from(g.next_party - 1).unwrap_or(0);
@@ -350,6 +354,17 @@ fn generate_unit(g: &mut Gen<'_>, i: u64, today: NaiveDate) {
             start.with_year(start.year_ce().1 as i32 + 70).unwrap_or(start).to_string().into(),
             format_time(Utc::now()).into(),
         ]);
+        for b in 1..=UNITS_PER_PARCEL.div_ceil(50) {
+            g.rows.buildings.push(vec![
+                parcel.clone().into(),
+                format!("{b:04}").into(),
+                format!("{b}幢").into(),
+                10i64.into(),
+                "钢筋混凝土结构".into(),
+                i64::from(start.year_ce().1 as i32 + 2).into(),
+                format_time(Utc::now()).into(),
+            ]);
+        }
     }
     let building = k / 50 + 1;
     let floor = (k % 50) / 5 + 1;
@@ -523,6 +538,7 @@ async fn write_rows(conn: &mut AnyConnection, rows: &Rows) -> ServiceResult<u64>
     let c: &mut AnyConnection = &mut tx;
     let mut n = 0;
     n += bulk::insert(c, "parcels", &["code", "county_code", "location", "area", "land_use", "right_nature", "term_start", "term_end", "created_at"], &rows.parcels).await?;
+    n += bulk::insert(c, "buildings", &["parcel_code", "building_no", "name", "floors", "structure", "completed_year", "created_at"], &rows.buildings).await?;
     n += bulk::insert(c, "units", &["id", "unit_number", "parcel_code", "building_no", "room_no", "location", "area", "house_use", "version", "created_at"], &rows.units).await?;
     n += bulk::insert(c, "parties", &["id", "kind", "name", "id_type", "id_number_enc", "id_number_bidx", "id_number_masked", "created_at"], &rows.parties).await?;
     n += bulk::insert(c, "rights", &["id", "unit_id", "kind", "state", "co_ownership", "certificate_number", "details", "registered_seq", "ended_seq", "case_id", "predecessor_id"], &rows.rights).await?;

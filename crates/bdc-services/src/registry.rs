@@ -5,7 +5,7 @@ use chrono::{NaiveDate, Utc};
 use bdc_domain::access::Permission;
 use bdc_domain::ids::{CitizenId, CreditCode, ParcelCode, UnitNumber};
 use bdc_domain::masking::mask_id_number;
-use bdc_store::registry::{self, Parcel, Party, RightRecord, Unit, UnitFilter};
+use bdc_store::registry::{self, Building, Parcel, Party, RightRecord, Unit, UnitFilter};
 use bdc_store::{Page, PageRequest};
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
@@ -53,6 +53,54 @@ pub async fn create_parcel(s: &Services, actor: &Actor, p: NewParcel) -> Service
     }
 }
 
+/// A building to record (自然幢).
+#[derive(Debug, Clone)]
+pub struct NewBuilding {
+    pub parcel_code: String,
+    pub building_no: String,
+    pub name: String,
+    pub floors: i64,
+    pub structure: String,
+    pub completed_year: Option<i64>,
+}
+
+pub async fn create_building(s: &Services, actor: &Actor, b: NewBuilding) -> ServiceResult<Building> {
+    actor.require(Permission::CadastreManage)?;
+    let parcel = ParcelCode::parse(&b.parcel_code).map_err(|e| ServiceError::field("bad_parcel_code", "parcel_code", e.to_string()))?;
+    if b.building_no.len() != 4 || !b.building_no.bytes().all(|c| c.is_ascii_digit()) || b.building_no == "0000" {
+        return Err(ServiceError::field("bad_building_no", "building_no", "幢号须为 4 位数字（0001–9999）"));
+    }
+    if !(1..=200).contains(&b.floors) {
+        return Err(ServiceError::field("bad_floors", "floors", "层数须在 1 至 200 之间"));
+    }
+    if b.name.trim().is_empty() || b.name.chars().count() > 100 || b.structure.trim().is_empty() {
+        return Err(ServiceError::field("bad_name", "name", "幢名称和房屋结构不能为空，名称不超过 100 个字"));
+    }
+    if b.completed_year.is_some_and(|y| !(1800..=2100).contains(&y)) {
+        return Err(ServiceError::field("bad_year", "completed_year", "竣工年份须在 1800 至 2100 之间"));
+    }
+    let mut conn = s.db.conn().await?;
+    if registry::get_parcel(&mut conn, parcel.as_str()).await?.is_none() {
+        return Err(ServiceError::field("unknown_parcel", "parcel_code", format!("宗地 {} 尚未登记地籍信息，请先录入宗地", parcel.as_str())));
+    }
+    let mut building = Building {
+        id: 0,
+        parcel_code: parcel.as_str().to_owned(),
+        building_no: b.building_no,
+        name: b.name.trim().to_owned(),
+        floors: b.floors,
+        structure: b.structure.trim().to_owned(),
+        completed_year: b.completed_year,
+    };
+    building.id = match registry::insert_building(&mut conn, &building, Utc::now()).await {
+        Err(bdc_store::StoreError::Unique(_)) => {
+            return Err(ServiceError::Conflict { code: "building_exists", message: format!("宗地 {} 上的第 {} 幢已存在", building.parcel_code, building.building_no) })
+        }
+        other => other?,
+    };
+    Ok(building)
+}
+
 /// A unit to record (不动产单元).
 #[derive(Debug, Clone)]
 pub struct NewUnit {
@@ -75,6 +123,12 @@ pub async fn create_unit(s: &Services, actor: &Actor, u: NewUnit) -> ServiceResu
     let parcel = number.parcel_code();
     if registry::get_parcel(&mut conn, parcel.as_str()).await?.is_none() {
         return Err(ServiceError::field("unknown_parcel", "unit_number", format!("宗地 {} 尚未登记地籍信息，请先录入宗地", parcel.as_str())));
+    }
+    // A house (户) lies in a recorded building (自然幢).
+    if let Some(b) = number.building_no() {
+        if registry::find_building(&mut conn, parcel.as_str(), b).await?.is_none() {
+            return Err(ServiceError::field("unknown_building", "unit_number", format!("宗地 {} 上的第 {b} 幢（自然幢）尚未录入，请先录入自然幢", parcel.as_str())));
+        }
     }
     let mut unit = Unit {
         id: 0,
@@ -179,6 +233,7 @@ pub async fn find_parties(s: &Services, actor: &Actor, id_number: &str) -> Servi
 pub struct RegisterBook {
     pub unit: Unit,
     pub parcel: Option<Parcel>,
+    pub building: Option<Building>,
     pub rights: Vec<RightRecord>,
     pub parties: Vec<Party>,
 }
@@ -188,6 +243,10 @@ pub async fn register_book(s: &Services, actor: &Actor, unit_id: i64) -> Service
     let mut conn = s.db.conn().await?;
     let unit = registry::get_unit(&mut conn, unit_id).await?.ok_or_else(|| ServiceError::NotFound(format!("不动产单元 {unit_id} 不存在")))?;
     let parcel = registry::get_parcel(&mut conn, &unit.parcel_code).await?;
+    let building = match &unit.building_no {
+        Some(b) => registry::find_building(&mut conn, &unit.parcel_code, b).await?,
+        None => None,
+    };
     let rights = registry::rights_of_unit(&mut conn, unit_id, false).await?;
     let mut ids: Vec<i64> = rights.iter().flat_map(|r| r.view.holders.iter().map(|h| h.party_id)).collect();
     ids.sort_unstable();
@@ -198,5 +257,5 @@ pub async fn register_book(s: &Services, actor: &Actor, unit_id: i64) -> Service
             parties.push(p);
         }
     }
-    Ok(RegisterBook { unit, parcel, rights, parties })
+    Ok(RegisterBook { unit, parcel, building, rights, parties })
 }

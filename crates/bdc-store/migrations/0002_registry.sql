@@ -13,6 +13,19 @@ CREATE TABLE parcels (
     created_at TEXT NOT NULL
 );
 
+-- 自然幢: a building on a parcel; units of kind F name it by its 4-digit 幢号.
+CREATE TABLE buildings (
+    id {{id}},
+    parcel_code TEXT NOT NULL REFERENCES parcels (code),
+    building_no TEXT NOT NULL,
+    name TEXT NOT NULL,
+    floors BIGINT NOT NULL,
+    structure TEXT NOT NULL,
+    completed_year BIGINT,
+    created_at TEXT NOT NULL,
+    UNIQUE (parcel_code, building_no)
+);
+
 CREATE TABLE units (
     id {{id}},
     unit_number TEXT NOT NULL UNIQUE,

@@ -13,7 +13,10 @@ pub enum Val {
     I(i64),
     F(f64),
     T(String),
-    Null,
+    /// NULL in an integer column (PostgreSQL types the parameter, so the kind matters).
+    NullI,
+    /// NULL in a text column.
+    NullT,
 }
 
 impl From<i64> for Val {
@@ -36,9 +39,14 @@ impl From<&str> for Val {
         Val::T(v.to_owned())
     }
 }
-impl<T: Into<Val>> From<Option<T>> for Val {
-    fn from(v: Option<T>) -> Self {
-        v.map_or(Val::Null, Into::into)
+impl From<Option<i64>> for Val {
+    fn from(v: Option<i64>) -> Self {
+        v.map_or(Val::NullI, Val::I)
+    }
+}
+impl From<Option<String>> for Val {
+    fn from(v: Option<String>) -> Self {
+        v.map_or(Val::NullT, Val::T)
     }
 }
 
@@ -83,7 +91,8 @@ pub async fn insert(conn: &mut AnyConnection, table: &str, columns: &[&str], row
                     Val::I(i) => q.bind(*i),
                     Val::F(f) => q.bind(*f),
                     Val::T(t) => q.bind(t.clone()),
-                    Val::Null => q.bind(Option::<String>::None),
+                    Val::NullI => q.bind(Option::<i64>::None),
+                    Val::NullT => q.bind(Option::<String>::None),
                 };
             }
         }
@@ -128,4 +137,15 @@ pub async fn set_certificate_seq(conn: &mut AnyConnection, authority: &str, year
 pub async fn max_id(conn: &mut AnyConnection, table: &str) -> StoreResult<i64> {
     use sqlx::Row;
     Ok(sqlx::query(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}")).fetch_one(&mut *conn).await?.try_get(0)?)
+}
+
+/// Refreshes the planner's statistics after a bulk load. Without it PostgreSQL plans with the
+/// statistics of empty tables and scans whole tables where an index would do.
+pub async fn analyze(conn: &mut AnyConnection, engine: Engine) -> StoreResult<()> {
+    let sql = match engine {
+        Engine::Postgres => "ANALYZE",
+        Engine::Sqlite => "PRAGMA optimize",
+    };
+    conn.execute(sql).await?;
+    Ok(())
 }

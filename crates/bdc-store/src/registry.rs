@@ -65,6 +65,56 @@ pub async fn get_parcel(conn: &mut AnyConnection, code: &str) -> StoreResult<Opt
     .transpose()
 }
 
+/// 自然幢.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Building {
+    pub id: i64,
+    pub parcel_code: String,
+    /// 幢号, 4 digits.
+    pub building_no: String,
+    pub name: String,
+    pub floors: i64,
+    /// 房屋结构, e.g. 钢筋混凝土结构.
+    pub structure: String,
+    pub completed_year: Option<i64>,
+}
+
+pub async fn insert_building(conn: &mut AnyConnection, b: &Building, now: DateTime<Utc>) -> StoreResult<i64> {
+    Ok(sqlx::query(
+        "INSERT INTO buildings (parcel_code, building_no, name, floors, structure, completed_year, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(&b.parcel_code)
+    .bind(&b.building_no)
+    .bind(&b.name)
+    .bind(b.floors)
+    .bind(&b.structure)
+    .bind(b.completed_year)
+    .bind(format_time(now))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?)
+}
+
+pub async fn find_building(conn: &mut AnyConnection, parcel_code: &str, building_no: &str) -> StoreResult<Option<Building>> {
+    let row = sqlx::query("SELECT id, parcel_code, building_no, name, floors, structure, completed_year FROM buildings WHERE parcel_code = $1 AND building_no = $2")
+        .bind(parcel_code)
+        .bind(building_no)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| {
+        Ok(Building {
+            id: r.try_get("id")?,
+            parcel_code: r.try_get("parcel_code")?,
+            building_no: r.try_get("building_no")?,
+            name: r.try_get("name")?,
+            floors: r.try_get("floors")?,
+            structure: r.try_get("structure")?,
+            completed_year: r.try_get("completed_year")?,
+        })
+    })
+    .transpose()
+}
+
 /// 不动产单元.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unit {

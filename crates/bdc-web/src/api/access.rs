@@ -49,7 +49,7 @@ pub fn access(method: &str, route: &str) -> Option<Access> {
         "/api/v1/audit" if read => Access::Permission(AuditRead),
         r if r.starts_with("/api/v1/calendar/") && read => Access::Permission(CalendarRead),
         r if r.starts_with("/api/v1/calendar/") => Access::Permission(CalendarManage),
-        "/api/v1/parcels" => Access::Permission(CadastreManage),
+        "/api/v1/parcels" | "/api/v1/buildings" => Access::Permission(CadastreManage),
         "/api/v1/units" if !read => Access::Permission(CadastreManage),
         "/api/v1/parties" if !read => Access::Permission(PartiesManage),
         r if (r.starts_with("/api/v1/units") || r.starts_with("/api/v1/parties")) && read => Access::Permission(RegistryRead),

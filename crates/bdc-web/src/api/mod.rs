@@ -142,6 +142,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(calendar::working_time))
         .routes(routes!(catalogue::list_catalogue))
         .routes(routes!(registry::create_parcel))
+        .routes(routes!(registry::create_building))
         .routes(routes!(registry::search_units, registry::create_unit))
         .routes(routes!(registry::get_register_book))
         .routes(routes!(registry::find_parties, registry::create_party))

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_services::registry::{self, NewParcel, NewParty, NewUnit, RegisterBook};
-use bdc_store::registry::{Parcel, Party, Unit, UnitFilter};
+use bdc_services::registry::{self, NewBuilding, NewParcel, NewParty, NewUnit, RegisterBook};
+use bdc_store::registry::{Building, Parcel, Party, Unit, UnitFilter};
 
 use crate::api::PageDto;
 use crate::extract::{paging, ApiJson, ApiPath, ApiQuery};
@@ -61,6 +61,37 @@ pub async fn create_parcel(State(state): State<AppState>, Authed(actor): Authed,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(parcel.into())))
+}
+
+/// 自然幢.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BuildingDto {
+    #[serde(default)]
+    pub id: i64,
+    pub parcel_code: String,
+    /// 幢号, 4 digits.
+    pub building_no: String,
+    pub name: String,
+    pub floors: i64,
+    /// 房屋结构.
+    pub structure: String,
+    pub completed_year: Option<i64>,
+}
+
+impl From<Building> for BuildingDto {
+    fn from(b: Building) -> Self {
+        BuildingDto { id: b.id, parcel_code: b.parcel_code, building_no: b.building_no, name: b.name, floors: b.floors, structure: b.structure, completed_year: b.completed_year }
+    }
+}
+
+/// Records a building (自然幢) on a recorded parcel.
+#[utoipa::path(post, path = "/api/v1/buildings", tag = "registry", operation_id = "create_building",
+    security(("bearer" = []), ("cookie" = [])), request_body = BuildingDto,
+    responses((status = 201, body = BuildingDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_building(State(state): State<AppState>, Authed(actor): Authed, ApiJson(b): ApiJson<BuildingDto>) -> ApiResult<(StatusCode, Json<BuildingDto>)> {
+    let cmd = NewBuilding { parcel_code: b.parcel_code, building_no: b.building_no, name: b.name, floors: b.floors, structure: b.structure, completed_year: b.completed_year };
+    Ok((StatusCode::CREATED, Json(registry::create_building(&state.services, &actor, cmd).await?.into())))
 }
 
 /// 不动产单元.
@@ -191,6 +222,7 @@ pub struct RightDto {
 pub struct RegisterBookDto {
     pub unit: UnitDto,
     pub parcel: Option<ParcelDto>,
+    pub building: Option<BuildingDto>,
     /// Current rights and restrictions (现势).
     pub current: Vec<RightDto>,
     /// Historic and ended entries (历史), oldest first.
@@ -239,7 +271,7 @@ fn book_dto(b: RegisterBook) -> RegisterBookDto {
             history.push(dto);
         }
     }
-    RegisterBookDto { unit: b.unit.into(), parcel: b.parcel.map(ParcelDto::from), current, history }
+    RegisterBookDto { unit: b.unit.into(), parcel: b.parcel.map(ParcelDto::from), building: b.building.map(BuildingDto::from), current, history }
 }
 
 /// The register book of a unit: current and historical entries.

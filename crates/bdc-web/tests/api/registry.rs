@@ -35,6 +35,12 @@ async fn office(engine: Engine) -> Office {
         .call(Method::POST, "/api/v1/parcels", Some(&clerk), Some(json!({"code": PARCEL, "location": "常州市天宁区青洋北路1号", "area": 5230.5, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"})))
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
+    let r = app.call(Method::POST, "/api/v1/units", Some(&clerk), Some(json!({"unit_number": UNIT, "location": "无幢"}))).await;
+    assert_eq!(r.problem(422), "unknown_building", "a house needs its building first");
+    let r = app
+        .call(Method::POST, "/api/v1/buildings", Some(&clerk), Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008})))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
     let r = app.call(Method::POST, "/api/v1/units", Some(&clerk), Some(json!({"unit_number": UNIT, "location": "常州市天宁区青洋北路1号1幢101室", "area": 89.3, "house_use": "10"}))).await;
     assert_eq!(r.status, 201, "{}", r.text);
     let unit = r.body["id"].as_i64().unwrap();
@@ -350,7 +356,103 @@ async fn verify_names_the_row_that_was_altered(engine: Engine) {
     assert!(sqlx::query("UPDATE journal SET payload = 'x'").execute(&mut *c).await.is_err());
 }
 
+async fn correction_pauses_the_clock_and_correction_registration_fixes_the_register(engine: Engine) {
+    let o = office(engine).await;
+    o.first_registration().await;
+    // 补正: the case waits for the applicant; resuming moves the deadline by the paused days.
+    let r = o.open("CTR-CORRECTION", json!([{"party_id": o.zhang, "role": "right_holder"}]), json!({"attributes": {"note": "更正面积"}})).await;
+    let id = r.body["case"]["id"].as_i64().unwrap();
+    let deadline = r.body["case"]["deadline"].as_str().unwrap().to_owned();
+    assert_eq!(o.act(id, "request_correction", "").await.problem(422), "reason_required");
+    let c = o.act(id, "request_correction", "请补充测绘报告").await;
+    assert_eq!(c.body["case"]["state"], "correction");
+    assert_eq!(c.body["case"]["state_reason"], "请补充测绘报告");
+    let resumed = o.act(id, "resume", "").await;
+    assert_eq!(resumed.body["case"]["state"], "review");
+    assert!(resumed.body["case"]["deadline"].as_str().unwrap() >= deadline.as_str());
+    o.act(id, "approve", "").await;
+    let r = o.act(id, "register", "").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let book = o.book().await;
+    assert_eq!(book["current"][0]["attributes"]["note"], "更正面积");
+    assert_eq!(book["history"].as_array().unwrap().len(), 1);
+    // 退件 needs a reason and closes the case.
+    let r = o.open("CTR-CHANGE", json!([{"party_id": o.zhang, "role": "right_holder"}]), json!({})).await;
+    let id = r.body["case"]["id"].as_i64().unwrap();
+    let back = o.act(id, "return", "材料不齐全，申请人身份证明缺失").await;
+    assert_eq!(back.body["case"]["state"], "returned");
+    assert_eq!(o.act(id, "submit", "").await.problem(409), "bad_state");
+}
+
+async fn certificate_numbers_have_no_gaps_under_concurrent_registration(engine: Engine) {
+    let o = office(engine).await;
+    let mut ids = Vec::new();
+    for i in 2..=13u32 {
+        let number = format!("320402001001GB00001F0001{:04}", i);
+        let r = o.app.call(Method::POST, "/api/v1/units", Some(&o.clerk), Some(json!({"unit_number": number, "location": format!("1幢{i}室")}))).await;
+        let unit = r.body["id"].as_i64().unwrap();
+        let r = o.app
+            .call(Method::POST, "/api/v1/cases", Some(&o.clerk), Some(json!({"flow_code": "CTR-FIRST-STATE-HOUSE", "unit_ids": [unit], "applicants": [{"party_id": o.zhang, "role": "right_holder"}]})))
+            .await;
+        let id = r.body["case"]["id"].as_i64().unwrap();
+        o.act(id, "submit", "").await;
+        o.act(id, "approve", "").await;
+        ids.push(id);
+    }
+    let results = futures::future::join_all(ids.iter().map(|id| o.act(*id, "register", ""))).await;
+    assert!(results.iter().all(|r| r.status == 200), "{:?}", results.iter().map(|r| r.text.clone()).collect::<Vec<_>>());
+    let mut numbers = Vec::new();
+    for r in &results {
+        let unit = r.body["case"]["unit_ids"][0].as_i64().unwrap();
+        let book = o.app.get(&format!("/api/v1/units/{unit}/register"), &o.clerk).await;
+        let n = book.body["current"][0]["certificate_number"].as_str().unwrap().to_owned();
+        let seq: u32 = n.trim_end_matches('号').rsplit('第').next().unwrap().parse().unwrap();
+        numbers.push(seq);
+    }
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=12).collect::<Vec<u32>>(), "no number skipped or given twice");
+}
+
+async fn locks_open_cases_void_certificates_and_consents(engine: Engine) {
+    let o = office(engine).await;
+    o.first_registration().await;
+    let transfer = || json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]);
+    // Another open case on the unit blocks; once it is withdrawn the unit is free again.
+    let r = o.open("CTR-CHANGE", json!([{"party_id": o.zhang, "role": "right_holder"}]), json!({})).await;
+    let first = r.body["case"]["id"].as_i64().unwrap();
+    let r = o.open("CTR-TRANSFER", transfer(), json!({})).await;
+    assert_eq!(r.problem(422), "rule_blocked");
+    assert!(r.body["findings"].as_array().unwrap().iter().any(|f| f["rule_code"] == "other-open-case" && f["passed"] == false));
+    o.act(first, "withdraw", "申请人撤回").await;
+    let r = o.open("CTR-TRANSFER", transfer(), json!({})).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    o.act(r.body["case"]["id"].as_i64().unwrap(), "withdraw", "申请人撤回").await;
+    // An administrative lock blocks everything but unlocking.
+    o.register("CTR-LOCK", json!([{"party_id": o.court, "role": "agent"}]), json!({"attributes": {"note": "信访核查"}})).await;
+    let r = o.open("CTR-TRANSFER", transfer(), json!({})).await;
+    assert_eq!(r.problem(422), "rule_blocked");
+    assert!(r.body["findings"].as_array().unwrap().iter().any(|f| f["rule_code"] == "lock-blocks" && f["passed"] == false));
+    o.register("CTR-UNLOCK", json!([{"party_id": o.court, "role": "agent"}]), json!({})).await;
+    // An advance notice needs its holder's consent; with it, disposal proceeds.
+    o.register("CTR-ADVANCE", json!([{"party_id": o.wang, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({})).await;
+    assert_eq!(o.open("CTR-TRANSFER", transfer(), json!({})).await.problem(422), "rule_blocked");
+    let case = o.register("CTR-TRANSFER", transfer(), json!({"consents": [o.wang]})).await;
+    assert_eq!(case["state"], "certify");
+    // A void certificate blocks until a new one is issued: void the current one behind the
+    // application's back and the next disposal is refused.
+    let book = o.book().await;
+    let title = book["current"].as_array().unwrap().iter().find(|r| r["kind"] == "state_land_and_house").unwrap().clone();
+    let mut c = o.app.db.conn().await.unwrap();
+    sqlx::query("UPDATE certificates SET status = 'void' WHERE number = $1").bind(title["certificate_number"].as_str().unwrap()).execute(&mut *c).await.unwrap();
+    let r = o.open("CTR-TRANSFER", json!([{"party_id": o.zhang, "role": "right_holder"}, {"party_id": o.li, "role": "obligor"}]), json!({"consents": [o.wang]})).await;
+    assert_eq!(r.problem(422), "rule_blocked");
+    assert!(r.body["findings"].as_array().unwrap().iter().any(|f| f["rule_code"] == "certificate-valid" && f["passed"] == false));
+}
+
 crate::both!(
+    locks_open_cases_void_certificates_and_consents,
+    correction_pauses_the_clock_and_correction_registration_fixes_the_register,
+    certificate_numbers_have_no_gaps_under_concurrent_registration,
     first_registration_transfer_and_the_whole_workflow,
     mortgage_is_set_changed_and_released_and_follows_a_transfer,
     an_agreement_forbidding_transfer_needs_the_mortgagees_consent,

@@ -305,54 +305,46 @@ fn attrs_from_text(s: &str) -> StoreResult<Attributes> {
     serde_json::from_str(s).map_err(|_| StoreError::Corrupt(format!("权利属性格式错误：{s}")))
 }
 
-/// Rights of a unit: current only, or all (the historical register).
+/// Rights of a unit: current only, or all (the historical register). One round trip: rights,
+/// certificate status and holders come joined, one row per holder.
 pub async fn rights_of_unit(conn: &mut AnyConnection, unit_id: i64, current_only: bool) -> StoreResult<Vec<RightRecord>> {
     let sql = format!(
         "SELECT r.id, r.unit_id, r.kind, r.state, r.co_ownership, r.certificate_number, r.details, r.registered_seq, r.ended_seq, r.case_id, r.predecessor_id, \
-         c.status AS cert_status FROM rights r LEFT JOIN certificates c ON c.number = r.certificate_number \
-         WHERE r.unit_id = $1 {} ORDER BY r.id",
+         c.status AS cert_status, h.party_id, h.share FROM rights r LEFT JOIN certificates c ON c.number = r.certificate_number \
+         LEFT JOIN right_holders h ON h.right_id = r.id WHERE r.unit_id = $1 {} ORDER BY r.id, h.party_id",
         if current_only { "AND r.state = 1" } else { "" }
     );
     let rows = sqlx::query(&sql).bind(unit_id).fetch_all(&mut *conn).await?;
-    let mut out = Vec::with_capacity(rows.len());
+    let mut out: Vec<RightRecord> = Vec::new();
     for r in &rows {
-        let kind: String = r.try_get("kind")?;
-        let state: i64 = r.try_get("state")?;
-        let co: String = r.try_get("co_ownership")?;
-        let cert_status: Option<String> = r.try_get("cert_status")?;
-        out.push(RightRecord {
-            view: RightView {
-                id: r.try_get("id")?,
-                kind: RightKind::from_code(&kind).ok_or_else(|| StoreError::Corrupt(format!("未知权利类型：{kind}")))?,
-                state: u8::try_from(state).ok().and_then(RightState::from_code).ok_or_else(|| StoreError::Corrupt(format!("未知权属状态：{state}")))?,
-                co_ownership: CoOwnership::from_code(&co).ok_or_else(|| StoreError::Corrupt(format!("未知共有方式：{co}")))?,
-                holders: Vec::new(),
-                attrs: attrs_from_text(&r.try_get::<String, _>("details")?)?,
-                certificate: r.try_get("certificate_number")?,
-                certificate_valid: cert_status.as_deref() != Some("void"),
-            },
-            unit_id: r.try_get("unit_id")?,
-            registered_seq: r.try_get("registered_seq")?,
-            ended_seq: r.try_get("ended_seq")?,
-            case_id: r.try_get("case_id")?,
-            predecessor_id: r.try_get("predecessor_id")?,
-        });
-    }
-    if !out.is_empty() {
-        let holders = sqlx::query(
-            "SELECT h.right_id, h.party_id, h.share FROM right_holders h JOIN rights r ON r.id = h.right_id WHERE r.unit_id = $1 ORDER BY h.party_id",
-        )
-        .bind(unit_id)
-        .fetch_all(&mut *conn)
-        .await?;
-        for h in &holders {
-            let right_id: i64 = h.try_get("right_id")?;
-            let share: String = h.try_get("share")?;
-            if let Some(r) = out.iter_mut().find(|r| r.view.id == right_id) {
-                r.view.holders.push(Holding {
-                    party_id: h.try_get("party_id")?,
-                    share: Share::parse(&share).ok_or_else(|| StoreError::Corrupt(format!("份额格式错误：{share}")))?,
-                });
+        let id: i64 = r.try_get("id")?;
+        if out.last().is_none_or(|last| last.view.id != id) {
+            let kind: String = r.try_get("kind")?;
+            let state: i64 = r.try_get("state")?;
+            let co: String = r.try_get("co_ownership")?;
+            let cert_status: Option<String> = r.try_get("cert_status")?;
+            out.push(RightRecord {
+                view: RightView {
+                    id,
+                    kind: RightKind::from_code(&kind).ok_or_else(|| StoreError::Corrupt(format!("未知权利类型：{kind}")))?,
+                    state: u8::try_from(state).ok().and_then(RightState::from_code).ok_or_else(|| StoreError::Corrupt(format!("未知权属状态：{state}")))?,
+                    co_ownership: CoOwnership::from_code(&co).ok_or_else(|| StoreError::Corrupt(format!("未知共有方式：{co}")))?,
+                    holders: Vec::new(),
+                    attrs: attrs_from_text(&r.try_get::<String, _>("details")?)?,
+                    certificate: r.try_get("certificate_number")?,
+                    certificate_valid: cert_status.as_deref() != Some("void"),
+                },
+                unit_id: r.try_get("unit_id")?,
+                registered_seq: r.try_get("registered_seq")?,
+                ended_seq: r.try_get("ended_seq")?,
+                case_id: r.try_get("case_id")?,
+                predecessor_id: r.try_get("predecessor_id")?,
+            });
+        }
+        if let (Some(party_id), Some(share)) = (r.try_get::<Option<i64>, _>("party_id")?, r.try_get::<Option<String>, _>("share")?) {
+            let share = Share::parse(&share).ok_or_else(|| StoreError::Corrupt(format!("份额格式错误：{share}")))?;
+            if let Some(last) = out.last_mut() {
+                last.view.holders.push(Holding { party_id, share });
             }
         }
     }

@@ -1,8 +1,10 @@
 //! The `bdc` binary as an operator uses it: migrate, create the first administrator from stdin,
 //! serve on a random port, log in over HTTP — on SQLite and PostgreSQL.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
 
 use bdc_store::{engine_tests, testing::fresh_url, Engine};
 use serde_json::json;
@@ -10,18 +12,7 @@ use serde_json::json;
 const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 fn bdc(dir: &std::path::Path, url: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_bdc"));
-    c.current_dir(dir).env("BDC_DATABASE_URL", url).env("BDC_DATA_DIR", dir.join("data")).env("BDC_MASTER_KEY", KEY).env_remove("BDC_CONFIG").env_remove("BDC_LISTEN");
-    c
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+    common::bdc(dir, url, KEY)
 }
 
 async fn operator_creates_the_first_administrator_and_logs_in(engine: Engine) {
@@ -44,20 +35,7 @@ async fn operator_creates_the_first_administrator_and_logs_in(engine: Engine) {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("已创建用户 admin"));
 
-    let mut child = bdc(&dir, &url).args(["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let _server = Server(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let mut base = None;
-    for line in lines.by_ref().map_while(Result::ok) {
-        if let Some(rest) = line.trim().strip_prefix("接口地址") {
-            base = Some(rest.trim().trim_end_matches("/api/v1").to_owned());
-            break;
-        }
-    }
-    let base = base.expect("serve prints its address");
-    // Keep draining the server's output, as a terminal or a log collector would.
-    std::thread::spawn(move || lines.for_each(drop));
+    let (_server, base) = common::serve(bdc(&dir, &url));
     let http = reqwest::Client::new();
     let health: serde_json::Value = http.get(format!("{base}/healthz")).send().await.unwrap().json().await.unwrap();
     assert_eq!(health["database"], engine.name());

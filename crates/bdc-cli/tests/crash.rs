@@ -1,8 +1,10 @@
 //! Crash safety: the server is killed (SIGKILL) while many 登簿 are in flight. After a restart,
 //! `bdc verify` passes and every case is either wholly registered or not at all.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use bdc_store::{engine_tests, testing::fresh_url, Engine};
@@ -12,32 +14,11 @@ const KEY: &str = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543
 const PASSWORD: &str = "Changzhou-2026";
 
 fn bdc(dir: &std::path::Path, url: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_bdc"));
-    c.current_dir(dir).env("BDC_DATABASE_URL", url).env("BDC_DATA_DIR", dir.join("data")).env("BDC_MASTER_KEY", KEY).env_remove("BDC_CONFIG").env_remove("BDC_LISTEN");
-    c
+    common::bdc(dir, url, KEY)
 }
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn start(dir: &std::path::Path, url: &str) -> (Server, String) {
-    let mut child = bdc(dir, url).args(["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut base = None;
-    for line in lines.by_ref().map_while(Result::ok) {
-        if let Some(rest) = line.trim().strip_prefix("接口地址") {
-            base = Some(rest.trim().trim_end_matches("/api/v1").to_owned());
-            break;
-        }
-    }
-    std::thread::spawn(move || lines.for_each(drop));
-    (Server(child), base.expect("serve prints its address"))
+fn start(dir: &std::path::Path, url: &str) -> (common::Server, String) {
+    common::serve(bdc(dir, url))
 }
 
 async fn call(http: &reqwest::Client, token: &str, method: reqwest::Method, url: String, body: Option<Value>) -> Value {

@@ -236,7 +236,7 @@ pub enum PlanError {
     SharesNotOne,
 }
 
-fn current<'a>(unit: &'a [RightView], kind: RightKind, target: Option<i64>) -> Result<&'a RightView, PlanError> {
+fn current(unit: &[RightView], kind: RightKind, target: Option<i64>) -> Result<&RightView, PlanError> {
     let matching: Vec<&RightView> = unit.iter().filter(|r| r.kind == kind && r.state == RightState::Current).collect();
     match target {
         Some(id) => matching.into_iter().find(|r| r.id == id).ok_or(PlanError::BadTarget(kind.name())),

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
-use crate::catalogue::{Effect, Flow};
+use crate::catalogue::Flow;
 use crate::register::{attr, shares_sum_to_one, CoOwnership, RightView, Share};
 use crate::rights::{RightKind, RightState};
 
@@ -103,7 +103,7 @@ impl Check {
 /// Which flows a rule applies to. Empty lists mean "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Applicability {
-    /// Effects (by [`effect_code`]) the rule applies to.
+    /// Effects (by [`crate::catalogue::Effect::code`]) the rule applies to.
     pub effects: Vec<String>,
     /// Right kinds of the flow (by code).
     pub right_kinds: Vec<String>,
@@ -111,27 +111,9 @@ pub struct Applicability {
     pub except_flows: Vec<String>,
 }
 
-/// Stable code of an effect, for rule records.
-pub fn effect_code(e: Effect) -> &'static str {
-    match e {
-        Effect::CreateRight => "create_right",
-        Effect::TransferRight => "transfer_right",
-        Effect::ChangeRight => "change_right",
-        Effect::CancelRight => "cancel_right",
-        Effect::CreateRestriction => "create_restriction",
-        Effect::ChangeRestriction => "change_restriction",
-        Effect::ReleaseRestriction => "release_restriction",
-        Effect::AdvanceToTitle => "advance_to_title",
-        Effect::TransferWithMortgage => "transfer_with_mortgage",
-        Effect::Correction => "correction",
-        Effect::ReplaceCertificate => "replace_certificate",
-        Effect::ReissueCertificate => "reissue_certificate",
-    }
-}
-
 impl Applicability {
     pub fn applies(&self, flow: &Flow) -> bool {
-        (self.effects.is_empty() || self.effects.iter().any(|e| e == effect_code(flow.effect)))
+        (self.effects.is_empty() || self.effects.iter().any(|e| e == flow.effect.code()))
             && (self.right_kinds.is_empty() || self.right_kinds.iter().any(|k| k == flow.right_kind.code()))
             && !self.except_flows.iter().any(|f| f == flow.code)
     }

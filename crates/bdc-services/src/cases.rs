@@ -291,7 +291,7 @@ pub async fn open_case(s: &Services, actor: &Actor, cmd: OpenCase) -> ServiceRes
         let first = registry::get_unit(&mut tx, units[0].0).await?.ok_or_else(|| ServiceError::NotFound("不动产单元不存在".into()))?;
         first.unit_number[..6].to_owned()
     };
-    let period = i32::try_from(day.year() * 10000 + i32::try_from(day.month() * 100 + day.day()).unwrap_or(0)).unwrap_or(0);
+    let period = day.year() * 10000 + i32::try_from(day.month() * 100 + day.day()).unwrap_or(0);
     let seq = registry::next_certificate_seq(&mut tx, &county, period, "case").await?;
     let number = CaseNumber::new(&county, day, u32::try_from(seq).unwrap_or(u32::MAX)).map_err(|e| ServiceError::Internal(Box::new(e)))?;
     let deadline = cal.add_working_days(day, flow.time_limit_days);
@@ -339,6 +339,13 @@ pub async fn case_events(s: &Services, actor: &Actor, id: i64) -> ServiceResult<
     actor.require(Permission::CaseRead)?;
     let mut conn = s.db.conn().await?;
     Ok(store::events(&mut conn, id).await?)
+}
+
+/// Every rule evaluation of a case (intake, review, 登簿).
+pub async fn evaluations(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Vec<store::Evaluation>> {
+    actor.require(Permission::CaseRead)?;
+    let mut conn = s.db.conn().await?;
+    Ok(store::evaluations(&mut conn, id).await?)
 }
 
 /// What an action produced.

@@ -237,6 +237,7 @@ pub async fn open_cases_on_unit(conn: &mut AnyConnection, unit_id: i64, except: 
     .try_get(0)?)
 }
 
+#[allow(clippy::too_many_arguments)]
 pub async fn record_evaluation(
     conn: &mut AnyConnection,
     case_id: i64,
@@ -258,4 +259,35 @@ pub async fn record_evaluation(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// One logged rule evaluation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    pub stage: String,
+    pub rule_code: String,
+    pub rule_version: i64,
+    pub outcome: String,
+    pub message: String,
+    pub at: String,
+}
+
+/// Every rule evaluation of a case, in order (限制验证日志).
+pub async fn evaluations(conn: &mut AnyConnection, case_id: i64) -> StoreResult<Vec<Evaluation>> {
+    let rows = sqlx::query("SELECT stage, rule_code, rule_version, outcome, message, at FROM rule_evaluations WHERE case_id = $1 ORDER BY id")
+        .bind(case_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Evaluation {
+                stage: r.try_get("stage")?,
+                rule_code: r.try_get("rule_code")?,
+                rule_version: r.try_get("rule_version")?,
+                outcome: r.try_get("outcome")?,
+                message: r.try_get("message")?,
+                at: r.try_get("at")?,
+            })
+        })
+        .collect()
 }

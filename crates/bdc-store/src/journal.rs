@@ -115,27 +115,6 @@ pub async fn head(conn: &mut AnyConnection) -> StoreResult<(i64, String)> {
     Ok((row.try_get(0)?, row.try_get(1)?))
 }
 
-/// Entries that touched a unit, for the unit's register book.
-pub async fn entries_for_case(conn: &mut AnyConnection, case_id: i64) -> StoreResult<Vec<Entry>> {
-    let rows = sqlx::query("SELECT seq, at, case_id, actor, prev_hash, hash, payload FROM journal WHERE case_id = $1 ORDER BY seq")
-        .bind(case_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Entry {
-                seq: r.try_get("seq")?,
-                at: r.try_get("at")?,
-                case_id: r.try_get("case_id")?,
-                actor: r.try_get("actor")?,
-                prev_hash: r.try_get("prev_hash")?,
-                hash: r.try_get("hash")?,
-                payload: r.try_get("payload")?,
-            })
-        })
-        .collect()
-}
-
 /// Parses a payload; `None` when the text is not a payload (tampering).
 pub fn parse_payload(text: &str) -> Option<Payload> {
     serde_json::from_str(text).ok()

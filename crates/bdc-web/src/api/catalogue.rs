@@ -52,7 +52,7 @@ impl From<&Flow> for FlowDto {
             registration_type_name: f.registration_type.name().into(),
             right_kind: f.right_kind.code().into(),
             right_kind_name: f.right_kind.name().into(),
-            effect: bdc_domain::rules::effect_code(f.effect).into(),
+            effect: f.effect.code().into(),
             channels: f.channels.iter().map(|c| c.code().into()).collect(),
             channel_names: f.channels.iter().map(|c| c.name().into()).collect(),
             applicant_roles: f.applicant_roles.iter().map(|r| r.code().into()).collect(),

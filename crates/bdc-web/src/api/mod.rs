@@ -149,6 +149,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::list_cases, cases::open_case))
         .routes(routes!(cases::get_case))
         .routes(routes!(cases::list_case_events))
+        .routes(routes!(cases::list_case_evaluations))
         .routes(routes!(cases::act_on_case))
         .routes(routes!(rules::list_rules, rules::create_rule))
         .routes(routes!(rules::retire_rule))

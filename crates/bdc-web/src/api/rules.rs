@@ -110,8 +110,8 @@ pub async fn create_rule(State(state): State<AppState>, Authed(actor): Authed, A
     if r.effective_to.is_some_and(|t| t < r.effective_from) {
         return Err(bad("effective_to", "失效日期不能早于生效日期"));
     }
-    let known_effects = ["create_right", "transfer_right", "change_right", "cancel_right", "create_restriction", "change_restriction", "release_restriction", "advance_to_title", "transfer_with_mortgage", "correction", "replace_certificate", "reissue_certificate"];
-    if let Some(e) = r.effects.iter().find(|e| !known_effects.contains(&e.as_str())) {
+    let known = |e: &str| bdc_domain::catalogue::flows().iter().any(|f| f.effect.code() == e);
+    if let Some(e) = r.effects.iter().find(|e| !known(e)) {
         return Err(bad("effects", &format!("未知的登记效果“{e}”")));
     }
     let mut tx = state.services.db.begin().await.map_err(ServiceError::from)?;

@@ -117,6 +117,11 @@ async fn first_registration_transfer_and_the_whole_workflow(engine: Engine) {
     assert_eq!(o.act(id, "archive", "").await.body["case"]["state"], "archived");
     let events = o.app.get(&format!("/api/v1/cases/{id}/events"), &o.clerk).await;
     assert_eq!(events.body["total"], 7);
+    // Every rule evaluation is logged, at each stage, with the rule version.
+    let evals = o.app.get(&format!("/api/v1/cases/{id}/evaluations"), &o.clerk).await;
+    let stages: std::collections::BTreeSet<&str> = evals.body["items"].as_array().unwrap().iter().map(|e| e["stage"].as_str().unwrap()).collect();
+    assert_eq!(stages, ["intake", "register", "review"].into_iter().collect());
+    assert!(evals.body["items"].as_array().unwrap().iter().all(|e| e["rule_version"] == 1 && e["outcome"] == "pass"));
 
     // A second 首次登记 of the same right is refused by rule.
     let r = o.open("CTR-FIRST-STATE-HOUSE", json!([{"party_id": o.li, "role": "right_holder"}]), json!({})).await;

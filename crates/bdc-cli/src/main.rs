@@ -233,6 +233,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "applied migrations");
     }
+    // Background jobs (daily lapse of restrictions, later polling and reporting) run in this
+    // process; they are rows in the database, so several servers share them safely.
+    tokio::spawn(bdc_services::jobs::worker_loop(services(&settings, db.clone()), std::time::Duration::from_secs(60)));
     let web = WebSettings { listen: settings.listen.clone(), max_body_bytes: settings.max_body_bytes, cookie_secure: settings.cookie_secure };
     let app = Application::build(services(&settings, db.clone()), &web).await.with_context(|| format!("无法监听 {}", settings.listen))?;
     let addr = app.local_addr()?;

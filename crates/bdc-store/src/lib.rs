@@ -18,6 +18,7 @@ pub mod calendar;
 pub mod bulk;
 pub mod cases;
 pub mod db;
+pub mod jobs;
 pub mod journal;
 pub mod keys;
 pub mod registry;

@@ -534,3 +534,14 @@ pub async fn projected_rights(conn: &mut AnyConnection, after_id: i64, limit: i6
     }
     Ok(out)
 }
+
+/// Current rights of the given kinds: `(right id, unit id, kind code, details)`. For daily
+/// housekeeping (lapse of objections and advance notices).
+pub async fn current_of_kinds(conn: &mut AnyConnection, kinds: &[RightKind]) -> StoreResult<Vec<(i64, i64, String, String)>> {
+    let codes = format!(",{},", kinds.iter().map(|k| k.code()).collect::<Vec<_>>().join(","));
+    let rows = sqlx::query("SELECT id, unit_id, kind, details FROM rights WHERE state = 1 AND $1 LIKE '%,' || kind || ',%' ORDER BY id")
+        .bind(codes)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+}

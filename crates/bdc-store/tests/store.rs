@@ -109,3 +109,40 @@ mod keys_and_secrets {
 
     bdc_store::engine_tests!(signing_keys_are_stored_encrypted);
 }
+
+mod jobs {
+    use bdc_store::{jobs, testing::fresh_db, Engine};
+    use chrono::{Duration, Utc};
+
+    async fn jobs_are_deduplicated_leased_once_retried_with_backoff_and_reclaimed(engine: Engine) {
+        let db = fresh_db(engine).await;
+        let mut c = db.conn().await.unwrap();
+        let now = Utc::now();
+        let id = jobs::enqueue(&mut c, "daily", "{}", Some("2026-11-25"), now, 3).await.unwrap().unwrap();
+        assert_eq!(jobs::enqueue(&mut c, "daily", "{}", Some("2026-11-25"), now, 3).await.unwrap(), None, "one per key");
+        assert!(jobs::enqueue(&mut c, "daily", "{}", Some("2026-11-26"), now + Duration::days(1), 3).await.unwrap().is_some());
+        // Leased once; the second worker finds nothing due.
+        let job = jobs::lease(&mut c, now, Duration::minutes(5)).await.unwrap().unwrap();
+        assert_eq!((job.id, job.attempts, job.state.as_str()), (id, 1, "running"));
+        assert!(jobs::lease(&mut c, now, Duration::minutes(5)).await.unwrap().is_none());
+        // A failure puts it back after a back-off.
+        assert!(jobs::fail(&mut c, &job, "province down", now).await.unwrap());
+        assert!(jobs::lease(&mut c, now, Duration::minutes(5)).await.unwrap().is_none());
+        let job = jobs::lease(&mut c, now + Duration::minutes(2), Duration::minutes(5)).await.unwrap().unwrap();
+        assert_eq!(job.attempts, 2);
+        assert_eq!(job.last_error, "province down");
+        // A worker that dies leaves the lease to expire; the job is taken again.
+        let later = now + Duration::minutes(30);
+        let again = jobs::lease(&mut c, later, Duration::minutes(5)).await.unwrap().unwrap();
+        assert_eq!((again.id, again.attempts), (id, 3));
+        // After its last attempt it is failed for good.
+        assert!(!jobs::fail(&mut c, &again, "still down", later).await.unwrap());
+        assert_eq!(jobs::get(&mut c, id).await.unwrap().state, "failed");
+        let next = jobs::lease(&mut c, now + Duration::days(2), Duration::minutes(5)).await.unwrap().unwrap();
+        jobs::finish(&mut c, next.id, now).await.unwrap();
+        assert_eq!(jobs::get(&mut c, next.id).await.unwrap().state, "done");
+        assert_eq!(jobs::list(&mut c, Some("failed"), 10).await.unwrap().len(), 1);
+    }
+
+    bdc_store::engine_tests!(jobs_are_deduplicated_leased_once_retried_with_backoff_and_reclaimed);
+}

@@ -266,6 +266,16 @@ async fn advance_notices_and_objections(engine: Engine) {
     assert!(r.body["findings"].as_array().unwrap().iter().all(|f| f["passed"] == true), "{}", r.text);
     o.act(r.body["case"]["id"].as_i64().unwrap(), "withdraw", "申请人撤回").await;
 
+    // The daily job records the lapse in the register: the lapsed objection ends, by a journal entry.
+    bdc_services::jobs::schedule_daily(&o.app.services, chrono::Utc::now()).await.unwrap();
+    assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 1);
+    bdc_services::jobs::schedule_daily(&o.app.services, chrono::Utc::now()).await.unwrap();
+    assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 0, "once a day");
+    let book = o.book().await;
+    assert!(!kinds(&book["current"]).contains(&"objection".to_owned()));
+    assert!(book["history"].as_array().unwrap().iter().any(|r| r["kind"] == "objection" && r["state_name"] == "终止" && r["attributes"]["lapses_on"] == "2020-01-01"));
+    assert_eq!(bdc_services::verify::verify(&o.app.services).await.unwrap().problem, None);
+
     // 预告 needs the notice holder's consent for disposal, then becomes the title (预告转本).
     o.register("CTR-ADVANCE", json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"advance_kind": "2"}})).await;
     let r = o.open("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({})).await;

@@ -1,0 +1,72 @@
+//! Background jobs (后台任务): the worker that runs due jobs, and the daily schedule.
+//!
+//! Jobs are rows (`bdc_store::jobs`), so a restart loses nothing. Every kind is listed in
+//! [`run_one`]; an unknown kind fails permanently with its name in `last_error`.
+
+use chrono::{DateTime, Duration, Utc};
+
+use bdc_store::jobs::{self, Job};
+
+use crate::{ServiceError, ServiceResult, Services};
+
+/// 每日失效处理: end the objections and advance notices whose term has run out.
+pub const LAPSE_RESTRICTIONS: &str = "lapse_restrictions";
+
+/// How long a worker holds a job before another may take it over.
+const LEASE_MINUTES: i64 = 10;
+
+/// Queues today's daily jobs (once per day, whatever the number of servers).
+pub async fn schedule_daily(s: &Services, now: DateTime<Utc>) -> ServiceResult<()> {
+    let today = (now + Duration::hours(8)).date_naive();
+    let mut conn = s.db.conn().await?;
+    jobs::enqueue(&mut conn, LAPSE_RESTRICTIONS, &format!("{{\"date\":\"{today}\"}}"), Some(&today.to_string()), now, 5).await?;
+    Ok(())
+}
+
+/// Runs every due job; returns how many ran (successfully or not).
+pub async fn run_due(s: &Services, now: DateTime<Utc>) -> ServiceResult<usize> {
+    let mut n = 0;
+    loop {
+        let job = {
+            let mut conn = s.db.conn().await?;
+            jobs::lease(&mut conn, now, Duration::minutes(LEASE_MINUTES)).await?
+        };
+        let Some(job) = job else { return Ok(n) };
+        n += 1;
+        let result = run_one(s, &job).await;
+        let mut conn = s.db.conn().await?;
+        match result {
+            Ok(()) => jobs::finish(&mut conn, job.id, Utc::now()).await?,
+            Err(e) => {
+                tracing::warn!(job.id = job.id, job.kind = %job.kind, error = %e, "job failed");
+                jobs::fail(&mut conn, &job, &e.to_string(), Utc::now()).await?;
+            }
+        }
+    }
+}
+
+async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
+    match job.kind.as_str() {
+        LAPSE_RESTRICTIONS => {
+            let ended = crate::lapse::lapse_restrictions(s, Utc::now()).await?;
+            tracing::info!(ended, "lapsed restrictions recorded");
+            Ok(())
+        }
+        other => Err(ServiceError::validation("unknown_job", format!("未知的任务类型：{other}"))),
+    }
+}
+
+/// The loop `bdc serve` runs in the background: schedule the daily jobs and run what is due,
+/// every `every`. Errors are logged and the loop goes on.
+pub async fn worker_loop(s: Services, every: std::time::Duration) {
+    loop {
+        let now = Utc::now();
+        if let Err(e) = schedule_daily(&s, now).await {
+            tracing::error!(error = %e, "scheduling daily jobs failed");
+        }
+        if let Err(e) = run_due(&s, now).await {
+            tracing::error!(error = %e, "running jobs failed");
+        }
+        tokio::time::sleep(every).await;
+    }
+}

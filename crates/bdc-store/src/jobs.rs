@@ -1,0 +1,133 @@
+//! The job table (后台任务队列): enqueue, lease, finish, retry with back-off.
+//!
+//! Leasing is portable: pick the oldest due job, then claim it with
+//! `UPDATE … WHERE id = ? AND state = 'queued'`; a worker that loses the race to another gets 0
+//! rows and picks again. A job whose lease expired (its worker died) is due again.
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{AnyConnection, Row};
+
+use crate::{format_time, parse_time, StoreError, StoreResult};
+
+/// A job as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    pub dedup_key: Option<String>,
+    pub state: String,
+    pub attempts: i64,
+    pub max_attempts: i64,
+    pub run_at: DateTime<Utc>,
+    pub last_error: String,
+}
+
+/// Queues a job. With a `dedup_key`, a second job of the same kind and key is not added and
+/// `None` is returned (e.g. one daily job per date).
+pub async fn enqueue(conn: &mut AnyConnection, kind: &str, payload: &str, dedup_key: Option<&str>, run_at: DateTime<Utc>, max_attempts: i64) -> StoreResult<Option<i64>> {
+    let row = sqlx::query(
+        "INSERT INTO jobs (kind, payload, dedup_key, state, attempts, max_attempts, run_at, created_at) VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6) \
+         ON CONFLICT (kind, dedup_key) DO NOTHING RETURNING id",
+    )
+    .bind(kind)
+    .bind(payload)
+    .bind(dedup_key)
+    .bind(max_attempts)
+    .bind(format_time(run_at))
+    .bind(format_time(Utc::now()))
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+fn job_from_row(r: &sqlx::any::AnyRow) -> StoreResult<Job> {
+    Ok(Job {
+        id: r.try_get("id")?,
+        kind: r.try_get("kind")?,
+        payload: r.try_get("payload")?,
+        dedup_key: r.try_get("dedup_key")?,
+        state: r.try_get("state")?,
+        attempts: r.try_get("attempts")?,
+        max_attempts: r.try_get("max_attempts")?,
+        run_at: parse_time(&r.try_get::<String, _>("run_at")?)?,
+        last_error: r.try_get("last_error")?,
+    })
+}
+
+const COLUMNS: &str = "id, kind, payload, dedup_key, state, attempts, max_attempts, run_at, last_error";
+
+/// Leases the oldest due job for `lease`, or returns `None` when nothing is due.
+pub async fn lease(conn: &mut AnyConnection, now: DateTime<Utc>, lease: Duration) -> StoreResult<Option<Job>> {
+    let now_s = format_time(now);
+    for _ in 0..8 {
+        let candidate = sqlx::query(
+            "SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $1) OR (state = 'running' AND locked_until < $1) ORDER BY run_at, id LIMIT 1",
+        )
+        .bind(&now_s)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(c) = candidate else { return Ok(None) };
+        let id: i64 = c.try_get(0)?;
+        let claimed = sqlx::query(&format!(
+            "UPDATE jobs SET state = 'running', locked_until = $1, attempts = attempts + 1 \
+             WHERE id = $2 AND ((state = 'queued' AND run_at <= $3) OR (state = 'running' AND locked_until < $3)) RETURNING {COLUMNS}"
+        ))
+        .bind(format_time(now + lease))
+        .bind(id)
+        .bind(&now_s)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(row) = claimed {
+            return Ok(Some(job_from_row(&row)?));
+        }
+    }
+    Ok(None)
+}
+
+pub async fn finish(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    sqlx::query("UPDATE jobs SET state = 'done', locked_until = NULL, finished_at = $1, last_error = '' WHERE id = $2")
+        .bind(format_time(now))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Records a failure: the job runs again after an exponential back-off (1, 2, 4 … minutes, at
+/// most an hour), or is marked failed after its last attempt.
+pub async fn fail(conn: &mut AnyConnection, job: &Job, error: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+    let error: String = error.chars().take(1000).collect();
+    if job.attempts >= job.max_attempts {
+        sqlx::query("UPDATE jobs SET state = 'failed', locked_until = NULL, finished_at = $1, last_error = $2 WHERE id = $3")
+            .bind(format_time(now))
+            .bind(error)
+            .bind(job.id)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(false);
+    }
+    let minutes = 1i64 << (job.attempts - 1).clamp(0, 6);
+    sqlx::query("UPDATE jobs SET state = 'queued', locked_until = NULL, run_at = $1, last_error = $2 WHERE id = $3")
+        .bind(format_time(now + Duration::minutes(minutes.min(60))))
+        .bind(error)
+        .bind(job.id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(true)
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Job> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM jobs WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(job_from_row).transpose()?.ok_or_else(|| StoreError::Corrupt(format!("任务 {id} 不存在")))
+}
+
+/// Jobs in a state, newest first (for operators).
+pub async fn list(conn: &mut AnyConnection, state: Option<&str>, limit: i64) -> StoreResult<Vec<Job>> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) ORDER BY id DESC LIMIT $2"))
+        .bind(state)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(job_from_row).collect()
+}

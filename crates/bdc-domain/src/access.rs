@@ -116,6 +116,8 @@ pub enum Permission {
     RulesRead,
     /// 管理规则库 — create, change and retire rules.
     RulesManage,
+    /// 查看后台任务 — see background jobs, their attempts and errors.
+    JobsRead,
 }
 
 impl Permission {
@@ -136,6 +138,7 @@ impl Permission {
         Permission::CaseRead,
         Permission::RulesRead,
         Permission::RulesManage,
+        Permission::JobsRead,
     ];
 
     /// Stable machine code, stored in the database.
@@ -157,6 +160,7 @@ impl Permission {
             Permission::CaseRead => "case.read",
             Permission::RulesRead => "rules.read",
             Permission::RulesManage => "rules.manage",
+            Permission::JobsRead => "jobs.read",
         }
     }
 
@@ -179,6 +183,7 @@ impl Permission {
             Permission::CaseRead => "查阅业务",
             Permission::RulesRead => "查阅规则库",
             Permission::RulesManage => "管理规则库",
+            Permission::JobsRead => "查看后台任务",
         }
     }
 
@@ -210,8 +215,8 @@ impl fmt::Display for Permission {
 pub fn default_grants(role_code: &str) -> &'static [Permission] {
     use Permission::*;
     match role_code {
-        "admin" => &[UsersManage, RolesManage, CalendarRead, CalendarManage, RulesRead, RulesManage],
-        "supervise" => &[AuditRead, CalendarRead, RegistryRead, CaseRead, RulesRead],
+        "admin" => &[UsersManage, RolesManage, CalendarRead, CalendarManage, RulesRead, RulesManage, JobsRead],
+        "supervise" => &[AuditRead, CalendarRead, RegistryRead, CaseRead, RulesRead, JobsRead],
         "intake" => &[CalendarRead, RegistryRead, CadastreManage, PartiesManage, CaseIntake, CaseRead],
         "review" => &[CalendarRead, RegistryRead, CaseReview, CaseRead, RulesRead],
         "register" => &[CalendarRead, RegistryRead, CadastreManage, CaseRegister, CaseRead],

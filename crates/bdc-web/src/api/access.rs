@@ -37,8 +37,8 @@ impl Access {
 /// The access rule of a route, by method and route pattern (`/api/v1/admin/users/{id}`).
 pub fn access(method: &str, route: &str) -> Option<Access> {
     use Permission::{
-        AuditRead, CadastreManage, CalendarManage, CalendarRead, CaseIntake, CaseRead, PartiesManage, RegistryRead, RolesManage, RulesManage,
-        RulesRead, UsersManage,
+        AuditRead, CadastreManage, CalendarManage, CalendarRead, CaseIntake, CaseRead, JobsRead, PartiesManage, RegistryRead, RolesManage,
+        RulesManage, RulesRead, UsersManage,
     };
     let read = matches!(method, "GET" | "HEAD");
     Some(match route {
@@ -58,6 +58,7 @@ pub fn access(method: &str, route: &str) -> Option<Access> {
         // Each workflow action needs its own permission, checked by the service; any case
         // permission lets the request through to it.
         "/api/v1/cases/{id}/actions" => Access::AnyCasePermission,
+        "/api/v1/jobs" if read => Access::Permission(JobsRead),
         r if r.starts_with("/api/v1/rules") && read => Access::Permission(RulesRead),
         r if r.starts_with("/api/v1/rules") => Access::Permission(RulesManage),
         _ => return None,

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod catalogue;
+pub mod jobs;
 pub mod registry;
 pub mod roles;
 pub mod rules;
@@ -153,6 +154,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::act_on_case))
         .routes(routes!(rules::list_rules, rules::create_rule))
         .routes(routes!(rules::retire_rule))
+        .routes(routes!(jobs::list_jobs))
         .routes(routes!(system::healthz))
         .routes(routes!(system::metrics))
         .routes(routes!(system::openapi_json))

@@ -271,6 +271,9 @@ async fn advance_notices_and_objections(engine: Engine) {
     assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 1);
     bdc_services::jobs::schedule_daily(&o.app.services, chrono::Utc::now()).await.unwrap();
     assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 0, "once a day");
+    let supervisor = o.app.staff("jianguan", &["supervise"]).await;
+    let jobs = o.app.get("/api/v1/jobs?state=done", &supervisor).await;
+    assert_eq!(jobs.body["items"][0]["kind"], "lapse_restrictions", "{}", jobs.text);
     let book = o.book().await;
     assert!(!kinds(&book["current"]).contains(&"objection".to_owned()));
     assert!(book["history"].as_array().unwrap().iter().any(|r| r["kind"] == "objection" && r["state_name"] == "终止" && r["attributes"]["lapses_on"] == "2020-01-01"));

@@ -1,0 +1,61 @@
+//! `/api/v1/jobs` — background jobs for operators (后台任务): what ran, what waits, what failed.
+
+use axum::extract::State;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use bdc_domain::access::Permission;
+use bdc_services::ServiceError;
+use bdc_store::jobs::{self, Job};
+
+use crate::api::PageDto;
+use crate::extract::{paging, ApiQuery};
+use crate::problem::{ApiResult, Problem};
+use crate::session::Authed;
+use crate::state::AppState;
+
+/// A background job.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobDto {
+    pub id: i64,
+    pub kind: String,
+    pub dedup_key: Option<String>,
+    /// queued, running, done, failed.
+    pub state: String,
+    pub attempts: i64,
+    pub max_attempts: i64,
+    pub run_at: DateTime<Utc>,
+    pub last_error: String,
+}
+
+impl From<Job> for JobDto {
+    fn from(j: Job) -> Self {
+        JobDto { id: j.id, kind: j.kind, dedup_key: j.dedup_key, state: j.state, attempts: j.attempts, max_attempts: j.max_attempts, run_at: j.run_at, last_error: j.last_error }
+    }
+}
+
+/// Filter of the job list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct JobQuery {
+    pub state: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+/// The most recent 1,000 jobs, newest first.
+#[utoipa::path(get, path = "/api/v1/jobs", tag = "system", operation_id = "list_jobs",
+    security(("bearer" = []), ("cookie" = [])), params(JobQuery),
+    responses((status = 200, body = PageDto<JobDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_jobs(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<JobQuery>) -> ApiResult<Json<PageDto<JobDto>>> {
+    actor.require(Permission::JobsRead)?;
+    let page = paging(q.page, q.per_page)?;
+    if q.state.as_deref().is_some_and(|s| !["queued", "running", "done", "failed"].contains(&s)) {
+        return Err(Problem::bad_request("bad_query", "任务状态须为 queued、running、done 或 failed"));
+    }
+    let mut conn = state.services.db.conn().await.map_err(ServiceError::from)?;
+    let all = jobs::list(&mut conn, q.state.as_deref(), 1000).await.map_err(ServiceError::from)?;
+    Ok(Json(PageDto::slice(all.into_iter().map(JobDto::from).collect(), page)))
+}

@@ -6,3 +6,4 @@
 //! front-end, the provincial platform and SMS come with their issues.
 
 pub mod files;
+pub mod province;

@@ -1,0 +1,159 @@
+//! A provincial platform on one machine (沙箱省级平台): it reads the messages delivered to the
+//! file exchange, checks each against the envelope rules, and answers success or a failure with
+//! a response code and reason — as the province does, so the whole loop runs end to end here.
+
+use std::path::Path;
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use super::message::HEAD_FIELDS;
+use super::response::{render, Response};
+use super::transport::write_atomically;
+
+/// Checks a message: Head fields present and in order, their formats, a signature, and at least
+/// one Data row with its 要素代码. Returns the failure code and reason.
+pub fn check(xml: &str) -> Result<String, (&'static str, String)> {
+    let mut reader = Reader::from_str(xml);
+    reader.config_mut().trim_text(true);
+    let mut path: Vec<String> = Vec::new();
+    let mut head: Vec<(String, String)> = Vec::new();
+    let mut rows = 0usize;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                if path.last().map(String::as_str) == Some("Head") {
+                    head.push((name.clone(), String::new()));
+                }
+                path.push(name);
+            }
+            Ok(Event::Empty(e)) => {
+                if path.last().map(String::as_str) == Some("Data") {
+                    let has_ysdm = e.attributes().flatten().any(|a| a.key.as_ref() == b"YSDM" && !a.value.is_empty());
+                    if !has_ysdm {
+                        return Err(("E201", format!("数据行 {} 缺少要素代码 YSDM", String::from_utf8_lossy(e.name().as_ref()))));
+                    }
+                    rows += 1;
+                } else if path.last().map(String::as_str) == Some("Head") {
+                    head.push((String::from_utf8_lossy(e.name().as_ref()).into_owned(), String::new()));
+                }
+            }
+            Ok(Event::Text(t)) => {
+                if path.len() >= 2 && path[path.len() - 2] == "Head" {
+                    if let Some(last) = head.last_mut() {
+                        last.1 = t.unescape().map(|c| c.into_owned()).unwrap_or_default();
+                    }
+                }
+            }
+            Ok(Event::End(_)) => {
+                path.pop();
+            }
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => return Err(("E001", format!("报文不是合法的 XML：{e}"))),
+        }
+    }
+    let names: Vec<&str> = head.iter().map(|(n, _)| n.as_str()).collect();
+    if names != HEAD_FIELDS {
+        return Err(("E101", format!("Head 字段缺失或顺序错误：{}", names.join(","))));
+    }
+    let get = |k: &str| head.iter().find(|(n, _)| n == k).map_or("", |(_, v)| v.as_str());
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let area = get("AreaCode");
+    if !digits(area, 6) {
+        return Err(("E102", format!("AreaCode 应为 6 位数字：{area}")));
+    }
+    let id = get("BizMsgID");
+    if !digits(id, 18) || !id.starts_with(area) {
+        return Err(("E103", format!("BizMsgID 应为 AreaCode + yyMMdd + 6 位序号：{id}")));
+    }
+    if !digits(get("RecType"), 7) {
+        return Err(("E104", format!("RecType 应为 7 位数字：{}", get("RecType"))));
+    }
+    let estate = get("EstateNum");
+    if estate != "/" && estate.len() != 28 {
+        return Err(("E105", format!("EstateNum 应为 28 位不动产单元号：{estate}")));
+    }
+    let parcel = get("ParcelID");
+    if parcel != "/" && parcel.len() != 19 {
+        return Err(("E106", format!("ParcelID 应为 19 位宗地代码：{parcel}")));
+    }
+    if chrono::NaiveDateTime::parse_from_str(get("CreateDate"), "%Y-%m-%dT%H:%M:%S").is_err() {
+        return Err(("E107", format!("CreateDate 格式应为 yyyy-MM-ddTHH:mm:ss：{}", get("CreateDate"))));
+    }
+    if get("CertCount").parse::<u32>().is_err() || get("ProofCount").parse::<u32>().is_err() {
+        return Err(("E108", "CertCount/ProofCount 应为数字".into()));
+    }
+    if get("DigitalSign").is_empty() || get("DigitalSign") == "/" {
+        return Err(("E109", "缺少数字签名 DigitalSign".into()));
+    }
+    if rows == 0 {
+        return Err(("E202", "Data 中没有数据行".into()));
+    }
+    Ok(id.to_owned())
+}
+
+/// Answers every message under `root` that has no response yet; returns how many it answered.
+pub async fn process(root: &Path) -> std::io::Result<usize> {
+    let mut answered = 0;
+    let Ok(mut areas) = tokio::fs::read_dir(root).await else { return Ok(0) };
+    while let Some(area) = areas.next_entry().await? {
+        let biz = area.path().join("BizMsg");
+        let Ok(mut files) = tokio::fs::read_dir(&biz).await else { continue };
+        while let Some(f) = files.next_entry().await? {
+            let name = f.file_name().to_string_lossy().into_owned();
+            let Some(id) = name.strip_prefix("Biz").and_then(|n| n.strip_suffix(".xml")) else { continue };
+            let rep = area.path().join("RepMsg").join(format!("Rep{id}.xml"));
+            if tokio::fs::try_exists(&rep).await? {
+                continue;
+            }
+            let xml = String::from_utf8_lossy(&tokio::fs::read(f.path()).await?).into_owned();
+            let response = match check(&xml) {
+                Ok(_) => Response { biz_msg_id: id.to_owned(), success: true, code: "0000".into(), info: "接入成功".into() },
+                Err((code, info)) => Response { biz_msg_id: id.to_owned(), success: false, code: code.into(), info },
+            };
+            write_atomically(&rep, render(&response).as_bytes()).await?;
+            answered += 1;
+        }
+    }
+    Ok(answered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::province::message::{AccessMessage, DataRow, Head};
+
+    fn good() -> AccessMessage {
+        AccessMessage {
+            head: Head {
+                biz_msg_id: "320402261125000001".into(),
+                area_code: "320402".into(),
+                rec_type: "1000402".into(),
+                right_type: "4".into(),
+                reg_type: "100".into(),
+                create_date: "2026-11-25T10:00:00".into(),
+                rec_flow_id: "32040220261125000001".into(),
+                estate_num: "320402001001GB00001F00010001".into(),
+                parcel_id: "320402001001GB00001".into(),
+                cert_count: 1,
+                ..Default::default()
+            },
+            rows: vec![DataRow { table: "DJT_DJ_SL", attrs: vec![("YSDM", "6004020000".into())] }],
+        }
+    }
+
+    #[test]
+    fn accepts_a_well_formed_message_and_names_what_is_wrong_otherwise() {
+        let xml = good().to_xml(|_| "abcd".into());
+        assert_eq!(check(&xml), Ok("320402261125000001".into()));
+        let swapped = xml.replace("<RecType>1000402</RecType>\n<RightType>4</RightType>", "<RightType>4</RightType>\n<RecType>1000402</RecType>");
+        assert_eq!(check(&swapped).unwrap_err().0, "E101");
+        let mut m = good();
+        m.head.estate_num = "320402".into();
+        assert_eq!(check(&m.to_xml(|_| "s".into())).unwrap_err().0, "E105");
+        assert_eq!(check(&good().to_xml(|_| String::new())).unwrap_err().0, "E109");
+        assert_eq!(check("<Message><Head>").unwrap_err().0, "E101");
+    }
+}

@@ -24,6 +24,7 @@ use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
 
 use bdc_adapters::files::LocalFileStore;
+use bdc_adapters::province::transport::FileExchange;
 use bdc_domain::access::{self, Realm};
 use bdc_services::users::CreateUser;
 use bdc_services::{Actor, SecuritySettings, Services};
@@ -110,10 +111,33 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Sandboxes of outside systems, for tests and demonstrations on one machine.
+    Sandbox {
+        #[command(subcommand)]
+        command: SandboxCommand,
+    },
     /// Manage accounts from the console.
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SandboxCommand {
+    /// A provincial platform answering the messages delivered to a front-end exchange directory.
+    Province {
+        /// The exchange directory (default: the data dir's `province`).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// How often to look for new messages, in milliseconds.
+        #[arg(long, default_value_t = 1000)]
+        interval_ms: u64,
+        /// Answer what is there once and exit.
+        #[arg(long)]
+        once: bool,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -207,6 +231,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(p) => bail!("校验失败：{p}"),
             }
         }
+        Command::Sandbox { command: SandboxCommand::Province { root, interval_ms, once, db } } => {
+            let root = match root {
+                Some(r) => r,
+                None => province_root(&Settings::resolve(over(db, None), file)?),
+            };
+            say!("沙箱省级平台：监听前置机目录 {}", root.display());
+            loop {
+                let n = bdc_adapters::province::sandbox::process(&root).await.with_context(|| format!("无法读写 {}", root.display()))?;
+                if n > 0 {
+                    say!("已应答 {n} 条报文");
+                }
+                if once {
+                    return Ok(());
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(interval_ms)).await;
+            }
+        }
         Command::User { command: UserCommand::Add { username, role, display_name, db } } => {
             let settings = Settings::resolve(over(db, None), file)?;
             user_add(&settings, &username, &role, display_name.as_deref()).await
@@ -225,6 +266,12 @@ fn services(settings: &Settings, db: Db) -> Services {
         Arc::new(LocalFileStore::new(settings.data_dir.join("files"))),
         SecuritySettings { session_idle_minutes: settings.session_idle_minutes, token_hours: settings.token_hours },
     )
+    .with_province(Arc::new(FileExchange::new(province_root(settings))))
+}
+
+/// The front-end machine's exchange directory for provincial reporting.
+fn province_root(settings: &Settings) -> PathBuf {
+    settings.province_root.clone().unwrap_or_else(|| settings.data_dir.join("province"))
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -25,6 +25,8 @@ pub struct FileSettings {
     pub token_hours: Option<i64>,
     pub max_body_bytes: Option<usize>,
     pub cookie_secure: Option<bool>,
+    /// Front-end exchange directory for provincial reporting.
+    pub province_root: Option<PathBuf>,
 }
 
 impl FileSettings {
@@ -52,6 +54,7 @@ pub struct Settings {
     pub token_hours: i64,
     pub max_body_bytes: usize,
     pub cookie_secure: bool,
+    pub province_root: Option<PathBuf>,
 }
 
 /// What the command line and environment gave (clap reads both).
@@ -91,6 +94,7 @@ impl Settings {
             token_hours,
             max_body_bytes: file.max_body_bytes.unwrap_or(1024 * 1024),
             cookie_secure: file.cookie_secure.unwrap_or(false),
+            province_root: file.province_root,
         })
     }
 }

@@ -637,6 +637,8 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
         steps,
     };
     journal::append(&mut tx, seq, &prev_hash, &actor.username, &payload, now).await?;
+    // The outbox: the report to the province is queued in the same transaction.
+    crate::reporting::queue(&mut tx, seq).await?;
     store::set_registered(&mut tx, case.id, seq).await?;
     // Flows that issue no certificate (查封, 锁定, 注销) go straight to archiving.
     let to = if any_certificate { "certify" } else { "archive" };

@@ -52,6 +52,11 @@ async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
             tracing::info!(ended, "lapsed restrictions recorded");
             Ok(())
         }
+        crate::reporting::REPORT_REGISTRATION => {
+            let seq = serde_json::from_str::<serde_json::Value>(&job.payload).ok().and_then(|v| v["seq"].as_i64()).ok_or_else(|| ServiceError::validation("bad_job", "上报任务缺少账本序号"))?;
+            crate::reporting::report_registration(s, seq).await?;
+            Ok(())
+        }
         other => Err(ServiceError::validation("unknown_job", format!("未知的任务类型：{other}"))),
     }
 }
@@ -66,6 +71,9 @@ pub async fn worker_loop(s: Services, every: std::time::Duration) {
         }
         if let Err(e) = run_due(&s, now).await {
             tracing::error!(error = %e, "running jobs failed");
+        }
+        if let Err(e) = crate::reporting::collect_responses(&s).await {
+            tracing::error!(error = %e, "collecting provincial responses failed");
         }
         tokio::time::sleep(every).await;
     }

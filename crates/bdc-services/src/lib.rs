@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod keys;
 pub mod lapse;
 pub mod registry;
+pub mod reporting;
 pub mod roles;
 pub mod users;
 pub mod verify;
@@ -27,6 +28,7 @@ pub mod verify;
 use std::sync::Arc;
 
 use bdc_adapters::files::FileStore;
+use bdc_adapters::province::transport::ProvinceTransport;
 use bdc_domain::crypto::{FieldCipher, MasterKey};
 use bdc_store::Db;
 
@@ -55,6 +57,8 @@ pub struct Services {
     pub cipher: Arc<FieldCipherHandle>,
     pub files: Arc<dyn FileStore>,
     pub security: SecuritySettings,
+    /// Where registrations are reported (the provincial platform); `None` until configured.
+    pub province: Option<Arc<dyn ProvinceTransport>>,
 }
 
 /// The field cipher and the master key it came from (the key is needed to wrap signing keys).
@@ -70,7 +74,14 @@ impl std::fmt::Debug for FieldCipherHandle {
 
 impl Services {
     pub fn new(db: Db, master_key: &MasterKey, files: Arc<dyn FileStore>, security: SecuritySettings) -> Self {
-        Services { db, cipher: Arc::new(FieldCipherHandle { cipher: FieldCipher::new(master_key) }), files, security }
+        Services { db, cipher: Arc::new(FieldCipherHandle { cipher: FieldCipher::new(master_key) }), files, security, province: None }
+    }
+
+    /// Reports registrations through `transport`.
+    #[must_use]
+    pub fn with_province(mut self, transport: Arc<dyn ProvinceTransport>) -> Self {
+        self.province = Some(transport);
+        self
     }
 
     pub fn cipher(&self) -> &FieldCipher {

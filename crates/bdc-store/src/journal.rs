@@ -129,3 +129,8 @@ pub fn payload_text(p: &Payload) -> String {
 pub fn now_text(now: DateTime<Utc>) -> String {
     format_time(now)
 }
+
+/// One entry by sequence number.
+pub async fn entry(conn: &mut AnyConnection, seq: i64) -> StoreResult<Option<Entry>> {
+    Ok(entries(conn, seq - 1, 1).await?.into_iter().next().filter(|e| e.seq == seq))
+}

@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod journal;
 pub mod keys;
 pub mod registry;
+pub mod reports;
 pub mod rules;
 pub mod testing;
 mod time;

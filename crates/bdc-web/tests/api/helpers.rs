@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use bdc_adapters::files::LocalFileStore;
+use bdc_adapters::province::transport::FileExchange;
 use bdc_domain::access::{self, Realm};
 use bdc_domain::crypto::MasterKey;
 use bdc_services::users::CreateUser;
@@ -16,6 +17,8 @@ use serde_json::{json, Value};
 pub const PASSWORD: &str = "Changzhou-2026";
 
 pub struct TestApp {
+    /// The front-end exchange directory registrations are reported to.
+    pub province_root: std::path::PathBuf,
     pub base: String,
     pub http: reqwest::Client,
     pub services: Services,
@@ -47,12 +50,14 @@ impl Reply {
 pub async fn spawn_app(engine: Engine) -> TestApp {
     let db = fresh_db(engine).await;
     let files = std::env::temp_dir().join(format!("bdc-test-files-{}", uuid_like()));
-    let services = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(files)), SecuritySettings::default());
+    let province_root = std::env::temp_dir().join(format!("bdc-test-province-{}", uuid_like()));
+    let services = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(files)), SecuritySettings::default())
+        .with_province(Arc::new(FileExchange::new(&province_root)));
     let settings = WebSettings { listen: "127.0.0.1:0".into(), max_body_bytes: 64 * 1024, cookie_secure: false };
     let app = Application::build(services.clone(), &settings).await.expect("bind");
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run(std::future::pending()));
-    TestApp { base, http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(), services, db }
+    TestApp { province_root, base, http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(), services, db }
 }
 
 fn uuid_like() -> String {

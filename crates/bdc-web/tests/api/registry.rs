@@ -268,7 +268,8 @@ async fn advance_notices_and_objections(engine: Engine) {
 
     // The daily job records the lapse in the register: the lapsed objection ends, by a journal entry.
     bdc_services::jobs::schedule_daily(&o.app.services, chrono::Utc::now()).await.unwrap();
-    assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 1);
+    // Runs the lapse job, and the reports of the registrations so far (4 cases).
+    assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 5);
     bdc_services::jobs::schedule_daily(&o.app.services, chrono::Utc::now()).await.unwrap();
     assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 0, "once a day");
     let supervisor = o.app.staff("jianguan", &["supervise"]).await;
@@ -467,7 +468,52 @@ async fn locks_open_cases_void_certificates_and_consents(engine: Engine) {
     assert!(r.body["findings"].as_array().unwrap().iter().any(|f| f["rule_code"] == "certificate-valid" && f["passed"] == false));
 }
 
+async fn every_registration_is_reported_to_the_province_and_answers_are_stored(engine: Engine) {
+    use bdc_adapters::province::{message, sandbox};
+    use bdc_store::reports;
+    let o = office(engine).await;
+    o.first_registration().await;
+    // The outbox job was queued in the 登簿 transaction; the worker builds and sends the message.
+    assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 1);
+    let mut c = o.app.db.conn().await.unwrap();
+    let sent = reports::list(&mut c, None, 10).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    let m = &sent[0];
+    assert_eq!(m.state, "sent");
+    assert_eq!(m.rec_type, "1000402", "首次 + 房地产权 group 0004 + 独幢/层/套/间");
+    assert!(m.biz_msg_id.starts_with("320402") && m.biz_msg_id.len() == 18);
+    let file = o.app.province_root.join("320402").join("BizMsg").join(format!("Biz{}.xml", m.biz_msg_id));
+    let xml = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(xml, m.message);
+    // Structurally valid, and the SM2 signature verifies with the published key.
+    assert_eq!(sandbox::check(&xml), Ok(m.biz_msg_id.clone()));
+    assert!(xml.contains("<QLT_FW_FDCQ_YZ YSDM=\"6002010200\"") && xml.contains("QLRMC=\"张三\"") && xml.contains("ZJH=\"440524188001010014\""));
+    let key = bdc_services::keys::signing_key(&o.app.services, "report").await.unwrap();
+    let (unsigned, sig) = message::split_signature(&xml).unwrap();
+    assert!(bdc_domain::crypto::sm2_verify_hex(&key.public_key_hex(), unsigned.as_bytes(), &sig).unwrap());
+    // The province is down: no answer yet, nothing lost.
+    assert_eq!(bdc_services::reporting::collect_responses(&o.app.services).await.unwrap(), 0);
+    // It comes back and answers; the answer is stored raw and read.
+    assert_eq!(sandbox::process(&o.app.province_root).await.unwrap(), 1);
+    assert_eq!(bdc_services::reporting::collect_responses(&o.app.services).await.unwrap(), 1);
+    let m = reports::get(&mut c, m.id).await.unwrap().unwrap();
+    assert_eq!((m.state.as_str(), m.response_code.as_deref()), ("accepted", Some("0000")));
+    assert!(m.response_raw.unwrap().contains("<SuccessFlag>1</SuccessFlag>"));
+    // A malformed answer is quarantined with its reason.
+    o.register("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "1000"}})).await;
+    bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
+    let m = reports::awaiting(&mut c, 10).await.unwrap().pop().unwrap();
+    assert!(m.rec_type.starts_with("10037"), "{}", m.rec_type);
+    let rep = o.app.province_root.join("320402").join("RepMsg").join(format!("Rep{}.xml", m.biz_msg_id));
+    std::fs::write(&rep, "<respond><BizMsgID>").unwrap();
+    bdc_services::reporting::collect_responses(&o.app.services).await.unwrap();
+    let m = reports::get(&mut c, m.id).await.unwrap().unwrap();
+    assert_eq!(m.state, "quarantined");
+    assert!(m.response_info.unwrap().contains("缺少"));
+}
+
 crate::both!(
+    every_registration_is_reported_to_the_province_and_answers_are_stored,
     locks_open_cases_void_certificates_and_consents,
     correction_pauses_the_clock_and_correction_registration_fixes_the_register,
     certificate_numbers_have_no_gaps_under_concurrent_registration,

@@ -1,0 +1,118 @@
+//! Report messages to the province (上报报文) and their answers.
+
+use chrono::{DateTime, Utc};
+use sqlx::{AnyConnection, Row};
+
+use crate::{format_time, StoreResult};
+
+/// A message as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRecord {
+    pub id: i64,
+    pub biz_msg_id: String,
+    pub journal_seq: i64,
+    pub case_id: Option<i64>,
+    pub unit_id: i64,
+    pub area_code: String,
+    pub rec_type: String,
+    pub message: String,
+    /// sent, accepted, rejected, quarantined.
+    pub state: String,
+    pub response_raw: Option<String>,
+    pub response_code: Option<String>,
+    pub response_info: Option<String>,
+}
+
+const COLUMNS: &str = "id, biz_msg_id, journal_seq, case_id, unit_id, area_code, rec_type, message, state, response_raw, response_code, response_info";
+
+fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<ReportRecord> {
+    Ok(ReportRecord {
+        id: r.try_get("id")?,
+        biz_msg_id: r.try_get("biz_msg_id")?,
+        journal_seq: r.try_get("journal_seq")?,
+        case_id: r.try_get("case_id")?,
+        unit_id: r.try_get("unit_id")?,
+        area_code: r.try_get("area_code")?,
+        rec_type: r.try_get("rec_type")?,
+        message: r.try_get("message")?,
+        state: r.try_get("state")?,
+        response_raw: r.try_get("response_raw")?,
+        response_code: r.try_get("response_code")?,
+        response_info: r.try_get("response_info")?,
+    })
+}
+
+/// The message already built for a registration's unit, if any (a retried job reuses it).
+pub async fn find(conn: &mut AnyConnection, journal_seq: i64, unit_id: i64) -> StoreResult<Option<ReportRecord>> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE journal_seq = $1 AND unit_id = $2"))
+        .bind(journal_seq)
+        .bind(unit_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert(
+    conn: &mut AnyConnection,
+    biz_msg_id: &str,
+    journal_seq: i64,
+    case_id: Option<i64>,
+    unit_id: i64,
+    area_code: &str,
+    rec_type: &str,
+    message: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    Ok(sqlx::query(
+        "INSERT INTO report_messages (biz_msg_id, journal_seq, case_id, unit_id, area_code, rec_type, message, state, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent', $8) RETURNING id",
+    )
+    .bind(biz_msg_id)
+    .bind(journal_seq)
+    .bind(case_id)
+    .bind(unit_id)
+    .bind(area_code)
+    .bind(rec_type)
+    .bind(message)
+    .bind(format_time(now))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?)
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<ReportRecord>> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Messages waiting for an answer.
+pub async fn awaiting(conn: &mut AnyConnection, limit: i64) -> StoreResult<Vec<ReportRecord>> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE state = 'sent' ORDER BY id LIMIT $1")).bind(limit).fetch_all(&mut *conn).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Stores the raw answer and its reading: `accepted`, `rejected`, or `quarantined` when the
+/// answer could not be read (the reason goes in `response_info`).
+pub async fn answer(conn: &mut AnyConnection, id: i64, state: &str, raw: &str, code: &str, info: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    sqlx::query("UPDATE report_messages SET state = $1, response_raw = $2, response_code = $3, response_info = $4, answered_at = $5 WHERE id = $6")
+        .bind(state)
+        .bind(raw)
+        .bind(code)
+        .bind(info)
+        .bind(format_time(now))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Messages of a case, or all, newest first.
+pub async fn list(conn: &mut AnyConnection, case_id: Option<i64>, limit: i64) -> StoreResult<Vec<ReportRecord>> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE ($1 IS NULL OR case_id = $1) ORDER BY id DESC LIMIT $2"))
+        .bind(case_id)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}

@@ -144,6 +144,57 @@ async fn build(
             ("AJZT", "2".into()),
         ],
     }];
+    // The spatial objects: 宗地, 自然幢 and 户, as the exchange tables describe them.
+    if let Some(parcel) = registry::get_parcel(conn, &unit.parcel_code).await? {
+        rows.push(DataRow {
+            table: "KTT_ZDJBXX",
+            attrs: vec![
+                ("YSDM", "6001010000".into()),
+                ("ZDDM", parcel.code.clone()),
+                ("BDCDYH", format!("{}W00000000", parcel.code)),
+                ("ZL", parcel.location.clone()),
+                ("ZDMJ", format!("{:.2}", parcel.area)),
+                ("YT", parcel.land_use.clone()),
+                ("QLXZ", parcel.right_nature.clone()),
+                ("QSRQ", parcel.term_start.clone().unwrap_or_default()),
+                ("ZZRQ", parcel.term_end.clone().unwrap_or_default()),
+            ],
+        });
+    }
+    if let Some(b) = unit.building_no.as_deref() {
+        if let Some(building) = registry::find_building(conn, &unit.parcel_code, b).await? {
+            rows.push(DataRow {
+                table: "KTT_FW_ZRZ",
+                attrs: vec![
+                    ("YSDM", "6001030110".into()),
+                    ("ZDDM", unit.parcel_code.clone()),
+                    ("ZRZH", format!("{}{}", unit.parcel_code, building.building_no)),
+                    ("JZWMC", building.name.clone()),
+                    ("ZCS", building.floors.to_string()),
+                    ("FWJG", building.structure.clone()),
+                    ("JGRQ", building.completed_year.map(|y| y.to_string()).unwrap_or_default()),
+                ],
+            });
+        }
+        rows.push(DataRow {
+            table: "KTT_FW_H",
+            attrs: vec![
+                ("YSDM", "6001030140".into()),
+                ("BDCDYH", unit.unit_number.clone()),
+                ("ZRZH", format!("{}{b}", unit.parcel_code)),
+                ("HH", unit.room_no.clone().unwrap_or_default()),
+                ("ZL", unit.location.clone()),
+                ("SCJZMJ", unit.area.map(|a| format!("{a:.2}")).unwrap_or_default()),
+                ("GHYT", unit.house_use.clone().unwrap_or_default()),
+            ],
+        });
+    }
+    if let Some(c) = case {
+        rows.push(DataRow {
+            table: "DJF_DJ_SQ",
+            attrs: vec![("YSDM", "6004010000".into()), ("YWH", ywh.clone()), ("DJDL", djlx.clone()), ("SQRQ", c.accepted_on.to_string()), ("SQFS", c.channel.clone())],
+        });
+    }
     let (mut certs, mut proofs) = (0u32, 0u32);
     let mut pre_cert = String::new();
     let current = registry::rights_of_unit(conn, unit.id, false).await?;
@@ -253,6 +304,9 @@ async fn build(
         table: "DJF_DJ_SH",
         attrs: vec![("YSDM", "6004030000".into()), ("YWH", ywh.clone()), ("SHJG", "1".into()), ("SHYJ", "审核通过".into())],
     });
+    if certs + proofs > 0 {
+        rows.push(DataRow { table: "DJF_DJ_SZ", attrs: vec![("YSDM", "6004060000".into()), ("YWH", ywh.clone()), ("SZRQ", at.date().to_string())] });
+    }
     Ok(AccessMessage {
         head: Head {
             biz_msg_id: biz_msg_id.to_owned(),

@@ -8,6 +8,7 @@ pub mod cases;
 pub mod catalogue;
 pub mod jobs;
 pub mod registry;
+pub mod reports;
 pub mod roles;
 pub mod rules;
 pub mod system;
@@ -155,6 +156,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rules::list_rules, rules::create_rule))
         .routes(routes!(rules::retire_rule))
         .routes(routes!(jobs::list_jobs))
+        .routes(routes!(reports::list_reports))
         .routes(routes!(system::healthz))
         .routes(routes!(system::metrics))
         .routes(routes!(system::openapi_json))

@@ -488,6 +488,9 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     // Structurally valid, and the SM2 signature verifies with the published key.
     assert_eq!(sandbox::check(&xml), Ok(m.biz_msg_id.clone()));
     assert!(xml.contains("<QLT_FW_FDCQ_YZ YSDM=\"6002010200\"") && xml.contains("QLRMC=\"张三\"") && xml.contains("ZJH=\"440524188001010014\""));
+    for table in ["KTT_ZDJBXX", "KTT_FW_ZRZ", "KTT_FW_H", "DJT_DJ_SL", "DJF_DJ_SQ", "DJF_DJ_SH", "DJF_DJ_SZ", "ZTT_GY_QLR"] {
+        assert!(xml.contains(&format!("<{table} YSDM=")), "{table} missing: {xml}");
+    }
     let key = bdc_services::keys::signing_key(&o.app.services, "report").await.unwrap();
     let (unsigned, sig) = message::split_signature(&xml).unwrap();
     assert!(bdc_domain::crypto::sm2_verify_hex(&key.public_key_hex(), unsigned.as_bytes(), &sig).unwrap());
@@ -499,6 +502,8 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     let m = reports::get(&mut c, m.id).await.unwrap().unwrap();
     assert_eq!((m.state.as_str(), m.response_code.as_deref()), ("accepted", Some("0000")));
     assert!(m.response_raw.unwrap().contains("<SuccessFlag>1</SuccessFlag>"));
+    let listed = o.app.get(&format!("/api/v1/reports?case_id={}", m.case_id.unwrap()), &o.clerk).await;
+    assert_eq!(listed.body["items"][0]["state"], "accepted", "{}", listed.text);
     // A malformed answer is quarantined with its reason.
     o.register("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "1000"}})).await;
     bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();

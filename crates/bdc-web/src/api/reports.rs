@@ -1,0 +1,77 @@
+//! `/api/v1/reports` — messages reported to the province and their answers (上报报文).
+
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use bdc_domain::access::Permission;
+use bdc_services::ServiceError;
+use bdc_store::reports::{self, ReportRecord};
+
+use crate::api::PageDto;
+use crate::extract::{paging, ApiQuery};
+use crate::problem::{ApiResult, Problem};
+use crate::session::Authed;
+use crate::state::AppState;
+
+/// A reported message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportDto {
+    pub id: i64,
+    /// BizMsgID.
+    pub biz_msg_id: String,
+    pub journal_seq: i64,
+    pub case_id: Option<i64>,
+    pub unit_id: i64,
+    pub area_code: String,
+    pub rec_type: String,
+    /// sent, accepted, rejected, quarantined.
+    pub state: String,
+    pub response_code: Option<String>,
+    pub response_info: Option<String>,
+    /// The message as sent (XML).
+    pub message: String,
+    /// The answer as received, before it was read.
+    pub response_raw: Option<String>,
+}
+
+impl From<ReportRecord> for ReportDto {
+    fn from(r: ReportRecord) -> Self {
+        ReportDto {
+            id: r.id,
+            biz_msg_id: r.biz_msg_id,
+            journal_seq: r.journal_seq,
+            case_id: r.case_id,
+            unit_id: r.unit_id,
+            area_code: r.area_code,
+            rec_type: r.rec_type,
+            state: r.state,
+            response_code: r.response_code,
+            response_info: r.response_info,
+            message: r.message,
+            response_raw: r.response_raw,
+        }
+    }
+}
+
+/// Filter of the report list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    pub case_id: Option<i64>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+/// Messages reported to the province, newest first (the last 1,000, or all of a case).
+#[utoipa::path(get, path = "/api/v1/reports", tag = "cases", operation_id = "list_reports",
+    security(("bearer" = []), ("cookie" = [])), params(ReportQuery),
+    responses((status = 200, body = PageDto<ReportDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_reports(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<ReportQuery>) -> ApiResult<Json<PageDto<ReportDto>>> {
+    actor.require(Permission::CaseRead)?;
+    let page = paging(q.page, q.per_page)?;
+    let mut conn = state.services.db.conn().await.map_err(ServiceError::from)?;
+    let all = reports::list(&mut conn, q.case_id, 1000).await.map_err(ServiceError::from)?;
+    Ok(Json(PageDto::slice(all.into_iter().map(ReportDto::from).collect(), page)))
+}

@@ -24,6 +24,8 @@ pub struct BenchArgs {
     pub checks: usize,
     pub cases: usize,
     pub workers: usize,
+    /// Registrations whose reports to the province to build, sign and send (0 = skip).
+    pub reports: usize,
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -181,7 +183,37 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
         println!("engine single-row insert transactions ({} workers): {:.0} tx/s", a.workers, n as f64 / secs);
     }
 
-    // 4. verify.
+    // 4. Reporting to the province from a backlog.
+    if a.reports > 0 {
+        let mut tx = s.db.begin().await?;
+        for seq in 1..=a.reports as i64 {
+            bdc_services::reporting::queue(&mut tx, seq).await?;
+        }
+        bdc_store::commit(tx).await?;
+        let t = Instant::now();
+        let mut done = 0;
+        let mut tasks = Vec::new();
+        // SQLite has one writer: concurrent workers only wait on each other's locks.
+        let workers = if s.db.engine() == bdc_store::Engine::Sqlite { 1 } else { a.workers };
+        for _ in 0..workers {
+            let s = s.clone();
+            tasks.push(tokio::spawn(async move { bdc_services::jobs::run_due(&s, chrono::Utc::now()).await }));
+        }
+        for task in tasks {
+            done += task.await??;
+        }
+        let secs = t.elapsed().as_secs_f64();
+        let mut conn = s.db.conn().await?;
+        let sent = bdc_store::reports::list(&mut conn, None, 1).await?.first().map_or(0, |r| r.id);
+        println!(
+            "province reporting from a backlog of {} registrations ({} workers; build message, SM2-sign, store, write to the exchange directory): {done} jobs, {sent} messages in {secs:.1} s = {:.0} messages/s",
+            a.reports,
+            workers,
+            sent as f64 / secs
+        );
+    }
+
+    // 5. verify.
     let report = bdc_services::verify::verify(s).await?;
     println!(
         "verify: {} journal entries, {} rights, {} certificates in {:.1} s = {:.0} entries/s ({})",

@@ -98,6 +98,9 @@ enum Command {
         /// Concurrent workers.
         #[arg(long, default_value_t = 4)]
         workers: usize,
+        /// Also report this many registrations to the province from a backlog and time it.
+        #[arg(long, default_value_t = 0)]
+        reports: usize,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -206,12 +209,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 serve(settings).await
             }
         }
-        Command::Bench { units, seed, checks, cases, workers, db } => {
+        Command::Bench { units, seed, checks, cases, workers, reports, db } => {
             let settings = Settings::resolve(over(db, None), file)?;
             let db = connect(&settings).await?;
             db.migrate().await?;
             let s = services(&settings, db.clone());
-            bench::run(&s, &bench::BenchArgs { units, seed, checks, cases, workers }).await?;
+            bench::run(&s, &bench::BenchArgs { units, seed, checks, cases, workers, reports }).await?;
             db.close().await;
             Ok(())
         }

@@ -59,6 +59,8 @@ pub struct Services {
     pub security: SecuritySettings,
     /// Where registrations are reported (the provincial platform); `None` until configured.
     pub province: Option<Arc<dyn ProvinceTransport>>,
+    /// Signing keys by purpose, once loaded (see [`keys::signing_key`]).
+    pub key_cache: Arc<std::sync::Mutex<std::collections::HashMap<String, bdc_domain::crypto::SigningKeyPair>>>,
 }
 
 /// The field cipher and the master key it came from (the key is needed to wrap signing keys).
@@ -74,7 +76,7 @@ impl std::fmt::Debug for FieldCipherHandle {
 
 impl Services {
     pub fn new(db: Db, master_key: &MasterKey, files: Arc<dyn FileStore>, security: SecuritySettings) -> Self {
-        Services { db, cipher: Arc::new(FieldCipherHandle { cipher: FieldCipher::new(master_key) }), files, security, province: None }
+        Services { db, cipher: Arc::new(FieldCipherHandle { cipher: FieldCipher::new(master_key) }), files, security, province: None, key_cache: Arc::default() }
     }
 
     /// Reports registrations through `transport`.

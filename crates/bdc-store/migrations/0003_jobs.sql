@@ -17,4 +17,4 @@ CREATE TABLE jobs (
     finished_at TEXT
 );
 CREATE UNIQUE INDEX jobs_dedup ON jobs (kind, dedup_key);
-CREATE INDEX jobs_due ON jobs (state, run_at);
+CREATE INDEX jobs_due ON jobs (state, run_at, id);

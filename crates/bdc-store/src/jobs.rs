@@ -60,13 +60,20 @@ const COLUMNS: &str = "id, kind, payload, dedup_key, state, attempts, max_attemp
 /// Leases the oldest due job for `lease`, or returns `None` when nothing is due.
 pub async fn lease(conn: &mut AnyConnection, now: DateTime<Utc>, lease: Duration) -> StoreResult<Option<Job>> {
     let now_s = format_time(now);
-    for _ in 0..8 {
-        let candidate = sqlx::query(
-            "SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $1) OR (state = 'running' AND locked_until < $1) ORDER BY run_at, id LIMIT 1",
-        )
-        .bind(&now_s)
-        .fetch_optional(&mut *conn)
-        .await?;
+    // A lost race means another worker took the job: look again until nothing is due.
+    loop {
+        // Two index range scans on (state, run_at, id): due queued jobs first, then jobs whose
+        // worker's lease ran out. (One query with OR would scan the whole table.)
+        let mut candidate = sqlx::query("SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1")
+            .bind(&now_s)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if candidate.is_none() {
+            candidate = sqlx::query("SELECT id FROM jobs WHERE state = 'running' AND locked_until < $1 ORDER BY run_at, id LIMIT 1")
+                .bind(&now_s)
+                .fetch_optional(&mut *conn)
+                .await?;
+        }
         let Some(c) = candidate else { return Ok(None) };
         let id: i64 = c.try_get(0)?;
         let claimed = sqlx::query(&format!(
@@ -82,7 +89,6 @@ pub async fn lease(conn: &mut AnyConnection, now: DateTime<Utc>, lease: Duration
             return Ok(Some(job_from_row(&row)?));
         }
     }
-    Ok(None)
 }
 
 pub async fn finish(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {

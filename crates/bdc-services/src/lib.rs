@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod keys;
 pub mod lapse;
 pub mod registry;
+pub mod registration_log;
 pub mod reporting;
 pub mod roles;
 pub mod users;

@@ -87,6 +87,18 @@ pub struct Entry {
     pub payload: String,
 }
 
+fn entry_from_row(r: &sqlx::any::AnyRow) -> StoreResult<Entry> {
+    Ok(Entry {
+        seq: r.try_get("seq")?,
+        at: r.try_get("at")?,
+        case_id: r.try_get("case_id")?,
+        actor: r.try_get("actor")?,
+        prev_hash: r.try_get("prev_hash")?,
+        hash: r.try_get("hash")?,
+        payload: r.try_get("payload")?,
+    })
+}
+
 /// Entries after `after_seq`, in order, at most `limit`.
 pub async fn entries(conn: &mut AnyConnection, after_seq: i64, limit: i64) -> StoreResult<Vec<Entry>> {
     let rows = sqlx::query("SELECT seq, at, case_id, actor, prev_hash, hash, payload FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2")
@@ -94,19 +106,7 @@ pub async fn entries(conn: &mut AnyConnection, after_seq: i64, limit: i64) -> St
         .bind(limit)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Entry {
-                seq: r.try_get("seq")?,
-                at: r.try_get("at")?,
-                case_id: r.try_get("case_id")?,
-                actor: r.try_get("actor")?,
-                prev_hash: r.try_get("prev_hash")?,
-                hash: r.try_get("hash")?,
-                payload: r.try_get("payload")?,
-            })
-        })
-        .collect()
+    rows.iter().map(entry_from_row).collect()
 }
 
 /// The head: last sequence number and hash.
@@ -133,4 +133,14 @@ pub fn now_text(now: DateTime<Utc>) -> String {
 /// One entry by sequence number.
 pub async fn entry(conn: &mut AnyConnection, seq: i64) -> StoreResult<Option<Entry>> {
     Ok(entries(conn, seq - 1, 1).await?.into_iter().next().filter(|e| e.seq == seq))
+}
+
+/// Entries written in `[from, to)` (UTC), in order: a day's registrations.
+pub async fn entries_between(conn: &mut AnyConnection, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<Entry>> {
+    let rows = sqlx::query("SELECT seq, at, case_id, actor, prev_hash, hash, payload FROM journal WHERE at >= $1 AND at < $2 ORDER BY seq")
+        .bind(format_time(from))
+        .bind(format_time(to))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(entry_from_row).collect()
 }

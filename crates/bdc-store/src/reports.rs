@@ -116,3 +116,13 @@ pub async fn list(conn: &mut AnyConnection, case_id: Option<i64>, limit: i64) ->
         .await?;
     rows.iter().map(from_row).collect()
 }
+
+/// Messages of the journal entries `from_seq..=to_seq`.
+pub async fn for_seqs(conn: &mut AnyConnection, from_seq: i64, to_seq: i64) -> StoreResult<Vec<ReportRecord>> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE journal_seq >= $1 AND journal_seq <= $2 ORDER BY id"))
+        .bind(from_seq)
+        .bind(to_seq)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}

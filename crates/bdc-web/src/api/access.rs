@@ -60,6 +60,7 @@ pub fn access(method: &str, route: &str) -> Option<Access> {
         "/api/v1/cases/{id}/actions" => Access::AnyCasePermission,
         "/api/v1/jobs" if read => Access::Permission(JobsRead),
         "/api/v1/reports" if read => Access::Permission(CaseRead),
+        r if r.starts_with("/api/v1/registration-log") && read => Access::Permission(CaseRead),
         r if r.starts_with("/api/v1/rules") && read => Access::Permission(RulesRead),
         r if r.starts_with("/api/v1/rules") => Access::Permission(RulesManage),
         _ => return None,

@@ -504,6 +504,18 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     assert!(m.response_raw.unwrap().contains("<SuccessFlag>1</SuccessFlag>"));
     let listed = o.app.get(&format!("/api/v1/reports?case_id={}", m.case_id.unwrap()), &o.clerk).await;
     assert_eq!(listed.body["items"][0]["state"], "accepted", "{}", listed.text);
+    // The day's registration log lists the registration as reported, with its message id.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let log = o.app.get(&format!("/api/v1/registration-log?date={today}"), &o.clerk).await;
+    assert_eq!(log.body["counts"]["first"], 1, "{}", log.text);
+    assert_eq!(log.body["register_list"][0]["sfsb"], true);
+    assert_eq!(log.body["register_list"][0]["bwid"], m.biz_msg_id.as_str());
+    assert_eq!(log.body["access_list"][0]["bdcdyh"], UNIT);
+    let xml = o.app.http.get(format!("{}/api/v1/registration-log/logbiz?date={today}", o.app.base)).bearer_auth(&o.clerk).send().await.unwrap().text().await.unwrap();
+    assert!(xml.contains("<first>1</first>") && xml.contains(&format!("BWID=\"{}\"", m.biz_msg_id)), "{xml}");
+    let xlsx = o.app.http.get(format!("{}/api/v1/registration-log/xlsx?date={today}", o.app.base)).bearer_auth(&o.clerk).send().await.unwrap();
+    assert_eq!(xlsx.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"), "an xlsx is a zip");
     // A malformed answer is quarantined with its reason.
     o.register("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "1000"}})).await;
     bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();

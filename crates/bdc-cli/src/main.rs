@@ -24,7 +24,7 @@ use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
 
 use bdc_adapters::files::LocalFileStore;
-use bdc_adapters::province::transport::FileExchange;
+use bdc_adapters::province::transport::{FileExchange, HttpTransport};
 use bdc_domain::access::{self, Realm};
 use bdc_services::users::CreateUser;
 use bdc_services::{Actor, SecuritySettings, Services};
@@ -139,6 +139,9 @@ enum SandboxCommand {
         /// Answer what is there once and exit.
         #[arg(long)]
         once: bool,
+        /// Also answer messages over HTTP (`POST /api/province/messages`) on this address.
+        #[arg(long)]
+        listen: Option<String>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -234,12 +237,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(p) => bail!("校验失败：{p}"),
             }
         }
-        Command::Sandbox { command: SandboxCommand::Province { root, interval_ms, once, db } } => {
+        Command::Sandbox { command: SandboxCommand::Province { root, interval_ms, once, listen, db } } => {
             let root = match root {
                 Some(r) => r,
                 None => province_root(&Settings::resolve(over(db, None), file)?),
             };
             say!("沙箱省级平台：监听前置机目录 {}", root.display());
+            if let Some(addr) = listen {
+                let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("无法监听 {addr}"))?;
+                say!("沙箱省级平台 HTTP 接口：http://{}/api/province/messages", listener.local_addr()?);
+                tokio::spawn(async move {
+                    if let Err(e) = axum_serve(listener).await {
+                        tracing::error!(error = %e, "sandbox HTTP server stopped");
+                    }
+                });
+            }
             loop {
                 let n = bdc_adapters::province::sandbox::process(&root).await.with_context(|| format!("无法读写 {}", root.display()))?;
                 if n > 0 {
@@ -269,7 +281,10 @@ fn services(settings: &Settings, db: Db) -> Services {
         Arc::new(LocalFileStore::new(settings.data_dir.join("files"))),
         SecuritySettings { session_idle_minutes: settings.session_idle_minutes, token_hours: settings.token_hours },
     )
-    .with_province(Arc::new(FileExchange::new(province_root(settings))))
+    .with_province(match &settings.province_url {
+        Some(url) => Arc::new(HttpTransport::new(url.clone())) as Arc<dyn bdc_adapters::province::transport::ProvinceTransport>,
+        None => Arc::new(FileExchange::new(province_root(settings))),
+    })
 }
 
 /// The front-end machine's exchange directory for provincial reporting.
@@ -302,6 +317,10 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     db.close().await;
     say!("BDC 已停止");
     Ok(())
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    bdc_web::serve_router(listener, bdc_adapters::province::sandbox::router()).await
 }
 
 /// Demo accounts: one per role, all with the same password.

@@ -27,6 +27,8 @@ pub struct FileSettings {
     pub cookie_secure: Option<bool>,
     /// Front-end exchange directory for provincial reporting.
     pub province_root: Option<PathBuf>,
+    /// The provincial platform's HTTP address; when set, reports go over HTTP instead of files.
+    pub province_url: Option<String>,
 }
 
 impl FileSettings {
@@ -55,6 +57,7 @@ pub struct Settings {
     pub max_body_bytes: usize,
     pub cookie_secure: bool,
     pub province_root: Option<PathBuf>,
+    pub province_url: Option<String>,
 }
 
 /// What the command line and environment gave (clap reads both).
@@ -95,6 +98,7 @@ impl Settings {
             max_body_bytes: file.max_body_bytes.unwrap_or(1024 * 1024),
             cookie_secure: file.cookie_secure.unwrap_or(false),
             province_root: file.province_root,
+            province_url: std::env::var("BDC_PROVINCE_URL").ok().filter(|u| !u.is_empty()).or(file.province_url),
         })
     }
 }

@@ -109,7 +109,10 @@ pub async fn report_registration(s: &Services, seq: i64) -> ServiceResult<usize>
             }
         };
         if record.state == "sent" {
-            transport.send(&record.area_code, &record.biz_msg_id, &record.message).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
+            let answer = transport.send(&record.area_code, &record.biz_msg_id, &record.message).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
+            if let Some(raw) = answer {
+                store_answer(&mut conn, &record, &raw).await?;
+            }
             sent += 1;
         }
     }
@@ -346,18 +349,24 @@ pub async fn collect_responses(s: &Services) -> ServiceResult<usize> {
     let mut n = 0;
     for r in waiting {
         let Some(raw) = transport.response(&r.area_code, &r.biz_msg_id).await.map_err(|e| ServiceError::Internal(Box::new(e)))? else { continue };
-        let now = Utc::now();
-        match response::parse(&raw) {
-            Ok(resp) if resp.biz_msg_id != r.biz_msg_id => {
-                reports::answer(&mut conn, r.id, "quarantined", &raw, "", &format!("响应的报文标识 {} 与所发报文不符", resp.biz_msg_id), now).await?;
-            }
-            Ok(resp) => {
-                let state = if resp.success { "accepted" } else { "rejected" };
-                reports::answer(&mut conn, r.id, state, &raw, &resp.code, &resp.info, now).await?;
-            }
-            Err(e) => reports::answer(&mut conn, r.id, "quarantined", &raw, "", &e.to_string(), now).await?,
-        }
+        store_answer(&mut conn, &r, &raw).await?;
         n += 1;
     }
     Ok(n)
+}
+
+/// Stores an answer raw, then reads it: accepted, rejected, or quarantined with the reason.
+async fn store_answer(conn: &mut AnyConnection, r: &reports::ReportRecord, raw: &str) -> ServiceResult<()> {
+    let now = Utc::now();
+    match response::parse(raw) {
+        Ok(resp) if resp.biz_msg_id != r.biz_msg_id => {
+            reports::answer(conn, r.id, "quarantined", raw, "", &format!("响应的报文标识 {} 与所发报文不符", resp.biz_msg_id), now).await?;
+        }
+        Ok(resp) => {
+            let state = if resp.success { "accepted" } else { "rejected" };
+            reports::answer(conn, r.id, state, raw, &resp.code, &resp.info, now).await?;
+        }
+        Err(e) => reports::answer(conn, r.id, "quarantined", raw, "", &e.to_string(), now).await?,
+    }
+    Ok(())
 }

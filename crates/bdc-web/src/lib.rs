@@ -19,3 +19,8 @@ pub mod session;
 pub mod state;
 
 pub use app::{Application, WebSettings};
+
+/// Serves a plain router (the sandboxes of outside systems) until the process ends.
+pub async fn serve_router(listener: tokio::net::TcpListener, router: axum::Router) -> std::io::Result<()> {
+    axum::serve(listener, router).await
+}

@@ -94,6 +94,26 @@ pub fn check(xml: &str) -> Result<String, (&'static str, String)> {
     Ok(id.to_owned())
 }
 
+/// The answer to one message.
+pub fn answer(xml: &str, fallback_id: &str) -> Response {
+    match check(xml) {
+        Ok(id) => Response { biz_msg_id: id, success: true, code: "0000".into(), info: "接入成功".into() },
+        Err((code, info)) => Response { biz_msg_id: fallback_id.to_owned(), success: false, code: code.into(), info },
+    }
+}
+
+/// The sandbox's HTTP interface: `POST /api/province/messages` answers each message at once.
+pub fn router() -> axum::Router {
+    use axum::http::{header, HeaderMap};
+    axum::Router::new().route(
+        "/api/province/messages",
+        axum::routing::post(|headers: HeaderMap, body: String| async move {
+            let id = headers.get("x-biz-msg-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], render(&answer(&body, &id)))
+        }),
+    )
+}
+
 /// Answers every message under `root` that has no response yet; returns how many it answered.
 pub async fn process(root: &Path) -> std::io::Result<usize> {
     let mut answered = 0;
@@ -109,10 +129,7 @@ pub async fn process(root: &Path) -> std::io::Result<usize> {
                 continue;
             }
             let xml = String::from_utf8_lossy(&tokio::fs::read(f.path()).await?).into_owned();
-            let response = match check(&xml) {
-                Ok(_) => Response { biz_msg_id: id.to_owned(), success: true, code: "0000".into(), info: "接入成功".into() },
-                Err((code, info)) => Response { biz_msg_id: id.to_owned(), success: false, code: code.into(), info },
-            };
+            let response = answer(&xml, id);
             write_atomically(&rep, render(&response).as_bytes()).await?;
             answered += 1;
         }

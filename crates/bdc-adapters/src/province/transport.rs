@@ -9,13 +9,17 @@ pub enum TransportError {
     BadId(String),
     #[error("前置机目录读写失败")]
     Io(#[from] std::io::Error),
+    #[error("省级平台接口不可用：{0}")]
+    Http(String),
 }
 
 /// A way to hand messages to the provincial platform and collect its answers.
 #[async_trait::async_trait]
 pub trait ProvinceTransport: Send + Sync + std::fmt::Debug {
-    /// Delivers a message. Delivering the same message again replaces it (idempotent).
-    async fn send(&self, area_code: &str, biz_msg_id: &str, xml: &str) -> Result<(), TransportError>;
+    /// Delivers a message. Delivering the same message again replaces it (idempotent). A
+    /// transport that answers at once (HTTP) returns the response; the file exchange answers later
+    /// through [`response`](Self::response).
+    async fn send(&self, area_code: &str, biz_msg_id: &str, xml: &str) -> Result<Option<String>, TransportError>;
     /// The province's response to a message, once there is one.
     async fn response(&self, area_code: &str, biz_msg_id: &str) -> Result<Option<String>, TransportError>;
 }
@@ -57,10 +61,10 @@ pub async fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> 
 
 #[async_trait::async_trait]
 impl ProvinceTransport for FileExchange {
-    async fn send(&self, area_code: &str, biz_msg_id: &str, xml: &str) -> Result<(), TransportError> {
+    async fn send(&self, area_code: &str, biz_msg_id: &str, xml: &str) -> Result<Option<String>, TransportError> {
         let (out, _) = self.paths(area_code, biz_msg_id)?;
         write_atomically(&out, xml.as_bytes()).await?;
-        Ok(())
+        Ok(None)
     }
 
     async fn response(&self, area_code: &str, biz_msg_id: &str) -> Result<Option<String>, TransportError> {
@@ -70,5 +74,44 @@ impl ProvinceTransport for FileExchange {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+/// The provincial platform's HTTP interface: `POST {base}/api/province/messages` with the message
+/// as `application/xml`; the answer (`<respond>`) comes back in the body.
+#[derive(Debug, Clone)]
+pub struct HttpTransport {
+    base: String,
+    client: reqwest::Client,
+}
+
+impl HttpTransport {
+    pub fn new(base: impl Into<String>) -> Self {
+        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().unwrap_or_default();
+        HttpTransport { base: base.into().trim_end_matches('/').to_owned(), client }
+    }
+}
+
+#[async_trait::async_trait]
+impl ProvinceTransport for HttpTransport {
+    async fn send(&self, _area_code: &str, biz_msg_id: &str, xml: &str) -> Result<Option<String>, TransportError> {
+        let resp = self
+            .client
+            .post(format!("{}/api/province/messages", self.base))
+            .header("content-type", "application/xml; charset=utf-8")
+            .header("x-biz-msg-id", biz_msg_id)
+            .body(xml.to_owned())
+            .send()
+            .await
+            .map_err(|e| TransportError::Http(e.to_string()))?;
+        if resp.status().is_server_error() {
+            return Err(TransportError::Http(format!("HTTP {}", resp.status())));
+        }
+        Ok(Some(resp.text().await.map_err(|e| TransportError::Http(e.to_string()))?))
+    }
+
+    async fn response(&self, _area_code: &str, _biz_msg_id: &str) -> Result<Option<String>, TransportError> {
+        // Answers arrive with the request; nothing is pending on this transport.
+        Ok(None)
     }
 }

@@ -529,7 +529,22 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     assert!(m.response_info.unwrap().contains("缺少"));
 }
 
+async fn reports_go_over_http_and_are_answered_at_once(engine: Engine) {
+    use bdc_adapters::province::{sandbox, transport::HttpTransport};
+    let mut o = office(engine).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(bdc_web::serve_router(listener, sandbox::router()));
+    o.app.services = o.app.services.clone().with_province(std::sync::Arc::new(HttpTransport::new(url)));
+    o.first_registration().await;
+    bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
+    let mut c = o.app.db.conn().await.unwrap();
+    let m = bdc_store::reports::list(&mut c, None, 1).await.unwrap().pop().unwrap();
+    assert_eq!((m.state.as_str(), m.response_code.as_deref()), ("accepted", Some("0000")), "{:?}", m.response_info);
+}
+
 crate::both!(
+    reports_go_over_http_and_are_answered_at_once,
     every_registration_is_reported_to_the_province_and_answers_are_stored,
     locks_open_cases_void_certificates_and_consents,
     correction_pauses_the_clock_and_correction_registration_fixes_the_register,

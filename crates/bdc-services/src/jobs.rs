@@ -75,6 +75,9 @@ pub async fn worker_loop(s: Services, every: std::time::Duration) {
         if let Err(e) = crate::reporting::collect_responses(&s).await {
             tracing::error!(error = %e, "collecting provincial responses failed");
         }
+        if let Err(e) = crate::reporting::ingest_reconciliation(&s).await {
+            tracing::error!(error = %e, "ingesting reconciliation lists failed");
+        }
         tokio::time::sleep(every).await;
     }
 }

@@ -79,44 +79,108 @@ pub async fn report_registration(s: &Services, seq: i64) -> ServiceResult<usize>
     let mut conn = s.db.conn().await?;
     let entry = journal::entry(&mut conn, seq).await?.ok_or_else(|| ServiceError::NotFound(format!("账本第 {seq} 条不存在")))?;
     let payload = journal::parse_payload(&entry.payload).ok_or_else(|| ServiceError::validation("bad_payload", format!("账本第 {seq} 条无法解析")))?;
-    let flow_code = payload.flow_code.clone().unwrap_or_default();
-    let Some(flow) = catalogue::flow(&flow_code) else {
+    if payload.flow_code.as_deref().and_then(catalogue::flow).is_none() {
         // Lapses and other system entries are not registrations of a flow: nothing to report.
         return Ok(0);
-    };
+    }
     let case = match payload.case_id {
         Some(id) => case_store::get_case(&mut conn, id).await?,
         None => None,
     };
     let unit_ids: Vec<i64> = case.as_ref().map(|c| c.units.iter().map(|u| u.0).collect()).unwrap_or_default();
-    let key = crate::keys::signing_key(s, "report").await?;
     let mut sent = 0;
     for unit_id in unit_ids {
-        let existing = reports::find(&mut conn, seq, unit_id).await?;
-        let record = match existing {
+        let record = match reports::find(&mut conn, seq, unit_id).await? {
             Some(r) => r,
-            None => {
-                let Some(unit) = registry::get_unit(&mut conn, unit_id).await? else { continue };
-                let area = unit.unit_number[..6].to_owned();
-                let now_local = Utc::now() + Duration::hours(8);
-                let day = now_local.format("%y%m%d").to_string();
-                let n = registry::next_certificate_seq(&mut conn, &area, day.parse::<i32>().unwrap_or(0), "bizmsg").await?;
-                let biz_msg_id = format!("{area}{day}{n:06}");
-                let message = build(s, &mut conn, flow, &payload.steps, &unit, case.as_ref(), &biz_msg_id, seq, now_local.naive_local()).await?;
-                let xml = message.to_xml(|bytes| key.sign_hex(bytes));
-                let id = reports::insert(&mut conn, &biz_msg_id, seq, payload.case_id, unit_id, &area, &message.head.rec_type, &xml, Utc::now()).await?;
-                reports::get(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound("报文不存在".into()))?
-            }
+            None => match build_and_store(s, &mut conn, seq, unit_id, "report", None).await? {
+                Some(r) => r,
+                None => continue,
+            },
         };
         if record.state == "sent" {
-            let answer = transport.send(&record.area_code, &record.biz_msg_id, &record.message).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
-            if let Some(raw) = answer {
-                store_answer(&mut conn, &record, &raw).await?;
-            }
+            deliver(s, &mut conn, &transport, &record).await?;
             sent += 1;
         }
     }
     Ok(sent)
+}
+
+async fn deliver(_s: &Services, conn: &mut AnyConnection, transport: &std::sync::Arc<dyn bdc_adapters::province::transport::ProvinceTransport>, record: &reports::ReportRecord) -> ServiceResult<()> {
+    let answer = transport.send(&record.area_code, &record.biz_msg_id, &record.message).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    if let Some(raw) = answer {
+        store_answer(conn, record, &raw).await?;
+    }
+    Ok(())
+}
+
+/// Builds, signs and stores a new message for the unit `unit_id` of journal entry `seq`, with a
+/// fresh BizMsgID. `kind` is `report`, `supplement` (补报) or `resend` (重报).
+async fn build_and_store(s: &Services, conn: &mut AnyConnection, seq: i64, unit_id: i64, kind: &str, resend_of: Option<i64>) -> ServiceResult<Option<reports::ReportRecord>> {
+    let entry = journal::entry(conn, seq).await?.ok_or_else(|| ServiceError::NotFound(format!("账本第 {seq} 条不存在")))?;
+    let payload = journal::parse_payload(&entry.payload).ok_or_else(|| ServiceError::validation("bad_payload", format!("账本第 {seq} 条无法解析")))?;
+    let Some(flow) = payload.flow_code.as_deref().and_then(catalogue::flow) else { return Ok(None) };
+    let case = match payload.case_id {
+        Some(id) => case_store::get_case(conn, id).await?,
+        None => None,
+    };
+    let Some(unit) = registry::get_unit(conn, unit_id).await? else { return Ok(None) };
+    let key = crate::keys::signing_key(s, "report").await?;
+    let area = unit.unit_number[..6].to_owned();
+    let now_local = Utc::now() + Duration::hours(8);
+    let day = now_local.format("%y%m%d").to_string();
+    let n = registry::next_certificate_seq(conn, &area, day.parse::<i32>().unwrap_or(0), "bizmsg").await?;
+    let biz_msg_id = format!("{area}{day}{n:06}");
+    let message = build(s, conn, flow, &payload.steps, &unit, case.as_ref(), &biz_msg_id, seq, now_local.naive_local()).await?;
+    let xml = message.to_xml(|bytes| key.sign_hex(bytes));
+    let id = reports::insert(conn, &biz_msg_id, seq, payload.case_id, unit_id, &area, &message.head.rec_type, &xml, Utc::now(), kind, resend_of).await?;
+    Ok(reports::get(conn, id).await?)
+}
+
+/// Re-reports the record of a reconciliation item (补报 when it was never reported, 重报
+/// otherwise) with a new BizMsgID, and marks the item 销账中 until the answer comes.
+pub async fn resend_item(s: &Services, actor: &crate::Actor, item_id: i64) -> ServiceResult<reports::ReconItem> {
+    actor.require(bdc_domain::access::Permission::CaseRegister)?;
+    let transport = s.province.clone().ok_or_else(|| ServiceError::validation("province_not_configured", "未配置省级平台传输方式"))?;
+    let mut conn = s.db.conn().await?;
+    let item = reports::item(&mut conn, item_id).await?.ok_or_else(|| ServiceError::NotFound(format!("销账条目 {item_id} 不存在")))?;
+    if item.status == 3 {
+        return Err(ServiceError::Conflict { code: "already_cleared", message: "该条目已销账成功".into() });
+    }
+    let original = reports::find_by_biz_id(&mut conn, &item.biz_msg_id).await?.ok_or_else(|| ServiceError::NotFound(format!("报文 {} 不存在，无法补报", item.biz_msg_id)))?;
+    let kind = if item.cause == 3 { "supplement" } else { "resend" };
+    let record = build_and_store(s, &mut conn, original.journal_seq, original.unit_id, kind, Some(original.id))
+        .await?
+        .ok_or_else(|| ServiceError::validation("cannot_resend", "该登簿记录不是可上报的业务"))?;
+    reports::set_item_status(&mut conn, item.id, 2, Some(&record.biz_msg_id), Utc::now()).await?;
+    deliver(s, &mut conn, &transport, &record).await?;
+    Ok(reports::item(&mut conn, item.id).await?.unwrap_or(item))
+}
+
+/// Takes in the province's lists of inconsistent records; each record becomes an item with a
+/// deadline 5 working days after the list's date. Ingesting a list again adds nothing.
+pub async fn ingest_reconciliation(s: &Services) -> ServiceResult<usize> {
+    let Some(transport) = s.province.clone() else { return Ok(0) };
+    let lists = transport.reconciliation_lists().await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    let cal = crate::calendar::load(s).await?;
+    let mut conn = s.db.conn().await?;
+    let mut added = 0;
+    for (name, raw) in lists {
+        let list = match bdc_adapters::province::reconcile::parse(&raw) {
+            Ok(l) => l,
+            Err(reason) => {
+                tracing::warn!(list = %name, %reason, "malformed reconciliation list left aside");
+                continue;
+            }
+        };
+        let date: chrono::NaiveDate = list.list_date.parse().map_err(|_| ServiceError::validation("bad_list", "清单日期无效"))?;
+        let deadline = cal.add_working_days(date, 5).to_string();
+        for i in &list.items {
+            if reports::insert_item(&mut conn, &list.list_date, &i.biz_msg_id, &i.case_number, &i.unit_number, &i.response_code, &i.response_info, i.cause, &deadline, &raw, Utc::now()).await? {
+                added += 1;
+            }
+        }
+    }
+    Ok(added)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -365,6 +429,10 @@ async fn store_answer(conn: &mut AnyConnection, r: &reports::ReportRecord, raw: 
         Ok(resp) => {
             let state = if resp.success { "accepted" } else { "rejected" };
             reports::answer(conn, r.id, state, raw, &resp.code, &resp.info, now).await?;
+            // A re-report clears its reconciliation item (销账成功) or fails it.
+            if let Some(item) = reports::item_by_resend(conn, &r.biz_msg_id).await? {
+                reports::set_item_status(conn, item.id, if resp.success { 3 } else { 4 }, None, now).await?;
+            }
         }
         Err(e) => reports::answer(conn, r.id, "quarantined", raw, "", &e.to_string(), now).await?,
     }

@@ -16,6 +16,30 @@ CREATE TABLE report_messages (
     response_info TEXT,
     created_at TEXT NOT NULL,
     answered_at TEXT,
-    UNIQUE (journal_seq, unit_id)
+    -- 'report' (实时上报), 'supplement' (补报) or 'resend' (重报), and the message it repeats.
+    kind TEXT NOT NULL DEFAULT 'report',
+    resend_of BIGINT
 );
 CREATE INDEX report_messages_state ON report_messages (state);
+CREATE INDEX report_messages_seq_unit ON report_messages (journal_seq, unit_id);
+
+-- Reconciliation (销账): the province's daily list of inconsistent records, one item each, to be
+-- cleared within 5 working days.
+CREATE TABLE reconciliation_items (
+    id {{id}},
+    list_date TEXT NOT NULL,
+    biz_msg_id TEXT NOT NULL,
+    case_number TEXT NOT NULL,
+    unit_number TEXT NOT NULL,
+    response_code TEXT NOT NULL,
+    response_info TEXT NOT NULL,
+    cause BIGINT NOT NULL CHECK (cause IN (1, 2, 3, 4)),
+    status BIGINT NOT NULL CHECK (status IN (1, 2, 3, 4)),
+    deadline TEXT NOT NULL,
+    resend_biz_msg_id TEXT,
+    raw TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (list_date, biz_msg_id, unit_number)
+);
+CREATE INDEX reconciliation_items_status ON reconciliation_items (status, deadline);

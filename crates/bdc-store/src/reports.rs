@@ -44,7 +44,7 @@ fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<ReportRecord> {
 
 /// The message already built for a registration's unit, if any (a retried job reuses it).
 pub async fn find(conn: &mut AnyConnection, journal_seq: i64, unit_id: i64) -> StoreResult<Option<ReportRecord>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE journal_seq = $1 AND unit_id = $2"))
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE journal_seq = $1 AND unit_id = $2 AND kind = 'report'"))
         .bind(journal_seq)
         .bind(unit_id)
         .fetch_optional(&mut *conn)
@@ -63,10 +63,12 @@ pub async fn insert(
     rec_type: &str,
     message: &str,
     now: DateTime<Utc>,
+    kind: &str,
+    resend_of: Option<i64>,
 ) -> StoreResult<i64> {
     Ok(sqlx::query(
-        "INSERT INTO report_messages (biz_msg_id, journal_seq, case_id, unit_id, area_code, rec_type, message, state, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent', $8) RETURNING id",
+        "INSERT INTO report_messages (biz_msg_id, journal_seq, case_id, unit_id, area_code, rec_type, message, state, created_at, kind, resend_of) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent', $8, $9, $10) RETURNING id",
     )
     .bind(biz_msg_id)
     .bind(journal_seq)
@@ -76,6 +78,8 @@ pub async fn insert(
     .bind(rec_type)
     .bind(message)
     .bind(format_time(now))
+    .bind(kind)
+    .bind(resend_of)
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?)
@@ -125,4 +129,112 @@ pub async fn for_seqs(conn: &mut AnyConnection, from_seq: i64, to_seq: i64) -> S
         .fetch_all(&mut *conn)
         .await?;
     rows.iter().map(from_row).collect()
+}
+
+pub async fn find_by_biz_id(conn: &mut AnyConnection, biz_msg_id: &str) -> StoreResult<Option<ReportRecord>> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE biz_msg_id = $1")).bind(biz_msg_id).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// A reconciliation item (销账条目).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReconItem {
+    pub id: i64,
+    pub list_date: String,
+    pub biz_msg_id: String,
+    pub case_number: String,
+    pub unit_number: String,
+    pub response_code: String,
+    pub response_info: String,
+    /// 1 接入失败, 2 入库失败, 3 未上报, 4 比对不一致.
+    pub cause: i64,
+    /// 1 未销账, 2 销账中, 3 成功, 4 失败.
+    pub status: i64,
+    pub deadline: String,
+    pub resend_biz_msg_id: Option<String>,
+}
+
+const RECON_COLUMNS: &str = "id, list_date, biz_msg_id, case_number, unit_number, response_code, response_info, cause, status, deadline, resend_biz_msg_id";
+
+fn recon_from_row(r: &sqlx::any::AnyRow) -> StoreResult<ReconItem> {
+    Ok(ReconItem {
+        id: r.try_get("id")?,
+        list_date: r.try_get("list_date")?,
+        biz_msg_id: r.try_get("biz_msg_id")?,
+        case_number: r.try_get("case_number")?,
+        unit_number: r.try_get("unit_number")?,
+        response_code: r.try_get("response_code")?,
+        response_info: r.try_get("response_info")?,
+        cause: r.try_get("cause")?,
+        status: r.try_get("status")?,
+        deadline: r.try_get("deadline")?,
+        resend_biz_msg_id: r.try_get("resend_biz_msg_id")?,
+    })
+}
+
+/// Adds an item unless the same list already brought it (ingesting a list twice changes nothing).
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_item(
+    conn: &mut AnyConnection,
+    list_date: &str,
+    biz_msg_id: &str,
+    case_number: &str,
+    unit_number: &str,
+    code: &str,
+    info: &str,
+    cause: i64,
+    deadline: &str,
+    raw: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let now = format_time(now);
+    Ok(sqlx::query(
+        "INSERT INTO reconciliation_items (list_date, biz_msg_id, case_number, unit_number, response_code, response_info, cause, status, deadline, raw, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, $10, $10) ON CONFLICT (list_date, biz_msg_id, unit_number) DO NOTHING",
+    )
+    .bind(list_date)
+    .bind(biz_msg_id)
+    .bind(case_number)
+    .bind(unit_number)
+    .bind(code)
+    .bind(info)
+    .bind(cause)
+    .bind(deadline)
+    .bind(raw)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+pub async fn items(conn: &mut AnyConnection, status: Option<i64>, limit: i64) -> StoreResult<Vec<ReconItem>> {
+    let rows = sqlx::query(&format!("SELECT {RECON_COLUMNS} FROM reconciliation_items WHERE ($1 IS NULL OR status = $1) ORDER BY deadline, id LIMIT $2"))
+        .bind(status)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(recon_from_row).collect()
+}
+
+pub async fn item(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<ReconItem>> {
+    let row = sqlx::query(&format!("SELECT {RECON_COLUMNS} FROM reconciliation_items WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(recon_from_row).transpose()
+}
+
+pub async fn set_item_status(conn: &mut AnyConnection, id: i64, status: i64, resend: Option<&str>, now: DateTime<Utc>) -> StoreResult<()> {
+    sqlx::query("UPDATE reconciliation_items SET status = $1, resend_biz_msg_id = COALESCE($2, resend_biz_msg_id), updated_at = $3 WHERE id = $4")
+        .bind(status)
+        .bind(resend)
+        .bind(format_time(now))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The item being cleared by a resent message.
+pub async fn item_by_resend(conn: &mut AnyConnection, biz_msg_id: &str) -> StoreResult<Option<ReconItem>> {
+    let row = sqlx::query(&format!("SELECT {RECON_COLUMNS} FROM reconciliation_items WHERE resend_biz_msg_id = $1")).bind(biz_msg_id).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(recon_from_row).transpose()
 }

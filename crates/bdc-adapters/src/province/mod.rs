@@ -9,6 +9,7 @@
 //!   envelope rules and answers success or a failure with a code and reason.
 
 pub mod message;
+pub mod reconcile;
 pub mod response;
 pub mod sandbox;
 pub mod transport;

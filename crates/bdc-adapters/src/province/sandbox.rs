@@ -137,6 +137,13 @@ pub async fn process(root: &Path) -> std::io::Result<usize> {
     Ok(answered)
 }
 
+/// Delivers a list of inconsistent records, as the province does each day:
+/// `{root}/{AreaCode}/Reconcile/Check{date}.xml`.
+pub async fn deliver_inconsistencies(root: &Path, list: &super::reconcile::List) -> std::io::Result<()> {
+    let path = root.join(&list.area_code).join("Reconcile").join(format!("Check{}.xml", list.list_date));
+    write_atomically(&path, super::reconcile::render(list).as_bytes()).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,10 @@ pub trait ProvinceTransport: Send + Sync + std::fmt::Debug {
     async fn send(&self, area_code: &str, biz_msg_id: &str, xml: &str) -> Result<Option<String>, TransportError>;
     /// The province's response to a message, once there is one.
     async fn response(&self, area_code: &str, biz_msg_id: &str) -> Result<Option<String>, TransportError>;
+    /// The daily lists of inconsistent records the province has delivered: `(name, xml)`.
+    async fn reconciliation_lists(&self) -> Result<Vec<(String, String)>, TransportError> {
+        Ok(Vec::new())
+    }
 }
 
 /// The front-end machine's file exchange: `{root}/{AreaCode}/BizMsg/Biz{BizMsgID}.xml` out and
@@ -65,6 +69,22 @@ impl ProvinceTransport for FileExchange {
         let (out, _) = self.paths(area_code, biz_msg_id)?;
         write_atomically(&out, xml.as_bytes()).await?;
         Ok(None)
+    }
+
+    async fn reconciliation_lists(&self) -> Result<Vec<(String, String)>, TransportError> {
+        let mut out = Vec::new();
+        let Ok(mut areas) = tokio::fs::read_dir(&self.root).await else { return Ok(out) };
+        while let Some(area) = areas.next_entry().await? {
+            let Ok(mut files) = tokio::fs::read_dir(area.path().join("Reconcile")).await else { continue };
+            while let Some(f) = files.next_entry().await? {
+                let name = f.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".xml") {
+                    out.push((format!("{}/{name}", area.file_name().to_string_lossy()), String::from_utf8_lossy(&tokio::fs::read(f.path()).await?).into_owned()));
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
     }
 
     async fn response(&self, area_code: &str, biz_msg_id: &str) -> Result<Option<String>, TransportError> {

@@ -37,7 +37,7 @@ impl Access {
 /// The access rule of a route, by method and route pattern (`/api/v1/admin/users/{id}`).
 pub fn access(method: &str, route: &str) -> Option<Access> {
     use Permission::{
-        AuditRead, CadastreManage, CalendarManage, CalendarRead, CaseIntake, CaseRead, JobsRead, PartiesManage, RegistryRead, RolesManage,
+        AuditRead, CadastreManage, CalendarManage, CalendarRead, CaseIntake, CaseRead, CaseRegister, JobsRead, PartiesManage, RegistryRead, RolesManage,
         RulesManage, RulesRead, UsersManage,
     };
     let read = matches!(method, "GET" | "HEAD");
@@ -61,6 +61,8 @@ pub fn access(method: &str, route: &str) -> Option<Access> {
         "/api/v1/jobs" if read => Access::Permission(JobsRead),
         "/api/v1/reports" if read => Access::Permission(CaseRead),
         r if r.starts_with("/api/v1/registration-log") && read => Access::Permission(CaseRead),
+        "/api/v1/reconciliation" if read => Access::Permission(CaseRead),
+        "/api/v1/reconciliation/{id}/resend" => Access::Permission(CaseRegister),
         r if r.starts_with("/api/v1/rules") && read => Access::Permission(RulesRead),
         r if r.starts_with("/api/v1/rules") => Access::Permission(RulesManage),
         _ => return None,

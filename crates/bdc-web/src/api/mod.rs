@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod cases;
 pub mod catalogue;
 pub mod jobs;
+pub mod reconciliation;
 pub mod registration_log;
 pub mod registry;
 pub mod reports;
@@ -158,6 +159,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rules::retire_rule))
         .routes(routes!(jobs::list_jobs))
         .routes(routes!(reports::list_reports))
+        .routes(routes!(reconciliation::list_reconciliation))
+        .routes(routes!(reconciliation::resend_reconciliation_item))
         .routes(routes!(registration_log::get_registration_log))
         .routes(routes!(registration_log::get_registration_log_xml))
         .routes(routes!(registration_log::export_registration_log))

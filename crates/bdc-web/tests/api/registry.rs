@@ -516,6 +516,32 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     let xlsx = o.app.http.get(format!("{}/api/v1/registration-log/xlsx?date={today}", o.app.base)).bearer_auth(&o.clerk).send().await.unwrap();
     assert_eq!(xlsx.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"), "an xlsx is a zip");
+    // The province lists the record as inconsistent (比对不一致): it becomes an item with a
+    // deadline of 5 working days; re-reporting it (重报) clears it (销账成功).
+    use bdc_adapters::province::reconcile::{Item, List};
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let list = List {
+        area_code: "320402".into(),
+        list_date: today.to_string(),
+        items: vec![Item { biz_msg_id: m.biz_msg_id.clone(), case_number: "x".into(), unit_number: UNIT.into(), response_code: "C401".into(), response_info: "权利人与省级库不一致".into(), cause: 4 }],
+    };
+    sandbox::deliver_inconsistencies(&o.app.province_root, &list).await.unwrap();
+    assert_eq!(bdc_services::reporting::ingest_reconciliation(&o.app.services).await.unwrap(), 1);
+    assert_eq!(bdc_services::reporting::ingest_reconciliation(&o.app.services).await.unwrap(), 0, "a list is taken in once");
+    let items = o.app.get("/api/v1/reconciliation", &o.clerk).await;
+    let item = items.body["items"][0].clone();
+    assert_eq!((item["status_name"].as_str(), item["cause_name"].as_str()), (Some("未销账"), Some("比对不一致")), "{}", items.text);
+    assert!(item["working_days_left"].as_i64().unwrap() >= 4, "{item}");
+    let resent = o.app.call(Method::POST, &format!("/api/v1/reconciliation/{}/resend", item["id"]), Some(&o.clerk), None).await;
+    assert_eq!(resent.body["status_name"], "销账中", "{}", resent.text);
+    let new_id = resent.body["resend_biz_msg_id"].as_str().unwrap().to_owned();
+    assert_ne!(new_id, m.biz_msg_id);
+    sandbox::process(&o.app.province_root).await.unwrap();
+    bdc_services::reporting::collect_responses(&o.app.services).await.unwrap();
+    let items = o.app.get("/api/v1/reconciliation", &o.clerk).await;
+    assert_eq!(items.body["items"][0]["status_name"], "成功", "{}", items.text);
+    assert_eq!(items.body["items"][0]["alarm"], "");
+
     // A malformed answer is quarantined with its reason.
     o.register("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "1000"}})).await;
     bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();

@@ -142,6 +142,12 @@ enum SandboxCommand {
         /// Also answer messages over HTTP (`POST /api/province/messages`) on this address.
         #[arg(long)]
         listen: Option<String>,
+        /// Deliver today's list of inconsistent records naming these BizMsgIDs (comma-separated), then go on.
+        #[arg(long, value_delimiter = ',')]
+        inconsistent: Vec<String>,
+        /// Cause for `--inconsistent`: 1 接入失败, 2 入库失败, 3 未上报, 4 比对不一致.
+        #[arg(long, default_value_t = 4)]
+        cause: i64,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -237,12 +243,38 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(p) => bail!("校验失败：{p}"),
             }
         }
-        Command::Sandbox { command: SandboxCommand::Province { root, interval_ms, once, listen, db } } => {
+        Command::Sandbox { command: SandboxCommand::Province { root, interval_ms, once, listen, inconsistent, cause, db } } => {
             let root = match root {
                 Some(r) => r,
                 None => province_root(&Settings::resolve(over(db, None), file)?),
             };
             say!("沙箱省级平台：监听前置机目录 {}", root.display());
+            if !inconsistent.is_empty() {
+                use bdc_adapters::province::reconcile::{Item, List};
+                if !(1..=4).contains(&cause) {
+                    bail!("--cause 须为 1 至 4");
+                }
+                let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive().to_string();
+                let mut by_area: std::collections::BTreeMap<String, Vec<Item>> = Default::default();
+                for id in &inconsistent {
+                    if id.len() != 18 || !id.bytes().all(|b| b.is_ascii_digit()) {
+                        bail!("BizMsgID 应为 18 位数字：{id}");
+                    }
+                    by_area.entry(id[..6].to_owned()).or_default().push(Item {
+                        biz_msg_id: id.clone(),
+                        case_number: String::new(),
+                        unit_number: String::new(),
+                        response_code: format!("C{cause}00"),
+                        response_info: "沙箱指定的不一致记录".into(),
+                        cause,
+                    });
+                }
+                for (area_code, items) in by_area {
+                    let list = List { area_code, list_date: today.clone(), items };
+                    bdc_adapters::province::sandbox::deliver_inconsistencies(&root, &list).await?;
+                    say!("已下发 {} 的不一致清单（{} 条）", list.area_code, list.items.len());
+                }
+            }
             if let Some(addr) = listen {
                 let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("无法监听 {addr}"))?;
                 say!("沙箱省级平台 HTTP 接口：http://{}/api/province/messages", listener.local_addr()?);

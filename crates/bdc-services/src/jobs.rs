@@ -12,6 +12,9 @@ use crate::{ServiceError, ServiceResult, Services};
 /// 每日失效处理: end the objections and advance notices whose term has run out.
 pub const LAPSE_RESTRICTIONS: &str = "lapse_restrictions";
 
+/// 登簿日志上报: the LogBiz message of the previous day.
+pub const SEND_LOG_BIZ: &str = "send_log_biz";
+
 /// How long a worker holds a job before another may take it over.
 const LEASE_MINUTES: i64 = 10;
 
@@ -20,6 +23,8 @@ pub async fn schedule_daily(s: &Services, now: DateTime<Utc>) -> ServiceResult<(
     let today = (now + Duration::hours(8)).date_naive();
     let mut conn = s.db.conn().await?;
     jobs::enqueue(&mut conn, LAPSE_RESTRICTIONS, &format!("{{\"date\":\"{today}\"}}"), Some(&today.to_string()), now, 5).await?;
+    let yesterday = today - Duration::days(1);
+    jobs::enqueue(&mut conn, SEND_LOG_BIZ, &format!("{{\"date\":\"{yesterday}\"}}"), Some(&yesterday.to_string()), now, 20).await?;
     Ok(())
 }
 
@@ -50,6 +55,17 @@ async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
         LAPSE_RESTRICTIONS => {
             let ended = crate::lapse::lapse_restrictions(s, Utc::now()).await?;
             tracing::info!(ended, "lapsed restrictions recorded");
+            Ok(())
+        }
+        SEND_LOG_BIZ => {
+            let date = serde_json::from_str::<serde_json::Value>(&job.payload)
+                .ok()
+                .and_then(|v| v["date"].as_str().and_then(|d| d.parse::<chrono::NaiveDate>().ok()))
+                .ok_or_else(|| ServiceError::validation("bad_job", "日志任务缺少日期"))?;
+            let transport = s.province.clone().ok_or_else(|| ServiceError::validation("province_not_configured", "未配置省级平台传输方式"))?;
+            let log = crate::registration_log::daily_log(s, &crate::Actor::console(), date).await?;
+            let xml = crate::registration_log::log_biz_xml(&log);
+            transport.send_log("320400", &date.to_string(), &xml).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
             Ok(())
         }
         crate::reporting::REPORT_REGISTRATION => {

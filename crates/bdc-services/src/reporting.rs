@@ -175,7 +175,21 @@ pub async fn ingest_reconciliation(s: &Services) -> ServiceResult<usize> {
         let date: chrono::NaiveDate = list.list_date.parse().map_err(|_| ServiceError::validation("bad_list", "清单日期无效"))?;
         let deadline = cal.add_working_days(date, 5).to_string();
         for i in &list.items {
-            if reports::insert_item(&mut conn, &list.list_date, &i.biz_msg_id, &i.case_number, &i.unit_number, &i.response_code, &i.response_info, i.cause, &deadline, &raw, Utc::now()).await? {
+            // Fill what the list leaves out from the message it names.
+            let (mut case_number, mut unit_number) = (i.case_number.clone(), i.unit_number.clone());
+            if case_number.is_empty() || unit_number.is_empty() {
+                if let Some(m) = reports::find_by_biz_id(&mut conn, &i.biz_msg_id).await? {
+                    if unit_number.is_empty() {
+                        unit_number = registry::get_unit(&mut conn, m.unit_id).await?.map(|u| u.unit_number).unwrap_or_default();
+                    }
+                    if case_number.is_empty() {
+                        if let Some(id) = m.case_id {
+                            case_number = case_store::get_case(&mut conn, id).await?.map(|c| c.case_number).unwrap_or_default();
+                        }
+                    }
+                }
+            }
+            if reports::insert_item(&mut conn, &list.list_date, &i.biz_msg_id, &case_number, &unit_number, &i.response_code, &i.response_info, i.cause, &deadline, &raw, Utc::now()).await? {
                 added += 1;
             }
         }
@@ -432,6 +446,17 @@ async fn store_answer(conn: &mut AnyConnection, r: &reports::ReportRecord, raw: 
             // A re-report clears its reconciliation item (销账成功) or fails it.
             if let Some(item) = reports::item_by_resend(conn, &r.biz_msg_id).await? {
                 reports::set_item_status(conn, item.id, if resp.success { 3 } else { 4 }, None, now).await?;
+            } else if !resp.success {
+                // A refused report is a reconciliation item of its own (接入失败), to be fixed and
+                // re-reported within 5 working days.
+                let today = (now + Duration::hours(8)).date_naive();
+                let deadline = bdc_domain::calendar::WorkCalendar::seeded().add_working_days(today, 5).to_string();
+                let case_number = match r.case_id {
+                    Some(id) => case_store::get_case(conn, id).await?.map(|c| c.case_number).unwrap_or_default(),
+                    None => String::new(),
+                };
+                let unit_number = registry::get_unit(conn, r.unit_id).await?.map(|u| u.unit_number).unwrap_or_default();
+                reports::insert_item(conn, &today.to_string(), &r.biz_msg_id, &case_number, &unit_number, &resp.code, &resp.info, 1, &deadline, raw, now).await?;
             }
         }
         Err(e) => reports::answer(conn, r.id, "quarantined", raw, "", &e.to_string(), now).await?,

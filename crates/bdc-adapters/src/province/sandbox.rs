@@ -105,13 +105,24 @@ pub fn answer(xml: &str, fallback_id: &str) -> Response {
 /// The sandbox's HTTP interface: `POST /api/province/messages` answers each message at once.
 pub fn router() -> axum::Router {
     use axum::http::{header, HeaderMap};
-    axum::Router::new().route(
-        "/api/province/messages",
-        axum::routing::post(|headers: HeaderMap, body: String| async move {
-            let id = headers.get("x-biz-msg-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-            ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], render(&answer(&body, &id)))
-        }),
-    )
+    axum::Router::new()
+        .route(
+            "/api/province/messages",
+            axum::routing::post(|headers: HeaderMap, body: String| async move {
+                let id = headers.get("x-biz-msg-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+                ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], render(&answer(&body, &id)))
+            }),
+        )
+        .route(
+            "/api/province/logs",
+            axum::routing::post(|body: String| async move {
+                if body.contains("<LogBiz>") && body.contains("</LogBiz>") {
+                    axum::http::StatusCode::NO_CONTENT
+                } else {
+                    axum::http::StatusCode::BAD_REQUEST
+                }
+            }),
+        )
 }
 
 /// Answers every message under `root` that has no response yet; returns how many it answered.

@@ -22,6 +22,8 @@ pub trait ProvinceTransport: Send + Sync + std::fmt::Debug {
     async fn send(&self, area_code: &str, biz_msg_id: &str, xml: &str) -> Result<Option<String>, TransportError>;
     /// The province's response to a message, once there is one.
     async fn response(&self, area_code: &str, biz_msg_id: &str) -> Result<Option<String>, TransportError>;
+    /// Delivers the daily registration log (LogBiz) of `date` (`YYYY-MM-DD`).
+    async fn send_log(&self, area_code: &str, date: &str, xml: &str) -> Result<(), TransportError>;
     /// The daily lists of inconsistent records the province has delivered: `(name, xml)`.
     async fn reconciliation_lists(&self) -> Result<Vec<(String, String)>, TransportError> {
         Ok(Vec::new())
@@ -69,6 +71,15 @@ impl ProvinceTransport for FileExchange {
         let (out, _) = self.paths(area_code, biz_msg_id)?;
         write_atomically(&out, xml.as_bytes()).await?;
         Ok(None)
+    }
+
+    async fn send_log(&self, area_code: &str, date: &str, xml: &str) -> Result<(), TransportError> {
+        if !digits(area_code, 6) || chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err() {
+            return Err(TransportError::BadId(format!("{area_code}/{date}")));
+        }
+        let path = self.root.join(area_code).join("LogBiz").join(format!("LogBiz{}.xml", date.replace('-', "")));
+        write_atomically(&path, xml.as_bytes()).await?;
+        Ok(())
     }
 
     async fn reconciliation_lists(&self) -> Result<Vec<(String, String)>, TransportError> {
@@ -133,5 +144,21 @@ impl ProvinceTransport for HttpTransport {
     async fn response(&self, _area_code: &str, _biz_msg_id: &str) -> Result<Option<String>, TransportError> {
         // Answers arrive with the request; nothing is pending on this transport.
         Ok(None)
+    }
+
+    async fn send_log(&self, area_code: &str, date: &str, xml: &str) -> Result<(), TransportError> {
+        let resp = self
+            .client
+            .post(format!("{}/api/province/logs?area={area_code}&date={date}", self.base))
+            .header("content-type", "application/xml; charset=utf-8")
+            .body(xml.to_owned())
+            .send()
+            .await
+            .map_err(|e| TransportError::Http(e.to_string()))?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(TransportError::Http(format!("HTTP {}", resp.status())))
+        }
     }
 }

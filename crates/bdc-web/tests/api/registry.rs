@@ -268,13 +268,16 @@ async fn advance_notices_and_objections(engine: Engine) {
 
     // The daily job records the lapse in the register: the lapsed objection ends, by a journal entry.
     bdc_services::jobs::schedule_daily(&o.app.services, chrono::Utc::now()).await.unwrap();
-    // Runs the lapse job, and the reports of the registrations so far (4 cases).
-    assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 5);
+    // Runs the lapse job, yesterday's LogBiz, and the reports of the registrations so far (4 cases).
+    assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 6);
+    let yesterday = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() - chrono::Duration::days(1);
+    let logbiz = o.app.province_root.join("320400").join("LogBiz").join(format!("LogBiz{}.xml", yesterday.format("%Y%m%d")));
+    assert!(std::fs::read_to_string(&logbiz).unwrap().contains("<LogBiz>"));
     bdc_services::jobs::schedule_daily(&o.app.services, chrono::Utc::now()).await.unwrap();
     assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 0, "once a day");
     let supervisor = o.app.staff("jianguan", &["supervise"]).await;
     let jobs = o.app.get("/api/v1/jobs?state=done", &supervisor).await;
-    assert_eq!(jobs.body["items"][0]["kind"], "lapse_restrictions", "{}", jobs.text);
+    assert!(jobs.body["items"].as_array().unwrap().iter().any(|j| j["kind"] == "lapse_restrictions"), "{}", jobs.text);
     let book = o.book().await;
     assert!(!kinds(&book["current"]).contains(&"objection".to_owned()));
     assert!(book["history"].as_array().unwrap().iter().any(|r| r["kind"] == "objection" && r["state_name"] == "终止" && r["attributes"]["lapses_on"] == "2020-01-01"));
@@ -553,6 +556,18 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     let m = reports::get(&mut c, m.id).await.unwrap().unwrap();
     assert_eq!(m.state, "quarantined");
     assert!(m.response_info.unwrap().contains("缺少"));
+    // A refused report becomes a reconciliation item (接入失败) with the province's reason.
+    o.register("CTR-MORTGAGE-CANCEL", json!([{"party_id": o.bank, "role": "right_holder"}]), json!({})).await;
+    bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
+    let m = reports::awaiting(&mut c, 10).await.unwrap().pop().unwrap();
+    let rep = o.app.province_root.join("320402").join("RepMsg").join(format!("Rep{}.xml", m.biz_msg_id));
+    let refusal = bdc_adapters::province::response::Response { biz_msg_id: m.biz_msg_id.clone(), success: false, code: "E301".into(), info: "抵押权不存在".into() };
+    std::fs::write(&rep, bdc_adapters::province::response::render(&refusal)).unwrap();
+    bdc_services::reporting::collect_responses(&o.app.services).await.unwrap();
+    assert_eq!(reports::get(&mut c, m.id).await.unwrap().unwrap().state, "rejected");
+    let items = o.app.get("/api/v1/reconciliation?status=1", &o.clerk).await;
+    let item = &items.body["items"][0];
+    assert_eq!((item["cause_name"].as_str(), item["response_info"].as_str(), item["unit_number"].as_str()), (Some("接入失败"), Some("抵押权不存在"), Some(UNIT)), "{}", items.text);
 }
 
 async fn reports_go_over_http_and_are_answered_at_once(engine: Engine) {

@@ -20,6 +20,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod crypto;
 pub mod ids;
+pub mod issuance;
 pub mod masking;
 pub mod password;
 pub mod register;

@@ -381,12 +381,23 @@ async fn build(
             Step::Create { .. } => {}
         }
     }
+    // Issuance-data normalisation (A4.4), as configured.
+    let rules: Vec<bdc_domain::issuance::Rule> = reports::issuance_rules(conn)
+        .await?
+        .into_iter()
+        .filter_map(|(_, t, f, a, p)| bdc_domain::issuance::Rule::new(&t, &f, &a, &p).ok())
+        .collect();
     rows.push(DataRow {
         table: "DJF_DJ_SH",
         attrs: vec![("YSDM", "6004030000".into()), ("YWH", ywh.clone()), ("SHJG", "1".into()), ("SHYJ", "审核通过".into())],
     });
     if certs + proofs > 0 {
         rows.push(DataRow { table: "DJF_DJ_SZ", attrs: vec![("YSDM", "6004060000".into()), ("YWH", ywh.clone()), ("SZRQ", at.date().to_string())] });
+    }
+    for row in &mut rows {
+        for (field, value) in &mut row.attrs {
+            *value = bdc_domain::issuance::normalise(&rules, row.table, field, value);
+        }
     }
     Ok(AccessMessage {
         head: Head {

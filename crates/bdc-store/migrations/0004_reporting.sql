@@ -43,3 +43,14 @@ CREATE TABLE reconciliation_items (
     UNIQUE (list_date, biz_msg_id, unit_number)
 );
 CREATE INDEX reconciliation_items_status ON reconciliation_items (status, deadline);
+
+-- Issuance-data normalisation rules (签发数据组织, A4.4), applied in order before data leaves.
+CREATE TABLE issuance_rules (
+    id {{id}},
+    table_name TEXT NOT NULL,
+    field TEXT NOT NULL,
+    action TEXT NOT NULL,
+    param TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);

@@ -137,6 +137,7 @@ impl Db {
         crate::calendar::seed_calendar(&mut conn).await?;
         let defaults = bdc_domain::rules::default_rules(bdc_domain::catalogue::flows());
         crate::rules::seed_rules(&mut conn, &defaults).await?;
+        crate::reports::seed_issuance_rules(&mut conn).await?;
         Ok(applied)
     }
 

@@ -238,3 +238,41 @@ pub async fn item_by_resend(conn: &mut AnyConnection, biz_msg_id: &str) -> Store
     let row = sqlx::query(&format!("SELECT {RECON_COLUMNS} FROM reconciliation_items WHERE resend_biz_msg_id = $1")).bind(biz_msg_id).fetch_optional(&mut *conn).await?;
     row.as_ref().map(recon_from_row).transpose()
 }
+
+/// A stored issuance rule: `(id, table, field, action, param)`.
+pub type IssuanceRuleRow = (i64, String, String, String, String);
+
+pub async fn issuance_rules(conn: &mut AnyConnection) -> StoreResult<Vec<IssuanceRuleRow>> {
+    let rows = sqlx::query("SELECT id, table_name, field, action, param FROM issuance_rules ORDER BY id").fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?))).collect()
+}
+
+pub async fn insert_issuance_rule(conn: &mut AnyConnection, table: &str, field: &str, action: &str, param: &str, by: &str, now: DateTime<Utc>) -> StoreResult<i64> {
+    Ok(sqlx::query("INSERT INTO issuance_rules (table_name, field, action, param, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        .bind(table)
+        .bind(field)
+        .bind(action)
+        .bind(param)
+        .bind(by)
+        .bind(format_time(now))
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?)
+}
+
+pub async fn delete_issuance_rule(conn: &mut AnyConnection, id: i64) -> StoreResult<bool> {
+    Ok(sqlx::query("DELETE FROM issuance_rules WHERE id = $1").bind(id).execute(&mut *conn).await?.rows_affected() == 1)
+}
+
+/// Seeds the defaults when there are no rules: half-width certificate numbers, trimmed names and
+/// locations (the province's exact conventions are configuration, not code).
+pub async fn seed_issuance_rules(conn: &mut AnyConnection) -> StoreResult<()> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM issuance_rules").fetch_one(&mut *conn).await?.try_get(0)?;
+    if n == 0 {
+        let now = Utc::now();
+        for (t, f, a) in [("*", "BDCQZH", "halfwidth"), ("*", "QLRMC", "trim"), ("*", "ZL", "trim"), ("*", "ZJH", "halfwidth")] {
+            insert_issuance_rule(conn, t, f, a, "", "seed", now).await?;
+        }
+    }
+    Ok(())
+}

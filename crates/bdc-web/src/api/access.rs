@@ -63,7 +63,8 @@ pub fn access(method: &str, route: &str) -> Option<Access> {
         r if r.starts_with("/api/v1/registration-log") && read => Access::Permission(CaseRead),
         "/api/v1/reconciliation" if read => Access::Permission(CaseRead),
         "/api/v1/reconciliation/{id}/resend" => Access::Permission(CaseRegister),
-        r if r.starts_with("/api/v1/rules") && read => Access::Permission(RulesRead),
+        r if (r.starts_with("/api/v1/rules") || r.starts_with("/api/v1/issuance-rules")) && read => Access::Permission(RulesRead),
+        r if r.starts_with("/api/v1/issuance-rules") => Access::Permission(RulesManage),
         r if r.starts_with("/api/v1/rules") => Access::Permission(RulesManage),
         _ => return None,
     })

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod catalogue;
+pub mod issuance;
 pub mod jobs;
 pub mod reconciliation;
 pub mod registration_log;
@@ -158,6 +159,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rules::list_rules, rules::create_rule))
         .routes(routes!(rules::retire_rule))
         .routes(routes!(jobs::list_jobs))
+        .routes(routes!(issuance::list_issuance_rules, issuance::create_issuance_rule))
+        .routes(routes!(issuance::delete_issuance_rule))
         .routes(routes!(reports::list_reports))
         .routes(routes!(reconciliation::list_reconciliation))
         .routes(routes!(reconciliation::resend_reconciliation_item))

@@ -475,6 +475,13 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     use bdc_adapters::province::{message, sandbox};
     use bdc_store::reports;
     let o = office(engine).await;
+    // An administrator configures issuance-data normalisation (A4.4): here the house-use code 10
+    // is written out as 住宅 in KTT_FW_H, to show that a rule applies.
+    let admin = o.app.staff("guanliyuan", &["admin"]).await;
+    let r = o.app.call(Method::POST, "/api/v1/issuance-rules", Some(&admin), Some(json!({"table": "KTT_FW_H", "field": "GHYT", "action": "map", "param": "10=>住宅"}))).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let bad = o.app.call(Method::POST, "/api/v1/issuance-rules", Some(&admin), Some(json!({"table": "*", "field": "ZL", "action": "explode"}))).await;
+    assert_eq!(bad.problem(422), "bad_issuance_rule");
     o.first_registration().await;
     // The outbox job was queued in the 登簿 transaction; the worker builds and sends the message.
     assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 1);
@@ -491,6 +498,7 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     // Structurally valid, and the SM2 signature verifies with the published key.
     assert_eq!(sandbox::check(&xml), Ok(m.biz_msg_id.clone()));
     assert!(xml.contains("<QLT_FW_FDCQ_YZ YSDM=\"6002010200\"") && xml.contains("QLRMC=\"张三\"") && xml.contains("ZJH=\"440524188001010014\""));
+    assert!(xml.contains("GHYT=\"住宅\""), "the issuance rule applied");
     for table in ["KTT_ZDJBXX", "KTT_FW_ZRZ", "KTT_FW_H", "DJT_DJ_SL", "DJF_DJ_SQ", "DJF_DJ_SH", "DJF_DJ_SZ", "ZTT_GY_QLR"] {
         assert!(xml.contains(&format!("<{table} YSDM=")), "{table} missing: {xml}");
     }

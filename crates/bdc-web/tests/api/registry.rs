@@ -592,7 +592,72 @@ async fn reports_go_over_http_and_are_answered_at_once(engine: Engine) {
     assert_eq!((m.state.as_str(), m.response_code.as_deref()), ("accepted", Some("0000")), "{:?}", m.response_info);
 }
 
+/// Replaces what changes from run to run (dates, times, the signature) with placeholders.
+fn stable(xml: &str) -> String {
+    let now = chrono::Utc::now() + chrono::Duration::hours(8);
+    let mut out = xml.to_owned();
+    for (from, to) in [
+        (now.format("%Y-%m-%d").to_string(), "YYYY-MM-DD"),
+        (now.format("%Y%m%d").to_string(), "YYYYMMDD"),
+        (now.format("%y%m%d").to_string(), "yyMMdd"),
+        (format!("({})", now.format("%Y")), "(YYYY)"),
+    ] {
+        out = out.replace(&from, to);
+    }
+    for tag in ["CreateDate", "DigitalSign"] {
+        if let (Some(a), Some(b)) = (out.find(&format!("<{tag}>")), out.find(&format!("</{tag}>"))) {
+            out.replace_range(a + tag.len() + 2..b, "…");
+        }
+    }
+    out
+}
+
+async fn every_registration_type_yields_a_valid_message_matching_its_golden_file(engine: Engine) {
+    use bdc_adapters::province::sandbox;
+    let o = office(engine).await;
+    let court = json!([{"party_id": o.court, "role": "agent"}]);
+    let steps: Vec<(&str, Value, Value)> = vec![
+        ("CTR-FIRST-STATE-HOUSE", json!([{"party_id": o.zhang, "role": "right_holder"}]), json!({})),
+        ("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "500000", "term_start": "2026-01-01", "term_end": "2046-01-01"}})),
+        ("CTR-MORTGAGE-CANCEL", json!([{"party_id": o.bank, "role": "right_holder"}]), json!({})),
+        ("CTR-TRANSFER", json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({})),
+        ("CTR-CHANGE", json!([{"party_id": o.li, "role": "right_holder"}]), json!({"attributes": {"note": "坐落变更"}})),
+        ("CTR-CORRECTION", json!([{"party_id": o.li, "role": "right_holder"}]), json!({"attributes": {"note": "更正面积"}})),
+        ("CTR-OBJECTION", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({"attributes": {"lapses_on": "2099-01-01"}})),
+        ("CTR-OBJECTION-CANCEL", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({})),
+        ("CTR-ADVANCE", json!([{"party_id": o.wang, "role": "right_holder"}, {"party_id": o.li, "role": "obligor"}]), json!({"attributes": {"advance_kind": "2", "lapses_on": "2099-01-01"}})),
+        ("CTR-ADVANCE-CANCEL", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({})),
+        ("CTR-SEIZURE", court.clone(), json!({"attributes": {"court": "常州市天宁区人民法院", "court_case": "(2026)苏0402执1号", "term_start": "2026-11-25", "term_end": "2029-11-24"}})),
+        ("CTR-SEIZURE-RELEASE", court, json!({})),
+        ("CTR-REPLACE-CERTIFICATE", json!([{"party_id": o.li, "role": "right_holder"}]), json!({})),
+        ("CTR-CANCEL", json!([{"party_id": o.li, "role": "right_holder"}]), json!({})),
+    ];
+    let update = std::env::var("BDC_UPDATE_GOLDEN").is_ok();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("golden");
+    let mut c = o.app.db.conn().await.unwrap();
+    let mut types = std::collections::BTreeSet::new();
+    for (flow, applicants, request) in steps {
+        let case = o.register(flow, applicants, request).await;
+        bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
+        let m = bdc_store::reports::list(&mut c, case["id"].as_i64(), 1).await.unwrap().pop().unwrap_or_else(|| panic!("{flow}: no message"));
+        // Structural validation: Head order and formats, signature, every row's YSDM.
+        assert_eq!(sandbox::check(&m.message), Ok(m.biz_msg_id.clone()), "{flow}");
+        types.insert(m.rec_type.chars().next().unwrap());
+        let path = dir.join(format!("{flow}.xml"));
+        let got = stable(&m.message);
+        if update {
+            std::fs::write(&path, &got).unwrap();
+        } else {
+            let want = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing golden file {}; run with BDC_UPDATE_GOLDEN=1", path.display()));
+            assert_eq!(got, want, "{flow} differs from {}", path.display());
+        }
+    }
+    // 首次, 转移, 变更, 注销, 更正, 异议, 预告, 查封, 其他.
+    assert_eq!(types.into_iter().collect::<String>(), "123456789");
+}
+
 crate::both!(
+    every_registration_type_yields_a_valid_message_matching_its_golden_file,
     reports_go_over_http_and_are_answered_at_once,
     every_registration_is_reported_to_the_province_and_answers_are_stored,
     locks_open_cases_void_certificates_and_consents,

@@ -299,14 +299,35 @@ pub fn plan(effect: Effect, kind: RightKind, unit: &[RightView], req: &ChangeReq
     match effect {
         Effect::CreateRight => {
             let c = co(&req.holders);
-            Ok(vec![Planned::Create {
+            let mut steps = vec![Planned::Create {
                 kind,
                 co_ownership: c,
                 holders: checked_holders(&req.holders, c)?,
                 attrs: req.attrs.clone(),
                 certificate: certificate_for(kind),
                 predecessor: None,
-            }])
+            }];
+            // A 预查封 on a unit without registered title becomes a 查封 (轮候预查封 a 轮候查封)
+            // when the title is registered.
+            for pre in unit.iter().filter(|r| r.kind == RightKind::Seizure && r.state == RightState::Current) {
+                let to = match pre.attr(attr::SEIZURE_KIND) {
+                    Some("3") => "1",
+                    Some("4") => "2",
+                    _ => continue,
+                };
+                let mut attrs = pre.attrs.clone();
+                attrs.insert(attr::SEIZURE_KIND.into(), to.into());
+                steps.push(Planned::End { right_id: pre.id, to: RightState::Historic });
+                steps.push(Planned::Create {
+                    kind: RightKind::Seizure,
+                    co_ownership: pre.co_ownership,
+                    holders: pre.holders.clone(),
+                    attrs,
+                    certificate: CertificateNeed::None,
+                    predecessor: Some(pre.id),
+                });
+            }
+            Ok(steps)
         }
         Effect::TransferRight | Effect::TransferWithMortgage => {
             let old = current(unit, kind, req.target_right).or_else(|_| title(unit, req.target_right))?;
@@ -524,6 +545,18 @@ mod tests {
         assert_eq!(steps[0], Planned::End { right_id: 1, to: RightState::Ended });
         assert!(matches!(&steps[2], Planned::Create { attrs, predecessor: Some(2), .. } if attrs["seizure_kind"] == "1" && !attrs.contains_key("queue")));
         assert!(matches!(&steps[4], Planned::Create { attrs, predecessor: Some(3), .. } if attrs["queue"] == "1"));
+    }
+
+    #[test]
+    fn a_pre_seizure_becomes_a_seizure_when_the_title_is_registered() {
+        let unit = vec![
+            right(5, RightKind::Seizure, vec![h(40)], &[("seizure_kind", "3")]),
+            right(6, RightKind::Seizure, vec![h(41)], &[("seizure_kind", "4"), ("queue", "1")]),
+        ];
+        let steps = plan(Effect::CreateRight, RightKind::StateLandAndHouse, &unit, &ChangeRequest { holders: vec![h(1)], ..Default::default() }).unwrap();
+        assert_eq!(steps.len(), 5);
+        assert!(matches!(&steps[2], Planned::Create { attrs, predecessor: Some(5), .. } if attrs["seizure_kind"] == "1"));
+        assert!(matches!(&steps[4], Planned::Create { attrs, predecessor: Some(6), .. } if attrs["seizure_kind"] == "2" && attrs["queue"] == "1"));
     }
 
     #[test]

@@ -564,6 +564,9 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
             return Err(blocked(found).err().unwrap_or_else(|| ServiceError::validation("rule_blocked", "限制验证未通过")));
         }
         findings.extend(found);
+        if flow.right_kind == RightKind::Seizure && flow.effect == bdc_domain::catalogue::Effect::ChangeRestriction {
+            check_renewal(&current, &change)?;
+        }
         let planned = register::plan(flow.effect, flow.right_kind, &current, &change).map_err(|e| ServiceError::validation("cannot_register", e.to_string()))?;
         for p in planned {
             match p {
@@ -649,6 +652,32 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
     let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
     bdc_store::commit(tx).await?;
     Ok(Moved { case, findings, journal_seq: Some(seq) })
+}
+
+/// 续封 (民诉法解释 第487条): registered before the seizure expires, for at most 3 years beyond
+/// its current end.
+fn check_renewal(current: &[RightView], change: &ChangeRequest) -> ServiceResult<()> {
+    let seizures: Vec<&RightView> = current.iter().filter(|r| r.kind == RightKind::Seizure && r.attr(register::attr::QUEUE).is_none()).collect();
+    let target = match change.target_right {
+        Some(id) => seizures.into_iter().find(|r| r.id == id),
+        None => seizures.into_iter().next(),
+    }
+    .ok_or_else(|| ServiceError::validation("cannot_register", "该单元没有可续封的现势查封"))?;
+    let old_end = target.attr(register::attr::TERM_END).and_then(|d| d.parse::<NaiveDate>().ok());
+    let new_end = change.attrs.get(register::attr::TERM_END).and_then(|d| d.parse::<NaiveDate>().ok());
+    let Some(new_end) = new_end else {
+        return Err(ServiceError::field("term_required", "term_end", "续封须写明新的查封期限（term_end）"));
+    };
+    if let Some(old_end) = old_end {
+        if today() > old_end {
+            return Err(ServiceError::validation("seizure_expired", format!("原查封已于 {old_end} 到期失效，不能续封，应重新查封")));
+        }
+        let limit = old_end.checked_add_signed(chrono::Duration::days(3 * 365 + 1)).unwrap_or(old_end);
+        if new_end > limit || new_end <= old_end {
+            return Err(ServiceError::field("bad_term", "term_end", format!("续封期限须晚于原期限 {old_end}，且不超过三年（至 {limit}）")));
+        }
+    }
+    Ok(())
 }
 
 /// The state a right ends in, for display.

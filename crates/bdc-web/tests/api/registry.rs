@@ -656,7 +656,39 @@ async fn every_registration_type_yields_a_valid_message_matching_its_golden_file
     assert_eq!(types.into_iter().collect::<String>(), "123456789");
 }
 
+async fn pre_seizures_convert_on_title_and_renewals_are_limited_to_three_years(engine: Engine) {
+    let o = office(engine).await;
+    let court = json!([{"party_id": o.court, "role": "agent"}]);
+    // 预查封 on a unit whose title is not registered yet.
+    o.register("CTR-SEIZURE-PRE", court.clone(), json!({"attributes": {"seizure_kind": "3", "term_start": "2026-11-25", "term_end": "2029-11-24"}})).await;
+    assert_eq!(o.book().await["current"][0]["attributes"]["seizure_kind"], "3");
+    // Registering the title turns it into a 查封, recorded in the same entry.
+    o.first_registration().await;
+    let book = o.book().await;
+    let seizure = book["current"].as_array().unwrap().iter().find(|r| r["kind"] == "seizure").unwrap().clone();
+    assert_eq!(seizure["attributes"]["seizure_kind"], "1");
+    assert!(book["history"].as_array().unwrap().iter().any(|r| r["kind"] == "seizure" && r["attributes"]["seizure_kind"] == "3"));
+    // 续封: more than three years beyond the current end is refused; within it, the term extends.
+    let renew = |end: &str| json!({"attributes": {"term_end": end}});
+    let r = o.open("CTR-SEIZURE-RENEW", court.clone(), renew("2033-01-01")).await;
+    let id = r.body["case"]["id"].as_i64().unwrap();
+    o.act(id, "submit", "").await;
+    o.act(id, "approve", "").await;
+    let refused = o.act(id, "register", "").await;
+    assert_eq!(refused.problem(422), "bad_term");
+    assert!(refused.body["detail"].as_str().unwrap().contains("三年"));
+    o.act(id, "suspend", "期限超限，退回法院").await;
+    o.act(id, "unsuspend", "").await;
+    o.act(id, "withdraw", "法院重新出具续封文书").await;
+    o.register("CTR-SEIZURE-RENEW", court, renew("2032-11-23")).await;
+    let book = o.book().await;
+    let seizure = book["current"].as_array().unwrap().iter().find(|r| r["kind"] == "seizure").unwrap().clone();
+    assert_eq!(seizure["attributes"]["term_end"], "2032-11-23");
+    assert_eq!(bdc_services::verify::verify(&o.app.services).await.unwrap().problem, None);
+}
+
 crate::both!(
+    pre_seizures_convert_on_title_and_renewals_are_limited_to_three_years,
     every_registration_type_yields_a_valid_message_matching_its_golden_file,
     reports_go_over_http_and_are_answered_at_once,
     every_registration_is_reported_to_the_province_and_answers_are_stored,

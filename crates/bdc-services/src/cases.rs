@@ -568,62 +568,10 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
             check_renewal(&current, &change)?;
         }
         let planned = register::plan(flow.effect, flow.right_kind, &current, &change).map_err(|e| ServiceError::validation("cannot_register", e.to_string()))?;
-        for p in planned {
-            match p {
-                Planned::Create { kind, co_ownership, holders, attrs, certificate, predecessor } => {
-                    let cert = new_certificate(&mut tx, certificate, year).await?;
-                    let right_id = registry::insert_right(
-                        &mut tx,
-                        &registry::NewRight {
-                            unit_id: unit.id,
-                            kind,
-                            co_ownership,
-                            holders: &holders,
-                            attrs: &attrs,
-                            certificate_number: cert.as_ref().map(|c| c.0.as_str()),
-                            registered_seq: seq,
-                            case_id: Some(case.id),
-                            predecessor_id: predecessor,
-                        },
-                    )
-                    .await?;
-                    if let Some((number, kind_code)) = &cert {
-                        registry::insert_certificate(&mut tx, number, kind_code, right_id, Some(case.id), seq).await?;
-                        any_certificate = true;
-                    }
-                    steps.push(Step::Create {
-                        right_id,
-                        unit_id: unit.id,
-                        kind: kind.code().into(),
-                        co_ownership: co_ownership.code().into(),
-                        holders: holders.iter().map(|h| (h.party_id, h.share.to_string())).collect(),
-                        details: serde_json::to_string(&attrs).unwrap_or_default(),
-                        certificate: cert.as_ref().map(|c| c.0.clone()),
-                        certificate_kind: cert.as_ref().map(|c| c.1.to_owned()),
-                        predecessor_id: predecessor,
-                    });
-                }
-                Planned::End { right_id, to } => {
-                    if !registry::end_right(&mut tx, right_id, to, seq).await? {
-                        return Err(ServiceError::Conflict { code: "right_changed", message: "权利状态已被其他业务改变，请重新审核".into() });
-                    }
-                    steps.push(Step::End { right_id, state: i64::from(to.code()) });
-                }
-                Planned::Recertify { right_id, certificate } => {
-                    let old = current.iter().find(|r| r.id == right_id).and_then(|r| r.certificate.clone());
-                    if let Some(o) = &old {
-                        registry::void_certificate(&mut tx, o, seq).await?;
-                    }
-                    let (number, kind_code) = new_certificate(&mut tx, certificate, year)
-                        .await?
-                        .ok_or_else(|| ServiceError::validation("no_certificate", "该权利不发放证书或证明"))?;
-                    registry::set_right_certificate(&mut tx, right_id, &number).await?;
-                    registry::insert_certificate(&mut tx, &number, kind_code, right_id, Some(case.id), seq).await?;
-                    any_certificate = true;
-                    steps.push(Step::Recertify { right_id, old_certificate: old, certificate: number, certificate_kind: kind_code.into() });
-                }
-            }
-        }
+        let planned = start_promoted_terms(planned, today());
+        let (unit_steps, certified) = apply_plan(&mut tx, unit.id, &current, planned, seq, Some(case.id), year).await?;
+        steps.extend(unit_steps);
+        any_certificate |= certified;
         if !registry::bump_unit_version(&mut tx, unit.id, unit.version).await? {
             return Err(ServiceError::Conflict { code: "unit_changed", message: format!("不动产单元 {} 正被其他业务登簿，请稍后重试", unit.unit_number) });
         }
@@ -652,6 +600,100 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
     let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
     bdc_store::commit(tx).await?;
     Ok(Moved { case, findings, journal_seq: Some(seq) })
+}
+
+/// Applies the planned steps for one unit inside the registration transaction: writes created
+/// rights with their certificate numbers, ends superseded ones, recertifies. Returns the journal
+/// steps and whether a certificate or proof was issued.
+pub(crate) async fn apply_plan(
+    conn: &mut AnyConnection,
+    unit_id: i64,
+    current: &[RightView],
+    planned: Vec<Planned>,
+    seq: i64,
+    case_id: Option<i64>,
+    year: i32,
+) -> ServiceResult<(Vec<Step>, bool)> {
+    let mut steps = Vec::new();
+    let mut any_certificate = false;
+        for p in planned {
+            match p {
+                Planned::Create { kind, co_ownership, holders, attrs, certificate, predecessor } => {
+                    let cert = new_certificate(&mut *conn, certificate, year).await?;
+                    let right_id = registry::insert_right(
+                        &mut *conn,
+                        &registry::NewRight {
+                            unit_id,
+                            kind,
+                            co_ownership,
+                            holders: &holders,
+                            attrs: &attrs,
+                            certificate_number: cert.as_ref().map(|c| c.0.as_str()),
+                            registered_seq: seq,
+                            case_id: case_id,
+                            predecessor_id: predecessor,
+                        },
+                    )
+                    .await?;
+                    if let Some((number, kind_code)) = &cert {
+                        registry::insert_certificate(&mut *conn, number, kind_code, right_id, case_id, seq).await?;
+                        any_certificate = true;
+                    }
+                    steps.push(Step::Create {
+                        right_id,
+                        unit_id,
+                        kind: kind.code().into(),
+                        co_ownership: co_ownership.code().into(),
+                        holders: holders.iter().map(|h| (h.party_id, h.share.to_string())).collect(),
+                        details: serde_json::to_string(&attrs).unwrap_or_default(),
+                        certificate: cert.as_ref().map(|c| c.0.clone()),
+                        certificate_kind: cert.as_ref().map(|c| c.1.to_owned()),
+                        predecessor_id: predecessor,
+                    });
+                }
+                Planned::End { right_id, to } => {
+                    if !registry::end_right(&mut *conn, right_id, to, seq).await? {
+                        return Err(ServiceError::Conflict { code: "right_changed", message: "权利状态已被其他业务改变，请重新审核".into() });
+                    }
+                    steps.push(Step::End { right_id, state: i64::from(to.code()) });
+                }
+                Planned::Recertify { right_id, certificate } => {
+                    let old = current.iter().find(|r| r.id == right_id).and_then(|r| r.certificate.clone());
+                    if let Some(o) = &old {
+                        registry::void_certificate(&mut *conn, o, seq).await?;
+                    }
+                    let (number, kind_code) = new_certificate(&mut *conn, certificate, year)
+                        .await?
+                        .ok_or_else(|| ServiceError::validation("no_certificate", "该权利不发放证书或证明"))?;
+                    registry::set_right_certificate(&mut *conn, right_id, &number).await?;
+                    registry::insert_certificate(&mut *conn, &number, kind_code, right_id, case_id, seq).await?;
+                    any_certificate = true;
+                    steps.push(Step::Recertify { right_id, old_certificate: old, certificate: number, certificate_kind: kind_code.into() });
+                }
+            }
+        }
+    Ok((steps, any_certificate))
+}
+
+/// A waiting seizure that becomes active starts its term then (法发〔2004〕5号 第20条): three
+/// years from the day it is promoted, unless the court set a later end.
+pub(crate) fn start_promoted_terms(planned: Vec<Planned>, today: NaiveDate) -> Vec<Planned> {
+    planned
+        .into_iter()
+        .map(|p| match p {
+            Planned::Create { kind: RightKind::Seizure, co_ownership, holders, mut attrs, certificate, predecessor: Some(pred) }
+                if !attrs.contains_key(register::attr::QUEUE) && attrs.get(register::attr::TERM_START).and_then(|d| d.parse::<NaiveDate>().ok()).is_none_or(|d| d < today) =>
+            {
+                let ends_after = attrs.get(register::attr::TERM_END).and_then(|d| d.parse::<NaiveDate>().ok()).is_some_and(|d| d > today);
+                if !ends_after || !attrs.contains_key(register::attr::TERM_START) {
+                    attrs.insert(register::attr::TERM_START.into(), today.to_string());
+                    attrs.insert(register::attr::TERM_END.into(), (today + chrono::Duration::days(3 * 365 - 1)).to_string());
+                }
+                Planned::Create { kind: RightKind::Seizure, co_ownership, holders, attrs, certificate, predecessor: Some(pred) }
+            }
+            other => other,
+        })
+        .collect()
 }
 
 /// 续封 (民诉法解释 第487条): registered before the seizure expires, for at most 3 years beyond

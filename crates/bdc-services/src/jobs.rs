@@ -54,7 +54,8 @@ async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
     match job.kind.as_str() {
         LAPSE_RESTRICTIONS => {
             let ended = crate::lapse::lapse_restrictions(s, Utc::now()).await?;
-            tracing::info!(ended, "lapsed restrictions recorded");
+            let seizures = crate::lapse::lapse_seizures(s, Utc::now()).await?;
+            tracing::info!(ended, seizures, "lapsed restrictions recorded");
             Ok(())
         }
         SEND_LOG_BIZ => {

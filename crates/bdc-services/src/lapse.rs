@@ -21,6 +21,46 @@ fn has_lapsed(kind: &str, details: &str, today: NaiveDate) -> bool {
     attrs.get(attr::LAPSES_ON).and_then(|d| d.parse::<NaiveDate>().ok()).is_some_and(|d| today > d)
 }
 
+/// An active seizure (not waiting) whose term ended before `today`: unrenewed, it lapses
+/// (民诉法解释 第487条).
+fn seizure_expired(details: &str, today: NaiveDate) -> bool {
+    let Ok(attrs) = serde_json::from_str::<std::collections::BTreeMap<String, String>>(details) else { return false };
+    !attrs.contains_key(attr::QUEUE) && attrs.get(attr::TERM_END).and_then(|d| d.parse::<NaiveDate>().ok()).is_some_and(|d| today > d)
+}
+
+/// Records the lapse of every active seizure whose term has run out; the earliest waiting
+/// seizure on the unit becomes active, its term starting today. Returns how many lapsed.
+pub async fn lapse_seizures(s: &Services, now: DateTime<Utc>) -> ServiceResult<usize> {
+    let today = (now + Duration::hours(8)).date_naive();
+    let candidates = {
+        let mut conn = s.db.conn().await?;
+        registry::current_of_kinds(&mut conn, &[RightKind::Seizure]).await?
+    };
+    let mut lapsed = 0;
+    for (right_id, unit_id, _, details) in candidates {
+        if !seizure_expired(&details, today) {
+            continue;
+        }
+        let mut tx = s.db.begin().await?;
+        let (seq, prev) = journal::next_seq(&mut tx).await?;
+        let Some(unit) = registry::get_unit(&mut tx, unit_id).await? else { continue };
+        let current: Vec<_> = registry::rights_of_unit(&mut tx, unit_id, true).await?.into_iter().map(|r| r.view).collect();
+        if !current.iter().any(|r| r.id == right_id) {
+            continue;
+        }
+        let req = bdc_domain::register::ChangeRequest { target_right: Some(right_id), ..Default::default() };
+        let Ok(planned) = bdc_domain::register::plan(bdc_domain::catalogue::Effect::ReleaseRestriction, RightKind::Seizure, &current, &req) else { continue };
+        let planned = crate::cases::start_promoted_terms(planned, today);
+        let (steps, _) = crate::cases::apply_plan(&mut tx, unit_id, &current, planned, seq, None, chrono::Datelike::year(&today)).await?;
+        registry::bump_unit_version(&mut tx, unit.id, unit.version).await?;
+        let payload = Payload { case_id: None, case_number: None, flow_code: Some("LAPSE-SEIZURE".into()), at: journal::now_text(now), steps };
+        journal::append(&mut tx, seq, &prev, "system", &payload, now).await?;
+        bdc_store::commit(tx).await?;
+        lapsed += 1;
+    }
+    Ok(lapsed)
+}
+
 /// Ends every current objection and advance notice whose lapse date has passed; returns how many.
 pub async fn lapse_restrictions(s: &Services, now: DateTime<Utc>) -> ServiceResult<usize> {
     let today = (now + Duration::hours(8)).date_naive();

@@ -684,6 +684,21 @@ async fn pre_seizures_convert_on_title_and_renewals_are_limited_to_three_years(e
     let book = o.book().await;
     let seizure = book["current"].as_array().unwrap().iter().find(|r| r["kind"] == "seizure").unwrap().clone();
     assert_eq!(seizure["attributes"]["term_end"], "2032-11-23");
+    // A second court waits; when the first seizure's term runs out unrenewed, the daily job
+    // records the lapse and the waiting seizure becomes active with a fresh term from today.
+    let court2 = json!([{"party_id": o.court2, "role": "agent"}]);
+    o.register("CTR-SEIZURE", court2, json!({})).await;
+    let active = seizure["id"].as_i64().unwrap();
+    // Travel in time: the daily job runs on 2032-11-24, the day after the renewed term ends.
+    let later = chrono::NaiveDate::from_ymd_opt(2032, 11, 24).unwrap().and_hms_opt(4, 0, 0).unwrap().and_utc();
+    assert_eq!(bdc_services::lapse::lapse_seizures(&o.app.services, later).await.unwrap(), 1);
+    let book = o.book().await;
+    let seizures: Vec<&Value> = book["current"].as_array().unwrap().iter().filter(|r| r["kind"] == "seizure").collect();
+    assert_eq!(seizures.len(), 1);
+    assert_eq!(seizures[0]["holders"][0]["name"], "常州市钟楼区人民法院");
+    assert!(seizures[0]["attributes"].get("queue").is_none());
+    assert_eq!(seizures[0]["attributes"]["term_start"], "2032-11-24");
+    assert!(book["history"].as_array().unwrap().iter().any(|r| r["id"] == active && r["state_name"] == "终止"));
     assert_eq!(bdc_services::verify::verify(&o.app.services).await.unwrap().problem, None);
 }
 

@@ -630,7 +630,7 @@ pub(crate) async fn apply_plan(
                             attrs: &attrs,
                             certificate_number: cert.as_ref().map(|c| c.0.as_str()),
                             registered_seq: seq,
-                            case_id: case_id,
+                            case_id,
                             predecessor_id: predecessor,
                         },
                     )

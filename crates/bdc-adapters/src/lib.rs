@@ -5,5 +5,6 @@
 //! Today: [`files`] (file storage for scans, attachments and generated PDFs). The court
 //! front-end, the provincial platform and SMS come with their issues.
 
+pub mod court;
 pub mod files;
 pub mod province;

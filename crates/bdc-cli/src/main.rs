@@ -128,6 +128,18 @@ enum Command {
 
 #[derive(Subcommand)]
 enum SandboxCommand {
+    /// A court front-end machine (法院查控前置机): courts' requests are posted to
+    /// `/sandbox/requests`; BDC polls `/frontend` over SOAP; feedback shows at `/sandbox/feedback`.
+    Court {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8091")]
+        listen: String,
+        /// Credentials BDC must present.
+        #[arg(long, default_value = "bdc")]
+        user: String,
+        #[arg(long, env = "BDC_COURT_PASSWORD", default_value = "sandbox")]
+        password: String,
+    },
     /// A provincial platform answering the messages delivered to a front-end exchange directory.
     Province {
         /// The exchange directory (default: the data dir's `province`).
@@ -242,6 +254,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 Some(p) => bail!("校验失败：{p}"),
             }
+        }
+        Command::Sandbox { command: SandboxCommand::Court { listen, user, password } } => {
+            let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("无法监听 {listen}"))?;
+            let addr = listener.local_addr()?;
+            say!("沙箱法院前置机：SOAP 接口 http://{addr}/frontend，提交请求 http://{addr}/sandbox/requests，查看回执 http://{addr}/sandbox/feedback");
+            bdc_web::serve_router(listener, bdc_adapters::court::frontend::sandbox_router(&user, &password)).await?;
+            Ok(())
         }
         Command::Sandbox { command: SandboxCommand::Province { root, interval_ms, once, listen, inconsistent, cause, db } } => {
             let root = match root {

@@ -7,4 +7,5 @@
 //! back per property: status (1 成功, 2 未能控制), actual start and end, reason, 业务号, and 轮候.
 //! The transport and the sandbox front-end come with the rest of the court issue.
 
+pub mod frontend;
 pub mod message;

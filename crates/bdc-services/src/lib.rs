@@ -14,6 +14,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
+pub mod court;
 pub mod demo;
 pub mod error;
 pub mod jobs;

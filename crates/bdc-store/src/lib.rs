@@ -17,6 +17,7 @@ pub mod audit;
 pub mod calendar;
 pub mod bulk;
 pub mod cases;
+pub mod court;
 pub mod db;
 pub mod jobs;
 pub mod journal;

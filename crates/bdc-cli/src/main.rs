@@ -326,7 +326,7 @@ async fn connect(settings: &Settings) -> anyhow::Result<Db> {
 }
 
 fn services(settings: &Settings, db: Db) -> Services {
-    Services::new(
+    let s = Services::new(
         db,
         &settings.master_key,
         Arc::new(LocalFileStore::new(settings.data_dir.join("files"))),
@@ -335,7 +335,11 @@ fn services(settings: &Settings, db: Db) -> Services {
     .with_province(match &settings.province_url {
         Some(url) => Arc::new(HttpTransport::new(url.clone())) as Arc<dyn bdc_adapters::province::transport::ProvinceTransport>,
         None => Arc::new(FileExchange::new(province_root(settings))),
-    })
+    });
+    match &settings.court {
+        Some(c) => s.with_court(Arc::new(bdc_adapters::court::frontend::SoapClient::new(c.url.clone(), c.user.clone(), c.password.clone())), c.every),
+        None => s,
+    }
 }
 
 /// The front-end machine's exchange directory for provincial reporting.
@@ -359,6 +363,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     say!("  接口地址  http://{addr}/api/v1");
     say!("  接口文档  http://{addr}/api/docs");
     say!("  健康检查  http://{addr}/healthz");
+    if let Some(c) = &settings.court {
+        say!("  法院查控  每 {} 秒轮询 {}", c.every.as_secs(), c.url);
+    }
     let mut conn = db.conn().await?;
     if bdc_store::accounts::count_active_with_role(&mut conn, "admin").await? == 0 {
         say!("  尚无系统管理员：运行 `bdc user add --username admin --role 系统管理` 创建第一个管理员");

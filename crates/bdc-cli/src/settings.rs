@@ -29,6 +29,12 @@ pub struct FileSettings {
     pub province_root: Option<PathBuf>,
     /// The provincial platform's HTTP address; when set, reports go over HTTP instead of files.
     pub province_url: Option<String>,
+    /// The court front-end's SOAP address (法院查控前置机); polling is off until it is set.
+    pub court_url: Option<String>,
+    pub court_user: Option<String>,
+    pub court_password: Option<String>,
+    /// Seconds between polls of the court front-end (default 60).
+    pub court_poll_seconds: Option<u64>,
 }
 
 impl FileSettings {
@@ -58,6 +64,16 @@ pub struct Settings {
     pub cookie_secure: bool,
     pub province_root: Option<PathBuf>,
     pub province_url: Option<String>,
+    pub court: Option<CourtSettings>,
+}
+
+/// Where and how often court requests are fetched.
+#[derive(Debug, Clone)]
+pub struct CourtSettings {
+    pub url: String,
+    pub user: String,
+    pub password: String,
+    pub every: std::time::Duration,
 }
 
 /// What the command line and environment gave (clap reads both).
@@ -88,7 +104,19 @@ impl Settings {
         if !(1..=24 * 60).contains(&session_idle_minutes) || !(1..=24 * 90).contains(&token_hours) {
             bail!("session_idle_minutes 须在 1–1440 之间，token_hours 须在 1–2160 之间");
         }
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let court_every = env("BDC_COURT_POLL_SECONDS").map(|v| v.parse::<u64>()).transpose().context("BDC_COURT_POLL_SECONDS 须为秒数")?.or(file.court_poll_seconds).unwrap_or(60);
+        if !(1..=86_400).contains(&court_every) {
+            bail!("court_poll_seconds 须在 1–86400 之间");
+        }
+        let court = env("BDC_COURT_URL").or(file.court_url).map(|url| CourtSettings {
+            url,
+            user: env("BDC_COURT_USER").or(file.court_user.clone()).unwrap_or_else(|| "bdc".into()),
+            password: env("BDC_COURT_PASSWORD").or(file.court_password.clone()).unwrap_or_default(),
+            every: std::time::Duration::from_secs(court_every),
+        });
         Ok(Settings {
+            court,
             listen: cli.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
             database_url,
             data_dir,

@@ -154,6 +154,11 @@ pub mod attr {
     /// 查封机关, 查封文号.
     pub const COURT: &str = "court";
     pub const COURT_CASE: &str = "court_case";
+    /// 送达时间 of the court's assistance notice (`yyyy-MM-ddTHH:mm:ss`): the waiting list is
+    /// ordered by it (法发〔2004〕5号 第20条).
+    pub const DELIVERED_AT: &str = "delivered_at";
+    /// 法院查控请求单号, for seizures that came through the court network.
+    pub const COURT_REQUEST: &str = "court_request";
     /// 附记.
     pub const NOTE: &str = "note";
 }
@@ -372,25 +377,15 @@ pub fn plan(effect: Effect, kind: RightKind, unit: &[RightView], req: &ChangeReq
             if kind == RightKind::Mortgage {
                 return Ok(vec![new_mortgage(unit, &req.holders, &req.attrs)?]);
             }
-            let mut attrs = req.attrs.clone();
             if kind == RightKind::Seizure {
-                let active = unit.iter().filter(|r| r.kind == RightKind::Seizure && r.state == RightState::Current).count();
-                let pre = matches!(attrs.get(attr::SEIZURE_KIND).map(String::as_str), Some("3" | "4"));
-                if active > 0 {
-                    // 轮候: waits behind the active seizure and any earlier waiting ones.
-                    attrs.insert(attr::SEIZURE_KIND.into(), if pre { "4" } else { "2" }.into());
-                    attrs.insert(attr::QUEUE.into(), active.to_string());
-                } else {
-                    attrs.insert(attr::SEIZURE_KIND.into(), if pre { "3" } else { "1" }.into());
-                    attrs.remove(attr::QUEUE);
-                }
+                return Ok(new_seizure(unit, &req.holders, req.co_ownership, &req.attrs)?);
             }
             let c = co(&req.holders);
             Ok(vec![Planned::Create {
                 kind,
                 co_ownership: c,
                 holders: checked_holders(&req.holders, c)?,
-                attrs,
+                attrs: req.attrs.clone(),
                 certificate: certificate_for(kind),
                 predecessor: None,
             }])
@@ -398,6 +393,13 @@ pub fn plan(effect: Effect, kind: RightKind, unit: &[RightView], req: &ChangeReq
         Effect::ReleaseRestriction => {
             let old = current(unit, kind, req.target_right)?;
             let mut steps = vec![Planned::End { right_id: old.id, to: RightState::Ended }];
+            if kind == RightKind::Seizure && old.attr(attr::QUEUE).is_some() {
+                // A waiting seizure released: those behind it move up one place.
+                let gone = queue_of(old);
+                for w in waiting_seizures(unit).into_iter().filter(|w| w.id != old.id && queue_of(w) > gone) {
+                    steps.extend(requeue(w, queue_of(w) - 1));
+                }
+            }
             if kind == RightKind::Seizure && old.attr(attr::QUEUE).is_none() {
                 // Releasing the active seizure makes the earliest waiting one active; the rest move up.
                 let mut waiting: Vec<&RightView> = unit
@@ -453,6 +455,61 @@ pub fn plan(effect: Effect, kind: RightKind, unit: &[RightView], req: &ChangeReq
             Ok(vec![Planned::Recertify { right_id: r.id, certificate: certificate_for(r.kind) }])
         }
     }
+}
+
+fn queue_of(r: &RightView) -> u32 {
+    r.attr(attr::QUEUE).and_then(|q| q.parse::<u32>().ok()).unwrap_or(u32::MAX)
+}
+
+/// The waiting seizures of a unit (轮候查封), in queue order.
+fn waiting_seizures(unit: &[RightView]) -> Vec<&RightView> {
+    let mut w: Vec<&RightView> = unit.iter().filter(|r| r.kind == RightKind::Seizure && r.state == RightState::Current && r.attr(attr::QUEUE).is_some()).collect();
+    w.sort_by_key(|r| queue_of(r));
+    w
+}
+
+/// Moves a waiting seizure to another place in the queue: in the register that is the old entry
+/// made historic and a successor with the new place.
+fn requeue(w: &RightView, place: u32) -> [Planned; 2] {
+    let mut attrs = w.attrs.clone();
+    attrs.insert(attr::QUEUE.into(), place.to_string());
+    [
+        Planned::End { right_id: w.id, to: RightState::Historic },
+        Planned::Create { kind: RightKind::Seizure, co_ownership: w.co_ownership, holders: w.holders.clone(), attrs, certificate: CertificateNeed::None, predecessor: Some(w.id) },
+    ]
+}
+
+/// A new seizure. With no current seizure it is active (查封, or 预查封 when asked); otherwise it
+/// waits (轮候). Its place in the queue follows the delivery time of the court's notice
+/// (`delivered_at`, 法发〔2004〕5号 第20条): a notice delivered before seizures already waiting —
+/// because it reached the registry later — goes ahead of them, and they move back one place.
+/// Waiting seizures with no recorded delivery time count as delivered earlier. An active
+/// seizure is never displaced: it took effect when it was registered.
+fn new_seizure(unit: &[RightView], holders: &[Holding], co: Option<CoOwnership>, requested: &Attributes) -> Result<Vec<Planned>, PlanError> {
+    let mut attrs = requested.clone();
+    let active = unit.iter().any(|r| r.kind == RightKind::Seizure && r.state == RightState::Current && r.attr(attr::QUEUE).is_none());
+    let waiting = waiting_seizures(unit);
+    let pre = matches!(attrs.get(attr::SEIZURE_KIND).map(String::as_str), Some("3" | "4"));
+    let mut steps = Vec::new();
+    if active || !waiting.is_empty() {
+        let delivered = attrs.get(attr::DELIVERED_AT).cloned();
+        let place = match &delivered {
+            Some(d) => 1 + waiting.iter().filter(|w| w.attr(attr::DELIVERED_AT).is_none_or(|x| x <= d.as_str())).count(),
+            None => waiting.len() + 1,
+        };
+        let place = u32::try_from(place).unwrap_or(u32::MAX);
+        for w in waiting.iter().filter(|w| queue_of(w) >= place) {
+            steps.extend(requeue(w, queue_of(w).saturating_add(1)));
+        }
+        attrs.insert(attr::SEIZURE_KIND.into(), if pre { "4" } else { "2" }.into());
+        attrs.insert(attr::QUEUE.into(), place.to_string());
+    } else {
+        attrs.insert(attr::SEIZURE_KIND.into(), if pre { "3" } else { "1" }.into());
+        attrs.remove(attr::QUEUE);
+    }
+    let c = co.unwrap_or_else(|| default_co(holders));
+    steps.insert(0, Planned::Create { kind: RightKind::Seizure, co_ownership: c, holders: checked_holders(holders, c)?, attrs, certificate: CertificateNeed::None, predecessor: None });
+    Ok(steps)
 }
 
 fn new_mortgage(unit: &[RightView], mortgagees: &[Holding], attrs: &Attributes) -> Result<Planned, PlanError> {
@@ -545,6 +602,33 @@ mod tests {
         assert_eq!(steps[0], Planned::End { right_id: 1, to: RightState::Ended });
         assert!(matches!(&steps[2], Planned::Create { attrs, predecessor: Some(2), .. } if attrs["seizure_kind"] == "1" && !attrs.contains_key("queue")));
         assert!(matches!(&steps[4], Planned::Create { attrs, predecessor: Some(3), .. } if attrs["queue"] == "1"));
+    }
+
+    #[test]
+    fn the_waiting_list_follows_delivery_time_and_closes_up_when_one_is_released() {
+        let court = |id| vec![h(id)];
+        let unit = vec![
+            right(1, RightKind::Seizure, court(40), &[("seizure_kind", "1"), ("delivered_at", "2026-11-25T09:00:00")]),
+            right(2, RightKind::Seizure, court(41), &[("seizure_kind", "2"), ("queue", "1"), ("delivered_at", "2026-11-25T09:10:00")]),
+            right(3, RightKind::Seizure, court(42), &[("seizure_kind", "2"), ("queue", "2"), ("delivered_at", "2026-11-25T09:30:00")]),
+        ];
+        // Delivered at 09:20 but arriving last: it waits second, and the 09:30 one moves back.
+        let attrs: Attributes = [("delivered_at".to_owned(), "2026-11-25T09:20:00".to_owned())].into();
+        let steps = plan(Effect::CreateRestriction, RightKind::Seizure, &unit, &ChangeRequest { holders: court(43), attrs, ..Default::default() }).unwrap();
+        assert!(matches!(&steps[0], Planned::Create { attrs, predecessor: None, .. } if attrs["queue"] == "2" && attrs["seizure_kind"] == "2"), "{steps:?}");
+        assert_eq!(steps[1], Planned::End { right_id: 3, to: RightState::Historic });
+        assert!(matches!(&steps[2], Planned::Create { attrs, predecessor: Some(3), .. } if attrs["queue"] == "3"));
+        assert_eq!(steps.len(), 3, "the 09:10 seizure keeps its place");
+        // Delivered before the active one: it cannot displace it, it waits first.
+        let attrs: Attributes = [("delivered_at".to_owned(), "2026-11-25T08:00:00".to_owned())].into();
+        let steps = plan(Effect::CreateRestriction, RightKind::Seizure, &unit, &ChangeRequest { holders: court(43), attrs, ..Default::default() }).unwrap();
+        assert!(matches!(&steps[0], Planned::Create { attrs, .. } if attrs["queue"] == "1"));
+        assert_eq!(steps.len(), 5);
+        // Releasing the first waiting seizure moves the second up.
+        let steps = plan(Effect::ReleaseRestriction, RightKind::Seizure, &unit, &ChangeRequest { target_right: Some(2), ..Default::default() }).unwrap();
+        assert_eq!(steps[0], Planned::End { right_id: 2, to: RightState::Ended });
+        assert!(matches!(&steps[2], Planned::Create { attrs, predecessor: Some(3), .. } if attrs["queue"] == "1" && attrs["seizure_kind"] == "2"));
+        assert_eq!(steps.len(), 3);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use bdc_domain::access::Permission;
@@ -133,7 +133,7 @@ fn flow_of(code: &str) -> ServiceResult<&'static Flow> {
     catalogue::flow(code).ok_or_else(|| ServiceError::field("unknown_flow", "flow_code", format!("业务流程“{code}”不存在")))
 }
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     (Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
@@ -291,9 +291,7 @@ pub async fn open_case(s: &Services, actor: &Actor, cmd: OpenCase) -> ServiceRes
         let first = registry::get_unit(&mut tx, units[0].0).await?.ok_or_else(|| ServiceError::NotFound("不动产单元不存在".into()))?;
         first.unit_number[..6].to_owned()
     };
-    let period = day.year() * 10000 + i32::try_from(day.month() * 100 + day.day()).unwrap_or(0);
-    let seq = registry::next_certificate_seq(&mut tx, &county, period, "case").await?;
-    let number = CaseNumber::new(&county, day, u32::try_from(seq).unwrap_or(u32::MAX)).map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    let number = next_case_number(&mut tx, &county, day).await?;
     let deadline = cal.add_working_days(day, flow.time_limit_days);
     let id = store::insert_case(
         &mut tx,
@@ -321,6 +319,13 @@ pub async fn open_case(s: &Services, actor: &Actor, cmd: OpenCase) -> ServiceRes
     let case = store::get_case(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
     bdc_store::commit(tx).await?;
     Ok(Opened { case, findings })
+}
+
+/// The next 业务号 of a county for a day (county + date + sequence).
+pub(crate) async fn next_case_number(conn: &mut AnyConnection, county: &str, day: NaiveDate) -> ServiceResult<CaseNumber> {
+    let period = day.year() * 10000 + i32::try_from(day.month() * 100 + day.day()).unwrap_or(0);
+    let seq = registry::next_certificate_seq(conn, county, period, "case").await?;
+    CaseNumber::new(county, day, u32::try_from(seq).unwrap_or(u32::MAX)).map_err(|e| ServiceError::Internal(Box::new(e)))
 }
 
 pub async fn get_case(s: &Services, actor: &Actor, id: i64) -> ServiceResult<CaseRecord> {
@@ -496,7 +501,7 @@ async fn try_auto_register(s: &Services, case: &CaseRecord, flow: &Flow) -> Serv
 }
 
 /// The actor of automatic review and registration (智能审核).
-fn system_actor() -> Actor {
+pub(crate) fn system_actor() -> Actor {
     let mut a = Actor::console();
     a.username = "system".into();
     a.display_name = "智能审核".into();
@@ -526,9 +531,33 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
         return Err(ServiceError::Forbidden("没有“登簿”的权限".into()));
     }
     let now = Utc::now();
-    let year = today().year();
     let mut tx = s.db.begin().await?;
     let (seq, prev_hash) = journal::next_seq(&mut tx).await?;
+    match register_locked(&mut tx, actor, case_id, seq, &prev_hash, now).await {
+        Ok(moved) => {
+            bdc_store::commit(tx).await?;
+            Ok(moved)
+        }
+        Err(ServiceError::RuleBlocked { message, findings }) => {
+            // The evaluation that blocked is kept, outside the abandoned registration.
+            drop(tx);
+            let mut conn = s.db.conn().await?;
+            for f in &findings {
+                let outcome = if f.passed { "pass" } else { f.severity.code() };
+                store::record_evaluation(&mut conn, case_id, "register", &f.rule_code, f.rule_version, outcome, &f.message, now).await?;
+            }
+            Err(ServiceError::RuleBlocked { message, findings })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// 登簿 inside a transaction that already holds the journal head (`seq`, `prev_hash`), so that a
+/// caller can put more in the same transaction (the court intake marks its request processed).
+/// Nothing is committed here.
+pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_id: i64, seq: i64, prev_hash: &str, now: DateTime<Utc>) -> ServiceResult<Moved> {
+    let year = today().year();
+    let mut tx = tx;
     let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound(format!("业务 {case_id} 不存在")))?;
     if case.state != "register" {
         return Err(ServiceError::Conflict { code: "bad_state", message: format!("业务当前状态为“{}”，不能登簿", state_name(&case.state)) });
@@ -555,12 +584,6 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
         let current: Vec<RightView> = registry::rights_of_unit(&mut tx, unit.id, true).await?.into_iter().map(|r| r.view).collect();
         let found = evaluate(&mut tx, flow, case.id, &current, unit.id, &apps, &req, "register", false).await?;
         if found.iter().any(Finding::blocks) {
-            drop(tx);
-            let mut conn = s.db.conn().await?;
-            for f in &found {
-                let outcome = if f.passed { "pass" } else { f.severity.code() };
-                store::record_evaluation(&mut conn, case.id, "register", &f.rule_code, f.rule_version, outcome, &f.message, now).await?;
-            }
             return Err(blocked(found).err().unwrap_or_else(|| ServiceError::validation("rule_blocked", "限制验证未通过")));
         }
         findings.extend(found);
@@ -587,7 +610,7 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
         at: journal::now_text(now),
         steps,
     };
-    journal::append(&mut tx, seq, &prev_hash, &actor.username, &payload, now).await?;
+    journal::append(&mut tx, seq, prev_hash, &actor.username, &payload, now).await?;
     // The outbox: the report to the province is queued in the same transaction.
     crate::reporting::queue(&mut tx, seq).await?;
     store::set_registered(&mut tx, case.id, seq).await?;
@@ -598,7 +621,6 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
     }
     store::add_event(&mut tx, case.id, "register", to, &actor.username, "登簿", now).await?;
     let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
-    bdc_store::commit(tx).await?;
     Ok(Moved { case, findings, journal_seq: Some(seq) })
 }
 
@@ -698,7 +720,7 @@ pub(crate) fn start_promoted_terms(planned: Vec<Planned>, today: NaiveDate) -> V
 
 /// 续封 (民诉法解释 第487条): registered before the seizure expires, for at most 3 years beyond
 /// its current end.
-fn check_renewal(current: &[RightView], change: &ChangeRequest) -> ServiceResult<()> {
+pub(crate) fn check_renewal(current: &[RightView], change: &ChangeRequest) -> ServiceResult<()> {
     let seizures: Vec<&RightView> = current.iter().filter(|r| r.kind == RightKind::Seizure && r.attr(register::attr::QUEUE).is_none()).collect();
     let target = match change.target_right {
         Some(id) => seizures.into_iter().find(|r| r.id == id),

@@ -1,120 +1,671 @@
-//! Court network seizure intake (法院网络查控, A5.1): poll the front-end, store every message raw
-//! before reading it, keep each request once by its number, quarantine what cannot be read.
-//! Matching, registration and feedback come with the rest of the court issue.
+//! Court network seizure (法院网络查控, A5.1–A5.4).
+//!
+//! 1. **Intake** ([`poll`]): fetch from the provincial front-end, store every message raw (with
+//!    its SM3 digest, so the front-end's repeats of its pending list are kept once) and only
+//!    then read it. Each request is kept once by its number, and its properties join the queue.
+//!    A message that cannot be read is quarantined with the reason; a request that fails the
+//!    checks has its properties quarantined and answered 未能控制 with the reason.
+//! 2. **Processing** ([`process_pending`]): the queue is taken strictly in delivery order —
+//!    online requests and the deliveries entered at the counter ([`deliver_at_counter`]) alike.
+//!    Each property is matched to a unit (by 不动产单元号, certificate number, or 坐落 + owner),
+//!    and a 查封 / 轮候查封 / 预查封 / 续封 / 解封 case is opened and registered by the system in
+//!    **one transaction with marking the property done**: after a crash a property has either
+//!    been registered and marked, or neither, so each is processed exactly once.
+//! 3. **Receipts** ([`send_receipts`]): one per property (status, actual term, reason, 业务号,
+//!    轮候), due within 1 working day of processing, sent in batches with back-off on failure.
+//!    Counter deliveries are answered on paper.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use bdc_adapters::court::frontend::CourtFrontEnd;
-use bdc_adapters::court::message::{parse_requests, render_requests, soap_unwrap};
-use bdc_store::court;
+use bdc_adapters::court::message::{check_request, read_request_list, render_requests, soap_unwrap, Action, Feedback, Property, Request};
+use bdc_domain::access::Permission;
+use bdc_domain::calendar::WorkCalendar;
+use bdc_domain::crypto::sm3_hex;
+use bdc_domain::masking::mask_id_number;
+use bdc_domain::register::{attr, RightView};
+use bdc_domain::rights::RightKind;
+use bdc_store::cases::{self as case_store, NewCase};
+use bdc_store::court::{self as store, CourtProperty, NewRequest, Outcome, PropertyFilter};
+use bdc_store::{journal, registry, AnyConnection, Page, PageRequest};
 
-use crate::{ServiceError, ServiceResult, Services};
+use crate::cases::{next_case_number, register_locked, system_actor, today, RequestDoc};
+use crate::{Actor, ServiceError, ServiceResult, Services};
+
+/// The background job that polls, processes and answers (法院查控轮询).
+pub const COURT_POLL: &str = "court_poll";
+
+/// Pending properties taken per round of processing.
+const BATCH: i64 = 200;
+/// Receipts sent per call to the front-end.
+const RECEIPT_BATCH: i64 = 500;
+/// A seizure lasts at most three years (民诉法解释 第487条).
+const MAX_TERM_DAYS: i64 = 3 * 365;
 
 /// What one poll brought.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Polled {
+    /// Messages kept (a repeat of a message already kept is not counted).
+    pub messages: usize,
     pub new_requests: usize,
     pub duplicates: usize,
-    pub quarantined: bool,
+    /// Messages that could not be read at all.
+    pub quarantined: usize,
+    /// Requests kept but failing the checks (their properties are quarantined).
+    pub rejected_requests: usize,
 }
 
-/// Polls once: the raw answer is committed first, then read.
+impl Polled {
+    fn add(&mut self, o: &Polled) {
+        self.messages += o.messages;
+        self.new_requests += o.new_requests;
+        self.duplicates += o.duplicates;
+        self.quarantined += o.quarantined;
+        self.rejected_requests += o.rejected_requests;
+    }
+}
+
+fn unavailable(e: impl std::error::Error + Send + Sync + 'static) -> ServiceError {
+    ServiceError::Internal(Box::new(e))
+}
+
+/// Polls once. Messages kept earlier but not yet read (a crash in between) are read first.
 pub async fn poll(s: &Services, front: &Arc<dyn CourtFrontEnd>) -> ServiceResult<Polled> {
-    let raw = front.fetch_requests().await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
-    let mut conn = s.db.conn().await?;
-    let id = court::store_raw(&mut conn, &raw, Utc::now()).await?;
-    let parsed = soap_unwrap(&raw).and_then(|(_, _, _, payload)| parse_requests(&payload));
-    let requests = match parsed {
+    let mut out = Polled::default();
+    let unread = {
+        let mut conn = s.db.conn().await?;
+        store::unread_messages(&mut conn).await?
+    };
+    for (id, raw) in unread {
+        out.add(&read_message(s, id, &raw).await?);
+    }
+    let raw = front.fetch_requests().await.map_err(unavailable)?;
+    let digest = sm3_hex(raw.as_bytes());
+    let id = {
+        let mut conn = s.db.conn().await?;
+        if store::message_with_digest(&mut conn, &digest).await?.is_some() {
+            return Ok(out);
+        }
+        store::store_raw(&mut conn, &raw, &digest, Utc::now()).await?
+    };
+    out.messages += 1;
+    out.add(&read_message(s, id, &raw).await?);
+    Ok(out)
+}
+
+/// Reads a kept message: its requests join the queue, in one transaction with marking it read.
+async fn read_message(s: &Services, id: i64, raw: &str) -> ServiceResult<Polled> {
+    let mut out = Polled::default();
+    let requests = match soap_unwrap(raw).and_then(|(_, _, _, payload)| read_request_list(&payload)) {
         Ok(r) => r,
         Err(reason) => {
-            court::mark_message(&mut conn, id, "quarantined", &reason).await?;
-            return Ok(Polled { quarantined: true, ..Polled::default() });
+            let mut conn = s.db.conn().await?;
+            store::mark_message(&mut conn, id, "quarantined", &reason).await?;
+            out.quarantined += 1;
+            return Ok(out);
         }
     };
-    let mut out = Polled::default();
+    let now = Utc::now();
+    let due = receipt_due(s).await?;
+    let mut unanswerable = Vec::new();
     let mut tx = s.db.begin().await?;
     for r in &requests {
-        let body = render_requests(std::slice::from_ref(r));
-        if court::insert_request(&mut tx, &r.number, id, &r.court, &r.case_number, &r.delivered_at, &body, Utc::now()).await? {
+        if r.number.trim().is_empty() || r.properties.is_empty() {
+            unanswerable.push(check_request(r).err().unwrap_or_else(|| "请求无法应答".into()));
+            continue;
+        }
+        let problem = check_request(r).err();
+        if queue_request(&mut tx, r, id, "online", now).await? {
             out.new_requests += 1;
+            if let Some(reason) = &problem {
+                out.rejected_requests += 1;
+                for p in &r.properties {
+                    let o = Outcome { status: "quarantined", reason, receipt_state: "due", receipt_due: Some(&due), ..Outcome::default() };
+                    store::settle(&mut tx, &r.number, &p.seq, &o, now).await?;
+                }
+            }
         } else {
             out.duplicates += 1;
         }
     }
-    court::mark_message(&mut tx, id, "parsed", "").await?;
+    if unanswerable.is_empty() {
+        store::mark_message(&mut tx, id, "parsed", "").await?;
+    } else {
+        out.quarantined += 1;
+        store::mark_message(&mut tx, id, "quarantined", &unanswerable.join("；")).await?;
+    }
     bdc_store::commit(tx).await?;
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use bdc_adapters::court::frontend::CourtError;
-    use bdc_adapters::court::message::{soap_wrap, Action, Feedback, Property, Request};
-    use bdc_adapters::files::LocalFileStore;
-    use bdc_domain::crypto::MasterKey;
-    use bdc_store::{testing::fresh_db, Engine};
-
-    #[derive(Debug)]
-    struct Canned(std::sync::Mutex<Vec<String>>);
-
-    #[async_trait::async_trait]
-    impl CourtFrontEnd for Canned {
-        async fn fetch_requests(&self) -> Result<String, CourtError> {
-            Ok(self.0.lock().unwrap().remove(0))
-        }
-        async fn send_feedback(&self, _: &[Feedback]) -> Result<(), CourtError> {
-            Ok(())
+/// Keeps a request and queues its properties (distinct sequence numbers only).
+async fn queue_request(conn: &mut AnyConnection, r: &Request, message_id: i64, source: &str, now: DateTime<Utc>) -> ServiceResult<bool> {
+    let mut props: Vec<(String, String)> = Vec::new();
+    for p in &r.properties {
+        if !props.iter().any(|(seq, _)| *seq == p.seq) {
+            props.push((p.seq.clone(), p.action.code().to_owned()));
         }
     }
+    let body = render_requests(std::slice::from_ref(r));
+    let delivered = r.delivered_at.trim();
+    Ok(store::insert_request(
+        conn,
+        &NewRequest { number: &r.number, message_id, court: &r.court, case_number: &r.case_number, delivered_at: delivered, body: &body, source, properties: &props },
+        now,
+    )
+    .await?)
+}
 
-    fn request(number: &str) -> Request {
-        Request {
-            number: number.into(),
-            court: "常州市天宁区人民法院".into(),
-            judge: String::new(),
-            case_number: "(2026)苏0402执1号".into(),
-            ruling_number: String::new(),
-            subject: String::new(),
-            subject_id: String::new(),
-            delivered_at: "2026-11-25T09:00:00".into(),
-            properties: vec![Property {
-                seq: "1".into(),
-                action: Action::Seize,
-                unit_number: "320402001001GB00001F00010001".into(),
-                location: String::new(),
-                certificate: String::new(),
-                start: String::new(),
-                end: String::new(),
-                original_case: String::new(),
-                original_business: String::new(),
-            }],
-            documents: vec![],
+/// The day a receipt for something processed today is due: 1 working day later (A5.4).
+async fn receipt_due(s: &Services) -> ServiceResult<String> {
+    let cal = crate::calendar::load(s).await?;
+    Ok(cal.add_working_days(today(), 1).to_string())
+}
+
+/// A delivery handed in at the counter (窗口送达): it joins the same queue, placed by its
+/// delivery time. Its receipt is given on paper.
+pub async fn deliver_at_counter(s: &Services, actor: &Actor, mut r: Request) -> ServiceResult<String> {
+    actor.require(Permission::CaseIntake)?;
+    if r.number.trim().is_empty() {
+        r.number = format!("CTR{}{}", Utc::now().format("%Y%m%d%H%M%S"), bdc_domain::crypto::random_hex(3).to_uppercase());
+    }
+    check_request(&r).map_err(|m| ServiceError::validation("bad_court_request", m))?;
+    for p in &r.properties {
+        if p.unit_number.is_empty() && p.certificate.is_empty() && p.location.is_empty() {
+            return Err(ServiceError::field("no_property", "properties", format!("财产 {} 须写明不动产单元号、不动产权证号或坐落", p.seq)));
         }
     }
-
-    async fn raw_messages_are_stored_before_reading_duplicates_are_kept_once_and_garbage_is_quarantined(engine: Engine) {
-        let db = fresh_db(engine).await;
-        let dir = std::env::temp_dir().join(format!("bdc-court-{}", bdc_domain::crypto::random_hex(4)));
-        let s = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(dir)), crate::SecuritySettings::default());
-        let list = |rs: &[Request]| soap_wrap("getRequestsResponse", "", "", &render_requests(rs));
-        let front: Arc<dyn CourtFrontEnd> = Arc::new(Canned(std::sync::Mutex::new(vec![
-            list(&[request("A1"), request("B1")]),
-            list(&[request("B1"), request("C1")]),
-            "<soap:Envelope><soap:Body><getRequestsResponse><data>###</data></getRequestsResponse></soap:Body></soap:Envelope>".into(),
-        ])));
-        assert_eq!(poll(&s, &front).await.unwrap(), Polled { new_requests: 2, duplicates: 0, quarantined: false });
-        assert_eq!(poll(&s, &front).await.unwrap(), Polled { new_requests: 1, duplicates: 1, quarantined: false });
-        assert!(poll(&s, &front).await.unwrap().quarantined);
-        let mut c = db.conn().await.unwrap();
-        let q = court::messages(&mut c, Some("quarantined"), 10).await.unwrap();
-        assert_eq!(q.len(), 1);
-        assert!(q[0].3.contains("base64"), "{:?}", q[0]);
-        assert_eq!(court::messages(&mut c, None, 10).await.unwrap().len(), 3, "every message kept raw");
-        assert_eq!(court::requests(&mut c, 10).await.unwrap().len(), 3);
+    let raw = render_requests(std::slice::from_ref(&r));
+    let now = Utc::now();
+    let mut tx = s.db.begin().await?;
+    let id = store::store_raw(&mut tx, &raw, &sm3_hex(raw.as_bytes()), now).await?;
+    store::mark_message(&mut tx, id, "parsed", &format!("窗口送达，录入人 {}", actor.username)).await?;
+    if !queue_request(&mut tx, &r, id, "counter", now).await? {
+        return Err(ServiceError::Conflict { code: "duplicate_request", message: format!("请求单号 {} 已存在", r.number) });
     }
+    bdc_store::commit(tx).await?;
+    Ok(r.number)
+}
 
-    bdc_store::engine_tests!(raw_messages_are_stored_before_reading_duplicates_are_kept_once_and_garbage_is_quarantined);
+/// What one round of processing did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Processed {
+    pub registered: usize,
+    pub refused: usize,
+    pub quarantined: usize,
+    pub manual: usize,
+}
+
+/// Processes the queue in delivery order until it is empty.
+pub async fn process_pending(s: &Services) -> ServiceResult<Processed> {
+    let mut out = Processed::default();
+    let cal = crate::calendar::load(s).await?;
+    loop {
+        let batch = {
+            let mut conn = s.db.conn().await?;
+            store::pending(&mut conn, BATCH).await?
+        };
+        if batch.is_empty() {
+            return Ok(out);
+        }
+        for p in batch {
+            match process_one(s, &cal, &p).await? {
+                Some("registered") => out.registered += 1,
+                Some("refused") => out.refused += 1,
+                Some("quarantined") => out.quarantined += 1,
+                Some("manual") => out.manual += 1,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The request and property a queued row stands for.
+async fn load_property(conn: &mut AnyConnection, p: &CourtProperty) -> ServiceResult<(Request, Property)> {
+    let body = store::request_body(conn, &p.request_number).await?.ok_or_else(|| ServiceError::NotFound(format!("请求 {} 不存在", p.request_number)))?;
+    let request = read_request_list(&body).ok().and_then(|mut v| v.pop()).ok_or_else(|| ServiceError::Internal(format!("请求 {} 的存档无法读取", p.request_number).into()))?;
+    let property = request.properties.iter().find(|x| x.seq == p.seq).cloned().ok_or_else(|| ServiceError::Internal(format!("请求 {} 没有财产 {}", p.request_number, p.seq).into()))?;
+    Ok((request, property))
+}
+
+/// Processes one property; returns the status it settled in, or `None` when another worker had
+/// already settled it.
+async fn process_one(s: &Services, cal: &WorkCalendar, p: &CourtProperty) -> ServiceResult<Option<&'static str>> {
+    let (request, property) = {
+        let mut conn = s.db.conn().await?;
+        load_property(&mut conn, p).await?
+    };
+    let day = today();
+    let due = cal.add_working_days(day, 1).to_string();
+    let receipt = if p.source == "counter" { "paper" } else { "due" };
+    let settle_only = |status: &'static str, reason: String, unit_id: Option<i64>, receipt_state: &'static str| {
+        let due = due.clone();
+        async move {
+            let mut tx = s.db.begin().await?;
+            let o = Outcome { status, reason: &reason, unit_id, receipt_state, receipt_due: Some(&due), ..Outcome::default() };
+            let done = store::settle(&mut tx, &p.request_number, &p.seq, &o, Utc::now()).await?;
+            bdc_store::commit(tx).await?;
+            Ok::<_, ServiceError>(done.then_some(status))
+        }
+    };
+    if property.action == Action::TransferRuling {
+        return settle_only("manual", "过户裁定书已送达，须由窗口办理司法裁决转移登记".into(), None, "none").await;
+    }
+    let unit_id = {
+        let mut conn = s.db.conn().await?;
+        match match_unit(s, &mut conn, &request, &property).await? {
+            Ok(id) => id,
+            Err(reason) => {
+                drop(conn);
+                return settle_only("quarantined", reason, None, receipt).await;
+            }
+        }
+    };
+    match register_property(s, p, &request, &property, unit_id, day, &due, receipt).await {
+        Ok(done) => Ok(done.then_some("registered")),
+        Err(e @ (ServiceError::Validation { .. } | ServiceError::RuleBlocked { .. } | ServiceError::Conflict { .. } | ServiceError::NotFound(_))) => {
+            settle_only("refused", e.to_string(), Some(unit_id), receipt).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Finds the unit a property means (A5.2): by 不动产单元号, else by certificate number, else by
+/// 坐落 together with the owner (the person subject to execution, by name or ID number).
+/// `Ok(Err(reason))` when nothing matches.
+async fn match_unit(s: &Services, conn: &mut AnyConnection, r: &Request, p: &Property) -> ServiceResult<Result<i64, String>> {
+    let mut tried = Vec::new();
+    if !p.unit_number.trim().is_empty() {
+        if let Some(u) = registry::find_unit(conn, p.unit_number.trim()).await? {
+            return Ok(Ok(u.id));
+        }
+        tried.push(format!("不动产单元号 {} 不存在", p.unit_number.trim()));
+    }
+    if !p.certificate.trim().is_empty() {
+        if let Some(u) = registry::unit_by_certificate(conn, p.certificate.trim()).await? {
+            return Ok(Ok(u));
+        }
+        tried.push(format!("不动产权证号 {} 未找到现势权利", p.certificate.trim()));
+    }
+    if !p.location.trim().is_empty() {
+        let bidx = (!r.subject_id.trim().is_empty()).then(|| s.cipher().blind_index(&r.subject_id.trim().to_uppercase()));
+        let mut found = Vec::new();
+        for unit in registry::units_at(conn, p.location.trim()).await? {
+            let rights = registry::rights_of_unit(conn, unit, true).await?;
+            let mut owned = false;
+            for h in rights.iter().filter(|x| !x.view.kind.is_restriction()).flat_map(|x| x.view.holders.iter()) {
+                if let Some(party) = registry::get_party(conn, h.party_id).await? {
+                    owned |= party.name == r.subject.trim() || bidx.as_deref() == Some(party.id_number_bidx.as_str());
+                }
+            }
+            if owned {
+                found.push(unit);
+            }
+        }
+        match found.as_slice() {
+            [one] => return Ok(Ok(*one)),
+            [] => tried.push(format!("坐落“{}”没有被执行人 {} 名下的不动产", p.location.trim(), r.subject.trim())),
+            _ => tried.push(format!("坐落“{}”与被执行人对应多个不动产单元，须写明单元号", p.location.trim())),
+        }
+    }
+    if tried.is_empty() {
+        tried.push("未写明不动产单元号、不动产权证号或坐落".into());
+    }
+    Ok(Err(format!("未能匹配不动产单元：{}", tried.join("；"))))
+}
+
+/// The court as a party: found by name among state organs, or recorded (证件种类 99, the
+/// court's name standing as its identifier, as the request carries no credit code).
+async fn court_party(s: &Services, conn: &mut AnyConnection, name: &str) -> ServiceResult<i64> {
+    if let Some(id) = registry::parties_named(conn, "state_organ", name).await?.first() {
+        return Ok(*id);
+    }
+    let id_number: String = name.chars().take(40).collect();
+    let party = registry::Party {
+        id: 0,
+        kind: "state_organ".into(),
+        name: name.to_owned(),
+        id_type: "99".into(),
+        id_number_enc: s.cipher().encrypt(&id_number),
+        id_number_bidx: s.cipher().blind_index(&id_number),
+        id_number_masked: mask_id_number(&id_number),
+    };
+    Ok(registry::upsert_party(conn, &party, Utc::now()).await?)
+}
+
+/// The seizure a continuation or release refers to: by the original 业务号, else by the
+/// original case number, else the one seizure of the same court. It must be the same court's.
+async fn original_seizure<'a>(conn: &mut AnyConnection, current: &'a [(RightView, Option<i64>)], r: &Request, p: &Property) -> ServiceResult<Result<&'a RightView, String>> {
+    let seizures: Vec<&(RightView, Option<i64>)> = current.iter().filter(|(v, _)| v.kind == RightKind::Seizure).collect();
+    let mut hits: Vec<&RightView> = Vec::new();
+    if !p.original_business.trim().is_empty() {
+        for (v, case_id) in &seizures {
+            if let Some(c) = case_id {
+                if case_store::get_case(conn, *c).await?.is_some_and(|c| c.case_number == p.original_business.trim()) {
+                    hits.push(v);
+                }
+            }
+        }
+    } else if !p.original_case.trim().is_empty() {
+        hits = seizures.iter().filter(|(v, _)| v.attr(attr::COURT_CASE) == Some(p.original_case.trim())).map(|(v, _)| v).collect();
+    } else {
+        hits = seizures.iter().filter(|(v, _)| v.attr(attr::COURT) == Some(r.court.trim())).map(|(v, _)| v).collect();
+    }
+    let what = if !p.original_business.trim().is_empty() {
+        format!("原业务号 {}", p.original_business.trim())
+    } else if !p.original_case.trim().is_empty() {
+        format!("原案号 {}", p.original_case.trim())
+    } else {
+        format!("{}的查封", r.court.trim())
+    };
+    Ok(match hits.as_slice() {
+        [] => Err(format!("该单元没有现势的查封（{what}），无法办理")),
+        [one] => match one.attr(attr::COURT) {
+            Some(c) if c != r.court.trim() => Err(format!("{what}的查封机关为{c}，与请求法院{}不一致", r.court.trim())),
+            _ => Ok(*one),
+        },
+        _ => Err(format!("该单元有多个符合的查封（{what}），须写明原业务号")),
+    })
+}
+
+fn term(p: &Property, day: NaiveDate) -> Result<(NaiveDate, NaiveDate), String> {
+    let end = if p.end.trim().is_empty() {
+        day + Duration::days(MAX_TERM_DAYS - 1)
+    } else {
+        p.end.trim().parse::<NaiveDate>().map_err(|_| format!("查封期限截止日期无效：{}", p.end))?
+    };
+    if end < day {
+        return Err(format!("查封期限截止日期 {end} 早于登记日 {day}"));
+    }
+    if end > day + Duration::days(MAX_TERM_DAYS) {
+        return Err(format!("查封期限不得超过三年（登记日 {day}，请求截止 {end}）"));
+    }
+    Ok((day, end))
+}
+
+/// Opens the case for a property and registers it, in one transaction with settling the
+/// property. False when the property had been settled already.
+#[allow(clippy::too_many_arguments)]
+async fn register_property(s: &Services, p: &CourtProperty, r: &Request, prop: &Property, unit_id: i64, day: NaiveDate, due: &str, receipt: &str) -> ServiceResult<bool> {
+    let now = Utc::now();
+    let party = {
+        let mut conn = s.db.conn().await?;
+        court_party(s, &mut conn, r.court.trim()).await?
+    };
+    let mut tx = s.db.begin().await?;
+    let (seq, prev_hash) = journal::next_seq(&mut tx).await?;
+    if store::get_property(&mut tx, &p.request_number, &p.seq).await?.is_none_or(|x| x.status != "pending") {
+        return Ok(false);
+    }
+    let unit = registry::get_unit(&mut tx, unit_id).await?.ok_or_else(|| ServiceError::NotFound("不动产单元不存在".into()))?;
+    let current: Vec<(RightView, Option<i64>)> = registry::rights_of_unit(&mut tx, unit_id, true).await?.into_iter().map(|x| (x.view, x.case_id)).collect();
+    let mut attrs = BTreeMap::new();
+    attrs.insert(attr::COURT.to_owned(), r.court.trim().to_owned());
+    attrs.insert(attr::COURT_CASE.to_owned(), r.case_number.trim().to_owned());
+    attrs.insert(attr::DELIVERED_AT.to_owned(), r.delivered_at.trim().to_owned());
+    attrs.insert(attr::COURT_REQUEST.to_owned(), r.number.clone());
+    if !r.ruling_number.trim().is_empty() {
+        attrs.insert(attr::NOTE.to_owned(), format!("裁定书文号：{}", r.ruling_number.trim()));
+    }
+    let mut target = None;
+    let flow_code = match prop.action {
+        Action::Seize => {
+            let titled = current.iter().any(|(v, _)| !v.kind.is_restriction());
+            let waits = current.iter().any(|(v, _)| v.kind == RightKind::Seizure);
+            if !waits {
+                let (start, end) = term(prop, day).map_err(|m| ServiceError::validation("bad_term", m))?;
+                attrs.insert(attr::TERM_START.to_owned(), start.to_string());
+                attrs.insert(attr::TERM_END.to_owned(), end.to_string());
+            } else if !prop.end.trim().is_empty() {
+                term(prop, day).map_err(|m| ServiceError::validation("bad_term", m))?;
+            }
+            attrs.insert(attr::SEIZURE_KIND.to_owned(), if titled { "1" } else { "3" }.to_owned());
+            if !titled {
+                "CTR-SEIZURE-PRE"
+            } else if waits {
+                "CTR-SEIZURE-QUEUED"
+            } else {
+                "CTR-SEIZURE"
+            }
+        }
+        Action::Continue => {
+            let old = original_seizure(&mut tx, &current, r, prop).await?.map_err(|m| ServiceError::validation("no_seizure", m))?;
+            if old.attr(attr::QUEUE).is_some() {
+                return Err(ServiceError::validation("seizure_waiting", "原查封为轮候查封，尚未生效，不能续封"));
+            }
+            if prop.end.trim().is_empty() {
+                return Err(ServiceError::validation("term_required", "续封须写明新的查封期限截止日期"));
+            }
+            attrs.insert(attr::TERM_END.to_owned(), prop.end.trim().to_owned());
+            target = Some(old.id);
+            "CTR-SEIZURE-RENEW"
+        }
+        Action::Release => {
+            let old = original_seizure(&mut tx, &current, r, prop).await?.map_err(|m| ServiceError::validation("no_seizure", m))?;
+            target = Some(old.id);
+            attrs = BTreeMap::new();
+            "CTR-SEIZURE-RELEASE"
+        }
+        Action::TransferRuling => return Err(ServiceError::validation("manual", "过户裁定书须人工办理")),
+    };
+    let request = RequestDoc { attrs, target_right: target, ..RequestDoc::default() };
+    let request_text = serde_json::to_string(&request).map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    let county = unit.unit_number.get(..6).unwrap_or("320400").to_owned();
+    let number = next_case_number(&mut tx, &county, day).await?;
+    let applicants = vec![(party, "agent".to_owned(), "1".to_owned())];
+    let case_id = case_store::insert_case(
+        &mut tx,
+        &NewCase {
+            case_number: number.as_str(),
+            flow_code,
+            state: "register",
+            channel: "court",
+            county_code: &county,
+            request: &request_text,
+            created_by: "system",
+            accepted_on: day,
+            deadline: due.parse().unwrap_or(day),
+            units: &[(unit.id, unit.version)],
+            applicants: &applicants,
+        },
+        now,
+    )
+    .await?;
+    let note = format!("法院网络查控自动受理：{}（{}），请求单号 {}，送达时间 {}", r.court.trim(), r.case_number.trim(), r.number, r.delivered_at.trim());
+    case_store::add_event(&mut tx, case_id, "", "register", "system", &note, now).await?;
+    let moved = register_locked(&mut tx, &system_actor(), case_id, seq, &prev_hash, now).await?;
+    // What the court is told: the seizure as registered (its term, or its place in the queue).
+    let after = registry::rights_of_unit(&mut tx, unit_id, true).await?;
+    let created = after.iter().find(|x| x.case_id == Some(case_id) && x.view.kind == RightKind::Seizure).map(|x| &x.view);
+    let waiting = created.is_some_and(|v| v.attr(attr::QUEUE).is_some());
+    let (start, end) = match (prop.action, created) {
+        (Action::Release, _) => (day.to_string(), String::new()),
+        (_, Some(v)) if !waiting => (v.attr(attr::TERM_START).unwrap_or_default().to_owned(), v.attr(attr::TERM_END).unwrap_or_default().to_owned()),
+        _ => (String::new(), String::new()),
+    };
+    let reason = if waiting { format!("轮候查封，轮候顺序第 {} 位", created.and_then(|v| v.attr(attr::QUEUE)).unwrap_or("?")) } else { String::new() };
+    let o = Outcome {
+        status: "registered",
+        reason: &reason,
+        unit_id: Some(unit_id),
+        case_id: Some(case_id),
+        business_number: &moved.case.case_number,
+        waiting,
+        actual_start: &start,
+        actual_end: &end,
+        receipt_state: receipt,
+        receipt_due: Some(due),
+    };
+    if !store::settle(&mut tx, &p.request_number, &p.seq, &o, now).await? {
+        return Ok(false);
+    }
+    bdc_store::commit(tx).await?;
+    Ok(true)
+}
+
+/// The receipt of a settled property.
+fn feedback_of(p: &CourtProperty) -> Feedback {
+    Feedback {
+        request_number: p.request_number.clone(),
+        property_seq: p.seq.clone(),
+        controlled: p.status == "registered",
+        start: p.actual_start.clone(),
+        end: p.actual_end.clone(),
+        reason: if p.status == "registered" && !p.waiting { String::new() } else { p.reason.clone() },
+        business_number: p.business_number.clone(),
+        waiting: p.waiting,
+    }
+}
+
+/// Sends every due receipt; on failure the batch waits 1, 2, 4 … minutes (at most an hour)
+/// before the next try. Returns how many were sent.
+pub async fn send_receipts(s: &Services, front: &Arc<dyn CourtFrontEnd>, now: DateTime<Utc>) -> ServiceResult<usize> {
+    let mut sent = 0;
+    loop {
+        let batch = {
+            let mut conn = s.db.conn().await?;
+            store::receipts_to_send(&mut conn, now, RECEIPT_BATCH).await?
+        };
+        if batch.is_empty() {
+            return Ok(sent);
+        }
+        let keys: Vec<(String, String)> = batch.iter().map(|p| (p.request_number.clone(), p.seq.clone())).collect();
+        let feedback: Vec<Feedback> = batch.iter().map(feedback_of).collect();
+        match front.send_feedback(&feedback).await {
+            Ok(()) => {
+                let mut conn = s.db.conn().await?;
+                store::receipts_sent(&mut conn, &keys, Utc::now()).await?;
+                sent += batch.len();
+            }
+            Err(e) => {
+                let attempts = batch.iter().map(|p| p.receipt_attempts).max().unwrap_or(0);
+                let wait = Duration::minutes(1_i64 << attempts.clamp(0, 6)).min(Duration::hours(1));
+                let mut conn = s.db.conn().await?;
+                store::receipts_failed(&mut conn, &keys, &e.to_string(), now + wait).await?;
+                return Err(unavailable(e));
+            }
+        }
+    }
+}
+
+/// One run of the court job: read, process, answer.
+pub async fn run(s: &Services) -> ServiceResult<(Polled, Processed, usize)> {
+    let front = s.court.clone().ok_or_else(|| ServiceError::validation("court_not_configured", "未配置法院查控前置机"))?;
+    // A front-end that cannot be reached does not hold back what is already queued.
+    let polled = match poll(s, &front).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!(error = %e, "polling the court front-end failed");
+            Polled::default()
+        }
+    };
+    let processed = process_pending(s).await?;
+    let sent = send_receipts(s, &front, Utc::now()).await?;
+    Ok((polled, processed, sent))
+}
+
+// ----- staff views (查控工作台) -----
+
+/// The inbox: every property with its outcome and receipt.
+pub async fn inbox(s: &Services, actor: &Actor, f: PropertyFilter, page: PageRequest) -> ServiceResult<Page<CourtProperty>> {
+    actor.require(Permission::CaseRead)?;
+    let mut conn = s.db.conn().await?;
+    Ok(store::properties(&mut conn, &f, page).await?)
+}
+
+/// Receipts due by today (`overdue` = due before today) and not yet sent.
+pub async fn receipts_due(s: &Services, actor: &Actor, overdue: bool, page: PageRequest) -> ServiceResult<Page<CourtProperty>> {
+    actor.require(Permission::CaseRead)?;
+    let day = today();
+    let by = if overdue { day - Duration::days(1) } else { day };
+    let mut conn = s.db.conn().await?;
+    Ok(store::properties(&mut conn, &PropertyFilter { receipt_due_by: Some(by.to_string()), ..PropertyFilter::default() }, page).await?)
+}
+
+/// A unit's seizures in order: the active one first, then the waiting list (轮候顺序).
+pub async fn seizure_queue(s: &Services, actor: &Actor, unit_id: i64) -> ServiceResult<Vec<registry::RightRecord>> {
+    actor.require(Permission::RegistryRead)?;
+    let mut conn = s.db.conn().await?;
+    registry::get_unit(&mut conn, unit_id).await?.ok_or_else(|| ServiceError::NotFound(format!("不动产单元 {unit_id} 不存在")))?;
+    let mut seizures: Vec<registry::RightRecord> = registry::rights_of_unit(&mut conn, unit_id, true).await?.into_iter().filter(|r| r.view.kind == RightKind::Seizure).collect();
+    seizures.sort_by_key(|r| r.view.attr(attr::QUEUE).and_then(|q| q.parse::<u32>().ok()).unwrap_or(0));
+    Ok(seizures)
+}
+
+/// Messages that could not be read (quarantine), newest first: `(id, fetched_at, status, reason)`.
+pub async fn quarantined_messages(s: &Services, actor: &Actor) -> ServiceResult<Vec<(i64, String, String, String)>> {
+    actor.require(Permission::CaseRead)?;
+    let mut conn = s.db.conn().await?;
+    Ok(store::messages(&mut conn, Some("quarantined"), 200).await?)
+}
+
+/// The raw text of a kept message, for staff to read.
+pub async fn raw_message(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(String, String, String)> {
+    actor.require(Permission::CaseRead)?;
+    let mut conn = s.db.conn().await?;
+    store::get_message(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound(format!("报文 {id} 不存在")))
+}
+
+/// Puts a quarantined, refused or manual property back in the queue (after the unit was
+/// recorded, say) and processes the queue.
+pub async fn reprocess(s: &Services, actor: &Actor, request_number: &str, seq: &str) -> ServiceResult<CourtProperty> {
+    actor.require(Permission::CaseRegister)?;
+    {
+        let mut conn = s.db.conn().await?;
+        if !store::requeue(&mut conn, request_number, seq).await? {
+            return Err(match store::get_property(&mut conn, request_number, seq).await? {
+                None => ServiceError::NotFound(format!("请求 {request_number} 的财产 {seq} 不存在")),
+                Some(p) => ServiceError::Conflict { code: "bad_state", message: format!("该财产状态为“{}”，不能重新处理", status_name(&p.status)) },
+            });
+        }
+    }
+    process_pending(s).await?;
+    let mut conn = s.db.conn().await?;
+    store::get_property(&mut conn, request_number, seq).await?.ok_or_else(|| ServiceError::NotFound("财产不存在".into()))
+}
+
+/// Reads a quarantined message again (after the cause was fixed, e.g. a parser update).
+pub async fn reread_message(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Polled> {
+    actor.require(Permission::CaseRegister)?;
+    let (raw, status, _) = raw_message(s, actor, id).await?;
+    if status != "quarantined" {
+        return Err(ServiceError::Conflict { code: "bad_state", message: "只有隔离的报文可以重新读取".into() });
+    }
+    let out = read_message(s, id, &raw).await?;
+    process_pending(s).await?;
+    Ok(out)
+}
+
+pub fn status_name(status: &str) -> &'static str {
+    match status {
+        "pending" => "待处理",
+        "registered" => "已登簿",
+        "refused" => "未能控制",
+        "quarantined" => "隔离待查",
+        "manual" => "转人工",
+        _ => "未知",
+    }
+}
+
+pub fn receipt_name(state: &str) -> &'static str {
+    match state {
+        "none" => "无需回执",
+        "due" => "待回执",
+        "sent" => "已回执",
+        "paper" => "纸质回执",
+        _ => "未知",
+    }
+}
+
+/// Queues the court job for the current slot of the poll interval (one per slot, whatever the number of
+/// servers).
+pub async fn schedule(s: &Services, now: DateTime<Utc>) -> ServiceResult<()> {
+    let secs = i64::try_from(s.court_every.as_secs().max(1)).unwrap_or(60);
+    let slot = now.timestamp() / secs;
+    let mut conn = s.db.conn().await?;
+    bdc_store::jobs::enqueue(&mut conn, COURT_POLL, "{}", Some(&format!("court:{slot}")), now, 3).await?;
+    Ok(())
 }

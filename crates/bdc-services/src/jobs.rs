@@ -74,6 +74,13 @@ async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
             crate::reporting::report_registration(s, seq).await?;
             Ok(())
         }
+        crate::court::COURT_POLL => {
+            let (polled, processed, sent) = crate::court::run(s).await?;
+            if polled != crate::court::Polled::default() || processed != crate::court::Processed::default() || sent > 0 {
+                tracing::info!(?polled, ?processed, sent, "court requests handled");
+            }
+            Ok(())
+        }
         other => Err(ServiceError::validation("unknown_job", format!("未知的任务类型：{other}"))),
     }
 }
@@ -83,6 +90,11 @@ async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
 pub async fn worker_loop(s: Services, every: std::time::Duration) {
     loop {
         let now = Utc::now();
+        if s.court.is_some() {
+            if let Err(e) = crate::court::schedule(&s, now).await {
+                tracing::error!(error = %e, "scheduling the court poll failed");
+            }
+        }
         if let Err(e) = schedule_daily(&s, now).await {
             tracing::error!(error = %e, "scheduling daily jobs failed");
         }
@@ -95,6 +107,7 @@ pub async fn worker_loop(s: Services, every: std::time::Duration) {
         if let Err(e) = crate::reporting::ingest_reconciliation(&s).await {
             tracing::error!(error = %e, "ingesting reconciliation lists failed");
         }
-        tokio::time::sleep(every).await;
+        let tick = if s.court.is_some() { every.min(s.court_every) } else { every };
+        tokio::time::sleep(tick).await;
     }
 }

@@ -61,6 +61,10 @@ pub struct Services {
     pub security: SecuritySettings,
     /// Where registrations are reported (the provincial platform); `None` until configured.
     pub province: Option<Arc<dyn ProvinceTransport>>,
+    /// The provincial front-end for court requests (法院查控前置机); `None` until configured.
+    pub court: Option<Arc<dyn bdc_adapters::court::frontend::CourtFrontEnd>>,
+    /// How often the court front-end is polled.
+    pub court_every: std::time::Duration,
     /// Signing keys by purpose, once loaded (see [`keys::signing_key`]).
     pub key_cache: Arc<std::sync::Mutex<std::collections::HashMap<String, bdc_domain::crypto::SigningKeyPair>>>,
 }
@@ -78,13 +82,21 @@ impl std::fmt::Debug for FieldCipherHandle {
 
 impl Services {
     pub fn new(db: Db, master_key: &MasterKey, files: Arc<dyn FileStore>, security: SecuritySettings) -> Self {
-        Services { db, cipher: Arc::new(FieldCipherHandle { cipher: FieldCipher::new(master_key) }), files, security, province: None, key_cache: Arc::default() }
+        Services { db, cipher: Arc::new(FieldCipherHandle { cipher: FieldCipher::new(master_key) }), files, security, province: None, court: None, court_every: std::time::Duration::from_secs(60), key_cache: Arc::default() }
     }
 
     /// Reports registrations through `transport`.
     #[must_use]
     pub fn with_province(mut self, transport: Arc<dyn ProvinceTransport>) -> Self {
         self.province = Some(transport);
+        self
+    }
+
+    /// Takes court requests from `front` every `every` and answers them there.
+    #[must_use]
+    pub fn with_court(mut self, front: Arc<dyn bdc_adapters::court::frontend::CourtFrontEnd>, every: std::time::Duration) -> Self {
+        self.court = Some(front);
+        self.court_every = every;
         self
     }
 

@@ -545,3 +545,25 @@ pub async fn current_of_kinds(conn: &mut AnyConnection, kinds: &[RightKind]) -> 
         .await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
 }
+
+/// The unit whose current right carries certificate `number` (matching a court request by 不动产权证号).
+pub async fn unit_by_certificate(conn: &mut AnyConnection, number: &str) -> StoreResult<Option<i64>> {
+    Ok(sqlx::query("SELECT unit_id FROM rights WHERE certificate_number = $1 AND state = 1 ORDER BY id DESC LIMIT 1")
+        .bind(number)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?)
+}
+
+/// Units at exactly this 坐落.
+pub async fn units_at(conn: &mut AnyConnection, location: &str) -> StoreResult<Vec<i64>> {
+    let rows = sqlx::query("SELECT id FROM units WHERE location = $1 ORDER BY id LIMIT 50").bind(location).fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
+/// Parties of a kind with exactly this name (a court by its name, say).
+pub async fn parties_named(conn: &mut AnyConnection, kind: &str, name: &str) -> StoreResult<Vec<i64>> {
+    let rows = sqlx::query("SELECT id FROM parties WHERE name = $1 AND kind = $2 ORDER BY id").bind(name).bind(kind).fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}

@@ -77,11 +77,15 @@ impl CourtFrontEnd for SoapClient {
 pub struct SandboxState {
     pending: Vec<Request>,
     feedback: Vec<Feedback>,
+    /// Payloads given out once, as they are, before the pending list: how a test sends BDC a
+    /// malformed message.
+    raw: std::collections::VecDeque<String>,
 }
 
 /// A front-end on one machine. Courts' requests are posted to `POST /sandbox/requests` (a request
 /// list); BDC fetches them with the SOAP operation `getRequests` until it has answered every
 /// property of a request; feedback is recorded and shown at `GET /sandbox/feedback`.
+/// `POST /sandbox/raw` queues a payload to be handed out once as it is (malformed messages).
 pub fn sandbox_router(user: &str, password: &str) -> axum::Router {
     use axum::http::{header, StatusCode};
     use axum::response::IntoResponse;
@@ -105,7 +109,7 @@ pub fn sandbox_router(user: &str, password: &str) -> axum::Router {
                     let mut s = state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                     match op.as_str() {
                         "getRequests" => {
-                            let list = render_requests(&s.pending);
+                            let list = s.raw.pop_front().unwrap_or_else(|| render_requests(&s.pending));
                             ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], soap_wrap("getRequestsResponse", "", "", &list)).into_response()
                         }
                         "submitFeedback" => match parse_feedback(&payload) {
@@ -136,6 +140,19 @@ pub fn sandbox_router(user: &str, password: &str) -> axum::Router {
                             (StatusCode::CREATED, format!("{n}")).into_response()
                         }
                         Err(reason) => (StatusCode::BAD_REQUEST, reason).into_response(),
+                    }
+                }
+            }),
+        )
+        .route(
+            "/sandbox/raw",
+            axum::routing::post({
+                let state = state.clone();
+                move |body: String| {
+                    let state = state.clone();
+                    async move {
+                        state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).raw.push_back(body);
+                        StatusCode::CREATED
                     }
                 }
             }),

@@ -105,9 +105,20 @@ fn get(a: &[(String, String)], k: &str) -> String {
     a.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default()
 }
 
-/// Parses a request list. Each request is checked for what processing needs; the first problem
-/// is the reason given when the message is quarantined and answered 未能控制.
+/// Parses a request list and checks every request ([`check_request`]); the first problem is the
+/// error. BDC itself reads with [`read_request_list`] so that one bad request does not hold
+/// back the others in its message.
 pub fn parse_requests(xml: &str) -> Result<Vec<Request>, String> {
+    let out = read_request_list(xml)?;
+    for r in &out {
+        check_request(r)?;
+    }
+    Ok(out)
+}
+
+/// Reads a request list without judging its requests: an error means the message as a whole
+/// cannot be read (not XML, not a request list, a bad attachment).
+pub fn read_request_list(xml: &str) -> Result<Vec<Request>, String> {
     let mut reader = Reader::from_str(xml);
     let mut out: Vec<Request> = Vec::new();
     let mut doc_name: Option<String> = None;
@@ -166,21 +177,32 @@ pub fn parse_requests(xml: &str) -> Result<Vec<Request>, String> {
     if !seen_root {
         return Err("缺少 QueryResult 根元素".into());
     }
-    for r in &out {
-        if r.number.trim().is_empty() {
-            return Err("请求缺少请求单号 CXH".into());
-        }
-        if r.court.trim().is_empty() || r.case_number.trim().is_empty() {
-            return Err(format!("请求 {} 缺少法院名称或案号", r.number));
-        }
-        if chrono::NaiveDateTime::parse_from_str(&r.delivered_at, "%Y-%m-%dT%H:%M:%S").is_err() {
-            return Err(format!("请求 {} 的送达时间无效：{}", r.number, r.delivered_at));
-        }
-        if r.properties.is_empty() {
-            return Err(format!("请求 {} 没有财产", r.number));
+    Ok(out)
+}
+
+/// What processing needs of one request: its number, court, case number, a valid delivery time
+/// and properties with distinct sequence numbers. The error is the reason quarantined requests
+/// are answered 未能控制 with.
+pub fn check_request(r: &Request) -> Result<(), String> {
+    if r.number.trim().is_empty() {
+        return Err("请求缺少请求单号 CXH".into());
+    }
+    if r.court.trim().is_empty() || r.case_number.trim().is_empty() {
+        return Err(format!("请求 {} 缺少法院名称或案号", r.number));
+    }
+    if chrono::NaiveDateTime::parse_from_str(&r.delivered_at, "%Y-%m-%dT%H:%M:%S").is_err() {
+        return Err(format!("请求 {} 的送达时间无效：{}", r.number, r.delivered_at));
+    }
+    if r.properties.is_empty() {
+        return Err(format!("请求 {} 没有财产", r.number));
+    }
+    let mut seqs = std::collections::BTreeSet::new();
+    for p in &r.properties {
+        if p.seq.trim().is_empty() || !seqs.insert(p.seq.as_str()) {
+            return Err(format!("请求 {} 的财产序号 XH 为空或重复：{}", r.number, p.seq));
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Writes a request list (the sandbox front-end's side).

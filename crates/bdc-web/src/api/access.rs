@@ -59,6 +59,9 @@ pub fn access(method: &str, route: &str) -> Option<Access> {
         // permission lets the request through to it.
         "/api/v1/cases/{id}/actions" => Access::AnyCasePermission,
         "/api/v1/jobs" if read => Access::Permission(JobsRead),
+        r if r.starts_with("/api/v1/court/") && read => Access::Permission(CaseRead),
+        "/api/v1/court/deliveries" => Access::Permission(CaseIntake),
+        r if r.starts_with("/api/v1/court/") => Access::Permission(CaseRegister),
         "/api/v1/reports" if read => Access::Permission(CaseRead),
         r if r.starts_with("/api/v1/registration-log") && read => Access::Permission(CaseRead),
         "/api/v1/reconciliation" if read => Access::Permission(CaseRead),

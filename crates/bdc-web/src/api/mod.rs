@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod cases;
 pub mod catalogue;
 pub mod issuance;
+pub mod court;
 pub mod jobs;
 pub mod reconciliation;
 pub mod registration_log;
@@ -119,6 +120,7 @@ impl Modify for SecuritySchemes {
         (name = "registry", description = "业务目录、地籍数据、当事人与登记簿"),
         (name = "cases", description = "业务受理、审核、登簿、缮证发证、归档"),
         (name = "rules", description = "限制验证与审核规则库"),
+        (name = "court", description = "法院网络查控：查控请求、查封轮候、隔离区与回执"),
         (name = "system", description = "健康检查、指标与接口文档"),
     )
 )]
@@ -159,6 +161,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rules::list_rules, rules::create_rule))
         .routes(routes!(rules::retire_rule))
         .routes(routes!(jobs::list_jobs))
+        .routes(routes!(court::court_inbox))
+        .routes(routes!(court::court_receipts_due))
+        .routes(routes!(court::court_quarantine))
+        .routes(routes!(court::court_message))
+        .routes(routes!(court::court_reread_message))
+        .routes(routes!(court::court_reprocess))
+        .routes(routes!(court::court_poll))
+        .routes(routes!(court::court_deliver))
+        .routes(routes!(court::unit_seizures))
         .routes(routes!(issuance::list_issuance_rules, issuance::create_issuance_rule))
         .routes(routes!(issuance::delete_issuance_rule))
         .routes(routes!(reports::list_reports))

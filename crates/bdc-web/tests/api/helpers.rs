@@ -48,11 +48,30 @@ impl Reply {
 }
 
 pub async fn spawn_app(engine: Engine) -> TestApp {
+    spawn_app_with(engine, |s| s).await
+}
+
+/// A sandbox court front-end on a random port; returns its base address.
+pub async fn spawn_court_sandbox() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, bdc_adapters::court::frontend::sandbox_router("bdc", "sandbox-secret")).await });
+    base
+}
+
+/// The app with the court front-end at `sandbox` (see [`spawn_court_sandbox`]).
+pub async fn spawn_app_with_court(engine: Engine, sandbox: &str) -> TestApp {
+    let front = Arc::new(bdc_adapters::court::frontend::SoapClient::new(format!("{sandbox}/frontend"), "bdc", "sandbox-secret"));
+    spawn_app_with(engine, |s| s.with_court(front, std::time::Duration::from_secs(3600))).await
+}
+
+pub async fn spawn_app_with(engine: Engine, configure: impl FnOnce(Services) -> Services) -> TestApp {
     let db = fresh_db(engine).await;
     let files = std::env::temp_dir().join(format!("bdc-test-files-{}", uuid_like()));
     let province_root = std::env::temp_dir().join(format!("bdc-test-province-{}", uuid_like()));
     let services = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(files)), SecuritySettings::default())
         .with_province(Arc::new(FileExchange::new(&province_root)));
+    let services = configure(services);
     let settings = WebSettings { listen: "127.0.0.1:0".into(), max_body_bytes: 64 * 1024, cookie_secure: false };
     let app = Application::build(services.clone(), &settings).await.expect("bind");
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod bad_input;
 mod calendar;
+mod court;
 mod permissions;
 mod registry;
 mod system;

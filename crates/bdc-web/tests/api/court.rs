@@ -1,0 +1,333 @@
+//! Court network seizure end to end (法院网络查控): courts post requests to the sandbox
+//! front-end, BDC polls it over SOAP, registers the seizures in delivery order and sends its
+//! receipts back, which the sandbox records.
+
+use bdc_adapters::court::message::{parse_feedback, render_requests, Action, Feedback, Property, Request};
+use bdc_store::Engine;
+use chrono::{Duration, Utc};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app_with_court, spawn_court_sandbox, TestApp};
+
+const PARCEL: &str = "320402001001GB00001";
+const U1: &str = "320402001001GB00001F00010001";
+const U2: &str = "320402001001GB00001F00010002";
+const U3: &str = "320402001001GB00001F00010003";
+const U4: &str = "320402001001GB00001F00010004";
+const LOC3: &str = "常州市天宁区青洋北路1号1幢103室";
+
+struct Desk {
+    app: TestApp,
+    sandbox: String,
+    clerk: String,
+    zhang: i64,
+    li: i64,
+}
+
+fn today() -> chrono::NaiveDate {
+    (Utc::now() + Duration::hours(8)).date_naive()
+}
+
+fn property(action: Action, unit: &str) -> Property {
+    Property {
+        seq: "1".into(),
+        action,
+        unit_number: unit.into(),
+        location: String::new(),
+        certificate: String::new(),
+        start: String::new(),
+        end: String::new(),
+        original_case: String::new(),
+        original_business: String::new(),
+    }
+}
+
+fn request(number: &str, court: &str, at: &str, properties: Vec<Property>) -> Request {
+    Request {
+        number: number.into(),
+        court: court.into(),
+        judge: "承办法官".into(),
+        case_number: format!("(2026)苏执{number}号"),
+        ruling_number: format!("(2026)苏执{number}号之一"),
+        subject: "张三".into(),
+        subject_id: String::new(),
+        delivered_at: format!("{}T{at}", today()),
+        properties,
+        documents: vec![bdc_adapters::court::message::Document { name: "协助执行通知书.pdf".into(), bytes: b"%PDF-1.4 notice".to_vec() }],
+    }
+}
+
+impl Desk {
+    async fn new(engine: Engine) -> Desk {
+        let sandbox = spawn_court_sandbox().await;
+        let app = spawn_app_with_court(engine, &sandbox).await;
+        let clerk = app.staff("chakong", &["intake", "review", "register", "certify", "archive"]).await;
+        let ok = |r: crate::helpers::Reply| assert!(r.status.is_success(), "{}", r.text);
+        ok(app
+            .call(Method::POST, "/api/v1/parcels", Some(&clerk), Some(json!({"code": PARCEL, "location": "常州市天宁区青洋北路1号", "area": 5230.5, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"})))
+            .await);
+        ok(app
+            .call(Method::POST, "/api/v1/buildings", Some(&clerk), Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008})))
+            .await);
+        let party = |kind: &'static str, name: &'static str, id: &'static str| {
+            let (app, clerk) = (&app, &clerk);
+            async move {
+                let r = app.call(Method::POST, "/api/v1/parties", Some(clerk), Some(json!({"kind": kind, "name": name, "id_type": "1", "id_number": id}))).await;
+                r.body["id"].as_i64().unwrap()
+            }
+        };
+        let zhang = party("person", "张三", "440524188001010014").await;
+        let li = party("person", "李四", "11010519491231002X").await;
+        Desk { app, sandbox, clerk, zhang, li }
+    }
+
+    async fn unit(&self, number: &str, location: &str) -> i64 {
+        let r = self.app.call(Method::POST, "/api/v1/units", Some(&self.clerk), Some(json!({"unit_number": number, "location": location, "area": 89.3, "house_use": "10"}))).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        r.body["id"].as_i64().unwrap()
+    }
+
+    /// Registers the title of a unit to `owner`; returns the certificate number.
+    async fn title(&self, unit: i64, owner: i64) -> String {
+        let r = self
+            .app
+            .call(Method::POST, "/api/v1/cases", Some(&self.clerk), Some(json!({"flow_code": "CTR-FIRST-STATE-HOUSE", "unit_ids": [unit], "applicants": [{"party_id": owner, "role": "right_holder"}]})))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let id = r.body["case"]["id"].as_i64().unwrap();
+        for a in ["submit", "approve", "register"] {
+            let r = self.app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(&self.clerk), Some(json!({"action": a}))).await;
+            assert_eq!(r.status, 200, "{a}: {}", r.text);
+        }
+        let book = self.app.get(&format!("/api/v1/units/{unit}/register"), &self.clerk).await;
+        book.body["current"][0]["certificate_number"].as_str().unwrap().to_owned()
+    }
+
+    /// A court posts requests to the front-end.
+    async fn post(&self, requests: &[Request]) {
+        let r = self.app.http.post(format!("{}/sandbox/requests", self.sandbox)).body(render_requests(requests)).send().await.unwrap();
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
+    }
+
+    /// BDC polls now (as the background job does): fetch, process, answer.
+    async fn poll(&self) -> Value {
+        let r = self.app.call(Method::POST, "/api/v1/court/poll", Some(&self.clerk), None).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.body
+    }
+
+    async fn feedback(&self) -> Vec<Feedback> {
+        let text = self.app.http.get(format!("{}/sandbox/feedback", self.sandbox)).send().await.unwrap().text().await.unwrap();
+        parse_feedback(&text).unwrap()
+    }
+
+    async fn receipt(&self, number: &str) -> Feedback {
+        let all = self.feedback().await;
+        let mine: Vec<&Feedback> = all.iter().filter(|f| f.request_number == number).collect();
+        assert_eq!(mine.len(), 1, "exactly one receipt for {number}: {all:?}");
+        mine[0].clone()
+    }
+
+    /// `(court, place, kind)` of a unit's seizures in queue order.
+    async fn queue(&self, unit: i64) -> Vec<(String, u64, String)> {
+        let r = self.app.get(&format!("/api/v1/units/{unit}/seizures"), &self.clerk).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.body.as_array().unwrap().iter().map(|s| (s["court"].as_str().unwrap().to_owned(), s["place"].as_u64().unwrap(), s["seizure_kind_name"].as_str().unwrap().to_owned())).collect()
+    }
+
+    async fn seizures(&self, unit: i64) -> Value {
+        self.app.get(&format!("/api/v1/units/{unit}/seizures"), &self.clerk).await.body
+    }
+}
+
+const TIANNING: &str = "常州市天宁区人民法院";
+const ZHONGLOU: &str = "常州市钟楼区人民法院";
+const XINBEI: &str = "常州市新北区人民法院";
+const WUJIN: &str = "常州市武进区人民法院";
+
+fn places(q: &[(String, u64, String)]) -> Vec<(&str, u64)> {
+    q.iter().map(|(c, p, _)| (c.as_str(), *p)).collect()
+}
+
+async fn several_courts_queue_by_delivery_time_release_promotes_and_receipts_go_back(engine: Engine) {
+    let d = Desk::new(engine).await;
+    let u1 = d.unit(U1, "常州市天宁区青洋北路1号1幢101室").await;
+    d.title(u1, d.zhang).await;
+
+    // Two courts' requests arrive in one message, the later-delivered first.
+    d.post(&[request("ZL-1", ZHONGLOU, "09:10:00", vec![property(Action::Seize, U1)]), request("TN-1", TIANNING, "09:00:00", vec![property(Action::Seize, U1)])]).await;
+    let polled = d.poll().await;
+    assert_eq!((polled["new_requests"].as_u64(), polled["registered"].as_u64(), polled["receipts_sent"].as_u64()), (Some(2), Some(2), Some(2)), "{polled}");
+    assert_eq!(places(&d.queue(u1).await), [(TIANNING, 0), (ZHONGLOU, 1)], "the earlier delivery is the active seizure");
+
+    // Out of order: one delivered at 09:05 reaches BDC after the 09:10 one was registered, with
+    // a 09:20 one; and the 09:00 request is delivered again (a duplicate).
+    d.post(&[request("XB-1", XINBEI, "09:20:00", vec![property(Action::Seize, U1)]), request("WJ-1", WUJIN, "09:05:00", vec![property(Action::Seize, U1)])]).await;
+    d.post(&[request("TN-1", TIANNING, "09:00:00", vec![property(Action::Seize, U1)])]).await;
+    let polled = d.poll().await;
+    assert_eq!((polled["new_requests"].as_u64(), polled["duplicates"].as_u64()), (Some(2), Some(1)), "{polled}");
+    assert_eq!(places(&d.queue(u1).await), [(TIANNING, 0), (WUJIN, 1), (ZHONGLOU, 2), (XINBEI, 3)]);
+
+    // Receipts: the active seizure with its term; the others marked 轮候 with their place.
+    let active = d.receipt("TN-1").await;
+    assert!(active.controlled && !active.waiting);
+    assert_eq!(active.start, today().to_string());
+    assert_eq!(active.end, (today() + Duration::days(3 * 365 - 1)).to_string());
+    assert!(active.business_number.starts_with("320402"), "{active:?}");
+    let waiting = d.receipt("WJ-1").await;
+    assert!(waiting.controlled && waiting.waiting && waiting.start.is_empty());
+    assert!(waiting.reason.contains("轮候"), "{waiting:?}");
+
+    // A request to release a seizure that does not exist is refused with the reason.
+    let mut bogus = property(Action::Release, U1);
+    bogus.original_case = "(2019)苏0402执999号".into();
+    d.post(&[request("TN-9", TIANNING, "10:00:00", vec![bogus])]).await;
+    let polled = d.poll().await;
+    assert_eq!(polled["refused"], 1, "{polled}");
+    let refused = d.receipt("TN-9").await;
+    assert!(!refused.controlled);
+    assert!(refused.reason.contains("没有现势的查封"), "{refused:?}");
+
+    // Releasing the active seizure: the 09:05 one becomes active, its term starting today, and
+    // the rest move up.
+    let mut release = property(Action::Release, U1);
+    release.original_case = "(2026)苏执TN-1号".into();
+    d.post(&[request("TN-2", TIANNING, "11:00:00", vec![release])]).await;
+    d.poll().await;
+    assert!(d.receipt("TN-2").await.controlled);
+    assert_eq!(places(&d.queue(u1).await), [(WUJIN, 0), (ZHONGLOU, 1), (XINBEI, 2)]);
+    let s = d.seizures(u1).await;
+    assert_eq!(s[0]["term_start"], today().to_string());
+    assert_eq!(s[0]["seizure_kind_name"], "查封");
+
+    // Continuation by the now-active court, before its term ends: at most three years beyond
+    // the current end; more is refused.
+    let old_end: chrono::NaiveDate = s[0]["term_end"].as_str().unwrap().parse().unwrap();
+    let mut renew = property(Action::Continue, U1);
+    renew.original_case = "(2026)苏执WJ-1号".into();
+    renew.end = (old_end + Duration::days(3 * 365 + 30)).to_string();
+    d.post(&[request("WJ-2", WUJIN, "12:00:00", vec![renew.clone()])]).await;
+    d.poll().await;
+    let r = d.receipt("WJ-2").await;
+    assert!(!r.controlled && r.reason.contains("三年"), "{r:?}");
+    let new_end = old_end + Duration::days(2 * 365);
+    renew.end = new_end.to_string();
+    d.post(&[request("WJ-3", WUJIN, "12:30:00", vec![renew])]).await;
+    d.poll().await;
+    let r = d.receipt("WJ-3").await;
+    assert!(r.controlled, "{r:?}");
+    assert_eq!(r.end, new_end.to_string());
+    assert_eq!(d.seizures(u1).await[0]["term_end"], new_end.to_string());
+
+    // A counter delivery joins the same queue by its delivery time (09:15: between 09:10 and
+    // 09:20), answered on paper.
+    let r = d
+        .app
+        .call(
+            Method::POST,
+            "/api/v1/court/deliveries",
+            Some(&d.clerk),
+            Some(json!({"court": "溧阳市人民法院", "case_number": "(2026)苏0481执5号", "delivered_at": format!("{}T09:15:00", today()), "properties": [{"action": "11", "unit_number": U1}]})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.body["properties"][0]["status"], "registered");
+    assert_eq!(r.body["properties"][0]["receipt_state"], "paper");
+    assert_eq!(places(&d.queue(u1).await), [(WUJIN, 0), (ZHONGLOU, 1), ("溧阳市人民法院", 2), (XINBEI, 3)]);
+
+    // The unrenewed active seizure lapses on its end date: the daily job records it and the
+    // first waiting seizure becomes active.
+    let after_end = (new_end + Duration::days(1)).and_hms_opt(4, 0, 0).unwrap().and_utc();
+    assert_eq!(bdc_services::lapse::lapse_seizures(&d.app.services, after_end).await.unwrap(), 1);
+    assert_eq!(places(&d.queue(u1).await), [(ZHONGLOU, 0), ("溧阳市人民法院", 1), (XINBEI, 2)]);
+
+    // Every step is in the ledger, and the ledger replays.
+    assert_eq!(bdc_services::verify::verify(&d.app.services).await.unwrap().problem, None);
+    // Nothing is left to answer.
+    let due = d.app.get("/api/v1/court/receipts?when=today", &d.clerk).await;
+    assert_eq!(due.body["total"], 0, "{}", due.text);
+    let inbox = d.app.get("/api/v1/court/inbox?per_page=100", &d.clerk).await;
+    assert_eq!(inbox.body["total"], 9, "{}", inbox.text);
+}
+
+async fn matching_by_certificate_and_by_location_and_owner_pre_seizure_and_quarantine(engine: Engine) {
+    let d = Desk::new(engine).await;
+    let u2 = d.unit(U2, "常州市天宁区青洋北路1号1幢102室").await;
+    let cert = d.title(u2, d.zhang).await;
+    let u3 = d.unit(U3, LOC3).await;
+    d.title(u3, d.li).await;
+    let u4 = d.unit(U4, "常州市天宁区青洋北路1号1幢104室").await;
+
+    let mut by_cert = property(Action::Seize, "");
+    by_cert.certificate = cert;
+    let mut by_place = property(Action::Seize, "");
+    by_place.location = LOC3.into();
+    let mut r3 = request("TN-3", TIANNING, "09:00:00", vec![by_place]);
+    r3.subject = "李四".into();
+    // A unit with no registered title: a 预查封.
+    let pre = property(Action::Seize, U4);
+    // A unit that does not exist: quarantined and answered 未能控制 with the reason.
+    let unknown = property(Action::Seize, "320402001001GB00001F00010099");
+    // A transfer ruling goes to a person.
+    let transfer = property(Action::TransferRuling, U2);
+    let mut multi = request("ZL-2", ZHONGLOU, "09:10:00", vec![pre, unknown, transfer]);
+    for (i, p) in multi.properties.iter_mut().enumerate() {
+        p.seq = (i + 1).to_string();
+    }
+    d.post(&[request("TN-4", TIANNING, "08:50:00", vec![by_cert]), r3, multi]).await;
+    let polled = d.poll().await;
+    assert_eq!((polled["registered"].as_u64(), polled["quarantined_properties"].as_u64(), polled["manual"].as_u64()), (Some(3), Some(1), Some(1)), "{polled}");
+    assert_eq!(d.queue(u2).await.len(), 1, "matched by certificate number");
+    assert_eq!(d.queue(u3).await.len(), 1, "matched by 坐落 and owner");
+    assert_eq!(d.queue(u4).await[0].2, "预查封");
+
+    let fb = d.feedback().await;
+    let unknown = fb.iter().find(|f| f.request_number == "ZL-2" && f.property_seq == "2").unwrap();
+    assert!(!unknown.controlled && unknown.reason.contains("不动产单元号 320402001001GB00001F00010099 不存在"), "{unknown:?}");
+    assert!(!fb.iter().any(|f| f.request_number == "ZL-2" && f.property_seq == "3"), "a transfer ruling is not answered before a person handles it");
+
+    // Staff see it in quarantine, record the unit, and reprocess: now it is seized.
+    let q = d.app.get("/api/v1/court/quarantine", &d.clerk).await;
+    assert_eq!(q.body["properties"].as_array().unwrap().len(), 1, "{}", q.text);
+    d.unit("320402001001GB00001F00010099", "常州市天宁区青洋北路1号1幢199室").await;
+    let r = d.app.call(Method::POST, "/api/v1/court/requests/ZL-2/properties/2/reprocess", Some(&d.clerk), None).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["status"], "registered");
+    assert_eq!(r.body["receipt_state"], "due");
+    d.poll().await;
+    let answers: Vec<Feedback> = d.feedback().await.into_iter().filter(|f| f.request_number == "ZL-2" && f.property_seq == "2").collect();
+    assert_eq!(answers.len(), 2, "first 未能控制, then 成功");
+    assert!(answers[1].controlled);
+    let again = d.app.call(Method::POST, "/api/v1/court/requests/ZL-2/properties/2/reprocess", Some(&d.clerk), None).await;
+    assert_eq!(again.problem(409), "bad_state");
+
+    // The pre-seizure becomes a 查封 when the title is registered.
+    d.title(u4, d.zhang).await;
+    assert_eq!(d.queue(u4).await[0].2, "查封");
+
+    // Malformed messages: garbage, and a request failing the checks. Neither stops the rest.
+    let garbage = "<QueryResult><Request CXH=\"X\"";
+    assert_eq!(d.app.http.post(format!("{}/sandbox/raw", d.sandbox)).body(garbage).send().await.unwrap().status(), 201);
+    let bad_time = "<QueryResult><Request CXH=\"BAD-1\" FYMC=\"常州市天宁区人民法院\" AH=\"(2026)苏执1号\" SDSJ=\"昨天\"><Property XH=\"1\" CXLX=\"11\" BDCDYH=\"320402001001GB00001F00010001\"/></Request></QueryResult>";
+    assert_eq!(d.app.http.post(format!("{}/sandbox/raw", d.sandbox)).body(bad_time).send().await.unwrap().status(), 201);
+    let polled = d.poll().await;
+    assert_eq!(polled["quarantined"], 1, "{polled}");
+    let polled = d.poll().await;
+    assert_eq!(polled["rejected_requests"], 1, "{polled}");
+    let bad = d.receipt("BAD-1").await;
+    assert!(!bad.controlled && bad.reason.contains("送达时间无效"), "{bad:?}");
+    let q = d.app.get("/api/v1/court/quarantine", &d.clerk).await;
+    let messages = q.body["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1, "{}", q.text);
+    assert!(messages[0]["reason"].as_str().unwrap().contains("XML"), "{}", q.text);
+    let raw = d.app.get(&format!("/api/v1/court/messages/{}", messages[0]["id"]), &d.clerk).await;
+    assert!(raw.body["raw"].as_str().unwrap().contains("Envelope"), "kept exactly as fetched");
+
+    // Read-only staff may look but not act.
+    let viewer = d.app.staff("chaxun", &["query"]).await;
+    assert_eq!(d.app.call(Method::POST, "/api/v1/court/poll", Some(&viewer), None).await.status, 403);
+    assert_eq!(bdc_services::verify::verify(&d.app.services).await.unwrap().problem, None);
+}
+
+crate::both!(several_courts_queue_by_delivery_time_release_promotes_and_receipts_go_back, matching_by_certificate_and_by_location_and_owner_pre_seizure_and_quarantine);

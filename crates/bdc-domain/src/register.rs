@@ -378,7 +378,7 @@ pub fn plan(effect: Effect, kind: RightKind, unit: &[RightView], req: &ChangeReq
                 return Ok(vec![new_mortgage(unit, &req.holders, &req.attrs)?]);
             }
             if kind == RightKind::Seizure {
-                return Ok(new_seizure(unit, &req.holders, req.co_ownership, &req.attrs)?);
+                return new_seizure(unit, &req.holders, req.co_ownership, &req.attrs);
             }
             let c = co(&req.holders);
             Ok(vec![Planned::Create {

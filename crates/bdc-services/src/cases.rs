@@ -557,8 +557,7 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
 /// Nothing is committed here.
 pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_id: i64, seq: i64, prev_hash: &str, now: DateTime<Utc>) -> ServiceResult<Moved> {
     let year = today().year();
-    let mut tx = tx;
-    let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound(format!("业务 {case_id} 不存在")))?;
+    let case = store::get_case(tx, case_id).await?.ok_or_else(|| ServiceError::NotFound(format!("业务 {case_id} 不存在")))?;
     if case.state != "register" {
         return Err(ServiceError::Conflict { code: "bad_state", message: format!("业务当前状态为“{}”，不能登簿", state_name(&case.state)) });
     }
@@ -574,15 +573,15 @@ pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_
     let mut findings = Vec::new();
     let mut any_certificate = false;
     for (unit_id, seen) in &case.units {
-        let unit = registry::get_unit(&mut tx, *unit_id).await?.ok_or_else(|| ServiceError::NotFound("不动产单元不存在".into()))?;
+        let unit = registry::get_unit(tx, *unit_id).await?.ok_or_else(|| ServiceError::NotFound("不动产单元不存在".into()))?;
         if unit.version != *seen {
             return Err(ServiceError::Conflict {
                 code: "unit_changed",
                 message: format!("不动产单元 {} 在本业务审核后已被其他业务登簿，登记簿已变化，请退回重新审核", unit.unit_number),
             });
         }
-        let current: Vec<RightView> = registry::rights_of_unit(&mut tx, unit.id, true).await?.into_iter().map(|r| r.view).collect();
-        let found = evaluate(&mut tx, flow, case.id, &current, unit.id, &apps, &req, "register", false).await?;
+        let current: Vec<RightView> = registry::rights_of_unit(tx, unit.id, true).await?.into_iter().map(|r| r.view).collect();
+        let found = evaluate(tx, flow, case.id, &current, unit.id, &apps, &req, "register", false).await?;
         if found.iter().any(Finding::blocks) {
             return Err(blocked(found).err().unwrap_or_else(|| ServiceError::validation("rule_blocked", "限制验证未通过")));
         }
@@ -592,16 +591,16 @@ pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_
         }
         let planned = register::plan(flow.effect, flow.right_kind, &current, &change).map_err(|e| ServiceError::validation("cannot_register", e.to_string()))?;
         let planned = start_promoted_terms(planned, today());
-        let (unit_steps, certified) = apply_plan(&mut tx, unit.id, &current, planned, seq, Some(case.id), year).await?;
+        let (unit_steps, certified) = apply_plan(tx, unit.id, &current, planned, seq, Some(case.id), year).await?;
         steps.extend(unit_steps);
         any_certificate |= certified;
-        if !registry::bump_unit_version(&mut tx, unit.id, unit.version).await? {
+        if !registry::bump_unit_version(tx, unit.id, unit.version).await? {
             return Err(ServiceError::Conflict { code: "unit_changed", message: format!("不动产单元 {} 正被其他业务登簿，请稍后重试", unit.unit_number) });
         }
     }
     for f in &findings {
         let outcome = if f.passed { "pass" } else { f.severity.code() };
-        store::record_evaluation(&mut tx, case.id, "register", &f.rule_code, f.rule_version, outcome, &f.message, now).await?;
+        store::record_evaluation(tx, case.id, "register", &f.rule_code, f.rule_version, outcome, &f.message, now).await?;
     }
     let payload = Payload {
         case_id: Some(case.id),
@@ -610,17 +609,17 @@ pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_
         at: journal::now_text(now),
         steps,
     };
-    journal::append(&mut tx, seq, prev_hash, &actor.username, &payload, now).await?;
+    journal::append(tx, seq, prev_hash, &actor.username, &payload, now).await?;
     // The outbox: the report to the province is queued in the same transaction.
-    crate::reporting::queue(&mut tx, seq).await?;
-    store::set_registered(&mut tx, case.id, seq).await?;
+    crate::reporting::queue(tx, seq).await?;
+    store::set_registered(tx, case.id, seq).await?;
     // Flows that issue no certificate (查封, 锁定, 注销) go straight to archiving.
     let to = if any_certificate { "certify" } else { "archive" };
-    if !store::transition(&mut tx, case.id, case.version, "register", to, "", case.deadline, None).await? {
+    if !store::transition(tx, case.id, case.version, "register", to, "", case.deadline, None).await? {
         return Err(ServiceError::Conflict { code: "stale_case", message: "业务已被他人办理，请刷新后重试".into() });
     }
-    store::add_event(&mut tx, case.id, "register", to, &actor.username, "登簿", now).await?;
-    let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
+    store::add_event(tx, case.id, "register", to, &actor.username, "登簿", now).await?;
+    let case = store::get_case(tx, case_id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
     Ok(Moved { case, findings, journal_seq: Some(seq) })
 }
 

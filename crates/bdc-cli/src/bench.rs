@@ -26,6 +26,8 @@ pub struct BenchArgs {
     pub workers: usize,
     /// Registrations whose reports to the province to build, sign and send (0 = skip).
     pub reports: usize,
+    /// Court requests to post to a sandbox front-end as one burst and process end to end (0 = skip).
+    pub court: usize,
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -213,7 +215,12 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
         );
     }
 
-    // 5. verify.
+    // 5. A burst of court requests through the sandbox front-end.
+    if a.court > 0 {
+        court_burst(s, a, &mut rng).await?;
+    }
+
+    // 6. verify.
     let report = bdc_services::verify::verify(s).await?;
     println!(
         "verify: {} journal entries, {} rights, {} certificates in {:.1} s = {:.0} entries/s ({})",
@@ -232,5 +239,69 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
 
 async fn sqlx_exec(conn: &mut bdc_store::AnyConnection, sql: &str) -> anyhow::Result<()> {
     bdc_store::db::execute(conn, sql).await?;
+    Ok(())
+}
+
+/// Posts `a.court` seizure requests (one property each, on random units; six courts) to a
+/// sandbox front-end on loopback as one burst, then times BDC taking them end to end: fetch over
+/// SOAP, store raw, parse, queue; match, open and register each case; send every receipt.
+async fn court_burst(s: &Services, a: &BenchArgs, rng: &mut rand::rngs::StdRng) -> anyhow::Result<()> {
+    use bdc_adapters::court::frontend::{sandbox_router, CourtFrontEnd, SoapClient};
+    use bdc_adapters::court::message::{render_requests, Action, Property, Request};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(bdc_web::serve_router(listener, sandbox_router("bdc", "bench")));
+    let front: Arc<dyn CourtFrontEnd> = Arc::new(SoapClient::new(format!("{base}/frontend"), "bdc", "bench"));
+    let sc = s.clone().with_court(front.clone(), std::time::Duration::from_secs(60));
+    let courts = ["常州市天宁区人民法院", "常州市钟楼区人民法院", "常州市新北区人民法院", "常州市武进区人民法院", "常州市金坛区人民法院", "溧阳市人民法院"];
+    let mut requests = Vec::with_capacity(a.court);
+    let mut conn = s.db.conn().await?;
+    for i in 0..a.court {
+        let id = rng.gen_range(1..=a.units as i64);
+        let unit = registry::get_unit(&mut conn, id).await?.context("unit missing")?;
+        requests.push(Request {
+            number: format!("BENCH{i:07}"),
+            court: courts[i % courts.len()].into(),
+            judge: "承办法官".into(),
+            case_number: format!("(2026)苏04执{i}号"),
+            ruling_number: String::new(),
+            subject: String::new(),
+            subject_id: String::new(),
+            delivered_at: format!("2026-11-25T{:02}:{:02}:{:02}", 8 + i / 3600, (i / 60) % 60, i % 60),
+            properties: vec![Property {
+                seq: "1".into(),
+                action: Action::Seize,
+                unit_number: unit.unit_number,
+                location: String::new(),
+                certificate: String::new(),
+                start: String::new(),
+                end: String::new(),
+                original_case: String::new(),
+                original_business: String::new(),
+            }],
+            documents: vec![],
+        });
+    }
+    drop(conn);
+    let body = render_requests(&requests);
+    let r = reqwest::Client::new().post(format!("{base}/sandbox/requests")).body(body.clone()).send().await?;
+    anyhow::ensure!(r.status().is_success(), "sandbox refused the burst: {}", r.text().await.unwrap_or_default());
+    let t = Instant::now();
+    let polled = bdc_services::court::poll(&sc, &front).await?;
+    let fetched = t.elapsed().as_secs_f64();
+    let (_, processed, sent) = bdc_services::court::run(&sc).await?;
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "court burst of {} requests ({:.1} MB list; fetch over SOAP, store raw, parse, queue: {:.1} s; then match, register, receipt): {} registered ({} refused, {} quarantined), {} receipts in {:.1} s = {:.0} requests/s end to end",
+        a.court,
+        body.len() as f64 / 1e6,
+        fetched,
+        processed.registered,
+        processed.refused,
+        processed.quarantined,
+        sent,
+        secs,
+        polled.new_requests as f64 / secs
+    );
     Ok(())
 }

@@ -101,6 +101,10 @@ enum Command {
         /// Also report this many registrations to the province from a backlog and time it.
         #[arg(long, default_value_t = 0)]
         reports: usize,
+        /// Also post this many court requests to a sandbox front-end as one burst and time
+        /// them end to end.
+        #[arg(long, default_value_t = 0)]
+        court: usize,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -230,12 +234,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 serve(settings).await
             }
         }
-        Command::Bench { units, seed, checks, cases, workers, reports, db } => {
+        Command::Bench { units, seed, checks, cases, workers, reports, court, db } => {
             let settings = Settings::resolve(over(db, None), file)?;
             let db = connect(&settings).await?;
             db.migrate().await?;
             let s = services(&settings, db.clone());
-            bench::run(&s, &bench::BenchArgs { units, seed, checks, cases, workers, reports }).await?;
+            bench::run(&s, &bench::BenchArgs { units, seed, checks, cases, workers, reports, court }).await?;
             db.close().await;
             Ok(())
         }

@@ -203,24 +203,26 @@ pub struct Processed {
 pub async fn process_pending(s: &Services) -> ServiceResult<Processed> {
     let mut out = Processed::default();
     let cal = crate::calendar::load(s).await?;
-    loop {
-        let batch = {
-            let mut conn = s.db.conn().await?;
-            store::pending(&mut conn, BATCH).await?
-        };
-        if batch.is_empty() {
-            return Ok(out);
-        }
-        for p in batch {
-            match process_one(s, &cal, &p).await? {
-                Some("registered") => out.registered += 1,
-                Some("refused") => out.refused += 1,
-                Some("quarantined") => out.quarantined += 1,
-                Some("manual") => out.manual += 1,
-                _ => {}
-            }
+    while process_batch(s, &cal, &mut out).await? > 0 {}
+    Ok(out)
+}
+
+/// Processes the next batch of the queue; returns how many properties it took (0: empty).
+async fn process_batch(s: &Services, cal: &WorkCalendar, out: &mut Processed) -> ServiceResult<usize> {
+    let batch = {
+        let mut conn = s.db.conn().await?;
+        store::pending(&mut conn, BATCH).await?
+    };
+    for p in &batch {
+        match process_one(s, cal, p).await? {
+            Some("registered") => out.registered += 1,
+            Some("refused") => out.refused += 1,
+            Some("quarantined") => out.quarantined += 1,
+            Some("manual") => out.manual += 1,
+            _ => {}
         }
     }
+    Ok(batch.len())
 }
 
 /// The request and property a queued row stands for.
@@ -551,7 +553,8 @@ pub async fn send_receipts(s: &Services, front: &Arc<dyn CourtFrontEnd>, now: Da
     }
 }
 
-/// One run of the court job: read, process, answer.
+/// One run of the court job: read, then process the queue a batch at a time, sending the
+/// receipts of each batch as it is done.
 pub async fn run(s: &Services) -> ServiceResult<(Polled, Processed, usize)> {
     let front = s.court.clone().ok_or_else(|| ServiceError::validation("court_not_configured", "未配置法院查控前置机"))?;
     // A front-end that cannot be reached does not hold back what is already queued.
@@ -562,9 +565,20 @@ pub async fn run(s: &Services) -> ServiceResult<(Polled, Processed, usize)> {
             Polled::default()
         }
     };
-    let processed = process_pending(s).await?;
-    let sent = send_receipts(s, &front, Utc::now()).await?;
-    Ok((polled, processed, sent))
+    let cal = crate::calendar::load(s).await?;
+    let mut processed = Processed::default();
+    let mut sent = 0;
+    loop {
+        let n = process_batch(s, &cal, &mut processed).await?;
+        // Receipts that cannot go now wait with back-off; registration goes on.
+        match send_receipts(s, &front, Utc::now()).await {
+            Ok(k) => sent += k,
+            Err(e) => tracing::warn!(error = %e, "sending court receipts failed; they will be retried"),
+        }
+        if n == 0 {
+            return Ok((polled, processed, sent));
+        }
+    }
 }
 
 // ----- staff views (查控工作台) -----

@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Runs the whole BDC test suite: unit, storage and black-box API tests.
+# Runs the whole BDC test suite: unit, storage and black-box API tests, then the browser tests
+# (web/tests, Playwright driving Debian's Chromium against the real `bdc` binary).
+#
+# First it runs scripts/setup-web.sh, which installs what is not there yet: Debian's chromium and
+# the CJK font (certificate PDFs), and the npm packages of web/ (htmx, playwright-core).
 #
 # PostgreSQL tests run when BDC_TEST_DATABASE_URL points at a server (any database on it; each
 # test creates its own). Without it they are reported as "ignored" — skipped, never passed.
@@ -19,13 +23,21 @@ else
   echo "注意：未设置 BDC_TEST_DATABASE_URL，PostgreSQL 测试将显示为 ignored（已跳过，未运行）。"
 fi
 
+bash scripts/setup-web.sh
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 # Doc tests are left out: the crates have none, and an empty doc-test run would end the output.
 cargo test --workspace --locked --lib --bins --tests "${extra[@]}" 2>&1 | tee "$log" || status=$?
 
-# One closing line over all test binaries.
+# Browser tests, against the debug binary the cargo tests built.
+target_dir="${CARGO_TARGET_DIR:-target}"
+cargo build --locked --bin bdc 2>&1 | tail -n 1
+BDC_BIN="$target_dir/debug/bdc" node --test --test-reporter=tap web/tests/ 2>&1 | tee -a "$log" || status=$?
+
+# One closing line over all test binaries: cargo's "test result:" lines and node's TAP "# pass".
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
+     /^# pass / { p += $3 } /^# fail / { f += $3 } /^# skipped / { s += $3 }
      END { printf "\nsummary: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 exit "$status"

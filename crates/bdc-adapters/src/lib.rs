@@ -2,9 +2,11 @@
 //!
 //! Each outside system is one trait with a real implementation and, where the system is
 //! remote, a sandbox that speaks the same protocol. Services hold them as `Arc<dyn Trait>`.
-//! Today: [`files`] (file storage for scans, attachments and generated PDFs). The court
-//! front-end, the provincial platform and SMS come with their issues.
+//! [`files`] (file storage for scans, attachments and generated PDFs), [`province`] (the
+//! provincial platform), [`court`] (the court front-end), [`sms`] (one-time codes).
 
+pub mod certificate_pdf;
 pub mod court;
 pub mod files;
 pub mod province;
+pub mod sms;

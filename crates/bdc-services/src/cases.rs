@@ -133,7 +133,7 @@ fn flow_of(code: &str) -> ServiceResult<&'static Flow> {
     catalogue::flow(code).ok_or_else(|| ServiceError::field("unknown_flow", "flow_code", format!("业务流程“{code}”不存在")))
 }
 
-pub(crate) fn today() -> NaiveDate {
+pub fn today() -> NaiveDate {
     (Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 

@@ -683,3 +683,94 @@ pub async fn schedule(s: &Services, now: DateTime<Utc>) -> ServiceResult<()> {
     bdc_store::jobs::enqueue(&mut conn, COURT_POLL, "{}", Some(&format!("court:{slot}")), now, 3).await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bdc_adapters::court::frontend::CourtError;
+    use bdc_adapters::court::message::soap_wrap;
+    use bdc_adapters::files::LocalFileStore;
+    use bdc_domain::crypto::MasterKey;
+    use bdc_store::{testing::fresh_db, Engine};
+    use std::sync::Mutex;
+
+    /// A front-end that hands out one list and refuses feedback while `down` is set.
+    #[derive(Debug)]
+    struct Flaky {
+        list: String,
+        down: Mutex<bool>,
+        got: Mutex<Vec<Feedback>>,
+    }
+
+    #[async_trait::async_trait]
+    impl CourtFrontEnd for Flaky {
+        async fn fetch_requests(&self) -> Result<String, CourtError> {
+            Ok(self.list.clone())
+        }
+        async fn send_feedback(&self, f: &[Feedback]) -> Result<(), CourtError> {
+            if *self.down.lock().unwrap() {
+                return Err(CourtError::Unavailable("connection refused".into()));
+            }
+            self.got.lock().unwrap().extend_from_slice(f);
+            Ok(())
+        }
+    }
+
+    fn request(number: &str) -> Request {
+        Request {
+            number: number.into(),
+            court: "常州市天宁区人民法院".into(),
+            judge: String::new(),
+            case_number: "(2026)苏0402执1号".into(),
+            ruling_number: String::new(),
+            subject: String::new(),
+            subject_id: String::new(),
+            delivered_at: "2026-11-25T09:00:00".into(),
+            properties: vec![Property {
+                seq: "1".into(),
+                action: Action::Seize,
+                unit_number: "320402001001GB00001F00010001".into(),
+                location: String::new(),
+                certificate: String::new(),
+                start: String::new(),
+                end: String::new(),
+                original_case: String::new(),
+                original_business: String::new(),
+            }],
+            documents: vec![],
+        }
+    }
+
+    async fn receipts_wait_with_back_off_while_the_front_end_is_down_and_repeats_are_kept_once(engine: Engine) {
+        let db = fresh_db(engine).await;
+        let dir = std::env::temp_dir().join(format!("bdc-court-{}", bdc_domain::crypto::random_hex(4)));
+        let list = soap_wrap("getRequestsResponse", "", "", &render_requests(&[request("A1"), request("B1")]));
+        let front = Arc::new(Flaky { list, down: Mutex::new(true), got: Mutex::default() });
+        let s = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(dir)), crate::SecuritySettings::default())
+            .with_court(front.clone(), std::time::Duration::from_secs(60));
+        // The unit does not exist: both properties are quarantined, and due an answer.
+        let (polled, processed, sent) = run(&s).await.unwrap();
+        assert_eq!((polled.messages, polled.new_requests, processed.quarantined, sent), (1, 2, 2, 0));
+        let mut c = db.conn().await.unwrap();
+        let p = store::get_property(&mut c, "A1", "1").await.unwrap().unwrap();
+        assert_eq!((p.receipt_state.as_str(), p.receipt_attempts), ("due", 1));
+        assert!(p.receipt_error.contains("connection refused"));
+        let next: DateTime<Utc> = bdc_store::parse_time(p.receipt_next_at.as_deref().unwrap()).unwrap();
+        assert!(next > Utc::now() + Duration::seconds(50), "the next try waits about a minute");
+        // The same list fetched again is not kept again.
+        let (polled, _, _) = run(&s).await.unwrap();
+        assert_eq!((polled.messages, polled.new_requests), (0, 0));
+        assert_eq!(store::messages(&mut c, None, 10).await.unwrap().len(), 1);
+        // Back up: nothing goes before the wait is over; then both go, once.
+        *front.down.lock().unwrap() = false;
+        let c2: Arc<dyn CourtFrontEnd> = front.clone();
+        assert_eq!(send_receipts(&s, &c2, Utc::now()).await.unwrap(), 0);
+        assert_eq!(send_receipts(&s, &c2, Utc::now() + Duration::minutes(2)).await.unwrap(), 2);
+        assert_eq!(send_receipts(&s, &c2, Utc::now() + Duration::minutes(2)).await.unwrap(), 0);
+        let got = front.got.lock().unwrap().clone();
+        assert_eq!(got.len(), 2);
+        assert!(got.iter().all(|f| !f.controlled && f.reason.contains("未能匹配不动产单元")));
+    }
+
+    bdc_store::engine_tests!(receipts_wait_with_back_off_while_the_front_end_is_down_and_repeats_are_kept_once);
+}

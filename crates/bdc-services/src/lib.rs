@@ -13,6 +13,7 @@ pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod certificates;
 pub mod cases;
 pub mod court;
 pub mod demo;
@@ -20,6 +21,7 @@ pub mod error;
 pub mod jobs;
 pub mod keys;
 pub mod lapse;
+pub mod portal;
 pub mod registry;
 pub mod registration_log;
 pub mod reporting;
@@ -63,6 +65,8 @@ pub struct Services {
     pub province: Option<Arc<dyn ProvinceTransport>>,
     /// The provincial front-end for court requests (法院查控前置机); `None` until configured.
     pub court: Option<Arc<dyn bdc_adapters::court::frontend::CourtFrontEnd>>,
+    /// Text messages (one-time codes); the sandbox logs them.
+    pub sms: Arc<dyn bdc_adapters::sms::SmsGateway>,
     /// How often the court front-end is polled.
     pub court_every: std::time::Duration,
     /// Signing keys by purpose, once loaded (see [`keys::signing_key`]).
@@ -82,7 +86,7 @@ impl std::fmt::Debug for FieldCipherHandle {
 
 impl Services {
     pub fn new(db: Db, master_key: &MasterKey, files: Arc<dyn FileStore>, security: SecuritySettings) -> Self {
-        Services { db, cipher: Arc::new(FieldCipherHandle { cipher: FieldCipher::new(master_key) }), files, security, province: None, court: None, court_every: std::time::Duration::from_secs(60), key_cache: Arc::default() }
+        Services { db, cipher: Arc::new(FieldCipherHandle { cipher: FieldCipher::new(master_key) }), files, security, province: None, court: None, sms: Arc::new(bdc_adapters::sms::SandboxSms::default()), court_every: std::time::Duration::from_secs(60), key_cache: Arc::default() }
     }
 
     /// Reports registrations through `transport`.
@@ -97,6 +101,13 @@ impl Services {
     pub fn with_court(mut self, front: Arc<dyn bdc_adapters::court::frontend::CourtFrontEnd>, every: std::time::Duration) -> Self {
         self.court = Some(front);
         self.court_every = every;
+        self
+    }
+
+    /// Sends text messages through `sms`.
+    #[must_use]
+    pub fn with_sms(mut self, sms: Arc<dyn bdc_adapters::sms::SmsGateway>) -> Self {
+        self.sms = sms;
         self
     }
 

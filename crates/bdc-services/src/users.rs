@@ -22,7 +22,7 @@ pub struct CreateUser {
 
 /// Checks a user name: 3–32 characters of letters, digits, `_`, `-`, `.`, starting with a letter
 /// or digit. (Real names go in the display name.)
-fn check_username(u: &str) -> ServiceResult<()> {
+pub(crate) fn check_username(u: &str) -> ServiceResult<()> {
     let ok = (3..=32).contains(&u.chars().count())
         && u.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         && u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
@@ -43,7 +43,7 @@ fn check_display_name(n: &str) -> ServiceResult<()> {
 
 /// Every role must exist and belong to the account's realm: a public account can never be
 /// given a staff role.
-async fn check_roles(conn: &mut bdc_store::AnyConnection, realm: Realm, roles: &[String]) -> ServiceResult<()> {
+pub(crate) async fn check_roles(conn: &mut bdc_store::AnyConnection, realm: Realm, roles: &[String]) -> ServiceResult<()> {
     let known = accounts::list_roles(conn).await?;
     for r in roles {
         match known.iter().find(|k| &k.code == r) {

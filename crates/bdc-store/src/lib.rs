@@ -22,6 +22,7 @@ pub mod db;
 pub mod jobs;
 pub mod journal;
 pub mod keys;
+pub mod portal;
 pub mod registry;
 pub mod reports;
 pub mod rules;

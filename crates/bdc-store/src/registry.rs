@@ -567,3 +567,39 @@ pub async fn parties_named(conn: &mut AnyConnection, kind: &str, name: &str) -> 
     let rows = sqlx::query("SELECT id FROM parties WHERE name = $1 AND kind = $2 ORDER BY id").bind(name).bind(kind).fetch_all(&mut *conn).await?;
     rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }
+
+/// A certificate by its number, with the unit of its right: `(certificate, unit id)`.
+pub async fn get_certificate(conn: &mut AnyConnection, number: &str) -> StoreResult<Option<(CertificateRecord, i64)>> {
+    let r = sqlx::query("SELECT c.number, c.kind, c.right_id, c.case_id, c.status, c.issued_seq, c.voided_seq, r.unit_id FROM certificates c JOIN rights r ON r.id = c.right_id WHERE c.number = $1")
+        .bind(number)
+        .fetch_optional(&mut *conn)
+        .await?;
+    r.map(|r| {
+        Ok((
+            CertificateRecord {
+                number: r.try_get("number")?,
+                kind: r.try_get("kind")?,
+                right_id: r.try_get("right_id")?,
+                case_id: r.try_get("case_id")?,
+                status: r.try_get("status")?,
+                issued_seq: r.try_get("issued_seq")?,
+                voided_seq: r.try_get("voided_seq")?,
+            },
+            r.try_get("unit_id")?,
+        ))
+    })
+    .transpose()
+}
+
+/// Certificates issued for rights held by a party (current and past), newest first:
+/// `(number, kind, status, right id, unit id)`.
+pub async fn certificates_of_party(conn: &mut AnyConnection, party_id: i64) -> StoreResult<Vec<(String, String, String, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT c.number, c.kind, c.status, c.right_id, r.unit_id FROM certificates c JOIN rights r ON r.id = c.right_id \
+         JOIN right_holders h ON h.right_id = r.id WHERE h.party_id = $1 ORDER BY c.issued_seq DESC LIMIT 200",
+    )
+    .bind(party_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?))).collect()
+}

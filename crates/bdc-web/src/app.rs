@@ -53,8 +53,11 @@ pub fn router(services: Services, settings: &WebSettings) -> Router {
     crate::api::access::annotate(&mut openapi);
     let doc = OpenApiJson(Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".into())));
     let request_id = HeaderName::from_static("x-request-id");
+    let pages = crate::pages::router().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::observe::observe));
     let app = api
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::observe::observe))
+        .merge(pages)
+        .merge(crate::pages::assets())
         .merge(SwaggerUi::new("/api/docs").config(Config::from("/api/openapi.json")))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

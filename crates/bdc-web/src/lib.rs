@@ -14,6 +14,7 @@ pub mod app;
 pub mod extract;
 pub mod metrics;
 pub mod observe;
+pub mod pages;
 pub mod problem;
 pub mod session;
 pub mod state;

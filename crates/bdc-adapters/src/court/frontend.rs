@@ -167,6 +167,8 @@ pub fn sandbox_router(user: &str, password: &str) -> axum::Router {
                 }
             }),
         )
+        // A burst of ten thousand requests is a few megabytes.
+        .layer(axum::extract::DefaultBodyLimit::max(256 * 1024 * 1024))
 }
 
 #[cfg(test)]

@@ -1,0 +1,357 @@
+//! 线上苏小登 — the public portal's use cases (B2, B4): real-name sign-up with a one-time code,
+//! online applications for the catalogue flows open to the user's channel, progress, and the
+//! user's own certificates.
+//!
+//! A public account is tied to one party (当事人) whose ID number was validated (GB 11643 for
+//! citizens, GB 32100 for organisations) and whose name must match any record of the same ID
+//! already in the register: that is the real-name check. One party, one account.
+
+use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
+
+use bdc_domain::access::Realm;
+use bdc_domain::catalogue::{self, Channel, Flow};
+use bdc_domain::crypto::sm3_hex;
+use bdc_domain::ids::{CitizenId, CreditCode};
+use bdc_domain::masking::{mask_id_number, mask_phone};
+use bdc_store::accounts::{self, NewUser, UserRecord};
+use bdc_store::cases::CaseRecord;
+use bdc_store::{portal, registry};
+
+use crate::cases::{OpenCase, RequestDoc};
+use crate::{Actor, ServiceError, ServiceResult, Services};
+
+/// Purpose of a one-time code: signing up.
+pub const SIGN_UP: &str = "sign_up";
+const CODE_MINUTES: i64 = 10;
+const CODE_RESEND_SECONDS: i64 = 60;
+const CODE_ATTEMPTS: i64 = 5;
+
+/// The kinds of public account (B2) and what they are called.
+pub const ACCOUNT_KINDS: &[(&str, &str)] = &[("person", "个人"), ("enterprise", "企业"), ("institution", "机构（银行、开发企业、中介）"), ("agent", "代理人")];
+
+fn phone_ok(phone: &str) -> bool {
+    phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit()) && !phone.starts_with("10") && !phone.starts_with("11") && !phone.starts_with("12")
+}
+
+fn code_hash(phone_bidx: &str, code: &str) -> String {
+    sm3_hex(format!("{phone_bidx}:{code}").as_bytes())
+}
+
+/// Sends a one-time code by SMS (the sandbox writes it to the server log). At most one a minute
+/// per number; a code lives 10 minutes and allows 5 tries.
+pub async fn send_code(s: &Services, phone: &str, purpose: &str) -> ServiceResult<()> {
+    let phone = phone.trim();
+    if !phone_ok(phone) {
+        return Err(ServiceError::field("bad_phone", "phone", "请输入 11 位手机号码"));
+    }
+    let bidx = s.cipher().blind_index(phone);
+    let now = Utc::now();
+    let mut conn = s.db.conn().await?;
+    if let Some(last) = portal::latest_code(&mut conn, &bidx, purpose).await? {
+        let sent = bdc_store::parse_time(&last.created_at)?;
+        if now - sent < Duration::seconds(CODE_RESEND_SECONDS) {
+            return Err(ServiceError::field("code_too_soon", "phone", "验证码已发送，请 1 分钟后再试"));
+        }
+    }
+    let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
+    portal::insert_code(&mut conn, &bidx, purpose, &code_hash(&bidx, &code), now + Duration::minutes(CODE_MINUTES), now).await?;
+    drop(conn);
+    let text = format!("【线上苏小登】您的验证码为 {code}，{CODE_MINUTES} 分钟内有效。如非本人操作，请忽略本短信。");
+    s.sms.send(phone, &text).await.map_err(|e| ServiceError::Internal(Box::new(e)))
+}
+
+/// A sign-up form (注册).
+#[derive(Debug, Clone, Default)]
+pub struct SignUp {
+    /// person, enterprise, institution or agent.
+    pub kind: String,
+    pub username: String,
+    pub password: String,
+    pub password_again: String,
+    /// 姓名 or 单位名称.
+    pub name: String,
+    /// 身份证号 (person, agent) or 统一社会信用代码 (enterprise, institution).
+    pub id_number: String,
+    pub phone: String,
+    pub code: String,
+}
+
+/// Every problem of a sign-up form, by field, so a page can show each beside its field.
+pub fn check_sign_up(f: &SignUp) -> Vec<(&'static str, String)> {
+    let mut errors = Vec::new();
+    if !ACCOUNT_KINDS.iter().any(|(k, _)| *k == f.kind) {
+        errors.push(("kind", "请选择账户类型".to_owned()));
+    }
+    if let Err(ServiceError::Validation { message, .. }) = crate::users::check_username(&f.username) {
+        errors.push(("username", message));
+    }
+    let name = f.name.trim();
+    if name.is_empty() || name.chars().count() > 64 {
+        errors.push(("name", "请填写姓名或单位名称（不超过 64 个字）".to_owned()));
+    }
+    let organisation = matches!(f.kind.as_str(), "enterprise" | "institution");
+    let id = f.id_number.trim();
+    if id.is_empty() {
+        errors.push(("id_number", if organisation { "请填写统一社会信用代码" } else { "请填写身份证号" }.to_owned()));
+    } else if organisation {
+        if let Err(e) = CreditCode::parse(id) {
+            errors.push(("id_number", e.to_string()));
+        }
+    } else if let Err(e) = CitizenId::parse(id) {
+        errors.push(("id_number", e.to_string()));
+    }
+    if let Err(e) = bdc_domain::password::check_password(&f.username, &f.password) {
+        errors.push(("password", e.to_string()));
+    } else if f.password != f.password_again {
+        errors.push(("password_again", "两次输入的密码不一致".to_owned()));
+    }
+    if !phone_ok(f.phone.trim()) {
+        errors.push(("phone", "请输入 11 位手机号码".to_owned()));
+    }
+    if f.code.trim().len() != 6 || !f.code.trim().bytes().all(|b| b.is_ascii_digit()) {
+        errors.push(("code", "请输入短信中的 6 位验证码".to_owned()));
+    }
+    errors
+}
+
+fn first_error(errors: Vec<(&'static str, String)>) -> ServiceError {
+    let (field, message) = errors.into_iter().next().unwrap_or(("form", "表单有误".into()));
+    ServiceError::field("invalid_sign_up", field, message)
+}
+
+/// Creates a public account tied to its party, after the form checks, the one-time code and
+/// the real-name check. Returns the new user.
+pub async fn sign_up(s: &Services, f: SignUp) -> ServiceResult<UserRecord> {
+    let errors = check_sign_up(&f);
+    if !errors.is_empty() {
+        return Err(first_error(errors));
+    }
+    let phone = f.phone.trim();
+    let bidx = s.cipher().blind_index(phone);
+    let organisation = matches!(f.kind.as_str(), "enterprise" | "institution");
+    let (id_type, id_number) = if organisation {
+        ("8", CreditCode::parse(f.id_number.trim()).map_err(|e| ServiceError::field("bad_id_number", "id_number", e.to_string()))?.as_str().to_owned())
+    } else {
+        ("1", CitizenId::parse(f.id_number.trim()).map_err(|e| ServiceError::field("bad_id_number", "id_number", e.to_string()))?.as_str().to_owned())
+    };
+    let hash = crate::auth::hash_password(&f.password).await?;
+    let now = Utc::now();
+    let mut tx = s.db.begin().await?;
+    // The one-time code.
+    let code = portal::latest_code(&mut tx, &bidx, SIGN_UP).await?.ok_or_else(|| ServiceError::field("no_code", "code", "请先获取短信验证码"))?;
+    let expired = bdc_store::parse_time(&code.expires_at).map(|t: DateTime<Utc>| t < now).unwrap_or(true);
+    if expired || code.attempts >= CODE_ATTEMPTS {
+        return Err(ServiceError::field("code_expired", "code", "验证码已失效，请重新获取"));
+    }
+    if code.code_hash != code_hash(&bidx, f.code.trim()) {
+        portal::code_attempted(&mut tx, code.id).await?;
+        bdc_store::commit(tx).await?;
+        return Err(ServiceError::field("wrong_code", "code", "验证码错误"));
+    }
+    // Real name: a party with this ID must bear this name.
+    let party_kind = if organisation { "enterprise" } else { "person" };
+    let id_bidx = s.cipher().blind_index(&id_number);
+    let existing = registry::find_party_by_index(&mut tx, &id_bidx).await?;
+    let mut party_id = None;
+    for id in existing {
+        if let Some(p) = registry::get_party(&mut tx, id).await? {
+            if p.id_type == id_type {
+                if p.name != f.name.trim() {
+                    return Err(ServiceError::field("name_mismatch", "name", "姓名（名称）与证件号码不一致，请核对"));
+                }
+                if portal::party_has_account(&mut tx, p.id).await? {
+                    return Err(ServiceError::field("already_registered", "id_number", "该证件号码已注册线上苏小登账户，请直接登录"));
+                }
+                party_id = Some(p.id);
+            }
+        }
+    }
+    let party_id = match party_id {
+        Some(id) => id,
+        None => {
+            let party = registry::Party {
+                id: 0,
+                kind: party_kind.into(),
+                name: f.name.trim().into(),
+                id_type: id_type.into(),
+                id_number_enc: s.cipher().encrypt(&id_number),
+                id_number_bidx: id_bidx,
+                id_number_masked: mask_id_number(&id_number),
+            };
+            registry::upsert_party(&mut tx, &party, now).await?
+        }
+    };
+    let roles = vec![f.kind.clone()];
+    crate::users::check_roles(&mut tx, Realm::Public, &roles).await?;
+    let new = NewUser { realm: Realm::Public.as_str(), username: f.username.trim(), display_name: f.name.trim(), password_hash: &hash, roles: &roles };
+    let user_id = match accounts::insert_user(&mut tx, &new, now).await {
+        Ok(id) => id,
+        Err(bdc_store::StoreError::Unique(_)) => return Err(ServiceError::field("username_taken", "username", format!("用户名“{}”已被使用", f.username.trim()))),
+        Err(e) => return Err(e.into()),
+    };
+    portal::insert_account(&mut tx, user_id, party_id, &s.cipher().encrypt(phone), &bidx, &mask_phone(phone), now).await?;
+    if !portal::use_code(&mut tx, code.id).await? {
+        return Err(ServiceError::field("code_expired", "code", "验证码已使用，请重新获取"));
+    }
+    let user = accounts::get_user(&mut tx, user_id).await?.ok_or_else(|| ServiceError::NotFound("用户不存在".into()))?;
+    bdc_store::commit(tx).await?;
+    Ok(user)
+}
+
+/// The public user's account link; an error for staff or accounts without one.
+pub async fn account_of(s: &Services, actor: &Actor) -> ServiceResult<portal::PortalAccount> {
+    if actor.realm != Realm::Public {
+        return Err(ServiceError::Forbidden("仅限公众账户".into()));
+    }
+    let mut conn = s.db.conn().await?;
+    portal::account(&mut conn, actor.user_id).await?.ok_or_else(|| ServiceError::Forbidden("该账户尚未完成实名认证".into()))
+}
+
+/// The channels a public account applies through (B4).
+pub fn channels_of(actor: &Actor) -> Vec<Channel> {
+    let mut out = Vec::new();
+    for r in &actor.roles {
+        match r.as_str() {
+            "person" | "agent" => out.push(Channel::Individual),
+            "enterprise" => out.extend([Channel::Enterprise, Channel::Developer]),
+            "institution" => out.extend([Channel::Bank, Channel::Developer, Channel::HousingAuthority]),
+            _ => {}
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// The flows the user may apply for online.
+pub fn flows_for(actor: &Actor) -> Vec<&'static Flow> {
+    let channels = channels_of(actor);
+    catalogue::flows().iter().filter(|f| f.channels.iter().any(|c| channels.contains(c))).collect()
+}
+
+/// Another party named in an application.
+#[derive(Debug, Clone, Default)]
+pub struct OtherParty {
+    /// right_holder, obligor or agent.
+    pub role: String,
+    pub name: String,
+    pub id_number: String,
+    pub share: String,
+}
+
+/// An online application (网上申请).
+#[derive(Debug, Clone, Default)]
+pub struct Application {
+    pub flow_code: String,
+    /// 不动产单元号 or 不动产权证书号 of the property.
+    pub property: String,
+    /// The applicant's own role in the flow.
+    pub my_role: String,
+    pub my_share: String,
+    pub others: Vec<OtherParty>,
+    /// Material codes provided.
+    pub materials: Vec<String>,
+}
+
+/// Submits an application: it becomes a case waiting for the registry's 受理, tied to the user.
+pub async fn apply(s: &Services, actor: &Actor, a: Application) -> ServiceResult<CaseRecord> {
+    let account = account_of(s, actor).await?;
+    let flow = catalogue::flow(&a.flow_code).ok_or_else(|| ServiceError::field("unknown_flow", "flow_code", "请选择要办理的业务"))?;
+    let channels = channels_of(actor);
+    let channel = flow.channels.iter().find(|c| channels.contains(c)).ok_or_else(|| ServiceError::field("flow_not_open", "flow_code", format!("您的账户不能在线办理“{}”", flow.name)))?;
+    let property = a.property.trim();
+    if property.is_empty() {
+        return Err(ServiceError::field("no_property", "property", "请填写不动产单元号或不动产权证书号"));
+    }
+    let mut conn = s.db.conn().await?;
+    let unit_id = match registry::find_unit(&mut conn, property).await? {
+        Some(u) => u.id,
+        None => registry::unit_by_certificate(&mut conn, property).await?.ok_or_else(|| ServiceError::field("unknown_property", "property", "未找到该不动产单元号或证书号对应的不动产"))?,
+    };
+    let mut applicants = vec![(account.party_id, a.my_role.clone(), if a.my_share.trim().is_empty() { "1".to_owned() } else { a.my_share.trim().to_owned() })];
+    for (i, o) in a.others.iter().enumerate() {
+        if o.name.trim().is_empty() && o.id_number.trim().is_empty() {
+            continue;
+        }
+        let field = format!("others[{i}]");
+        let id = CitizenId::parse(o.id_number.trim())
+            .map(|c| ("1", c.as_str().to_owned()))
+            .or_else(|_| CreditCode::parse(o.id_number.trim()).map(|c| ("8", c.as_str().to_owned())))
+            .map_err(|_| ServiceError::field("bad_id_number", &field, format!("第 {} 位其他申请人的证件号码无效", i + 1)))?;
+        let bidx = s.cipher().blind_index(&id.1);
+        let mut found = None;
+        for pid in registry::find_party_by_index(&mut conn, &bidx).await? {
+            if let Some(p) = registry::get_party(&mut conn, pid).await? {
+                if p.name != o.name.trim() {
+                    return Err(ServiceError::field("name_mismatch", &field, format!("第 {} 位其他申请人的姓名与证件号码不一致", i + 1)));
+                }
+                found = Some(p.id);
+            }
+        }
+        let pid = match found {
+            Some(p) => p,
+            None => {
+                let party = registry::Party {
+                    id: 0,
+                    kind: if id.0 == "1" { "person" } else { "enterprise" }.into(),
+                    name: o.name.trim().into(),
+                    id_type: id.0.into(),
+                    id_number_enc: s.cipher().encrypt(&id.1),
+                    id_number_bidx: bidx,
+                    id_number_masked: mask_id_number(&id.1),
+                };
+                registry::upsert_party(&mut conn, &party, Utc::now()).await?
+            }
+        };
+        applicants.push((pid, o.role.clone(), if o.share.trim().is_empty() { "1".to_owned() } else { o.share.trim().to_owned() }));
+    }
+    drop(conn);
+    // The case is opened as the registry's intake would, in the user's name; staff then accept
+    // (受理) it like a counter application.
+    let mut opener = Actor::console();
+    opener.username = actor.username.clone();
+    opener.display_name = actor.display_name.clone();
+    let cmd = OpenCase {
+        flow_code: flow.code.into(),
+        unit_ids: vec![unit_id],
+        applicants,
+        channel: channel.code().into(),
+        request: RequestDoc { materials: a.materials, ..RequestDoc::default() },
+    };
+    let opened = crate::cases::open_case(s, &opener, cmd).await?;
+    let mut conn = s.db.conn().await?;
+    portal::set_submitted_by(&mut conn, opened.case.id, actor.user_id).await?;
+    Ok(opened.case)
+}
+
+/// The user's applications with their progress (办件进度), newest first.
+pub async fn my_cases(s: &Services, actor: &Actor) -> ServiceResult<Vec<CaseRecord>> {
+    account_of(s, actor).await?;
+    let mut conn = s.db.conn().await?;
+    let mut out = Vec::new();
+    for id in portal::cases_submitted_by(&mut conn, actor.user_id).await? {
+        if let Some(c) = bdc_store::cases::get_case(&mut conn, id).await? {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+/// One of the user's applications, with its events (补正、退件 reasons among them).
+pub async fn my_case(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(CaseRecord, Vec<(String, String, String, String, String)>)> {
+    account_of(s, actor).await?;
+    let mut conn = s.db.conn().await?;
+    if !portal::cases_submitted_by(&mut conn, actor.user_id).await?.contains(&id) {
+        return Err(ServiceError::NotFound("办件不存在".into()));
+    }
+    let case = bdc_store::cases::get_case(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound("办件不存在".into()))?;
+    let events = bdc_store::cases::events(&mut conn, id).await?;
+    Ok((case, events))
+}
+
+/// The user's certificates and proofs: `(number, kind, status, right id, unit id)`.
+pub async fn my_certificates(s: &Services, actor: &Actor) -> ServiceResult<Vec<(String, String, String, i64, i64)>> {
+    let account = account_of(s, actor).await?;
+    let mut conn = s.db.conn().await?;
+    Ok(registry::certificates_of_party(&mut conn, account.party_id).await?)
+}

@@ -1,0 +1,173 @@
+//! The HTML interface (页面): the 线上苏小登 public portal and the staff workbench (工作台),
+//! server-rendered with askama; htmx (installed from npm by `scripts/setup-web.sh`) adds partial
+//! updates where they help. Both share one design system (`assets/bdc.css`).
+//!
+//! Pages authenticate with the `bdc_session` cookie. A form that changes state carries the
+//! session's CSRF token in a hidden `csrf` field (htmx requests send it as `X-CSRF-Token`); the
+//! cookie is `SameSite=Strict` besides. Services check permissions again, as for the API, and
+//! every state-changing request is audited by the same `observe` layer.
+
+pub mod portal;
+pub mod workbench;
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use bdc_domain::access::Realm;
+use bdc_services::{auth, Actor, AuthVia};
+
+use crate::observe::AuditSlot;
+use crate::session::SESSION_COOKIE;
+use crate::state::AppState;
+
+/// Field errors of a form, by field name.
+pub type Errors = BTreeMap<&'static str, String>;
+
+/// What every page's frame shows: who is logged in, the CSRF token, the realm's navigation.
+#[derive(Debug, Clone, Default)]
+pub struct Chrome {
+    pub user: Option<String>,
+    pub csrf: Option<String>,
+    pub staff: bool,
+    pub section: &'static str,
+}
+
+impl Chrome {
+    pub fn of(actor: Option<&Actor>, section: &'static str) -> Chrome {
+        Chrome {
+            user: actor.map(|a| a.display_name.clone()),
+            csrf: actor.map(|a| a.csrf_token.clone()),
+            staff: actor.is_some_and(|a| a.realm == Realm::Staff),
+            section,
+        }
+    }
+}
+
+/// The logged-in user of a page, if any (a page never fails for want of a session: it shows
+/// the login link or redirects).
+pub struct PageActor(pub Option<Actor>);
+
+impl FromRequestParts<AppState> for PageActor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, _)| *k == SESSION_COOKIE)
+            .map(|(_, v)| v.to_owned());
+        let Some(token) = token else { return Ok(PageActor(None)) };
+        let actor = auth::authenticate(&state.services, &token).await.ok().filter(|a| a.via == AuthVia::Cookie);
+        if let (Some(a), Some(slot)) = (&actor, parts.extensions.get::<AuditSlot>()) {
+            slot.set_actor(a);
+        }
+        Ok(PageActor(actor))
+    }
+}
+
+/// Whether a submitted form carries the session's CSRF token.
+pub fn csrf_ok(actor: &Actor, sent: &str) -> bool {
+    let want = actor.csrf_token.as_bytes();
+    want.len() == sent.len() && want.iter().zip(sent.as_bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// Renders a template; a template error is a 500 page that says nothing.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, Html("<!doctype html><meta charset=utf-8><p>服务器内部错误，请稍后再试。</p>".to_owned())).into_response()
+        }
+    }
+}
+
+/// `303 See Other` to `to` (after a successful form post).
+pub fn redirect(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
+}
+
+/// A short page with one message (not found, forbidden, done).
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub chrome: Chrome,
+    pub heading: String,
+    pub text: String,
+    pub back: String,
+}
+
+pub fn message(status: StatusCode, actor: Option<&Actor>, heading: &str, text: &str, back: &str) -> Response {
+    let mut r = render(&MessagePage { chrome: Chrome::of(actor, ""), heading: heading.into(), text: text.into(), back: back.into() });
+    *r.status_mut() = status;
+    r
+}
+
+const CSS: &str = include_str!("../../assets/bdc.css");
+const LOGO: &str = include_str!("../../assets/logo.svg");
+const FAVICON: &str = include_str!("../../assets/favicon.svg");
+
+async fn asset(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    let (body, ct) = match name.as_str() {
+        "bdc.css" => (CSS, "text/css; charset=utf-8"),
+        "logo.svg" => (LOGO, "image/svg+xml"),
+        "favicon.svg" => (FAVICON, "image/svg+xml"),
+        _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
+    };
+    ([(header::CONTENT_TYPE, ct), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+/// htmx, as installed from npm by the setup step into `web/dist/vendor` (never committed).
+/// `BDC_WEB_DIST` points elsewhere when the server runs outside the source tree.
+async fn htmx() -> Response {
+    let dir = std::env::var("BDC_WEB_DIST").map_or_else(|_| std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/dist")), std::path::PathBuf::from);
+    match tokio::fs::read(dir.join("vendor/htmx.min.js")).await {
+        Ok(bytes) => ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], bytes).into_response(),
+        Err(_) => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], "/* htmx 未安装：运行 bash scripts/setup-web.sh */").into_response(),
+    }
+}
+
+/// Every page route.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(portal::home))
+        .route("/login", get(portal::login_form).post(portal::login))
+        .route("/logout", post(portal::logout))
+        .route("/signup", get(portal::signup_form).post(portal::signup))
+        .route("/signup/code", post(portal::signup_code))
+        .route("/verify", get(portal::verify_form).post(portal::verify))
+        .route("/portal", get(portal::portal_home))
+        .route("/portal/apply/{flow}", get(portal::apply_form).post(portal::apply))
+        .route("/portal/cases/{id}", get(portal::my_case))
+        .route("/portal/certificates/{number}", get(portal::my_certificate))
+        .route("/workbench", get(workbench::tasks))
+        .route("/workbench/cases/{id}", get(workbench::case_page).post(workbench::act))
+        .route("/workbench/units/{id}", get(workbench::unit_page))
+        .route("/workbench/certificates/{number}", get(workbench::certificate_preview))
+}
+
+/// Static files, outside the audit and metrics layer.
+pub fn assets() -> Router<AppState> {
+    Router::new().route("/assets/{name}", get(asset)).route("/vendor/htmx.min.js", get(htmx))
+}
+
+/// A stored UTC time as Beijing time (`2026-11-25 09:30`).
+pub fn beijing(at: &str) -> String {
+    bdc_store::parse_time(at).map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|_| at.to_owned())
+}
+
+/// The service error as the sentence to show beside a form.
+pub fn say(e: &bdc_services::ServiceError) -> String {
+    e.to_string()
+}

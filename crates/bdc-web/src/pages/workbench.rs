@@ -1,0 +1,309 @@
+//! 工作台 — the staff workbench: open cases by state with working days left (overdue in red),
+//! a case with its rule findings, review report and the actions the user may take (受理, 审核,
+//! 补正, 退件, 登簿, 缮证 with certificate preview, 发证, 归档), and a unit's register book.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use serde::Deserialize;
+
+use bdc_domain::access::{Permission, Realm};
+use bdc_domain::catalogue;
+use bdc_services::cases::{self, TRANSITIONS};
+use bdc_services::Actor;
+use bdc_store::cases::CaseFilter;
+use bdc_store::PageRequest;
+
+use super::portal::{pdf_response, urlencode};
+use super::{csrf_ok, message, redirect, render, Chrome, PageActor};
+use crate::state::AppState;
+
+fn staff_only(actor: Option<Actor>) -> Result<Actor, Response> {
+    match actor {
+        Some(a) if a.realm == Realm::Staff && a.can(Permission::CaseRead) => Ok(a),
+        Some(a) => Err(message(StatusCode::FORBIDDEN, Some(&a), "没有权限", "工作台仅对登记中心办理人员开放。", "/")),
+        None => Err(redirect("/login")),
+    }
+}
+
+pub struct TaskRow {
+    id: i64,
+    number: String,
+    flow: String,
+    channel: String,
+    accepted_on: String,
+    days_left: i64,
+}
+
+#[derive(Template)]
+#[template(path = "workbench.html")]
+pub struct TasksPage {
+    chrome: Chrome,
+    open: usize,
+    overdue: usize,
+    online: usize,
+    groups: Vec<(&'static str, Vec<TaskRow>)>,
+}
+
+fn channel_name(code: &str) -> &'static str {
+    match code {
+        "counter" => "窗口",
+        "individual" => "网上（个人）",
+        "enterprise" => "网上（企业）",
+        "bank" => "网上（银行）",
+        "developer" => "网上（开发企业）",
+        "housing_authority" => "住建",
+        "accept_elsewhere" => "受办分离",
+        "court" => "法院网络查控",
+        _ => "其他",
+    }
+}
+
+/// My tasks: open cases grouped by state, with working days left against the deadline.
+pub async fn tasks(State(state): State<AppState>, PageActor(actor): PageActor) -> Response {
+    let actor = match staff_only(actor) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let cal = match bdc_services::calendar::load(&state.services).await {
+        Ok(c) => c,
+        Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, Some(&actor), "无法加载", &e.to_string(), "/workbench"),
+    };
+    let today = cases::today();
+    let order = ["intake", "review", "register", "certify", "issue", "archive", "correction", "suspended"];
+    let mut groups = Vec::new();
+    let (mut open, mut overdue, mut online) = (0, 0, 0);
+    for st in order {
+        let f = CaseFilter { states: vec![st.into()], ..CaseFilter::default() };
+        let Ok(page) = cases::list_cases(&state.services, &actor, f, PageRequest { page: 1, per_page: 200 }).await else { continue };
+        let rows: Vec<TaskRow> = page
+            .items
+            .into_iter()
+            .map(|c| {
+                let days_left = cal.working_days_between(today, c.deadline);
+                TaskRow {
+                    id: c.id,
+                    flow: catalogue::flow(&c.flow_code).map_or_else(|| c.flow_code.clone(), |f| f.name.to_owned()),
+                    channel: channel_name(&c.channel).into(),
+                    accepted_on: c.accepted_on.to_string(),
+                    number: c.case_number,
+                    days_left,
+                }
+            })
+            .collect();
+        open += rows.len();
+        overdue += rows.iter().filter(|r| r.days_left < 0).count();
+        if st == "intake" {
+            online += rows.iter().filter(|r| r.channel.starts_with("网上")).count();
+        }
+        if !rows.is_empty() {
+            groups.push((cases::state_name(st), rows));
+        }
+    }
+    render(&TasksPage { chrome: Chrome::of(Some(&actor), "tasks"), open, overdue, online, groups })
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+pub struct CasePage {
+    chrome: Chrome,
+    id: i64,
+    number: String,
+    flow: String,
+    state: String,
+    channel: String,
+    accepted_on: String,
+    deadline: String,
+    overdue: bool,
+    applicants: String,
+    units: Vec<(i64, String)>,
+    /// `(stage, rule, outcome, message)`.
+    findings: Vec<(String, String, String, String)>,
+    report: String,
+    certificates: Vec<String>,
+    /// `(action, label, dangerous)`.
+    actions: Vec<(&'static str, &'static str, bool)>,
+    events: Vec<(String, String, String, String)>,
+    message: String,
+}
+
+fn stage_name(s: &str) -> String {
+    match s {
+        "intake" => "受理",
+        "review" => "审核",
+        "register" => "登簿",
+        _ => s,
+    }
+    .to_owned()
+}
+
+fn outcome_name(s: &str) -> String {
+    match s {
+        "pass" => "通过",
+        "block" => "阻断",
+        "warn" => "提示",
+        "consent" => "需同意",
+        _ => s,
+    }
+    .to_owned()
+}
+
+/// The latest evaluation of each rule at each stage (a stage may have run more than once).
+fn latest_findings(evals: Vec<bdc_store::cases::Evaluation>) -> Vec<(String, String, String, String)> {
+    let mut out: Vec<(String, String, String, String)> = Vec::new();
+    for e in evals {
+        let row = (stage_name(&e.stage), e.rule_code, outcome_name(&e.outcome), e.message);
+        match out.iter_mut().find(|r| r.0 == row.0 && r.1 == row.1) {
+            Some(r) => *r = row,
+            None => out.push(row),
+        }
+    }
+    out
+}
+
+async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: String) -> Response {
+    let case = match cases::get_case(&state.services, actor, id).await {
+        Ok(c) => c,
+        Err(e) => return message(StatusCode::NOT_FOUND, Some(actor), "业务不存在", &e.to_string(), "/workbench"),
+    };
+    let events = cases::case_events(&state.services, actor, id).await.unwrap_or_default();
+    let evals = cases::evaluations(&state.services, actor, id).await.unwrap_or_default();
+    let mut conn = match state.services.db.conn().await {
+        Ok(c) => c,
+        Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, Some(actor), "无法加载", &e.to_string(), "/workbench"),
+    };
+    let mut units = Vec::new();
+    let mut certificates = Vec::new();
+    for (uid, _) in &case.units {
+        if let Ok(Some(u)) = bdc_store::registry::get_unit(&mut conn, *uid).await {
+            units.push((u.id, u.unit_number));
+        }
+        if let Ok(rights) = bdc_store::registry::rights_of_unit(&mut conn, *uid, true).await {
+            certificates.extend(rights.into_iter().filter(|r| r.case_id == Some(case.id)).filter_map(|r| r.view.certificate));
+        }
+    }
+    let mut applicants = Vec::new();
+    for (pid, role, share) in &case.applicants {
+        if let Ok(Some(p)) = bdc_store::registry::get_party(&mut conn, *pid).await {
+            let role = match role.as_str() {
+                "right_holder" => "权利人",
+                "obligor" => "义务人",
+                _ => "代理人",
+            };
+            applicants.push(format!("{}（{role}{}，{}）", p.name, if share == "1" { String::new() } else { format!(" {share}") }, p.id_number_masked));
+        }
+    }
+    drop(conn);
+    let actions = TRANSITIONS
+        .iter()
+        .filter(|t| t.from.contains(&case.state.as_str()) && t.permissions.iter().any(|p| actor.can(*p)))
+        .map(|t| (t.action, t.name, matches!(t.action, "return" | "withdraw" | "request_correction" | "suspend")))
+        .collect();
+    let today = cases::today();
+    let page = CasePage {
+        chrome: Chrome::of(Some(actor), "tasks"),
+        id: case.id,
+        number: case.case_number.clone(),
+        flow: catalogue::flow(&case.flow_code).map_or_else(|| case.flow_code.clone(), |f| f.name.to_owned()),
+        state: cases::state_name(&case.state).into(),
+        channel: channel_name(&case.channel).into(),
+        accepted_on: case.accepted_on.to_string(),
+        deadline: case.deadline.to_string(),
+        overdue: case.deadline < today && !matches!(case.state.as_str(), "archived" | "returned" | "withdrawn"),
+        applicants: applicants.join("；"),
+        units,
+        findings: latest_findings(evals),
+        report: case.review_report.clone().unwrap_or_default(),
+        certificates: certificates.into_iter().map(|c| urlencode(&c)).collect(),
+        actions,
+        events: events.into_iter().map(|(_, to, who, at, reason)| (super::beijing(&at), cases::state_name(&to).to_owned(), who, reason)).collect(),
+        message: message_text,
+    };
+    render(&page)
+}
+
+pub async fn case_page(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
+    match staff_only(actor) {
+        Ok(a) => case_page_for(&state, &a, id, String::new()).await,
+        Err(r) => r,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ActForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Takes a workflow action; on success back to the case, else the case with the reason.
+pub async fn act(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<ActForm>) -> Response {
+    let actor = match staff_only(actor) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&actor, &f.csrf) {
+        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", &format!("/workbench/cases/{id}"));
+    }
+    match cases::act(&state.services, &actor, id, &f.action, &f.reason).await {
+        Ok(_) => redirect(&format!("/workbench/cases/{id}")),
+        Err(e) => {
+            let mut r = case_page_for(&state, &actor, id, e.to_string()).await;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+pub struct UnitPage {
+    chrome: Chrome,
+    unit_number: String,
+    location: String,
+    /// `(state, kind, holders, co-ownership, certificate, seq, note)`.
+    rows: Vec<(String, String, String, String, String, String, String)>,
+}
+
+/// The register book of a unit, current entries first, like the paper register.
+pub async fn unit_page(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
+    let actor = match staff_only(actor) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let book = match bdc_services::registry::register_book(&state.services, &actor, id).await {
+        Ok(b) => b,
+        Err(e) => return message(StatusCode::NOT_FOUND, Some(&actor), "单元不存在", &e.to_string(), "/workbench"),
+    };
+    let name = |pid: i64| book.parties.iter().find(|p| p.id == pid).map_or_else(String::new, |p| p.name.clone());
+    let mut rights = book.rights.clone();
+    rights.sort_by_key(|r| (r.view.state != bdc_domain::rights::RightState::Current, r.registered_seq));
+    let rows = rights
+        .iter()
+        .map(|r| {
+            (
+                r.view.state.name().to_owned(),
+                r.view.kind.name().to_owned(),
+                r.view.holders.iter().map(|h| if h.share.to_string() == "1" { name(h.party_id) } else { format!("{} {}", name(h.party_id), h.share) }).collect::<Vec<_>>().join("、"),
+                r.view.co_ownership.name().to_owned(),
+                r.view.certificate.clone().unwrap_or_default(),
+                r.registered_seq.to_string(),
+                r.view.attrs.get("note").cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    render(&UnitPage { chrome: Chrome::of(Some(&actor), "tasks"), unit_number: book.unit.unit_number, location: book.unit.location, rows })
+}
+
+/// 缮证 preview: the certificate PDF as it will be issued.
+pub async fn certificate_preview(State(state): State<AppState>, PageActor(actor): PageActor, Path(number): Path<String>) -> Response {
+    match staff_only(actor) {
+        Ok(a) => pdf_response(&state, Some(&a), &number, "/workbench").await,
+        Err(r) => r,
+    }
+}

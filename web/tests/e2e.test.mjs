@@ -1,0 +1,231 @@
+// End to end in real headless Chromium (issue 5): a citizen signs up on 线上苏小登, applies
+// online for 存量房转移, a clerk accepts, reviews, registers, certifies and issues it on the
+// workbench, the citizen downloads the certificate PDF and the authenticity query confirms it.
+// Also: a validation error beside its field with the typed values kept, and the portal at
+// phone width (375 px) without horizontal scrolling. Screenshots go to docs/screenshots/.
+//
+// The server is the real `bdc` binary (BDC_BIN, default target/debug/bdc) running the demo city
+// on a fresh embedded database on a random port.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launch, newPage, noHorizontalScroll, screenshot, repoRoot } from './harness.mjs';
+
+const BIN = path.resolve(repoRoot, process.env.BDC_BIN || path.join('target', 'debug', 'bdc'));
+const DEMO_PASSWORD = 'Demo-2026!';
+const PASSWORD = 'Changzhou-2026';
+
+let server;
+let base;
+let output = '';
+let browser;
+let dir;
+
+/** A valid 身份证号 (GB 11643 check digit) for a birth date and sequence. */
+function citizenId(prefix, birth, seq) {
+  const body = `${prefix}${birth}${seq}`;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((s, c, i) => s + Number(c) * w[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+const rand = Math.floor(Math.random() * 9000) + 1000;
+const seller = { name: '王卖方', id: citizenId('320402', '19750101', String(rand % 900 + 100)) };
+const buyer = { name: '李买方', id: citizenId('320411', '19900202', String((rand + 7) % 900 + 100)), user: `mai${rand}`, phone: `139${String(rand).padStart(4, '0')}5678` };
+
+async function api(method, url, token, body) {
+  const r = await fetch(base + url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  if (!r.ok) throw new Error(`${method} ${url} → ${r.status}: ${text}`);
+  return json;
+}
+
+async function token(username, password = DEMO_PASSWORD) {
+  return (await api('POST', '/api/v1/auth/login', null, { username, password, mode: 'token' })).token;
+}
+
+/** The code the SMS sandbox wrote to the server log for a phone. */
+async function smsCode(phone) {
+  for (let i = 0; i < 50; i++) {
+    const m = [...output.matchAll(new RegExp(`短信沙箱 → ${phone}：.*?验证码为 (\\d{6})`, 'g'))].pop();
+    if (m) return m[1];
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no SMS code in the server log');
+}
+
+before(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'bdc-e2e-'));
+  const env = { ...process.env, BDC_DATA_DIR: path.join(dir, 'data'), BDC_WEB_DIST: path.join(repoRoot, 'web', 'dist') };
+  for (const k of ['BDC_DATABASE_URL', 'BDC_CONFIG', 'BDC_LISTEN', 'BDC_MASTER_KEY', 'BDC_COURT_URL']) delete env[k];
+  server = spawn(BIN, ['demo', '--units', '300', '--listen', '127.0.0.1:0'], { cwd: dir, env });
+  const collect = (d) => { output += d.toString(); };
+  server.stdout.on('data', collect);
+  server.stderr.on('data', collect);
+  for (let i = 0; i < 600 && !base; i++) {
+    const m = output.match(/接口地址\s+(http:\/\/[^/\s]+)\/api\/v1/);
+    if (m) base = m[1];
+    else await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(base, `server did not start:\n${output}`);
+  browser = await launch();
+
+  // The seller's flat, registered at the counter through the API.
+  const admin = await token('admin');
+  await api('POST', '/api/v1/admin/users', admin, { realm: 'staff', username: 'banli', display_name: '综合窗口张敏', password: PASSWORD, roles: ['intake', 'review', 'register', 'certify', 'archive', 'query'] });
+  const clerk = await token('banli', PASSWORD);
+  const parcel = `320402009009GB0${rand}`;
+  await api('POST', '/api/v1/parcels', clerk, { code: parcel, location: '常州市天宁区青洋北路88号', area: 3000, land_use: '城镇住宅用地', right_nature: '102', term_start: '2006-01-01', term_end: '2076-01-01' });
+  await api('POST', '/api/v1/buildings', clerk, { parcel_code: parcel, building_no: '0001', name: '1幢', floors: 11, structure: '钢筋混凝土结构', completed_year: 2010 });
+  const unit = await api('POST', '/api/v1/units', clerk, { unit_number: `${parcel}F00010001`, location: '常州市天宁区青洋北路88号1幢101室', area: 96.5, house_use: '10' });
+  const party = await api('POST', '/api/v1/parties', clerk, { kind: 'person', name: seller.name, id_type: '1', id_number: seller.id });
+  const opened = await api('POST', '/api/v1/cases', clerk, { flow_code: 'CTR-FIRST-STATE-HOUSE', unit_ids: [unit.id], applicants: [{ party_id: party.id, role: 'right_holder' }] });
+  for (const action of ['submit', 'approve', 'register']) {
+    await api('POST', `/api/v1/cases/${opened.case.id}/actions`, clerk, { action });
+  }
+  const book = await api('GET', `/api/v1/units/${unit.id}/register`, clerk);
+  seller.certificate = book.current[0].certificate_number;
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('a validation error is shown beside its field and the typed values survive', async () => {
+  const page = await newPage(browser, { width: 1280, height: 900 });
+  await page.goto(`${base}/signup`);
+  await page.fill('#name', '赵六');
+  await page.fill('#id_number', '320402199001011230');
+  await page.fill('#username', 'zhaoliu');
+  await page.fill('#phone', '13900001111');
+  await page.click('main button[type=submit]');
+  const err = page.locator('#id_number-error');
+  await err.waitFor();
+  assert.match(await err.textContent(), /校验位/);
+  // Beside its field: inside the same .field block as the input.
+  assert.equal(await page.locator('.field--invalid #id_number').count(), 1);
+  assert.equal(await page.inputValue('#name'), '赵六');
+  assert.equal(await page.inputValue('#id_number'), '320402199001011230');
+  assert.equal(await page.inputValue('#username'), 'zhaoliu');
+  await screenshot(page, 'signup-validation');
+  await page.context().close();
+});
+
+test('the portal at phone width has no horizontal scrolling', async () => {
+  const page = await newPage(browser, { width: 375, height: 812 });
+  for (const url of ['/', '/signup', '/verify']) {
+    await page.goto(base + url);
+    assert.ok(await noHorizontalScroll(page), `${url} scrolls sideways at 375 px`);
+  }
+  await page.goto(`${base}/`);
+  await screenshot(page, 'portal-phone-375');
+  await page.context().close();
+});
+
+test('a citizen applies online, staff register it, the citizen downloads the certificate and the query confirms it', async () => {
+  // Sign up (one-time code from the SMS sandbox) and log in.
+  const page = await newPage(browser, { width: 1280, height: 900 });
+  await page.goto(`${base}/`);
+  await screenshot(page, 'portal-home');
+  await page.goto(`${base}/signup`);
+  await page.selectOption('#kind', 'person');
+  await page.fill('#name', buyer.name);
+  await page.fill('#id_number', buyer.id);
+  await page.fill('#username', buyer.user);
+  await page.fill('#password', PASSWORD);
+  await page.fill('#password_again', PASSWORD);
+  await page.fill('#phone', buyer.phone);
+  await page.click('text=获取验证码');
+  await page.locator('#code-status', { hasText: '已发送' }).waitFor();
+  await page.fill('#code', await smsCode(buyer.phone));
+  await page.click('main button[type=submit]');
+  await page.locator('h1', { hasText: '注册成功' }).waitFor();
+  await page.goto(`${base}/login`);
+  await page.fill('#username', buyer.user);
+  await page.fill('#password', PASSWORD);
+  await page.click('main button[type=submit]');
+  await page.waitForURL(`${base}/portal`, { timeout: 5000 }).catch(async (e) => {
+    throw new Error(`login did not reach /portal (at ${page.url()}): ${(await page.textContent('main')).replace(/\s+/g, ' ')}`);
+  });
+
+  // Apply for 存量房转移 as the buyer, naming the seller.
+  await page.click('a[href="/portal/apply/IND-TRANSFER-STOCK-HOUSE"]');
+  await page.fill('#property', seller.certificate);
+  await page.selectOption('#my_role', 'right_holder');
+  await page.selectOption('#other_role', 'obligor');
+  await page.fill('#other_name', seller.name);
+  await page.fill('#other_id', seller.id);
+  for (const box of await page.locator('input[name=materials]').all()) await box.check();
+  await screenshot(page, 'portal-apply');
+  await page.click('main button[type=submit]');
+  await page.waitForURL(/\/portal\/cases\/\d+$/);
+  assert.equal(await page.textContent('#case-state'), '受理');
+  const caseUrl = page.url();
+
+  // The clerk works it on the workbench: 受理 → 审核通过 → 登簿 → 缮证 → 发证.
+  const w = await newPage(browser, { width: 1280, height: 900 });
+  await w.goto(`${base}/login`);
+  await w.selectOption('#realm', 'staff');
+  await w.fill('#username', 'banli');
+  await w.fill('#password', PASSWORD);
+  await w.click('button[type=submit]');
+  await w.waitForURL(`${base}/workbench`);
+  await screenshot(w, 'workbench-tasks');
+  const row = w.locator('tr', { hasText: '存量房转移' }).first();
+  await row.locator('a', { hasText: '办理' }).click();
+  await w.waitForURL(/\/workbench\/cases\/\d+$/);
+  for (const [label, reason, after] of [['受理', '', '审核'], ['审核通过', '', '待登簿'], ['登簿', '', '缮证'], ['缮证', '', '发证'], ['发证', `领取人：${buyer.name}`, '待归档']]) {
+    if (reason) await w.fill('#reason', reason);
+    await w.click(`button[name=action]:text-is("${label}")`);
+    await w.locator('#case-state', { hasText: after }).waitFor();
+    if (label === '审核通过') await screenshot(w, 'workbench-case');
+  }
+  const unitLink = w.locator('a.mono').first();
+  await unitLink.click();
+  await w.locator('.register-book').waitFor();
+  assert.match(await w.textContent('.register-book'), new RegExp(buyer.name));
+  await screenshot(w, 'workbench-register-book');
+  await w.context().close();
+
+  // The citizen sees the progress and downloads the certificate.
+  await page.goto(caseUrl);
+  assert.equal(await page.textContent('#case-state'), '待归档');
+  await screenshot(page, 'portal-progress');
+  await page.goto(`${base}/portal`);
+  const link = page.locator('#my-certificates a', { hasText: '下载' }).first();
+  const number = (await page.locator('#my-certificates tbody tr').first().locator('td').first().textContent()).trim();
+  assert.match(number, /不动产权第\d+号/);
+  const href = await link.getAttribute('href');
+  const pdf = await page.request.get(base + href);
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+  await screenshot(page, 'portal-my-space');
+
+  // The authenticity query confirms it; a wrong name finds nothing; a forged code is caught.
+  await page.goto(`${base}/verify`);
+  await page.fill('#name', buyer.name);
+  await page.fill('#number', number);
+  await page.click('form:has(#number) button[type=submit]');
+  await page.locator('#verdict', { hasText: '真实有效' }).waitFor();
+  await screenshot(page, 'verify-genuine');
+  await page.fill('#name', '冒名顶替');
+  await page.fill('#number', number);
+  await page.click('form:has(#number) button[type=submit]');
+  await page.locator('#verdict', { hasText: '未查询到' }).waitFor();
+  await page.fill('#payload', 'BDCZ1.eyJuIjoi5Lyq6YCgIn0.3045022100ab');
+  await page.click('form:has(#payload) button[type=submit]');
+  await page.locator('#verdict', { hasText: '伪造' }).waitFor();
+  await page.context().close();
+});

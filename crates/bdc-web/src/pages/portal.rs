@@ -23,12 +23,15 @@ use crate::state::AppState;
 
 // ----- home -----
 
+/// A flow as listed on the home page: `(name, group, working days)`.
+type FlowLine = (&'static str, &'static str, u32);
+
 #[derive(Template)]
 #[template(path = "home.html")]
 pub struct HomePage {
     chrome: Chrome,
-    /// Channel name → `(flow name, group, days)`.
-    groups: Vec<(&'static str, Vec<(&'static str, &'static str, u32)>)>,
+    /// Channel name → its flows.
+    groups: Vec<(&'static str, Vec<FlowLine>)>,
 }
 
 pub async fn home(PageActor(actor): PageActor) -> Response {

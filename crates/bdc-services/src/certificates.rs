@@ -43,8 +43,11 @@ pub struct QrFacts {
 pub struct CertificateView {
     pub number: String,
     pub kind: String,
-    /// valid or void.
+    /// valid or void (as stored; a certificate whose right has ended is void too, see
+    /// [`CertificateView::in_force`]).
     pub status: String,
+    /// Whether its right is still current (a transfer or cancellation ends it).
+    pub right_current: bool,
     pub unit_id: i64,
     pub unit_number: String,
     pub location: String,
@@ -81,6 +84,7 @@ pub async fn view(s: &Services, number: &str) -> ServiceResult<Option<Certificat
         number: cert.number,
         kind: cert.kind,
         status: cert.status,
+        right_current: right.view.state == bdc_domain::rights::RightState::Current,
         unit_id,
         unit_number: unit.unit_number,
         location: unit.location,
@@ -96,6 +100,13 @@ pub async fn view(s: &Services, number: &str) -> ServiceResult<Option<Certificat
         land_term: parcel.as_ref().map(|p| format!("{} 起 {} 止", p.term_start.clone().unwrap_or_default(), p.term_end.clone().unwrap_or_default())).unwrap_or_default(),
         case_id: cert.case_id,
     }))
+}
+
+impl CertificateView {
+    /// 有效: not voided, and its right still current.
+    pub fn in_force(&self) -> bool {
+        self.status == "valid" && self.right_current
+    }
 }
 
 fn facts_of(v: &CertificateView) -> QrFacts {
@@ -157,7 +168,7 @@ async fn log(s: &Services, user_id: Option<i64>, client: &str, query: &str, verd
 fn verdict_of(v: Option<CertificateView>) -> Verdict {
     match v {
         None => Verdict::NotFound,
-        Some(v) if v.status == "valid" => Verdict::Genuine(facts_of(&v)),
+        Some(v) if v.in_force() => Verdict::Genuine(facts_of(&v)),
         Some(v) => Verdict::Void(facts_of(&v)),
     }
 }

@@ -592,11 +592,11 @@ pub async fn get_certificate(conn: &mut AnyConnection, number: &str) -> StoreRes
 }
 
 /// Certificates issued for rights held by a party (current and past), newest first:
-/// `(number, kind, status, right id, unit id)`.
+/// `(number, kind, status, right id, unit id)`; a certificate whose right has ended is `void`.
 pub async fn certificates_of_party(conn: &mut AnyConnection, party_id: i64) -> StoreResult<Vec<(String, String, String, i64, i64)>> {
     let rows = sqlx::query(
-        "SELECT c.number, c.kind, c.status, c.right_id, r.unit_id FROM certificates c JOIN rights r ON r.id = c.right_id \
-         JOIN right_holders h ON h.right_id = r.id WHERE h.party_id = $1 ORDER BY c.issued_seq DESC LIMIT 200",
+        "SELECT c.number, c.kind, CASE WHEN r.state = 1 THEN c.status ELSE 'void' END, c.right_id, r.unit_id FROM certificates c \
+         JOIN rights r ON r.id = c.right_id JOIN right_holders h ON h.right_id = r.id WHERE h.party_id = $1 ORDER BY c.issued_seq DESC LIMIT 200",
     )
     .bind(party_id)
     .fetch_all(&mut *conn)

@@ -9,6 +9,7 @@ mod bad_input;
 mod calendar;
 mod court;
 mod permissions;
+mod portal;
 mod registry;
 mod system;
 mod users;

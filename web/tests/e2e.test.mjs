@@ -94,6 +94,8 @@ before(async () => {
   }
   const book = await api('GET', `/api/v1/units/${unit.id}/register`, clerk);
   seller.certificate = book.current[0].certificate_number;
+  seller.unit = unit.unit_number;
+  seller.unitId = unit.id;
 });
 
 after(async () => {
@@ -228,4 +230,32 @@ test('a citizen applies online, staff register it, the citizen downloads the cer
   await page.click('form:has(#payload) button[type=submit]');
   await page.locator('#verdict', { hasText: '伪造' }).waitFor();
   await page.context().close();
+});
+
+test('court notices delivered at the counter queue by delivery time and show on the court desk', async () => {
+  const clerk = await token('banli', PASSWORD);
+  const day = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  // Entered in the order 10:30, 11:00, 09:15: the first becomes the seizure; the 09:15 notice,
+  // entered last, still waits ahead of the 11:00 one (the registered seizure is not displaced).
+  for (const [court, at] of [['常州市钟楼区人民法院', '10:30:00'], ['常州市新北区人民法院', '11:00:00'], ['常州市天宁区人民法院', '09:15:00']]) {
+    await api('POST', '/api/v1/court/deliveries', clerk, { court, case_number: `(2026)苏04执${at.slice(0, 2)}号`, delivered_at: `${day}T${at}`, properties: [{ action: '11', unit_number: seller.unit }] });
+  }
+  const w = await newPage(browser, { width: 1280, height: 900 });
+  await w.goto(`${base}/login`);
+  await w.selectOption('#realm', 'staff');
+  await w.fill('#username', 'banli');
+  await w.fill('#password', PASSWORD);
+  await w.click('main button[type=submit]');
+  await w.waitForURL(`${base}/workbench`);
+  await w.goto(`${base}/workbench/court`);
+  const rows = w.locator('#court-inbox tbody tr');
+  assert.equal(await rows.count(), 3);
+  assert.match(await w.textContent('#court-inbox'), /已登簿（轮候）/);
+  await screenshot(w, 'workbench-court');
+  await w.goto(`${base}/workbench/units/${seller.unitId}`);
+  const queue = await w.locator('#seizure-queue tbody tr').allTextContents();
+  assert.match(queue[0], /现势查封.*钟楼区/);
+  assert.match(queue[1], /轮候第 1 位.*天宁区/);
+  assert.match(queue[2], /轮候第 2 位.*新北区/);
+  await w.context().close();
 });

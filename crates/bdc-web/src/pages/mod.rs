@@ -154,6 +154,8 @@ pub fn router() -> Router<AppState> {
         .route("/workbench", get(workbench::tasks))
         .route("/workbench/cases/{id}", get(workbench::case_page).post(workbench::act))
         .route("/workbench/units/{id}", get(workbench::unit_page))
+        .route("/workbench/court", get(workbench::court_desk))
+        .route("/workbench/court/reprocess", post(workbench::court_reprocess))
         .route("/workbench/certificates/{number}", get(workbench::certificate_preview))
 }
 

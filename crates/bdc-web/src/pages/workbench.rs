@@ -268,6 +268,8 @@ pub struct UnitPage {
     location: String,
     /// `(state, kind, holders, co-ownership, certificate, seq, note)`.
     rows: Vec<(String, String, String, String, String, String, String)>,
+    /// The seizure queue (查封轮候): `(place, kind, court, delivered at, term)`.
+    seizures: Vec<(String, String, String, String, String)>,
 }
 
 /// The register book of a unit, current entries first, like the paper register.
@@ -297,7 +299,29 @@ pub async fn unit_page(State(state): State<AppState>, PageActor(actor): PageActo
             )
         })
         .collect();
-    render(&UnitPage { chrome: Chrome::of(Some(&actor), "tasks"), unit_number: book.unit.unit_number, location: book.unit.location, rows })
+    let mut seizures: Vec<&bdc_store::registry::RightRecord> =
+        rights.iter().filter(|r| r.view.kind == bdc_domain::rights::RightKind::Seizure && r.view.state == bdc_domain::rights::RightState::Current).collect();
+    seizures.sort_by_key(|r| r.view.attr("queue").and_then(|q| q.parse::<u32>().ok()).unwrap_or(0));
+    let seizures = seizures
+        .into_iter()
+        .map(|r| {
+            let a = |k: &str| r.view.attr(k).unwrap_or_default().to_owned();
+            (
+                r.view.attr("queue").map_or_else(|| "现势查封".to_owned(), |q| format!("轮候第 {q} 位")),
+                match a("seizure_kind").as_str() {
+                    "2" => "轮候查封",
+                    "3" => "预查封",
+                    "4" => "轮候预查封",
+                    _ => "查封",
+                }
+                .to_owned(),
+                a("court"),
+                a("delivered_at").replace('T', " "),
+                if a("term_start").is_empty() { String::new() } else { format!("{} 至 {}", a("term_start"), a("term_end")) },
+            )
+        })
+        .collect();
+    render(&UnitPage { chrome: Chrome::of(Some(&actor), "tasks"), unit_number: book.unit.unit_number, location: book.unit.location, rows, seizures })
 }
 
 /// 缮证 preview: the certificate PDF as it will be issued.
@@ -306,4 +330,128 @@ pub async fn certificate_preview(State(state): State<AppState>, PageActor(actor)
         Ok(a) => pdf_response(&state, Some(&a), &number, "/workbench").await,
         Err(r) => r,
     }
+}
+
+/// One property in the court desk.
+pub struct CourtRow {
+    request_number: String,
+    seq: String,
+    court: String,
+    court_case: String,
+    action_name: &'static str,
+    delivered_at: String,
+    status_name: &'static str,
+    waiting: bool,
+    reason: String,
+    case_id: Option<i64>,
+    business_number: String,
+    receipt_state_name: &'static str,
+    receipt_due: Option<String>,
+    overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "court.html")]
+pub struct CourtPage {
+    chrome: Chrome,
+    message: String,
+    pending: i64,
+    due: i64,
+    overdue: i64,
+    can_act: bool,
+    /// `(id, fetched at, reason)`.
+    messages: Vec<(i64, String, String)>,
+    quarantined: Vec<CourtRow>,
+    inbox: Vec<CourtRow>,
+}
+
+fn court_row(p: bdc_store::court::CourtProperty, today: &str) -> CourtRow {
+    CourtRow {
+        overdue: p.receipt_state == "due" && p.receipt_due.as_deref().is_some_and(|d| d < today),
+        action_name: match p.action.as_str() {
+            "11" => "查封",
+            "12" => "续封",
+            "14" => "解除查封",
+            "15" => "过户文书送达",
+            _ => "未知",
+        },
+        status_name: bdc_services::court::status_name(&p.status),
+        receipt_state_name: bdc_services::court::receipt_name(&p.receipt_state),
+        request_number: p.request_number,
+        seq: p.seq,
+        court: p.court,
+        court_case: p.court_case,
+        delivered_at: p.delivered_at.replace('T', " "),
+        waiting: p.waiting,
+        reason: p.reason,
+        case_id: p.case_id,
+        business_number: p.business_number,
+        receipt_due: p.receipt_due,
+    }
+}
+
+async fn court_page_for(state: &AppState, actor: &Actor, message_text: String) -> Response {
+    use bdc_services::court as svc;
+    use bdc_store::court::PropertyFilter;
+    let today = cases::today();
+    let page = |n| PageRequest { page: 1, per_page: n };
+    let count = |f: PropertyFilter| {
+        let (s, a) = (&state.services, actor);
+        async move { svc::inbox(s, a, f, page(1)).await.map(|p| p.total).unwrap_or(0) }
+    };
+    let pending = count(PropertyFilter { status: Some("pending".into()), ..PropertyFilter::default() }).await;
+    let due = svc::receipts_due(&state.services, actor, false, page(1)).await.map(|p| p.total).unwrap_or(0);
+    let overdue = svc::receipts_due(&state.services, actor, true, page(1)).await.map(|p| p.total).unwrap_or(0);
+    let t = today.to_string();
+    let quarantined = svc::inbox(&state.services, actor, PropertyFilter { status: Some("quarantined".into()), ..PropertyFilter::default() }, page(200))
+        .await
+        .map(|p| p.items.into_iter().map(|x| court_row(x, &t)).collect())
+        .unwrap_or_default();
+    let inbox = svc::inbox(&state.services, actor, PropertyFilter::default(), page(100)).await.map(|p| p.items.into_iter().map(|x| court_row(x, &t)).collect()).unwrap_or_default();
+    let messages = svc::quarantined_messages(&state.services, actor).await.unwrap_or_default().into_iter().map(|(id, at, _, reason)| (id, super::beijing(&at), reason)).collect();
+    render(&CourtPage {
+        chrome: Chrome::of(Some(actor), "court"),
+        message: message_text,
+        pending,
+        due,
+        overdue,
+        can_act: actor.can(Permission::CaseRegister),
+        messages,
+        quarantined,
+        inbox,
+    })
+}
+
+/// 法院查控: the inbox, the quarantine with reprocessing, receipts due and overdue.
+pub async fn court_desk(State(state): State<AppState>, PageActor(actor): PageActor) -> Response {
+    match staff_only(actor) {
+        Ok(a) => court_page_for(&state, &a, String::new()).await,
+        Err(r) => r,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReprocessForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    seq: String,
+}
+
+/// Puts a quarantined property back in the queue and processes it.
+pub async fn court_reprocess(State(state): State<AppState>, PageActor(actor): PageActor, Form(f): Form<ReprocessForm>) -> Response {
+    let actor = match staff_only(actor) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&actor, &f.csrf) {
+        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/workbench/court");
+    }
+    let text = match bdc_services::court::reprocess(&state.services, &actor, &f.number, &f.seq).await {
+        Ok(p) => format!("请求 {} 第 {} 项已重新处理：{}{}", p.request_number, p.seq, bdc_services::court::status_name(&p.status), if p.reason.is_empty() { String::new() } else { format!("（{}）", p.reason) }),
+        Err(e) => e.to_string(),
+    };
+    court_page_for(&state, &actor, text).await
 }

@@ -268,17 +268,7 @@ async fn court_burst(s: &Services, a: &BenchArgs, rng: &mut rand::rngs::StdRng) 
             subject: String::new(),
             subject_id: String::new(),
             delivered_at: format!("2026-11-25T{:02}:{:02}:{:02}", 8 + i / 3600, (i / 60) % 60, i % 60),
-            properties: vec![Property {
-                seq: "1".into(),
-                action: Action::Seize,
-                unit_number: unit.unit_number,
-                location: String::new(),
-                certificate: String::new(),
-                start: String::new(),
-                end: String::new(),
-                original_case: String::new(),
-                original_business: String::new(),
-            }],
+            properties: vec![Property::on_unit("1", Action::Seize, &unit.unit_number)],
             documents: vec![],
         });
     }

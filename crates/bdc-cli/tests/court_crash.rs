@@ -74,17 +74,7 @@ async fn killing_the_server_mid_batch_processes_every_request_once_and_answers_a
             subject: String::new(),
             subject_id: String::new(),
             delivered_at: format!("2026-11-25T{:02}:{:02}:{:02}", 8 + i / 3600, (i / 60) % 60, i % 60),
-            properties: vec![Property {
-                seq: "1".into(),
-                action: Action::Seize,
-                unit_number: units[i % units.len()].clone(),
-                location: String::new(),
-                certificate: String::new(),
-                start: String::new(),
-                end: String::new(),
-                original_case: String::new(),
-                original_business: String::new(),
-            }],
+            properties: vec![Property::on_unit("1", Action::Seize, &units[i % units.len()])],
             documents: vec![],
         })
         .collect();

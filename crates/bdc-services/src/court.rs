@@ -726,17 +726,7 @@ mod tests {
             subject: String::new(),
             subject_id: String::new(),
             delivered_at: "2026-11-25T09:00:00".into(),
-            properties: vec![Property {
-                seq: "1".into(),
-                action: Action::Seize,
-                unit_number: "320402001001GB00001F00010001".into(),
-                location: String::new(),
-                certificate: String::new(),
-                start: String::new(),
-                end: String::new(),
-                original_case: String::new(),
-                original_business: String::new(),
-            }],
+            properties: vec![Property::on_unit("1", Action::Seize, "320402001001GB00001F00010001")],
             documents: vec![],
         }
     }

@@ -186,17 +186,7 @@ mod tests {
             subject: "张三".into(),
             subject_id: String::new(),
             delivered_at: at.into(),
-            properties: vec![Property {
-                seq: "1".into(),
-                action: Action::Seize,
-                unit_number: "320402001001GB00001F00010001".into(),
-                location: String::new(),
-                certificate: String::new(),
-                start: String::new(),
-                end: String::new(),
-                original_case: String::new(),
-                original_business: String::new(),
-            }],
+            properties: vec![Property::on_unit("1", Action::Seize, "320402001001GB00001F00010001")],
             documents: vec![],
         }
     }

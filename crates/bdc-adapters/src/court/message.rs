@@ -55,6 +55,23 @@ pub struct Property {
     pub original_business: String,
 }
 
+impl Property {
+    /// A property found by its unit number, with nothing else asked (the other fields empty).
+    pub fn on_unit(seq: &str, action: Action, unit_number: &str) -> Property {
+        Property {
+            seq: seq.into(),
+            action,
+            unit_number: unit_number.into(),
+            location: String::new(),
+            certificate: String::new(),
+            start: String::new(),
+            end: String::new(),
+            original_case: String::new(),
+            original_business: String::new(),
+        }
+    }
+}
+
 /// An attached document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {

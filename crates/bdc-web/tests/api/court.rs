@@ -30,17 +30,7 @@ fn today() -> chrono::NaiveDate {
 }
 
 fn property(action: Action, unit: &str) -> Property {
-    Property {
-        seq: "1".into(),
-        action,
-        unit_number: unit.into(),
-        location: String::new(),
-        certificate: String::new(),
-        start: String::new(),
-        end: String::new(),
-        original_case: String::new(),
-        original_business: String::new(),
-    }
+    Property::on_unit("1", action, unit)
 }
 
 fn request(number: &str, court: &str, at: &str, properties: Vec<Property>) -> Request {

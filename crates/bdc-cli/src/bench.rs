@@ -256,11 +256,13 @@ async fn court_burst(s: &Services, a: &BenchArgs, rng: &mut rand::rngs::StdRng) 
     let courts = ["常州市天宁区人民法院", "常州市钟楼区人民法院", "常州市新北区人民法院", "常州市武进区人民法院", "常州市金坛区人民法院", "溧阳市人民法院"];
     let mut requests = Vec::with_capacity(a.court);
     let mut conn = s.db.conn().await?;
+    // Numbers unique to this run, so a bench database can be reused.
+    let run = chrono::Utc::now().format("%m%d%H%M%S").to_string();
     for i in 0..a.court {
         let id = rng.gen_range(1..=a.units as i64);
         let unit = registry::get_unit(&mut conn, id).await?.context("unit missing")?;
         requests.push(Request {
-            number: format!("BENCH{i:07}"),
+            number: format!("B{run}-{i:07}"),
             court: courts[i % courts.len()].into(),
             judge: "承办法官".into(),
             case_number: format!("(2026)苏04执{i}号"),

@@ -7,6 +7,8 @@
 //! cookie is `SameSite=Strict` besides. Services check permissions again, as for the API, and
 //! every state-changing request is audited by the same `observe` layer.
 
+pub mod admin;
+pub mod interest;
 pub mod portal;
 pub mod workbench;
 
@@ -20,7 +22,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use bdc_domain::access::Realm;
+use bdc_domain::access::{Permission, Realm};
 use bdc_services::{auth, Actor, AuthVia};
 
 use crate::observe::AuditSlot;
@@ -36,6 +38,8 @@ pub struct Chrome {
     pub user: Option<String>,
     pub csrf: Option<String>,
     pub staff: bool,
+    /// Whether the staff user administers something (users, roles, calendar, rules): shows 系统管理.
+    pub admin: bool,
     pub section: &'static str,
 }
 
@@ -45,6 +49,10 @@ impl Chrome {
             user: actor.map(|a| a.display_name.clone()),
             csrf: actor.map(|a| a.csrf_token.clone()),
             staff: actor.is_some_and(|a| a.realm == Realm::Staff),
+            admin: actor.is_some_and(|a| {
+                a.realm == Realm::Staff
+                    && [Permission::UsersManage, Permission::RolesManage, Permission::CalendarManage, Permission::RulesManage].iter().any(|p| a.can(*p))
+            }),
             section,
         }
     }
@@ -157,6 +165,8 @@ pub fn router() -> Router<AppState> {
         .route("/workbench/court", get(workbench::court_desk))
         .route("/workbench/court/reprocess", post(workbench::court_reprocess))
         .route("/workbench/certificates/{number}", get(workbench::certificate_preview))
+        .merge(admin::routes())
+        .merge(interest::routes())
 }
 
 /// Static files, outside the audit and metrics layer.

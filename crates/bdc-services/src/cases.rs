@@ -228,11 +228,8 @@ fn role_code(r: ApplicantRole) -> &'static str {
     }
 }
 
-/// 受理: opens a case after checking the flow, units, applicants and the intake rules. A rule
-/// that blocks stops the case before it exists; warnings are returned with it.
-pub async fn open_case(s: &Services, actor: &Actor, cmd: OpenCase) -> ServiceResult<Opened> {
-    actor.require(Permission::CaseIntake)?;
-    let flow = flow_of(&cmd.flow_code)?;
+/// Checks an application against its flow (units, channel, roles, shares) before any rule runs.
+fn check_application(flow: &'static Flow, cmd: &OpenCase) -> ServiceResult<Vec<Applicant>> {
     if cmd.unit_ids.is_empty() || cmd.unit_ids.len() > 500 {
         return Err(ServiceError::field("bad_units", "unit_ids", "须指定 1 至 500 个不动产单元"));
     }
@@ -258,13 +255,38 @@ pub async fn open_case(s: &Services, actor: &Actor, cmd: OpenCase) -> ServiceRes
             return Err(ServiceError::field("missing_applicant", "applicants", format!("业务“{}”须有{}", flow.name, role.name())));
         }
     }
-    let request_text = serde_json::to_string(&cmd.request).map_err(|e| ServiceError::Internal(Box::new(e)))?;
     let apps: Vec<Applicant> = cmd
         .applicants
         .iter()
         .map(|(p, r, sh)| Applicant { party_id: *p, role: r.clone(), share: Share::parse(sh).unwrap_or(Share::WHOLE) })
         .collect();
     change_request(flow, &cmd.request, &apps)?;
+    Ok(apps)
+}
+
+/// 预检: the intake rules for an application not yet opened, so that the clerk sees every
+/// finding (blocking ones included) with its legal basis before 受理. Nothing is written.
+pub async fn precheck(s: &Services, actor: &Actor, cmd: &OpenCase) -> ServiceResult<Vec<Finding>> {
+    actor.require(Permission::CaseIntake)?;
+    let flow = flow_of(&cmd.flow_code)?;
+    let apps = check_application(flow, cmd)?;
+    let mut conn = s.db.conn().await?;
+    let mut findings = Vec::new();
+    for uid in &cmd.unit_ids {
+        let unit = registry::get_unit(&mut conn, *uid).await?.ok_or_else(|| ServiceError::field("unknown_unit", "unit_ids", format!("不动产单元 {uid} 不存在")))?;
+        let rights: Vec<RightView> = registry::rights_of_unit(&mut conn, unit.id, true).await?.into_iter().map(|r| r.view).collect();
+        findings.extend(evaluate(&mut conn, flow, 0, &rights, unit.id, &apps, &cmd.request, "intake", false).await?);
+    }
+    Ok(findings)
+}
+
+/// 受理: opens a case after checking the flow, units, applicants and the intake rules. A rule
+/// that blocks stops the case before it exists; warnings are returned with it.
+pub async fn open_case(s: &Services, actor: &Actor, cmd: OpenCase) -> ServiceResult<Opened> {
+    actor.require(Permission::CaseIntake)?;
+    let flow = flow_of(&cmd.flow_code)?;
+    let apps = check_application(flow, &cmd)?;
+    let request_text = serde_json::to_string(&cmd.request).map_err(|e| ServiceError::Internal(Box::new(e)))?;
 
     let now = Utc::now();
     let day = today();

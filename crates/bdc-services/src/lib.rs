@@ -10,6 +10,8 @@
 //! hours), [`keys`] (SM2 signing keys).
 
 pub mod actor;
+pub mod agency;
+pub mod archive;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
@@ -17,10 +19,12 @@ pub mod certificates;
 pub mod cases;
 pub mod court;
 pub mod demo;
+pub mod drafts;
 pub mod error;
 pub mod jobs;
 pub mod keys;
 pub mod lapse;
+pub mod materials;
 pub mod portal;
 pub mod registry;
 pub mod registration_log;

@@ -251,6 +251,8 @@ pub struct Application {
     pub others: Vec<OtherParty>,
     /// Material codes provided.
     pub materials: Vec<String>,
+    /// An agent applying for his principal: the authorisation (授权委托) it is made under.
+    pub on_behalf: Option<i64>,
 }
 
 /// Submits an application: it becomes a case waiting for the registry's 受理, tied to the user.
@@ -268,7 +270,22 @@ pub async fn apply(s: &Services, actor: &Actor, a: Application) -> ServiceResult
         Some(u) => u.id,
         None => registry::unit_by_certificate(&mut conn, property).await?.ok_or_else(|| ServiceError::field("unknown_property", "property", "未找到该不动产单元号或证书号对应的不动产"))?,
     };
-    let mut applicants = vec![(account.party_id, a.my_role.clone(), if a.my_share.trim().is_empty() { "1".to_owned() } else { a.my_share.trim().to_owned() })];
+    let my_share = if a.my_share.trim().is_empty() { "1".to_owned() } else { a.my_share.trim().to_owned() };
+    let mut attrs = std::collections::BTreeMap::new();
+    let mut applicants = match a.on_behalf {
+        // Under an authorisation the principal applies, and the agent is named as 代理人 where
+        // the flow has that role.
+        Some(id) => {
+            let auth = crate::agency::usable_for(s, actor, id).await?;
+            attrs.insert("authorisation".to_owned(), auth.id.to_string());
+            let mut v = vec![(auth.principal_party_id, a.my_role.clone(), my_share)];
+            if flow.applicant_roles.contains(&catalogue::ApplicantRole::Agent) && auth.principal_party_id != account.party_id {
+                v.push((account.party_id, "agent".to_owned(), "1".to_owned()));
+            }
+            v
+        }
+        None => vec![(account.party_id, a.my_role.clone(), my_share)],
+    };
     for (i, o) in a.others.iter().enumerate() {
         if o.name.trim().is_empty() && o.id_number.trim().is_empty() {
             continue;
@@ -316,7 +333,7 @@ pub async fn apply(s: &Services, actor: &Actor, a: Application) -> ServiceResult
         unit_ids: vec![unit_id],
         applicants,
         channel: channel.code().into(),
-        request: RequestDoc { materials: a.materials, ..RequestDoc::default() },
+        request: RequestDoc { materials: a.materials, attrs, ..RequestDoc::default() },
     };
     let opened = crate::cases::open_case(s, &opener, cmd).await?;
     let mut conn = s.db.conn().await?;

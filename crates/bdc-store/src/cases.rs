@@ -291,3 +291,9 @@ pub async fn evaluations(conn: &mut AnyConnection, case_id: i64) -> StoreResult<
         })
         .collect()
 }
+
+/// The cases a party applied in (any role), newest first.
+pub async fn cases_of_party(conn: &mut AnyConnection, party_id: i64, limit: i64) -> StoreResult<Vec<i64>> {
+    let rows = sqlx::query("SELECT DISTINCT case_id FROM case_applicants WHERE party_id = $1 ORDER BY case_id DESC LIMIT $2").bind(party_id).bind(limit).fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}

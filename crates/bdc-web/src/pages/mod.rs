@@ -8,6 +8,9 @@
 //! every state-changing request is audited by the same `observe` layer.
 
 pub mod admin;
+pub mod archive;
+pub mod files;
+pub mod intake;
 pub mod interest;
 pub mod portal;
 pub mod workbench;
@@ -156,12 +159,20 @@ pub fn router() -> Router<AppState> {
         .route("/signup/code", post(portal::signup_code))
         .route("/verify", get(portal::verify_form).post(portal::verify))
         .route("/portal", get(portal::portal_home))
-        .route("/portal/apply/{flow}", get(portal::apply_form).post(portal::apply))
+        .route("/portal/apply/{flow}", get(portal::apply_form).post(portal::apply).layer(axum::extract::DefaultBodyLimit::max(files::FORM_LIMIT)))
+        .route("/portal/drafts/{id}/files/{file}/remove", post(portal::remove_draft_file))
+        .route("/portal/drafts/{id}/delete", post(portal::delete_draft))
+        .route("/portal/archive", get(archive::page))
+        .route("/files/{id}", get(files::show))
         .route("/portal/cases/{id}", get(portal::my_case))
         .route("/portal/certificates/{number}", get(portal::my_certificate))
         .route("/workbench", get(workbench::tasks))
         .route("/workbench/cases/{id}", get(workbench::case_page).post(workbench::act))
         .route("/workbench/units/{id}", get(workbench::unit_page))
+        .route("/workbench/intake", get(intake::form).post(intake::accept).layer(axum::extract::DefaultBodyLimit::max(files::FORM_LIMIT)))
+        .route("/workbench/intake/units", get(intake::units))
+        .route("/workbench/intake/check-id", post(intake::check_id))
+        .route("/workbench/intake/precheck", post(intake::precheck).layer(axum::extract::DefaultBodyLimit::max(files::FORM_LIMIT)))
         .route("/workbench/court", get(workbench::court_desk))
         .route("/workbench/court/reprocess", post(workbench::court_reprocess))
         .route("/workbench/certificates/{number}", get(workbench::certificate_preview))

@@ -12,9 +12,11 @@ use bdc_domain::access::Realm;
 use bdc_domain::catalogue::{self, ApplicantRole, Channel};
 use bdc_services::auth::{self, SessionKind};
 use bdc_services::certificates::{self, Verdict};
-use bdc_services::portal::{self as svc, Application, OtherParty, SignUp};
+use bdc_services::drafts;
+use bdc_services::portal::{self as svc, SignUp};
 use bdc_services::ServiceError;
 
+use super::files::FileView;
 use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
 use crate::api::Client;
 use crate::observe::AuditSlot;
@@ -351,25 +353,8 @@ pub fn urlencode(s: &str) -> String {
 
 // ----- apply -----
 
-#[derive(Debug, Deserialize, Default)]
-pub struct ApplyForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    property: String,
-    #[serde(default)]
-    my_role: String,
-    #[serde(default)]
-    my_share: String,
-    #[serde(default)]
-    other_role: String,
-    #[serde(default)]
-    other_name: String,
-    #[serde(default)]
-    other_id: String,
-    #[serde(default)]
-    materials: Vec<String>,
-}
+/// The application form as typed (kept after an error or in a draft).
+pub type ApplyForm = drafts::Fields;
 
 #[derive(Template)]
 #[template(path = "apply.html")]
@@ -379,11 +364,15 @@ pub struct ApplyPage {
     flow_name: &'static str,
     roles: Vec<(&'static str, &'static str)>,
     needs_other: bool,
-    /// `(code, name, required, checked)`.
-    materials: Vec<(&'static str, &'static str, bool, bool)>,
+    /// `(code, name, required, files already uploaded, error)`.
+    materials: Vec<(&'static str, &'static str, bool, Vec<FileView>, Option<String>)>,
+    draft_id: Option<i64>,
+    /// An agent's usable authorisations: `(id, principal)`.
+    authorisations: Vec<(i64, String)>,
     form: ApplyForm,
     errors: Errors,
     message: String,
+    saved: bool,
 }
 
 fn role_code(r: ApplicantRole) -> &'static str {
@@ -394,22 +383,42 @@ fn role_code(r: ApplicantRole) -> &'static str {
     }
 }
 
-fn apply_page(actor: &bdc_services::Actor, flow: &'static catalogue::Flow, form: ApplyForm, errors: Errors, message: String) -> ApplyPage {
+async fn apply_page(state: &AppState, actor: &bdc_services::Actor, flow: &'static catalogue::Flow, draft_id: Option<i64>, form: ApplyForm, errors: Errors, message: String) -> ApplyPage {
     let roles: Vec<(&'static str, &'static str)> = flow.applicant_roles.iter().map(|r| (role_code(*r), r.name())).collect();
+    let files = match draft_id {
+        Some(id) => drafts::get(&state.services, actor, id).await.map(|(_, _, f)| f).unwrap_or_default(),
+        None => vec![],
+    };
+    let authorisations = if actor.roles.iter().any(|r| r == "agent") {
+        bdc_services::agency::mine(&state.services, actor).await.unwrap_or_default().into_iter().filter(|a| a.usable).map(|a| (a.authorisation.id, format!("{}（{}，{}）", a.principal_name, a.principal_id_masked, a.authorisation.matters))).collect()
+    } else {
+        vec![]
+    };
     ApplyPage {
         chrome: Chrome::of(Some(actor), "portal"),
         flow_code: flow.code,
         flow_name: flow.name,
         needs_other: roles.len() > 1,
         roles,
-        materials: flow.materials.iter().map(|m| (m.code, m.name, m.required, form.materials.iter().any(|x| x == m.code))).collect(),
+        materials: flow.materials.iter().map(|m| (m.code, m.name, m.required, files.iter().filter(|f| f.material_code == m.code).map(|f| FileView::of(f, Some(flow))).collect(), errors.get(m.code).cloned())).collect(),
+        draft_id,
+        authorisations,
         form,
         errors,
         message,
+        saved: false,
     }
 }
 
-pub async fn apply_form(PageActor(actor): PageActor, Path(flow): Path<String>) -> Response {
+#[derive(Debug, Deserialize, Default)]
+pub struct DraftQuery {
+    #[serde(default)]
+    draft: Option<i64>,
+    #[serde(default)]
+    saved: Option<u8>,
+}
+
+pub async fn apply_form(State(state): State<AppState>, PageActor(actor): PageActor, Path(flow): Path<String>, axum::extract::Query(q): axum::extract::Query<DraftQuery>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -417,78 +426,147 @@ pub async fn apply_form(PageActor(actor): PageActor, Path(flow): Path<String>) -
     let Some(flow) = svc::flows_for(&actor).into_iter().find(|f| f.code == flow) else {
         return message(StatusCode::NOT_FOUND, Some(&actor), "业务不存在", "该业务不存在或您的账户不能在线办理。", "/portal");
     };
-    let first = flow.applicant_roles.first().map_or("right_holder", |r| role_code(*r));
-    let second = flow.applicant_roles.get(1).map_or("obligor", |r| role_code(*r));
-    let form = ApplyForm { my_role: first.into(), other_role: second.into(), my_share: "1".into(), ..ApplyForm::default() };
-    render(&apply_page(&actor, flow, form, Errors::new(), String::new()))
+    let form = match q.draft {
+        Some(id) => match drafts::get(&state.services, &actor, id).await {
+            Ok((d, fields, _)) if d.flow_code == flow.code => fields,
+            _ => return message(StatusCode::NOT_FOUND, Some(&actor), "草稿不存在", "该草稿不存在或已提交。", "/portal"),
+        },
+        None => {
+            let first = flow.applicant_roles.first().map_or("right_holder", |r| role_code(*r));
+            let second = flow.applicant_roles.get(1).map_or("obligor", |r| role_code(*r));
+            ApplyForm { my_role: first.into(), other_role: second.into(), my_share: "1".into(), ..ApplyForm::default() }
+        }
+    };
+    let mut p = apply_page(&state, &actor, flow, q.draft, form, Errors::new(), String::new()).await;
+    p.saved = q.saved.is_some();
+    render(&p)
 }
 
-pub async fn apply(State(state): State<AppState>, PageActor(actor): PageActor, Path(flow): Path<String>, axum::extract::RawForm(body): axum::extract::RawForm) -> Response {
+/// Puts a service error beside its field on the apply form, or above the form.
+fn place_error(flow: &catalogue::Flow, e: ServiceError, errors: &mut Errors) -> String {
+    match e {
+        ServiceError::Validation { field: Some(field), message: m, .. } => {
+            let key: Option<&'static str> = match field.as_str() {
+                "property" => Some("property"),
+                "on_behalf" => Some("on_behalf"),
+                "my_share" => Some("my_share"),
+                f if f.starts_with("others") => Some("other_id"),
+                f => flow.materials.iter().find(|m| m.code == f).map(|m| m.code),
+            };
+            match key {
+                Some(k) => {
+                    errors.insert(k, m);
+                    String::new()
+                }
+                None => m,
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// `POST /portal/apply/{flow}`: saves the form and its files as a draft (保存草稿), or submits
+/// it (提交申请). Files are kept with the draft even when the submission needs correcting, so
+/// nothing uploaded is lost.
+pub async fn apply(State(state): State<AppState>, PageActor(actor): PageActor, Path(flow): Path<String>, multipart: axum::extract::Multipart) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    // Repeated `materials` fields: read the urlencoded pairs by hand.
-    let mut form = ApplyForm::default();
-    for (k, v) in form_urlencoded_pairs(&body) {
-        match k.as_str() {
-            "csrf" => form.csrf = v,
-            "property" => form.property = v,
-            "my_role" => form.my_role = v,
-            "my_share" => form.my_share = v,
-            "other_role" => form.other_role = v,
-            "other_name" => form.other_name = v,
-            "other_id" => form.other_id = v,
-            "materials" => form.materials.push(v),
-            _ => {}
-        }
-    }
-    if !csrf_ok(&actor, &form.csrf) {
+    let sent = match super::files::read(multipart).await {
+        Ok(f) => f,
+        Err(e) => return message(StatusCode::PAYLOAD_TOO_LARGE, Some(&actor), "无法提交", &e, &format!("/portal/apply/{flow}")),
+    };
+    if !csrf_ok(&actor, &sent.get("csrf")) {
         return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/portal");
     }
     let Some(flow) = svc::flows_for(&actor).into_iter().find(|f| f.code == flow) else {
         return message(StatusCode::NOT_FOUND, Some(&actor), "业务不存在", "该业务不存在或您的账户不能在线办理。", "/portal");
     };
+    let form = ApplyForm {
+        property: sent.get("property"),
+        my_role: sent.get("my_role"),
+        my_share: sent.get("my_share"),
+        other_role: sent.get("other_role"),
+        other_name: sent.get("other_name"),
+        other_id: sent.get("other_id"),
+        on_behalf: sent.get("on_behalf").parse().ok(),
+    };
+    let mut draft_id: Option<i64> = sent.get("draft_id").parse().ok();
     let mut errors = Errors::new();
+    let submit = sent.get("intent") != "draft";
+    let fail = |p: ApplyPage| {
+        let mut r = render(&p);
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        r
+    };
+    match drafts::save(&state.services, &actor, draft_id, flow.code, &form, &sent.uploads("file_")).await {
+        Ok(id) => draft_id = Some(id),
+        Err(e) => {
+            let m = place_error(flow, e, &mut errors);
+            return fail(apply_page(&state, &actor, flow, draft_id, form, errors, m).await);
+        }
+    }
+    let Some(id) = draft_id else { return redirect("/portal") };
+    if !submit {
+        return redirect(&format!("/portal/apply/{}?draft={id}&saved=1", flow.code));
+    }
     if form.property.trim().is_empty() {
         errors.insert("property", "请填写不动产单元号或不动产权证书号".into());
     }
-    let roles: Vec<&str> = flow.applicant_roles.iter().map(|r| role_code(*r)).collect();
-    if roles.len() > 1 && (form.other_name.trim().is_empty() || form.other_id.trim().is_empty()) {
+    if flow.applicant_roles.len() > 1 && (form.other_name.trim().is_empty() || form.other_id.trim().is_empty()) {
         errors.insert(if form.other_name.trim().is_empty() { "other_name" } else { "other_id" }, "请填写其他申请人的姓名和证件号码".into());
     }
-    if errors.is_empty() {
-        let app = Application {
-            flow_code: flow.code.into(),
-            property: form.property.clone(),
-            my_role: form.my_role.clone(),
-            my_share: form.my_share.clone(),
-            others: if roles.len() > 1 { vec![OtherParty { role: form.other_role.clone(), name: form.other_name.clone(), id_number: form.other_id.clone(), share: "1".into() }] } else { vec![] },
-            materials: form.materials.clone(),
-        };
-        match svc::apply(&state.services, &actor, app).await {
-            Ok(case) => return redirect(&format!("/portal/cases/{}", case.id)),
-            Err(ServiceError::Validation { field: Some(field), message: m, .. }) if field == "property" => {
-                errors.insert("property", m);
-            }
-            Err(ServiceError::Validation { field: Some(field), message: m, .. }) if field.starts_with("others") => {
-                errors.insert("other_id", m);
-            }
-            Err(e) => {
-                let mut r = render(&apply_page(&actor, flow, form, errors, e.to_string()));
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                return r;
-            }
+    if !errors.is_empty() {
+        return fail(apply_page(&state, &actor, flow, draft_id, form, errors, "申请尚未提交：请按提示修改（已上传的材料已保存在草稿中）。".into()).await);
+    }
+    match drafts::submit(&state.services, &actor, id).await {
+        Ok(case) => redirect(&format!("/portal/cases/{}", case.id)),
+        Err(e) => {
+            let m = place_error(flow, e, &mut errors);
+            let m = if m.is_empty() { "申请尚未提交：请按提示修改（已上传的材料已保存在草稿中）。".to_owned() } else { m };
+            fail(apply_page(&state, &actor, flow, draft_id, form, errors, m).await)
         }
     }
-    let mut r = render(&apply_page(&actor, flow, form, errors, String::new()));
-    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    r
 }
 
-/// Decodes `application/x-www-form-urlencoded` pairs (repeated keys kept).
-fn form_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+#[derive(Debug, Deserialize)]
+pub struct DraftFileForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /portal/drafts/{id}/files/{file}/remove`: takes a file back out of a draft.
+pub async fn remove_draft_file(State(state): State<AppState>, PageActor(actor): PageActor, Path((id, file)): Path<(i64, i64)>, Form(f): Form<DraftFileForm>) -> Response {
+    let actor = match public_only(actor) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&actor, &f.csrf) {
+        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/portal");
+    }
+    match drafts::get(&state.services, &actor, id).await {
+        Ok((d, _, _)) => match drafts::remove_file(&state.services, &actor, id, file).await {
+            Ok(()) => redirect(&format!("/portal/apply/{}?draft={id}", d.flow_code)),
+            Err(e) => message(StatusCode::NOT_FOUND, Some(&actor), "文件不存在", &e.to_string(), "/portal"),
+        },
+        Err(e) => message(StatusCode::NOT_FOUND, Some(&actor), "草稿不存在", &e.to_string(), "/portal"),
+    }
+}
+
+/// `POST /portal/drafts/{id}/delete`.
+pub async fn delete_draft(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<DraftFileForm>) -> Response {
+    let actor = match public_only(actor) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&actor, &f.csrf) {
+        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/portal");
+    }
+    match drafts::discard(&state.services, &actor, id).await {
+        Ok(()) => redirect("/portal"),
+        Err(e) => message(StatusCode::NOT_FOUND, Some(&actor), "草稿不存在", &e.to_string(), "/portal"),
+    }
 }
 
 // ----- progress -----

@@ -1,0 +1,152 @@
+//! 网上申请草稿 — an online application saved before it is submitted, with the files already
+//! uploaded for it, so that a citizen can collect his materials over several visits. On
+//! submission the draft becomes a case and its files move to the case.
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+use bdc_domain::catalogue;
+use bdc_store::attachments::{self as store, Attachment, Draft};
+use bdc_store::cases::CaseRecord;
+
+use crate::materials::{self, Upload};
+use crate::portal::Application;
+use crate::{Actor, ServiceError, ServiceResult, Services};
+
+/// At most this many drafts per account.
+pub const MAX_DRAFTS: usize = 20;
+
+/// The typed fields of an application form, as saved.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Fields {
+    #[serde(default)]
+    pub property: String,
+    #[serde(default)]
+    pub my_role: String,
+    #[serde(default)]
+    pub my_share: String,
+    #[serde(default)]
+    pub other_role: String,
+    #[serde(default)]
+    pub other_name: String,
+    #[serde(default)]
+    pub other_id: String,
+    /// The authorisation under which an agent applies for his principal (授权委托).
+    #[serde(default)]
+    pub on_behalf: Option<i64>,
+}
+
+fn not_found() -> ServiceError {
+    ServiceError::NotFound("草稿不存在".into())
+}
+
+fn flow_open_to(actor: &Actor, code: &str) -> ServiceResult<&'static catalogue::Flow> {
+    crate::portal::flows_for(actor).into_iter().find(|f| f.code == code).ok_or_else(|| ServiceError::field("flow_not_open", "flow_code", "该业务不存在或您的账户不能在线办理"))
+}
+
+/// Saves the form (a new draft when `id` is None) and stores the uploaded files with it: all
+/// files are checked first, so a bad file stores nothing. Returns the draft's id.
+pub async fn save(s: &Services, actor: &Actor, id: Option<i64>, flow_code: &str, fields: &Fields, uploads: &[Upload]) -> ServiceResult<i64> {
+    crate::portal::account_of(s, actor).await?;
+    let flow = flow_open_to(actor, flow_code)?;
+    for u in uploads {
+        materials::check_material(flow, &u.material_code)?;
+        materials::check(u)?;
+    }
+    let form = serde_json::to_string(fields).map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    let now = Utc::now();
+    let mut conn = s.db.conn().await?;
+    let id = match id {
+        Some(id) => {
+            let d = store::draft(&mut conn, id, actor.user_id).await?.ok_or_else(not_found)?;
+            if d.flow_code != flow.code {
+                return Err(not_found());
+            }
+            store::update_draft(&mut conn, id, actor.user_id, &form, now).await?;
+            id
+        }
+        None => {
+            if store::drafts_of(&mut conn, actor.user_id).await?.len() >= MAX_DRAFTS {
+                return Err(ServiceError::validation("too_many_drafts", format!("草稿最多保存 {MAX_DRAFTS} 份，请先提交或删除不用的草稿")));
+            }
+            store::insert_draft(&mut conn, actor.user_id, flow.code, &form, now).await?
+        }
+    };
+    drop(conn);
+    materials::store_files(s, store::DRAFT, id, uploads, &actor.username).await?;
+    Ok(id)
+}
+
+/// The user's drafts, newest first.
+pub async fn mine(s: &Services, actor: &Actor) -> ServiceResult<Vec<Draft>> {
+    crate::portal::account_of(s, actor).await?;
+    let mut conn = s.db.conn().await?;
+    Ok(store::drafts_of(&mut conn, actor.user_id).await?)
+}
+
+/// One of the user's drafts with its fields and files.
+pub async fn get(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(Draft, Fields, Vec<Attachment>)> {
+    crate::portal::account_of(s, actor).await?;
+    let mut conn = s.db.conn().await?;
+    let d = store::draft(&mut conn, id, actor.user_id).await?.ok_or_else(not_found)?;
+    let fields = serde_json::from_str(&d.form).unwrap_or_default();
+    let files = store::of_owner(&mut conn, store::DRAFT, id).await?;
+    Ok((d, fields, files))
+}
+
+/// Takes a file back out of a draft.
+pub async fn remove_file(s: &Services, actor: &Actor, id: i64, file_id: i64) -> ServiceResult<()> {
+    crate::portal::account_of(s, actor).await?;
+    let mut conn = s.db.conn().await?;
+    store::draft(&mut conn, id, actor.user_id).await?.ok_or_else(not_found)?;
+    if store::delete_draft_file(&mut conn, id, file_id).await? {
+        Ok(())
+    } else {
+        Err(ServiceError::NotFound("文件不存在".into()))
+    }
+}
+
+/// Deletes a draft and its file descriptions.
+pub async fn discard(s: &Services, actor: &Actor, id: i64) -> ServiceResult<()> {
+    crate::portal::account_of(s, actor).await?;
+    let mut tx = s.db.begin().await?;
+    store::draft(&mut tx, id, actor.user_id).await?.ok_or_else(not_found)?;
+    for f in store::of_owner(&mut tx, store::DRAFT, id).await? {
+        store::delete_draft_file(&mut tx, id, f.id).await?;
+    }
+    store::delete_draft(&mut tx, id, actor.user_id).await?;
+    bdc_store::commit(tx).await?;
+    Ok(())
+}
+
+/// Submits a draft: every required material must have a file; the application becomes a case
+/// waiting for 受理, the files move to the case and the draft is gone.
+pub async fn submit(s: &Services, actor: &Actor, id: i64) -> ServiceResult<CaseRecord> {
+    let (draft, fields, files) = get(s, actor, id).await?;
+    let flow = flow_open_to(actor, &draft.flow_code)?;
+    if let Some(m) = flow.required_materials().find(|m| !files.iter().any(|f| f.material_code == m.code)) {
+        return Err(ServiceError::field("material_missing", m.code, format!("请上传必交材料“{}”", m.name)));
+    }
+    let mut provided: Vec<String> = files.iter().map(|f| f.material_code.clone()).collect();
+    provided.dedup();
+    let others = if flow.applicant_roles.len() > 1 && !(fields.other_name.trim().is_empty() && fields.other_id.trim().is_empty()) {
+        vec![crate::portal::OtherParty { role: fields.other_role.clone(), name: fields.other_name.clone(), id_number: fields.other_id.clone(), share: "1".into() }]
+    } else {
+        vec![]
+    };
+    let app = Application {
+        flow_code: flow.code.into(),
+        property: fields.property.clone(),
+        my_role: fields.my_role.clone(),
+        my_share: fields.my_share.clone(),
+        others,
+        materials: provided,
+        on_behalf: fields.on_behalf,
+    };
+    let case = crate::portal::apply(s, actor, app).await?;
+    let mut tx = s.db.begin().await?;
+    store::move_owner(&mut tx, store::DRAFT, id, store::CASE, case.id).await?;
+    store::delete_draft(&mut tx, id, actor.user_id).await?;
+    bdc_store::commit(tx).await?;
+    Ok(case)
+}

@@ -1,0 +1,124 @@
+//! 材料文件 — reading uploads from `multipart/form-data` forms, and showing a stored file to the
+//! people entitled to it (inline, so PDFs and photos open in the page's viewer).
+
+use axum::extract::multipart::Multipart;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use bdc_services::materials::{self, Upload};
+
+use super::{message, redirect, PageActor};
+use crate::state::AppState;
+
+/// The largest upload form accepted (several scanned materials at once).
+pub const FORM_LIMIT: usize = 64 * 1024 * 1024;
+
+/// A submitted form: its text fields in order and its files.
+#[derive(Debug, Default)]
+pub struct Submitted {
+    pub fields: Vec<(String, String)>,
+    /// `(field name, file name, bytes)`; file inputs left empty are not here.
+    pub files: Vec<(String, String, Vec<u8>)>,
+}
+
+impl Submitted {
+    /// The first value of a text field, or "".
+    pub fn get(&self, name: &str) -> String {
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+
+    /// Files of inputs named `{prefix}{material code}`, as uploads for that material.
+    pub fn uploads(&self, prefix: &str) -> Vec<Upload> {
+        self.files
+            .iter()
+            .filter_map(|(k, name, bytes)| k.strip_prefix(prefix).map(|code| Upload { material_code: code.to_owned(), file_name: name.clone(), bytes: bytes.clone() }))
+            .collect()
+    }
+}
+
+/// Reads a multipart form; the error is the sentence to show (too large, broken).
+pub async fn read(mut mp: Multipart) -> Result<Submitted, String> {
+    let mut out = Submitted::default();
+    let too_big = || format!("上传的内容过大：单个文件不超过 {} MB，一次提交合计不超过 {} MB", materials::MAX_FILE_BYTES / 1024 / 1024, FORM_LIMIT / 1024 / 1024);
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
+            Err(_) => return Err("表单内容无法读取，请重新提交".into()),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
+            Err(_) => return Err("表单内容无法读取，请重新提交".into()),
+        };
+        match file_name {
+            Some(f) if f.is_empty() && bytes.is_empty() => {}
+            Some(f) => out.files.push((name, f, bytes.to_vec())),
+            None => out.fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
+        }
+        if out.fields.len() > 500 || out.files.len() > materials::MAX_FILES_PER_OWNER {
+            return Err(format!("一次最多提交 {} 个文件", materials::MAX_FILES_PER_OWNER));
+        }
+    }
+    Ok(out)
+}
+
+/// `GET /files/{id}`: one stored material, inline, to staff who read cases or to the case's
+/// own people; anyone else gets "not found" (whether it exists is not told).
+pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
+    let Some(actor) = actor else { return redirect("/login") };
+    match materials::open(&state.services, &actor, id).await {
+        Ok((a, bytes)) => (
+            [
+                (header::CONTENT_TYPE, a.content_type.clone()),
+                (header::CONTENT_DISPOSITION, format!("inline; filename=\"file.{}\"; filename*=UTF-8''{}", a.file_key.rsplit('.').next().unwrap_or("bin"), super::portal::urlencode(&a.file_name))),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => message(StatusCode::NOT_FOUND, Some(&actor), "文件不存在", &e.to_string(), if actor.realm == bdc_domain::access::Realm::Staff { "/workbench" } else { "/portal" }),
+    }
+}
+
+/// A stored file as a page shows it: `(id, material name, file name, size text, is image, is pdf)`.
+pub struct FileView {
+    pub id: i64,
+    pub material: String,
+    pub name: String,
+    pub size: String,
+    pub image: bool,
+    pub pdf: bool,
+    pub uploaded: String,
+}
+
+impl FileView {
+    pub fn of(a: &bdc_store::attachments::Attachment, flow: Option<&bdc_domain::catalogue::Flow>) -> FileView {
+        FileView {
+            id: a.id,
+            material: flow.and_then(|f| f.materials.iter().find(|m| m.code == a.material_code)).map_or_else(|| a.material_code.clone(), |m| m.name.to_owned()),
+            name: a.file_name.clone(),
+            size: human_size(a.size),
+            image: a.content_type.starts_with("image/"),
+            pdf: a.content_type == "application/pdf",
+            uploaded: super::beijing(&a.uploaded_at),
+        }
+    }
+}
+
+pub fn human_size(n: i64) -> String {
+    if n >= 1024 * 1024 {
+        format!("{:.1} MB", n as f64 / 1024.0 / 1024.0)
+    } else {
+        format!("{} KB", (n + 1023) / 1024)
+    }
+}

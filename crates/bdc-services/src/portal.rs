@@ -372,3 +372,23 @@ pub async fn my_certificates(s: &Services, actor: &Actor) -> ServiceResult<Vec<(
     let mut conn = s.db.conn().await?;
     Ok(registry::certificates_of_party(&mut conn, account.party_id).await?)
 }
+
+/// The result of one of the user's cases (办理结果): the certificates and proofs it produced
+/// that are the user's (or his principal's), `(number, kind)`.
+pub async fn case_result(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Vec<(String, String)>> {
+    let (case, _) = my_case(s, actor, id).await?;
+    let mut conn = s.db.conn().await?;
+    let mut out = Vec::new();
+    for (unit_id, _) in &case.units {
+        for r in registry::rights_of_unit(&mut conn, *unit_id, false).await? {
+            if r.case_id == Some(case.id) {
+                if let Some(n) = r.view.certificate {
+                    if case.applicants.iter().any(|(p, _, _)| r.view.holders.iter().any(|h| h.party_id == *p)) {
+                        out.push((n, r.view.kind.name().to_owned()));
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}

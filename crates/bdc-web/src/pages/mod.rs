@@ -8,6 +8,7 @@
 //! every state-changing request is audited by the same `observe` layer.
 
 pub mod admin;
+pub mod agency;
 pub mod archive;
 pub mod files;
 pub mod intake;
@@ -163,11 +164,15 @@ pub fn router() -> Router<AppState> {
         .route("/portal/drafts/{id}/files/{file}/remove", post(portal::remove_draft_file))
         .route("/portal/drafts/{id}/delete", post(portal::delete_draft))
         .route("/portal/archive", get(archive::page))
+        .route("/portal/agency", get(agency::show).post(agency::record).layer(axum::extract::DefaultBodyLimit::max(files::FORM_LIMIT)))
+        .route("/portal/agency/{id}/revoke", post(agency::revoke))
         .route("/files/{id}", get(files::show))
         .route("/portal/cases/{id}", get(portal::my_case))
+        .route("/portal/cases/{id}/files", post(portal::add_case_files).layer(axum::extract::DefaultBodyLimit::max(files::FORM_LIMIT)))
         .route("/portal/certificates/{number}", get(portal::my_certificate))
         .route("/workbench", get(workbench::tasks))
         .route("/workbench/cases/{id}", get(workbench::case_page).post(workbench::act))
+        .route("/workbench/cases/{id}/files", post(workbench::add_files).layer(axum::extract::DefaultBodyLimit::max(files::FORM_LIMIT)))
         .route("/workbench/units/{id}", get(workbench::unit_page))
         .route("/workbench/intake", get(intake::form).post(intake::accept).layer(axum::extract::DefaultBodyLimit::max(files::FORM_LIMIT)))
         .route("/workbench/intake/units", get(intake::units))

@@ -302,6 +302,9 @@ pub struct PortalPage {
     certificates: Vec<(String, &'static str, &'static str, String)>,
     /// `(code, name, group, days)`.
     flows: Vec<(&'static str, &'static str, &'static str, u32)>,
+    /// `(id, flow code, flow name, saved at)`.
+    drafts: Vec<(i64, String, String, String)>,
+    agent: bool,
 }
 
 fn public_only(actor: Option<bdc_services::Actor>) -> Result<bdc_services::Actor, Response> {
@@ -340,6 +343,8 @@ pub async fn portal_home(State(state): State<AppState>, PageActor(actor): PageAc
             })
             .collect(),
         flows: svc::flows_for(&actor).into_iter().map(|f| (f.code, f.name, f.group, f.time_limit_days)).collect(),
+        drafts: drafts::mine(&state.services, &actor).await.unwrap_or_default().into_iter().map(|d| (d.id, flow_name(&d.flow_code), d.flow_code, super::beijing(&d.updated_at))).map(|(id, name, code, at)| (id, code, name, at)).collect(),
+        agent: actor.roles.iter().any(|r| r == "agent"),
     };
     render(&page)
 }
@@ -585,6 +590,14 @@ pub struct MyCasePage {
     notice: String,
     /// `(time, step, note)`.
     events: Vec<(String, String, String)>,
+    id: i64,
+    files: Vec<FileView>,
+    /// `(code, name)` of the flow's materials, for 补正 uploads.
+    material_codes: Vec<(&'static str, &'static str)>,
+    can_upload: bool,
+    /// `(number, kind, url-safe number)`.
+    results: Vec<(String, String, String)>,
+    error: String,
 }
 
 /// Where a case stands on the six public steps.
@@ -606,16 +619,64 @@ pub async fn my_case(State(state): State<AppState>, PageActor(actor): PageActor,
         Ok(a) => a,
         Err(r) => return r,
     };
-    let (case, events) = match svc::my_case(&state.services, &actor, id).await {
+    my_case_page(&state, &actor, id, String::new()).await
+}
+
+/// `POST /portal/cases/{id}/files`: materials handed in for a 补正 (or before 受理).
+pub async fn add_case_files(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, multipart: axum::extract::Multipart) -> Response {
+    let actor = match public_only(actor) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let form = match super::files::read(multipart).await {
+        Ok(f) => f,
+        Err(e) => return my_case_page(&state, &actor, id, e).await,
+    };
+    if !csrf_ok(&actor, &form.get("csrf")) {
+        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", &format!("/portal/cases/{id}"));
+    }
+    let code = form.get("material");
+    let uploads: Vec<bdc_services::materials::Upload> = form
+        .uploads("file")
+        .into_iter()
+        .map(|mut u| {
+            u.material_code = code.clone();
+            u
+        })
+        .collect();
+    if uploads.is_empty() {
+        return my_case_page(&state, &actor, id, "请选择要上传的文件".into()).await;
+    }
+    match bdc_services::materials::add_to_case(&state.services, &actor, id, &uploads).await {
+        Ok(_) => redirect(&format!("/portal/cases/{id}")),
+        Err(e) => {
+            let mut r = my_case_page(&state, &actor, id, e.to_string()).await;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+    }
+}
+
+async fn my_case_page(state: &AppState, actor: &bdc_services::Actor, id: i64, error_text: String) -> Response {
+    let (case, events) = match svc::my_case(&state.services, actor, id).await {
         Ok(x) => x,
-        Err(e) => return message(StatusCode::NOT_FOUND, Some(&actor), "办件不存在", &e.to_string(), "/portal"),
+        Err(e) => return message(StatusCode::NOT_FOUND, Some(actor), "办件不存在", &e.to_string(), "/portal"),
     };
     let notice = match case.state.as_str() {
         "correction" | "returned" => events.iter().rev().find(|e| e.1 == case.state).map(|e| format!("{}：{}", bdc_services::cases::state_name(&case.state), e.4)).unwrap_or_default(),
         _ => String::new(),
     };
+    let flow = catalogue::flow(&case.flow_code);
+    let files = bdc_services::materials::case_files(&state.services, actor, case.id).await.unwrap_or_default();
+    let results = svc::case_result(&state.services, actor, case.id).await.unwrap_or_default();
     let page = MyCasePage {
-        chrome: Chrome::of(Some(&actor), "portal"),
+        id: case.id,
+        files: files.iter().map(|f| FileView::of(f, flow)).collect(),
+        material_codes: flow.map(|f| f.materials.iter().map(|m| (m.code, m.name)).collect()).unwrap_or_default(),
+        can_upload: matches!(case.state.as_str(), "intake" | "correction"),
+        results: results.into_iter().map(|(n, k)| (urlencode(&n), n, k)).map(|(u, n, k)| (n, k, u)).collect(),
+        error: error_text,
+        chrome: Chrome::of(Some(actor), "portal"),
         number: case.case_number.clone(),
         flow: flow_name(&case.flow_code),
         state: bdc_services::cases::state_name(&case.state).into(),
@@ -636,7 +697,14 @@ pub async fn my_certificate(State(state): State<AppState>, PageActor(actor): Pag
         Err(r) => return r,
     };
     let mine = svc::my_certificates(&state.services, &actor).await.unwrap_or_default();
+    // Also the results of the user's own applications (an agent's principal's certificate).
+    let mut applied = Vec::new();
     if !mine.iter().any(|c| c.0 == number) {
+        for c in svc::my_cases(&state.services, &actor).await.unwrap_or_default() {
+            applied.extend(svc::case_result(&state.services, &actor, c.id).await.unwrap_or_default());
+        }
+    }
+    if !mine.iter().any(|c| c.0 == number) && !applied.iter().any(|c| c.0 == number) {
         return message(StatusCode::NOT_FOUND, Some(&actor), "证书不存在", "未找到您名下的该证书。", "/portal");
     }
     pdf_response(&state, Some(&actor), &number, "/portal").await

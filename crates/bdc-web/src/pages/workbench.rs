@@ -16,6 +16,7 @@ use bdc_services::Actor;
 use bdc_store::cases::CaseFilter;
 use bdc_store::PageRequest;
 
+use super::files::FileView;
 use super::portal::{pdf_response, urlencode};
 use super::{csrf_ok, message, redirect, render, Chrome, PageActor};
 use crate::state::AppState;
@@ -119,8 +120,16 @@ pub struct CasePage {
     overdue: bool,
     applicants: String,
     units: Vec<(i64, String)>,
-    /// `(stage, rule, outcome, message)`.
-    findings: Vec<(String, String, String, String)>,
+    /// `(stage, rule, outcome, message, legal basis)`.
+    findings: Vec<(String, String, String, String, String)>,
+    /// The flow's materials with the files handed in: `(name, required, ticked, files)`.
+    materials: Vec<(&'static str, bool, bool, Vec<FileView>)>,
+    /// Whether the user may add scans now (受理 permission, case still before 登簿).
+    can_upload: bool,
+    /// The authorisation an agent applied under: `(principal, matters, valid until, document id)`.
+    authorisation: Option<(String, String, String, i64)>,
+    /// `(code, name)` for the upload form.
+    material_codes: Vec<(&'static str, &'static str)>,
     report: String,
     certificates: Vec<String>,
     /// `(action, label, dangerous)`.
@@ -150,11 +159,14 @@ fn outcome_name(s: &str) -> String {
     .to_owned()
 }
 
-/// The latest evaluation of each rule at each stage (a stage may have run more than once).
-fn latest_findings(evals: Vec<bdc_store::cases::Evaluation>) -> Vec<(String, String, String, String)> {
-    let mut out: Vec<(String, String, String, String)> = Vec::new();
+/// The latest evaluation of each rule at each stage (a stage may have run more than once), with
+/// the rule's name and legal basis from the library.
+fn latest_findings(evals: Vec<bdc_store::cases::Evaluation>, library: &[bdc_domain::rules::Rule]) -> Vec<(String, String, String, String, String)> {
+    let mut out: Vec<(String, String, String, String, String)> = Vec::new();
     for e in evals {
-        let row = (stage_name(&e.stage), e.rule_code, outcome_name(&e.outcome), e.message);
+        let rule = library.iter().find(|r| r.code == e.rule_code);
+        let name = rule.map_or_else(|| e.rule_code.clone(), |r| r.name.clone());
+        let row = (stage_name(&e.stage), name, outcome_name(&e.outcome), e.message, rule.map(|r| r.legal_basis.clone()).unwrap_or_default());
         match out.iter_mut().find(|r| r.0 == row.0 && r.1 == row.1) {
             Some(r) => *r = row,
             None => out.push(row),
@@ -174,6 +186,7 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
         Ok(c) => c,
         Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, Some(actor), "无法加载", &e.to_string(), "/workbench"),
     };
+    let library = bdc_store::rules::active_rules(&mut conn).await.unwrap_or_default();
     let mut units = Vec::new();
     let mut certificates = Vec::new();
     for (uid, _) in &case.units {
@@ -196,6 +209,24 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
         }
     }
     drop(conn);
+    let flow = catalogue::flow(&case.flow_code);
+    let files = bdc_services::materials::case_files(&state.services, actor, case.id).await.unwrap_or_default();
+    let ticked: Vec<String> = serde_json::from_str::<cases::RequestDoc>(&case.request).map(|r| r.materials).unwrap_or_default();
+    let attrs = serde_json::from_str::<cases::RequestDoc>(&case.request).map(|r| r.attrs).unwrap_or_default();
+    let authorisation = bdc_services::agency::of_case(&state.services, &attrs)
+        .await
+        .ok()
+        .flatten()
+        .map(|(a, name)| (name, a.matters, a.valid_until, a.document_id));
+    let materials = flow
+        .map(|f| {
+            f.materials
+                .iter()
+                .map(|m| (m.name, m.required, ticked.iter().any(|t| t == m.code), files.iter().filter(|x| x.material_code == m.code).map(|x| FileView::of(x, Some(f))).collect()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let can_upload = actor.can(Permission::CaseIntake) && matches!(case.state.as_str(), "intake" | "correction" | "review");
     let actions = TRANSITIONS
         .iter()
         .filter(|t| t.from.contains(&case.state.as_str()) && t.permissions.iter().any(|p| actor.can(*p)))
@@ -214,7 +245,11 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
         overdue: case.deadline < today && !matches!(case.state.as_str(), "archived" | "returned" | "withdrawn"),
         applicants: applicants.join("；"),
         units,
-        findings: latest_findings(evals),
+        findings: latest_findings(evals, &library),
+        materials,
+        can_upload,
+        authorisation,
+        material_codes: flow.map(|f| f.materials.iter().map(|m| (m.code, m.name)).collect()).unwrap_or_default(),
         report: case.review_report.clone().unwrap_or_default(),
         certificates: certificates.into_iter().map(|c| urlencode(&c)).collect(),
         actions,
@@ -454,4 +489,36 @@ pub async fn court_reprocess(State(state): State<AppState>, PageActor(actor): Pa
         Err(e) => e.to_string(),
     };
     court_page_for(&state, &actor, text).await
+}
+
+/// `POST /workbench/cases/{id}/files`: scans added to a case after it was opened (a 补正, a
+/// paper handed in late).
+pub async fn add_files(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, multipart: axum::extract::Multipart) -> Response {
+    let actor = match staff_only(actor) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let form = match super::files::read(multipart).await {
+        Ok(f) => f,
+        Err(e) => return case_page_for(&state, &actor, id, e).await,
+    };
+    if !csrf_ok(&actor, &form.get("csrf")) {
+        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", &format!("/workbench/cases/{id}"));
+    }
+    let code = form.get("material");
+    let uploads: Vec<bdc_services::materials::Upload> = form.uploads("file").into_iter().map(|mut u| {
+        u.material_code = code.clone();
+        u
+    }).collect();
+    if uploads.is_empty() {
+        return case_page_for(&state, &actor, id, "请选择要上传的文件".into()).await;
+    }
+    match bdc_services::materials::add_to_case(&state.services, &actor, id, &uploads).await {
+        Ok(_) => redirect(&format!("/workbench/cases/{id}")),
+        Err(e) => {
+            let mut r = case_page_for(&state, &actor, id, e.to_string()).await;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+    }
 }

@@ -8,75 +8,23 @@
 // on a fresh embedded database on a random port.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { launch, newPage, noHorizontalScroll, screenshot, repoRoot } from './harness.mjs';
+import { launch, newPage, noHorizontalScroll, screenshot, startDemo, citizenId, signUp, logIn, pdfFile } from './harness.mjs';
 
-const BIN = path.resolve(repoRoot, process.env.BDC_BIN || path.join('target', 'debug', 'bdc'));
-const DEMO_PASSWORD = 'Demo-2026!';
 const PASSWORD = 'Changzhou-2026';
 
-let server;
+let demo;
 let base;
-let output = '';
 let browser;
-let dir;
-
-/** A valid 身份证号 (GB 11643 check digit) for a birth date and sequence. */
-function citizenId(prefix, birth, seq) {
-  const body = `${prefix}${birth}${seq}`;
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...body].reduce((s, c, i) => s + Number(c) * w[i], 0);
-  return body + '10X98765432'[sum % 11];
-}
+let api;
+let token;
 
 const rand = Math.floor(Math.random() * 9000) + 1000;
 const seller = { name: '王卖方', id: citizenId('320402', '19750101', String(rand % 900 + 100)) };
 const buyer = { name: '李买方', id: citizenId('320411', '19900202', String((rand + 7) % 900 + 100)), user: `mai${rand}`, phone: `139${String(rand).padStart(4, '0')}5678` };
 
-async function api(method, url, token, body) {
-  const r = await fetch(base + url, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  if (!r.ok) throw new Error(`${method} ${url} → ${r.status}: ${text}`);
-  return json;
-}
-
-async function token(username, password = DEMO_PASSWORD) {
-  return (await api('POST', '/api/v1/auth/login', null, { username, password, mode: 'token' })).token;
-}
-
-/** The code the SMS sandbox wrote to the server log for a phone. */
-async function smsCode(phone) {
-  for (let i = 0; i < 50; i++) {
-    const m = [...output.matchAll(new RegExp(`短信沙箱 → ${phone}：.*?验证码为 (\\d{6})`, 'g'))].pop();
-    if (m) return m[1];
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('no SMS code in the server log');
-}
-
 before(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'bdc-e2e-'));
-  const env = { ...process.env, BDC_DATA_DIR: path.join(dir, 'data'), BDC_WEB_DIST: path.join(repoRoot, 'web', 'dist') };
-  for (const k of ['BDC_DATABASE_URL', 'BDC_CONFIG', 'BDC_LISTEN', 'BDC_MASTER_KEY', 'BDC_COURT_URL']) delete env[k];
-  server = spawn(BIN, ['demo', '--units', '300', '--listen', '127.0.0.1:0'], { cwd: dir, env });
-  const collect = (d) => { output += d.toString(); };
-  server.stdout.on('data', collect);
-  server.stderr.on('data', collect);
-  for (let i = 0; i < 600 && !base; i++) {
-    const m = output.match(/接口地址\s+(http:\/\/[^/\s]+)\/api\/v1/);
-    if (m) base = m[1];
-    else await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.ok(base, `server did not start:\n${output}`);
+  demo = await startDemo();
+  ({ base, api, token } = demo);
   browser = await launch();
 
   // The seller's flat, registered at the counter through the API.
@@ -100,8 +48,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  demo?.stop();
 });
 
 test('a validation error is shown beside its field and the typed values survive', async () => {
@@ -140,26 +87,8 @@ test('a citizen applies online, staff register it, the citizen downloads the cer
   const page = await newPage(browser, { width: 1280, height: 900 });
   await page.goto(`${base}/`);
   await screenshot(page, 'portal-home');
-  await page.goto(`${base}/signup`);
-  await page.selectOption('#kind', 'person');
-  await page.fill('#name', buyer.name);
-  await page.fill('#id_number', buyer.id);
-  await page.fill('#username', buyer.user);
-  await page.fill('#password', PASSWORD);
-  await page.fill('#password_again', PASSWORD);
-  await page.fill('#phone', buyer.phone);
-  await page.click('text=获取验证码');
-  await page.locator('#code-status', { hasText: '已发送' }).waitFor();
-  await page.fill('#code', await smsCode(buyer.phone));
-  await page.click('main button[type=submit]');
-  await page.locator('h1', { hasText: '注册成功' }).waitFor();
-  await page.goto(`${base}/login`);
-  await page.fill('#username', buyer.user);
-  await page.fill('#password', PASSWORD);
-  await page.click('main button[type=submit]');
-  await page.waitForURL(`${base}/portal`, { timeout: 5000 }).catch(async (e) => {
-    throw new Error(`login did not reach /portal (at ${page.url()}): ${(await page.textContent('main')).replace(/\s+/g, ' ')}`);
-  });
+  await signUp(page, demo, { name: buyer.name, id: buyer.id, username: buyer.user, phone: buyer.phone, password: PASSWORD });
+  await logIn(page, base, { username: buyer.user, password: PASSWORD });
 
   // Apply for 存量房转移 as the buyer, naming the seller.
   await page.click('a[href="/portal/apply/IND-TRANSFER-STOCK-HOUSE"]');
@@ -168,25 +97,41 @@ test('a citizen applies online, staff register it, the citizen downloads the cer
   await page.selectOption('#other_role', 'obligor');
   await page.fill('#other_name', seller.name);
   await page.fill('#other_id', seller.id);
-  for (const box of await page.locator('input[name=materials]').all()) await box.check();
+  // Two materials now, saved as a draft; the typed values and the files survive.
+  await page.setInputFiles('#file_application_form', pdfFile('申请书.pdf', 'Application form'));
+  await page.setInputFiles('#file_sale_contract', pdfFile('买卖合同.pdf', 'Sale contract'));
+  await page.click('#save-draft');
+  await page.locator('#draft-saved').waitFor();
+  assert.equal(await page.inputValue('#other_name'), seller.name);
+  assert.match(await page.textContent('#materials'), /买卖合同\.pdf/);
+  // Submitting without the identity papers names the missing material beside its input.
+  await page.click('button[name=intent][value=submit]');
+  await page.locator('#file_applicant_identity-error', { hasText: '申请人身份证明' }).waitFor();
+  await page.setInputFiles('#file_applicant_identity', { name: '身份证.png', mimeType: 'image/png', buffer: await page.screenshot({ clip: { x: 0, y: 0, width: 480, height: 300 } }) });
+  await page.setInputFiles('#file_title_certificate', pdfFile('产权证书.pdf', 'Title certificate'));
+  await page.setInputFiles('#file_tax_certificate', pdfFile('完税证明.pdf', 'Tax paid'));
   await screenshot(page, 'portal-apply');
-  await page.click('main button[type=submit]');
+  await page.click('button[name=intent][value=submit]');
   await page.waitForURL(/\/portal\/cases\/\d+$/);
+  assert.equal(await page.locator('#case-files li').count(), 5, 'the draft\'s files went with the application');
   assert.equal(await page.textContent('#case-state'), '受理');
   const caseUrl = page.url();
 
   // The clerk works it on the workbench: 受理 → 审核通过 → 登簿 → 缮证 → 发证.
   const w = await newPage(browser, { width: 1280, height: 900 });
-  await w.goto(`${base}/login`);
-  await w.selectOption('#realm', 'staff');
-  await w.fill('#username', 'banli');
-  await w.fill('#password', PASSWORD);
-  await w.click('button[type=submit]');
-  await w.waitForURL(`${base}/workbench`);
+  await logIn(w, base, { realm: 'staff', username: 'banli', password: PASSWORD });
   await screenshot(w, 'workbench-tasks');
   const row = w.locator('tr', { hasText: '存量房转移' }).first();
   await row.locator('a', { hasText: '办理' }).click();
   await w.waitForURL(/\/workbench\/cases\/\d+$/);
+  // The reviewer sees every material in the page: photos inline, PDFs in a frame.
+  assert.equal(await w.locator('#case-materials tbody tr').count(), 6);
+  assert.equal(await w.locator('details.viewer').count(), 5);
+  assert.equal(await w.locator('details.viewer img').count(), 1);
+  const frame = await w.locator('details.viewer iframe').first().getAttribute('src');
+  const scan = await w.request.get(base + frame);
+  assert.equal(scan.headers()['content-type'], 'application/pdf');
+  assert.equal(scan.headers()['x-content-type-options'], 'nosniff');
   for (const [label, reason, after] of [['受理', '', '审核'], ['审核通过', '', '待登簿'], ['登簿', '', '缮证'], ['缮证', '', '发证'], ['发证', `领取人：${buyer.name}`, '待归档']]) {
     if (reason) await w.fill('#reason', reason);
     await w.click(`button[name=action]:text-is("${label}")`);
@@ -203,6 +148,7 @@ test('a citizen applies online, staff register it, the citizen downloads the cer
   // The citizen sees the progress and downloads the certificate.
   await page.goto(caseUrl);
   assert.equal(await page.textContent('#case-state'), '待归档');
+  assert.match(await page.textContent('#case-result'), /不动产权第\d+号/);
   await screenshot(page, 'portal-progress');
   await page.goto(`${base}/portal`);
   const link = page.locator('#my-certificates a', { hasText: '下载' }).first();
@@ -241,12 +187,7 @@ test('court notices delivered at the counter queue by delivery time and show on 
     await api('POST', '/api/v1/court/deliveries', clerk, { court, case_number: `(2026)苏04执${at.slice(0, 2)}号`, delivered_at: `${day}T${at}`, properties: [{ action: '11', unit_number: seller.unit }] });
   }
   const w = await newPage(browser, { width: 1280, height: 900 });
-  await w.goto(`${base}/login`);
-  await w.selectOption('#realm', 'staff');
-  await w.fill('#username', 'banli');
-  await w.fill('#password', PASSWORD);
-  await w.click('main button[type=submit]');
-  await w.waitForURL(`${base}/workbench`);
+  await logIn(w, base, { realm: 'staff', username: 'banli', password: PASSWORD });
   await w.goto(`${base}/workbench/court`);
   const rows = w.locator('#court-inbox tbody tr');
   assert.equal(await rows.count(), 3);

@@ -452,8 +452,14 @@ pub async fn accept(State(state): State<AppState>, PageActor(actor): PageActor, 
     let Some(flow) = catalogue::flow(&form.get("flow")) else { return redirect("/workbench/intake") };
     let mut p = page(&actor, Some(flow));
     refill(&mut p, &form);
+    // Everything is checked before a party is recorded, so a refused form writes nothing.
     let mut errors = Errors::new();
-    let Some(app) = application(&state, &actor, flow, &form, true, &mut errors).await else {
+    let checked = application(&state, &actor, flow, &form, false, &mut errors).await;
+    let app = match checked {
+        Some(_) => application(&state, &actor, flow, &form, true, &mut errors).await,
+        None => None,
+    };
+    let Some(app) = app else {
         place_errors(&mut p, errors);
         p.message = "申请信息不完整，请按提示补充后再受理。".into();
         return unprocessable(&p);

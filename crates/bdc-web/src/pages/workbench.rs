@@ -124,6 +124,8 @@ pub struct CasePage {
     findings: Vec<(String, String, String, String, String)>,
     /// The flow's materials with the files handed in: `(name, required, ticked, files)`.
     materials: Vec<(&'static str, bool, bool, Vec<FileView>)>,
+    /// Every file for the in-page viewer: `(material name, file)`.
+    viewers: Vec<(&'static str, FileView)>,
     /// Whether the user may add scans now (受理 permission, case still before 登簿).
     can_upload: bool,
     /// The authorisation an agent applied under: `(principal, matters, valid until, document id)`.
@@ -226,6 +228,9 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
                 .collect()
         })
         .unwrap_or_default();
+    let viewers = flow
+        .map(|f| files.iter().map(|x| (f.materials.iter().find(|m| m.code == x.material_code).map_or("其他材料", |m| m.name), FileView::of(x, Some(f)))).collect())
+        .unwrap_or_default();
     let can_upload = actor.can(Permission::CaseIntake) && matches!(case.state.as_str(), "intake" | "correction" | "review");
     let actions = TRANSITIONS
         .iter()
@@ -247,6 +252,7 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
         units,
         findings: latest_findings(evals, &library),
         materials,
+        viewers,
         can_upload,
         authorisation,
         material_codes: flow.map(|f| f.materials.iter().map(|m| (m.code, m.name)).collect()).unwrap_or_default(),

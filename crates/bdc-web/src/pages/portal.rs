@@ -361,6 +361,9 @@ pub fn urlencode(s: &str) -> String {
 /// The application form as typed (kept after an error or in a draft).
 pub type ApplyForm = drafts::Fields;
 
+/// A material on the apply form: `(code, name, required, files already uploaded, error)`.
+type MaterialLine = (&'static str, &'static str, bool, Vec<FileView>, Option<String>);
+
 #[derive(Template)]
 #[template(path = "apply.html")]
 pub struct ApplyPage {
@@ -369,8 +372,7 @@ pub struct ApplyPage {
     flow_name: &'static str,
     roles: Vec<(&'static str, &'static str)>,
     needs_other: bool,
-    /// `(code, name, required, files already uploaded, error)`.
-    materials: Vec<(&'static str, &'static str, bool, Vec<FileView>, Option<String>)>,
+    materials: Vec<MaterialLine>,
     draft_id: Option<i64>,
     /// An agent's usable authorisations: `(id, principal)`.
     authorisations: Vec<(i64, String)>,

@@ -18,6 +18,7 @@ pub mod cases;
 pub mod court;
 pub mod demo;
 pub mod error;
+pub mod interest;
 pub mod jobs;
 pub mod keys;
 pub mod lapse;

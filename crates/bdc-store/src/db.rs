@@ -161,6 +161,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, name: "court", sql: include_str!("../migrations/0005_court.sql") },
     Migration { version: 6, name: "court_processing", sql: include_str!("../migrations/0006_court_processing.sql") },
     Migration { version: 7, name: "portal", sql: include_str!("../migrations/0007_portal.sql") },
+    Migration { version: 9, name: "interest_queries", sql: include_str!("../migrations/0009_interest_queries.sql") },
 ];
 
 /// Turns a portable migration into the engine's SQL: `{{id}}` becomes the auto-increment key,

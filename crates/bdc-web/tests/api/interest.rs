@@ -167,7 +167,7 @@ async fn an_interested_party_sees_only_the_limited_result_after_approval(engine:
     assert_eq!(count(&app, "interest_evidence").await, 0);
 
     // A proper application: a PDF and a photo.
-    let first = applied_id(&apply(&app, &li, "unit", UNIT, "张三欠我借款 20 万元，已向天宁区法院起诉", &[("起诉状.pdf", PDF), ("借条.png", PNG)]).await);
+    let first = applied_id(&apply(&app, &li, "unit", UNIT, "房主欠我借款 20 万元，已向天宁区法院起诉", &[("起诉状.pdf", PDF), ("借条.png", PNG)]).await);
     assert_eq!(count(&app, "interest_evidence").await, 2);
     assert!(app.services.files.exists(&format!("interest/{first}/1.pdf")).await.unwrap());
     assert!(app.services.files.exists(&format!("interest/{first}/2.png")).await.unwrap());
@@ -177,7 +177,7 @@ async fn an_interested_party_sees_only_the_limited_result_after_approval(engine:
         let mine = page(&app, &li, &format!("/portal/interest/{id}")).await;
         assert_eq!(mine.status, 200);
         assert!(mine.text.contains("申请已收到") && mine.text.contains("待审核"), "{}", mine.text);
-        assert!(!mine.text.contains("查询结果") && !mine.text.contains("未找到") && !mine.text.contains("未查询到"), "{}", mine.text);
+        assert!(!mine.text.contains("id=\"interest-result\"") && !mine.text.contains("未找到") && !mine.text.contains("未查询到"), "{}", mine.text);
     }
     assert!(!page(&app, &li, &format!("/portal/interest/{first}")).await.text.contains(LOCATION), "the location is not shown before approval");
 
@@ -225,7 +225,7 @@ async fn an_interested_party_sees_only_the_limited_result_after_approval(engine:
     let result = page(&app, &li, &format!("/portal/interest/{first}")).await;
     assert_eq!(result.status, 200);
     let text = &result.text;
-    assert!(text.contains("已同意") && text.contains("查询结果") && text.contains(LOCATION) && text.contains(UNIT) && text.contains("89.30 平方米") && text.contains("住宅"), "{text}");
+    assert!(text.contains("已同意") && text.contains("id=\"interest-result\"") && text.contains(LOCATION) && text.contains(UNIT) && text.contains("89.30 平方米") && text.contains("住宅"), "{text}");
     let mortgage_line = text.find("抵押权登记</dt><dd>有").is_some();
     assert!(mortgage_line, "the mortgage shows as present: {text}");
     for secret in ["张三", "*三", HOLDER_ID, "4405**********0014", BANK, "800000", "80万"] {
@@ -241,7 +241,7 @@ async fn an_interested_party_sees_only_the_limited_result_after_approval(engine:
     assert!(no_reason.text.contains("拒绝查询须填写理由"));
     assert_eq!(post_form(&app, &q, &format!("/workbench/interest/{nowhere}"), &[("decision", "refuse"), ("reason", "未提供租赁意向书")]).await.status, 303);
     let refused = page(&app, &li, &format!("/portal/interest/{nowhere}")).await;
-    assert!(refused.text.contains("已拒绝") && refused.text.contains("未提供租赁意向书") && !refused.text.contains("查询结果"), "{}", refused.text);
+    assert!(refused.text.contains("已拒绝") && refused.text.contains("未提供租赁意向书") && !refused.text.contains("id=\"interest-result\""), "{}", refused.text);
     let list = page(&app, &li, "/portal/interest").await;
     assert!(list.text.contains("已同意") && list.text.contains("已拒绝"));
 

@@ -169,7 +169,9 @@ test('a creditor applies with evidence, the 查询 clerk approves, and the credi
   await page.selectOption('#property_kind', 'unit');
   await page.fill('#property', flat.unit);
   await page.selectOption('#relation', 'creditor');
-  await page.fill('#reason', `${owner.name}向我借款 30 万元逾期未还，我已向常州市天宁区人民法院起诉，需查询其房产的抵押、查封情况以申请财产保全。`);
+  await page.fill('#reason', `房主向我借款 30 万元逾期未还，我已向常州市天宁区人民法院起诉，需查询其房产的抵押、查封情况以申请财产保全。`);
+  await page.setInputFiles('#evidence', { name: '民事起诉状.pdf', mimeType: 'application/pdf', buffer: evidencePdf() });
+  await screenshot(page, 'interest-apply');
   await page.setInputFiles('#evidence', { name: '起诉状.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ this is no pdf') });
   await page.click('#interest-apply button[type=submit]');
   const err = page.locator('#evidence-error');
@@ -177,7 +179,6 @@ test('a creditor applies with evidence, the 查询 clerk approves, and the credi
   assert.match(await err.textContent(), /不是 PNG、JPEG 图片或 PDF 文件/);
   assert.equal(await page.inputValue('#property'), flat.unit, 'the typed values survive');
   await page.setInputFiles('#evidence', { name: '民事起诉状.pdf', mimeType: 'application/pdf', buffer: evidencePdf() });
-  await screenshot(page, 'interest-apply');
   await page.click('#interest-apply button[type=submit]');
   await page.waitForURL(/\/portal\/interest\/\d+$/);
   assert.equal(await page.textContent('#interest-state'), '待审核');

@@ -229,8 +229,8 @@ pub async fn portal_apply(State(state): State<AppState>, PageActor(actor): PageA
     let rows = my_rows(&state, &actor).await.unwrap_or_default();
     if let Some(broken) = received.broken {
         let mut errors = Errors::new();
-        errors.insert("evidence", broken.clone());
-        return again(errors, broken, rows);
+        errors.insert("evidence", broken);
+        return again(errors, String::new(), rows);
     }
     if !csrf_ok(&actor, &received.csrf) {
         return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/portal/interest");

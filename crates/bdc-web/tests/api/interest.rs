@@ -163,6 +163,13 @@ async fn an_interested_party_sees_only_the_limited_result_after_approval(engine:
     let too_big = apply(&app, &li, "unit", UNIT, "借款纠纷", &[("大文件.pdf", &big)]).await;
     assert_eq!(too_big.status, 422);
     assert!(too_big.text.contains("“大文件.pdf”超过 10 MB"), "{}", too_big.text);
+    // A body over the upload limit (five files of 10 MB) gets the form back with a clear message.
+    let mut huge = PDF.to_vec();
+    huge.resize(bdc_web::pages::interest::UPLOAD_LIMIT + 1024, b' ');
+    let over = apply(&app, &li, "unit", UNIT, "借款纠纷", &[("扫描件.pdf", &huge)]).await;
+    assert_eq!(over.status, 422);
+    assert!(over.text.contains("上传内容过大"), "{}", over.text);
+    assert!(over.text.contains(&format!("value=\"{UNIT}\"")), "the typed values are kept");
     assert_eq!(count(&app, "interest_applications").await, 0);
     assert_eq!(count(&app, "interest_evidence").await, 0);
 

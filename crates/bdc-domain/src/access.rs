@@ -118,6 +118,9 @@ pub enum Permission {
     RulesManage,
     /// 查看后台任务 — see background jobs, their attempts and errors.
     JobsRead,
+    /// 审批利害关系人查询 — review interested-party query applications (利害关系人查询) with their
+    /// evidence, and approve or refuse them.
+    InterestReview,
 }
 
 impl Permission {
@@ -139,6 +142,7 @@ impl Permission {
         Permission::RulesRead,
         Permission::RulesManage,
         Permission::JobsRead,
+        Permission::InterestReview,
     ];
 
     /// Stable machine code, stored in the database.
@@ -161,6 +165,7 @@ impl Permission {
             Permission::RulesRead => "rules.read",
             Permission::RulesManage => "rules.manage",
             Permission::JobsRead => "jobs.read",
+            Permission::InterestReview => "interest.review",
         }
     }
 
@@ -184,6 +189,7 @@ impl Permission {
             Permission::RulesRead => "查阅规则库",
             Permission::RulesManage => "管理规则库",
             Permission::JobsRead => "查看后台任务",
+            Permission::InterestReview => "审批利害关系人查询",
         }
     }
 
@@ -222,7 +228,7 @@ pub fn default_grants(role_code: &str) -> &'static [Permission] {
         "register" => &[CalendarRead, RegistryRead, CadastreManage, CaseRegister, CaseRead],
         "certify" => &[CalendarRead, RegistryRead, CaseCertify, CaseRead],
         "archive" => &[CalendarRead, RegistryRead, CaseArchive, CaseRead],
-        "query" => &[CalendarRead, RegistryRead, CaseRead],
+        "query" => &[CalendarRead, RegistryRead, CaseRead, InterestReview],
         _ => &[],
     }
 }

@@ -21,6 +21,7 @@ pub mod court;
 pub mod demo;
 pub mod drafts;
 pub mod error;
+pub mod interest;
 pub mod jobs;
 pub mod keys;
 pub mod lapse;

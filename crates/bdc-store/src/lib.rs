@@ -20,6 +20,7 @@ pub mod bulk;
 pub mod cases;
 pub mod court;
 pub mod db;
+pub mod interest;
 pub mod jobs;
 pub mod journal;
 pub mod keys;

@@ -8,6 +8,7 @@ mod auth;
 mod bad_input;
 mod calendar;
 mod court;
+mod interest;
 mod materials;
 mod permissions;
 mod portal;

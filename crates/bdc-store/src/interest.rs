@@ -1,0 +1,177 @@
+//! 利害关系人查询 — interested-party query applications and their evidence files (B5).
+//!
+//! An application names the property as the applicant typed it and, when it matched, the unit;
+//! the unit is for the registry's eyes until the application is approved. Evidence files live
+//! in the file store; this table keeps their key, name, type, size and SM3 digest.
+
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::{format_time, StoreResult};
+
+/// An interested-party query application (利害关系人查询申请).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterestApplication {
+    pub id: i64,
+    pub user_id: i64,
+    pub party_id: i64,
+    /// unit, location or certificate.
+    pub property_kind: String,
+    pub property_text: String,
+    pub unit_id: Option<i64>,
+    /// litigant, creditor, buyer_tenant or other.
+    pub relation: String,
+    pub reason: String,
+    /// submitted, approved or refused.
+    pub state: String,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<String>,
+    pub decision_reason: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// What an application is submitted with.
+#[derive(Debug, Clone)]
+pub struct NewInterestApplication<'a> {
+    pub user_id: i64,
+    pub party_id: i64,
+    pub property_kind: &'a str,
+    pub property_text: &'a str,
+    pub unit_id: Option<i64>,
+    pub relation: &'a str,
+    pub reason: &'a str,
+}
+
+/// An evidence file (证明材料) of an application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub application_id: i64,
+    /// 1-based position within the application.
+    pub seq: i64,
+    pub file_key: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sm3: String,
+}
+
+const COLUMNS: &str = "id, user_id, party_id, property_kind, property_text, unit_id, relation, reason, state, decided_by, decided_at, decision_reason, created_at, updated_at";
+
+fn from_row(r: &AnyRow) -> StoreResult<InterestApplication> {
+    Ok(InterestApplication {
+        id: r.try_get("id")?,
+        user_id: r.try_get("user_id")?,
+        party_id: r.try_get("party_id")?,
+        property_kind: r.try_get("property_kind")?,
+        property_text: r.try_get("property_text")?,
+        unit_id: r.try_get("unit_id")?,
+        relation: r.try_get("relation")?,
+        reason: r.try_get("reason")?,
+        state: r.try_get("state")?,
+        decided_by: r.try_get("decided_by")?,
+        decided_at: r.try_get("decided_at")?,
+        decision_reason: r.try_get("decision_reason")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+/// Inserts a submitted application; returns its id.
+pub async fn insert_application(conn: &mut AnyConnection, a: &NewInterestApplication<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
+    let now = format_time(now);
+    Ok(sqlx::query(
+        "INSERT INTO interest_applications (user_id, party_id, property_kind, property_text, unit_id, relation, reason, state, decision_reason, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'submitted', '', $8, $8) RETURNING id",
+    )
+    .bind(a.user_id)
+    .bind(a.party_id)
+    .bind(a.property_kind)
+    .bind(a.property_text)
+    .bind(a.unit_id)
+    .bind(a.relation)
+    .bind(a.reason)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?)
+}
+
+pub async fn insert_evidence(conn: &mut AnyConnection, e: &Evidence, now: DateTime<Utc>) -> StoreResult<()> {
+    sqlx::query("INSERT INTO interest_evidence (application_id, seq, file_key, file_name, content_type, size, sm3, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(e.application_id)
+        .bind(e.seq)
+        .bind(&e.file_key)
+        .bind(&e.file_name)
+        .bind(&e.content_type)
+        .bind(e.size)
+        .bind(&e.sm3)
+        .bind(format_time(now))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn get_application(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<InterestApplication>> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM interest_applications WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// A user's own applications, newest first.
+pub async fn applications_of_user(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Vec<InterestApplication>> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM interest_applications WHERE user_id = $1 ORDER BY id DESC LIMIT 200")).bind(user_id).fetch_all(&mut *conn).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The review queue: applications in `state`, oldest first (first come, first served).
+pub async fn applications_in_state(conn: &mut AnyConnection, state: &str, limit: i64) -> StoreResult<Vec<InterestApplication>> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM interest_applications WHERE state = $1 ORDER BY created_at, id LIMIT $2"))
+        .bind(state)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// How many applications are in each state: `(state, count)`.
+pub async fn count_by_state(conn: &mut AnyConnection) -> StoreResult<Vec<(String, i64)>> {
+    let rows = sqlx::query("SELECT state, COUNT(*) FROM interest_applications GROUP BY state").fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+}
+
+pub async fn evidence_of(conn: &mut AnyConnection, application_id: i64) -> StoreResult<Vec<Evidence>> {
+    let rows = sqlx::query("SELECT application_id, seq, file_key, file_name, content_type, size, sm3 FROM interest_evidence WHERE application_id = $1 ORDER BY seq")
+        .bind(application_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Evidence {
+                application_id: r.try_get(0)?,
+                seq: r.try_get(1)?,
+                file_key: r.try_get(2)?,
+                file_name: r.try_get(3)?,
+                content_type: r.try_get(4)?,
+                size: r.try_get(5)?,
+                sm3: r.try_get(6)?,
+            })
+        })
+        .collect()
+}
+
+/// Records the decision on a submitted application. False when it was no longer submitted
+/// (decided meanwhile by someone else): a decision is taken once.
+pub async fn decide(conn: &mut AnyConnection, id: i64, state: &str, decided_by: i64, reason: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+    let now = format_time(now);
+    Ok(sqlx::query("UPDATE interest_applications SET state = $1, decided_by = $2, decided_at = $3, decision_reason = $4, updated_at = $3 WHERE id = $5 AND state = 'submitted'")
+        .bind(state)
+        .bind(decided_by)
+        .bind(now)
+        .bind(reason)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        == 1)
+}

@@ -1,0 +1,234 @@
+// 利害关系人查询 in real headless Chromium: a citizen signs up on 线上苏小登, applies to query a
+// flat as its owner's creditor with a PDF as evidence, the 查询 clerk (demo account `chaxun`)
+// reviews the evidence on the workbench and approves, and the citizen sees the limited result —
+// the flat's natural state and that it is mortgaged, never the owner's name, ID or certificate.
+// Also: the application page at phone width (375 px) without horizontal scrolling.
+// Screenshots: docs/screenshots/interest-apply.png, interest-review.png, interest-result.png.
+//
+// The server is the real `bdc` binary (BDC_BIN, default target/debug/bdc) running the demo city
+// on a fresh embedded database on a random port.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { launch, newPage, noHorizontalScroll, screenshot, repoRoot } from './harness.mjs';
+
+const BIN = path.resolve(repoRoot, process.env.BDC_BIN || path.join('target', 'debug', 'bdc'));
+const DEMO_PASSWORD = 'Demo-2026!';
+const PASSWORD = 'Changzhou-2026';
+
+let server;
+let base;
+let output = '';
+let browser;
+let dir;
+
+/** A valid 身份证号 (GB 11643 check digit) for a birth date and sequence. */
+function citizenId(prefix, birth, seq) {
+  const body = `${prefix}${birth}${seq}`;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((s, c, i) => s + Number(c) * w[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+const rand = Math.floor(Math.random() * 9000) + 1000;
+const owner = { name: '周业主', id: citizenId('320402', '19700303', String(rand % 900 + 100)) };
+const creditor = { name: '吴债权', id: citizenId('320404', '19850505', String((rand + 3) % 900 + 100)), user: `zhai${rand}`, phone: `137${String(rand).padStart(4, '0')}4321` };
+const flat = {};
+
+/** A small but real one-page PDF (so the reviewer's viewer has something to show). */
+function evidencePdf() {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    null,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  const text = 'BT /F1 24 Tf 72 760 Td (Civil complaint - loan dispute) Tj 0 -36 Td /F1 14 Tf (Plaintiff vs. owner of unit, Tianning District Court) Tj ET';
+  objects[3] = `<< /Length ${text.length} >>\nstream\n${text}\nendstream`;
+  let pdf = '%PDF-1.4\n';
+  const offsets = [];
+  objects.forEach((o, i) => {
+    offsets.push(pdf.length);
+    pdf += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const off of offsets) pdf += `${String(off).padStart(10, '0')} 00000 n \n`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, 'latin1');
+}
+
+async function api(method, url, token, body) {
+  const r = await fetch(base + url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  if (!r.ok) throw new Error(`${method} ${url} → ${r.status}: ${text}`);
+  return json;
+}
+
+async function token(username, password = DEMO_PASSWORD) {
+  return (await api('POST', '/api/v1/auth/login', null, { username, password, mode: 'token' })).token;
+}
+
+/** The code the SMS sandbox wrote to the server log for a phone. */
+async function smsCode(phone) {
+  for (let i = 0; i < 50; i++) {
+    const m = [...output.matchAll(new RegExp(`短信沙箱 → ${phone}：.*?验证码为 (\\d{6})`, 'g'))].pop();
+    if (m) return m[1];
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no SMS code in the server log');
+}
+
+before(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'bdc-interest-'));
+  const env = { ...process.env, BDC_DATA_DIR: path.join(dir, 'data'), BDC_WEB_DIST: path.join(repoRoot, 'web', 'dist') };
+  for (const k of ['BDC_DATABASE_URL', 'BDC_CONFIG', 'BDC_LISTEN', 'BDC_MASTER_KEY', 'BDC_COURT_URL']) delete env[k];
+  server = spawn(BIN, ['demo', '--units', '300', '--listen', '127.0.0.1:0'], { cwd: dir, env });
+  const collect = (d) => { output += d.toString(); };
+  server.stdout.on('data', collect);
+  server.stderr.on('data', collect);
+  for (let i = 0; i < 600 && !base; i++) {
+    const m = output.match(/接口地址\s+(http:\/\/[^/\s]+)\/api\/v1/);
+    if (m) base = m[1];
+    else await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(base, `server did not start:\n${output}`);
+  browser = await launch();
+
+  // The owner's flat with a mortgage, registered at the counter through the API.
+  const admin = await token('admin');
+  await api('POST', '/api/v1/admin/users', admin, { realm: 'staff', username: 'banli', display_name: '综合窗口张敏', password: PASSWORD, roles: ['intake', 'review', 'register', 'certify', 'archive'] });
+  const clerk = await token('banli', PASSWORD);
+  const parcel = `320402008008GB0${rand}`;
+  await api('POST', '/api/v1/parcels', clerk, { code: parcel, location: '常州市天宁区竹林西路66号', area: 3000, land_use: '城镇住宅用地', right_nature: '102', term_start: '2006-01-01', term_end: '2076-01-01' });
+  await api('POST', '/api/v1/buildings', clerk, { parcel_code: parcel, building_no: '0001', name: '1幢', floors: 11, structure: '钢筋混凝土结构', completed_year: 2010 });
+  const unit = await api('POST', '/api/v1/units', clerk, { unit_number: `${parcel}F00010001`, location: '常州市天宁区竹林西路66号1幢502室', area: 112.4, house_use: '10' });
+  const person = await api('POST', '/api/v1/parties', clerk, { kind: 'person', name: owner.name, id_type: '1', id_number: owner.id });
+  const bank = await api('POST', '/api/v1/parties', clerk, { kind: 'enterprise', name: '常州示例银行股份有限公司', id_type: '8', id_number: '91350100M000100Y43' }).catch(async () => null);
+  const register = async (flow, applicants, request = {}) => {
+    const opened = await api('POST', '/api/v1/cases', clerk, { flow_code: flow, unit_ids: [unit.id], applicants, request });
+    for (const action of ['submit', 'approve', 'register']) await api('POST', `/api/v1/cases/${opened.case.id}/actions`, clerk, { action });
+  };
+  await register('CTR-FIRST-STATE-HOUSE', [{ party_id: person.id, role: 'right_holder' }]);
+  if (bank) {
+    await register('CTR-MORTGAGE-FIRST', [{ party_id: bank.id, role: 'right_holder' }, { party_id: person.id, role: 'obligor' }], { attributes: { amount: '900000', term_start: '2026-01-01', term_end: '2046-01-01' } });
+  }
+  const book = await api('GET', `/api/v1/units/${unit.id}/register`, clerk);
+  flat.unit = unit.unit_number;
+  flat.location = unit.location;
+  flat.mortgaged = Boolean(bank);
+  flat.certificates = book.current.map((r) => r.certificate_number).filter(Boolean);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function login(page, realm, username, password) {
+  await page.goto(`${base}/login`);
+  await page.selectOption('#realm', realm);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('main button[type=submit]');
+  await page.waitForURL(realm === 'staff' ? `${base}/workbench` : `${base}/portal`);
+}
+
+test('a creditor applies with evidence, the 查询 clerk approves, and the creditor sees only the limited result', async () => {
+  // Sign up with the one-time code from the SMS sandbox, then log in.
+  const page = await newPage(browser, { width: 1280, height: 900 });
+  await page.goto(`${base}/signup`);
+  await page.selectOption('#kind', 'person');
+  await page.fill('#name', creditor.name);
+  await page.fill('#id_number', creditor.id);
+  await page.fill('#username', creditor.user);
+  await page.fill('#password', PASSWORD);
+  await page.fill('#password_again', PASSWORD);
+  await page.fill('#phone', creditor.phone);
+  await page.click('text=获取验证码');
+  await page.locator('#code-status', { hasText: '已发送' }).waitFor();
+  await page.fill('#code', await smsCode(creditor.phone));
+  await page.click('main button[type=submit]');
+  await page.locator('h1', { hasText: '注册成功' }).waitFor();
+  await login(page, 'public', creditor.user, PASSWORD);
+
+  // The application: the nav link, the form, a fake PDF refused beside its field, then a real one.
+  await page.click('nav a[href="/portal/interest"]');
+  await page.waitForURL(`${base}/portal/interest`);
+  await page.selectOption('#property_kind', 'unit');
+  await page.fill('#property', flat.unit);
+  await page.selectOption('#relation', 'creditor');
+  await page.fill('#reason', `房主向我借款 30 万元逾期未还，我已向常州市天宁区人民法院起诉，需查询其房产的抵押、查封情况以申请财产保全。`);
+  await page.setInputFiles('#evidence', { name: '民事起诉状.pdf', mimeType: 'application/pdf', buffer: evidencePdf() });
+  await screenshot(page, 'interest-apply');
+  await page.setInputFiles('#evidence', { name: '起诉状.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ this is no pdf') });
+  await page.click('#interest-apply button[type=submit]');
+  const err = page.locator('#evidence-error');
+  await err.waitFor();
+  assert.match(await err.textContent(), /不是 PNG、JPEG 图片或 PDF 文件/);
+  assert.equal(await page.inputValue('#property'), flat.unit, 'the typed values survive');
+  await page.setInputFiles('#evidence', { name: '民事起诉状.pdf', mimeType: 'application/pdf', buffer: evidencePdf() });
+  await page.click('#interest-apply button[type=submit]');
+  await page.waitForURL(/\/portal\/interest\/\d+$/);
+  assert.equal(await page.textContent('#interest-state'), '待审核');
+  assert.match(await page.textContent('#interest-received'), /申请已收到/);
+  assert.ok(!(await page.textContent('main')).includes(flat.location), 'nothing about the flat before approval');
+  const mine = page.url();
+
+  // At phone width the application page does not scroll sideways.
+  const phone = await newPage(browser, { width: 375, height: 812 });
+  await phone.context().addCookies(await page.context().cookies());
+  for (const url of ['/portal/interest', new URL(mine).pathname]) {
+    await phone.goto(base + url);
+    assert.ok(await noHorizontalScroll(phone), `${url} scrolls sideways at 375 px`);
+  }
+  await phone.context().close();
+
+  // The 查询 clerk reviews the evidence on the workbench and approves.
+  const w = await newPage(browser, { width: 1280, height: 1000 });
+  await login(w, 'staff', 'chaxun', DEMO_PASSWORD);
+  await w.click('nav a[href="/workbench/interest"]');
+  await w.waitForURL(`${base}/workbench/interest`);
+  await w.locator('#interest-queue tr', { hasText: flat.unit }).locator('a', { hasText: '审核' }).click();
+  await w.waitForURL(/\/workbench\/interest\/\d+$/);
+  const frame = w.locator('iframe[title="民事起诉状.pdf"]');
+  await frame.waitFor();
+  const src = await frame.getAttribute('src');
+  const served = await w.request.get(base + src);
+  assert.equal(served.status(), 200);
+  assert.equal(served.headers()['content-type'], 'application/pdf');
+  assert.equal(served.headers()['x-content-type-options'], 'nosniff');
+  assert.match(served.headers()['content-disposition'], /^inline/);
+  // Without a session the evidence is not served: the visitor is sent to log in.
+  const anon = await fetch(base + src, { redirect: 'manual' });
+  assert.equal(anon.status, 303);
+  await w.waitForTimeout(500);
+  await screenshot(w, 'interest-review');
+  await w.fill('#reason', '起诉状载明借贷关系，利害关系成立');
+  await w.click('button[name=decision][value=approve]');
+  await w.locator('#interest-state', { hasText: '已同意' }).waitFor();
+  await w.context().close();
+
+  // The creditor sees the limited result: no owner name, ID number, certificate or amount.
+  await page.goto(mine);
+  await page.locator('#interest-result').waitFor();
+  const result = await page.textContent('#interest-result');
+  assert.ok(result.includes(flat.location) && result.includes(flat.unit) && result.includes('112.40 平方米'), result);
+  if (flat.mortgaged) assert.match(result, /抵押权登记\s*有/);
+  for (const secret of [owner.name, owner.id, '900000', '常州示例银行', ...flat.certificates]) {
+    assert.ok(!(await page.textContent('main')).includes(secret), `${secret} leaked`);
+  }
+  await screenshot(page, 'interest-result');
+  await page.context().close();
+});

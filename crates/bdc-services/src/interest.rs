@@ -27,8 +27,9 @@ use crate::{Actor, ServiceError, ServiceResult, Services};
 pub const LOG_KIND: &str = "interest";
 /// At most this many evidence files per application.
 pub const MAX_FILES: usize = 5;
-/// At most this many bytes per evidence file (10 MB).
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// At most this many bytes per evidence file: the same 10 MB as every material.
+pub use crate::materials::MAX_FILE_BYTES;
+use crate::materials::{display_name, sniff};
 const MAX_REASON_CHARS: usize = 500;
 const MAX_PROPERTY_CHARS: usize = 200;
 
@@ -81,20 +82,6 @@ pub struct InterestForm {
     pub files: Vec<Upload>,
 }
 
-/// The content type and file extension of an evidence file, from its first bytes (never from
-/// the name the browser sent): PNG, JPEG or PDF.
-pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(("image/png", "png"))
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(("image/jpeg", "jpg"))
-    } else if bytes.starts_with(b"%PDF-") {
-        Some(("application/pdf", "pdf"))
-    } else {
-        None
-    }
-}
-
 /// Every problem of an application form, by field, so a page can show each beside its field.
 pub fn check(f: &InterestForm) -> Vec<(&'static str, String)> {
     let mut errors = Vec::new();
@@ -130,7 +117,7 @@ fn check_files(files: &[Upload]) -> Option<String> {
         return Some(format!("证明材料最多 {MAX_FILES} 个文件"));
     }
     for f in files {
-        let name = display_file_name(&f.file_name);
+        let name = display_name(&f.file_name);
         if f.too_large || f.bytes.len() > MAX_FILE_BYTES {
             return Some(format!("文件“{name}”超过 10 MB"));
         }
@@ -142,17 +129,6 @@ fn check_files(files: &[Upload]) -> Option<String> {
         }
     }
     None
-}
-
-/// The file name as kept: the last path segment, without control characters, at most 100 characters.
-fn display_file_name(raw: &str) -> String {
-    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let clean: String = last.chars().filter(|c| !c.is_control()).take(100).collect();
-    if clean.trim().is_empty() {
-        "证明材料".to_owned()
-    } else {
-        clean
-    }
 }
 
 fn first_error(errors: Vec<(&'static str, String)>) -> ServiceError {
@@ -215,7 +191,7 @@ pub async fn apply(s: &Services, actor: &Actor, client: &str, f: InterestForm) -
             application_id: id,
             seq,
             file_key: key,
-            file_name: display_file_name(&file.file_name),
+            file_name: display_name(&file.file_name),
             content_type: content_type.into(),
             size: i64::try_from(file.bytes.len()).unwrap_or(i64::MAX),
             sm3: sm3_hex(&file.bytes),
@@ -490,12 +466,5 @@ mod tests {
     fn every_missing_field_is_named() {
         let fields: Vec<&str> = check(&InterestForm::default()).into_iter().map(|(f, _)| f).collect();
         assert_eq!(fields, ["property_kind", "property", "relation", "reason", "evidence"]);
-    }
-
-    #[test]
-    fn file_names_lose_their_path() {
-        assert_eq!(display_file_name("C:\\Users\\a\\合同.pdf"), "合同.pdf");
-        assert_eq!(display_file_name("../../x.png"), "x.png");
-        assert_eq!(display_file_name(""), "证明材料");
     }
 }

@@ -9,100 +9,27 @@
 // on a fresh embedded database on a random port.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { launch, newPage, noHorizontalScroll, screenshot, repoRoot } from './harness.mjs';
+import { launch, newPage, noHorizontalScroll, screenshot, startDemo, citizenId, signUp, logIn, pdfFile, DEMO_PASSWORD } from './harness.mjs';
 
-const BIN = path.resolve(repoRoot, process.env.BDC_BIN || path.join('target', 'debug', 'bdc'));
-const DEMO_PASSWORD = 'Demo-2026!';
 const PASSWORD = 'Changzhou-2026';
 
-let server;
+let demo;
 let base;
-let output = '';
 let browser;
-let dir;
-
-/** A valid 身份证号 (GB 11643 check digit) for a birth date and sequence. */
-function citizenId(prefix, birth, seq) {
-  const body = `${prefix}${birth}${seq}`;
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...body].reduce((s, c, i) => s + Number(c) * w[i], 0);
-  return body + '10X98765432'[sum % 11];
-}
+let api;
+let token;
 
 const rand = Math.floor(Math.random() * 9000) + 1000;
 const owner = { name: '周业主', id: citizenId('320402', '19700303', String(rand % 900 + 100)) };
 const creditor = { name: '吴债权', id: citizenId('320404', '19850505', String((rand + 3) % 900 + 100)), user: `zhai${rand}`, phone: `137${String(rand).padStart(4, '0')}4321` };
 const flat = {};
 
-/** A small but real one-page PDF (so the reviewer's viewer has something to show). */
-function evidencePdf() {
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    null,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  const text = 'BT /F1 24 Tf 72 760 Td (Civil complaint - loan dispute) Tj 0 -36 Td /F1 14 Tf (Plaintiff vs. owner of unit, Tianning District Court) Tj ET';
-  objects[3] = `<< /Length ${text.length} >>\nstream\n${text}\nendstream`;
-  let pdf = '%PDF-1.4\n';
-  const offsets = [];
-  objects.forEach((o, i) => {
-    offsets.push(pdf.length);
-    pdf += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = pdf.length;
-  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const off of offsets) pdf += `${String(off).padStart(10, '0')} 00000 n \n`;
-  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(pdf, 'latin1');
-}
-
-async function api(method, url, token, body) {
-  const r = await fetch(base + url, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  if (!r.ok) throw new Error(`${method} ${url} → ${r.status}: ${text}`);
-  return json;
-}
-
-async function token(username, password = DEMO_PASSWORD) {
-  return (await api('POST', '/api/v1/auth/login', null, { username, password, mode: 'token' })).token;
-}
-
-/** The code the SMS sandbox wrote to the server log for a phone. */
-async function smsCode(phone) {
-  for (let i = 0; i < 50; i++) {
-    const m = [...output.matchAll(new RegExp(`短信沙箱 → ${phone}：.*?验证码为 (\\d{6})`, 'g'))].pop();
-    if (m) return m[1];
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('no SMS code in the server log');
-}
+/** A one-page PDF (so the reviewer's viewer has something to show). */
+const evidencePdf = () => pdfFile('民事起诉状.pdf', 'Civil complaint - loan dispute, Tianning District Court').buffer;
 
 before(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'bdc-interest-'));
-  const env = { ...process.env, BDC_DATA_DIR: path.join(dir, 'data'), BDC_WEB_DIST: path.join(repoRoot, 'web', 'dist') };
-  for (const k of ['BDC_DATABASE_URL', 'BDC_CONFIG', 'BDC_LISTEN', 'BDC_MASTER_KEY', 'BDC_COURT_URL']) delete env[k];
-  server = spawn(BIN, ['demo', '--units', '300', '--listen', '127.0.0.1:0'], { cwd: dir, env });
-  const collect = (d) => { output += d.toString(); };
-  server.stdout.on('data', collect);
-  server.stderr.on('data', collect);
-  for (let i = 0; i < 600 && !base; i++) {
-    const m = output.match(/接口地址\s+(http:\/\/[^/\s]+)\/api\/v1/);
-    if (m) base = m[1];
-    else await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.ok(base, `server did not start:\n${output}`);
+  demo = await startDemo();
+  ({ base, api, token } = demo);
   browser = await launch();
 
   // The owner's flat with a mortgage, registered at the counter through the API.
@@ -132,36 +59,14 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  demo?.stop();
 });
-
-async function login(page, realm, username, password) {
-  await page.goto(`${base}/login`);
-  await page.selectOption('#realm', realm);
-  await page.fill('#username', username);
-  await page.fill('#password', password);
-  await page.click('main button[type=submit]');
-  await page.waitForURL(realm === 'staff' ? `${base}/workbench` : `${base}/portal`);
-}
 
 test('a creditor applies with evidence, the 查询 clerk approves, and the creditor sees only the limited result', async () => {
   // Sign up with the one-time code from the SMS sandbox, then log in.
   const page = await newPage(browser, { width: 1280, height: 900 });
-  await page.goto(`${base}/signup`);
-  await page.selectOption('#kind', 'person');
-  await page.fill('#name', creditor.name);
-  await page.fill('#id_number', creditor.id);
-  await page.fill('#username', creditor.user);
-  await page.fill('#password', PASSWORD);
-  await page.fill('#password_again', PASSWORD);
-  await page.fill('#phone', creditor.phone);
-  await page.click('text=获取验证码');
-  await page.locator('#code-status', { hasText: '已发送' }).waitFor();
-  await page.fill('#code', await smsCode(creditor.phone));
-  await page.click('main button[type=submit]');
-  await page.locator('h1', { hasText: '注册成功' }).waitFor();
-  await login(page, 'public', creditor.user, PASSWORD);
+  await signUp(page, demo, { name: creditor.name, id: creditor.id, username: creditor.user, phone: creditor.phone, password: PASSWORD });
+  await logIn(page, base, { username: creditor.user, password: PASSWORD });
 
   // The application: the nav link, the form, a fake PDF refused beside its field, then a real one.
   await page.click('nav a[href="/portal/interest"]');
@@ -197,7 +102,7 @@ test('a creditor applies with evidence, the 查询 clerk approves, and the credi
 
   // The 查询 clerk reviews the evidence on the workbench and approves.
   const w = await newPage(browser, { width: 1280, height: 1000 });
-  await login(w, 'staff', 'chaxun', DEMO_PASSWORD);
+  await logIn(w, base, { realm: 'staff', username: 'chaxun', password: DEMO_PASSWORD });
   await w.click('nav a[href="/workbench/interest"]');
   await w.waitForURL(`${base}/workbench/interest`);
   await w.locator('#interest-queue tr', { hasText: flat.unit }).locator('a', { hasText: '审核' }).click();

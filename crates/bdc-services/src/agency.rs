@@ -7,7 +7,6 @@
 use chrono::{NaiveDate, Utc};
 
 use bdc_domain::ids::{CitizenId, CreditCode};
-use bdc_domain::masking::mask_id_number;
 use bdc_store::attachments::{self as store, Authorisation, NewAttachment};
 use bdc_store::registry;
 
@@ -105,31 +104,9 @@ pub async fn record(s: &Services, actor: &Actor, a: NewAuthorisation) -> Service
     let key = format!("authorisation/{}/{digest}.{ext}", actor.user_id);
     s.files.put(&key, &doc.bytes).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
     let now = Utc::now();
-    let bidx = s.cipher().blind_index(&id);
     let mut tx = s.db.begin().await?;
-    let mut party_id = None;
-    for pid in registry::find_party_by_index(&mut tx, &bidx).await? {
-        if let Some(p) = registry::get_party(&mut tx, pid).await? {
-            if p.name != a.principal_name.trim() {
-                return Err(ServiceError::field("name_mismatch", "principal_name", "委托人姓名（名称）与证件号码不一致，请核对"));
-            }
-            party_id = Some(p.id);
-        }
-    }
-    let party_id = match party_id {
-        Some(p) => p,
-        None => {
-            let party = registry::Party {
-                id: 0,
-                kind: kind.into(),
-                name: a.principal_name.trim().into(),
-                id_type: id_type.into(),
-                id_number_enc: s.cipher().encrypt(&id),
-                id_number_bidx: bidx,
-                id_number_masked: mask_id_number(&id),
-            };
-            registry::upsert_party(&mut tx, &party, now).await?
-        }
+    let Ok(party_id) = crate::registry::real_name_party(s, &mut tx, kind, id_type, &id, a.principal_name.trim()).await? else {
+        return Err(ServiceError::field("name_mismatch", "principal_name", "委托人姓名（名称）与证件号码不一致，请核对"));
     };
     let name = materials::display_name(&doc.file_name);
     let doc_id = store::insert(

@@ -13,7 +13,7 @@ use bdc_domain::access::Realm;
 use bdc_domain::catalogue::{self, Channel, Flow};
 use bdc_domain::crypto::sm3_hex;
 use bdc_domain::ids::{CitizenId, CreditCode};
-use bdc_domain::masking::{mask_id_number, mask_phone};
+use bdc_domain::masking::mask_phone;
 use bdc_store::accounts::{self, NewUser, UserRecord};
 use bdc_store::cases::CaseRecord;
 use bdc_store::{portal, registry};
@@ -149,39 +149,14 @@ pub async fn sign_up(s: &Services, f: SignUp) -> ServiceResult<UserRecord> {
         bdc_store::commit(tx).await?;
         return Err(ServiceError::field("wrong_code", "code", "验证码错误"));
     }
-    // Real name: a party with this ID must bear this name.
+    // Real name: a party with this ID must bear this name; one party, one account.
     let party_kind = if organisation { "enterprise" } else { "person" };
-    let id_bidx = s.cipher().blind_index(&id_number);
-    let existing = registry::find_party_by_index(&mut tx, &id_bidx).await?;
-    let mut party_id = None;
-    for id in existing {
-        if let Some(p) = registry::get_party(&mut tx, id).await? {
-            if p.id_type == id_type {
-                if p.name != f.name.trim() {
-                    return Err(ServiceError::field("name_mismatch", "name", "姓名（名称）与证件号码不一致，请核对"));
-                }
-                if portal::party_has_account(&mut tx, p.id).await? {
-                    return Err(ServiceError::field("already_registered", "id_number", "该证件号码已注册线上苏小登账户，请直接登录"));
-                }
-                party_id = Some(p.id);
-            }
-        }
-    }
-    let party_id = match party_id {
-        Some(id) => id,
-        None => {
-            let party = registry::Party {
-                id: 0,
-                kind: party_kind.into(),
-                name: f.name.trim().into(),
-                id_type: id_type.into(),
-                id_number_enc: s.cipher().encrypt(&id_number),
-                id_number_bidx: id_bidx,
-                id_number_masked: mask_id_number(&id_number),
-            };
-            registry::upsert_party(&mut tx, &party, now).await?
-        }
+    let Ok(party_id) = crate::registry::real_name_party(s, &mut tx, party_kind, id_type, &id_number, f.name.trim()).await? else {
+        return Err(ServiceError::field("name_mismatch", "name", "姓名（名称）与证件号码不一致，请核对"));
     };
+    if portal::party_has_account(&mut tx, party_id).await? {
+        return Err(ServiceError::field("already_registered", "id_number", "该证件号码已注册线上苏小登账户，请直接登录"));
+    }
     let roles = vec![f.kind.clone()];
     crate::users::check_roles(&mut tx, Realm::Public, &roles).await?;
     let new = NewUser { realm: Realm::Public.as_str(), username: f.username.trim(), display_name: f.name.trim(), password_hash: &hash, roles: &roles };
@@ -295,30 +270,9 @@ pub async fn apply(s: &Services, actor: &Actor, a: Application) -> ServiceResult
             .map(|c| ("1", c.as_str().to_owned()))
             .or_else(|_| CreditCode::parse(o.id_number.trim()).map(|c| ("8", c.as_str().to_owned())))
             .map_err(|_| ServiceError::field("bad_id_number", &field, format!("第 {} 位其他申请人的证件号码无效", i + 1)))?;
-        let bidx = s.cipher().blind_index(&id.1);
-        let mut found = None;
-        for pid in registry::find_party_by_index(&mut conn, &bidx).await? {
-            if let Some(p) = registry::get_party(&mut conn, pid).await? {
-                if p.name != o.name.trim() {
-                    return Err(ServiceError::field("name_mismatch", &field, format!("第 {} 位其他申请人的姓名与证件号码不一致", i + 1)));
-                }
-                found = Some(p.id);
-            }
-        }
-        let pid = match found {
-            Some(p) => p,
-            None => {
-                let party = registry::Party {
-                    id: 0,
-                    kind: if id.0 == "1" { "person" } else { "enterprise" }.into(),
-                    name: o.name.trim().into(),
-                    id_type: id.0.into(),
-                    id_number_enc: s.cipher().encrypt(&id.1),
-                    id_number_bidx: bidx,
-                    id_number_masked: mask_id_number(&id.1),
-                };
-                registry::upsert_party(&mut conn, &party, Utc::now()).await?
-            }
+        let kind = if id.0 == "1" { "person" } else { "enterprise" };
+        let Ok(pid) = crate::registry::real_name_party(s, &mut conn, kind, id.0, &id.1, o.name.trim()).await? else {
+            return Err(ServiceError::field("name_mismatch", &field, format!("第 {} 位其他申请人的姓名与证件号码不一致", i + 1)));
         };
         applicants.push((pid, o.role.clone(), if o.share.trim().is_empty() { "1".to_owned() } else { o.share.trim().to_owned() }));
     }

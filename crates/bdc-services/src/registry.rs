@@ -259,3 +259,36 @@ pub async fn register_book(s: &Services, actor: &Actor, unit_id: i64) -> Service
     }
     Ok(RegisterBook { unit, parcel, building, rights, parties })
 }
+
+/// A party found by its ID number under the real-name rule (实名): `Ok(id)` of the record
+/// bearing the number — recorded now when there is none — or `Err(name on record)` when the
+/// register knows the number under another name. `id_number` is already validated and
+/// normalised. The caller's transaction decides.
+pub(crate) async fn real_name_party(
+    s: &Services,
+    conn: &mut bdc_store::AnyConnection,
+    kind: &str,
+    id_type: &str,
+    id_number: &str,
+    name: &str,
+) -> ServiceResult<Result<i64, String>> {
+    let bidx = s.cipher().blind_index(id_number);
+    for pid in registry::find_party_by_index(conn, &bidx).await? {
+        if let Some(p) = registry::get_party(conn, pid).await? {
+            if p.id_type != id_type {
+                continue;
+            }
+            return Ok(if p.name == name { Ok(p.id) } else { Err(p.name) });
+        }
+    }
+    let party = Party {
+        id: 0,
+        kind: kind.into(),
+        name: name.into(),
+        id_type: id_type.into(),
+        id_number_enc: s.cipher().encrypt(id_number),
+        id_number_bidx: bidx,
+        id_number_masked: mask_id_number(id_number),
+    };
+    Ok(Ok(registry::upsert_party(conn, &party, Utc::now()).await?))
+}

@@ -41,6 +41,15 @@ impl Submitted {
     }
 }
 
+impl Submitted {
+    /// The files of the input `field`, all as uploads for the material named in the text field
+    /// `material` (the "add materials" forms: one material chosen, several files).
+    pub fn uploads_for_chosen_material(&self, field: &str, material: &str) -> Vec<Upload> {
+        let code = self.get(material);
+        self.files.iter().filter(|(k, _, _)| k == field).map(|(_, name, bytes)| Upload { material_code: code.clone(), file_name: name.clone(), bytes: bytes.clone() }).collect()
+    }
+}
+
 /// Reads a multipart form; the error is the sentence to show (too large, broken).
 pub async fn read(mut mp: Multipart) -> Result<Submitted, String> {
     let mut out = Submitted::default();

@@ -637,15 +637,7 @@ pub async fn add_case_files(State(state): State<AppState>, PageActor(actor): Pag
     if !csrf_ok(&actor, &form.get("csrf")) {
         return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", &format!("/portal/cases/{id}"));
     }
-    let code = form.get("material");
-    let uploads: Vec<bdc_services::materials::Upload> = form
-        .uploads("file")
-        .into_iter()
-        .map(|mut u| {
-            u.material_code = code.clone();
-            u
-        })
-        .collect();
+    let uploads = form.uploads_for_chosen_material("file", "material");
     if uploads.is_empty() {
         return my_case_page(&state, &actor, id, "请选择要上传的文件".into()).await;
     }

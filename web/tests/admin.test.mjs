@@ -135,7 +135,7 @@ test('the rule library lists rules with severity and legal basis, and a rule its
   assert.match(text, /阻断/);
   assert.match(text, /条/, 'legal basis cites an article');
   assert.ok((await page.locator('#issuance-rules tbody tr').count()) >= 1);
-  await screenshot(page, 'admin-rules');
+  await screenshot(page, 'admin-rules', { fullPage: false });
   await rows.first().locator('a', { hasText: '版本' }).click();
   await page.waitForURL(/\/workbench\/admin\/rules\/[\w-]+$/);
   assert.match(await page.textContent('#versions'), /v1/);

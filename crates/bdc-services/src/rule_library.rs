@@ -161,3 +161,50 @@ pub async fn remove_issuance_rule(s: &Services, actor: &Actor, id: i64) -> Servi
         Err(ServiceError::NotFound(format!("规则 {id} 不存在")))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> RuleDraft {
+        RuleDraft {
+            code: "seizure-blocks".into(),
+            name: "查封限制处分".into(),
+            check: "restriction_present".into(),
+            kinds: "seizure".into(),
+            severity: "block".into(),
+            legal_basis: "《不动产登记暂行条例》第二十二条".into(),
+            effective_from: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            ..RuleDraft::default()
+        }
+    }
+
+    fn field(d: &RuleDraft) -> Option<String> {
+        match check_draft(d) {
+            Err(ServiceError::Validation { field, .. }) => field,
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_draft_is_refused_by_the_field_that_is_wrong() {
+        assert!(check_draft(&draft()).is_ok());
+        assert_eq!(field(&RuleDraft { code: "查封".into(), ..draft() }).as_deref(), Some("code"));
+        assert_eq!(field(&RuleDraft { kinds: String::new(), ..draft() }).as_deref(), Some("kinds"));
+        assert_eq!(field(&RuleDraft { check: "astrology".into(), ..draft() }).as_deref(), Some("check"));
+        assert_eq!(field(&RuleDraft { severity: "fatal".into(), ..draft() }).as_deref(), Some("severity"));
+        assert_eq!(field(&RuleDraft { legal_basis: " ".into(), ..draft() }).as_deref(), Some("legal_basis"));
+        assert_eq!(field(&RuleDraft { effective_to: NaiveDate::from_ymd_opt(2026, 1, 1), ..draft() }).as_deref(), Some("effective_to"));
+        assert_eq!(field(&RuleDraft { effects: vec!["explode".into()], ..draft() }).as_deref(), Some("effects"));
+        assert_eq!(field(&RuleDraft { right_kinds: vec!["castle".into()], ..draft() }).as_deref(), Some("right_kinds"));
+        assert_eq!(field(&RuleDraft { except_flows: vec!["NO-SUCH-FLOW".into()], ..draft() }).as_deref(), Some("except_flows"));
+    }
+
+    #[test]
+    fn every_check_named_in_the_form_is_known_to_the_engine() {
+        for (code, _) in CHECKS {
+            let kinds = if *code == "restriction_present" { "seizure" } else { "" };
+            assert!(Check::from_parts(code, kinds).is_some(), "{code}");
+        }
+    }
+}

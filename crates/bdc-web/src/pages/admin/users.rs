@@ -159,6 +159,12 @@ pub async fn create(State(state): State<AppState>, PageActor(actor): PageActor, 
     }
     let form = NewUserForm { username: f.get("username").trim().to_owned(), display_name: f.get("display_name"), roles: f.all("roles") };
     let mut errors = Errors::new();
+    if form.username.is_empty() {
+        errors.insert("username", "请填写用户名".into());
+    }
+    if form.display_name.trim().is_empty() {
+        errors.insert("display_name", "请填写姓名".into());
+    }
     let password = f.get("password");
     if password.is_empty() {
         errors.insert("password", "请填写初始密码".into());

@@ -211,6 +211,16 @@ pub struct EditPage {
     done: String,
 }
 
+/// What the account page shows besides the account: what was typed, errors, messages.
+#[derive(Default)]
+struct Shown {
+    typed: Option<Typed>,
+    errors: Errors,
+    password_errors: Errors,
+    message: String,
+    done: String,
+}
+
 /// What the edit form sent, kept when it is refused.
 struct Typed {
     display_name: String,
@@ -235,7 +245,8 @@ fn done_text(code: &str) -> String {
     .to_owned()
 }
 
-async fn edit_page(state: &AppState, a: &bdc_services::Actor, id: i64, typed: Option<Typed>, errors: Errors, password_errors: Errors, message_text: String, done: &str) -> Response {
+async fn edit_page(state: &AppState, a: &bdc_services::Actor, id: i64, shown: Shown) -> Response {
+    let Shown { typed, errors, password_errors, message: message_text, done } = shown;
     let u = match users::get_user(&state.services, a, id).await {
         Ok(u) => u,
         Err(e) => return message(axum::http::StatusCode::NOT_FOUND, Some(a), "用户不存在", &e.to_string(), "/workbench/admin/users"),
@@ -260,13 +271,13 @@ async fn edit_page(state: &AppState, a: &bdc_services::Actor, id: i64, typed: Op
         errors,
         password_errors,
         message: message_text,
-        done: done_text(done),
+        done: done_text(&done),
     })
 }
 
 pub async fn edit_form(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Query(q): Query<DoneQuery>) -> Response {
     match allow(actor, Some(Permission::UsersManage)) {
-        Ok(a) => edit_page(&state, &a, id, None, Errors::new(), Errors::new(), String::new(), &q.done).await,
+        Ok(a) => edit_page(&state, &a, id, Shown { done: q.done, ..Shown::default() }).await,
         Err(r) => r,
     }
 }
@@ -294,7 +305,7 @@ pub async fn update(State(state): State<AppState>, PageActor(actor): PageActor, 
         Err(e) => {
             let mut errors = Errors::new();
             let text = place(&e, &["display_name", "status", "roles"], &mut errors);
-            refused(edit_page(&state, &a, id, Some(typed), errors, Errors::new(), text, "").await)
+            refused(edit_page(&state, &a, id, Shown { typed: Some(typed), errors, message: text, ..Shown::default() }).await)
         }
     }
 }
@@ -321,13 +332,13 @@ pub async fn reset_password(State(state): State<AppState>, PageActor(actor): Pag
             bdc_services::ServiceError::Validation { message: m, .. } => {
                 errors.insert("new_password", m);
             }
-            other => return refused(edit_page(&state, &a, id, None, Errors::new(), Errors::new(), other.to_string(), "").await),
+            other => return refused(edit_page(&state, &a, id, Shown { message: other.to_string(), ..Shown::default() }).await),
         }
     }
     if errors.is_empty() {
         return redirect(&format!("{back}?done=password"));
     }
-    refused(edit_page(&state, &a, id, None, Errors::new(), errors, String::new(), "").await)
+    refused(edit_page(&state, &a, id, Shown { password_errors: errors, ..Shown::default() }).await)
 }
 
 /// Lifts a lock-out before it expires.
@@ -343,6 +354,6 @@ pub async fn unlock(State(state): State<AppState>, PageActor(actor): PageActor, 
     }
     match users::unlock_user(&state.services, &a, id).await {
         Ok(_) => redirect(&format!("{back}?done=unlocked")),
-        Err(e) => refused(edit_page(&state, &a, id, None, Errors::new(), Errors::new(), e.to_string(), "").await),
+        Err(e) => refused(edit_page(&state, &a, id, Shown { message: e.to_string(), ..Shown::default() }).await),
     }
 }

@@ -31,6 +31,7 @@ pub mod registry;
 pub mod registration_log;
 pub mod reporting;
 pub mod roles;
+pub mod rule_library;
 pub mod users;
 pub mod verify;
 

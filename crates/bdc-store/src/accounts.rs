@@ -219,20 +219,34 @@ pub struct UserFilter {
     pub realm: Option<String>,
     /// Part of the user name or display name.
     pub q: Option<String>,
+    /// Holds this role (code).
+    pub role: Option<String>,
+    /// `active` or `disabled`.
+    pub status: Option<String>,
+    /// Only accounts locked out at this moment (登录失败锁定中).
+    pub locked_at: Option<DateTime<Utc>>,
 }
 
 pub async fn list_users(conn: &mut AnyConnection, f: &UserFilter, page: PageRequest) -> StoreResult<Page<UserRecord>> {
     let like = f.q.as_ref().map(|q| format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
-    let cond = "($1 IS NULL OR realm = $1) AND ($2 IS NULL OR username LIKE $2 ESCAPE '\\' OR display_name LIKE $2 ESCAPE '\\')";
+    let cond = "($1 IS NULL OR realm = $1) AND ($2 IS NULL OR username LIKE $2 ESCAPE '\\' OR display_name LIKE $2 ESCAPE '\\') \
+        AND ($3 IS NULL OR id IN (SELECT user_id FROM user_roles WHERE role_code = $3)) AND ($4 IS NULL OR status = $4) AND ($5 IS NULL OR locked_until > $5)";
+    let locked = f.locked_at.map(format_time);
     let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM users WHERE {cond}"))
         .bind(f.realm.clone())
         .bind(like.clone())
+        .bind(f.role.clone())
+        .bind(f.status.clone())
+        .bind(locked.clone())
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
-    let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE {cond} ORDER BY id LIMIT $3 OFFSET $4"))
+    let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE {cond} ORDER BY id LIMIT $6 OFFSET $7"))
         .bind(f.realm.clone())
         .bind(like)
+        .bind(f.role.clone())
+        .bind(f.status.clone())
+        .bind(locked)
         .bind(page.limit())
         .bind(page.offset())
         .fetch_all(&mut *conn)

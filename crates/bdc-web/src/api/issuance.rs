@@ -3,13 +3,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_domain::access::Permission;
-use bdc_services::ServiceError;
-use bdc_store::reports;
+use bdc_services::rule_library;
 
 use crate::api::PageDto;
 use crate::extract::{paging, ApiJson, ApiPath, ApiQuery};
@@ -46,10 +43,8 @@ pub struct IssuanceQuery {
     security(("bearer" = []), ("cookie" = [])), params(IssuanceQuery),
     responses((status = 200, body = PageDto<IssuanceRuleDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_issuance_rules(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<IssuanceQuery>) -> ApiResult<Json<PageDto<IssuanceRuleDto>>> {
-    actor.require(Permission::RulesRead)?;
     let page = paging(q.page, q.per_page)?;
-    let mut conn = state.services.db.conn().await.map_err(ServiceError::from)?;
-    let rules = reports::issuance_rules(&mut conn).await.map_err(ServiceError::from)?;
+    let rules = rule_library::issuance_rules(&state.services, &actor).await?;
     Ok(Json(PageDto::slice(rules.into_iter().map(|(id, table, field, action, param)| IssuanceRuleDto { id, table, field, action, param }).collect(), page)))
 }
 
@@ -58,13 +53,7 @@ pub async fn list_issuance_rules(State(state): State<AppState>, Authed(actor): A
     security(("bearer" = []), ("cookie" = [])), request_body = IssuanceRuleDto,
     responses((status = 201, body = IssuanceRuleDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_issuance_rule(State(state): State<AppState>, Authed(actor): Authed, ApiJson(r): ApiJson<IssuanceRuleDto>) -> ApiResult<(StatusCode, Json<IssuanceRuleDto>)> {
-    actor.require(Permission::RulesManage)?;
-    bdc_domain::issuance::Rule::new(&r.table, &r.field, &r.action, &r.param).map_err(|e| ServiceError::field("bad_issuance_rule", "action", e.to_string()))?;
-    if r.param.chars().count() > 500 {
-        return Err(ServiceError::field("bad_issuance_rule", "param", "参数不超过 500 个字").into());
-    }
-    let mut conn = state.services.db.conn().await.map_err(ServiceError::from)?;
-    let id = reports::insert_issuance_rule(&mut conn, &r.table, &r.field, &r.action, &r.param, &actor.username, Utc::now()).await.map_err(ServiceError::from)?;
+    let id = rule_library::add_issuance_rule(&state.services, &actor, &r.table, &r.field, &r.action, &r.param).await?;
     Ok((StatusCode::CREATED, Json(IssuanceRuleDto { id, ..r })))
 }
 
@@ -79,11 +68,6 @@ pub struct IssuancePath {
     security(("bearer" = []), ("cookie" = [])), params(IssuancePath),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn delete_issuance_rule(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<IssuancePath>) -> ApiResult<StatusCode> {
-    actor.require(Permission::RulesManage)?;
-    let mut conn = state.services.db.conn().await.map_err(ServiceError::from)?;
-    if reports::delete_issuance_rule(&mut conn, p.id).await.map_err(ServiceError::from)? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(Problem::new(StatusCode::NOT_FOUND, "not_found", format!("规则 {} 不存在", p.id)))
-    }
+    rule_library::remove_issuance_rule(&state.services, &actor, p.id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

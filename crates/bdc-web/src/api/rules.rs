@@ -3,14 +3,12 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_domain::access::Permission;
-use bdc_domain::rules::{Applicability, Check, Rule, Severity};
-use bdc_services::{ServiceError, ServiceResult, Services};
-use bdc_store::rules::{self as store, RuleRecord};
+use bdc_services::rule_library::{self, RuleDraft};
+use bdc_store::rules::RuleRecord;
 
 use crate::api::PageDto;
 use crate::extract::{paging, ApiJson, ApiPath, ApiQuery};
@@ -77,19 +75,13 @@ pub struct RuleQuery {
     pub per_page: Option<u32>,
 }
 
-async fn all(s: &Services) -> ServiceResult<Vec<RuleRecord>> {
-    let mut conn = s.db.conn().await?;
-    Ok(store::all_rules(&mut conn).await?)
-}
-
 /// Every rule version, retired ones included.
 #[utoipa::path(get, path = "/api/v1/rules", tag = "rules", operation_id = "list_rules",
     security(("bearer" = []), ("cookie" = [])), params(RuleQuery),
     responses((status = 200, body = PageDto<RuleDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_rules(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<RuleQuery>) -> ApiResult<Json<PageDto<RuleDto>>> {
-    actor.require(Permission::RulesRead)?;
     let page = paging(q.page, q.per_page)?;
-    Ok(Json(PageDto::slice(all(&state.services).await?.into_iter().map(dto).collect(), page)))
+    Ok(Json(PageDto::slice(rule_library::list(&state.services, &actor).await?.into_iter().map(dto).collect(), page)))
 }
 
 /// Creates a rule or a new version of one (the old version stays in the record).
@@ -97,41 +89,20 @@ pub async fn list_rules(State(state): State<AppState>, Authed(actor): Authed, Ap
     security(("bearer" = []), ("cookie" = [])), request_body = RuleDto,
     responses((status = 201, body = RuleDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_rule(State(state): State<AppState>, Authed(actor): Authed, ApiJson(r): ApiJson<RuleDto>) -> ApiResult<(StatusCode, Json<RuleDto>)> {
-    actor.require(Permission::RulesManage)?;
-    let bad = |field: &str, msg: &str| Problem::from(ServiceError::field("bad_rule", field, msg));
-    if r.code.is_empty() || r.code.len() > 64 || !r.code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err(bad("code", "规则编码须为 1–64 位字母、数字、短横线或下划线"));
-    }
-    if r.name.trim().is_empty() || r.legal_basis.trim().is_empty() {
-        return Err(bad("legal_basis", "规则名称和法律依据不能为空"));
-    }
-    let check = Check::from_parts(&r.check, &r.kinds).ok_or_else(|| bad("check", "检查项或其权利类型参数无效"))?;
-    let severity = Severity::from_code(&r.severity).ok_or_else(|| bad("severity", "严重程度须为 block、warn 或 consent"))?;
-    if r.effective_to.is_some_and(|t| t < r.effective_from) {
-        return Err(bad("effective_to", "失效日期不能早于生效日期"));
-    }
-    let known = |e: &str| bdc_domain::catalogue::flows().iter().any(|f| f.effect.code() == e);
-    if let Some(e) = r.effects.iter().find(|e| !known(e)) {
-        return Err(bad("effects", &format!("未知的登记效果“{e}”")));
-    }
-    let mut tx = state.services.db.begin().await.map_err(ServiceError::from)?;
-    let existing = store::all_rules(&mut tx).await.map_err(ServiceError::from)?;
-    let version = existing.iter().filter(|x| x.rule.code == r.code).map(|x| x.rule.version).max().unwrap_or(0) + 1;
-    let rule = Rule {
-        code: r.code.clone(),
-        version,
-        name: r.name.trim().into(),
-        check,
-        applies: Applicability { effects: r.effects, right_kinds: r.right_kinds, except_flows: r.except_flows },
-        severity,
-        legal_basis: r.legal_basis.trim().into(),
+    let draft = RuleDraft {
+        code: r.code,
+        name: r.name,
+        check: r.check,
+        kinds: r.kinds,
+        effects: r.effects,
+        right_kinds: r.right_kinds,
+        except_flows: r.except_flows,
+        severity: r.severity,
+        legal_basis: r.legal_basis,
         effective_from: r.effective_from,
         effective_to: r.effective_to,
     };
-    store::insert_rule(&mut tx, &rule, &actor.username, Utc::now()).await.map_err(ServiceError::from)?;
-    let saved = store::all_rules(&mut tx).await.map_err(ServiceError::from)?.into_iter().find(|x| x.rule.code == r.code && x.rule.version == version);
-    bdc_store::commit(tx).await.map_err(ServiceError::from)?;
-    let saved = saved.ok_or_else(Problem::internal)?;
+    let saved = rule_library::create_version(&state.services, &actor, draft).await?;
     Ok((StatusCode::CREATED, Json(dto(saved))))
 }
 
@@ -146,11 +117,6 @@ pub struct RulePath {
     security(("bearer" = []), ("cookie" = [])), params(RulePath),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn retire_rule(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<RulePath>) -> ApiResult<StatusCode> {
-    actor.require(Permission::RulesManage)?;
-    let mut conn = state.services.db.conn().await.map_err(ServiceError::from)?;
-    if store::retire(&mut conn, &p.code, Utc::now()).await.map_err(ServiceError::from)? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(Problem::new(StatusCode::NOT_FOUND, "not_found", format!("规则“{}”不存在或已停用", p.code)))
-    }
+    rule_library::retire(&state.services, &actor, &p.code).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

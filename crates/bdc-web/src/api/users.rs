@@ -71,7 +71,7 @@ pub struct UserQuery {
     responses((status = 200, body = PageDto<UserDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_users(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<UserQuery>) -> ApiResult<Json<PageDto<UserDto>>> {
     let page = paging(q.page, q.per_page)?;
-    let filter = UserFilter { realm: q.realm.map(|r| bdc_domain::access::Realm::from(r).as_str().to_owned()), q: q.q.filter(|s| !s.is_empty()) };
+    let filter = UserFilter { realm: q.realm.map(|r| bdc_domain::access::Realm::from(r).as_str().to_owned()), q: q.q.filter(|s| !s.is_empty()), ..UserFilter::default() };
     let p = users::list_users(&state.services, &actor, filter, page).await?;
     Ok(Json(PageDto::map(p, UserDto::from)))
 }

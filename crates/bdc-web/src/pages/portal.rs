@@ -95,7 +95,12 @@ pub async fn login(State(state): State<AppState>, axum::Extension(slot): axum::E
             slot.set_actor(&l.actor);
             slot.set_detail("browser session (page)");
             let cookie = session_cookie(&l.token, state.services.security.session_idle_minutes * 60, state.cookie_secure);
-            let mut r = redirect(if realm == Realm::Staff { "/workbench" } else { "/portal" });
+            let mut r = redirect(match realm {
+                // An administrator without case work lands on 系统管理.
+                Realm::Staff if !l.actor.can(bdc_domain::access::Permission::CaseRead) && Chrome::of(Some(&l.actor), "").admin => "/workbench/admin",
+                Realm::Staff => "/workbench",
+                Realm::Public => "/portal",
+            });
             if let Ok(v) = cookie.parse() {
                 r.headers_mut().insert(header::SET_COOKIE, v);
             }

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod admin_pages;
 mod audit;
 mod auth;
 mod bad_input;

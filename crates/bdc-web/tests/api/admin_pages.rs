@@ -1,0 +1,290 @@
+//! 系统管理 pages on both engines, used as a browser would: log in on /login, read the CSRF token
+//! from the page, post the forms. An administrator creates a user who can then log in; a refused
+//! form keeps what was typed; a clerk gets 403; a role's new grants take effect; the calendar,
+//! the rule library and the catalogue show what was changed.
+
+use bdc_store::Engine;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{spawn_app, Reply, TestApp, PASSWORD};
+
+/// A logged-in browser: the session cookie and the page's CSRF token.
+struct Browser<'a> {
+    app: &'a TestApp,
+    cookie: String,
+    csrf: String,
+}
+
+/// The value of the first hidden `csrf` field of a page.
+fn csrf_of(html: &str) -> String {
+    let at = html.find(r#"name="csrf" value=""#).expect("page has a csrf field") + r#"name="csrf" value=""#.len();
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+async fn log_in<'a>(app: &'a TestApp, username: &str, password: &str) -> Browser<'a> {
+    let r = app.raw(app.http.post(format!("{}/login", app.base)).form(&[("realm", "staff"), ("username", username), ("password", password)])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "login of {username}: {}", r.text);
+    let cookie = r.headers.get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+    let mut b = Browser { app, cookie, csrf: String::new() };
+    // Any page with a form carries the token (the logout button).
+    let page = b.get("/verify").await;
+    b.csrf = csrf_of(&page.text);
+    b
+}
+
+impl Browser<'_> {
+    async fn get(&self, path: &str) -> Reply {
+        self.app.raw(self.app.http.get(format!("{}{path}", self.app.base)).header("cookie", &self.cookie)).await
+    }
+
+    /// Posts a form with the CSRF token added.
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.app.raw(self.app.http.post(format!("{}{path}", self.app.base)).header("cookie", &self.cookie).form(&all)).await
+    }
+}
+
+fn location(r: &Reply) -> String {
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "expected a redirect: {}", r.text);
+    r.headers.get("location").unwrap().to_str().unwrap().to_owned()
+}
+
+async fn api_login(app: &TestApp, username: &str, password: &str) -> Reply {
+    app.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": username, "password": password, "realm": "staff", "mode": "token"}))).await
+}
+
+async fn an_administrator_creates_a_user_on_the_page_and_the_user_logs_in(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.user("admin1", &["admin"]).await;
+    let admin = log_in(&app, "admin1", PASSWORD).await;
+
+    let home = admin.get("/workbench/admin").await;
+    assert_eq!(home.status, 200);
+    for section in ["用户管理", "角色权限", "工作日历", "规则库", "业务目录"] {
+        assert!(home.text.contains(section), "overview lists {section}");
+    }
+
+    // Without the token nothing happens.
+    let forged = app
+        .raw(app.http.post(format!("{}/workbench/admin/users", app.base)).header("cookie", &admin.cookie).form(&[("username", "wangwu"), ("display_name", "王五"), ("password", PASSWORD), ("password_again", PASSWORD), ("roles", "intake")]))
+        .await;
+    assert_eq!(forged.status, 403);
+
+    // A weak password: the error beside the password, the rest kept as typed.
+    let weak = admin
+        .post("/workbench/admin/users", &[("username", "zhangmin"), ("display_name", "综合窗口张敏"), ("password", "short"), ("password_again", "short"), ("roles", "intake"), ("roles", "review")])
+        .await;
+    assert_eq!(weak.status, 422, "{}", weak.text);
+    assert!(weak.text.contains(r#"value="zhangmin""#) && weak.text.contains(r#"value="综合窗口张敏""#), "typed values kept");
+    assert!(weak.text.contains(r#"value="intake" checked"#) && weak.text.contains(r#"value="review" checked"#) && !weak.text.contains(r#"value="register" checked"#));
+    assert!(weak.text.contains(r#"id="password-error""#), "the error sits beside the password field");
+    assert!(!weak.text.contains("value=\"short\""), "a password is never sent back");
+    assert_eq!(api_login(&app, "zhangmin", "short").await.status, 401);
+
+    // No role ticked: said beside the roles.
+    let no_roles = admin.post("/workbench/admin/users", &[("username", "zhangmin"), ("display_name", "张敏"), ("password", PASSWORD), ("password_again", PASSWORD)]).await;
+    assert_eq!(no_roles.status, 422);
+    assert!(no_roles.text.contains(r#"id="roles-error""#) && no_roles.text.contains("请至少选择一个角色"));
+
+    let created = admin
+        .post("/workbench/admin/users", &[("username", "zhangmin"), ("display_name", "综合窗口张敏"), ("password", PASSWORD), ("password_again", PASSWORD), ("roles", "intake"), ("roles", "review")])
+        .await;
+    let to = location(&created);
+    assert!(to.starts_with("/workbench/admin/users/") && to.ends_with("?done=created"), "{to}");
+    let login = api_login(&app, "zhangmin", PASSWORD).await;
+    assert_eq!(login.status, 200, "{}", login.text);
+    let token = login.body["token"].as_str().unwrap().to_owned();
+    let me = app.get("/api/v1/auth/me", &token).await;
+    let roles: Vec<&str> = me.body["roles"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["intake", "review"]);
+    // A second account of the same name: beside the user name.
+    let dup = admin.post("/workbench/admin/users", &[("username", "zhangmin"), ("display_name", "另一个"), ("password", PASSWORD), ("password_again", PASSWORD), ("roles", "query")]).await;
+    assert_eq!(dup.status, 422);
+    assert!(dup.text.contains(r#"id="username-error""#) && dup.text.contains("已被使用"));
+
+    // The list finds the account by name and role, not among the disabled ones.
+    let found = admin.get("/workbench/admin/users?q=zhang&role=review").await;
+    assert!(found.text.contains("综合窗口张敏") && found.text.contains("共 1 个"), "{}", found.text);
+    assert!(!admin.get("/workbench/admin/users?q=zhang&status=disabled").await.text.contains("综合窗口张敏"));
+
+    // Edit: disable, and the user can no longer log in; enable again with a new password.
+    let edit = admin.get(&to).await;
+    assert!(edit.text.contains("综合窗口张敏"));
+    let version = edit.text.split(r#"name="version" value=""#).nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let path = to.split('?').next().unwrap().to_owned();
+    let saved = admin.post(&path, &[("version", &version), ("display_name", "张敏"), ("status", "disabled"), ("roles", "intake")]).await;
+    assert!(location(&saved).ends_with("?done=saved"));
+    let refused = api_login(&app, "zhangmin", PASSWORD).await;
+    assert_eq!(refused.status, 401);
+    assert!(admin.get("/workbench/admin/users?status=disabled").await.text.contains("张敏"));
+    // A stale version is refused with the typed values kept.
+    let stale = admin.post(&path, &[("version", &version), ("display_name", "张敏敏"), ("status", "active"), ("roles", "intake")]).await;
+    assert_eq!(stale.status, 422);
+    assert!(stale.text.contains("已被他人修改") && stale.text.contains(r#"value="张敏敏""#));
+    let version = admin.get(&path).await.text.split(r#"name="version" value=""#).nth(1).unwrap().split('"').next().unwrap().to_owned();
+    location(&admin.post(&path, &[("version", &version), ("display_name", "张敏"), ("status", "active"), ("roles", "intake")]).await);
+    let bad = admin.post(&format!("{path}/password"), &[("new_password", "abc"), ("new_password_again", "abc")]).await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.text.contains(r#"id="new_password-error""#));
+    location(&admin.post(&format!("{path}/password"), &[("new_password", "Reset-pass-2026"), ("new_password_again", "Reset-pass-2026")]).await);
+    assert_eq!(api_login(&app, "zhangmin", PASSWORD).await.status, 401, "the old password is gone");
+    assert_eq!(api_login(&app, "zhangmin", "Reset-pass-2026").await.status, 200);
+
+    // Locked out after repeated failures; unlocking lets the user in at once.
+    for _ in 0..6 {
+        api_login(&app, "zhangmin", "Wrong-pass-2026").await;
+    }
+    assert_eq!(api_login(&app, "zhangmin", "Reset-pass-2026").await.status, 423);
+    let locked = admin.get("/workbench/admin/users?status=locked").await;
+    assert!(locked.text.contains("张敏") && locked.text.contains(r#"<span class="badge badge--danger" title="锁定至"#), "{}", locked.text);
+    location(&admin.post(&format!("{path}/unlock"), &[]).await);
+    assert_eq!(api_login(&app, "zhangmin", "Reset-pass-2026").await.status, 200);
+    assert!(!admin.get("/workbench/admin/users?status=locked").await.text.contains("张敏"));
+}
+
+async fn only_permitted_staff_reach_the_pages(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.user("clerk1", &["intake"]).await;
+    let clerk = log_in(&app, "clerk1", PASSWORD).await;
+    for path in ["/workbench/admin/users", "/workbench/admin/users/new", "/workbench/admin/roles", "/workbench/admin/rules"] {
+        let r = clerk.get(path).await;
+        assert_eq!(r.status, 403, "{path}");
+        assert!(r.text.contains("没有权限"), "{path}: {}", r.text);
+    }
+    let r = clerk.post("/workbench/admin/users", &[("username", "sneaky"), ("display_name", "越权"), ("password", PASSWORD), ("password_again", PASSWORD), ("roles", "admin")]).await;
+    assert_eq!(r.status, 403);
+    assert_eq!(api_login(&app, "sneaky", PASSWORD).await.status, 401);
+    // The overview shows only what the clerk may open; the calendar is read-only.
+    let home = clerk.get("/workbench/admin").await;
+    assert!(home.status == 200 && !home.text.contains("用户管理") && home.text.contains("业务目录"));
+    let cal = clerk.get("/workbench/admin/calendar?month=2026-10").await;
+    assert_eq!(cal.status, 200);
+    assert!(cal.text.contains("国庆节") && !cal.text.contains(r#"id="set-day""#));
+    assert_eq!(clerk.post("/workbench/admin/calendar/days", &[("date", "2026-10-12"), ("kind", "holiday"), ("note", "假")]).await.status, 403);
+
+    // The catalogue: all flows, filtered by channel and 登记类型, with materials.
+    let all = clerk.get("/workbench/admin/catalogue").await;
+    let count = bdc_domain::catalogue::flows().len();
+    assert_eq!(count, 158);
+    assert!(all.text.contains(&format!(r#"<span id="flow-count">{count}</span>"#)), "all flows listed");
+    let bank = clerk.get("/workbench/admin/catalogue?channel=bank&kind=400").await;
+    let n = bdc_domain::catalogue::flows().iter().filter(|f| f.channels.contains(&bdc_domain::catalogue::Channel::Bank) && f.registration_type.code() == 400).count();
+    assert!(n > 0 && bank.text.contains(&format!(r#"<span id="flow-count">{n}</span>"#)), "{n}");
+    assert!(bank.text.contains("抵押权注销") && bank.text.contains("注销登记") && !bank.text.contains("CTR-"));
+
+    // Nobody logged in: the login page.
+    let anon = app.raw(app.http.get(format!("{}/workbench/admin/users", app.base))).await;
+    assert_eq!(location(&anon), "/login");
+}
+
+async fn a_role_s_new_grants_take_effect_and_public_roles_stay_public(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.user("admin1", &["admin"]).await;
+    let admin = log_in(&app, "admin1", PASSWORD).await;
+    let query = app.staff("chaxun1", &["query"]).await;
+    assert_eq!(app.get("/api/v1/rules", &query).await.status, 403, "查询 cannot read the rule library yet");
+
+    let matrix = admin.get("/workbench/admin/roles").await;
+    assert_eq!(matrix.status, 200);
+    assert!(matrix.text.contains("查阅规则库") && matrix.text.contains(r#"form="role-query""#));
+    let saved = admin.post("/workbench/admin/roles/query", &[("permissions", "calendar.read"), ("permissions", "registry.read"), ("permissions", "case.read"), ("permissions", "rules.read")]).await;
+    assert_eq!(location(&saved), "/workbench/admin/roles?saved=query");
+    assert!(admin.get("/workbench/admin/roles?saved=query").await.text.contains("角色“查询”的权限已保存"));
+    assert_eq!(app.get("/api/v1/rules", &query).await.status, 200, "the new grant applies on the next request");
+
+    // A staff permission on a public role: a Chinese error, the ticks kept, nothing saved.
+    let refused = admin.post("/workbench/admin/roles/person", &[("permissions", "users.manage")]).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.text.contains("不能授予公众角色"), "{}", refused.text);
+    assert!(refused.text.contains(r#"form="role-person" name="permissions" value="users.manage" aria-label="个人：管理用户" checked"#), "the tick is kept");
+    let token = app.token("admin1", "staff").await;
+    let roles = app.get("/api/v1/admin/roles", &token).await;
+    let person = roles.body.as_array().or_else(|| roles.body["items"].as_array()).unwrap().iter().find(|r| r["code"] == "person").unwrap().clone();
+    assert!(!person["permissions"].as_array().unwrap().iter().any(|p| p == "users.manage"), "{person}");
+}
+
+async fn calendar_overrides_and_rules_are_edited_on_the_pages(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.user("admin1", &["admin"]).await;
+    let admin = log_in(&app, "admin1", PASSWORD).await;
+
+    // The month view: 2026-10-01 is 国庆节, 2026-10-10 (Saturday) 调休上班.
+    let oct = admin.get("/workbench/admin/calendar?month=2026-10").await;
+    assert!(oct.text.contains("2026 年 10 月"));
+    assert!(oct.text.contains(r#"admin-day--holiday" data-date="2026-10-01""#), "{}", oct.text);
+    assert!(oct.text.contains(r#"admin-day--workday" data-date="2026-10-12""#));
+    assert!(oct.text.contains(r#"href="/workbench/admin/calendar?month=2026-09" rel="prev""#) && oct.text.contains("month=2026-11"));
+    let bad = admin.post("/workbench/admin/calendar/days", &[("date", "2026-13-40"), ("kind", "holiday"), ("note", "测试假日")]).await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.text.contains(r#"id="date-error""#) && bad.text.contains(r#"value="测试假日""#));
+    let set = admin.post("/workbench/admin/calendar/days", &[("date", "2026-10-12"), ("kind", "holiday"), ("note", "测试假日")]).await;
+    assert_eq!(location(&set), "/workbench/admin/calendar?month=2026-10&done=set");
+    let oct = admin.get("/workbench/admin/calendar?month=2026-10").await;
+    assert!(oct.text.contains(r#"admin-day--holiday" data-date="2026-10-12""#) && oct.text.contains("测试假日"));
+    let token = app.token("admin1", "staff").await;
+    // Deadlines follow at once: from the make-up Saturday, Sunday and the new holiday are skipped.
+    let due = app.get("/api/v1/calendar/working-days/add?from=2026-10-10&days=1", &token).await;
+    assert_eq!(due.body["date"], "2026-10-13", "{}", due.text);
+    location(&admin.post("/workbench/admin/calendar/days/remove", &[("date", "2026-10-12")]).await);
+    assert!(!admin.get("/workbench/admin/calendar?month=2026-10").await.text.contains("测试假日"));
+    // Office hours.
+    let hours = admin.post("/workbench/admin/calendar/hours", &[("month", "2026-10"), ("hours", "13:00-12:00")]).await;
+    assert_eq!(hours.status, 422);
+    assert!(hours.text.contains(r#"id="hours-error""#) && hours.text.contains(r#"value="13:00-12:00""#));
+    location(&admin.post("/workbench/admin/calendar/hours", &[("month", "2026-10"), ("hours", "08:30-12:00, 13:00-17:00")]).await);
+    assert!(admin.get("/workbench/admin/calendar").await.text.contains("08:30-12:00, 13:00-17:00"));
+
+    // The rule library: the seeded rules with severity and legal basis.
+    let lib = admin.get("/workbench/admin/rules").await;
+    assert_eq!(lib.status, 200);
+    assert!(lib.text.contains("阻断") && lib.text.contains("法律依据") && lib.text.contains("other-open-case"), "{}", lib.text);
+    // A new version of a rule: version 2 listed first, version 1 kept.
+    let v = admin.get("/workbench/admin/rules/other-open-case").await;
+    assert!(v.text.contains("v1") && v.text.contains(r#"name="version_of" value="other-open-case""#));
+    let fields = |legal: &'static str| {
+        vec![
+            ("version_of", "other-open-case"),
+            ("code", "other-open-case"),
+            ("name", "同一单元无其他在办业务"),
+            ("check", "no_other_open_case"),
+            ("severity", "warn"),
+            ("legal_basis", legal),
+            ("effective_from", "2026-12-01"),
+        ]
+    };
+    let empty = admin.post("/workbench/admin/rules", &fields("")).await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.text.contains(r#"id="legal_basis-error""#) && empty.text.contains(r#"value="同一单元无其他在办业务""#));
+    let saved = admin.post("/workbench/admin/rules", &fields("《不动产登记暂行条例》第二十二条")).await;
+    assert_eq!(location(&saved), "/workbench/admin/rules/other-open-case");
+    let v = admin.get("/workbench/admin/rules/other-open-case").await;
+    assert!(v.text.contains("v2") && v.text.contains("v1") && v.text.find("v2") < v.text.find("v1"), "newest first");
+    assert!(admin.get("/workbench/admin/rules").await.text.contains("提示"));
+    // Retire, after the confirmation page.
+    let confirm = admin.get("/workbench/admin/rules/other-open-case/retire").await;
+    assert!(confirm.text.contains("确认停用") && confirm.text.contains(r#"action="/workbench/admin/rules/other-open-case/retire""#));
+    assert_eq!(location(&admin.post("/workbench/admin/rules/other-open-case/retire", &[]).await), "/workbench/admin/rules?done=retired");
+    let api = app.get("/api/v1/rules?per_page=100", &token).await;
+    assert!(api.body["items"].as_array().unwrap().iter().filter(|r| r["code"] == "other-open-case").all(|r| r["retired"] == true));
+
+    // Issuance-data rules: add, refuse a bad one with the values kept, remove after confirming.
+    let bad = admin.post("/workbench/admin/issuance-rules", &[("table", "*"), ("field", "zl"), ("action", "trim"), ("param", "")]).await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.text.contains(r#"id="field-error""#) && bad.text.contains(r#"value="zl""#));
+    location(&admin.post("/workbench/admin/issuance-rules", &[("table", "KTT_FW_H"), ("field", "GHYT"), ("action", "map"), ("param", "10=>住宅")]).await);
+    let lib = admin.get("/workbench/admin/rules").await;
+    assert!(lib.text.contains("GHYT") && lib.text.contains("10=&#62;住宅"));
+    let id = app.get("/api/v1/issuance-rules?per_page=100", &token).await.body["items"].as_array().unwrap().iter().find(|r| r["field"] == "GHYT").unwrap()["id"].as_i64().unwrap();
+    assert!(admin.get(&format!("/workbench/admin/issuance-rules/{id}/remove")).await.text.contains("确认删除"));
+    location(&admin.post(&format!("/workbench/admin/issuance-rules/{id}/remove"), &[]).await);
+    assert!(!admin.get("/workbench/admin/rules").await.text.contains("GHYT"));
+}
+
+crate::both!(
+    an_administrator_creates_a_user_on_the_page_and_the_user_logs_in,
+    only_permitted_staff_reach_the_pages,
+    a_role_s_new_grants_take_effect_and_public_roles_stay_public,
+    calendar_overrides_and_rules_are_edited_on_the_pages,
+);

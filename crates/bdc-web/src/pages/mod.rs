@@ -44,6 +44,11 @@ pub struct Chrome {
     pub staff: bool,
     /// Whether the staff user administers something (users, roles, calendar, rules): shows 系统管理.
     pub admin: bool,
+    /// The staff user's other sections, each shown only to those who may use it: 工作台 and
+    /// 法院查控 (case.read), 窗口受理 (case.intake), 查询审批 (interest.review).
+    pub cases: bool,
+    pub intake: bool,
+    pub interest: bool,
     pub section: &'static str,
 }
 
@@ -57,6 +62,9 @@ impl Chrome {
                 a.realm == Realm::Staff
                     && [Permission::UsersManage, Permission::RolesManage, Permission::CalendarManage, Permission::RulesManage].iter().any(|p| a.can(*p))
             }),
+            cases: actor.is_some_and(|a| a.realm == Realm::Staff && a.can(Permission::CaseRead)),
+            intake: actor.is_some_and(|a| a.realm == Realm::Staff && a.can(Permission::CaseIntake)),
+            interest: actor.is_some_and(|a| a.realm == Realm::Staff && a.can(Permission::InterestReview)),
             section,
         }
     }

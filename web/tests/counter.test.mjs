@@ -154,5 +154,10 @@ test('an agent records an authorisation and applies for his principal', async ()
   await page.goto(`${demo.base}/portal/apply/IND-TRANSFER-STOCK-HOUSE`);
   const option = page.locator('#on_behalf option', { hasText: seller.name });
   assert.equal(await option.count(), 1);
+  const phone = await newPage(browser, { width: 375, height: 812 });
+  await phone.context().addCookies(await page.context().cookies());
+  await phone.goto(`${demo.base}/portal/agency`);
+  assert.ok(await noHorizontalScroll(phone), '/portal/agency scrolls sideways at 375 px');
+  await phone.context().close();
   await page.context().close();
 });

@@ -317,6 +317,16 @@ pub async fn build(s: &Services, units: u64, seed: u64, progress: &(dyn Fn(u64) 
     for ((year, kind), last) in &g.cert_seq {
         bulk::set_certificate_seq(&mut tx, "常州市", i64::from(*year), kind, *last).await?;
     }
+    // 业务号 are numbered per county and day: a demo case dated today (a recent release, say)
+    // must not be numbered again by the first live case of the day. Live cases are dated today,
+    // so only today's and later days' sequences matter.
+    let from = today.format("%Y%m%d").to_string();
+    for (day_key, last) in &g.case_seq {
+        let (county, day) = day_key.split_at(6);
+        if day >= from.as_str() {
+            bulk::set_certificate_seq(&mut tx, county, day.parse().unwrap_or(0), "case", *last).await?;
+        }
+    }
     settings::put_setting(&mut tx, SETTING, &marker, Utc::now()).await?;
     bdc_store::commit(tx).await?;
     let mut conn = s.db.conn().await?;

@@ -113,17 +113,8 @@ fn place(e: &ServiceError, fields: &[&'static str], errors: &mut Errors) -> Stri
 }
 
 /// A submitted form as name–value pairs, so repeated names (checkboxes) are kept.
-pub struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    fn get(&self, name: &str) -> String {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
-    }
-
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
-    }
-}
+/// A submitted form's fields (repeated names kept), as the upload forms read them too.
+pub type Fields = super::files::Submitted;
 
 /// One card of the overview.
 pub struct Card {
@@ -165,10 +156,14 @@ pub async fn overview(PageActor(actor): PageActor) -> Response {
 }
 
 /// The CSRF check and the 403 page, in one line for each handler.
-fn checked(a: &Actor, f: &Fields, back: &str) -> Result<(), Response> {
-    if csrf_ok(a, &f.get("csrf")) {
-        Ok(())
+/// A state-changing form: the permission first, then the session's CSRF token; `back` is where
+/// an expired page sends the user.
+fn admit(actor: Option<Actor>, need: Option<Permission>, pairs: Vec<(String, String)>, back: &str) -> Result<(Actor, Fields), Response> {
+    let a = allow(actor, need)?;
+    let f = Fields::from_pairs(pairs);
+    if csrf_ok(&a, &f.get("csrf")) {
+        Ok((a, f))
     } else {
-        Err(expired(a, back))
+        Err(expired(&a, back))
     }
 }

@@ -23,6 +23,11 @@ pub struct Submitted {
 }
 
 impl Submitted {
+    /// A url-encoded form's pairs (no files).
+    pub fn from_pairs(fields: Vec<(String, String)>) -> Submitted {
+        Submitted { fields, files: Vec::new() }
+    }
+
     /// The first value of a text field, or "".
     pub fn get(&self, name: &str) -> String {
         self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()

@@ -307,8 +307,20 @@ fn refill(p: &mut IntakePage, form: &Submitted) {
     }
 }
 
-/// The application the form describes. Parties are looked up (precheck) or recorded (受理).
-async fn application(state: &AppState, actor: &Actor, flow: &'static Flow, form: &Submitted, record: bool, errors: &mut Errors) -> Option<OpenCase> {
+/// How far the form is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// 预检: units and parties only (materials do not stop a rule check); parties looked up.
+    Precheck,
+    /// 受理, first pass: everything checked, nothing written.
+    Check,
+    /// 受理, second pass: the parties recorded.
+    Record,
+}
+
+/// The application the form describes, or None with the errors by field.
+async fn application(state: &AppState, actor: &Actor, flow: &'static Flow, form: &Submitted, reading: Reading, errors: &mut Errors) -> Option<OpenCase> {
+    let record = reading == Reading::Record;
     let unit_ids: Vec<i64> = form.all("unit_ids").iter().filter_map(|v| v.parse().ok()).collect();
     if unit_ids.is_empty() {
         errors.insert("units", "请查找并勾选本次申请的不动产单元".into());
@@ -353,9 +365,9 @@ async fn application(state: &AppState, actor: &Actor, flow: &'static Flow, form:
     if applicants.is_empty() {
         errors.insert(ROW_NAME[0], "请至少填写一位申请人".into());
     }
-    let uploads = form.uploads("file_");
+    let uploads = if reading == Reading::Precheck { Vec::new() } else { form.uploads("file_") };
     let received = form.all("received");
-    for m in flow.required_materials() {
+    for m in flow.required_materials().filter(|_| reading != Reading::Precheck) {
         if !received.iter().any(|r| r == m.code) && !uploads.iter().any(|u| u.material_code == m.code) {
             errors.insert(m.code, format!("必交材料“{}”未收取：请勾选已收取或上传扫描件", m.name));
         }
@@ -413,22 +425,8 @@ pub async fn precheck(State(state): State<AppState>, PageActor(actor): PageActor
         return render(&FindingsFragment { findings: vec![], errors: vec!["请选择业务".into()], blocked: false });
     };
     let mut errors = Errors::new();
-    let app = application(&state, &actor, flow, &form, false, &mut errors).await;
-    // Missing materials do not stop the rule check.
-    let errors_shown: Vec<String> = errors.iter().filter(|(k, _)| k.starts_with("name_") || k.starts_with("id_number_") || **k == "units").map(|(_, v)| v.clone()).collect();
-    let app = match app {
-        Some(a) => Some(a),
-        None if errors_shown.is_empty() => {
-            // Only materials were missing: check the rules anyway.
-            let mut e2 = Errors::new();
-            let mut form2 = Submitted { fields: form.fields.clone(), files: vec![] };
-            for m in flow.required_materials() {
-                form2.fields.push(("received".into(), m.code.into()));
-            }
-            application(&state, &actor, flow, &form2, false, &mut e2).await
-        }
-        None => None,
-    };
+    let app = application(&state, &actor, flow, &form, Reading::Precheck, &mut errors).await;
+    let errors_shown: Vec<String> = errors.into_values().collect();
     let Some(app) = app else { return render(&FindingsFragment { findings: vec![], errors: errors_shown, blocked: false }) };
     match cases::precheck(&state.services, &actor, &app).await {
         Ok(f) => render(&FindingsFragment { blocked: f.iter().any(Finding::blocks), findings: finding_rows(&f), errors: vec![] }),
@@ -454,9 +452,9 @@ pub async fn accept(State(state): State<AppState>, PageActor(actor): PageActor, 
     refill(&mut p, &form);
     // Everything is checked before a party is recorded, so a refused form writes nothing.
     let mut errors = Errors::new();
-    let checked = application(&state, &actor, flow, &form, false, &mut errors).await;
+    let checked = application(&state, &actor, flow, &form, Reading::Check, &mut errors).await;
     let app = match checked {
-        Some(_) => application(&state, &actor, flow, &form, true, &mut errors).await,
+        Some(_) => application(&state, &actor, flow, &form, Reading::Record, &mut errors).await,
         None => None,
     };
     let Some(app) = app else {

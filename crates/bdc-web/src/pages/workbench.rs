@@ -213,8 +213,8 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
     drop(conn);
     let flow = catalogue::flow(&case.flow_code);
     let files = bdc_services::materials::case_files(&state.services, actor, case.id).await.unwrap_or_default();
-    let ticked: Vec<String> = serde_json::from_str::<cases::RequestDoc>(&case.request).map(|r| r.materials).unwrap_or_default();
-    let attrs = serde_json::from_str::<cases::RequestDoc>(&case.request).map(|r| r.attrs).unwrap_or_default();
+    let request = serde_json::from_str::<cases::RequestDoc>(&case.request).unwrap_or_default();
+    let (ticked, attrs) = (request.materials, request.attrs);
     let authorisation = bdc_services::agency::of_case(&state.services, &attrs)
         .await
         .ok()

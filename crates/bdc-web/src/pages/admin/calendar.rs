@@ -14,7 +14,7 @@ use bdc_domain::calendar::{DayKind, OfficeSpan};
 use bdc_services::calendar as svc;
 use bdc_services::cases::today;
 
-use super::{allow, checked, place, redirect, refused, render, Chrome, Errors, Fields, Nav, PageActor};
+use super::{admit, allow, place, redirect, refused, render, Chrome, Errors, Nav, PageActor};
 use crate::state::AppState;
 
 /// One cell of the month grid.
@@ -163,14 +163,10 @@ fn back_to(date: NaiveDate, done: &str) -> Response {
 
 /// Sets a date's entry: 法定节假日 or 调休上班, with its name.
 pub async fn set_day(State(state): State<AppState>, PageActor(actor): PageActor, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let a = match allow(actor, Some(Permission::CalendarManage)) {
-        Ok(a) => a,
+    let (a, f) = match admit(actor, Some(Permission::CalendarManage), pairs, "/workbench/admin/calendar") {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let f = Fields(pairs);
-    if let Err(r) = checked(&a, &f, "/workbench/admin/calendar") {
-        return r;
-    }
     let typed = Typed { date: f.get("date").trim().to_owned(), kind: f.get("kind"), note: f.get("note"), hours: None };
     let mut errors = Errors::new();
     let date = NaiveDate::parse_from_str(&typed.date, "%Y-%m-%d").ok();
@@ -200,14 +196,10 @@ pub async fn set_day(State(state): State<AppState>, PageActor(actor): PageActor,
 
 /// Removes a date's entry; the date becomes an ordinary day of the week again.
 pub async fn remove_day(State(state): State<AppState>, PageActor(actor): PageActor, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let a = match allow(actor, Some(Permission::CalendarManage)) {
-        Ok(a) => a,
+    let (a, f) = match admit(actor, Some(Permission::CalendarManage), pairs, "/workbench/admin/calendar") {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let f = Fields(pairs);
-    if let Err(r) = checked(&a, &f, "/workbench/admin/calendar") {
-        return r;
-    }
     let Ok(date) = NaiveDate::parse_from_str(f.get("date").trim(), "%Y-%m-%d") else {
         return refused(page(&state, &a, first_of(""), Typed::default(), Errors::new(), "日期无效".into(), "").await);
     };
@@ -232,14 +224,10 @@ fn parse_spans(text: &str) -> Option<Vec<OfficeSpan>> {
 
 /// Sets the office hours.
 pub async fn set_hours(State(state): State<AppState>, PageActor(actor): PageActor, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let a = match allow(actor, Some(Permission::CalendarManage)) {
-        Ok(a) => a,
+    let (a, f) = match admit(actor, Some(Permission::CalendarManage), pairs, "/workbench/admin/calendar") {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let f = Fields(pairs);
-    if let Err(r) = checked(&a, &f, "/workbench/admin/calendar") {
-        return r;
-    }
     let text = f.get("hours");
     let first = first_of(&f.get("month"));
     let mut errors = Errors::new();

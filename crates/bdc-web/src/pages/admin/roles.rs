@@ -10,7 +10,7 @@ use axum::Form;
 use bdc_domain::access::{Permission, Realm};
 use bdc_services::roles;
 
-use super::{allow, checked, redirect, refused, render, Chrome, Fields, Nav, PageActor};
+use super::{admit, allow, redirect, refused, render, Chrome, Nav, PageActor};
 use crate::state::AppState;
 
 /// One column of the matrix.
@@ -75,14 +75,10 @@ pub async fn matrix(State(state): State<AppState>, PageActor(actor): PageActor, 
 
 /// Replaces one role's grants with the ticked permissions.
 pub async fn save(State(state): State<AppState>, PageActor(actor): PageActor, Path(code): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let a = match allow(actor, Some(Permission::RolesManage)) {
-        Ok(a) => a,
+    let (a, f) = match admit(actor, Some(Permission::RolesManage), pairs, "/workbench/admin/roles") {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let f = Fields(pairs);
-    if let Err(r) = checked(&a, &f, "/workbench/admin/roles") {
-        return r;
-    }
     let ticked = f.all("permissions");
     match roles::set_role_permissions(&state.services, &a, &code, &ticked).await {
         Ok(_) => redirect(&format!("/workbench/admin/roles?saved={}", crate::pages::portal::urlencode(&code))),

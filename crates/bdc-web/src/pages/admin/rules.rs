@@ -15,7 +15,7 @@ use bdc_domain::rules::Severity;
 use bdc_services::rule_library::{self as svc, RuleDraft, CHECKS};
 use bdc_store::rules::RuleRecord;
 
-use super::{allow, checked, place, redirect, refused, render, Chrome, Errors, Fields, Nav, PageActor};
+use super::{admit, allow, place, redirect, refused, render, Chrome, Errors, Fields, Nav, PageActor};
 use crate::pages::{beijing, message};
 use crate::state::AppState;
 
@@ -304,14 +304,10 @@ pub async fn versions(State(state): State<AppState>, PageActor(actor): PageActor
 
 /// Saves a new rule or the next version of one (`version_of` set on the versions page).
 pub async fn create(State(state): State<AppState>, PageActor(actor): PageActor, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let a = match allow(actor, Some(Permission::RulesManage)) {
-        Ok(a) => a,
+    let (a, f) = match admit(actor, Some(Permission::RulesManage), pairs, "/workbench/admin/rules") {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let f = Fields(pairs);
-    if let Err(r) = checked(&a, &f, "/workbench/admin/rules") {
-        return r;
-    }
     let form = DraftForm::read(&f);
     let on_versions_page = !f.get("version_of").is_empty();
     let mut errors = Errors::new();
@@ -388,14 +384,10 @@ pub async fn retire_confirm(State(state): State<AppState>, PageActor(actor): Pag
 }
 
 pub async fn retire(State(state): State<AppState>, PageActor(actor): PageActor, Path(code): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let a = match allow(actor, Some(Permission::RulesManage)) {
-        Ok(a) => a,
+    let (a, _) = match admit(actor, Some(Permission::RulesManage), pairs, "/workbench/admin/rules") {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let f = Fields(pairs);
-    if let Err(r) = checked(&a, &f, "/workbench/admin/rules") {
-        return r;
-    }
     match svc::retire(&state.services, &a, &code).await {
         Ok(()) => redirect("/workbench/admin/rules?done=retired"),
         Err(e) => message(StatusCode::NOT_FOUND, Some(&a), "无法停用", &e.to_string(), "/workbench/admin/rules"),
@@ -404,14 +396,10 @@ pub async fn retire(State(state): State<AppState>, PageActor(actor): PageActor, 
 
 /// Adds an issuance-data rule at the end of the order.
 pub async fn add_issuance(State(state): State<AppState>, PageActor(actor): PageActor, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let a = match allow(actor, Some(Permission::RulesManage)) {
-        Ok(a) => a,
+    let (a, f) = match admit(actor, Some(Permission::RulesManage), pairs, "/workbench/admin/rules") {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let f = Fields(pairs);
-    if let Err(r) = checked(&a, &f, "/workbench/admin/rules") {
-        return r;
-    }
     let typed = (f.get("table").trim().to_owned(), f.get("field").trim().to_owned(), f.get("action"), f.get("param"));
     match svc::add_issuance_rule(&state.services, &a, &typed.0, &typed.1, &typed.2, &typed.3).await {
         Ok(_) => redirect("/workbench/admin/rules?done=issuance_added#issuance"),
@@ -445,14 +433,10 @@ pub async fn remove_issuance_confirm(State(state): State<AppState>, PageActor(ac
 }
 
 pub async fn remove_issuance(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let a = match allow(actor, Some(Permission::RulesManage)) {
-        Ok(a) => a,
+    let (a, _) = match admit(actor, Some(Permission::RulesManage), pairs, "/workbench/admin/rules") {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let f = Fields(pairs);
-    if let Err(r) = checked(&a, &f, "/workbench/admin/rules") {
-        return r;
-    }
     match svc::remove_issuance_rule(&state.services, &a, id).await {
         Ok(()) => redirect("/workbench/admin/rules?done=issuance_removed#issuance"),
         Err(e) => message(StatusCode::NOT_FOUND, Some(&a), "无法删除", &e.to_string(), "/workbench/admin/rules"),

@@ -13,7 +13,7 @@ use bdc_services::users::{self, CreateUser, UpdateUser};
 use bdc_store::accounts::{UserFilter, UserRecord};
 use bdc_store::PageRequest;
 
-use super::{allow, checked, place, redirect, refused, render, Chrome, Errors, Fields, Nav, PageActor};
+use super::{admit, allow, place, redirect, refused, render, Chrome, Errors, Nav, PageActor};
 use crate::pages::{beijing, message};
 use crate::state::AppState;
 
@@ -149,14 +149,10 @@ pub async fn new_form(PageActor(actor): PageActor) -> Response {
 
 /// Creates a staff account; on a refusal the form comes back with the error beside its field.
 pub async fn create(State(state): State<AppState>, PageActor(actor): PageActor, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let a = match allow(actor, Some(Permission::UsersManage)) {
-        Ok(a) => a,
+    let (a, f) = match admit(actor, Some(Permission::UsersManage), pairs, "/workbench/admin/users/new") {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let f = Fields(pairs);
-    if let Err(r) = checked(&a, &f, "/workbench/admin/users/new") {
-        return r;
-    }
     let form = NewUserForm { username: f.get("username").trim().to_owned(), display_name: f.get("display_name"), roles: f.all("roles") };
     let mut errors = Errors::new();
     if form.username.is_empty() {
@@ -284,15 +280,11 @@ pub async fn edit_form(State(state): State<AppState>, PageActor(actor): PageActo
 
 /// Saves name, roles and status, guarded by the version the form was read at.
 pub async fn update(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let a = match allow(actor, Some(Permission::UsersManage)) {
-        Ok(a) => a,
+    let back = format!("/workbench/admin/users/{id}");
+    let (a, f) = match admit(actor, Some(Permission::UsersManage), pairs, &back) {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let f = Fields(pairs);
-    let back = format!("/workbench/admin/users/{id}");
-    if let Err(r) = checked(&a, &f, &back) {
-        return r;
-    }
     let typed = Typed { display_name: f.get("display_name"), status: f.get("status"), roles: f.all("roles") };
     let cmd = UpdateUser {
         display_name: Some(typed.display_name.clone()),
@@ -312,15 +304,11 @@ pub async fn update(State(state): State<AppState>, PageActor(actor): PageActor, 
 
 /// Sets a new password chosen by the administrator; the user's sessions end.
 pub async fn reset_password(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let a = match allow(actor, Some(Permission::UsersManage)) {
-        Ok(a) => a,
+    let back = format!("/workbench/admin/users/{id}");
+    let (a, f) = match admit(actor, Some(Permission::UsersManage), pairs, &back) {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let f = Fields(pairs);
-    let back = format!("/workbench/admin/users/{id}");
-    if let Err(r) = checked(&a, &f, &back) {
-        return r;
-    }
     let (password, again) = (f.get("new_password"), f.get("new_password_again"));
     let mut errors = Errors::new();
     if password.is_empty() {
@@ -343,15 +331,11 @@ pub async fn reset_password(State(state): State<AppState>, PageActor(actor): Pag
 
 /// Lifts a lock-out before it expires.
 pub async fn unlock(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let a = match allow(actor, Some(Permission::UsersManage)) {
-        Ok(a) => a,
+    let back = format!("/workbench/admin/users/{id}");
+    let (a, _) = match admit(actor, Some(Permission::UsersManage), pairs, &back) {
+        Ok(x) => x,
         Err(r) => return r,
     };
-    let f = Fields(pairs);
-    let back = format!("/workbench/admin/users/{id}");
-    if let Err(r) = checked(&a, &f, &back) {
-        return r;
-    }
     match users::unlock_user(&state.services, &a, id).await {
         Ok(_) => redirect(&format!("{back}?done=unlocked")),
         Err(e) => refused(edit_page(&state, &a, id, Shown { message: e.to_string(), ..Shown::default() }).await),

@@ -68,8 +68,6 @@ pub fn property_kind_name(code: &str) -> &'static str {
 pub struct Upload {
     pub file_name: String,
     pub bytes: Vec<u8>,
-    /// Set by the page when the file was cut off at [`MAX_FILE_BYTES`].
-    pub too_large: bool,
 }
 
 /// An application form (利害关系人查询申请).
@@ -118,7 +116,7 @@ fn check_files(files: &[Upload]) -> Option<String> {
     }
     for f in files {
         let name = display_name(&f.file_name);
-        if f.too_large || f.bytes.len() > MAX_FILE_BYTES {
+        if f.bytes.len() > MAX_FILE_BYTES {
             return Some(format!("文件“{name}”超过 10 MB"));
         }
         if f.bytes.is_empty() {
@@ -439,7 +437,7 @@ mod tests {
     }
 
     fn file(name: &str, bytes: &[u8]) -> Upload {
-        Upload { file_name: name.into(), bytes: bytes.to_vec(), too_large: false }
+        Upload { file_name: name.into(), bytes: bytes.to_vec() }
     }
 
     #[test]
@@ -458,7 +456,9 @@ mod tests {
     fn one_to_five_files_of_at_most_ten_megabytes() {
         assert_eq!(check(&form(vec![]))[0].0, "evidence");
         assert_eq!(check(&form(vec![file("a.pdf", b"%PDF-1"); 6]))[0].0, "evidence");
-        let big = Upload { too_large: true, ..file("a.pdf", b"%PDF-1") };
+        let mut head = b"%PDF-1".to_vec();
+        head.resize(MAX_FILE_BYTES + 1, b' ');
+        let big = file("a.pdf", &head);
         assert!(check(&form(vec![big]))[0].1.contains("10 MB"));
     }
 

@@ -56,22 +56,30 @@ impl Submitted {
 }
 
 /// Reads a multipart form; the error is the sentence to show (too large, broken).
-pub async fn read(mut mp: Multipart) -> Result<Submitted, String> {
+pub async fn read(mp: Multipart) -> Result<Submitted, String> {
+    match read_partial(mp).await {
+        (form, None) => Ok(form),
+        (_, Some(e)) => Err(e),
+    }
+}
+
+/// Reads a multipart form as far as it goes: what was read before it stopped (so typed values
+/// can be shown again), and why it stopped, if it did.
+pub async fn read_partial(mut mp: Multipart) -> (Submitted, Option<String>) {
     let mut out = Submitted::default();
-    let too_big = || format!("上传的内容过大：单个文件不超过 {} MB，一次提交合计不超过 {} MB", materials::MAX_FILE_BYTES / 1024 / 1024, FORM_LIMIT / 1024 / 1024);
+    let too_big = || format!("上传内容过大：单个文件不超过 {} MB，请压缩或分次上传", materials::MAX_FILE_BYTES / 1024 / 1024);
+    let broken = |e: axum::extract::multipart::MultipartError| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_big() } else { "表单内容无法读取，请重新提交".to_owned() };
     loop {
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
-            Err(_) => return Err("表单内容无法读取，请重新提交".into()),
+            Err(e) => return (out, Some(broken(e))),
         };
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.file_name().map(str::to_owned);
         let bytes = match field.bytes().await {
             Ok(b) => b,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_big()),
-            Err(_) => return Err("表单内容无法读取，请重新提交".into()),
+            Err(e) => return (out, Some(broken(e))),
         };
         match file_name {
             Some(f) if f.is_empty() && bytes.is_empty() => {}
@@ -79,10 +87,10 @@ pub async fn read(mut mp: Multipart) -> Result<Submitted, String> {
             None => out.fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
         }
         if out.fields.len() > 500 || out.files.len() > materials::MAX_FILES_PER_OWNER {
-            return Err(format!("一次最多提交 {} 个文件", materials::MAX_FILES_PER_OWNER));
+            return (out, Some(format!("一次最多提交 {} 个文件", materials::MAX_FILES_PER_OWNER)));
         }
     }
-    Ok(out)
+    (out, None)
 }
 
 /// `GET /files/{id}`: one stored material, inline, to staff who read cases or to the case's

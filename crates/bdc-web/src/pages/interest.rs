@@ -149,65 +149,19 @@ struct Received {
     broken: Option<String>,
 }
 
-async fn receive(mut mp: Multipart) -> Received {
-    let mut r = Received { csrf: String::new(), form: InterestForm::default(), broken: None };
-    let too_big = || format!("上传内容过大：证明材料最多 {} 个文件，每个不超过 10 MB", svc::MAX_FILES);
-    loop {
-        let mut field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                r.broken = Some(if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_big() } else { "上传未完成，请重新提交".to_owned() });
-                break;
-            }
-        };
-        let name = field.name().unwrap_or("").to_owned();
-        if name == "evidence" {
-            let file_name = field.file_name().unwrap_or("").to_owned();
-            let mut upload = Upload { file_name, ..Upload::default() };
-            loop {
-                match field.chunk().await {
-                    Ok(Some(chunk)) => {
-                        if upload.bytes.len() + chunk.len() > svc::MAX_FILE_BYTES {
-                            // Keep the head only: enough to say which file was too large.
-                            upload.too_large = true;
-                        } else {
-                            upload.bytes.extend_from_slice(&chunk);
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        r.broken = Some(if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_big() } else { "上传未完成，请重新提交".to_owned() });
-                        break;
-                    }
-                }
-            }
-            if r.broken.is_some() {
-                break;
-            }
-            // A file input left empty still sends an empty part without a name.
-            if !(upload.file_name.is_empty() && upload.bytes.is_empty()) {
-                r.form.files.push(upload);
-            }
-            continue;
-        }
-        let value = match field.text().await {
-            Ok(v) => v,
-            Err(e) => {
-                r.broken = Some(if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_big() } else { "上传未完成，请重新提交".to_owned() });
-                break;
-            }
-        };
-        match name.as_str() {
-            "csrf" => r.csrf = value,
-            "property_kind" => r.form.property_kind = value,
-            "property" => r.form.property = value,
-            "relation" => r.form.relation = value,
-            "reason" => r.form.reason = value,
-            _ => {}
-        }
+async fn receive(mp: Multipart) -> Received {
+    let (sent, broken) = super::files::read_partial(mp).await;
+    Received {
+        csrf: sent.get("csrf"),
+        form: InterestForm {
+            property_kind: sent.get("property_kind"),
+            property: sent.get("property"),
+            relation: sent.get("relation"),
+            reason: sent.get("reason"),
+            files: sent.files.into_iter().filter(|(k, _, _)| k == "evidence").map(|(_, file_name, bytes)| Upload { file_name, bytes }).collect(),
+        },
+        broken,
     }
-    r
 }
 
 pub async fn portal_apply(State(state): State<AppState>, PageActor(actor): PageActor, Client(client): Client, mp: Result<Multipart, MultipartRejection>) -> Response {

@@ -87,7 +87,7 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
         let t = Instant::now();
         let rights: Vec<_> = registry::rights_of_unit(&mut conn, unit, true).await?.into_iter().map(|r| r.view).collect();
         let open = bdc_store::cases::open_cases_on_unit(&mut conn, unit, 0, bdc_services::cases::OPEN_STATES).await?;
-        let facts = Facts { flow, unit: &rights, applicants: &[], co_ownership: None, consents: &consents, other_open_cases: open as usize, today: chrono::Utc::now().date_naive() };
+        let facts = Facts { flow, unit: &rights, applicants: &[], co_ownership: None, consents: &consents, other_open_cases: open as usize, today: chrono::Utc::now().date_naive(), submitter: None, target_right: None };
         let findings = rules::evaluate(&active, &facts);
         std::hint::black_box(findings);
         lat.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -128,7 +128,10 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
             unit_ids: vec![unit],
             applicants,
             channel: "counter".into(),
-            request: RequestDoc { attrs: [("amount".to_owned(), "500000".to_owned())].into_iter().collect(), ..Default::default() },
+            request: RequestDoc {
+                attrs: [("amount", "500000"), ("term_start", "2026-01-01"), ("term_end", "2046-01-01")].into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+                ..Default::default()
+            },
         };
         let opened = bdc_services::cases::open_case(s, &console, cmd).await?;
         bdc_services::cases::act(s, &console, opened.case.id, "submit", "").await?;

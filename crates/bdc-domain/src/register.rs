@@ -5,7 +5,9 @@
 //! ended (终止), certificates issued or voided. The store applies the plan and the journal
 //! records it, so this module is the single place that knows the register's semantics.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
 
 use crate::catalogue::Effect;
 use crate::rights::{RightKind, RightState};
@@ -46,7 +48,8 @@ impl CoOwnership {
 }
 
 /// A share of a co-owned right as an exact fraction (份额), e.g. `1/3`. Decimal shares would not
-/// sum to exactly one.
+/// sum to exactly one. Numerator and denominator are bounded by [`Share::MAX_DENOMINATOR`], so
+/// every sum and product of the register's arithmetic fits in `u128` without overflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Share {
     pub num: u64,
@@ -55,22 +58,40 @@ pub struct Share {
 
 impl Share {
     pub const WHOLE: Share = Share { num: 1, den: 1 };
+    /// The largest denominator a share may have (after reduction): a billion parts is finer
+    /// than any 份额 a register records.
+    pub const MAX_DENOMINATOR: u64 = 1_000_000_000;
 
-    /// Parses `1/3`, `1`, or a decimal like `0.25`.
+    /// Parses `1/3`, `1`, or a decimal like `0.25` (at most 6 decimal places). Anything else —
+    /// zero, more than the whole, a denominator beyond [`Share::MAX_DENOMINATOR`], numbers too
+    /// large to read — is `None`, never a wrapped or saturated value.
     pub fn parse(s: &str) -> Option<Share> {
         let s = s.trim();
+        let digits = |t: &str| !t.is_empty() && t.len() <= 18 && t.bytes().all(|b| b.is_ascii_digit());
         let share = if let Some((a, b)) = s.split_once('/') {
-            Share { num: a.trim().parse().ok()?, den: b.trim().parse().ok()? }
-        } else if let Some((int, frac)) = s.split_once('.') {
-            if frac.len() > 6 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            let (a, b) = (a.trim(), b.trim());
+            if !digits(a) || !digits(b) {
                 return None;
             }
-            let den = 10u64.pow(u32::try_from(frac.len()).ok()?);
-            Share { num: int.parse::<u64>().ok()? * den + frac.parse::<u64>().ok()?, den }
+            Share { num: a.parse().ok()?, den: b.parse().ok()? }
+        } else if let Some((int, frac)) = s.split_once('.') {
+            if !digits(int) || frac.is_empty() || frac.len() > 6 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let den = 10u64.checked_pow(u32::try_from(frac.len()).ok()?)?;
+            let num = int.parse::<u64>().ok()?.checked_mul(den)?.checked_add(frac.parse::<u64>().ok()?)?;
+            Share { num, den }
         } else {
+            if !digits(s) {
+                return None;
+            }
             Share { num: s.parse().ok()?, den: 1 }
         };
-        (share.den > 0 && share.num > 0 && share.num <= share.den).then(|| share.reduced())
+        if share.den == 0 || share.num == 0 || share.num > share.den {
+            return None;
+        }
+        let r = share.reduced();
+        (r.den <= Share::MAX_DENOMINATOR).then_some(r)
     }
 
     fn reduced(self) -> Share {
@@ -97,22 +118,29 @@ fn gcd(a: u64, b: u64) -> u64 {
     }
 }
 
-/// Do the shares sum to exactly one? (按份共有份额之和须为 1)
+fn gcd128(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
+}
+
+/// Do the shares sum to exactly one? (按份共有份额之和须为 1) Exact, with checked arithmetic:
+/// a sum that cannot be represented is not one.
 pub fn shares_sum_to_one(shares: &[Share]) -> bool {
-    // Sum as a fraction with u128 to avoid overflow.
     let (mut n, mut d): (u128, u128) = (0, 1);
     for s in shares {
-        n = n * u128::from(s.den) + u128::from(s.num) * d;
-        d *= u128::from(s.den);
-        let g = {
-            let (mut a, mut b) = (n, d);
-            while b != 0 {
-                (a, b) = (b, a % b);
-            }
-            a.max(1)
+        // n/d + a/b = (n·b + a·d) / (d·b); d stays ≤ MAX_DENOMINATOR² after reduction by lcm.
+        let (a, b) = (u128::from(s.num), u128::from(s.den));
+        let l = d / gcd128(d, b) * b;
+        let Some(sum) = n.checked_mul(l / d).and_then(|x| a.checked_mul(l / b).and_then(|y| x.checked_add(y))) else {
+            return false;
         };
-        n /= g;
-        d /= g;
+        let g = gcd128(sum, l);
+        (n, d) = (sum / g, l / g);
+        if n > d {
+            return false;
+        }
     }
     n == d
 }
@@ -161,6 +189,37 @@ pub mod attr {
     pub const COURT_REQUEST: &str = "court_request";
     /// 附记.
     pub const NOTE: &str = "note";
+    /// 最高额抵押 债权确定期间: start and end dates (YYYY-MM-DD).
+    pub const CLAIM_START: &str = "claim_start";
+    pub const CLAIM_END: &str = "claim_end";
+    /// The day the property could first be registered (竣工验收/交付 …), a fact on the case from
+    /// which an advance notice's 90 days run (民法典 第221条).
+    pub const REGISTRABLE_ON: &str = "registrable_on";
+    /// 需役地 — the dominant unit of an easement (不动产单元号), and on the dominant unit's own
+    /// register the servient unit (供役地).
+    pub const DOMINANT_UNIT: &str = "dominant_unit";
+    pub const SERVIENT_UNIT: &str = "servient_unit";
+    /// 地役权 用途 / 居住权 条件 as agreed.
+    pub const PURPOSE: &str = "purpose";
+
+    /// Particulars the system computes and an applicant may never type (statutory dates, the
+    /// register's own bookkeeping).
+    pub const COMPUTED: &[&str] = &[LAPSES_ON, QUEUE, RANK];
+    /// Particulars of a mortgage (抵押权) and of a mortgage advance notice.
+    pub const MORTGAGE: &[&str] = &[AMOUNT, MORTGAGE_METHOD, TERM_START, TERM_END, NO_TRANSFER, CLAIM_START, CLAIM_END, NOTE];
+}
+
+/// 预告登记种类 (STANDARDS.md): 1 预售商品房买卖, 2 其他不动产买卖, 3 预售商品房抵押权, 4 其他不动产抵押权.
+pub mod advance_kind {
+    pub const PRESALE_PURCHASE: &str = "1";
+    pub const PURCHASE: &str = "2";
+    pub const PRESALE_MORTGAGE: &str = "3";
+    pub const MORTGAGE: &str = "4";
+
+    /// Is this a notice of a mortgage (抵押权预告) rather than of a purchase?
+    pub fn is_mortgage(kind: Option<&str>) -> bool {
+        matches!(kind, Some(PRESALE_MORTGAGE | MORTGAGE))
+    }
 }
 
 /// A right or restriction currently on the unit.
@@ -185,16 +244,33 @@ impl RightView {
 /// What the applicant asks the register to record.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChangeRequest {
-    /// New holders: buyers, mortgagees, notice holders, the court for a seizure …
+    /// New holders: buyers, mortgagees, notice holders, the court for a seizure … For a change
+    /// of 共有方式 the same holders with their new shares.
     pub holders: Vec<Holding>,
     pub co_ownership: Option<CoOwnership>,
+    /// Particulars of the right created or changed (never the [`attr::COMPUTED`] ones).
     pub attrs: Attributes,
     /// The right or restriction acted on, when the unit has several of the kind.
     pub target_right: Option<i64>,
-    /// For 转移抵押合并 and 双预告转本: the mortgagees of the new mortgage.
+    /// The parties whose right the flow acts on (the applicants the basis names: the holder
+    /// releasing, the assignor): when a unit has several rights of the kind, the one they hold.
+    pub acting: Vec<i64>,
+    /// For flows that also register a mortgage (转移抵押合并, 双预告, 双预告转本): its mortgagees
+    /// and particulars, kept apart from the title's.
     pub mortgagees: Vec<Holding>,
+    pub mortgage_attrs: Attributes,
+    /// The flow registers a mortgage (or mortgage advance notice) beside its main right.
+    pub with_mortgage: bool,
+    /// A change of restriction that passes it to new holders (抵押权转移, 预告转移).
+    pub reassign: bool,
     /// Right kind for 预告转本 (the title the notice becomes).
     pub title_kind: Option<RightKind>,
+    /// 坐落 change (不动产地址、坐落变更): the unit's new location.
+    pub location: Option<String>,
+    /// 姓名或名称变更: the holder and the new name.
+    pub rename: Option<(i64, String)>,
+    /// The business date of the registration, for the dates the plan computes.
+    pub today: NaiveDate,
 }
 
 /// Which certificate a new right receives.
@@ -224,6 +300,10 @@ pub enum Planned {
     End { right_id: i64, to: RightState },
     /// The right's certificate is voided and a new one issued (换证, 遗失补证).
     Recertify { right_id: i64, certificate: CertificateNeed },
+    /// The unit's 坐落 changes (坐落变更): the register book and the certificate show the new one.
+    Relocate { location: String },
+    /// A party's name changes (姓名或名称变更), versioned with the case.
+    Rename { party_id: i64, name: String },
 }
 
 /// Why a registration cannot be planned.
@@ -239,30 +319,72 @@ pub enum PlanError {
     NoHolders,
     #[error("按份共有的份额之和必须等于 1")]
     SharesNotOne,
+    #[error("登记后该单元将有两项现势的{0}：同一不动产单元同一类权利只能有一个现势权利")]
+    TwoTitles(&'static str),
+    #[error("{0}注销后该单元仍有现势的{1}：须先注销或解除{1}")]
+    EncumberedCancellation(&'static str, &'static str),
+    #[error("变更登记须载明变更的事项：申请的内容与登记簿记载一致")]
+    NothingChanged,
+    #[error("共有方式变更只能调整现权利人之间的共有方式和份额，不能增减权利人")]
+    HoldersDiffer,
+    #[error("须写明{0}")]
+    Missing(&'static str),
 }
 
-fn current(unit: &[RightView], kind: RightKind, target: Option<i64>) -> Result<&RightView, PlanError> {
+/// Kinds that are the unit's title (所有权、使用权): at most one current of each kind. Easements
+/// and residence rights are rights on another's property; a unit may bear several.
+pub fn is_title_kind(kind: RightKind) -> bool {
+    !kind.is_restriction() && !matches!(kind, RightKind::Easement | RightKind::ResidenceRight)
+}
+
+fn holder_set(r: &RightView) -> BTreeSet<i64> {
+    r.holders.iter().map(|h| h.party_id).collect()
+}
+
+/// The current right of `kind` the flow acts on: the named one, else the only one, else the only
+/// one the acting parties hold.
+fn current<'a>(unit: &'a [RightView], kind: RightKind, target: Option<i64>, acting: &[i64]) -> Result<&'a RightView, PlanError> {
     let matching: Vec<&RightView> = unit.iter().filter(|r| r.kind == kind && r.state == RightState::Current).collect();
+    pick(matching, target, acting, kind.name())
+}
+
+fn pick<'a>(matching: Vec<&'a RightView>, target: Option<i64>, acting: &[i64], what: &'static str) -> Result<&'a RightView, PlanError> {
     match target {
-        Some(id) => matching.into_iter().find(|r| r.id == id).ok_or(PlanError::BadTarget(kind.name())),
+        Some(id) => matching.into_iter().find(|r| r.id == id).ok_or(PlanError::BadTarget(what)),
         None => match matching.as_slice() {
-            [] => Err(PlanError::NoCurrent(kind.name())),
+            [] => Err(PlanError::NoCurrent(what)),
             [one] => Ok(one),
-            _ => Err(PlanError::Ambiguous(kind.name())),
+            _ => {
+                let acting: BTreeSet<i64> = acting.iter().copied().collect();
+                let held: Vec<&&RightView> = matching.iter().filter(|r| !acting.is_empty() && holder_set(r) == acting).collect();
+                match held.as_slice() {
+                    [one] => Ok(one),
+                    _ => Err(PlanError::Ambiguous(what)),
+                }
+            }
         },
     }
 }
 
-/// The current title right of the unit (the non-restriction right), for flows that act on it.
-fn title(unit: &[RightView], target: Option<i64>) -> Result<&RightView, PlanError> {
-    let titles: Vec<&RightView> = unit.iter().filter(|r| !r.kind.is_restriction() && r.state == RightState::Current).collect();
-    match target {
-        Some(id) => titles.into_iter().find(|r| r.id == id).ok_or(PlanError::BadTarget("权利")),
-        None => match titles.as_slice() {
-            [] => Err(PlanError::NoCurrent("权利")),
-            [one] => Ok(one),
-            _ => Err(PlanError::Ambiguous("权利")),
-        },
+/// The right a flow of `kind` acts on. For a title kind with no current right of exactly that
+/// kind (换证 or 更正 listed under 房地产权 but asked for a 宅基地 house), the unit's only title.
+/// Easements and residence rights are always of their own kind.
+pub fn acted_on<'a>(unit: &'a [RightView], kind: RightKind, target: Option<i64>, acting: &[i64]) -> Result<&'a RightView, PlanError> {
+    match current(unit, kind, target, acting) {
+        Err(PlanError::NoCurrent(_)) if is_title_kind(kind) => {
+            let titles: Vec<&RightView> = unit.iter().filter(|r| is_title_kind(r.kind) && r.state == RightState::Current).collect();
+            pick(titles, target, acting, "权利")
+        }
+        other => other,
+    }
+}
+
+/// The unit's current title, if it has exactly one.
+pub fn the_title(unit: &[RightView]) -> Option<&RightView> {
+    let titles: Vec<&RightView> = unit.iter().filter(|r| is_title_kind(r.kind) && r.state == RightState::Current).collect();
+    match titles.as_slice() {
+        [one] => Some(one),
+        _ => None,
     }
 }
 
@@ -286,20 +408,52 @@ fn default_co(holders: &[Holding]) -> CoOwnership {
 
 fn certificate_for(kind: RightKind) -> CertificateNeed {
     match kind {
-        RightKind::Mortgage | RightKind::AdvanceNotice | RightKind::Objection | RightKind::Easement => CertificateNeed::Proof,
+        RightKind::Mortgage | RightKind::AdvanceNotice | RightKind::Objection | RightKind::Easement | RightKind::ResidenceRight => CertificateNeed::Proof,
         RightKind::Seizure | RightKind::Lock => CertificateNeed::None,
         _ => CertificateNeed::Title,
     }
 }
 
+/// The request's particulars without those the system computes.
+fn typed(attrs: &Attributes) -> Attributes {
+    attrs.iter().filter(|(k, _)| !attr::COMPUTED.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
 fn merged(old: &Attributes, new: &Attributes) -> Attributes {
     let mut a = old.clone();
-    a.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
+    a.extend(typed(new));
     a
 }
 
-/// Plans what registering `effect` for `kind` does to a unit with current rights `unit`.
+/// A transfer keeps the title's particulars (land term, use …): only a note is added. The
+/// buyer's mortgage, in a combined flow, has particulars of its own.
+fn transferred(old: &Attributes, req: &Attributes) -> Attributes {
+    let mut a = old.clone();
+    match req.get(attr::NOTE) {
+        Some(n) => {
+            a.insert(attr::NOTE.into(), n.clone());
+        }
+        None => {
+            a.remove(attr::NOTE);
+        }
+    }
+    a
+}
+
+/// 90 days from the day registration became possible (民法典 第221条).
+fn advance_lapse(from: NaiveDate) -> String {
+    (from + chrono::Duration::days(90)).to_string()
+}
+
+/// Plans what registering `effect` for `kind` does to a unit with current rights `unit`, then
+/// checks the register's invariants on the result.
 pub fn plan(effect: Effect, kind: RightKind, unit: &[RightView], req: &ChangeRequest) -> Result<Vec<Planned>, PlanError> {
+    let steps = plan_steps(effect, kind, unit, req)?;
+    check_invariants(unit, &steps)?;
+    Ok(steps)
+}
+
+fn plan_steps(effect: Effect, kind: RightKind, unit: &[RightView], req: &ChangeRequest) -> Result<Vec<Planned>, PlanError> {
     let co = |holders: &[Holding]| req.co_ownership.unwrap_or_else(|| default_co(holders));
     match effect {
         Effect::CreateRight => {
@@ -308,34 +462,35 @@ pub fn plan(effect: Effect, kind: RightKind, unit: &[RightView], req: &ChangeReq
                 kind,
                 co_ownership: c,
                 holders: checked_holders(&req.holders, c)?,
-                attrs: req.attrs.clone(),
+                attrs: typed(&req.attrs),
                 certificate: certificate_for(kind),
                 predecessor: None,
             }];
-            // A 预查封 on a unit without registered title becomes a 查封 (轮候预查封 a 轮候查封)
-            // when the title is registered.
-            for pre in unit.iter().filter(|r| r.kind == RightKind::Seizure && r.state == RightState::Current) {
-                let to = match pre.attr(attr::SEIZURE_KIND) {
-                    Some("3") => "1",
-                    Some("4") => "2",
-                    _ => continue,
-                };
-                let mut attrs = pre.attrs.clone();
-                attrs.insert(attr::SEIZURE_KIND.into(), to.into());
-                steps.push(Planned::End { right_id: pre.id, to: RightState::Historic });
-                steps.push(Planned::Create {
-                    kind: RightKind::Seizure,
-                    co_ownership: pre.co_ownership,
-                    holders: pre.holders.clone(),
-                    attrs,
-                    certificate: CertificateNeed::None,
-                    predecessor: Some(pre.id),
-                });
+            if is_title_kind(kind) {
+                // A 预查封 on a unit without registered title becomes a 查封 (轮候预查封 a 轮候查封)
+                // when the title is registered.
+                for pre in unit.iter().filter(|r| r.kind == RightKind::Seizure && r.state == RightState::Current) {
+                    let to = match pre.attr(attr::SEIZURE_KIND) {
+                        Some("3") => "1",
+                        Some("4") => "2",
+                        _ => continue,
+                    };
+                    let mut attrs = pre.attrs.clone();
+                    attrs.insert(attr::SEIZURE_KIND.into(), to.into());
+                    steps.extend(successor(pre, attrs));
+                }
+                // Advance notices on a presold house: registration has become possible today,
+                // so their 90 days start now unless they already run.
+                for notice in unit.iter().filter(|r| r.kind == RightKind::AdvanceNotice && r.state == RightState::Current && r.attr(attr::LAPSES_ON).is_none()) {
+                    let mut attrs = notice.attrs.clone();
+                    attrs.insert(attr::LAPSES_ON.into(), advance_lapse(req.today));
+                    steps.extend(successor(notice, attrs));
+                }
             }
             Ok(steps)
         }
         Effect::TransferRight | Effect::TransferWithMortgage => {
-            let old = current(unit, kind, req.target_right).or_else(|_| title(unit, req.target_right))?;
+            let old = acted_on(unit, kind, req.target_right, &req.acting)?;
             let c = co(&req.holders);
             let mut steps = vec![
                 Planned::End { right_id: old.id, to: RightState::Historic },
@@ -343,34 +498,66 @@ pub fn plan(effect: Effect, kind: RightKind, unit: &[RightView], req: &ChangeReq
                     kind: old.kind,
                     co_ownership: c,
                     holders: checked_holders(&req.holders, c)?,
-                    attrs: merged(&old.attrs, &req.attrs),
+                    attrs: transferred(&old.attrs, &req.attrs),
                     certificate: certificate_for(old.kind),
                     predecessor: Some(old.id),
                 },
             ];
-            if effect == Effect::TransferWithMortgage {
-                steps.push(new_mortgage(unit, &req.mortgagees, &req.attrs)?);
+            if effect == Effect::TransferWithMortgage || req.with_mortgage {
+                steps.push(new_mortgage(unit, &req.mortgagees, &req.mortgage_attrs)?);
             }
             Ok(steps)
         }
         Effect::ChangeRight | Effect::Correction | Effect::ChangeRestriction => {
-            let old = if kind.is_restriction() { current(unit, kind, req.target_right)? } else { title(unit, req.target_right)? };
-            let holders = if req.holders.is_empty() { old.holders.clone() } else { req.holders.clone() };
-            let c = req.co_ownership.unwrap_or(old.co_ownership);
-            Ok(vec![
-                Planned::End { right_id: old.id, to: RightState::Historic },
-                Planned::Create {
-                    kind: old.kind,
-                    co_ownership: c,
-                    holders: checked_holders(&holders, c)?,
-                    attrs: merged(&old.attrs, &req.attrs),
-                    certificate: certificate_for(old.kind),
-                    predecessor: Some(old.id),
-                },
-            ])
+            let old = if kind.is_restriction() { current(unit, kind, req.target_right, &req.acting)? } else { acted_on(unit, kind, req.target_right, &req.acting)? };
+            let (holders, c) = if req.reassign {
+                // 抵押权转移 / 预告转移: the assignees become the holders.
+                (req.holders.clone(), req.co_ownership.unwrap_or_else(|| default_co(&req.holders)))
+            } else if let Some(new_co) = req.co_ownership.filter(|c| *c != old.co_ownership || (*c == CoOwnership::Shares && !req.holders.is_empty())) {
+                // 共有性质变更: the same holders, a new way of holding, new shares.
+                let same: BTreeSet<i64> = req.holders.iter().map(|h| h.party_id).collect();
+                if !req.holders.is_empty() && same != holder_set(old) {
+                    return Err(PlanError::HoldersDiffer);
+                }
+                let holders = if req.holders.is_empty() || new_co != CoOwnership::Shares {
+                    old.holders.iter().map(|h| Holding { party_id: h.party_id, share: if new_co == CoOwnership::Shares { h.share } else { Share::WHOLE } }).collect()
+                } else {
+                    req.holders.clone()
+                };
+                (holders, new_co)
+            } else {
+                // Any other change keeps the holders exactly as registered.
+                (old.holders.clone(), old.co_ownership)
+            };
+            let attrs = merged(&old.attrs, &req.attrs);
+            let relocate = req.location.as_ref().filter(|l| !l.trim().is_empty());
+            let rename = req.rename.as_ref().filter(|(p, _)| old.holders.iter().any(|h| h.party_id == *p));
+            if req.rename.is_some() && rename.is_none() {
+                return Err(PlanError::Missing("姓名变更的权利人（须为该权利的权利人）"));
+            }
+            if attrs == old.attrs && c == old.co_ownership && holders == old.holders && relocate.is_none() && rename.is_none() {
+                return Err(PlanError::NothingChanged);
+            }
+            let mut steps = Vec::new();
+            if let Some(l) = relocate {
+                steps.push(Planned::Relocate { location: l.trim().to_owned() });
+            }
+            if let Some((p, n)) = rename {
+                steps.push(Planned::Rename { party_id: *p, name: n.trim().to_owned() });
+            }
+            steps.push(Planned::End { right_id: old.id, to: RightState::Historic });
+            steps.push(Planned::Create {
+                kind: old.kind,
+                co_ownership: c,
+                holders: checked_holders(&holders, c)?,
+                attrs,
+                certificate: certificate_for(old.kind),
+                predecessor: Some(old.id),
+            });
+            Ok(steps)
         }
         Effect::CancelRight => {
-            let old = if kind.is_restriction() { current(unit, kind, req.target_right)? } else { title(unit, req.target_right)? };
+            let old = if kind.is_restriction() { current(unit, kind, req.target_right, &req.acting)? } else { acted_on(unit, kind, req.target_right, &req.acting)? };
             Ok(vec![Planned::End { right_id: old.id, to: RightState::Ended }])
         }
         Effect::CreateRestriction => {
@@ -381,80 +568,178 @@ pub fn plan(effect: Effect, kind: RightKind, unit: &[RightView], req: &ChangeReq
                 return new_seizure(unit, &req.holders, req.co_ownership, &req.attrs);
             }
             let c = co(&req.holders);
-            Ok(vec![Planned::Create {
-                kind,
-                co_ownership: c,
-                holders: checked_holders(&req.holders, c)?,
-                attrs: req.attrs.clone(),
-                certificate: certificate_for(kind),
-                predecessor: None,
-            }])
-        }
-        Effect::ReleaseRestriction => {
-            let old = current(unit, kind, req.target_right)?;
-            let mut steps = vec![Planned::End { right_id: old.id, to: RightState::Ended }];
-            if kind == RightKind::Seizure && old.attr(attr::QUEUE).is_some() {
-                // A waiting seizure released: those behind it move up one place.
-                let gone = queue_of(old);
-                for w in waiting_seizures(unit).into_iter().filter(|w| w.id != old.id && queue_of(w) > gone) {
-                    steps.extend(requeue(w, queue_of(w) - 1));
+            let mut attrs = typed(&req.attrs);
+            if kind == RightKind::AdvanceNotice {
+                let presale = the_title(unit).is_none();
+                let purchase = if presale { advance_kind::PRESALE_PURCHASE } else { advance_kind::PURCHASE };
+                attrs.entry(attr::ADVANCE_KIND.into()).or_insert_with(|| purchase.into());
+                // 90 days from when registration became possible: a titled unit can be
+                // registered now; a presold one from the fact on the case, else from its first
+                // registration (see CreateRight).
+                let from = match attrs.get(attr::REGISTRABLE_ON).and_then(|d| d.parse::<NaiveDate>().ok()) {
+                    Some(d) => Some(d),
+                    None if !presale => Some(req.today),
+                    None => None,
+                };
+                if let Some(from) = from {
+                    attrs.insert(attr::LAPSES_ON.into(), advance_lapse(from.max(req.today)));
                 }
             }
-            if kind == RightKind::Seizure && old.attr(attr::QUEUE).is_none() {
-                // Releasing the active seizure makes the earliest waiting one active; the rest move up.
-                let mut waiting: Vec<&RightView> = unit
-                    .iter()
-                    .filter(|r| r.kind == RightKind::Seizure && r.state == RightState::Current && r.id != old.id && r.attr(attr::QUEUE).is_some())
-                    .collect();
-                waiting.sort_by_key(|r| r.attr(attr::QUEUE).and_then(|q| q.parse::<u32>().ok()).unwrap_or(u32::MAX));
-                for (i, w) in waiting.iter().enumerate() {
-                    let mut attrs = w.attrs.clone();
-                    if i == 0 {
-                        attrs.remove(attr::QUEUE);
-                        let pre = w.attr(attr::SEIZURE_KIND) == Some("4");
-                        attrs.insert(attr::SEIZURE_KIND.into(), if pre { "3" } else { "1" }.into());
-                    } else {
-                        attrs.insert(attr::QUEUE.into(), i.to_string());
-                    }
-                    steps.push(Planned::End { right_id: w.id, to: RightState::Historic });
-                    steps.push(Planned::Create {
-                        kind: RightKind::Seizure,
-                        co_ownership: w.co_ownership,
-                        holders: w.holders.clone(),
-                        attrs,
-                        certificate: CertificateNeed::None,
-                        predecessor: Some(w.id),
-                    });
+            if kind == RightKind::Objection {
+                // 民法典 第220条: it lapses 15 days after registration unless a lawsuit is filed.
+                attrs.insert(attr::LAPSES_ON.into(), (req.today + chrono::Duration::days(15)).to_string());
+            }
+            let lapses = attrs.get(attr::LAPSES_ON).cloned();
+            let presale = attrs.get(attr::ADVANCE_KIND).map(String::as_str) == Some(advance_kind::PRESALE_PURCHASE);
+            let mut steps = vec![Planned::Create { kind, co_ownership: c, holders: checked_holders(&req.holders, c)?, attrs, certificate: certificate_for(kind), predecessor: None }];
+            if kind == RightKind::AdvanceNotice && req.with_mortgage {
+                // 双预告: the purchase notice and the mortgage notice, each with its own holders
+                // and particulars.
+                let mut m = typed(&req.mortgage_attrs);
+                m.insert(attr::ADVANCE_KIND.into(), if presale { advance_kind::PRESALE_MORTGAGE } else { advance_kind::MORTGAGE }.into());
+                if let Some(l) = lapses {
+                    m.insert(attr::LAPSES_ON.into(), l);
                 }
+                let mc = default_co(&req.mortgagees);
+                steps.push(Planned::Create { kind, co_ownership: mc, holders: checked_holders(&req.mortgagees, mc)?, attrs: m, certificate: CertificateNeed::Proof, predecessor: None });
+            }
+            Ok(steps)
+        }
+        Effect::ReleaseRestriction => {
+            let old = current(unit, kind, req.target_right, &req.acting)?;
+            let mut steps = vec![Planned::End { right_id: old.id, to: RightState::Ended }];
+            if kind == RightKind::Seizure {
+                steps.extend(after_seizure_ends(unit, old));
             }
             Ok(steps)
         }
         Effect::AdvanceToTitle => {
-            let notice = current(unit, RightKind::AdvanceNotice, req.target_right)?;
-            let holders = if req.holders.is_empty() { notice.holders.clone() } else { req.holders.clone() };
+            let notices: Vec<&RightView> = unit.iter().filter(|r| r.kind == RightKind::AdvanceNotice && r.state == RightState::Current && !advance_kind::is_mortgage(r.attr(attr::ADVANCE_KIND))).collect();
+            let notice = pick(notices, req.target_right, &req.acting, "预告登记（买卖）")?;
+            let holders = notice.holders.clone();
             let c = req.co_ownership.unwrap_or(notice.co_ownership);
             let title_kind = req.title_kind.unwrap_or(RightKind::StateLandAndHouse);
-            let mut steps = vec![
-                Planned::End { right_id: notice.id, to: RightState::Ended },
-                Planned::Create {
-                    kind: title_kind,
-                    co_ownership: c,
-                    holders: checked_holders(&holders, c)?,
-                    attrs: req.attrs.clone(),
-                    certificate: CertificateNeed::Title,
-                    predecessor: Some(notice.id),
-                },
-            ];
-            if !req.mortgagees.is_empty() {
-                steps.push(new_mortgage(unit, &req.mortgagees, &req.attrs)?);
+            let mut steps = vec![Planned::End { right_id: notice.id, to: RightState::Ended }];
+            // The seller's (developer's) title passes to the buyer: one current title.
+            let old_title = unit.iter().find(|r| r.kind == title_kind && r.state == RightState::Current);
+            let mut attrs = old_title.map(|t| t.attrs.clone()).unwrap_or_default();
+            attrs.remove(attr::NOTE);
+            attrs.extend(typed(&req.attrs).into_iter().filter(|(k, _)| !attr::MORTGAGE.contains(&k.as_str()) || k == attr::NOTE));
+            if let Some(t) = old_title {
+                steps.push(Planned::End { right_id: t.id, to: RightState::Historic });
+            }
+            steps.push(Planned::Create {
+                kind: title_kind,
+                co_ownership: c,
+                holders: checked_holders(&holders, c)?,
+                attrs,
+                certificate: CertificateNeed::Title,
+                predecessor: Some(old_title.map_or(notice.id, |t| t.id)),
+            });
+            // 双预告转本: the mortgage notice becomes the mortgage, with its own particulars.
+            let mortgage_notice = unit.iter().find(|r| r.kind == RightKind::AdvanceNotice && r.state == RightState::Current && advance_kind::is_mortgage(r.attr(attr::ADVANCE_KIND)));
+            if req.with_mortgage || !req.mortgagees.is_empty() {
+                let (mortgagees, mut m) = match mortgage_notice {
+                    Some(n) => {
+                        steps.push(Planned::End { right_id: n.id, to: RightState::Ended });
+                        let m: Attributes = n.attrs.iter().filter(|(k, _)| attr::MORTGAGE.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+                        (if req.mortgagees.is_empty() { n.holders.clone() } else { req.mortgagees.clone() }, m)
+                    }
+                    None => (req.mortgagees.clone(), Attributes::new()),
+                };
+                m.extend(typed(&req.mortgage_attrs));
+                steps.push(new_mortgage(unit, &mortgagees, &m)?);
             }
             Ok(steps)
         }
         Effect::ReplaceCertificate | Effect::ReissueCertificate => {
-            let r = if kind.is_restriction() { current(unit, kind, req.target_right)? } else { title(unit, req.target_right)? };
+            let r = if kind.is_restriction() { current(unit, kind, req.target_right, &req.acting)? } else { acted_on(unit, kind, req.target_right, &req.acting)? };
             Ok(vec![Planned::Recertify { right_id: r.id, certificate: certificate_for(r.kind) }])
         }
     }
+}
+
+/// The register after the steps, as far as the invariants need it: `(kind, state, holders)` of
+/// every right, by id (created rights get negative ids).
+fn simulate(unit: &[RightView], steps: &[Planned]) -> Vec<(RightKind, RightState, Option<&'static str>)> {
+    let mut rights: Vec<(i64, RightKind, RightState, Option<&'static str>)> = unit.iter().map(|r| (r.id, r.kind, r.state, None)).collect();
+    let mut next = -1;
+    for s in steps {
+        match s {
+            Planned::Create { kind, .. } => {
+                rights.push((next, *kind, RightState::Current, None));
+                next -= 1;
+            }
+            Planned::End { right_id, to } => {
+                for r in rights.iter_mut().filter(|r| r.0 == *right_id) {
+                    r.2 = *to;
+                    r.3 = Some(if *to == RightState::Ended { "ended" } else { "historic" });
+                }
+            }
+            _ => {}
+        }
+    }
+    rights.into_iter().map(|(_, k, st, how)| (k, st, how)).collect()
+}
+
+/// The register's invariants (A1.5): a unit never has two current titles of one kind, and a
+/// title is never cancelled while a restriction or a right on it stays current.
+pub fn check_invariants(unit: &[RightView], steps: &[Planned]) -> Result<(), PlanError> {
+    let after = simulate(unit, steps);
+    for kind in RightKind::ALL.iter().copied().filter(|k| is_title_kind(*k)) {
+        if after.iter().filter(|(k, st, _)| *k == kind && *st == RightState::Current).count() > 1 {
+            return Err(PlanError::TwoTitles(kind.name()));
+        }
+    }
+    let cancelled = steps.iter().any(|s| matches!(s, Planned::End { right_id, to: RightState::Ended } if unit.iter().any(|r| r.id == *right_id && is_title_kind(r.kind))));
+    let titled = after.iter().any(|(k, st, _)| is_title_kind(*k) && *st == RightState::Current);
+    if cancelled && !titled {
+        let title = unit.iter().find(|r| is_title_kind(r.kind) && steps.iter().any(|s| matches!(s, Planned::End { right_id, .. } if *right_id == r.id))).map_or("权利", |r| r.kind.name());
+        if let Some((k, _, _)) = after.iter().find(|(k, st, _)| *st == RightState::Current && encumbers(*k)) {
+            return Err(PlanError::EncumberedCancellation(title, k.name()));
+        }
+    }
+    Ok(())
+}
+
+/// Rights and restrictions that bear on a title and would be left hanging if it were cancelled.
+pub fn encumbers(kind: RightKind) -> bool {
+    matches!(kind, RightKind::Mortgage | RightKind::Seizure | RightKind::AdvanceNotice | RightKind::Objection | RightKind::ResidenceRight | RightKind::Lock)
+}
+
+/// A right superseded by a new version of itself with other particulars (its place in a queue,
+/// its kind of seizure, its lapse date).
+fn successor(r: &RightView, attrs: Attributes) -> [Planned; 2] {
+    [
+        Planned::End { right_id: r.id, to: RightState::Historic },
+        Planned::Create { kind: r.kind, co_ownership: r.co_ownership, holders: r.holders.clone(), attrs, certificate: CertificateNeed::None, predecessor: Some(r.id) },
+    ]
+}
+
+/// What follows when a seizure ends (released or lapsed): a waiting one released lets those
+/// behind it move up; the active one released makes the earliest waiting one active.
+pub fn after_seizure_ends(unit: &[RightView], old: &RightView) -> Vec<Planned> {
+    let mut steps = Vec::new();
+    if old.attr(attr::QUEUE).is_some() {
+        let gone = queue_of(old);
+        for w in waiting_seizures(unit).into_iter().filter(|w| w.id != old.id && queue_of(w) > gone) {
+            steps.extend(requeue(w, queue_of(w) - 1));
+        }
+        return steps;
+    }
+    let waiting: Vec<&RightView> = waiting_seizures(unit).into_iter().filter(|w| w.id != old.id).collect();
+    for (i, w) in waiting.iter().enumerate() {
+        let mut attrs = w.attrs.clone();
+        if i == 0 {
+            attrs.remove(attr::QUEUE);
+            let pre = w.attr(attr::SEIZURE_KIND) == Some("4");
+            attrs.insert(attr::SEIZURE_KIND.into(), if pre { "3" } else { "1" }.into());
+        } else {
+            attrs.insert(attr::QUEUE.into(), i.to_string());
+        }
+        steps.extend(successor(w, attrs));
+    }
+    steps
 }
 
 fn queue_of(r: &RightView) -> u32 {
@@ -473,10 +758,7 @@ fn waiting_seizures(unit: &[RightView]) -> Vec<&RightView> {
 fn requeue(w: &RightView, place: u32) -> [Planned; 2] {
     let mut attrs = w.attrs.clone();
     attrs.insert(attr::QUEUE.into(), place.to_string());
-    [
-        Planned::End { right_id: w.id, to: RightState::Historic },
-        Planned::Create { kind: RightKind::Seizure, co_ownership: w.co_ownership, holders: w.holders.clone(), attrs, certificate: CertificateNeed::None, predecessor: Some(w.id) },
-    ]
+    successor(w, attrs)
 }
 
 /// A new seizure. With no current seizure it is active (查封, or 预查封 when asked); otherwise it
@@ -486,7 +768,7 @@ fn requeue(w: &RightView, place: u32) -> [Planned; 2] {
 /// Waiting seizures with no recorded delivery time count as delivered earlier. An active
 /// seizure is never displaced: it took effect when it was registered.
 fn new_seizure(unit: &[RightView], holders: &[Holding], co: Option<CoOwnership>, requested: &Attributes) -> Result<Vec<Planned>, PlanError> {
-    let mut attrs = requested.clone();
+    let mut attrs = typed(requested);
     let active = unit.iter().any(|r| r.kind == RightKind::Seizure && r.state == RightState::Current && r.attr(attr::QUEUE).is_none());
     let waiting = waiting_seizures(unit);
     let pre = matches!(attrs.get(attr::SEIZURE_KIND).map(String::as_str), Some("3" | "4"));
@@ -514,7 +796,7 @@ fn new_seizure(unit: &[RightView], holders: &[Holding], co: Option<CoOwnership>,
 
 fn new_mortgage(unit: &[RightView], mortgagees: &[Holding], attrs: &Attributes) -> Result<Planned, PlanError> {
     let rank = unit.iter().filter(|r| r.kind == RightKind::Mortgage && r.state == RightState::Current).count() + 1;
-    let mut attrs = attrs.clone();
+    let mut attrs = typed(attrs);
     attrs.insert(attr::RANK.into(), rank.to_string());
     attrs.entry(attr::MORTGAGE_METHOD.into()).or_insert_with(|| "1".into());
     let c = default_co(mortgagees);

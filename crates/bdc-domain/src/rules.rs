@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
-use crate::catalogue::Flow;
-use crate::register::{attr, shares_sum_to_one, CoOwnership, RightView, Share};
+use crate::catalogue::{Basis, Effect, Flow};
+use crate::register::{self, attr, shares_sum_to_one, CoOwnership, RightView, Share};
 use crate::rights::{RightKind, RightState};
 
 /// How a failed rule acts.
@@ -154,6 +154,11 @@ pub struct Facts<'a> {
     pub consents: &'a BTreeSet<i64>,
     pub other_open_cases: usize,
     pub today: NaiveDate,
+    /// The party an online application was made by (the account's own party, or the principal
+    /// an agent applies for); `None` at the counter, where staff check the applicants in person.
+    pub submitter: Option<i64>,
+    /// The right the application names, when the unit has several of the kind.
+    pub target_right: Option<i64>,
 }
 
 /// The result of one rule on one case.
@@ -203,16 +208,12 @@ fn run(check: &Check, f: &Facts<'_>) -> Result<(), String> {
             }
         }
         Check::ObligorIsHolder => {
-            let Some(title) = current().find(|r| !r.kind.is_restriction()) else {
-                return Err("该单元没有现势权利，义务人无从核对".into());
-            };
-            let holders: BTreeSet<i64> = title.holders.iter().map(|h| h.party_id).collect();
-            let obligors: BTreeSet<i64> = f.applicants.iter().filter(|a| a.role == "obligor").map(|a| a.party_id).collect();
-            if obligors == holders {
-                Ok(())
-            } else {
-                Err("义务人与登记簿记载的现权利人不一致".into())
+            // The same question the statutory entitlement check asks of jointly applied flows;
+            // flows on another basis (夫妻析产, 继承, 司法裁决 …) have no obligor to compare.
+            if f.flow.basis != Basis::Joint {
+                return Ok(());
             }
+            entitlement(&Facts { submitter: None, ..f.clone() })
         }
         Check::NoCurrentOfKind => match current().find(|r| r.kind == f.flow.right_kind) {
             Some(r) => Err(format!("该单元已有现势的{}，不能再次办理首次登记", r.kind.name())),
@@ -243,8 +244,183 @@ fn run(check: &Check, f: &Facts<'_>) -> Result<(), String> {
     }
 }
 
-/// Evaluates every rule in force on `facts.today` that applies to the flow.
+/// Evaluates the statutory checks (always), then every rule in force on `facts.today` that
+/// applies to the flow.
 pub fn evaluate(rules: &[Rule], facts: &Facts<'_>) -> Vec<Finding> {
+    let mut out = statutory(facts);
+    out.extend(configured(rules, facts));
+    out
+}
+
+/// Code of the statutory entitlement check (申请主体适格), in findings and review reports.
+pub const ENTITLEMENT: &str = "applicant-entitled";
+/// Code of the statutory check that a cancelled title leaves nothing hanging.
+pub const CANCELLATION: &str = "cancellation-unencumbered";
+
+/// The checks the law itself makes, which no administrator can retire: who may apply
+/// ([`entitlement`]) and that a title is not cancelled under a restriction.
+pub fn statutory(facts: &Facts<'_>) -> Vec<Finding> {
+    let finding = |code: &str, name: &str, result: Result<(), String>, basis: &str| Finding {
+        rule_code: code.into(),
+        rule_version: 1,
+        rule_name: name.into(),
+        severity: Severity::Block,
+        passed: result.is_ok(),
+        message: result.err().unwrap_or_else(|| "通过".into()),
+        legal_basis: basis.into(),
+    };
+    let mut out = vec![finding(ENTITLEMENT, "申请主体适格", entitlement(facts), facts.flow.basis.law())];
+    if facts.flow.effect == Effect::CancelRight && register::is_title_kind(facts.flow.right_kind) {
+        out.push(finding(
+            CANCELLATION,
+            "注销不得遗留限制",
+            unencumbered(facts),
+            "《不动产登记暂行条例》第二十二条；《民法典》第四百零六条：抵押、查封、预告、异议等未消灭的，不动产权利不予注销",
+        ));
+    }
+    out
+}
+
+fn unencumbered(f: &Facts<'_>) -> Result<(), String> {
+    let hit = f.unit.iter().find(|r| r.state == RightState::Current && register::encumbers(r.kind) && !lapsed(r, f.today));
+    match hit {
+        Some(r) => Err(format!("该单元存在现势的{}，须先注销或解除{}后方可注销{}", r.kind.name(), r.kind.name(), f.flow.right_kind.name())),
+        None => Ok(()),
+    }
+}
+
+fn role_set(f: &Facts<'_>, role: &str) -> BTreeSet<i64> {
+    f.applicants.iter().filter(|a| a.role == role).map(|a| a.party_id).collect()
+}
+
+fn holders_of(r: &RightView) -> BTreeSet<i64> {
+    r.holders.iter().map(|h| h.party_id).collect()
+}
+
+/// 申请主体: are the applicants of the case those the flow's [`Basis`] names, as the register
+/// records them? `Err` says, in Chinese and naming the law, who may apply instead.
+pub fn entitlement(f: &Facts<'_>) -> Result<(), String> {
+    let basis = f.flow.basis;
+    let law = basis.law();
+    let kind = f.flow.right_kind;
+    let rh = role_set(f, "right_holder");
+    let ob = role_set(f, "obligor");
+    let ag = role_set(f, "agent");
+    let refuse = |msg: String| Err(format!("{msg}（依据：{law}）"));
+    if let Some(sub) = f.submitter {
+        // Online, the account applies for itself (or its principal): never as a third party.
+        if !f.applicants.iter().any(|a| a.party_id == sub && a.role != "agent") {
+            return refuse("在线申请人须为本业务的权利人或义务人本人（或其委托人）".into());
+        }
+    }
+    let acting: Vec<i64> = match basis {
+        Basis::Assignment => ob.iter().copied().collect(),
+        Basis::Court | Basis::Authority => ag.iter().copied().collect(),
+        _ => rh.iter().copied().collect(),
+    };
+    // The right the flow acts on, as 登簿 would pick it.
+    let target = || -> Result<&RightView, String> {
+        let found = match f.flow.effect {
+            Effect::AdvanceToTitle => {
+                let notices: Vec<&RightView> = f.unit.iter().filter(|r| r.kind == RightKind::AdvanceNotice && r.state == RightState::Current && !register::advance_kind::is_mortgage(r.attr(attr::ADVANCE_KIND))).collect();
+                match notices.as_slice() {
+                    [one] => Ok(*one),
+                    [] => Err("该单元没有现势的预告登记（买卖），无法办理预告转本".to_owned()),
+                    _ => notices.iter().find(|r| holders_of(r) == rh).copied().ok_or_else(|| "该单元有多项预告登记，申请人不是其中任何一项的权利人".to_owned()),
+                }
+            }
+            Effect::ChangeRestriction | Effect::ReleaseRestriction => register::acted_on(f.unit, kind, f.target_right, &acting).map_err(|e| e.to_string()),
+            Effect::CreateRight | Effect::CreateRestriction => register::the_title(f.unit).ok_or_else(|| "该单元没有现势的不动产权利，无从核对义务人".to_owned()),
+            _ => register::acted_on(f.unit, kind, f.target_right, &acting).map_err(|e| e.to_string()),
+        };
+        found
+    };
+    match basis {
+        Basis::SoleNewHolder | Basis::InterestedParty | Basis::Judgment | Basis::Succession => Ok(()),
+        Basis::Joint => {
+            let presale_notice = f.flow.effect == Effect::CreateRestriction && kind == RightKind::AdvanceNotice && register::the_title(f.unit).is_none();
+            if presale_notice {
+                // 预购商品房: the house has no title yet; the developer's sale is checked by the
+                // 网签备案 contract at review.
+                return Ok(());
+            }
+            let t = target()?;
+            if ob == holders_of(t) {
+                Ok(())
+            } else {
+                refuse(format!("义务人与登记簿记载的{}权利人不一致：须由登记簿记载的权利人作为义务人共同申请", t.kind.name()))
+            }
+        }
+        Basis::Holder | Basis::OneHolder => {
+            let t = target()?;
+            let holders = holders_of(t);
+            let ok = if basis == Basis::OneHolder { rh.len() == 1 && rh.is_subset(&holders) } else { rh == holders };
+            if !ok {
+                let who = match t.kind {
+                    RightKind::Mortgage => "抵押权人",
+                    RightKind::AdvanceNotice => "预告登记权利人",
+                    RightKind::Objection => "异议申请人",
+                    _ => "权利人",
+                };
+                let whole = if basis == Basis::OneHolder { "姓名或名称变更的权利人本人" } else { "登记簿记载的全部" };
+                return refuse(format!("申请人不是该{}的{who}：{}只能由{whole}{who}申请", t.kind.name(), f.flow.name));
+            }
+            if !ob.is_empty() && !register::is_title_kind(t.kind) {
+                if let Some(title) = register::the_title(f.unit) {
+                    if ob != holders_of(title) {
+                        return refuse(format!("义务人与登记簿记载的{}权利人不一致", title.kind.name()));
+                    }
+                }
+            }
+            Ok(())
+        }
+        Basis::Assignment => {
+            let t = target()?;
+            if ob == holders_of(t) {
+                Ok(())
+            } else {
+                refuse(format!("转让人（义务人）不是该{}的权利人：{}须由登记簿记载的权利人与受让人共同申请", t.kind.name(), f.flow.name))
+            }
+        }
+        Basis::Division => {
+            let t = target()?;
+            let holders = holders_of(t);
+            let applying: BTreeSet<i64> = rh.union(&ob).copied().collect();
+            if holders.is_subset(&applying) && applying.is_subset(&holders) {
+                Ok(())
+            } else {
+                refuse("夫妻析产须由登记簿记载的全体共有人共同申请，取得不动产的一方须为现共有人之一".into())
+            }
+        }
+        Basis::Court | Basis::Authority => {
+            if !matches!(f.flow.effect, Effect::ChangeRestriction | Effect::ReleaseRestriction) {
+                return Ok(());
+            }
+            let t = target()?;
+            if ag == holders_of(t) {
+                Ok(())
+            } else if basis == Basis::Court {
+                refuse("续封、解封只能由作出该查封的人民法院嘱托办理".into())
+            } else {
+                refuse("解锁只能由申请锁定的机关办理".into())
+            }
+        }
+        Basis::ExOfficio => {
+            if f.submitter.is_some() {
+                return refuse("依职权登记只能由登记机构办理，不受理在线申请".into());
+            }
+            let t = target()?;
+            if rh == holders_of(t) {
+                Ok(())
+            } else {
+                refuse("依职权更正须载明登记簿记载的权利人（通知对象）".into())
+            }
+        }
+    }
+}
+
+/// Evaluates every configured rule in force on `facts.today` that applies to the flow.
+pub fn configured(rules: &[Rule], facts: &Facts<'_>) -> Vec<Finding> {
     rules
         .iter()
         .filter(|r| r.effective_from <= facts.today && r.effective_to.is_none_or(|t| facts.today <= t) && r.applies.applies(facts.flow))
@@ -268,7 +444,7 @@ pub fn default_rules(catalogue: &[Flow]) -> Vec<Rule> {
     let court_flows: Vec<String> = catalogue.iter().filter(|f| f.name.contains("司法裁决")).map(|f| f.code.to_owned()).collect();
     // 处分: transfer and change of the title. A new mortgage is a disposal too, handled by
     // companion rules limited to mortgages, so that a court's seizure is never stopped by them.
-    let disposal = vec!["transfer_right".to_owned(), "transfer_with_mortgage".into(), "change_right".into()];
+    let disposal = vec!["transfer_right".to_owned(), "transfer_with_mortgage".into(), "change_right".into(), "cancel_right".into()];
     let new_mortgage = || Applicability { effects: vec!["create_restriction".into()], right_kinds: vec!["mortgage".into()], ..Default::default() };
     let from = NaiveDate::from_ymd_opt(2015, 3, 1).expect("constant date");
     let rule = |code: &str, name: &str, check: Check, applies: Applicability, severity: Severity, basis: &str| Rule {

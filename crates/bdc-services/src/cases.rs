@@ -13,7 +13,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use bdc_domain::access::Permission;
-use bdc_domain::catalogue::{self, ApplicantRole, Flow};
+use bdc_domain::catalogue::{self, ApplicantRole, Basis, ChangeScope, Effect, Flow};
 use bdc_domain::ids::{CaseNumber, CertificateKind, CertificateNumber};
 use bdc_domain::register::{self, CertificateNeed, ChangeRequest, CoOwnership, Holding, Planned, RightView, Share};
 use bdc_domain::rights::{RightKind, RightState};
@@ -109,6 +109,10 @@ pub struct RequestDoc {
     /// Material codes handed in (申请材料).
     #[serde(default)]
     pub materials: Vec<String>,
+    /// The party an online application was made by (the account's party or the principal an
+    /// agent applies for); never set at the counter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_by: Option<i64>,
 }
 
 /// An application to open a case.
@@ -148,12 +152,24 @@ fn applicants_of(case: &CaseRecord) -> Vec<Applicant> {
         .collect()
 }
 
+/// Whether a flow registers a mortgage (or a mortgage advance notice) beside its main right:
+/// 转移抵押合并 and the 双预告 family.
+pub fn with_mortgage(flow: &Flow) -> bool {
+    flow.effect == Effect::TransferWithMortgage || (flow.name.starts_with("双预告") && matches!(flow.effect, Effect::CreateRestriction | Effect::AdvanceToTitle))
+}
+
+/// Attribute keys an application may carry for the register's own particulars besides the
+/// right's: the unit's new 坐落 and a holder's new name.
+const LOCATION: &str = "location";
+const NEW_NAME: &str = "new_name";
+
 fn change_request(flow: &Flow, req: &RequestDoc, applicants: &[Applicant]) -> ServiceResult<ChangeRequest> {
     // The new right's holders are the 权利人 of the application; a court's seizure or an
     // authority's lock names the acting authority (代理/执行机关) instead.
-    let mut holders: Vec<Holding> = applicants.iter().filter(|a| a.role == "right_holder").map(|a| Holding { party_id: a.party_id, share: a.share }).collect();
+    let of_role = |role: &str| -> Vec<Holding> { applicants.iter().filter(|a| a.role == role).map(|a| Holding { party_id: a.party_id, share: a.share }).collect() };
+    let mut holders = of_role("right_holder");
     if holders.is_empty() {
-        holders = applicants.iter().filter(|a| a.role == "agent").map(|a| Holding { party_id: a.party_id, share: a.share }).collect();
+        holders = of_role("agent");
     }
     let co_ownership = match &req.co_ownership {
         Some(c) => Some(CoOwnership::from_code(c).ok_or_else(|| ServiceError::field("bad_co_ownership", "co_ownership", "共有方式须为 0 单独、1 共同、2 按份、3 其他"))?),
@@ -163,16 +179,162 @@ fn change_request(flow: &Flow, req: &RequestDoc, applicants: &[Applicant]) -> Se
         Some(k) => Some(RightKind::from_code(k).ok_or_else(|| ServiceError::field("bad_title_kind", "title_kind", format!("权利类型“{k}”无效")))?),
         None => None,
     };
-    let _ = flow;
+    let acting: Vec<i64> = match flow.basis {
+        Basis::Assignment => of_role("obligor"),
+        Basis::Court | Basis::Authority => of_role("agent"),
+        _ => of_role("right_holder"),
+    }
+    .iter()
+    .map(|h| h.party_id)
+    .collect();
+    let mut attrs = req.attrs.clone();
+    // The authorisation an agent applied under belongs to the case, not to the right.
+    attrs.remove(bdc_store::attachments::AUTHORISATION);
+    let location = attrs.remove(LOCATION);
+    let rename = match attrs.remove(NEW_NAME) {
+        Some(name) => {
+            let holder = applicants.iter().find(|a| a.role == "right_holder").map(|a| a.party_id).ok_or_else(|| ServiceError::field("missing_applicant", "applicants", "姓名变更须有权利人"))?;
+            Some((holder, name))
+        }
+        None => None,
+    };
+    let combined = with_mortgage(flow);
+    let mut mortgage_attrs = register::Attributes::new();
+    if combined {
+        // The mortgage's particulars are its own: the title keeps its land term and use.
+        for k in register::attr::MORTGAGE.iter().filter(|k| **k != register::attr::NOTE) {
+            if let Some(v) = attrs.remove(*k) {
+                mortgage_attrs.insert((*k).to_owned(), v);
+            }
+        }
+    }
+    if flow.right_kind == RightKind::Seizure && flow.effect == Effect::CreateRestriction {
+        // 预查封登记 is a pre-seizure whatever the form says.
+        if flow.name.contains("预查封") {
+            attrs.insert(register::attr::SEIZURE_KIND.into(), "3".into());
+        }
+    }
     Ok(ChangeRequest {
         holders,
         co_ownership,
-        attrs: req.attrs.clone(),
+        attrs,
         target_right: req.target_right,
+        acting,
         mortgagees: req.mortgagees.iter().map(|p| Holding { party_id: *p, share: Share::WHOLE }).collect(),
+        mortgage_attrs,
+        with_mortgage: combined,
+        reassign: flow.basis == Basis::Assignment,
         title_kind,
+        location,
+        rename,
+        today: today(),
     })
 }
+
+fn parse_date(attrs: &BTreeMap<String, String>, key: &str, label: &str) -> ServiceResult<Option<NaiveDate>> {
+    match attrs.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse::<NaiveDate>().map(Some).map_err(|_| ServiceError::field("bad_date", key, format!("{label}“{v}”不是有效日期（YYYY-MM-DD）"))),
+    }
+}
+
+/// The particulars a flow cannot be registered without, and those nobody may type: checked
+/// before a case is opened, so a bad application changes nothing.
+fn check_particulars(flow: &Flow, req: &RequestDoc) -> ServiceResult<()> {
+    use register::attr;
+    if let Some(k) = req.attrs.keys().find(|k| attr::COMPUTED.contains(&k.as_str())) {
+        return Err(ServiceError::field("computed_attribute", k, "失效日期、轮候顺序和抵押顺位由系统依法计算，不能填写（异议登记十五日、预告登记九十日，《民法典》第二百二十条、第二百二十一条）"));
+    }
+    for (k, v) in &req.attrs {
+        if v.chars().count() > 500 || k.len() > 64 {
+            return Err(ServiceError::field("attribute_too_long", k, "登记事项每项不超过 500 个字"));
+        }
+    }
+    let combined = with_mortgage(flow);
+    let creates_mortgage = (flow.effect == Effect::CreateRestriction && flow.right_kind == RightKind::Mortgage) || (combined && flow.effect != Effect::AdvanceToTitle);
+    if creates_mortgage {
+        // 《民法典》第四百条、《不动产登记暂行条例实施细则》第六十六条: the register records the
+        // secured claim and the term of the debt; a maximum-amount mortgage its ceiling and period.
+        let method = req.attrs.get(attr::MORTGAGE_METHOD).map_or("1", String::as_str);
+        if !matches!(method, "1" | "2") {
+            return Err(ServiceError::field("bad_mortgage_method", attr::MORTGAGE_METHOD, "抵押方式须为 1 一般抵押或 2 最高额抵押"));
+        }
+        let label = if method == "2" { "最高债权额" } else { "被担保主债权数额" };
+        match req.attrs.get(attr::AMOUNT).map(|v| v.trim()) {
+            None | Some("") => return Err(ServiceError::field("amount_required", attr::AMOUNT, format!("抵押登记须写明{label}（元）"))),
+            Some(a) => {
+                let ok = a.parse::<f64>().is_ok_and(|x| x > 0.0 && x < 1e14) && a.split_once('.').is_none_or(|(_, f)| f.len() <= 2) && a.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+                if !ok {
+                    return Err(ServiceError::field("bad_amount", attr::AMOUNT, format!("{label}“{a}”无效：应为大于零的金额（元），至多两位小数")));
+                }
+            }
+        }
+        let start = parse_date(&req.attrs, attr::TERM_START, "债务履行期限起始日")?;
+        let end = parse_date(&req.attrs, attr::TERM_END, "债务履行期限截止日")?;
+        match (start, end) {
+            (Some(s), Some(e)) if s <= e => {}
+            (Some(_), Some(_)) => return Err(ServiceError::field("bad_term", attr::TERM_END, "债务履行期限的截止日不能早于起始日")),
+            _ => return Err(ServiceError::field("term_required", attr::TERM_START, "抵押登记须写明债务履行期限（起始日和截止日）")),
+        }
+        if method == "2" {
+            let cs = parse_date(&req.attrs, attr::CLAIM_START, "债权确定期间起始日")?;
+            let ce = parse_date(&req.attrs, attr::CLAIM_END, "债权确定期间截止日")?;
+            match (cs, ce) {
+                (Some(s), Some(e)) if s <= e => {}
+                _ => return Err(ServiceError::field("claim_period_required", attr::CLAIM_START, "最高额抵押须写明债权确定期间（起始日和截止日，截止日不早于起始日）")),
+            }
+        }
+        if combined && req.mortgagees.is_empty() {
+            return Err(ServiceError::field("mortgagee_required", "mortgagees", format!("“{}”须写明抵押权人", flow.name)));
+        }
+    }
+    for key in [attr::TERM_START, attr::TERM_END, attr::CLAIM_START, attr::CLAIM_END, attr::REGISTRABLE_ON] {
+        parse_date(&req.attrs, key, "日期")?;
+    }
+    if flow.right_kind == RightKind::Seizure && flow.effect == Effect::CreateRestriction {
+        // 查封期限: three years from registration at most (民诉法解释 第四百八十五条); the system
+        // computes it, a court may ask a shorter one that has not already ended.
+        if let Some(end) = parse_date(&req.attrs, attr::TERM_END, "查封期限截止日")? {
+            let day = today();
+            if end <= day {
+                return Err(ServiceError::field("term_ended", attr::TERM_END, format!("查封期限截止日 {end} 已届满，不能登记")));
+            }
+            if end > day + chrono::Duration::days(SEIZURE_DAYS) {
+                return Err(ServiceError::field("term_too_long", attr::TERM_END, "不动产查封期限不得超过三年（《民事诉讼法》司法解释第四百八十五条）"));
+            }
+        }
+        if req.attrs.contains_key(attr::TERM_START) {
+            return Err(ServiceError::field("computed_attribute", attr::TERM_START, "查封期限自登簿之日（轮候查封自转为正式查封之日）起算，由系统计算"));
+        }
+    }
+    match flow.change_scope() {
+        Some(ChangeScope::Name) if req.attrs.get(NEW_NAME).is_none_or(|n| n.trim().is_empty()) => {
+            return Err(ServiceError::field("new_name_required", NEW_NAME, "姓名或名称变更须写明变更后的姓名（名称）"));
+        }
+        Some(ChangeScope::Address) if req.attrs.get(LOCATION).is_none_or(|n| n.trim().is_empty()) => {
+            return Err(ServiceError::field("location_required", LOCATION, "坐落变更须写明变更后的坐落"));
+        }
+        Some(ChangeScope::CoOwnership) if req.co_ownership.is_none() => {
+            return Err(ServiceError::field("co_ownership_required", "co_ownership", "共有性质变更须写明变更后的共有方式"));
+        }
+        _ => {}
+    }
+    if let Some(n) = req.attrs.get(NEW_NAME) {
+        if n.trim().is_empty() || n.trim().chars().count() > 64 {
+            return Err(ServiceError::field("bad_new_name", NEW_NAME, "变更后的姓名（名称）不超过 64 个字"));
+        }
+        if !matches!(flow.effect, Effect::ChangeRight | Effect::Correction) {
+            return Err(ServiceError::field("not_a_change", NEW_NAME, "姓名（名称）只能通过变更登记或更正登记改变"));
+        }
+    }
+    if req.attrs.contains_key(LOCATION) && !matches!(flow.effect, Effect::ChangeRight | Effect::Correction) {
+        return Err(ServiceError::field("not_a_change", LOCATION, "坐落只能通过变更登记或更正登记改变"));
+    }
+    Ok(())
+}
+
+/// 查封 of real property: three years (民诉法解释 第四百八十五条), counted as 3 × 365 days.
+const SEIZURE_DAYS: i64 = 3 * 365;
 
 /// Evaluates the rules in force for one unit of a case and logs every evaluation.
 #[allow(clippy::too_many_arguments)]
@@ -199,6 +361,8 @@ async fn evaluate(
         consents: &consents,
         other_open_cases: usize::try_from(other_open).unwrap_or(usize::MAX),
         today: today(),
+        submitter: req.submitted_by,
+        target_right: req.target_right,
     };
     let findings = rules::evaluate(&active, &facts);
     if log && case_id > 0 {
@@ -260,6 +424,7 @@ fn check_application(flow: &'static Flow, cmd: &OpenCase) -> ServiceResult<Vec<A
         .iter()
         .map(|(p, r, sh)| Applicant { party_id: *p, role: r.clone(), share: Share::parse(sh).unwrap_or(Share::WHOLE) })
         .collect();
+    check_particulars(flow, &cmd.request)?;
     change_request(flow, &cmd.request, &apps)?;
     Ok(apps)
 }
@@ -431,6 +596,11 @@ async fn transition(s: &Services, actor: &Actor, case_id: i64, t: &Transition, r
     let req = parse_request(&case)?;
     let apps = applicants_of(&case);
     let mut findings = Vec::new();
+    if action == "approve" && decided_in_order(flow) {
+        for (unit_id, _) in &case.units {
+            wait_for_earlier(&mut tx, *unit_id, case.id).await?;
+        }
+    }
     // Rules run again at review: the register may have changed since intake.
     if action == "approve" || action == "submit" {
         for (unit_id, _) in &case.units {
@@ -497,12 +667,34 @@ fn review_report(flow: &Flow, case: &CaseRecord, findings: &[Finding], reviewer:
 
 async fn try_auto_register(s: &Services, case: &CaseRecord, flow: &Flow) -> ServiceResult<Option<Moved>> {
     let req = parse_request(case)?;
+    if !flow.basis.checkable_from_register() {
+        return Ok(None);
+    }
     let missing: Vec<&str> = flow.materials.iter().filter(|m| m.required && !req.materials.iter().any(|c| c == m.code)).map(|m| m.name).collect();
     let system = system_actor();
     if !missing.is_empty() {
         let mut conn = s.db.conn().await?;
         store::add_event(&mut conn, case.id, "review", "review", "system", &format!("未自动登簿，转人工审核：缺少材料 {}", missing.join("、")), Utc::now()).await?;
         return Ok(None);
+    }
+    // Only a case every check passes goes through unattended: a warning or a needed consent is
+    // for a person to weigh.
+    {
+        let mut conn = s.db.conn().await?;
+        let apps = applicants_of(case);
+        let mut unsure = Vec::new();
+        for (unit_id, _) in &case.units {
+            let rights: Vec<RightView> = registry::rights_of_unit(&mut conn, *unit_id, true).await?.into_iter().map(|r| r.view).collect();
+            for f in evaluate(&mut conn, flow, case.id, &rights, *unit_id, &apps, &req, "review", false).await? {
+                if !f.passed {
+                    unsure.push(format!("{}：{}", f.rule_name, f.message));
+                }
+            }
+        }
+        if !unsure.is_empty() {
+            store::add_event(&mut conn, case.id, "review", "review", "system", &format!("未自动登簿，转人工审核：{}", unsure.join("；")), Utc::now()).await?;
+            return Ok(None);
+        }
     }
     let approve = TRANSITIONS.iter().find(|t| t.action == "approve").ok_or_else(|| ServiceError::Internal("workflow table lacks approve".into()))?;
     match transition(s, &system, case.id, approve, "").await {
@@ -513,7 +705,7 @@ async fn try_auto_register(s: &Services, case: &CaseRecord, flow: &Flow) -> Serv
             drop(conn);
             register(s, &system, case.id).await.map(Some)
         }
-        Err(ServiceError::RuleBlocked { message, .. }) => {
+        Err(ServiceError::RuleBlocked { message, .. }) | Err(ServiceError::Conflict { code: "earlier_case_open", message }) => {
             let mut conn = s.db.conn().await?;
             store::add_event(&mut conn, case.id, "review", "review", "system", &format!("未自动登簿，转人工审核：{message}"), Utc::now()).await?;
             Ok(None)
@@ -545,6 +737,25 @@ async fn new_certificate(conn: &mut AnyConnection, need: CertificateNeed, year: 
     let number = CertificateNumber::new(PROVINCE, u16::try_from(year).unwrap_or(2026), AUTHORITY, kind, u32::try_from(seq).unwrap_or(u32::MAX), WIDTH)
         .map_err(|e| ServiceError::Internal(Box::new(e)))?;
     Ok(Some((number.format(), code)))
+}
+
+/// Cases on one unit are decided in the order they were received (《不动产登记暂行条例》第十九条、
+/// 第二十一条; 实施细则 第十五条): a later case is not approved or registered while an earlier one
+/// is open. A court's seizure and an authority's lock are the exception: they take effect when
+/// registered, ahead of pending applications, which they then block.
+fn decided_in_order(flow: &Flow) -> bool {
+    !matches!(flow.basis, Basis::Court | Basis::Authority)
+}
+
+async fn wait_for_earlier(conn: &mut AnyConnection, unit_id: i64, case_id: i64) -> ServiceResult<()> {
+    let earlier = store::earlier_open_cases(conn, unit_id, case_id, OPEN_STATES).await?;
+    match earlier.first() {
+        None => Ok(()),
+        Some((_, number)) => Err(ServiceError::Conflict {
+            code: "earlier_case_open",
+            message: format!("该单元有先受理的业务 {number} 尚未办结：同一不动产单元的登记按受理先后顺序办理（《不动产登记暂行条例》第十九条、第二十一条），本业务须待其办结后再审核、登簿"),
+        }),
+    }
 }
 
 /// 登簿: enters an approved case in the register, in one transaction with its journal entry.
@@ -586,10 +797,11 @@ pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_
     let flow = flow_of(&case.flow_code)?;
     let req = parse_request(&case)?;
     let apps = applicants_of(&case);
-    let mut change = change_request(flow, &req, &apps)?;
-    // 异议登记 lapses 15 days after registration unless a lawsuit is filed (民法典 第220条).
-    if flow.right_kind == RightKind::Objection && flow.effect == bdc_domain::catalogue::Effect::CreateRestriction {
-        change.attrs.entry(register::attr::LAPSES_ON.into()).or_insert_with(|| (today() + chrono::Duration::days(15)).to_string());
+    let change = change_request(flow, &req, &apps)?;
+    if decided_in_order(flow) {
+        for (unit_id, _) in &case.units {
+            wait_for_earlier(tx, *unit_id, case.id).await?;
+        }
     }
     let mut steps = Vec::new();
     let mut findings = Vec::new();
@@ -613,7 +825,7 @@ pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_
         }
         let planned = register::plan(flow.effect, flow.right_kind, &current, &change).map_err(|e| ServiceError::validation("cannot_register", e.to_string()))?;
         let planned = start_promoted_terms(planned, today());
-        let (unit_steps, certified) = apply_plan(tx, unit.id, &current, planned, seq, Some(case.id), year).await?;
+        let (unit_steps, certified) = apply_plan(tx, unit.id, &current, planned, seq, Some(case.id), year, now).await?;
         steps.extend(unit_steps);
         any_certificate |= certified;
         if !registry::bump_unit_version(tx, unit.id, unit.version).await? {
@@ -656,6 +868,7 @@ pub(crate) async fn apply_plan(
     seq: i64,
     case_id: Option<i64>,
     year: i32,
+    now: DateTime<Utc>,
 ) -> ServiceResult<(Vec<Step>, bool)> {
     let mut steps = Vec::new();
     let mut any_certificate = false;
@@ -713,6 +926,14 @@ pub(crate) async fn apply_plan(
                     any_certificate = true;
                     steps.push(Step::Recertify { right_id, old_certificate: old, certificate: number, certificate_kind: kind_code.into() });
                 }
+                Planned::Relocate { location } => {
+                    let previous = registry::set_unit_location(&mut *conn, unit_id, &location).await?;
+                    steps.push(Step::Relocate { unit_id, previous, location });
+                }
+                Planned::Rename { party_id, name } => {
+                    let previous = registry::rename_party(&mut *conn, party_id, &name, case_id, seq, now).await?;
+                    steps.push(Step::Rename { party_id, previous, name });
+                }
             }
         }
     Ok((steps, any_certificate))
@@ -724,6 +945,13 @@ pub(crate) fn start_promoted_terms(planned: Vec<Planned>, today: NaiveDate) -> V
     planned
         .into_iter()
         .map(|p| match p {
+            // A new active seizure starts its term on the day it is registered: three years, or
+            // the shorter term the court asked for.
+            Planned::Create { kind: RightKind::Seizure, co_ownership, holders, mut attrs, certificate, predecessor: None } if !attrs.contains_key(register::attr::QUEUE) && !attrs.contains_key(register::attr::TERM_START) => {
+                attrs.insert(register::attr::TERM_START.into(), today.to_string());
+                attrs.entry(register::attr::TERM_END.into()).or_insert_with(|| (today + chrono::Duration::days(SEIZURE_DAYS - 1)).to_string());
+                Planned::Create { kind: RightKind::Seizure, co_ownership, holders, attrs, certificate, predecessor: None }
+            }
             Planned::Create { kind: RightKind::Seizure, co_ownership, holders, mut attrs, certificate, predecessor: Some(pred) }
                 if !attrs.contains_key(register::attr::QUEUE) && attrs.get(register::attr::TERM_START).and_then(|d| d.parse::<NaiveDate>().ok()).is_none_or(|d| d < today) =>
             {

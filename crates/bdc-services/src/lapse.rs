@@ -51,7 +51,7 @@ pub async fn lapse_seizures(s: &Services, now: DateTime<Utc>) -> ServiceResult<u
         let req = bdc_domain::register::ChangeRequest { target_right: Some(right_id), ..Default::default() };
         let Ok(planned) = bdc_domain::register::plan(bdc_domain::catalogue::Effect::ReleaseRestriction, RightKind::Seizure, &current, &req) else { continue };
         let planned = crate::cases::start_promoted_terms(planned, today);
-        let (steps, _) = crate::cases::apply_plan(&mut tx, unit_id, &current, planned, seq, None, chrono::Datelike::year(&today)).await?;
+        let (steps, _) = crate::cases::apply_plan(&mut tx, unit_id, &current, planned, seq, None, chrono::Datelike::year(&today), now).await?;
         registry::bump_unit_version(&mut tx, unit.id, unit.version).await?;
         let payload = Payload { case_id: None, case_number: None, flow_code: Some("LAPSE-SEIZURE".into()), at: journal::now_text(now), steps };
         journal::append(&mut tx, seq, &prev, "system", &payload, now).await?;

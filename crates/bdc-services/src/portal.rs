@@ -247,12 +247,14 @@ pub async fn apply(s: &Services, actor: &Actor, a: Application) -> ServiceResult
     };
     let my_share = if a.my_share.trim().is_empty() { "1".to_owned() } else { a.my_share.trim().to_owned() };
     let mut attrs = std::collections::BTreeMap::new();
+    let mut submitter = account.party_id;
     let mut applicants = match a.on_behalf {
         // Under an authorisation the principal applies, and the agent is named as 代理人 where
         // the flow has that role.
         Some(id) => {
             let auth = crate::agency::usable_for(s, actor, id).await?;
             attrs.insert("authorisation".to_owned(), auth.id.to_string());
+            submitter = auth.principal_party_id;
             let mut v = vec![(auth.principal_party_id, a.my_role.clone(), my_share)];
             if flow.applicant_roles.contains(&catalogue::ApplicantRole::Agent) && auth.principal_party_id != account.party_id {
                 v.push((account.party_id, "agent".to_owned(), "1".to_owned()));
@@ -287,7 +289,7 @@ pub async fn apply(s: &Services, actor: &Actor, a: Application) -> ServiceResult
         unit_ids: vec![unit_id],
         applicants,
         channel: channel.code().into(),
-        request: RequestDoc { materials: a.materials, attrs, ..RequestDoc::default() },
+        request: RequestDoc { materials: a.materials, attrs, submitted_by: Some(submitter), ..RequestDoc::default() },
     };
     let opened = crate::cases::open_case(s, &opener, cmd).await?;
     let mut conn = s.db.conn().await?;

@@ -83,7 +83,7 @@ pub async fn daily_log(s: &Services, actor: &Actor, date: NaiveDate) -> ServiceR
             .filter_map(|st| match st {
                 Step::Create { certificate, .. } => certificate.clone(),
                 Step::Recertify { certificate, .. } => Some(certificate.clone()),
-                Step::End { .. } => None,
+                Step::End { .. } | Step::Relocate { .. } | Step::Rename { .. } => None,
             })
             .collect();
         let case = match payload.case_id {

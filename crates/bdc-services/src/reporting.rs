@@ -378,7 +378,9 @@ async fn build(
                     });
                 }
             }
-            Step::Create { .. } => {}
+            // The unit's new 坐落 and a holder's new name are in the unit and party rows of the
+            // same message, read after the registration.
+            Step::Create { .. } | Step::Relocate { .. } | Step::Rename { .. } => {}
         }
     }
     // Issuance-data normalisation (A4.4), as configured.

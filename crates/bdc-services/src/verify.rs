@@ -1,7 +1,10 @@
 //! `bdc verify` (账本校验): re-walks the journal's SM3 chain and rebuilds the projections from
 //! it, reporting the first entry or projection row that does not match.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+use bdc_domain::register::{encumbers, is_title_kind};
+use bdc_domain::rights::{RightKind, RightState};
 use std::time::Instant;
 
 use bdc_store::journal::{self, Step};
@@ -41,6 +44,9 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
     let mut prev = "0".repeat(64);
     let mut last = 0i64;
     let mut entries = 0i64;
+    // The last 坐落 and name the journal gave a unit or party, to compare with their rows.
+    let mut locations: HashMap<i64, String> = HashMap::new();
+    let mut names: HashMap<i64, String> = HashMap::new();
     let done = |entries, problem: String, rights: &HashMap<_, _>, certs: &HashMap<_, _>| Report {
         entries,
         rights: i64::try_from(rights.len()).unwrap_or(i64::MAX),
@@ -109,6 +115,12 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
                             r.certificate_number = Some(certificate);
                         }
                     }
+                    Step::Relocate { unit_id, location, .. } => {
+                        locations.insert(unit_id, location);
+                    }
+                    Step::Rename { party_id, name, .. } => {
+                        names.insert(party_id, name);
+                    }
                 }
             }
             prev = e.hash;
@@ -119,6 +131,22 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
     let (head_seq, head_hash) = journal::head(&mut conn).await?;
     if head_seq != last || (last > 0 && head_hash != prev) {
         return Ok(done(entries, format!("账本头记录（第 {head_seq} 条）与账本末条（第 {last} 条）不一致"), &rights, &certs));
+    }
+    if let Some(problem) = invariant_breach(&rights) {
+        return Ok(done(entries, problem, &rights, &certs));
+    }
+    for (unit_id, location) in &locations {
+        match registry::get_unit(&mut conn, *unit_id).await? {
+            Some(u) if &u.location == location => {}
+            Some(u) => return Ok(done(entries, format!("不动产单元 {} 的坐落与账本记载的坐落变更不符", u.unit_number), &rights, &certs)),
+            None => return Ok(done(entries, format!("账本记载坐落变更的不动产单元 {unit_id} 不存在"), &rights, &certs)),
+        }
+    }
+    for (party_id, name) in &names {
+        match registry::get_party(&mut conn, *party_id).await? {
+            Some(p) if &p.name == name => {}
+            _ => return Ok(done(entries, format!("当事人 {party_id} 的姓名（名称）与账本记载的变更不符"), &rights, &certs)),
+        }
     }
     // Compare the projections with what the journal says.
     let mut after = 0i64;
@@ -157,6 +185,34 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
         return Ok(done(entries, format!("账本记载的证书 {n} 在证书表中缺失"), &rights, &certs));
     }
     Ok(Report { entries, rights: after, certificates: total_certs, problem: None, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// The register's invariants on the rights the journal builds: no unit with two current titles
+/// of one kind, no restriction left current on a unit whose title was cancelled.
+fn invariant_breach(rights: &HashMap<i64, ProjectedRight>) -> Option<String> {
+    let mut titles: BTreeMap<(i64, &str), usize> = BTreeMap::new();
+    let mut units: BTreeMap<i64, (bool, bool, Option<&str>)> = BTreeMap::new();
+    for r in rights.values() {
+        let Some(kind) = RightKind::from_code(&r.kind) else { continue };
+        let entry = units.entry(r.unit_id).or_insert((false, false, None));
+        if is_title_kind(kind) {
+            if r.state == i64::from(RightState::Current.code()) {
+                *titles.entry((r.unit_id, kind.name())).or_default() += 1;
+                entry.0 = true;
+            } else if r.state == i64::from(RightState::Ended.code()) {
+                entry.1 = true;
+            }
+        } else if encumbers(kind) && r.state == i64::from(RightState::Current.code()) {
+            entry.2 = Some(kind.name());
+        }
+    }
+    if let Some(((unit, kind), _)) = titles.iter().find(|(_, n)| **n > 1) {
+        return Some(format!("不动产单元 {unit} 有两项以上现势的{kind}：同一单元同一类权利只能有一个现势权利"));
+    }
+    units.iter().find_map(|(unit, (titled, cancelled, restriction))| match restriction {
+        Some(k) if *cancelled && !*titled => Some(format!("不动产单元 {unit} 的权利已注销，但仍有现势的{k}")),
+        _ => None,
+    })
 }
 
 fn first_difference(a: &ProjectedRight, b: &ProjectedRight) -> &'static str {

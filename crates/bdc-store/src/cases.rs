@@ -237,6 +237,21 @@ pub async fn open_cases_on_unit(conn: &mut AnyConnection, unit_id: i64, except: 
     .try_get(0)?)
 }
 
+/// The open cases on a unit accepted before `case_id` (a lower id: cases are numbered in the
+/// order they are received), as `(id, 业务号)`, earliest first.
+pub async fn earlier_open_cases(conn: &mut AnyConnection, unit_id: i64, case_id: i64, open_states: &[&str]) -> StoreResult<Vec<(i64, String)>> {
+    let states = format!(",{},", open_states.join(","));
+    let rows = sqlx::query(
+        "SELECT c.id, c.case_number FROM case_units cu JOIN cases c ON c.id = cu.case_id WHERE cu.unit_id = $1 AND cu.case_id < $2 AND $3 LIKE '%,' || c.state || ',%' ORDER BY c.id",
+    )
+    .bind(unit_id)
+    .bind(case_id)
+    .bind(states)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn record_evaluation(
     conn: &mut AnyConnection,

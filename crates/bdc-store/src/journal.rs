@@ -44,6 +44,10 @@ pub enum Step {
     End { right_id: i64, state: i64 },
     /// The right's certificate was voided and a new one issued.
     Recertify { right_id: i64, old_certificate: Option<String>, certificate: String, certificate_kind: String },
+    /// The unit's 坐落 changed (坐落变更).
+    Relocate { unit_id: i64, previous: String, location: String },
+    /// A party's name changed (姓名或名称变更).
+    Rename { party_id: i64, previous: String, name: String },
 }
 
 /// The hash of an entry.

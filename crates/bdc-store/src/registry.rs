@@ -225,6 +225,37 @@ pub async fn bump_unit_version(conn: &mut AnyConnection, id: i64, expected: i64)
         == 1)
 }
 
+/// Writes a unit's new 坐落 (坐落变更登记); returns the previous one. The change itself is in the
+/// journal entry of the registration.
+pub async fn set_unit_location(conn: &mut AnyConnection, unit_id: i64, location: &str) -> StoreResult<String> {
+    let previous: String = sqlx::query("SELECT location FROM units WHERE id = $1").bind(unit_id).fetch_one(&mut *conn).await?.try_get(0)?;
+    sqlx::query("UPDATE units SET location = $1 WHERE id = $2").bind(location).bind(unit_id).execute(&mut *conn).await?;
+    Ok(previous)
+}
+
+/// Records a party's new name (姓名或名称变更登记), versioned with the case and journal entry
+/// that changed it; returns the previous name.
+pub async fn rename_party(conn: &mut AnyConnection, party_id: i64, name: &str, case_id: Option<i64>, seq: i64, now: DateTime<Utc>) -> StoreResult<String> {
+    let previous: String = sqlx::query("SELECT name FROM parties WHERE id = $1").bind(party_id).fetch_one(&mut *conn).await?.try_get(0)?;
+    sqlx::query("UPDATE parties SET name = $1 WHERE id = $2").bind(name).bind(party_id).execute(&mut *conn).await?;
+    sqlx::query("INSERT INTO party_names (party_id, previous_name, name, case_id, journal_seq, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(party_id)
+        .bind(&previous)
+        .bind(name)
+        .bind(case_id)
+        .bind(seq)
+        .bind(format_time(now))
+        .execute(&mut *conn)
+        .await?;
+    Ok(previous)
+}
+
+/// The names a party has had, oldest change first: `(previous, name, case id, journal seq)`.
+pub async fn party_name_history(conn: &mut AnyConnection, party_id: i64) -> StoreResult<Vec<(String, String, Option<i64>, i64)>> {
+    let rows = sqlx::query("SELECT previous_name, name, case_id, journal_seq FROM party_names WHERE party_id = $1 ORDER BY id").bind(party_id).fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+}
+
 /// A party (权利人/义务人) as stored: the ID number only encrypted, blind-indexed and masked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Party {

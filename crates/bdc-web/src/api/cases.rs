@@ -151,6 +151,7 @@ pub async fn open_case(State(state): State<AppState>, Authed(actor): Authed, Api
             title_kind: r.request.title_kind,
             consents: r.request.consents,
             materials: r.request.materials,
+            submitted_by: None,
         },
     };
     let opened = cases::open_case(&state.services, &actor, cmd).await?;

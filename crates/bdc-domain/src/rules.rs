@@ -234,7 +234,7 @@ fn run(check: &Check, f: &Facts<'_>) -> Result<(), String> {
             if f.other_open_cases == 0 {
                 Ok(())
             } else {
-                Err(format!("该单元另有 {} 件在办业务", f.other_open_cases))
+                Err(format!("该单元另有 {} 件先受理的在办业务", f.other_open_cases))
             }
         }
         Check::CertificateValid => match current().find(|r| !r.kind.is_restriction() && r.certificate.is_some() && !r.certificate_valid) {

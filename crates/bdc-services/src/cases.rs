@@ -350,7 +350,13 @@ async fn evaluate(
     log: bool,
 ) -> ServiceResult<Vec<Finding>> {
     let active = bdc_store::rules::active_rules(conn).await?;
-    let other_open = store::open_cases_on_unit(conn, unit_id, case_id, OPEN_STATES).await?;
+    // Only cases received earlier stand in the way (条例 第十九条): for an application not yet
+    // opened, every open case is earlier.
+    let other_open = if case_id > 0 {
+        i64::try_from(store::earlier_open_cases(conn, unit_id, case_id, OPEN_STATES).await?.len()).unwrap_or(i64::MAX)
+    } else {
+        store::open_cases_on_unit(conn, unit_id, case_id, OPEN_STATES).await?
+    };
     let consents: BTreeSet<i64> = req.consents.iter().copied().collect();
     let co = req.co_ownership.as_deref().and_then(CoOwnership::from_code);
     let facts = Facts {

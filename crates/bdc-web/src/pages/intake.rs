@@ -86,6 +86,8 @@ pub struct IntakePage {
     findings: Vec<FindingRow>,
     errors: Errors,
     message: String,
+    /// How many flows the counter offers (the whole catalogue).
+    flow_count: usize,
 }
 
 /// A rule finding as shown: `(rule, outcome, css class, message, legal basis)`.
@@ -128,6 +130,7 @@ fn page(actor: &Actor, flow: Option<&'static Flow>) -> IntakePage {
         row.role = (*code).into();
     }
     IntakePage {
+        flow_count: catalogue::flows().len(),
         chrome: Chrome::of(Some(actor), "intake"),
         groups: groups(),
         flow,

@@ -154,7 +154,11 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     assert!(materials::open(s, &li, auth.document_id).await.is_err());
     let wang = bdc_store::registry::get_party(&mut app.db.conn().await.unwrap(), auth.principal_party_id).await.unwrap().unwrap();
     assert_eq!(wang.name, "王五");
-    let app_for_wang = portal::Application { flow_code: "IND-MORTGAGE-CANCEL".into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), others: vec![portal::OtherParty { role: "obligor".into(), name: "张三".into(), id_number: "440524188001010014".into(), share: "1".into() }], materials: vec![], on_behalf: Some(auth.id) };
+    // 王五 holds no mortgage on the flat: a cancellation in his name is refused (申请主体), an
+    // objection (any interested party, reviewed by staff) is taken.
+    let cancel_for_wang = portal::Application { flow_code: "IND-MORTGAGE-CANCEL".into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), others: vec![portal::OtherParty { role: "obligor".into(), name: "张三".into(), id_number: "440524188001010014".into(), share: "1".into() }], materials: vec![], on_behalf: Some(auth.id) };
+    assert!(matches!(portal::apply(s, &agent, cancel_for_wang).await, Err(ServiceError::RuleBlocked { .. })));
+    let app_for_wang = portal::Application { flow_code: "IND-OBJECTION".into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), others: vec![], materials: vec![], on_behalf: Some(auth.id) };
     let opened = portal::apply(s, &agent, app_for_wang.clone()).await.unwrap();
     assert!(opened.applicants.iter().any(|(p, role, _)| *p == wang.id && role == "right_holder"), "the principal applies: {:?}", opened.applicants);
     let request: RequestDoc = serde_json::from_str(&opened.request).unwrap();

@@ -149,7 +149,11 @@ async fn first_registration_transfer_and_the_whole_workflow(engine: Engine) {
 
     // 换证 voids the old number and issues a new one.
     let before = book["current"][0]["certificate_number"].as_str().unwrap().to_owned();
-    o.register("CTR-REPLACE-CERTIFICATE", json!([{"party_id": o.li, "role": "right_holder"}]), json!({})).await;
+    // Only all the holders may ask: one co-owner alone is refused (申请主体).
+    let r = o.open("CTR-REPLACE-CERTIFICATE", json!([{"party_id": o.li, "role": "right_holder"}]), json!({})).await;
+    assert_eq!(r.problem(422), "rule_blocked");
+    assert!(r.body["detail"].as_str().unwrap().contains("第十四条"), "{}", r.text);
+    o.register("CTR-REPLACE-CERTIFICATE", json!([{"party_id": o.li, "role": "right_holder", "share": "1/2"}, {"party_id": o.wang, "role": "right_holder", "share": "1/2"}]), json!({})).await;
     let after = o.book().await["current"][0]["certificate_number"].as_str().unwrap().to_owned();
     assert_ne!(before, after);
     let found = o.app.get(&format!("/api/v1/units?certificate={}", urlencode(&after)), &o.clerk).await;
@@ -194,7 +198,7 @@ async fn mortgage_is_set_changed_and_released_and_follows_a_transfer(engine: Eng
 async fn an_agreement_forbidding_transfer_needs_the_mortgagees_consent(engine: Engine) {
     let o = office(engine).await;
     o.first_registration().await;
-    o.register("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "1", "no_transfer": "true"}})).await;
+    o.register("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "1", "no_transfer": "true", "term_start": "2026-01-01", "term_end": "2036-01-01"}})).await;
     let apps = json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]);
     let r = o.open("CTR-TRANSFER", apps.clone(), json!({})).await;
     assert_eq!(r.problem(422), "rule_blocked");
@@ -206,14 +210,14 @@ async fn seizures_block_disposal_queue_up_and_release_in_order(engine: Engine) {
     let o = office(engine).await;
     o.first_registration().await;
     let court = |p: i64| json!([{"party_id": p, "role": "agent"}]);
-    let first = o.register("CTR-SEIZURE", court(o.court), json!({"attributes": {"court_case": "(2026)苏0402执1号", "term_start": "2026-11-25", "term_end": "2029-11-24"}})).await;
+    let first = o.register("CTR-SEIZURE", court(o.court), json!({"attributes": {"court_case": "(2026)苏0402执1号"}})).await;
     assert_eq!(first["state"], "archive", "a seizure issues no certificate");
     // Disposal is blocked, with the legal basis.
     let r = o.open("CTR-TRANSFER", json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({})).await;
     assert_eq!(r.problem(422), "rule_blocked");
     let f = r.body["findings"].as_array().unwrap().iter().find(|f| f["rule_code"] == "seizure-blocks-disposal").unwrap().clone();
     assert!(f["legal_basis"].as_str().unwrap().contains("第二十二条"));
-    let r = o.open("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({})).await;
+    let r = o.open("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "100", "term_start": "2026-01-01", "term_end": "2036-01-01"}})).await;
     assert_eq!(r.problem(422), "rule_blocked");
     // A court-ruling transfer is not blocked (暂行条例 第二十二条 exception).
     let r = o.app
@@ -230,6 +234,10 @@ async fn seizures_block_disposal_queue_up_and_release_in_order(engine: Engine) {
     assert_eq!(seizures[1]["attributes"]["queue"], "1");
     // Releasing the active seizure makes the waiting one active.
     let active = seizures[0]["id"].as_i64().unwrap();
+    // Only the court whose seizure it is may release it.
+    let r = o.open("CTR-SEIZURE-RELEASE", court(o.court2), json!({"target_right": active})).await;
+    assert_eq!(r.problem(422), "rule_blocked");
+    assert!(r.body["detail"].as_str().unwrap().contains("作出该查封的人民法院"), "{}", r.text);
     o.register("CTR-SEIZURE-RELEASE", court(o.court), json!({"target_right": active})).await;
     let book = o.book().await;
     let seizures: Vec<&Value> = book["current"].as_array().unwrap().iter().filter(|r| r["kind"] == "seizure").collect();
@@ -239,13 +247,9 @@ async fn seizures_block_disposal_queue_up_and_release_in_order(engine: Engine) {
     assert_eq!(seizures[0]["holders"][0]["name"], "常州市钟楼区人民法院");
     // Releasing a seizure that does not exist is refused with the reason.
     o.register("CTR-SEIZURE-RELEASE", court(o.court2), json!({})).await;
+    // …at intake already: there is nothing for that court to release.
     let r = o.open("CTR-SEIZURE-RELEASE", court(o.court2), json!({})).await;
-    assert_eq!(r.status, 201);
-    let id = r.body["case"]["id"].as_i64().unwrap();
-    o.act(id, "submit", "").await;
-    o.act(id, "approve", "").await;
-    let r = o.act(id, "register", "").await;
-    assert_eq!(r.problem(422), "cannot_register");
+    assert_eq!(r.problem(422), "rule_blocked");
     assert!(r.body["detail"].as_str().unwrap().contains("没有现势的查封登记"));
     assert_eq!(bdc_services::verify::verify(&o.app.services).await.unwrap().problem, None);
 }
@@ -253,15 +257,25 @@ async fn seizures_block_disposal_queue_up_and_release_in_order(engine: Engine) {
 async fn advance_notices_and_objections(engine: Engine) {
     let o = office(engine).await;
     o.first_registration().await;
-    // 异议 warns but does not stop a transfer.
-    o.register("CTR-OBJECTION", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({"attributes": {"lapses_on": "2099-01-01"}})).await;
+    // 异议 warns but does not stop a transfer. Its lapse date is the law's, never the applicant's.
+    let r = o.open("CTR-OBJECTION", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({"attributes": {"lapses_on": "2099-01-01"}})).await;
+    assert_eq!(r.problem(422), "computed_attribute");
+    o.register("CTR-OBJECTION", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({})).await;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let lapses = (today + chrono::Duration::days(15)).to_string();
+    let book = o.book().await;
+    assert_eq!(book["current"].as_array().unwrap().iter().find(|r| r["kind"] == "objection").unwrap()["attributes"]["lapses_on"], lapses.as_str(), "15 days (民法典 第220条)");
     let r = o.open("CTR-TRANSFER", json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({})).await;
     assert_eq!(r.status, 201, "{}", r.text);
     assert!(r.body["findings"].as_array().unwrap().iter().any(|f| f["rule_code"] == "objection-warns" && f["passed"] == false && f["severity"] == "warn"));
     o.act(r.body["case"]["id"].as_i64().unwrap(), "withdraw", "申请人撤回").await;
+    // Only the objector may cancel it.
+    let r = o.open("CTR-OBJECTION-CANCEL", json!([{"party_id": o.li, "role": "right_holder"}]), json!({})).await;
+    assert_eq!(r.problem(422), "rule_blocked");
     o.register("CTR-OBJECTION-CANCEL", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({})).await;
-    // A lapsed objection no longer warns.
-    o.register("CTR-OBJECTION", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({"attributes": {"lapses_on": "2020-01-01"}})).await;
+    // A lapsed objection no longer warns: sixteen days on, the lapse is recorded in the register.
+    o.register("CTR-OBJECTION", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({})).await;
+    assert_eq!(bdc_services::lapse::lapse_restrictions(&o.app.services, chrono::Utc::now() + chrono::Duration::days(16)).await.unwrap(), 1);
     let r = o.open("CTR-TRANSFER", json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({})).await;
     assert!(r.body["findings"].as_array().unwrap().iter().all(|f| f["passed"] == true), "{}", r.text);
     o.act(r.body["case"]["id"].as_i64().unwrap(), "withdraw", "申请人撤回").await;
@@ -280,26 +294,31 @@ async fn advance_notices_and_objections(engine: Engine) {
     assert!(jobs.body["items"].as_array().unwrap().iter().any(|j| j["kind"] == "lapse_restrictions"), "{}", jobs.text);
     let book = o.book().await;
     assert!(!kinds(&book["current"]).contains(&"objection".to_owned()));
-    assert!(book["history"].as_array().unwrap().iter().any(|r| r["kind"] == "objection" && r["state_name"] == "终止" && r["attributes"]["lapses_on"] == "2020-01-01"));
+    assert!(book["history"].as_array().unwrap().iter().any(|r| r["kind"] == "objection" && r["state_name"] == "终止" && r["attributes"]["lapses_on"] == lapses.as_str()));
     assert_eq!(bdc_services::verify::verify(&o.app.services).await.unwrap().problem, None);
 
     // 预告 needs the notice holder's consent for disposal, then becomes the title (预告转本).
     o.register("CTR-ADVANCE", json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"advance_kind": "2"}})).await;
-    let r = o.open("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({})).await;
+    let notice = o.book().await["current"].as_array().unwrap().iter().find(|r| r["kind"] == "advance_notice").unwrap().clone();
+    assert_eq!(notice["attributes"]["lapses_on"], (today + chrono::Duration::days(90)).to_string().as_str(), "a titled house is registrable now: 90 days (民法典 第221条)");
+    let r = o.open("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "100", "term_start": "2026-01-01", "term_end": "2036-01-01"}})).await;
     assert_eq!(r.problem(422), "rule_blocked");
     assert!(r.body["findings"].as_array().unwrap().iter().any(|f| f["severity"] == "consent" && f["passed"] == false));
-    o.register("CTR-CANCEL", json!([{"party_id": o.zhang, "role": "right_holder"}]), json!({})).await;
+    // The seller cannot cancel his title under the notice.
+    let r = o.open("CTR-CANCEL", json!([{"party_id": o.zhang, "role": "right_holder"}]), json!({})).await;
+    assert_eq!(r.problem(422), "rule_blocked");
     o.register("CTR-ADVANCE-TO-TITLE", json!([{"party_id": o.li, "role": "right_holder"}]), json!({})).await;
     let book = o.book().await;
     let current = kinds(&book["current"]);
-    assert!(current.contains(&"state_land_and_house".to_owned()) && !current.contains(&"advance_notice".to_owned()), "{current:?}");
-    assert_eq!(book["current"].as_array().unwrap().iter().find(|r| r["kind"] == "state_land_and_house").unwrap()["holders"][0]["name"], "李四");
+    assert_eq!(current, ["state_land_and_house"], "one current title: the seller's became history");
+    assert_eq!(book["current"][0]["holders"][0]["name"], "李四");
+    assert!(book["history"].as_array().unwrap().iter().any(|r| r["kind"] == "state_land_and_house" && r["state_name"] == "历史" && r["holders"][0]["name"] == "张三"));
 }
 
 async fn eligible_cases_are_registered_automatically_with_a_review_report(engine: Engine) {
     let o = office(engine).await;
     o.first_registration().await;
-    o.register("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "100"}})).await;
+    o.register("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "100", "term_start": "2026-01-01", "term_end": "2036-01-01"}})).await;
     let flow = o.app.call(Method::GET, "/api/v1/catalogue?channel=bank", None, None).await;
     let cancel = flow.body["items"].as_array().unwrap().iter().find(|f| f["code"] == "BANK-MORTGAGE-CANCEL").unwrap().clone();
     assert_eq!(cancel["auto_register"], true);
@@ -332,34 +351,35 @@ async fn eligible_cases_are_registered_automatically_with_a_review_report(engine
     assert_eq!(kinds(&o.book().await["current"]), ["state_land_and_house"]);
 }
 
-async fn two_cases_racing_to_register_one_unit_one_wins(engine: Engine) {
+async fn two_cases_on_one_unit_are_decided_in_the_order_they_were_accepted(engine: Engine) {
     let o = office(engine).await;
     o.first_registration().await;
-    // The open-case rule normally keeps a second case off the unit at intake; with it retired
-    // (or two intakes at the same instant) two cases reach 登簿 together, and the unit version
-    // guard must still let only one through.
-    let admin = o.app.staff("guanliyuan", &["admin"]).await;
-    let r = o.app.call(Method::DELETE, "/api/v1/rules/other-open-case", Some(&admin), None).await;
-    assert_eq!(r.status, 204, "{}", r.text);
-    let mut ids = Vec::new();
-    for buyer in [o.li, o.wang] {
-        let r = o.open("CTR-TRANSFER", json!([{"party_id": buyer, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({})).await;
-        let id = r.body["case"]["id"].as_i64().unwrap();
-        o.act(id, "submit", "").await;
-        ids.push(id);
-    }
-    // Both are reviewed against the same register.
-    for id in &ids {
-        let r = o.act(*id, "approve", "").await;
+    // The open-case rule normally keeps a second disposal off the unit at intake; a mortgage is
+    // not a disposal it stops. A transfer accepted first, a mortgage accepted second: the
+    // mortgage may not overtake the transfer (条例 第十九条、第二十一条).
+    let transfer = o.open("CTR-TRANSFER", json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({})).await;
+    let transfer = transfer.body["case"]["id"].as_i64().unwrap();
+    let mortgage = o
+        .open("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "300000", "term_start": "2026-01-01", "term_end": "2036-01-01"}}))
+        .await;
+    assert_eq!(mortgage.status, 201, "{}", mortgage.text);
+    let mortgage = mortgage.body["case"]["id"].as_i64().unwrap();
+    o.act(transfer, "submit", "").await;
+    o.act(mortgage, "submit", "").await;
+    let r = o.act(mortgage, "approve", "").await;
+    assert_eq!(r.problem(409), "earlier_case_open", "the later case waits");
+    assert!(r.body["detail"].as_str().unwrap().contains("受理先后顺序"));
+    for action in ["approve", "register"] {
+        let r = o.act(transfer, action, "").await;
         assert_eq!(r.status, 200, "{}", r.text);
     }
-    let (a, b) = tokio::join!(o.act(ids[0], "register", ""), o.act(ids[1], "register", ""));
-    let statuses = [a.status.as_u16(), b.status.as_u16()];
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "exactly one wins: {statuses:?} {} {}", a.text, b.text);
-    let loser = if a.status == 200 { &b } else { &a };
-    assert!([409, 422].contains(&loser.status.as_u16()), "{}", loser.text);
+    // Now the mortgage is decided against the register as the transfer left it: 张三 no
+    // longer owns the house, so his mortgage is refused — never the transfer.
+    let r = o.act(mortgage, "approve", "").await;
+    assert_eq!(r.problem(422), "rule_blocked");
     let book = o.book().await;
-    assert_eq!(book["current"].as_array().unwrap().len(), 1);
+    assert_eq!(kinds(&book["current"]), ["state_land_and_house"]);
+    assert_eq!(book["current"][0]["holders"][0]["name"], "李四");
     assert_eq!(bdc_services::verify::verify(&o.app.services).await.unwrap().problem, None);
 }
 
@@ -554,7 +574,7 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     assert_eq!(items.body["items"][0]["alarm"], "");
 
     // A malformed answer is quarantined with its reason.
-    o.register("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "1000"}})).await;
+    o.register("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "1000", "term_start": "2026-01-01", "term_end": "2036-01-01"}})).await;
     bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
     let m = reports::awaiting(&mut c, 10).await.unwrap().pop().unwrap();
     assert!(m.rec_type.starts_with("10037"), "{}", m.rec_type);
@@ -601,6 +621,8 @@ fn stable(xml: &str) -> String {
         (now.format("%Y%m%d").to_string(), "YYYYMMDD"),
         (now.format("%y%m%d").to_string(), "yyMMdd"),
         (format!("({})", now.format("%Y")), "(YYYY)"),
+        // A seizure's computed end: three years from registration (3 × 365 days, less the first).
+        ((now + chrono::Duration::days(3 * 365 - 1)).format("%Y-%m-%d").to_string(), "YYYY-MM-DD+3Y"),
     ] {
         out = out.replace(&from, to);
     }
@@ -623,11 +645,11 @@ async fn every_registration_type_yields_a_valid_message_matching_its_golden_file
         ("CTR-TRANSFER", json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({})),
         ("CTR-CHANGE", json!([{"party_id": o.li, "role": "right_holder"}]), json!({"attributes": {"note": "坐落变更"}})),
         ("CTR-CORRECTION", json!([{"party_id": o.li, "role": "right_holder"}]), json!({"attributes": {"note": "更正面积"}})),
-        ("CTR-OBJECTION", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({"attributes": {"lapses_on": "2099-01-01"}})),
+        ("CTR-OBJECTION", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({})),
         ("CTR-OBJECTION-CANCEL", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({})),
-        ("CTR-ADVANCE", json!([{"party_id": o.wang, "role": "right_holder"}, {"party_id": o.li, "role": "obligor"}]), json!({"attributes": {"advance_kind": "2", "lapses_on": "2099-01-01"}})),
+        ("CTR-ADVANCE", json!([{"party_id": o.wang, "role": "right_holder"}, {"party_id": o.li, "role": "obligor"}]), json!({"attributes": {"advance_kind": "2"}})),
         ("CTR-ADVANCE-CANCEL", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({})),
-        ("CTR-SEIZURE", court.clone(), json!({"attributes": {"court": "常州市天宁区人民法院", "court_case": "(2026)苏0402执1号", "term_start": "2026-11-25", "term_end": "2029-11-24"}})),
+        ("CTR-SEIZURE", court.clone(), json!({"attributes": {"court": "常州市天宁区人民法院", "court_case": "(2026)苏0402执1号"}})),
         ("CTR-SEIZURE-RELEASE", court, json!({})),
         ("CTR-REPLACE-CERTIFICATE", json!([{"party_id": o.li, "role": "right_holder"}]), json!({})),
         ("CTR-CANCEL", json!([{"party_id": o.li, "role": "right_holder"}]), json!({})),
@@ -660,8 +682,17 @@ async fn pre_seizures_convert_on_title_and_renewals_are_limited_to_three_years(e
     let o = office(engine).await;
     let court = json!([{"party_id": o.court, "role": "agent"}]);
     // 预查封 on a unit whose title is not registered yet.
-    o.register("CTR-SEIZURE-PRE", court.clone(), json!({"attributes": {"seizure_kind": "3", "term_start": "2026-11-25", "term_end": "2029-11-24"}})).await;
+    // The flow is a pre-seizure whatever the form says, and its term is computed: three years.
+    o.register("CTR-SEIZURE-PRE", court.clone(), json!({})).await;
     assert_eq!(o.book().await["current"][0]["attributes"]["seizure_kind"], "3");
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let end = today + chrono::Duration::days(3 * 365 - 1);
+    assert_eq!(o.book().await["current"][0]["attributes"]["term_end"], end.to_string().as_str());
+    // A term already ended, or one beyond three years, is refused at intake.
+    let r = o.open("CTR-SEIZURE", court.clone(), json!({"attributes": {"term_end": (today - chrono::Duration::days(1)).to_string()}})).await;
+    assert_eq!(r.problem(422), "term_ended");
+    let r = o.open("CTR-SEIZURE", court.clone(), json!({"attributes": {"term_end": (today + chrono::Duration::days(4 * 365)).to_string()}})).await;
+    assert_eq!(r.problem(422), "term_too_long");
     // Registering the title turns it into a 查封, recorded in the same entry.
     o.first_registration().await;
     let book = o.book().await;
@@ -670,7 +701,9 @@ async fn pre_seizures_convert_on_title_and_renewals_are_limited_to_three_years(e
     assert!(book["history"].as_array().unwrap().iter().any(|r| r["kind"] == "seizure" && r["attributes"]["seizure_kind"] == "3"));
     // 续封: more than three years beyond the current end is refused; within it, the term extends.
     let renew = |end: &str| json!({"attributes": {"term_end": end}});
-    let r = o.open("CTR-SEIZURE-RENEW", court.clone(), renew("2033-01-01")).await;
+    let too_far = (end + chrono::Duration::days(3 * 365 + 30)).to_string();
+    let renewed = end + chrono::Duration::days(3 * 365 - 1);
+    let r = o.open("CTR-SEIZURE-RENEW", court.clone(), renew(&too_far)).await;
     let id = r.body["case"]["id"].as_i64().unwrap();
     o.act(id, "submit", "").await;
     o.act(id, "approve", "").await;
@@ -680,24 +713,25 @@ async fn pre_seizures_convert_on_title_and_renewals_are_limited_to_three_years(e
     o.act(id, "suspend", "期限超限，退回法院").await;
     o.act(id, "unsuspend", "").await;
     o.act(id, "withdraw", "法院重新出具续封文书").await;
-    o.register("CTR-SEIZURE-RENEW", court, renew("2032-11-23")).await;
+    o.register("CTR-SEIZURE-RENEW", court, renew(&renewed.to_string())).await;
     let book = o.book().await;
     let seizure = book["current"].as_array().unwrap().iter().find(|r| r["kind"] == "seizure").unwrap().clone();
-    assert_eq!(seizure["attributes"]["term_end"], "2032-11-23");
+    assert_eq!(seizure["attributes"]["term_end"], renewed.to_string().as_str());
     // A second court waits; when the first seizure's term runs out unrenewed, the daily job
     // records the lapse and the waiting seizure becomes active with a fresh term from today.
     let court2 = json!([{"party_id": o.court2, "role": "agent"}]);
     o.register("CTR-SEIZURE", court2, json!({})).await;
     let active = seizure["id"].as_i64().unwrap();
-    // Travel in time: the daily job runs on 2032-11-24, the day after the renewed term ends.
-    let later = chrono::NaiveDate::from_ymd_opt(2032, 11, 24).unwrap().and_hms_opt(4, 0, 0).unwrap().and_utc();
+    // Travel in time: the daily job runs the day after the renewed term ends.
+    let day_after = renewed + chrono::Duration::days(1);
+    let later = day_after.and_hms_opt(4, 0, 0).unwrap().and_utc();
     assert_eq!(bdc_services::lapse::lapse_seizures(&o.app.services, later).await.unwrap(), 1);
     let book = o.book().await;
     let seizures: Vec<&Value> = book["current"].as_array().unwrap().iter().filter(|r| r["kind"] == "seizure").collect();
     assert_eq!(seizures.len(), 1);
     assert_eq!(seizures[0]["holders"][0]["name"], "常州市钟楼区人民法院");
     assert!(seizures[0]["attributes"].get("queue").is_none());
-    assert_eq!(seizures[0]["attributes"]["term_start"], "2032-11-24");
+    assert_eq!(seizures[0]["attributes"]["term_start"], day_after.to_string().as_str());
     assert!(book["history"].as_array().unwrap().iter().any(|r| r["id"] == active && r["state_name"] == "终止"));
     assert_eq!(bdc_services::verify::verify(&o.app.services).await.unwrap().problem, None);
 }
@@ -716,6 +750,6 @@ crate::both!(
     seizures_block_disposal_queue_up_and_release_in_order,
     advance_notices_and_objections,
     eligible_cases_are_registered_automatically_with_a_review_report,
-    two_cases_racing_to_register_one_unit_one_wins,
+    two_cases_on_one_unit_are_decided_in_the_order_they_were_accepted,
     verify_names_the_row_that_was_altered
 );

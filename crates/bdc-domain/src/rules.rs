@@ -333,7 +333,7 @@ pub fn entitlement(f: &Facts<'_>) -> Result<(), String> {
             Effect::CreateRight | Effect::CreateRestriction => register::the_title(f.unit).ok_or_else(|| "该单元没有现势的不动产权利，无从核对义务人".to_owned()),
             _ => register::acted_on(f.unit, kind, f.target_right, &acting).map_err(|e| e.to_string()),
         };
-        found
+        found.map_err(|e| format!("{e}（依据：{law}）"))
     };
     match basis {
         Basis::SoleNewHolder | Basis::InterestedParty | Basis::Judgment | Basis::Succession => Ok(()),

@@ -170,8 +170,9 @@ pub struct NewParty {
 }
 
 /// Validates the ID number for its type (GB 11643 for 身份证, GB 32100 for 统一社会信用代码) and
-/// stores the party encrypted (SM4), blind-indexed (HMAC-SM3) and masked. The same ID returns
-/// the existing party.
+/// stores the party encrypted (SM4), blind-indexed (HMAC-SM3) and masked. The same ID with the
+/// same name returns the existing party; with another name it is refused, since a name changes
+/// only by registration.
 pub async fn record_party(s: &Services, actor: &Actor, p: NewParty) -> ServiceResult<Party> {
     actor.require(Permission::PartiesManage)?;
     if !PARTY_KINDS.iter().any(|(k, _)| *k == p.kind) {
@@ -204,7 +205,16 @@ pub async fn record_party(s: &Services, actor: &Actor, p: NewParty) -> ServiceRe
     };
     let mut conn = s.db.conn().await?;
     party.id = registry::upsert_party(&mut conn, &party, Utc::now()).await?;
-    Ok(registry::get_party(&mut conn, party.id).await?.unwrap_or(party))
+    let stored = registry::get_party(&mut conn, party.id).await?.unwrap_or_else(|| party.clone());
+    if stored.name != party.name {
+        // A name is never changed by re-entering the party: that would rewrite who holds every
+        // right of the ID silently. 姓名或名称变更 is a registration, versioned with its case.
+        return Err(ServiceError::Conflict {
+            code: "party_name_differs",
+            message: format!("该证件号码已登记为“{}”。当事人姓名或名称的变更须办理变更登记（权利人姓名或名称变更）", stored.name),
+        });
+    }
+    Ok(stored)
 }
 
 pub async fn get_party(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Party> {

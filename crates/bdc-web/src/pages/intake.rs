@@ -353,6 +353,10 @@ async fn application(state: &AppState, actor: &Actor, flow: &'static Flow, form:
                     continue;
                 }
                 Ok(p) => p.id,
+                Err(ServiceError::Conflict { code: "party_name_differs", message }) => {
+                    errors.insert(ROW_NAME[i], message);
+                    continue;
+                }
                 Err(e) => {
                     errors.insert(ROW_ID[i], e.to_string());
                     continue;

@@ -5,6 +5,8 @@
 //! so it is data ([`DayOverride`]) that an administrator edits, never code. A day is a working day
 //! when it is a make-up working day (调休上班), or when it is Monday–Friday and not a holiday.
 
+pub mod lunar;
+
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};

@@ -37,19 +37,33 @@ async fn the_seeded_calendar_answers_the_edge_cases_of_the_tables(engine: Engine
 async fn an_administrator_edits_holidays_and_office_hours(engine: Engine) {
     let app = spawn_app(engine).await;
     let admin = app.staff("admin1", &["admin"]).await;
-    // 2027's schedule arrives in November: mark New Year's Day.
-    let r = app.call(Method::PUT, "/api/v1/calendar/days/2027-01-01", Some(&admin), Some(json!({"kind": "holiday", "note": "元旦"}))).await;
+    // 2027 has no entry yet, but 元旦 (Friday 1/1) is a statutory holiday all the same.
+    let add = app.get("/api/v1/calendar/working-days/add?from=2026-12-31&days=1", &admin).await;
+    assert_eq!(add.body["date"], "2027-01-04", "Friday 1/1 is computed as 元旦, then the weekend");
+    // A 30-working-day time limit from 2026-12-02 ends on 2027-01-14, not a day early.
+    let add = app.get("/api/v1/calendar/working-days/add?from=2026-12-02&days=30", &admin).await;
+    assert_eq!(add.body["date"], "2027-01-14", "{}", add.text);
+    // 2027's schedule arrives in November: a make-up working Saturday.
+    let r = app.call(Method::PUT, "/api/v1/calendar/days/2027-01-02", Some(&admin), Some(json!({"kind": "workday", "note": "调休"}))).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let add = app.get("/api/v1/calendar/working-days/add?from=2026-12-31&days=1", &admin).await;
-    assert_eq!(add.body["date"], "2027-01-04", "Friday 1/1 is now a holiday, then the weekend");
-    // A make-up working Saturday.
-    app.call(Method::PUT, "/api/v1/calendar/days/2027-01-02", Some(&admin), Some(json!({"kind": "workday", "note": "调休"}))).await;
-    let add = app.get("/api/v1/calendar/working-days/add?from=2026-12-31&days=1", &admin).await;
     assert_eq!(add.body["date"], "2027-01-02");
-    let del = app.call(Method::DELETE, "/api/v1/calendar/days/2027-01-02", Some(&admin), None).await;
-    assert_eq!(del.status, 204);
+    // The arrangement may make even a statutory day a working day: the entry wins.
+    app.call(Method::PUT, "/api/v1/calendar/days/2027-01-01", Some(&admin), Some(json!({"kind": "workday", "note": "测试"}))).await;
+    let add = app.get("/api/v1/calendar/working-days/add?from=2026-12-31&days=1", &admin).await;
+    assert_eq!(add.body["date"], "2027-01-01");
+    for day in ["2027-01-01", "2027-01-02"] {
+        let del = app.call(Method::DELETE, &format!("/api/v1/calendar/days/{day}"), Some(&admin), None).await;
+        assert_eq!(del.status, 204);
+    }
     let del = app.call(Method::DELETE, "/api/v1/calendar/days/2027-01-02", Some(&admin), None).await;
     assert_eq!(del.problem(404), "not_found");
+    // A computed holiday has no entry to remove, and the refusal says what to do instead.
+    let del = app.call(Method::DELETE, "/api/v1/calendar/days/2027-01-01", Some(&admin), None).await;
+    assert_eq!(del.problem(404), "not_found");
+    assert!(del.body["detail"].as_str().unwrap().contains("法定节假日（元旦）"), "{}", del.text);
+    let add = app.get("/api/v1/calendar/working-days/add?from=2026-12-31&days=1", &admin).await;
+    assert_eq!(add.body["date"], "2027-01-04");
 
     let hours = app.get("/api/v1/calendar/office-hours", &admin).await;
     assert_eq!(hours.body["spans"][0]["start"], "09:00");

@@ -119,9 +119,9 @@ mod tests {
 
     #[test]
     fn qingming_matches_the_published_dates_2000_to_2030() {
-        // The 清明 solar term in Beijing time moves about 5¾ hours later each year and a day back
-        // in each leap year, so in this span it falls on 5 April in the second and third years
-        // after a leap year (and in 2001, 2005 just after midnight), else on 4 April.
+        // The 清明 solar term (Beijing time) comes about 5¾ hours later each year and a day
+        // earlier after each 29 February, so in this span it is on 5 April in the second and
+        // third years after a leap year (and, until 2005, in the first), else on 4 April.
         let fifth = [2001, 2002, 2003, 2005, 2006, 2007, 2010, 2011, 2014, 2015, 2018, 2019, 2022, 2023, 2026, 2027, 2030];
         for y in 2000..=2030 {
             let expect = if fifth.contains(&y) { 5 } else { 4 };

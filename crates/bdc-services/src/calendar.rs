@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 use bdc_domain::access::Permission;
-use bdc_domain::calendar::{statutory_holiday, DayKind, DayOverride, OfficeHours, OfficeSpan, WorkCalendar};
+use bdc_domain::calendar::{statutory_holiday, statutory_holidays, DayKind, DayOverride, OfficeHours, OfficeSpan, StatutoryDay, WorkCalendar};
 use bdc_store::calendar::{self as store, OFFICE_HOURS_KEY};
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
@@ -64,6 +64,14 @@ pub async fn set_day(s: &Services, actor: &Actor, date: NaiveDate, kind: DayKind
     let mut conn = s.db.conn().await?;
     store::upsert_day(&mut conn, &entry, &actor.username, Utc::now()).await?;
     Ok(entry)
+}
+
+/// The computed statutory days off of a year (法定节假日 and 补假, see
+/// [`bdc_domain::calendar::statutory_holidays`]) and whether its 调休 arrangement is entered.
+pub async fn statutory_year(s: &Services, actor: &Actor, year: i32) -> ServiceResult<(Vec<StatutoryDay>, bool)> {
+    actor.require(Permission::CalendarRead)?;
+    check_year(year)?;
+    Ok((statutory_holidays(year), load(s).await?.arrangement_entered(year)))
 }
 
 /// The years whose 调休 arrangement is due and not entered as of `today` (see

@@ -77,4 +77,36 @@ async fn an_administrator_edits_holidays_and_office_hours(engine: Engine) {
     assert_eq!(w.body["working_time"], true);
 }
 
-crate::both!(the_seeded_calendar_answers_the_edge_cases_of_the_tables, an_administrator_edits_holidays_and_office_hours);
+async fn a_years_statutory_holidays_are_computed_and_its_arrangement_reported(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let clerk = app.staff("chuangkou", &["intake"]).await;
+    let admin = app.staff("admin1", &["admin"]).await;
+    let y2027 = app.get("/api/v1/calendar/statutory?year=2027", &clerk).await;
+    assert_eq!(y2027.status, 200, "{}", y2027.text);
+    assert_eq!(y2027.body["arrangement_entered"], false);
+    let items = y2027.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 19, "{}", y2027.text);
+    let find = |d: &str| items.iter().find(|i| i["date"] == d).cloned().unwrap_or_else(|| panic!("{d} in {}", y2027.text));
+    assert_eq!(find("2027-01-01")["note"], "元旦");
+    assert_eq!((find("2027-02-05")["festival"].as_str(), find("2027-02-05")["weekday"].as_str()), (Some("春节"), Some("星期五")), "除夕");
+    assert_eq!((find("2027-02-09")["note"].as_str(), find("2027-02-09")["substitute"].as_bool()), (Some("春节补假"), Some(true)));
+    assert_eq!(find("2027-04-05")["festival"], "清明节");
+    assert_eq!(find("2027-06-09")["festival"], "端午节");
+    assert_eq!(find("2027-09-15")["festival"], "中秋节");
+    assert_eq!(find("2027-10-03")["festival"], "国庆节");
+    // The seeded years are entered; 2024 followed the old rules and is not computed.
+    assert_eq!(app.get("/api/v1/calendar/statutory?year=2026", &clerk).await.body["arrangement_entered"], true);
+    let y2024 = app.get("/api/v1/calendar/statutory?year=2024", &clerk).await;
+    assert_eq!((y2024.body["arrangement_entered"].as_bool(), y2024.body["items"].as_array().map(Vec::len)), (Some(true), Some(0)));
+    assert_eq!(app.get("/api/v1/calendar/statutory?year=1999", &clerk).await.problem(422), "bad_year");
+    // One entry of the published arrangement and the year counts as entered.
+    let r = app.call(Method::PUT, "/api/v1/calendar/days/2027-02-20", Some(&admin), Some(json!({"kind": "workday", "note": "春节调休"}))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(app.get("/api/v1/calendar/statutory?year=2027", &clerk).await.body["arrangement_entered"], true);
+}
+
+crate::both!(
+    the_seeded_calendar_answers_the_edge_cases_of_the_tables,
+    an_administrator_edits_holidays_and_office_hours,
+    a_years_statutory_holidays_are_computed_and_its_arrangement_reported,
+);

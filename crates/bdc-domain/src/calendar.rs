@@ -1,11 +1,20 @@
 //! Working-day calendar (工作日历): 法定节假日, 调休 make-up working days and office hours.
 //!
-//! Every deadline in registration counts working days (STANDARDS.md, "Working days"). Which days
-//! are holidays and which weekend days are worked is published each November for the next year,
-//! so it is data ([`DayOverride`]) that an administrator edits, never code. A day is a working day
-//! when it is a make-up working day (调休上班), or when it is Monday–Friday and not a holiday.
+//! Every deadline in registration counts working days (STANDARDS.md, "Working days"). A day's
+//! kind comes from three places, the first that speaks winning:
+//! 1. a stored entry ([`DayOverride`]): the State Council's yearly 调休 arrangement as an
+//!    administrator entered it (make-up working days, bridged holidays) — data, never code, and
+//!    seeded with the verified 2024–2026 schedules;
+//! 2. the statutory holidays of 《全国年节及纪念日放假办法》 ([`statutory_holidays`]), computed for
+//!    any year from the lunar calendar and the 清明 solar term, so a year whose arrangement is not
+//!    published yet still has its 元旦, 春节, 清明, 劳动节, 端午, 中秋 and 国庆 (and 2027-01-01 is not
+//!    a working day just because nobody typed it in);
+//! 3. the week: Monday–Friday work, Saturday and Sunday rest.
+
+pub mod lunar;
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 
@@ -123,13 +132,47 @@ impl WorkCalendar {
         &self.office_hours
     }
 
-    /// Is `date` a working day (工作日)?
+    /// Is `date` a working day (工作日)? A stored entry decides; without one, a statutory
+    /// holiday (or its 补假) is not, and otherwise Monday–Friday are.
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
         match self.overrides.get(&date) {
             Some(DayKind::Holiday) => false,
             Some(DayKind::Workday) => true,
-            None => !matches!(date.weekday(), Weekday::Sat | Weekday::Sun),
+            None => !is_weekend(date) && statutory_holiday(date).is_none(),
         }
+    }
+
+    /// Has the 调休 arrangement (调休安排) of `year` been entered? True when at least one stored
+    /// entry is dated in that year.
+    ///
+    /// Why this test and not a flag: the State Council's arrangement always moves days (春节 and
+    /// 国庆 are stretched over weekends, with make-up working days), so entering it always writes
+    /// entries, while the statutory days themselves need none — they are computed. A year with no
+    /// entry at all is therefore a year nobody has entered. The test cannot tell a complete entry
+    /// from a half-finished one (or from a single ad-hoc closure); the calendar page lists the
+    /// year's entries for the administrator to check.
+    pub fn arrangement_entered(&self, year: i32) -> bool {
+        match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+            (Some(from), Some(to)) => self.overrides.range(from..=to).next().is_some(),
+            _ => false,
+        }
+    }
+
+    /// The years whose 调休 arrangement is due but not entered, as of `today`: this year when it
+    /// has no entry (every deadline now is counted without its 调休), and next year from
+    /// [`ARRANGEMENT_DUE`] on (the arrangement is published in late October or November, and a
+    /// 30-working-day deadline set from mid-November already ends in January).
+    pub fn missing_arrangements(&self, today: NaiveDate) -> Vec<i32> {
+        let year = today.year();
+        let mut out = Vec::new();
+        if !self.arrangement_entered(year) {
+            out.push(year);
+        }
+        let (m, d) = ARRANGEMENT_DUE;
+        if NaiveDate::from_ymd_opt(year, m, d).is_some_and(|due| today >= due) && !self.arrangement_entered(year + 1) {
+            out.push(year + 1);
+        }
+        out
     }
 
     /// The date `n` working days after `from` (from itself not counted): the deadline of a case
@@ -178,6 +221,126 @@ impl WorkCalendar {
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid constant date")
+}
+
+fn is_weekend(date: NaiveDate) -> bool {
+    matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// From this day of the year (month, day) on, next year's 调休 arrangement is expected: 1 October.
+/// The State Council has published it between late October (2024's, on 2023-10-25) and early
+/// December, so the reminder starts before the earliest publication.
+pub const ARRANGEMENT_DUE: (u32, u32) = (10, 1);
+
+/// A festival of 《全国年节及纪念日放假办法》 on which all citizens have the day off (全体公民放假).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Festival {
+    /// 元旦 — 1 January, 1 day.
+    NewYear,
+    /// 春节 — 除夕 to 正月初三, 4 days.
+    SpringFestival,
+    /// 清明节 — the day of the 清明 solar term, 1 day.
+    Qingming,
+    /// 劳动节 — 1 and 2 May, 2 days.
+    LabourDay,
+    /// 端午节 — 五月初五, 1 day.
+    DragonBoat,
+    /// 中秋节 — 八月十五, 1 day.
+    MidAutumn,
+    /// 国庆节 — 1 to 3 October, 3 days.
+    NationalDay,
+}
+
+impl Festival {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Festival::NewYear => "元旦",
+            Festival::SpringFestival => "春节",
+            Festival::Qingming => "清明节",
+            Festival::LabourDay => "劳动节",
+            Festival::DragonBoat => "端午节",
+            Festival::MidAutumn => "中秋节",
+            Festival::NationalDay => "国庆节",
+        }
+    }
+}
+
+/// One computed statutory day off (法定节假日).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatutoryDay {
+    pub date: NaiveDate,
+    pub festival: Festival,
+    /// 补假 — a weekday off in place of a festival day that fell on a weekend or on another
+    /// festival's day.
+    pub substitute: bool,
+}
+
+impl StatutoryDay {
+    /// e.g. "国庆节", "国庆节补假".
+    pub fn note(&self) -> String {
+        if self.substitute {
+            format!("{}补假", self.festival.name())
+        } else {
+            self.festival.name().to_owned()
+        }
+    }
+}
+
+/// Years whose statutory holidays are computed. The 2024 amendment (国务院令第795号) is in force
+/// from 2025: earlier years had other rules (春节 3 days, 劳动节 1 day), 2024 is in the verified
+/// seed and older years predate the register, so they are not computed at all rather than
+/// computed wrongly. The end is the lunar calendar's checked range.
+pub const STATUTORY_YEARS: std::ops::RangeInclusive<i32> = 2025..=*lunar::YEARS.end();
+
+/// The statutory days off of `year` (empty outside [`STATUTORY_YEARS`]), in date order.
+///
+/// The festival days of 《全国年节及纪念日放假办法》 as amended in 2024: 元旦 1/1; 春节 除夕 to
+/// 正月初三; 清明节; 劳动节 5/1–5/2; 端午节; 中秋节; 国庆节 10/1–10/3. Its article on weekends
+/// (全体公民放假的假日，如果适逢周六、周日，应当在工作日补假) owes a weekday for each festival day on a
+/// Saturday or Sunday — and for a festival day taken by another festival (中秋 on 10/1–10/3). Where
+/// that weekday falls is the State Council's choice, published with the 调休; until then it is
+/// placed on the first following weekday that is not already off, so the count of working days
+/// over the holiday is right even before the arrangement is entered (checked against 2025 and
+/// 2026, whose published schedules give the same number of working days).
+pub fn statutory_holidays(year: i32) -> Vec<StatutoryDay> {
+    if !STATUTORY_YEARS.contains(&year) {
+        return Vec::new();
+    }
+    let (Some(eve), Some(qingming), Some(dragon), Some(autumn)) = (lunar::new_years_eve(year), lunar::qingming(year), lunar::dragon_boat(year), lunar::mid_autumn(year)) else {
+        return Vec::new();
+    };
+    let mut days: Vec<(NaiveDate, Festival)> = vec![(ymd(year, 1, 1), Festival::NewYear)];
+    days.extend((0..4).map(|i| (eve + Duration::days(i), Festival::SpringFestival)));
+    days.push((qingming, Festival::Qingming));
+    days.extend([(ymd(year, 5, 1), Festival::LabourDay), (ymd(year, 5, 2), Festival::LabourDay)]);
+    days.push((dragon, Festival::DragonBoat));
+    days.push((autumn, Festival::MidAutumn));
+    days.extend((1..=3).map(|d| (ymd(year, 10, d), Festival::NationalDay)));
+    days.sort_by_key(|(d, _)| *d);
+
+    let mut off: BTreeMap<NaiveDate, StatutoryDay> = BTreeMap::new();
+    let mut owed = Vec::new();
+    for (date, festival) in days {
+        if is_weekend(date) || off.contains_key(&date) {
+            owed.push((date, festival));
+        }
+        off.entry(date).or_insert(StatutoryDay { date, festival, substitute: false });
+    }
+    for (date, festival) in owed {
+        let mut d = date + Duration::days(1);
+        while is_weekend(d) || off.contains_key(&d) {
+            d += Duration::days(1);
+        }
+        off.insert(d, StatutoryDay { date: d, festival, substitute: true });
+    }
+    off.into_values().collect()
+}
+
+/// The statutory day off on `date`, if any: computed once for every year of [`STATUTORY_YEARS`]
+/// (a few milliseconds) and kept, as deadlines ask about thousands of days.
+pub fn statutory_holiday(date: NaiveDate) -> Option<StatutoryDay> {
+    static TABLE: OnceLock<BTreeMap<NaiveDate, StatutoryDay>> = OnceLock::new();
+    TABLE.get_or_init(|| STATUTORY_YEARS.flat_map(statutory_holidays).map(|d| (d.date, d)).collect()).get(&date).copied()
 }
 
 /// The published schedules of 2024–2026 (STANDARDS.md). Holidays as inclusive ranges with their
@@ -295,6 +458,98 @@ mod tests {
         let weekdays = (1..=365).map(|i| ymd(2025, 12, 31) + Duration::days(i)).filter(|d| d.weekday().num_days_from_monday() < 5).count() as i64;
         let holiday_weekdays = seed_overrides().iter().filter(|o| o.date.year() == 2026 && o.kind == DayKind::Holiday && o.date.weekday().num_days_from_monday() < 5).count() as i64;
         assert_eq!(in_2026, weekdays - holiday_weekdays + 6);
+    }
+
+    /// `(month, day, note)` of every computed day off of `year`.
+    fn computed(year: i32) -> Vec<(u32, u32, String)> {
+        statutory_holidays(year).iter().map(|d| (d.date.month(), d.date.day(), d.note())).collect()
+    }
+
+    #[test]
+    fn the_statutory_holidays_of_2027_are_computed_with_their_weekend_substitutes() {
+        let expect: Vec<(u32, u32, String)> = [
+            (1, 1, "元旦"),                                                              // Friday
+            (2, 5, "春节"), (2, 6, "春节"), (2, 7, "春节"), (2, 8, "春节"),              // 除夕 (Friday) to 初三
+            (2, 9, "春节补假"), (2, 10, "春节补假"),                                     // for Saturday and Sunday
+            (4, 5, "清明节"),                                                            // Monday
+            (5, 1, "劳动节"), (5, 2, "劳动节"), (5, 3, "劳动节补假"), (5, 4, "劳动节补假"), // a weekend
+            (6, 9, "端午节"),
+            (9, 15, "中秋节"),
+            (10, 1, "国庆节"), (10, 2, "国庆节"), (10, 3, "国庆节"), (10, 4, "国庆节补假"), (10, 5, "国庆节补假"),
+        ]
+        .into_iter()
+        .map(|(m, d, n)| (m, d, n.to_owned()))
+        .collect();
+        assert_eq!(computed(2027), expect);
+    }
+
+    #[test]
+    fn a_festival_on_another_festivals_day_still_owes_a_day() {
+        // 2028: 中秋 is 10/3 (Tuesday), inside 国庆; 10/1 is a Sunday. Four weekdays off in all.
+        let oct: Vec<_> = computed(2028).into_iter().filter(|(m, _, _)| *m == 10).map(|(_, d, _)| d).collect();
+        assert_eq!(oct, vec![1, 2, 3, 4, 5]);
+        let substitutes: Vec<_> = computed(2028).into_iter().filter(|(_, _, n)| n.ends_with("补假")).map(|(m, d, _)| (m, d)).collect();
+        // 元旦 on a Saturday, 端午 (5/28) on a Sunday, 国庆 10/1 on a Sunday, 中秋 on 国庆's 10/3.
+        assert_eq!(substitutes, vec![(1, 3), (5, 29), (10, 4), (10, 5)]);
+    }
+
+    #[test]
+    fn years_outside_the_2024_rules_are_not_computed() {
+        assert!(statutory_holidays(2024).is_empty(), "2024 followed the 2013 rules and is in the seed");
+        assert!(statutory_holidays(2200).is_empty());
+        assert_eq!(statutory_holiday(ymd(2024, 5, 2)), None);
+    }
+
+    #[test]
+    fn the_computed_days_agree_with_the_published_2025_and_2026_schedules() {
+        let seed = seed_overrides();
+        let plain = WorkCalendar::new([], OfficeHours::default());
+        for year in [2025, 2026] {
+            // Every computed day off is a holiday of the published schedule …
+            for d in statutory_holidays(year) {
+                assert!(seed.iter().any(|o| o.date == d.date && o.kind == DayKind::Holiday), "{} {} is off in the schedule", d.date, d.note());
+            }
+            // … and the year has as many working days computed as published: the 调休 only move them.
+            let (from, to) = (ymd(year - 1, 12, 31), ymd(year, 12, 31));
+            assert_eq!(plain.working_days_between(from, to), cal().working_days_between(from, to), "{year}");
+        }
+    }
+
+    #[test]
+    fn new_years_day_2027_is_not_a_working_day_without_any_entry() {
+        let c = cal();
+        assert!(!c.is_working_day(ymd(2027, 1, 1)));
+        assert!(!c.is_working_day(ymd(2027, 2, 5)), "除夕");
+        assert!(c.is_working_day(ymd(2027, 2, 11)));
+        assert_eq!(c.add_working_days(ymd(2026, 12, 31), 1), ymd(2027, 1, 4));
+        // A 30-working-day time limit (不动产登记暂行条例 art. 20) accepted on 2026-12-02: 21
+        // working days left in December, 元旦 off, then 9 more up to Thursday 14 January.
+        assert_eq!(c.add_working_days(ymd(2026, 12, 2), 30), ymd(2027, 1, 14));
+        assert_eq!(c.working_days_between(ymd(2026, 12, 2), ymd(2027, 1, 14)), 30);
+    }
+
+    #[test]
+    fn a_stored_entry_wins_over_the_computed_holiday() {
+        let worked = WorkCalendar::new([(ymd(2027, 2, 10), DayKind::Workday), (ymd(2027, 2, 20), DayKind::Workday), (ymd(2027, 2, 11), DayKind::Holiday)], OfficeHours::default());
+        assert!(worked.is_working_day(ymd(2027, 2, 10)), "a computed 补假 moved by the arrangement");
+        assert!(worked.is_working_day(ymd(2027, 2, 20)), "a make-up Saturday");
+        assert!(!worked.is_working_day(ymd(2027, 2, 11)), "a bridged day");
+        assert!(!worked.is_working_day(ymd(2027, 2, 9)), "the computed days without an entry stay off");
+    }
+
+    #[test]
+    fn a_years_arrangement_counts_as_entered_once_it_has_an_entry() {
+        let c = cal();
+        assert!(c.arrangement_entered(2026));
+        assert!(!c.arrangement_entered(2027));
+        assert_eq!(c.missing_arrangements(ymd(2026, 9, 30)), Vec::<i32>::new());
+        assert_eq!(c.missing_arrangements(ymd(2026, 10, 1)), vec![2027]);
+        assert_eq!(c.missing_arrangements(ymd(2026, 12, 2)), vec![2027]);
+        assert_eq!(c.missing_arrangements(ymd(2027, 3, 1)), vec![2027], "this year's is missing all year");
+        assert_eq!(c.missing_arrangements(ymd(2027, 11, 1)), vec![2027, 2028]);
+        let entered = WorkCalendar::new([(ymd(2027, 2, 20), DayKind::Workday)], OfficeHours::default());
+        assert_eq!(entered.missing_arrangements(ymd(2027, 3, 1)), Vec::<i32>::new());
+        assert_eq!(entered.missing_arrangements(ymd(2027, 10, 1)), vec![2028]);
     }
 
     #[test]

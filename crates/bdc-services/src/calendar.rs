@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 use bdc_domain::access::Permission;
-use bdc_domain::calendar::{DayKind, DayOverride, OfficeHours, OfficeSpan, WorkCalendar};
+use bdc_domain::calendar::{statutory_holiday, statutory_holidays, DayKind, DayOverride, OfficeHours, OfficeSpan, StatutoryDay, WorkCalendar};
 use bdc_store::calendar::{self as store, OFFICE_HOURS_KEY};
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
@@ -66,12 +66,34 @@ pub async fn set_day(s: &Services, actor: &Actor, date: NaiveDate, kind: DayKind
     Ok(entry)
 }
 
-/// Removes a date's entry; the date falls back to the ordinary week.
+/// The computed statutory days off of a year (法定节假日 and 补假, see
+/// [`bdc_domain::calendar::statutory_holidays`]) and whether its 调休 arrangement is entered.
+pub async fn statutory_year(s: &Services, actor: &Actor, year: i32) -> ServiceResult<(Vec<StatutoryDay>, bool)> {
+    actor.require(Permission::CalendarRead)?;
+    check_year(year)?;
+    Ok((statutory_holidays(year), load(s).await?.arrangement_entered(year)))
+}
+
+/// The years whose 调休 arrangement is due and not entered as of `today` (see
+/// [`WorkCalendar::missing_arrangements`]), for the warning on the workbench. Only someone who
+/// can enter it (calendar.manage) is told; for anyone else the answer is empty, not an error, as
+/// the pages ask on every visit.
+pub async fn missing_arrangements(s: &Services, actor: &Actor, today: NaiveDate) -> ServiceResult<Vec<i32>> {
+    if !actor.can(Permission::CalendarManage) {
+        return Ok(Vec::new());
+    }
+    Ok(load(s).await?.missing_arrangements(today))
+}
+
+/// Removes a date's entry; the date falls back to the statutory holidays and the ordinary week.
 pub async fn clear_day(s: &Services, actor: &Actor, date: NaiveDate) -> ServiceResult<()> {
     actor.require(Permission::CalendarManage)?;
     let mut conn = s.db.conn().await?;
     if store::delete_day(&mut conn, date).await? {
         Ok(())
+    } else if let Some(day) = statutory_holiday(date) {
+        // A computed holiday has no entry to remove; the arrangement may still make it a working day.
+        Err(ServiceError::NotFound(format!("{date} 没有录入记录：它是按《全国年节及纪念日放假办法》计算的法定节假日（{}），如需上班请设为调休上班", day.note())))
     } else {
         Err(ServiceError::NotFound(format!("{date} 没有节假日或调休记录")))
     }

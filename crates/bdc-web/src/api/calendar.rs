@@ -86,6 +86,59 @@ pub async fn list_days(State(state): State<AppState>, Authed(actor): Authed, Api
     Ok(Json(PageDto::slice(days.into_iter().map(CalendarDayDto::from).collect(), page)))
 }
 
+/// A year.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct YearQuery {
+    /// e.g. 2027.
+    pub year: i32,
+}
+
+/// One computed statutory day off (法定节假日).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatutoryDayDto {
+    pub date: NaiveDate,
+    /// 元旦, 春节, 清明节, 劳动节, 端午节, 中秋节 or 国庆节.
+    pub festival: String,
+    /// e.g. 国庆节, 国庆节补假.
+    pub note: String,
+    /// 补假: a weekday off for a festival day on a weekend (or on another festival's day); the
+    /// published arrangement may place it elsewhere.
+    pub substitute: bool,
+    /// 星期一 … 星期日.
+    pub weekday: String,
+}
+
+/// A year's statutory holidays as computed, and whether its 调休 arrangement is entered.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatutoryYearDto {
+    pub year: i32,
+    /// True once the year has at least one stored entry (holiday or make-up working day); until
+    /// then deadlines in the year count only the computed days below.
+    pub arrangement_entered: bool,
+    pub items: Vec<StatutoryDayDto>,
+}
+
+/// The statutory holidays of a year (《全国年节及纪念日放假办法》, computed from 2025 on; stored entries
+/// win over them) and whether the year's 调休 arrangement has been entered.
+#[utoipa::path(get, path = "/api/v1/calendar/statutory", tag = "calendar", operation_id = "statutory_holidays",
+    security(("bearer" = []), ("cookie" = [])), params(YearQuery),
+    responses((status = 200, body = StatutoryYearDto), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn statutory(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<YearQuery>) -> ApiResult<Json<StatutoryYearDto>> {
+    let (days, arrangement_entered) = calendar::statutory_year(&state.services, &actor, q.year).await?;
+    let items = days
+        .into_iter()
+        .map(|d| StatutoryDayDto {
+            date: d.date,
+            festival: d.festival.name().to_owned(),
+            note: d.note(),
+            substitute: d.substitute,
+            weekday: WEEKDAYS[d.date.weekday().num_days_from_monday() as usize].to_owned(),
+        })
+        .collect();
+    Ok(Json(StatutoryYearDto { year: q.year, arrangement_entered, items }))
+}
+
 /// Path of one date.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct DatePath {

@@ -142,6 +142,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(roles::set_role_permissions))
         .routes(routes!(audit::list_audit))
         .routes(routes!(calendar::list_days))
+        .routes(routes!(calendar::statutory))
         .routes(routes!(calendar::set_day, calendar::clear_day))
         .routes(routes!(calendar::get_office_hours, calendar::set_office_hours))
         .routes(routes!(calendar::add_working_days))

@@ -12,6 +12,7 @@ mod rules;
 mod users;
 
 use askama::Template;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -129,10 +130,12 @@ pub struct HomePage {
     chrome: Chrome,
     nav: Nav,
     cards: Vec<Card>,
+    /// Years whose 调休 are not entered (calendar administrators only).
+    missing_arrangements: Vec<i32>,
 }
 
 /// 系统管理 overview: one card per section the user may open.
-pub async fn overview(PageActor(actor): PageActor) -> Response {
+pub async fn overview(State(state): State<AppState>, PageActor(actor): PageActor) -> Response {
     let a = match allow(actor, None) {
         Ok(a) => a,
         Err(r) => return r,
@@ -152,7 +155,8 @@ pub async fn overview(PageActor(actor): PageActor) -> Response {
         cards.push(Card { href: "/workbench/admin/rules", title: "规则库", text: "限制验证与审核规则的版本、法律依据与生效日期；签发数据组织规则。" });
     }
     cards.push(Card { href: "/workbench/admin/catalogue", title: "业务目录", text: "全部登记业务的登记类型、办理时限、申请人与申请材料。" });
-    render(&HomePage { chrome: Chrome::of(Some(&a), "admin"), nav, cards })
+    let missing_arrangements = super::missing_arrangements(&state, &a).await;
+    render(&HomePage { chrome: Chrome::of(Some(&a), "admin"), nav, cards, missing_arrangements })
 }
 
 /// The CSRF check and the 403 page, in one line for each handler.

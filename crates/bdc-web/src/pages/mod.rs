@@ -96,6 +96,15 @@ impl FromRequestParts<AppState> for PageActor {
     }
 }
 
+/// The years whose 调休 arrangement (调休安排) is due and not entered, for the warning that
+/// calendar administrators (calendar.manage) see on the workbench, the 系统管理 overview and the
+/// calendar page (`calendar_warning.html`); empty for everyone else. A calendar that cannot be
+/// read gives no warning rather than failing the page: the warning is a reminder, and the
+/// calendar page itself reports the error.
+pub async fn missing_arrangements(state: &AppState, actor: &Actor) -> Vec<i32> {
+    bdc_services::calendar::missing_arrangements(&state.services, actor, bdc_services::cases::today()).await.unwrap_or_default()
+}
+
 /// Whether a submitted form carries the session's CSRF token.
 pub fn csrf_ok(actor: &Actor, sent: &str) -> bool {
     let want = actor.csrf_token.as_bytes();

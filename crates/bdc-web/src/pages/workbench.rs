@@ -46,6 +46,8 @@ pub struct TasksPage {
     overdue: usize,
     online: usize,
     groups: Vec<(&'static str, Vec<TaskRow>)>,
+    /// Years whose 调休 are not entered (calendar administrators only).
+    missing_arrangements: Vec<i32>,
 }
 
 fn channel_name(code: &str) -> &'static str {
@@ -103,7 +105,8 @@ pub async fn tasks(State(state): State<AppState>, PageActor(actor): PageActor) -
             groups.push((cases::state_name(st), rows));
         }
     }
-    render(&TasksPage { chrome: Chrome::of(Some(&actor), "tasks"), open, overdue, online, groups })
+    let missing_arrangements = super::missing_arrangements(&state, &actor).await;
+    render(&TasksPage { chrome: Chrome::of(Some(&actor), "tasks"), open, overdue, online, groups, missing_arrangements })
 }
 
 #[derive(Template)]

@@ -282,9 +282,53 @@ async fn calendar_overrides_and_rules_are_edited_on_the_pages(engine: Engine) {
     assert!(!admin.get("/workbench/admin/rules").await.text.contains("GHYT"));
 }
 
+/// The 调休 warning: calendar administrators see it on the workbench, the overview and the
+/// calendar page until each missing year has an entry; nobody else sees it.
+async fn calendar_administrators_are_warned_while_a_years_arrangement_is_not_entered(engine: Engine) {
+    let app = spawn_app(engine).await;
+    // An administrator who also works cases (so /workbench is open to him), and a clerk.
+    app.user("admin1", &["admin", "intake"]).await;
+    app.user("clerk1", &["intake"]).await;
+    // A fresh database holds the 2024–2026 seed, so from 2026-10-01 on some year is missing:
+    // 2027 now, later this year's own.
+    let missing = bdc_domain::calendar::WorkCalendar::seeded().missing_arrangements(bdc_services::cases::today());
+    assert!(!missing.is_empty(), "a year is missing in a fresh database from 2026-10-01 on");
+    let pages = ["/workbench", "/workbench/admin", "/workbench/admin/calendar"];
+    let admin = log_in(&app, "admin1", PASSWORD).await;
+    for page in pages {
+        let r = admin.get(page).await;
+        assert_eq!(r.status, 200, "{page}: {}", r.text);
+        for y in &missing {
+            assert!(r.text.contains(&format!("{y} 年调休安排尚未录入")) && r.text.contains(&format!(r#"data-arrangement="{y}""#)), "{page} warns about {y}: {}", r.text);
+            assert!(r.text.contains("法定节假日已自动计算") && r.text.contains(&format!("/workbench/admin/calendar?month={y}-01")));
+        }
+    }
+    let clerk = log_in(&app, "clerk1", PASSWORD).await;
+    for page in pages {
+        let r = clerk.get(page).await;
+        assert_eq!(r.status, 200, "{page}");
+        assert!(!r.text.contains("调休安排尚未录入"), "{page}: the clerk cannot enter it and is not told");
+    }
+    // Without any entry the statutory holidays are on the month view as computed.
+    let jan = admin.get("/workbench/admin/calendar?month=2027-01").await;
+    assert!(jan.text.contains(r#"admin-day--holiday" data-date="2027-01-01""#) && jan.text.contains("元旦（自动计算）"), "{}", jan.text);
+    let feb = admin.get("/workbench/admin/calendar?month=2027-02").await;
+    assert!(feb.text.contains(r#"admin-day--holiday" data-date="2027-02-05""#) && feb.text.contains("春节（自动计算）"));
+    // Entering the arrangement (here one make-up day per missing year) ends the warning.
+    for y in &missing {
+        let date = format!("{y}-02-20");
+        location(&admin.post("/workbench/admin/calendar/days", &[("date", date.as_str()), ("kind", "workday"), ("note", "春节调休")]).await);
+    }
+    for page in pages {
+        let r = admin.get(page).await;
+        assert!(!r.text.contains("调休安排尚未录入"), "{page}: {}", r.text);
+    }
+}
+
 crate::both!(
     an_administrator_creates_a_user_on_the_page_and_the_user_logs_in,
     only_permitted_staff_reach_the_pages,
     a_role_s_new_grants_take_effect_and_public_roles_stay_public,
     calendar_overrides_and_rules_are_edited_on_the_pages,
+    calendar_administrators_are_warned_while_a_years_arrangement_is_not_entered,
 );

@@ -1,6 +1,7 @@
-//! 工作日历 — a month at a glance (工作日, 休息日, 法定节假日, 调休上班 with their names), the
-//! month's entries with removal, a form to set a date's entry, and the office hours (办公时间).
-//! Reading needs calendar.read; the forms show only with calendar.manage.
+//! 工作日历 — a month at a glance (工作日, 休息日, 法定节假日, 调休上班 with their names; statutory
+//! holidays without an entry shown as computed), the month's entries with removal, a form to set
+//! a date's entry, and the office hours (办公时间). Reading needs calendar.read; the forms, and the
+//! warning that a year's 调休 are not entered, show only with calendar.manage.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -10,7 +11,7 @@ use chrono::{Datelike, Months, NaiveDate, NaiveTime, Weekday};
 use serde::Deserialize;
 
 use bdc_domain::access::Permission;
-use bdc_domain::calendar::{DayKind, OfficeSpan};
+use bdc_domain::calendar::{statutory_holiday, DayKind, OfficeSpan};
 use bdc_services::calendar as svc;
 use bdc_services::cases::today;
 
@@ -51,6 +52,8 @@ pub struct MonthPage {
     errors: Errors,
     message: String,
     done: String,
+    /// Years whose 调休 are not entered (calendar administrators only).
+    missing_arrangements: Vec<i32>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -94,16 +97,19 @@ async fn page(state: &AppState, a: &bdc_services::Actor, first: NaiveDate, typed
     while d < next_first {
         let entry = entries.iter().find(|e| e.date == d);
         let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
-        let (class, label) = match entry.map(|e| e.kind) {
-            Some(DayKind::Holiday) => ("holiday", "法定节假日"),
-            Some(DayKind::Workday) => ("makeup", "调休上班"),
-            None if weekend => ("restday", "休息日"),
-            None => ("workday", "工作日"),
+        // The same order as the calendar engine: a stored entry, then the computed statutory day.
+        let statutory = statutory_holiday(d);
+        let (class, label, note) = match (entry, statutory) {
+            (Some(e), _) if e.kind == DayKind::Holiday => ("holiday", "法定节假日", e.note.clone()),
+            (Some(e), _) => ("makeup", "调休上班", e.note.clone()),
+            (None, Some(s)) => ("holiday", "法定节假日", format!("{}（自动计算）", s.note())),
+            (None, None) if weekend => ("restday", "休息日", String::new()),
+            (None, None) => ("workday", "工作日", String::new()),
         };
         if class == "workday" || class == "makeup" {
             working_days += 1;
         }
-        week.push(Some(Cell { day: d.day(), date: d.to_string(), class, label, note: entry.map(|e| e.note.clone()).unwrap_or_default(), today: d == now }));
+        week.push(Some(Cell { day: d.day(), date: d.to_string(), class, label, note, today: d == now }));
         if week.len() == 7 {
             weeks.push(std::mem::take(&mut week));
         }
@@ -121,6 +127,7 @@ async fn page(state: &AppState, a: &bdc_services::Actor, first: NaiveDate, typed
         .map(|e| (e.date.to_string(), if e.kind == DayKind::Holiday { "法定节假日" } else { "调休上班" }, e.note.clone()))
         .collect();
     let fmt = |d: NaiveDate| d.format("%Y-%m").to_string();
+    let missing_arrangements = crate::pages::missing_arrangements(state, a).await;
     render(&MonthPage {
         chrome: Chrome::of(Some(a), "admin"),
         nav: Nav::of(a, "calendar"),
@@ -141,11 +148,12 @@ async fn page(state: &AppState, a: &bdc_services::Actor, first: NaiveDate, typed
         message,
         done: match done {
             "set" => "已保存，所有办理时限即按新日历计算。",
-            "removed" => "已删除，该日期恢复为普通的工作日或休息日。",
+            "removed" => "已删除，该日期恢复为按法定节假日和星期计算。",
             "hours" => "办公时间已保存。",
             _ => "",
         }
         .to_owned(),
+        missing_arrangements,
     })
 }
 
@@ -194,7 +202,7 @@ pub async fn set_day(State(state): State<AppState>, PageActor(actor): PageActor,
     refused(page(&state, &a, first, typed, errors, message, "").await)
 }
 
-/// Removes a date's entry; the date becomes an ordinary day of the week again.
+/// Removes a date's entry; the date falls back to the computed statutory holidays and the week.
 pub async fn remove_day(State(state): State<AppState>, PageActor(actor): PageActor, Form(pairs): Form<Vec<(String, String)>>) -> Response {
     let (a, f) = match admit(actor, Some(Permission::CalendarManage), pairs, "/workbench/admin/calendar") {
         Ok(x) => x,

@@ -343,8 +343,10 @@ fn holder_set(r: &RightView) -> BTreeSet<i64> {
 
 /// The current right of `kind` the flow acts on: the named one, else the only one, else the only
 /// one the acting parties hold.
+/// An easement's companion entry on the dominant unit's register (it names the servient unit)
+/// is acted on only through the easement itself.
 fn current<'a>(unit: &'a [RightView], kind: RightKind, target: Option<i64>, acting: &[i64]) -> Result<&'a RightView, PlanError> {
-    let matching: Vec<&RightView> = unit.iter().filter(|r| r.kind == kind && r.state == RightState::Current).collect();
+    let matching: Vec<&RightView> = unit.iter().filter(|r| r.kind == kind && r.state == RightState::Current && r.attr(attr::SERVIENT_UNIT).is_none()).collect();
     pick(matching, target, acting, kind.name())
 }
 

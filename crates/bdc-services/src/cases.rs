@@ -307,6 +307,12 @@ fn check_particulars(flow: &Flow, req: &RequestDoc) -> ServiceResult<()> {
             return Err(ServiceError::field("computed_attribute", attr::TERM_START, "查封期限自登簿之日（轮候查封自转为正式查封之日）起算，由系统计算"));
         }
     }
+    if flow.right_kind == RightKind::Easement && flow.effect == Effect::CreateRight && req.attrs.get(attr::DOMINANT_UNIT).is_none_or(|d| d.trim().is_empty()) {
+        return Err(ServiceError::field("dominant_unit_required", attr::DOMINANT_UNIT, "地役权登记须写明需役地的不动产单元号（《不动产登记暂行条例实施细则》第六十条）"));
+    }
+    if let Some(k) = [attr::SERVIENT_UNIT].into_iter().find(|k| req.attrs.contains_key(*k)) {
+        return Err(ServiceError::field("computed_attribute", k, "供役地由登记机构在需役地登记簿中记载，不能填写"));
+    }
     match flow.change_scope() {
         Some(ChangeScope::Name) if req.attrs.get(NEW_NAME).is_none_or(|n| n.trim().is_empty()) => {
             return Err(ServiceError::field("new_name_required", NEW_NAME, "姓名或名称变更须写明变更后的姓名（名称）"));
@@ -831,11 +837,19 @@ pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_
         }
         let planned = register::plan(flow.effect, flow.right_kind, &current, &change).map_err(|e| ServiceError::validation("cannot_register", e.to_string()))?;
         let planned = start_promoted_terms(planned, today());
+        let companion = if flow.right_kind == RightKind::Easement { easement_companion(tx, &unit, &current, &planned).await? } else { None };
         let (unit_steps, certified) = apply_plan(tx, unit.id, &current, planned, seq, Some(case.id), year, now).await?;
         steps.extend(unit_steps);
         any_certificate |= certified;
         if !registry::bump_unit_version(tx, unit.id, unit.version).await? {
             return Err(ServiceError::Conflict { code: "unit_changed", message: format!("不动产单元 {} 正被其他业务登簿，请稍后重试", unit.unit_number) });
+        }
+        if let Some((dominant, dominant_rights, mirror)) = companion {
+            let (mirror_steps, _) = apply_plan(tx, dominant.id, &dominant_rights, mirror, seq, Some(case.id), year, now).await?;
+            steps.extend(mirror_steps);
+            if !registry::bump_unit_version(tx, dominant.id, dominant.version).await? {
+                return Err(ServiceError::Conflict { code: "unit_changed", message: format!("需役地不动产单元 {} 正被其他业务登簿，请稍后重试", dominant.unit_number) });
+            }
         }
     }
     for f in &findings {
@@ -861,6 +875,42 @@ pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_
     store::add_event(tx, case.id, "register", to, &actor.username, "登簿", now).await?;
     let case = store::get_case(tx, case_id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
     Ok(Moved { case, findings, journal_seq: Some(seq) })
+}
+
+/// 地役权 is recorded in the registers of both the servient land (供役地) and the dominant land
+/// (需役地) (《不动产登记暂行条例实施细则》第六十条). The servient unit's entry is the easement, with
+/// its proof; the dominant unit's register carries a companion entry naming the servient unit,
+/// which follows every registration of the easement: created, changed or transferred with it,
+/// ended with it. Returns the dominant unit, its current rights and the companion's steps.
+async fn easement_companion(conn: &mut AnyConnection, servient: &registry::Unit, current: &[RightView], planned: &[Planned]) -> ServiceResult<Option<(registry::Unit, Vec<RightView>, Vec<Planned>)>> {
+    use register::attr::{DOMINANT_UNIT, SERVIENT_UNIT};
+    // The easement version the registration leaves current (if any), and the one it ends.
+    let created = planned.iter().find_map(|p| match p {
+        Planned::Create { kind: RightKind::Easement, co_ownership, holders, attrs, .. } if attrs.contains_key(DOMINANT_UNIT) => Some((*co_ownership, holders.clone(), attrs.clone())),
+        _ => None,
+    });
+    let ended = planned.iter().find_map(|p| match p {
+        Planned::End { right_id, to } => current.iter().find(|r| r.id == *right_id && r.kind == RightKind::Easement).and_then(|r| r.attr(DOMINANT_UNIT).map(|d| (d.to_owned(), *to))),
+        _ => None,
+    });
+    let Some(number) = created.as_ref().and_then(|c| c.2.get(DOMINANT_UNIT).cloned()).or_else(|| ended.as_ref().map(|e| e.0.clone())) else { return Ok(None) };
+    let dominant = registry::find_unit(conn, &number).await?.ok_or_else(|| ServiceError::field("unknown_dominant_unit", DOMINANT_UNIT, format!("需役地不动产单元 {number} 不存在")))?;
+    if dominant.id == servient.id {
+        return Err(ServiceError::field("bad_dominant_unit", DOMINANT_UNIT, "需役地不能是供役地本身"));
+    }
+    let rights: Vec<RightView> = registry::rights_of_unit(conn, dominant.id, true).await?.into_iter().map(|r| r.view).collect();
+    let old = rights.iter().find(|r| r.kind == RightKind::Easement && r.attr(SERVIENT_UNIT) == Some(servient.unit_number.as_str()));
+    let mut steps = Vec::new();
+    if let Some(o) = old {
+        let to = if created.is_some() { bdc_domain::rights::RightState::Historic } else { bdc_domain::rights::RightState::Ended };
+        steps.push(Planned::End { right_id: o.id, to });
+    }
+    if let Some((co_ownership, holders, mut attrs)) = created {
+        attrs.remove(DOMINANT_UNIT);
+        attrs.insert(SERVIENT_UNIT.into(), servient.unit_number.clone());
+        steps.push(Planned::Create { kind: RightKind::Easement, co_ownership, holders, attrs, certificate: CertificateNeed::None, predecessor: old.map(|o| o.id) });
+    }
+    Ok(Some((dominant, rights, steps)))
 }
 
 /// Applies the planned steps for one unit inside the registration transaction: writes created

@@ -126,6 +126,28 @@ impl World {
         r.body["id"].as_i64().unwrap()
     }
 
+    async fn number(&self, unit: i64) -> String {
+        self.book(unit).await["unit"]["unit_number"].as_str().unwrap().to_owned()
+    }
+
+    /// An easement on `servient` (owned by A) for the benefit of a neighbouring house owned by
+    /// C (需役地); returns the dominant unit.
+    async fn easement(&self, servient: i64) -> i64 {
+        let dominant = self.unit().await;
+        self.house(dominant, &[self.c]).await;
+        let number = self.number(dominant).await;
+        self.run("IND-FIRST-EASEMENT", servient, json!([rh(self.c), ob(self.a)]), json!({"attributes": {"dominant_unit": number, "purpose": "通行", "term_end": "2040-12-31"}})).await;
+        dominant
+    }
+
+    /// The companion entry of the easement on the dominant unit's register (需役地登记簿).
+    async fn companion(&self, dominant: i64, servient: i64) -> Option<Value> {
+        let number = self.number(servient).await;
+        let book = self.book(dominant).await;
+        let found = current(&book, "easement").into_iter().find(|r| r["attributes"]["servient_unit"] == number.as_str()).cloned();
+        found
+    }
+
     async fn open(&self, f: &Flow, unit: i64, applicants: Value, request: Value) -> Reply {
         let mut request = request;
         let materials: Vec<&str> = f.required_materials().map(|m| m.code).collect();
@@ -262,7 +284,13 @@ async fn conform(w: &World, f: &'static Flow) {
         Effect::CreateRight => {
             // 地役权 / 居住权 on the owner's house, granted by the owner (双方共同申请).
             w.house(unit, &[w.a]).await;
-            let attrs = if kind == RightKind::Easement { json!({"dominant_unit": format!("{PARCEL}F00019999"), "purpose": "通行", "term_end": "2040-12-31"}) } else { json!({"term_end": "2040-12-31"}) };
+            let dominant = w.unit().await;
+            w.house(dominant, &[w.c]).await;
+            let attrs = if kind == RightKind::Easement { json!({"dominant_unit": w.number(dominant).await, "purpose": "通行", "term_end": "2040-12-31"}) } else { json!({"term_end": "2040-12-31"}) };
+            if kind == RightKind::Easement {
+                let r = w.open(f, unit, json!([rh(w.c), ob(w.a)]), json!({"attributes": {"purpose": "通行"}})).await;
+                assert_eq!(r.problem(422), "dominant_unit_required", "{}", f.code);
+            }
             w.refused_for_entitlement(f.code, unit, json!([rh(w.c), ob(w.stranger)]), json!({"attributes": attrs.clone()})).await;
             w.run(f.code, unit, json!([rh(w.c), ob(w.a)]), json!({"attributes": attrs})).await;
             let book = w.book(unit).await;
@@ -270,10 +298,15 @@ async fn conform(w: &World, f: &'static Flow) {
             assert_eq!(names(r), set(&[C]), "{}", f.code);
             assert!(cert(r).contains("不动产证明"), "{}: a proof: {}", f.code, cert(r));
             assert_eq!(names(one(&book, "state_land_and_house")), set(&[A]), "{}: the owner keeps the house", f.code);
+            if kind == RightKind::Easement {
+                // Recorded on the dominant land's register too (实施细则 第六十条).
+                let companion = w.companion(dominant, unit).await.unwrap_or_else(|| panic!("{}: the dominant unit's register records the easement", f.code));
+                assert_eq!((names(&companion), companion["attributes"]["purpose"].as_str()), (set(&[C]), Some("通行")), "{}", f.code);
+            }
         }
         Effect::TransferRight | Effect::TransferWithMortgage if kind == RightKind::Easement => {
             w.house(unit, &[w.a]).await;
-            w.run("IND-FIRST-EASEMENT", unit, json!([rh(w.c), ob(w.a)]), json!({"attributes": {"purpose": "通行", "term_end": "2040-12-31"}})).await;
+            let dominant = w.easement(unit).await;
             // The easement passes from its holder — not from the owner of the servient house.
             w.refused_for_entitlement(f.code, unit, json!([rh(w.d), ob(w.a)]), json!({})).await;
             w.run(f.code, unit, json!([rh(w.d), ob(w.c)]), json!({})).await;
@@ -283,6 +316,7 @@ async fn conform(w: &World, f: &'static Flow) {
             assert_eq!(e["attributes"]["purpose"], "通行", "{}", f.code);
             assert_eq!(history(&book, "easement", "历史").len(), 1, "{}", f.code);
             assert_eq!(names(one(&book, "state_land_and_house")), set(&[A]), "{}", f.code);
+            assert_eq!(names(&w.companion(dominant, unit).await.expect("companion")), set(&[D]), "{}: the dominant register follows", f.code);
         }
         Effect::TransferRight | Effect::TransferWithMortgage => {
             let (applicants, stranger_apps): (Value, Value) = match f.basis {
@@ -328,12 +362,13 @@ async fn conform(w: &World, f: &'static Flow) {
             let scope = f.change_scope().unwrap();
             if kind == RightKind::Easement {
                 w.house(unit, &[w.a]).await;
-                w.run("IND-FIRST-EASEMENT", unit, json!([rh(w.c), ob(w.a)]), json!({"attributes": {"purpose": "通行", "term_end": "2040-12-31"}})).await;
+                let dominant = w.easement(unit).await;
                 w.refused_for_entitlement(f.code, unit, json!([rh(w.stranger), ob(w.a)]), json!({"attributes": {"purpose": "通行及铺设管线"}})).await;
                 w.run(f.code, unit, json!([rh(w.c), ob(w.a)]), json!({"attributes": {"purpose": "通行及铺设管线"}})).await;
                 let book = w.book(unit).await;
                 let e = one(&book, "easement");
                 assert_eq!((names(e), e["attributes"]["purpose"].as_str()), (set(&[C]), Some("通行及铺设管线")), "{}", f.code);
+                assert_eq!(w.companion(dominant, unit).await.expect("companion")["attributes"]["purpose"], "通行及铺设管线", "{}", f.code);
                 return;
             }
             w.title(unit, kind, &[w.a, w.b]).await;
@@ -400,10 +435,18 @@ async fn conform(w: &World, f: &'static Flow) {
                 assert_eq!(history(&book, k, "终止").len(), 1, "{}", f.code);
             } else {
                 w.house(unit, &[w.a]).await;
-                let first = if kind == RightKind::Easement { "IND-FIRST-EASEMENT" } else { "CTR-RESIDENCE-FIRST" };
-                w.run(first, unit, json!([rh(w.c), ob(w.a)]), json!({"attributes": {"term_end": "2040-12-31"}})).await;
+                let dominant = if kind == RightKind::Easement {
+                    Some(w.easement(unit).await)
+                } else {
+                    w.run("CTR-RESIDENCE-FIRST", unit, json!([rh(w.c), ob(w.a)]), json!({"attributes": {"term_end": "2040-12-31"}})).await;
+                    None
+                };
                 w.refused_for_entitlement(f.code, unit, json!([rh(w.a)]), json!({})).await;
                 w.run(f.code, unit, json!([rh(w.c)]), json!({})).await;
+                if let Some(d) = dominant {
+                    assert!(w.companion(d, unit).await.is_none(), "{}: the companion ends with the easement", f.code);
+                    assert_eq!(history(&w.book(d).await, "easement", "终止").len(), 1, "{}", f.code);
+                }
                 let book = w.book(unit).await;
                 assert!(current(&book, k).is_empty(), "{}", f.code);
                 assert_eq!(history(&book, k, "终止").len(), 1, "{}", f.code);

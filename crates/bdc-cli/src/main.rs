@@ -108,6 +108,12 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Print the business catalogue (业务目录): one line per flow, or with `--markdown` the flow
+    /// table of docs/FLOWS.md (who may apply, effect, materials, time limit, automatic or not).
+    Catalogue {
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Apply migrations and exit.
     Migrate {
         #[command(flatten)]
@@ -214,6 +220,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let over = |db: DbArgs, listen: Option<String>| Overrides { listen, database_url: db.database_url, data_dir: db.data_dir, master_key: master_key.clone() };
     match cli.command {
         Command::Serve { listen, db } => serve(Settings::resolve(over(db, listen), file)?).await,
+        Command::Catalogue { markdown } => {
+            if markdown {
+                print!("{}", bdc_domain::catalogue::flows_markdown());
+            } else {
+                for f in bdc_domain::catalogue::flows() {
+                    println!("{}\t{}\t{}\t{}", f.code, f.channels[0].name(), f.name, f.basis.name());
+                }
+            }
+            Ok(())
+        }
         Command::Migrate { db } => {
             let settings = Settings::resolve(over(db, None), file)?;
             let db = connect(&settings).await?;

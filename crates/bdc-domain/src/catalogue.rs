@@ -325,6 +325,24 @@ impl Effect {
         }
     }
 
+    /// Chinese name, as in the flow table.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Effect::CreateRight => "设立权利",
+            Effect::TransferRight => "转移权利",
+            Effect::ChangeRight => "变更权利",
+            Effect::CancelRight => "注销权利",
+            Effect::CreateRestriction => "设立限制",
+            Effect::ChangeRestriction => "变更限制",
+            Effect::ReleaseRestriction => "解除限制",
+            Effect::AdvanceToTitle => "预告转本",
+            Effect::TransferWithMortgage => "转移并设立抵押",
+            Effect::Correction => "更正",
+            Effect::ReplaceCertificate => "换证",
+            Effect::ReissueCertificate => "补证",
+        }
+    }
+
     /// Whether the flow's `right_kind` is a restriction (抵押, 预告, 异议, 查封, 锁定) rather than
     /// a right.
     pub const fn acts_on_restriction(self) -> bool {
@@ -860,6 +878,45 @@ static FLOWS: &[Flow] = &[
     flow!(Counter, "CTR-RESIDENCE-CANCEL", "居住权注销登记", "注销", Cancellation, ResidenceRight, CancelRight, R_HOLDER, M_RESIDENCE_CANCEL, GENERAL),
 ];
 
+/// The flow table of `docs/FLOWS.md`, generated from the catalogue: flow, who may apply, what
+/// 登簿 does, materials, time limit, automatic registration. A test keeps the file in step.
+pub fn flows_markdown() -> String {
+    let mut out = String::from(
+        "# 业务目录 — the flow table\n\n\
+         Generated from the catalogue (`crates/bdc-domain/src/catalogue.rs`) by `bdc catalogue --markdown`; \
+         a test fails when this file and the catalogue differ (regenerate with \
+         `BDC_UPDATE_DOCS=1 cargo test -p bdc-domain flow_table`). 申请主体 is who may apply \
+         (STANDARDS.md, \"Who may apply\"); the entitlement check refuses anyone else with the law it \
+         names. Materials marked （可选） are optional. 智能登簿 flows are registered without a person \
+         only when every check passes and the register alone shows the applicant is entitled.\n",
+    );
+    for c in Channel::ALL {
+        let n = by_channel(*c).count();
+        out.push_str(&format!("\n## {}（{} 项）\n\n", c.name(), n));
+        out.push_str("| 代码 | 业务 | 分类 | 登记类型 | 权利 | 登簿效果 | 申请主体 | 申请人 | 材料 | 时限（工作日） | 智能登簿 |\n");
+        out.push_str("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for f in by_channel(*c) {
+            let roles: Vec<&str> = f.applicant_roles.iter().map(|r| r.name()).collect();
+            let materials: Vec<String> = f.materials.iter().map(|m| if m.required { m.name.to_owned() } else { format!("{}（可选）", m.name) }).collect();
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                f.code,
+                f.name,
+                f.group,
+                f.registration_type.name(),
+                f.right_kind.name(),
+                f.effect.name(),
+                f.basis.name(),
+                roles.join("、"),
+                materials.join("；"),
+                f.time_limit_days,
+                if f.auto_register { "是" } else { "否" },
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -1051,5 +1108,34 @@ mod tests {
         assert_eq!(Channel::AcceptElsewhere.name(), "受办分离");
         assert_eq!(ApplicantRole::Obligor.name(), "义务人");
         assert_eq!(Effect::AdvanceToTitle.code(), "advance_to_title");
+    }
+
+    #[test]
+    fn flow_table_in_the_docs_is_the_catalogue() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/FLOWS.md");
+        let want = flows_markdown();
+        if std::env::var_os("BDC_UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &want).unwrap();
+        }
+        let got = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(got == want, "docs/FLOWS.md is out of date: run BDC_UPDATE_DOCS=1 cargo test -p bdc-domain flow_table");
+        assert_eq!(want.matches("\n| `").count(), flows().len());
+    }
+
+    #[test]
+    fn every_flow_names_who_may_apply() {
+        for f in flows() {
+            // A flow that ends or changes a right is applied for by its holder, a court or the office.
+            if matches!(f.effect, Effect::CancelRight | Effect::ChangeRight | Effect::ReleaseRestriction | Effect::ReplaceCertificate | Effect::ReissueCertificate) {
+                assert!(matches!(f.basis, Basis::Holder | Basis::OneHolder | Basis::Court | Basis::Authority), "{}: {:?}", f.code, f.basis);
+            }
+            if f.auto_register {
+                assert!(f.basis.checkable_from_register(), "{}", f.code);
+            }
+        }
+        assert_eq!(flow("IND-TRANSFER-MARITAL-DIVISION").unwrap().basis, Basis::Division);
+        assert_eq!(flow("IND-MORTGAGE-TRANSFER").unwrap().basis, Basis::Assignment);
+        assert_eq!(flow("CTR-CORRECTION-EX-OFFICIO").unwrap().basis, Basis::ExOfficio);
+        assert_eq!(flow("IND-CHANGE-STATE-HOUSE-NAME").unwrap().change_scope(), Some(ChangeScope::Name));
     }
 }

@@ -720,6 +720,88 @@ async fn accept_elsewhere_flows(engine: Engine) {
     channel(engine, Channel::AcceptElsewhere).await;
 }
 
+/// A title is never cancelled while something still bears on it; each encumbrance refuses the
+/// 注销 with its reason, and once it is gone the 注销 goes through.
+async fn cancellation_leaves_nothing_hanging(engine: Engine) {
+    let w = world(engine).await;
+    let unit = w.unit().await;
+    w.house(unit, &[w.a]).await;
+    let encumbrances: Vec<(&str, Value, Value, &str, Value)> = vec![
+        ("CTR-MORTGAGE-FIRST", json!([rh(w.bank), ob(w.a)]), json!({"attributes": mortgage_terms("500000")}), "CTR-MORTGAGE-CANCEL", json!([rh(w.bank)])),
+        ("CTR-SEIZURE", json!([ag(w.court)]), json!({}), "CTR-SEIZURE-RELEASE", json!([ag(w.court)])),
+        ("CTR-ADVANCE", json!([rh(w.c), ob(w.a)]), json!({}), "CTR-ADVANCE-CANCEL", json!([rh(w.c)])),
+        ("CTR-OBJECTION", json!([rh(w.d)]), json!({}), "CTR-OBJECTION-CANCEL", json!([rh(w.d)])),
+        ("CTR-RESIDENCE-FIRST", json!([rh(w.c), ob(w.a)]), json!({"attributes": {"term_end": "2040-12-31"}}), "CTR-RESIDENCE-CANCEL", json!([rh(w.c)])),
+        ("CTR-LOCK", json!([ag(w.authority)]), json!({}), "CTR-UNLOCK", json!([ag(w.authority)])),
+    ];
+    for (set_up, apps, req, release, releaser) in encumbrances {
+        w.run(set_up, unit, apps, req).await;
+        let r = w.open(flow("CTR-CANCEL"), unit, json!([rh(w.a)]), json!({})).await;
+        assert_eq!(r.problem(422), "rule_blocked", "{set_up}: {}", r.text);
+        assert!(r.body["findings"].as_array().unwrap().iter().any(|f| f["passed"] == false && (f["rule_code"] == "cancellation-unencumbered" || f["rule_code"] == "lock-blocks")), "{set_up}: {}", r.text);
+        w.run(release, unit, releaser, json!({})).await;
+    }
+    w.run("CTR-CANCEL", unit, json!([rh(w.a)]), json!({})).await;
+    let book = w.book(unit).await;
+    assert!(book["current"].as_array().unwrap().is_empty(), "{}", book["current"]);
+    assert_eq!(bdc_services::verify::verify(&w.app.services).await.unwrap().problem, None);
+}
+
+/// `bdc verify` refuses a register that breaks the invariants, even when the journal entry that
+/// breaks them is well formed and correctly chained (someone with write access to the database).
+async fn verify_catches_two_titles_and_a_restriction_on_a_cancelled_title(engine: Engine) {
+    use bdc_store::journal::{self, Payload, Step};
+    let w = world(engine).await;
+    let unit = w.unit().await;
+    w.house(unit, &[w.a]).await;
+    w.run("CTR-MORTGAGE-FIRST", unit, json!([rh(w.bank), ob(w.a)]), json!({"attributes": mortgage_terms("500000")})).await;
+    assert_eq!(bdc_services::verify::verify(&w.app.services).await.unwrap().problem, None);
+    let book = w.book(unit).await;
+    let title = one(&book, "state_land_and_house")["id"].as_i64().unwrap();
+    let append = |steps: Vec<Step>| {
+        let db = w.app.db.clone();
+        async move {
+            let mut tx = db.begin().await.unwrap();
+            let (seq, prev) = journal::next_seq(&mut tx).await.unwrap();
+            let now = chrono::Utc::now();
+            journal::append(&mut tx, seq, &prev, "intruder", &Payload { case_id: None, case_number: None, flow_code: None, at: journal::now_text(now), steps }, now).await.unwrap();
+            bdc_store::commit(tx).await.unwrap();
+        }
+    };
+    // The title ended with the mortgage left on it.
+    append(vec![Step::End { right_id: title, state: 3 }]).await;
+    let problem = bdc_services::verify::verify(&w.app.services).await.unwrap().problem.unwrap_or_default();
+    assert!(problem.contains("已注销") && problem.contains("抵押权"), "{problem}");
+
+    // A second current title on another unit.
+    let w = world(engine).await;
+    let unit = w.unit().await;
+    w.house(unit, &[w.a]).await;
+    append_second_title(&w, unit).await;
+    let problem = bdc_services::verify::verify(&w.app.services).await.unwrap().problem.unwrap_or_default();
+    assert!(problem.contains("两项以上现势的"), "{problem}");
+}
+
+async fn append_second_title(w: &World, unit: i64) {
+    use bdc_store::journal::{self, Payload, Step};
+    let mut tx = w.app.db.begin().await.unwrap();
+    let (seq, prev) = journal::next_seq(&mut tx).await.unwrap();
+    let now = chrono::Utc::now();
+    let step = Step::Create {
+        right_id: 999_999,
+        unit_id: unit,
+        kind: "state_land_and_house".into(),
+        co_ownership: "0".into(),
+        holders: vec![(w.stranger, "1".into())],
+        details: "{}".into(),
+        certificate: None,
+        certificate_kind: None,
+        predecessor_id: None,
+    };
+    journal::append(&mut tx, seq, &prev, "intruder", &Payload { case_id: None, case_number: None, flow_code: None, at: journal::now_text(now), steps: vec![step] }, now).await.unwrap();
+    bdc_store::commit(tx).await.unwrap();
+}
+
 #[test]
 fn every_flow_is_covered() {
     // The groups above take every channel, and every flow has exactly one channel.
@@ -728,4 +810,4 @@ fn every_flow_is_covered() {
     assert!(catalogue::flows().iter().all(|f| f.channels.len() == 1));
 }
 
-crate::both!(counter_flows, individual_flows, enterprise_flows, bank_flows, developer_flows, housing_authority_flows, accept_elsewhere_flows);
+crate::both!(cancellation_leaves_nothing_hanging, verify_catches_two_titles_and_a_restriction_on_a_cancelled_title, counter_flows, individual_flows, enterprise_flows, bank_flows, developer_flows, housing_authority_flows, accept_elsewhere_flows);

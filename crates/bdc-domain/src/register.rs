@@ -834,6 +834,50 @@ mod tests {
     }
 
     #[test]
+    fn share_arithmetic_never_wraps() {
+        // 1844674407370955162.5 read with unchecked arithmetic wrapped to 9/10.
+        assert_eq!(Share::parse("1844674407370955162.5"), None);
+        assert_eq!(Share::parse("18446744073709551615/18446744073709551615"), None, "beyond 18 digits");
+        assert_eq!(Share::parse("1/2000000000"), None, "denominator bound");
+        assert_eq!(Share::parse("999999999/1000000000").map(|s| s.den), Some(1_000_000_000));
+        assert_eq!(Share::parse("-1/2"), None);
+        assert_eq!(Share::parse("1/0"), None);
+        assert_eq!(Share::parse(".5"), None);
+        assert_eq!(Share::parse("0.5000001"), None, "at most 6 decimals");
+        let big = Share { num: 999_999_999, den: 1_000_000_000 };
+        assert!(!shares_sum_to_one(&[big; 40]));
+    }
+
+    proptest::proptest! {
+        /// Whatever text is read, parsing never panics, and a share read is a proper fraction
+        /// within the bounds.
+        #[test]
+        fn any_text_parses_to_a_bounded_share_or_nothing(text in "\\PC{0,40}") {
+            if let Some(s) = Share::parse(&text) {
+                proptest::prop_assert!(s.num >= 1 && s.num <= s.den && s.den <= Share::MAX_DENOMINATOR);
+            }
+        }
+
+        /// n equal shares of 1/n sum to one, and removing one never does.
+        #[test]
+        fn equal_shares_sum_to_one(n in 1u64..200) {
+            let part = Share::parse(&format!("1/{n}")).unwrap();
+            let all = vec![part; usize::try_from(n).unwrap()];
+            proptest::prop_assert!(shares_sum_to_one(&all));
+            proptest::prop_assert!(!shares_sum_to_one(&all[1..]));
+        }
+
+        /// Splitting a share a/b into a pair that sums to it keeps the total at one.
+        #[test]
+        fn split_shares_sum_to_one(den in 2u64..1_000_000, cut in 1u64..1_000_000) {
+            let cut = 1 + cut % (den - 1);
+            let a = Share::parse(&format!("{cut}/{den}")).unwrap();
+            let b = Share::parse(&format!("{}/{den}", den - cut)).unwrap();
+            proptest::prop_assert!(shares_sum_to_one(&[a, b]));
+        }
+    }
+
+    #[test]
     fn shares_are_exact_fractions() {
         let s = |x| Share::parse(x).unwrap();
         assert!(shares_sum_to_one(&[s("1/3"), s("1/3"), s("1/3")]));

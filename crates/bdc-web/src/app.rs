@@ -84,8 +84,8 @@ pub fn router(services: Services, settings: &WebSettings) -> Router {
         tracing::error!("handler panicked");
         Problem::internal().into_response()
     }))
-    .layer(axum::middleware::map_response(timed_out))
     .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout))
+    .layer(axum::middleware::map_response(timed_out))
     .layer(axum::middleware::map_response_with_state(hsts, crate::headers::security_headers))
     .layer(TraceLayer::new_for_http())
     .layer(PropagateRequestIdLayer::new(request_id.clone()))

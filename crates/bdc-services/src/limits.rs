@@ -20,13 +20,50 @@ use crate::{ServiceError, ServiceResult, Services};
 
 /// One limit: how many requests per account and per source address one window admits
 /// (0 = no limit).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {
-    #[serde(default)]
     pub per_account: u32,
-    #[serde(default)]
     pub per_address: u32,
+}
+
+/// A limit as written in the settings file: what is left out keeps its default.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitFile {
+    per_account: Option<u32>,
+    per_address: Option<u32>,
+}
+
+/// `[rate_limits]` as written in the settings file.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RateLimitsFile {
+    window_seconds: Option<u32>,
+    login: Option<LimitFile>,
+    sms_code: Option<LimitFile>,
+    sign_up: Option<LimitFile>,
+    password_change: Option<LimitFile>,
+    certificate_check: Option<LimitFile>,
+    public_query: Option<LimitFile>,
+}
+
+impl From<RateLimitsFile> for RateLimits {
+    fn from(f: RateLimitsFile) -> Self {
+        let d = RateLimits::default();
+        let merge = |over: Option<LimitFile>, base: Limit| {
+            let over = over.unwrap_or_default();
+            Limit { per_account: over.per_account.unwrap_or(base.per_account), per_address: over.per_address.unwrap_or(base.per_address) }
+        };
+        RateLimits {
+            window_seconds: f.window_seconds.unwrap_or(d.window_seconds),
+            login: merge(f.login, d.login),
+            sms_code: merge(f.sms_code, d.sms_code),
+            sign_up: merge(f.sign_up, d.sign_up),
+            password_change: merge(f.password_change, d.password_change),
+            certificate_check: merge(f.certificate_check, d.certificate_check),
+            public_query: merge(f.public_query, d.public_query),
+        }
+    }
 }
 
 impl Limit {
@@ -41,7 +78,7 @@ impl Limit {
 /// and for the test suites, while stopping scripted guessing: 10 minutes, login 20 per account
 /// and 300 per address, and so on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(from = "RateLimitsFile")]
 pub struct RateLimits {
     /// Length of a window in seconds.
     pub window_seconds: u32,
@@ -175,9 +212,10 @@ mod tests {
     #[test]
     fn settings_read_from_toml_with_defaults() {
         let l: RateLimits = serde_json::from_str(r#"{"login": {"per_account": 3}}"#).unwrap();
-        assert_eq!(l.login, Limit::new(3, 0));
+        assert_eq!(l.login, Limit::new(3, 300), "what is left out keeps its default");
         assert_eq!(l.sms_code, RateLimits::default().sms_code);
         assert!(serde_json::from_str::<RateLimits>(r#"{"logn": {}}"#).is_err(), "typos are errors");
+        assert!(serde_json::from_str::<RateLimits>(r#"{"login": {"per_acount": 1}}"#).is_err(), "typos are errors");
         assert!(RateLimits { window_seconds: 0, ..RateLimits::default() }.check().is_err());
     }
 }

@@ -38,6 +38,8 @@ fn check_display_name(n: &str) -> ServiceResult<()> {
     if len == 0 || len > 64 {
         return Err(ServiceError::field("bad_display_name", "display_name", "姓名不能为空，且不超过 64 个字"));
     }
+    // The web layer refuses these already; the console (`bdc user add`) comes here directly.
+    bdc_domain::text::check(n).map_err(|e| ServiceError::field("forbidden_characters", "display_name", e.to_string()))?;
     Ok(())
 }
 

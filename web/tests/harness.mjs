@@ -61,7 +61,14 @@ export async function newPage(browser, { width = 1280, height = 800, mobile = wi
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   });
-  return context.newPage();
+  const page = await context.newPage();
+  // The server's Content-Security-Policy must not block anything the pages use (htmx, styles,
+  // framed scans): every violation the browser reports is kept, and screenshot() fails on one.
+  page.cspViolations = [];
+  page.on('console', (msg) => {
+    if (msg.text().includes('Content Security Policy')) page.cspViolations.push(msg.text());
+  });
+  return page;
 }
 
 /** True when the page does not scroll sideways: content no wider than the window. */
@@ -73,9 +80,12 @@ export async function noHorizontalScroll(page) {
 
 /**
  * Saves a full-page PNG as `<dir>/<name>.png` (default dir: docs/screenshots/) and returns
- * its path.
+ * its path; fails first when the page has reported a CSP violation.
  */
 export async function screenshot(page, name, { dir = screenshotDir, fullPage = true } = {}) {
+  if (page.cspViolations?.length) {
+    throw new Error(`页面违反内容安全策略（CSP）：\n${page.cspViolations.join('\n')}`);
+  }
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
   await page.screenshot({ path: file, fullPage });

@@ -350,7 +350,7 @@ fn services(settings: &Settings, db: Db) -> Services {
         db,
         &settings.master_key,
         Arc::new(LocalFileStore::new(settings.data_dir.join("files"))),
-        SecuritySettings { session_idle_minutes: settings.session_idle_minutes, token_hours: settings.token_hours },
+        SecuritySettings { session_idle_minutes: settings.session_idle_minutes, token_hours: settings.token_hours, rate_limits: settings.rate_limits },
     )
     .with_province(match &settings.province_url {
         Some(url) => Arc::new(HttpTransport::new(url.clone())) as Arc<dyn bdc_adapters::province::transport::ProvinceTransport>,
@@ -376,7 +376,13 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     // Background jobs (daily lapse of restrictions, later polling and reporting) run in this
     // process; they are rows in the database, so several servers share them safely.
     tokio::spawn(bdc_services::jobs::worker_loop(services(&settings, db.clone()), std::time::Duration::from_secs(60)));
-    let web = WebSettings { listen: settings.listen.clone(), max_body_bytes: settings.max_body_bytes, cookie_secure: settings.cookie_secure };
+    let web = WebSettings {
+        listen: settings.listen.clone(),
+        max_body_bytes: settings.max_body_bytes,
+        cookie_secure: settings.cookie_secure,
+        request_timeout: settings.request_timeout,
+        metrics_token: settings.metrics_token.clone(),
+    };
     let app = Application::build(services(&settings, db.clone()), &web).await.with_context(|| format!("无法监听 {}", settings.listen))?;
     let addr = app.local_addr()?;
     say!("BDC 已启动（数据库：{}）", db.engine().name());

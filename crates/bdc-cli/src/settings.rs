@@ -24,7 +24,18 @@ pub struct FileSettings {
     pub session_idle_minutes: Option<i64>,
     pub token_hours: Option<i64>,
     pub max_body_bytes: Option<usize>,
+    /// Mark cookies `Secure` and send HSTS; default: on unless `listen` is a loopback address
+    /// (a server reachable from the network is meant to be behind TLS).
     pub cookie_secure: Option<bool>,
+    /// Seconds a request may take before it is answered 408 (default 60).
+    pub request_timeout_seconds: Option<u64>,
+    /// The scrape token of `/metrics` (`Authorization: Bearer …`) for Prometheus off this
+    /// machine; without it `/metrics` answers loopback clients only. Also `BDC_METRICS_TOKEN`.
+    pub metrics_token: Option<String>,
+    /// Rate limits (频率限制): `[rate_limits]` with `window_seconds` and, per kind (`login`,
+    /// `sms_code`, `sign_up`, `password_change`, `certificate_check`, `public_query`),
+    /// `per_account` and `per_address` (0 = no limit).
+    pub rate_limits: Option<bdc_services::limits::RateLimits>,
     /// Front-end exchange directory for provincial reporting.
     pub province_root: Option<PathBuf>,
     /// The provincial platform's HTTP address; when set, reports go over HTTP instead of files.
@@ -62,6 +73,9 @@ pub struct Settings {
     pub token_hours: i64,
     pub max_body_bytes: usize,
     pub cookie_secure: bool,
+    pub request_timeout: std::time::Duration,
+    pub metrics_token: Option<String>,
+    pub rate_limits: bdc_services::limits::RateLimits,
     pub province_root: Option<PathBuf>,
     pub province_url: Option<String>,
     pub court: Option<CourtSettings>,
@@ -115,20 +129,44 @@ impl Settings {
             password: env("BDC_COURT_PASSWORD").or(file.court_password.clone()).unwrap_or_default(),
             every: std::time::Duration::from_secs(court_every),
         });
+        let listen = cli.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let request_timeout = file.request_timeout_seconds.unwrap_or(60);
+        if !(1..=3600).contains(&request_timeout) {
+            bail!("request_timeout_seconds 须在 1–3600 之间");
+        }
+        let rate_limits = file.rate_limits.unwrap_or_default();
+        rate_limits.check().map_err(anyhow::Error::msg)?;
+        let metrics_token = env("BDC_METRICS_TOKEN").or(file.metrics_token).filter(|t| !t.trim().is_empty());
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            bail!("metrics_token 至少 16 个字符");
+        }
         Ok(Settings {
             court,
-            listen: cli.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into()),
+            cookie_secure: file.cookie_secure.unwrap_or_else(|| !is_loopback(&listen)),
+            listen,
+            request_timeout: std::time::Duration::from_secs(request_timeout),
+            metrics_token,
+            rate_limits,
             database_url,
             data_dir,
             master_key,
             session_idle_minutes,
             token_hours,
             max_body_bytes: file.max_body_bytes.unwrap_or(1024 * 1024),
-            cookie_secure: file.cookie_secure.unwrap_or(false),
             province_root: file.province_root,
             province_url: std::env::var("BDC_PROVINCE_URL").ok().filter(|u| !u.is_empty()).or(file.province_url),
         })
     }
+}
+
+/// Whether a listen address is on this machine only (127.0.0.0/8, ::1, localhost): then plain
+/// HTTP is expected and cookies are not marked `Secure` by default.
+pub fn is_loopback(listen: &str) -> bool {
+    if let Ok(addr) = listen.parse::<std::net::SocketAddr>() {
+        return addr.ip().is_loopback();
+    }
+    let host = listen.rsplit_once(':').map_or(listen, |(h, _)| h).trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Reads the embedded default's key file, or creates it (readable by the owner only).
@@ -192,6 +230,25 @@ mod tests {
         assert_eq!(s.listen, "127.0.0.1:1");
         assert_eq!(s.master_key.to_hex(), "11".repeat(32));
         assert!(toml::from_str::<FileSettings>("lisen = 1").is_err(), "typos are errors");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn cookies_are_secure_by_default_off_loopback_and_limits_are_read() {
+        let dir = std::env::temp_dir().join(format!("bdc-settings-sec-{}", std::process::id()));
+        let at = |listen: &str, file: FileSettings| Settings::resolve(Overrides { data_dir: Some(dir.clone()), listen: Some(listen.into()), ..Default::default() }, file).unwrap();
+        assert!(!at("127.0.0.1:8080", FileSettings::default()).cookie_secure);
+        assert!(!at("[::1]:8080", FileSettings::default()).cookie_secure);
+        assert!(!at("localhost:8080", FileSettings::default()).cookie_secure);
+        assert!(at("0.0.0.0:8080", FileSettings::default()).cookie_secure);
+        assert!(!at("0.0.0.0:8080", FileSettings { cookie_secure: Some(false), ..Default::default() }).cookie_secure, "an explicit setting wins");
+        let file: FileSettings = toml::from_str("[rate_limits]\nwindow_seconds = 60\n[rate_limits.login]\nper_account = 3\nper_address = 9\n").unwrap();
+        let s = at("127.0.0.1:1", file);
+        assert_eq!((s.rate_limits.window_seconds, s.rate_limits.login.per_account, s.rate_limits.login.per_address), (60, 3, 9));
+        assert_eq!(s.rate_limits.sms_code, bdc_services::limits::RateLimits::default().sms_code, "unset kinds keep their defaults");
+        assert_eq!(s.request_timeout, std::time::Duration::from_secs(60));
+        let bad: FileSettings = toml::from_str("[rate_limits]\nwindow_seconds = 0\n").unwrap();
+        assert!(Settings::resolve(Overrides { data_dir: Some(dir.clone()), ..Default::default() }, bad).is_err());
         std::fs::remove_dir_all(dir).ok();
     }
 }

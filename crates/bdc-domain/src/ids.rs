@@ -76,6 +76,9 @@ pub enum IdError {
     /// The text does not have the overall shape of the identifier.
     #[error("{what}格式错误：{reason}")]
     Format { what: &'static str, reason: &'static str },
+    /// A 身份证号 whose 出生日期 lies after today: no such person can have been given it.
+    #[error("{what}第7–14位出生日期 {born} 晚于今天（{today}），不可能为有效证件号")]
+    FutureBirth { what: &'static str, born: NaiveDate, today: NaiveDate },
 }
 
 /// Implements `as_str`, `Display` and `FromStr` (delegating to `parse`).
@@ -537,10 +540,24 @@ fn citizen_check(body: &[char]) -> char {
     char::from(CITIZEN_CHECK[(sum % 11) as usize])
 }
 
+/// Today's date in China (UTC+8), where the 身份证号 are issued.
+fn today_in_china() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
 impl CitizenId {
-    /// Parses a 身份证号: 17 digits with a real birth date (year ≥ 1850) and the check
-    /// character; a lower-case `x` is accepted as `X`.
+    /// Parses a 身份证号 as of today in China (UTC+8): see [`CitizenId::parse_on`].
+    ///
+    /// This is the one place the domain reads the clock: every caller — sign-up, intake, the
+    /// register's parties, agents' principals — must refuse a birth date in the future, and
+    /// threading a date through each of them would let one forget it. Tests use `parse_on`.
     pub fn parse(s: &str) -> Result<Self, IdError> {
+        Self::parse_on(s, today_in_china())
+    }
+
+    /// Parses a 身份证号 given the date `today`: 17 digits with a real birth date (year ≥ 1850,
+    /// not after `today`) and the check character; a lower-case `x` is accepted as `X`.
+    pub fn parse_on(s: &str, today: NaiveDate) -> Result<Self, IdError> {
         let c = normalise(CITIZEN, s, 18)?;
         let k = Checker { what: CITIZEN, c: &c };
         k.digits(1, 6, "地址码", "6 位数字")?;
@@ -550,6 +567,9 @@ impl CitizenId {
         let expected = citizen_check(&c[..17]);
         if actual != expected {
             return Err(IdError::CheckDigit { what: CITIZEN, pos: 18, expected, actual });
+        }
+        if birth > today {
+            return Err(IdError::FutureBirth { what: CITIZEN, born: birth, today });
         }
         Ok(Self { code: c.iter().collect(), birth })
     }
@@ -753,6 +773,21 @@ mod tests {
     }
 
     #[test]
+    fn citizen_ids_born_in_the_future_are_refused() {
+        // 2026-12-03 with check digit: computed rather than written, so the test states the rule.
+        let body: Vec<char> = "32040220261203001".chars().collect();
+        let id: String = body.iter().chain([&citizen_check(&body)]).collect();
+        let today = date(2026, 12, 2);
+        let err = CitizenId::parse_on(&id, today).unwrap_err();
+        assert_eq!(err, IdError::FutureBirth { what: "身份证号", born: date(2026, 12, 3), today });
+        assert_eq!(err.to_string(), "身份证号第7–14位出生日期 2026-12-03 晚于今天（2026-12-02），不可能为有效证件号");
+        assert_eq!(CitizenId::parse_on(&id, date(2026, 12, 3)).unwrap().birth_date(), date(2026, 12, 3), "born today is fine");
+        let body: Vec<char> = "11010520991231002".chars().collect();
+        let later: String = body.iter().chain([&citizen_check(&body)]).collect();
+        assert!(matches!(CitizenId::parse(&later), Err(IdError::FutureBirth { .. })), "parse uses today's date");
+    }
+
+    #[test]
     fn credit_codes_check_layout_and_check_digit() {
         let cases = [
             ("91350100M000100Y43", Ok("91350100M000100Y43")),
@@ -785,7 +820,7 @@ mod tests {
             let body: Vec<char> = format!("{}{}{}", region, born.format("%Y%m%d"), order).chars().collect();
             let check = citizen_check(&body);
             for other in "0123456789X".chars() {
-                let got = CitizenId::parse(&body.iter().chain([&other]).collect::<String>());
+                let got = CitizenId::parse_on(&body.iter().chain([&other]).collect::<String>(), date(2100, 12, 31));
                 let expect = IdError::CheckDigit { what: "身份证号", pos: 18, expected: check, actual: other };
                 prop_assert_eq!(got.map(|id| id.birth_date()), if other == check { Ok(born) } else { Err(expect) });
             }

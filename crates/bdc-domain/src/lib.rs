@@ -14,6 +14,7 @@
 //! - [`catalogue`] — the business catalogue (业务目录): every flow as data.
 //! - [`register`] — what 登簿 does to a unit's rights: the plan of a registration.
 //! - [`rules`] — restriction and review rules as data, and the engine that evaluates them.
+//! - [`text`] — text hygiene (文本净化): control, bidi and zero-width characters refused in any text.
 
 pub mod access;
 pub mod calendar;
@@ -26,3 +27,4 @@ pub mod password;
 pub mod register;
 pub mod rights;
 pub mod rules;
+pub mod text;

@@ -13,13 +13,22 @@ pub enum PasswordPolicyError {
     TooFewClasses,
     #[error("密码不能包含用户名")]
     ContainsUsername,
+    /// zxcvbn finds the password among common passwords, words, names, dates or keyboard
+    /// patterns (常见弱密码), so it falls to a guessing attack despite its character classes.
+    #[error("密码过于常见或容易被猜到（如常用密码、单词加数字、键盘序列），请换一个更难猜的密码")]
+    TooGuessable,
 }
 
 /// Minimum length of a password.
 pub const MIN_LEN: usize = 10;
 
+/// The lowest zxcvbn score a new password must reach: 3 means about 10^10 guesses, which an
+/// online attacker held back by the lock-out and rate limits cannot make.
+pub const MIN_STRENGTH: zxcvbn::Score = zxcvbn::Score::Three;
+
 /// Checks a new password against the policy: at least [`MIN_LEN`] characters, three of the four
-/// character classes, and not containing the user name.
+/// character classes, not containing the user name, and hard enough to guess (密码强度) by
+/// zxcvbn — `Password123` has its classes but is among the first guesses of any attacker.
 pub fn check_password(username: &str, password: &str) -> Result<(), PasswordPolicyError> {
     let len = password.chars().count();
     if len < MIN_LEN {
@@ -39,6 +48,9 @@ pub fn check_password(username: &str, password: &str) -> Result<(), PasswordPoli
     }
     if username.chars().count() >= 3 && password.to_lowercase().contains(&username.to_lowercase()) {
         return Err(PasswordPolicyError::ContainsUsername);
+    }
+    if zxcvbn::zxcvbn(password, &[username]).score() < MIN_STRENGTH {
+        return Err(PasswordPolicyError::TooGuessable);
     }
     Ok(())
 }
@@ -68,7 +80,12 @@ mod tests {
             ("short1A!", Err(PasswordPolicyError::TooShort(MIN_LEN))),
             ("alllowercaseletters", Err(PasswordPolicyError::TooFewClasses)),
             ("lowercase123456", Err(PasswordPolicyError::TooFewClasses)),
-            ("Lowercase123456", Ok(())),
+            ("Lowercase123456", Err(PasswordPolicyError::TooGuessable)),
+            ("Password123", Err(PasswordPolicyError::TooGuessable)),
+            ("Qwerty12345!", Err(PasswordPolicyError::TooGuessable)),
+            ("Changzhou-2026", Ok(())),
+            ("Demo-2026!", Ok(())),
+            ("Kx7-vault-Lumen", Ok(())),
             ("密码很长很长Abc123", Ok(())),
             ("Zhangsan123!", Err(PasswordPolicyError::ContainsUsername)),
         ];

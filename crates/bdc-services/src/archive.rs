@@ -50,6 +50,7 @@ pub struct Archive {
 
 /// The user's own archive, logged as one public query.
 pub async fn my_archive(s: &Services, actor: &Actor, client: &str) -> ServiceResult<Archive> {
+    crate::limits::hit(s, crate::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
     let account = crate::portal::account_of(s, actor).await?;
     let mut conn = s.db.conn().await?;
     let page = registry::search_units(&mut conn, &UnitFilter { holder: Some(account.party_id), ..UnitFilter::default() }, PageRequest { page: 1, per_page: u32::try_from(LIMIT).unwrap_or(200) }).await?;

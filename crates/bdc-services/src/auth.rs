@@ -4,6 +4,13 @@
 //! does not let anyone log in. Browser sessions slide (idle timeout) and carry a CSRF token;
 //! bearer tokens for API clients have a fixed lifetime. Failed logins count towards a lock-out
 //! with back-off ([`bdc_domain::password::locked_until`]).
+//!
+//! Every password check — login, and the old password of a password change — is counted
+//! *before* the slow Argon2 check runs ([`reserve_attempt`]): the count goes up by one in the
+//! database and the lock that a failure would earn is set in the same transaction, and only then
+//! is the password compared. Parallel guesses therefore cannot all be checked against the
+//! count they read before any of them failed; once the free attempts are taken, the rest are
+//! refused as locked without being checked. A right password clears the count again.
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -81,6 +88,7 @@ pub async fn login(
     client: &ClientInfo,
 ) -> ServiceResult<NewLogin> {
     let wrong = || ServiceError::Unauthenticated("用户名或密码错误".into());
+    crate::limits::hit(s, crate::limits::Kind::Login, Some(&format!("{}:{}", realm.as_str(), username.to_lowercase())), &client.addr).await?;
     let now = Utc::now();
     let mut conn = s.db.conn().await?;
     let Some(user) = accounts::find_user(&mut conn, realm.as_str(), username).await? else {
@@ -89,23 +97,19 @@ pub async fn login(
         hash_password(password_text).await?;
         return Err(wrong());
     };
-    if let Some(until) = user.locked_until.filter(|u| *u > now) {
-        return Err(ServiceError::Locked { until });
-    }
+    drop(conn);
+    let until = reserve_attempt(s, user.id, now).await?;
     if !verify_password(password_text, &user.password_hash).await {
-        let failures = user.failed_logins + 1;
-        let until = password::locked_until(u32::try_from(failures).unwrap_or(u32::MAX), now);
-        accounts::set_login_counters(&mut conn, user.id, failures, until).await?;
         return Err(match until {
             Some(until) => ServiceError::Locked { until },
             None => wrong(),
         });
     }
+    let mut conn = s.db.conn().await?;
+    // The right password: this attempt's count and any lock it set in advance are cleared.
+    accounts::set_login_counters(&mut conn, user.id, 0, None).await?;
     if user.status != "active" {
         return Err(ServiceError::Unauthenticated("账户已停用，请联系管理员".into()));
-    }
-    if user.failed_logins != 0 || user.locked_until.is_some() {
-        accounts::set_login_counters(&mut conn, user.id, 0, None).await?;
     }
     let token = random_hex(32);
     let csrf_token = random_hex(16);
@@ -133,6 +137,26 @@ pub async fn login(
     };
     let actor = actor_of(&mut conn, user, session_id, csrf_token.clone(), via).await?;
     Ok(NewLogin { token, csrf_token, expires_at, actor })
+}
+
+/// Counts one password attempt on the account before the password is checked, and sets the
+/// lock this attempt earns if it fails, in one transaction. Returns that lock (`None` while
+/// attempts are still free); a locked account is refused with [`ServiceError::Locked`] without
+/// being counted or checked.
+async fn reserve_attempt(s: &Services, user_id: i64, now: DateTime<Utc>) -> ServiceResult<Option<DateTime<Utc>>> {
+    let mut tx = s.db.begin().await?;
+    let Some(failures) = accounts::count_login_attempt(&mut tx, user_id, now).await? else {
+        let user = accounts::get_user(&mut tx, user_id).await?;
+        drop(tx);
+        let until = user.and_then(|u| u.locked_until).filter(|u| *u > now).unwrap_or(now + Duration::seconds(1));
+        return Err(ServiceError::Locked { until });
+    };
+    let until = password::locked_until(u32::try_from(failures).unwrap_or(u32::MAX), now);
+    if until.is_some() {
+        accounts::set_locked_until(&mut tx, user_id, until).await?;
+    }
+    bdc_store::commit(tx).await?;
+    Ok(until)
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -200,14 +224,25 @@ pub async fn logout(s: &Services, actor: &Actor) -> ServiceResult<()> {
 }
 
 /// A user changes his own password: the old one is required, the policy applies, and every
-/// other session of the user ends.
-pub async fn change_own_password(s: &Services, actor: &Actor, old: &str, new: &str) -> ServiceResult<()> {
+/// other session of the user ends. A wrong old password counts towards the lock-out exactly as
+/// a failed login does — a stolen session must not become a way to guess the password.
+pub async fn change_own_password(s: &Services, actor: &Actor, client: &ClientInfo, old: &str, new: &str) -> ServiceResult<()> {
+    crate::limits::hit(s, crate::limits::Kind::PasswordChange, Some(&actor.user_id.to_string()), &client.addr).await?;
     let mut conn = s.db.conn().await?;
     let user = accounts::get_user(&mut conn, actor.user_id).await?.ok_or_else(|| ServiceError::NotFound("用户不存在".into()))?;
+    drop(conn);
+    let until = reserve_attempt(s, user.id, Utc::now()).await?;
     if !verify_password(old, &user.password_hash).await {
-        return Err(ServiceError::field("wrong_password", "old_password", "原密码不正确"));
+        return Err(match until {
+            Some(until) => ServiceError::Locked { until },
+            None => ServiceError::field("wrong_password", "old_password", "原密码不正确"),
+        });
     }
-    password::check_password(&user.username, new).map_err(|e| ServiceError::field("weak_password", "new_password", e.to_string()))?;
+    if let Err(e) = password::check_password(&user.username, new) {
+        // The old password was right: the attempt does not count against the user.
+        accounts::set_login_counters(&mut *s.db.conn().await?, user.id, 0, None).await?;
+        return Err(ServiceError::field("weak_password", "new_password", e.to_string()));
+    }
     let hash = hash_password(new).await?;
     let now = Utc::now();
     let mut tx = s.db.begin().await?;

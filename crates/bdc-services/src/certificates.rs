@@ -173,8 +173,15 @@ fn verdict_of(v: Option<CertificateView>) -> Verdict {
     }
 }
 
+/// The rate limit of 证书真伪查询 (per user when logged in, and per address): it is open to
+/// anyone, so without one it would let a script walk through certificate numbers.
+async fn check_limit(s: &Services, user_id: Option<i64>, client: &str) -> ServiceResult<()> {
+    crate::limits::hit(s, crate::limits::Kind::CertificateCheck, user_id.map(|u| u.to_string()).as_deref(), client).await
+}
+
 /// 证书真伪查询 by holder name and certificate number: the name must be one of the holders'.
 pub async fn verify_by_number(s: &Services, user_id: Option<i64>, client: &str, name: &str, number: &str) -> ServiceResult<Verdict> {
+    check_limit(s, user_id, client).await?;
     let (name, number) = (name.trim(), number.trim());
     if name.is_empty() || number.is_empty() {
         return Err(ServiceError::field("missing", if name.is_empty() { "name" } else { "number" }, "请填写权利人姓名（名称）和证书号"));
@@ -187,6 +194,7 @@ pub async fn verify_by_number(s: &Services, user_id: Option<i64>, client: &str, 
 
 /// 证书真伪查询 by the QR payload: the signature first, then the register.
 pub async fn verify_payload(s: &Services, user_id: Option<i64>, client: &str, payload: &str) -> ServiceResult<Verdict> {
+    check_limit(s, user_id, client).await?;
     let payload = payload.trim();
     let verdict = match check_signature(s, payload).await? {
         None => Verdict::Forged,

@@ -23,6 +23,10 @@ pub enum ServiceError {
     /// The account is locked after repeated failures.
     #[error("账户因多次登录失败已被锁定，请于 {} 后再试", .until.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M"))]
     Locked { until: DateTime<Utc> },
+    /// Too many requests of one kind from one account or address (频率限制); try again after
+    /// `retry_after` seconds.
+    #[error("请求过于频繁，请 {retry_after} 秒后再试")]
+    RateLimited { retry_after: u64 },
     /// Restriction or review rules stop the case (限制验证未通过); the findings say which and why.
     #[error("{message}")]
     RuleBlocked { message: String, findings: Vec<bdc_domain::rules::Finding> },

@@ -159,6 +159,7 @@ async fn log(s: &Services, user_id: Option<i64>, client: &str, query: &str, outc
 /// Submits an application with its evidence. The answer says only that it was received: whether
 /// the property exists is not revealed before approval.
 pub async fn apply(s: &Services, actor: &Actor, client: &str, f: InterestForm) -> ServiceResult<InterestApplication> {
+    crate::limits::hit(s, crate::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
     let account = crate::portal::account_of(s, actor).await?;
     let errors = check(&f);
     if !errors.is_empty() {
@@ -254,6 +255,7 @@ fn own(actor: &Actor, a: &InterestApplication) -> ServiceResult<()> {
 
 /// One of the user's applications; once approved, with the limited result (each viewing logged).
 pub async fn my_application(s: &Services, actor: &Actor, client: &str, id: i64) -> ServiceResult<MyApplication> {
+    crate::limits::hit(s, crate::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
     crate::portal::account_of(s, actor).await?;
     let mut conn = s.db.conn().await?;
     let application = store::get_application(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound("未找到该查询申请".into()))?;

@@ -7,7 +7,7 @@
 //!
 //! Modules: [`auth`] (login, sessions, tokens), [`users`] and [`roles`] (administration),
 //! [`audit`] (recording and querying the audit log), [`calendar`] (working days and office
-//! hours), [`keys`] (SM2 signing keys).
+//! hours), [`keys`] (SM2 signing keys), [`limits`] (rate limits shared by all server instances).
 
 pub mod actor;
 pub mod agency;
@@ -25,6 +25,7 @@ pub mod interest;
 pub mod jobs;
 pub mod keys;
 pub mod lapse;
+pub mod limits;
 pub mod materials;
 pub mod portal;
 pub mod registry;
@@ -52,11 +53,13 @@ pub struct SecuritySettings {
     pub session_idle_minutes: i64,
     /// Hours a bearer token for API clients lives.
     pub token_hours: i64,
+    /// Rate limits (频率限制) of login, codes, sign-up, password change and public queries.
+    pub rate_limits: limits::RateLimits,
 }
 
 impl Default for SecuritySettings {
     fn default() -> Self {
-        SecuritySettings { session_idle_minutes: 30, token_hours: 12 }
+        SecuritySettings { session_idle_minutes: 30, token_hours: 12, rate_limits: limits::RateLimits::default() }
     }
 }
 

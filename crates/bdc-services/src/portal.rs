@@ -39,12 +39,14 @@ fn code_hash(phone_bidx: &str, code: &str) -> String {
 }
 
 /// Sends a one-time code by SMS (the sandbox writes it to the server log). At most one a minute
-/// per number; a code lives 10 minutes and allows 5 tries.
-pub async fn send_code(s: &Services, phone: &str, purpose: &str) -> ServiceResult<()> {
+/// per number; a code lives 10 minutes and allows 5 tries. Rate-limited per number and per
+/// address `client` besides, so no one floods a phone or spends the SMS budget.
+pub async fn send_code(s: &Services, phone: &str, purpose: &str, client: &str) -> ServiceResult<()> {
     let phone = phone.trim();
     if !phone_ok(phone) {
         return Err(ServiceError::field("bad_phone", "phone", "请输入 11 位手机号码"));
     }
+    crate::limits::hit(s, crate::limits::Kind::SmsCode, Some(phone), client).await?;
     let bidx = s.cipher().blind_index(phone);
     let now = Utc::now();
     let mut conn = s.db.conn().await?;
@@ -121,8 +123,10 @@ fn first_error(errors: Vec<(&'static str, String)>) -> ServiceError {
 }
 
 /// Creates a public account tied to its party, after the form checks, the one-time code and
-/// the real-name check. Returns the new user.
-pub async fn sign_up(s: &Services, f: SignUp) -> ServiceResult<UserRecord> {
+/// the real-name check. Returns the new user. Rate-limited per phone number and per address
+/// `client`, as the code check and the real-name check are what a script would probe.
+pub async fn sign_up(s: &Services, f: SignUp, client: &str) -> ServiceResult<UserRecord> {
+    crate::limits::hit(s, crate::limits::Kind::SignUp, Some(f.phone.trim()), client).await?;
     let errors = check_sign_up(&f);
     if !errors.is_empty() {
         return Err(first_error(errors));

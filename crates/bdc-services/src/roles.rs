@@ -14,6 +14,10 @@ pub async fn list_roles(s: &Services, actor: &Actor) -> ServiceResult<Vec<RoleRe
 /// Replaces the permissions a role grants. Unknown permissions are refused, and staff
 /// permissions cannot be granted to a public role. Sessions of the role's users pick the change
 /// up on their next request.
+///
+/// Separation of duties (职责分离): no one adds a permission to a role he holds himself — an
+/// administrator giving his own role `audit.read` would read the audit log that is meant to
+/// watch him. Another administrator must make such a change; taking permissions away is allowed.
 pub async fn set_role_permissions(s: &Services, actor: &Actor, code: &str, permissions: &[String]) -> ServiceResult<RoleRecord> {
     actor.require(Permission::RolesManage)?;
     let mut parsed = Vec::new();
@@ -32,6 +36,15 @@ pub async fn set_role_permissions(s: &Services, actor: &Actor, code: &str, permi
     }
     if code == "admin" && actor.roles.iter().any(|r| r == "admin") && !parsed.contains(&Permission::RolesManage) {
         return Err(ServiceError::field("self_lockout", "permissions", "不能移除系统管理角色的“管理角色权限”权限，否则将无人能再修改权限"));
+    }
+    if actor.roles.iter().any(|r| r == code) {
+        if let Some(p) = parsed.iter().find(|p| !role.permissions.iter().any(|have| have == p.code())) {
+            return Err(ServiceError::Forbidden(format!(
+                "职责分离：不能为自己所属的角色“{}”增加“{}”权限，请由其他系统管理员操作",
+                role.name,
+                p.name()
+            )));
+        }
     }
     let codes: Vec<String> = parsed.iter().map(|p| p.code().to_owned()).collect();
     accounts::set_role_permissions(&mut tx, code, &codes).await?;

@@ -38,6 +38,8 @@ fn check_display_name(n: &str) -> ServiceResult<()> {
     if len == 0 || len > 64 {
         return Err(ServiceError::field("bad_display_name", "display_name", "姓名不能为空，且不超过 64 个字"));
     }
+    // The web layer refuses these already; the console (`bdc user add`) comes here directly.
+    bdc_domain::text::check(n).map_err(|e| ServiceError::field("forbidden_characters", "display_name", e.to_string()))?;
     Ok(())
 }
 
@@ -149,6 +151,13 @@ pub async fn update_user(s: &Services, actor: &Actor, id: i64, cmd: UpdateUser) 
         if id == actor.user_id && !roles.iter().any(|r| r == "admin") && user.roles.iter().any(|r| r == "admin") {
             return Err(ServiceError::field("self_demote", "roles", "不能移除自己的系统管理角色"));
         }
+        // Separation of duties (职责分离): no one grants himself a role.
+        if id == actor.user_id {
+            if let Some(new) = roles.iter().find(|r| !user.roles.contains(r)) {
+                let name = bdc_domain::access::role(new).map_or_else(|| new.clone(), |d| d.name.to_owned());
+                return Err(ServiceError::Forbidden(format!("职责分离：不能为自己授予角色“{name}”，请由其他系统管理员操作")));
+            }
+        }
         end_sessions |= roles != user.roles;
         accounts::set_user_roles(&mut tx, id, &roles).await?;
     }
@@ -161,8 +170,13 @@ pub async fn update_user(s: &Services, actor: &Actor, id: i64, cmd: UpdateUser) 
 }
 
 /// An administrator sets a new password for a user (e.g. a forgotten one); the user's sessions end.
+/// Not his own: that would change a password without knowing the old one, so whoever holds an
+/// administrator's session could take the account over. He uses 修改密码 like everyone else.
 pub async fn reset_password(s: &Services, actor: &Actor, id: i64, new_password: &str) -> ServiceResult<()> {
     actor.require(Permission::UsersManage)?;
+    if id == actor.user_id {
+        return Err(ServiceError::Forbidden("不能通过用户管理重置自己的密码，请使用“修改密码”（POST /api/v1/auth/password）并输入原密码".into()));
+    }
     let now = Utc::now();
     let user = get_user(s, actor, id).await?;
     password::check_password(&user.username, new_password).map_err(|e| ServiceError::field("weak_password", "password", e.to_string()))?;

@@ -292,6 +292,28 @@ pub async fn set_password(conn: &mut AnyConnection, id: i64, hash: &str, now: Da
     Ok(())
 }
 
+/// Counts a password attempt on the account *before* the password is checked (登录失败计数):
+/// adds one to `failed_logins` unless the account is locked at `now`, and returns the new count,
+/// or `None` when it is locked. One statement, so parallel guesses each get their own number and
+/// none is checked without being counted; call it in a transaction with [`set_locked_until`]
+/// so the lock that a failure would earn is in place before the slow hash check runs.
+pub async fn count_login_attempt(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> StoreResult<Option<i64>> {
+    let row = sqlx::query(
+        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
+    )
+    .bind(id)
+    .bind(format_time(now))
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// Sets (or clears) the account's lock without touching the failure count.
+pub async fn set_locked_until(conn: &mut AnyConnection, id: i64, locked_until: Option<DateTime<Utc>>) -> StoreResult<()> {
+    sqlx::query("UPDATE users SET locked_until = $1 WHERE id = $2").bind(locked_until.map(format_time)).bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
 /// Records the outcome of a login attempt on the account's lock-out counters.
 pub async fn set_login_counters(
     conn: &mut AnyConnection,

@@ -163,6 +163,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 7, name: "portal", sql: include_str!("../migrations/0007_portal.sql") },
     Migration { version: 8, name: "materials", sql: include_str!("../migrations/0008_materials.sql") },
     Migration { version: 9, name: "interest_queries", sql: include_str!("../migrations/0009_interest_queries.sql") },
+    Migration { version: 10, name: "security", sql: include_str!("../migrations/0010_security.sql") },
     Migration { version: 11, name: "register_particulars", sql: include_str!("../migrations/0011_register_particulars.sql") },
 ];
 

@@ -10,7 +10,8 @@
 //!
 //! Modules: [`db`] (engine, pool, migrations), [`accounts`] (roles, users, sessions),
 //! [`audit`] (append-only audit log), [`calendar`] (working-day overrides and office hours),
-//! [`keys`] (SM2 signing keys, stored encrypted).
+//! [`keys`] (SM2 signing keys, stored encrypted), [`limits`] (rate-limit counters shared by all
+//! server instances).
 
 pub mod accounts;
 pub mod attachments;
@@ -24,6 +25,7 @@ pub mod interest;
 pub mod jobs;
 pub mod journal;
 pub mod keys;
+pub mod limits;
 pub mod portal;
 pub mod registry;
 pub mod reports;

@@ -146,3 +146,63 @@ mod jobs {
 
     bdc_store::engine_tests!(jobs_are_deduplicated_leased_once_retried_with_backoff_and_reclaimed);
 }
+
+mod security_counters {
+    use bdc_store::{accounts, limits, testing::fresh_db, Engine};
+    use chrono::{Duration, Utc};
+
+    /// Parallel attempts each get their own number: none is lost, so none escapes the lock-out.
+    async fn login_attempts_are_counted_atomically_and_not_while_locked(engine: Engine) {
+        let db = fresh_db(engine).await;
+        let mut c = db.conn().await.unwrap();
+        let u = accounts::NewUser { realm: "staff", username: "li", display_name: "李", password_hash: "h", roles: &[] };
+        let id = accounts::insert_user(&mut c, &u, Utc::now()).await.unwrap();
+        drop(c);
+        let now = Utc::now();
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    let mut tx = db.begin().await.unwrap();
+                    let n = accounts::count_login_attempt(&mut tx, id, now).await.unwrap();
+                    bdc_store::commit(tx).await.unwrap();
+                    n
+                })
+            })
+            .collect();
+        let mut seen: Vec<i64> = Vec::new();
+        for t in tasks {
+            seen.push(t.await.unwrap().expect("not locked"));
+        }
+        seen.sort_unstable();
+        assert_eq!(seen, (1..=20).collect::<Vec<_>>(), "every attempt has its own number");
+        let mut c = db.conn().await.unwrap();
+        accounts::set_locked_until(&mut c, id, Some(now + Duration::minutes(1))).await.unwrap();
+        assert_eq!(accounts::count_login_attempt(&mut c, id, now).await.unwrap(), None, "a locked account is not counted");
+        assert_eq!(accounts::count_login_attempt(&mut c, id, now + Duration::minutes(2)).await.unwrap(), Some(21), "after the lock, counting goes on");
+    }
+
+    /// The window counter adds up across connections and starts again in a new window.
+    async fn rate_limit_windows_count_hits_and_purge(engine: Engine) {
+        let db = fresh_db(engine).await;
+        let w = Utc::now();
+        let tasks: Vec<_> = (0..10)
+            .map(|_| {
+                let db = db.clone();
+                tokio::spawn(async move { limits::hit(&mut db.conn().await.unwrap(), "login:addr:x", w).await.unwrap() })
+            })
+            .collect();
+        let mut hits = Vec::new();
+        for t in tasks {
+            hits.push(t.await.unwrap());
+        }
+        hits.sort_unstable();
+        assert_eq!(hits, (1..=10).collect::<Vec<_>>());
+        let mut c = db.conn().await.unwrap();
+        assert_eq!(limits::hit(&mut c, "login:addr:y", w).await.unwrap(), 1, "buckets are separate");
+        assert_eq!(limits::hit(&mut c, "login:addr:x", w + Duration::minutes(10)).await.unwrap(), 1, "a new window starts at one");
+        assert_eq!(limits::purge(&mut c, w + Duration::minutes(1)).await.unwrap(), 2);
+    }
+
+    bdc_store::engine_tests!(login_attempts_are_counted_atomically_and_not_while_locked, rate_limit_windows_count_hits_and_purge);
+}

@@ -9,6 +9,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
@@ -26,13 +27,24 @@ pub struct WebSettings {
     pub listen: String,
     /// Largest accepted request body in bytes.
     pub max_body_bytes: usize,
-    /// Mark cookies `Secure`.
+    /// Mark cookies `Secure`; served over TLS (directly or behind a proxy), so HSTS is sent too.
     pub cookie_secure: bool,
+    /// How long a request may take before it is answered 408 (a stuck client or query must not
+    /// hold a connection and a database connection for ever).
+    pub request_timeout: std::time::Duration,
+    /// The scrape token that opens `/metrics` to a client off this machine.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        WebSettings { listen: "127.0.0.1:8080".into(), max_body_bytes: 1024 * 1024, cookie_secure: false }
+        WebSettings {
+            listen: "127.0.0.1:8080".into(),
+            max_body_bytes: 1024 * 1024,
+            cookie_secure: false,
+            request_timeout: std::time::Duration::from_secs(60),
+            metrics_token: None,
+        }
     }
 }
 
@@ -48,7 +60,9 @@ pub fn router(services: Services, settings: &WebSettings) -> Router {
         metrics: Arc::new(Metrics::new(services.db.engine().name())),
         services,
         cookie_secure: settings.cookie_secure,
+        metrics_token: settings.metrics_token.clone().map(Arc::from),
     };
+    let hygiene = crate::hygiene::Hygiene { max_body_bytes: settings.max_body_bytes };
     let (api, mut openapi) = crate::api::router().split_for_parts();
     crate::api::access::annotate(&mut openapi);
     let doc = OpenApiJson(Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".into())));
@@ -63,14 +77,27 @@ pub fn router(services: Services, settings: &WebSettings) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::Extension(doc))
         .layer(axum::extract::DefaultBodyLimit::max(settings.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(hygiene, crate::hygiene::refuse_forbidden_chars))
         .with_state(state);
+    let hsts = settings.cookie_secure;
     app.layer(CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
         tracing::error!("handler panicked");
         Problem::internal().into_response()
     }))
+    .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout))
+    .layer(axum::middleware::map_response(timed_out))
+    .layer(axum::middleware::map_response_with_state(hsts, crate::headers::security_headers))
     .layer(TraceLayer::new_for_http())
     .layer(PropagateRequestIdLayer::new(request_id.clone()))
     .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// The time-out layer answers with an empty 408; it becomes a problem like every other error.
+async fn timed_out(resp: Response) -> Response {
+    if resp.status() == StatusCode::REQUEST_TIMEOUT && !resp.headers().contains_key(axum::http::header::CONTENT_TYPE) {
+        return Problem::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", "请求处理超时，请稍后重试").into_response();
+    }
+    resp
 }
 
 async fn not_found() -> Response {

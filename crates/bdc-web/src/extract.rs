@@ -10,7 +10,9 @@ use serde::de::DeserializeOwned;
 use crate::problem::Problem;
 
 /// JSON body. Malformed JSON → 400 `malformed_json`; valid JSON of the wrong shape (types,
-/// missing or unknown fields) → 422 `invalid_body`; wrong content type → 415; too large → 413.
+/// missing or unknown fields) → 422 `invalid_body`; wrong content type → 415; too large → 413;
+/// a string holding a control, bidi or zero-width character (文本净化, [`bdc_domain::text`]) →
+/// 422 `forbidden_characters`, naming the field — every JSON body of the API passes here.
 ///
 /// The body is parsed in two steps (text → JSON value → type) so the two cases are told apart
 /// reliably; serde_json alone reports some type errors as syntax errors.
@@ -41,12 +43,32 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         };
         let value: serde_json::Value =
             serde_json::from_slice(&bytes).map_err(|_| Problem::bad_request("malformed_json", "请求体不是合法的 JSON"))?;
+        if let Some((path, e)) = forbidden_in(&value, "") {
+            let field = if path.is_empty() { "body".to_owned() } else { path };
+            return Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "forbidden_characters", format!("字段 {field}：{e}")).with_field(&field, &e.to_string()));
+        }
         serde_path_to_error::deserialize::<_, T>(value).map(ApiJson).map_err(|e| {
             let path = e.path().to_string();
             let inner = explain_serde(&e.into_inner().to_string());
             let detail = if path == "." { inner } else { format!("{path}：{inner}") };
             Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", format!("请求体字段不符合要求：{detail}"))
         })
+    }
+}
+
+/// The first string (or object key) in `v` with a forbidden character, and its path (`a.b[2]`).
+fn forbidden_in(v: &serde_json::Value, path: &str) -> Option<(String, bdc_domain::text::ForbiddenChar)> {
+    match v {
+        serde_json::Value::String(s) => bdc_domain::text::check(s).err().map(|e| (path.to_owned(), e)),
+        serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| forbidden_in(x, &format!("{path}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, x)| {
+            let here = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+            match bdc_domain::text::check(k) {
+                Err(e) => Some((here, e)),
+                Ok(()) => forbidden_in(x, &here),
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -126,6 +148,14 @@ mod tests {
         assert_eq!(explain_serde("unknown field `x`, expected `a` or `b` at line 1 column 5"), "不允许的字段 `x`");
         assert_eq!(explain_serde("missing field `password`"), "缺少字段 `password`");
         assert!(explain_serde("invalid type: integer `1`, expected a string").starts_with("类型错误"));
+    }
+
+    #[test]
+    fn forbidden_characters_are_found_with_their_path() {
+        let v: serde_json::Value = serde_json::from_str(r#"{"name": "张三", "parties": [{"address": "a\u0000b"}]}"#).unwrap();
+        let (path, e) = forbidden_in(&v, "").unwrap();
+        assert_eq!((path.as_str(), e.code), ("parties[0].address", 0));
+        assert!(forbidden_in(&serde_json::json!({"reason": "第一行\n第二行", "n": 1}), "").is_none());
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! BDC web — the HTTP interface: the JSON API under `/api/v1`, its OpenAPI document and docs
 //! page, health and metrics.
 //!
-//! A request passes: request id → trace → panic guard → body limit → routing → per-route
+//! A request passes: request id → trace → security headers ([`headers`]) → time-out → panic
+//! guard → text hygiene ([`hygiene`]) → body limit → routing → per-route
 //! [`observe`] (metrics, audit) → handler. Handlers are thin: extract (bad input becomes a
 //! problem in [`extract`]), authenticate ([`session::Authed`]), call one service, map the result
 //! to a DTO. Only [`problem`] makes error responses.
@@ -12,6 +13,8 @@
 pub mod api;
 pub mod app;
 pub mod extract;
+pub mod headers;
+pub mod hygiene;
 pub mod metrics;
 pub mod observe;
 pub mod pages;

@@ -153,6 +153,11 @@ impl From<ServiceError> for Problem {
                 p.retry_after = u64::try_from(secs).ok();
                 p
             }
+            ServiceError::RateLimited { retry_after } => {
+                let mut p = Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", ServiceError::RateLimited { retry_after }.to_string());
+                p.retry_after = Some(retry_after);
+                p
+            }
             ServiceError::RuleBlocked { message, findings } => {
                 let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "rule_blocked", message);
                 p.findings = findings.iter().map(FindingDto::from).collect();

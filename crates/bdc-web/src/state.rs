@@ -13,4 +13,6 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Mark cookies `Secure` (set when served over HTTPS, directly or behind a proxy).
     pub cookie_secure: bool,
+    /// The bearer token a scraper off this machine must send to read `/metrics`.
+    pub metrics_token: Option<Arc<str>>,
 }

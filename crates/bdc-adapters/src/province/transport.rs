@@ -162,3 +162,15 @@ impl ProvinceTransport for HttpTransport {
         }
     }
 }
+
+#[cfg(test)]
+mod tls_tests {
+    /// The HTTP client speaks TLS (rustls), so `https://` province and court addresses work: a
+    /// request to a closed local port fails to connect, not for an unsupported scheme.
+    #[tokio::test]
+    async fn https_addresses_are_supported() {
+        let err = reqwest::Client::new().get("https://127.0.0.1:9/").send().await.unwrap_err();
+        assert!(!err.is_builder(), "https must be supported: {err:?}");
+        assert!(err.is_connect(), "{err:?}");
+    }
+}

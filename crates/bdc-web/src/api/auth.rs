@@ -95,7 +95,7 @@ pub struct LoginResponse {
 /// failures lock the account with back-off (423 with `Retry-After`).
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", operation_id = "login",
     request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = Problem), (status = 423, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = LoginResponse), (status = 401, body = Problem), (status = 423, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn login(
     State(state): State<AppState>,
     Extension(slot): Extension<AuditSlot>,
@@ -171,13 +171,14 @@ pub struct ChangePasswordRequest {
 #[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", operation_id = "change_password",
     security(("bearer" = []), ("cookie" = [])),
     request_body = ChangePasswordRequest,
-    responses((status = 204), (status = 401, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 204), (status = 401, body = Problem), (status = 422, body = Problem), (status = 423, body = Problem), (status = 429, body = Problem)))]
 pub async fn change_password(
     State(state): State<AppState>,
     Authed(actor): Authed,
+    Client(client): Client,
     ApiJson(req): ApiJson<ChangePasswordRequest>,
 ) -> ApiResult<Response> {
-    auth::change_own_password(&state.services, &actor, &req.old_password, &req.new_password).await?;
+    auth::change_own_password(&state.services, &actor, &client, &req.old_password, &req.new_password).await?;
     let mut resp = StatusCode::NO_CONTENT.into_response();
     resp.headers_mut().insert(header::SET_COOKIE, clear_cookie(state.cookie_secure).parse().map_err(|_| Problem::internal())?);
     Ok(resp)

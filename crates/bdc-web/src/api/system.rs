@@ -40,10 +40,28 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Prometheus metrics in the text exposition format.
+/// Whether a request may read the metrics: from this machine (loopback), or carrying the
+/// configured scrape token as `Authorization: Bearer …`. The counters tell which routes are
+/// used and how often logins fail — worth keeping from strangers.
+fn may_scrape(state: &AppState, peer: Option<std::net::SocketAddr>, headers: &axum::http::HeaderMap) -> bool {
+    if peer.is_some_and(|p| p.ip().is_loopback()) {
+        return true;
+    }
+    let Some(token) = state.metrics_token.as_deref() else { return false };
+    let sent = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
+    // Compared in constant time, like the CSRF token.
+    sent.len() == token.len() && sent.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+/// Prometheus metrics in the text exposition format: to loopback clients, or with the scrape
+/// token (`metrics_token`) as a bearer token; anyone else gets 403.
 #[utoipa::path(get, path = "/metrics", tag = "system", operation_id = "metrics",
-    responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
-pub async fn metrics(State(state): State<AppState>) -> Response {
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain"), (status = 403, body = Problem)))]
+pub async fn metrics(State(state): State<AppState>, req: axum::extract::Request) -> Response {
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0);
+    if !may_scrape(&state, peer, req.headers()) {
+        return Problem::new(StatusCode::FORBIDDEN, "metrics_forbidden", "指标仅对本机或持有抓取令牌（metrics_token）的监控系统开放").into_response();
+    }
     (
         [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
         state.metrics.render(),

@@ -47,7 +47,7 @@ pub async fn page(State(state): State<AppState>, PageActor(actor): PageActor, Cl
     };
     let found = match archive::my_archive(&state.services, &actor, &client.addr).await {
         Ok(a) => a,
-        Err(e) => return message(StatusCode::FORBIDDEN, Some(&actor), "无法查询", &e.to_string(), "/portal"),
+        Err(e) => return super::too_many(Some(&actor), &e, "/portal").unwrap_or_else(|| message(StatusCode::FORBIDDEN, Some(&actor), "无法查询", &e.to_string(), "/portal")),
     };
     let units = found
         .units

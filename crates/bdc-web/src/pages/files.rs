@@ -81,10 +81,17 @@ pub async fn read_partial(mut mp: Multipart) -> (Submitted, Option<String>) {
             Ok(b) => b,
             Err(e) => return (out, Some(broken(e))),
         };
+        // Text hygiene (文本净化) for multipart forms, as the hygiene layer does for the others.
+        let text = if file_name.is_none() { Some(String::from_utf8_lossy(&bytes).into_owned()) } else { None };
+        for value in [Some(&name), file_name.as_ref(), text.as_ref()].into_iter().flatten() {
+            if let Err(e) = bdc_domain::text::check(value) {
+                return (out, Some(format!("字段 {name}：{e}")));
+            }
+        }
         match file_name {
             Some(f) if f.is_empty() && bytes.is_empty() => {}
             Some(f) => out.files.push((name, f, bytes.to_vec())),
-            None => out.fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
+            None => out.fields.push((name, text.unwrap_or_default())),
         }
         if out.fields.len() > 500 || out.files.len() > materials::MAX_FILES_PER_OWNER {
             return (out, Some(format!("一次最多提交 {} 个文件", materials::MAX_FILES_PER_OWNER)));
@@ -104,6 +111,8 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor, Pa
                 (header::CONTENT_DISPOSITION, format!("inline; filename=\"file.{}\"; filename*=UTF-8''{}", a.file_key.rsplit('.').next().unwrap_or("bin"), super::portal::urlencode(&a.file_name))),
                 (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
                 (header::CACHE_CONTROL, "private, no-store".to_owned()),
+                // The case page shows the scan in a frame: framing by our own pages only.
+                (header::CONTENT_SECURITY_POLICY, crate::headers::FILE_CSP.to_owned()),
             ],
             bytes,
         )

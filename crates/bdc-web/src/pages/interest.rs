@@ -201,7 +201,7 @@ pub async fn portal_apply(State(state): State<AppState>, PageActor(actor): PageA
             errors.insert(key, m);
             again(errors, String::new(), rows)
         }
-        Err(e) => again(Errors::new(), e.to_string(), rows),
+        Err(e) => super::limited(again(Errors::new(), e.to_string(), rows), &e),
     }
 }
 
@@ -247,6 +247,7 @@ pub async fn portal_detail(State(state): State<AppState>, PageActor(actor): Page
     let mine = match svc::my_application(&state.services, &actor, &client.addr, id).await {
         Ok(m) => m,
         Err(e @ ServiceError::Internal(_)) => return message(StatusCode::INTERNAL_SERVER_ERROR, Some(&actor), "暂时无法查看", &e.to_string(), "/portal/interest"),
+        Err(e @ ServiceError::RateLimited { .. }) => return super::too_many(Some(&actor), &e, "/portal/interest").unwrap_or_default(),
         Err(e) => return message(StatusCode::NOT_FOUND, Some(&actor), "申请不存在", &e.to_string(), "/portal/interest"),
     };
     let a = &mine.application;
@@ -275,6 +276,7 @@ pub async fn evidence(State(state): State<AppState>, PageActor(actor): PageActor
                 (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
                 (header::CACHE_CONTROL, "private, no-store".to_owned()),
                 (header::X_FRAME_OPTIONS, "SAMEORIGIN".to_owned()),
+                (header::CONTENT_SECURITY_POLICY, crate::headers::FILE_CSP.to_owned()),
             ],
             bytes,
         )

@@ -143,6 +143,21 @@ pub fn message(status: StatusCode, actor: Option<&Actor>, heading: &str, text: &
     r
 }
 
+/// A page answer for a rate-limited request (频率限制): status 429 and `Retry-After`, as the
+/// API answers; any other error leaves `r` as it is.
+pub fn limited(mut r: Response, e: &bdc_services::ServiceError) -> Response {
+    if let bdc_services::ServiceError::RateLimited { retry_after } = e {
+        *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(*retry_after));
+    }
+    r
+}
+
+/// The 429 message page for a rate-limited request; `None` for any other error.
+pub fn too_many(actor: Option<&Actor>, e: &bdc_services::ServiceError, back: &str) -> Option<Response> {
+    matches!(e, bdc_services::ServiceError::RateLimited { .. }).then(|| limited(message(StatusCode::TOO_MANY_REQUESTS, actor, "请求过于频繁", &e.to_string(), back), e))
+}
+
 const CSS: &str = include_str!("../../assets/bdc.css");
 const LOGO: &str = include_str!("../../assets/logo.svg");
 const FAVICON: &str = include_str!("../../assets/favicon.svg");

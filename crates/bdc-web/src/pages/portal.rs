@@ -106,7 +106,7 @@ pub async fn login(State(state): State<AppState>, axum::Extension(slot): axum::E
             }
             r
         }
-        Err(e) => again(e.to_string(), Errors::new()),
+        Err(e) => super::limited(again(e.to_string(), Errors::new()), &e),
     }
 }
 
@@ -166,7 +166,7 @@ pub async fn signup_form(PageActor(actor): PageActor) -> Response {
     render(&SignUpPage { chrome: Chrome::of(actor.as_ref(), "signup"), kinds: svc::ACCOUNT_KINDS, form, errors: Errors::new(), message: String::new() })
 }
 
-pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::Extension<AuditSlot>, Form(f): Form<SignUpForm>) -> Response {
+pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::Extension<AuditSlot>, Client(client): Client, Form(f): Form<SignUpForm>) -> Response {
     slot.set_action("signup");
     slot.set_attempted(&f.username, "public");
     let cmd = SignUp {
@@ -181,8 +181,9 @@ pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::
     };
     let mut errors: Errors = svc::check_sign_up(&cmd).into_iter().collect();
     let mut message = String::new();
+    let mut refused = None;
     if errors.is_empty() {
-        match svc::sign_up(&state.services, cmd).await {
+        match svc::sign_up(&state.services, cmd, &client.addr).await {
             Ok(user) => {
                 slot.set_detail(&format!("public account {} created", user.id));
                 return message_page("注册成功", "实名账户已创建，请登录后在线办理业务。", "/login");
@@ -191,7 +192,10 @@ pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::
                 let key = ["kind", "username", "password", "password_again", "name", "id_number", "phone", "code"].into_iter().find(|k| *k == field).unwrap_or("code");
                 errors.insert(key, m);
             }
-            Err(e) => message = e.to_string(),
+            Err(e) => {
+                message = e.to_string();
+                refused = Some(e);
+            }
         }
     }
     slot.set_outcome("failure");
@@ -199,7 +203,10 @@ pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::
     let form = SignUpForm { password: String::new(), password_again: String::new(), ..f };
     let mut r = render(&SignUpPage { chrome: Chrome::default(), kinds: svc::ACCOUNT_KINDS, form, errors, message });
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    r
+    match refused {
+        Some(e) => super::limited(r, &e),
+        None => r,
+    }
 }
 
 fn message_page(heading: &str, text: &str, back: &str) -> Response {
@@ -213,12 +220,24 @@ pub struct CodeForm {
 }
 
 /// htmx: sends the one-time code and answers with the line shown beside the button.
-pub async fn signup_code(State(state): State<AppState>, Form(f): Form<CodeForm>) -> Response {
-    let text = match svc::send_code(&state.services, &f.phone, svc::SIGN_UP).await {
-        Ok(()) => "验证码已发送，10 分钟内有效".to_owned(),
-        Err(e) => e.to_string(),
+pub async fn signup_code(State(state): State<AppState>, Client(client): Client, headers: axum::http::HeaderMap, Form(f): Form<CodeForm>) -> Response {
+    let htmx = headers.contains_key("hx-request");
+    let (text, refused) = match svc::send_code(&state.services, &f.phone, svc::SIGN_UP, &client.addr).await {
+        Ok(()) => ("验证码已发送，10 分钟内有效".to_owned(), None),
+        Err(e) => (e.to_string(), Some(e)),
     };
-    Html(askama::filters::escape(&text, askama::filters::Html).map(|e| e.to_string()).unwrap_or_default()).into_response()
+    let r = Html(askama::filters::escape(&text, askama::filters::Html).map(|e| e.to_string()).unwrap_or_default()).into_response();
+    match refused {
+        // htmx swaps only successful answers: the line beside the button stays 200 for it, with
+        // `Retry-After`; a plain request gets the 429.
+        Some(e @ ServiceError::RateLimited { .. }) if htmx => {
+            let mut r = super::limited(r, &e);
+            *r.status_mut() = StatusCode::OK;
+            r
+        }
+        Some(e) => super::limited(r, &e),
+        None => r,
+    }
 }
 
 // ----- certificate authenticity -----
@@ -276,6 +295,7 @@ async fn verify_page(state: &AppState, actor: Option<bdc_services::Actor>, clien
         }
     };
     let verdict = match result {
+        Err(e @ ServiceError::RateLimited { .. }) => return super::too_many(actor.as_ref(), &e, "/verify").unwrap_or_default(),
         Ok(v) => {
             let facts = match &v {
                 Verdict::Genuine(f) | Verdict::Void(f) => Some(f.clone()),

@@ -66,13 +66,18 @@ pub async fn spawn_app_with_court(engine: Engine, sandbox: &str) -> TestApp {
 }
 
 pub async fn spawn_app_with(engine: Engine, configure: impl FnOnce(Services) -> Services) -> TestApp {
+    spawn_app_with_web(engine, configure, |w| w).await
+}
+
+/// The app with its services and its HTTP settings adjusted (rate limits, time-out, TLS).
+pub async fn spawn_app_with_web(engine: Engine, configure: impl FnOnce(Services) -> Services, web: impl FnOnce(WebSettings) -> WebSettings) -> TestApp {
     let db = fresh_db(engine).await;
     let files = std::env::temp_dir().join(format!("bdc-test-files-{}", uuid_like()));
     let province_root = std::env::temp_dir().join(format!("bdc-test-province-{}", uuid_like()));
     let services = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(files)), SecuritySettings::default())
         .with_province(Arc::new(FileExchange::new(&province_root)));
     let services = configure(services);
-    let settings = WebSettings { listen: "127.0.0.1:0".into(), max_body_bytes: 64 * 1024, cookie_secure: false };
+    let settings = web(WebSettings { listen: "127.0.0.1:0".into(), max_body_bytes: 64 * 1024, ..WebSettings::default() });
     let app = Application::build(services.clone(), &settings).await.expect("bind");
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run(std::future::pending()));

@@ -84,7 +84,7 @@ async fn count(app: &TestApp, table: &str) -> i64 {
 
 /// Signs up a real-name portal account (the code comes from the SMS sandbox).
 async fn citizen(app: &TestApp, sms: &SandboxSms, username: &str, name: &str, id: &str, phone: &str) {
-    portal::send_code(&app.services, phone, portal::SIGN_UP).await.unwrap();
+    portal::send_code(&app.services, phone, portal::SIGN_UP, "127.0.0.1").await.unwrap();
     let code: String = sms.last(phone).unwrap().chars().filter(char::is_ascii_digit).take(6).collect();
     let form = SignUp {
         kind: "person".into(),
@@ -96,7 +96,7 @@ async fn citizen(app: &TestApp, sms: &SandboxSms, username: &str, name: &str, id
         phone: phone.into(),
         code,
     };
-    portal::sign_up(&app.services, form).await.unwrap();
+    portal::sign_up(&app.services, form, "127.0.0.1").await.unwrap();
 }
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";

@@ -15,5 +15,6 @@ mod materials;
 mod permissions;
 mod portal;
 mod registry;
+mod security;
 mod system;
 mod users;

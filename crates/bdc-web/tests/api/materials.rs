@@ -37,7 +37,7 @@ fn field_of(e: ServiceError) -> String {
 
 /// Signs up a public account (the one-time code read from the SMS sandbox) and returns its actor.
 async fn citizen(app: &TestApp, sms: &SandboxSms, kind: &str, username: &str, name: &str, id: &str, phone: &str) -> Actor {
-    portal::send_code(&app.services, phone, portal::SIGN_UP).await.unwrap();
+    portal::send_code(&app.services, phone, portal::SIGN_UP, "127.0.0.1").await.unwrap();
     let code: String = sms.last(phone).unwrap().chars().filter(char::is_ascii_digit).take(6).collect();
     let f = SignUp {
         kind: kind.into(),
@@ -49,7 +49,7 @@ async fn citizen(app: &TestApp, sms: &SandboxSms, kind: &str, username: &str, na
         phone: phone.into(),
         code,
     };
-    portal::sign_up(&app.services, f).await.unwrap();
+    portal::sign_up(&app.services, f, "127.0.0.1").await.unwrap();
     let r = app.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": username, "password": "Changzhou-2026", "realm": "public", "mode": "token"}))).await;
     assert_eq!(r.status, 200, "{}", r.text);
     bdc_services::auth::authenticate(&app.services, r.body["token"].as_str().unwrap()).await.unwrap()

@@ -39,8 +39,8 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     }
 
     // The code: sent once a minute, must match.
-    portal::send_code(s, "13912345678", portal::SIGN_UP).await.unwrap();
-    assert_eq!(field_of(portal::send_code(s, "13912345678", portal::SIGN_UP).await.unwrap_err()), "phone", "at most one a minute");
+    portal::send_code(s, "13912345678", portal::SIGN_UP, "127.0.0.1").await.unwrap();
+    assert_eq!(field_of(portal::send_code(s, "13912345678", portal::SIGN_UP, "127.0.0.1").await.unwrap_err()), "phone", "at most one a minute");
     let text = sms.last("13912345678").unwrap();
     let code: String = text.chars().filter(char::is_ascii_digit).take(6).collect();
     let form = |name: &str, code: &str| SignUp {
@@ -54,13 +54,13 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
         code: code.into(),
     };
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    assert_eq!(field_of(portal::sign_up(s, form("张三", wrong)).await.unwrap_err()), "code");
+    assert_eq!(field_of(portal::sign_up(s, form("张三", wrong), "127.0.0.1").await.unwrap_err()), "code");
     // Real name: the ID is on record as 张三.
-    assert_eq!(field_of(portal::sign_up(s, form("张三丰", &code)).await.unwrap_err()), "name");
-    let user = portal::sign_up(s, form("张三", &code)).await.unwrap();
+    assert_eq!(field_of(portal::sign_up(s, form("张三丰", &code), "127.0.0.1").await.unwrap_err()), "name");
+    let user = portal::sign_up(s, form("张三", &code), "127.0.0.1").await.unwrap();
     assert_eq!(user.display_name, "张三");
     // One party, one account; and the code is spent.
-    assert!(portal::sign_up(s, SignUp { username: "zhangsan2".into(), ..form("张三", &code) }).await.is_err());
+    assert!(portal::sign_up(s, SignUp { username: "zhangsan2".into(), ..form("张三", &code) }, "127.0.0.1").await.is_err());
 
     // A certificate for 张三, then the authenticity query.
     let ok = |r: crate::helpers::Reply| {

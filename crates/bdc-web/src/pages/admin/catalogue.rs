@@ -35,6 +35,8 @@ pub struct FlowRow {
     time_limit_days: u32,
     auto_register: bool,
     roles: String,
+    /// 申请主体: who may apply, as the entitlement check enforces it.
+    basis: &'static str,
     /// `(name, required)`.
     materials: Vec<(&'static str, bool)>,
 }
@@ -49,6 +51,7 @@ fn row(f: &'static Flow) -> FlowRow {
         time_limit_days: f.time_limit_days,
         auto_register: f.auto_register,
         roles: f.applicant_roles.iter().map(|r| r.name()).collect::<Vec<_>>().join("、"),
+        basis: f.basis.name(),
         materials: f.materials.iter().map(|m| (m.name, m.required)).collect(),
     }
 }

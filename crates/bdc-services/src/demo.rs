@@ -427,7 +427,7 @@ fn generate_unit(g: &mut Gen<'_>, i: u64, today: NaiveDate) {
             county,
             d,
             "CTR-MORTGAGE-FIRST",
-            vec![NewRight { unit: unit_id, kind: "mortgage", co: "0", holders: vec![(bank, "1".into())], attrs: attrs(&[("amount", amount.to_string()), ("rank", "1".into()), ("mortgage_method", "1".into())]), cert: Some(CertificateKind::Proof), predecessor: None }],
+            vec![NewRight { unit: unit_id, kind: "mortgage", co: "0", holders: vec![(bank, "1".into())], attrs: attrs(&[("amount", amount.to_string()), ("rank", "1".into()), ("mortgage_method", "1".into()), ("term_start", d.to_string()), ("term_end", (d + Duration::days(365 * 10)).to_string())]), cert: Some(CertificateKind::Proof), predecessor: None }],
             vec![],
         )[0];
         g.register(unit_id, county, released, "CTR-MORTGAGE-CANCEL", vec![], vec![(m, 3)]);

@@ -246,6 +246,21 @@ pub struct RegisterBook {
     pub building: Option<Building>,
     pub rights: Vec<RightRecord>,
     pub parties: Vec<Party>,
+    /// Every recorded name change of those parties: `(party id, previous name, new name,
+    /// journal seq)`, oldest first — so a historic entry shows the name its holder bore then.
+    pub name_changes: Vec<(i64, String, String, i64)>,
+}
+
+impl RegisterBook {
+    /// The name a holder bore while an entry that ended at `ended_seq` was current (the name
+    /// now for a current entry).
+    pub fn name_as_of(&self, party_id: i64, ended_seq: Option<i64>) -> Option<String> {
+        let now = self.parties.iter().find(|p| p.id == party_id).map(|p| p.name.clone());
+        match ended_seq {
+            None => now,
+            Some(end) => self.name_changes.iter().find(|(p, _, _, seq)| *p == party_id && *seq >= end).map(|(_, prev, _, _)| prev.clone()).or(now),
+        }
+    }
 }
 
 pub async fn register_book(s: &Services, actor: &Actor, unit_id: i64) -> ServiceResult<RegisterBook> {
@@ -262,12 +277,14 @@ pub async fn register_book(s: &Services, actor: &Actor, unit_id: i64) -> Service
     ids.sort_unstable();
     ids.dedup();
     let mut parties = Vec::with_capacity(ids.len());
+    let mut name_changes = Vec::new();
     for id in ids {
         if let Some(p) = registry::get_party(&mut conn, id).await? {
             parties.push(p);
         }
+        name_changes.extend(registry::party_name_history(&mut conn, id).await?.into_iter().map(|(prev, name, _, seq)| (id, prev, name, seq)));
     }
-    Ok(RegisterBook { unit, parcel, building, rights, parties })
+    Ok(RegisterBook { unit, parcel, building, rights, parties, name_changes })
 }
 
 /// A party found by its ID number under the real-name rule (实名): `Ok(id)` of the record

@@ -233,6 +233,8 @@ fn book_dto(b: RegisterBook) -> RegisterBookDto {
     let party = |id: i64| b.parties.iter().find(|p| p.id == id);
     let mut current = Vec::new();
     let mut history = Vec::new();
+    let names: Vec<(i64, Option<i64>, String)> = b.rights.iter().flat_map(|r| r.view.holders.iter().map(|h| (h.party_id, r.ended_seq, b.name_as_of(h.party_id, r.ended_seq).unwrap_or_default())).collect::<Vec<_>>()).collect();
+    let name_of = |id: i64, ended: Option<i64>| names.iter().find(|(p, e, _)| *p == id && *e == ended).map(|(_, _, n)| n.clone()).unwrap_or_default();
     for r in b.rights {
         let dto = RightDto {
             id: r.view.id,
@@ -250,7 +252,8 @@ fn book_dto(b: RegisterBook) -> RegisterBookDto {
                     let p = party(h.party_id);
                     HolderDto {
                         party_id: h.party_id,
-                        name: p.map(|p| p.name.clone()).unwrap_or_default(),
+                        // The name the holder bore while this entry was current (姓名变更 is versioned).
+                        name: name_of(h.party_id, r.ended_seq),
                         id_type: p.map(|p| p.id_type.clone()).unwrap_or_default(),
                         id_number: p.map(|p| p.id_number_masked.clone()).unwrap_or_default(),
                         share: h.share.to_string(),

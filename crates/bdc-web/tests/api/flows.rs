@@ -382,6 +382,8 @@ async fn conform(w: &World, f: &'static Flow) {
                     let book = w.book(unit).await;
                     let t = one(&book, k);
                     assert_eq!(names(t), set(&["张壹", B]), "{}: the other holder stays", f.code);
+                    // The entry it superseded still shows the name she bore then.
+                    assert!(history(&book, k, "历史").iter().any(|r| r["id"] == old["id"] && names(r) == set(&[A, B])), "{}: {}", f.code, book["history"]);
                     // Rename back for the next flows of the suite (the same party is reused).
                     w.run(f.code, unit, json!([rh(w.a)]), json!({"attributes": {"new_name": A}})).await;
                 }

@@ -107,6 +107,20 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     register("CTR-TRANSFER", json!([{"party_id": li, "role": "right_holder"}, {"party_id": seller, "role": "obligor"}])).await;
     assert!(matches!(certificates::verify_payload(s, None, "-", &payload).await.unwrap(), Verdict::Void(_)));
 
+    // 张三 sold the house: online he may no longer cancel it, have its certificate reissued or
+    // change it — alone, or by naming the new owner beside himself (申请主体).
+    let r = app.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "zhangsan", "password": "Changzhou-2026", "realm": "public", "mode": "token"}))).await;
+    let zhang = bdc_services::auth::authenticate(s, r.body["token"].as_str().unwrap()).await.unwrap();
+    for flow in ["IND-CANCEL-STATE-HOUSE", "IND-REISSUE-CERTIFICATE", "IND-REPLACE-CERTIFICATE", "IND-CORRECTION"] {
+        let alone = portal::Application { flow_code: flow.into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), ..Default::default() };
+        let err = portal::apply(s, &zhang, alone.clone()).await.unwrap_err();
+        assert!(matches!(&err, ServiceError::RuleBlocked { message, .. } if message.contains("第十四条")), "{flow}: {err:?}");
+        let with_owner = portal::Application { others: vec![portal::OtherParty { role: "right_holder".into(), name: "李四".into(), id_number: "11010519491231002X".into(), share: "1".into() }], ..alone };
+        assert!(matches!(portal::apply(s, &zhang, with_owner).await, Err(ServiceError::RuleBlocked { .. })), "{flow}: a third party cannot ride on the owner's name");
+    }
+    let book = app.get(&format!("/api/v1/units/{unit}/register"), &clerk).await;
+    assert_eq!(book.body["current"][0]["holders"][0]["name"], "李四", "the register is untouched");
+
     // Every query is logged, masked.
     let mut conn = app.db.conn().await.unwrap();
     let log = bdc_store::portal::queries(&mut conn, 100).await.unwrap();

@@ -267,12 +267,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let rate = if report.seconds > 0.0 { report.entries as f64 / report.seconds } else { 0.0 };
             say!("账本 {} 条，权利 {} 项，证书 {} 本，用时 {:.2} 秒（{:.0} 条/秒）", report.entries, report.rights, report.certificates, report.seconds, rate);
             db.close().await;
+            match &report.checkpoint {
+                Some((seq, at)) => say!("签名检查点：第 {seq} 条（{at}），SM2 签名已核对"),
+                None => say!("尚无签名检查点（每日登簿日志任务生成，或运行 bdc demo 后生成）"),
+            }
+            for p in &report.problems {
+                say!("不符：{p}");
+            }
             match report.problem {
                 None => {
                     say!("校验通过：账本哈希链完整，现状表与账本一致");
                     Ok(())
                 }
-                Some(p) => bail!("校验失败：{p}"),
+                Some(_) => bail!("校验失败：共 {} 处不符，见上", report.problems.len()),
             }
         }
         Command::Sandbox { command: SandboxCommand::Court { listen, user, password } } => {
@@ -441,6 +448,10 @@ async fn demo(settings: &Settings, units: u64, seed: u64) -> anyhow::Result<()> 
     let summary = bdc_services::demo::build(&s, units, seed, &|done| bar.set_position(done)).await?;
     bar.finish_and_clear();
     if summary.built {
+        // The demo's journal is signed like a day's work (账本检查点).
+        if let Some(cp) = bdc_services::checkpoint::write(&s, chrono::Utc::now()).await? {
+            say!("账本检查点：第 {} 条，已以 SM2 签名，保存在数据库之外的文件存储中", cp.seq);
+        }
         say!(
             "演示数据已生成：{} 个不动产单元、{} 宗地、{} 名当事人、{} 项权利、{} 条登簿记录、{} 件业务；写入 {} 行，用时 {:.1} 秒（{:.0} 行/秒）",
             summary.units,

@@ -951,16 +951,26 @@ pub(crate) async fn apply_plan(
                         registry::insert_certificate(&mut *conn, number, kind_code, right_id, case_id, seq).await?;
                         any_certificate = true;
                     }
+                    // The holders' names and the unit's 坐落 as registered, so the journal covers
+                    // them (账本格式 2).
+                    let mut names = Vec::with_capacity(holders.len());
+                    for h in &holders {
+                        let party = registry::get_party(&mut *conn, h.party_id).await?.ok_or_else(|| ServiceError::NotFound(format!("当事人 {} 不存在", h.party_id)))?;
+                        names.push(party.name);
+                    }
+                    let location = registry::get_unit(&mut *conn, unit_id).await?.map(|u| u.location);
                     steps.push(Step::Create {
                         right_id,
                         unit_id,
                         kind: kind.code().into(),
                         co_ownership: co_ownership.code().into(),
                         holders: holders.iter().map(|h| (h.party_id, h.share.to_string())).collect(),
-                        details: serde_json::to_string(&attrs).unwrap_or_default(),
+                        details: serde_json::to_string(&attrs).map_err(|e| ServiceError::Internal(Box::new(e)))?,
                         certificate: cert.as_ref().map(|c| c.0.clone()),
                         certificate_kind: cert.as_ref().map(|c| c.1.to_owned()),
                         predecessor_id: predecessor,
+                        names,
+                        location,
                     });
                 }
                 Planned::End { right_id, to } => {

@@ -206,10 +206,12 @@ impl Gen<'_> {
                 certificate: cert.as_ref().map(|c| c.0.clone()),
                 certificate_kind: cert.map(|c| c.1.to_owned()),
                 predecessor_id: r.predecessor,
+                names: Vec::new(),
+                location: None,
             });
         }
         let payload = Payload { case_id: Some(case_id), case_number: Some(case_number.clone()), flow_code: Some(flow.into()), at: at.clone(), steps };
-        let text = serde_json::to_string(&payload).unwrap_or_default();
+        let text = bdc_store::journal::sealed_text("demo", &payload);
         let hash = entry_hash(&self.prev_hash, seq, &text);
         self.rows.journal.push(vec![seq.into(), at.clone().into(), case_id.into(), "demo".into(), self.prev_hash.clone().into(), hash.clone().into(), text.into()]);
         self.prev_hash = hash;

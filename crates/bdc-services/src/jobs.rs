@@ -59,6 +59,9 @@ async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
             Ok(())
         }
         SEND_LOG_BIZ => {
+            // The day's signed checkpoint of the journal goes with the day's log (账本检查点),
+            // kept outside the database whether or not the province is reachable.
+            crate::checkpoint::write(s, Utc::now()).await?;
             let date = serde_json::from_str::<serde_json::Value>(&job.payload)
                 .ok()
                 .and_then(|v| v["date"].as_str().and_then(|d| d.parse::<chrono::NaiveDate>().ok()))

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod certificates;
+pub mod checkpoint;
 pub mod cases;
 pub mod court;
 pub mod demo;

@@ -281,7 +281,7 @@ async fn build(
     let current = registry::rights_of_unit(conn, unit.id, false).await?;
     for step in steps {
         match step {
-            Step::Create { right_id, unit_id, kind, holders, details, certificate, certificate_kind, predecessor_id, co_ownership } if *unit_id == unit.id => {
+            Step::Create { right_id, unit_id, kind, holders, details, certificate, certificate_kind, predecessor_id, co_ownership, .. } if *unit_id == unit.id => {
                 let kind = RightKind::from_code(kind).unwrap_or(flow.right_kind);
                 match certificate_kind.as_deref() {
                     Some("title") => certs += 1,

@@ -1,12 +1,15 @@
-//! `bdc verify` (账本校验): re-walks the journal's SM3 chain and rebuilds the projections from
-//! it, reporting the first entry or projection row that does not match.
+//! `bdc verify` (账本校验): re-walks the journal's SM3 chain, checks it against the latest signed
+//! checkpoint, rebuilds the projections from it and compares them with the tables — rights and
+//! certificates, the holders' names and the units' 坐落 the journal records, the cases it names —
+//! and checks the register's invariants. It reports every problem it finds (up to
+//! [`MAX_PROBLEMS`]), not only the first; a broken chain stops the walk, since nothing after
+//! it can be trusted.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
 
 use bdc_domain::register::{encumbers, is_title_kind};
 use bdc_domain::rights::{RightKind, RightState};
-use std::time::Instant;
-
 use bdc_store::journal::{self, Step};
 use bdc_store::registry::{self, ProjectedRight};
 
@@ -20,6 +23,10 @@ pub struct Report {
     pub certificates: i64,
     /// The first problem found, in Chinese, or `None` when everything matches.
     pub problem: Option<String>,
+    /// Every problem found, in the order found.
+    pub problems: Vec<String>,
+    /// The checkpoint the chain was checked against: `(seq, taken at)`.
+    pub checkpoint: Option<(i64, String)>,
     pub seconds: f64,
 }
 
@@ -34,49 +41,101 @@ struct Cert {
 }
 
 const BATCH: i64 = 5000;
+/// More problems than this are summarised by their count.
+pub const MAX_PROBLEMS: usize = 100;
+
+#[derive(Default)]
+struct Problems {
+    list: Vec<String>,
+    more: usize,
+}
+
+impl Problems {
+    fn push(&mut self, p: String) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(p);
+        } else {
+            self.more += 1;
+        }
+    }
+}
 
 /// Verifies the whole register. Read-only.
 pub async fn verify(s: &Services) -> ServiceResult<Report> {
     let started = Instant::now();
     let mut conn = s.db.conn().await?;
+    let mut problems = Problems::default();
     let mut rights: HashMap<i64, ProjectedRight> = HashMap::new();
     let mut certs: HashMap<String, Cert> = HashMap::new();
+    // The last name the journal gave each party, and the last 坐落 each unit (账本格式 2).
+    let mut names: HashMap<i64, (i64, String)> = HashMap::new();
+    let mut locations: HashMap<i64, (i64, String)> = HashMap::new();
+    // Which journal entry registered each case.
+    let mut case_entries: HashMap<i64, i64> = HashMap::new();
+    let checkpoint = crate::checkpoint::latest(s).await?;
+    if let Some(cp) = &checkpoint {
+        if !cp.signature_valid() {
+            problems.push(format!("账本检查点（第 {} 条）的 SM2 签名无效：检查点已被改动", cp.seq));
+        }
+        let office_key = bdc_store::keys::active_key(&mut conn, crate::checkpoint::KEY_PURPOSE).await?;
+        if office_key.as_ref().is_none_or(|k| k.public_key != cp.public_key) {
+            problems.push("账本检查点不是由本登记机构的账本签名密钥签署的".to_owned());
+        }
+    }
     let mut prev = "0".repeat(64);
     let mut last = 0i64;
     let mut entries = 0i64;
-    // The last 坐落 and name the journal gave a unit or party, to compare with their rows.
-    let mut locations: HashMap<i64, String> = HashMap::new();
-    let mut names: HashMap<i64, String> = HashMap::new();
-    let done = |entries, problem: String, rights: &HashMap<_, _>, certs: &HashMap<_, _>| Report {
-        entries,
-        rights: i64::try_from(rights.len()).unwrap_or(i64::MAX),
-        certificates: i64::try_from(certs.len()).unwrap_or(i64::MAX),
-        problem: Some(problem),
-        seconds: started.elapsed().as_secs_f64(),
-    };
-    loop {
+    'walk: loop {
         let batch = journal::entries(&mut conn, last, BATCH).await?;
         if batch.is_empty() {
             break;
         }
         for e in batch {
             if e.seq != last + 1 {
-                return Ok(done(entries, format!("账本第 {} 条缺失（下一条为第 {} 条）", last + 1, e.seq), &rights, &certs));
+                problems.push(format!("账本第 {} 条缺失（下一条为第 {} 条）", last + 1, e.seq));
+                break 'walk;
             }
             if e.prev_hash != prev {
-                return Ok(done(entries, format!("账本第 {} 条的前序哈希与第 {} 条不符：链条断裂", e.seq, last), &rights, &certs));
+                problems.push(format!("账本第 {} 条的前序哈希与第 {} 条不符：链条断裂", e.seq, last));
+                break 'walk;
             }
             if journal::entry_hash(&e.prev_hash, e.seq, &e.payload) != e.hash {
-                return Ok(done(entries, format!("账本第 {} 条的内容与其 SM3 哈希不符：该条已被篡改", e.seq), &rights, &certs));
+                problems.push(format!("账本第 {} 条的内容与其 SM3 哈希不符：该条已被篡改", e.seq));
+                break 'walk;
+            }
+            if let Some(cp) = checkpoint.as_ref().filter(|cp| cp.seq == e.seq) {
+                if cp.hash != e.hash {
+                    problems.push(format!("账本第 {} 条与签名检查点（{}）不符：账本在检查点之前已被改写并重算哈希", e.seq, cp.at));
+                }
             }
             let Some(payload) = journal::parse_payload(&e.payload) else {
-                return Ok(done(entries, format!("账本第 {} 条的内容无法解析", e.seq), &rights, &certs));
+                problems.push(format!("账本第 {} 条的内容无法解析", e.seq));
+                break 'walk;
             };
+            let seal = journal::seal_of(&e.payload);
+            if seal.v.is_some() {
+                // 账本格式 2: the hash covers the actor and the case; the row must say the same.
+                if seal.actor.as_deref() != Some(e.actor.as_str()) {
+                    problems.push(format!("账本第 {} 条记录的办理人与其哈希覆盖的办理人不符", e.seq));
+                }
+                if payload.case_id != e.case_id {
+                    problems.push(format!("账本第 {} 条记录的业务与其哈希覆盖的业务不符", e.seq));
+                }
+            }
+            if let Some(case_id) = payload.case_id {
+                case_entries.insert(case_id, e.seq);
+            }
             for step in payload.steps {
                 match step {
-                    Step::Create { right_id, unit_id, kind, co_ownership, holders, details, certificate, certificate_kind, predecessor_id } => {
+                    Step::Create { right_id, unit_id, kind, co_ownership, holders, details, certificate, certificate_kind, predecessor_id, names: holder_names, location } => {
                         if let (Some(n), Some(k)) = (&certificate, &certificate_kind) {
                             certs.insert(n.clone(), Cert { kind: k.clone(), right_id, case_id: payload.case_id, status: "valid".into(), issued_seq: e.seq, voided_seq: None });
+                        }
+                        for ((party, _), name) in holders.iter().zip(holder_names) {
+                            names.insert(*party, (e.seq, name));
+                        }
+                        if let Some(l) = location {
+                            locations.insert(unit_id, (e.seq, l));
                         }
                         let mut holders = holders;
                         holders.sort();
@@ -103,7 +162,7 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
                             r.state = state;
                             r.ended_seq = Some(e.seq);
                         }
-                        None => return Ok(done(entries, format!("账本第 {} 条注销了不存在的权利 {right_id}", e.seq), &rights, &certs)),
+                        None => problems.push(format!("账本第 {} 条注销了不存在的权利 {right_id}", e.seq)),
                     },
                     Step::Recertify { right_id, old_certificate, certificate, certificate_kind } => {
                         if let Some(o) = old_certificate.and_then(|o| certs.get_mut(&o)) {
@@ -116,10 +175,10 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
                         }
                     }
                     Step::Relocate { unit_id, location, .. } => {
-                        locations.insert(unit_id, location);
+                        locations.insert(unit_id, (e.seq, location));
                     }
                     Step::Rename { party_id, name, .. } => {
-                        names.insert(party_id, name);
+                        names.insert(party_id, (e.seq, name));
                     }
                 }
             }
@@ -128,28 +187,54 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
             entries += 1;
         }
     }
-    let (head_seq, head_hash) = journal::head(&mut conn).await?;
-    if head_seq != last || (last > 0 && head_hash != prev) {
-        return Ok(done(entries, format!("账本头记录（第 {head_seq} 条）与账本末条（第 {last} 条）不一致"), &rights, &certs));
-    }
-    if let Some(problem) = invariant_breach(&rights) {
-        return Ok(done(entries, problem, &rights, &certs));
-    }
-    for (unit_id, location) in &locations {
-        match registry::get_unit(&mut conn, *unit_id).await? {
-            Some(u) if &u.location == location => {}
-            Some(u) => return Ok(done(entries, format!("不动产单元 {} 的坐落与账本记载的坐落变更不符", u.unit_number), &rights, &certs)),
-            None => return Ok(done(entries, format!("账本记载坐落变更的不动产单元 {unit_id} 不存在"), &rights, &certs)),
+    let chain_intact = !problems.list.iter().any(|p| p.contains("链条断裂") || p.contains("已被篡改") || p.contains("缺失") || p.contains("无法解析"));
+    if chain_intact {
+        let (head_seq, head_hash) = journal::head(&mut conn).await?;
+        if head_seq != last || (last > 0 && head_hash != prev) {
+            problems.push(format!("账本头记录（第 {head_seq} 条）与账本末条（第 {last} 条）不一致"));
+        }
+        if let Some(cp) = checkpoint.as_ref().filter(|cp| cp.seq > last) {
+            problems.push(format!("账本只有 {last} 条，而签名检查点（{}）记载了 {} 条：账本已被截断", cp.at, cp.seq));
         }
     }
-    for (party_id, name) in &names {
+    for p in invariant_breaches(&rights) {
+        problems.push(p);
+    }
+    // The particulars the journal records, against their rows.
+    let mut by_party: Vec<(&i64, &(i64, String))> = names.iter().collect();
+    by_party.sort();
+    for (party_id, (seq, name)) in by_party {
         match registry::get_party(&mut conn, *party_id).await? {
             Some(p) if &p.name == name => {}
-            _ => return Ok(done(entries, format!("当事人 {party_id} 的姓名（名称）与账本记载的变更不符"), &rights, &certs)),
+            Some(_) => problems.push(format!("当事人 {party_id} 的姓名（名称）与账本第 {seq} 条的记载不符：当事人表已被改动")),
+            None => problems.push(format!("账本第 {seq} 条记载的当事人 {party_id} 不存在")),
         }
+    }
+    let mut by_unit: Vec<(&i64, &(i64, String))> = locations.iter().collect();
+    by_unit.sort();
+    for (unit_id, (seq, location)) in by_unit {
+        match registry::get_unit(&mut conn, *unit_id).await? {
+            Some(u) if &u.location == location => {}
+            Some(u) => problems.push(format!("不动产单元 {} 的坐落与账本第 {seq} 条的记载不符：单元表已被改动", u.unit_number)),
+            None => problems.push(format!("账本第 {seq} 条记载的不动产单元 {unit_id} 不存在")),
+        }
+    }
+    // Every case the journal registered says so, and no case claims an entry that is not its.
+    for (case_id, registered) in bdc_store::cases::registered_seqs(&mut conn).await? {
+        match case_entries.remove(&case_id) {
+            Some(seq) if seq == registered => {}
+            Some(seq) => problems.push(format!("业务 {case_id} 记载的登簿序号（第 {registered} 条）与账本（第 {seq} 条）不符")),
+            None => problems.push(format!("业务 {case_id} 记载已于账本第 {registered} 条登簿，但账本中没有该业务的记录")),
+        }
+    }
+    let mut missing: Vec<(i64, i64)> = case_entries.into_iter().collect();
+    missing.sort();
+    for (case_id, seq) in missing {
+        problems.push(format!("账本第 {seq} 条登簿的业务 {case_id} 在业务表中没有登簿记录"));
     }
     // Compare the projections with what the journal says.
     let mut after = 0i64;
+    let mut compared = 0i64;
     loop {
         let batch = registry::projected_rights(&mut conn, after, BATCH).await?;
         if batch.is_empty() {
@@ -157,39 +242,56 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
         }
         for mut row in batch {
             after = row.id;
+            compared += 1;
             row.holders.sort();
             match rights.remove(&row.id) {
-                None => return Ok(done(entries, format!("权利表第 {} 行在账本中没有记录", row.id), &rights, &certs)),
+                None => problems.push(format!("权利表第 {} 行在账本中没有记录", row.id)),
                 Some(expected) if expected != row => {
                     let field = first_difference(&expected, &row);
-                    return Ok(done(entries, format!("权利表第 {} 行与账本不符（{field}）", row.id), &rights, &certs));
+                    problems.push(format!("权利表第 {} 行与账本不符（{field}）", row.id));
                 }
                 Some(_) => {}
             }
         }
     }
-    if let Some(id) = rights.keys().min() {
-        return Ok(done(entries, format!("账本记载的权利 {id} 在权利表中缺失"), &rights, &certs));
+    let mut absent: Vec<&i64> = rights.keys().collect();
+    absent.sort();
+    for id in absent {
+        problems.push(format!("账本记载的权利 {id} 在权利表中缺失"));
     }
     let stored = registry::all_certificates(&mut conn).await?;
     let total_certs = i64::try_from(certs.len()).unwrap_or(i64::MAX);
     for c in stored {
         let actual = Cert { kind: c.kind, right_id: c.right_id, case_id: c.case_id, status: c.status, issued_seq: c.issued_seq, voided_seq: c.voided_seq };
         match certs.remove(&c.number) {
-            None => return Ok(done(entries, format!("证书 {} 在账本中没有记录", c.number), &rights, &certs)),
-            Some(expected) if expected != actual => return Ok(done(entries, format!("证书 {} 与账本不符（状态或关联权利被改动）", c.number), &rights, &certs)),
+            None => problems.push(format!("证书 {} 在账本中没有记录", c.number)),
+            Some(expected) if expected != actual => problems.push(format!("证书 {} 与账本不符（状态或关联权利被改动）", c.number)),
             Some(_) => {}
         }
     }
-    if let Some(n) = certs.keys().min() {
-        return Ok(done(entries, format!("账本记载的证书 {n} 在证书表中缺失"), &rights, &certs));
+    let mut gone: Vec<&String> = certs.keys().collect();
+    gone.sort();
+    for n in gone {
+        problems.push(format!("账本记载的证书 {n} 在证书表中缺失"));
     }
-    Ok(Report { entries, rights: after, certificates: total_certs, problem: None, seconds: started.elapsed().as_secs_f64() })
+    if problems.more > 0 {
+        let more = problems.more;
+        problems.list.push(format!("另有 {more} 处不符未列出"));
+    }
+    Ok(Report {
+        entries,
+        rights: compared,
+        certificates: total_certs,
+        problem: problems.list.first().cloned(),
+        problems: problems.list,
+        checkpoint: checkpoint.map(|c| (c.seq, c.at)),
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 /// The register's invariants on the rights the journal builds: no unit with two current titles
 /// of one kind, no restriction left current on a unit whose title was cancelled.
-fn invariant_breach(rights: &HashMap<i64, ProjectedRight>) -> Option<String> {
+fn invariant_breaches(rights: &HashMap<i64, ProjectedRight>) -> Vec<String> {
     let mut titles: BTreeMap<(i64, &str), usize> = BTreeMap::new();
     let mut units: BTreeMap<i64, (bool, bool, Option<&str>)> = BTreeMap::new();
     for r in rights.values() {
@@ -206,13 +308,12 @@ fn invariant_breach(rights: &HashMap<i64, ProjectedRight>) -> Option<String> {
             entry.2 = Some(kind.name());
         }
     }
-    if let Some(((unit, kind), _)) = titles.iter().find(|(_, n)| **n > 1) {
-        return Some(format!("不动产单元 {unit} 有两项以上现势的{kind}：同一单元同一类权利只能有一个现势权利"));
-    }
-    units.iter().find_map(|(unit, (titled, cancelled, restriction))| match restriction {
+    let mut out: Vec<String> = titles.iter().filter(|(_, n)| **n > 1).map(|((unit, kind), _)| format!("不动产单元 {unit} 有两项以上现势的{kind}：同一单元同一类权利只能有一个现势权利")).collect();
+    out.extend(units.iter().filter_map(|(unit, (titled, cancelled, restriction))| match restriction {
         Some(k) if *cancelled && !*titled => Some(format!("不动产单元 {unit} 的权利已注销，但仍有现势的{k}")),
         _ => None,
-    })
+    }));
+    out
 }
 
 fn first_difference(a: &ProjectedRight, b: &ProjectedRight) -> &'static str {

@@ -237,6 +237,12 @@ pub async fn open_cases_on_unit(conn: &mut AnyConnection, unit_id: i64, except: 
     .try_get(0)?)
 }
 
+/// Every registered case with the journal entry that registered it: `(case id, seq)`.
+pub async fn registered_seqs(conn: &mut AnyConnection) -> StoreResult<Vec<(i64, i64)>> {
+    let rows = sqlx::query("SELECT id, registered_seq FROM cases WHERE registered_seq IS NOT NULL ORDER BY id").fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+}
+
 /// The open cases on a unit accepted before `case_id` (a lower id: cases are numbered in the
 /// order they are received), as `(id, 业务号)`, earliest first.
 pub async fn earlier_open_cases(conn: &mut AnyConnection, unit_id: i64, case_id: i64, open_states: &[&str]) -> StoreResult<Vec<(i64, String)>> {

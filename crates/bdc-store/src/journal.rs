@@ -39,6 +39,13 @@ pub enum Step {
         certificate: Option<String>,
         certificate_kind: Option<String>,
         predecessor_id: Option<i64>,
+        /// The holders' names at registration, in the order of `holders` (账本格式 2): so a
+        /// name altered in `parties` behind the register's back is found by `bdc verify`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        names: Vec<String>,
+        /// The unit's 坐落 at registration (账本格式 2), for the same reason.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        location: Option<String>,
     },
     /// A current right became historic (2) or ended (3).
     End { right_id: i64, state: i64 },
@@ -61,9 +68,41 @@ pub async fn next_seq(conn: &mut AnyConnection) -> StoreResult<(i64, String)> {
     Ok((row.try_get(0)?, row.try_get(1)?))
 }
 
+/// The format entries are written in (账本格式). 1: the payload alone (the first entries).
+/// 2: the payload sealed with its format number and actor, so the hash covers who registered it,
+/// when and for which case, and every `Create` step names the holders and the unit's 坐落.
+pub const FORMAT: u8 = 2;
+
+/// The stored text of an entry: `{"v":2,"actor":…, …payload}` — a canonical encoding (fixed
+/// field order, no whitespace) that the hash is taken over.
+#[derive(Serialize)]
+struct Sealed<'a> {
+    v: u8,
+    actor: &'a str,
+    #[serde(flatten)]
+    payload: &'a Payload,
+}
+
+/// The seal of a stored entry, when it has one (format 2 and later).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Seal {
+    pub v: Option<u8>,
+    pub actor: Option<String>,
+}
+
+/// Reads the seal of a stored entry text.
+pub fn seal_of(text: &str) -> Seal {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// The stored (and hashed) text of an entry made by `actor` (format [`FORMAT`]).
+pub fn sealed_text(actor: &str, payload: &Payload) -> String {
+    serde_json::to_string(&Sealed { v: FORMAT, actor, payload }).unwrap_or_default()
+}
+
 /// Appends the entry for a reserved `seq` whose predecessor hash is `prev_hash`.
 pub async fn append(conn: &mut AnyConnection, seq: i64, prev_hash: &str, actor: &str, payload: &Payload, now: DateTime<Utc>) -> StoreResult<String> {
-    let text = serde_json::to_string(payload).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let text = serde_json::to_string(&Sealed { v: FORMAT, actor, payload }).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let hash = entry_hash(prev_hash, seq, &text);
     sqlx::query("INSERT INTO journal (seq, at, case_id, actor, prev_hash, hash, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(seq)

@@ -784,6 +784,49 @@ async fn verify_catches_two_titles_and_a_restriction_on_a_cancelled_title(engine
     assert!(problem.contains("两项以上现势的"), "{problem}");
 }
 
+/// Someone who can write the database file rewrites history and recomputes the whole chain:
+/// the signed checkpoint kept outside the database gives him away, and every other table he
+/// touched is named — all of them, not only the first.
+async fn verify_finds_a_recomputed_chain_and_every_altered_table(engine: Engine) {
+    use bdc_store::journal;
+    let w = world(engine).await;
+    let unit = w.unit().await;
+    w.house(unit, &[w.a]).await;
+    w.run("CTR-TRANSFER", unit, json!([rh(w.c), ob(w.a)]), json!({})).await;
+    let cp = bdc_services::checkpoint::write(&w.app.services, chrono::Utc::now()).await.unwrap().expect("a checkpoint");
+    assert!(cp.signature_valid());
+    let report = bdc_services::verify::verify(&w.app.services).await.unwrap();
+    assert_eq!((report.problem.clone(), report.checkpoint.as_ref().map(|c| c.0)), (None, Some(cp.seq)), "{:?}", report.problems);
+
+    // The forger: the buyer in entry 2 becomes 陌生人, in the journal and in the projection, and
+    // every hash from there on is recomputed so the chain is whole again.
+    let mut c = w.app.db.conn().await.unwrap();
+    let (drop_sqlite, drop_pg) = ("DROP TRIGGER journal_no_update", "DROP TRIGGER journal_append_only ON journal");
+    let _ = sqlx::query(if engine == Engine::Sqlite { drop_sqlite } else { drop_pg }).execute(&mut *c).await.unwrap();
+    let entries = journal::entries(&mut c, 0, 100).await.unwrap();
+    let mut prev = "0".repeat(64);
+    for e in &entries {
+        let text = if e.seq == 2 { e.payload.replace(&format!("[{},\"1\"]", w.c), &format!("[{},\"1\"]", w.stranger)) } else { e.payload.clone() };
+        assert!(e.seq != 2 || text != e.payload, "the forger changed entry 2");
+        let hash = journal::entry_hash(&prev, e.seq, &text);
+        sqlx::query("UPDATE journal SET payload = $1, prev_hash = $2, hash = $3 WHERE seq = $4").bind(&text).bind(&prev).bind(&hash).bind(e.seq).execute(&mut *c).await.unwrap();
+        prev = hash;
+    }
+    sqlx::query("UPDATE journal_head SET hash = $1 WHERE id = 1").bind(&prev).execute(&mut *c).await.unwrap();
+    sqlx::query("UPDATE right_holders SET party_id = $1 WHERE party_id = $2").bind(w.stranger).bind(w.c).execute(&mut *c).await.unwrap();
+    // …and, for good measure, a holder's name, the unit's 坐落 and a case's registration.
+    sqlx::query("UPDATE parties SET name = '张冒名' WHERE id = $1").bind(w.a).execute(&mut *c).await.unwrap();
+    sqlx::query("UPDATE units SET location = '别处' WHERE id = $1").bind(unit).execute(&mut *c).await.unwrap();
+    sqlx::query("UPDATE cases SET registered_seq = NULL WHERE registered_seq = 1").execute(&mut *c).await.unwrap();
+    let report = bdc_services::verify::verify(&w.app.services).await.unwrap();
+    let all = report.problems.join("\n");
+    assert!(all.contains("签名检查点") && all.contains("重算哈希"), "the recomputed chain is caught: {all}");
+    assert!(all.contains("姓名（名称）与账本"), "{all}");
+    assert!(all.contains("坐落与账本"), "{all}");
+    assert!(all.contains("没有登簿记录"), "{all}");
+    assert!(report.problems.len() >= 4, "every problem is reported: {all}");
+}
+
 async fn append_second_title(w: &World, unit: i64) {
     use bdc_store::journal::{self, Payload, Step};
     let mut tx = w.app.db.begin().await.unwrap();
@@ -799,6 +842,8 @@ async fn append_second_title(w: &World, unit: i64) {
         certificate: None,
         certificate_kind: None,
         predecessor_id: None,
+        names: Vec::new(),
+        location: None,
     };
     journal::append(&mut tx, seq, &prev, "intruder", &Payload { case_id: None, case_number: None, flow_code: None, at: journal::now_text(now), steps: vec![step] }, now).await.unwrap();
     bdc_store::commit(tx).await.unwrap();
@@ -812,4 +857,4 @@ fn every_flow_is_covered() {
     assert!(catalogue::flows().iter().all(|f| f.channels.len() == 1));
 }
 
-crate::both!(cancellation_leaves_nothing_hanging, verify_catches_two_titles_and_a_restriction_on_a_cancelled_title, counter_flows, individual_flows, enterprise_flows, bank_flows, developer_flows, housing_authority_flows, accept_elsewhere_flows);
+crate::both!(verify_finds_a_recomputed_chain_and_every_altered_table, cancellation_leaves_nothing_hanging, verify_catches_two_titles_and_a_restriction_on_a_cancelled_title, counter_flows, individual_flows, enterprise_flows, bank_flows, developer_flows, housing_authority_flows, accept_elsewhere_flows);

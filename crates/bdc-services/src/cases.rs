@@ -852,6 +852,7 @@ pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_
     journal::append(tx, seq, prev_hash, &actor.username, &payload, now).await?;
     // The outbox: the report to the province is queued in the same transaction.
     crate::reporting::queue(tx, seq).await?;
+    crate::court::note_promotions(tx, &payload.steps, now).await?;
     store::set_registered(tx, case.id, seq).await?;
     // Flows that issue no certificate (查封, 锁定, 注销) go straight to archiving.
     let to = if any_certificate { "certify" } else { "archive" };

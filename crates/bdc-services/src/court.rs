@@ -45,6 +45,9 @@ pub const COURT_POLL: &str = "court_poll";
 pub const RENEWAL_CASE: &str = "renewal_case";
 pub const RENEWAL_REQUEST: &str = "renewal_request";
 pub const RENEWAL_DELIVERED_AT: &str = "renewal_delivered_at";
+pub const RENEWAL_RULING: &str = "renewal_ruling";
+/// 查封文件: the court's ruling (裁定书) number, reported as CFWJ / JFWJ.
+pub const COURT_RULING: &str = "court_ruling";
 
 /// Pending properties taken per round of processing.
 const BATCH: i64 = 200;
@@ -452,6 +455,7 @@ async fn register_property(s: &Services, p: &CourtProperty, r: &Request, prop: &
     attrs.insert(attr::DELIVERED_AT.to_owned(), r.delivered_at.trim().to_owned());
     attrs.insert(attr::COURT_REQUEST.to_owned(), r.number.clone());
     if !r.ruling_number.trim().is_empty() {
+        attrs.insert(COURT_RULING.to_owned(), r.ruling_number.trim().to_owned());
         attrs.insert(attr::NOTE.to_owned(), format!("裁定书文号：{}", r.ruling_number.trim()));
     }
     let mut target = None;
@@ -491,13 +495,18 @@ async fn register_property(s: &Services, p: &CourtProperty, r: &Request, prop: &
             attrs.insert(RENEWAL_CASE.to_owned(), r.case_number.trim().to_owned());
             attrs.insert(RENEWAL_REQUEST.to_owned(), r.number.clone());
             attrs.insert(RENEWAL_DELIVERED_AT.to_owned(), r.delivered_at.trim().to_owned());
+            if !r.ruling_number.trim().is_empty() {
+                attrs.insert(RENEWAL_RULING.to_owned(), r.ruling_number.trim().to_owned());
+            }
             target = Some(old.id);
             "CTR-SEIZURE-RENEW"
         }
         Action::Release => {
             let old = original_seizure(&mut tx, unit_id, &current, r, prop).await?.map_err(|m| ServiceError::validation("no_seizure", m))?;
             target = Some(old.id);
-            attrs = BTreeMap::new();
+            // The release keeps who released it and by what (解封机关, 文号, 文件) on its case, for
+            // the JF* fields of the report; the released seizure's own particulars are untouched.
+            attrs.retain(|k, _| k == attr::COURT || k == attr::COURT_CASE || k == COURT_RULING);
             "CTR-SEIZURE-RELEASE"
         }
         Action::TransferRuling => return Err(ServiceError::validation("manual", "过户裁定书须人工办理")),
@@ -651,7 +660,7 @@ pub async fn run(s: &Services) -> ServiceResult<(Polled, Processed, usize)> {
     let polled = match poll(s, &front).await {
         Ok(p) => p,
         Err(e) => {
-            tracing::warn!(error = %e, "polling the court front-end failed");
+            tracing::warn!(error = %e.cause(), "polling the court front-end failed");
             Polled::default()
         }
     };
@@ -663,7 +672,7 @@ pub async fn run(s: &Services) -> ServiceResult<(Polled, Processed, usize)> {
         // Receipts that cannot go now wait with back-off; registration goes on.
         match send_receipts(s, &front, Utc::now()).await {
             Ok(k) => sent += k,
-            Err(e) => tracing::warn!(error = %e, "sending court receipts failed; they will be retried"),
+            Err(e) => tracing::warn!(error = %e.cause(), "sending court receipts failed; they will be retried"),
         }
         if n == 0 {
             return Ok((polled, processed, sent));

@@ -2,7 +2,9 @@
 //! no lawsuit is filed (民法典 第220条); an advance notice (预告登记) lapses 90 days after
 //! registration became possible (民法典 第221条). The date is the `lapses_on` attribute of the
 //! restriction. A lapse is recorded in the register like any change: one journal entry per
-//! restriction, ending it.
+//! restriction, ending it, under a 业务号 of its own; each lapse is reported to the province in
+//! its own transaction (the outbox), and a waiting seizure promoted by a lapse is due its
+//! court's receipt.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -115,7 +117,8 @@ pub async fn lapse_seizures(s: &Services, now: DateTime<Utc>) -> ServiceResult<u
         let planned = crate::cases::start_promoted_terms(planned, today);
         let (steps, _) = crate::cases::apply_plan(&mut tx, unit_id, &current, planned, seq, None, chrono::Datelike::year(&today), now).await?;
         registry::bump_unit_version(&mut tx, unit.id, unit.version).await?;
-        let payload = Payload { case_id: None, case_number: None, flow_code: Some(LapseKind::Seizure.flow_code().into()), at: journal::now_text(now), steps };
+        let number = crate::cases::next_case_number(&mut tx, unit.unit_number.get(..6).unwrap_or("320400"), today).await?.as_str().to_owned();
+        let payload = Payload { case_id: None, case_number: Some(number), flow_code: Some(LapseKind::Seizure.flow_code().into()), at: journal::now_text(now), steps };
         journal::append(&mut tx, seq, &prev, "system", &payload, now).await?;
         // Like any change of the register: reported to the province, and the court whose
         // waiting seizure became active is told — both in the lapse's own transaction.
@@ -148,9 +151,12 @@ pub async fn lapse_restrictions(s: &Services, now: DateTime<Utc>) -> ServiceResu
         }
         registry::bump_unit_version(&mut tx, unit.id, unit.version).await?;
         let Some(lapse) = LapseKind::of(&kind) else { continue };
+        // A lapse is recorded by the registry itself (依职权) under a 业务号 of its own, which its
+        // report and the 登簿日志 carry.
+        let number = crate::cases::next_case_number(&mut tx, unit.unit_number.get(..6).unwrap_or("320400"), today).await?.as_str().to_owned();
         let payload = Payload {
             case_id: None,
-            case_number: None,
+            case_number: Some(number),
             flow_code: Some(lapse.flow_code().into()),
             at: journal::now_text(now),
             steps: vec![Step::End { right_id, state: i64::from(RightState::Ended.code()) }],

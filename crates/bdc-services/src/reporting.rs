@@ -290,7 +290,10 @@ struct Context<'a> {
 /// The row of a right or restriction, created (`state` 1) or ended (2 historic, 3 ended) by the
 /// entry. An ended restriction carries the cancellation fields of its table: JF* for 查封,
 /// ZXDY* for 抵押, ZXYY* for 异议.
-fn right_row(c: &Context<'_>, kind: RightKind, attrs: &std::collections::BTreeMap<String, String>, certificate: &str, state: i64) -> DataRow {
+///
+/// `registered` is the 登簿人 and 登记时间 of the right's own registration (DBR, DJSJ); the
+/// entry's own are those of the cancellation (ZXSJ, JFDBR, JFDJSJ …).
+fn right_row(c: &Context<'_>, kind: RightKind, attrs: &std::collections::BTreeMap<String, String>, certificate: &str, state: i64, registered: (&str, &str)) -> DataRow {
     let (table, _) = right_table(kind);
     let get = |k: &str| attrs.get(k).cloned().unwrap_or_default();
     let ended = state == i64::from(bdc_domain::rights::RightState::Ended.code());
@@ -300,8 +303,8 @@ fn right_row(c: &Context<'_>, kind: RightKind, attrs: &std::collections::BTreeMa
             ("YWH", c.ywh.clone()),
             ("QXDM", c.unit.unit_number[..6].to_owned()),
             ("DJJG", REG_ORG_NAME.to_owned()),
-            ("DBR", c.dbr.clone()),
-            ("DJSJ", c.djsj.clone()),
+            ("DBR", registered.0.to_owned()),
+            ("DJSJ", registered.1.to_owned()),
             ("FJ", get(attr::NOTE)),
             ("QSZT", state.to_string()),
         ]);
@@ -533,7 +536,7 @@ async fn build(
                 }
                 let attrs: std::collections::BTreeMap<String, String> = serde_json::from_str(details).unwrap_or_default();
                 let certificate = certificate.clone().unwrap_or_default();
-                rows.push(right_row(&ctx, kind, &attrs, &certificate, 1));
+                rows.push(right_row(&ctx, kind, &attrs, &certificate, 1, (&dbr, &djsj)));
                 for (i, (party_id, share)) in holders.iter().enumerate() {
                     if let Some(p) = registry::get_party(conn, *party_id).await? {
                         // The national exchange carries the ID number in clear; it is decrypted
@@ -559,7 +562,11 @@ async fn build(
             Step::End { right_id, state } => {
                 if let Some(r) = current.iter().find(|r| r.view.id == *right_id && r.unit_id == unit.id) {
                     let certificate = r.view.certificate.clone().unwrap_or_default();
-                    rows.push(right_row(&ctx, r.view.kind, &r.view.attrs, &certificate, *state));
+                    let (by, at) = match journal::entry(conn, r.registered_seq).await? {
+                        Some(e) => (if e.actor == "system" { "系统".to_owned() } else { e.actor }, local(&e.at)),
+                        None => (dbr.clone(), djsj.clone()),
+                    };
+                    rows.push(right_row(&ctx, r.view.kind, &r.view.attrs, &certificate, *state, (&by, &at)));
                     if pre_cert.is_empty() {
                         pre_cert = certificate;
                     }

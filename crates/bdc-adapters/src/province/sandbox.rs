@@ -13,6 +13,27 @@ use super::transport::write_atomically;
 
 /// Checks a message: Head fields present and in order, their formats, a signature, and at least
 /// one Data row with its 要素代码. Returns the failure code and reason.
+/// The Data rows of a message: `(table, [(column, value)])` in order (for tests and tools that
+/// judge rows one by one with [`super::tables::check_row`]).
+pub fn data_rows(xml: &str) -> Result<Vec<(String, Vec<(String, String)>)>, String> {
+    let mut reader = Reader::from_str(xml);
+    let mut in_data = false;
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if e.name().as_ref() == b"Data" => in_data = true,
+            Ok(Event::End(e)) if e.name().as_ref() == b"Data" => in_data = false,
+            Ok(Event::Empty(e)) | Ok(Event::Start(e)) if in_data => {
+                let attrs = e.attributes().flatten().map(|a| (String::from_utf8_lossy(a.key.as_ref()).into_owned(), a.unescape_value().map(|v| v.into_owned()).unwrap_or_default())).collect();
+                out.push((String::from_utf8_lossy(e.name().as_ref()).into_owned(), attrs));
+            }
+            Ok(Event::Eof) => return Ok(out),
+            Ok(_) => {}
+            Err(e) => return Err(format!("报文不是合法的 XML：{e}")),
+        }
+    }
+}
+
 pub fn check(xml: &str) -> Result<String, (&'static str, String)> {
     let mut reader = Reader::from_str(xml);
     reader.config_mut().trim_text(true);
@@ -30,9 +51,18 @@ pub fn check(xml: &str) -> Result<String, (&'static str, String)> {
             }
             Ok(Event::Empty(e)) => {
                 if path.last().map(String::as_str) == Some("Data") {
-                    let has_ysdm = e.attributes().flatten().any(|a| a.key.as_ref() == b"YSDM" && !a.value.is_empty());
-                    if !has_ysdm {
-                        return Err(("E201", format!("数据行 {} 缺少要素代码 YSDM", String::from_utf8_lossy(e.name().as_ref()))));
+                    let table = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                    let attrs: Vec<(String, String)> = e
+                        .attributes()
+                        .flatten()
+                        .map(|a| (String::from_utf8_lossy(a.key.as_ref()).into_owned(), a.unescape_value().map(|v| v.into_owned()).unwrap_or_default()))
+                        .collect();
+                    if !attrs.iter().any(|(k, v)| k == "YSDM" && !v.is_empty()) {
+                        return Err(("E201", format!("数据行 {table} 缺少要素代码 YSDM")));
+                    }
+                    // Each row against its national table: columns, required fields, formats.
+                    if let Some(problem) = super::tables::check_row(&table, &attrs).into_iter().next() {
+                        return Err(("E202", problem));
                     }
                     rows += 1;
                 } else if path.last().map(String::as_str) == Some("Head") {

@@ -11,9 +11,25 @@
 //!    and a 查封 / 轮候查封 / 预查封 / 续封 / 解封 case is opened and registered by the system in
 //!    **one transaction with marking the property done**: after a crash a property has either
 //!    been registered and marked, or neither, so each is processed exactly once.
+//!
+//!    **Delivery order (送达时间), the rule.** Seizures rank by the time the registry received
+//!    the court's notice (法发〔2004〕5号 第20条), not by when BDC fetched it:
+//!    - notices not yet registered are taken in delivery order whatever poll brought them (the
+//!      queue is one list ordered by `delivered_at`, online and counter alike), so a notice
+//!      delivered earlier never loses its rank to one not yet registered;
+//!    - a notice that arrives after a later-delivered one was already registered goes into the
+//!      waiting list (轮候) at its delivery-time place, ahead of every later-delivered waiting
+//!      seizure, which move back one place;
+//!    - but it never displaces the **active** seizure: that one took effect when it was
+//!      registered and its court was told 查封成功 with its term. The earlier notice is first in
+//!      line and becomes active, with its term from that day, when the active one is released
+//!      or lapses ([`note_promotions`] then tells its court).
+//!    `register::plan` implements the waiting-list placing; the test
+//!    `delivery_order_across_polls_promotion_receipts_continuation_and_lapse_reports` shows it.
 //! 3. **Receipts** ([`send_receipts`]): one per property (status, actual term, reason, 业务号,
 //!    轮候), due within 1 working day of processing, sent in batches with back-off on failure.
-//!    Counter deliveries are answered on paper.
+//!    A waiting seizure promoted to active is due a second receipt (查封成功, term from the
+//!    promotion date, no 轮候). Counter deliveries are answered on paper.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -867,6 +867,7 @@ pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_
 /// Applies the planned steps for one unit inside the registration transaction: writes created
 /// rights with their certificate numbers, ends superseded ones, recertifies. Returns the journal
 /// steps and whether a certificate or proof was issued.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn apply_plan(
     conn: &mut AnyConnection,
     unit_id: i64,

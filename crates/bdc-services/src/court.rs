@@ -24,6 +24,7 @@
 //!      registered and its court was told 查封成功 with its term. The earlier notice is first in
 //!      line and becomes active, with its term from that day, when the active one is released
 //!      or lapses ([`note_promotions`] then tells its court).
+//!
 //!    `register::plan` implements the waiting-list placing; the test
 //!    `delivery_order_across_polls_promotion_receipts_continuation_and_lapse_reports` shows it.
 //! 3. **Receipts** ([`send_receipts`]): one per property (status, actual term, reason, 业务号,

@@ -48,7 +48,7 @@ impl ServiceError {
         let mut out = self.to_string();
         let mut next = std::error::Error::source(self);
         while let Some(e) = next {
-            out.push_str("：");
+            out.push('：');
             out.push_str(&e.to_string());
             next = e.source();
         }

@@ -492,7 +492,7 @@ async fn build(
     let current = registry::rights_of_unit(conn, unit.id, false).await?;
     // The title holders of the unit as the entry left it (抵押人, 预告义务人).
     let mut owners = Vec::new();
-    if let Some(title) = current.iter().filter(|r| bdc_domain::register::is_title_kind(r.view.kind) && r.registered_seq <= seq && r.ended_seq.is_none_or(|e| e > seq)).last() {
+    if let Some(title) = current.iter().rfind(|r| bdc_domain::register::is_title_kind(r.view.kind) && r.registered_seq <= seq && r.ended_seq.is_none_or(|e| e > seq)) {
         for h in &title.view.holders {
             if let Some(p) = registry::get_party(conn, h.party_id).await? {
                 owners.push(p.name);

@@ -13,9 +13,12 @@ use super::transport::write_atomically;
 
 /// Checks a message: Head fields present and in order, their formats, a signature, and at least
 /// one Data row with its 要素代码. Returns the failure code and reason.
+/// One Data row as text: its table and its `(column, value)` pairs.
+pub type DataRowText = (String, Vec<(String, String)>);
+
 /// The Data rows of a message: `(table, [(column, value)])` in order (for tests and tools that
 /// judge rows one by one with [`super::tables::check_row`]).
-pub fn data_rows(xml: &str) -> Result<Vec<(String, Vec<(String, String)>)>, String> {
+pub fn data_rows(xml: &str) -> Result<Vec<DataRowText>, String> {
     let mut reader = Reader::from_str(xml);
     let mut in_data = false;
     let mut out = Vec::new();

@@ -208,7 +208,18 @@ mod tests {
                 cert_count: 1,
                 ..Default::default()
             },
-            rows: vec![DataRow { table: "DJT_DJ_SL", attrs: vec![("YSDM", "6004020000".into())] }],
+            rows: vec![DataRow {
+                table: "DJT_DJ_SL",
+                attrs: vec![
+                    ("YSDM", "6004020000".into()),
+                    ("YWH", "32040220261125000001".into()),
+                    ("DJDL", "100".into()),
+                    ("ZL", "常州市天宁区青洋北路1号1幢101室".into()),
+                    ("AJZT", "2".into()),
+                    ("SLSJ", "2026-11-25".into()),
+                    ("QXDM", "320402".into()),
+                ],
+            }],
         }
     }
 
@@ -223,5 +234,9 @@ mod tests {
         assert_eq!(check(&m.to_xml(|_| "s".into())).unwrap_err().0, "E105");
         assert_eq!(check(&good().to_xml(|_| String::new())).unwrap_err().0, "E109");
         assert_eq!(check("<Message><Head>").unwrap_err().0, "E101");
+        // A row is judged against its national table.
+        let mut m = good();
+        m.rows[0].attrs.push(("DJLX", "100".into()));
+        assert_eq!(check(&m.to_xml(|_| "s".into())), Err(("E202", "DJT_DJ_SL.DJLX 不是该表的字段".into())));
     }
 }

@@ -282,8 +282,9 @@ async fn advance_notices_and_objections(engine: Engine) {
 
     // The daily job records the lapse in the register: the lapsed objection ends, by a journal entry.
     bdc_services::jobs::schedule_daily(&o.app.services, chrono::Utc::now()).await.unwrap();
-    // Runs the lapse job, yesterday's LogBiz, and the reports of the registrations so far (4 cases).
-    assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 6);
+    // Runs the lapse job, yesterday's LogBiz, and the reports of the registrations so far (4 cases)
+    // and of the lapse recorded above (a lapse is reported like any change of the register).
+    assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 7);
     let yesterday = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() - chrono::Duration::days(1);
     let logbiz = o.app.province_root.join("320400").join("LogBiz").join(format!("LogBiz{}.xml", yesterday.format("%Y%m%d")));
     assert!(std::fs::read_to_string(&logbiz).unwrap().contains("<LogBiz>"));

@@ -29,8 +29,15 @@ fn parse_hours(text: &str) -> Option<OfficeHours> {
 /// The calendar as stored: every override and the office hours. Used by every deadline.
 pub async fn load(s: &Services) -> ServiceResult<WorkCalendar> {
     let mut conn = s.db.conn().await?;
-    let days = store::all_days(&mut conn).await?;
-    let hours = store::get_setting(&mut conn, OFFICE_HOURS_KEY).await?.and_then(|t| parse_hours(&t)).unwrap_or_default();
+    load_in(&mut conn).await
+}
+
+/// The working-day calendar read on a connection the caller holds (inside a registration's
+/// transaction, for a due date written in it).
+pub(crate) async fn load_in(conn: &mut bdc_store::AnyConnection) -> ServiceResult<WorkCalendar> {
+    let conn = &mut *conn;
+    let days = store::all_days(conn).await?;
+    let hours = store::get_setting(conn, OFFICE_HOURS_KEY).await?.and_then(|t| parse_hours(&t)).unwrap_or_default();
     Ok(WorkCalendar::new(days.into_iter().map(|d| (d.date, d.kind)), hours))
 }
 

@@ -866,6 +866,7 @@ pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_
     journal::append(tx, seq, prev_hash, &actor.username, &payload, now).await?;
     // The outbox: the report to the province is queued in the same transaction.
     crate::reporting::queue(tx, seq).await?;
+    crate::court::note_promotions(tx, &payload.steps, now).await?;
     store::set_registered(tx, case.id, seq).await?;
     // Flows that issue no certificate (查封, 锁定, 注销) go straight to archiving.
     let to = if any_certificate { "certify" } else { "archive" };
@@ -916,6 +917,7 @@ async fn easement_companion(conn: &mut AnyConnection, servient: &registry::Unit,
 /// Applies the planned steps for one unit inside the registration transaction: writes created
 /// rights with their certificate numbers, ends superseded ones, recertifies. Returns the journal
 /// steps and whether a certificate or proof was issued.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn apply_plan(
     conn: &mut AnyConnection,
     unit_id: i64,

@@ -11,9 +11,26 @@
 //!    and a 查封 / 轮候查封 / 预查封 / 续封 / 解封 case is opened and registered by the system in
 //!    **one transaction with marking the property done**: after a crash a property has either
 //!    been registered and marked, or neither, so each is processed exactly once.
+//!
+//!    **Delivery order (送达时间), the rule.** Seizures rank by the time the registry received
+//!    the court's notice (法发〔2004〕5号 第20条), not by when BDC fetched it:
+//!    - notices not yet registered are taken in delivery order whatever poll brought them (the
+//!      queue is one list ordered by `delivered_at`, online and counter alike), so a notice
+//!      delivered earlier never loses its rank to one not yet registered;
+//!    - a notice that arrives after a later-delivered one was already registered goes into the
+//!      waiting list (轮候) at its delivery-time place, ahead of every later-delivered waiting
+//!      seizure, which move back one place;
+//!    - but it never displaces the **active** seizure: that one took effect when it was
+//!      registered and its court was told 查封成功 with its term. The earlier notice is first in
+//!      line and becomes active, with its term from that day, when the active one is released
+//!      or lapses ([`note_promotions`] then tells its court).
+//!
+//!    `register::plan` implements the waiting-list placing; the test
+//!    `delivery_order_across_polls_promotion_receipts_continuation_and_lapse_reports` shows it.
 //! 3. **Receipts** ([`send_receipts`]): one per property (status, actual term, reason, 业务号,
 //!    轮候), due within 1 working day of processing, sent in batches with back-off on failure.
-//!    Counter deliveries are answered on paper.
+//!    A waiting seizure promoted to active is due a second receipt (查封成功, term from the
+//!    promotion date, no 轮候). Counter deliveries are answered on paper.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -21,7 +38,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use bdc_adapters::court::frontend::CourtFrontEnd;
-use bdc_adapters::court::message::{check_request, read_request_list, render_requests, soap_unwrap, Action, Feedback, Property, Request};
+use bdc_adapters::court::message::{check_request, read_request_list, read_requests, render_requests, soap_unwrap, Action, Feedback, Property, Request};
 use bdc_domain::access::Permission;
 use bdc_domain::calendar::WorkCalendar;
 use bdc_domain::crypto::sm3_hex;
@@ -37,6 +54,17 @@ use crate::{Actor, ServiceError, ServiceResult, Services};
 
 /// The background job that polls, processes and answers (法院查控轮询).
 pub const COURT_POLL: &str = "court_poll";
+
+/// Attributes of a continued seizure (续封): the 文号, 法院查控请求单号 and 送达时间 of its latest
+/// continuation, kept beside the seizure's own 查封文号 (`court_case`), `court_request` and
+/// `delivered_at`, which a continuation never rewrites. Earlier continuations stay in the
+/// historic entries of the seizure's line.
+pub const RENEWAL_CASE: &str = "renewal_case";
+pub const RENEWAL_REQUEST: &str = "renewal_request";
+pub const RENEWAL_DELIVERED_AT: &str = "renewal_delivered_at";
+pub const RENEWAL_RULING: &str = "renewal_ruling";
+/// 查封文件: the court's ruling (裁定书) number, reported as CFWJ / JFWJ.
+pub const COURT_RULING: &str = "court_ruling";
 
 /// Pending properties taken per round of processing.
 const BATCH: i64 = 200;
@@ -97,9 +125,15 @@ pub async fn poll(s: &Services, front: &Arc<dyn CourtFrontEnd>) -> ServiceResult
 }
 
 /// Reads a kept message: its requests join the queue, in one transaction with marking it read.
+///
+/// Each request is read on its own ([`read_requests`]): one whose attachment does not decode or
+/// whose action is unknown is kept with its properties quarantined and answered 未能控制 with the
+/// reason, and the others in the message go on. Only a message that is not a request list at
+/// all is quarantined whole; a request without a number, which cannot be answered, is named in
+/// the message's reason.
 async fn read_message(s: &Services, id: i64, raw: &str) -> ServiceResult<Polled> {
     let mut out = Polled::default();
-    let requests = match soap_unwrap(raw).and_then(|(_, _, _, payload)| read_request_list(&payload)) {
+    let requests = match soap_unwrap(raw).and_then(|(_, _, _, payload)| read_requests(&payload)) {
         Ok(r) => r,
         Err(reason) => {
             let mut conn = s.db.conn().await?;
@@ -112,19 +146,22 @@ async fn read_message(s: &Services, id: i64, raw: &str) -> ServiceResult<Polled>
     let due = receipt_due(s).await?;
     let mut unanswerable = Vec::new();
     let mut tx = s.db.begin().await?;
-    for r in &requests {
-        if r.number.trim().is_empty() || r.properties.is_empty() {
-            unanswerable.push(check_request(r).err().unwrap_or_else(|| "请求无法应答".into()));
+    for read in &requests {
+        let r = &read.request;
+        if r.number.trim().is_empty() || (r.properties.is_empty() && read.unreadable.is_empty()) {
+            let why = read.problems.first().cloned().or_else(|| check_request(r).err()).unwrap_or_else(|| "请求无法应答".into());
+            unanswerable.push(why);
             continue;
         }
-        let problem = check_request(r).err();
-        if queue_request(&mut tx, r, id, "online", now).await? {
+        let problem = if read.problems.is_empty() { check_request(r).err() } else { Some(read.problems.join("；")) };
+        if queue_request(&mut tx, r, &read.unreadable, id, "online", problem.as_deref().unwrap_or(""), now).await? {
             out.new_requests += 1;
             if let Some(reason) = &problem {
                 out.rejected_requests += 1;
-                for p in &r.properties {
+                let seqs = r.properties.iter().map(|p| p.seq.as_str()).chain(read.unreadable.iter().map(|(seq, _)| seq.as_str()));
+                for seq in seqs {
                     let o = Outcome { status: "quarantined", reason, receipt_state: "due", receipt_due: Some(&due), ..Outcome::default() };
-                    store::settle(&mut tx, &r.number, &p.seq, &o, now).await?;
+                    store::settle(&mut tx, &r.number, seq, &o, now).await?;
                 }
             }
         } else {
@@ -141,19 +178,21 @@ async fn read_message(s: &Services, id: i64, raw: &str) -> ServiceResult<Polled>
     Ok(out)
 }
 
-/// Keeps a request and queues its properties (distinct sequence numbers only).
-async fn queue_request(conn: &mut AnyConnection, r: &Request, message_id: i64, source: &str, now: DateTime<Utc>) -> ServiceResult<bool> {
+/// Keeps a request and queues its properties (distinct sequence numbers only), with the
+/// properties that could not be read (`unreadable`: 序号 and the code as sent).
+#[allow(clippy::too_many_arguments)]
+async fn queue_request(conn: &mut AnyConnection, r: &Request, unreadable: &[(String, String)], message_id: i64, source: &str, problem: &str, now: DateTime<Utc>) -> ServiceResult<bool> {
     let mut props: Vec<(String, String)> = Vec::new();
-    for p in &r.properties {
-        if !props.iter().any(|(seq, _)| *seq == p.seq) {
-            props.push((p.seq.clone(), p.action.code().to_owned()));
+    for (seq, code) in r.properties.iter().map(|p| (p.seq.clone(), p.action.code().to_owned())).chain(unreadable.iter().cloned()) {
+        if !props.iter().any(|(s, _)| *s == seq) {
+            props.push((seq, code));
         }
     }
     let body = render_requests(std::slice::from_ref(r));
     let delivered = r.delivered_at.trim();
     Ok(store::insert_request(
         conn,
-        &NewRequest { number: &r.number, message_id, court: &r.court, case_number: &r.case_number, delivered_at: delivered, body: &body, source, properties: &props },
+        &NewRequest { number: &r.number, message_id, court: &r.court, case_number: &r.case_number, delivered_at: delivered, body: &body, source, properties: &props, problem },
         now,
     )
     .await?)
@@ -183,7 +222,7 @@ pub async fn deliver_at_counter(s: &Services, actor: &Actor, mut r: Request) -> 
     let mut tx = s.db.begin().await?;
     let id = store::store_raw(&mut tx, &raw, &sm3_hex(raw.as_bytes()), now).await?;
     store::mark_message(&mut tx, id, "parsed", &format!("窗口送达，录入人 {}", actor.username)).await?;
-    if !queue_request(&mut tx, &r, id, "counter", now).await? {
+    if !queue_request(&mut tx, &r, &[], id, "counter", "", now).await? {
         return Err(ServiceError::Conflict { code: "duplicate_request", message: format!("请求单号 {} 已存在", r.number) });
     }
     bdc_store::commit(tx).await?;
@@ -226,17 +265,19 @@ async fn process_batch(s: &Services, cal: &WorkCalendar, out: &mut Processed) ->
 }
 
 /// The request and property a queued row stands for.
-async fn load_property(conn: &mut AnyConnection, p: &CourtProperty) -> ServiceResult<(Request, Property)> {
-    let body = store::request_body(conn, &p.request_number).await?.ok_or_else(|| ServiceError::NotFound(format!("请求 {} 不存在", p.request_number)))?;
-    let request = read_request_list(&body).ok().and_then(|mut v| v.pop()).ok_or_else(|| ServiceError::Internal(format!("请求 {} 的存档无法读取", p.request_number).into()))?;
-    let property = request.properties.iter().find(|x| x.seq == p.seq).cloned().ok_or_else(|| ServiceError::Internal(format!("请求 {} 没有财产 {}", p.request_number, p.seq).into()))?;
-    Ok((request, property))
+/// `Ok(Err(reason))` when the kept request cannot be read back: the property is then quarantined
+/// with that reason (an input problem never stops the queue).
+async fn load_property(conn: &mut AnyConnection, p: &CourtProperty) -> ServiceResult<Result<(Request, Property), String>> {
+    let Some(body) = store::request_body(conn, &p.request_number).await? else { return Ok(Err(format!("请求 {} 不存在", p.request_number))) };
+    let Some(request) = read_request_list(&body).ok().and_then(|mut v| v.pop()) else { return Ok(Err(format!("请求 {} 的存档无法读取", p.request_number))) };
+    let Some(property) = request.properties.iter().find(|x| x.seq == p.seq).cloned() else { return Ok(Err(format!("请求 {} 没有可读取的财产 {}", p.request_number, p.seq))) };
+    Ok(Ok((request, property)))
 }
 
 /// Processes one property; returns the status it settled in, or `None` when another worker had
 /// already settled it.
 async fn process_one(s: &Services, cal: &WorkCalendar, p: &CourtProperty) -> ServiceResult<Option<&'static str>> {
-    let (request, property) = {
+    let loaded = {
         let mut conn = s.db.conn().await?;
         load_property(&mut conn, p).await?
     };
@@ -253,6 +294,10 @@ async fn process_one(s: &Services, cal: &WorkCalendar, p: &CourtProperty) -> Ser
             Ok::<_, ServiceError>(done.then_some(status))
         }
     };
+    let (request, property) = match loaded {
+        Ok(x) => x,
+        Err(reason) => return settle_only("quarantined", reason, None, receipt).await,
+    };
     if property.action == Action::TransferRuling {
         return settle_only("manual", "过户裁定书已送达，须由窗口办理司法裁决转移登记".into(), None, "none").await;
     }
@@ -268,10 +313,11 @@ async fn process_one(s: &Services, cal: &WorkCalendar, p: &CourtProperty) -> Ser
     };
     match register_property(s, p, &request, &property, unit_id, day, &due, receipt).await {
         Ok(done) => Ok(done.then_some("registered")),
-        Err(e @ (ServiceError::Validation { .. } | ServiceError::RuleBlocked { .. } | ServiceError::Conflict { .. } | ServiceError::NotFound(_))) => {
-            settle_only("refused", e.to_string(), Some(unit_id), receipt).await
-        }
-        Err(e) => Err(e),
+        // A failure of the system itself (the database) leaves the property pending, to be
+        // tried again; anything the request or the register is the cause of refuses it with
+        // the reason, so no input stops the queue.
+        Err(e @ ServiceError::Internal(_)) => Err(e),
+        Err(e) => settle_only("refused", e.to_string(), Some(unit_id), receipt).await,
     }
 }
 
@@ -340,19 +386,35 @@ async fn court_party(s: &Services, conn: &mut AnyConnection, name: &str) -> Serv
 
 /// The seizure a continuation or release refers to: by the original 业务号, else by the
 /// original case number, else the one seizure of the same court. It must be the same court's.
-async fn original_seizure<'a>(conn: &mut AnyConnection, current: &'a [(RightView, Option<i64>)], r: &Request, p: &Property) -> ServiceResult<Result<&'a RightView, String>> {
+///
+/// A seizure's entry in the register is superseded when it moves up the waiting list, becomes
+/// active or is continued, and the new entry belongs to that later case; so the 业务号 is looked
+/// for along the entry's whole line — the seizure's own registration and its continuations (续封).
+async fn original_seizure<'a>(conn: &mut AnyConnection, unit_id: i64, current: &'a [(RightView, Option<i64>)], r: &Request, p: &Property) -> ServiceResult<Result<&'a RightView, String>> {
     let seizures: Vec<&(RightView, Option<i64>)> = current.iter().filter(|(v, _)| v.kind == RightKind::Seizure).collect();
     let mut hits: Vec<&RightView> = Vec::new();
     if !p.original_business.trim().is_empty() {
-        for (v, case_id) in &seizures {
-            if let Some(c) = case_id {
-                if case_store::get_case(conn, *c).await?.is_some_and(|c| c.case_number == p.original_business.trim()) {
-                    hits.push(v);
+        let wanted = p.original_business.trim();
+        let line: BTreeMap<i64, (Option<i64>, Option<i64>)> = registry::rights_of_unit(conn, unit_id, false).await?.into_iter().map(|x| (x.view.id, (x.case_id, x.predecessor_id))).collect();
+        for (v, _) in &seizures {
+            let mut at = Some(v.id);
+            let mut steps = 0;
+            while let Some(id) = at.filter(|_| steps < 10_000) {
+                steps += 1;
+                let (case_id, predecessor) = line.get(&id).copied().unwrap_or((None, None));
+                if let Some(c) = case_id {
+                    if let Some(c) = case_store::get_case(conn, c).await? {
+                        if c.case_number == wanted && (predecessor.is_none() || c.flow_code == "CTR-SEIZURE-RENEW") {
+                            hits.push(v);
+                            break;
+                        }
+                    }
                 }
+                at = predecessor;
             }
         }
     } else if !p.original_case.trim().is_empty() {
-        hits = seizures.iter().filter(|(v, _)| v.attr(attr::COURT_CASE) == Some(p.original_case.trim())).map(|(v, _)| v).collect();
+        hits = seizures.iter().filter(|(v, _)| v.attr(attr::COURT_CASE) == Some(p.original_case.trim()) || v.attr(RENEWAL_CASE) == Some(p.original_case.trim())).map(|(v, _)| v).collect();
     } else {
         hits = seizures.iter().filter(|(v, _)| v.attr(attr::COURT) == Some(r.court.trim())).map(|(v, _)| v).collect();
     }
@@ -410,6 +472,7 @@ async fn register_property(s: &Services, p: &CourtProperty, r: &Request, prop: &
     attrs.insert(attr::DELIVERED_AT.to_owned(), r.delivered_at.trim().to_owned());
     attrs.insert(attr::COURT_REQUEST.to_owned(), r.number.clone());
     if !r.ruling_number.trim().is_empty() {
+        attrs.insert(COURT_RULING.to_owned(), r.ruling_number.trim().to_owned());
         attrs.insert(attr::NOTE.to_owned(), format!("裁定书文号：{}", r.ruling_number.trim()));
     }
     let mut target = None;
@@ -434,21 +497,33 @@ async fn register_property(s: &Services, p: &CourtProperty, r: &Request, prop: &
             }
         }
         Action::Continue => {
-            let old = original_seizure(&mut tx, &current, r, prop).await?.map_err(|m| ServiceError::validation("no_seizure", m))?;
+            let old = original_seizure(&mut tx, unit_id, &current, r, prop).await?.map_err(|m| ServiceError::validation("no_seizure", m))?;
             if old.attr(attr::QUEUE).is_some() {
                 return Err(ServiceError::validation("seizure_waiting", "原查封为轮候查封，尚未生效，不能续封"));
             }
             if prop.end.trim().is_empty() {
                 return Err(ServiceError::validation("term_required", "续封须写明新的查封期限截止日期"));
             }
+            // The seizure keeps its own 查封机关, 文号, 送达时间 and 请求单号 (a later release by
+            // the original 文号 must find it); the continuation is recorded beside them and is a
+            // case of its own, linked to the seizure by the successor entry.
+            attrs = BTreeMap::new();
             attrs.insert(attr::TERM_END.to_owned(), prop.end.trim().to_owned());
+            attrs.insert(RENEWAL_CASE.to_owned(), r.case_number.trim().to_owned());
+            attrs.insert(RENEWAL_REQUEST.to_owned(), r.number.clone());
+            attrs.insert(RENEWAL_DELIVERED_AT.to_owned(), r.delivered_at.trim().to_owned());
+            if !r.ruling_number.trim().is_empty() {
+                attrs.insert(RENEWAL_RULING.to_owned(), r.ruling_number.trim().to_owned());
+            }
             target = Some(old.id);
             "CTR-SEIZURE-RENEW"
         }
         Action::Release => {
-            let old = original_seizure(&mut tx, &current, r, prop).await?.map_err(|m| ServiceError::validation("no_seizure", m))?;
+            let old = original_seizure(&mut tx, unit_id, &current, r, prop).await?.map_err(|m| ServiceError::validation("no_seizure", m))?;
             target = Some(old.id);
-            attrs = BTreeMap::new();
+            // The release keeps who released it and by what (解封机关, 文号, 文件) on its case, for
+            // the JF* fields of the report; the released seizure's own particulars are untouched.
+            attrs.retain(|k, _| k == attr::COURT || k == attr::COURT_CASE || k == COURT_RULING);
             "CTR-SEIZURE-RELEASE"
         }
         Action::TransferRuling => return Err(ServiceError::validation("manual", "过户裁定书须人工办理")),
@@ -508,6 +583,47 @@ async fn register_property(s: &Services, p: &CourtProperty, r: &Request, prop: &
     Ok(true)
 }
 
+/// Tells the courts whose waiting seizures a registration made active (轮候转查封).
+///
+/// When the active seizure is released or lapses, the earliest waiting one becomes active
+/// automatically (法发〔2004〕5号 第20条) and its term starts that day. Its court was told 轮候
+/// when it was registered; now it is due a receipt like any registration (A5.4): 查封成功, the
+/// term from the promotion date, no 轮候 flag, within 1 working day. Called in the transaction
+/// of every journal entry that can end a seizure — 解封 and 续封 cases through 登簿, and the
+/// daily lapse — so the promotion and the receipt due are written together. Seizures that
+/// reached the register at the counter are answered on paper (`paper`), and staff see them in
+/// the inbox with `promoted_at`. Returns how many properties were promoted.
+pub(crate) async fn note_promotions(conn: &mut AnyConnection, steps: &[journal::Step], now: DateTime<Utc>) -> ServiceResult<usize> {
+    let promoted: Vec<(i64, i64, BTreeMap<String, String>)> = steps
+        .iter()
+        .filter_map(|step| match step {
+            journal::Step::Create { unit_id, kind, details, predecessor_id: Some(pred), .. } if kind == RightKind::Seizure.code() => {
+                let attrs: BTreeMap<String, String> = serde_json::from_str(details).ok()?;
+                (!attrs.contains_key(attr::QUEUE)).then_some((*unit_id, *pred, attrs))
+            }
+            _ => None,
+        })
+        .collect();
+    if promoted.is_empty() {
+        return Ok(0);
+    }
+    let cal = crate::calendar::load_in(conn).await?;
+    let due = cal.add_working_days(today(), 1).to_string();
+    let mut n = 0;
+    for (unit_id, pred, attrs) in promoted {
+        let before = registry::rights_of_unit(conn, unit_id, false).await?;
+        let was_waiting = before.iter().any(|r| r.view.id == pred && r.view.attr(attr::QUEUE).is_some());
+        let Some(request) = attrs.get(attr::COURT_REQUEST).filter(|_| was_waiting) else { continue };
+        let counter = store::request_source(conn, request).await?.is_some_and(|src| src == "counter");
+        let start = attrs.get(attr::TERM_START).map_or("", String::as_str);
+        let end = attrs.get(attr::TERM_END).map_or("", String::as_str);
+        if store::promote(conn, request, unit_id, start, end, if counter { "paper" } else { "due" }, &due, now).await? {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
 /// The receipt of a settled property.
 fn feedback_of(p: &CourtProperty) -> Feedback {
     Feedback {
@@ -561,7 +677,7 @@ pub async fn run(s: &Services) -> ServiceResult<(Polled, Processed, usize)> {
     let polled = match poll(s, &front).await {
         Ok(p) => p,
         Err(e) => {
-            tracing::warn!(error = %e, "polling the court front-end failed");
+            tracing::warn!(error = %e.cause(), "polling the court front-end failed");
             Polled::default()
         }
     };
@@ -573,7 +689,7 @@ pub async fn run(s: &Services) -> ServiceResult<(Polled, Processed, usize)> {
         // Receipts that cannot go now wait with back-off; registration goes on.
         match send_receipts(s, &front, Utc::now()).await {
             Ok(k) => sent += k,
-            Err(e) => tracing::warn!(error = %e, "sending court receipts failed; they will be retried"),
+            Err(e) => tracing::warn!(error = %e.cause(), "sending court receipts failed; they will be retried"),
         }
         if n == 0 {
             return Ok((polled, processed, sent));
@@ -629,6 +745,9 @@ pub async fn reprocess(s: &Services, actor: &Actor, request_number: &str, seq: &
     actor.require(Permission::CaseRegister)?;
     {
         let mut conn = s.db.conn().await?;
+        if let Some(problem) = store::request_problem(&mut conn, request_number).await?.filter(|p| !p.is_empty()) {
+            return Err(ServiceError::Conflict { code: "unreadable_request", message: format!("请求 {request_number} 本身无法按原样办理（{problem}），已答复未能控制；须由法院更正后重新发送") });
+        }
         if !store::requeue(&mut conn, request_number, seq).await? {
             return Err(match store::get_property(&mut conn, request_number, seq).await? {
                 None => ServiceError::NotFound(format!("请求 {request_number} 的财产 {seq} 不存在")),

@@ -44,6 +44,20 @@ impl ServiceError {
     pub fn field(code: &'static str, field: &str, message: impl Into<String>) -> Self {
         ServiceError::Validation { code, message: message.into(), field: Some(field.to_owned()) }
     }
+
+    /// The message with its whole chain of causes, for the log and a job's `last_error`: an
+    /// internal error shown to a user says only 服务器内部错误, but whoever looks at a failed job
+    /// must see what failed (the database, the transport, the file system …).
+    pub fn cause(&self) -> String {
+        let mut out = self.to_string();
+        let mut next = std::error::Error::source(self);
+        while let Some(e) = next {
+            out.push('：');
+            out.push_str(&e.to_string());
+            next = e.source();
+        }
+        out
+    }
 }
 
 impl From<bdc_store::StoreError> for ServiceError {
@@ -52,5 +66,18 @@ impl From<bdc_store::StoreError> for ServiceError {
             bdc_store::StoreError::Unique(_) => ServiceError::Conflict { code: "duplicate", message: "记录已存在".into() },
             other => ServiceError::Internal(Box::new(other)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cause_of_an_internal_error_is_kept() {
+        let e = ServiceError::Internal("连接被拒绝 (os error 111)".into());
+        assert_eq!(e.to_string(), "服务器内部错误");
+        assert_eq!(e.cause(), "服务器内部错误：连接被拒绝 (os error 111)");
+        assert_eq!(ServiceError::validation("x", "缺少日期").cause(), "缺少日期");
     }
 }

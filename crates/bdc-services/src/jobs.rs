@@ -43,8 +43,10 @@ pub async fn run_due(s: &Services, now: DateTime<Utc>) -> ServiceResult<usize> {
         match result {
             Ok(()) => jobs::finish(&mut conn, job.id, Utc::now()).await?,
             Err(e) => {
-                tracing::warn!(job.id = job.id, job.kind = %job.kind, error = %e, "job failed");
-                jobs::fail(&mut conn, &job, &e.to_string(), Utc::now()).await?;
+                // The real cause, not only 服务器内部错误: whoever reads the job must see what failed.
+                let cause = e.cause();
+                tracing::warn!(job.id = job.id, job.kind = %job.kind, error = %cause, "job failed");
+                jobs::fail(&mut conn, &job, &cause, Utc::now()).await?;
             }
         }
     }
@@ -95,20 +97,20 @@ pub async fn worker_loop(s: Services, every: std::time::Duration) {
         let now = Utc::now();
         if s.court.is_some() {
             if let Err(e) = crate::court::schedule(&s, now).await {
-                tracing::error!(error = %e, "scheduling the court poll failed");
+                tracing::error!(error = %e.cause(), "scheduling the court poll failed");
             }
         }
         if let Err(e) = schedule_daily(&s, now).await {
-            tracing::error!(error = %e, "scheduling daily jobs failed");
+            tracing::error!(error = %e.cause(), "scheduling daily jobs failed");
         }
         if let Err(e) = run_due(&s, now).await {
-            tracing::error!(error = %e, "running jobs failed");
+            tracing::error!(error = %e.cause(), "running jobs failed");
         }
         if let Err(e) = crate::reporting::collect_responses(&s).await {
-            tracing::error!(error = %e, "collecting provincial responses failed");
+            tracing::error!(error = %e.cause(), "collecting provincial responses failed");
         }
         if let Err(e) = crate::reporting::ingest_reconciliation(&s).await {
-            tracing::error!(error = %e, "ingesting reconciliation lists failed");
+            tracing::error!(error = %e.cause(), "ingesting reconciliation lists failed");
         }
         let tick = if s.court.is_some() { every.min(s.court_every) } else { every };
         tokio::time::sleep(tick).await;

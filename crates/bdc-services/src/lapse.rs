@@ -2,7 +2,9 @@
 //! no lawsuit is filed (民法典 第220条); an advance notice (预告登记) lapses 90 days after
 //! registration became possible (民法典 第221条). The date is the `lapses_on` attribute of the
 //! restriction. A lapse is recorded in the register like any change: one journal entry per
-//! restriction, ending it.
+//! restriction, ending it, under a 业务号 of its own; each lapse is reported to the province in
+//! its own transaction (the outbox), and a waiting seizure promoted by a lapse is due its
+//! court's receipt.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -12,6 +14,68 @@ use bdc_store::journal::{self, Payload, Step};
 use bdc_store::registry;
 
 use crate::{ServiceResult, Services};
+
+/// What lapsed (失效的限制): each is written to the journal under its own code and reported to
+/// the province as the cancellation of that restriction (注销异议 / 注销预告 / 解除查封), the
+/// registry itself being the one who records it (依职权).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LapseKind {
+    /// 异议登记失效 (民法典 第220条).
+    Objection,
+    /// 预告登记失效 (民法典 第221条).
+    AdvanceNotice,
+    /// 查封期限届满未续封 (民诉法解释 第487条).
+    Seizure,
+}
+
+impl LapseKind {
+    pub const ALL: [LapseKind; 3] = [LapseKind::Objection, LapseKind::AdvanceNotice, LapseKind::Seizure];
+
+    /// The lapsing right kind's code (as in `rights.kind`).
+    pub fn of(kind: &str) -> Option<LapseKind> {
+        Self::ALL.into_iter().find(|l| l.right_kind().code() == kind)
+    }
+
+    pub fn right_kind(self) -> RightKind {
+        match self {
+            LapseKind::Objection => RightKind::Objection,
+            LapseKind::AdvanceNotice => RightKind::AdvanceNotice,
+            LapseKind::Seizure => RightKind::Seizure,
+        }
+    }
+
+    /// The journal's flow code of the lapse (kept as it was before lapses were reported).
+    pub const fn flow_code(self) -> &'static str {
+        match self {
+            LapseKind::Objection => "LAPSE-OBJECTION",
+            LapseKind::AdvanceNotice => "LAPSE-ADVANCE_NOTICE",
+            LapseKind::Seizure => "LAPSE-SEIZURE",
+        }
+    }
+
+    pub fn from_flow_code(code: &str) -> Option<LapseKind> {
+        Self::ALL.into_iter().find(|l| l.flow_code() == code)
+    }
+
+    /// The catalogue flow whose registration the lapse amounts to, for the report's RecType,
+    /// RegType and tables.
+    pub const fn reported_as(self) -> &'static str {
+        match self {
+            LapseKind::Objection => "CTR-OBJECTION-CANCEL",
+            LapseKind::AdvanceNotice => "CTR-ADVANCE-CANCEL",
+            LapseKind::Seizure => "CTR-SEIZURE-RELEASE",
+        }
+    }
+
+    /// 注销原因 / 解封原因 in the report.
+    pub const fn reason(self) -> &'static str {
+        match self {
+            LapseKind::Objection => "异议登记之日起十五日内未提起诉讼，异议登记失效（民法典第二百二十条）",
+            LapseKind::AdvanceNotice => "能够进行不动产登记之日起九十日内未申请登记，预告登记失效（民法典第二百二十一条）",
+            LapseKind::Seizure => "查封期限届满未续封，查封效力消灭（民诉法解释第四百八十七条）",
+        }
+    }
+}
 
 fn has_lapsed(kind: &str, details: &str, today: NaiveDate) -> bool {
     let Ok(attrs) = serde_json::from_str::<std::collections::BTreeMap<String, String>>(details) else { return false };
@@ -53,8 +117,13 @@ pub async fn lapse_seizures(s: &Services, now: DateTime<Utc>) -> ServiceResult<u
         let planned = crate::cases::start_promoted_terms(planned, today);
         let (steps, _) = crate::cases::apply_plan(&mut tx, unit_id, &current, planned, seq, None, chrono::Datelike::year(&today), now).await?;
         registry::bump_unit_version(&mut tx, unit.id, unit.version).await?;
-        let payload = Payload { case_id: None, case_number: None, flow_code: Some("LAPSE-SEIZURE".into()), at: journal::now_text(now), steps };
+        let number = crate::cases::next_case_number(&mut tx, unit.unit_number.get(..6).unwrap_or("320400"), today).await?.as_str().to_owned();
+        let payload = Payload { case_id: None, case_number: Some(number), flow_code: Some(LapseKind::Seizure.flow_code().into()), at: journal::now_text(now), steps };
         journal::append(&mut tx, seq, &prev, "system", &payload, now).await?;
+        // Like any change of the register: reported to the province, and the court whose
+        // waiting seizure became active is told — both in the lapse's own transaction.
+        crate::reporting::queue(&mut tx, seq).await?;
+        crate::court::note_promotions(&mut tx, &payload.steps, now).await?;
         bdc_store::commit(tx).await?;
         lapsed += 1;
     }
@@ -81,14 +150,19 @@ pub async fn lapse_restrictions(s: &Services, now: DateTime<Utc>) -> ServiceResu
             continue;
         }
         registry::bump_unit_version(&mut tx, unit.id, unit.version).await?;
+        let Some(lapse) = LapseKind::of(&kind) else { continue };
+        // A lapse is recorded by the registry itself (依职权) under a 业务号 of its own, which its
+        // report and the 登簿日志 carry.
+        let number = crate::cases::next_case_number(&mut tx, unit.unit_number.get(..6).unwrap_or("320400"), today).await?.as_str().to_owned();
         let payload = Payload {
             case_id: None,
-            case_number: None,
-            flow_code: Some(format!("LAPSE-{}", kind.to_uppercase())),
+            case_number: Some(number),
+            flow_code: Some(lapse.flow_code().into()),
             at: journal::now_text(now),
             steps: vec![Step::End { right_id, state: i64::from(RightState::Ended.code()) }],
         };
         journal::append(&mut tx, seq, &prev, "system", &payload, now).await?;
+        crate::reporting::queue(&mut tx, seq).await?;
         bdc_store::commit(tx).await?;
         ended += 1;
     }

@@ -6,7 +6,6 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use quick_xml::escape::escape;
 
 use bdc_domain::access::Permission;
-use bdc_domain::catalogue;
 use bdc_domain::rights::RegistrationType;
 use bdc_store::journal::{self, Step};
 use bdc_store::{cases as case_store, registry, reports};
@@ -75,7 +74,7 @@ pub async fn daily_log(s: &Services, actor: &Actor, date: NaiveDate) -> ServiceR
     };
     for e in &entries {
         let Some(payload) = journal::parse_payload(&e.payload) else { continue };
-        let Some(flow) = payload.flow_code.as_deref().and_then(catalogue::flow) else { continue };
+        let Some(flow) = crate::reporting::reported_flow(&payload) else { continue };
         counts[count_index(flow.registration_type)] += 1;
         let certificates: Vec<String> = payload
             .steps
@@ -90,7 +89,12 @@ pub async fn daily_log(s: &Services, actor: &Actor, date: NaiveDate) -> ServiceR
             Some(id) => case_store::get_case(&mut conn, id).await?,
             None => None,
         };
-        for (unit_id, _) in case.as_ref().map(|c| c.units.clone()).unwrap_or_default() {
+        // A lapse has no case: its units are those of the messages that reported it.
+        let units: Vec<i64> = match &case {
+            Some(c) => c.units.iter().map(|u| u.0).collect(),
+            None => messages.iter().filter(|m| m.journal_seq == e.seq).map(|m| m.unit_id).collect(),
+        };
+        for unit_id in units {
             let unit_number = registry::get_unit(&mut conn, unit_id).await?.map(|u| u.unit_number).unwrap_or_default();
             let msg = messages.iter().find(|m| m.journal_seq == e.seq && m.unit_id == unit_id);
             register_list.push(RegisterLine {

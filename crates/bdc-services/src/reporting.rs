@@ -9,6 +9,7 @@
 use chrono::{Duration, Utc};
 
 use bdc_adapters::province::message::{AccessMessage, DataRow, Head};
+use bdc_adapters::province::tables;
 use bdc_adapters::province::response;
 use bdc_domain::catalogue::{self, Flow};
 use bdc_domain::register::attr;
@@ -68,6 +69,13 @@ fn right_table(kind: RightKind) -> (&'static str, &'static str) {
     }
 }
 
+/// The flow an entry is reported as: its own, or for a lapse (失效) the cancellation it amounts
+/// to (注销异议, 注销预告, 解除查封), so that every change of the register is reported.
+pub(crate) fn reported_flow(payload: &journal::Payload) -> Option<&'static Flow> {
+    let code = payload.flow_code.as_deref()?;
+    catalogue::flow(code).or_else(|| crate::lapse::LapseKind::from_flow_code(code).and_then(|l| catalogue::flow(l.reported_as())))
+}
+
 fn registration_type_code(flow: &Flow) -> String {
     flow.registration_type.code().to_string()
 }
@@ -79,15 +87,32 @@ pub async fn report_registration(s: &Services, seq: i64) -> ServiceResult<usize>
     let mut conn = s.db.conn().await?;
     let entry = journal::entry(&mut conn, seq).await?.ok_or_else(|| ServiceError::NotFound(format!("账本第 {seq} 条不存在")))?;
     let payload = journal::parse_payload(&entry.payload).ok_or_else(|| ServiceError::validation("bad_payload", format!("账本第 {seq} 条无法解析")))?;
-    if payload.flow_code.as_deref().and_then(catalogue::flow).is_none() {
-        // Lapses and other system entries are not registrations of a flow: nothing to report.
+    if reported_flow(&payload).is_none() {
+        // An entry that is no registration of a flow nor a lapse: nothing to report.
         return Ok(0);
     }
     let case = match payload.case_id {
         Some(id) => case_store::get_case(&mut conn, id).await?,
         None => None,
     };
-    let unit_ids: Vec<i64> = case.as_ref().map(|c| c.units.iter().map(|u| u.0).collect()).unwrap_or_default();
+    let unit_ids: Vec<i64> = match &case {
+        Some(c) => c.units.iter().map(|u| u.0).collect(),
+        // A lapse has no case: its units are those its steps touch.
+        None => {
+            let mut ids = Vec::new();
+            for step in &payload.steps {
+                let id = match step {
+                    Step::Create { unit_id, .. } | Step::Relocate { unit_id, .. } => Some(*unit_id),
+                    Step::End { right_id, .. } | Step::Recertify { right_id, .. } => reports::unit_of_right(&mut conn, *right_id).await?,
+                    Step::Rename { .. } => None,
+                };
+                if let Some(id) = id.filter(|id| !ids.contains(id)) {
+                    ids.push(id);
+                }
+            }
+            ids
+        }
+    };
     let mut sent = 0;
     for unit_id in unit_ids {
         let record = match reports::find(&mut conn, seq, unit_id).await? {
@@ -118,7 +143,7 @@ async fn deliver(_s: &Services, conn: &mut AnyConnection, transport: &std::sync:
 async fn build_and_store(s: &Services, conn: &mut AnyConnection, seq: i64, unit_id: i64, kind: &str, resend_of: Option<i64>) -> ServiceResult<Option<reports::ReportRecord>> {
     let entry = journal::entry(conn, seq).await?.ok_or_else(|| ServiceError::NotFound(format!("账本第 {seq} 条不存在")))?;
     let payload = journal::parse_payload(&entry.payload).ok_or_else(|| ServiceError::validation("bad_payload", format!("账本第 {seq} 条无法解析")))?;
-    let Some(flow) = payload.flow_code.as_deref().and_then(catalogue::flow) else { return Ok(None) };
+    let Some(flow) = reported_flow(&payload) else { return Ok(None) };
     let case = match payload.case_id {
         Some(id) => case_store::get_case(conn, id).await?,
         None => None,
@@ -130,7 +155,7 @@ async fn build_and_store(s: &Services, conn: &mut AnyConnection, seq: i64, unit_
     let day = now_local.format("%y%m%d").to_string();
     let n = registry::next_certificate_seq(conn, &area, day.parse::<i32>().unwrap_or(0), "bizmsg").await?;
     let biz_msg_id = format!("{area}{day}{n:06}");
-    let message = build(s, conn, flow, &payload.steps, &unit, case.as_ref(), &biz_msg_id, seq, now_local.naive_local()).await?;
+    let message = build(s, conn, flow, &entry, &payload, &unit, case.as_ref(), &biz_msg_id, now_local.naive_local()).await?;
     let xml = message.to_xml(|bytes| key.sign_hex(bytes));
     let id = reports::insert(conn, &biz_msg_id, seq, payload.case_id, unit_id, &area, &message.head.rec_type, &xml, Utc::now(), kind, resend_of).await?;
     Ok(reports::get(conn, id).await?)
@@ -197,170 +222,353 @@ pub async fn ingest_reconciliation(s: &Services) -> ServiceResult<usize> {
     Ok(added)
 }
 
+/// 登记机构 as written in the exchange tables (DJJG, and JFJG/注销 of lapses recorded by it).
+const REG_ORG_NAME: &str = "常州市不动产登记中心";
+
+/// A row of `table` with its columns in the standard's order ([`tables::TABLES`]): required
+/// columns always (an empty one is written `/`, and the conformance test refuses it), optional
+/// ones when BDC knows a value. A column the table does not have is a bug, caught in tests.
+fn table_row(table: &'static str, values: Vec<(&'static str, String)>) -> DataRow {
+    let Some(t) = tables::table(table) else {
+        debug_assert!(false, "{table} is not an exchange table");
+        return DataRow { table, attrs: values };
+    };
+    debug_assert!(values.iter().all(|(k, _)| t.columns.iter().any(|c| c.name == *k)), "{table}: a column outside the standard in {values:?}");
+    let attrs = t
+        .columns
+        .iter()
+        .filter_map(|c| {
+            let v = if c.name == "YSDM" { t.ysdm.to_owned() } else { values.iter().find(|(k, _)| *k == c.name).map(|(_, v)| v.trim().to_owned()).unwrap_or_default() };
+            (c.required || !v.is_empty()).then_some((c.name, v))
+        })
+        .collect();
+    DataRow { table: t.name, attrs }
+}
+
+/// 房屋结构 as the dictionary code (it is recorded as text at the counter).
+fn structure_code(text: &str) -> String {
+    let t = text.trim();
+    if tables::dict::FWJG.contains(&t) {
+        return t.to_owned();
+    }
+    match t {
+        "钢结构" => "1",
+        "钢和钢筋混凝土结构" => "2",
+        "钢筋混凝土结构" => "3",
+        "混合结构" => "4",
+        "砖木结构" => "5",
+        _ => "6",
+    }
+    .to_owned()
+}
+
+/// 元 → 万元 (BDBZZQSE, ZGZQSE are in 万元), without trailing zeros.
+fn wan_yuan(yuan: &str) -> String {
+    let Ok(v) = yuan.trim().parse::<f64>() else { return String::new() };
+    let s = format!("{:.6}", v / 10_000.0);
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// What every row of one message shares.
+struct Context<'a> {
+    unit: &'a registry::Unit,
+    parcel: Option<&'a registry::Parcel>,
+    building: Option<&'a registry::Building>,
+    ywh: String,
+    djlx: String,
+    /// 登簿人 and 登记时间 of the journal entry.
+    dbr: String,
+    djsj: String,
+    /// The names of the unit's title holders (抵押人, 预告义务人, 土地使用权人).
+    owners: String,
+    /// Why restrictions ended in this entry ended: the lapse, or the flow's name.
+    end_reason: String,
+    /// The authority and document that ended them (解封机关, 文号, 文件), when a court did.
+    end_by: (String, String, String),
+}
+
+/// The row of a right or restriction, created (`state` 1) or ended (2 historic, 3 ended) by the
+/// entry. An ended restriction carries the cancellation fields of its table: JF* for 查封,
+/// ZXDY* for 抵押, ZXYY* for 异议.
+///
+/// `registered` is the 登簿人 and 登记时间 of the right's own registration (DBR, DJSJ); the
+/// entry's own are those of the cancellation (ZXSJ, JFDBR, JFDJSJ …).
+fn right_row(c: &Context<'_>, kind: RightKind, attrs: &std::collections::BTreeMap<String, String>, certificate: &str, state: i64, registered: (&str, &str)) -> DataRow {
+    let (table, _) = right_table(kind);
+    let get = |k: &str| attrs.get(k).cloned().unwrap_or_default();
+    let ended = state == i64::from(bdc_domain::rights::RightState::Ended.code());
+    let common = |mut v: Vec<(&'static str, String)>| {
+        v.extend([
+            ("BDCDYH", c.unit.unit_number.clone()),
+            ("YWH", c.ywh.clone()),
+            ("QXDM", c.unit.unit_number[..6].to_owned()),
+            ("DJJG", REG_ORG_NAME.to_owned()),
+            ("DBR", registered.0.to_owned()),
+            ("DJSJ", registered.1.to_owned()),
+            ("FJ", get(attr::NOTE)),
+            ("QSZT", state.to_string()),
+        ]);
+        v
+    };
+    let land_term = (c.parcel.and_then(|p| p.term_start.clone()).unwrap_or_default(), c.parcel.and_then(|p| p.term_end.clone()).unwrap_or_default());
+    let values = match table {
+        "QLF_QL_DYAQ" => {
+            let method = attrs.get(attr::MORTGAGE_METHOD).cloned().unwrap_or_else(|| "1".into());
+            let amount = wan_yuan(&get(attr::AMOUNT));
+            let mut v = vec![
+                ("DYBDCLX", if c.unit.building_no.is_some() { "2" } else { "1" }.to_owned()),
+                ("DYR", c.owners.clone()),
+                ("DYFS", method.clone()),
+                ("DJLX", c.djlx.clone()),
+                ("ZWLXQSSJ", get(attr::TERM_START)),
+                ("ZWLXJSSJ", get(attr::TERM_END)),
+                ("DYQSW", get(attr::RANK)),
+                ("BDCDJZMH", certificate.to_owned()),
+                (if method == "2" { "ZGZQSE" } else { "BDBZZQSE" }, amount),
+            ];
+            if method == "2" && !get(attr::CLAIM_START).is_empty() {
+                v.push(("ZGZQQDSS", format!("{} 至 {}", get(attr::CLAIM_START), get(attr::CLAIM_END))));
+            }
+            if ended {
+                v.extend([("ZXDYYWH", c.ywh.clone()), ("ZXDYYY", c.end_reason.clone()), ("ZXSJ", c.djsj.clone())]);
+            }
+            common(v)
+        }
+        "QLF_QL_YGDJ" => common(vec![
+            ("BDCZL", c.unit.location.clone()),
+            ("YWR", c.owners.clone()),
+            ("YGDJZL", get(attr::ADVANCE_KIND)),
+            ("DJLX", c.djlx.clone()),
+            ("GHYT", c.unit.house_use.clone().unwrap_or_default()),
+            ("JZMJ", c.unit.area.map(|a| format!("{a:.2}")).unwrap_or_default()),
+            ("BDCDJZMH", certificate.to_owned()),
+        ]),
+        "QLF_QL_YYDJ" => {
+            let matter = attrs.get(attr::NOTE).cloned().unwrap_or_else(|| format!("对不动产单元 {} 的登记事项提出异议", c.unit.unit_number));
+            let mut v = vec![("YYSX", matter), ("BDCDJZMH", certificate.to_owned())];
+            if ended {
+                v.extend([("ZXYYYWH", c.ywh.clone()), ("ZXYYYY", c.end_reason.clone()), ("ZXYYDBR", c.dbr.clone()), ("ZXYYDJSJ", c.djsj.clone())]);
+            }
+            common(v)
+        }
+        "QLF_QL_CFDJ" => {
+            let court_case = get(attr::COURT_CASE);
+            let ruling = attrs.get(crate::court::COURT_RULING).cloned().unwrap_or_else(|| format!("协助执行通知书（{}）", if court_case.is_empty() { c.ywh.as_str() } else { court_case.as_str() }));
+            let mut v = vec![
+                ("CFJG", get(attr::COURT)),
+                ("CFLX", attrs.get(attr::SEIZURE_KIND).cloned().unwrap_or_else(|| "1".into())),
+                ("CFWJ", ruling),
+                ("CFWH", court_case),
+                ("CFQSSJ", get(attr::TERM_START)),
+                ("CFJSSJ", get(attr::TERM_END)),
+            ];
+            if ended {
+                let (by, number, document) = &c.end_by;
+                v.extend([
+                    ("JFYWH", c.ywh.clone()),
+                    ("JFJG", if by.is_empty() { REG_ORG_NAME.to_owned() } else { by.clone() }),
+                    ("JFWJ", if document.is_empty() { c.end_reason.clone() } else { document.clone() }),
+                    ("JFWH", number.clone()),
+                    ("JFDBR", c.dbr.clone()),
+                    ("JFDJSJ", c.djsj.clone()),
+                ]);
+            }
+            common(v)
+        }
+        "QLF_QL_DYIQ" => common(vec![
+            ("GYDBDCDYH", attrs.get(attr::SERVIENT_UNIT).cloned().unwrap_or_else(|| c.unit.unit_number.clone())),
+            ("XYDBDCDYH", get(attr::DOMINANT_UNIT)),
+            ("DJLX", c.djlx.clone()),
+            ("DYIQNR", get(attr::PURPOSE)),
+            ("BDCDJZMH", certificate.to_owned()),
+            ("QLQSSJ", get(attr::TERM_START)),
+            ("QLJSSJ", get(attr::TERM_END)),
+        ]),
+        "QLT_FW_FDCQ_YZ" => common(vec![
+            ("QLLX", kind.qllx().to_string()),
+            ("DJLX", c.djlx.clone()),
+            ("FDZL", c.unit.location.clone()),
+            ("TDSYQR", c.owners.clone()),
+            ("TDSYQSSJ", land_term.0),
+            ("TDSYJSSJ", land_term.1),
+            ("GHYT", c.unit.house_use.clone().unwrap_or_default()),
+            ("FWJG", c.building.map(|b| structure_code(&b.structure)).unwrap_or_default()),
+            ("ZCS", c.building.map(|b| b.floors.to_string()).unwrap_or_default()),
+            ("JZMJ", c.unit.area.map(|a| format!("{a:.2}")).unwrap_or_default()),
+            ("BDCQZH", certificate.to_owned()),
+        ]),
+        _ => common(vec![
+            ("ZDDM", c.unit.parcel_code.clone()),
+            ("QLLX", kind.qllx().to_string()),
+            ("DJLX", c.djlx.clone()),
+            ("SYQMJ", c.parcel.map(|p| format!("{:.2}", p.area)).unwrap_or_default()),
+            ("SYQQSSJ", land_term.0),
+            ("SYQJSSJ", land_term.1),
+            ("BDCQZH", certificate.to_owned()),
+        ]),
+    };
+    table_row(table, values)
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn build(
     s: &Services,
     conn: &mut AnyConnection,
     flow: &Flow,
-    steps: &[Step],
+    entry: &journal::Entry,
+    payload: &journal::Payload,
     unit: &registry::Unit,
     case: Option<&case_store::CaseRecord>,
     biz_msg_id: &str,
-    seq: i64,
     at: chrono::NaiveDateTime,
 ) -> ServiceResult<AccessMessage> {
-    let ywh = case.map(|c| c.case_number.clone()).unwrap_or_default();
+    let seq = entry.seq;
+    let steps = &payload.steps;
+    let ywh = case.map(|c| c.case_number.clone()).or_else(|| payload.case_number.clone()).unwrap_or_else(|| format!("J{seq}"));
     let djlx = registration_type_code(flow);
     let is_house = unit.building_no.is_some();
-    let mut rows = vec![DataRow {
-        table: "DJT_DJ_SL",
-        attrs: vec![
-            ("YSDM", "6004020000".into()),
-            ("YWH", ywh.clone()),
-            ("DJLX", djlx.clone()),
-            ("DJDL", djlx.clone()),
-            ("SLSJ", case.map(|c| c.accepted_on.to_string()).unwrap_or_default()),
-            ("ZL", unit.location.clone()),
-            ("BDCDYH", unit.unit_number.clone()),
-            ("AJZT", "2".into()),
-        ],
-    }];
+    let area = unit.unit_number[..6].to_owned();
+    let local = |t: &str| bdc_store::parse_time(t).map(|t| (t + Duration::hours(8)).format("%Y-%m-%dT%H:%M:%S").to_string()).unwrap_or_default();
+    let djsj = local(&entry.at);
+    let dbr = if entry.actor == "system" { "系统".to_owned() } else { entry.actor.clone() };
+    let parcel = registry::get_parcel(conn, &unit.parcel_code).await?;
+    let building = match unit.building_no.as_deref() {
+        Some(b) => registry::find_building(conn, &unit.parcel_code, b).await?,
+        None => None,
+    };
+    let mut rows = Vec::new();
+    // The application (受理, 申请, 审核): only a case has one; a lapse is recorded by the registry
+    // itself (依职权) and has none.
+    if let Some(c) = case {
+        rows.push(table_row(
+            "DJT_DJ_SL",
+            vec![("YWH", ywh.clone()), ("DJDL", djlx.clone()), ("ZL", unit.location.clone()), ("AJZT", "2".into()), ("SLSJ", c.accepted_on.to_string()), ("QXDM", area.clone())],
+        ));
+        rows.push(table_row("DJF_DJ_SQ", vec![("YWH", ywh.clone()), ("DJDL", djlx.clone()), ("SQRQ", c.accepted_on.to_string())]));
+    }
     // The spatial objects: 宗地, 自然幢 and 户, as the exchange tables describe them.
-    if let Some(parcel) = registry::get_parcel(conn, &unit.parcel_code).await? {
-        rows.push(DataRow {
-            table: "KTT_ZDJBXX",
-            attrs: vec![
-                ("YSDM", "6001010000".into()),
+    if let Some(parcel) = &parcel {
+        rows.push(table_row(
+            "KTT_ZDJBXX",
+            vec![
                 ("ZDDM", parcel.code.clone()),
                 ("BDCDYH", format!("{}W00000000", parcel.code)),
                 ("ZL", parcel.location.clone()),
                 ("ZDMJ", format!("{:.2}", parcel.area)),
+                ("MJDW", "1".into()),
                 ("YT", parcel.land_use.clone()),
                 ("QLXZ", parcel.right_nature.clone()),
-                ("QSRQ", parcel.term_start.clone().unwrap_or_default()),
-                ("ZZRQ", parcel.term_end.clone().unwrap_or_default()),
             ],
-        });
+        ));
     }
     if let Some(b) = unit.building_no.as_deref() {
-        if let Some(building) = registry::find_building(conn, &unit.parcel_code, b).await? {
-            rows.push(DataRow {
-                table: "KTT_FW_ZRZ",
-                attrs: vec![
-                    ("YSDM", "6001030110".into()),
+        if let Some(building) = &building {
+            rows.push(table_row(
+                "KTT_FW_ZRZ",
+                vec![
+                    ("BDCDYH", format!("{}F{}0000", unit.parcel_code, building.building_no)),
                     ("ZDDM", unit.parcel_code.clone()),
                     ("ZRZH", format!("{}{}", unit.parcel_code, building.building_no)),
                     ("JZWMC", building.name.clone()),
                     ("ZCS", building.floors.to_string()),
-                    ("FWJG", building.structure.clone()),
-                    ("JGRQ", building.completed_year.map(|y| y.to_string()).unwrap_or_default()),
+                    ("FWJG", structure_code(&building.structure)),
+                    ("BZ", building.completed_year.map(|y| format!("竣工年份 {y}")).unwrap_or_default()),
                 ],
-            });
+            ));
         }
-        rows.push(DataRow {
-            table: "KTT_FW_H",
-            attrs: vec![
-                ("YSDM", "6001030140".into()),
+        rows.push(table_row(
+            "KTT_FW_H",
+            vec![
                 ("BDCDYH", unit.unit_number.clone()),
                 ("ZRZH", format!("{}{b}", unit.parcel_code)),
-                ("HH", unit.room_no.clone().unwrap_or_default()),
                 ("ZL", unit.location.clone()),
+                ("MJDW", "1".into()),
+                ("HH", unit.room_no.as_deref().and_then(|r| r.trim().parse::<i64>().ok()).map(|n| n.to_string()).unwrap_or_default()),
+                ("FWYT1", unit.house_use.clone().unwrap_or_default()),
                 ("SCJZMJ", unit.area.map(|a| format!("{a:.2}")).unwrap_or_default()),
-                ("GHYT", unit.house_use.clone().unwrap_or_default()),
             ],
-        });
+        ));
     }
-    if let Some(c) = case {
-        rows.push(DataRow {
-            table: "DJF_DJ_SQ",
-            attrs: vec![("YSDM", "6004010000".into()), ("YWH", ywh.clone()), ("DJDL", djlx.clone()), ("SQRQ", c.accepted_on.to_string()), ("SQFS", c.channel.clone())],
-        });
-    }
-    let (mut certs, mut proofs) = (0u32, 0u32);
-    let mut pre_cert = String::new();
     let current = registry::rights_of_unit(conn, unit.id, false).await?;
+    // The title holders of the unit as the entry left it (抵押人, 预告义务人).
+    let mut owners = Vec::new();
+    if let Some(title) = current.iter().rfind(|r| bdc_domain::register::is_title_kind(r.view.kind) && r.registered_seq <= seq && r.ended_seq.is_none_or(|e| e > seq)) {
+        for h in &title.view.holders {
+            if let Some(p) = registry::get_party(conn, h.party_id).await? {
+                owners.push(p.name);
+            }
+        }
+    }
+    let lapse = payload.flow_code.as_deref().and_then(crate::lapse::LapseKind::from_flow_code);
+    let end_by = match case.and_then(|c| serde_json::from_str::<crate::cases::RequestDoc>(&c.request).ok()) {
+        Some(doc) => (doc.attrs.get(attr::COURT).cloned().unwrap_or_default(), doc.attrs.get(attr::COURT_CASE).cloned().unwrap_or_default(), doc.attrs.get(crate::court::COURT_RULING).cloned().unwrap_or_default()),
+        None => Default::default(),
+    };
+    let ctx = Context {
+        unit,
+        parcel: parcel.as_ref(),
+        building: building.as_ref(),
+        ywh: ywh.clone(),
+        djlx: djlx.clone(),
+        dbr: dbr.clone(),
+        djsj: djsj.clone(),
+        owners: owners.join("、"),
+        end_reason: lapse.map_or_else(|| flow.name.to_owned(), |l| l.reason().to_owned()),
+        end_by,
+    };
+    let (mut certs, mut proofs) = (0u32, 0u32);
+    let mut issued: Vec<(String, &'static str)> = Vec::new();
+    let mut pre_cert = String::new();
     for step in steps {
         match step {
-            Step::Create { right_id, unit_id, kind, holders, details, certificate, certificate_kind, predecessor_id, co_ownership, .. } if *unit_id == unit.id => {
+            Step::Create { unit_id, kind, holders, details, certificate, certificate_kind, predecessor_id, co_ownership, .. } if *unit_id == unit.id => {
                 let kind = RightKind::from_code(kind).unwrap_or(flow.right_kind);
                 match certificate_kind.as_deref() {
                     Some("title") => certs += 1,
                     Some("proof") => proofs += 1,
                     _ => {}
                 }
+                if let (Some(number), Some(k)) = (certificate, certificate_kind.as_deref()) {
+                    issued.push((number.clone(), if k == "title" { "不动产权证书" } else { "不动产登记证明" }));
+                }
                 if let Some(p) = predecessor_id.and_then(|p| current.iter().find(|r| r.view.id == p)) {
                     pre_cert = p.view.certificate.clone().unwrap_or_default();
                 }
                 let attrs: std::collections::BTreeMap<String, String> = serde_json::from_str(details).unwrap_or_default();
-                let (table, ysdm) = right_table(kind);
-                let mut row = vec![
-                    ("YSDM", ysdm.to_owned()),
-                    ("BDCDYH", unit.unit_number.clone()),
-                    ("YWH", ywh.clone()),
-                    ("QLLX", kind.qllx().to_string()),
-                    ("DJLX", djlx.clone()),
-                    ("BDCQZH", certificate.clone().unwrap_or_default()),
-                    ("QSZT", "1".into()),
-                    ("FJ", attrs.get(attr::NOTE).cloned().unwrap_or_default()),
-                ];
-                match kind {
-                    RightKind::Mortgage => {
-                        row.push(("DYFS", attrs.get(attr::MORTGAGE_METHOD).cloned().unwrap_or_else(|| "1".into())));
-                        row.push(("BDBZZQSE", attrs.get(attr::AMOUNT).cloned().unwrap_or_default()));
-                        row.push(("ZWLXQSSJ", attrs.get(attr::TERM_START).cloned().unwrap_or_default()));
-                        row.push(("ZWLXJSSJ", attrs.get(attr::TERM_END).cloned().unwrap_or_default()));
-                        row.push(("DYSW", attrs.get(attr::RANK).cloned().unwrap_or_default()));
-                    }
-                    RightKind::Seizure => {
-                        row.push(("CFLX", attrs.get(attr::SEIZURE_KIND).cloned().unwrap_or_else(|| "1".into())));
-                        row.push(("CFJG", attrs.get(attr::COURT).cloned().unwrap_or_default()));
-                        row.push(("CFWH", attrs.get(attr::COURT_CASE).cloned().unwrap_or_default()));
-                        row.push(("CFQSSJ", attrs.get(attr::TERM_START).cloned().unwrap_or_default()));
-                        row.push(("CFJSSJ", attrs.get(attr::TERM_END).cloned().unwrap_or_default()));
-                    }
-                    RightKind::AdvanceNotice => row.push(("YGDJZL", attrs.get(attr::ADVANCE_KIND).cloned().unwrap_or_default())),
-                    _ => row.push(("GYQK", co_ownership.clone())),
-                }
-                rows.push(DataRow { table, attrs: row });
-                for (party_id, share) in holders {
+                let certificate = certificate.clone().unwrap_or_default();
+                rows.push(right_row(&ctx, kind, &attrs, &certificate, 1, (&dbr, &djsj)));
+                for (i, (party_id, share)) in holders.iter().enumerate() {
                     if let Some(p) = registry::get_party(conn, *party_id).await? {
                         // The national exchange carries the ID number in clear; it is decrypted
                         // only here, for the message.
                         let id_number = s.cipher().decrypt(&p.id_number_enc).unwrap_or_default();
-                        rows.push(DataRow {
-                            table: "ZTT_GY_QLR",
-                            attrs: vec![
-                                ("YSDM", "6003000000".into()),
+                        rows.push(table_row(
+                            "ZTT_GY_QLR",
+                            vec![
                                 ("BDCDYH", unit.unit_number.clone()),
+                                ("SXH", (i + 1).to_string()),
                                 ("QLRMC", p.name.clone()),
+                                ("BDCQZH", certificate.clone()),
                                 ("ZJZL", p.id_type.clone()),
                                 ("ZJH", id_number),
                                 ("QLRLX", party_kind_code(&p.kind).into()),
-                                ("GYFS", co_ownership.clone()),
                                 ("QLBL", share.clone()),
-                                ("BDCQZH", certificate.clone().unwrap_or_default()),
+                                ("GYFS", co_ownership.clone()),
                             ],
-                        });
+                        ));
                     }
                 }
             }
             Step::End { right_id, state } => {
                 if let Some(r) = current.iter().find(|r| r.view.id == *right_id && r.unit_id == unit.id) {
-                    let (table, ysdm) = right_table(r.view.kind);
-                    rows.push(DataRow {
-                        table,
-                        attrs: vec![
-                            ("YSDM", ysdm.to_owned()),
-                            ("BDCDYH", unit.unit_number.clone()),
-                            ("YWH", ywh.clone()),
-                            ("QLLX", r.view.kind.qllx().to_string()),
-                            ("DJLX", djlx.clone()),
-                            ("BDCQZH", r.view.certificate.clone().unwrap_or_default()),
-                            ("QSZT", state.to_string()),
-                        ],
-                    });
+                    let certificate = r.view.certificate.clone().unwrap_or_default();
+                    let (by, at) = match journal::entry(conn, r.registered_seq).await? {
+                        Some(e) => (if e.actor == "system" { "系统".to_owned() } else { e.actor }, local(&e.at)),
+                        None => (dbr.clone(), djsj.clone()),
+                    };
+                    rows.push(right_row(&ctx, r.view.kind, &r.view.attrs, &certificate, *state, (&by, &at)));
                     if pre_cert.is_empty() {
-                        pre_cert = r.view.certificate.clone().unwrap_or_default();
+                        pre_cert = certificate;
                     }
                 }
             }
@@ -372,10 +580,7 @@ async fn build(
                         proofs += 1;
                     }
                     pre_cert = old_certificate.clone().unwrap_or_default();
-                    rows.push(DataRow {
-                        table: "DJF_DJ_SZ",
-                        attrs: vec![("YSDM", "6004060000".into()), ("YWH", ywh.clone()), ("BDCQZH", certificate.clone())],
-                    });
+                    issued.push((certificate.clone(), if certificate_kind == "title" { "不动产权证书" } else { "不动产登记证明" }));
                 }
             }
             // The unit's new 坐落 and a holder's new name are in the unit and party rows of the
@@ -383,19 +588,27 @@ async fn build(
             Step::Create { .. } | Step::Relocate { .. } | Step::Rename { .. } => {}
         }
     }
+    if let Some(c) = case {
+        // 审核: the reviewer is who approved the case (审核 → 待登簿); automatic registration
+        // is reviewed by the system.
+        let events = case_store::events(conn, c.id).await?;
+        let approved = events.iter().rev().find(|e| e.0 == "review" && e.1 == "register");
+        let reviewer = approved.map_or_else(|| "系统".to_owned(), |e| if e.2 == "system" { "系统".to_owned() } else { e.2.clone() });
+        let reviewed_at = approved.map_or_else(|| djsj.clone(), |e| local(&e.3));
+        rows.push(table_row(
+            "DJF_DJ_SH",
+            vec![("YWH", ywh.clone()), ("JDMC", "审核".into()), ("SXH", "1".into()), ("SHRYXM", reviewer), ("SHJSSJ", reviewed_at), ("SHYJ", "审核通过".into()), ("CZJG", "1".into())],
+        ));
+    }
+    for (number, name) in issued {
+        rows.push(table_row("DJF_DJ_SZ", vec![("YWH", ywh.clone()), ("SZMC", name.to_owned()), ("SZZH", number), ("SZSJ", djsj.clone())]));
+    }
     // Issuance-data normalisation (A4.4), as configured.
     let rules: Vec<bdc_domain::issuance::Rule> = reports::issuance_rules(conn)
         .await?
         .into_iter()
         .filter_map(|(_, t, f, a, p)| bdc_domain::issuance::Rule::new(&t, &f, &a, &p).ok())
         .collect();
-    rows.push(DataRow {
-        table: "DJF_DJ_SH",
-        attrs: vec![("YSDM", "6004030000".into()), ("YWH", ywh.clone()), ("SHJG", "1".into()), ("SHYJ", "审核通过".into())],
-    });
-    if certs + proofs > 0 {
-        rows.push(DataRow { table: "DJF_DJ_SZ", attrs: vec![("YSDM", "6004060000".into()), ("YWH", ywh.clone()), ("SZRQ", at.date().to_string())] });
-    }
     for row in &mut rows {
         for (field, value) in &mut row.attrs {
             *value = bdc_domain::issuance::normalise(&rules, row.table, field, value);
@@ -404,12 +617,12 @@ async fn build(
     Ok(AccessMessage {
         head: Head {
             biz_msg_id: biz_msg_id.to_owned(),
-            area_code: unit.unit_number[..6].to_owned(),
+            area_code: area,
             rec_type: rec_type(flow, is_house),
             right_type: flow.right_kind.qllx().to_string(),
             reg_type: djlx,
             create_date: at.format("%Y-%m-%dT%H:%M:%S").to_string(),
-            rec_flow_id: if ywh.is_empty() { format!("J{seq}") } else { ywh },
+            rec_flow_id: ywh,
             reg_org_id: REG_ORG_ID.into(),
             parcel_id: unit.parcel_code.clone(),
             estate_num: unit.unit_number.clone(),

@@ -52,13 +52,16 @@ pub struct NewRequest<'a> {
     pub source: &'a str,
     /// `(序号, 控制类型)` of each property.
     pub properties: &'a [(String, String)],
+    /// Why the request cannot be processed as sent (empty when it can): its properties are
+    /// answered 未能控制 with this, and it is not reprocessed.
+    pub problem: &'a str,
 }
 
 /// Keeps a request and queues its properties, once: false when its number was seen before (a
 /// duplicate delivery), and then nothing changes.
 pub async fn insert_request(conn: &mut AnyConnection, r: &NewRequest<'_>, now: DateTime<Utc>) -> StoreResult<bool> {
     let inserted = sqlx::query(
-        "INSERT INTO court_requests (number, message_id, court, case_number, delivered_at, body, created_at, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (number) DO NOTHING",
+        "INSERT INTO court_requests (number, message_id, court, case_number, delivered_at, body, created_at, source, problem) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (number) DO NOTHING",
     )
     .bind(r.number)
     .bind(r.message_id)
@@ -68,6 +71,7 @@ pub async fn insert_request(conn: &mut AnyConnection, r: &NewRequest<'_>, now: D
     .bind(r.body)
     .bind(format_time(now))
     .bind(r.source)
+    .bind(r.problem)
     .execute(&mut *conn)
     .await?
     .rows_affected()
@@ -120,11 +124,13 @@ pub struct CourtProperty {
     pub receipt_attempts: i64,
     pub receipt_error: String,
     pub receipt_sent_at: Option<String>,
+    /// When this waiting seizure became the active one (轮候转查封), if it did.
+    pub promoted_at: Option<String>,
 }
 
 const PROPERTY_COLUMNS: &str = "p.request_number, p.seq, p.action, p.delivered_at, r.court, r.case_number, r.source, p.unit_id, p.status, p.reason, p.case_id, \
      p.business_number, p.waiting, p.actual_start, p.actual_end, p.processed_at, p.receipt_state, p.receipt_due, p.receipt_next_at, p.receipt_attempts, \
-     p.receipt_error, p.receipt_sent_at FROM court_properties p JOIN court_requests r ON r.number = p.request_number";
+     p.receipt_error, p.receipt_sent_at, p.promoted_at FROM court_properties p JOIN court_requests r ON r.number = p.request_number";
 
 fn property_from(r: &sqlx::any::AnyRow) -> StoreResult<CourtProperty> {
     Ok(CourtProperty {
@@ -150,7 +156,41 @@ fn property_from(r: &sqlx::any::AnyRow) -> StoreResult<CourtProperty> {
         receipt_attempts: r.try_get(19)?,
         receipt_error: r.try_get(20)?,
         receipt_sent_at: r.try_get(21)?,
+        promoted_at: r.try_get(22)?,
     })
+}
+
+/// Why a kept request could not be processed as sent (empty when it could).
+pub async fn request_problem(conn: &mut AnyConnection, number: &str) -> StoreResult<Option<String>> {
+    Ok(sqlx::query("SELECT problem FROM court_requests WHERE number = $1").bind(number).fetch_optional(&mut *conn).await?.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// A waiting seizure of request `request_number` on unit `unit_id` became the active one: the
+/// court is due a new receipt (查封成功 with the term from today, no 轮候). False when no
+/// waiting seizure of that request is on the unit (e.g. one entered at the counter by a flow).
+#[allow(clippy::too_many_arguments)]
+pub async fn promote(conn: &mut AnyConnection, request_number: &str, unit_id: i64, start: &str, end: &str, receipt_state: &str, receipt_due: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+    Ok(sqlx::query(
+        "UPDATE court_properties SET waiting = 0, actual_start = $1, actual_end = $2, reason = '', promoted_at = $3, receipt_state = $4, receipt_due = $5, \
+         receipt_next_at = NULL, receipt_attempts = 0, receipt_error = '' \
+         WHERE request_number = $6 AND unit_id = $7 AND status = 'registered' AND action = '11' AND waiting = 1",
+    )
+    .bind(start)
+    .bind(end)
+    .bind(format_time(now))
+    .bind(receipt_state)
+    .bind(receipt_due)
+    .bind(request_number)
+    .bind(unit_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+/// Where a kept request came from: `online` or `counter`.
+pub async fn request_source(conn: &mut AnyConnection, number: &str) -> StoreResult<Option<String>> {
+    Ok(sqlx::query("SELECT source FROM court_requests WHERE number = $1").bind(number).fetch_optional(&mut *conn).await?.map(|r| r.try_get(0)).transpose()?)
 }
 
 /// The body of a request (a one-request list), for processing.

@@ -165,6 +165,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 9, name: "interest_queries", sql: include_str!("../migrations/0009_interest_queries.sql") },
     Migration { version: 10, name: "security", sql: include_str!("../migrations/0010_security.sql") },
     Migration { version: 11, name: "register_particulars", sql: include_str!("../migrations/0011_register_particulars.sql") },
+    Migration { version: 12, name: "court_promotion", sql: include_str!("../migrations/0012_court_promotion.sql") },
 ];
 
 /// Turns a portable migration into the engine's SQL: `{{id}}` becomes the auto-increment key,

@@ -43,6 +43,11 @@ fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<ReportRecord> {
 }
 
 /// The message already built for a registration's unit, if any (a retried job reuses it).
+/// The unit a right is on (for reporting entries that have no case, such as lapses).
+pub async fn unit_of_right(conn: &mut AnyConnection, right_id: i64) -> StoreResult<Option<i64>> {
+    Ok(sqlx::query("SELECT unit_id FROM rights WHERE id = $1").bind(right_id).fetch_optional(&mut *conn).await?.map(|r| r.try_get(0)).transpose()?)
+}
+
 pub async fn find(conn: &mut AnyConnection, journal_seq: i64, unit_id: i64) -> StoreResult<Option<ReportRecord>> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE journal_seq = $1 AND unit_id = $2 AND kind = 'report'"))
         .bind(journal_seq)

@@ -123,8 +123,8 @@ fn get(a: &[(String, String)], k: &str) -> String {
 }
 
 /// Parses a request list and checks every request ([`check_request`]); the first problem is the
-/// error. BDC itself reads with [`read_request_list`] so that one bad request does not hold
-/// back the others in its message.
+/// error. BDC itself reads with [`read_requests`] so that one bad request does not hold back
+/// the others in its message.
 pub fn parse_requests(xml: &str) -> Result<Vec<Request>, String> {
     let out = read_request_list(xml)?;
     for r in &out {
@@ -133,11 +133,40 @@ pub fn parse_requests(xml: &str) -> Result<Vec<Request>, String> {
     Ok(out)
 }
 
-/// Reads a request list without judging its requests: an error means the message as a whole
-/// cannot be read (not XML, not a request list, a bad attachment).
+/// Reads a request list strictly: any request that cannot be read as sent (a document that does
+/// not decode, an unknown action) makes the whole list an error. For the sandbox and for a
+/// request BDC itself kept; the intake reads with [`read_requests`].
 pub fn read_request_list(xml: &str) -> Result<Vec<Request>, String> {
+    read_requests(xml)?
+        .into_iter()
+        .map(|r| match r.problems.first() {
+            Some(p) => Err(p.clone()),
+            None => Ok(r.request),
+        })
+        .collect()
+}
+
+/// One request as read from a list (读取的请求), with what could not be read in it.
+///
+/// The court's front-end repeats its pending list until every property is answered, so a
+/// request that cannot be read must still be answered (未能控制, with the reason) — otherwise
+/// its list, and every later one carrying it, would be lost. `problems` says why it cannot be
+/// processed as asked; `unreadable` are the properties whose 控制类型 is unknown, kept only by
+/// their 序号 and code so that they too are answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadRequest {
+    pub request: Request,
+    pub problems: Vec<String>,
+    /// `(序号 XH, 控制类型 CXLX as sent)` of properties with an unknown action.
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// Reads a request list request by request. The error is for a message that cannot be read at
+/// all (not XML, not a request list, a property or document outside any request); a bad
+/// attachment or an unknown action spoils only its own request ([`ReadRequest::problems`]).
+pub fn read_requests(xml: &str) -> Result<Vec<ReadRequest>, String> {
     let mut reader = Reader::from_str(xml);
-    let mut out: Vec<Request> = Vec::new();
+    let mut out: Vec<ReadRequest> = Vec::new();
     let mut doc_name: Option<String> = None;
     let mut seen_root = false;
     loop {
@@ -146,23 +175,31 @@ pub fn read_request_list(xml: &str) -> Result<Vec<Request>, String> {
                 let a = attrs(&e);
                 match e.name().as_ref() {
                     b"QueryResult" => seen_root = true,
-                    b"Request" => out.push(Request {
-                        number: get(&a, "CXH"),
-                        court: get(&a, "FYMC"),
-                        judge: get(&a, "CBR"),
-                        case_number: get(&a, "AH"),
-                        ruling_number: get(&a, "CDH"),
-                        subject: get(&a, "BZXR"),
-                        subject_id: get(&a, "BZXRZJH"),
-                        delivered_at: get(&a, "SDSJ"),
-                        properties: Vec::new(),
-                        documents: Vec::new(),
+                    b"Request" => out.push(ReadRequest {
+                        request: Request {
+                            number: get(&a, "CXH"),
+                            court: get(&a, "FYMC"),
+                            judge: get(&a, "CBR"),
+                            case_number: get(&a, "AH"),
+                            ruling_number: get(&a, "CDH"),
+                            subject: get(&a, "BZXR"),
+                            subject_id: get(&a, "BZXRZJH"),
+                            delivered_at: get(&a, "SDSJ"),
+                            properties: Vec::new(),
+                            documents: Vec::new(),
+                        },
+                        problems: Vec::new(),
+                        unreadable: Vec::new(),
                     }),
                     b"Property" => {
                         let r = out.last_mut().ok_or("Property 出现在 Request 之外")?;
                         let code = get(&a, "CXLX");
-                        let action = Action::from_code(&code).ok_or_else(|| format!("请求 {} 的财产 {} 控制类型无效：{code}", r.number, get(&a, "XH")))?;
-                        r.properties.push(Property {
+                        let Some(action) = Action::from_code(&code) else {
+                            r.problems.push(format!("请求 {} 的财产 {} 控制类型无效：{code}", r.request.number, get(&a, "XH")));
+                            r.unreadable.push((get(&a, "XH"), code));
+                            continue;
+                        };
+                        r.request.properties.push(Property {
                             seq: get(&a, "XH"),
                             action,
                             unit_number: get(&a, "BDCDYH"),
@@ -174,15 +211,21 @@ pub fn read_request_list(xml: &str) -> Result<Vec<Request>, String> {
                             original_business: get(&a, "YYWH"),
                         });
                     }
-                    b"Document" => doc_name = Some(get(&a, "MC")),
+                    b"Document" => {
+                        out.last().ok_or("Document 出现在 Request 之外")?;
+                        doc_name = Some(get(&a, "MC"));
+                    }
                     _ => {}
                 }
             }
             Ok(Event::Text(t)) => {
                 if let Some(name) = doc_name.take() {
-                    let text = t.unescape().map_err(|e| e.to_string())?;
-                    let bytes = B64.decode(text.trim().as_bytes()).map_err(|_| format!("附件 {name} 不是合法的 base64"))?;
-                    out.last_mut().ok_or("Document 出现在 Request 之外")?.documents.push(Document { name, bytes });
+                    let r = out.last_mut().ok_or("Document 出现在 Request 之外")?;
+                    let decoded = t.unescape().ok().and_then(|text| B64.decode(text.trim().as_bytes()).ok());
+                    match decoded {
+                        Some(bytes) => r.request.documents.push(Document { name, bytes }),
+                        None => r.problems.push(format!("请求 {} 的附件“{name}”不是合法的 base64，无法读取", r.request.number)),
+                    }
                 }
             }
             Ok(Event::End(e)) if e.name().as_ref() == b"Document" => doc_name = None,
@@ -407,5 +450,25 @@ mod tests {
         assert!(parse_requests("<Other/>").unwrap_err().contains("QueryResult"));
         assert!(parse_requests(&good.replace(&B64.encode(b"%PDF-1.7 ruling"), "###")).unwrap_err().contains("base64"));
         assert!(soap_unwrap("<soap:Envelope><soap:Body></soap:Body></soap:Envelope>").is_err());
+    }
+
+    #[test]
+    fn a_bad_attachment_or_action_spoils_only_its_own_request() {
+        let mut other = sample();
+        other.number = "CK2".into();
+        let list = render_requests(&[sample(), other]);
+        let first_doc = list.find(&B64.encode(b"%PDF-1.7 ruling")).unwrap();
+        let mut bad = list.clone();
+        bad.replace_range(first_doc..first_doc + B64.encode(b"%PDF-1.7 ruling").len(), "不是base64###");
+        let read = read_requests(&bad).unwrap();
+        assert_eq!(read.len(), 2);
+        assert!(read[0].problems[0].contains("附件“裁定书.pdf”不是合法的 base64"), "{:?}", read[0].problems);
+        assert_eq!(read[0].request.properties.len(), 1, "its properties are still known, to be answered");
+        assert!(read[1].problems.is_empty());
+        assert_eq!(read[1].request.documents.len(), 1);
+        let unknown = read_requests(&list.replacen("CXLX=\"11\"", "CXLX=\"99\"", 1)).unwrap();
+        assert_eq!(unknown[0].unreadable, vec![("1".to_owned(), "99".to_owned())]);
+        assert!(unknown[1].problems.is_empty());
+        assert!(read_requests("<QueryResult><Document MC=\"x\">AA==</Document></QueryResult>").is_err());
     }
 }

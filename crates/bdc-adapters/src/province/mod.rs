@@ -7,9 +7,11 @@
 //!   (`{root}/{AreaCode}/BizMsg/Biz{BizMsgID}.xml` out, `RepMsg/Rep{BizMsgID}.xml` back).
 //! - [`sandbox`] is a provincial platform for one machine: it checks each message against the
 //!   envelope rules and answers success or a failure with a code and reason.
+//! - [`tables`] is the national exchange tables as data: columns, required fields, formats.
 
 pub mod message;
 pub mod reconcile;
 pub mod response;
 pub mod sandbox;
+pub mod tables;
 pub mod transport;

@@ -13,6 +13,30 @@ use super::transport::write_atomically;
 
 /// Checks a message: Head fields present and in order, their formats, a signature, and at least
 /// one Data row with its 要素代码. Returns the failure code and reason.
+/// One Data row as text: its table and its `(column, value)` pairs.
+pub type DataRowText = (String, Vec<(String, String)>);
+
+/// The Data rows of a message: `(table, [(column, value)])` in order (for tests and tools that
+/// judge rows one by one with [`super::tables::check_row`]).
+pub fn data_rows(xml: &str) -> Result<Vec<DataRowText>, String> {
+    let mut reader = Reader::from_str(xml);
+    let mut in_data = false;
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if e.name().as_ref() == b"Data" => in_data = true,
+            Ok(Event::End(e)) if e.name().as_ref() == b"Data" => in_data = false,
+            Ok(Event::Empty(e)) | Ok(Event::Start(e)) if in_data => {
+                let attrs = e.attributes().flatten().map(|a| (String::from_utf8_lossy(a.key.as_ref()).into_owned(), a.unescape_value().map(|v| v.into_owned()).unwrap_or_default())).collect();
+                out.push((String::from_utf8_lossy(e.name().as_ref()).into_owned(), attrs));
+            }
+            Ok(Event::Eof) => return Ok(out),
+            Ok(_) => {}
+            Err(e) => return Err(format!("报文不是合法的 XML：{e}")),
+        }
+    }
+}
+
 pub fn check(xml: &str) -> Result<String, (&'static str, String)> {
     let mut reader = Reader::from_str(xml);
     reader.config_mut().trim_text(true);
@@ -30,9 +54,18 @@ pub fn check(xml: &str) -> Result<String, (&'static str, String)> {
             }
             Ok(Event::Empty(e)) => {
                 if path.last().map(String::as_str) == Some("Data") {
-                    let has_ysdm = e.attributes().flatten().any(|a| a.key.as_ref() == b"YSDM" && !a.value.is_empty());
-                    if !has_ysdm {
-                        return Err(("E201", format!("数据行 {} 缺少要素代码 YSDM", String::from_utf8_lossy(e.name().as_ref()))));
+                    let table = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                    let attrs: Vec<(String, String)> = e
+                        .attributes()
+                        .flatten()
+                        .map(|a| (String::from_utf8_lossy(a.key.as_ref()).into_owned(), a.unescape_value().map(|v| v.into_owned()).unwrap_or_default()))
+                        .collect();
+                    if !attrs.iter().any(|(k, v)| k == "YSDM" && !v.is_empty()) {
+                        return Err(("E201", format!("数据行 {table} 缺少要素代码 YSDM")));
+                    }
+                    // Each row against its national table: columns, required fields, formats.
+                    if let Some(problem) = super::tables::check_row(&table, &attrs).into_iter().next() {
+                        return Err(("E202", problem));
                     }
                     rows += 1;
                 } else if path.last().map(String::as_str) == Some("Head") {
@@ -175,7 +208,18 @@ mod tests {
                 cert_count: 1,
                 ..Default::default()
             },
-            rows: vec![DataRow { table: "DJT_DJ_SL", attrs: vec![("YSDM", "6004020000".into())] }],
+            rows: vec![DataRow {
+                table: "DJT_DJ_SL",
+                attrs: vec![
+                    ("YSDM", "6004020000".into()),
+                    ("YWH", "32040220261125000001".into()),
+                    ("DJDL", "100".into()),
+                    ("ZL", "常州市天宁区青洋北路1号1幢101室".into()),
+                    ("AJZT", "2".into()),
+                    ("SLSJ", "2026-11-25".into()),
+                    ("QXDM", "320402".into()),
+                ],
+            }],
         }
     }
 
@@ -190,5 +234,9 @@ mod tests {
         assert_eq!(check(&m.to_xml(|_| "s".into())).unwrap_err().0, "E105");
         assert_eq!(check(&good().to_xml(|_| String::new())).unwrap_err().0, "E109");
         assert_eq!(check("<Message><Head>").unwrap_err().0, "E101");
+        // A row is judged against its national table.
+        let mut m = good();
+        m.rows[0].attrs.push(("DJLX", "100".into()));
+        assert_eq!(check(&m.to_xml(|_| "s".into())), Err(("E202", "DJT_DJ_SL.DJLX 不是该表的字段".into())));
     }
 }

@@ -53,6 +53,9 @@ pub struct CourtPropertyDto {
     pub receipt_attempts: i64,
     pub receipt_error: String,
     pub receipt_sent_at: Option<String>,
+    /// When this waiting seizure became the active one (轮候转查封); the court is then sent a
+    /// new receipt (查封成功, the term from that day).
+    pub promoted_at: Option<String>,
 }
 
 fn action_name(code: &str) -> &'static str {
@@ -92,6 +95,7 @@ impl From<CourtProperty> for CourtPropertyDto {
             receipt_attempts: p.receipt_attempts,
             receipt_error: p.receipt_error,
             receipt_sent_at: p.receipt_sent_at,
+            promoted_at: p.promoted_at,
         }
     }
 }

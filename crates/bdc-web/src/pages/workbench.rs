@@ -392,6 +392,8 @@ pub struct CourtRow {
     receipt_state_name: &'static str,
     receipt_due: Option<String>,
     overdue: bool,
+    /// 轮候转查封: the day this waiting seizure became active (a new receipt is due).
+    promoted_at: Option<String>,
 }
 
 #[derive(Template)]
@@ -431,6 +433,7 @@ fn court_row(p: bdc_store::court::CourtProperty, today: &str) -> CourtRow {
         case_id: p.case_id,
         business_number: p.business_number,
         receipt_due: p.receipt_due,
+        promoted_at: p.promoted_at.map(|t| bdc_store::parse_time(&t).map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or(t)),
     }
 }
 

@@ -320,4 +320,118 @@ async fn matching_by_certificate_and_by_location_and_owner_pre_seizure_and_quara
     assert_eq!(bdc_services::verify::verify(&d.app.services).await.unwrap().problem, None);
 }
 
-crate::both!(several_courts_queue_by_delivery_time_release_promotes_and_receipts_go_back, matching_by_certificate_and_by_location_and_owner_pre_seizure_and_quarantine);
+/// The receipts of one request, in the order they were sent.
+async fn receipts_of(d: &Desk, number: &str) -> Vec<Feedback> {
+    d.feedback().await.into_iter().filter(|f| f.request_number == number).collect()
+}
+
+async fn a_bad_attachment_spoils_only_its_own_request_and_the_queue_goes_on(engine: Engine) {
+    let d = Desk::new(engine).await;
+    let u1 = d.unit(U1, "常州市天宁区青洋北路1号1幢101室").await;
+    d.title(u1, d.zhang).await;
+    // One message: a good request, one whose document is not base64, one with an unknown action.
+    let good = request("TN-5", TIANNING, "09:00:00", vec![property(Action::Seize, U1)]);
+    let spoilt = request("ZL-5", ZHONGLOU, "09:05:00", vec![property(Action::Seize, U1)]);
+    let unknown = request("XB-5", XINBEI, "09:06:00", vec![property(Action::Seize, U1)]);
+    let list = render_requests(&[good, spoilt, unknown]);
+    let mut raw = list.clone();
+    let second = raw.match_indices("<Document").nth(1).unwrap().0;
+    let (open, close) = (second + raw[second..].find('>').unwrap() + 1, second + raw[second..].find("</Document>").unwrap());
+    raw.replace_range(open..close, "@@不是base64@@");
+    let third = raw.match_indices("CXLX=\"11\"").nth(2).unwrap().0;
+    raw.replace_range(third..third + 9, "CXLX=\"77\"");
+    assert_eq!(d.app.http.post(format!("{}/sandbox/raw", d.sandbox)).body(raw).send().await.unwrap().status(), 201);
+    let polled = d.poll().await;
+    assert_eq!((polled["new_requests"].as_u64(), polled["registered"].as_u64(), polled["rejected_requests"].as_u64(), polled["quarantined"].as_u64()), (Some(3), Some(1), Some(2), Some(0)), "{polled}");
+    assert_eq!(places(&d.queue(u1).await), [(TIANNING, 0)], "the good request is registered");
+    let spoilt = d.receipt("ZL-5").await;
+    assert!(!spoilt.controlled && spoilt.reason.contains("附件“协助执行通知书.pdf”不是合法的 base64"), "{spoilt:?}");
+    let unknown = d.receipt("XB-5").await;
+    assert!(!unknown.controlled && unknown.reason.contains("控制类型无效：77"), "{unknown:?}");
+    // A request that cannot be read as sent is not reprocessed: the court sends a corrected one.
+    let r = d.app.call(Method::POST, "/api/v1/court/requests/ZL-5/properties/1/reprocess", Some(&d.clerk), None).await;
+    assert_eq!(r.problem(409), "unreadable_request");
+    // The queue goes on: the corrected request is registered (轮候).
+    d.post(&[request("ZL-6", ZHONGLOU, "09:05:00", vec![property(Action::Seize, U1)])]).await;
+    let polled = d.poll().await;
+    assert_eq!(polled["registered"], 1, "{polled}");
+    assert_eq!(places(&d.queue(u1).await), [(TIANNING, 0), (ZHONGLOU, 1)]);
+    assert_eq!(bdc_services::verify::verify(&d.app.services).await.unwrap().problem, None);
+}
+
+/// The delivery-order rule across polls (送达时间): notices delivered t1 < t2 < t3 reach BDC in
+/// separate polls as t3, t1, t2. The t3 seizure, registered first, stays active (a registered
+/// seizure took effect and its court was told 查封成功); t1 and t2 wait in delivery order,
+/// t1 first although it arrived after t3 was registered. Then: 续封 keeps the seizure's 文号, its
+/// release by the original 文号 works, the promoted court is told within a working day, and a
+/// lapse promotes the next one, tells its court and is reported to the province.
+async fn delivery_order_across_polls_promotion_receipts_continuation_and_lapse_reports(engine: Engine) {
+    let d = Desk::new(engine).await;
+    let u1 = d.unit(U1, "常州市天宁区青洋北路1号1幢101室").await;
+    d.title(u1, d.zhang).await;
+    for (number, court, at) in [("C-1", XINBEI, "09:30:00"), ("A-1", TIANNING, "09:00:00"), ("B-1", ZHONGLOU, "09:15:00")] {
+        d.post(&[request(number, court, at, vec![property(Action::Seize, U1)])]).await;
+        assert_eq!(d.poll().await["registered"], 1);
+    }
+    assert_eq!(places(&d.queue(u1).await), [(XINBEI, 0), (TIANNING, 1), (ZHONGLOU, 2)]);
+    let a = d.receipt("A-1").await;
+    assert!(a.controlled && a.waiting && a.start.is_empty() && a.reason.contains("第 1 位"), "{a:?}");
+
+    // 续封 by the active court: a case of its own; the seizure keeps its 文号, 送达时间, request.
+    let s = d.seizures(u1).await;
+    let old_end: chrono::NaiveDate = s[0]["term_end"].as_str().unwrap().parse().unwrap();
+    let original_business = d.receipt("C-1").await.business_number;
+    let mut renew = property(Action::Continue, U1);
+    renew.original_case = "(2026)苏执C-1号".into();
+    renew.end = (old_end + Duration::days(365)).to_string();
+    d.post(&[request("C-2", XINBEI, "13:00:00", vec![renew])]).await;
+    d.poll().await;
+    let r = d.receipt("C-2").await;
+    assert!(r.controlled && r.business_number != original_business, "{r:?}");
+    let s = d.seizures(u1).await;
+    assert_eq!((s[0]["court_case"].as_str(), s[0]["delivered_at"].as_str()), (Some("(2026)苏执C-1号"), Some(format!("{}T09:30:00", today()).as_str())), "{s}");
+    assert_eq!(s[0]["term_end"], (old_end + Duration::days(365)).to_string());
+
+    // Released by its original 业务号 (the first registration's): the 09:00 seizure is promoted.
+    let mut release = property(Action::Release, U1);
+    release.original_business = original_business;
+    d.post(&[request("C-3", XINBEI, "14:00:00", vec![release])]).await;
+    d.poll().await;
+    assert!(d.receipt("C-3").await.controlled);
+    assert_eq!(places(&d.queue(u1).await), [(TIANNING, 0), (ZHONGLOU, 1)]);
+    let told = receipts_of(&d, "A-1").await;
+    assert_eq!(told.len(), 2, "first 轮候, then 查封成功: {told:?}");
+    let promoted = &told[1];
+    assert!(promoted.controlled && !promoted.waiting && promoted.reason.is_empty(), "{promoted:?}");
+    assert_eq!((promoted.start.as_str(), promoted.end.clone()), (today().to_string().as_str(), (today() + Duration::days(3 * 365 - 1)).to_string()));
+    let inbox = d.app.get("/api/v1/court/inbox?per_page=100", &d.clerk).await;
+    let row = inbox.body["items"].as_array().unwrap().iter().find(|p| p["request_number"] == "A-1").unwrap().clone();
+    assert!(row["promoted_at"].is_string() && row["waiting"] == false && row["receipt_state"] == "sent", "{row}");
+    assert_eq!(row["actual_start"], today().to_string());
+
+    // The promoted seizure lapses unrenewed: the 09:15 one is promoted by the daily job, its court
+    // is told at the next poll, and the lapse is reported to the province like any change.
+    let end: chrono::NaiveDate = d.seizures(u1).await[0]["term_end"].as_str().unwrap().parse().unwrap();
+    let after_end = (end + Duration::days(1)).and_hms_opt(4, 0, 0).unwrap().and_utc();
+    assert_eq!(bdc_services::lapse::lapse_seizures(&d.app.services, after_end).await.unwrap(), 1);
+    assert_eq!(places(&d.queue(u1).await), [(ZHONGLOU, 0)]);
+    d.poll().await;
+    let told = receipts_of(&d, "B-1").await;
+    assert_eq!(told.len(), 2, "{told:?}");
+    assert!(told[1].controlled && !told[1].waiting && told[1].start == (end + Duration::days(1)).to_string(), "{told:?}");
+    bdc_services::jobs::run_due(&d.app.services, chrono::Utc::now()).await.unwrap();
+    let mut c = d.app.db.conn().await.unwrap();
+    let reports = bdc_store::reports::list(&mut c, None, 100).await.unwrap();
+    let lapse = reports.iter().find(|m| m.case_id.is_none()).expect("the lapse is reported");
+    assert_eq!(bdc_adapters::province::sandbox::check(&lapse.message), Ok(lapse.biz_msg_id.clone()));
+    assert!(lapse.message.contains("<RegType>800</RegType>") && lapse.message.contains("JFWJ=\"查封期限届满未续封"), "{}", lapse.message);
+    assert!(lapse.message.contains("CFLX=\"1\"") && lapse.message.contains("常州市钟楼区人民法院"), "the promoted seizure is in the same message");
+    assert_eq!(bdc_services::verify::verify(&d.app.services).await.unwrap().problem, None);
+}
+
+crate::both!(
+    several_courts_queue_by_delivery_time_release_promotes_and_receipts_go_back,
+    matching_by_certificate_and_by_location_and_owner_pre_seizure_and_quarantine,
+    a_bad_attachment_spoils_only_its_own_request_and_the_queue_goes_on,
+    delivery_order_across_polls_promotion_receipts_continuation_and_lapse_reports
+);

@@ -164,6 +164,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 8, name: "materials", sql: include_str!("../migrations/0008_materials.sql") },
     Migration { version: 9, name: "interest_queries", sql: include_str!("../migrations/0009_interest_queries.sql") },
     Migration { version: 11, name: "register_particulars", sql: include_str!("../migrations/0011_register_particulars.sql") },
+    Migration { version: 13, name: "online_applications", sql: include_str!("../migrations/0013_online_applications.sql") },
 ];
 
 /// Turns a portable migration into the engine's SQL: `{{id}}` becomes the auto-increment key,

@@ -13,6 +13,7 @@
 //! [`keys`] (SM2 signing keys, stored encrypted).
 
 pub mod accounts;
+pub mod applications;
 pub mod attachments;
 pub mod audit;
 pub mod calendar;

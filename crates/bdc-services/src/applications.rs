@@ -378,13 +378,28 @@ async fn named_party(s: &Services, conn: &mut AnyConnection, field: &str, who: &
     if name.is_empty() {
         return Err(ServiceError::field("name_required", &format!("{field}.name"), format!("请填写{who}的姓名或名称")));
     }
-    let Some((id_type, _, id)) = parse_id(id_number) else {
-        return Err(ServiceError::field("bad_id_number", &format!("{field}.id_number"), format!("{who}的证件号码无效：须为身份证号或统一社会信用代码")));
+    // 身份证号 and 统一社会信用代码 are read strictly; any other number (护照, 旧营业执照 …) must
+    // match a party on record with an ID of another type.
+    let raw = id_number.trim();
+    let shaped_citizen = raw.len() == 18 && raw[..17].bytes().all(|b| b.is_ascii_digit());
+    let shaped_credit = raw.len() == 18 && raw.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
+    let (id_type, id) = match parse_id(id_number) {
+        Some((t, _, id)) => (Some(t), id),
+        None if shaped_citizen || shaped_credit => {
+            let why = if shaped_citizen { CitizenId::parse(raw).err().map(|e| e.to_string()) } else { CreditCode::parse(raw).err().map(|e| e.to_string()) };
+            return Err(ServiceError::field("bad_id_number", &format!("{field}.id_number"), format!("{who}的证件号码无效：{}", why.unwrap_or_default())));
+        }
+        None if id_number.trim().len() >= 4 && id_number.trim().len() <= 40 => (None, id_number.trim().to_owned()),
+        None => return Err(ServiceError::field("bad_id_number", &format!("{field}.id_number"), format!("{who}的证件号码无效：须为身份证号、统一社会信用代码或其他证件号码"))),
     };
     let bidx = s.cipher().blind_index(&id);
     for pid in registry::find_party_by_index(conn, &bidx).await? {
         if let Some(p) = registry::get_party(conn, pid).await? {
-            if p.id_type != id_type {
+            let same_type = match id_type {
+                Some(t) => p.id_type == t,
+                None => p.id_type != "1" && p.id_type != "8",
+            };
+            if !same_type {
                 continue;
             }
             if p.name != name {

@@ -171,3 +171,19 @@ pub async fn account_of_party(conn: &mut AnyConnection, party_id: i64) -> StoreR
     let r = sqlx::query("SELECT user_id FROM portal_accounts WHERE party_id = $1").bind(party_id).fetch_optional(&mut *conn).await?;
     r.map(|r| Ok(r.try_get(0)?)).transpose()
 }
+
+/// Parties of a kind holding a current right of a kind and no public account yet, the most
+/// holdings first: who the demo's public accounts are linked to.
+pub async fn holders_without_account(conn: &mut AnyConnection, party_kind: &str, right_kind: &str, limit: i64) -> StoreResult<Vec<i64>> {
+    let rows = sqlx::query(
+        "SELECT h.party_id, COUNT(*) AS n FROM right_holders h JOIN rights r ON r.id = h.right_id JOIN parties p ON p.id = h.party_id \
+         WHERE r.state = 1 AND r.kind = $1 AND p.kind = $2 AND NOT EXISTS (SELECT 1 FROM portal_accounts a WHERE a.party_id = h.party_id) \
+         GROUP BY h.party_id ORDER BY n DESC, h.party_id LIMIT $3",
+    )
+    .bind(right_kind)
+    .bind(party_kind)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}

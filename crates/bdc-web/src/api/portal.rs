@@ -520,11 +520,15 @@ pub struct AuthorisationDto {
     pub usable: bool,
 }
 
-/// An agent's authorisations (the signed letters are recorded on the portal page).
+/// An agent's authorisations (the signed letters are recorded on the portal page); none for
+/// other accounts.
 #[utoipa::path(get, path = "/api/v1/portal/authorisations", tag = "portal", operation_id = "portal_authorisations",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Vec<AuthorisationDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn portal_authorisations(State(state): State<AppState>, PortalUser(actor): PortalUser) -> ApiResult<Json<Vec<AuthorisationDto>>> {
+    if !actor.roles.iter().any(|r| r == "agent") {
+        return Ok(Json(vec![]));
+    }
     let list = bdc_services::agency::mine(&state.services, &actor).await?;
     Ok(Json(
         list.into_iter()

@@ -129,6 +129,7 @@ pub async fn confirmations(conn: &mut AnyConnection, application_id: i64) -> Sto
 }
 
 /// Records a co-applicant's decision; false when it was no longer pending (decided already).
+#[allow(clippy::too_many_arguments)]
 pub async fn decide(conn: &mut AnyConnection, application_id: i64, party_id: i64, pending: &str, state: &str, user_id: i64, reason: &str, now: DateTime<Utc>) -> StoreResult<bool> {
     let n = sqlx::query("UPDATE application_confirmations SET state = $1, user_id = $2, reason = $3, decided_at = $4 WHERE application_id = $5 AND party_id = $6 AND state = $7")
         .bind(state)

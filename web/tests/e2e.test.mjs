@@ -94,15 +94,15 @@ test('a citizen applies online, staff register it, the citizen downloads the cer
   await page.click('a[href="/portal/apply/IND-TRANSFER-STOCK-HOUSE"]');
   await page.fill('#property', seller.certificate);
   await page.selectOption('#my_role', 'right_holder');
-  await page.selectOption('#other_role', 'obligor');
-  await page.fill('#other_name', seller.name);
-  await page.fill('#other_id', seller.id);
+  await page.selectOption('#other_role_0', 'obligor');
+  await page.fill('#other_name_0', seller.name);
+  await page.fill('#other_id_0', seller.id);
   // Two materials now, saved as a draft; the typed values and the files survive.
   await page.setInputFiles('#file_application_form', pdfFile('申请书.pdf', 'Application form'));
   await page.setInputFiles('#file_sale_contract', pdfFile('买卖合同.pdf', 'Sale contract'));
   await page.click('#save-draft');
   await page.locator('#draft-saved').waitFor();
-  assert.equal(await page.inputValue('#other_name'), seller.name);
+  assert.equal(await page.inputValue('#other_name_0'), seller.name);
   assert.match(await page.textContent('#materials'), /买卖合同\.pdf/);
   // Submitting without the identity papers names the missing material beside its input.
   await page.click('button[name=intent][value=submit]');
@@ -112,6 +112,25 @@ test('a citizen applies online, staff register it, the citizen downloads the cer
   await page.setInputFiles('#file_tax_certificate', pdfFile('完税证明.pdf', 'Tax paid'));
   await screenshot(page, 'portal-apply');
   await page.click('button[name=intent][value=submit]');
+  // A sale is applied for by both (第十四条): it waits until the seller confirms.
+  await page.waitForURL(/\/portal\/applications\/\d+$/);
+  assert.equal(await page.textContent('#application-state'), '待共同申请人确认');
+  const applicationUrl = page.url();
+  const s = await newPage(browser, { width: 375, height: 812 });
+  const sellerPhone = `137${String(rand).padStart(4, '0')}1234`;
+  await signUp(s, demo, { name: seller.name, id: seller.id, username: `mai${rand}s`, phone: sellerPhone, password: PASSWORD });
+  await logIn(s, base, { username: `mai${rand}s`, password: PASSWORD });
+  await s.goto(applicationUrl);
+  await s.click('#send-code');
+  await s.locator('#code-sent').waitFor();
+  await s.fill('#code', await demo.smsCode(sellerPhone));
+  await screenshot(s, 'portal-confirm-375');
+  assert.ok(await noHorizontalScroll(s), 'the confirmation page scrolls sideways at 375 px');
+  await s.click('#confirm');
+  await s.locator('#application-state', { hasText: '已提交登记机构' }).waitFor();
+  await s.context().close();
+  await page.goto(applicationUrl);
+  await page.click('a[href^="/portal/cases/"]');
   await page.waitForURL(/\/portal\/cases\/\d+$/);
   assert.equal(await page.locator('#case-files li').count(), 5, 'the draft\'s files went with the application');
   assert.equal(await page.textContent('#case-state'), '受理');

@@ -476,11 +476,16 @@ async fn demo(settings: &Settings, units: u64, seed: u64) -> anyhow::Result<()> 
             Err(e) => return Err(e.into()),
         }
     }
+    // The public accounts stand for parties of the demo city (实名认证), so they can apply at once.
+    let linked = bdc_services::demo::link_accounts(&s).await?;
     say!("演示账户（密码均为 {DEMO_PASSWORD}）：");
     for (username, role, name) in DEMO_ACCOUNTS {
         let role_name = bdc_domain::access::role(role).map_or("", |r| r.name);
         let realm = if bdc_domain::access::role(role).is_some_and(|r| r.realm == Realm::Public) { "公众" } else { "工作人员" };
-        say!("  {username:<10} {realm}·{role_name}（{name}）");
+        match linked.iter().find(|(u, _)| u == username) {
+            Some((_, party)) => say!("  {username:<10} {realm}·{role_name}（{name}，实名：{party}）"),
+            None => say!("  {username:<10} {realm}·{role_name}（{name}）"),
+        }
     }
     db.close().await;
     Ok(())

@@ -583,3 +583,82 @@ impl YearCe for NaiveDate {
         chrono::Datelike::with_year(self, y)
     }
 }
+
+/// The demo's public accounts and whom they stand for (实名认证), so that a newcomer can apply at
+/// once: a person who owns a house (个人), a bank holding mortgages (机构·银行), a second bank
+/// as the enterprise (企业), and an agent with a recorded authorisation from the person (代理).
+pub const DEMO_PUBLIC: &[(&str, &str)] = &[("geren", "person"), ("yinhang", "institution"), ("qiye", "enterprise"), ("daili", "agent")];
+
+/// A tiny signed-letter stand-in for the demo agent's 授权委托书 (a PDF by its first bytes).
+const DEMO_LETTER: &[u8] = b"%PDF-1.4\n% demo power of attorney\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// Links the demo's public accounts to parties of the demo city (a real-name link as sign-up
+/// makes, with fictional phone numbers 1380000000x); accounts already linked are left alone.
+/// Returns `(username, party name)` of each link.
+pub async fn link_accounts(s: &Services) -> ServiceResult<Vec<(String, String)>> {
+    use bdc_store::{accounts, applications as apps, portal};
+    let mut out = Vec::new();
+    let mut conn = s.db.conn().await?;
+    let owners = apps::holders_without_account(&mut conn, "person", "state_land_and_house", 2).await?;
+    let banks = apps::holders_without_account(&mut conn, "enterprise", "mortgage", 2).await?;
+    let mut person_party = None;
+    for (i, (username, kind)) in DEMO_PUBLIC.iter().enumerate() {
+        let Some(user) = accounts::find_user(&mut conn, "public", username).await? else { continue };
+        if let Some(existing) = portal::account(&mut conn, user.id).await? {
+            if *kind == "person" {
+                person_party = Some(existing.party_id);
+            }
+            continue;
+        }
+        let party = match *kind {
+            "person" => owners.first(),
+            "agent" => owners.get(1),
+            "institution" => banks.first(),
+            _ => banks.get(1).or(banks.first()),
+        };
+        let Some(party) = party.copied() else { continue };
+        if portal::party_has_account(&mut conn, party).await? {
+            continue;
+        }
+        let phone = format!("1380000000{}", i + 1);
+        portal::insert_account(&mut conn, user.id, party, &s.cipher().encrypt(&phone), &s.cipher().blind_index(&phone), &bdc_domain::masking::mask_phone(&phone), Utc::now()).await?;
+        let name = bdc_store::registry::get_party(&mut conn, party).await?.map(|p| p.name).unwrap_or_default();
+        if *kind == "person" {
+            person_party = Some(party);
+        }
+        out.push(((*username).to_owned(), name));
+    }
+    // The agent acts for the person under a signed authorisation covering every registration.
+    let agent = accounts::find_user(&mut conn, "public", "daili").await?;
+    drop(conn);
+    if let (Some(agent), Some(principal)) = (agent, person_party) {
+        let actor = crate::Actor {
+            user_id: agent.id,
+            username: agent.username.clone(),
+            display_name: agent.display_name.clone(),
+            realm: bdc_domain::access::Realm::Public,
+            roles: vec!["agent".into()],
+            permissions: Default::default(),
+            session_id: 0,
+            csrf_token: String::new(),
+            via: crate::actor::AuthVia::Console,
+        };
+        let has = crate::agency::mine(s, &actor).await.map(|l| l.iter().any(|a| a.usable)).unwrap_or(true);
+        let mut conn = s.db.conn().await?;
+        let party = bdc_store::registry::get_party(&mut conn, principal).await?;
+        drop(conn);
+        if let (false, Some(p)) = (has, party) {
+            let id = s.cipher().decrypt(&p.id_number_enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
+            let until = crate::cases::today() + Duration::days(300);
+            let a = crate::agency::NewAuthorisation {
+                principal_name: p.name,
+                principal_id: id,
+                matters: "代为办理本人名下不动产的全部登记事项".into(),
+                valid_until: until.to_string(),
+                document: Some(crate::materials::Upload { material_code: "document".into(), file_name: "授权委托书.pdf".into(), bytes: DEMO_LETTER.to_vec() }),
+            };
+            crate::agency::record(s, &actor, a).await?;
+        }
+    }
+    Ok(out)
+}

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use bdc_domain::catalogue;
 use bdc_store::attachments::{self as store, Attachment, Draft};
-use bdc_store::cases::CaseRecord;
 
 use crate::materials::{self, Upload};
 use crate::portal::Application;
@@ -34,6 +33,21 @@ pub struct Fields {
     /// The authorisation under which an agent applies for his principal (授权委托).
     #[serde(default)]
     pub on_behalf: Option<i64>,
+    /// Every other party named (drafts saved before these fields had only `other_*`).
+    #[serde(default)]
+    pub others: Vec<crate::portal::OtherParty>,
+    /// 抵押权人.
+    #[serde(default)]
+    pub mortgagees: Vec<crate::portal::NamedParty>,
+    /// 共有方式 code, empty when not asked.
+    #[serde(default)]
+    pub co_ownership: String,
+    /// The particulars (登记事项) by their counter key.
+    #[serde(default)]
+    pub attributes: std::collections::BTreeMap<String, String>,
+    /// The right the flow acts on.
+    #[serde(default)]
+    pub target_right: Option<i64>,
 }
 
 fn not_found() -> ServiceError {
@@ -119,34 +133,38 @@ pub async fn discard(s: &Services, actor: &Actor, id: i64) -> ServiceResult<()> 
     Ok(())
 }
 
-/// Submits a draft: every required material must have a file; the application becomes a case
-/// waiting for 受理, the files move to the case and the draft is gone.
-pub async fn submit(s: &Services, actor: &Actor, id: i64) -> ServiceResult<CaseRecord> {
+/// Submits a draft: every required material must have a file; the application is made (see
+/// [`crate::applications::apply`]) and the files go with it — to the case when it is opened at
+/// once, or with the application while the co-applicants confirm. The draft is gone.
+pub async fn submit(s: &Services, actor: &Actor, id: i64) -> ServiceResult<crate::applications::Applied> {
     let (draft, fields, files) = get(s, actor, id).await?;
     let flow = flow_open_to(actor, &draft.flow_code)?;
     if let Some(m) = flow.required_materials().find(|m| !files.iter().any(|f| f.material_code == m.code)) {
         return Err(ServiceError::field("material_missing", m.code, format!("请上传必交材料“{}”", m.name)));
     }
     let mut provided: Vec<String> = files.iter().map(|f| f.material_code.clone()).collect();
+    provided.sort();
     provided.dedup();
-    let others = if flow.applicant_roles.len() > 1 && !(fields.other_name.trim().is_empty() && fields.other_id.trim().is_empty()) {
-        vec![crate::portal::OtherParty { role: fields.other_role.clone(), name: fields.other_name.clone(), id_number: fields.other_id.clone(), share: "1".into() }]
-    } else {
-        vec![]
-    };
-    let app = Application {
-        flow_code: flow.code.into(),
+    crate::applications::apply_with_files(s, actor, application_of(flow.code, &fields, provided), Some(id)).await
+}
+
+/// The application a form describes.
+pub fn application_of(flow_code: &str, fields: &Fields, materials: Vec<String>) -> Application {
+    let mut others = fields.others.clone();
+    if others.is_empty() && !(fields.other_name.trim().is_empty() && fields.other_id.trim().is_empty()) {
+        others.push(crate::portal::OtherParty { role: fields.other_role.clone(), name: fields.other_name.clone(), id_number: fields.other_id.clone(), share: String::new() });
+    }
+    Application {
+        flow_code: flow_code.into(),
         property: fields.property.clone(),
         my_role: fields.my_role.clone(),
         my_share: fields.my_share.clone(),
         others,
-        materials: provided,
+        mortgagees: fields.mortgagees.clone(),
+        co_ownership: Some(fields.co_ownership.clone()).filter(|c| !c.trim().is_empty()),
+        attributes: fields.attributes.clone(),
+        target_right: fields.target_right,
+        materials,
         on_behalf: fields.on_behalf,
-    };
-    let case = crate::portal::apply(s, actor, app).await?;
-    let mut tx = s.db.begin().await?;
-    store::move_owner(&mut tx, store::DRAFT, id, store::CASE, case.id).await?;
-    store::delete_draft(&mut tx, id, actor.user_id).await?;
-    bdc_store::commit(tx).await?;
-    Ok(case)
+    }
 }

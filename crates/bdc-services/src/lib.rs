@@ -11,6 +11,7 @@
 
 pub mod actor;
 pub mod agency;
+pub mod applications;
 pub mod archive;
 pub mod audit;
 pub mod auth;

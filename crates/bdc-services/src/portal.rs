@@ -18,14 +18,13 @@ use bdc_store::accounts::{self, NewUser, UserRecord};
 use bdc_store::cases::CaseRecord;
 use bdc_store::{portal, registry};
 
-use crate::cases::{OpenCase, RequestDoc};
 use crate::{Actor, ServiceError, ServiceResult, Services};
 
 /// Purpose of a one-time code: signing up.
 pub const SIGN_UP: &str = "sign_up";
 const CODE_MINUTES: i64 = 10;
 const CODE_RESEND_SECONDS: i64 = 60;
-const CODE_ATTEMPTS: i64 = 5;
+pub(crate) const CODE_ATTEMPTS: i64 = 5;
 
 /// The kinds of public account (B2) and what they are called.
 pub const ACCOUNT_KINDS: &[(&str, &str)] = &[("person", "个人"), ("enterprise", "企业"), ("institution", "机构（银行、开发企业、中介）"), ("agent", "代理人")];
@@ -34,7 +33,7 @@ fn phone_ok(phone: &str) -> bool {
     phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit()) && !phone.starts_with("10") && !phone.starts_with("11") && !phone.starts_with("12")
 }
 
-fn code_hash(phone_bidx: &str, code: &str) -> String {
+pub(crate) fn code_hash(phone_bidx: &str, code: &str) -> String {
     sm3_hex(format!("{phone_bidx}:{code}").as_bytes())
 }
 
@@ -208,97 +207,58 @@ pub fn flows_for(actor: &Actor) -> Vec<&'static Flow> {
     catalogue::flows().iter().filter(|f| f.channels.iter().any(|c| channels.contains(c))).collect()
 }
 
-/// Another party named in an application.
-#[derive(Debug, Clone, Default)]
+/// Another party named in an application (其他申请人), by name and ID number.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OtherParty {
     /// right_holder, obligor or agent.
+    #[serde(default)]
     pub role: String,
+    #[serde(default)]
     pub name: String,
+    #[serde(default)]
     pub id_number: String,
+    /// 份额 (按份共有), e.g. 1/2; empty for 1.
+    #[serde(default)]
     pub share: String,
 }
 
-/// An online application (网上申请).
+/// A party named without a role of the application: a mortgagee (抵押权人) of a combined
+/// transfer and mortgage or of a 双预告.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NamedParty {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub id_number: String,
+}
+
+/// An online application (网上申请): the whole request, as the counter takes it.
 #[derive(Debug, Clone, Default)]
 pub struct Application {
     pub flow_code: String,
     /// 不动产单元号 or 不动产权证书号 of the property.
     pub property: String,
-    /// The applicant's own role in the flow.
+    /// The applicant's own role in the flow (or his principal's, or `agent` for 代办).
     pub my_role: String,
     pub my_share: String,
     pub others: Vec<OtherParty>,
+    /// 抵押权人 (转移抵押合并, 双预告).
+    pub mortgagees: Vec<NamedParty>,
+    /// 共有方式 code of the new holders (0 单独, 1 共同, 2 按份, 3 其他).
+    pub co_ownership: Option<String>,
+    /// The particulars (登记事项), keyed as the counter's `request.attributes`.
+    pub attributes: std::collections::BTreeMap<String, String>,
+    /// The right the flow acts on, chosen from the applicant's own.
+    pub target_right: Option<i64>,
     /// Material codes provided.
     pub materials: Vec<String>,
     /// An agent applying for his principal: the authorisation (授权委托) it is made under.
     pub on_behalf: Option<i64>,
 }
 
-/// Submits an application: it becomes a case waiting for the registry's 受理, tied to the user.
-pub async fn apply(s: &Services, actor: &Actor, a: Application) -> ServiceResult<CaseRecord> {
-    let account = account_of(s, actor).await?;
-    let flow = catalogue::flow(&a.flow_code).ok_or_else(|| ServiceError::field("unknown_flow", "flow_code", "请选择要办理的业务"))?;
-    let channels = channels_of(actor);
-    let channel = flow.channels.iter().find(|c| channels.contains(c)).ok_or_else(|| ServiceError::field("flow_not_open", "flow_code", format!("您的账户不能在线办理“{}”", flow.name)))?;
-    let property = a.property.trim();
-    if property.is_empty() {
-        return Err(ServiceError::field("no_property", "property", "请填写不动产单元号或不动产权证书号"));
-    }
-    let mut conn = s.db.conn().await?;
-    let unit_id = match registry::find_unit(&mut conn, property).await? {
-        Some(u) => u.id,
-        None => registry::unit_by_certificate(&mut conn, property).await?.ok_or_else(|| ServiceError::field("unknown_property", "property", "未找到该不动产单元号或证书号对应的不动产"))?,
-    };
-    let my_share = if a.my_share.trim().is_empty() { "1".to_owned() } else { a.my_share.trim().to_owned() };
-    let mut attrs = std::collections::BTreeMap::new();
-    let mut submitter = account.party_id;
-    let mut applicants = match a.on_behalf {
-        // Under an authorisation the principal applies, and the agent is named as 代理人 where
-        // the flow has that role.
-        Some(id) => {
-            let auth = crate::agency::usable_for(s, actor, id).await?;
-            attrs.insert("authorisation".to_owned(), auth.id.to_string());
-            submitter = auth.principal_party_id;
-            let mut v = vec![(auth.principal_party_id, a.my_role.clone(), my_share)];
-            if flow.applicant_roles.contains(&catalogue::ApplicantRole::Agent) && auth.principal_party_id != account.party_id {
-                v.push((account.party_id, "agent".to_owned(), "1".to_owned()));
-            }
-            v
-        }
-        None => vec![(account.party_id, a.my_role.clone(), my_share)],
-    };
-    for (i, o) in a.others.iter().enumerate() {
-        if o.name.trim().is_empty() && o.id_number.trim().is_empty() {
-            continue;
-        }
-        let field = format!("others[{i}]");
-        let id = CitizenId::parse(o.id_number.trim())
-            .map(|c| ("1", c.as_str().to_owned()))
-            .or_else(|_| CreditCode::parse(o.id_number.trim()).map(|c| ("8", c.as_str().to_owned())))
-            .map_err(|_| ServiceError::field("bad_id_number", &field, format!("第 {} 位其他申请人的证件号码无效", i + 1)))?;
-        let kind = if id.0 == "1" { "person" } else { "enterprise" };
-        let Ok(pid) = crate::registry::real_name_party(s, &mut conn, kind, id.0, &id.1, o.name.trim()).await? else {
-            return Err(ServiceError::field("name_mismatch", &field, format!("第 {} 位其他申请人的姓名与证件号码不一致", i + 1)));
-        };
-        applicants.push((pid, o.role.clone(), if o.share.trim().is_empty() { "1".to_owned() } else { o.share.trim().to_owned() }));
-    }
-    drop(conn);
-    // The case is opened as the registry's intake would, in the user's name; staff then accept
-    // (受理) it like a counter application.
-    let mut opener = Actor::console();
-    opener.username = actor.username.clone();
-    opener.display_name = actor.display_name.clone();
-    let cmd = OpenCase {
-        flow_code: flow.code.into(),
-        unit_ids: vec![unit_id],
-        applicants,
-        channel: channel.code().into(),
-        request: RequestDoc { materials: a.materials, attrs, submitted_by: Some(submitter), ..RequestDoc::default() },
-    };
-    let opened = crate::cases::open_case(s, &opener, cmd).await?;
-    let mut conn = s.db.conn().await?;
-    portal::set_submitted_by(&mut conn, opened.case.id, actor.user_id).await?;
-    Ok(opened.case)
+/// Submits an application (see [`crate::applications::apply`]).
+pub async fn apply(s: &Services, actor: &Actor, a: Application) -> ServiceResult<crate::applications::Applied> {
+    crate::applications::apply(s, actor, a).await
 }
 
 /// The user's applications with their progress (办件进度), newest first.

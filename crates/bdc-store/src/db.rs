@@ -166,6 +166,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 10, name: "security", sql: include_str!("../migrations/0010_security.sql") },
     Migration { version: 11, name: "register_particulars", sql: include_str!("../migrations/0011_register_particulars.sql") },
     Migration { version: 12, name: "court_promotion", sql: include_str!("../migrations/0012_court_promotion.sql") },
+    Migration { version: 13, name: "online_applications", sql: include_str!("../migrations/0013_online_applications.sql") },
 ];
 
 /// Turns a portable migration into the engine's SQL: `{{id}}` becomes the auto-increment key,

@@ -14,6 +14,7 @@
 //! server instances).
 
 pub mod accounts;
+pub mod applications;
 pub mod attachments;
 pub mod audit;
 pub mod calendar;

@@ -65,6 +65,8 @@ impl FromRequestParts<AppState> for Authed {
         match access(parts.method.as_str(), route) {
             Some(Access::Public | Access::Authenticated) => {}
             Some(Access::Permission(p)) if actor.can(p) => {}
+            Some(Access::PublicAccount) if actor.realm == bdc_domain::access::Realm::Public => {}
+            Some(Access::PublicAccount) => return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "仅限线上苏小登公众账户")),
             Some(Access::AnyCasePermission)
                 if [Permission::CaseIntake, Permission::CaseReview, Permission::CaseRegister, Permission::CaseCertify, Permission::CaseArchive]
                     .iter()

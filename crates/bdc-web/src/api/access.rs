@@ -20,6 +20,8 @@ pub enum Access {
     /// A user with any of the case-handling permissions (受理 … 归档); the service then checks
     /// the one the action needs.
     AnyCasePermission,
+    /// A public account (线上苏小登); the portal's routes then require its real-name link.
+    PublicAccount,
 }
 
 impl Access {
@@ -30,6 +32,7 @@ impl Access {
             Access::Authenticated => "authenticated".into(),
             Access::Permission(p) => format!("permission:{}", p.code()),
             Access::AnyCasePermission => "permission:case.*".into(),
+            Access::PublicAccount => "realm:public".into(),
         }
     }
 }
@@ -44,6 +47,7 @@ pub fn access(method: &str, route: &str) -> Option<Access> {
     Some(match route {
         "/api/v1/auth/login" | "/healthz" | "/metrics" | "/api/openapi.json" | "/api/v1/catalogue" => Access::Public,
         "/api/v1/auth/logout" | "/api/v1/auth/me" | "/api/v1/auth/password" => Access::Authenticated,
+        r if r.starts_with("/api/v1/portal/") => Access::PublicAccount,
         r if r.starts_with("/api/v1/admin/users") => Access::Permission(UsersManage),
         r if r.starts_with("/api/v1/admin/roles") || r == "/api/v1/admin/permissions" => Access::Permission(RolesManage),
         "/api/v1/audit" if read => Access::Permission(AuditRead),

@@ -93,7 +93,7 @@ pub struct CaseDto {
     pub version: i64,
 }
 
-fn case_dto(c: CaseRecord) -> CaseDto {
+pub(crate) fn case_dto(c: CaseRecord) -> CaseDto {
     let req: RequestDoc = serde_json::from_str(&c.request).unwrap_or_default();
     CaseDto {
         id: c.id,

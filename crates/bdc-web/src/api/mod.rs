@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod issuance;
 pub mod court;
 pub mod jobs;
+pub mod portal;
 pub mod reconciliation;
 pub mod registration_log;
 pub mod registry;
@@ -120,6 +121,7 @@ impl Modify for SecuritySchemes {
         (name = "registry", description = "业务目录、地籍数据、当事人与登记簿"),
         (name = "cases", description = "业务受理、审核、登簿、缮证发证、归档"),
         (name = "rules", description = "限制验证与审核规则库"),
+        (name = "portal", description = "线上苏小登：网上申请、共同申请确认、办件进度与证书（公众实名账户）"),
         (name = "court", description = "法院网络查控：查控请求、查封轮候、隔离区与回执"),
         (name = "system", description = "健康检查、指标与接口文档"),
     )
@@ -179,6 +181,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(registration_log::get_registration_log))
         .routes(routes!(registration_log::get_registration_log_xml))
         .routes(routes!(registration_log::export_registration_log))
+        .routes(routes!(portal::portal_flows))
+        .routes(routes!(portal::portal_flow))
+        .routes(routes!(portal::portal_units))
+        .routes(routes!(portal::portal_applications, portal::portal_apply))
+        .routes(routes!(portal::portal_application))
+        .routes(routes!(portal::portal_confirmation_code))
+        .routes(routes!(portal::portal_confirm))
+        .routes(routes!(portal::portal_decline))
+        .routes(routes!(portal::portal_cases))
+        .routes(routes!(portal::portal_case))
+        .routes(routes!(portal::portal_certificates))
+        .routes(routes!(portal::portal_authorisations))
         .routes(routes!(system::healthz))
         .routes(routes!(system::metrics))
         .routes(routes!(system::openapi_json))

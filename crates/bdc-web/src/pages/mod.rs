@@ -14,6 +14,7 @@ pub mod files;
 pub mod intake;
 pub mod interest;
 pub mod portal;
+pub mod applications;
 pub mod workbench;
 
 use std::collections::BTreeMap;
@@ -195,6 +196,10 @@ pub fn router() -> Router<AppState> {
         .route("/portal/apply/{flow}", get(portal::apply_form).post(portal::apply).layer(axum::extract::DefaultBodyLimit::max(files::FORM_LIMIT)))
         .route("/portal/drafts/{id}/files/{file}/remove", post(portal::remove_draft_file))
         .route("/portal/drafts/{id}/delete", post(portal::delete_draft))
+        .route("/portal/applications/{id}", get(applications::show))
+        .route("/portal/applications/{id}/code", post(applications::send_code))
+        .route("/portal/applications/{id}/confirm", post(applications::confirm))
+        .route("/portal/applications/{id}/decline", post(applications::decline))
         .route("/portal/archive", get(archive::page))
         .route("/portal/agency", get(agency::show).post(agency::record).layer(axum::extract::DefaultBodyLimit::max(files::FORM_LIMIT)))
         .route("/portal/agency/{id}/revoke", post(agency::revoke))

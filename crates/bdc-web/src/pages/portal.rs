@@ -329,6 +329,8 @@ pub struct PortalPage {
     flows: Vec<(&'static str, &'static str, &'static str, u32)>,
     /// `(id, flow code, flow name, saved at)`.
     drafts: Vec<(i64, String, String, String)>,
+    /// Online applications made or to be confirmed: `(id, flow name, state name, made by me, my answer pending)`.
+    applications: Vec<(i64, String, &'static str, bool, bool)>,
     agent: bool,
 }
 
@@ -369,6 +371,16 @@ pub async fn portal_home(State(state): State<AppState>, PageActor(actor): PageAc
             .collect(),
         flows: svc::flows_for(&actor).into_iter().map(|f| (f.code, f.name, f.group, f.time_limit_days)).collect(),
         drafts: drafts::mine(&state.services, &actor).await.unwrap_or_default().into_iter().map(|d| (d.id, flow_name(&d.flow_code), d.flow_code, super::beijing(&d.updated_at))).map(|(id, name, code, at)| (id, code, name, at)).collect(),
+        applications: bdc_services::applications::list(&state.services, &actor)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| a.state != bdc_services::applications::ApplicationState::Submitted || !a.mine)
+            .map(|a| {
+                let pending = a.state == bdc_services::applications::ApplicationState::Awaiting && a.my_confirmation == Some(bdc_services::applications::ConfirmationState::Pending);
+                (a.id, a.flow_name.to_owned(), a.state.name(), a.mine, pending)
+            })
+            .collect(),
         agent: actor.roles.iter().any(|r| r == "agent"),
     };
     render(&page)
@@ -389,6 +401,40 @@ pub type ApplyForm = drafts::Fields;
 /// A material on the apply form: `(code, name, required, files already uploaded, error)`.
 type MaterialLine = (&'static str, &'static str, bool, Vec<FileView>, Option<String>);
 
+/// Another party's row on the form.
+pub struct OtherRow {
+    i: usize,
+    role: String,
+    name: String,
+    id: String,
+    share: String,
+    err_role: Option<String>,
+    err_name: Option<String>,
+    err_id: Option<String>,
+}
+
+/// A mortgagee's row on the form.
+pub struct MortgageeRow {
+    i: usize,
+    name: String,
+    id: String,
+    err_name: Option<String>,
+    err_id: Option<String>,
+}
+
+/// A particular (登记事项) on the form.
+pub struct ParticularRow {
+    key: &'static str,
+    label: &'static str,
+    /// text, date or choice.
+    input: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    value: String,
+    required: bool,
+    hint: &'static str,
+    error: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "apply.html")]
 pub struct ApplyPage {
@@ -396,7 +442,18 @@ pub struct ApplyPage {
     flow_code: &'static str,
     flow_name: &'static str,
     roles: Vec<(&'static str, &'static str)>,
+    /// 双方共同申请: the others named confirm from their own accounts.
+    joint: bool,
+    /// Whether other parties may be named at all.
     needs_other: bool,
+    others: Vec<OtherRow>,
+    mortgagees: Vec<MortgageeRow>,
+    co_ownership: Option<(bool, Vec<(&'static str, &'static str)>)>,
+    particulars: Vec<ParticularRow>,
+    /// The applicant's own units: `(unit number, label)`.
+    units: Vec<(String, String)>,
+    /// The rights he may act on: `(id, label)`, when the flow acts on one.
+    rights: Option<Vec<(i64, String)>>,
     materials: Vec<MaterialLine>,
     draft_id: Option<i64>,
     /// An agent's usable authorisations: `(id, principal)`.
@@ -408,14 +465,13 @@ pub struct ApplyPage {
 }
 
 fn role_code(r: ApplicantRole) -> &'static str {
-    match r {
-        ApplicantRole::RightHolder => "right_holder",
-        ApplicantRole::Obligor => "obligor",
-        ApplicantRole::Agent => "agent",
-    }
+    r.code()
 }
 
-async fn apply_page(state: &AppState, actor: &bdc_services::Actor, flow: &'static catalogue::Flow, draft_id: Option<i64>, form: ApplyForm, errors: Errors, message: String) -> ApplyPage {
+#[allow(clippy::too_many_arguments)]
+async fn apply_page(state: &AppState, actor: &bdc_services::Actor, flow: &'static catalogue::Flow, draft_id: Option<i64>, form: ApplyForm, errors: Errors, more: std::collections::BTreeMap<String, String>, message: String) -> ApplyPage {
+    use bdc_services::applications::{self as apps, FieldKind};
+    let spec = apps::form_of(flow);
     let roles: Vec<(&'static str, &'static str)> = flow.applicant_roles.iter().map(|r| (role_code(*r), r.name())).collect();
     let files = match draft_id {
         Some(id) => drafts::get(&state.services, actor, id).await.map(|(_, _, f)| f).unwrap_or_default(),
@@ -426,12 +482,74 @@ async fn apply_page(state: &AppState, actor: &bdc_services::Actor, flow: &'stati
     } else {
         vec![]
     };
+    let own = apps::my_units(&state.services, actor, form.on_behalf).await.unwrap_or_default();
+    let units = own.iter().map(|u| (u.unit_number.clone(), format!("{}（{}）", u.location, u.unit_number))).collect();
+    let rights = spec.target.then(|| {
+        own.iter()
+            .flat_map(|u| {
+                u.rights.iter().map(move |r| {
+                    let cert = if r.certificate.is_empty() { String::new() } else { format!("，{}", r.certificate) };
+                    (r.right_id, format!("{} · {}{}", u.location, r.kind_name, cert))
+                })
+            })
+            .collect()
+    });
+    let mut listed = form.others.clone();
+    if listed.is_empty() && !(form.other_name.is_empty() && form.other_id.is_empty()) {
+        listed.push(bdc_services::portal::OtherParty { role: form.other_role.clone(), name: form.other_name.clone(), id_number: form.other_id.clone(), share: String::new() });
+    }
+    let rows = if roles.len() > 1 { (listed.len() + 1).clamp(2, 8) } else { listed.len().clamp(1, 8) };
+    let default_role = flow.applicant_roles.iter().find(|r| r.code() != form.my_role && **r != ApplicantRole::Agent).or(flow.applicant_roles.first()).map_or("right_holder", |r| r.code());
+    let others = (0..rows)
+        .map(|i| {
+            let o = listed.get(i).cloned().unwrap_or_default();
+            OtherRow {
+                i,
+                role: if o.role.is_empty() { default_role.to_owned() } else { o.role },
+                name: o.name,
+                id: o.id_number,
+                share: o.share,
+                err_role: more.get(&format!("others[{i}].role")).cloned(),
+                err_name: more.get(&format!("others[{i}].name")).cloned(),
+                err_id: more.get(&format!("others[{i}].id_number")).cloned(),
+            }
+        })
+        .collect();
+    let mortgagees = if spec.mortgagees {
+        (0..form.mortgagees.len().max(1) + usize::from(!form.mortgagees.is_empty()))
+            .map(|i| {
+                let m = form.mortgagees.get(i).cloned().unwrap_or_default();
+                MortgageeRow { i, name: m.name, id: m.id_number, err_name: more.get(&format!("mortgagees[{i}].name")).cloned(), err_id: more.get(&format!("mortgagees[{i}].id_number")).cloned() }
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let particulars = spec
+        .particulars
+        .iter()
+        .map(|p| {
+            let (input, options) = match p.kind {
+                FieldKind::Text | FieldKind::Amount => ("text", vec![]),
+                FieldKind::Date => ("date", vec![]),
+                FieldKind::Choice(o) => ("choice", o.to_vec()),
+            };
+            ParticularRow { key: p.key, label: p.label, input, options, value: form.attributes.get(p.key).cloned().unwrap_or_default(), required: p.required, hint: p.hint, error: more.get(p.key).cloned() }
+        })
+        .collect();
     ApplyPage {
         chrome: Chrome::of(Some(actor), "portal"),
         flow_code: flow.code,
         flow_name: flow.name,
+        joint: spec.joint,
         needs_other: roles.len() > 1,
         roles,
+        others,
+        mortgagees,
+        co_ownership: spec.co_ownership.then(|| (spec.co_ownership_required, apps::CO_OWNERSHIP.to_vec())),
+        particulars,
+        units,
+        rights,
         materials: flow.materials.iter().map(|m| (m.code, m.name, m.required, files.iter().filter(|f| f.material_code == m.code).map(|f| FileView::of(f, Some(flow))).collect(), errors.get(m.code).cloned())).collect(),
         draft_id,
         authorisations,
@@ -466,34 +584,95 @@ pub async fn apply_form(State(state): State<AppState>, PageActor(actor): PageAct
         None => {
             let first = flow.applicant_roles.first().map_or("right_holder", |r| role_code(*r));
             let second = flow.applicant_roles.get(1).map_or("obligor", |r| role_code(*r));
-            ApplyForm { my_role: first.into(), other_role: second.into(), my_share: "1".into(), ..ApplyForm::default() }
+            let _ = second;
+            ApplyForm { my_role: first.into(), my_share: "1".into(), ..ApplyForm::default() }
         }
     };
-    let mut p = apply_page(&state, &actor, flow, q.draft, form, Errors::new(), String::new()).await;
+    let mut p = apply_page(&state, &actor, flow, q.draft, form, Errors::new(), Default::default(), String::new()).await;
     p.saved = q.saved.is_some();
     render(&p)
 }
 
 /// Puts a service error beside its field on the apply form, or above the form.
-fn place_error(flow: &catalogue::Flow, e: ServiceError, errors: &mut Errors) -> String {
+fn place_error(flow: &'static catalogue::Flow, e: ServiceError, errors: &mut Errors, more: &mut std::collections::BTreeMap<String, String>) -> String {
     match e {
         ServiceError::Validation { field: Some(field), message: m, .. } => {
             let key: Option<&'static str> = match field.as_str() {
                 "property" => Some("property"),
                 "on_behalf" => Some("on_behalf"),
                 "my_share" => Some("my_share"),
-                f if f.starts_with("others") => Some("other_id"),
+                "my_role" => Some("my_role"),
+                "co_ownership" => Some("co_ownership"),
                 f => flow.materials.iter().find(|m| m.code == f).map(|m| m.code),
             };
-            match key {
+            if let Some(k) = key {
+                errors.insert(k, m);
+                return String::new();
+            }
+            let keyed = match field.as_str() {
+                "others" => Some("others[0].name".to_owned()),
+                "mortgagees" => Some("mortgagees[0].name".to_owned()),
+                f if f.starts_with("others[") || f.starts_with("mortgagees[") => Some(if f.contains('.') { f.to_owned() } else { format!("{f}.id_number") }),
+                f if bdc_services::applications::form_of(flow).particulars.iter().any(|p| p.key == f) => Some(f.to_owned()),
+                _ => None,
+            };
+            match keyed {
                 Some(k) => {
-                    errors.insert(k, m);
+                    more.insert(k, m);
                     String::new()
                 }
                 None => m,
             }
         }
+        ServiceError::RuleBlocked { message, findings } => {
+            let failing: Vec<String> = findings.iter().filter(|f| f.blocks()).map(|f| format!("{}（{}）", f.message, f.legal_basis)).collect();
+            if failing.is_empty() {
+                message
+            } else {
+                format!("登记机构的检查未通过：{}", failing.join("；"))
+            }
+        }
         other => other.to_string(),
+    }
+}
+
+/// The form as typed: numbered rows of other parties and mortgagees, particulars by key.
+fn form_from(flow: &'static catalogue::Flow, sent: &super::files::Submitted) -> ApplyForm {
+    let mut others = Vec::new();
+    for i in 0..8 {
+        let (role, name, id, share) = (sent.get(&format!("other_role_{i}")), sent.get(&format!("other_name_{i}")), sent.get(&format!("other_id_{i}")), sent.get(&format!("other_share_{i}")));
+        if name.trim().is_empty() && id.trim().is_empty() {
+            continue;
+        }
+        others.push(bdc_services::portal::OtherParty { role, name, id_number: id, share });
+    }
+    let mut mortgagees = Vec::new();
+    for i in 0..4 {
+        let (name, id) = (sent.get(&format!("mortgagee_name_{i}")), sent.get(&format!("mortgagee_id_{i}")));
+        if name.trim().is_empty() && id.trim().is_empty() {
+            continue;
+        }
+        mortgagees.push(bdc_services::portal::NamedParty { name, id_number: id });
+    }
+    let mut attributes = std::collections::BTreeMap::new();
+    for p in bdc_services::applications::form_of(flow).particulars {
+        let v = sent.get(&format!("attr_{}", p.key));
+        if !v.trim().is_empty() {
+            attributes.insert(p.key.to_owned(), v.trim().to_owned());
+        }
+    }
+    let typed = sent.get("property");
+    ApplyForm {
+        property: if typed.trim().is_empty() { sent.get("unit_choice") } else { typed },
+        my_role: sent.get("my_role"),
+        my_share: sent.get("my_share"),
+        on_behalf: sent.get("on_behalf").parse().ok(),
+        others,
+        mortgagees,
+        co_ownership: sent.get("co_ownership"),
+        attributes,
+        target_right: sent.get("target_right").parse().ok(),
+        ..ApplyForm::default()
     }
 }
 
@@ -515,17 +694,10 @@ pub async fn apply(State(state): State<AppState>, PageActor(actor): PageActor, P
     let Some(flow) = svc::flows_for(&actor).into_iter().find(|f| f.code == flow) else {
         return message(StatusCode::NOT_FOUND, Some(&actor), "业务不存在", "该业务不存在或您的账户不能在线办理。", "/portal");
     };
-    let form = ApplyForm {
-        property: sent.get("property"),
-        my_role: sent.get("my_role"),
-        my_share: sent.get("my_share"),
-        other_role: sent.get("other_role"),
-        other_name: sent.get("other_name"),
-        other_id: sent.get("other_id"),
-        on_behalf: sent.get("on_behalf").parse().ok(),
-    };
+    let form = form_from(flow, &sent);
     let mut draft_id: Option<i64> = sent.get("draft_id").parse().ok();
     let mut errors = Errors::new();
+    let mut more = std::collections::BTreeMap::new();
     let submit = sent.get("intent") != "draft";
     let fail = |p: ApplyPage| {
         let mut r = render(&p);
@@ -535,8 +707,8 @@ pub async fn apply(State(state): State<AppState>, PageActor(actor): PageActor, P
     match drafts::save(&state.services, &actor, draft_id, flow.code, &form, &sent.uploads("file_")).await {
         Ok(id) => draft_id = Some(id),
         Err(e) => {
-            let m = place_error(flow, e, &mut errors);
-            return fail(apply_page(&state, &actor, flow, draft_id, form, errors, m).await);
+            let m = place_error(flow, e, &mut errors, &mut more);
+            return fail(apply_page(&state, &actor, flow, draft_id, form, errors, more, m).await);
         }
     }
     let Some(id) = draft_id else { return redirect("/portal") };
@@ -544,20 +716,20 @@ pub async fn apply(State(state): State<AppState>, PageActor(actor): PageActor, P
         return redirect(&format!("/portal/apply/{}?draft={id}&saved=1", flow.code));
     }
     if form.property.trim().is_empty() {
-        errors.insert("property", "请填写不动产单元号或不动产权证书号".into());
-    }
-    if flow.applicant_roles.len() > 1 && (form.other_name.trim().is_empty() || form.other_id.trim().is_empty()) {
-        errors.insert(if form.other_name.trim().is_empty() { "other_name" } else { "other_id" }, "请填写其他申请人的姓名和证件号码".into());
+        errors.insert("property", "请选择或填写不动产单元号、不动产权证书号".into());
     }
     if !errors.is_empty() {
-        return fail(apply_page(&state, &actor, flow, draft_id, form, errors, "申请尚未提交：请按提示修改（已上传的材料已保存在草稿中）。".into()).await);
+        return fail(apply_page(&state, &actor, flow, draft_id, form, errors, more, "申请尚未提交：请按提示修改（已上传的材料已保存在草稿中）。".into()).await);
     }
     match drafts::submit(&state.services, &actor, id).await {
-        Ok(case) => redirect(&format!("/portal/cases/{}", case.id)),
+        Ok(applied) => match applied.case {
+            Some(case) => redirect(&format!("/portal/cases/{}", case.id)),
+            None => redirect(&format!("/portal/applications/{}", applied.application.id)),
+        },
         Err(e) => {
-            let m = place_error(flow, e, &mut errors);
+            let m = place_error(flow, e, &mut errors, &mut more);
             let m = if m.is_empty() { "申请尚未提交：请按提示修改（已上传的材料已保存在草稿中）。".to_owned() } else { m };
-            fail(apply_page(&state, &actor, flow, draft_id, form, errors, m).await)
+            fail(apply_page(&state, &actor, flow, draft_id, form, errors, more, m).await)
         }
     }
 }

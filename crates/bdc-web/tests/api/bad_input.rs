@@ -11,6 +11,15 @@ async fn every_route_with_a_body_refuses_malformed_and_wrong_typed_bodies(engine
     let app = spawn_app(engine).await;
     // One account holding every staff role, so that only the body decides the answer.
     let admin = app.staff("admin1", &["admin", "intake", "review", "register", "certify", "archive"]).await;
+    // The portal's routes take a real-name public account.
+    let party = bdc_services::registry::record_party(
+        &app.services,
+        &bdc_services::Actor::console(),
+        bdc_services::registry::NewParty { kind: "person".into(), name: "实名用户".into(), id_type: "1".into(), id_number: "440524188001010014".into() },
+    )
+    .await
+    .unwrap();
+    let citizen = app.public_account("shiming", &["person"], party.id, "13912340000").await;
     let doc = app.call(Method::GET, "/api/openapi.json", None, None).await.body;
     let mut checked = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {
@@ -21,8 +30,9 @@ async fn every_route_with_a_body_refuses_malformed_and_wrong_typed_bodies(engine
             checked += 1;
             let url = format!("{}{}", app.base, path.replace("{id}", "1").replace("{code}", "review").replace("{date}", "2026-01-04"));
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let token = if path.starts_with("/api/v1/portal/") { &citizen } else { &admin };
             let send = |body: &'static str| {
-                app.http.request(m.clone(), &url).bearer_auth(&admin).header("content-type", "application/json").body(body)
+                app.http.request(m.clone(), &url).bearer_auth(token).header("content-type", "application/json").body(body)
             };
             let malformed = app.raw(send("{bad json")).await;
             assert_eq!(malformed.problem(400), "malformed_json", "{method} {path}");
@@ -30,14 +40,14 @@ async fn every_route_with_a_body_refuses_malformed_and_wrong_typed_bodies(engine
                 let r = app.raw(send(wrong)).await;
                 assert_eq!(r.problem(422), "invalid_body", "{method} {path} with {wrong}");
             }
-            let no_type = app.raw(app.http.request(m.clone(), &url).bearer_auth(&admin).body("{}")).await;
+            let no_type = app.raw(app.http.request(m.clone(), &url).bearer_auth(token).body("{}")).await;
             assert_eq!(no_type.problem(415), "unsupported_media_type", "{method} {path}");
         }
     }
     assert!(checked >= 8, "only {checked} routes with a body");
     // Nothing was created by all that.
     let users = app.get("/api/v1/admin/users", &admin).await;
-    assert_eq!(users.body["total"], 1);
+    assert_eq!(users.body["total"], 2, "the administrator and the real-name account only");
 }
 
 async fn oversized_bodies_bad_paging_bad_paths_and_bad_queries_are_4xx(engine: Engine) {

@@ -18,7 +18,7 @@ use bdc_store::Engine;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, Reply, TestApp};
+use crate::helpers::{spawn_app_with, Reply, TestApp};
 
 const PARCEL: &str = "320402001001GB00002";
 /// The land term of every title the suite registers: a transfer or a combined mortgage must
@@ -42,6 +42,13 @@ struct World {
     court: i64,
     court2: i64,
     authority: i64,
+    /// Online flows are applied for through the portal JSON API (`/api/v1/portal/…`) by the
+    /// public account of their channel, and confirmed by every co-applicant, instead of at the
+    /// counter; the expectations are the same.
+    online: bool,
+    sms: std::sync::Arc<bdc_adapters::sms::SandboxSms>,
+    /// Each party's ID number, public account token and phone.
+    accounts: std::collections::HashMap<i64, (String, String, String)>,
 }
 
 async fn party(app: &TestApp, t: &str, kind: &str, name: &str, id_type: &str, id: &str) -> i64 {
@@ -51,7 +58,17 @@ async fn party(app: &TestApp, t: &str, kind: &str, name: &str, id_type: &str, id
 }
 
 async fn world(engine: Engine) -> World {
-    let app = spawn_app(engine).await;
+    world_on(engine, false).await
+}
+
+/// The world whose online flows go through the portal.
+async fn online_world(engine: Engine) -> World {
+    world_on(engine, true).await
+}
+
+async fn world_on(engine: Engine, online: bool) -> World {
+    let sms = std::sync::Arc::new(bdc_adapters::sms::SandboxSms::default());
+    let app = spawn_app_with(engine, |s| s.with_sms(sms.clone())).await;
     let clerk = app.staff("zonghe", &["intake", "review", "register", "certify", "archive"]).await;
     let r = app
         .call(Method::POST, "/api/v1/parcels", Some(&clerk), Some(json!({"code": PARCEL, "location": "常州市天宁区竹林北路8号", "area": 8000.0, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": LAND_END})))
@@ -76,8 +93,17 @@ async fn world(engine: Engine) -> World {
         p("state_organ", "常州市住房和城乡建设局", "99", "CZ-ZJJ"),
     ];
     let mut ids = Vec::new();
-    for (kind, name, t, id) in people {
-        ids.push(party(&app, &clerk, kind, name, t, id).await);
+    let mut accounts = std::collections::HashMap::new();
+    for (i, (kind, name, t, id)) in people.into_iter().enumerate() {
+        let pid = party(&app, &clerk, kind, name, t, id).await;
+        ids.push(pid);
+        if online && kind != "state_organ" {
+            // One real-name account per party, able to apply on every online channel (个人、企业、
+            // 机构): the flow's channel decides which of them applies.
+            let phone = format!("1391111{i:04}");
+            let token = app.public_account(&format!("online{i}"), &["person", "enterprise", "institution"], pid, &phone).await;
+            accounts.insert(pid, (id.to_owned(), token, phone));
+        }
     }
     World {
         app,
@@ -94,6 +120,9 @@ async fn world(engine: Engine) -> World {
         court: ids[8],
         court2: ids[9],
         authority: ids[10],
+        online,
+        sms,
+        accounts,
     }
 }
 
@@ -152,9 +181,102 @@ impl World {
         let mut request = request;
         let materials: Vec<&str> = f.required_materials().map(|m| m.code).collect();
         request["materials"] = json!(materials);
+        if self.online && !matches!(f.channels[0], Channel::Counter | Channel::AcceptElsewhere) {
+            return self.open_online(f, unit, applicants, request).await;
+        }
         self.app
             .call(Method::POST, "/api/v1/cases", Some(&self.clerk), Some(json!({"flow_code": f.code, "channel": f.channels[0].code(), "unit_ids": [unit], "applicants": applicants, "request": request})))
             .await
+    }
+
+    /// A party's current name and ID number, as an online applicant names him.
+    async fn named(&self, p: i64) -> Value {
+        let mut c = self.app.db.conn().await.unwrap();
+        let name = bdc_store::registry::get_party(&mut c, p).await.unwrap().unwrap().name;
+        json!({"name": name, "id_number": self.accounts[&p].0})
+    }
+
+    /// The application made online by the public account of the flow's channel: the bank or
+    /// developer as 代办 agent where the flow has one, else the party acting for itself; every
+    /// co-applicant then confirms with his code. Answers like `POST /api/v1/cases` would.
+    async fn open_online(&self, f: &Flow, unit: i64, applicants: Value, request: Value) -> Reply {
+        let apps: Vec<(i64, String, String)> = applicants
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["party_id"].as_i64().unwrap(), a["role"].as_str().unwrap().to_owned(), a["share"].as_str().unwrap_or("").to_owned()))
+            .collect();
+        let channel_party = match f.channels[0] {
+            Channel::Bank => Some(self.bank),
+            Channel::Developer => Some(self.developer),
+            _ => None,
+        };
+        let has_agent = f.applicant_roles.contains(&catalogue::ApplicantRole::Agent);
+        let pick = if let Some(a) = apps.iter().find(|a| a.1 == "agent") {
+            (a.0, "agent".to_owned())
+        } else if let Some(a) = apps.iter().find(|a| channel_party.is_some() && [self.bank, self.bank2, self.developer].contains(&a.0)) {
+            (a.0, a.1.clone())
+        } else if let (Some(p), true) = (channel_party, has_agent) {
+            (p, "agent".to_owned())
+        } else {
+            let a = apps.iter().find(|a| a.1 == "right_holder").unwrap_or(&apps[0]);
+            (a.0, a.1.clone())
+        };
+        let mut others = Vec::new();
+        let mut mine = None;
+        for a in &apps {
+            if mine.is_none() && a.0 == pick.0 && a.1 == pick.1 {
+                mine = Some(a.2.clone());
+                continue;
+            }
+            let mut o = self.named(a.0).await;
+            o["role"] = json!(a.1);
+            if !a.2.is_empty() {
+                o["share"] = json!(a.2);
+            }
+            others.push(o);
+        }
+        let mut mortgagees = Vec::new();
+        for m in request["mortgagees"].as_array().cloned().unwrap_or_default() {
+            mortgagees.push(self.named(m.as_i64().unwrap()).await);
+        }
+        let number = {
+            let mut c = self.app.db.conn().await.unwrap();
+            bdc_store::registry::get_unit(&mut c, unit).await.unwrap().unwrap().unit_number
+        };
+        let mut body = json!({"flow_code": f.code, "property": number, "my_role": pick.1, "others": others, "mortgagees": mortgagees, "materials": request["materials"].clone()});
+        if let Some(share) = mine.filter(|s| !s.is_empty()) {
+            body["my_share"] = json!(share);
+        }
+        for key in ["co_ownership", "target_right"] {
+            if !request[key].is_null() {
+                body[key] = request[key].clone();
+            }
+        }
+        if !request["attributes"].is_null() {
+            body["attributes"] = request["attributes"].clone();
+        }
+        let token = &self.accounts[&pick.0].1;
+        let r = self.app.call(Method::POST, "/api/v1/portal/applications", Some(token), Some(body)).await;
+        if r.status != 201 {
+            return r;
+        }
+        let id = r.body["application"]["id"].as_i64().unwrap();
+        for c in r.body["application"]["confirmations"].as_array().unwrap() {
+            let (_, t, phone) = &self.accounts[&c["party_id"].as_i64().unwrap()];
+            let sent = self.app.call(Method::POST, &format!("/api/v1/portal/applications/{id}/code"), Some(t), None).await;
+            assert_eq!(sent.status, 200, "{}: code: {}", f.code, sent.text);
+            let code: String = self.sms.last(phone).unwrap().chars().filter(char::is_ascii_digit).take(6).collect();
+            let done = self.app.call(Method::POST, &format!("/api/v1/portal/applications/{id}/confirm"), Some(t), Some(json!({"code": code}))).await;
+            assert_eq!(done.status, 200, "{}: confirm: {}", f.code, done.text);
+        }
+        let a = self.app.get(&format!("/api/v1/portal/applications/{id}"), token).await;
+        let case_id = a.body["case_id"].as_i64().unwrap_or_else(|| panic!("{}: not submitted: {}", f.code, a.text));
+        let mut case = self.app.get(&format!("/api/v1/cases/{case_id}"), &self.clerk).await;
+        assert_eq!(case.body["channel"], f.channels[0].code(), "{}: applied on its own channel", f.code);
+        case.status = reqwest::StatusCode::CREATED;
+        case.body = json!({"case": case.body});
+        case
     }
 
     /// Drives a flow from 受理 to 归档 on its own channel; returns the archived case.
@@ -687,7 +809,10 @@ async fn conform(w: &World, f: &'static Flow) {
 }
 
 async fn channel(engine: Engine, c: Channel) {
-    let w = world(engine).await;
+    drive_channel(world(engine).await, c).await;
+}
+
+async fn drive_channel(w: World, c: Channel) {
     let mut driven = 0;
     for f in catalogue::by_channel(c) {
         conform(&w, f).await;
@@ -849,6 +974,23 @@ async fn append_second_title(w: &World, unit: i64) {
     bdc_store::commit(tx).await.unwrap();
 }
 
+/// The online channels again, each flow applied for through the portal JSON API.
+async fn individual_flows_online(engine: Engine) {
+    drive_channel(online_world(engine).await, Channel::Individual).await;
+}
+async fn enterprise_flows_online(engine: Engine) {
+    drive_channel(online_world(engine).await, Channel::Enterprise).await;
+}
+async fn bank_flows_online(engine: Engine) {
+    drive_channel(online_world(engine).await, Channel::Bank).await;
+}
+async fn developer_flows_online(engine: Engine) {
+    drive_channel(online_world(engine).await, Channel::Developer).await;
+}
+async fn housing_authority_flows_online(engine: Engine) {
+    drive_channel(online_world(engine).await, Channel::HousingAuthority).await;
+}
+
 #[test]
 fn every_flow_is_covered() {
     // The groups above take every channel, and every flow has exactly one channel.
@@ -857,4 +999,20 @@ fn every_flow_is_covered() {
     assert!(catalogue::flows().iter().all(|f| f.channels.len() == 1));
 }
 
-crate::both!(verify_finds_a_recomputed_chain_and_every_altered_table, cancellation_leaves_nothing_hanging, verify_catches_two_titles_and_a_restriction_on_a_cancelled_title, counter_flows, individual_flows, enterprise_flows, bank_flows, developer_flows, housing_authority_flows, accept_elsewhere_flows);
+crate::both!(
+    verify_finds_a_recomputed_chain_and_every_altered_table,
+    cancellation_leaves_nothing_hanging,
+    verify_catches_two_titles_and_a_restriction_on_a_cancelled_title,
+    counter_flows,
+    individual_flows,
+    enterprise_flows,
+    bank_flows,
+    developer_flows,
+    housing_authority_flows,
+    accept_elsewhere_flows,
+    individual_flows_online,
+    enterprise_flows_online,
+    bank_flows_online,
+    developer_flows_online,
+    housing_authority_flows_online
+);

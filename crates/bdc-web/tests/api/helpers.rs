@@ -109,6 +109,17 @@ impl TestApp {
         r.body["token"].as_str().unwrap().to_owned()
     }
 
+    /// A public account with these roles, real-name linked to `party` with `phone` (as sign-up
+    /// would link it), logged in; returns the bearer token.
+    pub async fn public_account(&self, username: &str, roles: &[&str], party: i64, phone: &str) -> String {
+        let user = self.user(username, roles).await;
+        let cipher = self.services.cipher();
+        let mut conn = self.db.conn().await.unwrap();
+        bdc_store::portal::insert_account(&mut conn, user, party, &cipher.encrypt(phone), &cipher.blind_index(phone), &bdc_domain::masking::mask_phone(phone), chrono::Utc::now()).await.unwrap();
+        drop(conn);
+        self.token(username, "public").await
+    }
+
     /// A staff user with these roles, logged in; returns the bearer token.
     pub async fn staff(&self, username: &str, roles: &[&str]) -> String {
         self.user(username, roles).await;

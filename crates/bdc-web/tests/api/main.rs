@@ -14,6 +14,7 @@ mod interest;
 mod materials;
 mod permissions;
 mod portal;
+mod portal_api;
 mod registry;
 mod security;
 mod system;

@@ -119,14 +119,21 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
 
     // 李四 buys it online: a draft with two files, then the rest, then submit.
     let flow = "IND-TRANSFER-STOCK-HOUSE";
-    let fields = Fields { property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), other_role: "obligor".into(), other_name: "张三".into(), other_id: "440524188001010014".into(), on_behalf: None };
+    let fields = Fields { property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), other_role: "obligor".into(), other_name: "张三".into(), other_id: "440524188001010014".into(), on_behalf: None, ..Fields::default() };
     let draft = drafts::save(s, &li, None, flow, &fields, &[upload("application_form", "申请书.pdf", PDF), upload("sale_contract", "合同.pdf", PDF)]).await.unwrap();
     assert_eq!(field_of(drafts::save(s, &li, Some(draft), flow, &fields, &[upload("tax_certificate", "完税.exe", b"MZ\x90\0")]).await.unwrap_err()), "tax_certificate");
     assert_eq!(field_of(drafts::submit(s, &li, draft).await.unwrap_err()), "applicant_identity", "the first missing required material is named");
     assert!(drafts::get(s, &zhang, draft).await.is_err(), "a draft is its owner's only");
     drafts::save(s, &li, Some(draft), flow, &fields, &[upload("applicant_identity", "身份证.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), upload("title_certificate", "证书.pdf", PDF), upload("tax_certificate", "完税.pdf", PDF)]).await.unwrap();
     assert_eq!(drafts::get(s, &li, draft).await.unwrap().2.len(), 5);
-    let case = drafts::submit(s, &li, draft).await.unwrap();
+    // A sale is applied for by both (第十四条): the case exists once 张三 has confirmed.
+    let applied = drafts::submit(s, &li, draft).await.unwrap();
+    assert!(applied.case.is_none(), "waits for the seller");
+    let waiting = applied.application.id;
+    bdc_services::applications::send_confirmation_code(s, &zhang, waiting, "127.0.0.1").await.unwrap();
+    let code: String = sms.last("13912345601").unwrap().chars().filter(char::is_ascii_digit).take(6).collect();
+    let confirmed = bdc_services::applications::confirm(s, &zhang, waiting, &code).await.unwrap();
+    let case = bdc_services::cases::get_case(s, &clerk_actor, confirmed.case_id.expect("opened")).await.unwrap();
     assert_eq!(case.state, "intake");
     assert!(drafts::mine(s, &li).await.unwrap().is_empty(), "the draft became the case");
     let files = materials::case_files(s, &clerk_actor, case.id).await.unwrap();
@@ -156,10 +163,14 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     assert_eq!(wang.name, "王五");
     // 王五 holds no mortgage on the flat: a cancellation in his name is refused (申请主体), an
     // objection (any interested party, reviewed by staff) is taken.
-    let cancel_for_wang = portal::Application { flow_code: "IND-MORTGAGE-CANCEL".into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), others: vec![portal::OtherParty { role: "obligor".into(), name: "张三".into(), id_number: "440524188001010014".into(), share: "1".into() }], materials: vec![], on_behalf: Some(auth.id) };
+    let cancel_for_wang = portal::Application { flow_code: "IND-MORTGAGE-CANCEL".into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), others: vec![portal::OtherParty { role: "obligor".into(), name: "张三".into(), id_number: "440524188001010014".into(), share: "1".into() }], materials: vec![], on_behalf: Some(auth.id), ..Default::default() };
     assert!(matches!(portal::apply(s, &agent, cancel_for_wang).await, Err(ServiceError::RuleBlocked { .. })));
-    let app_for_wang = portal::Application { flow_code: "IND-OBJECTION".into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), others: vec![], materials: vec![], on_behalf: Some(auth.id) };
-    let opened = portal::apply(s, &agent, app_for_wang.clone()).await.unwrap();
+    // An objection is not what 王五 entrusted: refused. Under a letter that names it, taken.
+    let app_for_wang = portal::Application { flow_code: "IND-OBJECTION".into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), others: vec![], materials: vec![], on_behalf: Some(auth.id), ..Default::default() };
+    assert_eq!(field_of(portal::apply(s, &agent, app_for_wang.clone()).await.unwrap_err()), "on_behalf", "outside the authorisation");
+    let auth = agency::record(s, &agent, NewAuthorisation { matters: "代为申请异议登记".into(), ..form(Some(upload("document", "委托书.pdf", PDF)), today + chrono::Duration::days(30)) }).await.unwrap();
+    let app_for_wang = portal::Application { on_behalf: Some(auth.id), ..app_for_wang };
+    let opened = portal::apply(s, &agent, app_for_wang.clone()).await.unwrap().case.expect("nobody else to confirm");
     assert!(opened.applicants.iter().any(|(p, role, _)| *p == wang.id && role == "right_holder"), "the principal applies: {:?}", opened.applicants);
     let request: RequestDoc = serde_json::from_str(&opened.request).unwrap();
     assert_eq!(request.attrs.get("authorisation"), Some(&auth.id.to_string()));

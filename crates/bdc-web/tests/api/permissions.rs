@@ -38,6 +38,17 @@ async fn every_route_refuses_callers_without_a_session_or_the_permission(engine:
         app.user("citizen1", &["person"]).await;
         app.token("citizen1", "public").await
     };
+    let all_staff = app.staff("allroles", &["intake", "review", "register", "certify", "archive", "query", "supervise", "admin"]).await;
+    let linked = {
+        let party = bdc_services::registry::record_party(
+            &app.services,
+            &bdc_services::Actor::console(),
+            bdc_services::registry::NewParty { kind: "person".into(), name: "实名用户".into(), id_type: "1".into(), id_number: "440524188001010014".into() },
+        )
+        .await
+        .unwrap();
+        app.public_account("shiming", &["person"], party.id, "13912340000").await
+    };
     let ops = operations(&app).await;
     assert!(ops.len() >= 20, "{ops:?}");
     for (method, path, access) in &ops {
@@ -47,7 +58,10 @@ async fn every_route_refuses_callers_without_a_session_or_the_permission(engine:
         let any_user = ANY_USER.iter().any(|(pm, pp)| pm == method && pp == path);
         assert_eq!(public, access == "public", "{method} {path}: documented as {access}");
         assert_eq!(any_user, access == "authenticated", "{method} {path}: documented as {access}");
-        assert!(access.starts_with("permission:") || public || any_user, "{method} {path}: {access}");
+        // The portal's routes are for real-name public accounts (`realm:public`), and only they are.
+        let portal = access == "realm:public";
+        assert_eq!(portal, path.starts_with("/api/v1/portal/"), "{method} {path}: documented as {access}");
+        assert!(access.starts_with("permission:") || public || any_user || portal, "{method} {path}: {access}");
         if public {
             continue;
         }
@@ -58,9 +72,18 @@ async fn every_route_refuses_callers_without_a_session_or_the_permission(engine:
         if any_user {
             continue;
         }
+        // A public user without a real-name link is refused the portal's routes too.
         for (who, token) in [("staff without roles", &no_roles), ("public user", &citizen)] {
             let r = app.call(m.clone(), &url, Some(token), body.clone()).await;
             assert_eq!(r.problem(403), "forbidden", "{method} {path} as {who}");
+        }
+        if portal {
+            // Staff holding every case permission are not public accounts either; a real-name
+            // account gets past access control (to a 2xx, 404 or a validation problem).
+            let r = app.call(m.clone(), &url, Some(&all_staff), body.clone()).await;
+            assert_eq!(r.problem(403), "forbidden", "{method} {path} as staff");
+            let r = app.call(m.clone(), &url, Some(&linked), body.clone()).await;
+            assert!(![401, 403].contains(&r.status.as_u16()), "{method} {path} as a real-name account: {}", r.text);
         }
     }
 }

@@ -1,0 +1,864 @@
+//! 网上申请 — the whole online application, and 共同申请确认: the co-applicants' confirmations.
+//!
+//! An online application carries everything the counter's 受理 takes — every party the flow
+//! names (权利人, 义务人, 抵押权人, 代理人) with shares and 共有方式, the particulars the flow's
+//! effect needs, the right it acts on — and is checked by the very same code
+//! ([`crate::cases::precheck`], then [`crate::cases::open_case`]), so the portal can never accept
+//! what the counter would refuse.
+//!
+//! Why confirmations: a sale, a mortgage and the like are applied for by both sides together
+//! (《不动产登记暂行条例》第十四条). Online, nobody is named as an applicant without his own
+//! act: every party named besides the applicant himself confirms from his own real-name account
+//! with a one-time SMS code (the online equivalent of signing the 申请书), or declines. Until all
+//! have confirmed the application waits (待确认) and no case exists; a decline stops it. The
+//! confirmations stay with the case ([`bdc_store::applications`]).
+//!
+//! Who applies: the account's own party; or, for an agent (代理人), the principal of a recorded
+//! authorisation (授权委托), only within its 委托事项 — the signed letter stands for the
+//! principal, who does not confirm again; or, for a bank or developer applying for its customers
+//! (银行代办, 开发企业代办), the customers it names, who all confirm.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use bdc_domain::catalogue::{self, ApplicantRole, Basis, ChangeScope, Channel, Effect, Flow};
+use bdc_domain::ids::{CitizenId, CreditCode};
+use bdc_domain::register::attr;
+use bdc_domain::rights::{RightKind, RightState};
+use bdc_domain::rules::Finding;
+use bdc_store::applications::{self as store, ApplicationRow, NewApplication};
+use bdc_store::attachments as files;
+use bdc_store::cases::CaseRecord;
+use bdc_store::registry::{self, UnitFilter};
+use bdc_store::{AnyConnection, PageRequest};
+
+use crate::cases::{OpenCase, RequestDoc};
+use crate::portal::{self, Application};
+use crate::{Actor, ServiceError, ServiceResult, Services};
+
+/// Where an online application stands (申请状态).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationState {
+    /// 待共同申请人确认 — waits for the co-applicants; no case exists yet.
+    Awaiting,
+    /// 已提交登记机构 — the case is open, waiting for 受理.
+    Submitted,
+    /// 共同申请人已拒绝 — a co-applicant declined; the application is stopped.
+    Declined,
+    /// 未能提交 — the register changed while it waited and the registry's checks refused it.
+    Refused,
+}
+
+impl ApplicationState {
+    pub const fn code(self) -> &'static str {
+        match self {
+            ApplicationState::Awaiting => "awaiting",
+            ApplicationState::Submitted => "submitted",
+            ApplicationState::Declined => "declined",
+            ApplicationState::Refused => "refused",
+        }
+    }
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            ApplicationState::Awaiting => "待共同申请人确认",
+            ApplicationState::Submitted => "已提交登记机构",
+            ApplicationState::Declined => "共同申请人已拒绝",
+            ApplicationState::Refused => "未能提交",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [ApplicationState::Awaiting, ApplicationState::Submitted, ApplicationState::Declined, ApplicationState::Refused].into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// One co-applicant's answer (确认状态).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfirmationState {
+    /// 待确认.
+    Pending,
+    /// 已确认 — with his one-time code, from his own account.
+    Confirmed,
+    /// 已拒绝.
+    Declined,
+}
+
+impl ConfirmationState {
+    pub const fn code(self) -> &'static str {
+        match self {
+            ConfirmationState::Pending => "pending",
+            ConfirmationState::Confirmed => "confirmed",
+            ConfirmationState::Declined => "declined",
+        }
+    }
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            ConfirmationState::Pending => "待确认",
+            ConfirmationState::Confirmed => "已确认",
+            ConfirmationState::Declined => "已拒绝",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [ConfirmationState::Pending, ConfirmationState::Confirmed, ConfirmationState::Declined].into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// The role of a mortgagee (抵押权人) among the named parties; the case keeps mortgagees apart
+/// from the applicants, the confirmations name them too.
+pub const MORTGAGEE: &str = "mortgagee";
+
+/// Chinese name of a role code.
+pub fn role_name(code: &str) -> &'static str {
+    match code {
+        MORTGAGEE => "抵押权人",
+        c => ApplicantRole::from_code(c).map_or("申请人", ApplicantRole::name),
+    }
+}
+
+// ----- the form of a flow -----
+
+/// How a particular is typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    Date,
+    /// 金额（元）.
+    Amount,
+    /// One of the listed `(code, name)`.
+    Choice(&'static [(&'static str, &'static str)]),
+}
+
+/// A particular (登记事项) the form asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Particular {
+    /// The key in `request.attributes`, as the counter uses it.
+    pub key: &'static str,
+    pub label: &'static str,
+    pub kind: FieldKind,
+    pub required: bool,
+    pub hint: &'static str,
+}
+
+/// 共有方式 codes and names.
+pub const CO_OWNERSHIP: &[(&str, &str)] = &[("0", "单独所有"), ("1", "共同共有"), ("2", "按份共有"), ("3", "其他共有")];
+const MORTGAGE_METHODS: &[(&str, &str)] = &[("1", "一般抵押"), ("2", "最高额抵押")];
+const ADVANCE_KINDS: &[(&str, &str)] = &[("1", "预售商品房买卖预告登记"), ("2", "其他不动产买卖预告登记")];
+
+const fn p(key: &'static str, label: &'static str, kind: FieldKind, required: bool, hint: &'static str) -> Particular {
+    Particular { key, label, kind, required, hint }
+}
+
+/// The online form of a flow, read from its catalogue record.
+#[derive(Debug, Clone)]
+pub struct FormSpec {
+    pub flow: &'static Flow,
+    /// Every role the flow names.
+    pub roles: Vec<ApplicantRole>,
+    pub particulars: Vec<Particular>,
+    /// 抵押权人 are named (转移抵押合并, 双预告).
+    pub mortgagees: bool,
+    /// 共有方式 (and shares) of the new holders are asked.
+    pub co_ownership: bool,
+    pub co_ownership_required: bool,
+    /// The right the flow acts on may be chosen from the applicant's own.
+    pub target: bool,
+    /// 双方共同申请 (第十四条第一款: Joint, Assignment, Division): the other side must be named.
+    pub joint: bool,
+}
+
+/// Whether a flow creates a mortgage (or the mortgage notice of a 双预告): the same condition
+/// under which the counter requires the debt's amount and term.
+pub fn creates_mortgage(flow: &Flow) -> bool {
+    let combined = crate::cases::with_mortgage(flow);
+    (flow.effect == Effect::CreateRestriction && flow.right_kind == RightKind::Mortgage) || (combined && flow.effect != Effect::AdvanceToTitle)
+}
+
+/// The form of a flow: roles, particulars, and what else its effect needs.
+pub fn form_of(flow: &'static Flow) -> FormSpec {
+    use FieldKind::{Amount, Choice, Date, Text};
+    let mut particulars = Vec::new();
+    if creates_mortgage(flow) {
+        particulars.extend([
+            p(attr::MORTGAGE_METHOD, "抵押方式", Choice(MORTGAGE_METHODS), false, ""),
+            p(attr::AMOUNT, "被担保主债权数额（最高债权额）", Amount, true, "单位：元，至多两位小数"),
+            p(attr::TERM_START, "债务履行期限起始日", Date, true, ""),
+            p(attr::TERM_END, "债务履行期限截止日", Date, true, ""),
+            p(attr::CLAIM_START, "债权确定期间起始日", Date, false, "最高额抵押必填"),
+            p(attr::CLAIM_END, "债权确定期间截止日", Date, false, "最高额抵押必填"),
+        ]);
+    }
+    match (flow.effect, flow.right_kind) {
+        (Effect::CreateRight, RightKind::Easement) => particulars.extend([
+            p(attr::DOMINANT_UNIT, "需役地不动产单元号", Text, false, ""),
+            p(attr::PURPOSE, "地役权利用目的", Text, false, "如：通行"),
+            p(attr::TERM_END, "地役权期限截止日", Date, false, ""),
+        ]),
+        (Effect::CreateRight, RightKind::ResidenceRight) => particulars.push(p(attr::TERM_END, "居住权期限截止日", Date, false, "不填为终身")),
+        (Effect::CreateRight, _) => particulars.extend([p(attr::TERM_START, "土地使用期限起始日", Date, false, ""), p(attr::TERM_END, "土地使用期限截止日", Date, false, "")]),
+        (Effect::CreateRestriction, RightKind::AdvanceNotice) if !crate::cases::with_mortgage(flow) => particulars.push(p(attr::ADVANCE_KIND, "预告登记种类", Choice(ADVANCE_KINDS), false, "")),
+        (Effect::ChangeRestriction, RightKind::Mortgage) if flow.basis != Basis::Assignment => particulars.extend([
+            p(attr::AMOUNT, "变更后的被担保主债权数额", Amount, false, "单位：元"),
+            p(attr::TERM_END, "变更后的债务履行期限截止日", Date, false, ""),
+        ]),
+        (Effect::Correction, _) => particulars.extend([p(attr::TERM_START, "更正后的使用期限起始日", Date, false, ""), p(attr::TERM_END, "更正后的使用期限截止日", Date, false, "")]),
+        _ => {}
+    }
+    match flow.change_scope() {
+        Some(ChangeScope::Name) => particulars.push(p("new_name", "变更后的姓名（名称）", Text, true, "与变更证明一致")),
+        Some(ChangeScope::Address) => particulars.push(p("location", "变更后的坐落", Text, true, "与地址变更证明一致")),
+        Some(ChangeScope::Any) if flow.right_kind == RightKind::Easement => particulars.push(p(attr::PURPOSE, "变更后的利用目的", Text, false, "")),
+        Some(ChangeScope::Any) => particulars.extend([p(attr::TERM_START, "变更后的使用期限起始日", Date, false, ""), p(attr::TERM_END, "变更后的使用期限截止日", Date, false, "")]),
+        _ => {}
+    }
+    let note = match (flow.effect, flow.right_kind) {
+        (Effect::CreateRestriction, RightKind::Objection) => "异议事项",
+        (Effect::Correction, _) => "更正事项",
+        _ => "附记",
+    };
+    particulars.push(p(attr::NOTE, note, Text, false, "不超过 500 个字"));
+    let scope = flow.change_scope();
+    FormSpec {
+        flow,
+        roles: flow.applicant_roles.to_vec(),
+        particulars,
+        mortgagees: crate::cases::with_mortgage(flow) && flow.effect != Effect::AdvanceToTitle,
+        co_ownership: matches!(flow.effect, Effect::CreateRight | Effect::TransferRight | Effect::TransferWithMortgage) || scope == Some(ChangeScope::CoOwnership),
+        co_ownership_required: scope == Some(ChangeScope::CoOwnership),
+        target: !matches!(flow.effect, Effect::CreateRight | Effect::CreateRestriction | Effect::AdvanceToTitle),
+        joint: matches!(flow.basis, Basis::Joint | Basis::Assignment | Basis::Division),
+    }
+}
+
+// ----- the applicant's own units -----
+
+/// A current right on one of the applicant's units, to choose the right a flow acts on.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnRight {
+    pub right_id: i64,
+    pub kind: &'static str,
+    pub kind_name: &'static str,
+    pub certificate: String,
+    /// The applicant's share, empty for a right of someone else on his unit (a mortgage).
+    pub share: String,
+    pub own: bool,
+}
+
+/// One of the applicant's units (his title, his mortgage or notice on it).
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnUnit {
+    pub unit_id: i64,
+    pub unit_number: String,
+    pub location: String,
+    pub rights: Vec<OwnRight>,
+}
+
+/// The units the applicant's party (or, for an agent, the principal of the authorisation) holds
+/// a current right on, with their current rights.
+pub async fn my_units(s: &Services, actor: &Actor, on_behalf: Option<i64>) -> ServiceResult<Vec<OwnUnit>> {
+    let account = portal::account_of(s, actor).await?;
+    let party = match on_behalf {
+        Some(id) => crate::agency::usable_for(s, actor, id).await?.principal_party_id,
+        None => account.party_id,
+    };
+    let mut conn = s.db.conn().await?;
+    let page = registry::search_units(&mut conn, &UnitFilter { holder: Some(party), ..UnitFilter::default() }, PageRequest { page: 1, per_page: 100 }).await?;
+    let mut out = Vec::new();
+    for unit in page.items {
+        let rights = registry::rights_of_unit(&mut conn, unit.id, true).await?;
+        let rights = rights
+            .into_iter()
+            .filter(|r| r.view.state == RightState::Current)
+            .map(|r| {
+                let mine = r.view.holders.iter().find(|h| h.party_id == party);
+                OwnRight {
+                    right_id: r.view.id,
+                    kind: r.view.kind.code(),
+                    kind_name: r.view.kind.name(),
+                    certificate: if mine.is_some() { r.view.certificate.clone().unwrap_or_default() } else { String::new() },
+                    share: mine.map(|h| h.share.to_string()).unwrap_or_default(),
+                    own: mine.is_some(),
+                }
+            })
+            .collect();
+        out.push(OwnUnit { unit_id: unit.id, unit_number: unit.unit_number, location: unit.location, rights });
+    }
+    Ok(out)
+}
+
+// ----- applying -----
+
+/// The request as it is kept until the case is opened: exactly what [`crate::cases::open_case`]
+/// will be given.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Stored {
+    unit_ids: Vec<i64>,
+    applicants: Vec<(i64, String, String)>,
+    channel: String,
+    request: RequestDoc,
+}
+
+/// An application seen by its applicant or by one of its co-applicants.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyLine {
+    pub party_id: i64,
+    pub name: String,
+    pub id_masked: String,
+    pub role: String,
+    pub role_name: &'static str,
+    pub share: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfirmationView {
+    pub party_id: i64,
+    pub name: String,
+    pub roles: Vec<&'static str>,
+    pub state: ConfirmationState,
+    pub decided_at: Option<String>,
+    pub reason: String,
+    /// Whether the party has a real-name account to confirm from (else he must sign up first).
+    pub has_account: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationView {
+    pub id: i64,
+    pub flow_code: String,
+    pub flow_name: &'static str,
+    pub state: ApplicationState,
+    pub unit_id: i64,
+    pub unit_number: String,
+    pub location: String,
+    pub parties: Vec<PartyLine>,
+    pub mortgagees: Vec<PartyLine>,
+    pub co_ownership: Option<String>,
+    pub attributes: BTreeMap<String, String>,
+    pub target_right: Option<i64>,
+    pub materials: Vec<String>,
+    pub confirmations: Vec<ConfirmationView>,
+    pub case_id: Option<i64>,
+    pub case_number: Option<String>,
+    pub reason: String,
+    pub created_at: String,
+    pub updated_at: String,
+    /// The viewer made it.
+    pub mine: bool,
+    /// The viewer's own answer, when he is a co-applicant.
+    pub my_confirmation: Option<ConfirmationState>,
+}
+
+/// What applying did: the application, and its case when nobody had to confirm.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub application: ApplicationView,
+    pub case: Option<CaseRecord>,
+    /// Warnings of the registry's checks (blocking ones refuse the application).
+    pub findings: Vec<Finding>,
+}
+
+fn parse_id(raw: &str) -> Option<(&'static str, &'static str, String)> {
+    let raw = raw.trim();
+    if let Ok(c) = CitizenId::parse(raw) {
+        return Some(("1", "person", c.as_str().to_owned()));
+    }
+    CreditCode::parse(raw).ok().map(|c| ("8", "enterprise", c.as_str().to_owned()))
+}
+
+/// A party named online by name and ID number: it must be on record with that name (a
+/// co-applicant who confirms has a real-name account, so he is). Nothing is created.
+async fn named_party(s: &Services, conn: &mut AnyConnection, field: &str, who: &str, name: &str, id_number: &str) -> ServiceResult<i64> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ServiceError::field("name_required", &format!("{field}.name"), format!("请填写{who}的姓名或名称")));
+    }
+    // 身份证号 and 统一社会信用代码 are read strictly; any other number (护照, 旧营业执照 …) must
+    // match a party on record with an ID of another type.
+    let raw = id_number.trim();
+    let shaped_citizen = raw.len() == 18 && raw[..17].bytes().all(|b| b.is_ascii_digit());
+    let shaped_credit = raw.len() == 18 && raw.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
+    let (id_type, id) = match parse_id(id_number) {
+        Some((t, _, id)) => (Some(t), id),
+        None if shaped_citizen || shaped_credit => {
+            let why = if shaped_citizen { CitizenId::parse(raw).err().map(|e| e.to_string()) } else { CreditCode::parse(raw).err().map(|e| e.to_string()) };
+            return Err(ServiceError::field("bad_id_number", &format!("{field}.id_number"), format!("{who}的证件号码无效：{}", why.unwrap_or_default())));
+        }
+        None if id_number.trim().len() >= 4 && id_number.trim().len() <= 40 => (None, id_number.trim().to_owned()),
+        None => return Err(ServiceError::field("bad_id_number", &format!("{field}.id_number"), format!("{who}的证件号码无效：须为身份证号、统一社会信用代码或其他证件号码"))),
+    };
+    let bidx = s.cipher().blind_index(&id);
+    for pid in registry::find_party_by_index(conn, &bidx).await? {
+        if let Some(p) = registry::get_party(conn, pid).await? {
+            let same_type = match id_type {
+                Some(t) => p.id_type == t,
+                None => p.id_type != "1" && p.id_type != "8",
+            };
+            if !same_type {
+                continue;
+            }
+            if p.name != name {
+                return Err(ServiceError::field("name_mismatch", &format!("{field}.name"), format!("{who}的姓名（名称）与证件号码不一致，请核对")));
+            }
+            return Ok(p.id);
+        }
+    }
+    Err(ServiceError::field("unknown_party", &format!("{field}.id_number"), format!("未找到{who}：须先注册线上苏小登实名账户（或在登记机构留有记录）")))
+}
+
+/// Whether an authorisation's 委托事项 covers a flow: it names the flow, its class (“转移登记”,
+/// “抵押登记” …) or all registrations.
+pub fn within_authorisation(matters: &str, flow: &Flow) -> bool {
+    matters.contains(flow.name) || matters.contains(&format!("{}登记", flow.group)) || matters.contains("全部登记") || matters.contains("一切登记")
+}
+
+fn role_ok(flow: &Flow, role: &str) -> bool {
+    flow.applicant_roles.iter().any(|r| r.code() == role)
+}
+
+fn share_of(raw: &str) -> String {
+    if raw.trim().is_empty() {
+        "1".to_owned()
+    } else {
+        raw.trim().to_owned()
+    }
+}
+
+/// Makes an online application: checked as the counter checks it (nothing is written when it
+/// fails); opened as a case at once when nobody else has to confirm, otherwise kept waiting for
+/// the co-applicants' confirmations.
+pub async fn apply(s: &Services, actor: &Actor, a: Application) -> ServiceResult<Applied> {
+    apply_with_files(s, actor, a, None).await
+}
+
+/// [`apply`] for a draft's application: the draft's files go with it.
+pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application, draft: Option<i64>) -> ServiceResult<Applied> {
+    let account = portal::account_of(s, actor).await?;
+    let flow = catalogue::flow(a.flow_code.trim()).ok_or_else(|| ServiceError::field("unknown_flow", "flow_code", "请选择要办理的业务"))?;
+    let channels = portal::channels_of(actor);
+    let channel = *flow.channels.iter().find(|c| channels.contains(c)).ok_or_else(|| ServiceError::field("flow_not_open", "flow_code", format!("您的账户不能在线办理“{}”", flow.name)))?;
+    let my_role = a.my_role.trim();
+    if !role_ok(flow, my_role) {
+        let names: Vec<&str> = flow.applicant_roles.iter().map(|r| r.name()).collect();
+        return Err(ServiceError::field("bad_role", "my_role", format!("请选择您在本业务中的身份：{}", names.join("、"))));
+    }
+    let property = a.property.trim();
+    if property.is_empty() {
+        return Err(ServiceError::field("no_property", "property", "请选择或填写不动产单元号、不动产权证书号"));
+    }
+    let mut conn = s.db.conn().await?;
+    let unit = match registry::find_unit(&mut conn, property).await? {
+        Some(u) => u,
+        None => {
+            let id = registry::unit_by_certificate(&mut conn, property).await?.ok_or_else(|| ServiceError::field("unknown_property", "property", "未找到该不动产单元号或证书号对应的不动产"))?;
+            registry::get_unit(&mut conn, id).await?.ok_or_else(|| ServiceError::field("unknown_property", "property", "未找到该不动产"))?
+        }
+    };
+    let mut attrs: BTreeMap<String, String> = a.attributes.iter().map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).filter(|(_, v)| !v.is_empty()).collect();
+    if let Some(k) = attrs.keys().find(|k| k.as_str() == bdc_store::attachments::AUTHORISATION) {
+        return Err(ServiceError::field("bad_attribute", k, "授权委托请在“代理申请”中选择"));
+    }
+    let mut applicants: Vec<(i64, String, String)> = Vec::new();
+    // The party the application is made for: the entitlement rule refuses it unless the
+    // register says it may ask.
+    let submitter;
+    // Parties whose own act is already on record and who need not confirm.
+    let mut settled = vec![account.party_id];
+    match a.on_behalf {
+        Some(id) => {
+            let auth = crate::agency::usable_for(s, actor, id).await?;
+            if !within_authorisation(&auth.matters, flow) {
+                return Err(ServiceError::field("outside_authorisation", "on_behalf", format!("授权委托书的委托事项“{}”不包括“{}”：代理人只能在授权范围内申请", auth.matters, flow.name)));
+            }
+            if my_role == "agent" {
+                return Err(ServiceError::field("bad_role", "my_role", "代理申请时请选择委托人在本业务中的身份（权利人或义务人）"));
+            }
+            attrs.insert(bdc_store::attachments::AUTHORISATION.to_owned(), auth.id.to_string());
+            submitter = auth.principal_party_id;
+            settled.push(auth.principal_party_id);
+            applicants.push((auth.principal_party_id, my_role.to_owned(), share_of(&a.my_share)));
+            if role_ok(flow, "agent") && auth.principal_party_id != account.party_id {
+                applicants.push((account.party_id, "agent".to_owned(), "1".to_owned()));
+            }
+        }
+        None => {
+            applicants.push((account.party_id, my_role.to_owned(), share_of(&a.my_share)));
+            submitter = account.party_id;
+        }
+    }
+    for (i, o) in a.others.iter().enumerate() {
+        if o.name.trim().is_empty() && o.id_number.trim().is_empty() {
+            continue;
+        }
+        let field = format!("others[{i}]");
+        let role = o.role.trim();
+        if !role_ok(flow, role) {
+            return Err(ServiceError::field("bad_role", &format!("{field}.role"), format!("第 {} 位其他申请人的身份无效", i + 1)));
+        }
+        let pid = named_party(s, &mut conn, &field, &format!("第 {} 位其他申请人", i + 1), &o.name, &o.id_number).await?;
+        if applicants.iter().any(|(p, r, _)| *p == pid && r == role) {
+            return Err(ServiceError::field("duplicate_party", &format!("{field}.id_number"), format!("第 {} 位其他申请人重复", i + 1)));
+        }
+        applicants.push((pid, role.to_owned(), share_of(&o.share)));
+    }
+    let mut mortgagees = Vec::new();
+    for (i, m) in a.mortgagees.iter().enumerate() {
+        if m.name.trim().is_empty() && m.id_number.trim().is_empty() {
+            continue;
+        }
+        let pid = named_party(s, &mut conn, &format!("mortgagees[{i}]"), &format!("第 {} 位抵押权人", i + 1), &m.name, &m.id_number).await?;
+        if !mortgagees.contains(&pid) {
+            mortgagees.push(pid);
+        }
+    }
+    drop(conn);
+    // 代办: the bank or developer is only the agent; the application is its customers', and
+    // each of them confirms.
+    let submitter = if a.on_behalf.is_none() && my_role == "agent" {
+        let customer = applicants.iter().find(|(_, r, _)| r == "right_holder").or_else(|| applicants.iter().find(|(_, r, _)| r == "obligor"));
+        match customer {
+            Some((p, _, _)) => *p,
+            None => return Err(ServiceError::field("customer_required", "others", "代办申请须写明所代办的申请人（权利人或义务人）")),
+        }
+    } else {
+        submitter
+    };
+    if let Some(c) = &a.co_ownership {
+        if !c.trim().is_empty() && !CO_OWNERSHIP.iter().any(|(k, _)| *k == c.trim()) {
+            return Err(ServiceError::field("bad_co_ownership", "co_ownership", "请选择共有方式"));
+        }
+    }
+    let request = RequestDoc {
+        co_ownership: a.co_ownership.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned),
+        attrs,
+        target_right: a.target_right,
+        mortgagees: mortgagees.clone(),
+        title_kind: None,
+        consents: vec![],
+        materials: a.materials.clone(),
+        submitted_by: Some(submitter),
+    };
+    let stored = Stored { unit_ids: vec![unit.id], applicants, channel: channel.code().to_owned(), request };
+    let opener = opener_for(actor.username.clone(), actor.display_name.clone());
+    let cmd = command(flow, &stored);
+    // The counter's checks, writing nothing: a bad application is refused here, by field.
+    let findings = crate::cases::precheck(s, &opener, &cmd).await?;
+    if findings.iter().any(Finding::blocks) {
+        let first = findings.iter().find(|f| f.blocks()).map(|f| format!("{}：{}", f.rule_name, f.message)).unwrap_or_default();
+        return Err(ServiceError::RuleBlocked { message: format!("限制验证未通过 — {first}"), findings });
+    }
+    // Who must confirm: everyone named besides the applicant (and a principal whose signed
+    // authorisation is on record).
+    let mut confirmers: Vec<(i64, Vec<String>)> = Vec::new();
+    let named = stored.applicants.iter().map(|(p, r, _)| (*p, r.clone())).chain(mortgagees.iter().map(|p| (*p, MORTGAGEE.to_owned())));
+    for (pid, role) in named {
+        if settled.contains(&pid) {
+            continue;
+        }
+        match confirmers.iter_mut().find(|(p, _)| *p == pid) {
+            Some((_, roles)) => roles.push(role),
+            None => confirmers.push((pid, vec![role])),
+        }
+    }
+    let request_text = serde_json::to_string(&stored).map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    let now = Utc::now();
+    if confirmers.is_empty() {
+        // Nobody else to ask: the case is opened now, as before.
+        let opened = crate::cases::open_case(s, &opener, cmd).await?;
+        let mut tx = s.db.begin().await?;
+        let id = store::insert(&mut tx, &NewApplication { user_id: actor.user_id, party_id: submitter, flow_code: flow.code, unit_id: unit.id, state: ApplicationState::Submitted.code(), request: &request_text }, now).await?;
+        store::set_state(&mut tx, id, ApplicationState::Submitted.code(), ApplicationState::Submitted.code(), Some(opened.case.id), "", now).await?;
+        bdc_store::portal::set_submitted_by(&mut tx, opened.case.id, actor.user_id).await?;
+        if let Some(d) = draft {
+            files::move_owner(&mut tx, files::DRAFT, d, files::CASE, opened.case.id).await?;
+            files::delete_draft(&mut tx, d, actor.user_id).await?;
+        }
+        bdc_store::commit(tx).await?;
+        let application = view(s, actor, id).await?;
+        return Ok(Applied { application, case: Some(opened.case), findings: opened.findings });
+    }
+    let mut tx = s.db.begin().await?;
+    let id = store::insert(&mut tx, &NewApplication { user_id: actor.user_id, party_id: submitter, flow_code: flow.code, unit_id: unit.id, state: ApplicationState::Awaiting.code(), request: &request_text }, now).await?;
+    for (pid, roles) in &confirmers {
+        store::insert_confirmation(&mut tx, id, *pid, &roles.join(","), ConfirmationState::Pending.code(), now).await?;
+    }
+    if let Some(d) = draft {
+        files::move_owner(&mut tx, files::DRAFT, d, store::APPLICATION, id).await?;
+        files::delete_draft(&mut tx, d, actor.user_id).await?;
+    }
+    bdc_store::commit(tx).await?;
+    let application = view(s, actor, id).await?;
+    Ok(Applied { application, case: None, findings })
+}
+
+/// The registry's intake acting for the online user: cases are opened in his name, and staff
+/// then accept (受理) them like counter applications.
+fn opener_for(username: String, display_name: String) -> Actor {
+    let mut opener = Actor::console();
+    opener.username = username;
+    opener.display_name = display_name;
+    opener
+}
+
+fn command(flow: &Flow, st: &Stored) -> OpenCase {
+    OpenCase { flow_code: flow.code.into(), unit_ids: st.unit_ids.clone(), applicants: st.applicants.clone(), channel: st.channel.clone(), request: st.request.clone() }
+}
+
+fn parse_stored(row: &ApplicationRow) -> ServiceResult<Stored> {
+    serde_json::from_str(&row.request).map_err(|e| ServiceError::Internal(Box::new(e)))
+}
+
+fn state_of(row: &ApplicationRow) -> ServiceResult<ApplicationState> {
+    ApplicationState::from_code(&row.state).ok_or_else(|| ServiceError::Internal(format!("unknown application state {}", row.state).into()))
+}
+
+fn not_found() -> ServiceError {
+    ServiceError::NotFound("申请不存在".into())
+}
+
+/// Loads an application the actor may see: his own, or one naming his party as co-applicant.
+async fn visible(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(bdc_store::portal::PortalAccount, ApplicationRow, Vec<store::ConfirmationRow>)> {
+    let account = portal::account_of(s, actor).await?;
+    let mut conn = s.db.conn().await?;
+    let row = store::get(&mut conn, id).await?.ok_or_else(not_found)?;
+    let confirmations = store::confirmations(&mut conn, id).await?;
+    if row.user_id != actor.user_id && !confirmations.iter().any(|c| c.party_id == account.party_id) {
+        return Err(not_found());
+    }
+    Ok((account, row, confirmations))
+}
+
+async fn party_line(conn: &mut AnyConnection, pid: i64, role: &str, share: &str) -> ServiceResult<PartyLine> {
+    let p = registry::get_party(conn, pid).await?;
+    Ok(PartyLine {
+        party_id: pid,
+        name: p.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+        id_masked: p.map(|p| p.id_number_masked).unwrap_or_default(),
+        role: role.to_owned(),
+        role_name: role_name(role),
+        share: share.to_owned(),
+    })
+}
+
+/// One application as its applicant or a co-applicant sees it.
+pub async fn view(s: &Services, actor: &Actor, id: i64) -> ServiceResult<ApplicationView> {
+    let (account, row, confirmations) = visible(s, actor, id).await?;
+    let stored = parse_stored(&row)?;
+    let mut conn = s.db.conn().await?;
+    let unit = registry::get_unit(&mut conn, row.unit_id).await?;
+    let mut parties = Vec::new();
+    for (pid, role, share) in &stored.applicants {
+        parties.push(party_line(&mut conn, *pid, role, share).await?);
+    }
+    let mut mortgagees = Vec::new();
+    for pid in &stored.request.mortgagees {
+        mortgagees.push(party_line(&mut conn, *pid, MORTGAGEE, "1").await?);
+    }
+    let mut cv = Vec::new();
+    for c in &confirmations {
+        let p = registry::get_party(&mut conn, c.party_id).await?;
+        cv.push(ConfirmationView {
+            party_id: c.party_id,
+            name: p.map(|p| p.name).unwrap_or_default(),
+            roles: c.roles.split(',').map(role_name).collect(),
+            state: ConfirmationState::from_code(&c.state).unwrap_or(ConfirmationState::Pending),
+            decided_at: c.decided_at.clone(),
+            reason: c.reason.clone(),
+            has_account: store::account_of_party(&mut conn, c.party_id).await?.is_some(),
+        });
+    }
+    let case_number = match row.case_id {
+        Some(cid) => bdc_store::cases::get_case(&mut conn, cid).await?.map(|c| c.case_number),
+        None => None,
+    };
+    let mut attributes = stored.request.attrs.clone();
+    attributes.remove(bdc_store::attachments::AUTHORISATION);
+    Ok(ApplicationView {
+        id: row.id,
+        flow_name: catalogue::flow(&row.flow_code).map_or("", |f| f.name),
+        flow_code: row.flow_code.clone(),
+        state: state_of(&row)?,
+        unit_id: row.unit_id,
+        unit_number: unit.as_ref().map(|u| u.unit_number.clone()).unwrap_or_default(),
+        location: unit.map(|u| u.location).unwrap_or_default(),
+        parties,
+        mortgagees,
+        co_ownership: stored.request.co_ownership.clone(),
+        attributes,
+        target_right: stored.request.target_right,
+        materials: stored.request.materials.clone(),
+        my_confirmation: confirmations.iter().find(|c| c.party_id == account.party_id).and_then(|c| ConfirmationState::from_code(&c.state)),
+        confirmations: cv,
+        case_id: row.case_id,
+        case_number,
+        reason: row.reason.clone(),
+        created_at: row.created_at.clone(),
+        updated_at: row.updated_at.clone(),
+        mine: row.user_id == actor.user_id,
+    })
+}
+
+/// The actor's applications and those waiting for (or answered by) him, newest first.
+pub async fn list(s: &Services, actor: &Actor) -> ServiceResult<Vec<ApplicationView>> {
+    let account = portal::account_of(s, actor).await?;
+    let mut conn = s.db.conn().await?;
+    let rows = store::visible_to(&mut conn, actor.user_id, account.party_id, 200).await?;
+    drop(conn);
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(view(s, actor, r.id).await?);
+    }
+    Ok(out)
+}
+
+/// The actor's own pending confirmation on an application that still waits.
+async fn my_pending(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(bdc_store::portal::PortalAccount, ApplicationRow)> {
+    let (account, row, confirmations) = visible(s, actor, id).await?;
+    let Some(mine) = confirmations.iter().find(|c| c.party_id == account.party_id) else {
+        return Err(ServiceError::Forbidden("您不是该申请的共同申请人，无需确认".into()));
+    };
+    if state_of(&row)? != ApplicationState::Awaiting {
+        return Err(ServiceError::Conflict { code: "not_awaiting", message: format!("该申请{}，不能再确认或拒绝", state_of(&row)?.name()) });
+    }
+    if mine.state != ConfirmationState::Pending.code() {
+        return Err(ServiceError::Conflict { code: "already_answered", message: "您已答复过该申请".into() });
+    }
+    Ok((account, row))
+}
+
+fn purpose(id: i64) -> String {
+    format!("confirm:{id}")
+}
+
+/// Sends the co-applicant a one-time code (短信验证码) to the phone of his own account, to
+/// confirm this application. Returns the masked number it went to.
+pub async fn send_confirmation_code(s: &Services, actor: &Actor, id: i64, client: &str) -> ServiceResult<String> {
+    let (account, _) = my_pending(s, actor, id).await?;
+    let mut conn = s.db.conn().await?;
+    let enc = store::account_phone(&mut conn, actor.user_id).await?.ok_or_else(|| ServiceError::Forbidden("该账户尚未完成实名认证".into()))?;
+    drop(conn);
+    let phone = s.cipher().decrypt(&enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    portal::send_code(s, &phone, &purpose(id), client).await?;
+    Ok(account.phone_masked)
+}
+
+/// Confirms an application with the one-time code. When this was the last confirmation the
+/// case is opened (the registry's checks run again: the register may have changed meanwhile).
+pub async fn confirm(s: &Services, actor: &Actor, id: i64, code: &str) -> ServiceResult<ApplicationView> {
+    let (account, _) = my_pending(s, actor, id).await?;
+    let code = code.trim();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ServiceError::field("bad_code", "code", "请输入短信中的 6 位验证码"));
+    }
+    let mut conn = s.db.conn().await?;
+    let enc = store::account_phone(&mut conn, actor.user_id).await?.ok_or_else(|| ServiceError::Forbidden("该账户尚未完成实名认证".into()))?;
+    drop(conn);
+    let phone = s.cipher().decrypt(&enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    let bidx = s.cipher().blind_index(&phone);
+    let now = Utc::now();
+    let mut tx = s.db.begin().await?;
+    let stored = bdc_store::portal::latest_code(&mut tx, &bidx, &purpose(id)).await?.ok_or_else(|| ServiceError::field("no_code", "code", "请先获取短信验证码"))?;
+    let expired = bdc_store::parse_time(&stored.expires_at).map(|t: DateTime<Utc>| t < now).unwrap_or(true);
+    if expired || stored.attempts >= portal::CODE_ATTEMPTS {
+        return Err(ServiceError::field("code_expired", "code", "验证码已失效，请重新获取"));
+    }
+    if stored.code_hash != portal::code_hash(&bidx, code) {
+        bdc_store::portal::code_attempted(&mut tx, stored.id).await?;
+        bdc_store::commit(tx).await?;
+        return Err(ServiceError::field("wrong_code", "code", "验证码错误"));
+    }
+    if !bdc_store::portal::use_code(&mut tx, stored.id).await? {
+        return Err(ServiceError::field("code_expired", "code", "验证码已使用，请重新获取"));
+    }
+    if !store::decide(&mut tx, id, account.party_id, ConfirmationState::Pending.code(), ConfirmationState::Confirmed.code(), actor.user_id, "", now).await? {
+        return Err(ServiceError::Conflict { code: "already_answered", message: "您已答复过该申请".into() });
+    }
+    let all = store::confirmations(&mut tx, id).await?;
+    bdc_store::commit(tx).await?;
+    if all.iter().all(|c| c.state == ConfirmationState::Confirmed.code()) {
+        submit(s, id).await?;
+    }
+    view(s, actor, id).await
+}
+
+/// Declines an application (拒绝): it stops, and the applicant sees who declined and why.
+pub async fn decline(s: &Services, actor: &Actor, id: i64, reason: &str) -> ServiceResult<ApplicationView> {
+    let (account, _) = my_pending(s, actor, id).await?;
+    let reason = reason.trim();
+    if reason.chars().count() > 200 {
+        return Err(ServiceError::field("reason_too_long", "reason", "拒绝理由不超过 200 个字"));
+    }
+    let now = Utc::now();
+    let mut tx = s.db.begin().await?;
+    if !store::decide(&mut tx, id, account.party_id, ConfirmationState::Pending.code(), ConfirmationState::Declined.code(), actor.user_id, reason, now).await? {
+        return Err(ServiceError::Conflict { code: "already_answered", message: "您已答复过该申请".into() });
+    }
+    let text = if reason.is_empty() { format!("{}拒绝共同申请", actor.display_name) } else { format!("{}拒绝共同申请：{reason}", actor.display_name) };
+    if !store::set_state(&mut tx, id, ApplicationState::Awaiting.code(), ApplicationState::Declined.code(), None, &text, now).await? {
+        return Err(ServiceError::Conflict { code: "not_awaiting", message: "该申请已不在待确认状态".into() });
+    }
+    bdc_store::commit(tx).await?;
+    view(s, actor, id).await
+}
+
+/// Opens the case of a fully confirmed application. Exactly one caller wins the move out of
+/// 待确认; if the registry's checks now refuse it, the application is 未能提交 with the reason.
+async fn submit(s: &Services, id: i64) -> ServiceResult<()> {
+    let now = Utc::now();
+    let mut conn = s.db.conn().await?;
+    let row = store::get(&mut conn, id).await?.ok_or_else(not_found)?;
+    if !store::set_state(&mut conn, id, ApplicationState::Awaiting.code(), ApplicationState::Submitted.code(), None, "", now).await? {
+        return Ok(());
+    }
+    let user = bdc_store::accounts::get_user(&mut conn, row.user_id).await?.ok_or_else(not_found)?;
+    drop(conn);
+    let flow = catalogue::flow(&row.flow_code).ok_or_else(not_found)?;
+    let stored = parse_stored(&row)?;
+    let opener = opener_for(user.username.clone(), user.display_name.clone());
+    match crate::cases::open_case(s, &opener, command(flow, &stored)).await {
+        Ok(opened) => {
+            let mut tx = s.db.begin().await?;
+            store::set_state(&mut tx, id, ApplicationState::Submitted.code(), ApplicationState::Submitted.code(), Some(opened.case.id), "", now).await?;
+            bdc_store::portal::set_submitted_by(&mut tx, opened.case.id, row.user_id).await?;
+            files::move_owner(&mut tx, store::APPLICATION, id, files::CASE, opened.case.id).await?;
+            bdc_store::commit(tx).await?;
+            Ok(())
+        }
+        Err(ServiceError::Internal(e)) => {
+            let mut conn = s.db.conn().await?;
+            store::set_state(&mut conn, id, ApplicationState::Submitted.code(), ApplicationState::Awaiting.code(), None, "", now).await?;
+            Err(ServiceError::Internal(e))
+        }
+        Err(e) => {
+            let mut conn = s.db.conn().await?;
+            store::set_state(&mut conn, id, ApplicationState::Submitted.code(), ApplicationState::Refused.code(), None, &format!("登记机构的检查未通过：{e}"), now).await?;
+            Ok(())
+        }
+    }
+}
+
+/// The confirmations kept with a case made online, for staff reading the case: `(name, roles,
+/// state, decided at)`.
+pub async fn confirmations_of_case(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Vec<(String, String, ConfirmationState, Option<String>)>> {
+    actor.require(bdc_domain::access::Permission::CaseRead)?;
+    let mut conn = s.db.conn().await?;
+    let Some(row) = store::of_case(&mut conn, case_id).await? else { return Ok(vec![]) };
+    let mut out = Vec::new();
+    for c in store::confirmations(&mut conn, row.id).await? {
+        let name = registry::get_party(&mut conn, c.party_id).await?.map(|p| p.name).unwrap_or_default();
+        let roles: Vec<&str> = c.roles.split(',').map(role_name).collect();
+        out.push((name, roles.join("、"), ConfirmationState::from_code(&c.state).unwrap_or(ConfirmationState::Pending), c.decided_at));
+    }
+    Ok(out)
+}
+
+/// The channel a flow is applied through by this account, for the form.
+pub fn channel_for(actor: &Actor, flow: &Flow) -> Option<Channel> {
+    let channels = portal::channels_of(actor);
+    flow.channels.iter().copied().find(|c| channels.contains(c))
+}

@@ -65,6 +65,7 @@ pub fn router(services: Services, settings: &WebSettings) -> Router {
     let hygiene = crate::hygiene::Hygiene { max_body_bytes: settings.max_body_bytes };
     let (api, mut openapi) = crate::api::router().split_for_parts();
     crate::api::access::annotate(&mut openapi);
+    crate::api::document::normalise(&mut openapi);
     let doc = OpenApiJson(Arc::new(openapi.to_pretty_json().unwrap_or_else(|_| "{}".into())));
     let request_id = HeaderName::from_static("x-request-id");
     let pages = crate::pages::router().route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::observe::observe));

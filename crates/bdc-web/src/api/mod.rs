@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and the OpenAPI document that describes every route.
 
 pub mod access;
+pub mod document;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

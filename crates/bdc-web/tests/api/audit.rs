@@ -63,4 +63,24 @@ async fn nobody_can_change_or_delete_audit_rows_through_the_api(engine: Engine) 
     assert!(after.body["total"].as_i64().unwrap() >= before);
 }
 
-crate::both!(logins_and_state_changes_are_audited_with_who_what_where_and_outcome, nobody_can_change_or_delete_audit_rows_through_the_api);
+/// Staff reads of personal data are logged with who, what and the conditions — an ID number
+/// searched for is logged masked.
+async fn staff_reads_of_personal_data_are_logged_with_their_conditions(engine: Engine) {
+    let app = spawn_app(engine).await;
+    let supervisor = app.staff("jianguan", &["supervise"]).await;
+    let clerk = app.staff("chaxun", &["intake"]).await;
+    let r = app.call(Method::POST, "/api/v1/parties", Some(&clerk), Some(json!({"kind": "person", "name": "张三", "id_type": "1", "id_number": "440524188001010014"}))).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let found = app.get("/api/v1/parties?id_number=440524188001010014", &clerk).await;
+    assert_eq!(found.status, 200, "{}", found.text);
+    let log = app.get("/api/v1/audit?actor=chaxun", &supervisor).await;
+    let items = log.body["items"].as_array().unwrap();
+    let read = items.iter().find(|e| e["action"] == "查阅 /api/v1/parties").unwrap_or_else(|| panic!("the read is logged: {items:?}"));
+    let detail = read["detail"].as_str().unwrap();
+    assert!(detail.contains("id_number=44") && detail.contains("14") && !detail.contains("440524188001010014"), "masked conditions: {detail}");
+    assert_eq!((read["outcome"].as_str(), read["realm"].as_str()), (Some("success"), Some("staff")));
+    // The supervisor's own reading of the audit log is not a read of personal data.
+    assert!(items.iter().all(|e| !e["action"].as_str().unwrap_or("").contains("/api/v1/audit")));
+}
+
+crate::both!(logins_and_state_changes_are_audited_with_who_what_where_and_outcome, nobody_can_change_or_delete_audit_rows_through_the_api, staff_reads_of_personal_data_are_logged_with_their_conditions);

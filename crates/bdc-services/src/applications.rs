@@ -50,6 +50,8 @@ pub enum ApplicationState {
     Declined,
     /// 未能提交 — the register changed while it waited and the registry's checks refused it.
     Refused,
+    /// 申请人已撤回 — the applicant took it back before every co-applicant had confirmed.
+    Withdrawn,
 }
 
 impl ApplicationState {
@@ -59,6 +61,7 @@ impl ApplicationState {
             ApplicationState::Submitted => "submitted",
             ApplicationState::Declined => "declined",
             ApplicationState::Refused => "refused",
+            ApplicationState::Withdrawn => "withdrawn",
         }
     }
 
@@ -68,11 +71,12 @@ impl ApplicationState {
             ApplicationState::Submitted => "已提交登记机构",
             ApplicationState::Declined => "共同申请人已拒绝",
             ApplicationState::Refused => "未能提交",
+            ApplicationState::Withdrawn => "申请人已撤回",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [ApplicationState::Awaiting, ApplicationState::Submitted, ApplicationState::Declined, ApplicationState::Refused].into_iter().find(|s| s.code() == code)
+        [ApplicationState::Awaiting, ApplicationState::Submitted, ApplicationState::Declined, ApplicationState::Refused, ApplicationState::Withdrawn].into_iter().find(|s| s.code() == code)
     }
 }
 
@@ -800,6 +804,27 @@ pub async fn decline(s: &Services, actor: &Actor, id: i64, reason: &str) -> Serv
     }
     let text = if reason.is_empty() { format!("{}拒绝共同申请", actor.display_name) } else { format!("{}拒绝共同申请：{reason}", actor.display_name) };
     if !store::set_state(&mut tx, id, ApplicationState::Awaiting.code(), ApplicationState::Declined.code(), None, &text, now).await? {
+        return Err(ServiceError::Conflict { code: "not_awaiting", message: "该申请已不在待确认状态".into() });
+    }
+    bdc_store::commit(tx).await?;
+    view(s, actor, id).await
+}
+
+/// 撤回: the applicant takes back an application still waiting for its co-applicants. Once
+/// every one has confirmed it is a case, withdrawn only through the registry (撤回 of the case).
+pub async fn withdraw(s: &Services, actor: &Actor, id: i64, reason: &str) -> ServiceResult<ApplicationView> {
+    portal::account_of(s, actor).await?;
+    let reason = reason.trim();
+    if reason.chars().count() > 200 {
+        return Err(ServiceError::field("reason_too_long", "reason", "撤回理由不超过 200 个字"));
+    }
+    let mut tx = s.db.begin().await?;
+    let row = store::get(&mut tx, id).await?.filter(|r| r.user_id == actor.user_id).ok_or_else(not_found)?;
+    if state_of(&row)? != ApplicationState::Awaiting {
+        return Err(ServiceError::Conflict { code: "not_awaiting", message: format!("该申请{}，不能撤回；已提交登记机构的办件请向登记机构申请撤回", state_of(&row)?.name()) });
+    }
+    let text = if reason.is_empty() { "申请人撤回".to_owned() } else { format!("申请人撤回：{reason}") };
+    if !store::set_state(&mut tx, id, ApplicationState::Awaiting.code(), ApplicationState::Withdrawn.code(), None, &text, Utc::now()).await? {
         return Err(ServiceError::Conflict { code: "not_awaiting", message: "该申请已不在待确认状态".into() });
     }
     bdc_store::commit(tx).await?;

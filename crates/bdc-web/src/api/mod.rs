@@ -190,6 +190,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(portal::portal_confirmation_code))
         .routes(routes!(portal::portal_confirm))
         .routes(routes!(portal::portal_decline))
+        .routes(routes!(portal::portal_withdraw))
         .routes(routes!(portal::portal_cases))
         .routes(routes!(portal::portal_case))
         .routes(routes!(portal::portal_certificates))

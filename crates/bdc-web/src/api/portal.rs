@@ -450,6 +450,14 @@ pub async fn portal_decline(State(state): State<AppState>, PortalUser(actor): Po
     Ok(Json(application_dto(svc::decline(&state.services, &actor, id, &r.reason).await?)))
 }
 
+/// Withdraws (撤回) the caller's own application while it still waits for co-applicants.
+#[utoipa::path(post, path = "/api/v1/portal/applications/{id}/withdraw", tag = "portal", operation_id = "portal_withdraw",
+    security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Application id")), request_body = DeclineRequest,
+    responses((status = 200, body = ApplicationDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn portal_withdraw(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<DeclineRequest>) -> ApiResult<Json<ApplicationDto>> {
+    Ok(Json(application_dto(svc::withdraw(&state.services, &actor, id, &r.reason).await?)))
+}
+
 /// The caller's cases (办件进度), newest first.
 #[utoipa::path(get, path = "/api/v1/portal/cases", tag = "portal", operation_id = "portal_cases",
     security(("bearer" = []), ("cookie" = [])),

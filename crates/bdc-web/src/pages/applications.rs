@@ -33,6 +33,7 @@ impl ApplicationPage {
             ApplicationState::Awaiting => "badge--warning",
             ApplicationState::Submitted => "badge--success",
             ApplicationState::Declined | ApplicationState::Refused => "badge--danger",
+            ApplicationState::Withdrawn => "badge--muted",
         }
     }
 }
@@ -139,6 +140,21 @@ pub async fn confirm(State(state): State<AppState>, PageActor(actor): PageActor,
 }
 
 /// `POST /portal/applications/{id}/decline`.
+/// `POST /portal/applications/{id}/withdraw`: the applicant takes back a waiting application.
+pub async fn withdraw(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
+    let actor = match public(actor) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&actor, &f.csrf) {
+        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重试。", "/portal");
+    }
+    match svc::withdraw(&state.services, &actor, id, &f.reason).await {
+        Ok(_) => redirect(&format!("/portal/applications/{id}")),
+        Err(e) => page(&state, &actor, id, String::new(), text_of(e)).await,
+    }
+}
+
 pub async fn decline(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
     let actor = match public(actor) {
         Ok(a) => a,

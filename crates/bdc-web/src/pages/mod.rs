@@ -200,6 +200,7 @@ pub fn router() -> Router<AppState> {
         .route("/portal/applications/{id}/code", post(applications::send_code))
         .route("/portal/applications/{id}/confirm", post(applications::confirm))
         .route("/portal/applications/{id}/decline", post(applications::decline))
+        .route("/portal/applications/{id}/withdraw", post(applications::withdraw))
         .route("/portal/archive", get(archive::page))
         .route("/portal/agency", get(agency::show).post(agency::record).layer(axum::extract::DefaultBodyLimit::max(files::FORM_LIMIT)))
         .route("/portal/agency/{id}/revoke", post(agency::revoke))

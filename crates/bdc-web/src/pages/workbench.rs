@@ -133,6 +133,9 @@ pub struct CasePage {
     can_upload: bool,
     /// The authorisation an agent applied under: `(principal, matters, valid until, document id)`.
     authorisation: Option<(String, String, String, i64)>,
+    /// The co-applicants' online confirmations kept with the case (网上共同申请确认, the online
+    /// equivalent of signing the 申请书): `(name, roles, answer, when)`.
+    confirmations: Vec<(String, String, String, String)>,
     /// `(code, name)` for the upload form.
     material_codes: Vec<(&'static str, &'static str)>,
     report: String,
@@ -240,8 +243,15 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
         .filter(|t| t.from.contains(&case.state.as_str()) && t.permissions.iter().any(|p| actor.can(*p)))
         .map(|t| (t.action, t.name, matches!(t.action, "return" | "withdraw" | "request_correction" | "suspend")))
         .collect();
+    let confirmations = bdc_services::applications::confirmations_of_case(&state.services, actor, case.id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, roles, answer, at)| (name, roles, answer.name().to_owned(), at.as_deref().map(super::beijing).unwrap_or_default()))
+        .collect();
     let today = cases::today();
     let page = CasePage {
+        confirmations,
         chrome: Chrome::of(Some(actor), "tasks"),
         id: case.id,
         number: case.case_number.clone(),

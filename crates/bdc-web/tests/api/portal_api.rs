@@ -141,6 +141,20 @@ async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine)
     let r = app.call(Method::POST, &format!("/api/v1/portal/applications/{gid}/code"), Some(&t_zhang), None).await;
     assert_eq!(r.problem(409), "not_awaiting");
 
+    // The applicant withdraws a gift still waiting: only he may, and only while it waits.
+    let gift = json!({"flow_code": "IND-TRANSFER-GIFT", "property": UNIT, "my_role": "right_holder", "others": [{"role": "obligor", "name": "张三", "id_number": "440524188001010014"}]});
+    let r = ok(app.call(Method::POST, "/api/v1/portal/applications", Some(&t_li), Some(gift)).await);
+    let wid = r.body["application"]["id"].as_i64().unwrap();
+    let r = app.call(Method::POST, &format!("/api/v1/portal/applications/{wid}/withdraw"), Some(&t_zhang), Some(json!({}))).await;
+    assert_eq!(r.problem(404), "not_found", "a co-applicant cannot withdraw another's application");
+    let r = ok(app.call(Method::POST, &format!("/api/v1/portal/applications/{wid}/withdraw"), Some(&t_li), Some(json!({"reason": "改日再办"}))).await);
+    assert_eq!(r.body["state"], "withdrawn");
+    assert!(r.body["reason"].as_str().unwrap().contains("改日再办"));
+    let r = app.call(Method::POST, &format!("/api/v1/portal/applications/{wid}/confirm"), Some(&t_zhang), Some(json!({"code": "123456"}))).await;
+    assert_eq!(r.problem(409), "not_awaiting", "a withdrawn application cannot be confirmed");
+    let r = app.call(Method::POST, &format!("/api/v1/portal/applications/{wid}/withdraw"), Some(&t_li), Some(json!({}))).await;
+    assert_eq!(r.problem(409), "not_awaiting");
+
     // A bank's mortgage: the owner confirms; the bank applies for itself.
     let mortgage = json!({"flow_code": "BANK-MORTGAGE-FIRST", "property": UNIT, "my_role": "right_holder", "others": [{"role": "obligor", "name": "张三", "id_number": "440524188001010014"}], "attributes": {"amount": "500000", "term_start": "2026-01-01", "term_end": "2046-01-01"}});
     let r = ok(app.call(Method::POST, "/api/v1/portal/applications", Some(&t_bank), Some(mortgage)).await);

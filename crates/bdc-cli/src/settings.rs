@@ -103,10 +103,14 @@ impl Settings {
     pub fn resolve(cli: Overrides, file: FileSettings) -> anyhow::Result<Settings> {
         let data_dir = cli.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
         std::fs::create_dir_all(&data_dir).with_context(|| format!("无法创建数据目录 {}", data_dir.display()))?;
+        owner_only_dir(&data_dir)?;
         let database_url = cli
             .database_url
             .or(file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("bdc.db").display()));
+        if let Some(path) = database_url.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p)) {
+            owner_only_file(std::path::Path::new(path))?;
+        }
         let engine = Engine::from_url(&database_url)?;
         let master_key = match cli.master_key.or(file.master_key) {
             Some(hex) => MasterKey::from_hex(&hex).context("主密钥无效")?,
@@ -194,6 +198,39 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
+}
+
+/// The data directory holds the database, the master key and the files: only its owner may
+/// enter it (0700).
+fn owner_only_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).with_context(|| format!("无法设置数据目录 {} 的权限", dir.display()))?;
+    }
+    let _ = dir;
+    Ok(())
+}
+
+/// The embedded database file is created owner-only (0600) before SQLite opens it; SQLite gives
+/// its -wal and -shm files the same permissions.
+fn owner_only_file(path: &std::path::Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        if path.as_os_str().is_empty() || path.to_str() == Some(":memory:") {
+            return Ok(());
+        }
+        if !path.exists() {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).with_context(|| format!("无法创建目录 {}", parent.display()))?;
+            }
+            std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).with_context(|| format!("无法创建数据库文件 {}", path.display()))?;
+        }
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).with_context(|| format!("无法设置数据库文件 {} 的权限", path.display()))?;
+    }
+    let _ = path;
+    Ok(())
 }
 
 #[cfg(test)]

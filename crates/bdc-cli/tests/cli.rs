@@ -85,6 +85,29 @@ fn bdc_domain_rand() -> String {
 
 engine_tests!(operator_creates_the_first_administrator_and_logs_in);
 
+/// The embedded default: the data directory, the database and the master key are owner-only,
+/// and the demo's journal is signed into a checkpoint that `bdc verify` checks.
+#[cfg(unix)]
+#[test]
+fn the_embedded_default_keeps_its_files_owner_only_and_signs_the_journal() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("bdc-cli-{}", bdc_domain_rand()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_bdc")).current_dir(&dir).env("BDC_DATA_DIR", dir.join("data")).env_remove("BDC_DATABASE_URL").env_remove("BDC_MASTER_KEY").env_remove("BDC_CONFIG").args(args).output().unwrap()
+    };
+    let out = run(&["demo", "--units", "60", "--no-serve"]);
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("账本检查点"), "{}", String::from_utf8_lossy(&out.stdout));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir.join("data")), 0o700, "data directory");
+    assert_eq!(mode(&dir.join("data").join("bdc.db")), 0o600, "database");
+    assert_eq!(mode(&dir.join("data").join("master.key")), 0o600, "master key");
+    let out = run(&["verify"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("签名检查点：第") && text.contains("校验通过"), "{text}{}", String::from_utf8_lossy(&out.stderr));
+}
+
 #[test]
 fn postgres_without_a_master_key_refuses_to_start() {
     let dir = std::env::temp_dir().join(format!("bdc-cli-nokey-{}", bdc_domain_rand()));

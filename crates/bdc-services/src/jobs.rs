@@ -38,15 +38,39 @@ pub async fn run_due(s: &Services, now: DateTime<Utc>) -> ServiceResult<usize> {
         };
         let Some(job) = job else { return Ok(n) };
         n += 1;
-        let result = run_one(s, &job).await;
+        let result = run_renewing(s, &job).await;
         let mut conn = s.db.conn().await?;
-        match result {
-            Ok(()) => jobs::finish(&mut conn, job.id, Utc::now()).await?,
+        let kept = match result {
+            Ok(()) => jobs::finish(&mut conn, &job, Utc::now()).await?,
             Err(e) => {
                 // The real cause, not only 服务器内部错误: whoever reads the job must see what failed.
                 let cause = e.cause();
                 tracing::warn!(job.id = job.id, job.kind = %job.kind, error = %cause, "job failed");
-                jobs::fail(&mut conn, &job, &cause, Utc::now()).await?;
+                jobs::fail(&mut conn, &job, &cause, Utc::now()).await? != jobs::Failure::LeaseLost
+            }
+        };
+        if !kept {
+            tracing::warn!(job.id = job.id, job.kind = %job.kind, attempt = job.attempts, "the job's lease was taken over by another worker; this run's outcome is discarded");
+        }
+    }
+}
+
+/// Runs a job while renewing its lease every third of the lease time (the heartbeat), so a
+/// long job is not taken over while its worker is alive.
+async fn run_renewing(s: &Services, job: &Job) -> ServiceResult<()> {
+    let every = std::time::Duration::from_secs(u64::try_from(LEASE_MINUTES * 60 / 3).unwrap_or(200));
+    let work = run_one(s, job);
+    tokio::pin!(work);
+    let mut beat = tokio::time::interval(every);
+    beat.tick().await;
+    loop {
+        tokio::select! {
+            result = &mut work => return result,
+            _ = beat.tick() => {
+                let mut conn = s.db.conn().await?;
+                if !jobs::renew(&mut conn, job, Utc::now() + Duration::minutes(LEASE_MINUTES)).await? {
+                    tracing::warn!(job.id = job.id, "lease lost while running");
+                }
             }
         }
     }

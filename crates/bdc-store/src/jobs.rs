@@ -1,8 +1,14 @@
 //! The job table (后台任务队列): enqueue, lease, finish, retry with back-off.
 //!
-//! Leasing is portable: pick the oldest due job, then claim it with
+//! Leasing is portable: pick the oldest due job, then claim it with a compare-and-set
 //! `UPDATE … WHERE id = ? AND state = 'queued'`; a worker that loses the race to another gets 0
-//! rows and picks again. A job whose lease expired (its worker died) is due again.
+//! rows and picks again (on both engines, so no `SKIP LOCKED` is needed for correctness: a row is
+//! claimed by exactly one UPDATE). A job whose lease expired (its worker died) is due again.
+//!
+//! Every claim increments `attempts`, which is the lease's fence (租约令牌): renewing, finishing
+//! or failing a job names the attempt it holds, and is refused when another worker has since
+//! taken the job over — so a worker that stalled past its lease can never overwrite the
+//! outcome of the one that replaced it.
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{AnyConnection, Row};
@@ -91,36 +97,54 @@ pub async fn lease(conn: &mut AnyConnection, now: DateTime<Utc>, lease: Duration
     }
 }
 
-pub async fn finish(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-    sqlx::query("UPDATE jobs SET state = 'done', locked_until = NULL, finished_at = $1, last_error = '' WHERE id = $2")
-        .bind(format_time(now))
-        .bind(id)
+/// Extends the lease of a running job held under `job.attempts` (the worker's heartbeat);
+/// `false` when the lease was lost to another worker.
+pub async fn renew(conn: &mut AnyConnection, job: &Job, until: DateTime<Utc>) -> StoreResult<bool> {
+    Ok(sqlx::query("UPDATE jobs SET locked_until = $1 WHERE id = $2 AND state = 'running' AND attempts = $3")
+        .bind(format_time(until))
+        .bind(job.id)
+        .bind(job.attempts)
         .execute(&mut *conn)
-        .await?;
-    Ok(())
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// Marks the job done; `false` (and nothing changed) when the lease it was run under was lost.
+pub async fn finish(conn: &mut AnyConnection, job: &Job, now: DateTime<Utc>) -> StoreResult<bool> {
+    Ok(sqlx::query("UPDATE jobs SET state = 'done', locked_until = NULL, finished_at = $1, last_error = '' WHERE id = $2 AND state = 'running' AND attempts = $3")
+        .bind(format_time(now))
+        .bind(job.id)
+        .bind(job.attempts)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// What recording a failure did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// Queued again after its back-off.
+    Retry,
+    /// Its last attempt: failed for good.
+    Final,
+    /// The lease was lost to another worker: nothing recorded.
+    LeaseLost,
 }
 
 /// Records a failure: the job runs again after an exponential back-off (1, 2, 4 … minutes, at
-/// most an hour), or is marked failed after its last attempt.
-pub async fn fail(conn: &mut AnyConnection, job: &Job, error: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+/// most an hour), or is marked failed after its last attempt — if the lease is still held.
+pub async fn fail(conn: &mut AnyConnection, job: &Job, error: &str, now: DateTime<Utc>) -> StoreResult<Failure> {
     let error: String = error.chars().take(1000).collect();
-    if job.attempts >= job.max_attempts {
-        sqlx::query("UPDATE jobs SET state = 'failed', locked_until = NULL, finished_at = $1, last_error = $2 WHERE id = $3")
-            .bind(format_time(now))
-            .bind(error)
-            .bind(job.id)
-            .execute(&mut *conn)
-            .await?;
-        return Ok(false);
-    }
-    let minutes = 1i64 << (job.attempts - 1).clamp(0, 6);
-    sqlx::query("UPDATE jobs SET state = 'queued', locked_until = NULL, run_at = $1, last_error = $2 WHERE id = $3")
-        .bind(format_time(now + Duration::minutes(minutes.min(60))))
-        .bind(error)
-        .bind(job.id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(true)
+    let (sql, outcome, at) = if job.attempts >= job.max_attempts {
+        ("UPDATE jobs SET state = 'failed', locked_until = NULL, finished_at = $1, last_error = $2 WHERE id = $3 AND state = 'running' AND attempts = $4", Failure::Final, now)
+    } else {
+        let minutes = 1i64 << (job.attempts - 1).clamp(0, 6);
+        ("UPDATE jobs SET state = 'queued', locked_until = NULL, run_at = $1, last_error = $2 WHERE id = $3 AND state = 'running' AND attempts = $4", Failure::Retry, now + Duration::minutes(minutes.min(60)))
+    };
+    let n = sqlx::query(sql).bind(format_time(at)).bind(error).bind(job.id).bind(job.attempts).execute(&mut *conn).await?.rows_affected();
+    Ok(if n == 1 { outcome } else { Failure::LeaseLost })
 }
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Job> {

@@ -126,7 +126,7 @@ mod jobs {
         assert_eq!((job.id, job.attempts, job.state.as_str()), (id, 1, "running"));
         assert!(jobs::lease(&mut c, now, Duration::minutes(5)).await.unwrap().is_none());
         // A failure puts it back after a back-off.
-        assert!(jobs::fail(&mut c, &job, "province down", now).await.unwrap());
+        assert_eq!(jobs::fail(&mut c, &job, "province down", now).await.unwrap(), jobs::Failure::Retry);
         assert!(jobs::lease(&mut c, now, Duration::minutes(5)).await.unwrap().is_none());
         let job = jobs::lease(&mut c, now + Duration::minutes(2), Duration::minutes(5)).await.unwrap().unwrap();
         assert_eq!(job.attempts, 2);
@@ -135,16 +135,57 @@ mod jobs {
         let later = now + Duration::minutes(30);
         let again = jobs::lease(&mut c, later, Duration::minutes(5)).await.unwrap().unwrap();
         assert_eq!((again.id, again.attempts), (id, 3));
+        // The stalled worker of attempt 2 wakes up: its lease is fenced off, nothing it says counts.
+        assert!(!jobs::renew(&mut c, &job, later + Duration::minutes(5)).await.unwrap());
+        assert!(!jobs::finish(&mut c, &job, later).await.unwrap());
+        assert_eq!(jobs::fail(&mut c, &job, "late", later).await.unwrap(), jobs::Failure::LeaseLost);
+        assert_eq!(jobs::get(&mut c, id).await.unwrap().state, "running", "attempt 3 still holds it");
+        assert!(jobs::renew(&mut c, &again, later + Duration::minutes(5)).await.unwrap(), "the holder renews");
         // After its last attempt it is failed for good.
-        assert!(!jobs::fail(&mut c, &again, "still down", later).await.unwrap());
+        assert_eq!(jobs::fail(&mut c, &again, "still down", later).await.unwrap(), jobs::Failure::Final);
         assert_eq!(jobs::get(&mut c, id).await.unwrap().state, "failed");
         let next = jobs::lease(&mut c, now + Duration::days(2), Duration::minutes(5)).await.unwrap().unwrap();
-        jobs::finish(&mut c, next.id, now).await.unwrap();
+        assert!(jobs::finish(&mut c, &next, now).await.unwrap());
         assert_eq!(jobs::get(&mut c, next.id).await.unwrap().state, "done");
         assert_eq!(jobs::list(&mut c, Some("failed"), 10).await.unwrap().len(), 1);
     }
 
-    bdc_store::engine_tests!(jobs_are_deduplicated_leased_once_retried_with_backoff_and_reclaimed);
+    /// Two server instances (two pools on one database) lease side by side: every job is
+    /// leased exactly once.
+    async fn two_instances_never_lease_one_job_twice(engine: Engine) {
+        let url = bdc_store::testing::fresh_url(engine).await;
+        let db = bdc_store::Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        let other = bdc_store::Db::connect(&url).await.unwrap();
+        let now = Utc::now();
+        {
+            let mut c = db.conn().await.unwrap();
+            for i in 0..120 {
+                jobs::enqueue(&mut c, "report", &format!("{{\"n\":{i}}}"), None, now, 3).await.unwrap();
+            }
+        }
+        let worker = |d: bdc_store::Db| async move {
+            let mut taken = Vec::new();
+            loop {
+                let mut c = d.conn().await.unwrap();
+                match jobs::lease(&mut c, now, Duration::minutes(5)).await.unwrap() {
+                    Some(j) => {
+                        assert!(jobs::finish(&mut c, &j, now).await.unwrap());
+                        taken.push(j.id);
+                    }
+                    None => return taken,
+                }
+            }
+        };
+        let (a, b, c2, d2) = tokio::join!(worker(db.clone()), worker(other.clone()), worker(db.clone()), worker(other.clone()));
+        let mut all: Vec<i64> = a.into_iter().chain(b).chain(c2).chain(d2).collect();
+        all.sort_unstable();
+        let n = all.len();
+        all.dedup();
+        assert_eq!((n, all.len()), (120, 120), "each job leased once");
+    }
+
+    bdc_store::engine_tests!(jobs_are_deduplicated_leased_once_retried_with_backoff_and_reclaimed, two_instances_never_lease_one_job_twice);
 }
 
 mod security_counters {

@@ -67,7 +67,9 @@ pub async fn save(s: &Services, actor: &Actor, id: Option<i64>, flow_code: &str,
         materials::check_material(flow, &u.material_code)?;
         materials::check(u)?;
     }
-    let form = serde_json::to_string(fields).map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    // A draft names other applicants with their ID numbers: it is stored SM4-encrypted, like
+    // parties, never in clear.
+    let form = s.cipher().encrypt(&serde_json::to_string(fields).map_err(|e| ServiceError::Internal(Box::new(e)))?);
     let now = Utc::now();
     let mut conn = s.db.conn().await?;
     let id = match id {
@@ -91,6 +93,13 @@ pub async fn save(s: &Services, actor: &Actor, id: Option<i64>, flow_code: &str,
     Ok(id)
 }
 
+/// A stored draft form: SM4-encrypted; a draft saved before encryption (plain JSON) is still
+/// read. One that is neither is an error, not an empty form.
+fn read_form(s: &Services, stored: &str) -> ServiceResult<Fields> {
+    let text = if stored.trim_start().starts_with('{') { stored.to_owned() } else { s.cipher().decrypt(stored).map_err(|e| ServiceError::Internal(format!("草稿无法解密：{e}").into()))? };
+    serde_json::from_str(&text).map_err(|e| ServiceError::Internal(format!("草稿内容无法读取：{e}").into()))
+}
+
 /// The user's drafts, newest first.
 pub async fn mine(s: &Services, actor: &Actor) -> ServiceResult<Vec<Draft>> {
     crate::portal::account_of(s, actor).await?;
@@ -103,7 +112,7 @@ pub async fn get(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(Draft, 
     crate::portal::account_of(s, actor).await?;
     let mut conn = s.db.conn().await?;
     let d = store::draft(&mut conn, id, actor.user_id).await?.ok_or_else(not_found)?;
-    let fields = serde_json::from_str(&d.form).unwrap_or_default();
+    let fields = read_form(s, &d.form)?;
     let files = store::of_owner(&mut conn, store::DRAFT, id).await?;
     Ok((d, fields, files))
 }

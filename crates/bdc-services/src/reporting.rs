@@ -540,8 +540,12 @@ async fn build(
                 for (i, (party_id, share)) in holders.iter().enumerate() {
                     if let Some(p) = registry::get_party(conn, *party_id).await? {
                         // The national exchange carries the ID number in clear; it is decrypted
-                        // only here, for the message.
-                        let id_number = s.cipher().decrypt(&p.id_number_enc).unwrap_or_default();
+                        // only here, for the message. A number that does not decrypt stops the
+                        // message (the job keeps the cause and retries) — never an empty 证件号.
+                        let id_number = s
+                            .cipher()
+                            .decrypt(&p.id_number_enc)
+                            .map_err(|e| ServiceError::Internal(format!("当事人 {} 的证件号无法解密，报文不予发送：{e}", p.id).into()))?;
                         rows.push(table_row(
                             "ZTT_GY_QLR",
                             vec![

@@ -121,6 +121,13 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     let flow = "IND-TRANSFER-STOCK-HOUSE";
     let fields = Fields { property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), other_role: "obligor".into(), other_name: "张三".into(), other_id: "440524188001010014".into(), on_behalf: None, ..Fields::default() };
     let draft = drafts::save(s, &li, None, flow, &fields, &[upload("application_form", "申请书.pdf", PDF), upload("sale_contract", "合同.pdf", PDF)]).await.unwrap();
+    // The draft names the seller with his ID number: stored encrypted, read back whole.
+    let stored_form: String = {
+        let mut conn = app.db.conn().await.unwrap();
+        sqlx::Row::try_get(&sqlx::query("SELECT form FROM application_drafts WHERE id = $1").bind(draft).fetch_one(&mut *conn).await.unwrap(), 0).unwrap()
+    };
+    assert!(!stored_form.contains("440524188001010014") && !stored_form.contains("张三"), "no clear personal data in the stored draft");
+    assert_eq!(drafts::get(s, &li, draft).await.unwrap().1.other_id, "440524188001010014");
     assert_eq!(field_of(drafts::save(s, &li, Some(draft), flow, &fields, &[upload("tax_certificate", "完税.exe", b"MZ\x90\0")]).await.unwrap_err()), "tax_certificate");
     assert_eq!(field_of(drafts::submit(s, &li, draft).await.unwrap_err()), "applicant_identity", "the first missing required material is named");
     assert!(drafts::get(s, &zhang, draft).await.is_err(), "a draft is its owner's only");

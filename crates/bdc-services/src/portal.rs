@@ -155,7 +155,12 @@ pub async fn sign_up(s: &Services, f: SignUp, client: &str) -> ServiceResult<Use
     // Real name: a party with this ID must bear this name; one party, one account.
     let party_kind = if organisation { "enterprise" } else { "person" };
     let Ok(party_id) = crate::registry::real_name_party(s, &mut tx, party_kind, id_type, &id_number, f.name.trim()).await? else {
-        return Err(ServiceError::field("name_mismatch", "name", "姓名（名称）与证件号码不一致，请核对"));
+        // Not an oracle: a mismatch uses up one try of the one-time code, like a wrong code, so
+        // names cannot be guessed one after another against a known ID number.
+        drop(tx);
+        let mut conn = s.db.conn().await?;
+        portal::code_attempted(&mut conn, code.id).await?;
+        return Err(ServiceError::field("name_mismatch", "name", "实名信息核验未通过，请核对姓名（名称）与证件号码"));
     };
     if portal::party_has_account(&mut tx, party_id).await? {
         return Err(ServiceError::field("already_registered", "id_number", "该证件号码已注册线上苏小登账户，请直接登录"));

@@ -55,8 +55,12 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     };
     let wrong = if code == "000000" { "111111" } else { "000000" };
     assert_eq!(field_of(portal::sign_up(s, form("张三", wrong), "127.0.0.1").await.unwrap_err()), "code");
-    // Real name: the ID is on record as 张三.
+    // Real name: the ID is on record as 张三. A wrong name uses up a try of the code, so with
+    // the 5 tries of one code a name cannot be guessed through sign-up.
     assert_eq!(field_of(portal::sign_up(s, form("张三丰", &code), "127.0.0.1").await.unwrap_err()), "name");
+    assert_eq!(field_of(portal::sign_up(s, form("张三风", &code), "127.0.0.1").await.unwrap_err()), "name");
+    assert_eq!(field_of(portal::sign_up(s, form("张叁", &code), "127.0.0.1").await.unwrap_err()), "name");
+    // (the wrong code above and three wrong names: four of five tries are gone.)
     let user = portal::sign_up(s, form("张三", &code), "127.0.0.1").await.unwrap();
     assert_eq!(user.display_name, "张三");
     // One party, one account; and the code is spent.

@@ -274,6 +274,10 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
     for n in gone {
         problems.push(format!("账本记载的证书 {n} 在证书表中缺失"));
     }
+    // The audit trail is chained too (审计日志哈希链).
+    if let Err(id) = bdc_store::audit::verify_chain(&mut conn).await? {
+        problems.push(format!("审计日志第 {id} 行与其哈希链不符：审计记录已被改动或删除"));
+    }
     if problems.more > 0 {
         let more = problems.more;
         problems.list.push(format!("另有 {more} 处不符未列出"));

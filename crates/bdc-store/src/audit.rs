@@ -32,10 +32,41 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// The text of a row its hash is taken over: every field, in a fixed order, separated by the
+/// unit separator (U+001F, refused in any text the application takes in).
+pub fn canonical(e: &AuditEntry) -> String {
+    [
+        format_time(e.at),
+        e.actor_id.map(|i| i.to_string()).unwrap_or_default(),
+        e.actor_name.clone(),
+        e.realm.clone().unwrap_or_default(),
+        e.roles.clone(),
+        e.action.clone(),
+        e.target.clone(),
+        e.client_addr.clone(),
+        e.user_agent.clone(),
+        e.outcome.clone(),
+        e.status.to_string(),
+        e.request_id.clone(),
+        e.detail.clone(),
+    ]
+    .join("\u{1f}")
+}
+
+/// The hash of a row after `prev`.
+pub fn row_hash(prev: &str, e: &AuditEntry) -> String {
+    bdc_domain::crypto::sm3_hex(format!("{prev}\n{}", canonical(e)).as_bytes())
+}
+
+/// Appends a row, chained to the one before it (in a transaction of its own that takes the
+/// chain's head, so appends are ordered on both engines).
 pub async fn append(conn: &mut AnyConnection, e: &AuditEntry) -> StoreResult<i64> {
-    Ok(sqlx::query(
-        "INSERT INTO audit_log (at, actor_id, actor_name, realm, roles, action, target, client_addr, user_agent, outcome, status, request_id, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let prev: String = sqlx::query("UPDATE audit_head SET hash = hash WHERE id = 1 RETURNING hash").fetch_one(&mut *tx).await?.try_get(0)?;
+    let hash = row_hash(&prev, e);
+    let id: i64 = sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, actor_name, realm, roles, action, target, client_addr, user_agent, outcome, status, request_id, detail, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
     .bind(format_time(e.at))
     .bind(e.actor_id)
@@ -50,9 +81,51 @@ pub async fn append(conn: &mut AnyConnection, e: &AuditEntry) -> StoreResult<i64
     .bind(e.status)
     .bind(&e.request_id)
     .bind(&e.detail)
-    .fetch_one(&mut *conn)
+    .bind(&prev)
+    .bind(&hash)
+    .fetch_one(&mut *tx)
     .await?
-    .try_get(0)?)
+    .try_get(0)?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Re-walks the audit chain (from its first hashed row); returns the number of chained rows, or
+/// the id of the first row whose hash or link does not hold.
+pub async fn verify_chain(conn: &mut AnyConnection) -> StoreResult<Result<i64, i64>> {
+    let mut prev: Option<String> = None;
+    let mut after = 0i64;
+    let mut n = 0i64;
+    loop {
+        let rows = sqlx::query(
+            "SELECT id, at, actor_id, actor_name, realm, roles, action, target, client_addr, user_agent, outcome, status, request_id, detail, prev_hash, hash \
+             FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000",
+        )
+        .bind(after)
+        .fetch_all(&mut *conn)
+        .await?;
+        if rows.is_empty() {
+            let head: String = sqlx::query("SELECT hash FROM audit_head WHERE id = 1").fetch_one(&mut *conn).await?.try_get(0)?;
+            return Ok(match prev {
+                Some(p) if p != head => Err(after),
+                _ => Ok(n),
+            });
+        }
+        for r in &rows {
+            let e = entry_from_row(r)?;
+            after = e.id;
+            let (row_prev, hash): (String, String) = (r.try_get("prev_hash")?, r.try_get("hash")?);
+            if hash.is_empty() && prev.is_none() {
+                continue; // written before the chain began
+            }
+            if prev.as_deref().is_some_and(|p| p != row_prev) || row_hash(&row_prev, &e) != hash {
+                return Ok(Err(e.id));
+            }
+            prev = Some(hash);
+            n += 1;
+        }
+    }
 }
 
 /// Conditions of an audit query; all optional, combined with AND.
@@ -94,26 +167,25 @@ pub async fn query(conn: &mut AnyConnection, f: &AuditFilter, page: PageRequest)
     .bind(page.offset())
     .fetch_all(&mut *conn)
     .await?;
-    let items = rows
-        .iter()
-        .map(|r| {
-            Ok(AuditEntry {
-                id: r.try_get("id")?,
-                at: parse_time(&r.try_get::<String, _>("at")?)?,
-                actor_id: r.try_get("actor_id")?,
-                actor_name: r.try_get("actor_name")?,
-                realm: r.try_get("realm")?,
-                roles: r.try_get("roles")?,
-                action: r.try_get("action")?,
-                target: r.try_get("target")?,
-                client_addr: r.try_get("client_addr")?,
-                user_agent: r.try_get("user_agent")?,
-                outcome: r.try_get("outcome")?,
-                status: r.try_get("status")?,
-                request_id: r.try_get("request_id")?,
-                detail: r.try_get("detail")?,
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
+    let items = rows.iter().map(entry_from_row).collect::<StoreResult<Vec<_>>>()?;
     Ok(Page { items, total, page: page.page, per_page: page.per_page })
+}
+
+fn entry_from_row(r: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {
+    Ok(AuditEntry {
+        id: r.try_get("id")?,
+        at: parse_time(&r.try_get::<String, _>("at")?)?,
+        actor_id: r.try_get("actor_id")?,
+        actor_name: r.try_get("actor_name")?,
+        realm: r.try_get("realm")?,
+        roles: r.try_get("roles")?,
+        action: r.try_get("action")?,
+        target: r.try_get("target")?,
+        client_addr: r.try_get("client_addr")?,
+        user_agent: r.try_get("user_agent")?,
+        outcome: r.try_get("outcome")?,
+        status: r.try_get("status")?,
+        request_id: r.try_get("request_id")?,
+        detail: r.try_get("detail")?,
+    })
 }

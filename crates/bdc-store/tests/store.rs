@@ -39,6 +39,29 @@ fn entry(actor: &str, action: &str) -> AuditEntry {
     }
 }
 
+/// The audit log is hash-chained: appends from many connections at once still form one chain,
+/// and a row changed behind the triggers' back is found.
+async fn the_audit_log_is_a_hash_chain(engine: Engine) {
+    let db = fresh_db(engine).await;
+    let writer = |w: usize| {
+        let db = db.clone();
+        async move {
+            let mut c = db.conn().await.unwrap();
+            for i in 0..10 {
+                audit::append(&mut c, &entry(&format!("w{w}"), &format!("login {i}"))).await.unwrap();
+            }
+        }
+    };
+    tokio::join!(writer(0), writer(1), writer(2), writer(3));
+    let mut c = db.conn().await.unwrap();
+    assert_eq!(audit::verify_chain(&mut c).await.unwrap(), Ok(40));
+    let drop = if engine == Engine::Sqlite { "DROP TRIGGER audit_log_no_update" } else { "DROP TRIGGER audit_log_append_only ON audit_log" };
+    sqlx::query(drop).execute(&mut *c).await.unwrap();
+    let victim: i64 = sqlx::query_scalar("SELECT MIN(id) + 5 FROM audit_log").fetch_one(&mut *c).await.unwrap();
+    sqlx::query("UPDATE audit_log SET detail = '改过' WHERE id = $1").bind(victim).execute(&mut *c).await.unwrap();
+    assert_eq!(audit::verify_chain(&mut c).await.unwrap(), Err(victim));
+}
+
 async fn audit_rows_cannot_be_changed_or_deleted_even_with_sql(engine: Engine) {
     let db = fresh_db(engine).await;
     let mut c = db.conn().await.unwrap();
@@ -83,6 +106,7 @@ async fn user_names_are_unique_per_realm(engine: Engine) {
 
 engine_tests!(
     migrations_are_idempotent_and_seed_once,
+    the_audit_log_is_a_hash_chain,
     audit_rows_cannot_be_changed_or_deleted_even_with_sql,
     user_names_are_unique_per_realm
 );

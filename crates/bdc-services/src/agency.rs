@@ -105,8 +105,13 @@ pub async fn record(s: &Services, actor: &Actor, a: NewAuthorisation) -> Service
     s.files.put(&key, &doc.bytes).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
     let now = Utc::now();
     let mut tx = s.db.begin().await?;
+    crate::limits::refuse_if_over(s, crate::limits::Kind::IdentityCheck, &actor.username).await?;
     let Ok(party_id) = crate::registry::real_name_party(s, &mut tx, kind, id_type, &id, a.principal_name.trim()).await? else {
-        return Err(ServiceError::field("name_mismatch", "principal_name", "委托人姓名（名称）与证件号码不一致，请核对"));
+        // Not an oracle: the answer says only that the check failed, and each failure counts
+        // against the agent's small identity-check limit.
+        drop(tx);
+        crate::limits::hit(s, crate::limits::Kind::IdentityCheck, Some(&actor.username), "").await?;
+        return Err(ServiceError::field("name_mismatch", "principal_name", "委托人身份核验未通过：请核对委托人姓名（名称）与证件号码"));
     };
     let name = materials::display_name(&doc.file_name);
     let doc_id = store::insert(

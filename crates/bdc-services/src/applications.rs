@@ -375,6 +375,16 @@ fn parse_id(raw: &str) -> Option<(&'static str, &'static str, String)> {
     CreditCode::parse(raw).ok().map(|c| ("8", "enterprise", c.as_str().to_owned()))
 }
 
+/// The outcome of a named party's identity check, counted: a failure counts against the
+/// account's small `identity_check` limit, and once it is used up every check is refused alike.
+async fn verified(s: &Services, actor: &Actor, found: ServiceResult<i64>) -> ServiceResult<i64> {
+    crate::limits::refuse_if_over(s, crate::limits::Kind::IdentityCheck, &actor.username).await?;
+    if let Err(ServiceError::Validation { code: "party_not_verified", .. }) = &found {
+        crate::limits::hit(s, crate::limits::Kind::IdentityCheck, Some(&actor.username), "").await?;
+    }
+    found
+}
+
 /// A party named online by name and ID number: it must be on record with that name (a
 /// co-applicant who confirms has a real-name account, so he is). Nothing is created.
 async fn named_party(s: &Services, conn: &mut AnyConnection, field: &str, who: &str, name: &str, id_number: &str) -> ServiceResult<i64> {
@@ -407,12 +417,14 @@ async fn named_party(s: &Services, conn: &mut AnyConnection, field: &str, who: &
                 continue;
             }
             if p.name != name {
-                return Err(ServiceError::field("name_mismatch", &format!("{field}.name"), format!("{who}的姓名（名称）与证件号码不一致，请核对")));
+                break;
             }
             return Ok(p.id);
         }
     }
-    Err(ServiceError::field("unknown_party", &format!("{field}.id_number"), format!("未找到{who}：须先注册线上苏小登实名账户（或在登记机构留有记录）")))
+    // Not an oracle: a wrong name and an unknown ID get the same answer, and every failure
+    // counts against a small limit, so names cannot be guessed against a known ID number.
+    Err(ServiceError::field("party_not_verified", &format!("{field}.name"), format!("{who}的身份核验未通过：请核对姓名（名称）与证件号码；对方须已注册线上苏小登实名账户或在登记机构留有记录")))
 }
 
 /// Whether an authorisation's 委托事项 covers a flow: it names the flow, its class (“转移登记”,
@@ -504,7 +516,7 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
         if !role_ok(flow, role) {
             return Err(ServiceError::field("bad_role", &format!("{field}.role"), format!("第 {} 位其他申请人的身份无效", i + 1)));
         }
-        let pid = named_party(s, &mut conn, &field, &format!("第 {} 位其他申请人", i + 1), &o.name, &o.id_number).await?;
+        let pid = verified(s, actor, named_party(s, &mut conn, &field, &format!("第 {} 位其他申请人", i + 1), &o.name, &o.id_number).await).await?;
         if applicants.iter().any(|(p, r, _)| *p == pid && r == role) {
             return Err(ServiceError::field("duplicate_party", &format!("{field}.id_number"), format!("第 {} 位其他申请人重复", i + 1)));
         }
@@ -515,7 +527,7 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
         if m.name.trim().is_empty() && m.id_number.trim().is_empty() {
             continue;
         }
-        let pid = named_party(s, &mut conn, &format!("mortgagees[{i}]"), &format!("第 {} 位抵押权人", i + 1), &m.name, &m.id_number).await?;
+        let pid = verified(s, actor, named_party(s, &mut conn, &format!("mortgagees[{i}]"), &format!("第 {} 位抵押权人", i + 1), &m.name, &m.id_number).await).await?;
         if !mortgagees.contains(&pid) {
             mortgagees.push(pid);
         }

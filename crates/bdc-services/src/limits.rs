@@ -45,6 +45,7 @@ struct RateLimitsFile {
     password_change: Option<LimitFile>,
     certificate_check: Option<LimitFile>,
     public_query: Option<LimitFile>,
+    identity_check: Option<LimitFile>,
 }
 
 impl From<RateLimitsFile> for RateLimits {
@@ -62,6 +63,7 @@ impl From<RateLimitsFile> for RateLimits {
             password_change: merge(f.password_change, d.password_change),
             certificate_check: merge(f.certificate_check, d.certificate_check),
             public_query: merge(f.public_query, d.public_query),
+            identity_check: merge(f.identity_check, d.identity_check),
         }
     }
 }
@@ -88,6 +90,9 @@ pub struct RateLimits {
     pub password_change: Limit,
     pub certificate_check: Limit,
     pub public_query: Limit,
+    /// Failed identity checks of a named party (a name that does not match the ID number, or an
+    /// ID the register does not know): few are honest mistakes, many are guessing.
+    pub identity_check: Limit,
 }
 
 impl Default for RateLimits {
@@ -100,6 +105,7 @@ impl Default for RateLimits {
             password_change: Limit::new(10, 100),
             certificate_check: Limit::new(100, 300),
             public_query: Limit::new(200, 600),
+            identity_check: Limit::new(10, 30),
         }
     }
 }
@@ -108,7 +114,7 @@ impl RateLimits {
     /// No limits at all (load tests that hammer one account from one address).
     pub fn unlimited() -> Self {
         let none = Limit::new(0, 0);
-        RateLimits { login: none, sms_code: none, sign_up: none, password_change: none, certificate_check: none, public_query: none, ..RateLimits::default() }
+        RateLimits { login: none, sms_code: none, sign_up: none, password_change: none, certificate_check: none, public_query: none, identity_check: none, ..RateLimits::default() }
     }
 
     /// Whether the settings make sense; a Chinese reason when not.
@@ -127,6 +133,7 @@ impl RateLimits {
             Kind::PasswordChange => self.password_change,
             Kind::CertificateCheck => self.certificate_check,
             Kind::PublicQuery => self.public_query,
+            Kind::IdentityCheck => self.identity_check,
         }
     }
 }
@@ -146,6 +153,8 @@ pub enum Kind {
     CertificateCheck,
     /// 档案查询、利害关系人查询 and the other public queries.
     PublicQuery,
+    /// 身份核验未通过 — a failed check of a named party's name against its ID number.
+    IdentityCheck,
 }
 
 impl Kind {
@@ -157,6 +166,7 @@ impl Kind {
             Kind::PasswordChange => "password_change",
             Kind::CertificateCheck => "certificate_check",
             Kind::PublicQuery => "public_query",
+            Kind::IdentityCheck => "identity_check",
         }
     }
 }
@@ -167,6 +177,26 @@ fn window(now: DateTime<Utc>, seconds: u32) -> (DateTime<Utc>, DateTime<Utc>) {
     let start = now.timestamp().div_euclid(len) * len;
     let start = Utc.timestamp_opt(start, 0).single().unwrap_or(now);
     (start, start + Duration::seconds(len))
+}
+
+/// Refuses (429) when `account` has already used up its limit of `kind` in this window,
+/// without counting anything: for limits that count only failures, so that once over, every
+/// attempt is refused alike and success cannot be told from failure.
+pub async fn refuse_if_over(s: &Services, kind: Kind, account: &str) -> ServiceResult<()> {
+    let limits = s.security.rate_limits;
+    let max = limits.of(kind).per_account;
+    if max == 0 || account.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let (start, end) = window(now, limits.window_seconds);
+    let bucket = format!("{}:account:{}", kind.code(), &sm3_hex(account.as_bytes())[..32]);
+    let mut conn = s.db.conn().await?;
+    if bdc_store::limits::hits(&mut conn, &bucket, start).await? >= i64::from(max) {
+        let retry_after = u64::try_from((end - now).num_seconds().max(1)).unwrap_or(1);
+        return Err(ServiceError::RateLimited { retry_after });
+    }
+    Ok(())
 }
 
 /// Counts one request of `kind` for `account` (when known) and from `address` (when known),

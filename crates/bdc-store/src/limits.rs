@@ -23,6 +23,12 @@ pub async fn hit(conn: &mut AnyConnection, bucket: &str, window_start: DateTime<
     Ok(row.try_get(0)?)
 }
 
+/// The hits of `bucket` in the window starting at `window_start`, without adding one.
+pub async fn hits(conn: &mut AnyConnection, bucket: &str, window_start: DateTime<Utc>) -> StoreResult<i64> {
+    let row = sqlx::query("SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = $2").bind(bucket).bind(format_time(window_start)).fetch_optional(&mut *conn).await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?.unwrap_or(0))
+}
+
 /// Deletes the windows that started before `before` (they no longer count).
 pub async fn purge(conn: &mut AnyConnection, before: DateTime<Utc>) -> StoreResult<u64> {
     Ok(sqlx::query("DELETE FROM rate_limits WHERE window_start < $1").bind(format_time(before)).execute(&mut *conn).await?.rows_affected())

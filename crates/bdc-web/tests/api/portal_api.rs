@@ -76,8 +76,11 @@ async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine)
     let before = count(&app, "SELECT COUNT(*) FROM online_applications").await;
     let sale = |others: Value| json!({"flow_code": "IND-TRANSFER-STOCK-HOUSE", "property": UNIT, "my_role": "right_holder", "others": others, "materials": ["application_form"]});
     let r = app.call(Method::POST, "/api/v1/portal/applications", Some(&t_li), Some(sale(json!([{"role": "obligor", "name": "张三丰", "id_number": "440524188001010014"}])))).await;
-    assert_eq!(r.problem(422), "name_mismatch");
+    assert_eq!(r.problem(422), "party_not_verified");
     assert_eq!(r.body["errors"][0]["field"], "others[0].name", "{}", r.text);
+    // An ID nobody registered gets the very same answer: the form is no oracle of who exists.
+    let unknown = app.call(Method::POST, "/api/v1/portal/applications", Some(&t_li), Some(sale(json!([{"role": "obligor", "name": "张三", "id_number": "320402198807070014"}])))).await;
+    assert_eq!((unknown.problem(422), unknown.body["detail"].clone()), ("party_not_verified".to_owned(), r.body["detail"].clone()));
     let r = app.call(Method::POST, "/api/v1/portal/applications", Some(&t_li), Some(sale(json!([{"role": "obligor", "name": "张三", "id_number": "440524188001010015"}])))).await;
     assert_eq!(r.problem(422), "bad_id_number");
     // The seller must be the owner the register records (申请主体).

@@ -406,7 +406,25 @@ pub enum ChangeScope {
     Any,
 }
 
+/// 双预告 and 双预告转本: the purchase notice and the mortgage notice (or the title and the
+/// mortgage) in one case. With the 转移抵押合并 effect these are the flows that register a
+/// mortgage beside their main right.
+const DOUBLE_ADVANCE: &[&str] = &["HA-DOUBLE-ADVANCE", "BANK-DOUBLE-ADVANCE", "BANK-DOUBLE-ADVANCE-TO-TITLE"];
+/// 预查封登记: a pre-seizure whatever the form says.
+const PRE_SEIZURE: &[&str] = &["CTR-SEIZURE-PRE"];
+
 impl Flow {
+    /// Whether 登簿 registers a mortgage (or a mortgage advance notice) beside the main right,
+    /// with its own holders and particulars.
+    pub fn with_mortgage(&self) -> bool {
+        self.effect == Effect::TransferWithMortgage || DOUBLE_ADVANCE.contains(&self.code)
+    }
+
+    /// Whether the flow registers a 预查封.
+    pub fn pre_seizure(&self) -> bool {
+        PRE_SEIZURE.contains(&self.code)
+    }
+
     /// For a change flow (变更登记), what it may change.
     pub fn change_scope(&self) -> Option<ChangeScope> {
         if self.effect != Effect::ChangeRight {
@@ -1120,6 +1138,14 @@ mod tests {
         let got = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(got == want, "docs/FLOWS.md is out of date: run BDC_UPDATE_DOCS=1 cargo test -p bdc-domain flow_table");
         assert_eq!(want.matches("\n| `").count(), flows().len());
+    }
+
+    #[test]
+    fn combined_flows_are_named_in_the_table() {
+        let combined: Vec<&str> = flows().iter().filter(|f| f.with_mortgage()).map(|f| f.name).collect();
+        assert!(combined.iter().all(|n| n.contains("抵押") || *n == "双预告" || *n == "双预告转本"), "{combined:?}");
+        assert_eq!(combined.len(), 7);
+        assert!(flows().iter().filter(|f| f.pre_seizure()).all(|f| f.name == "预查封登记" && f.right_kind == RightKind::Seizure));
     }
 
     #[test]

@@ -152,10 +152,10 @@ fn applicants_of(case: &CaseRecord) -> Vec<Applicant> {
         .collect()
 }
 
-/// Whether a flow registers a mortgage (or a mortgage advance notice) beside its main right:
-/// 转移抵押合并 and the 双预告 family.
+/// Whether a flow registers a mortgage (or a mortgage advance notice) beside its main right
+/// (catalogue data: [`Flow::with_mortgage`]).
 pub fn with_mortgage(flow: &Flow) -> bool {
-    flow.effect == Effect::TransferWithMortgage || (flow.name.starts_with("双预告") && matches!(flow.effect, Effect::CreateRestriction | Effect::AdvanceToTitle))
+    flow.with_mortgage()
 }
 
 /// Attribute keys an application may carry for the register's own particulars besides the
@@ -210,7 +210,7 @@ fn change_request(flow: &Flow, req: &RequestDoc, applicants: &[Applicant]) -> Se
     }
     if flow.right_kind == RightKind::Seizure && flow.effect == Effect::CreateRestriction {
         // 预查封登记 is a pre-seizure whatever the form says.
-        if flow.name.contains("预查封") {
+        if flow.pre_seizure() {
             attrs.insert(register::attr::SEIZURE_KIND.into(), "3".into());
         }
     }
@@ -930,6 +930,10 @@ pub(crate) async fn apply_plan(
 ) -> ServiceResult<(Vec<Step>, bool)> {
     let mut steps = Vec::new();
     let mut any_certificate = false;
+    // The names and the 坐落 the sealed journal records, read once per registration and kept
+    // current by the plan's own renames and relocations.
+    let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    let mut location: Option<String> = None;
         for p in planned {
             match p {
                 Planned::Create { kind, co_ownership, holders, attrs, certificate, predecessor } => {
@@ -955,12 +959,17 @@ pub(crate) async fn apply_plan(
                     }
                     // The holders' names and the unit's 坐落 as registered, so the journal covers
                     // them (账本格式 2).
-                    let mut names = Vec::with_capacity(holders.len());
+                    let mut holder_names = Vec::with_capacity(holders.len());
                     for h in &holders {
-                        let party = registry::get_party(&mut *conn, h.party_id).await?.ok_or_else(|| ServiceError::NotFound(format!("当事人 {} 不存在", h.party_id)))?;
-                        names.push(party.name);
+                        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(h.party_id) {
+                            let party = registry::get_party(&mut *conn, h.party_id).await?.ok_or_else(|| ServiceError::NotFound(format!("当事人 {} 不存在", h.party_id)))?;
+                            slot.insert(party.name);
+                        }
+                        holder_names.push(names[&h.party_id].clone());
                     }
-                    let location = registry::get_unit(&mut *conn, unit_id).await?.map(|u| u.location);
+                    if location.is_none() {
+                        location = registry::get_unit(&mut *conn, unit_id).await?.map(|u| u.location);
+                    }
                     steps.push(Step::Create {
                         right_id,
                         unit_id,
@@ -971,8 +980,8 @@ pub(crate) async fn apply_plan(
                         certificate: cert.as_ref().map(|c| c.0.clone()),
                         certificate_kind: cert.as_ref().map(|c| c.1.to_owned()),
                         predecessor_id: predecessor,
-                        names,
-                        location,
+                        names: holder_names,
+                        location: location.clone(),
                     });
                 }
                 Planned::End { right_id, to } => {
@@ -994,12 +1003,14 @@ pub(crate) async fn apply_plan(
                     any_certificate = true;
                     steps.push(Step::Recertify { right_id, old_certificate: old, certificate: number, certificate_kind: kind_code.into() });
                 }
-                Planned::Relocate { location } => {
-                    let previous = registry::set_unit_location(&mut *conn, unit_id, &location).await?;
-                    steps.push(Step::Relocate { unit_id, previous, location });
+                Planned::Relocate { location: location_now } => {
+                    let previous = registry::set_unit_location(&mut *conn, unit_id, &location_now).await?;
+                    location = Some(location_now.clone());
+                    steps.push(Step::Relocate { unit_id, previous, location: location_now });
                 }
                 Planned::Rename { party_id, name } => {
                     let previous = registry::rename_party(&mut *conn, party_id, &name, case_id, seq, now).await?;
+                    names.insert(party_id, name.clone());
                     steps.push(Step::Rename { party_id, previous, name });
                 }
             }

@@ -250,6 +250,18 @@ pub async fn rename_party(conn: &mut AnyConnection, party_id: i64, name: &str, c
     Ok(previous)
 }
 
+/// A page of `(id, name)` of parties after `after_id`, in id order (for `bdc verify`).
+pub async fn party_names_page(conn: &mut AnyConnection, after_id: i64, limit: i64) -> StoreResult<Vec<(i64, String)>> {
+    let rows = sqlx::query("SELECT id, name FROM parties WHERE id > $1 ORDER BY id LIMIT $2").bind(after_id).bind(limit).fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+}
+
+/// A page of `(id, 不动产单元号, 坐落)` of units after `after_id`, in id order (for `bdc verify`).
+pub async fn unit_locations_page(conn: &mut AnyConnection, after_id: i64, limit: i64) -> StoreResult<Vec<(i64, String, String)>> {
+    let rows = sqlx::query("SELECT id, unit_number, location FROM units WHERE id > $1 ORDER BY id LIMIT $2").bind(after_id).bind(limit).fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+}
+
 /// The names a party has had, oldest change first: `(previous, name, case id, journal seq)`.
 pub async fn party_name_history(conn: &mut AnyConnection, party_id: i64) -> StoreResult<Vec<(String, String, Option<i64>, i64)>> {
     let rows = sqlx::query("SELECT previous_name, name, case_id, journal_seq FROM party_names WHERE party_id = $1 ORDER BY id").bind(party_id).fetch_all(&mut *conn).await?;

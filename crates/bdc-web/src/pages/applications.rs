@@ -109,15 +109,29 @@ fn text_of(e: ServiceError) -> String {
     e.to_string()
 }
 
+/// A public account's answer form, admitted: real-name account, then CSRF.
+fn admitted(actor: Option<bdc_services::Actor>, csrf: &str) -> Result<bdc_services::Actor, Response> {
+    let actor = public(actor)?;
+    if !csrf_ok(&actor, csrf) {
+        return Err(message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重试。", "/portal"));
+    }
+    Ok(actor)
+}
+
+/// After an action on an application: back to it, or the page again with the reason.
+async fn answered<T>(state: &AppState, actor: &bdc_services::Actor, id: i64, done: Result<T, ServiceError>) -> Response {
+    match done {
+        Ok(_) => redirect(&format!("/portal/applications/{id}")),
+        Err(e) => page(state, actor, id, String::new(), text_of(e)).await,
+    }
+}
+
 /// `POST /portal/applications/{id}/code`: the one-time code to the co-applicant's phone.
 pub async fn send_code(State(state): State<AppState>, crate::api::Client(client): crate::api::Client, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
-    let actor = match public(actor) {
+    let actor = match admitted(actor, &f.csrf) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if !csrf_ok(&actor, &f.csrf) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重试。", "/portal");
-    }
     match svc::send_confirmation_code(&state.services, &actor, id, &client.addr).await {
         Ok(to) => redirect(&format!("/portal/applications/{id}?sent={}", super::portal::urlencode(&to))),
         Err(e) => page(&state, &actor, id, String::new(), text_of(e)).await,
@@ -126,45 +140,24 @@ pub async fn send_code(State(state): State<AppState>, crate::api::Client(client)
 
 /// `POST /portal/applications/{id}/confirm`.
 pub async fn confirm(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
-    let actor = match public(actor) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    if !csrf_ok(&actor, &f.csrf) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重试。", "/portal");
+    match admitted(actor, &f.csrf) {
+        Ok(actor) => answered(&state, &actor, id, svc::confirm(&state.services, &actor, id, &f.code).await).await,
+        Err(r) => r,
     }
-    match svc::confirm(&state.services, &actor, id, &f.code).await {
-        Ok(_) => redirect(&format!("/portal/applications/{id}")),
-        Err(e) => page(&state, &actor, id, String::new(), text_of(e)).await,
+}
+
+/// `POST /portal/applications/{id}/withdraw`: the applicant takes back a waiting application.
+pub async fn withdraw(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
+    match admitted(actor, &f.csrf) {
+        Ok(actor) => answered(&state, &actor, id, svc::withdraw(&state.services, &actor, id, &f.reason).await).await,
+        Err(r) => r,
     }
 }
 
 /// `POST /portal/applications/{id}/decline`.
-/// `POST /portal/applications/{id}/withdraw`: the applicant takes back a waiting application.
-pub async fn withdraw(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
-    let actor = match public(actor) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    if !csrf_ok(&actor, &f.csrf) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重试。", "/portal");
-    }
-    match svc::withdraw(&state.services, &actor, id, &f.reason).await {
-        Ok(_) => redirect(&format!("/portal/applications/{id}")),
-        Err(e) => page(&state, &actor, id, String::new(), text_of(e)).await,
-    }
-}
-
 pub async fn decline(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
-    let actor = match public(actor) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    if !csrf_ok(&actor, &f.csrf) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重试。", "/portal");
-    }
-    match svc::decline(&state.services, &actor, id, &f.reason).await {
-        Ok(_) => redirect(&format!("/portal/applications/{id}")),
-        Err(e) => page(&state, &actor, id, String::new(), text_of(e)).await,
+    match admitted(actor, &f.csrf) {
+        Ok(actor) => answered(&state, &actor, id, svc::decline(&state.services, &actor, id, &f.reason).await).await,
+        Err(r) => r,
     }
 }

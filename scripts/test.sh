@@ -3,7 +3,9 @@
 # (web/tests, Playwright driving Debian's Chromium against the real `bdc` binary).
 #
 # First it runs scripts/setup-web.sh, which installs what is not there yet: Debian's chromium and
-# the CJK font (certificate PDFs), and the npm packages of web/ (htmx, playwright-core).
+# the CJK font (certificate PDFs), and the npm packages of web/ (htmx, playwright-core); then
+# scripts/setup-test-tools.sh, which installs schemathesis (PyPI) into a cached venv for the
+# bounded API fuzzing run (web/tests/api-fuzz.test.mjs).
 #
 # PostgreSQL tests run when BDC_TEST_DATABASE_URL points at a server (any database on it; each
 # test creates its own). Without it they are reported as "ignored" — skipped, never passed.
@@ -24,6 +26,7 @@ else
 fi
 
 bash scripts/setup-web.sh
+bash scripts/setup-test-tools.sh
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

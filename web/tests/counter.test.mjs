@@ -24,6 +24,7 @@ before(async () => {
   const admin = await demo.token('admin');
   await demo.api('POST', '/api/v1/admin/users', admin, { realm: 'staff', username: `ck${rand}`, display_name: '受理窗口陈静', password: PASSWORD, roles: ['intake', 'review', 'register', 'query'] });
   const clerk = await demo.token(`ck${rand}`, PASSWORD);
+  const [reviewer, registrar] = [await demo.token('shenhe'), await demo.token('dengbu')];
   const parcel = `320404008008GB0${rand}`;
   await demo.api('POST', '/api/v1/parcels', clerk, { code: parcel, location: street, area: 2600, land_use: '城镇住宅用地', right_nature: '102', term_start: '2004-01-01', term_end: '2074-01-01' });
   await demo.api('POST', '/api/v1/buildings', clerk, { parcel_code: parcel, building_no: '0001', name: '1幢', floors: 7, structure: '混合结构', completed_year: 2005 });
@@ -31,7 +32,8 @@ before(async () => {
   for (const room of ['0101', '0201']) {
     const unit = await demo.api('POST', '/api/v1/units', clerk, { unit_number: `${parcel}F0001${room}`, location: `${street}1幢${room.slice(1)}室`, area: 88.2, house_use: '10' });
     const opened = await demo.api('POST', '/api/v1/cases', clerk, { flow_code: 'CTR-FIRST-STATE-HOUSE', unit_ids: [unit.id], applicants: [{ party_id: party.id, role: 'right_holder' }] });
-    for (const action of ['submit', 'approve', 'register']) await demo.api('POST', `/api/v1/cases/${opened.case.id}/actions`, clerk, { action });
+    // 受理, 审核 and 登簿 by three people (不相容岗位分离).
+    for (const [action, who] of [['submit', clerk], ['approve', reviewer], ['register', registrar]]) await demo.api('POST', `/api/v1/cases/${opened.case.id}/actions`, who, { action });
     units[room] = unit;
   }
   // The second flat is seized by a court.

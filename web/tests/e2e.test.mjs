@@ -8,7 +8,7 @@
 // on a fresh embedded database on a random port.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, noHorizontalScroll, screenshot, startDemo, citizenId, signUp, logIn, pdfFile } from './harness.mjs';
+import { launch, newPage, noHorizontalScroll, screenshot, startDemo, citizenId, signUp, logIn, pdfFile, DEMO_PASSWORD } from './harness.mjs';
 
 const PASSWORD = 'Changzhou-2026';
 
@@ -37,8 +37,10 @@ before(async () => {
   const unit = await api('POST', '/api/v1/units', clerk, { unit_number: `${parcel}F00010001`, location: '常州市天宁区青洋北路88号1幢101室', area: 96.5, house_use: '10' });
   const party = await api('POST', '/api/v1/parties', clerk, { kind: 'person', name: seller.name, id_type: '1', id_number: seller.id });
   const opened = await api('POST', '/api/v1/cases', clerk, { flow_code: 'CTR-FIRST-STATE-HOUSE', unit_ids: [unit.id], applicants: [{ party_id: party.id, role: 'right_holder' }] });
-  for (const action of ['submit', 'approve', 'register']) {
-    await api('POST', `/api/v1/cases/${opened.case.id}/actions`, clerk, { action });
+  // 受理, 审核 and 登簿 by three people (不相容岗位分离): the demo's 审核员 and 登簿员.
+  const [reviewer, registrar] = [await token('shenhe'), await token('dengbu')];
+  for (const [action, who] of [['submit', clerk], ['approve', reviewer], ['register', registrar]]) {
+    await api('POST', `/api/v1/cases/${opened.case.id}/actions`, who, { action });
   }
   const book = await api('GET', `/api/v1/units/${unit.id}/register`, clerk);
   seller.certificate = book.current[0].certificate_number;
@@ -151,11 +153,28 @@ test('a citizen applies online, staff register it, the citizen downloads the cer
   const scan = await w.request.get(base + frame);
   assert.equal(scan.headers()['content-type'], 'application/pdf');
   assert.equal(scan.headers()['x-content-type-options'], 'nosniff');
-  for (const [label, reason, after] of [['受理', '', '审核'], ['审核通过', '', '待登簿'], ['登簿', '', '缮证'], ['缮证', '', '发证'], ['发证', `领取人：${buyer.name}`, '待归档']]) {
+  await w.click('button[name=action]:text-is("受理")');
+  await w.locator('#case-state', { hasText: '审核' }).waitFor();
+  // He holds the review role too, but accepted this case: the review is someone else's.
+  await w.click('button[name=action]:text-is("审核通过")');
+  await w.locator('.alert', { hasText: '审核须由其他工作人员办理' }).waitFor();
+  assert.match(await w.textContent('#case-state'), /审核/);
+  const caseOnWorkbench = w.url();
+  // The demo's 审核员 and 登簿员 take their steps on the same page.
+  for (const [username, label, after] of [['shenhe', '审核通过', '待登簿'], ['dengbu', '登簿', '缮证']]) {
+    const p = await newPage(browser, { width: 1280, height: 900 });
+    await logIn(p, base, { realm: 'staff', username, password: DEMO_PASSWORD });
+    await p.goto(caseOnWorkbench);
+    await p.click(`button[name=action]:text-is("${label}")`);
+    await p.locator('#case-state', { hasText: after }).waitFor();
+    if (label === '审核通过') await screenshot(p, 'workbench-case');
+    await p.context().close();
+  }
+  await w.goto(caseOnWorkbench);
+  for (const [label, reason, after] of [['缮证', '', '发证'], ['发证', `领取人：${buyer.name}`, '待归档']]) {
     if (reason) await w.fill('#reason', reason);
     await w.click(`button[name=action]:text-is("${label}")`);
     await w.locator('#case-state', { hasText: after }).waitFor();
-    if (label === '审核通过') await screenshot(w, 'workbench-case');
   }
   const unitLink = w.locator('a.mono').first();
   await unitLink.click();

@@ -36,22 +36,30 @@ async fn killing_the_server_mid_registration_loses_nothing_and_leaves_no_half_st
     let url = fresh_url(engine).await;
     let out = bdc(&dir, &url).args(["demo", "--units", "200", "--no-serve"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let mut add = bdc(&dir, &url).args(["user", "add", "--username", "ops", "--role", "intake,review,register"]).stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
-    add.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
-    assert!(add.wait().unwrap().success());
+    // 受理, 审核 and 登簿 of one case by three people (不相容岗位分离).
+    for (user, role) in [("ops", "intake"), ("ops_sh", "review"), ("ops_db", "register")] {
+        let mut add = bdc(&dir, &url).args(["user", "add", "--username", user, "--role", role]).stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
+        add.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+        assert!(add.wait().unwrap().success());
+    }
 
     let (server, base) = start(&dir, &url);
     let http = reqwest::Client::new();
-    let login: Value = http.post(format!("{base}/api/v1/auth/login")).json(&json!({"username": "ops", "password": PASSWORD, "mode": "token"})).send().await.unwrap().json().await.unwrap();
-    let token = login["token"].as_str().unwrap().to_owned();
+    let token_of = |user: &'static str| {
+        let (http, base) = (http.clone(), base.clone());
+        async move {
+            let login: Value = http.post(format!("{base}/api/v1/auth/login")).json(&json!({"username": user, "password": PASSWORD, "mode": "token"})).send().await.unwrap().json().await.unwrap();
+            login["token"].as_str().unwrap().to_owned()
+        }
+    };
+    let (clerk, reviewer, token) = (token_of("ops").await, token_of("ops_sh").await, token_of("ops_db").await);
     // Approved seizure cases on 60 units; the demo's first court is party 9.
     let mut cases = Vec::new();
     for unit in 1..=60 {
-        let r = call(&http, &token, reqwest::Method::POST, format!("{base}/api/v1/cases"), Some(json!({"flow_code": "CTR-SEIZURE", "unit_ids": [unit], "applicants": [{"party_id": 9, "role": "agent"}]}))).await;
+        let r = call(&http, &clerk, reqwest::Method::POST, format!("{base}/api/v1/cases"), Some(json!({"flow_code": "CTR-SEIZURE", "unit_ids": [unit], "applicants": [{"party_id": 9, "role": "agent"}]}))).await;
         let Some(id) = r["case"]["id"].as_i64() else { continue };
-        for action in ["submit", "approve"] {
-            call(&http, &token, reqwest::Method::POST, format!("{base}/api/v1/cases/{id}/actions"), Some(json!({"action": action}))).await;
-        }
+        call(&http, &clerk, reqwest::Method::POST, format!("{base}/api/v1/cases/{id}/actions"), Some(json!({"action": "submit"}))).await;
+        call(&http, &reviewer, reqwest::Method::POST, format!("{base}/api/v1/cases/{id}/actions"), Some(json!({"action": "approve"}))).await;
         cases.push(id);
     }
     assert!(cases.len() >= 50, "{} cases prepared", cases.len());
@@ -73,7 +81,7 @@ async fn killing_the_server_mid_registration_loses_nothing_and_leaves_no_half_st
     assert!(out.status.success(), "verify after the crash: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 
     let (_server, base) = start(&dir, &url);
-    let login: Value = http.post(format!("{base}/api/v1/auth/login")).json(&json!({"username": "ops", "password": PASSWORD, "mode": "token"})).send().await.unwrap().json().await.unwrap();
+    let login: Value = http.post(format!("{base}/api/v1/auth/login")).json(&json!({"username": "ops_db", "password": PASSWORD, "mode": "token"})).send().await.unwrap().json().await.unwrap();
     let token = login["token"].as_str().unwrap().to_owned();
     let (mut registered, mut pending) = (0, 0);
     for id in &cases {

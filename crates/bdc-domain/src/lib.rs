@@ -13,6 +13,7 @@
 //! - [`ids`] — identifiers: 不动产单元号, 宗地代码, 业务号, certificate numbers, 身份证号, 统一社会信用代码.
 //! - [`catalogue`] — the business catalogue (业务目录): every flow as data.
 //! - [`register`] — what 登簿 does to a unit's rights: the plan of a registration.
+//! - [`duties`] — separation of incompatible duties (不相容岗位分离): who may review and register a case.
 //! - [`rules`] — restriction and review rules as data, and the engine that evaluates them.
 //! - [`text`] — text hygiene (文本净化): control, bidi and zero-width characters refused in any text.
 
@@ -20,6 +21,7 @@ pub mod access;
 pub mod calendar;
 pub mod catalogue;
 pub mod crypto;
+pub mod duties;
 pub mod ids;
 pub mod issuance;
 pub mod masking;

@@ -29,6 +29,9 @@ pub struct Actor {
     pub session_id: i64,
     pub csrf_token: String,
     pub via: AuthVia,
+    /// The audit context of the request this actor acts in (set by the HTTP layer), so that a
+    /// change writes its audit row in its own transaction ([`crate::audit::commit`]).
+    pub audit: Option<crate::audit::AuditSlot>,
 }
 
 impl Actor {
@@ -45,6 +48,7 @@ impl Actor {
             session_id: 0,
             csrf_token: String::new(),
             via: AuthVia::Console,
+            audit: None,
         }
     }
 

@@ -180,6 +180,7 @@ async fn actor_of(conn: &mut bdc_store::AnyConnection, user: UserRecord, session
         session_id,
         csrf_token,
         via,
+        audit: None,
     })
 }
 

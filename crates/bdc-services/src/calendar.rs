@@ -68,8 +68,9 @@ pub async fn set_day(s: &Services, actor: &Actor, date: NaiveDate, kind: DayKind
         return Err(ServiceError::field("bad_note", "note", "说明不超过 64 个字"));
     }
     let entry = DayOverride { date, kind, note: note.to_owned() };
-    let mut conn = s.db.conn().await?;
-    store::upsert_day(&mut conn, &entry, &actor.username, Utc::now()).await?;
+    let mut tx = s.db.begin().await?;
+    store::upsert_day(&mut tx, &entry, &actor.username, Utc::now()).await?;
+    crate::audit::commit(tx, actor, "设置工作日历", &format!("{date}：{} {}", kind.as_str(), entry.note)).await?;
     Ok(entry)
 }
 
@@ -95,9 +96,9 @@ pub async fn missing_arrangements(s: &Services, actor: &Actor, today: NaiveDate)
 /// Removes a date's entry; the date falls back to the statutory holidays and the ordinary week.
 pub async fn clear_day(s: &Services, actor: &Actor, date: NaiveDate) -> ServiceResult<()> {
     actor.require(Permission::CalendarManage)?;
-    let mut conn = s.db.conn().await?;
-    if store::delete_day(&mut conn, date).await? {
-        Ok(())
+    let mut tx = s.db.begin().await?;
+    if store::delete_day(&mut tx, date).await? {
+        crate::audit::commit(tx, actor, "删除工作日历记录", &date.to_string()).await
     } else if let Some(day) = statutory_holiday(date) {
         // A computed holiday has no entry to remove; the arrangement may still make it a working day.
         Err(ServiceError::NotFound(format!("{date} 没有录入记录：它是按《全国年节及纪念日放假办法》计算的法定节假日（{}），如需上班请设为调休上班", day.note())))
@@ -114,8 +115,9 @@ pub async fn office_hours(s: &Services, actor: &Actor) -> ServiceResult<OfficeHo
 pub async fn set_office_hours(s: &Services, actor: &Actor, spans: Vec<OfficeSpan>) -> ServiceResult<OfficeHours> {
     actor.require(Permission::CalendarManage)?;
     let hours = OfficeHours::new(spans).map_err(|e| ServiceError::field("bad_office_hours", "spans", e.to_string()))?;
-    let mut conn = s.db.conn().await?;
-    store::put_setting(&mut conn, OFFICE_HOURS_KEY, &format_hours(&hours), Utc::now()).await?;
+    let mut tx = s.db.begin().await?;
+    store::put_setting(&mut tx, OFFICE_HOURS_KEY, &format_hours(&hours), Utc::now()).await?;
+    crate::audit::commit(tx, actor, "设置办公时间", &format_hours(&hours)).await?;
     Ok(hours)
 }
 

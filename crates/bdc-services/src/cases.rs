@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use bdc_domain::access::Permission;
 use bdc_domain::catalogue::{self, ApplicantRole, Basis, ChangeScope, Effect, Flow};
+use bdc_domain::duties::Duty;
 use bdc_domain::ids::{CaseNumber, CertificateKind, CertificateNumber};
 use bdc_domain::register::{self, CertificateNeed, ChangeRequest, CoOwnership, Holding, Planned, RightView, Share};
 use bdc_domain::rights::{RightKind, RightState};
@@ -516,7 +517,7 @@ pub async fn open_case(s: &Services, actor: &Actor, cmd: OpenCase) -> ServiceRes
     }
     store::add_event(&mut tx, id, "", "intake", &actor.username, "受理登记", now).await?;
     let case = store::get_case(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
-    bdc_store::commit(tx).await?;
+    crate::audit::commit(tx, actor, "申请登记", &format!("业务 {}：{}", case.case_number, flow.name)).await?;
     Ok(Opened { case, findings })
 }
 
@@ -605,6 +606,9 @@ async fn transition(s: &Services, actor: &Actor, case_id: i64, t: &Transition, r
         });
     }
     let flow = flow_of(&case.flow_code)?;
+    if action == "approve" {
+        crate::duties::require(&mut tx, actor, case.id, &case.flow_code, Duty::Review).await?;
+    }
     let req = parse_request(&case)?;
     let apps = applicants_of(&case);
     let mut findings = Vec::new();
@@ -646,7 +650,8 @@ async fn transition(s: &Services, actor: &Actor, case_id: i64, t: &Transition, r
     }
     store::add_event(&mut tx, case.id, &case.state, t.to, &actor.username, if reason.is_empty() { t.name } else { reason }, now).await?;
     let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
-    bdc_store::commit(tx).await?;
+    let detail = if reason.is_empty() { format!("业务 {}", case.case_number) } else { format!("业务 {}：{reason}", case.case_number) };
+    crate::audit::commit(tx, actor, t.name, &detail).await?;
     Ok(Moved { case, findings, journal_seq: None })
 }
 
@@ -780,7 +785,7 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
     let (seq, prev_hash) = journal::next_seq(&mut tx).await?;
     match register_locked(&mut tx, actor, case_id, seq, &prev_hash, now).await {
         Ok(moved) => {
-            bdc_store::commit(tx).await?;
+            crate::audit::commit(tx, actor, "登簿", &format!("业务 {}，登记簿第 {seq} 条", moved.case.case_number)).await?;
             Ok(moved)
         }
         Err(ServiceError::RuleBlocked { message, findings }) => {
@@ -807,6 +812,7 @@ pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_
         return Err(ServiceError::Conflict { code: "bad_state", message: format!("业务当前状态为“{}”，不能登簿", state_name(&case.state)) });
     }
     let flow = flow_of(&case.flow_code)?;
+    crate::duties::require(tx, actor, case.id, &case.flow_code, Duty::Register).await?;
     let req = parse_request(&case)?;
     let apps = applicants_of(&case);
     let change = change_request(flow, &req, &apps)?;

@@ -642,6 +642,7 @@ pub async fn link_accounts(s: &Services) -> ServiceResult<Vec<(String, String)>>
             session_id: 0,
             csrf_token: String::new(),
             via: crate::actor::AuthVia::Console,
+            audit: None,
         };
         let has = crate::agency::mine(s, &actor).await.map(|l| l.iter().any(|a| a.usable)).unwrap_or(true);
         let mut conn = s.db.conn().await?;

@@ -198,7 +198,7 @@ pub async fn apply(s: &Services, actor: &Actor, client: &str, f: InterestForm) -
         store::insert_evidence(&mut tx, &e, now).await?;
     }
     let app = store::get_application(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("申请不存在".into()))?;
-    bdc_store::commit(tx).await?;
+    crate::audit::commit(tx, actor, "利害关系人查询申请", &format!("申请 #{id}")).await?;
     let query = format!("申请 #{id}：{}“{property}”，{}", property_kind_name(&f.property_kind), relation_name(&f.relation));
     log(s, Some(actor.user_id), client, &query, "submitted").await?;
     Ok(app)
@@ -405,7 +405,7 @@ pub async fn decide(s: &Services, actor: &Actor, client: &str, id: i64, approve:
         return Err(ServiceError::Conflict { code: "already_decided", message: format!("该申请已审核（{}），不能再次审核", state_name(&current.state)) });
     }
     let decided = store::get_application(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("未找到该查询申请".into()))?;
-    bdc_store::commit(tx).await?;
+    crate::audit::commit(tx, actor, if approve { "批准利害关系人查询" } else { "拒绝利害关系人查询" }, &format!("申请 #{id}")).await?;
     let query = format!("审核 #{id}：{}“{}”", property_kind_name(&decided.property_kind), decided.property_text);
     log(s, Some(actor.user_id), client, &query, state).await?;
     Ok(decided)

@@ -22,6 +22,7 @@ pub mod cases;
 pub mod court;
 pub mod demo;
 pub mod drafts;
+pub mod duties;
 pub mod error;
 pub mod interest;
 pub mod jobs;

@@ -46,10 +46,14 @@ pub async fn create_parcel(s: &Services, actor: &Actor, p: NewParcel) -> Service
         term_start: p.term_start.map(|d| d.to_string()),
         term_end: p.term_end.map(|d| d.to_string()),
     };
-    let mut conn = s.db.conn().await?;
-    match registry::insert_parcel(&mut conn, &parcel, Utc::now()).await {
+    let mut tx = s.db.begin().await?;
+    match registry::insert_parcel(&mut tx, &parcel, Utc::now()).await {
         Err(bdc_store::StoreError::Unique(_)) => Err(ServiceError::Conflict { code: "parcel_exists", message: format!("宗地代码 {} 已存在", parcel.code) }),
-        other => other.map(|()| parcel).map_err(Into::into),
+        Err(e) => Err(e.into()),
+        Ok(()) => {
+            crate::audit::commit(tx, actor, "录入宗地", &format!("宗地 {}", parcel.code)).await?;
+            Ok(parcel)
+        }
     }
 }
 
@@ -79,7 +83,7 @@ pub async fn create_building(s: &Services, actor: &Actor, b: NewBuilding) -> Ser
     if b.completed_year.is_some_and(|y| !(1800..=2100).contains(&y)) {
         return Err(ServiceError::field("bad_year", "completed_year", "竣工年份须在 1800 至 2100 之间"));
     }
-    let mut conn = s.db.conn().await?;
+    let mut conn = s.db.begin().await?;
     if registry::get_parcel(&mut conn, parcel.as_str()).await?.is_none() {
         return Err(ServiceError::field("unknown_parcel", "parcel_code", format!("宗地 {} 尚未登记地籍信息，请先录入宗地", parcel.as_str())));
     }
@@ -98,6 +102,7 @@ pub async fn create_building(s: &Services, actor: &Actor, b: NewBuilding) -> Ser
         }
         other => other?,
     };
+    crate::audit::commit(conn, actor, "录入自然幢", &format!("宗地 {} 第 {} 幢", building.parcel_code, building.building_no)).await?;
     Ok(building)
 }
 
@@ -119,7 +124,7 @@ pub async fn create_unit(s: &Services, actor: &Actor, u: NewUnit) -> ServiceResu
     if u.area.is_some_and(|a| !(a.is_finite() && a > 0.0)) {
         return Err(ServiceError::field("bad_area", "area", "面积须为正数（平方米）"));
     }
-    let mut conn = s.db.conn().await?;
+    let mut conn = s.db.begin().await?;
     let parcel = number.parcel_code();
     if registry::get_parcel(&mut conn, parcel.as_str()).await?.is_none() {
         return Err(ServiceError::field("unknown_parcel", "unit_number", format!("宗地 {} 尚未登记地籍信息，请先录入宗地", parcel.as_str())));
@@ -147,6 +152,7 @@ pub async fn create_unit(s: &Services, actor: &Actor, u: NewUnit) -> ServiceResu
         }
         other => other?,
     };
+    crate::audit::commit(conn, actor, "录入不动产单元", &format!("单元 {}", unit.unit_number)).await?;
     Ok(unit)
 }
 
@@ -203,7 +209,7 @@ pub async fn record_party(s: &Services, actor: &Actor, p: NewParty) -> ServiceRe
         id_number_bidx: s.cipher().blind_index(&number),
         id_number_masked: mask_id_number(&number),
     };
-    let mut conn = s.db.conn().await?;
+    let mut conn = s.db.begin().await?;
     party.id = registry::upsert_party(&mut conn, &party, Utc::now()).await?;
     let stored = registry::get_party(&mut conn, party.id).await?.unwrap_or_else(|| party.clone());
     if stored.name != party.name {
@@ -214,6 +220,7 @@ pub async fn record_party(s: &Services, actor: &Actor, p: NewParty) -> ServiceRe
             message: format!("该证件号码已登记为“{}”。当事人姓名或名称的变更须办理变更登记（权利人姓名或名称变更）", stored.name),
         });
     }
+    crate::audit::commit(conn, actor, "登记当事人", &format!("当事人 {}（证件号 {}）", stored.id, stored.id_number_masked)).await?;
     Ok(stored)
 }
 

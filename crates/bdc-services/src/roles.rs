@@ -49,6 +49,6 @@ pub async fn set_role_permissions(s: &Services, actor: &Actor, code: &str, permi
     let codes: Vec<String> = parsed.iter().map(|p| p.code().to_owned()).collect();
     accounts::set_role_permissions(&mut tx, code, &codes).await?;
     let role = accounts::get_role(&mut tx, code).await?.ok_or_else(|| ServiceError::NotFound(format!("角色“{code}”不存在")))?;
-    bdc_store::commit(tx).await?;
+    crate::audit::commit(tx, actor, "设置角色权限", &format!("角色 {code}：{}", codes.join(","))).await?;
     Ok(role)
 }

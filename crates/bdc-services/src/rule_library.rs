@@ -115,16 +115,16 @@ pub async fn create_version(s: &Services, actor: &Actor, d: RuleDraft) -> Servic
     };
     store::insert_rule(&mut tx, &rule, &actor.username, Utc::now()).await?;
     let saved = store::all_rules(&mut tx).await?.into_iter().find(|x| x.rule.code == d.code && x.rule.version == version);
-    bdc_store::commit(tx).await?;
+    crate::audit::commit(tx, actor, "保存规则", &format!("规则 {} 第 {version} 版", d.code)).await?;
     saved.ok_or_else(|| ServiceError::NotFound(format!("规则“{}”不存在", d.code)))
 }
 
 /// Retires every version of a rule; it stays in the record and no longer applies.
 pub async fn retire(s: &Services, actor: &Actor, code: &str) -> ServiceResult<()> {
     actor.require(Permission::RulesManage)?;
-    let mut conn = s.db.conn().await?;
-    if store::retire(&mut conn, code, Utc::now()).await? {
-        Ok(())
+    let mut tx = s.db.begin().await?;
+    if store::retire(&mut tx, code, Utc::now()).await? {
+        crate::audit::commit(tx, actor, "停用规则", &format!("规则 {code}")).await
     } else {
         Err(ServiceError::NotFound(format!("规则“{code}”不存在或已停用")))
     }
@@ -147,16 +147,18 @@ pub async fn add_issuance_rule(s: &Services, actor: &Actor, table: &str, field: 
     if param.chars().count() > 500 {
         return Err(ServiceError::field("bad_issuance_rule", "param", "参数不超过 500 个字"));
     }
-    let mut conn = s.db.conn().await?;
-    Ok(reports::insert_issuance_rule(&mut conn, table, field, action, param, &actor.username, Utc::now()).await?)
+    let mut tx = s.db.begin().await?;
+    let id = reports::insert_issuance_rule(&mut tx, table, field, action, param, &actor.username, Utc::now()).await?;
+    crate::audit::commit(tx, actor, "新增签发数据规则", &format!("规则 {id}：{table}.{field} {action} {param}")).await?;
+    Ok(id)
 }
 
 /// Removes an issuance-data rule.
 pub async fn remove_issuance_rule(s: &Services, actor: &Actor, id: i64) -> ServiceResult<()> {
     actor.require(Permission::RulesManage)?;
-    let mut conn = s.db.conn().await?;
-    if reports::delete_issuance_rule(&mut conn, id).await? {
-        Ok(())
+    let mut tx = s.db.begin().await?;
+    if reports::delete_issuance_rule(&mut tx, id).await? {
+        crate::audit::commit(tx, actor, "删除签发数据规则", &format!("规则 {id}")).await
     } else {
         Err(ServiceError::NotFound(format!("规则 {id} 不存在")))
     }

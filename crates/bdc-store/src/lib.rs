@@ -22,6 +22,7 @@ pub mod bulk;
 pub mod cases;
 pub mod court;
 pub mod db;
+pub mod duties;
 pub mod interest;
 pub mod jobs;
 pub mod journal;
@@ -36,6 +37,8 @@ mod time;
 
 pub use db::{commit, Db, Engine};
 pub use sqlx::AnyConnection;
+/// A transaction begun by [`Db::begin`].
+pub type Transaction = sqlx::Transaction<'static, sqlx::Any>;
 pub use time::{format_time, parse_time};
 
 /// Errors of the store. Services turn them into user-facing errors; the database's own message

@@ -1,12 +1,13 @@
 //! Per-route middleware: the audit log of every state-changing request, and request metrics.
 //!
 //! Both run after routing (`route_layer`), so they know the route pattern (`/api/v1/admin/users/{id}`)
-//! and metrics do not explode with ids. The audit row is written after the handler with the
-//! outcome; handlers enrich it through the [`AuditSlot`] (the login handler names the user who
-//! tried, since there is no actor yet).
+//! and metrics do not explode with ids. A change writes its audit row in its own transaction
+//! (`bdc_services::audit::commit`, through the [`AuditSlot`] the actor carries); after the handler
+//! this layer writes the row of everything no transaction recorded — refusals, failures, logins,
+//! staff reads of personal data — with the outcome. Handlers enrich it through the slot (the
+//! login handler names the user who tried, since there is no actor yet).
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
@@ -15,62 +16,11 @@ use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Utc;
 
-use bdc_services::Actor;
 use bdc_store::audit::AuditEntry;
 
 use crate::state::AppState;
 
-#[derive(Default, Debug)]
-struct SlotData {
-    actor_id: Option<i64>,
-    actor_name: Option<String>,
-    realm: Option<String>,
-    roles: String,
-    action: Option<String>,
-    outcome: Option<&'static str>,
-    detail: String,
-}
-
-/// What a handler knows about the action being audited.
-#[derive(Clone, Default, Debug)]
-pub struct AuditSlot(Arc<Mutex<SlotData>>);
-
-impl AuditSlot {
-    fn with<R>(&self, f: impl FnOnce(&mut SlotData) -> R) -> R {
-        let mut guard = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut guard)
-    }
-
-    pub fn set_actor(&self, a: &Actor) {
-        self.with(|d| {
-            d.actor_id = Some(a.user_id);
-            d.actor_name = Some(a.username.clone());
-            d.realm = Some(a.realm.as_str().to_owned());
-            d.roles = a.roles.join(",");
-        });
-    }
-
-    /// For actions without an actor yet: the user name that was tried.
-    pub fn set_attempted(&self, username: &str, realm: &str) {
-        self.with(|d| {
-            d.actor_name = Some(username.chars().take(64).collect());
-            d.realm = Some(realm.to_owned());
-        });
-    }
-
-    pub fn set_action(&self, action: &str) {
-        self.with(|d| d.action = Some(action.to_owned()));
-    }
-
-    /// Overrides the outcome read from the status (a refused login is a `failure`, not `denied`).
-    pub fn set_outcome(&self, outcome: &'static str) {
-        self.with(|d| d.outcome = Some(outcome));
-    }
-
-    pub fn set_detail(&self, detail: &str) {
-        self.with(|d| d.detail = detail.chars().take(500).collect());
-    }
-}
+pub use bdc_services::audit::AuditSlot;
 
 fn is_state_changing(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -105,6 +55,11 @@ fn reads_personal_data(route: &str) -> bool {
 fn masked_conditions(uri: &axum::http::Uri) -> String {
     let pairs = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(uri).map(|q| q.0).unwrap_or_default();
     let decoded: String = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+    masked_numbers(&decoded)
+}
+
+/// `text` with every run of 6 or more digits masked but its ends.
+fn masked_numbers(decoded: &str) -> String {
     let mut out = String::new();
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
@@ -140,11 +95,12 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     let personal_read = !changes && reads_personal_data(&route);
     let conditions = if personal_read { masked_conditions(req.uri()) } else { String::new() };
     let slot = AuditSlot::default();
-    req.extensions_mut().insert(slot.clone());
     let target = req.uri().path().to_owned();
     let client_addr = req.extensions().get::<ConnectInfo<SocketAddr>>().map_or_else(String::new, |c| c.0.ip().to_string());
     let user_agent = req.headers().get(header::USER_AGENT).map(|v| String::from_utf8_lossy(v.as_bytes()).chars().take(256).collect::<String>()).unwrap_or_default();
     let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    slot.set_request(target.clone(), client_addr.clone(), user_agent.clone(), request_id.clone());
+    req.extensions_mut().insert(slot.clone());
 
     let resp = next.run(req).await;
 
@@ -152,8 +108,16 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     state.metrics.observe(method.as_str(), &route, status.as_u16(), start.elapsed().as_secs_f64());
     // A read is audited when staff made it (public users' own queries have their log).
     let staff_read = personal_read && slot.with(|d| d.realm.as_deref() == Some("staff"));
-    if changes || staff_read {
+    let succeeded = status.is_success() || status.is_redirection();
+    // The change's own transaction already holds its row.
+    let recorded = succeeded && slot.with(|d| d.written);
+    if (changes || staff_read) && !recorded {
         let mut d = slot.with(std::mem::take);
+        if d.detail.is_empty() && !succeeded {
+            if let Some(note) = resp.extensions().get::<crate::problem::ProblemNote>() {
+                d.detail = masked_numbers(&note.0);
+            }
+        }
         if staff_read {
             d.action.get_or_insert_with(|| format!("查阅 {route}"));
             if d.detail.is_empty() {
@@ -162,7 +126,7 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
         }
         let outcome = if let Some(o) = d.outcome {
             o
-        } else if status.is_success() || status.is_redirection() {
+        } else if succeeded {
             "success"
         } else if status.as_u16() == 401 || status.as_u16() == 403 {
             "denied"

@@ -115,12 +115,18 @@ impl Problem {
     }
 }
 
+/// The detail of a problem response, kept in its extensions for the audit log.
+#[derive(Clone, Debug)]
+pub struct ProblemNote(pub String);
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let retry_after = self.retry_after;
         let body = serde_json::to_vec(&self).unwrap_or_else(|_| b"{}".to_vec());
         let mut resp = (status, body).into_response();
+        // For the audit row of a refused or failed request: why it was refused.
+        resp.extensions_mut().insert(ProblemNote(self.detail));
         resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if status == StatusCode::PAYLOAD_TOO_LARGE {
             // The rest of the body stays unread, so the connection cannot be reused.

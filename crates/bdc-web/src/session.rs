@@ -52,7 +52,7 @@ impl FromRequestParts<AppState> for Authed {
             (None, Some(c)) => (c, AuthVia::Cookie),
             (None, None) => return Err(Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "请先登录")),
         };
-        let actor = auth::authenticate(&state.services, token).await.map_err(Problem::from)?;
+        let mut actor = auth::authenticate(&state.services, token).await.map_err(Problem::from)?;
         // A bearer token must be used as a bearer token and a cookie as a cookie: a leaked
         // cookie value is not an API token, and CSRF protection cannot be sidestepped.
         if actor.via != via {
@@ -60,6 +60,7 @@ impl FromRequestParts<AppState> for Authed {
         }
         if let Some(slot) = parts.extensions.get::<AuditSlot>() {
             slot.set_actor(&actor);
+            actor.audit = Some(slot.clone());
         }
         let route = parts.extensions.get::<MatchedPath>().map_or("", MatchedPath::as_str);
         match access(parts.method.as_str(), route) {

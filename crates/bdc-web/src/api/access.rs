@@ -73,6 +73,8 @@ pub fn access(method: &str, route: &str) -> Option<Access> {
         r if (r.starts_with("/api/v1/rules") || r.starts_with("/api/v1/issuance-rules")) && read => Access::Permission(RulesRead),
         r if r.starts_with("/api/v1/issuance-rules") => Access::Permission(RulesManage),
         r if r.starts_with("/api/v1/rules") => Access::Permission(RulesManage),
+        "/api/v1/duties" if read => Access::Permission(RulesRead),
+        "/api/v1/duties/{flow_code}" if !read => Access::Permission(RulesManage),
         _ => return None,
     })
 }

@@ -164,6 +164,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::act_on_case))
         .routes(routes!(rules::list_rules, rules::create_rule))
         .routes(routes!(rules::retire_rule))
+        .routes(routes!(rules::list_duties))
+        .routes(routes!(rules::set_duty))
         .routes(routes!(jobs::list_jobs))
         .routes(routes!(court::court_inbox))
         .routes(routes!(court::court_receipts_due))

@@ -120,3 +120,53 @@ pub async fn retire_rule(State(state): State<AppState>, Authed(actor): Authed, A
     rule_library::retire(&state.services, &actor, &p.code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// A flow's duty setting (岗位设置): which of 受理, 审核, 登簿 one person may combine.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DutyDto {
+    /// Set by the path when saving.
+    #[serde(default)]
+    pub flow_code: String,
+    /// separate (受理、审核、登簿分岗，默认), review_with_register (审核登簿合一), combined (不限).
+    pub rule: String,
+    #[serde(default)]
+    pub rule_name: String,
+    /// Why the office combines duties for this flow (required unless `separate`).
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub set_by: String,
+    #[serde(default)]
+    pub set_at: String,
+}
+
+/// The flows whose duty setting differs from the default (受理、审核、登簿分岗).
+#[utoipa::path(get, path = "/api/v1/duties", tag = "rules", operation_id = "list_duties",
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, body = Vec<DutyDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_duties(State(state): State<AppState>, Authed(actor): Authed) -> ApiResult<Json<Vec<DutyDto>>> {
+    let rows = bdc_services::duties::list(&state.services, &actor).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|d| DutyDto { flow_code: d.flow_code, rule: d.rule.code().into(), rule_name: d.rule.name().into(), reason: d.reason, set_by: d.set_by, set_at: d.set_at })
+            .collect(),
+    ))
+}
+
+/// Path of one flow.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct FlowPath {
+    pub flow_code: String,
+}
+
+/// Sets one flow's duty setting; `separate` restores the default.
+#[utoipa::path(put, path = "/api/v1/duties/{flow_code}", tag = "rules", operation_id = "set_duty",
+    security(("bearer" = []), ("cookie" = [])), params(FlowPath), request_body = DutyDto,
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_duty(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<FlowPath>, ApiJson(d): ApiJson<DutyDto>) -> ApiResult<StatusCode> {
+    let rule = bdc_domain::duties::DutyRule::from_code(&d.rule)
+        .ok_or_else(|| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_duty_rule", "岗位设置须为 separate（分岗）、review_with_register（审核登簿合一）或 combined（不限）"))?;
+    bdc_services::duties::set(&state.services, &actor, &p.flow_code, rule, &d.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

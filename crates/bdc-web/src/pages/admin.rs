@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/workbench/admin/issuance-rules", post(rules::add_issuance))
         .route("/workbench/admin/issuance-rules/{id}/remove", get(rules::remove_issuance_confirm).post(rules::remove_issuance))
         .route("/workbench/admin/catalogue", get(catalogue::list))
+        .route("/workbench/admin/catalogue/duties", post(catalogue::save_duty))
 }
 
 /// The sections of 系统管理 the user may open, for the side menu and the overview.

@@ -89,9 +89,10 @@ impl FromRequestParts<AppState> for PageActor {
             .find(|(k, _)| *k == SESSION_COOKIE)
             .map(|(_, v)| v.to_owned());
         let Some(token) = token else { return Ok(PageActor(None)) };
-        let actor = auth::authenticate(&state.services, &token).await.ok().filter(|a| a.via == AuthVia::Cookie);
-        if let (Some(a), Some(slot)) = (&actor, parts.extensions.get::<AuditSlot>()) {
+        let mut actor = auth::authenticate(&state.services, &token).await.ok().filter(|a| a.via == AuthVia::Cookie);
+        if let (Some(a), Some(slot)) = (&mut actor, parts.extensions.get::<AuditSlot>()) {
             slot.set_actor(a);
+            a.audit = Some(slot.clone());
         }
         Ok(PageActor(actor))
     }

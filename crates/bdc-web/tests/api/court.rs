@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app_with_court, spawn_court_sandbox, TestApp};
+use crate::helpers::{spawn_app_with_court, spawn_court_sandbox, Team, TestApp};
 
 const PARCEL: &str = "320402001001GB00001";
 const U1: &str = "320402001001GB00001F00010001";
@@ -21,6 +21,7 @@ struct Desk {
     app: TestApp,
     sandbox: String,
     clerk: String,
+    team: Team,
     zhang: i64,
     li: i64,
 }
@@ -69,7 +70,8 @@ impl Desk {
         };
         let zhang = party("person", "张三", "440524188001010014").await;
         let li = party("person", "李四", "11010519491231002X").await;
-        Desk { app, sandbox, clerk, zhang, li }
+        let team = app.team("chakong", &clerk).await;
+        Desk { app, sandbox, clerk, team, zhang, li }
     }
 
     async fn unit(&self, number: &str, location: &str) -> i64 {
@@ -87,7 +89,7 @@ impl Desk {
         assert_eq!(r.status, 201, "{}", r.text);
         let id = r.body["case"]["id"].as_i64().unwrap();
         for a in ["submit", "approve", "register"] {
-            let r = self.app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(&self.clerk), Some(json!({"action": a}))).await;
+            let r = self.app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(self.team.for_action(a)), Some(json!({"action": a}))).await;
             assert_eq!(r.status, 200, "{a}: {}", r.text);
         }
         let book = self.app.get(&format!("/api/v1/units/{unit}/register"), &self.clerk).await;

@@ -18,7 +18,7 @@ use bdc_store::Engine;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app_with, Reply, TestApp};
+use crate::helpers::{spawn_app_with, Reply, Team, TestApp};
 
 const PARCEL: &str = "320402001001GB00002";
 /// The land term of every title the suite registers: a transfer or a combined mortgage must
@@ -29,6 +29,7 @@ const DEBT_END: &str = "2055-12-31";
 struct World {
     app: TestApp,
     clerk: String,
+    team: Team,
     next_room: AtomicU32,
     /// Owner, co-owner, buyer, another person.
     a: i64,
@@ -111,9 +112,11 @@ async fn world_on(engine: Engine, online: bool) -> World {
             accounts.insert(pid, (id.to_owned(), token, phone));
         }
     }
+    let team = app.team("zonghe", &clerk).await;
     World {
         app,
         clerk,
+        team,
         next_room: AtomicU32::new(1),
         a: ids[0],
         b: ids[1],
@@ -303,7 +306,7 @@ impl World {
                 "archived" => return r.body["case"].clone(),
                 other => panic!("{code}: unexpected state {other}"),
             };
-            let r = self.app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(&self.clerk), Some(json!({"action": action, "reason": reason}))).await;
+            let r = self.app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(self.team.for_action(action)), Some(json!({"action": action, "reason": reason}))).await;
             assert_eq!(r.status, 200, "{code} {action}: {}", r.text);
             state = r.body["case"]["state"].as_str().unwrap().to_owned();
             if state == "archived" {
@@ -537,9 +540,9 @@ async fn conform(w: &World, f: &'static Flow) {
                     let r = w.open(f, unit, json!([rh(w.a), rh(w.b)]), json!({})).await;
                     let id = r.body["case"]["id"].as_i64().unwrap();
                     for a in ["submit", "approve"] {
-                        w.app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(&w.clerk), Some(json!({"action": a}))).await;
+                        w.app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(w.team.for_action(a)), Some(json!({"action": a}))).await;
                     }
-                    let r = w.app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(&w.clerk), Some(json!({"action": "register"}))).await;
+                    let r = w.app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(&w.team.registrar), Some(json!({"action": "register"}))).await;
                     assert_eq!(r.problem(422), "cannot_register", "{}", f.code);
                     w.app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(&w.clerk), Some(json!({"action": "suspend", "reason": "无变更事项"}))).await;
                     w.app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(&w.clerk), Some(json!({"action": "withdraw", "reason": "无变更事项"}))).await;

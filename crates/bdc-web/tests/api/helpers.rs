@@ -126,6 +126,15 @@ impl TestApp {
         self.token(username, "staff").await
     }
 
+    /// The people who take a case into the register beside `clerk` (who accepts it): a reviewer
+    /// `{name}_sh` and a registrar `{name}_db`, since acceptance, review and registration of one
+    /// case are done by three people (不相容岗位分离).
+    pub async fn team(&self, name: &str, clerk: &str) -> Team {
+        let reviewer = self.staff(&format!("{name}_sh"), &["review", "query"]).await;
+        let registrar = self.staff(&format!("{name}_db"), &["register", "query"]).await;
+        Team { clerk: clerk.to_owned(), reviewer, registrar }
+    }
+
     pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(t) = token {
@@ -159,4 +168,24 @@ async fn reply(resp: reqwest::Response) -> Reply {
 #[macro_export]
 macro_rules! both {
     ($($name:ident),* $(,)?) => { bdc_store::engine_tests!($($name),*); };
+}
+
+/// Three staff tokens: the clerk (受理 and everything else), the reviewer (审核) and the
+/// registrar (登簿) of the cases a test drives.
+#[derive(Clone)]
+pub struct Team {
+    pub clerk: String,
+    pub reviewer: String,
+    pub registrar: String,
+}
+
+impl Team {
+    /// The token of whoever takes `action` on a case.
+    pub fn for_action(&self, action: &str) -> &str {
+        match action {
+            "approve" => &self.reviewer,
+            "register" => &self.registrar,
+            _ => &self.clerk,
+        }
+    }
 }

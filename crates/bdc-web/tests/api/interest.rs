@@ -106,6 +106,7 @@ async fn an_interested_party_sees_only_the_limited_result_after_approval(engine:
     let sms = Arc::new(SandboxSms::default());
     let app = spawn_app_with(engine, |s| s.with_sms(sms.clone())).await;
     let clerk = app.staff("banli", &["intake", "review", "register", "certify", "archive"]).await;
+    let team = app.team("banli", &clerk).await;
     let ok = |r: Reply| {
         assert!(r.status.is_success(), "{}", r.text);
         r
@@ -122,12 +123,12 @@ async fn an_interested_party_sees_only_the_limited_result_after_approval(engine:
     let zhang = party("person", "张三", "1", HOLDER_ID).await;
     let bank = party("enterprise", BANK, "8", "91350100M000100Y43").await;
     let register = |flow: &'static str, applicants: serde_json::Value, request: serde_json::Value| {
-        let (app, clerk) = (&app, &clerk);
+        let (app, clerk, team) = (&app, &clerk, &team);
         async move {
             let r = ok(app.call(Method::POST, "/api/v1/cases", Some(clerk), Some(json!({"flow_code": flow, "unit_ids": [unit], "applicants": applicants, "request": request}))).await);
             let id = r.body["case"]["id"].as_i64().unwrap();
             for a in ["submit", "approve", "register"] {
-                ok(app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(clerk), Some(json!({"action": a}))).await);
+                ok(app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(team.for_action(a)), Some(json!({"action": a}))).await);
             }
         }
     };

@@ -9,6 +9,7 @@ mod auth;
 mod bad_input;
 mod calendar;
 mod court;
+mod duties;
 mod flows;
 mod interest;
 mod materials;

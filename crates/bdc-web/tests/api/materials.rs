@@ -71,6 +71,7 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     let app = spawn_app_with(engine, |s| s.with_sms(sms.clone())).await;
     let s = &app.services;
     let (clerk, clerk_actor) = staff_actor(&app, "banli", &["intake", "review", "register", "certify", "archive"]).await;
+    let team = app.team("banli", &clerk).await;
     let ok = |r: crate::helpers::Reply| {
         assert!(r.status.is_success(), "{}", r.text);
         r
@@ -94,7 +95,7 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     assert_eq!(stored[1].content_type, "image/png");
     assert_eq!(stored[0].sm3, bdc_domain::crypto::sm3_hex(PDF));
     for a in ["submit", "approve", "register"] {
-        ok(app.call(Method::POST, &format!("/api/v1/cases/{first_id}/actions"), Some(&clerk), Some(json!({"action": a}))).await);
+        ok(app.call(Method::POST, &format!("/api/v1/cases/{first_id}/actions"), Some(team.for_action(a)), Some(json!({"action": a}))).await);
     }
     let (_, bytes) = materials::open(s, &clerk_actor, stored[0].id).await.unwrap();
     assert_eq!(bytes, PDF, "the file comes back as stored");
@@ -191,7 +192,7 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     let seize = ok(app.call(Method::POST, "/api/v1/cases", Some(&clerk), Some(json!({"flow_code": "CTR-SEIZURE", "unit_ids": [unit], "applicants": [{"party_id": court, "role": "agent"}]}))).await);
     let seize_id = seize.body["case"]["id"].as_i64().unwrap();
     for a in ["submit", "approve", "register"] {
-        ok(app.call(Method::POST, &format!("/api/v1/cases/{seize_id}/actions"), Some(&clerk), Some(json!({"action": a}))).await);
+        ok(app.call(Method::POST, &format!("/api/v1/cases/{seize_id}/actions"), Some(team.for_action(a)), Some(json!({"action": a}))).await);
     }
     let cases_before = count(&app, "SELECT COUNT(*) FROM cases").await;
     let cmd = OpenCase {

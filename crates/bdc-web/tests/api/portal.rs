@@ -28,6 +28,7 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     let app = spawn_app_with(engine, |s| s.with_sms(sms.clone())).await;
     let s = &app.services;
     let clerk = app.staff("banli", &["intake", "review", "register", "certify", "archive"]).await;
+    let team = app.team("banli", &clerk).await;
     let seller = app.call(Method::POST, "/api/v1/parties", Some(&clerk), Some(json!({"kind": "person", "name": "张三", "id_type": "1", "id_number": "440524188001010014"}))).await;
     let seller = seller.body["id"].as_i64().unwrap();
 
@@ -77,12 +78,12 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     ok(app.call(Method::POST, "/api/v1/buildings", Some(&clerk), Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008}))).await);
     let unit = ok(app.call(Method::POST, "/api/v1/units", Some(&clerk), Some(json!({"unit_number": UNIT, "location": "常州市天宁区青洋北路1号1幢101室", "area": 89.3, "house_use": "10"}))).await).body["id"].as_i64().unwrap();
     let register = |flow: &'static str, applicants: serde_json::Value| {
-        let (app, clerk) = (&app, &clerk);
+        let (app, clerk, team) = (&app, &clerk, &team);
         async move {
             let r = ok(app.call(Method::POST, "/api/v1/cases", Some(clerk), Some(json!({"flow_code": flow, "unit_ids": [unit], "applicants": applicants}))).await);
             let id = r.body["case"]["id"].as_i64().unwrap();
             for a in ["submit", "approve", "register"] {
-                ok(app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(clerk), Some(json!({"action": a}))).await);
+                ok(app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(team.for_action(a)), Some(json!({"action": a}))).await);
             }
         }
     };

@@ -35,6 +35,7 @@ async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine)
     let sms = Arc::new(SandboxSms::default());
     let app = spawn_app_with(engine, |s| s.with_sms(sms.clone())).await;
     let clerk = app.staff("banli", &["intake", "review", "register", "certify", "archive"]).await;
+    let team = app.team("banli", &clerk).await;
     let party = |name: &str, t: &str, id: &str, kind: &str| {
         let (app, clerk) = (&app, &clerk);
         let body = json!({"kind": kind, "name": name, "id_type": t, "id_number": id});
@@ -52,7 +53,7 @@ async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine)
     let r = ok(app.call(Method::POST, "/api/v1/cases", Some(&clerk), Some(json!({"flow_code": "CTR-FIRST-STATE-HOUSE", "unit_ids": [unit], "applicants": [{"party_id": zhang, "role": "right_holder"}]}))).await);
     let first = r.body["case"]["id"].as_i64().unwrap();
     for a in ["submit", "approve", "register"] {
-        ok(app.call(Method::POST, &format!("/api/v1/cases/{first}/actions"), Some(&clerk), Some(json!({"action": a}))).await);
+        ok(app.call(Method::POST, &format!("/api/v1/cases/{first}/actions"), Some(team.for_action(a)), Some(json!({"action": a}))).await);
     }
     let t_zhang = app.public_account("zhangsan", &["person"], zhang, "13912345611").await;
     let t_li = app.public_account("lisi", &["person"], li, "13912345612").await;

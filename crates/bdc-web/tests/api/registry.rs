@@ -5,7 +5,7 @@ use bdc_store::Engine;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, Reply, TestApp};
+use crate::helpers::{spawn_app, Reply, Team, TestApp};
 
 const UNIT: &str = "320402001001GB00001F00010001";
 const PARCEL: &str = "320402001001GB00001";
@@ -13,6 +13,7 @@ const PARCEL: &str = "320402001001GB00001";
 struct Office {
     app: TestApp,
     clerk: String,
+    team: Team,
     unit: i64,
     zhang: i64,
     li: i64,
@@ -50,7 +51,8 @@ async fn office(engine: Engine) -> Office {
     let bank = party(&app, &clerk, "enterprise", "常州示例银行股份有限公司", "8", "91350100M000100Y43").await;
     let court = party(&app, &clerk, "state_organ", "常州市天宁区人民法院", "8", "12100000400009880K").await;
     let court2 = party(&app, &clerk, "state_organ", "常州市钟楼区人民法院", "99", "ZL-COURT-01").await;
-    Office { app, clerk, unit, zhang, li, wang, bank, court, court2 }
+    let team = app.team("banliyuan", &clerk).await;
+    Office { app, clerk, team, unit, zhang, li, wang, bank, court, court2 }
 }
 
 impl Office {
@@ -61,7 +63,7 @@ impl Office {
     }
 
     async fn act(&self, case: i64, action: &str, reason: &str) -> Reply {
-        self.app.call(Method::POST, &format!("/api/v1/cases/{case}/actions"), Some(&self.clerk), Some(json!({"action": action, "reason": reason}))).await
+        self.app.call(Method::POST, &format!("/api/v1/cases/{case}/actions"), Some(self.team.for_action(action)), Some(json!({"action": action, "reason": reason}))).await
     }
 
     /// 受理 → 审核 → 登簿; returns the case after 登簿.

@@ -6,7 +6,8 @@
 //! - Errors are RFC 9457 problem details: every 4xx/5xx response is `application/problem+json`.
 //! - What the extractors answer before a handler runs is documented on every operation it can
 //!   happen to: 400 (a path or query that does not parse, malformed JSON) and, for operations with
-//!   a JSON body, 415 (no `application/json` content type).
+//!   a JSON body, 415 (no `application/json` content type); for uploads, 415 without
+//!   `multipart/form-data`.
 
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
@@ -42,11 +43,15 @@ fn fix_operation(path: &str, op: &mut Operation) {
         }
     }
     let json_body = op.request_body.as_ref().is_some_and(|b| b.content.contains_key("application/json"));
+    let multipart_body = op.request_body.as_ref().is_some_and(|b| b.content.contains_key("multipart/form-data"));
     if has_input {
         op.responses.responses.entry("400".to_owned()).or_insert_with(|| problem_response("请求格式错误：路径、查询参数或 JSON 无法解析"));
     }
     if json_body {
         op.responses.responses.entry("415".to_owned()).or_insert_with(|| problem_response("请求体须为 application/json"));
+    }
+    if multipart_body {
+        op.responses.responses.entry("415".to_owned()).or_insert_with(|| problem_response("请求体须为 multipart/form-data"));
     }
 }
 

@@ -109,6 +109,19 @@ mod tests {
             }
         }
         assert!(operations > 50, "{operations}");
+        // Uploads are documented as multipart with their 415; the public certificate check
+        // needs no token, the portal's other routes a public account's.
+        let upload = &doc["paths"]["/api/v1/portal/drafts/{id}/files"]["post"];
+        assert!(upload["requestBody"]["content"]["multipart/form-data"].is_object(), "{upload}");
+        assert!(upload["responses"]["415"].is_object() && upload["responses"]["413"].is_object(), "{upload}");
+        let verify = &doc["paths"]["/api/v1/portal/verify"]["post"];
+        assert_eq!(verify["x-bdc-access"], "public");
+        assert!(verify.get("security").is_none(), "{verify}");
+        for (path, method) in [("/api/v1/portal/drafts", "get"), ("/api/v1/portal/archive", "get"), ("/api/v1/portal/interest", "post"), ("/api/v1/portal/authorisations", "post")] {
+            let op = &doc["paths"][path][method];
+            assert_eq!(op["x-bdc-access"], "realm:public", "{method} {path}");
+            assert!(op["security"].as_array().is_some_and(|s| s.iter().any(|s| s.get("bearer").is_some())), "{method} {path}: {op}");
+        }
         // The unit search's filters are query parameters.
         let units = &doc["paths"]["/api/v1/units"]["get"]["parameters"];
         assert!(units.as_array().is_some_and(|ps| !ps.is_empty() && ps.iter().all(|p| p["in"] == "query")), "{units}");

@@ -649,6 +649,27 @@ async fn visible(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(bdc_sto
     Ok((account, row, confirmations))
 }
 
+/// Whether the actor may see an application (its applicant, or a co-applicant it names).
+pub(crate) async fn may_see(s: &Services, actor: &Actor, id: i64) -> ServiceResult<bool> {
+    match visible(s, actor, id).await {
+        Ok(_) => Ok(true),
+        Err(ServiceError::NotFound(_) | ServiceError::Forbidden(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// The materials handed in with an application that still waits for its co-applicants (they
+/// move to the case once it is opened), for its applicant and the co-applicants who sign it.
+pub async fn files(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Vec<bdc_store::attachments::Attachment>> {
+    let (_, row, _) = visible(s, actor, id).await?;
+    let mut conn = s.db.conn().await?;
+    let owner = match row.case_id {
+        Some(case) => (files::CASE, case),
+        None => (store::APPLICATION, id),
+    };
+    Ok(files::of_owner(&mut conn, owner.0, owner.1).await?)
+}
+
 async fn party_line(conn: &mut AnyConnection, pid: i64, role: &str, share: &str) -> ServiceResult<PartyLine> {
     let p = registry::get_party(conn, pid).await?;
     Ok(PartyLine {
@@ -759,7 +780,10 @@ pub async fn send_confirmation_code(s: &Services, actor: &Actor, id: i64, client
     let enc = store::account_phone(&mut conn, actor.user_id).await?.ok_or_else(|| ServiceError::Forbidden("该账户尚未完成实名认证".into()))?;
     drop(conn);
     let phone = s.cipher().decrypt(&enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
-    portal::send_code(s, &phone, &purpose(id), client).await?;
+    // Counted per account and application, not per phone: a bank confirms many customers'
+    // applications from one account, each with its own code.
+    crate::limits::hit(s, crate::limits::Kind::ConfirmationCode, Some(&format!("{}:{id}", actor.user_id)), client).await?;
+    portal::deliver_code(s, &phone, &purpose(id)).await?;
     Ok(account.phone_masked)
 }
 
@@ -776,6 +800,10 @@ pub async fn confirm(s: &Services, actor: &Actor, id: i64, code: &str) -> Servic
     drop(conn);
     let phone = s.cipher().decrypt(&enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
     let bidx = s.cipher().blind_index(&phone);
+    // An account that has given too many wrong codes (over all its applications) is refused
+    // before its code is looked at, so a right guess cannot be told from a wrong one.
+    let guesser = actor.user_id.to_string();
+    crate::limits::refuse_if_over(s, crate::limits::Kind::CodeGuess, &guesser).await?;
     let now = Utc::now();
     let mut tx = s.db.begin().await?;
     let stored = bdc_store::portal::latest_code(&mut tx, &bidx, &purpose(id)).await?.ok_or_else(|| ServiceError::field("no_code", "code", "请先获取短信验证码"))?;
@@ -786,6 +814,7 @@ pub async fn confirm(s: &Services, actor: &Actor, id: i64, code: &str) -> Servic
     if stored.code_hash != portal::code_hash(&bidx, code) {
         bdc_store::portal::code_attempted(&mut tx, stored.id).await?;
         bdc_store::commit(tx).await?;
+        crate::limits::hit(s, crate::limits::Kind::CodeGuess, Some(&guesser), "").await?;
         return Err(ServiceError::field("wrong_code", "code", "验证码错误"));
     }
     if !bdc_store::portal::use_code(&mut tx, stored.id).await? {

@@ -117,6 +117,25 @@ pub async fn get(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(Draft, 
     Ok((d, fields, files))
 }
 
+/// Adds files to one of the user's drafts (the API's upload; the page saves the form and its
+/// files at once through [`save`]): every file is checked — the flow's material, its type by
+/// its first bytes, its size — before any is stored, so a bad file stores none.
+pub async fn add_files(s: &Services, actor: &Actor, id: i64, uploads: &[Upload]) -> ServiceResult<Vec<Attachment>> {
+    crate::portal::account_of(s, actor).await?;
+    if uploads.is_empty() {
+        return Err(ServiceError::field("no_file", "file", "请选择要上传的文件"));
+    }
+    let mut conn = s.db.conn().await?;
+    let d = store::draft(&mut conn, id, actor.user_id).await?.ok_or_else(not_found)?;
+    drop(conn);
+    let flow = flow_open_to(actor, &d.flow_code)?;
+    for u in uploads {
+        materials::check_material(flow, &u.material_code)?;
+        materials::check(u)?;
+    }
+    materials::store_files(s, store::DRAFT, id, uploads, &actor.username).await
+}
+
 /// Takes a file back out of a draft.
 pub async fn remove_file(s: &Services, actor: &Actor, id: i64, file_id: i64) -> ServiceResult<()> {
     crate::portal::account_of(s, actor).await?;

@@ -1,5 +1,6 @@
 //! Rate limits (频率限制) on the doors an attacker knocks on: login, one-time SMS codes
-//! (短信验证码), sign-up, password change, 证书真伪查询 and the other public queries.
+//! (短信验证码), sign-up, password change, 证书真伪查询 and the other public queries, and the
+//! codes and wrong codes of 共同申请确认.
 //!
 //! Each kind of request is counted twice in a fixed window — per account (the user name, phone
 //! number or user id it is about) and per source address — and refused with
@@ -46,6 +47,8 @@ struct RateLimitsFile {
     certificate_check: Option<LimitFile>,
     public_query: Option<LimitFile>,
     identity_check: Option<LimitFile>,
+    confirmation_code: Option<LimitFile>,
+    code_guess: Option<LimitFile>,
 }
 
 impl From<RateLimitsFile> for RateLimits {
@@ -64,6 +67,8 @@ impl From<RateLimitsFile> for RateLimits {
             certificate_check: merge(f.certificate_check, d.certificate_check),
             public_query: merge(f.public_query, d.public_query),
             identity_check: merge(f.identity_check, d.identity_check),
+            confirmation_code: merge(f.confirmation_code, d.confirmation_code),
+            code_guess: merge(f.code_guess, d.code_guess),
         }
     }
 }
@@ -93,6 +98,15 @@ pub struct RateLimits {
     /// Failed identity checks of a named party (a name that does not match the ID number, or an
     /// ID the register does not know): few are honest mistakes, many are guessing.
     pub identity_check: Limit,
+    /// One-time codes for confirming an online application (共同申请确认), counted per account
+    /// *and application*, and per address: a bank or developer confirms many customers'
+    /// applications a day, each with its own code, so one account-wide count like
+    /// [`RateLimits::sms_code`] would stop honest work; per application it still stops flooding.
+    pub confirmation_code: Limit,
+    /// Wrong one-time codes per account (`per_account`; `per_address` is unused), over all its
+    /// applications: each code allows 5 tries, but a stolen session could otherwise spread
+    /// guesses over many applications. Once used up, every confirmation is refused alike.
+    pub code_guess: Limit,
 }
 
 impl Default for RateLimits {
@@ -106,6 +120,8 @@ impl Default for RateLimits {
             certificate_check: Limit::new(100, 300),
             public_query: Limit::new(200, 600),
             identity_check: Limit::new(10, 30),
+            confirmation_code: Limit::new(5, 300),
+            code_guess: Limit::new(10, 0),
         }
     }
 }
@@ -114,7 +130,7 @@ impl RateLimits {
     /// No limits at all (load tests that hammer one account from one address).
     pub fn unlimited() -> Self {
         let none = Limit::new(0, 0);
-        RateLimits { login: none, sms_code: none, sign_up: none, password_change: none, certificate_check: none, public_query: none, identity_check: none, ..RateLimits::default() }
+        RateLimits { login: none, sms_code: none, sign_up: none, password_change: none, certificate_check: none, public_query: none, identity_check: none, confirmation_code: none, code_guess: none, ..RateLimits::default() }
     }
 
     /// Whether the settings make sense; a Chinese reason when not.
@@ -134,6 +150,8 @@ impl RateLimits {
             Kind::CertificateCheck => self.certificate_check,
             Kind::PublicQuery => self.public_query,
             Kind::IdentityCheck => self.identity_check,
+            Kind::ConfirmationCode => self.confirmation_code,
+            Kind::CodeGuess => self.code_guess,
         }
     }
 }
@@ -155,6 +173,10 @@ pub enum Kind {
     PublicQuery,
     /// 身份核验未通过 — a failed check of a named party's name against its ID number.
     IdentityCheck,
+    /// 共同申请确认验证码 — a one-time code to confirm one online application.
+    ConfirmationCode,
+    /// 验证码错误 — a wrong one-time code given to confirm an application.
+    CodeGuess,
 }
 
 impl Kind {
@@ -167,6 +189,8 @@ impl Kind {
             Kind::CertificateCheck => "certificate_check",
             Kind::PublicQuery => "public_query",
             Kind::IdentityCheck => "identity_check",
+            Kind::ConfirmationCode => "confirmation_code",
+            Kind::CodeGuess => "code_guess",
         }
     }
 }

@@ -148,15 +148,16 @@ pub async fn add_to_case(s: &Services, actor: &Actor, case_id: i64, uploads: &[U
         let mut conn = s.db.conn().await?;
         bdc_store::cases::get_case(&mut conn, case_id).await?.ok_or_else(|| ServiceError::NotFound("办件不存在".into()))?
     };
-    let allowed = match actor.realm {
-        Realm::Staff => actor.can(Permission::CaseIntake),
+    match actor.realm {
+        Realm::Staff if !actor.can(Permission::CaseIntake) => return Err(ServiceError::Forbidden("没有为该办件上传材料的权限".into())),
+        Realm::Staff => {}
         Realm::Public => {
             let mut conn = s.db.conn().await?;
-            bdc_store::portal::cases_submitted_by(&mut conn, actor.user_id).await?.contains(&case_id)
+            // Another's case is "not found": whose cases exist is nobody else's business.
+            if !bdc_store::portal::cases_submitted_by(&mut conn, actor.user_id).await?.contains(&case_id) {
+                return Err(ServiceError::NotFound("办件不存在".into()));
+            }
         }
-    };
-    if !allowed {
-        return Err(ServiceError::Forbidden("没有为该办件上传材料的权限".into()));
     }
     if !matches!(case.state.as_str(), "intake" | "correction" | "review") {
         return Err(ServiceError::Conflict { code: "bad_state", message: format!("办件已{}，不能再补充材料", crate::cases::state_name(&case.state)) });
@@ -181,6 +182,7 @@ pub async fn open(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(Attach
             let mut conn = s.db.conn().await?;
             actor.realm == Realm::Public && store::draft(&mut conn, a.owner_id, actor.user_id).await?.is_some()
         }
+        bdc_store::applications::APPLICATION => actor.realm == Realm::Public && crate::applications::may_see(s, actor, a.owner_id).await?,
         store::AUTHORISATION => {
             let mut conn = s.db.conn().await?;
             match store::authorisation(&mut conn, a.owner_id).await? {

@@ -46,6 +46,13 @@ pub async fn send_code(s: &Services, phone: &str, purpose: &str, client: &str) -
         return Err(ServiceError::field("bad_phone", "phone", "请输入 11 位手机号码"));
     }
     crate::limits::hit(s, crate::limits::Kind::SmsCode, Some(phone), client).await?;
+    deliver_code(s, phone, purpose).await
+}
+
+/// Makes and sends a one-time code for `purpose`, at most one a minute per number and purpose.
+/// The caller has applied the rate limit that fits the purpose (sign-up: per number; an
+/// application's confirmation: per account and application, see [`crate::limits::Kind`]).
+pub(crate) async fn deliver_code(s: &Services, phone: &str, purpose: &str) -> ServiceResult<()> {
     let bidx = s.cipher().blind_index(phone);
     let now = Utc::now();
     let mut conn = s.db.conn().await?;
@@ -316,4 +323,18 @@ pub async fn case_result(s: &Services, actor: &Actor, id: i64) -> ServiceResult<
         }
     }
     Ok(out)
+}
+
+/// Whether the user may download the certificate or proof `number` (电子证书下载): it is his
+/// party's, or a result of one of his own cases (an agent's principal's certificate).
+pub async fn may_download_certificate(s: &Services, actor: &Actor, number: &str) -> ServiceResult<bool> {
+    if my_certificates(s, actor).await?.iter().any(|c| c.0 == number) {
+        return Ok(true);
+    }
+    for c in my_cases(s, actor).await? {
+        if case_result(s, actor, c.id).await?.iter().any(|r| r.0 == number) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }

@@ -6,7 +6,8 @@
 //! - Errors are RFC 9457 problem details: every 4xx/5xx response is `application/problem+json`.
 //! - What the extractors answer before a handler runs is documented on every operation it can
 //!   happen to: 400 (a path or query that does not parse, malformed JSON) and, for operations with
-//!   a JSON body, 415 (no `application/json` content type).
+//!   a JSON body, 415 (no `application/json` content type); for uploads, 415 without
+//!   `multipart/form-data`.
 
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
@@ -42,11 +43,15 @@ fn fix_operation(path: &str, op: &mut Operation) {
         }
     }
     let json_body = op.request_body.as_ref().is_some_and(|b| b.content.contains_key("application/json"));
+    let multipart_body = op.request_body.as_ref().is_some_and(|b| b.content.contains_key("multipart/form-data"));
     if has_input {
         op.responses.responses.entry("400".to_owned()).or_insert_with(|| problem_response("请求格式错误：路径、查询参数或 JSON 无法解析"));
     }
     if json_body {
         op.responses.responses.entry("415".to_owned()).or_insert_with(|| problem_response("请求体须为 application/json"));
+    }
+    if multipart_body {
+        op.responses.responses.entry("415".to_owned()).or_insert_with(|| problem_response("请求体须为 multipart/form-data"));
     }
 }
 
@@ -104,6 +109,19 @@ mod tests {
             }
         }
         assert!(operations > 50, "{operations}");
+        // Uploads are documented as multipart with their 415; the public certificate check
+        // needs no token, the portal's other routes a public account's.
+        let upload = &doc["paths"]["/api/v1/portal/drafts/{id}/files"]["post"];
+        assert!(upload["requestBody"]["content"]["multipart/form-data"].is_object(), "{upload}");
+        assert!(upload["responses"]["415"].is_object() && upload["responses"]["413"].is_object(), "{upload}");
+        let verify = &doc["paths"]["/api/v1/portal/verify"]["post"];
+        assert_eq!(verify["x-bdc-access"], "public");
+        assert!(verify.get("security").is_none(), "{verify}");
+        for (path, method) in [("/api/v1/portal/drafts", "get"), ("/api/v1/portal/archive", "get"), ("/api/v1/portal/interest", "post"), ("/api/v1/portal/authorisations", "post")] {
+            let op = &doc["paths"][path][method];
+            assert_eq!(op["x-bdc-access"], "realm:public", "{method} {path}");
+            assert!(op["security"].as_array().is_some_and(|s| s.iter().any(|s| s.get("bearer").is_some())), "{method} {path}: {op}");
+        }
         // The unit search's filters are query parameters.
         let units = &doc["paths"]["/api/v1/units"]["get"]["parameters"];
         assert!(units.as_array().is_some_and(|ps| !ps.is_empty() && ps.iter().all(|p| p["in"] == "query")), "{units}");

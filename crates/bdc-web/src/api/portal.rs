@@ -2,6 +2,11 @@
 //! developers, the 住建 platform, agents): every action of the portal pages, with a bearer token
 //! of a real-name public account. The use cases are the pages' own
 //! ([`bdc_services::applications`], [`bdc_services::portal`]), so the checks are the same.
+//! Drafts, uploads and authorisations are in [`crate::api::portal_files`], the queries
+//! (档案查询, 利害关系人查询, 证书核验) in [`crate::api::portal_queries`].
+//!
+//! Deliberately without a twin: sign-up (注册) and its SMS code, being rebuilt with police
+//! identity verification; login and logout are `/api/v1/auth/…`.
 
 use std::collections::BTreeMap;
 
@@ -527,9 +532,11 @@ pub struct AuthorisationDto {
     pub valid_until: String,
     /// Not revoked and not expired.
     pub usable: bool,
+    /// The signed 授权委托书, for `GET /api/v1/portal/files/{id}`.
+    pub document_id: i64,
 }
 
-/// An agent's authorisations (the signed letters are recorded on the portal page); none for
+/// An agent's authorisations (recorded with `POST /api/v1/portal/authorisations`); none for
 /// other accounts.
 #[utoipa::path(get, path = "/api/v1/portal/authorisations", tag = "portal", operation_id = "portal_authorisations",
     security(("bearer" = []), ("cookie" = [])),
@@ -539,16 +546,17 @@ pub async fn portal_authorisations(State(state): State<AppState>, PortalUser(act
         return Ok(Json(vec![]));
     }
     let list = bdc_services::agency::mine(&state.services, &actor).await?;
-    Ok(Json(
-        list.into_iter()
-            .map(|a| AuthorisationDto {
-                id: a.authorisation.id,
-                principal_name: a.principal_name,
-                principal_id_masked: a.principal_id_masked,
-                matters: a.authorisation.matters,
-                valid_until: a.authorisation.valid_until,
-                usable: a.usable,
-            })
-            .collect(),
-    ))
+    Ok(Json(list.into_iter().map(authorisation_dto).collect()))
+}
+
+pub fn authorisation_dto(a: bdc_services::agency::Shown) -> AuthorisationDto {
+    AuthorisationDto {
+        id: a.authorisation.id,
+        principal_name: a.principal_name,
+        principal_id_masked: a.principal_id_masked,
+        matters: a.authorisation.matters,
+        valid_until: a.authorisation.valid_until,
+        usable: a.usable,
+        document_id: a.authorisation.document_id,
+    }
 }

@@ -63,12 +63,41 @@ pub async fn read(mp: Multipart) -> Result<Submitted, String> {
     }
 }
 
+/// Why reading a multipart form stopped (its sentence is what the user is shown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// Past the body limit (413).
+    TooLarge,
+    /// Not a readable multipart body.
+    Broken,
+    /// A field name, file name or text value holds a forbidden character (文本净化).
+    ForbiddenText(String),
+    /// More files or fields than one submission may carry.
+    TooMany,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::TooLarge => write!(f, "上传内容过大：单个文件不超过 {} MB，请压缩或分次上传", materials::MAX_FILE_BYTES / 1024 / 1024),
+            ReadError::Broken => f.write_str("表单内容无法读取，请重新提交"),
+            ReadError::ForbiddenText(s) => f.write_str(s),
+            ReadError::TooMany => write!(f, "一次最多提交 {} 个文件", materials::MAX_FILES_PER_OWNER),
+        }
+    }
+}
+
 /// Reads a multipart form as far as it goes: what was read before it stopped (so typed values
 /// can be shown again), and why it stopped, if it did.
-pub async fn read_partial(mut mp: Multipart) -> (Submitted, Option<String>) {
+pub async fn read_partial(mp: Multipart) -> (Submitted, Option<String>) {
+    let (form, e) = read_form(mp).await;
+    (form, e.map(|e| e.to_string()))
+}
+
+/// [`read_partial`] with the reason as a value, for the API's problems.
+pub async fn read_form(mut mp: Multipart) -> (Submitted, Option<ReadError>) {
     let mut out = Submitted::default();
-    let too_big = || format!("上传内容过大：单个文件不超过 {} MB，请压缩或分次上传", materials::MAX_FILE_BYTES / 1024 / 1024);
-    let broken = |e: axum::extract::multipart::MultipartError| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_big() } else { "表单内容无法读取，请重新提交".to_owned() };
+    let broken = |e: axum::extract::multipart::MultipartError| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { ReadError::TooLarge } else { ReadError::Broken };
     loop {
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
@@ -85,7 +114,7 @@ pub async fn read_partial(mut mp: Multipart) -> (Submitted, Option<String>) {
         let text = if file_name.is_none() { Some(String::from_utf8_lossy(&bytes).into_owned()) } else { None };
         for value in [Some(&name), file_name.as_ref(), text.as_ref()].into_iter().flatten() {
             if let Err(e) = bdc_domain::text::check(value) {
-                return (out, Some(format!("字段 {name}：{e}")));
+                return (out, Some(ReadError::ForbiddenText(format!("字段 {name}：{e}"))));
             }
         }
         match file_name {
@@ -94,7 +123,7 @@ pub async fn read_partial(mut mp: Multipart) -> (Submitted, Option<String>) {
             None => out.fields.push((name, text.unwrap_or_default())),
         }
         if out.fields.len() > 500 || out.files.len() > materials::MAX_FILES_PER_OWNER {
-            return (out, Some(format!("一次最多提交 {} 个文件", materials::MAX_FILES_PER_OWNER)));
+            return (out, Some(ReadError::TooMany));
         }
     }
     (out, None)

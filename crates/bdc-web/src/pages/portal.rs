@@ -887,15 +887,8 @@ pub async fn my_certificate(State(state): State<AppState>, PageActor(actor): Pag
         Ok(a) => a,
         Err(r) => return r,
     };
-    let mine = svc::my_certificates(&state.services, &actor).await.unwrap_or_default();
-    // Also the results of the user's own applications (an agent's principal's certificate).
-    let mut applied = Vec::new();
-    if !mine.iter().any(|c| c.0 == number) {
-        for c in svc::my_cases(&state.services, &actor).await.unwrap_or_default() {
-            applied.extend(svc::case_result(&state.services, &actor, c.id).await.unwrap_or_default());
-        }
-    }
-    if !mine.iter().any(|c| c.0 == number) && !applied.iter().any(|c| c.0 == number) {
+    // His own, or the results of his own applications (an agent's principal's certificate).
+    if !svc::may_download_certificate(&state.services, &actor, &number).await.unwrap_or(false) {
         return message(StatusCode::NOT_FOUND, Some(&actor), "证书不存在", "未找到您名下的该证书。", "/portal");
     }
     pdf_response(&state, Some(&actor), &number, "/portal").await

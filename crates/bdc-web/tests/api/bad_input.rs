@@ -31,6 +31,21 @@ async fn every_route_with_a_body_refuses_malformed_and_wrong_typed_bodies(engine
             let url = format!("{}{}", app.base, path.replace("{id}", "1").replace("{code}", "review").replace("{date}", "2026-01-04"));
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let token = if path.starts_with("/api/v1/portal/") { &citizen } else { &admin };
+            // Uploads take multipart/form-data: JSON is the wrong media type, a broken body is a
+            // 400, a forbidden character in a part a 422 — and none of it stores anything.
+            if op["requestBody"]["content"].get("multipart/form-data").is_some() {
+                let json = app.raw(app.http.request(m.clone(), &url).bearer_auth(token).header("content-type", "application/json").body("{}")).await;
+                assert_eq!(json.problem(415), "unsupported_media_type", "{method} {path}");
+                let no_boundary = app.raw(app.http.request(m.clone(), &url).bearer_auth(token).header("content-type", "multipart/form-data").body("x")).await;
+                assert_eq!(no_boundary.problem(400), "bad_body", "{method} {path}");
+                let b = "----bad-input-7";
+                let broken = app.raw(app.http.request(m.clone(), &url).bearer_auth(token).header("content-type", format!("multipart/form-data; boundary={b}")).body(format!("--{b}\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nno end"))).await;
+                assert_eq!(broken.problem(400), "bad_body", "{method} {path}");
+                let bad_char = format!("--{b}\r\nContent-Disposition: form-data; name=\"reason\"\r\n\r\na\u{202e}b\r\n--{b}--\r\n");
+                let r = app.raw(app.http.request(m.clone(), &url).bearer_auth(token).header("content-type", format!("multipart/form-data; boundary={b}")).body(bad_char)).await;
+                assert_eq!(r.problem(422), "forbidden_characters", "{method} {path}");
+                continue;
+            }
             let send = |body: &'static str| {
                 app.http.request(m.clone(), &url).bearer_auth(token).header("content-type", "application/json").body(body)
             };
@@ -46,6 +61,10 @@ async fn every_route_with_a_body_refuses_malformed_and_wrong_typed_bodies(engine
     }
     assert!(checked >= 8, "only {checked} routes with a body");
     // Nothing was created by all that.
+    let mut c = app.db.conn().await.unwrap();
+    let files: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attachments").fetch_one(&mut *c).await.unwrap();
+    drop(c);
+    assert_eq!(files, 0, "no upload was stored");
     let users = app.get("/api/v1/admin/users", &admin).await;
     assert_eq!(users.body["total"], 2, "the administrator and the real-name account only");
 }

@@ -9,14 +9,26 @@ use crate::helpers::{spawn_app, TestApp};
 
 /// Routes anyone may call. Listed here on purpose, so that making a route public is a visible
 /// change to this test.
-const PUBLIC: &[(&str, &str)] =
-    &[("POST", "/api/v1/auth/login"), ("GET", "/healthz"), ("GET", "/metrics"), ("GET", "/api/openapi.json"), ("GET", "/api/v1/catalogue")];
+const PUBLIC: &[(&str, &str)] = &[
+    ("POST", "/api/v1/auth/login"),
+    ("GET", "/healthz"),
+    ("GET", "/metrics"),
+    ("GET", "/api/openapi.json"),
+    ("GET", "/api/v1/catalogue"),
+    // 证书真伪查询, open to anyone as on the portal page (rate-limited).
+    ("POST", "/api/v1/portal/verify"),
+];
 
 /// Routes for any logged-in user.
 const ANY_USER: &[(&str, &str)] = &[("POST", "/api/v1/auth/logout"), ("GET", "/api/v1/auth/me"), ("POST", "/api/v1/auth/password")];
 
 fn concrete(path: &str) -> String {
-    path.replace("{id}", "1").replace("{code}", "review").replace("{date}", "2026-01-04")
+    path.replace("{id}", "1")
+        .replace("{code}", "review")
+        .replace("{date}", "2026-01-04")
+        .replace("{file}", "1")
+        .replace("{seq}", "1")
+        .replace("{number}", "%E8%8B%8F(2026)%E5%B8%B8%E5%B7%9E%E5%B8%82%E4%B8%8D%E5%8A%A8%E4%BA%A7%E6%9D%83%E7%AC%AC0000001%E5%8F%B7")
 }
 
 async fn operations(app: &TestApp) -> Vec<(String, String, String)> {
@@ -58,9 +70,10 @@ async fn every_route_refuses_callers_without_a_session_or_the_permission(engine:
         let any_user = ANY_USER.iter().any(|(pm, pp)| pm == method && pp == path);
         assert_eq!(public, access == "public", "{method} {path}: documented as {access}");
         assert_eq!(any_user, access == "authenticated", "{method} {path}: documented as {access}");
-        // The portal's routes are for real-name public accounts (`realm:public`), and only they are.
+        // The portal's routes are for real-name public accounts (`realm:public`), and only they
+        // are — except the public ones listed above (证书真伪查询).
         let portal = access == "realm:public";
-        assert_eq!(portal, path.starts_with("/api/v1/portal/"), "{method} {path}: documented as {access}");
+        assert_eq!(portal, path.starts_with("/api/v1/portal/") && !public, "{method} {path}: documented as {access}");
         assert!(access.starts_with("permission:") || public || any_user || portal, "{method} {path}: {access}");
         if public {
             continue;

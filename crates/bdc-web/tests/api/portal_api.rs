@@ -1,6 +1,8 @@
 //! `/api/v1/portal/…` on both engines: the whole online application, the co-applicants'
 //! confirmations (confirm, decline, wrong code), an agent outside his authorisation, and bad
-//! input that changes nothing.
+//! input that changes nothing; drafts and material uploads, agents' authorisations, the archive
+//! and interested-party queries, the public certificate check and its rate limit, and the
+//! one-time-code limits of confirmations (a bank confirms many, a guesser is locked out).
 
 use std::sync::Arc;
 
@@ -10,6 +12,8 @@ use bdc_services::materials::Upload;
 use bdc_store::Engine;
 use reqwest::Method;
 use serde_json::{json, Value};
+
+use bdc_services::limits::Limit;
 
 use crate::helpers::{spawn_app_with, Reply, TestApp};
 
@@ -31,9 +35,17 @@ fn code_of(sms: &SandboxSms, phone: &str) -> String {
     sms.last(phone).unwrap().chars().filter(char::is_ascii_digit).take(6).collect()
 }
 
-async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine) {
-    let sms = Arc::new(SandboxSms::default());
-    let app = spawn_app_with(engine, |s| s.with_sms(sms.clone())).await;
+/// The model city of these tests: 张三 owns a flat (his title registered at the counter); 李四,
+/// a bank and an agent have real-name accounts too.
+struct City {
+    clerk: String,
+    t_zhang: String,
+    t_li: String,
+    t_bank: String,
+    t_agent: String,
+}
+
+async fn city(app: &TestApp) -> City {
     let clerk = app.staff("banli", &["intake", "review", "register", "certify", "archive"]).await;
     let team = app.team("banli", &clerk).await;
     let party = |name: &str, t: &str, id: &str, kind: &str| {
@@ -59,6 +71,13 @@ async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine)
     let t_li = app.public_account("lisi", &["person"], li, "13912345612").await;
     let t_bank = app.public_account("bank", &["institution"], bank, "13912345613").await;
     let t_agent = app.public_account("wangdaili", &["agent"], wang, "13912345614").await;
+    City { clerk, t_zhang, t_li, t_bank, t_agent }
+}
+
+async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine) {
+    let sms = Arc::new(SandboxSms::default());
+    let app = spawn_app_with(engine, |s| s.with_sms(sms.clone())).await;
+    let City { clerk, t_zhang, t_li, t_bank, t_agent, .. } = city(&app).await;
 
     // The form of a flow comes from its catalogue record.
     let form = ok(app.get("/api/v1/portal/flows/IND-TRANSFER-STOCK-HOUSE", &t_li).await).body;
@@ -185,4 +204,351 @@ async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine)
     assert!(r.body["application"]["parties"].as_array().unwrap().iter().any(|p| p["name"] == "张三" && p["role"] == "obligor"));
 }
 
-crate::both!(online_applications_are_confirmed_by_every_co_applicant);
+
+/// A `multipart/form-data` body: text fields, then files as `(part name, file name, bytes)`.
+fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----bdc-api-boundary-3a9c";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+    }
+    for (part, name, bytes) in files {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{part}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(app: &TestApp, path: &str, token: Option<&str>, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Reply {
+    let (ct, body) = multipart(fields, files);
+    let mut req = app.http.post(format!("{}{path}", app.base)).header("content-type", ct).body(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    app.raw(req).await
+}
+
+async fn bytes_of(app: &TestApp, path: &str, token: &str) -> (u16, String, Vec<u8>) {
+    let r = app.http.get(format!("{}{path}", app.base)).bearer_auth(token).send().await.unwrap();
+    let status = r.status().as_u16();
+    let ct = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    (status, ct, r.bytes().await.unwrap().to_vec())
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+/// A buyer keeps his application as a draft over several visits, uploads its materials (checked
+/// by their bytes, all or nothing), submits it; the materials go with the application and the
+/// case; nobody else sees or touches any of it.
+async fn drafts_and_materials_work_through_the_api(engine: Engine) {
+    let sms = Arc::new(SandboxSms::default());
+    let app = spawn_app_with(engine, |s| s.with_sms(sms.clone())).await;
+    let City { t_zhang, t_li, t_agent, .. } = city(&app).await;
+    let files_now = || count(&app, "SELECT COUNT(*) FROM attachments");
+
+    // A new draft: the fields are kept, SM4-encrypted at rest.
+    let fields = json!({"property": UNIT, "my_role": "right_holder", "others": [{"role": "obligor", "name": "张三", "id_number": "440524188001010014"}]});
+    let r = ok(app.call(Method::POST, "/api/v1/portal/drafts", Some(&t_li), Some(json!({"flow_code": "IND-TRANSFER-STOCK-HOUSE", "fields": fields}))).await);
+    assert_eq!(r.status, 201);
+    let id = r.body["id"].as_i64().unwrap();
+    assert_eq!(r.body["fields"]["others"][0]["name"], "张三", "{}", r.text);
+    let mut c = app.db.conn().await.unwrap();
+    let stored: String = sqlx::query_scalar("SELECT form FROM application_drafts WHERE id = $1").bind(id).fetch_one(&mut *c).await.unwrap();
+    drop(c);
+    assert!(!stored.contains("440524188001010014") && !stored.contains("张三"), "a draft is encrypted at rest: {stored}");
+    let list = ok(app.get("/api/v1/portal/drafts", &t_li).await).body;
+    assert_eq!((list[0]["id"].as_i64(), list[0]["flow_name"].as_str()), (Some(id), Some("存量房转移")), "{list}");
+    assert_eq!(app.call(Method::POST, "/api/v1/portal/drafts", Some(&t_li), Some(json!({"flow_code": "BANK-DOUBLE-ADVANCE"}))).await.problem(422), "flow_not_open");
+    assert_eq!(app.call(Method::POST, "/api/v1/portal/drafts", None, Some(json!({"flow_code": "IND-TRANSFER-STOCK-HOUSE"}))).await.problem(401), "unauthenticated");
+
+    // Bad files are refused with a Chinese reason, and nothing is stored — not even the good
+    // file sent with them.
+    let base = files_now().await;
+    let path = format!("/api/v1/portal/drafts/{id}/files");
+    let r = upload(&app, &path, Some(&t_li), &[], &[("application_form", "申请书.pdf", PDF), ("applicant_identity", "身份证.pdf", b"<html>not a pdf</html>")]).await;
+    assert_eq!(r.problem(422), "bad_file_type");
+    assert!(r.body["detail"].as_str().unwrap().contains("身份证.pdf"), "{}", r.text);
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.resize(10 * 1024 * 1024 + 1, b' ');
+    assert_eq!(upload(&app, &path, Some(&t_li), &[], &[("application_form", "大.pdf", &big)]).await.problem(422), "file_too_large");
+    assert_eq!(upload(&app, &path, Some(&t_li), &[], &[("no_such_material", "a.pdf", PDF)]).await.problem(422), "unknown_material");
+    assert_eq!(upload(&app, &path, Some(&t_li), &[("note", "x")], &[("application_form", "a.pdf", PDF)]).await.problem(422), "unexpected_field");
+    assert_eq!(upload(&app, &path, Some(&t_li), &[], &[]).await.problem(422), "no_file");
+    assert_eq!(app.call(Method::POST, &path, Some(&t_li), Some(json!({}))).await.problem(415), "unsupported_media_type");
+    assert_eq!(upload(&app, &path, None, &[], &[("application_form", "a.pdf", PDF)]).await.problem(401), "unauthenticated");
+    assert_eq!(files_now().await, base, "nothing was stored");
+
+    // Another user's draft is "not found", whatever he tries.
+    for r in [
+        app.get(&format!("/api/v1/portal/drafts/{id}"), &t_zhang).await,
+        app.call(Method::PUT, &format!("/api/v1/portal/drafts/{id}"), Some(&t_zhang), Some(json!({"property": "x"}))).await,
+        app.call(Method::DELETE, &format!("/api/v1/portal/drafts/{id}"), Some(&t_zhang), None).await,
+        app.call(Method::POST, &format!("/api/v1/portal/drafts/{id}/submit"), Some(&t_zhang), None).await,
+        upload(&app, &path, Some(&t_zhang), &[], &[("application_form", "a.pdf", PDF)]).await,
+    ] {
+        assert_eq!(r.problem(404), "not_found");
+    }
+    assert_eq!(files_now().await, base);
+
+    // The buyer uploads every required material over two visits (a PNG and PDFs).
+    let form = ok(app.get("/api/v1/portal/flows/IND-TRANSFER-STOCK-HOUSE", &t_li).await).body;
+    let required: Vec<String> = form["materials"].as_array().unwrap().iter().filter(|m| m["required"] == true).map(|m| m["code"].as_str().unwrap().to_owned()).collect();
+    assert!(required.len() >= 2, "{form}");
+    let r = ok(upload(&app, &path, Some(&t_li), &[], &[(&required[0], "申请书.png", PNG)]).await);
+    assert_eq!((r.status.as_u16(), r.body[0]["content_type"].as_str()), (201, Some("image/png")), "{}", r.text);
+    let first_file = r.body[0]["id"].as_i64().unwrap();
+    // A file is taken back out, and the draft keeps the rest.
+    let r = ok(upload(&app, &path, Some(&t_li), &[], &[(&required[0], "多余.pdf", b"%PDF-1.7 extra")]).await);
+    let extra = r.body[0]["id"].as_i64().unwrap();
+    assert_eq!(app.call(Method::DELETE, &format!("/api/v1/portal/drafts/{id}/files/{extra}"), Some(&t_zhang), None).await.problem(404), "not_found");
+    assert_eq!(app.call(Method::DELETE, &format!("/api/v1/portal/drafts/{id}/files/{extra}"), Some(&t_li), None).await.status, 204);
+    // Submitting before every required material is there says which one is missing.
+    let r = app.call(Method::POST, &format!("/api/v1/portal/drafts/{id}/submit"), Some(&t_li), None).await;
+    assert_eq!(r.problem(422), "material_missing");
+    assert_eq!(r.body["errors"][0]["field"], required[1].as_str());
+    let rest: Vec<(&str, &str, &[u8])> = required[1..].iter().map(|m| (m.as_str(), "材料.pdf", PDF)).collect();
+    ok(upload(&app, &path, Some(&t_li), &[], &rest).await);
+    // The fields are saved again on the second visit (the share, say), and the files stay.
+    let mut again = fields.clone();
+    again["my_share"] = json!("1");
+    let r = ok(app.call(Method::PUT, &format!("/api/v1/portal/drafts/{id}"), Some(&t_li), Some(again)).await);
+    assert_eq!(r.body["fields"]["my_share"], "1");
+    assert_eq!(r.body["files"].as_array().unwrap().len(), required.len(), "{}", r.text);
+    // His file downloads as what its bytes are; nobody else's account gets it.
+    let (status, ct, bytes) = bytes_of(&app, &format!("/api/v1/portal/files/{first_file}"), &t_li).await;
+    assert_eq!((status, ct.as_str(), bytes.as_slice()), (200, "image/png", PNG));
+    assert_eq!(app.get(&format!("/api/v1/portal/files/{first_file}"), &t_zhang).await.problem(404), "not_found");
+
+    // Submitted: the application waits for 张三, its materials with it; the draft is gone.
+    let r = ok(app.call(Method::POST, &format!("/api/v1/portal/drafts/{id}/submit"), Some(&t_li), None).await);
+    assert_eq!((r.status.as_u16(), r.body["application"]["state"].as_str()), (201, Some("awaiting")), "{}", r.text);
+    let aid = r.body["application"]["id"].as_i64().unwrap();
+    assert_eq!(app.get(&format!("/api/v1/portal/drafts/{id}"), &t_li).await.problem(404), "not_found");
+    let mine = ok(app.get(&format!("/api/v1/portal/applications/{aid}/files"), &t_li).await).body;
+    assert_eq!(mine.as_array().unwrap().len(), required.len(), "{mine}");
+    // The co-applicant who signs sees them too; a stranger does not.
+    let seen = ok(app.get(&format!("/api/v1/portal/applications/{aid}/files"), &t_zhang).await).body;
+    assert_eq!(seen, mine);
+    assert_eq!(bytes_of(&app, &format!("/api/v1/portal/files/{first_file}"), &t_zhang).await.0, 200, "the co-applicant opens what he confirms");
+    assert_eq!(app.get(&format!("/api/v1/portal/applications/{aid}/files"), &t_agent).await.problem(404), "not_found");
+    assert_eq!(app.get(&format!("/api/v1/portal/files/{first_file}"), &t_agent).await.problem(404), "not_found");
+
+    // 张三 confirms; the case carries the materials, and the buyer hands in one more (补正).
+    ok(app.call(Method::POST, &format!("/api/v1/portal/applications/{aid}/code"), Some(&t_zhang), None).await);
+    let code = code_of(&sms, "13912345611");
+    let r = ok(app.call(Method::POST, &format!("/api/v1/portal/applications/{aid}/confirm"), Some(&t_zhang), Some(json!({"code": code}))).await);
+    let case_id = r.body["case_id"].as_i64().unwrap();
+    let case_files = ok(app.get(&format!("/api/v1/portal/cases/{case_id}/files"), &t_li).await).body;
+    assert_eq!(case_files.as_array().unwrap().len(), required.len());
+    let cpath = format!("/api/v1/portal/cases/{case_id}/files");
+    let before = files_now().await;
+    let r = upload(&app, &cpath, Some(&t_li), &[], &[(&required[0], "补正.pdf", PDF), (&required[0], "坏.jpg", b"GIF89a")]).await;
+    assert_eq!(r.problem(422), "bad_file_type");
+    assert_eq!(files_now().await, before, "all or nothing on a case too");
+    let r = ok(upload(&app, &cpath, Some(&t_li), &[], &[(&required[0], "补正.pdf", b"%PDF-1.5 correction")]).await);
+    assert_eq!(r.status, 201);
+    assert_eq!(ok(app.get(&cpath, &t_li).await).body.as_array().unwrap().len(), required.len() + 1);
+    // Another's case is "not found" for uploads and reads alike.
+    for t in [&t_agent, &t_zhang] {
+        assert_eq!(upload(&app, &cpath, Some(t), &[], &[(&required[0], "x.pdf", PDF)]).await.problem(404), "not_found");
+    }
+    assert_eq!(app.get(&cpath, &t_agent).await.problem(404), "not_found");
+    assert_eq!(files_now().await, before + 1);
+
+    // A draft deleted takes its files with it.
+    let r = ok(app.call(Method::POST, "/api/v1/portal/drafts", Some(&t_li), Some(json!({"flow_code": "IND-TRANSFER-GIFT"}))).await);
+    let gone = r.body["id"].as_i64().unwrap();
+    ok(upload(&app, &format!("/api/v1/portal/drafts/{gone}/files"), Some(&t_li), &[], &[(&required[0], "a.pdf", PDF)]).await);
+    assert_eq!(app.call(Method::DELETE, &format!("/api/v1/portal/drafts/{gone}"), Some(&t_li), None).await.status, 204);
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM attachments WHERE owner_kind = 'draft' AND owner_id = {gone}")).await, 0);
+    assert_eq!(app.get(&format!("/api/v1/portal/drafts/{gone}"), &t_li).await.problem(404), "not_found");
+}
+
+/// An agent records his authorisation with the signed letter (checked like every material), sees
+/// and revokes it; 档案查询 shows each his own; 利害关系人查询 takes evidence, and after approval
+/// tells only the limited result.
+async fn authorisations_archive_and_interest_queries_work_through_the_api(engine: Engine) {
+    let app = spawn_app_with(engine, |s| s).await;
+    let City { t_zhang, t_li, t_agent, .. } = city(&app).await;
+    let until = (bdc_services::cases::today() + chrono::Duration::days(30)).to_string();
+    let auths = || count(&app, "SELECT COUNT(*) FROM agent_authorisations");
+    let files_now = || count(&app, "SELECT COUNT(*) FROM attachments");
+    let form = |name: &'static str| vec![("principal_name", name), ("principal_id", "440524188001010014"), ("matters", "代为办理存量房转移"), ("valid_until", "")];
+    let with_until = |mut f: Vec<(&'static str, &'static str)>, until: &'static str| {
+        f[3].1 = until;
+        f
+    };
+    let until: &'static str = Box::leak(until.into_boxed_str());
+    let (n0, f0) = (auths().await, files_now().await);
+    // A letter that is no PDF/JPG/PNG, no letter, a wrong name: refused, nothing stored.
+    let r = upload(&app, "/api/v1/portal/authorisations", Some(&t_agent), &with_until(form("张三"), until), &[("document", "委托书.pdf", b"PK\x03\x04 zip")]).await;
+    assert_eq!(r.problem(422), "invalid_authorisation");
+    assert_eq!(r.body["errors"][0]["field"], "document");
+    assert!(r.body["detail"].as_str().unwrap().contains("委托书.pdf"), "{}", r.text);
+    let r = upload(&app, "/api/v1/portal/authorisations", Some(&t_agent), &with_until(form("张三"), until), &[]).await;
+    assert_eq!(r.problem(422), "invalid_authorisation");
+    let r = upload(&app, "/api/v1/portal/authorisations", Some(&t_agent), &with_until(form("张三丰"), until), &[("document", "委托书.pdf", PDF)]).await;
+    assert_eq!(r.problem(422), "name_mismatch");
+    assert_eq!(upload(&app, "/api/v1/portal/authorisations", Some(&t_li), &with_until(form("张三"), until), &[("document", "委托书.pdf", PDF)]).await.problem(403), "forbidden", "only agents record authorisations");
+    assert_eq!(upload(&app, "/api/v1/portal/authorisations", None, &with_until(form("张三"), until), &[("document", "委托书.pdf", PDF)]).await.problem(401), "unauthenticated");
+    assert_eq!((auths().await, files_now().await), (n0, f0), "nothing was stored");
+    // The right letter is recorded, listed, and opens for the agent alone.
+    let r = ok(upload(&app, "/api/v1/portal/authorisations", Some(&t_agent), &with_until(form("张三"), until), &[("document", "委托书.pdf", PDF)]).await);
+    assert_eq!((r.status.as_u16(), r.body["principal_name"].as_str(), r.body["usable"].as_bool()), (201, Some("张三"), Some(true)), "{}", r.text);
+    let auth_id = r.body["id"].as_i64().unwrap();
+    let doc = r.body["document_id"].as_i64().unwrap();
+    assert_eq!(ok(app.get("/api/v1/portal/authorisations", &t_agent).await).body[0]["id"], auth_id);
+    let (status, ct, bytes) = bytes_of(&app, &format!("/api/v1/portal/files/{doc}"), &t_agent).await;
+    assert_eq!((status, ct.as_str(), bytes.as_slice()), (200, "application/pdf", PDF));
+    assert_eq!(app.get(&format!("/api/v1/portal/files/{doc}"), &t_zhang).await.problem(404), "not_found", "not even the principal downloads the agent's copy");
+    // Revoked once; another account cannot.
+    assert_eq!(app.call(Method::POST, &format!("/api/v1/portal/authorisations/{auth_id}/revoke"), Some(&t_li), None).await.problem(404), "not_found");
+    assert_eq!(app.call(Method::POST, &format!("/api/v1/portal/authorisations/{auth_id}/revoke"), Some(&t_agent), None).await.status, 204);
+    assert_eq!(ok(app.get("/api/v1/portal/authorisations", &t_agent).await).body[0]["usable"], false);
+    assert_eq!(app.call(Method::POST, &format!("/api/v1/portal/authorisations/{auth_id}/revoke"), Some(&t_agent), None).await.problem(404), "not_found");
+
+    // 档案查询: 张三 sees his flat and its title; 李四 sees nothing of it. Each look is logged.
+    let logged = count(&app, "SELECT COUNT(*) FROM public_queries WHERE kind = 'archive'").await;
+    let mine = ok(app.get("/api/v1/portal/archive", &t_zhang).await).body;
+    assert_eq!(mine["units"][0]["unit_number"], UNIT, "{mine}");
+    let entry = &mine["units"][0]["entries"][0];
+    assert!(entry["own"] == true && entry["certificate"].as_str().unwrap().contains("不动产权第"), "{mine}");
+    let theirs = ok(app.get("/api/v1/portal/archive", &t_li).await).body;
+    assert!(theirs["units"].as_array().unwrap().is_empty() && theirs["cases"].as_array().unwrap().is_empty(), "{theirs}");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM public_queries WHERE kind = 'archive'").await, logged + 2);
+    assert_eq!(app.call(Method::GET, "/api/v1/portal/archive", None, None).await.problem(401), "unauthenticated");
+
+    // 利害关系人查询: bad evidence stores nothing; good evidence is received.
+    let ask = [("property_kind", "unit"), ("property", UNIT), ("relation", "creditor"), ("reason", "借款纠纷，需了解抵押情况")];
+    let n = count(&app, "SELECT COUNT(*) FROM interest_applications").await;
+    let r = upload(&app, "/api/v1/portal/interest", Some(&t_li), &ask, &[("evidence", "借条.pdf", b"MZ\x90\0 exe")]).await;
+    assert_eq!(r.problem(422), "invalid_interest_application");
+    assert!(r.body["detail"].as_str().unwrap().contains("借条.pdf"), "{}", r.text);
+    assert_eq!(upload(&app, "/api/v1/portal/interest", Some(&t_li), &ask[..3], &[("evidence", "借条.pdf", PDF)]).await.problem(422), "invalid_interest_application");
+    assert_eq!(upload(&app, "/api/v1/portal/interest", Some(&t_li), &ask, &[("attachment", "借条.pdf", PDF)]).await.problem(422), "unexpected_field");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM interest_applications").await, n);
+    let r = ok(upload(&app, "/api/v1/portal/interest", Some(&t_li), &ask, &[("evidence", "借条.pdf", PDF), ("evidence", "判决书.png", PNG)]).await);
+    assert_eq!((r.status.as_u16(), r.body["state"].as_str()), (201, Some("submitted")), "{}", r.text);
+    let qid = r.body["id"].as_i64().unwrap();
+    assert_eq!(ok(app.get("/api/v1/portal/interest", &t_li).await).body[0]["id"], qid);
+    let detail = ok(app.get(&format!("/api/v1/portal/interest/{qid}"), &t_li).await).body;
+    assert!(detail["result"].is_null(), "nothing before approval: {detail}");
+    assert_eq!(detail["evidence"].as_array().unwrap().len(), 2);
+    let (status, ct, bytes) = bytes_of(&app, &format!("/api/v1/portal/interest/{qid}/evidence/2"), &t_li).await;
+    assert_eq!((status, ct.as_str(), bytes.as_slice()), (200, "image/png", PNG));
+    assert_eq!(app.get(&format!("/api/v1/portal/interest/{qid}"), &t_zhang).await.problem(404), "not_found");
+    assert_eq!(app.get(&format!("/api/v1/portal/interest/{qid}/evidence/1"), &t_zhang).await.problem(404), "not_found");
+    // Approved at the office: the limited result, no holder, no certificate.
+    let reviewer = app.staff("chaxun", &["query"]).await;
+    let reviewer = bdc_services::auth::authenticate(&app.services, &reviewer).await.unwrap();
+    bdc_services::interest::decide(&app.services, &reviewer, "-", qid, true, "").await.unwrap();
+    let r = ok(app.get(&format!("/api/v1/portal/interest/{qid}"), &t_li).await);
+    assert_eq!((r.body["application"]["state"].as_str(), r.body["result"]["found"].as_bool(), r.body["result"]["titled"].as_bool()), (Some("approved"), Some(true), Some(true)), "{}", r.text);
+    assert!(!r.text.contains("张三") && !r.text.contains("不动产权第"), "no holder or certificate in the result: {}", r.text);
+}
+
+/// 证书真伪查询 through the API: anyone may ask (name and number, or the QR payload), it is
+/// rate-limited per address like the page, and the holder downloads his electronic certificate.
+async fn certificate_check_is_public_and_rate_limited(engine: Engine) {
+    let app = spawn_app_with(engine, |mut s| {
+        s.security.rate_limits.certificate_check = Limit::new(0, 4);
+        s
+    })
+    .await;
+    let City { t_zhang, t_li, .. } = city(&app).await;
+    let certs = ok(app.get("/api/v1/portal/certificates", &t_zhang).await).body;
+    let number = certs[0]["number"].as_str().unwrap().to_owned();
+    let verify = |body: Value| app.call(Method::POST, "/api/v1/portal/verify", None, Some(body));
+    let r = ok(verify(json!({"name": "张三", "number": number})).await);
+    assert_eq!((r.body["verdict"].as_str(), r.body["facts"]["unit_number"].as_str()), (Some("genuine"), Some(UNIT)), "{}", r.text);
+    assert!(!r.text.contains("张三"), "holder names are masked: {}", r.text);
+    let r = ok(verify(json!({"name": "李四", "number": number})).await);
+    assert_eq!((r.body["verdict"].as_str(), r.body["facts"].is_null()), (Some("not_found"), true));
+    let r = verify(json!({"name": "张三"})).await;
+    assert_eq!(r.problem(422), "missing");
+    assert_eq!(r.body["errors"][0]["field"], "number");
+    let r = ok(verify(json!({"payload": "BDCZ1.e30.00"})).await);
+    assert_eq!(r.body["verdict"], "forged");
+    // Four checks per address in the window (the missing-field answer cost none): the fifth is refused.
+    ok(verify(json!({"name": "张三", "number": number})).await);
+    let r = verify(json!({"name": "张三", "number": number})).await;
+    assert_eq!(r.problem(429), "rate_limited");
+    assert!(r.headers.get("retry-after").is_some());
+    assert!(r.body["detail"].as_str().unwrap().contains("请求过于频繁"));
+
+    // The holder's electronic certificate; another account is told it is not found.
+    let enc: String = number.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let (status, ct, bytes) = bytes_of(&app, &format!("/api/v1/portal/certificates/{enc}/pdf"), &t_zhang).await;
+    assert_eq!((status, ct.as_str()), (200, "application/pdf"));
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert_eq!(app.get(&format!("/api/v1/portal/certificates/{enc}/pdf"), &t_li).await.problem(404), "not_found");
+}
+
+/// A bank is co-applicant of many customers' applications: it confirms twelve in a row, each
+/// with its own code — the one-time-code limit counts per account *and application* — while
+/// guessing stays locked out: a code dies after 5 wrong tries, and 10 wrong codes over all its
+/// applications stop the account confirming anything in the window, the right code included.
+async fn a_bank_confirms_many_applications_but_guessing_is_locked_out(engine: Engine) {
+    let sms = Arc::new(SandboxSms::default());
+    let app = spawn_app_with(engine, |s| s.with_sms(sms.clone())).await;
+    let City { t_li, t_bank, .. } = city(&app).await;
+    const BANK_PHONE: &str = "13912345613";
+    // 李四 and the bank buy the flat together from 张三: both 张三 and the bank confirm, so the
+    // bank's confirmation leaves each application waiting for 张三.
+    let buy = json!({"flow_code": "IND-TRANSFER-STOCK-HOUSE", "property": UNIT, "my_role": "right_holder", "co_ownership": "1", "others": [
+        {"role": "obligor", "name": "张三", "id_number": "440524188001010014"},
+        {"role": "right_holder", "name": "常州示例银行股份有限公司", "id_number": "91350100M000100Y43"}]});
+    let mut ids = Vec::new();
+    for _ in 0..15 {
+        let r = ok(app.call(Method::POST, "/api/v1/portal/applications", Some(&t_li), Some(buy.clone())).await);
+        ids.push(r.body["application"]["id"].as_i64().unwrap());
+    }
+    for id in &ids[..12] {
+        let sent = app.call(Method::POST, &format!("/api/v1/portal/applications/{id}/code"), Some(&t_bank), None).await;
+        assert_eq!(sent.status, 200, "application {id}: {}", sent.text);
+        let code = code_of(&sms, BANK_PHONE);
+        let r = ok(app.call(Method::POST, &format!("/api/v1/portal/applications/{id}/confirm"), Some(&t_bank), Some(json!({"code": code}))).await);
+        let bank = r.body["confirmations"].as_array().unwrap().iter().find(|c| c["name"] == "常州示例银行股份有限公司").cloned().unwrap();
+        assert_eq!(bank["state"], "confirmed", "{}", r.text);
+    }
+    // A second code for one application within the minute is refused.
+    assert_eq!(app.call(Method::POST, &format!("/api/v1/portal/applications/{}/code", ids[12]), Some(&t_bank), None).await.status, 200);
+    let r = app.call(Method::POST, &format!("/api/v1/portal/applications/{}/code", ids[12]), Some(&t_bank), None).await;
+    assert_eq!(r.problem(422), "code_too_soon");
+
+    // Guessing: five wrong tries kill the code, the right one is then refused too.
+    let code = code_of(&sms, BANK_PHONE);
+    let wrong = |i: u32| format!("{:06}", (code.parse::<u32>().unwrap() + 1 + i) % 1_000_000);
+    let confirm = |id: i64, code: String| {
+        let (app, t_bank) = (&app, &t_bank);
+        async move { app.call(Method::POST, &format!("/api/v1/portal/applications/{id}/confirm"), Some(t_bank), Some(json!({"code": code}))).await }
+    };
+    for i in 0..5 {
+        assert_eq!(confirm(ids[12], wrong(i)).await.problem(422), "wrong_code");
+    }
+    assert_eq!(confirm(ids[12], code.clone()).await.problem(422), "code_expired", "a code dies after 5 wrong tries");
+    // Five more wrong codes on another application: the account has used up its wrong codes.
+    ok(app.call(Method::POST, &format!("/api/v1/portal/applications/{}/code", ids[13]), Some(&t_bank), None).await);
+    let code = code_of(&sms, BANK_PHONE);
+    for i in 0..5 {
+        assert_eq!(confirm(ids[13], format!("{:06}", (code.parse::<u32>().unwrap() + 1 + i) % 1_000_000)).await.problem(422), "wrong_code");
+    }
+    // Now even a fresh, right code on a third application is refused alike, with Retry-After.
+    ok(app.call(Method::POST, &format!("/api/v1/portal/applications/{}/code", ids[14]), Some(&t_bank), None).await);
+    let code = code_of(&sms, BANK_PHONE);
+    let r = confirm(ids[14], code).await;
+    assert_eq!(r.problem(429), "rate_limited");
+    assert!(r.headers.get("retry-after").is_some());
+    let waiting = ok(app.get(&format!("/api/v1/portal/applications/{}", ids[14]), &t_bank).await).body;
+    assert_eq!(waiting["my_confirmation"], "pending", "nothing was confirmed by the refused try");
+}
+
+crate::both!(
+    online_applications_are_confirmed_by_every_co_applicant,
+    drafts_and_materials_work_through_the_api,
+    authorisations_archive_and_interest_queries_work_through_the_api,
+    certificate_check_is_public_and_rate_limited,
+    a_bank_confirms_many_applications_but_guessing_is_locked_out,
+);

@@ -254,7 +254,7 @@ enum Plan {
     /// Settle it without registering: `(status, reason, receipt state)`.
     Settle(&'static str, String, &'static str),
     /// Register it on the unit matched.
-    Register { request: Request, property: Property, unit_id: i64 },
+    Register { request: Box<Request>, property: Property, unit_id: i64 },
 }
 
 /// Processes the next batch of the queue; returns how many properties it took (0: empty).
@@ -288,17 +288,16 @@ async fn process_batch(s: &Services, cal: &WorkCalendar, out: &mut Processed) ->
                 Err(reason) => Plan::Settle("quarantined", reason, receipt),
                 Ok((_, property)) if property.action == Action::TransferRuling => Plan::Settle("manual", "过户裁定书已送达，须由窗口办理司法裁决转移登记".into(), "none"),
                 Ok((request, property)) => match match_unit(s, &mut conn, &request, &property).await? {
-                    Ok(unit_id) => Plan::Register { request, property, unit_id },
+                    Ok(unit_id) => Plan::Register { request: Box::new(request), property, unit_id },
                     Err(reason) => Plan::Settle("quarantined", reason, receipt),
                 },
             };
             if let Plan::Register { request, .. } = &plan {
-                let court = request.court.trim().to_owned();
-                if !parties.contains_key(&court) {
+                if let std::collections::btree_map::Entry::Vacant(slot) = parties.entry(request.court.trim().to_owned()) {
                     // The court as a party, found or recorded before the batch's transaction
                     // (on SQLite a second writer would wait on the batch's own lock).
-                    let id = court_party(s, &mut conn, &court).await?;
-                    parties.insert(court, id);
+                    let id = court_party(s, &mut conn, slot.key()).await?;
+                    slot.insert(id);
                 }
             }
             plans.push(plan);

@@ -671,7 +671,6 @@ async fn every_registration_type_yields_a_valid_message_matching_its_golden_file
     ];
     let update = std::env::var("BDC_UPDATE_GOLDEN").is_ok();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("golden");
-    let mut c = o.app.db.conn().await.unwrap();
     let mut types = std::collections::BTreeSet::new();
     let mut tables_seen = std::collections::BTreeSet::new();
     for (flow, applicants, request) in steps {

@@ -44,6 +44,15 @@ pub fn sm3_hex(data: &[u8]) -> String {
     hex::encode(Sm3::digest(data))
 }
 
+/// SM3 of the concatenation of `parts`, as lower-case hex, without copying them into one buffer.
+pub fn sm3_hex_parts(parts: &[&[u8]]) -> String {
+    let mut h = Sm3::new();
+    for p in parts {
+        h.update(p);
+    }
+    hex::encode(h.finalize())
+}
+
 /// HMAC-SM3 of `data` under `key`, as lower-case hex.
 pub fn hmac_sm3_hex(key: &[u8], data: &[u8]) -> String {
     let mut mac = <HmacSm3 as Mac>::new_from_slice(key).expect("HMAC accepts keys of any length");

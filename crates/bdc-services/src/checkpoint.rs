@@ -55,14 +55,28 @@ pub async fn write(s: &Services, now: DateTime<Utc>) -> ServiceResult<Option<Che
     if seq == 0 {
         return Ok(None);
     }
-    let key = crate::keys::signing_key(s, KEY_PURPOSE).await?;
-    let at = journal::now_text(now);
-    let signature = key.sign_hex(Checkpoint::message(seq, &hash, &at).as_bytes());
-    let cp = Checkpoint { seq, hash, at, public_key: key.public_key_hex(), signature };
+    let cp = sign(s, seq, hash, now).await?;
     let text = serde_json::to_vec_pretty(&cp).map_err(|e| ServiceError::Internal(Box::new(e)))?;
     s.files.put(&format!("checkpoints/journal-{seq:012}.json"), &text).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
     s.files.put(LATEST, &text).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
     Ok(Some(cp))
+}
+
+/// Signs the journal head `(seq, hash)` with the office's journal key.
+pub async fn sign(s: &Services, seq: i64, hash: String, now: DateTime<Utc>) -> ServiceResult<Checkpoint> {
+    let key = crate::keys::signing_key(s, KEY_PURPOSE).await?;
+    let at = journal::now_text(now);
+    let signature = key.sign_hex(Checkpoint::message(seq, &hash, &at).as_bytes());
+    Ok(Checkpoint { seq, hash, at, public_key: key.public_key_hex(), signature })
+}
+
+/// The checkpoint the day's LogBiz carries: the one [`write`] takes and stores, or, while the
+/// journal is still empty, a signed empty head (sequence 0), which is not stored.
+pub async fn for_log(s: &Services, now: DateTime<Utc>) -> ServiceResult<Checkpoint> {
+    match write(s, now).await? {
+        Some(cp) => Ok(cp),
+        None => sign(s, 0, "0".repeat(64), now).await,
+    }
 }
 
 /// The latest stored checkpoint, if any has been taken. An unreadable one is an error: it is

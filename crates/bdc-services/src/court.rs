@@ -108,6 +108,7 @@ pub async fn poll(s: &Services, front: &Arc<dyn CourtFrontEnd>) -> ServiceResult
         store::unread_messages(&mut conn).await?
     };
     for (id, raw) in unread {
+        let raw = crate::keys::unseal(s, &raw)?;
         out.add(&read_message(s, id, &raw).await?);
     }
     let raw = front.fetch_requests().await.map_err(unavailable)?;
@@ -117,7 +118,9 @@ pub async fn poll(s: &Services, front: &Arc<dyn CourtFrontEnd>) -> ServiceResult
         if store::message_with_digest(&mut conn, &digest).await?.is_some() {
             return Ok(out);
         }
-        store::store_raw(&mut conn, &raw, &digest, Utc::now()).await?
+        // Kept as it came but SM4-encrypted (it names the 被执行人 with his ID number); the SM3
+        // digest is of the clear text, so repeats are still recognised.
+        store::store_raw(&mut conn, &crate::keys::seal(s, &raw), &digest, Utc::now()).await?
     };
     out.messages += 1;
     out.add(&read_message(s, id, &raw).await?);
@@ -154,7 +157,7 @@ async fn read_message(s: &Services, id: i64, raw: &str) -> ServiceResult<Polled>
             continue;
         }
         let problem = if read.problems.is_empty() { check_request(r).err() } else { Some(read.problems.join("；")) };
-        if queue_request(&mut tx, r, &read.unreadable, id, "online", problem.as_deref().unwrap_or(""), now).await? {
+        if queue_request(s, &mut tx, r, &read.unreadable, id, "online", problem.as_deref().unwrap_or(""), now).await? {
             out.new_requests += 1;
             if let Some(reason) = &problem {
                 out.rejected_requests += 1;
@@ -181,14 +184,14 @@ async fn read_message(s: &Services, id: i64, raw: &str) -> ServiceResult<Polled>
 /// Keeps a request and queues its properties (distinct sequence numbers only), with the
 /// properties that could not be read (`unreadable`: 序号 and the code as sent).
 #[allow(clippy::too_many_arguments)]
-async fn queue_request(conn: &mut AnyConnection, r: &Request, unreadable: &[(String, String)], message_id: i64, source: &str, problem: &str, now: DateTime<Utc>) -> ServiceResult<bool> {
+async fn queue_request(s: &Services, conn: &mut AnyConnection, r: &Request, unreadable: &[(String, String)], message_id: i64, source: &str, problem: &str, now: DateTime<Utc>) -> ServiceResult<bool> {
     let mut props: Vec<(String, String)> = Vec::new();
     for (seq, code) in r.properties.iter().map(|p| (p.seq.clone(), p.action.code().to_owned())).chain(unreadable.iter().cloned()) {
         if !props.iter().any(|(s, _)| *s == seq) {
             props.push((seq, code));
         }
     }
-    let body = render_requests(std::slice::from_ref(r));
+    let body = crate::keys::seal(s, &render_requests(std::slice::from_ref(r)));
     let delivered = r.delivered_at.trim();
     Ok(store::insert_request(
         conn,
@@ -220,9 +223,9 @@ pub async fn deliver_at_counter(s: &Services, actor: &Actor, mut r: Request) -> 
     let raw = render_requests(std::slice::from_ref(&r));
     let now = Utc::now();
     let mut tx = s.db.begin().await?;
-    let id = store::store_raw(&mut tx, &raw, &sm3_hex(raw.as_bytes()), now).await?;
+    let id = store::store_raw(&mut tx, &crate::keys::seal(s, &raw), &sm3_hex(raw.as_bytes()), now).await?;
     store::mark_message(&mut tx, id, "parsed", &format!("窗口送达，录入人 {}", actor.username)).await?;
-    if !queue_request(&mut tx, &r, &[], id, "counter", "", now).await? {
+    if !queue_request(s, &mut tx, &r, &[], id, "counter", "", now).await? {
         return Err(ServiceError::Conflict { code: "duplicate_request", message: format!("请求单号 {} 已存在", r.number) });
     }
     bdc_store::commit(tx).await?;
@@ -246,79 +249,125 @@ pub async fn process_pending(s: &Services) -> ServiceResult<Processed> {
     Ok(out)
 }
 
+/// What to do with one queued property, decided before the write transaction.
+enum Plan {
+    /// Settle it without registering: `(status, reason, receipt state)`.
+    Settle(&'static str, String, &'static str),
+    /// Register it on the unit matched.
+    Register { request: Box<Request>, property: Property, unit_id: i64 },
+}
+
 /// Processes the next batch of the queue; returns how many properties it took (0: empty).
+///
+/// The batch is read and matched first (reads only), then registered **in one transaction**, in
+/// delivery order: each property's case, registration and settling in a savepoint of its own,
+/// so a property the register refuses is rolled back alone and settled 未能控制 with the
+/// reason, and the others go on. One commit for the batch instead of one per property; the
+/// journal chain and the order per unit are exactly those of one-by-one processing, since the
+/// properties are registered one after another on the same journal head. A failure of the
+/// system itself (the database) rolls back the whole batch, which stays pending and is taken
+/// again — each property is still registered exactly once.
 async fn process_batch(s: &Services, cal: &WorkCalendar, out: &mut Processed) -> ServiceResult<usize> {
     let batch = {
         let mut conn = s.db.conn().await?;
         store::pending(&mut conn, BATCH).await?
     };
-    for p in &batch {
-        match process_one(s, cal, p).await? {
-            Some("registered") => out.registered += 1,
-            Some("refused") => out.refused += 1,
-            Some("quarantined") => out.quarantined += 1,
-            Some("manual") => out.manual += 1,
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let day = today();
+    let due = cal.add_working_days(day, 1).to_string();
+    // 1. Read back and match each property (reads only, outside the write transaction).
+    let mut plans = Vec::with_capacity(batch.len());
+    let mut parties: BTreeMap<String, i64> = BTreeMap::new();
+    {
+        let mut conn = s.db.conn().await?;
+        for p in &batch {
+            let receipt = if p.source == "counter" { "paper" } else { "due" };
+            let plan = match load_property(s, &mut conn, p).await? {
+                Err(reason) => Plan::Settle("quarantined", reason, receipt),
+                Ok((_, property)) if property.action == Action::TransferRuling => Plan::Settle("manual", "过户裁定书已送达，须由窗口办理司法裁决转移登记".into(), "none"),
+                Ok((request, property)) => match match_unit(s, &mut conn, &request, &property).await? {
+                    Ok(unit_id) => Plan::Register { request: Box::new(request), property, unit_id },
+                    Err(reason) => Plan::Settle("quarantined", reason, receipt),
+                },
+            };
+            if let Plan::Register { request, .. } = &plan {
+                if let std::collections::btree_map::Entry::Vacant(slot) = parties.entry(request.court.trim().to_owned()) {
+                    // The court as a party, found or recorded before the batch's transaction
+                    // (on SQLite a second writer would wait on the batch's own lock).
+                    let id = court_party(s, &mut conn, slot.key()).await?;
+                    slot.insert(id);
+                }
+            }
+            plans.push(plan);
+        }
+    }
+    // 2. Register the batch in one transaction, a savepoint per property.
+    let mut tx = s.db.begin().await?;
+    let mut counts = Processed::default();
+    for (p, plan) in batch.iter().zip(plans) {
+        let receipt = if p.source == "counter" { "paper" } else { "due" };
+        let settled = match plan {
+            Plan::Settle(status, reason, receipt_state) => settle_in(&mut tx, p, status, &reason, None, receipt_state, &due).await?,
+            Plan::Register { request, property, unit_id } => {
+                let party = parties.get(request.court.trim()).copied().ok_or_else(|| ServiceError::Internal("法院当事人未登记".into()))?;
+                bdc_store::db::execute(&mut tx, "SAVEPOINT court_property").await?;
+                match register_property(&mut tx, party, p, &request, &property, unit_id, day, &due, receipt).await {
+                    Ok(true) => {
+                        bdc_store::db::execute(&mut tx, "RELEASE SAVEPOINT court_property").await?;
+                        Some("registered")
+                    }
+                    // Settled by another worker meanwhile: undo the journal sequence taken.
+                    Ok(false) => {
+                        bdc_store::db::execute(&mut tx, "ROLLBACK TO SAVEPOINT court_property").await?;
+                        bdc_store::db::execute(&mut tx, "RELEASE SAVEPOINT court_property").await?;
+                        None
+                    }
+                    // A failure of the system itself leaves the whole batch pending, to be
+                    // tried again; anything the request or the register is the cause of refuses
+                    // the property with the reason, so no input stops the queue.
+                    Err(e @ ServiceError::Internal(_)) => return Err(e),
+                    Err(e) => {
+                        bdc_store::db::execute(&mut tx, "ROLLBACK TO SAVEPOINT court_property").await?;
+                        bdc_store::db::execute(&mut tx, "RELEASE SAVEPOINT court_property").await?;
+                        settle_in(&mut tx, p, "refused", &e.to_string(), Some(unit_id), receipt, &due).await?
+                    }
+                }
+            }
+        };
+        match settled {
+            Some("registered") => counts.registered += 1,
+            Some("refused") => counts.refused += 1,
+            Some("quarantined") => counts.quarantined += 1,
+            Some("manual") => counts.manual += 1,
             _ => {}
         }
     }
+    bdc_store::commit(tx).await?;
+    out.registered += counts.registered;
+    out.refused += counts.refused;
+    out.quarantined += counts.quarantined;
+    out.manual += counts.manual;
     Ok(batch.len())
+}
+
+/// Settles a property without registering it; `None` when it had been settled already.
+#[allow(clippy::too_many_arguments)]
+async fn settle_in(conn: &mut AnyConnection, p: &CourtProperty, status: &'static str, reason: &str, unit_id: Option<i64>, receipt_state: &'static str, due: &str) -> ServiceResult<Option<&'static str>> {
+    let o = Outcome { status, reason, unit_id, receipt_state, receipt_due: Some(due), ..Outcome::default() };
+    Ok(store::settle(conn, &p.request_number, &p.seq, &o, Utc::now()).await?.then_some(status))
 }
 
 /// The request and property a queued row stands for.
 /// `Ok(Err(reason))` when the kept request cannot be read back: the property is then quarantined
 /// with that reason (an input problem never stops the queue).
-async fn load_property(conn: &mut AnyConnection, p: &CourtProperty) -> ServiceResult<Result<(Request, Property), String>> {
+async fn load_property(s: &Services, conn: &mut AnyConnection, p: &CourtProperty) -> ServiceResult<Result<(Request, Property), String>> {
     let Some(body) = store::request_body(conn, &p.request_number).await? else { return Ok(Err(format!("请求 {} 不存在", p.request_number))) };
+    let body = crate::keys::unseal(s, &body)?;
     let Some(request) = read_request_list(&body).ok().and_then(|mut v| v.pop()) else { return Ok(Err(format!("请求 {} 的存档无法读取", p.request_number))) };
     let Some(property) = request.properties.iter().find(|x| x.seq == p.seq).cloned() else { return Ok(Err(format!("请求 {} 没有可读取的财产 {}", p.request_number, p.seq))) };
     Ok(Ok((request, property)))
-}
-
-/// Processes one property; returns the status it settled in, or `None` when another worker had
-/// already settled it.
-async fn process_one(s: &Services, cal: &WorkCalendar, p: &CourtProperty) -> ServiceResult<Option<&'static str>> {
-    let loaded = {
-        let mut conn = s.db.conn().await?;
-        load_property(&mut conn, p).await?
-    };
-    let day = today();
-    let due = cal.add_working_days(day, 1).to_string();
-    let receipt = if p.source == "counter" { "paper" } else { "due" };
-    let settle_only = |status: &'static str, reason: String, unit_id: Option<i64>, receipt_state: &'static str| {
-        let due = due.clone();
-        async move {
-            let mut tx = s.db.begin().await?;
-            let o = Outcome { status, reason: &reason, unit_id, receipt_state, receipt_due: Some(&due), ..Outcome::default() };
-            let done = store::settle(&mut tx, &p.request_number, &p.seq, &o, Utc::now()).await?;
-            bdc_store::commit(tx).await?;
-            Ok::<_, ServiceError>(done.then_some(status))
-        }
-    };
-    let (request, property) = match loaded {
-        Ok(x) => x,
-        Err(reason) => return settle_only("quarantined", reason, None, receipt).await,
-    };
-    if property.action == Action::TransferRuling {
-        return settle_only("manual", "过户裁定书已送达，须由窗口办理司法裁决转移登记".into(), None, "none").await;
-    }
-    let unit_id = {
-        let mut conn = s.db.conn().await?;
-        match match_unit(s, &mut conn, &request, &property).await? {
-            Ok(id) => id,
-            Err(reason) => {
-                drop(conn);
-                return settle_only("quarantined", reason, None, receipt).await;
-            }
-        }
-    };
-    match register_property(s, p, &request, &property, unit_id, day, &due, receipt).await {
-        Ok(done) => Ok(done.then_some("registered")),
-        // A failure of the system itself (the database) leaves the property pending, to be
-        // tried again; anything the request or the register is the cause of refuses it with
-        // the reason, so no input stops the queue.
-        Err(e @ ServiceError::Internal(_)) => Err(e),
-        Err(e) => settle_only("refused", e.to_string(), Some(unit_id), receipt).await,
-    }
 }
 
 /// Finds the unit a property means (A5.2): by 不动产单元号, else by certificate number, else by
@@ -450,22 +499,18 @@ fn term(p: &Property, day: NaiveDate) -> Result<(NaiveDate, NaiveDate), String> 
     Ok((day, end))
 }
 
-/// Opens the case for a property and registers it, in one transaction with settling the
-/// property. False when the property had been settled already.
+/// Opens the case for a property and registers it, in the batch's transaction `tx` with
+/// settling the property. False when the property had been settled already. `party` is the
+/// court as a party.
 #[allow(clippy::too_many_arguments)]
-async fn register_property(s: &Services, p: &CourtProperty, r: &Request, prop: &Property, unit_id: i64, day: NaiveDate, due: &str, receipt: &str) -> ServiceResult<bool> {
+async fn register_property(tx: &mut AnyConnection, party: i64, p: &CourtProperty, r: &Request, prop: &Property, unit_id: i64, day: NaiveDate, due: &str, receipt: &str) -> ServiceResult<bool> {
     let now = Utc::now();
-    let party = {
-        let mut conn = s.db.conn().await?;
-        court_party(s, &mut conn, r.court.trim()).await?
-    };
-    let mut tx = s.db.begin().await?;
-    let (seq, prev_hash) = journal::next_seq(&mut tx).await?;
-    if store::get_property(&mut tx, &p.request_number, &p.seq).await?.is_none_or(|x| x.status != "pending") {
+    let (seq, prev_hash) = journal::next_seq(&mut *tx).await?;
+    if store::get_property(&mut *tx, &p.request_number, &p.seq).await?.is_none_or(|x| x.status != "pending") {
         return Ok(false);
     }
-    let unit = registry::get_unit(&mut tx, unit_id).await?.ok_or_else(|| ServiceError::NotFound("不动产单元不存在".into()))?;
-    let current: Vec<(RightView, Option<i64>)> = registry::rights_of_unit(&mut tx, unit_id, true).await?.into_iter().map(|x| (x.view, x.case_id)).collect();
+    let unit = registry::get_unit(&mut *tx, unit_id).await?.ok_or_else(|| ServiceError::NotFound("不动产单元不存在".into()))?;
+    let current: Vec<(RightView, Option<i64>)> = registry::rights_of_unit(&mut *tx, unit_id, true).await?.into_iter().map(|x| (x.view, x.case_id)).collect();
     let mut attrs = BTreeMap::new();
     attrs.insert(attr::COURT.to_owned(), r.court.trim().to_owned());
     attrs.insert(attr::COURT_CASE.to_owned(), r.case_number.trim().to_owned());
@@ -497,7 +542,7 @@ async fn register_property(s: &Services, p: &CourtProperty, r: &Request, prop: &
             }
         }
         Action::Continue => {
-            let old = original_seizure(&mut tx, unit_id, &current, r, prop).await?.map_err(|m| ServiceError::validation("no_seizure", m))?;
+            let old = original_seizure(&mut *tx, unit_id, &current, r, prop).await?.map_err(|m| ServiceError::validation("no_seizure", m))?;
             if old.attr(attr::QUEUE).is_some() {
                 return Err(ServiceError::validation("seizure_waiting", "原查封为轮候查封，尚未生效，不能续封"));
             }
@@ -519,7 +564,7 @@ async fn register_property(s: &Services, p: &CourtProperty, r: &Request, prop: &
             "CTR-SEIZURE-RENEW"
         }
         Action::Release => {
-            let old = original_seizure(&mut tx, unit_id, &current, r, prop).await?.map_err(|m| ServiceError::validation("no_seizure", m))?;
+            let old = original_seizure(&mut *tx, unit_id, &current, r, prop).await?.map_err(|m| ServiceError::validation("no_seizure", m))?;
             target = Some(old.id);
             // The release keeps who released it and by what (解封机关, 文号, 文件) on its case, for
             // the JF* fields of the report; the released seizure's own particulars are untouched.
@@ -531,10 +576,10 @@ async fn register_property(s: &Services, p: &CourtProperty, r: &Request, prop: &
     let request = RequestDoc { attrs, target_right: target, ..RequestDoc::default() };
     let request_text = serde_json::to_string(&request).map_err(|e| ServiceError::Internal(Box::new(e)))?;
     let county = unit.unit_number.get(..6).unwrap_or("320400").to_owned();
-    let number = next_case_number(&mut tx, &county, day).await?;
+    let number = next_case_number(&mut *tx, &county, day).await?;
     let applicants = vec![(party, "agent".to_owned(), "1".to_owned())];
     let case_id = case_store::insert_case(
-        &mut tx,
+        &mut *tx,
         &NewCase {
             case_number: number.as_str(),
             flow_code,
@@ -552,10 +597,10 @@ async fn register_property(s: &Services, p: &CourtProperty, r: &Request, prop: &
     )
     .await?;
     let note = format!("法院网络查控自动受理：{}（{}），请求单号 {}，送达时间 {}", r.court.trim(), r.case_number.trim(), r.number, r.delivered_at.trim());
-    case_store::add_event(&mut tx, case_id, "", "register", "system", &note, now).await?;
-    let moved = register_locked(&mut tx, &system_actor(), case_id, seq, &prev_hash, now).await?;
+    case_store::add_event(&mut *tx, case_id, "", "register", "system", &note, now).await?;
+    let moved = register_locked(&mut *tx, &system_actor(), case_id, seq, &prev_hash, now).await?;
     // What the court is told: the seizure as registered (its term, or its place in the queue).
-    let after = registry::rights_of_unit(&mut tx, unit_id, true).await?;
+    let after = registry::rights_of_unit(&mut *tx, unit_id, true).await?;
     let created = after.iter().find(|x| x.case_id == Some(case_id) && x.view.kind == RightKind::Seizure).map(|x| &x.view);
     let waiting = created.is_some_and(|v| v.attr(attr::QUEUE).is_some());
     let (start, end) = match (prop.action, created) {
@@ -576,11 +621,7 @@ async fn register_property(s: &Services, p: &CourtProperty, r: &Request, prop: &
         receipt_state: receipt,
         receipt_due: Some(due),
     };
-    if !store::settle(&mut tx, &p.request_number, &p.seq, &o, now).await? {
-        return Ok(false);
-    }
-    bdc_store::commit(tx).await?;
-    Ok(true)
+    Ok(store::settle(&mut *tx, &p.request_number, &p.seq, &o, now).await?)
 }
 
 /// Tells the courts whose waiting seizures a registration made active (轮候转查封).
@@ -736,7 +777,8 @@ pub async fn quarantined_messages(s: &Services, actor: &Actor) -> ServiceResult<
 pub async fn raw_message(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(String, String, String)> {
     actor.require(Permission::CaseRead)?;
     let mut conn = s.db.conn().await?;
-    store::get_message(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound(format!("报文 {id} 不存在")))
+    let (raw, status, reason) = store::get_message(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound(format!("报文 {id} 不存在")))?;
+    Ok((crate::keys::unseal(s, &raw)?, status, reason))
 }
 
 /// Puts a quarantined, refused or manual property back in the queue (after the unit was

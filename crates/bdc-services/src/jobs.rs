@@ -28,15 +28,47 @@ pub async fn schedule_daily(s: &Services, now: DateTime<Utc>) -> ServiceResult<(
     Ok(())
 }
 
+/// Province report jobs a worker leases at once: each takes milliseconds, so a batch ends long
+/// before its lease and needs no heartbeat.
+const REPORT_BATCH: i64 = 64;
+
 /// Runs every due job; returns how many ran (successfully or not).
+///
+/// Each round takes a batch of province reports (one lease for the batch, one commit to finish
+/// it) and then the oldest due job of any kind, so a backlog of reports never holds back the
+/// daily jobs or the court poll.
 pub async fn run_due(s: &Services, now: DateTime<Utc>) -> ServiceResult<usize> {
     let mut n = 0;
     loop {
+        let reports = {
+            let mut conn = s.db.conn().await?;
+            jobs::lease_batch(&mut conn, crate::reporting::REPORT_REGISTRATION, now, Duration::minutes(LEASE_MINUTES), REPORT_BATCH).await?
+        };
+        n += reports.len();
+        let had_reports = !reports.is_empty();
+        let mut done = Vec::with_capacity(reports.len());
+        for job in reports {
+            match run_one(s, &job).await {
+                Ok(()) => done.push(job),
+                Err(e) => record_failure(s, &job, &e).await?,
+            }
+        }
+        if !done.is_empty() {
+            let mut conn = s.db.conn().await?;
+            for id in jobs::finish_many(&mut conn, &done, Utc::now()).await? {
+                tracing::warn!(job.id = id, "the job's lease was taken over by another worker; this run's outcome is discarded");
+            }
+        }
         let job = {
             let mut conn = s.db.conn().await?;
             jobs::lease(&mut conn, now, Duration::minutes(LEASE_MINUTES)).await?
         };
-        let Some(job) = job else { return Ok(n) };
+        let Some(job) = job else {
+            if had_reports {
+                continue;
+            }
+            return Ok(n);
+        };
         n += 1;
         let result = run_renewing(s, &job).await;
         let mut conn = s.db.conn().await?;
@@ -53,6 +85,17 @@ pub async fn run_due(s: &Services, now: DateTime<Utc>) -> ServiceResult<usize> {
             tracing::warn!(job.id = job.id, job.kind = %job.kind, attempt = job.attempts, "the job's lease was taken over by another worker; this run's outcome is discarded");
         }
     }
+}
+
+/// Records a failed job with its real cause (the job retries after its back-off).
+async fn record_failure(s: &Services, job: &Job, e: &ServiceError) -> ServiceResult<()> {
+    let cause = e.cause();
+    tracing::warn!(job.id = job.id, job.kind = %job.kind, error = %cause, "job failed");
+    let mut conn = s.db.conn().await?;
+    if jobs::fail(&mut conn, job, &cause, Utc::now()).await? == jobs::Failure::LeaseLost {
+        tracing::warn!(job.id = job.id, job.kind = %job.kind, attempt = job.attempts, "the job's lease was taken over by another worker; this run's outcome is discarded");
+    }
+    Ok(())
 }
 
 /// Runs a job while renewing its lease every third of the lease time (the heartbeat), so a
@@ -87,14 +130,15 @@ async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
         SEND_LOG_BIZ => {
             // The day's signed checkpoint of the journal goes with the day's log (账本检查点),
             // kept outside the database whether or not the province is reachable.
-            crate::checkpoint::write(s, Utc::now()).await?;
+            let cp = crate::checkpoint::for_log(s, Utc::now()).await?;
             let date = serde_json::from_str::<serde_json::Value>(&job.payload)
                 .ok()
                 .and_then(|v| v["date"].as_str().and_then(|d| d.parse::<chrono::NaiveDate>().ok()))
                 .ok_or_else(|| ServiceError::validation("bad_job", "日志任务缺少日期"))?;
             let transport = s.province.clone().ok_or_else(|| ServiceError::validation("province_not_configured", "未配置省级平台传输方式"))?;
             let log = crate::registration_log::daily_log(s, &crate::Actor::console(), date).await?;
-            let xml = crate::registration_log::log_biz_xml(&log);
+            // The checkpoint travels inside the log itself, as the province keeps it.
+            let xml = crate::registration_log::log_biz_xml_with_checkpoint(&log, Some(&cp));
             transport.send_log("320400", &date.to_string(), &xml).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
             Ok(())
         }
@@ -117,6 +161,12 @@ async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
 /// The loop `bdc serve` runs in the background: schedule the daily jobs and run what is due,
 /// every `every`. Errors are logged and the loop goes on.
 pub async fn worker_loop(s: Services, every: std::time::Duration) {
+    // Messages stored in clear before stored messages were sealed are encrypted once, here.
+    match crate::keys::seal_legacy(&s).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(rows = n, "stored messages encrypted at rest"),
+        Err(e) => tracing::error!(error = %e.cause(), "encrypting stored messages failed"),
+    }
     loop {
         let now = Utc::now();
         if s.court.is_some() {

@@ -36,3 +36,45 @@ async fn load_or_create(s: &Services, purpose: &str) -> ServiceResult<SigningKey
     bdc_store::commit(tx).await?;
     Ok(pair)
 }
+
+/// Seals a stored text that holds personal data (保存报文加密): a province message with the
+/// holders' 身份证号, a court message or request with the 被执行人's — SM4-GCM under the master
+/// key, like the parties' ID numbers. Only [`unseal`] reads it back, to send or to show it.
+pub fn seal(s: &Services, plain: &str) -> String {
+    s.cipher().encrypt(plain)
+}
+
+/// Reads back what [`seal`] stored. A row written before sealing began (migration 0016) is
+/// still clear text and is returned as it is; [`seal_legacy`] encrypts such rows. Anything else
+/// that does not decrypt is an error with its cause — never an empty text.
+pub fn unseal(s: &Services, stored: &str) -> ServiceResult<String> {
+    if !stored.starts_with(SEALED_PREFIX) {
+        return Ok(stored.to_owned());
+    }
+    s.cipher().decrypt(stored).map_err(|e| ServiceError::Internal(format!("保存的报文无法解密（主密钥不符或内容被改动）：{e}").into()))
+}
+
+/// What [`bdc_domain::crypto::FieldCipher::encrypt`] output starts with.
+pub const SEALED_PREFIX: &str = "sm4gcm:";
+
+/// Encrypts the rows stored in clear before sealing began: province messages, court messages
+/// and court requests. Idempotent; returns how many rows it sealed.
+pub async fn seal_legacy(s: &Services) -> ServiceResult<usize> {
+    let mut n = 0;
+    for (table, key, column) in bdc_store::keys::SEALED_COLUMNS {
+        loop {
+            let mut tx = s.db.begin().await?;
+            let rows = bdc_store::keys::clear_rows(&mut tx, table, key, column, 500).await?;
+            if rows.is_empty() {
+                bdc_store::commit(tx).await?;
+                break;
+            }
+            for (id, text) in &rows {
+                bdc_store::keys::set_sealed(&mut tx, table, key, column, id, &seal(s, text)).await?;
+            }
+            bdc_store::commit(tx).await?;
+            n += rows.len();
+        }
+    }
+    Ok(n)
+}

@@ -120,7 +120,20 @@ pub async fn daily_log(s: &Services, actor: &Actor, date: NaiveDate) -> ServiceR
     Ok(DailyLog { date, counts: named, register_list, access_list })
 }
 
-/// The LogBiz message of a day.
+/// The LogBiz message of a day as it is sent: with the journal checkpoint signed when it was
+/// sent (`<Checkpoint>`, [`crate::checkpoint`]), which the province keeps and checks against the
+/// ones it received before ([`bdc_adapters::province::logbiz::check_log`]).
+pub fn log_biz_xml_with_checkpoint(log: &DailyLog, cp: Option<&crate::checkpoint::Checkpoint>) -> String {
+    let xml = log_biz_xml(log);
+    let Some(cp) = cp else { return xml };
+    let element = bdc_adapters::province::logbiz::LogCheckpoint { seq: cp.seq, hash: cp.hash.clone(), at: cp.at.clone(), public_key: cp.public_key.clone(), signature: cp.signature.clone() }.to_xml();
+    match xml.rfind("</LogBiz>") {
+        Some(i) => format!("{}{element}{}", &xml[..i], &xml[i..]),
+        None => xml,
+    }
+}
+
+/// The LogBiz message of a day (without the checkpoint: as shown to staff).
 pub fn log_biz_xml(log: &DailyLog) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LogBiz>\n<AreaCode>320400</AreaCode>\n<AreaName>常州市</AreaName>\n");
     out.push_str(&format!("<AccessDate>{}</AccessDate>\n", log.date));

@@ -117,7 +117,7 @@ pub async fn report_registration(s: &Services, seq: i64) -> ServiceResult<usize>
     for unit_id in unit_ids {
         let record = match reports::find(&mut conn, seq, unit_id).await? {
             Some(r) => r,
-            None => match build_and_store(s, &mut conn, seq, unit_id, "report", None).await? {
+            None => match build_and_store_loaded(s, &mut conn, &entry, &payload, case.as_ref(), unit_id, "report", None).await? {
                 Some(r) => r,
                 None => continue,
             },
@@ -130,12 +130,27 @@ pub async fn report_registration(s: &Services, seq: i64) -> ServiceResult<usize>
     Ok(sent)
 }
 
-async fn deliver(_s: &Services, conn: &mut AnyConnection, transport: &std::sync::Arc<dyn bdc_adapters::province::transport::ProvinceTransport>, record: &reports::ReportRecord) -> ServiceResult<()> {
-    let answer = transport.send(&record.area_code, &record.biz_msg_id, &record.message).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
+/// Hands a stored message to the transport: decrypted here, for sending only.
+async fn deliver(s: &Services, conn: &mut AnyConnection, transport: &std::sync::Arc<dyn bdc_adapters::province::transport::ProvinceTransport>, record: &reports::ReportRecord) -> ServiceResult<()> {
+    let xml = crate::keys::unseal(s, &record.message)?;
+    let answer = transport.send(&record.area_code, &record.biz_msg_id, &xml).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
     if let Some(raw) = answer {
-        store_answer(conn, record, &raw).await?;
+        store_answer(conn, transport, record, &raw).await?;
     }
     Ok(())
+}
+
+/// Messages reported to the province, newest first (the last `limit`, or those of a case), with
+/// the message decrypted for staff to read: it is stored SM4-encrypted, since it carries the
+/// holders' ID numbers in clear as the national exchange requires.
+pub async fn messages(s: &Services, actor: &crate::Actor, case_id: Option<i64>, limit: i64) -> ServiceResult<Vec<reports::ReportRecord>> {
+    actor.require(bdc_domain::access::Permission::CaseRead)?;
+    let mut conn = s.db.conn().await?;
+    let mut out = reports::list(&mut conn, case_id, limit).await?;
+    for r in &mut out {
+        r.message = crate::keys::unseal(s, &r.message)?;
+    }
+    Ok(out)
 }
 
 /// Builds, signs and stores a new message for the unit `unit_id` of journal entry `seq`, with a
@@ -143,22 +158,46 @@ async fn deliver(_s: &Services, conn: &mut AnyConnection, transport: &std::sync:
 async fn build_and_store(s: &Services, conn: &mut AnyConnection, seq: i64, unit_id: i64, kind: &str, resend_of: Option<i64>) -> ServiceResult<Option<reports::ReportRecord>> {
     let entry = journal::entry(conn, seq).await?.ok_or_else(|| ServiceError::NotFound(format!("账本第 {seq} 条不存在")))?;
     let payload = journal::parse_payload(&entry.payload).ok_or_else(|| ServiceError::validation("bad_payload", format!("账本第 {seq} 条无法解析")))?;
-    let Some(flow) = reported_flow(&payload) else { return Ok(None) };
     let case = match payload.case_id {
         Some(id) => case_store::get_case(conn, id).await?,
         None => None,
     };
+    build_and_store_loaded(s, conn, &entry, &payload, case.as_ref(), unit_id, kind, resend_of).await
+}
+
+/// [`build_and_store`] for an entry already read (the report job reads it once for all units).
+/// The message is built and signed first; its BizMsgID and the stored row are then written in
+/// one short transaction, stored SM4-encrypted ([`crate::keys::seal`]).
+#[allow(clippy::too_many_arguments)]
+async fn build_and_store_loaded(
+    s: &Services,
+    conn: &mut AnyConnection,
+    entry: &journal::Entry,
+    payload: &journal::Payload,
+    case: Option<&case_store::CaseRecord>,
+    unit_id: i64,
+    kind: &str,
+    resend_of: Option<i64>,
+) -> ServiceResult<Option<reports::ReportRecord>> {
+    let Some(flow) = reported_flow(payload) else { return Ok(None) };
     let Some(unit) = registry::get_unit(conn, unit_id).await? else { return Ok(None) };
     let key = crate::keys::signing_key(s, "report").await?;
     let area = unit.unit_number[..6].to_owned();
     let now_local = Utc::now() + Duration::hours(8);
     let day = now_local.format("%y%m%d").to_string();
-    let n = registry::next_certificate_seq(conn, &area, day.parse::<i32>().unwrap_or(0), "bizmsg").await?;
+    // The message is built first and numbered only when it is stored: the sequence row is then
+    // locked for one short transaction, not for the whole build.
+    let mut message = build(s, conn, flow, entry, payload, &unit, case, "", now_local.naive_local()).await?;
+    let mut tx = bdc_store::db::begin_on(conn).await?;
+    let n = registry::next_certificate_seq(&mut tx, &area, day.parse::<i32>().unwrap_or(0), "bizmsg").await?;
     let biz_msg_id = format!("{area}{day}{n:06}");
-    let message = build(s, conn, flow, &entry, &payload, &unit, case.as_ref(), &biz_msg_id, now_local.naive_local()).await?;
+    message.head.biz_msg_id = biz_msg_id.clone();
     let xml = message.to_xml(|bytes| key.sign_hex(bytes));
-    let id = reports::insert(conn, &biz_msg_id, seq, payload.case_id, unit_id, &area, &message.head.rec_type, &xml, Utc::now(), kind, resend_of).await?;
-    Ok(reports::get(conn, id).await?)
+    let sealed = crate::keys::seal(s, &xml);
+    let id = reports::insert(&mut tx, &biz_msg_id, entry.seq, payload.case_id, unit_id, &area, &message.head.rec_type, &sealed, Utc::now(), kind, resend_of).await?;
+    let record = reports::get(&mut tx, id).await?;
+    bdc_store::commit(tx).await?;
+    Ok(record)
 }
 
 /// Re-reports the record of a reconciliation item (补报 when it was never reported, 重报
@@ -491,11 +530,22 @@ async fn build(
     }
     let current = registry::rights_of_unit(conn, unit.id, false).await?;
     // The title holders of the unit as the entry left it (抵押人, 预告义务人).
+    let title = current.iter().rfind(|r| bdc_domain::register::is_title_kind(r.view.kind) && r.registered_seq <= seq && r.ended_seq.is_none_or(|e| e > seq));
+    // Every party the message names, read in one query rather than one by one.
+    let mut wanted: Vec<i64> = title.map(|t| t.view.holders.iter().map(|h| h.party_id).collect()).unwrap_or_default();
+    for step in steps {
+        if let Step::Create { unit_id, holders, .. } = step {
+            if *unit_id == unit.id {
+                wanted.extend(holders.iter().map(|(p, _)| *p));
+            }
+        }
+    }
+    let parties = registry::parties_by_ids(conn, &wanted).await?;
     let mut owners = Vec::new();
-    if let Some(title) = current.iter().rfind(|r| bdc_domain::register::is_title_kind(r.view.kind) && r.registered_seq <= seq && r.ended_seq.is_none_or(|e| e > seq)) {
+    if let Some(title) = title {
         for h in &title.view.holders {
-            if let Some(p) = registry::get_party(conn, h.party_id).await? {
-                owners.push(p.name);
+            if let Some(p) = parties.get(&h.party_id) {
+                owners.push(p.name.clone());
             }
         }
     }
@@ -538,7 +588,7 @@ async fn build(
                 let certificate = certificate.clone().unwrap_or_default();
                 rows.push(right_row(&ctx, kind, &attrs, &certificate, 1, (&dbr, &djsj)));
                 for (i, (party_id, share)) in holders.iter().enumerate() {
-                    if let Some(p) = registry::get_party(conn, *party_id).await? {
+                    if let Some(p) = parties.get(party_id) {
                         // The national exchange carries the ID number in clear; it is decrypted
                         // only here, for the message. A number that does not decrypt stops the
                         // message (the job keeps the cause and retries) — never an empty 证件号.
@@ -657,14 +707,21 @@ pub async fn collect_responses(s: &Services) -> ServiceResult<usize> {
     let mut n = 0;
     for r in waiting {
         let Some(raw) = transport.response(&r.area_code, &r.biz_msg_id).await.map_err(|e| ServiceError::Internal(Box::new(e)))? else { continue };
-        store_answer(&mut conn, &r, &raw).await?;
+        store_answer(&mut conn, &transport, &r, &raw).await?;
         n += 1;
     }
     Ok(n)
 }
 
 /// Stores an answer raw, then reads it: accepted, rejected, or quarantined with the reason.
-async fn store_answer(conn: &mut AnyConnection, r: &reports::ReportRecord, raw: &str) -> ServiceResult<()> {
+///
+/// Once the answer is read (accepted or rejected), the exchange no longer needs the message:
+/// the transport is told ([`ProvinceTransport::acknowledged`]), and the file exchange deletes
+/// the message and its answer from the front-end directory, so the holders' ID numbers stay
+/// only in the encrypted copy. An unreadable answer keeps both, for the province to answer again.
+///
+/// [`ProvinceTransport::acknowledged`]: bdc_adapters::province::transport::ProvinceTransport::acknowledged
+async fn store_answer(conn: &mut AnyConnection, transport: &std::sync::Arc<dyn bdc_adapters::province::transport::ProvinceTransport>, r: &reports::ReportRecord, raw: &str) -> ServiceResult<()> {
     let now = Utc::now();
     match response::parse(raw) {
         Ok(resp) if resp.biz_msg_id != r.biz_msg_id => {
@@ -673,6 +730,7 @@ async fn store_answer(conn: &mut AnyConnection, r: &reports::ReportRecord, raw: 
         Ok(resp) => {
             let state = if resp.success { "accepted" } else { "rejected" };
             reports::answer(conn, r.id, state, raw, &resp.code, &resp.info, now).await?;
+            transport.acknowledged(&r.area_code, &r.biz_msg_id).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
             // A re-report clears its reconciliation item (销账成功) or fails it.
             if let Some(item) = reports::item_by_resend(conn, &r.biz_msg_id).await? {
                 reports::set_item_status(conn, item.id, if resp.success { 3 } else { 4 }, None, now).await?;

@@ -40,7 +40,7 @@ struct Cert {
     voided_seq: Option<i64>,
 }
 
-const BATCH: i64 = 5000;
+const BATCH: i64 = 10_000;
 /// More problems than this are summarised by their count.
 pub const MAX_PROBLEMS: usize = 100;
 
@@ -85,12 +85,40 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
     let mut prev = "0".repeat(64);
     let mut last = 0i64;
     let mut entries = 0i64;
-    'walk: loop {
-        let batch = journal::entries(&mut conn, last, BATCH).await?;
-        if batch.is_empty() {
-            break;
+    // The journal is read one batch ahead on a connection of its own, and each batch's SM3
+    // hashes and payloads are computed on every core ([`check_batch`]); only the walk along the
+    // chain and the projection it builds are sequential.
+    let (batches, mut incoming) = tokio::sync::mpsc::channel::<bdc_store::StoreResult<Vec<journal::Entry>>>(2);
+    let db = s.db.clone();
+    let reader = tokio::spawn(async move {
+        let mut conn = match db.conn().await {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = batches.send(Err(e)).await;
+                return;
+            }
+        };
+        let mut after = 0i64;
+        loop {
+            let batch = journal::entries(&mut conn, after, BATCH).await;
+            match batch {
+                Ok(b) if b.is_empty() => return,
+                Ok(b) => {
+                    after = b.last().map_or(after, |e| e.seq);
+                    if batches.send(Ok(b)).await.is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = batches.send(Err(e)).await;
+                    return;
+                }
+            }
         }
-        for e in batch {
+    });
+    'walk: while let Some(batch) = incoming.recv().await {
+        let checked = tokio::task::spawn_blocking(move || check_batch(batch?)).await.map_err(|e| crate::ServiceError::Internal(Box::new(e)))??;
+        for Checked { entry: e, hash_ok, payload, seal } in checked {
             if e.seq != last + 1 {
                 problems.push(format!("账本第 {} 条缺失（下一条为第 {} 条）", last + 1, e.seq));
                 break 'walk;
@@ -99,7 +127,7 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
                 problems.push(format!("账本第 {} 条的前序哈希与第 {} 条不符：链条断裂", e.seq, last));
                 break 'walk;
             }
-            if journal::entry_hash(&e.prev_hash, e.seq, &e.payload) != e.hash {
+            if !hash_ok {
                 problems.push(format!("账本第 {} 条的内容与其 SM3 哈希不符：该条已被篡改", e.seq));
                 break 'walk;
             }
@@ -108,11 +136,10 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
                     problems.push(format!("账本第 {} 条与签名检查点（{}）不符：账本在检查点之前已被改写并重算哈希", e.seq, cp.at));
                 }
             }
-            let Some(payload) = journal::parse_payload(&e.payload) else {
+            let Some(payload) = payload else {
                 problems.push(format!("账本第 {} 条的内容无法解析", e.seq));
                 break 'walk;
             };
-            let seal = journal::seal_of(&e.payload);
             if seal.v.is_some() {
                 // 账本格式 2: the hash covers the actor and the case; the row must say the same.
                 if seal.actor.as_deref() != Some(e.actor.as_str()) {
@@ -187,6 +214,9 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
             entries += 1;
         }
     }
+    // A broken chain stops the walk: the reader is no longer needed.
+    drop(incoming);
+    reader.abort();
     let chain_intact = !problems.list.iter().any(|p| p.contains("链条断裂") || p.contains("已被篡改") || p.contains("缺失") || p.contains("无法解析"));
     if chain_intact {
         let (head_seq, head_hash) = journal::head(&mut conn).await?;
@@ -312,6 +342,48 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
         problems: problems.list,
         checkpoint: checkpoint.map(|c| (c.seq, c.at)),
         seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// One journal entry with what can be computed from it alone.
+struct Checked {
+    entry: journal::Entry,
+    /// Does its SM3 hash match its predecessor hash, number and text?
+    hash_ok: bool,
+    payload: Option<journal::Payload>,
+    seal: journal::Seal,
+}
+
+/// Hashes and parses a batch of entries on every core (they are independent of each other; the
+/// chain itself — each entry's predecessor hash — is checked in order by the caller).
+fn check_batch(batch: Vec<journal::Entry>) -> ServiceResult<Vec<Checked>> {
+    let check = |e: journal::Entry| {
+        let hash_ok = journal::entry_hash(&e.prev_hash, e.seq, &e.payload) == e.hash;
+        let payload = journal::parse_payload(&e.payload);
+        let seal = journal::seal_of(&e.payload);
+        Checked { entry: e, hash_ok, payload, seal }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).clamp(1, 8);
+    if threads == 1 || batch.len() < 256 {
+        return Ok(batch.into_iter().map(check).collect());
+    }
+    let per = batch.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<journal::Entry>> = Vec::with_capacity(threads);
+    let mut rest = batch.into_iter();
+    loop {
+        let chunk: Vec<journal::Entry> = rest.by_ref().take(per).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks.into_iter().map(|chunk| scope.spawn(move || chunk.into_iter().map(check).collect::<Vec<_>>())).collect();
+        let mut out = Vec::new();
+        for h in handles {
+            out.extend(h.join().map_err(|_| crate::ServiceError::Internal("账本校验线程异常退出".into()))?);
+        }
+        Ok(out)
     })
 }
 

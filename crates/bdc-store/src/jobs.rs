@@ -97,6 +97,43 @@ pub async fn lease(conn: &mut AnyConnection, now: DateTime<Utc>, lease: Duration
     }
 }
 
+/// Leases up to `n` due queued jobs of one `kind` at once, oldest first (short jobs such as the
+/// province reports, so a worker makes one round trip for many instead of one each). Each row is
+/// still claimed by exactly one UPDATE: the state is checked again on the row itself, and on
+/// PostgreSQL rows another worker is claiming are skipped (`SKIP LOCKED`) instead of waited for.
+pub async fn lease_batch(conn: &mut AnyConnection, kind: &str, now: DateTime<Utc>, lease: Duration, n: i64) -> StoreResult<Vec<Job>> {
+    let now_s = format_time(now);
+    let skip = if conn.backend_name() == "SQLite" { "" } else { " FOR UPDATE SKIP LOCKED" };
+    let rows = sqlx::query(&format!(
+        "UPDATE jobs SET state = 'running', locked_until = $1, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $2 AND kind = $3 ORDER BY run_at, id LIMIT $4{skip}) \
+         AND state = 'queued' AND run_at <= $2 RETURNING {COLUMNS}"
+    ))
+    .bind(format_time(now + lease))
+    .bind(&now_s)
+    .bind(kind)
+    .bind(n)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut jobs = rows.iter().map(job_from_row).collect::<StoreResult<Vec<_>>>()?;
+    jobs.sort_by_key(|j| (j.run_at, j.id));
+    Ok(jobs)
+}
+
+/// Marks several jobs done in one transaction (one commit for a batch); returns those whose
+/// lease was lost (nothing changed for them).
+pub async fn finish_many(conn: &mut AnyConnection, jobs: &[Job], now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
+    let mut lost = Vec::new();
+    let mut tx = crate::db::begin_on(conn).await?;
+    for job in jobs {
+        if !finish(&mut tx, job, now).await? {
+            lost.push(job.id);
+        }
+    }
+    tx.commit().await?;
+    Ok(lost)
+}
+
 /// Extends the lease of a running job held under `job.attempts` (the worker's heartbeat);
 /// `false` when the lease was lost to another worker.
 pub async fn renew(conn: &mut AnyConnection, job: &Job, until: DateTime<Utc>) -> StoreResult<bool> {

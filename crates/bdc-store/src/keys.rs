@@ -41,3 +41,26 @@ pub async fn insert_key(conn: &mut AnyConnection, purpose: &str, public_key: &st
         .await?
         .try_get(0)?)
 }
+
+/// The columns that hold sealed (SM4-encrypted) texts with personal data: `(table, key, column)`.
+pub const SEALED_COLUMNS: [(&str, &str, &str); 3] = [("report_messages", "id", "message"), ("court_messages", "id", "raw"), ("court_requests", "number", "body")];
+
+/// Up to `limit` rows of a sealed column still in clear text: `(key as text, text)`.
+pub async fn clear_rows(conn: &mut AnyConnection, table: &str, key: &str, column: &str, limit: i64) -> StoreResult<Vec<(String, String)>> {
+    debug_assert!(SEALED_COLUMNS.contains(&(table, key, column)));
+    let rows = sqlx::query(&format!("SELECT CAST({key} AS TEXT), {column} FROM {table} WHERE {column} NOT LIKE 'sm4gcm:%' ORDER BY {key} LIMIT $1")).bind(limit).fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+}
+
+/// Replaces a clear text with its sealed form.
+pub async fn set_sealed(conn: &mut AnyConnection, table: &str, key: &str, column: &str, id: &str, sealed: &str) -> StoreResult<()> {
+    debug_assert!(SEALED_COLUMNS.contains(&(table, key, column)));
+    let q = format!("UPDATE {table} SET {column} = $1 WHERE {key} = $2");
+    let q = sqlx::query(&q).bind(sealed);
+    // Bound with the key's own type, so the primary key's index is used.
+    match id.parse::<i64>() {
+        Ok(n) if key == "id" => q.bind(n).execute(&mut *conn).await?,
+        _ => q.bind(id).execute(&mut *conn).await?,
+    };
+    Ok(())
+}

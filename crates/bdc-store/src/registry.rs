@@ -324,6 +324,35 @@ pub async fn get_party(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<
     .transpose()
 }
 
+/// Several parties by id in one query (the holders of a message or a log), keyed by id.
+pub async fn parties_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> StoreResult<std::collections::HashMap<i64, Party>> {
+    let mut out = std::collections::HashMap::new();
+    let mut wanted: Vec<i64> = ids.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    for chunk in wanted.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT id, kind, name, id_type, id_number_enc, id_number_bidx, id_number_masked FROM parties WHERE id IN ({})", marks.join(", "));
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            let p = Party {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                name: r.try_get("name")?,
+                id_type: r.try_get("id_type")?,
+                id_number_enc: r.try_get("id_number_enc")?,
+                id_number_bidx: r.try_get("id_number_bidx")?,
+                id_number_masked: r.try_get("id_number_masked")?,
+            };
+            out.insert(p.id, p);
+        }
+    }
+    Ok(out)
+}
+
 pub async fn find_party_by_index(conn: &mut AnyConnection, bidx: &str) -> StoreResult<Vec<i64>> {
     let rows = sqlx::query("SELECT id FROM parties WHERE id_number_bidx = $1").bind(bidx).fetch_all(&mut *conn).await?;
     rows.iter().map(|r| Ok(r.try_get(0)?)).collect()

@@ -8,7 +8,9 @@
 //! - [`sandbox`] is a provincial platform for one machine: it checks each message against the
 //!   envelope rules and answers success or a failure with a code and reason.
 //! - [`tables`] is the national exchange tables as data: columns, required fields, formats.
+//! - [`logbiz`] is the journal checkpoint the daily 登簿日志 carries, and the province's check of it.
 
+pub mod logbiz;
 pub mod message;
 pub mod reconcile;
 pub mod response;

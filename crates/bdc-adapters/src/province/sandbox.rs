@@ -135,9 +135,12 @@ pub fn answer(xml: &str, fallback_id: &str) -> Response {
     }
 }
 
-/// The sandbox's HTTP interface: `POST /api/province/messages` answers each message at once.
+/// The sandbox's HTTP interface: `POST /api/province/messages` answers each message at once;
+/// `POST /api/province/logs` takes the daily LogBiz and checks its journal checkpoint against the
+/// last one it accepted ([`super::logbiz::check_log`]): 204, or 400 with the reason.
 pub fn router() -> axum::Router {
     use axum::http::{header, HeaderMap};
+    let accepted: std::sync::Arc<std::sync::Mutex<Option<super::logbiz::LogCheckpoint>>> = Default::default();
     axum::Router::new()
         .route(
             "/api/province/messages",
@@ -148,20 +151,25 @@ pub fn router() -> axum::Router {
         )
         .route(
             "/api/province/logs",
-            axum::routing::post(|body: String| async move {
-                if body.contains("<LogBiz>") && body.contains("</LogBiz>") {
-                    axum::http::StatusCode::NO_CONTENT
-                } else {
-                    axum::http::StatusCode::BAD_REQUEST
+            axum::routing::post(move |body: String| async move {
+                use axum::response::IntoResponse;
+                let Ok(mut last) = accepted.lock() else { return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response() };
+                match super::logbiz::check_log(&body, last.as_ref()) {
+                    Ok(cp) => {
+                        *last = Some(cp);
+                        axum::http::StatusCode::NO_CONTENT.into_response()
+                    }
+                    Err(reason) => (axum::http::StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], reason).into_response(),
                 }
             }),
         )
 }
 
-/// Answers every message under `root` that has no response yet; returns how many it answered.
+/// Answers every message under `root` that has no response yet, and every daily log
+/// ([`process_logs`]); returns how many it answered.
 pub async fn process(root: &Path) -> std::io::Result<usize> {
-    let mut answered = 0;
-    let Ok(mut areas) = tokio::fs::read_dir(root).await else { return Ok(0) };
+    let mut answered = process_logs(root).await?;
+    let Ok(mut areas) = tokio::fs::read_dir(root).await else { return Ok(answered) };
     while let Some(area) = areas.next_entry().await? {
         let biz = area.path().join("BizMsg");
         let Ok(mut files) = tokio::fs::read_dir(&biz).await else { continue };
@@ -174,6 +182,51 @@ pub async fn process(root: &Path) -> std::io::Result<usize> {
             }
             let xml = String::from_utf8_lossy(&tokio::fs::read(f.path()).await?).into_owned();
             let response = answer(&xml, id);
+            write_atomically(&rep, render(&response).as_bytes()).await?;
+            answered += 1;
+        }
+    }
+    Ok(answered)
+}
+
+/// Answers each daily log `{root}/{AreaCode}/LogBiz/LogBiz{yyyyMMdd}.xml` that has no answer yet
+/// with `LogRep{yyyyMMdd}.xml` (a `<respond>` whose BizMsgID is `LogBiz{yyyyMMdd}`): success
+/// when its journal checkpoint verifies and agrees with the last one the province accepted
+/// (kept in `{root}/{AreaCode}/Province/checkpoint.xml`), else failure `E401` with the reason.
+pub async fn process_logs(root: &Path) -> std::io::Result<usize> {
+    let mut answered = 0;
+    let Ok(mut areas) = tokio::fs::read_dir(root).await else { return Ok(0) };
+    while let Some(area) = areas.next_entry().await? {
+        let dir = area.path().join("LogBiz");
+        let Ok(mut files) = tokio::fs::read_dir(&dir).await else { continue };
+        let mut names = Vec::new();
+        while let Some(f) = files.next_entry().await? {
+            let name = f.file_name().to_string_lossy().into_owned();
+            if let Some(day) = name.strip_prefix("LogBiz").and_then(|n| n.strip_suffix(".xml")) {
+                names.push(day.to_owned());
+            }
+        }
+        // In date order, so each day is judged against the one before it.
+        names.sort();
+        let kept = area.path().join("Province").join("checkpoint.xml");
+        for day in names {
+            let rep = dir.join(format!("LogRep{day}.xml"));
+            if tokio::fs::try_exists(&rep).await? {
+                continue;
+            }
+            let xml = String::from_utf8_lossy(&tokio::fs::read(dir.join(format!("LogBiz{day}.xml"))).await?).into_owned();
+            let previous = match tokio::fs::read(&kept).await {
+                Ok(b) => super::logbiz::checkpoint_of(&String::from_utf8_lossy(&b)).ok().flatten(),
+                Err(_) => None,
+            };
+            let id = format!("LogBiz{day}");
+            let response = match super::logbiz::check_log(&xml, previous.as_ref()) {
+                Ok(cp) => {
+                    write_atomically(&kept, format!("<LogBiz>\n{}</LogBiz>\n", cp.to_xml()).as_bytes()).await?;
+                    Response { biz_msg_id: id, success: true, code: "0000".into(), info: "登簿日志接收成功，账本检查点核验通过".into() }
+                }
+                Err(reason) => Response { biz_msg_id: id, success: false, code: "E401".into(), info: reason },
+            };
             write_atomically(&rep, render(&response).as_bytes()).await?;
             answered += 1;
         }

@@ -24,6 +24,12 @@ pub trait ProvinceTransport: Send + Sync + std::fmt::Debug {
     async fn response(&self, area_code: &str, biz_msg_id: &str) -> Result<Option<String>, TransportError>;
     /// Delivers the daily registration log (LogBiz) of `date` (`YYYY-MM-DD`).
     async fn send_log(&self, area_code: &str, date: &str, xml: &str) -> Result<(), TransportError>;
+    /// The province's answer to a message has been read and stored: the exchange no longer needs
+    /// the message. The file exchange deletes the message and the answer (they carry the
+    /// holders' ID numbers in clear); an HTTP transport keeps nothing.
+    async fn acknowledged(&self, _area_code: &str, _biz_msg_id: &str) -> Result<(), TransportError> {
+        Ok(())
+    }
     /// The daily lists of inconsistent records the province has delivered: `(name, xml)`.
     async fn reconciliation_lists(&self) -> Result<Vec<(String, String)>, TransportError> {
         Ok(Vec::new())
@@ -55,14 +61,36 @@ impl FileExchange {
     }
 }
 
-/// Writes a file so that a reader sees all of it or none of it.
+/// Writes a file so that a reader sees all of it or none of it. The file is created owner-only
+/// (0600) and its directories owner-only (0700): messages carry ID numbers in clear.
 pub async fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
-        tokio::fs::create_dir_all(dir).await?;
+        if !tokio::fs::try_exists(dir).await? {
+            let mut b = tokio::fs::DirBuilder::new();
+            b.recursive(true);
+            #[cfg(unix)]
+            b.mode(0o700);
+            b.create(dir).await?;
+        }
     }
     let tmp = path.with_extension("xml.part");
-    tokio::fs::write(&tmp, bytes).await?;
+    let mut o = tokio::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    o.mode(0o600);
+    let mut f = o.open(&tmp).await?;
+    tokio::io::AsyncWriteExt::write_all(&mut f, bytes).await?;
+    tokio::io::AsyncWriteExt::flush(&mut f).await?;
+    drop(f);
     tokio::fs::rename(&tmp, path).await
+}
+
+/// Removes a file that may already be gone.
+async fn remove_if_there(path: &Path) -> std::io::Result<()> {
+    match tokio::fs::remove_file(path).await {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
 }
 
 #[async_trait::async_trait]
@@ -79,6 +107,13 @@ impl ProvinceTransport for FileExchange {
         }
         let path = self.root.join(area_code).join("LogBiz").join(format!("LogBiz{}.xml", date.replace('-', "")));
         write_atomically(&path, xml.as_bytes()).await?;
+        Ok(())
+    }
+
+    async fn acknowledged(&self, area_code: &str, biz_msg_id: &str) -> Result<(), TransportError> {
+        let (out, back) = self.paths(area_code, biz_msg_id)?;
+        remove_if_there(&out).await?;
+        remove_if_there(&back).await?;
         Ok(())
     }
 

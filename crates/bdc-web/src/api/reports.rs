@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use bdc_domain::access::Permission;
-use bdc_services::ServiceError;
-use bdc_store::reports::{self, ReportRecord};
+use bdc_store::reports::ReportRecord;
 
 use crate::api::PageDto;
 use crate::extract::{paging, ApiQuery};
@@ -71,7 +70,7 @@ pub struct ReportQuery {
 pub async fn list_reports(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<ReportQuery>) -> ApiResult<Json<PageDto<ReportDto>>> {
     actor.require(Permission::CaseRead)?;
     let page = paging(q.page, q.per_page)?;
-    let mut conn = state.services.db.conn().await.map_err(ServiceError::from)?;
-    let all = reports::list(&mut conn, q.case_id, 1000).await.map_err(ServiceError::from)?;
+    // Through the service: messages are stored encrypted and decrypted only to be shown.
+    let all = bdc_services::reporting::messages(&state.services, &actor, q.case_id, 1000).await?;
     Ok(Json(PageDto::slice(all.into_iter().map(ReportDto::from).collect(), page)))
 }

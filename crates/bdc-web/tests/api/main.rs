@@ -4,6 +4,7 @@
 mod helpers;
 
 mod admin_pages;
+mod at_rest;
 mod audit;
 mod auth;
 mod bad_input;

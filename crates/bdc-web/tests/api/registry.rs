@@ -289,7 +289,9 @@ async fn advance_notices_and_objections(engine: Engine) {
     assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 7);
     let yesterday = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() - chrono::Duration::days(1);
     let logbiz = o.app.province_root.join("320400").join("LogBiz").join(format!("LogBiz{}.xml", yesterday.format("%Y%m%d")));
-    assert!(std::fs::read_to_string(&logbiz).unwrap().contains("<LogBiz>"));
+    let log = std::fs::read_to_string(&logbiz).unwrap();
+    assert!(log.contains("<LogBiz>") && log.contains("<Checkpoint>"), "the log carries the signed journal checkpoint: {log}");
+    assert!(bdc_adapters::province::logbiz::check_log(&log, None).is_ok());
     bdc_services::jobs::schedule_daily(&o.app.services, chrono::Utc::now()).await.unwrap();
     assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 0, "once a day");
     let supervisor = o.app.staff("jianguan", &["supervise"]).await;
@@ -518,7 +520,9 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     assert!(m.biz_msg_id.starts_with("320402") && m.biz_msg_id.len() == 18);
     let file = o.app.province_root.join("320402").join("BizMsg").join(format!("Biz{}.xml", m.biz_msg_id));
     let xml = std::fs::read_to_string(&file).unwrap();
-    assert_eq!(xml, m.message);
+    // Stored SM4-encrypted (it carries the holders' ID numbers); the file is what was sent.
+    assert!(m.message.starts_with("sm4gcm:") && !m.message.contains("440524188001010014"));
+    assert_eq!(xml, o.app.services.cipher().decrypt(&m.message).unwrap());
     // Structurally valid, and the SM2 signature verifies with the published key.
     assert_eq!(sandbox::check(&xml), Ok(m.biz_msg_id.clone()));
     assert!(xml.contains("<QLT_FW_FDCQ_YZ YSDM=\"6002010200\"") && xml.contains("QLRMC=\"张三\"") && xml.contains("ZJH=\"440524188001010014\""));
@@ -537,6 +541,7 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     let m = reports::get(&mut c, m.id).await.unwrap().unwrap();
     assert_eq!((m.state.as_str(), m.response_code.as_deref()), ("accepted", Some("0000")));
     assert!(m.response_raw.unwrap().contains("<SuccessFlag>1</SuccessFlag>"));
+    assert!(!file.exists(), "once answered, the message leaves the exchange directory");
     let listed = o.app.get(&format!("/api/v1/reports?case_id={}", m.case_id.unwrap()), &o.clerk).await;
     assert_eq!(listed.body["items"][0]["state"], "accepted", "{}", listed.text);
     // The day's registration log lists the registration as reported, with its message id.
@@ -668,13 +673,13 @@ async fn every_registration_type_yields_a_valid_message_matching_its_golden_file
     ];
     let update = std::env::var("BDC_UPDATE_GOLDEN").is_ok();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("golden");
-    let mut c = o.app.db.conn().await.unwrap();
     let mut types = std::collections::BTreeSet::new();
     let mut tables_seen = std::collections::BTreeSet::new();
     for (flow, applicants, request) in steps {
         let case = o.register(flow, applicants, request).await;
         bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
-        let m = bdc_store::reports::list(&mut c, case["id"].as_i64(), 1).await.unwrap().pop().unwrap_or_else(|| panic!("{flow}: no message"));
+        // Stored encrypted: read through the service, decrypted as staff see it.
+        let m = bdc_services::reporting::messages(&o.app.services, &bdc_services::Actor::console(), case["id"].as_i64(), 1).await.unwrap().pop().unwrap_or_else(|| panic!("{flow}: no message"));
         // Structural validation: Head order and formats, signature, every row's YSDM.
         assert_eq!(sandbox::check(&m.message), Ok(m.biz_msg_id.clone()), "{flow}");
         types.insert(m.rec_type.chars().next().unwrap());

@@ -42,9 +42,11 @@ before(async () => {
   const unit = await api('POST', '/api/v1/units', clerk, { unit_number: `${parcel}F00010001`, location: '常州市天宁区竹林西路66号1幢502室', area: 112.4, house_use: '10' });
   const person = await api('POST', '/api/v1/parties', clerk, { kind: 'person', name: owner.name, id_type: '1', id_number: owner.id });
   const bank = await api('POST', '/api/v1/parties', clerk, { kind: 'enterprise', name: '常州示例银行股份有限公司', id_type: '8', id_number: '91350100M000100Y43' }).catch(async () => null);
+  const [reviewer, registrar] = [await token('shenhe'), await token('dengbu')];
   const register = async (flow, applicants, request = {}) => {
     const opened = await api('POST', '/api/v1/cases', clerk, { flow_code: flow, unit_ids: [unit.id], applicants, request });
-    for (const action of ['submit', 'approve', 'register']) await api('POST', `/api/v1/cases/${opened.case.id}/actions`, clerk, { action });
+    // 受理, 审核 and 登簿 by three people (不相容岗位分离): the demo's 审核员 and 登簿员.
+    for (const [action, who] of [['submit', clerk], ['approve', reviewer], ['register', registrar]]) await api('POST', `/api/v1/cases/${opened.case.id}/actions`, who, { action });
   };
   await register('CTR-FIRST-STATE-HOUSE', [{ party_id: person.id, role: 'right_holder' }]);
   if (bank) {

@@ -7,7 +7,8 @@ use bdc_domain::access::Permission;
 use bdc_domain::catalogue;
 use bdc_domain::duties::{self, CaseHands, Duty, DutyRule};
 use bdc_store::cases as case_store;
-use bdc_store::duties::{self as store, FlowDuty};
+use bdc_store::duties as store;
+pub use bdc_store::duties::FlowDuty;
 use bdc_store::AnyConnection;
 
 use crate::{Actor, ServiceError, ServiceResult, Services};

@@ -310,18 +310,20 @@ pub async fn get_party(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    row.map(|r| {
-        Ok(Party {
-            id: r.try_get("id")?,
-            kind: r.try_get("kind")?,
-            name: r.try_get("name")?,
-            id_type: r.try_get("id_type")?,
-            id_number_enc: r.try_get("id_number_enc")?,
-            id_number_bidx: r.try_get("id_number_bidx")?,
-            id_number_masked: r.try_get("id_number_masked")?,
-        })
+    row.as_ref().map(party_of).transpose()
+}
+
+/// A `parties` row selected with the columns of [`get_party`].
+fn party_of(r: &sqlx::any::AnyRow) -> StoreResult<Party> {
+    Ok(Party {
+        id: r.try_get("id")?,
+        kind: r.try_get("kind")?,
+        name: r.try_get("name")?,
+        id_type: r.try_get("id_type")?,
+        id_number_enc: r.try_get("id_number_enc")?,
+        id_number_bidx: r.try_get("id_number_bidx")?,
+        id_number_masked: r.try_get("id_number_masked")?,
     })
-    .transpose()
 }
 
 /// Several parties by id in one query (the holders of a message or a log), keyed by id.
@@ -338,15 +340,7 @@ pub async fn parties_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> StoreResul
             q = q.bind(*id);
         }
         for r in q.fetch_all(&mut *conn).await? {
-            let p = Party {
-                id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                name: r.try_get("name")?,
-                id_type: r.try_get("id_type")?,
-                id_number_enc: r.try_get("id_number_enc")?,
-                id_number_bidx: r.try_get("id_number_bidx")?,
-                id_number_masked: r.try_get("id_number_masked")?,
-            };
+            let p = party_of(&r)?;
             out.insert(p.id, p);
         }
     }

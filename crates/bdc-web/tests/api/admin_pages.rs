@@ -179,6 +179,30 @@ async fn only_permitted_staff_reach_the_pages(engine: Engine) {
     assert_eq!(location(&anon), "/login");
 }
 
+async fn a_flow_s_duty_setting_is_changed_on_the_catalogue_page_with_a_reason(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.user("admin1", &["admin"]).await;
+    app.user("clerk1", &["intake"]).await;
+    let admin = log_in(&app, "admin1", PASSWORD).await;
+    let page = admin.get("/workbench/admin/catalogue").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("<title>业务目录"), "a plain title");
+    assert_eq!(page.text.matches(r#"id="duties""#).count(), 1, "one duty section");
+    assert!(page.text.contains("所有业务均为受理、审核、登簿分岗办理") && page.text.contains(r#"id="duty-form""#));
+    // A combined setting needs a reason; nothing is saved without one.
+    let r = admin.post("/workbench/admin/catalogue/duties", &[("flow", "CTR-FIRST-STATE-HOUSE"), ("rule", "review_with_register"), ("reason", "")]).await;
+    assert!(r.status == 422 && r.text.contains("合并岗位须写明理由"), "{}", r.text);
+    let r = admin.post("/workbench/admin/catalogue/duties", &[("flow", "CTR-FIRST-STATE-HOUSE"), ("rule", "review_with_register"), ("reason", "审核登簿一体化办理")]).await;
+    assert!(location(&r).starts_with("/workbench/admin/catalogue?saved=CTR-FIRST-STATE-HOUSE"), "{}", r.text);
+    let page = admin.get("/workbench/admin/catalogue").await;
+    assert!(page.text.contains("审核登簿一体化办理") && page.text.contains(r#"badge badge--warning">审核、登簿可由一人办理"#));
+    // A clerk sees the catalogue but no form, and cannot post one.
+    let clerk = log_in(&app, "clerk1", PASSWORD).await;
+    let page = clerk.get("/workbench/admin/catalogue").await;
+    assert!(page.status == 200 && !page.text.contains(r#"id="duty-form""#));
+    assert_eq!(clerk.post("/workbench/admin/catalogue/duties", &[("flow", "CTR-FIRST-STATE-HOUSE"), ("rule", "combined"), ("reason", "越权合并岗位")]).await.status, 403);
+}
+
 async fn a_role_s_new_grants_take_effect_and_public_roles_stay_public(engine: Engine) {
     let app = spawn_app(engine).await;
     app.user("admin1", &["admin"]).await;
@@ -331,4 +355,5 @@ crate::both!(
     a_role_s_new_grants_take_effect_and_public_roles_stay_public,
     calendar_overrides_and_rules_are_edited_on_the_pages,
     calendar_administrators_are_warned_while_a_years_arrangement_is_not_entered,
+    a_flow_s_duty_setting_is_changed_on_the_catalogue_page_with_a_reason,
 );

@@ -17,7 +17,7 @@ use bdc_domain::catalogue::{self, Channel, Flow, GROUPS};
 use bdc_domain::duties::DutyRule;
 use bdc_domain::rights::RegistrationType;
 use bdc_services::Actor;
-use bdc_store::duties::FlowDuty;
+use bdc_services::duties::FlowDuty;
 
 use super::{admit, allow, redirect, refused, render, Chrome, Nav, PageActor};
 use crate::state::AppState;

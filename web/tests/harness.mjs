@@ -140,9 +140,24 @@ export async function startDemo({ units = 300 } = {}) {
     return json;
   }
 
+  // The demo's identity authority (公安 人证比对 sandbox), in the server's own process.
+  const identity = output.match(/身份核验沙箱\s+(http:\/\/[^\s（]+)/)?.[1];
+
   return {
     base,
+    identity,
     log: () => output,
+    /**
+     * Makes a person known to the identity sandbox (as the population register knows every
+     * resident) and returns a live photo of her face for Playwright's setInputFiles.
+     */
+    residentPhoto: async (name, id) => {
+      if (!identity) throw new Error(`the demo printed no identity sandbox:\n${output}`);
+      const add = await fetch(`${identity}/sandbox/residents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, id_number: id }) });
+      if (!add.ok) throw new Error(`sandbox refused resident: ${add.status}`);
+      const photo = await fetch(`${identity}/sandbox/portrait/${id}?shot=2`);
+      return { name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from(await photo.arrayBuffer()) };
+    },
     api,
     /** A bearer token for a user (demo password unless given). */
     token: async (username, password = DEMO_PASSWORD) => (await api('POST', '/api/v1/auth/login', null, { username, password, mode: 'token' })).token,
@@ -183,12 +198,16 @@ export async function logIn(page, base, { realm = 'public', username, password }
   });
 }
 
-/** Signs a public user up through the portal's form, with the SMS code from the server log. */
+/**
+ * Signs a public user up through the portal's form: the SMS code from the server log, the live
+ * photo for 人证比对 from the demo's identity sandbox (which is first told of the person).
+ */
 export async function signUp(page, demo, { kind = 'person', name, id, username, phone, password }) {
   await page.goto(`${demo.base}/signup`);
   await page.selectOption('#kind', kind);
   await page.fill('#name', name);
   await page.fill('#id_number', id);
+  await page.setInputFiles('#photo', await demo.residentPhoto(name, id));
   await page.fill('#username', username);
   await page.fill('#password', password);
   await page.fill('#password_again', password);

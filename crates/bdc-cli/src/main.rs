@@ -150,6 +150,20 @@ enum SandboxCommand {
         #[arg(long, env = "BDC_COURT_PASSWORD", default_value = "sandbox")]
         password: String,
     },
+    /// An identity authority (身份核验：公安 人证比对 and the enterprise registry) speaking the
+    /// protocol of docs/IDENTITY-PROTOCOL.md. It prints its SM2 public key for
+    /// `BDC_IDENTITY_PUBLIC_KEY`; residents are added at `/sandbox/residents`, their photos
+    /// fetched at `/sandbox/portrait/{证件号}`.
+    Identity {
+        #[arg(long, default_value = "127.0.0.1:8093")]
+        listen: String,
+        /// The application id BDC presents.
+        #[arg(long, default_value = "bdc")]
+        app: String,
+        /// The application secret BDC signs requests with.
+        #[arg(long, env = "BDC_IDENTITY_SECRET", default_value = "sandbox-identity-secret")]
+        secret: String,
+    },
     /// A provincial platform answering the messages delivered to a front-end exchange directory.
     Province {
         /// The exchange directory (default: the data dir's `province`).
@@ -242,8 +256,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo { units, seed, no_serve, listen, db } => {
-            let settings = Settings::resolve(over(db, listen), file)?;
-            demo(&settings, units, seed).await?;
+            let mut settings = Settings::resolve(over(db, listen), file)?;
+            let sandbox = demo_identity(&mut settings).await?;
+            demo(&settings, units, seed, sandbox.as_deref()).await?;
             if no_serve {
                 Ok(())
             } else {
@@ -287,6 +302,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let addr = listener.local_addr()?;
             say!("沙箱法院前置机：SOAP 接口 http://{addr}/frontend，提交请求 http://{addr}/sandbox/requests，查看回执 http://{addr}/sandbox/feedback");
             bdc_web::serve_router(listener, bdc_adapters::court::frontend::sandbox_router(&user, &password)).await?;
+            Ok(())
+        }
+        Command::Sandbox { command: SandboxCommand::Identity { listen, app, secret } } => {
+            let sandbox = bdc_adapters::identity::sandbox::Sandbox::new(&app, &secret, bdc_domain::crypto::SigningKeyPair::generate());
+            let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("无法监听 {listen}"))?;
+            let addr = listener.local_addr()?;
+            say!("沙箱身份核验服务：http://{addr}（应用 {app}）");
+            say!("  公钥（BDC_IDENTITY_PUBLIC_KEY）{}", sandbox.public_key_hex());
+            say!("  添加人口 POST http://{addr}/sandbox/residents，企业 POST http://{addr}/sandbox/enterprises，照片 GET http://{addr}/sandbox/portrait/{{证件号}}");
+            bdc_web::serve_router(listener, bdc_adapters::identity::sandbox::router(sandbox)).await?;
             Ok(())
         }
         Command::Sandbox { command: SandboxCommand::Province { root, interval_ms, once, listen, inconsistent, cause, db } } => {
@@ -357,12 +382,16 @@ fn services(settings: &Settings, db: Db) -> Services {
         db,
         &settings.master_key,
         Arc::new(LocalFileStore::new(settings.data_dir.join("files"))),
-        SecuritySettings { session_idle_minutes: settings.session_idle_minutes, token_hours: settings.token_hours, rate_limits: settings.rate_limits },
+        SecuritySettings { session_idle_minutes: settings.session_idle_minutes, token_hours: settings.token_hours, rate_limits: settings.rate_limits, identity_min_score: settings.identity_min_score },
     )
     .with_province(match &settings.province_url {
         Some(url) => Arc::new(HttpTransport::new(url.clone())) as Arc<dyn bdc_adapters::province::transport::ProvinceTransport>,
         None => Arc::new(FileExchange::new(province_root(settings))),
     });
+    let s = match &settings.identity {
+        Some(i) => s.with_identity(Arc::new(bdc_adapters::identity::HttpAuthority::new(i.url.clone(), i.app.clone(), i.secret.clone(), i.public_key.clone()))),
+        None => s,
+    };
     match &settings.court {
         Some(c) => s.with_court(Arc::new(bdc_adapters::court::frontend::SoapClient::new(c.url.clone(), c.user.clone(), c.password.clone())), c.every),
         None => s,
@@ -431,7 +460,29 @@ const DEMO_ACCOUNTS: &[(&str, &str, &str)] = &[
 ];
 const DEMO_PASSWORD: &str = "Demo-2026!";
 
-async fn demo(settings: &Settings, units: u64, seed: u64) -> anyhow::Result<()> {
+/// The demo's identity authority: when none is configured, a sandbox in this process on a
+/// loopback port, so the demo's public accounts are verified as sign-up verifies them and a
+/// tester can sign up people he adds to it. Returns the sandbox it started.
+async fn demo_identity(settings: &mut Settings) -> anyhow::Result<Option<Arc<bdc_adapters::identity::sandbox::Sandbox>>> {
+    if settings.identity.is_some() {
+        return Ok(None);
+    }
+    let secret = bdc_domain::crypto::random_hex(16);
+    let sandbox = bdc_adapters::identity::sandbox::Sandbox::new("bdc-demo", &secret, bdc_domain::crypto::SigningKeyPair::generate());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.context("无法启动身份核验沙箱")?;
+    let addr = listener.local_addr()?;
+    let router = bdc_adapters::identity::sandbox::router(sandbox.clone());
+    tokio::spawn(async move {
+        if let Err(e) = bdc_web::serve_router(listener, router).await {
+            tracing::error!(error = %e, "identity sandbox stopped");
+        }
+    });
+    say!("身份核验沙箱  http://{addr}（添加人口 POST /sandbox/residents，照片 GET /sandbox/portrait/{{证件号}}）");
+    settings.identity = Some(settings::IdentitySettings { url: format!("http://{addr}"), app: "bdc-demo".into(), secret, public_key: sandbox.public_key_hex() });
+    Ok(Some(sandbox))
+}
+
+async fn demo(settings: &Settings, units: u64, seed: u64, sandbox: Option<&bdc_adapters::identity::sandbox::Sandbox>) -> anyhow::Result<()> {
     let db = connect(settings).await?;
     db.migrate().await.context("数据迁移失败")?;
     let s = services(settings, db.clone());
@@ -477,7 +528,7 @@ async fn demo(settings: &Settings, units: u64, seed: u64) -> anyhow::Result<()> 
         }
     }
     // The public accounts stand for parties of the demo city (实名认证), so they can apply at once.
-    let linked = bdc_services::demo::link_accounts(&s).await?;
+    let linked = bdc_services::demo::link_accounts(&s, sandbox).await?;
     say!("演示账户（密码均为 {DEMO_PASSWORD}）：");
     for (username, role, name) in DEMO_ACCOUNTS {
         let role_name = bdc_domain::access::role(role).map_or("", |r| r.name);

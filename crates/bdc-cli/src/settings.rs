@@ -46,6 +46,16 @@ pub struct FileSettings {
     pub court_password: Option<String>,
     /// Seconds between polls of the court front-end (default 60).
     pub court_poll_seconds: Option<u64>,
+    /// The identity authority (公安 人证比对 and the enterprise registry): its address, this
+    /// application's id and secret, and the authority's SM2 public key (hex) that signs its
+    /// answers. Real-name sign-up is refused until they are set (`bdc demo` runs a sandbox).
+    /// Also `BDC_IDENTITY_URL`, `BDC_IDENTITY_APP`, `BDC_IDENTITY_SECRET`, `BDC_IDENTITY_PUBLIC_KEY`.
+    pub identity_url: Option<String>,
+    pub identity_app: Option<String>,
+    pub identity_secret: Option<String>,
+    pub identity_public_key: Option<String>,
+    /// The least 人证比对 score, in thousandths, that proves a photo (default 900).
+    pub identity_min_score: Option<u16>,
 }
 
 impl FileSettings {
@@ -79,6 +89,17 @@ pub struct Settings {
     pub province_root: Option<PathBuf>,
     pub province_url: Option<String>,
     pub court: Option<CourtSettings>,
+    pub identity: Option<IdentitySettings>,
+    pub identity_min_score: u16,
+}
+
+/// How the identity authority is reached.
+#[derive(Debug, Clone)]
+pub struct IdentitySettings {
+    pub url: String,
+    pub app: String,
+    pub secret: String,
+    pub public_key: String,
 }
 
 /// Where and how often court requests are fetched.
@@ -133,6 +154,24 @@ impl Settings {
             password: env("BDC_COURT_PASSWORD").or(file.court_password.clone()).unwrap_or_default(),
             every: std::time::Duration::from_secs(court_every),
         });
+        let identity = match env("BDC_IDENTITY_URL").or(file.identity_url) {
+            Some(url) => {
+                let secret = env("BDC_IDENTITY_SECRET").or(file.identity_secret).unwrap_or_default();
+                let public_key = env("BDC_IDENTITY_PUBLIC_KEY").or(file.identity_public_key).unwrap_or_default();
+                if secret.len() < 16 {
+                    bail!("identity_secret（身份核验应用密钥）至少 16 个字符");
+                }
+                if public_key.len() != 130 || !public_key.starts_with("04") || !public_key.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    bail!("identity_public_key 须为身份核验服务的 SM2 公钥（未压缩，130 位十六进制，04 开头）");
+                }
+                Some(IdentitySettings { url, app: env("BDC_IDENTITY_APP").or(file.identity_app).unwrap_or_else(|| "bdc".into()), secret, public_key })
+            }
+            None => None,
+        };
+        let identity_min_score = file.identity_min_score.unwrap_or(900);
+        if !(500..=1000).contains(&identity_min_score) {
+            bail!("identity_min_score 须在 500–1000 之间（千分制）");
+        }
         let listen = cli.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
         let request_timeout = file.request_timeout_seconds.unwrap_or(60);
         if !(1..=3600).contains(&request_timeout) {
@@ -146,6 +185,8 @@ impl Settings {
         }
         Ok(Settings {
             court,
+            identity,
+            identity_min_score,
             cookie_secure: file.cookie_secure.unwrap_or_else(|| !is_loopback(&listen)),
             listen,
             request_timeout: std::time::Duration::from_secs(request_timeout),

@@ -94,9 +94,9 @@ pub async fn record(s: &Services, actor: &Actor, a: NewAuthorisation) -> Service
         return Err(ServiceError::field("invalid_authorisation", field, message));
     }
     let id = a.principal_id.trim();
-    let (id_type, kind, id) = match CitizenId::parse(id) {
-        Ok(c) => ("1", "person", c.as_str().to_owned()),
-        Err(_) => ("8", "enterprise", CreditCode::parse(id).map_err(|e| ServiceError::field("bad_id_number", "principal_id", e.to_string()))?.as_str().to_owned()),
+    let (id_type, id) = match CitizenId::parse(id) {
+        Ok(c) => ("1", c.as_str().to_owned()),
+        Err(_) => ("8", CreditCode::parse(id).map_err(|e| ServiceError::field("bad_id_number", "principal_id", e.to_string()))?.as_str().to_owned()),
     };
     let doc = a.document.as_ref().ok_or_else(|| ServiceError::field("no_document", "document", "请上传授权委托书"))?;
     let (content_type, ext) = materials::check(doc)?;
@@ -106,12 +106,13 @@ pub async fn record(s: &Services, actor: &Actor, a: NewAuthorisation) -> Service
     let now = Utc::now();
     let mut tx = s.db.begin().await?;
     crate::limits::refuse_if_over(s, crate::limits::Kind::IdentityCheck, &actor.username).await?;
-    let Ok(party_id) = crate::registry::real_name_party(s, &mut tx, kind, id_type, &id, a.principal_name.trim()).await? else {
-        // Not an oracle: the answer says only that the check failed, and each failure counts
-        // against the agent's small identity-check limit.
+    let Some(party_id) = crate::registry::party_on_record(s, &mut tx, id_type, &id, a.principal_name.trim()).await? else {
+        // Not an oracle: a wrong name and an unknown number get one answer, each failure counts
+        // against the agent's small identity-check limit, and nobody is recorded as a party by
+        // being named here (the principal must be on record: a verified account or a counter case).
         drop(tx);
         crate::limits::hit(s, crate::limits::Kind::IdentityCheck, Some(&actor.username), "").await?;
-        return Err(ServiceError::field("name_mismatch", "principal_name", "委托人身份核验未通过：请核对委托人姓名（名称）与证件号码"));
+        return Err(ServiceError::field("party_not_verified", "principal_name", "委托人身份核验未通过：请核对委托人姓名（名称）与证件号码；委托人须已注册线上苏小登实名账户或在登记机构留有记录"));
     };
     let name = materials::display_name(&doc.file_name);
     let doc_id = store::insert(
@@ -133,7 +134,7 @@ pub async fn record(s: &Services, actor: &Actor, a: NewAuthorisation) -> Service
     let auth_id = store::insert_authorisation(&mut tx, actor.user_id, party_id, a.matters.trim(), a.valid_until.trim(), doc_id, now).await?;
     store::move_owner_of(&mut tx, doc_id, store::AUTHORISATION, auth_id).await?;
     let out = store::authorisation(&mut tx, auth_id).await?.ok_or_else(|| ServiceError::NotFound("授权不存在".into()))?;
-    bdc_store::commit(tx).await?;
+    crate::audit::commit(tx, actor, "登记授权委托", &format!("授权 #{auth_id}，委托人当事人 {party_id}，有效至 {}", a.valid_until.trim())).await?;
     Ok(out)
 }
 
@@ -173,9 +174,9 @@ pub async fn usable_for(s: &Services, actor: &Actor, id: i64) -> ServiceResult<A
 /// Withdraws an authorisation (the principal revoked it); cases already opened keep it.
 pub async fn revoke(s: &Services, actor: &Actor, id: i64) -> ServiceResult<()> {
     require_agent(actor)?;
-    let mut conn = s.db.conn().await?;
-    if store::revoke_authorisation(&mut conn, id, actor.user_id).await? {
-        Ok(())
+    let mut tx = s.db.begin().await?;
+    if store::revoke_authorisation(&mut tx, id, actor.user_id).await? {
+        crate::audit::commit(tx, actor, "撤销授权委托", &format!("授权 #{id}")).await
     } else {
         Err(ServiceError::NotFound("授权委托不存在或已撤销".into()))
     }

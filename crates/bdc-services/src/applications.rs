@@ -594,7 +594,7 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
             files::move_owner(&mut tx, files::DRAFT, d, files::CASE, opened.case.id).await?;
             files::delete_draft(&mut tx, d, actor.user_id).await?;
         }
-        bdc_store::commit(tx).await?;
+        crate::audit::commit(tx, actor, "网上申请", &format!("申请 #{id}：{}，业务 {}", flow.name, opened.case.case_number)).await?;
         let application = view(s, actor, id).await?;
         return Ok(Applied { application, case: Some(opened.case), findings: opened.findings });
     }
@@ -607,7 +607,7 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
         files::move_owner(&mut tx, files::DRAFT, d, store::APPLICATION, id).await?;
         files::delete_draft(&mut tx, d, actor.user_id).await?;
     }
-    bdc_store::commit(tx).await?;
+    crate::audit::commit(tx, actor, "网上申请", &format!("申请 #{id}：{}，待 {} 位共同申请人确认", flow.name, confirmers.len())).await?;
     let application = view(s, actor, id).await?;
     Ok(Applied { application, case: None, findings })
 }
@@ -824,7 +824,7 @@ pub async fn confirm(s: &Services, actor: &Actor, id: i64, code: &str) -> Servic
         return Err(ServiceError::Conflict { code: "already_answered", message: "您已答复过该申请".into() });
     }
     let all = store::confirmations(&mut tx, id).await?;
-    bdc_store::commit(tx).await?;
+    crate::audit::commit(tx, actor, "确认共同申请", &format!("申请 #{id}")).await?;
     if all.iter().all(|c| c.state == ConfirmationState::Confirmed.code()) {
         submit(s, id).await?;
     }
@@ -847,7 +847,7 @@ pub async fn decline(s: &Services, actor: &Actor, id: i64, reason: &str) -> Serv
     if !store::set_state(&mut tx, id, ApplicationState::Awaiting.code(), ApplicationState::Declined.code(), None, &text, now).await? {
         return Err(ServiceError::Conflict { code: "not_awaiting", message: "该申请已不在待确认状态".into() });
     }
-    bdc_store::commit(tx).await?;
+    crate::audit::commit(tx, actor, "拒绝共同申请", &format!("申请 #{id}")).await?;
     view(s, actor, id).await
 }
 
@@ -868,7 +868,7 @@ pub async fn withdraw(s: &Services, actor: &Actor, id: i64, reason: &str) -> Ser
     if !store::set_state(&mut tx, id, ApplicationState::Awaiting.code(), ApplicationState::Withdrawn.code(), None, &text, Utc::now()).await? {
         return Err(ServiceError::Conflict { code: "not_awaiting", message: "该申请已不在待确认状态".into() });
     }
-    bdc_store::commit(tx).await?;
+    crate::audit::commit(tx, actor, "撤回网上申请", &format!("申请 #{id}")).await?;
     view(s, actor, id).await
 }
 

@@ -592,16 +592,25 @@ pub const DEMO_PUBLIC: &[(&str, &str)] = &[("geren", "person"), ("yinhang", "ins
 /// A tiny signed-letter stand-in for the demo agent's 授权委托书 (a PDF by its first bytes).
 const DEMO_LETTER: &[u8] = b"%PDF-1.4\n% demo power of attorney\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
-/// Links the demo's public accounts to parties of the demo city (a real-name link as sign-up
-/// makes, with fictional phone numbers 1380000000x); accounts already linked are left alone.
+/// Links the demo's public accounts to parties of the demo city (fictional phone numbers
+/// 1380000000x) exactly as sign-up does: through a matched real-name verification by the
+/// identity authority. `sandbox` is the demo's own authority, which is first told of each person
+/// (and of each bank with a fictional 法定代表人) so that it can answer; without it no account is
+/// linked, since nobody can take the live photos. Accounts already linked are left alone.
 /// Returns `(username, party name)` of each link.
-pub async fn link_accounts(s: &Services) -> ServiceResult<Vec<(String, String)>> {
+pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_adapters::identity::sandbox::Sandbox>) -> ServiceResult<Vec<(String, String)>> {
+    use bdc_adapters::identity::portrait::portrait;
     use bdc_store::{accounts, applications as apps, portal};
     let mut out = Vec::new();
+    let Some(sandbox) = sandbox else {
+        tracing::warn!("no identity sandbox: the demo's public accounts are not real-name linked");
+        return Ok(out);
+    };
     let mut conn = s.db.conn().await?;
     let owners = apps::holders_without_account(&mut conn, "person", "state_land_and_house", 2).await?;
     let banks = apps::holders_without_account(&mut conn, "enterprise", "mortgage", 2).await?;
     let mut person_party = None;
+    let mut rng = StdRng::seed_from_u64(20_260_101);
     for (i, (username, kind)) in DEMO_PUBLIC.iter().enumerate() {
         let Some(user) = accounts::find_user(&mut conn, "public", username).await? else { continue };
         if let Some(existing) = portal::account(&mut conn, user.id).await? {
@@ -620,13 +629,28 @@ pub async fn link_accounts(s: &Services) -> ServiceResult<Vec<(String, String)>>
         if portal::party_has_account(&mut conn, party).await? {
             continue;
         }
+        let Some(p) = bdc_store::registry::get_party(&mut conn, party).await? else { continue };
+        let id = s.cipher().decrypt(&p.id_number_enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
+        let checked = if p.id_type == "8" {
+            let rep_id = citizen_id(&mut rng, "320402");
+            let rep_name = format!("{}法定代表人", &p.name.chars().take(4).collect::<String>());
+            sandbox.add_resident(&rep_name, &rep_id);
+            sandbox.add_enterprise(bdc_adapters::identity::sandbox::EnterpriseRecord { credit_code: id.clone(), name: p.name.clone(), representative_name: rep_name.clone(), representative_id: rep_id.clone() });
+            crate::identity::verify_enterprise(s, &id, &p.name, &rep_name, &rep_id, &portrait(&rep_id, 1), "demo", "demo").await?
+        } else {
+            sandbox.add_resident(&p.name, &id);
+            crate::identity::verify_person(s, &p.name, &id, &portrait(&id, 1), "demo", "demo").await?
+        };
+        if !checked.matched {
+            tracing::warn!(username, "the demo account's real-name verification did not match");
+            continue;
+        }
         let phone = format!("1380000000{}", i + 1);
-        portal::insert_account(&mut conn, user.id, party, &s.cipher().encrypt(&phone), &s.cipher().blind_index(&phone), &bdc_domain::masking::mask_phone(&phone), Utc::now()).await?;
-        let name = bdc_store::registry::get_party(&mut conn, party).await?.map(|p| p.name).unwrap_or_default();
+        portal::insert_account(&mut conn, user.id, party, Some(checked.verification_id), &s.cipher().encrypt(&phone), &s.cipher().blind_index(&phone), &bdc_domain::masking::mask_phone(&phone), Utc::now()).await?;
         if *kind == "person" {
             person_party = Some(party);
         }
-        out.push(((*username).to_owned(), name));
+        out.push(((*username).to_owned(), p.name));
     }
     // The agent acts for the person under a signed authorisation covering every registration.
     let agent = accounts::find_user(&mut conn, "public", "daili").await?;

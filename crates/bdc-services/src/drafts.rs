@@ -139,10 +139,10 @@ pub async fn add_files(s: &Services, actor: &Actor, id: i64, uploads: &[Upload])
 /// Takes a file back out of a draft.
 pub async fn remove_file(s: &Services, actor: &Actor, id: i64, file_id: i64) -> ServiceResult<()> {
     crate::portal::account_of(s, actor).await?;
-    let mut conn = s.db.conn().await?;
-    store::draft(&mut conn, id, actor.user_id).await?.ok_or_else(not_found)?;
-    if store::delete_draft_file(&mut conn, id, file_id).await? {
-        Ok(())
+    let mut tx = s.db.begin().await?;
+    store::draft(&mut tx, id, actor.user_id).await?.ok_or_else(not_found)?;
+    if store::delete_draft_file(&mut tx, id, file_id).await? {
+        crate::audit::commit(tx, actor, "删除草稿材料", &format!("草稿 #{id}，文件 {file_id}")).await
     } else {
         Err(ServiceError::NotFound("文件不存在".into()))
     }
@@ -157,8 +157,7 @@ pub async fn discard(s: &Services, actor: &Actor, id: i64) -> ServiceResult<()> 
         store::delete_draft_file(&mut tx, id, f.id).await?;
     }
     store::delete_draft(&mut tx, id, actor.user_id).await?;
-    bdc_store::commit(tx).await?;
-    Ok(())
+    crate::audit::commit(tx, actor, "删除草稿", &format!("草稿 #{id}")).await
 }
 
 /// Submits a draft: every required material must have a file; the application is made (see

@@ -30,6 +30,9 @@ pub enum ServiceError {
     /// Restriction or review rules stop the case (限制验证未通过); the findings say which and why.
     #[error("{message}")]
     RuleBlocked { message: String, findings: Vec<bdc_domain::rules::Finding> },
+    /// An outside system the use case needs cannot answer now (身份核验服务 …); nothing changed.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("服务器内部错误")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

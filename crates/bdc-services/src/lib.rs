@@ -24,6 +24,7 @@ pub mod demo;
 pub mod drafts;
 pub mod duties;
 pub mod error;
+pub mod identity;
 pub mod interest;
 pub mod jobs;
 pub mod keys;
@@ -58,11 +59,14 @@ pub struct SecuritySettings {
     pub token_hours: i64,
     /// Rate limits (频率限制) of login, codes, sign-up, password change and public queries.
     pub rate_limits: limits::RateLimits,
+    /// The least 人证比对 score (thousandths) that proves a person's photo, whatever the
+    /// authority's own pass mark.
+    pub identity_min_score: u16,
 }
 
 impl Default for SecuritySettings {
     fn default() -> Self {
-        SecuritySettings { session_idle_minutes: 30, token_hours: 12, rate_limits: limits::RateLimits::default() }
+        SecuritySettings { session_idle_minutes: 30, token_hours: 12, rate_limits: limits::RateLimits::default(), identity_min_score: 900 }
     }
 }
 
@@ -77,6 +81,9 @@ pub struct Services {
     pub province: Option<Arc<dyn ProvinceTransport>>,
     /// The provincial front-end for court requests (法院查控前置机); `None` until configured.
     pub court: Option<Arc<dyn bdc_adapters::court::frontend::CourtFrontEnd>>,
+    /// The identity authority (公安 人证比对, enterprise registry); real-name sign-up is refused
+    /// while it is `None`.
+    pub identity: Option<Arc<dyn bdc_adapters::identity::IdentityAuthority>>,
     /// Text messages (one-time codes); the sandbox logs them.
     pub sms: Arc<dyn bdc_adapters::sms::SmsGateway>,
     /// How often the court front-end is polled.
@@ -98,7 +105,7 @@ impl std::fmt::Debug for FieldCipherHandle {
 
 impl Services {
     pub fn new(db: Db, master_key: &MasterKey, files: Arc<dyn FileStore>, security: SecuritySettings) -> Self {
-        Services { db, cipher: Arc::new(FieldCipherHandle { cipher: FieldCipher::new(master_key) }), files, security, province: None, court: None, sms: Arc::new(bdc_adapters::sms::SandboxSms::default()), court_every: std::time::Duration::from_secs(60), key_cache: Arc::default() }
+        Services { db, cipher: Arc::new(FieldCipherHandle { cipher: FieldCipher::new(master_key) }), files, security, province: None, court: None, identity: None, sms: Arc::new(bdc_adapters::sms::SandboxSms::default()), court_every: std::time::Duration::from_secs(60), key_cache: Arc::default() }
     }
 
     /// Reports registrations through `transport`.
@@ -113,6 +120,13 @@ impl Services {
     pub fn with_court(mut self, front: Arc<dyn bdc_adapters::court::frontend::CourtFrontEnd>, every: std::time::Duration) -> Self {
         self.court = Some(front);
         self.court_every = every;
+        self
+    }
+
+    /// Proves real names through `authority`.
+    #[must_use]
+    pub fn with_identity(mut self, authority: Arc<dyn bdc_adapters::identity::IdentityAuthority>) -> Self {
+        self.identity = Some(authority);
         self
     }
 

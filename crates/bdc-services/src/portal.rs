@@ -2,9 +2,11 @@
 //! online applications for the catalogue flows open to the user's channel, progress, and the
 //! user's own certificates.
 //!
-//! A public account is tied to one party (当事人) whose ID number was validated (GB 11643 for
-//! citizens, GB 32100 for organisations) and whose name must match any record of the same ID
-//! already in the register: that is the real-name check. One party, one account.
+//! A public account is tied to one party (当事人) only through a real-name verification by the
+//! identity authority ([`crate::identity`]): 公安 人证比对 of the person (name, 公民身份号码,
+//! live photo), or for an enterprise or institution its 法定代表人's check plus the registry's
+//! record of the credit code. The register is never asked whether a name fits a number. One
+//! party, one verified account; an unverified account naming the same party locks no one out.
 
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
@@ -83,6 +85,11 @@ pub struct SignUp {
     pub id_number: String,
     pub phone: String,
     pub code: String,
+    /// The live photo for 人证比对: the applicant's own (person, agent) or the 法定代表人's.
+    pub photo: Vec<u8>,
+    /// Enterprise and institution: 法定代表人（负责人）姓名 and 身份证号.
+    pub representative_name: String,
+    pub representative_id: String,
 }
 
 /// Every problem of a sign-up form, by field, so a page can show each beside its field.
@@ -120,6 +127,18 @@ pub fn check_sign_up(f: &SignUp) -> Vec<(&'static str, String)> {
     if f.code.trim().len() != 6 || !f.code.trim().bytes().all(|b| b.is_ascii_digit()) {
         errors.push(("code", "请输入短信中的 6 位验证码".to_owned()));
     }
+    if organisation {
+        let rep = f.representative_name.trim();
+        if rep.is_empty() || rep.chars().count() > 32 || bdc_domain::text::check(rep).is_err() {
+            errors.push(("representative_name", "请填写法定代表人（负责人）姓名".to_owned()));
+        }
+        if let Err(e) = CitizenId::parse(f.representative_id.trim()) {
+            errors.push(("representative_id", format!("法定代表人身份证号：{e}")));
+        }
+    }
+    if let Err(ServiceError::Validation { message, .. }) = crate::identity::check_photo("photo", &f.photo) {
+        errors.push(("photo", message));
+    }
     errors
 }
 
@@ -129,9 +148,15 @@ fn first_error(errors: Vec<(&'static str, String)>) -> ServiceError {
 }
 
 /// Creates a public account tied to its party, after the form checks, the one-time code and
-/// the real-name check. Returns the new user. Rate-limited per phone number and per address
-/// `client`, as the code check and the real-name check are what a script would probe.
-pub async fn sign_up(s: &Services, f: SignUp, client: &str) -> ServiceResult<UserRecord> {
+/// the real-name verification by the identity authority. Returns the new user. Rate-limited per
+/// phone number and per address `client`, as the code and the verification are what a script
+/// would probe.
+///
+/// A failed verification says only that it failed (never whether the name or the number or the
+/// photo was wrong) and uses up a try of the one-time code, so it cannot be repeated against a
+/// known ID number. A matched one links the account to the party bearing the number, recorded now
+/// if the register does not know it: the authority has proven that the person exists.
+pub async fn sign_up(s: &Services, f: SignUp, client: &str, audit: Option<crate::audit::AuditSlot>) -> ServiceResult<UserRecord> {
     crate::limits::hit(s, crate::limits::Kind::SignUp, Some(f.phone.trim()), client).await?;
     let errors = check_sign_up(&f);
     if !errors.is_empty() {
@@ -145,47 +170,62 @@ pub async fn sign_up(s: &Services, f: SignUp, client: &str) -> ServiceResult<Use
     } else {
         ("1", CitizenId::parse(f.id_number.trim()).map_err(|e| ServiceError::field("bad_id_number", "id_number", e.to_string()))?.as_str().to_owned())
     };
-    let hash = crate::auth::hash_password(&f.password).await?;
+    let name = f.name.trim();
     let now = Utc::now();
-    let mut tx = s.db.begin().await?;
-    // The one-time code.
-    let code = portal::latest_code(&mut tx, &bidx, SIGN_UP).await?.ok_or_else(|| ServiceError::field("no_code", "code", "请先获取短信验证码"))?;
-    let expired = bdc_store::parse_time(&code.expires_at).map(|t: DateTime<Utc>| t < now).unwrap_or(true);
-    if expired || code.attempts >= CODE_ATTEMPTS {
-        return Err(ServiceError::field("code_expired", "code", "验证码已失效，请重新获取"));
-    }
-    if code.code_hash != code_hash(&bidx, f.code.trim()) {
-        portal::code_attempted(&mut tx, code.id).await?;
-        bdc_store::commit(tx).await?;
-        return Err(ServiceError::field("wrong_code", "code", "验证码错误"));
-    }
-    // Real name: a party with this ID must bear this name; one party, one account.
-    let party_kind = if organisation { "enterprise" } else { "person" };
-    let Ok(party_id) = crate::registry::real_name_party(s, &mut tx, party_kind, id_type, &id_number, f.name.trim()).await? else {
-        // Not an oracle: a mismatch uses up one try of the one-time code, like a wrong code, so
-        // names cannot be guessed one after another against a known ID number.
-        drop(tx);
+    // The one-time code, before anything is asked of the authority.
+    let code = {
+        let mut conn = s.db.conn().await?;
+        let code = portal::latest_code(&mut conn, &bidx, SIGN_UP).await?.ok_or_else(|| ServiceError::field("no_code", "code", "请先获取短信验证码"))?;
+        let expired = bdc_store::parse_time(&code.expires_at).map(|t: DateTime<Utc>| t < now).unwrap_or(true);
+        if expired || code.attempts >= CODE_ATTEMPTS {
+            return Err(ServiceError::field("code_expired", "code", "验证码已失效，请重新获取"));
+        }
+        if code.code_hash != code_hash(&bidx, f.code.trim()) {
+            portal::code_attempted(&mut conn, code.id).await?;
+            return Err(ServiceError::field("wrong_code", "code", "验证码错误"));
+        }
+        code
+    };
+    // Real name, proven by the authority.
+    let requested_by = format!("sign-up:{}", f.username.trim());
+    let checked = if organisation {
+        let rep_id = CitizenId::parse(f.representative_id.trim()).map_err(|e| ServiceError::field("bad_id_number", "representative_id", e.to_string()))?;
+        crate::identity::verify_enterprise(s, &id_number, name, f.representative_name.trim(), rep_id.as_str(), &f.photo, "sign_up", &requested_by).await?
+    } else {
+        crate::identity::verify_person(s, name, &id_number, &f.photo, "sign_up", &requested_by).await?
+    };
+    if !checked.matched {
         let mut conn = s.db.conn().await?;
         portal::code_attempted(&mut conn, code.id).await?;
-        return Err(ServiceError::field("name_mismatch", "name", "实名信息核验未通过，请核对姓名（名称）与证件号码"));
-    };
+        return Err(ServiceError::field("not_verified", "name", "实名核验未通过：请核对姓名（名称）、证件号码，并上传本人（法定代表人）清晰的正面照片"));
+    }
+    let hash = crate::auth::hash_password(&f.password).await?;
+    let mut tx = s.db.begin().await?;
+    let party_kind = if organisation { "enterprise" } else { "person" };
+    let party_id = crate::registry::verified_party(s, &mut tx, party_kind, id_type, &id_number, name).await?;
     if portal::party_has_account(&mut tx, party_id).await? {
-        return Err(ServiceError::field("already_registered", "id_number", "该证件号码已注册线上苏小登账户，请直接登录"));
+        // Only the proven owner reaches this line: telling him is no oracle.
+        return Err(ServiceError::field("already_registered", "id_number", "您已注册过线上苏小登实名账户，请直接登录（忘记密码请到登记窗口办理）"));
     }
     let roles = vec![f.kind.clone()];
     crate::users::check_roles(&mut tx, Realm::Public, &roles).await?;
-    let new = NewUser { realm: Realm::Public.as_str(), username: f.username.trim(), display_name: f.name.trim(), password_hash: &hash, roles: &roles };
+    let new = NewUser { realm: Realm::Public.as_str(), username: f.username.trim(), display_name: name, password_hash: &hash, roles: &roles };
     let user_id = match accounts::insert_user(&mut tx, &new, now).await {
         Ok(id) => id,
         Err(bdc_store::StoreError::Unique(_)) => return Err(ServiceError::field("username_taken", "username", format!("用户名“{}”已被使用", f.username.trim()))),
         Err(e) => return Err(e.into()),
     };
-    portal::insert_account(&mut tx, user_id, party_id, &s.cipher().encrypt(phone), &bidx, &mask_phone(phone), now).await?;
+    match portal::insert_account(&mut tx, user_id, party_id, Some(checked.verification_id), &s.cipher().encrypt(phone), &bidx, &mask_phone(phone), now).await {
+        Ok(()) => {}
+        Err(bdc_store::StoreError::Unique(_)) => return Err(ServiceError::field("already_registered", "id_number", "您已注册过线上苏小登实名账户，请直接登录（忘记密码请到登记窗口办理）")),
+        Err(e) => return Err(e.into()),
+    }
     if !portal::use_code(&mut tx, code.id).await? {
         return Err(ServiceError::field("code_expired", "code", "验证码已使用，请重新获取"));
     }
     let user = accounts::get_user(&mut tx, user_id).await?.ok_or_else(|| ServiceError::NotFound("用户不存在".into()))?;
-    bdc_store::commit(tx).await?;
+    let actor = Actor { user_id, username: user.username.clone(), display_name: user.display_name.clone(), realm: Realm::Public, roles, permissions: Default::default(), audit, ..Actor::console() };
+    crate::audit::commit(tx, &actor, "注册实名账户", &format!("公众账户 {user_id}，实名核验记录 {}", checked.verification_id)).await?;
     Ok(user)
 }
 

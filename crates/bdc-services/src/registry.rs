@@ -294,25 +294,18 @@ pub async fn register_book(s: &Services, actor: &Actor, unit_id: i64) -> Service
     Ok(RegisterBook { unit, parcel, building, rights, parties, name_changes })
 }
 
-/// A party found by its ID number under the real-name rule (实名): `Ok(id)` of the record
-/// bearing the number — recorded now when there is none — or `Err(name on record)` when the
-/// register knows the number under another name. `id_number` is already validated and
-/// normalised. The caller's transaction decides.
-pub(crate) async fn real_name_party(
-    s: &Services,
-    conn: &mut bdc_store::AnyConnection,
-    kind: &str,
-    id_type: &str,
-    id_number: &str,
-    name: &str,
-) -> ServiceResult<Result<i64, String>> {
+/// The party bearing an ID number the identity authority has just proven to belong to `name`:
+/// the record of that number, or a new one when the register does not know it (the authority has
+/// proven that the person or enterprise exists). A record under another name is still that
+/// party: the authority's name is the current one, and a change of name is registered at the
+/// counter (更名). `id_number` is validated and normalised; the caller's transaction decides.
+pub(crate) async fn verified_party(s: &Services, conn: &mut bdc_store::AnyConnection, kind: &str, id_type: &str, id_number: &str, name: &str) -> ServiceResult<i64> {
     let bidx = s.cipher().blind_index(id_number);
     for pid in registry::find_party_by_index(conn, &bidx).await? {
         if let Some(p) = registry::get_party(conn, pid).await? {
-            if p.id_type != id_type {
-                continue;
+            if p.id_type == id_type {
+                return Ok(p.id);
             }
-            return Ok(if p.name == name { Ok(p.id) } else { Err(p.name) });
         }
     }
     let party = Party {
@@ -324,5 +317,19 @@ pub(crate) async fn real_name_party(
         id_number_bidx: bidx,
         id_number_masked: mask_id_number(id_number),
     };
-    Ok(Ok(registry::upsert_party(conn, &party, Utc::now()).await?))
+    Ok(registry::upsert_party(conn, &party, Utc::now()).await?)
+}
+
+/// The party on record with this ID number and exactly this name, if any. Nothing is created:
+/// naming someone (a principal, a co-applicant) never makes him a party of the register.
+pub(crate) async fn party_on_record(s: &Services, conn: &mut bdc_store::AnyConnection, id_type: &str, id_number: &str, name: &str) -> ServiceResult<Option<i64>> {
+    let bidx = s.cipher().blind_index(id_number);
+    for pid in registry::find_party_by_index(conn, &bidx).await? {
+        if let Some(p) = registry::get_party(conn, pid).await? {
+            if p.id_type == id_type {
+                return Ok((p.name == name).then_some(p.id));
+            }
+        }
+    }
+    Ok(None)
 }

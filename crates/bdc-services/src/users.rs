@@ -93,7 +93,7 @@ pub async fn create_user(s: &Services, actor: &Actor, cmd: CreateUser) -> Servic
         Err(e) => return Err(e.into()),
     };
     let user = accounts::get_user(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("用户不存在".into()))?;
-    bdc_store::commit(tx).await?;
+    crate::audit::commit(tx, actor, "新增用户", &format!("用户 {id}（{}），角色 {}", user.username, roles.join(","))).await?;
     Ok(user)
 }
 
@@ -165,7 +165,7 @@ pub async fn update_user(s: &Services, actor: &Actor, id: i64, cmd: UpdateUser) 
         accounts::revoke_user_sessions(&mut tx, id, now).await?;
     }
     let user = accounts::get_user(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound(format!("用户 {id} 不存在")))?;
-    bdc_store::commit(tx).await?;
+    crate::audit::commit(tx, actor, "修改用户", &format!("用户 {id}（{}）：状态 {}，角色 {}", user.username, user.status, user.roles.join(","))).await?;
     Ok(user)
 }
 
@@ -184,15 +184,16 @@ pub async fn reset_password(s: &Services, actor: &Actor, id: i64, new_password: 
     let mut tx = s.db.begin().await?;
     accounts::set_password(&mut tx, id, &hash, now).await?;
     accounts::revoke_user_sessions(&mut tx, id, now).await?;
-    bdc_store::commit(tx).await?;
-    Ok(())
+    crate::audit::commit(tx, actor, "重置密码", &format!("用户 {id}（{}）", user.username)).await
 }
 
 /// Lifts a lock-out before it expires.
 pub async fn unlock_user(s: &Services, actor: &Actor, id: i64) -> ServiceResult<UserRecord> {
     actor.require(Permission::UsersManage)?;
-    let mut conn = s.db.conn().await?;
-    accounts::get_user(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound(format!("用户 {id} 不存在")))?;
-    accounts::set_login_counters(&mut conn, id, 0, None).await?;
-    accounts::get_user(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound(format!("用户 {id} 不存在")))
+    let mut tx = s.db.begin().await?;
+    accounts::get_user(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound(format!("用户 {id} 不存在")))?;
+    accounts::set_login_counters(&mut tx, id, 0, None).await?;
+    let user = accounts::get_user(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound(format!("用户 {id} 不存在")))?;
+    crate::audit::commit(tx, actor, "解除锁定", &format!("用户 {id}（{}）", user.username)).await?;
+    Ok(user)
 }

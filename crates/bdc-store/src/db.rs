@@ -172,6 +172,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 13, name: "online_applications", sql: include_str!("../migrations/0013_online_applications.sql") },
     Migration { version: 14, name: "audit_chain", sql: include_str!("../migrations/0014_audit_chain.sql") },
     Migration { version: 18, name: "flow_duties", sql: include_str!("../migrations/0018_flow_duties.sql") },
+    Migration { version: 19, name: "identity_verifications", sql: include_str!("../migrations/0019_identity_verifications.sql") },
 ];
 
 /// Turns a portable migration into the engine's SQL: `{{id}}` becomes the auto-increment key,

@@ -23,6 +23,7 @@ pub mod cases;
 pub mod court;
 pub mod db;
 pub mod duties;
+pub mod identity;
 pub mod interest;
 pub mod jobs;
 pub mod journal;

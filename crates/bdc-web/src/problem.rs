@@ -169,6 +169,11 @@ impl From<ServiceError> for Problem {
                 p.findings = findings.iter().map(FindingDto::from).collect();
                 p
             }
+            ServiceError::Unavailable(m) => {
+                let mut p = Problem::new(StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", m);
+                p.retry_after = Some(60);
+                p
+            }
             ServiceError::Internal(cause) => {
                 tracing::error!(error = %cause, cause = ?cause, "internal error");
                 Problem::internal()

@@ -47,6 +47,8 @@ pub fn access(method: &str, route: &str) -> Option<Access> {
     Some(match route {
         // 证书真伪查询 is open to anyone, as on the portal page (rate-limited per address).
         "/api/v1/auth/login" | "/healthz" | "/metrics" | "/api/openapi.json" | "/api/v1/catalogue" | "/api/v1/portal/verify" => Access::Public,
+        // 注册: before there is an account (rate-limited per number and address).
+        "/api/v1/portal/sign-up" | "/api/v1/portal/sign-up/code" => Access::Public,
         "/api/v1/auth/logout" | "/api/v1/auth/me" | "/api/v1/auth/password" => Access::Authenticated,
         r if r.starts_with("/api/v1/portal/") => Access::PublicAccount,
         r if r.starts_with("/api/v1/admin/users") => Access::Permission(UsersManage),

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod portal;
 pub mod portal_files;
 pub mod portal_queries;
+pub mod portal_signup;
 pub mod reconciliation;
 pub mod registration_log;
 pub mod registry;
@@ -219,6 +220,9 @@ pub fn router() -> OpenApiRouter<AppState> {
                 .routes(routes!(portal_queries::portal_interest_applications, portal_queries::portal_apply_interest))
                 .layer(axum::extract::DefaultBodyLimit::max(crate::pages::files::FORM_LIMIT)),
         )
+        // Sign-up carries a photo (≤ 2 MB, in base64).
+        .merge(OpenApiRouter::new().routes(routes!(portal_signup::portal_sign_up)).layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024)))
+        .routes(routes!(portal_signup::portal_sign_up_code))
         .routes(routes!(system::healthz))
         .routes(routes!(system::metrics))
         .routes(routes!(system::openapi_json))

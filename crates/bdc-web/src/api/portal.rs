@@ -5,8 +5,8 @@
 //! Drafts, uploads and authorisations are in [`crate::api::portal_files`], the queries
 //! (档案查询, 利害关系人查询, 证书核验) in [`crate::api::portal_queries`].
 //!
-//! Deliberately without a twin: sign-up (注册) and its SMS code, being rebuilt with police
-//! identity verification; login and logout are `/api/v1/auth/…`.
+//! Sign-up (注册) with its SMS code and real-name verification is in
+//! [`crate::api::portal_signup`]; login and logout are `/api/v1/auth/…`.
 
 use std::collections::BTreeMap;
 

@@ -190,7 +190,8 @@ pub fn router() -> Router<AppState> {
         .route("/", get(portal::home))
         .route("/login", get(portal::login_form).post(portal::login))
         .route("/logout", post(portal::logout))
-        .route("/signup", get(portal::signup_form).post(portal::signup))
+        // The sign-up form carries a photo (≤ 2 MB) for 人证比对.
+        .route("/signup", get(portal::signup_form).post(portal::signup).layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024)))
         .route("/signup/code", post(portal::signup_code))
         .route("/verify", get(portal::verify_form).post(portal::verify))
         .route("/portal", get(portal::portal_home))

@@ -149,6 +149,10 @@ pub struct SignUpForm {
     phone: String,
     #[serde(default)]
     code: String,
+    #[serde(default)]
+    representative_name: String,
+    #[serde(default)]
+    representative_id: String,
 }
 
 #[derive(Template)]
@@ -166,8 +170,23 @@ pub async fn signup_form(PageActor(actor): PageActor) -> Response {
     render(&SignUpPage { chrome: Chrome::of(actor.as_ref(), "signup"), kinds: svc::ACCOUNT_KINDS, form, errors: Errors::new(), message: String::new() })
 }
 
-pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::Extension<AuditSlot>, Client(client): Client, Form(f): Form<SignUpForm>) -> Response {
+/// `POST /signup`: a multipart form, as it carries the live photo for 人证比对.
+pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::Extension<AuditSlot>, Client(client): Client, multipart: axum::extract::Multipart) -> Response {
     slot.set_action("signup");
+    let (form, broken) = super::files::read_partial(multipart).await;
+    let photo = form.files.iter().find(|(k, _, _)| k == "photo").map(|(_, _, b)| b.clone()).unwrap_or_default();
+    let f = SignUpForm {
+        kind: form.get("kind"),
+        username: form.get("username"),
+        password: form.get("password"),
+        password_again: form.get("password_again"),
+        name: form.get("name"),
+        id_number: form.get("id_number"),
+        phone: form.get("phone"),
+        code: form.get("code"),
+        representative_name: form.get("representative_name"),
+        representative_id: form.get("representative_id"),
+    };
     slot.set_attempted(&f.username, "public");
     let cmd = SignUp {
         kind: f.kind.clone(),
@@ -178,18 +197,18 @@ pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::
         id_number: f.id_number.clone(),
         phone: f.phone.clone(),
         code: f.code.clone(),
+        photo,
+        representative_name: f.representative_name.clone(),
+        representative_id: f.representative_id.clone(),
     };
     let mut errors: Errors = svc::check_sign_up(&cmd).into_iter().collect();
-    let mut message = String::new();
+    let mut message = broken.unwrap_or_default();
     let mut refused = None;
-    if errors.is_empty() {
-        match svc::sign_up(&state.services, cmd, &client.addr).await {
-            Ok(user) => {
-                slot.set_detail(&format!("public account {} created", user.id));
-                return message_page("注册成功", "实名账户已创建，请登录后在线办理业务。", "/login");
-            }
+    if errors.is_empty() && message.is_empty() {
+        match svc::sign_up(&state.services, cmd, &client.addr, Some(slot.clone())).await {
+            Ok(_) => return message_page("注册成功", "实名核验已通过，账户已创建。请登录后在线办理业务。", "/login"),
             Err(ServiceError::Validation { field: Some(field), message: m, .. }) => {
-                let key = ["kind", "username", "password", "password_again", "name", "id_number", "phone", "code"].into_iter().find(|k| *k == field).unwrap_or("code");
+                let key = SIGN_UP_FIELDS.into_iter().find(|k| *k == field).unwrap_or("code");
                 errors.insert(key, m);
             }
             Err(e) => {
@@ -199,15 +218,21 @@ pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::
         }
     }
     slot.set_outcome("failure");
-    // What the user typed stays, except the passwords.
+    // What the user typed stays, except the passwords (and the photo, which is taken again).
     let form = SignUpForm { password: String::new(), password_again: String::new(), ..f };
     let mut r = render(&SignUpPage { chrome: Chrome::default(), kinds: svc::ACCOUNT_KINDS, form, errors, message });
-    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    *r.status_mut() = match &refused {
+        Some(ServiceError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
     match refused {
         Some(e) => super::limited(r, &e),
         None => r,
     }
 }
+
+/// The fields of the sign-up form, where a problem is shown.
+const SIGN_UP_FIELDS: [&str; 11] = ["kind", "username", "password", "password_again", "name", "id_number", "phone", "code", "photo", "representative_name", "representative_id"];
 
 fn message_page(heading: &str, text: &str, back: &str) -> Response {
     message(StatusCode::OK, None, heading, text, back)

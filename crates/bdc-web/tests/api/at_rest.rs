@@ -55,7 +55,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     let app = Application::build(s.clone(), &WebSettings { listen: "127.0.0.1:0".into(), max_body_bytes: 64 * 1024, ..WebSettings::default() }).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run(std::future::pending()));
-    let app = TestApp { province_root: province.clone(), base, http: reqwest::Client::new(), services: s.clone(), db: db.clone() };
+    let app = TestApp { province_root: province.clone(), base, http: reqwest::Client::new(), services: s.clone(), db: db.clone(), identity: None };
 
     // The demo city, and the ID numbers of all its parties.
     let summary = bdc_services::demo::build(&s, 60, 7, &|_| {}).await.unwrap();

@@ -29,12 +29,17 @@ async fn logins_and_state_changes_are_audited_with_who_what_where_and_outcome(en
     assert_eq!(outcomes, ["failure", "success"], "newest first");
     assert_eq!(logins.body["items"][0]["client_addr"], "127.0.0.1");
 
-    let changes = app.get("/api/v1/audit?action=POST%20/api/v1/admin/users", &supervisor).await;
-    let items = changes.body["items"].as_array().unwrap();
-    assert_eq!(items.len(), 2, "{items:?}");
+    // The refusal is recorded by the request; the change by its own transaction, under its name.
+    let refused = app.get("/api/v1/audit?action=POST%20/api/v1/admin/users", &supervisor).await;
+    let items = refused.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
     let denied = &items[0];
     assert_eq!((denied["outcome"].as_str(), denied["status"].as_i64(), denied["actor_name"].as_str()), (Some("denied"), Some(401), Some("-")));
-    let ok = &items[1];
+    let changes = app.get("/api/v1/audit?action=新增用户", &supervisor).await;
+    let items = changes.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    let ok = &items[0];
+    assert!(ok["detail"].as_str().unwrap().contains("newclerk"), "{ok}");
     assert_eq!(ok["outcome"], "success");
     assert_eq!(ok["actor_name"], "admin1");
     assert_eq!(ok["roles"], json!(["admin"]));

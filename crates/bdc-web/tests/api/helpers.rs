@@ -23,6 +23,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub services: Services,
     pub db: Db,
+    /// The identity authority's sandbox, when the app has one ([`spawn_app_with_identity`]).
+    pub identity: Option<Arc<bdc_adapters::identity::sandbox::Sandbox>>,
 }
 
 /// What came back from a request.
@@ -65,6 +67,19 @@ pub async fn spawn_app_with_court(engine: Engine, sandbox: &str) -> TestApp {
     spawn_app_with(engine, |s| s.with_court(front, std::time::Duration::from_secs(3600))).await
 }
 
+/// The app with an identity authority (the sandbox, on a random port) for real-name sign-up.
+pub async fn spawn_app_with_identity(engine: Engine, configure: impl FnOnce(Services) -> Services) -> (TestApp, Arc<bdc_adapters::identity::sandbox::Sandbox>) {
+    let sandbox = bdc_adapters::identity::sandbox::Sandbox::new("bdc", "identity-test-secret", bdc_domain::crypto::SigningKeyPair::generate());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = bdc_adapters::identity::sandbox::router(sandbox.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let authority = Arc::new(bdc_adapters::identity::HttpAuthority::new(base, "bdc", "identity-test-secret", sandbox.public_key_hex()));
+    let mut app = spawn_app_with(engine, |s| configure(s.with_identity(authority))).await;
+    app.identity = Some(sandbox.clone());
+    (app, sandbox)
+}
+
 pub async fn spawn_app_with(engine: Engine, configure: impl FnOnce(Services) -> Services) -> TestApp {
     spawn_app_with_web(engine, configure, |w| w).await
 }
@@ -81,7 +96,7 @@ pub async fn spawn_app_with_web(engine: Engine, configure: impl FnOnce(Services)
     let app = Application::build(services.clone(), &settings).await.expect("bind");
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run(std::future::pending()));
-    TestApp { province_root, base, http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(), services, db }
+    TestApp { province_root, base, http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(), services, db, identity: None }
 }
 
 fn uuid_like() -> String {
@@ -109,15 +124,42 @@ impl TestApp {
         r.body["token"].as_str().unwrap().to_owned()
     }
 
-    /// A public account with these roles, real-name linked to `party` with `phone` (as sign-up
-    /// would link it), logged in; returns the bearer token.
+    /// A public account with these roles, real-name linked to `party` with `phone` as sign-up
+    /// links it (through a matched verification, recorded here as a fixture: sign-up itself and
+    /// the identity authority are tested in `portal.rs`), logged in; returns the bearer token.
     pub async fn public_account(&self, username: &str, roles: &[&str], party: i64, phone: &str) -> String {
         let user = self.user(username, roles).await;
         let cipher = self.services.cipher();
         let mut conn = self.db.conn().await.unwrap();
-        bdc_store::portal::insert_account(&mut conn, user, party, &cipher.encrypt(phone), &cipher.blind_index(phone), &bdc_domain::masking::mask_phone(phone), chrono::Utc::now()).await.unwrap();
+        let p = bdc_store::registry::get_party(&mut conn, party).await.unwrap().expect("party");
+        let v = bdc_store::identity::NewVerification {
+            subject: if p.id_type == "8" { "enterprise" } else { "person" },
+            id_type: &p.id_type,
+            id_number_bidx: &p.id_number_bidx,
+            id_number_masked: &p.id_number_masked,
+            name: &p.name,
+            representative_of: None,
+            outcome: "match",
+            score: 990,
+            authority: "test fixture",
+            serial: "FIXTURE",
+            answer: "{}",
+            signature: "",
+            purpose: "test",
+            requested_by: username,
+        };
+        let verification = bdc_store::identity::insert(&mut conn, &v, chrono::Utc::now()).await.unwrap();
+        bdc_store::portal::insert_account(&mut conn, user, party, Some(verification), &cipher.encrypt(phone), &cipher.blind_index(phone), &bdc_domain::masking::mask_phone(phone), chrono::Utc::now()).await.unwrap();
         drop(conn);
         self.token(username, "public").await
+    }
+
+    /// The live photo for signing up `name` with `id_number`: the person is first made known to
+    /// the app's identity sandbox, as the 公安 population register knows every resident.
+    pub fn resident_photo(&self, name: &str, id_number: &str) -> Vec<u8> {
+        let sandbox = self.identity.as_ref().expect("an app with an identity sandbox (spawn_app_with_identity)");
+        sandbox.add_resident(name, id_number);
+        bdc_adapters::identity::portrait::portrait(id_number, 1)
     }
 
     /// A staff user with these roles, logged in; returns the bearer token.

@@ -12,7 +12,7 @@ use bdc_store::Engine;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{spawn_app_with, Reply, TestApp, PASSWORD};
+use crate::helpers::{spawn_app_with_identity, Reply, TestApp, PASSWORD};
 
 const PARCEL: &str = "320402001001GB00001";
 const UNIT: &str = "320402001001GB00001F00010001";
@@ -95,8 +95,10 @@ async fn citizen(app: &TestApp, sms: &SandboxSms, username: &str, name: &str, id
         id_number: id.into(),
         phone: phone.into(),
         code,
+        photo: app.resident_photo(name, id),
+        ..SignUp::default()
     };
-    portal::sign_up(&app.services, form, "127.0.0.1").await.unwrap();
+    portal::sign_up(&app.services, form, "127.0.0.1", None).await.unwrap();
 }
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
@@ -104,7 +106,7 @@ const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
 
 async fn an_interested_party_sees_only_the_limited_result_after_approval(engine: Engine) {
     let sms = Arc::new(SandboxSms::default());
-    let app = spawn_app_with(engine, |s| s.with_sms(sms.clone())).await;
+    let (app, _authority) = spawn_app_with_identity(engine, |s| s.with_sms(sms.clone())).await;
     let clerk = app.staff("banli", &["intake", "review", "register", "certify", "archive"]).await;
     let team = app.team("banli", &clerk).await;
     let ok = |r: Reply| {

@@ -17,7 +17,7 @@ use bdc_store::Engine;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{spawn_app_with, TestApp};
+use crate::helpers::{spawn_app_with_identity, TestApp};
 
 const PARCEL: &str = "320402001002GB00002";
 const UNIT: &str = "320402001002GB00002F00010001";
@@ -48,8 +48,10 @@ async fn citizen(app: &TestApp, sms: &SandboxSms, kind: &str, username: &str, na
         id_number: id.into(),
         phone: phone.into(),
         code,
+        photo: app.resident_photo(name, id),
+        ..SignUp::default()
     };
-    portal::sign_up(&app.services, f, "127.0.0.1").await.unwrap();
+    portal::sign_up(&app.services, f, "127.0.0.1", None).await.unwrap();
     let r = app.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": username, "password": "Changzhou-2026", "realm": "public", "mode": "token"}))).await;
     assert_eq!(r.status, 200, "{}", r.text);
     bdc_services::auth::authenticate(&app.services, r.body["token"].as_str().unwrap()).await.unwrap()
@@ -68,7 +70,7 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
 
 async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     let sms = Arc::new(SandboxSms::default());
-    let app = spawn_app_with(engine, |s| s.with_sms(sms.clone())).await;
+    let (app, _authority) = spawn_app_with_identity(engine, |s| s.with_sms(sms.clone())).await;
     let s = &app.services;
     let (clerk, clerk_actor) = staff_actor(&app, "banli", &["intake", "review", "register", "certify", "archive"]).await;
     let team = app.team("banli", &clerk).await;

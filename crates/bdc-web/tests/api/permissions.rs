@@ -17,6 +17,9 @@ const PUBLIC: &[(&str, &str)] = &[
     ("GET", "/api/v1/catalogue"),
     // 证书真伪查询, open to anyone as on the portal page (rate-limited).
     ("POST", "/api/v1/portal/verify"),
+    // 注册 and its one-time code: there is no account yet (rate-limited).
+    ("POST", "/api/v1/portal/sign-up"),
+    ("POST", "/api/v1/portal/sign-up/code"),
 ];
 
 /// Routes for any logged-in user.

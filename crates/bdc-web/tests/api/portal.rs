@@ -1,5 +1,6 @@
-//! 线上苏小登 services on both engines: real-name sign-up with the one-time code, and the
-//! certificate authenticity query (genuine, void, not found, forged).
+//! 线上苏小登 services on both engines: real-name sign-up with the one-time code, proven by the
+//! identity authority (the sandbox, over HTTP), and the certificate authenticity query (genuine,
+//! void, not found, forged).
 
 use std::sync::Arc;
 
@@ -11,7 +12,9 @@ use bdc_store::Engine;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::spawn_app_with;
+use bdc_adapters::identity::portrait::portrait;
+
+use crate::helpers::{spawn_app, spawn_app_with_identity};
 
 const PARCEL: &str = "320402001001GB00001";
 const UNIT: &str = "320402001001GB00001F00010001";
@@ -25,8 +28,10 @@ fn field_of(e: ServiceError) -> String {
 
 async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verified(engine: Engine) {
     let sms = Arc::new(SandboxSms::default());
-    let app = spawn_app_with(engine, |s| s.with_sms(sms.clone())).await;
+    let (app, authority) = spawn_app_with_identity(engine, |s| s.with_sms(sms.clone())).await;
     let s = &app.services;
+    // The authority knows 张三 (and her face); the register knows her too.
+    authority.add_resident("张三", "440524188001010014");
     let clerk = app.staff("banli", &["intake", "review", "register", "certify", "archive"]).await;
     let team = app.team("banli", &clerk).await;
     let seller = app.call(Method::POST, "/api/v1/parties", Some(&clerk), Some(json!({"kind": "person", "name": "张三", "id_type": "1", "id_number": "440524188001010014"}))).await;
@@ -35,7 +40,7 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     // The form: every problem by field.
     let bad = SignUp { kind: "person".into(), username: "x".into(), name: String::new(), id_number: "440524188001010015".into(), phone: "123".into(), ..SignUp::default() };
     let fields: Vec<&str> = portal::check_sign_up(&bad).into_iter().map(|(f, _)| f).collect();
-    for f in ["username", "name", "id_number", "password", "phone", "code"] {
+    for f in ["username", "name", "id_number", "password", "phone", "code", "photo"] {
         assert!(fields.contains(&f), "{f} missing from {fields:?}");
     }
 
@@ -44,7 +49,7 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     assert_eq!(field_of(portal::send_code(s, "13912345678", portal::SIGN_UP, "127.0.0.1").await.unwrap_err()), "phone", "at most one a minute");
     let text = sms.last("13912345678").unwrap();
     let code: String = text.chars().filter(char::is_ascii_digit).take(6).collect();
-    let form = |name: &str, code: &str| SignUp {
+    let form = |name: &str, code: &str, photo: Vec<u8>| SignUp {
         kind: "person".into(),
         username: "zhangsan".into(),
         password: "Changzhou-2026".into(),
@@ -53,19 +58,44 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
         id_number: "440524188001010014".into(),
         phone: "13912345678".into(),
         code: code.into(),
+        photo,
+        ..SignUp::default()
     };
+    let her_face = || portrait("440524188001010014", 5);
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    assert_eq!(field_of(portal::sign_up(s, form("张三", wrong), "127.0.0.1").await.unwrap_err()), "code");
-    // Real name: the ID is on record as 张三. A wrong name uses up a try of the code, so with
-    // the 5 tries of one code a name cannot be guessed through sign-up.
-    assert_eq!(field_of(portal::sign_up(s, form("张三丰", &code), "127.0.0.1").await.unwrap_err()), "name");
-    assert_eq!(field_of(portal::sign_up(s, form("张三风", &code), "127.0.0.1").await.unwrap_err()), "name");
-    assert_eq!(field_of(portal::sign_up(s, form("张叁", &code), "127.0.0.1").await.unwrap_err()), "name");
-    // (the wrong code above and three wrong names: four of five tries are gone.)
-    let user = portal::sign_up(s, form("张三", &code), "127.0.0.1").await.unwrap();
+    assert_eq!(field_of(portal::sign_up(s, form("张三", wrong, her_face()), "127.0.0.1", None).await.unwrap_err()), "code");
+    // Real name is proven by the authority, and a failure says only that it failed — a wrong
+    // name, another person's face, each uses up a try of the code, so with the 5 tries of one
+    // code nothing can be guessed through sign-up.
+    let refused = |e: ServiceError| matches!(e, ServiceError::Validation { code: "not_verified", ref field, .. } if field.as_deref() == Some("name"));
+    assert!(refused(portal::sign_up(s, form("张三丰", &code, her_face()), "127.0.0.1", None).await.unwrap_err()));
+    assert!(refused(portal::sign_up(s, form("张三", &code, portrait("440524188001019999", 1)), "127.0.0.1", None).await.unwrap_err()), "knowing her name and number is not enough");
+    // An account linked without verification (as before real-name was proven by the authority)
+    // sees nothing and does not lock her out.
+    let squatter = app.user("zhanwei", &["person"]).await;
+    {
+        let cipher = s.cipher();
+        let mut conn = app.db.conn().await.unwrap();
+        bdc_store::portal::insert_account(&mut conn, squatter, seller, None, &cipher.encrypt("13900000001"), &cipher.blind_index("13900000001"), "139****0001", chrono::Utc::now()).await.unwrap();
+    }
+    let squatter_token = app.token("zhanwei", "public").await;
+    assert_eq!(app.get("/api/v1/portal/cases", &squatter_token).await.problem(403), "forbidden");
+    assert!(refused(portal::sign_up(s, form("张叁", &code, her_face()), "127.0.0.1", None).await.unwrap_err()));
+    // (the wrong code above and three failed checks: four of five tries are gone.)
+    let user = portal::sign_up(s, form("张三", &code, her_face()), "127.0.0.1", None).await.unwrap();
     assert_eq!(user.display_name, "张三");
     // One party, one account; and the code is spent.
-    assert!(portal::sign_up(s, SignUp { username: "zhangsan2".into(), ..form("张三", &code) }, "127.0.0.1").await.is_err());
+    assert!(portal::sign_up(s, SignUp { username: "zhangsan2".into(), ..form("张三", &code, her_face()) }, "127.0.0.1", None).await.is_err());
+    // Every check is kept with the authority's signed answer; the account names the matched one.
+    {
+        let mut conn = app.db.conn().await.unwrap();
+        let checks = bdc_store::identity::of_id_number(&mut conn, &s.cipher().blind_index("440524188001010014"), 10).await.unwrap();
+        let outcomes: Vec<&str> = checks.iter().rev().map(|v| v.outcome.as_str()).collect();
+        assert_eq!(outcomes, ["name_mismatch", "photo_mismatch", "name_mismatch", "match"]);
+        let matched = &checks[0];
+        assert!(matched.score >= 950 && !matched.signature.is_empty() && matched.answer.contains(&matched.serial), "{matched:?}");
+        assert!(!matched.answer.contains("440524188001010014"), "the answer holds no ID number");
+    }
 
     // A certificate for 张三, then the authenticity query.
     let ok = |r: crate::helpers::Reply| {
@@ -133,4 +163,58 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     assert!(log.iter().any(|q| q.4.starts_with("*四") && q.5 == "not_found"), "{log:?}");
 }
 
-crate::both!(sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verified);
+
+/// Sign-up over the JSON API (the city app): a person and an enterprise (its 法定代表人 by
+/// 人证比对, then the registry's record); without an authority nobody can sign up.
+async fn sign_up_over_the_json_api_is_proven_by_the_authority(engine: Engine) {
+    use base64::Engine as _;
+    let b64 = |b: Vec<u8>| base64::engine::general_purpose::STANDARD.encode(b);
+    let sms = Arc::new(SandboxSms::default());
+    let (app, authority) = spawn_app_with_identity(engine, |s| s.with_sms(sms.clone())).await;
+    let code_for = |phone: &'static str| {
+        let (app, sms) = (&app, &sms);
+        async move {
+            let r = app.call(Method::POST, "/api/v1/portal/sign-up/code", None, Some(json!({"phone": phone}))).await;
+            assert_eq!(r.status, 202, "{}", r.text);
+            sms.last(phone).unwrap().chars().filter(char::is_ascii_digit).take(6).collect::<String>()
+        }
+    };
+    // A person the register has never seen: the authority proves her, and she becomes a party.
+    authority.add_resident("陈静", "320402199002020022");
+    let code = code_for("13912340001").await;
+    let body = |name: &str, photo: Vec<u8>, code: &str| json!({"kind": "person", "username": "chenjing", "password": "Changzhou-2026", "name": name, "id_number": "320402199002020022", "phone": "13912340001", "code": code, "photo": b64(photo)});
+    let r = app.call(Method::POST, "/api/v1/portal/sign-up", None, Some(body("陈静", portrait("320402199002029991", 0), &code))).await;
+    assert_eq!(r.problem(422), "not_verified");
+    let missing = app.call(Method::POST, "/api/v1/portal/sign-up", None, Some(json!({"kind": "person", "username": "chenjing", "password": "Changzhou-2026", "name": "陈静", "id_number": "320402199002020022", "phone": "13912340001", "code": code}))).await;
+    assert_eq!(missing.problem(422), "invalid_sign_up");
+    assert!(missing.text.contains("photo"), "{}", missing.text);
+    let r = app.call(Method::POST, "/api/v1/portal/sign-up", None, Some(body("陈静", portrait("320402199002020022", 3), &code))).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let token = app.token("chenjing", "public").await;
+    assert_eq!(app.get("/api/v1/portal/cases", &token).await.status, 200, "a verified account reaches the portal");
+
+    // An enterprise: the registry knows the code, the name and the representative.
+    authority.add_resident("周建国", "320402197505050013");
+    authority.add_enterprise(bdc_adapters::identity::sandbox::EnterpriseRecord {
+        credit_code: CREDIT.into(),
+        name: "常州示例置业有限公司".into(),
+        representative_name: "周建国".into(),
+        representative_id: "320402197505050013".into(),
+    });
+    let code = code_for("13912340002").await;
+    let company = |rep: &str, rep_id: &str, code: &str| json!({"kind": "enterprise", "username": "shili", "password": "Changzhou-2026", "name": "常州示例置业有限公司", "id_number": CREDIT, "phone": "13912340002", "code": code, "photo": b64(portrait(rep_id, 1)), "representative_name": rep, "representative_id": rep_id});
+    let r = app.call(Method::POST, "/api/v1/portal/sign-up", None, Some(company("周建民", "320402197505050013", &code))).await;
+    assert_eq!(r.problem(422), "not_verified", "another representative");
+    let r = app.call(Method::POST, "/api/v1/portal/sign-up", None, Some(company("周建国", "320402197505050013", &code))).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+
+    // No authority: refused as unavailable, nothing created.
+    let plain = spawn_app(engine).await;
+    portal::send_code(&plain.services, "13912340003", portal::SIGN_UP, "127.0.0.1").await.unwrap();
+    let r = plain.call(Method::POST, "/api/v1/portal/sign-up", None, Some(json!({"kind": "person", "username": "nobody", "password": "Changzhou-2026", "name": "陈静", "id_number": "320402199002020022", "phone": "13912340003", "code": "123456", "photo": b64(portrait("320402199002020022", 1))}))).await;
+    assert_eq!(r.problem(503), "service_unavailable");
+}
+
+const CREDIT: &str = "91320400MA1MQ5W4Y2";
+
+crate::both!(sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verified, sign_up_over_the_json_api_is_proven_by_the_authority);

@@ -390,7 +390,14 @@ async fn authorisations_archive_and_interest_queries_work_through_the_api(engine
     let r = upload(&app, "/api/v1/portal/authorisations", Some(&t_agent), &with_until(form("张三"), until), &[]).await;
     assert_eq!(r.problem(422), "invalid_authorisation");
     let r = upload(&app, "/api/v1/portal/authorisations", Some(&t_agent), &with_until(form("张三丰"), until), &[("document", "委托书.pdf", PDF)]).await;
-    assert_eq!(r.problem(422), "name_mismatch");
+    assert_eq!(r.problem(422), "party_not_verified");
+    // A principal the register does not know gets the same answer, and is not made a party by
+    // being named (nobody can claim another's ID first).
+    let parties = count(&app, "SELECT COUNT(*) FROM parties").await;
+    let stranger = vec![("principal_name", "陌生人"), ("principal_id", "320402199002020022"), ("matters", "代为办理存量房转移"), ("valid_until", until)];
+    let r = upload(&app, "/api/v1/portal/authorisations", Some(&t_agent), &stranger, &[("document", "委托书.pdf", PDF)]).await;
+    assert_eq!(r.problem(422), "party_not_verified");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM parties").await, parties, "no party recorded");
     assert_eq!(upload(&app, "/api/v1/portal/authorisations", Some(&t_li), &with_until(form("张三"), until), &[("document", "委托书.pdf", PDF)]).await.problem(403), "forbidden", "only agents record authorisations");
     assert_eq!(upload(&app, "/api/v1/portal/authorisations", None, &with_until(form("张三"), until), &[("document", "委托书.pdf", PDF)]).await.problem(401), "unauthenticated");
     assert_eq!((auths().await, files_now().await), (n0, f0), "nothing was stored");

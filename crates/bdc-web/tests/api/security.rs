@@ -114,8 +114,8 @@ async fn rate_limits_answer_429_with_retry_after(engine: Engine) {
 
     // Sign-up: one per phone number.
     let form = SignUp { kind: "person".into(), phone: "13900000004".into(), ..SignUp::default() };
-    assert!(matches!(portal::sign_up(s, form.clone(), "10.0.0.11").await, Err(ServiceError::Validation { .. })));
-    assert!(matches!(portal::sign_up(s, form, "10.0.0.12").await, Err(ServiceError::RateLimited { .. })));
+    assert!(matches!(portal::sign_up(s, form.clone(), "10.0.0.11", None).await, Err(ServiceError::Validation { .. })));
+    assert!(matches!(portal::sign_up(s, form, "10.0.0.12", None).await, Err(ServiceError::RateLimited { .. })));
 }
 
 /// No administrator grants himself a role or a permission, nor resets his own password

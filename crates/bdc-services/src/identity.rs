@@ -1,0 +1,122 @@
+//! Real-name verification (实名核验) through the identity authority.
+//!
+//! A public account is tied to a party of the register only by a matched verification recorded
+//! here: the authority's signed answer that the name belongs to the ID number and that the live
+//! photo is that person (公安 人证比对), or, for an enterprise or institution, that the registry
+//! knows the credit code under that name with that 法定代表人, whose own person check matched.
+//! Knowing a name and a number proves nothing, and the register is never asked whether they fit.
+//!
+//! Every check is recorded, matched or not, in its own short write: the record of having asked
+//! the authority must survive whatever the caller does next.
+
+use chrono::Utc;
+
+use bdc_adapters::identity::{photo_kind, EnterpriseCheck, IdentityError, Outcome, PersonCheck};
+use bdc_domain::masking::mask_id_number;
+use bdc_store::identity::{self as store, NewVerification};
+
+use crate::{ServiceError, ServiceResult, Services};
+
+/// A recorded check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checked {
+    pub verification_id: i64,
+    /// Whether it proves the identity: the authority's match, and for a person a score at least
+    /// the office's least score.
+    pub matched: bool,
+}
+
+fn authority(s: &Services) -> ServiceResult<&std::sync::Arc<dyn bdc_adapters::identity::IdentityAuthority>> {
+    s.identity.as_ref().ok_or_else(|| ServiceError::Unavailable("实名核验服务尚未接通，暂不能办理实名注册，请稍后再试或到登记窗口办理".into()))
+}
+
+fn unavailable(e: &IdentityError) -> ServiceError {
+    tracing::warn!(error = %e, "identity authority");
+    ServiceError::Unavailable("实名核验服务暂时不可用，请稍后再试".into())
+}
+
+/// Checks that the photo is one the authority takes; the error names the `field`.
+pub fn check_photo(field: &str, photo: &[u8]) -> ServiceResult<()> {
+    if photo.is_empty() {
+        return Err(ServiceError::field("photo_required", field, "请拍摄或上传本人正面免冠照片（人证比对）"));
+    }
+    if photo_kind(photo).is_none() {
+        return Err(ServiceError::field("bad_photo", field, "照片须为 1 KB 至 2 MB 的 JPEG 或 PNG 图片"));
+    }
+    Ok(())
+}
+
+/// 人证比对 of a person; `id_number` is a validated 公民身份号码.
+pub async fn verify_person(s: &Services, name: &str, id_number: &str, photo: &[u8], purpose: &str, requested_by: &str) -> ServiceResult<Checked> {
+    let authority = authority(s)?;
+    let check = PersonCheck { name: name.to_owned(), id_number: id_number.to_owned(), photo: photo.to_vec() };
+    let answer = authority.verify_person(&check).await.map_err(|e| unavailable(&e))?;
+    let matched = answer.answer.result == Outcome::Match && answer.answer.score >= s.security.identity_min_score;
+    let bidx = s.cipher().blind_index(id_number);
+    let masked = mask_id_number(id_number);
+    let v = NewVerification {
+        subject: "person",
+        id_type: "1",
+        id_number_bidx: &bidx,
+        id_number_masked: &masked,
+        name,
+        representative_of: None,
+        outcome: answer.answer.result.as_str(),
+        score: i64::from(answer.answer.score),
+        authority: authority.name(),
+        serial: &answer.answer.serial,
+        answer: &answer.body,
+        signature: &answer.signature,
+        purpose,
+        requested_by,
+    };
+    let mut conn = s.db.conn().await?;
+    let verification_id = store::insert(&mut conn, &v, Utc::now()).await?;
+    Ok(Checked { verification_id, matched })
+}
+
+/// An enterprise or institution: its 法定代表人 by 人证比对, then the registry's record of the
+/// credit code, name and representative. `credit_code` and `representative_id` are validated.
+#[allow(clippy::too_many_arguments)]
+pub async fn verify_enterprise(
+    s: &Services,
+    credit_code: &str,
+    name: &str,
+    representative_name: &str,
+    representative_id: &str,
+    photo: &[u8],
+    purpose: &str,
+    requested_by: &str,
+) -> ServiceResult<Checked> {
+    let person = verify_person(s, representative_name, representative_id, photo, purpose, requested_by).await?;
+    let authority = authority(s)?;
+    let (outcome, serial, body, signature) = if person.matched {
+        let check = EnterpriseCheck { credit_code: credit_code.to_owned(), name: name.to_owned(), representative_name: representative_name.to_owned(), representative_id: representative_id.to_owned() };
+        let a = authority.verify_enterprise(&check).await.map_err(|e| unavailable(&e))?;
+        (a.answer.result, a.answer.serial, a.body, a.signature)
+    } else {
+        // The representative was not proven: the registry is not asked.
+        (Outcome::RepresentativeMismatch, String::new(), String::new(), String::new())
+    };
+    let bidx = s.cipher().blind_index(credit_code);
+    let masked = mask_id_number(credit_code);
+    let v = NewVerification {
+        subject: "enterprise",
+        id_type: "8",
+        id_number_bidx: &bidx,
+        id_number_masked: &masked,
+        name,
+        representative_of: Some(person.verification_id),
+        outcome: outcome.as_str(),
+        score: 0,
+        authority: authority.name(),
+        serial: &serial,
+        answer: &body,
+        signature: &signature,
+        purpose,
+        requested_by,
+    };
+    let mut conn = s.db.conn().await?;
+    let verification_id = store::insert(&mut conn, &v, Utc::now()).await?;
+    Ok(Checked { verification_id, matched: person.matched && outcome == Outcome::Match })
+}

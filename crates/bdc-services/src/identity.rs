@@ -26,6 +26,11 @@ pub struct Checked {
     pub matched: bool,
 }
 
+/// Refuses at once when no authority is connected, before anything (a code's try) is spent.
+pub fn require_authority(s: &Services) -> ServiceResult<()> {
+    authority(s).map(|_| ())
+}
+
 fn authority(s: &Services) -> ServiceResult<&std::sync::Arc<dyn bdc_adapters::identity::IdentityAuthority>> {
     s.identity.as_ref().ok_or_else(|| ServiceError::Unavailable("实名核验服务尚未接通，暂不能办理实名注册，请稍后再试或到登记窗口办理".into()))
 }

@@ -162,6 +162,7 @@ pub async fn sign_up(s: &Services, f: SignUp, client: &str, audit: Option<crate:
     if !errors.is_empty() {
         return Err(first_error(errors));
     }
+    crate::identity::require_authority(s)?;
     let phone = f.phone.trim();
     let bidx = s.cipher().blind_index(phone);
     let organisation = matches!(f.kind.as_str(), "enterprise" | "institution");

@@ -19,6 +19,7 @@ use crate::state::AppState;
 
 /// Where to send the one-time code.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SignUpCodeRequest {
     /// 11-digit mobile number.
     #[serde(default)]
@@ -36,6 +37,7 @@ pub async fn portal_sign_up_code(State(state): State<AppState>, Client(client): 
 
 /// A sign-up (注册实名账户).
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SignUpRequest {
     /// person, enterprise, institution or agent.
     #[serde(default)]

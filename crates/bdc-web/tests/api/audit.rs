@@ -35,7 +35,7 @@ async fn logins_and_state_changes_are_audited_with_who_what_where_and_outcome(en
     assert_eq!(items.len(), 1, "{items:?}");
     let denied = &items[0];
     assert_eq!((denied["outcome"].as_str(), denied["status"].as_i64(), denied["actor_name"].as_str()), (Some("denied"), Some(401), Some("-")));
-    let changes = app.get("/api/v1/audit?action=新增用户", &supervisor).await;
+    let changes = app.get("/api/v1/audit?action=新增用户&actor=admin1", &supervisor).await;
     let items = changes.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{items:?}");
     let ok = &items[0];

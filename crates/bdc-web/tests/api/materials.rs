@@ -150,7 +150,9 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     assert_eq!(files.len(), 5, "the draft's files moved to the case");
     assert!(materials::case_files(s, &zhang, case.id).await.is_ok(), "the seller is an applicant of the case");
 
-    // An agent applies for 王五 under a recorded authorisation.
+    // An agent applies for 王五 under a recorded authorisation. 王五 is on record (the counter
+    // took his particulars): naming someone in an authorisation never makes him a party.
+    ok(app.call(Method::POST, "/api/v1/parties", Some(&clerk), Some(json!({"kind": "person", "name": "王五", "id_type": "1", "id_number": "320411198502021234"}))).await);
     let agent = citizen(&app, &sms, "agent", "dailiren", "赵代理", "320402199001011239", "13912345603").await;
     let today = bdc_services::cases::today();
     let form = |doc: Option<Upload>, until: chrono::NaiveDate| NewAuthorisation {

@@ -86,22 +86,22 @@ impl Sandbox {
     }
 
     /// Checks a request's signature, time and nonce; returns the nonce.
-    fn admit(&self, path: &str, headers: &HeaderMap, body: &[u8]) -> Result<String, Response> {
+    fn admit(&self, path: &str, headers: &HeaderMap, body: &[u8]) -> Result<String, (StatusCode, &'static str)> {
         let h = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
         let (app, ts, nonce, sig) = (h(APP), h(TIMESTAMP), h(NONCE), h(SIGNATURE));
         if app != self.app {
-            return Err((StatusCode::UNAUTHORIZED, "未知的应用").into_response());
+            return Err((StatusCode::UNAUTHORIZED, "未知的应用"));
         }
         let expected = hmac_sm3_hex(self.secret.as_bytes(), signing_string(path, &ts, &nonce, body).as_bytes());
         if sig != expected {
-            return Err((StatusCode::UNAUTHORIZED, "请求签名无效").into_response());
+            return Err((StatusCode::UNAUTHORIZED, "请求签名无效"));
         }
         let age = ts.parse::<i64>().map(|t| (chrono::Utc::now().timestamp() - t).abs());
         if !matches!(age, Ok(a) if a <= 300) {
-            return Err((StatusCode::UNAUTHORIZED, "请求时间戳超出允许范围").into_response());
+            return Err((StatusCode::UNAUTHORIZED, "请求时间戳超出允许范围"));
         }
         if nonce.len() != 32 || !self.book().nonces.insert(nonce.clone()) {
-            return Err((StatusCode::UNAUTHORIZED, "请求随机数无效或已使用").into_response());
+            return Err((StatusCode::UNAUTHORIZED, "请求随机数无效或已使用"));
         }
         Ok(nonce)
     }
@@ -175,7 +175,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
             post(|State(s): State<Arc<Sandbox>>, headers: HeaderMap, body: axum::body::Bytes| async move {
                 let nonce = match s.admit(PERSON_PATH, &headers, &body) {
                     Ok(n) => n,
-                    Err(r) => return r,
+                    Err(r) => return r.into_response(),
                 };
                 match serde_json::from_slice::<PersonRequest>(&body) {
                     Ok(req) => s.person(&req, nonce),
@@ -188,7 +188,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
             post(|State(s): State<Arc<Sandbox>>, headers: HeaderMap, body: axum::body::Bytes| async move {
                 let nonce = match s.admit(ENTERPRISE_PATH, &headers, &body) {
                     Ok(n) => n,
-                    Err(r) => return r,
+                    Err(r) => return r.into_response(),
                 };
                 match serde_json::from_slice::<EnterpriseRequest>(&body) {
                     Ok(req) => s.enterprise(&req, nonce),

@@ -228,7 +228,7 @@ pub async fn deliver_at_counter(s: &Services, actor: &Actor, mut r: Request) -> 
     if !queue_request(s, &mut tx, &r, &[], id, "counter", "", now).await? {
         return Err(ServiceError::Conflict { code: "duplicate_request", message: format!("请求单号 {} 已存在", r.number) });
     }
-    bdc_store::commit(tx).await?;
+    crate::audit::commit(tx, actor, "窗口送达法院文书", &format!("请求 {}，{} 项财产", r.number, r.properties.len())).await?;
     Ok(r.number)
 }
 
@@ -790,13 +790,15 @@ pub async fn reprocess(s: &Services, actor: &Actor, request_number: &str, seq: &
         if let Some(problem) = store::request_problem(&mut conn, request_number).await?.filter(|p| !p.is_empty()) {
             return Err(ServiceError::Conflict { code: "unreadable_request", message: format!("请求 {request_number} 本身无法按原样办理（{problem}），已答复未能控制；须由法院更正后重新发送") });
         }
-        if !store::requeue(&mut conn, request_number, seq).await? {
-            return Err(match store::get_property(&mut conn, request_number, seq).await? {
-                None => ServiceError::NotFound(format!("请求 {request_number} 的财产 {seq} 不存在")),
-                Some(p) => ServiceError::Conflict { code: "bad_state", message: format!("该财产状态为“{}”，不能重新处理", status_name(&p.status)) },
-            });
-        }
     }
+    let mut tx = s.db.begin().await?;
+    if !store::requeue(&mut tx, request_number, seq).await? {
+        return Err(match store::get_property(&mut tx, request_number, seq).await? {
+            None => ServiceError::NotFound(format!("请求 {request_number} 的财产 {seq} 不存在")),
+            Some(p) => ServiceError::Conflict { code: "bad_state", message: format!("该财产状态为“{}”，不能重新处理", status_name(&p.status)) },
+        });
+    }
+    crate::audit::commit(tx, actor, "重新处理法院请求", &format!("请求 {request_number} 财产 {seq}")).await?;
     process_pending(s).await?;
     let mut conn = s.db.conn().await?;
     store::get_property(&mut conn, request_number, seq).await?.ok_or_else(|| ServiceError::NotFound("财产不存在".into()))

@@ -379,3 +379,69 @@ pub async fn may_download_certificate(s: &Services, actor: &Actor, number: &str)
     }
     Ok(false)
 }
+
+/// 实名认证 of an account already signed up whose link to its party was never proven (linked by
+/// a register lookup, before real-name was proven by the authority): the party's own name and ID
+/// number, with a live photo of the person (or, for an organisation, its 法定代表人), go to the
+/// authority. A match proves the link; a failure says one sentence and counts against the
+/// account's identity-check limit. If another account has already been proven for the party,
+/// this one stays unverified.
+#[derive(Debug, Clone, Default)]
+pub struct RealName {
+    pub photo: Vec<u8>,
+    pub representative_name: String,
+    pub representative_id: String,
+}
+
+/// Whether the account still needs 实名认证: `Some(organisation?)` for a linked, unverified
+/// account; `None` when it is verified or has no link at all.
+pub async fn needs_real_name(s: &Services, actor: &Actor) -> ServiceResult<Option<bool>> {
+    if actor.realm != Realm::Public {
+        return Ok(None);
+    }
+    let mut conn = s.db.conn().await?;
+    let Some((account, None)) = portal::account_any(&mut conn, actor.user_id).await? else { return Ok(None) };
+    let party = registry::get_party(&mut conn, account.party_id).await?.ok_or_else(|| ServiceError::NotFound("当事人不存在".into()))?;
+    Ok(Some(party.id_type == "8"))
+}
+
+pub async fn verify_my_account(s: &Services, actor: &Actor, r: RealName) -> ServiceResult<()> {
+    if actor.realm != Realm::Public {
+        return Err(ServiceError::Forbidden("仅限公众账户".into()));
+    }
+    let mut conn = s.db.conn().await?;
+    let (account, verified) = portal::account_any(&mut conn, actor.user_id).await?.ok_or_else(|| ServiceError::Forbidden("该账户未关联当事人，请重新注册实名账户".into()))?;
+    if verified.is_some() {
+        return Err(ServiceError::Conflict { code: "already_verified", message: "该账户已完成实名认证".into() });
+    }
+    let party = registry::get_party(&mut conn, account.party_id).await?.ok_or_else(|| ServiceError::NotFound("当事人不存在".into()))?;
+    drop(conn);
+    crate::identity::check_photo("photo", &r.photo)?;
+    crate::identity::require_authority(s)?;
+    crate::limits::refuse_if_over(s, crate::limits::Kind::IdentityCheck, &actor.username).await?;
+    let id_number = s.cipher().decrypt(&party.id_number_enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    let requested_by = format!("account:{}", actor.username);
+    let checked = if party.id_type == "8" {
+        let rep_id = CitizenId::parse(r.representative_id.trim()).map_err(|e| ServiceError::field("bad_id_number", "representative_id", format!("法定代表人身份证号：{e}")))?;
+        if r.representative_name.trim().is_empty() {
+            return Err(ServiceError::field("representative_name", "representative_name", "请填写法定代表人（负责人）姓名"));
+        }
+        crate::identity::verify_enterprise(s, &id_number, &party.name, r.representative_name.trim(), rep_id.as_str(), &r.photo, "account", &requested_by).await?
+    } else {
+        crate::identity::verify_person(s, &party.name, &id_number, &r.photo, "account", &requested_by).await?
+    };
+    if !checked.matched {
+        crate::limits::hit(s, crate::limits::Kind::IdentityCheck, Some(&actor.username), "").await?;
+        return Err(ServiceError::field("not_verified", "photo", "实名核验未通过：请上传本人（法定代表人）清晰的正面照片；姓名或证件号码有误的账户请重新注册"));
+    }
+    let mut tx = s.db.begin().await?;
+    if portal::party_has_account(&mut tx, party.id).await? {
+        return Err(ServiceError::Conflict { code: "already_registered", message: "您已有经实名认证的线上苏小登账户，请使用该账户登录".into() });
+    }
+    match portal::verify_account(&mut tx, actor.user_id, party.id, checked.verification_id).await {
+        Ok(_) => {}
+        Err(bdc_store::StoreError::Unique(_)) => return Err(ServiceError::Conflict { code: "already_registered", message: "您已有经实名认证的线上苏小登账户，请使用该账户登录".into() }),
+        Err(e) => return Err(e.into()),
+    }
+    crate::audit::commit(tx, actor, "实名认证", &format!("公众账户 {}，实名核验记录 {}", actor.user_id, checked.verification_id)).await
+}

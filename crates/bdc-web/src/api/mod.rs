@@ -221,7 +221,7 @@ pub fn router() -> OpenApiRouter<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::pages::files::FORM_LIMIT)),
         )
         // Sign-up carries a photo (≤ 2 MB, in base64).
-        .merge(OpenApiRouter::new().routes(routes!(portal_signup::portal_sign_up)).layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024)))
+        .merge(OpenApiRouter::new().routes(routes!(portal_signup::portal_sign_up)).routes(routes!(portal_signup::portal_real_name)).layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024)))
         .routes(routes!(portal_signup::portal_sign_up_code))
         .routes(routes!(system::healthz))
         .routes(routes!(system::metrics))

@@ -114,3 +114,30 @@ pub async fn portal_sign_up(State(state): State<AppState>, Extension(slot): Exte
     let user = svc::sign_up(&state.services, cmd, &client.addr, Some(slot)).await?;
     Ok((StatusCode::CREATED, Json(SignedUpDto { user_id: user.id, username: user.username, display_name: user.display_name })))
 }
+
+/// 实名认证 of an account signed up before real-name was proven by the authority.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RealNameRequest {
+    /// The live photo (the person's, or the 法定代表人's), base64 JPEG or PNG.
+    #[serde(default)]
+    pub photo: String,
+    #[serde(default)]
+    pub representative_name: String,
+    #[serde(default)]
+    pub representative_id: String,
+}
+
+/// Proves the link of the caller's account to its party through the identity authority; until
+/// then the account reaches none of the party's data (the portal's other routes answer 403).
+#[utoipa::path(post, path = "/api/v1/portal/real-name", tag = "portal", operation_id = "portal_real_name",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body = RealNameRequest,
+    responses((status = 204, description = "实名认证成功"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem), (status = 503, body = Problem)))]
+pub async fn portal_real_name(State(state): State<AppState>, crate::session::Authed(actor): crate::session::Authed, ApiJson(r): ApiJson<RealNameRequest>) -> ApiResult<StatusCode> {
+    let photo = base64::engine::general_purpose::STANDARD
+        .decode(r.photo.trim().as_bytes())
+        .map_err(|_| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_photo", "照片须为 base64 编码的 JPEG 或 PNG").with_field("photo", "照片须为 base64 编码的 JPEG 或 PNG"))?;
+    svc::verify_my_account(&state.services, &actor, svc::RealName { photo, representative_name: r.representative_name, representative_id: r.representative_id }).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -195,6 +195,7 @@ pub fn router() -> Router<AppState> {
         .route("/signup/code", post(portal::signup_code))
         .route("/verify", get(portal::verify_form).post(portal::verify))
         .route("/portal", get(portal::portal_home))
+        .route("/portal/real-name", get(portal::real_name_form).post(portal::real_name).layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024)))
         .route("/portal/apply/{flow}", get(portal::apply_form).post(portal::apply).layer(axum::extract::DefaultBodyLimit::max(files::FORM_LIMIT)))
         .route("/portal/drafts/{id}/files/{file}/remove", post(portal::remove_draft_file))
         .route("/portal/drafts/{id}/delete", post(portal::delete_draft))

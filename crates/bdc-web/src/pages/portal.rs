@@ -367,6 +367,74 @@ fn public_only(actor: Option<bdc_services::Actor>) -> Result<bdc_services::Actor
     }
 }
 
+// ----- 实名认证 of an account signed up before real-name was proven -----
+
+#[derive(Template)]
+#[template(path = "realname.html")]
+pub struct RealNamePage {
+    chrome: Chrome,
+    organisation: bool,
+    representative_name: String,
+    representative_id: String,
+    errors: Errors,
+    message: String,
+}
+
+/// `GET /portal/real-name`.
+pub async fn real_name_form(State(state): State<AppState>, PageActor(actor): PageActor) -> Response {
+    let actor = match public_only(actor) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match svc::needs_real_name(&state.services, &actor).await {
+        Ok(Some(organisation)) => render(&RealNamePage { chrome: Chrome::of(Some(&actor), "portal"), organisation, representative_name: String::new(), representative_id: String::new(), errors: Errors::new(), message: String::new() }),
+        Ok(None) => message(StatusCode::OK, Some(&actor), "无需实名认证", "该账户已完成实名认证，或未关联当事人（请重新注册实名账户）。", "/portal"),
+        Err(e) => message(StatusCode::FORBIDDEN, Some(&actor), "无法办理", &e.to_string(), "/portal"),
+    }
+}
+
+/// `POST /portal/real-name`: the photo (and an organisation's representative) to the authority.
+pub async fn real_name(State(state): State<AppState>, PageActor(actor): PageActor, multipart: axum::extract::Multipart) -> Response {
+    let actor = match public_only(actor) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let form = match super::files::read(multipart).await {
+        Ok(f) => f,
+        Err(e) => return message(StatusCode::PAYLOAD_TOO_LARGE, Some(&actor), "无法提交", &e, "/portal/real-name"),
+    };
+    if !csrf_ok(&actor, &form.get("csrf")) {
+        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/portal/real-name");
+    }
+    let r = svc::RealName {
+        photo: form.files.iter().find(|(k, _, _)| k == "photo").map(|(_, _, b)| b.clone()).unwrap_or_default(),
+        representative_name: form.get("representative_name"),
+        representative_id: form.get("representative_id"),
+    };
+    let organisation = matches!(svc::needs_real_name(&state.services, &actor).await, Ok(Some(true)));
+    match svc::verify_my_account(&state.services, &actor, r.clone()).await {
+        Ok(()) => message(StatusCode::OK, Some(&actor), "实名认证成功", "账户已通过实名核验，可以查看名下不动产并在线办理业务。", "/portal"),
+        Err(e) => {
+            let mut errors = Errors::new();
+            let mut text = String::new();
+            match &e {
+                ServiceError::Validation { field: Some(f), message: m, .. } => {
+                    let key = ["photo", "representative_name", "representative_id"].into_iter().find(|k| k == f).unwrap_or("photo");
+                    errors.insert(key, m.clone());
+                }
+                other => text = other.to_string(),
+            }
+            let mut resp = render(&RealNamePage { chrome: Chrome::of(Some(&actor), "portal"), organisation, representative_name: r.representative_name, representative_id: r.representative_id, errors, message: text });
+            *resp.status_mut() = match &e {
+                ServiceError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+                ServiceError::Conflict { .. } => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            super::limited(resp, &e)
+        }
+    }
+}
+
 fn flow_name(code: &str) -> String {
     catalogue::flow(code).map_or_else(|| code.to_owned(), |f| f.name.to_owned())
 }
@@ -376,6 +444,9 @@ pub async fn portal_home(State(state): State<AppState>, PageActor(actor): PageAc
         Ok(a) => a,
         Err(r) => return r,
     };
+    if let Ok(Some(_)) = svc::needs_real_name(&state.services, &actor).await {
+        return redirect("/portal/real-name");
+    }
     let cases = match svc::my_cases(&state.services, &actor).await {
         Ok(c) => c,
         Err(e) => return message(StatusCode::FORBIDDEN, Some(&actor), "无法查看", &e.to_string(), "/"),

@@ -86,13 +86,17 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     assert_eq!(user.display_name, "张三");
     // One party, one account; and the code is spent.
     assert!(portal::sign_up(s, SignUp { username: "zhangsan2".into(), ..form("张三", &code, her_face()) }, "127.0.0.1", None).await.is_err());
+    // The squatter's account cannot be proven now, not even with her face: she has hers.
+    let r = app.call(Method::POST, "/api/v1/portal/real-name", Some(&squatter_token), Some(json!({"photo": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, her_face())}))).await;
+    assert_eq!(r.problem(409), "already_registered");
+    assert_eq!(app.get("/api/v1/portal/cases", &squatter_token).await.problem(403), "forbidden");
     // Every check is kept with the authority's signed answer; the account names the matched one.
     {
         let mut conn = app.db.conn().await.unwrap();
         let checks = bdc_store::identity::of_id_number(&mut conn, &s.cipher().blind_index("440524188001010014"), 10).await.unwrap();
         let outcomes: Vec<&str> = checks.iter().rev().map(|v| v.outcome.as_str()).collect();
-        assert_eq!(outcomes, ["name_mismatch", "photo_mismatch", "name_mismatch", "match"]);
-        let matched = &checks[0];
+        assert_eq!(outcomes, ["name_mismatch", "photo_mismatch", "name_mismatch", "match", "match"], "the last: the squatter's try, matched and still refused");
+        let matched = &checks[1];
         assert!(matched.score >= 950 && !matched.signature.is_empty() && matched.answer.contains(&matched.serial), "{matched:?}");
         assert!(!matched.answer.contains("440524188001010014"), "the answer holds no ID number");
     }
@@ -207,6 +211,32 @@ async fn sign_up_over_the_json_api_is_proven_by_the_authority(engine: Engine) {
     assert_eq!(r.problem(422), "not_verified", "another representative");
     let r = app.call(Method::POST, "/api/v1/portal/sign-up", None, Some(company("周建国", "320402197505050013", &code))).await;
     assert_eq!(r.status, 201, "{}", r.text);
+
+    // An account linked before real-name was proven (by a register lookup) reaches nothing
+    // until its holder proves it with her face (实名认证); nobody else's face does.
+    authority.add_resident("孙敏", "320402198801011232");
+    let party = bdc_services::registry::record_party(
+        &app.services,
+        &bdc_services::Actor::console(),
+        bdc_services::registry::NewParty { kind: "person".into(), name: "孙敏".into(), id_type: "1".into(), id_number: "320402198801011232".into() },
+    )
+    .await
+    .unwrap();
+    let legacy = app.user("sunmin", &["person"]).await;
+    {
+        let cipher = app.services.cipher();
+        let mut conn = app.db.conn().await.unwrap();
+        bdc_store::portal::insert_account(&mut conn, legacy, party.id, None, &cipher.encrypt("13912340009"), &cipher.blind_index("13912340009"), "139****0009", chrono::Utc::now()).await.unwrap();
+    }
+    let t_legacy = app.token("sunmin", "public").await;
+    assert_eq!(app.get("/api/v1/portal/cases", &t_legacy).await.problem(403), "forbidden");
+    let r = app.call(Method::POST, "/api/v1/portal/real-name", Some(&t_legacy), Some(json!({"photo": b64(portrait("320402198801019998", 1))}))).await;
+    assert_eq!(r.problem(422), "not_verified");
+    let r = app.call(Method::POST, "/api/v1/portal/real-name", Some(&t_legacy), Some(json!({"photo": b64(portrait("320402198801011232", 4))}))).await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    assert_eq!(app.get("/api/v1/portal/cases", &t_legacy).await.status, 200, "proven now");
+    let r = app.call(Method::POST, "/api/v1/portal/real-name", Some(&t_legacy), Some(json!({"photo": b64(portrait("320402198801011232", 4))}))).await;
+    assert_eq!(r.problem(409), "already_verified");
 
     // No authority: refused as unavailable, nothing created.
     let plain = spawn_app(engine).await;

@@ -528,6 +528,39 @@ pub(crate) async fn next_case_number(conn: &mut AnyConnection, county: &str, day
     CaseNumber::new(county, day, u32::try_from(seq).unwrap_or(u32::MAX)).map_err(|e| ServiceError::Internal(Box::new(e)))
 }
 
+/// What the case page shows around a case: its units, the certificates it produced, its
+/// applicants (named with their masked ID numbers) and the active rule library the findings
+/// are read against. A unit or party that went missing is left out.
+#[derive(Debug, Clone, Default)]
+pub struct CaseSheet {
+    /// `(unit id, 不动产单元号)`.
+    pub units: Vec<(i64, String)>,
+    /// 证书号 of the rights this case registered.
+    pub certificates: Vec<String>,
+    /// `(name, role code, share, masked ID number)`.
+    pub applicants: Vec<(String, String, String, String)>,
+    pub library: Vec<bdc_domain::rules::Rule>,
+}
+
+pub async fn case_sheet(s: &Services, actor: &Actor, case: &CaseRecord) -> ServiceResult<CaseSheet> {
+    actor.require(Permission::CaseRead)?;
+    let mut conn = s.db.conn().await?;
+    let mut sheet = CaseSheet { library: bdc_store::rules::active_rules(&mut conn).await?, ..CaseSheet::default() };
+    for (uid, _) in &case.units {
+        if let Some(u) = registry::get_unit(&mut conn, *uid).await? {
+            sheet.units.push((u.id, u.unit_number));
+        }
+        let rights = registry::rights_of_unit(&mut conn, *uid, true).await?;
+        sheet.certificates.extend(rights.into_iter().filter(|r| r.case_id == Some(case.id)).filter_map(|r| r.view.certificate));
+    }
+    for (pid, role, share) in &case.applicants {
+        if let Some(p) = registry::get_party(&mut conn, *pid).await? {
+            sheet.applicants.push((p.name, role.clone(), share.clone(), p.id_number_masked));
+        }
+    }
+    Ok(sheet)
+}
+
 pub async fn get_case(s: &Services, actor: &Actor, id: i64) -> ServiceResult<CaseRecord> {
     actor.require(Permission::CaseRead)?;
     let mut conn = s.db.conn().await?;

@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use bdc_store::jobs::{self, Job};
+use bdc_store::jobs;
+pub use bdc_store::jobs::Job;
 
 use crate::{ServiceError, ServiceResult, Services};
 
@@ -160,6 +161,13 @@ async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
 
 /// The loop `bdc serve` runs in the background: schedule the daily jobs and run what is due,
 /// every `every`. Errors are logged and the loop goes on.
+/// The most recent `limit` jobs, newest first, optionally of one state (运维 view).
+pub async fn list(s: &Services, actor: &crate::Actor, state: Option<&str>, limit: i64) -> ServiceResult<Vec<Job>> {
+    actor.require(bdc_domain::access::Permission::JobsRead)?;
+    let mut conn = s.db.conn().await?;
+    Ok(jobs::list(&mut conn, state, limit).await?)
+}
+
 pub async fn worker_loop(s: Services, every: std::time::Duration) {
     // Messages stored in clear before stored messages were sealed are encrypted once, here.
     match crate::keys::seal_legacy(&s).await {

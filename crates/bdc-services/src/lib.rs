@@ -32,6 +32,7 @@ pub mod lapse;
 pub mod limits;
 pub mod materials;
 pub mod portal;
+pub mod reconciliation;
 pub mod registry;
 pub mod registration_log;
 pub mod reporting;

@@ -244,6 +244,21 @@ pub async fn find_parties(s: &Services, actor: &Actor, id_number: &str) -> Servi
     Ok(out)
 }
 
+/// Parties (persons and organisations) recorded under exactly this name: how the counter finds
+/// an owner's units when the applicant gives a name (the page's read is logged as a staff read
+/// of personal data).
+pub async fn find_parties_named(s: &Services, actor: &Actor, name: &str) -> ServiceResult<Vec<i64>> {
+    actor.require(Permission::RegistryRead)?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut conn = s.db.conn().await?;
+    let mut ids = registry::parties_named(&mut conn, "person", name).await?;
+    ids.extend(registry::parties_named(&mut conn, "enterprise", name).await?);
+    Ok(ids)
+}
+
 /// The register book of a unit (登记簿): the unit, its parcel, every right current and historic,
 /// and the names of the parties in it.
 #[derive(Debug, Clone)]

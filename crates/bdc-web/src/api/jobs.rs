@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use bdc_domain::access::Permission;
-use bdc_services::ServiceError;
-use bdc_store::jobs::{self, Job};
+use bdc_services::jobs::Job;
 
 use crate::api::PageDto;
 use crate::extract::{paging, ApiQuery};
@@ -55,7 +54,6 @@ pub async fn list_jobs(State(state): State<AppState>, Authed(actor): Authed, Api
     if q.state.as_deref().is_some_and(|s| !["queued", "running", "done", "failed"].contains(&s)) {
         return Err(Problem::bad_request("bad_query", "任务状态须为 queued、running、done 或 failed"));
     }
-    let mut conn = state.services.db.conn().await.map_err(ServiceError::from)?;
-    let all = jobs::list(&mut conn, q.state.as_deref(), 1000).await.map_err(ServiceError::from)?;
+    let all = bdc_services::jobs::list(&state.services, &actor, q.state.as_deref(), 1000).await?;
     Ok(Json(PageDto::slice(all.into_iter().map(JobDto::from).collect(), page)))
 }

@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use bdc_domain::access::Permission;
-use bdc_services::ServiceError;
-use bdc_store::reports::{self, ReconItem};
+use bdc_services::reconciliation::ReconItem;
 
 use crate::api::PageDto;
 use crate::extract::{paging, ApiPath, ApiQuery};
@@ -69,8 +68,7 @@ pub async fn list_reconciliation(State(state): State<AppState>, Authed(actor): A
     }
     let cal = bdc_services::calendar::load(&state.services).await?;
     let today = (Utc::now() + Duration::hours(8)).date_naive();
-    let mut conn = state.services.db.conn().await.map_err(ServiceError::from)?;
-    let items = reports::items(&mut conn, q.status, 10_000).await.map_err(ServiceError::from)?;
+    let items = bdc_services::reconciliation::items(&state.services, &actor, q.status, 10_000).await?;
     let dtos = items.into_iter().map(|i| dto(i, &cal, today)).collect();
     Ok(Json(PageDto::slice(dtos, page)))
 }

@@ -190,10 +190,7 @@ async fn find_units(state: &AppState, actor: &Actor, q: &str, by: &str) -> Resul
             let ids: Vec<i64> = if q.len() == 18 {
                 registry::find_parties(&state.services, actor, q).await.map_err(|e| e.to_string())?.into_iter().map(|p| p.id).collect()
             } else {
-                let mut conn = state.services.db.conn().await.map_err(|e| e.to_string())?;
-                let mut v = bdc_store::registry::parties_named(&mut conn, "person", q).await.map_err(|e| e.to_string())?;
-                v.extend(bdc_store::registry::parties_named(&mut conn, "enterprise", q).await.map_err(|e| e.to_string())?);
-                v
+                registry::find_parties_named(&state.services, actor, q).await.map_err(|e| e.to_string())?
             };
             for id in ids.into_iter().take(10) {
                 filters.push(UnitFilter { holder: Some(id), ..UnitFilter::default() });

@@ -190,33 +190,23 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
     };
     let events = cases::case_events(&state.services, actor, id).await.unwrap_or_default();
     let evals = cases::evaluations(&state.services, actor, id).await.unwrap_or_default();
-    let mut conn = match state.services.db.conn().await {
-        Ok(c) => c,
+    let sheet = match cases::case_sheet(&state.services, actor, &case).await {
+        Ok(sheet) => sheet,
         Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, Some(actor), "无法加载", &e.to_string(), "/workbench"),
     };
-    let library = bdc_store::rules::active_rules(&mut conn).await.unwrap_or_default();
-    let mut units = Vec::new();
-    let mut certificates = Vec::new();
-    for (uid, _) in &case.units {
-        if let Ok(Some(u)) = bdc_store::registry::get_unit(&mut conn, *uid).await {
-            units.push((u.id, u.unit_number));
-        }
-        if let Ok(rights) = bdc_store::registry::rights_of_unit(&mut conn, *uid, true).await {
-            certificates.extend(rights.into_iter().filter(|r| r.case_id == Some(case.id)).filter_map(|r| r.view.certificate));
-        }
-    }
-    let mut applicants = Vec::new();
-    for (pid, role, share) in &case.applicants {
-        if let Ok(Some(p)) = bdc_store::registry::get_party(&mut conn, *pid).await {
+    let cases::CaseSheet { units, certificates, library, .. } = sheet.clone();
+    let applicants: Vec<String> = sheet
+        .applicants
+        .iter()
+        .map(|(name, role, share, masked)| {
             let role = match role.as_str() {
                 "right_holder" => "权利人",
                 "obligor" => "义务人",
                 _ => "代理人",
             };
-            applicants.push(format!("{}（{role}{}，{}）", p.name, if share == "1" { String::new() } else { format!(" {share}") }, p.id_number_masked));
-        }
-    }
-    drop(conn);
+            format!("{name}（{role}{}，{masked}）", if share == "1" { String::new() } else { format!(" {share}") })
+        })
+        .collect();
     let flow = catalogue::flow(&case.flow_code);
     let files = bdc_services::materials::case_files(&state.services, actor, case.id).await.unwrap_or_default();
     let request = serde_json::from_str::<cases::RequestDoc>(&case.request).unwrap_or_default();

@@ -198,16 +198,12 @@ export async function logIn(page, base, { realm = 'public', username, password }
   });
 }
 
-/**
- * Signs a public user up through the portal's form: the SMS code from the server log, the live
- * photo for 人证比对 from the demo's identity sandbox (which is first told of the person).
- */
-export async function signUp(page, demo, { kind = 'person', name, id, username, phone, password }) {
+/** Fills the sign-up form up to the SMS code (sent, and read from the server log); no photo. */
+export async function fillSignUp(page, demo, { kind = 'person', name, id, username, phone, password }) {
   await page.goto(`${demo.base}/signup`);
   await page.selectOption('#kind', kind);
   await page.fill('#name', name);
   await page.fill('#id_number', id);
-  await page.setInputFiles('#photo', await demo.residentPhoto(name, id));
   await page.fill('#username', username);
   await page.fill('#password', password);
   await page.fill('#password_again', password);
@@ -215,6 +211,15 @@ export async function signUp(page, demo, { kind = 'person', name, id, username, 
   await page.click('text=获取验证码');
   await page.locator('#code-status', { hasText: '已发送' }).waitFor();
   await page.fill('#code', await demo.smsCode(phone));
+}
+
+/**
+ * Signs a public user up through the portal's form: the SMS code from the server log, the live
+ * photo for 人证比对 from the demo's identity sandbox (which is first told of the person).
+ */
+export async function signUp(page, demo, fields) {
+  await fillSignUp(page, demo, fields);
+  await page.setInputFiles('#photo', await demo.residentPhoto(fields.name, fields.id));
   await page.click('main button[type=submit]');
   await page.locator('h1', { hasText: '注册成功' }).waitFor();
 }

@@ -5,7 +5,7 @@
 // 法定代表人's face after the registry knows it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, noHorizontalScroll, screenshot, startDemo, citizenId, logIn } from './harness.mjs';
+import { launch, newPage, noHorizontalScroll, screenshot, startDemo, citizenId, logIn, fillSignUp } from './harness.mjs';
 
 const PASSWORD = 'Changzhou-2026';
 const rand = Math.floor(Math.random() * 9000) + 1000;
@@ -29,27 +29,13 @@ async function photoOf(id, shot = 3) {
   return { name: 'live.png', mimeType: 'image/png', buffer: Buffer.from(await r.arrayBuffer()) };
 }
 
-async function fillCommon(page, { kind, name, id, username, phone }) {
-  await page.goto(`${demo.base}/signup`);
-  await page.selectOption('#kind', kind);
-  await page.fill('#name', name);
-  await page.fill('#id_number', id);
-  await page.fill('#username', username);
-  await page.fill('#password', PASSWORD);
-  await page.fill('#password_again', PASSWORD);
-  await page.fill('#phone', phone);
-  await page.click('text=获取验证码');
-  await page.locator('#code-status', { hasText: '已发送' }).waitFor();
-  await page.fill('#code', await demo.smsCode(phone));
-}
-
 test('a citizen is refused with another face and signed up with her own, at 375 px', async () => {
   const person = { kind: 'person', name: '钱晓梅', id: citizenId('320404', '19920303', String(rand % 900 + 100)), username: `qian${rand}`, phone: `137${String(rand).padStart(4, '0')}1234` };
   const stranger = citizenId('320404', '19800101', String((rand + 3) % 900 + 100));
   await demo.residentPhoto(person.name, person.id);
   await demo.residentPhoto('路人甲', stranger);
   const page = await newPage(browser, { width: 375, height: 812 });
-  await fillCommon(page, person);
+  await fillSignUp(page, demo, { ...person, password: PASSWORD });
   await page.setInputFiles('#photo', await photoOf(stranger));
   await page.click('main button[type=submit]');
   const err = page.locator('#name-error');
@@ -83,7 +69,7 @@ test('a company signs up with its legal representative proven, at 1280 px', asyn
   const added = await fetch(`${demo.identity}/sandbox/enterprises`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ credit_code: credit, name: company.name, representative_name: rep.name, representative_id: rep.id }) });
   assert.equal(added.status, 201);
   const page = await newPage(browser, { width: 1280, height: 900 });
-  await fillCommon(page, company);
+  await fillSignUp(page, demo, { ...company, password: PASSWORD });
   await page.fill('#representative_name', rep.name);
   await page.fill('#representative_id', rep.id);
   await page.setInputFiles('#photo', await photoOf(rep.id));

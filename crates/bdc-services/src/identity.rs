@@ -57,26 +57,7 @@ pub async fn verify_person(s: &Services, name: &str, id_number: &str, photo: &[u
     let check = PersonCheck { name: name.to_owned(), id_number: id_number.to_owned(), photo: photo.to_vec() };
     let answer = authority.verify_person(&check).await.map_err(|e| unavailable(&e))?;
     let matched = answer.answer.result == Outcome::Match && answer.answer.score >= s.security.identity_min_score;
-    let bidx = s.cipher().blind_index(id_number);
-    let masked = mask_id_number(id_number);
-    let v = NewVerification {
-        subject: "person",
-        id_type: "1",
-        id_number_bidx: &bidx,
-        id_number_masked: &masked,
-        name,
-        representative_of: None,
-        outcome: answer.answer.result.as_str(),
-        score: i64::from(answer.answer.score),
-        authority: authority.name(),
-        serial: &answer.answer.serial,
-        answer: &answer.body,
-        signature: &answer.signature,
-        purpose,
-        requested_by,
-    };
-    let mut conn = s.db.conn().await?;
-    let verification_id = store::insert(&mut conn, &v, Utc::now()).await?;
+    let verification_id = record(s, Subject::Person { id_number, name }, None, answer.answer.result, i64::from(answer.answer.score), (authority.name(), &answer.answer.serial, &answer.body, &answer.signature), purpose, requested_by).await?;
     Ok(Checked { verification_id, matched })
 }
 
@@ -103,25 +84,42 @@ pub async fn verify_enterprise(
         // The representative was not proven: the registry is not asked.
         (Outcome::RepresentativeMismatch, String::new(), String::new(), String::new())
     };
-    let bidx = s.cipher().blind_index(credit_code);
-    let masked = mask_id_number(credit_code);
+    let verification_id = record(s, Subject::Enterprise { credit_code, name }, Some(person.verification_id), outcome, 0, (authority.name(), &serial, &body, &signature), purpose, requested_by).await?;
+    Ok(Checked { verification_id, matched: person.matched && outcome == Outcome::Match })
+}
+
+/// Whom a verification is about.
+enum Subject<'a> {
+    Person { id_number: &'a str, name: &'a str },
+    Enterprise { credit_code: &'a str, name: &'a str },
+}
+
+/// Records a check in its own short write. `proof` is `(authority, serial, signed answer, signature)`.
+#[allow(clippy::too_many_arguments)]
+async fn record(s: &Services, subject: Subject<'_>, representative_of: Option<i64>, outcome: Outcome, score: i64, proof: (&str, &str, &str, &str), purpose: &str, requested_by: &str) -> ServiceResult<i64> {
+    let (kind, id_type, number, name) = match subject {
+        Subject::Person { id_number, name } => ("person", "1", id_number, name),
+        Subject::Enterprise { credit_code, name } => ("enterprise", "8", credit_code, name),
+    };
+    let bidx = s.cipher().blind_index(number);
+    let masked = mask_id_number(number);
+    let (authority, serial, answer, signature) = proof;
     let v = NewVerification {
-        subject: "enterprise",
-        id_type: "8",
+        subject: kind,
+        id_type,
         id_number_bidx: &bidx,
         id_number_masked: &masked,
         name,
-        representative_of: Some(person.verification_id),
+        representative_of,
         outcome: outcome.as_str(),
-        score: 0,
-        authority: authority.name(),
-        serial: &serial,
-        answer: &body,
-        signature: &signature,
+        score,
+        authority,
+        serial,
+        answer,
+        signature,
         purpose,
         requested_by,
     };
     let mut conn = s.db.conn().await?;
-    let verification_id = store::insert(&mut conn, &v, Utc::now()).await?;
-    Ok(Checked { verification_id, matched: person.matched && outcome == Outcome::Match })
+    Ok(store::insert(&mut conn, &v, Utc::now()).await?)
 }

@@ -17,6 +17,15 @@ use crate::extract::ApiJson;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
 
+/// The photo of a request, from base64; empty when none was given (the service says it is missing).
+fn photo_of(b64: &str) -> Result<Vec<u8>, Problem> {
+    if b64.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let bad = "照片须为 base64 编码的 JPEG 或 PNG";
+    base64::engine::general_purpose::STANDARD.decode(b64.trim().as_bytes()).map_err(|_| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_photo", bad).with_field("photo", bad))
+}
+
 /// Where to send the one-time code.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -83,13 +92,7 @@ pub struct SignedUpDto {
 pub async fn portal_sign_up(State(state): State<AppState>, Extension(slot): Extension<AuditSlot>, Client(client): Client, ApiJson(r): ApiJson<SignUpRequest>) -> ApiResult<(StatusCode, Json<SignedUpDto>)> {
     slot.set_action("signup");
     slot.set_attempted(r.username.trim(), "public");
-    let photo = if r.photo.trim().is_empty() {
-        Vec::new()
-    } else {
-        base64::engine::general_purpose::STANDARD
-            .decode(r.photo.trim().as_bytes())
-            .map_err(|_| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_photo", "照片须为 base64 编码的 JPEG 或 PNG").with_field("photo", "照片须为 base64 编码的 JPEG 或 PNG"))?
-    };
+    let photo = photo_of(&r.photo)?;
     let cmd = SignUp {
         kind: r.kind,
         username: r.username.trim().to_owned(),
@@ -135,9 +138,7 @@ pub struct RealNameRequest {
     request_body = RealNameRequest,
     responses((status = 204, description = "实名认证成功"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem), (status = 503, body = Problem)))]
 pub async fn portal_real_name(State(state): State<AppState>, crate::session::Authed(actor): crate::session::Authed, ApiJson(r): ApiJson<RealNameRequest>) -> ApiResult<StatusCode> {
-    let photo = base64::engine::general_purpose::STANDARD
-        .decode(r.photo.trim().as_bytes())
-        .map_err(|_| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_photo", "照片须为 base64 编码的 JPEG 或 PNG").with_field("photo", "照片须为 base64 编码的 JPEG 或 PNG"))?;
+    let photo = photo_of(&r.photo)?;
     svc::verify_my_account(&state.services, &actor, svc::RealName { photo, representative_name: r.representative_name, representative_id: r.representative_id }).await?;
     Ok(StatusCode::NO_CONTENT)
 }

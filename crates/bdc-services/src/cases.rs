@@ -380,10 +380,7 @@ async fn evaluate(
     let findings = rules::evaluate(&active, &facts);
     if log && case_id > 0 {
         let now = Utc::now();
-        for f in &findings {
-            let outcome = if f.passed { "pass" } else { f.severity.code() };
-            store::record_evaluation(conn, case_id, stage, &f.rule_code, f.rule_version, outcome, &f.message, now).await?;
-        }
+        log_findings(conn, case_id, stage, &findings, now).await?;
     }
     Ok(findings)
 }
@@ -511,14 +508,18 @@ pub async fn open_case(s: &Services, actor: &Actor, cmd: OpenCase) -> ServiceRes
         now,
     )
     .await?;
-    for f in &findings {
-        let outcome = if f.passed { "pass" } else { f.severity.code() };
-        store::record_evaluation(&mut tx, id, "intake", &f.rule_code, f.rule_version, outcome, &f.message, now).await?;
-    }
+    log_findings(&mut tx, id, "intake", &findings, now).await?;
     store::add_event(&mut tx, id, "", "intake", &actor.username, "受理登记", now).await?;
     let case = store::get_case(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
     crate::audit::commit(tx, actor, "申请登记", &format!("业务 {}：{}", case.case_number, flow.name)).await?;
     Ok(Opened { case, findings })
+}
+
+/// Logs a stage's findings in one statement (see [`store::record_evaluations`]).
+async fn log_findings(conn: &mut AnyConnection, case_id: i64, stage: &str, findings: &[Finding], now: DateTime<Utc>) -> ServiceResult<()> {
+    let rows: Vec<(&str, i64, &str, &str)> = findings.iter().map(|f| (f.rule_code.as_str(), f.rule_version, if f.passed { "pass" } else { f.severity.code() }, f.message.as_str())).collect();
+    store::record_evaluations(conn, case_id, stage, &rows, now).await?;
+    Ok(())
 }
 
 /// The next 业务号 of a county for a day (county + date + sequence).
@@ -825,10 +826,7 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
             // The evaluation that blocked is kept, outside the abandoned registration.
             drop(tx);
             let mut conn = s.db.conn().await?;
-            for f in &findings {
-                let outcome = if f.passed { "pass" } else { f.severity.code() };
-                store::record_evaluation(&mut conn, case_id, "register", &f.rule_code, f.rule_version, outcome, &f.message, now).await?;
-            }
+            log_findings(&mut conn, case_id, "register", &findings, now).await?;
             Err(ServiceError::RuleBlocked { message, findings })
         }
         Err(e) => Err(e),
@@ -891,10 +889,7 @@ pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_
             }
         }
     }
-    for f in &findings {
-        let outcome = if f.passed { "pass" } else { f.severity.code() };
-        store::record_evaluation(tx, case.id, "register", &f.rule_code, f.rule_version, outcome, &f.message, now).await?;
-    }
+    log_findings(tx, case.id, "register", &findings, now).await?;
     let payload = Payload {
         case_id: Some(case.id),
         case_number: Some(case.case_number.clone()),

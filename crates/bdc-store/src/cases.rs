@@ -282,6 +282,25 @@ pub async fn record_evaluation(
     Ok(())
 }
 
+/// Logs a stage's rule evaluations in one multi-row statement: `(rule code, version, outcome,
+/// message)` each. A 登簿 evaluates every active rule, and one INSERT per rule was a round trip
+/// (on SQLite a hop to the connection's thread) each inside the journal-head lock.
+pub async fn record_evaluations(conn: &mut AnyConnection, case_id: i64, stage: &str, rows: &[(&str, i64, &str, &str)], now: DateTime<Utc>) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let at = format_time(now);
+    let rows: Vec<Vec<crate::bulk::Val>> = rows
+        .iter()
+        .map(|(code, version, outcome, message)| {
+            use crate::bulk::Val;
+            vec![Val::I(case_id), Val::T(stage.to_owned()), Val::T((*code).to_owned()), Val::I(*version), Val::T((*outcome).to_owned()), Val::T((*message).to_owned()), Val::T(at.clone())]
+        })
+        .collect();
+    crate::bulk::insert(conn, "rule_evaluations", &["case_id", "stage", "rule_code", "rule_version", "outcome", "message", "at"], &rows).await?;
+    Ok(())
+}
+
 /// One logged rule evaluation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evaluation {

@@ -525,20 +525,26 @@ pub struct CertificateRecord {
 }
 
 pub async fn all_certificates(conn: &mut AnyConnection) -> StoreResult<Vec<CertificateRecord>> {
-    let rows = sqlx::query("SELECT number, kind, right_id, case_id, status, issued_seq, voided_seq FROM certificates ORDER BY number").fetch_all(&mut *conn).await?;
-    rows.iter()
+    // Read in table order and sorted here: `ORDER BY number` made SQLite walk the number index
+    // and fetch each row from the table at random (12 s for 1.7 M certificates; sorted in
+    // memory, under 2 s). Columns by position, not by name (a name lookup per column per row).
+    let rows = sqlx::query("SELECT number, kind, right_id, case_id, status, issued_seq, voided_seq FROM certificates").fetch_all(&mut *conn).await?;
+    let mut out = rows
+        .iter()
         .map(|r| {
             Ok(CertificateRecord {
-                number: r.try_get("number")?,
-                kind: r.try_get("kind")?,
-                right_id: r.try_get("right_id")?,
-                case_id: r.try_get("case_id")?,
-                status: r.try_get("status")?,
-                issued_seq: r.try_get("issued_seq")?,
-                voided_seq: r.try_get("voided_seq")?,
+                number: r.try_get(0)?,
+                kind: r.try_get(1)?,
+                right_id: r.try_get(2)?,
+                case_id: r.try_get(3)?,
+                status: r.try_get(4)?,
+                issued_seq: r.try_get(5)?,
+                voided_seq: r.try_get(6)?,
             })
         })
-        .collect()
+        .collect::<StoreResult<Vec<_>>>()?;
+    out.sort_unstable_by(|a, b| a.number.cmp(&b.number));
+    Ok(out)
 }
 
 /// One projected row of `rights` with its holders, in a form `verify` can compare.

@@ -238,6 +238,43 @@ async fn sign_up_over_the_json_api_is_proven_by_the_authority(engine: Engine) {
     let r = app.call(Method::POST, "/api/v1/portal/real-name", Some(&t_legacy), Some(json!({"photo": b64(portrait("320402198801011232", 4))}))).await;
     assert_eq!(r.problem(409), "already_verified");
 
+    // The same on the page (实名认证): the portal sends such an account there; a wrong face is
+    // named beside the photo field, hers proves it.
+    authority.add_resident("周磊", "320402198801015559");
+    let party = bdc_services::registry::record_party(
+        &app.services,
+        &bdc_services::Actor::console(),
+        bdc_services::registry::NewParty { kind: "person".into(), name: "周磊".into(), id_type: "1".into(), id_number: "320402198801015559".into() },
+    )
+    .await
+    .unwrap();
+    let old = app.user("zhoulei", &["person"]).await;
+    {
+        let cipher = app.services.cipher();
+        let mut conn = app.db.conn().await.unwrap();
+        bdc_store::portal::insert_account(&mut conn, old, party.id, None, &cipher.encrypt("13912340010"), &cipher.blind_index("13912340010"), "139****0010", chrono::Utc::now()).await.unwrap();
+    }
+    let login = app.raw(app.http.post(format!("{}/login", app.base)).form(&[("realm", "public"), ("username", "zhoulei"), ("password", crate::helpers::PASSWORD)])).await;
+    assert_eq!(login.status, 303, "{}", login.text);
+    let cookie = login.headers.get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+    let page = |path: &str| app.http.get(format!("{}{path}", app.base)).header("cookie", &cookie);
+    let home = app.raw(page("/portal")).await;
+    assert_eq!((home.status.as_u16(), home.headers.get("location").and_then(|v| v.to_str().ok())), (303, Some("/portal/real-name")));
+    let form = app.raw(page("/portal/real-name")).await;
+    assert!(form.status == 200 && form.text.contains(r#"name="photo""#), "{}", form.text);
+    let at = form.text.find(r#"name="csrf" value=""#).unwrap() + r#"name="csrf" value=""#.len();
+    let csrf = form.text[at..].split('"').next().unwrap().to_owned();
+    let submit = |photo: Vec<u8>| {
+        let (ct, body) = crate::portal_api::multipart(&[("csrf", csrf.as_str())], &[("photo", "live.png", &photo)]);
+        app.raw(app.http.post(format!("{}/portal/real-name", app.base)).header("cookie", &cookie).header("content-type", ct).body(body))
+    };
+    let refused = submit(portrait("320402198801019998", 2)).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.text.contains("photo-error") && refused.text.contains("实名核验未通过"), "{}", refused.text);
+    let proven = submit(portrait("320402198801015559", 2)).await;
+    assert!(proven.status == 200 && proven.text.contains("实名认证成功"), "{}", proven.text);
+    assert_eq!(app.raw(page("/portal")).await.status, 200, "the portal opens now");
+
     // No authority: refused as unavailable, nothing created.
     let plain = spawn_app(engine).await;
     portal::send_code(&plain.services, "13912340003", portal::SIGN_UP, "127.0.0.1").await.unwrap();

@@ -206,7 +206,7 @@ async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine)
 
 
 /// A `multipart/form-data` body: text fields, then files as `(part name, file name, bytes)`.
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
     let boundary = "----bdc-api-boundary-3a9c";
     let mut body = Vec::new();
     for (k, v) in fields {

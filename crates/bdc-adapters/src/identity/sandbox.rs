@@ -165,37 +165,25 @@ struct Shot {
     shot: u32,
 }
 
+/// One signed check: admitted (application, signature, time, nonce), read, answered by `answer`.
+fn checked<T: serde::de::DeserializeOwned>(s: &Sandbox, path: &str, headers: &HeaderMap, body: &[u8], answer: fn(&Sandbox, &T, String) -> Response) -> Response {
+    let nonce = match s.admit(path, headers, body) {
+        Ok(n) => n,
+        Err(r) => return r.into_response(),
+    };
+    match serde_json::from_slice::<T>(body) {
+        Ok(req) => answer(s, &req, nonce),
+        Err(e) => (StatusCode::BAD_REQUEST, format!("请求无法解析：{e}")).into_response(),
+    }
+}
+
 /// The sandbox's HTTP interface: the two signed checks, and the `/sandbox/…` routes a tester
 /// uses to add residents and enterprises and to fetch a resident's photo.
 pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
     use axum::routing::{get, post};
     axum::Router::new()
-        .route(
-            PERSON_PATH,
-            post(|State(s): State<Arc<Sandbox>>, headers: HeaderMap, body: axum::body::Bytes| async move {
-                let nonce = match s.admit(PERSON_PATH, &headers, &body) {
-                    Ok(n) => n,
-                    Err(r) => return r.into_response(),
-                };
-                match serde_json::from_slice::<PersonRequest>(&body) {
-                    Ok(req) => s.person(&req, nonce),
-                    Err(e) => (StatusCode::BAD_REQUEST, format!("请求无法解析：{e}")).into_response(),
-                }
-            }),
-        )
-        .route(
-            ENTERPRISE_PATH,
-            post(|State(s): State<Arc<Sandbox>>, headers: HeaderMap, body: axum::body::Bytes| async move {
-                let nonce = match s.admit(ENTERPRISE_PATH, &headers, &body) {
-                    Ok(n) => n,
-                    Err(r) => return r.into_response(),
-                };
-                match serde_json::from_slice::<EnterpriseRequest>(&body) {
-                    Ok(req) => s.enterprise(&req, nonce),
-                    Err(e) => (StatusCode::BAD_REQUEST, format!("请求无法解析：{e}")).into_response(),
-                }
-            }),
-        )
+        .route(PERSON_PATH, post(|State(s): State<Arc<Sandbox>>, headers: HeaderMap, body: axum::body::Bytes| async move { checked(&s, PERSON_PATH, &headers, &body, Sandbox::person) }))
+        .route(ENTERPRISE_PATH, post(|State(s): State<Arc<Sandbox>>, headers: HeaderMap, body: axum::body::Bytes| async move { checked(&s, ENTERPRISE_PATH, &headers, &body, Sandbox::enterprise) }))
         .route(
             "/sandbox/residents",
             post(|State(s): State<Arc<Sandbox>>, axum::Json(r): axum::Json<NewResident>| async move {

@@ -411,10 +411,11 @@ pub async fn real_name(State(state): State<AppState>, PageActor(actor): PageActo
         representative_name: form.get("representative_name"),
         representative_id: form.get("representative_id"),
     };
-    let organisation = matches!(svc::needs_real_name(&state.services, &actor).await, Ok(Some(true)));
     match svc::verify_my_account(&state.services, &actor, r.clone()).await {
         Ok(()) => message(StatusCode::OK, Some(&actor), "实名认证成功", "账户已通过实名核验，可以查看名下不动产并在线办理业务。", "/portal"),
         Err(e) => {
+            // The form again, with the representative's fields for an organisation.
+            let organisation = matches!(svc::needs_real_name(&state.services, &actor).await, Ok(Some(true)));
             let mut errors = Errors::new();
             let mut text = String::new();
             match &e {

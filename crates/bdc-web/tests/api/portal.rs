@@ -214,20 +214,7 @@ async fn sign_up_over_the_json_api_is_proven_by_the_authority(engine: Engine) {
 
     // An account linked before real-name was proven (by a register lookup) reaches nothing
     // until its holder proves it with her face (实名认证); nobody else's face does.
-    authority.add_resident("孙敏", "320402198801011232");
-    let party = bdc_services::registry::record_party(
-        &app.services,
-        &bdc_services::Actor::console(),
-        bdc_services::registry::NewParty { kind: "person".into(), name: "孙敏".into(), id_type: "1".into(), id_number: "320402198801011232".into() },
-    )
-    .await
-    .unwrap();
-    let legacy = app.user("sunmin", &["person"]).await;
-    {
-        let cipher = app.services.cipher();
-        let mut conn = app.db.conn().await.unwrap();
-        bdc_store::portal::insert_account(&mut conn, legacy, party.id, None, &cipher.encrypt("13912340009"), &cipher.blind_index("13912340009"), "139****0009", chrono::Utc::now()).await.unwrap();
-    }
+    legacy_account(&app, &authority, "sunmin", "孙敏", "320402198801011232", "13912340009").await;
     let t_legacy = app.token("sunmin", "public").await;
     assert_eq!(app.get("/api/v1/portal/cases", &t_legacy).await.problem(403), "forbidden");
     let r = app.call(Method::POST, "/api/v1/portal/real-name", Some(&t_legacy), Some(json!({"photo": b64(portrait("320402198801019998", 1))}))).await;
@@ -240,20 +227,7 @@ async fn sign_up_over_the_json_api_is_proven_by_the_authority(engine: Engine) {
 
     // The same on the page (实名认证): the portal sends such an account there; a wrong face is
     // named beside the photo field, hers proves it.
-    authority.add_resident("周磊", "320402198801015559");
-    let party = bdc_services::registry::record_party(
-        &app.services,
-        &bdc_services::Actor::console(),
-        bdc_services::registry::NewParty { kind: "person".into(), name: "周磊".into(), id_type: "1".into(), id_number: "320402198801015559".into() },
-    )
-    .await
-    .unwrap();
-    let old = app.user("zhoulei", &["person"]).await;
-    {
-        let cipher = app.services.cipher();
-        let mut conn = app.db.conn().await.unwrap();
-        bdc_store::portal::insert_account(&mut conn, old, party.id, None, &cipher.encrypt("13912340010"), &cipher.blind_index("13912340010"), "139****0010", chrono::Utc::now()).await.unwrap();
-    }
+    legacy_account(&app, &authority, "zhoulei", "周磊", "320402198801015559", "13912340010").await;
     let login = app.raw(app.http.post(format!("{}/login", app.base)).form(&[("realm", "public"), ("username", "zhoulei"), ("password", crate::helpers::PASSWORD)])).await;
     assert_eq!(login.status, 303, "{}", login.text);
     let cookie = login.headers.get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
@@ -280,6 +254,23 @@ async fn sign_up_over_the_json_api_is_proven_by_the_authority(engine: Engine) {
     portal::send_code(&plain.services, "13912340003", portal::SIGN_UP, "127.0.0.1").await.unwrap();
     let r = plain.call(Method::POST, "/api/v1/portal/sign-up", None, Some(json!({"kind": "person", "username": "nobody", "password": "Changzhou-2026", "name": "陈静", "id_number": "320402199002020022", "phone": "13912340003", "code": "123456", "photo": b64(portrait("320402199002020022", 1))}))).await;
     assert_eq!(r.problem(503), "service_unavailable");
+}
+
+/// A public account linked to a recorded party the way accounts were before real-name was
+/// proven by the authority (no verification); the authority knows the person.
+async fn legacy_account(app: &crate::helpers::TestApp, authority: &bdc_adapters::identity::sandbox::Sandbox, username: &str, name: &str, id_number: &str, phone: &str) {
+    authority.add_resident(name, id_number);
+    let party = bdc_services::registry::record_party(
+        &app.services,
+        &bdc_services::Actor::console(),
+        bdc_services::registry::NewParty { kind: "person".into(), name: name.into(), id_type: "1".into(), id_number: id_number.into() },
+    )
+    .await
+    .unwrap();
+    let user = app.user(username, &["person"]).await;
+    let cipher = app.services.cipher();
+    let mut conn = app.db.conn().await.unwrap();
+    bdc_store::portal::insert_account(&mut conn, user, party.id, None, &cipher.encrypt(phone), &cipher.blind_index(phone), &bdc_domain::masking::mask_phone(phone), chrono::Utc::now()).await.unwrap();
 }
 
 const CREDIT: &str = "91320400MA1MQ5W4Y2";

@@ -5,6 +5,7 @@
 //! validity dates. Administrators version and retire rules; the engine only evaluates. The same
 //! engine runs at intake, at review and again at 登簿.
 
+pub use bdc_core::finding::{Finding, Severity};
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
@@ -12,30 +13,6 @@ use chrono::NaiveDate;
 use crate::catalogue::{Basis, Effect, Flow};
 use crate::register::{self, attr, shares_sum_to_one, CoOwnership, RightView, Share};
 use crate::rights::{RightKind, RightState};
-
-/// How a failed rule acts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    /// 阻断 — the case cannot proceed.
-    Block,
-    /// 提示 — the applicant proceeds at own risk; recorded.
-    Warn,
-    /// 需同意 — blocks unless the named right holder consents.
-    Consent,
-}
-
-impl Severity {
-    pub const fn code(self) -> &'static str {
-        match self {
-            Severity::Block => "block",
-            Severity::Warn => "warn",
-            Severity::Consent => "consent",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Self> {
-        [Severity::Block, Severity::Warn, Severity::Consent].into_iter().find(|x| x.code() == s)
-    }
-}
 
 /// The library of checks a rule can name. Each is a question about the unit and the case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,25 +136,6 @@ pub struct Facts<'a> {
     pub submitter: Option<i64>,
     /// The right the application names, when the unit has several of the kind.
     pub target_right: Option<i64>,
-}
-
-/// The result of one rule on one case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub rule_code: String,
-    pub rule_version: i64,
-    pub rule_name: String,
-    pub severity: Severity,
-    pub passed: bool,
-    pub message: String,
-    pub legal_basis: String,
-}
-
-impl Finding {
-    /// Does this finding stop the case?
-    pub fn blocks(&self) -> bool {
-        !self.passed && self.severity != Severity::Warn
-    }
 }
 
 fn lapsed(r: &RightView, today: NaiveDate) -> bool {

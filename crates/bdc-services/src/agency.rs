@@ -6,7 +6,7 @@
 
 use chrono::{NaiveDate, Utc};
 
-use bdc_domain::ids::{CitizenId, CreditCode};
+use bdc_core::ids::{CitizenId, CreditCode};
 use bdc_store::attachments::{self as store, Authorisation, NewAttachment};
 use bdc_store::registry;
 
@@ -100,7 +100,7 @@ pub async fn record(s: &Services, actor: &Actor, a: NewAuthorisation) -> Service
     };
     let doc = a.document.as_ref().ok_or_else(|| ServiceError::field("no_document", "document", "请上传授权委托书"))?;
     let (content_type, ext) = materials::check(doc)?;
-    let digest = bdc_domain::crypto::sm3_hex(&doc.bytes);
+    let digest = bdc_crypto::sm3_hex(&doc.bytes);
     let key = format!("authorisation/{}/{digest}.{ext}", actor.user_id);
     s.files.put(&key, &doc.bytes).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
     let now = Utc::now();
@@ -134,7 +134,7 @@ pub async fn record(s: &Services, actor: &Actor, a: NewAuthorisation) -> Service
     let auth_id = store::insert_authorisation(&mut tx, actor.user_id, party_id, a.matters.trim(), a.valid_until.trim(), doc_id, now).await?;
     store::move_owner_of(&mut tx, doc_id, store::AUTHORISATION, auth_id).await?;
     let out = store::authorisation(&mut tx, auth_id).await?.ok_or_else(|| ServiceError::NotFound("授权不存在".into()))?;
-    crate::audit::commit(tx, actor, "登记授权委托", &format!("授权 #{auth_id}，委托人当事人 {party_id}，有效至 {}", a.valid_until.trim())).await?;
+    bdc_audit::commit(tx, actor, "登记授权委托", &format!("授权 #{auth_id}，委托人当事人 {party_id}，有效至 {}", a.valid_until.trim())).await?;
     Ok(out)
 }
 
@@ -176,7 +176,7 @@ pub async fn revoke(s: &Services, actor: &Actor, id: i64) -> ServiceResult<()> {
     require_agent(actor)?;
     let mut tx = s.db.begin().await?;
     if store::revoke_authorisation(&mut tx, id, actor.user_id).await? {
-        crate::audit::commit(tx, actor, "撤销授权委托", &format!("授权 #{id}")).await
+        bdc_audit::commit(tx, actor, "撤销授权委托", &format!("授权 #{id}")).await
     } else {
         Err(ServiceError::NotFound("授权委托不存在或已撤销".into()))
     }

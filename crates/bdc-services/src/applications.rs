@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use bdc_domain::catalogue::{self, ApplicantRole, Basis, ChangeScope, Channel, Effect, Flow};
-use bdc_domain::ids::{CitizenId, CreditCode};
+use bdc_core::ids::{CitizenId, CreditCode};
 use bdc_domain::register::attr;
 use bdc_domain::rights::{RightKind, RightState};
 use bdc_domain::rules::Finding;
@@ -32,7 +32,7 @@ use bdc_store::applications::{self as store, ApplicationRow, NewApplication};
 use bdc_store::attachments as files;
 use bdc_store::cases::CaseRecord;
 use bdc_store::registry::{self, UnitFilter};
-use bdc_store::{AnyConnection, PageRequest};
+use bdc_db::{AnyConnection, PageRequest};
 
 use crate::cases::{OpenCase, RequestDoc};
 use crate::portal::{self, Application};
@@ -594,7 +594,7 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
             files::move_owner(&mut tx, files::DRAFT, d, files::CASE, opened.case.id).await?;
             files::delete_draft(&mut tx, d, actor.user_id).await?;
         }
-        crate::audit::commit(tx, actor, "网上申请", &format!("申请 #{id}：{}，业务 {}", flow.name, opened.case.case_number)).await?;
+        bdc_audit::commit(tx, actor, "网上申请", &format!("申请 #{id}：{}，业务 {}", flow.name, opened.case.case_number)).await?;
         let application = view(s, actor, id).await?;
         return Ok(Applied { application, case: Some(opened.case), findings: opened.findings });
     }
@@ -607,7 +607,7 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
         files::move_owner(&mut tx, files::DRAFT, d, store::APPLICATION, id).await?;
         files::delete_draft(&mut tx, d, actor.user_id).await?;
     }
-    crate::audit::commit(tx, actor, "网上申请", &format!("申请 #{id}：{}，待 {} 位共同申请人确认", flow.name, confirmers.len())).await?;
+    bdc_audit::commit(tx, actor, "网上申请", &format!("申请 #{id}：{}，待 {} 位共同申请人确认", flow.name, confirmers.len())).await?;
     let application = view(s, actor, id).await?;
     Ok(Applied { application, case: None, findings })
 }
@@ -807,13 +807,13 @@ pub async fn confirm(s: &Services, actor: &Actor, id: i64, code: &str) -> Servic
     let now = Utc::now();
     let mut tx = s.db.begin().await?;
     let stored = bdc_store::portal::latest_code(&mut tx, &bidx, &purpose(id)).await?.ok_or_else(|| ServiceError::field("no_code", "code", "请先获取短信验证码"))?;
-    let expired = bdc_store::parse_time(&stored.expires_at).map(|t: DateTime<Utc>| t < now).unwrap_or(true);
+    let expired = bdc_db::parse_time(&stored.expires_at).map(|t: DateTime<Utc>| t < now).unwrap_or(true);
     if expired || stored.attempts >= portal::CODE_ATTEMPTS {
         return Err(ServiceError::field("code_expired", "code", "验证码已失效，请重新获取"));
     }
     if stored.code_hash != portal::code_hash(&bidx, code) {
         bdc_store::portal::code_attempted(&mut tx, stored.id).await?;
-        bdc_store::commit(tx).await?;
+        bdc_db::commit(tx).await?;
         crate::limits::hit(s, crate::limits::Kind::CodeGuess, Some(&guesser), "").await?;
         return Err(ServiceError::field("wrong_code", "code", "验证码错误"));
     }
@@ -824,7 +824,7 @@ pub async fn confirm(s: &Services, actor: &Actor, id: i64, code: &str) -> Servic
         return Err(ServiceError::Conflict { code: "already_answered", message: "您已答复过该申请".into() });
     }
     let all = store::confirmations(&mut tx, id).await?;
-    crate::audit::commit(tx, actor, "确认共同申请", &format!("申请 #{id}")).await?;
+    bdc_audit::commit(tx, actor, "确认共同申请", &format!("申请 #{id}")).await?;
     if all.iter().all(|c| c.state == ConfirmationState::Confirmed.code()) {
         submit(s, id).await?;
     }
@@ -847,7 +847,7 @@ pub async fn decline(s: &Services, actor: &Actor, id: i64, reason: &str) -> Serv
     if !store::set_state(&mut tx, id, ApplicationState::Awaiting.code(), ApplicationState::Declined.code(), None, &text, now).await? {
         return Err(ServiceError::Conflict { code: "not_awaiting", message: "该申请已不在待确认状态".into() });
     }
-    crate::audit::commit(tx, actor, "拒绝共同申请", &format!("申请 #{id}")).await?;
+    bdc_audit::commit(tx, actor, "拒绝共同申请", &format!("申请 #{id}")).await?;
     view(s, actor, id).await
 }
 
@@ -868,7 +868,7 @@ pub async fn withdraw(s: &Services, actor: &Actor, id: i64, reason: &str) -> Ser
     if !store::set_state(&mut tx, id, ApplicationState::Awaiting.code(), ApplicationState::Withdrawn.code(), None, &text, Utc::now()).await? {
         return Err(ServiceError::Conflict { code: "not_awaiting", message: "该申请已不在待确认状态".into() });
     }
-    crate::audit::commit(tx, actor, "撤回网上申请", &format!("申请 #{id}")).await?;
+    bdc_audit::commit(tx, actor, "撤回网上申请", &format!("申请 #{id}")).await?;
     view(s, actor, id).await
 }
 
@@ -892,7 +892,7 @@ async fn submit(s: &Services, id: i64) -> ServiceResult<()> {
             store::set_state(&mut tx, id, ApplicationState::Submitted.code(), ApplicationState::Submitted.code(), Some(opened.case.id), "", now).await?;
             bdc_store::portal::set_submitted_by(&mut tx, opened.case.id, row.user_id).await?;
             files::move_owner(&mut tx, store::APPLICATION, id, files::CASE, opened.case.id).await?;
-            bdc_store::commit(tx).await?;
+            bdc_db::commit(tx).await?;
             Ok(())
         }
         Err(ServiceError::Internal(e)) => {
@@ -911,7 +911,7 @@ async fn submit(s: &Services, id: i64) -> ServiceResult<()> {
 /// The confirmations kept with a case made online, for staff reading the case: `(name, roles,
 /// state, decided at)`.
 pub async fn confirmations_of_case(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Vec<(String, String, ConfirmationState, Option<String>)>> {
-    actor.require(bdc_domain::access::Permission::CaseRead)?;
+    actor.require(bdc_core::access::Permission::CaseRead)?;
     let mut conn = s.db.conn().await?;
     let Some(row) = store::of_case(&mut conn, case_id).await? else { return Ok(vec![]) };
     let mut out = Vec::new();

@@ -9,7 +9,7 @@ use bdc_domain::rights::RightState;
 use bdc_store::attachments::{self as files, Attachment};
 use bdc_store::cases::CaseRecord;
 use bdc_store::registry::{self, Unit, UnitFilter};
-use bdc_store::PageRequest;
+use bdc_db::PageRequest;
 
 use crate::{Actor, ServiceResult, Services};
 

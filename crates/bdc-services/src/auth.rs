@@ -3,7 +3,7 @@
 //! A session token is 32 random bytes; only its SM3 hash is stored, so a copy of the database
 //! does not let anyone log in. Browser sessions slide (idle timeout) and carry a CSRF token;
 //! bearer tokens for API clients have a fixed lifetime. Failed logins count towards a lock-out
-//! with back-off ([`bdc_domain::password::locked_until`]).
+//! with back-off ([`bdc_core::password::locked_until`]).
 //!
 //! Every password check — login, and the old password of a password change — is counted
 //! *before* the slow Argon2 check runs ([`reserve_attempt`]): the count goes up by one in the
@@ -17,9 +17,9 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 
-use bdc_domain::access::{Permission, Realm};
-use bdc_domain::crypto::{random_hex, sm3_hex};
-use bdc_domain::password;
+use bdc_core::access::{Permission, Realm};
+use bdc_crypto::{random_hex, sm3_hex};
+use bdc_core::password;
 use bdc_store::accounts::{self, NewSession, UserRecord};
 
 use crate::{Actor, AuthVia, ServiceError, ServiceResult, Services};
@@ -155,7 +155,7 @@ async fn reserve_attempt(s: &Services, user_id: i64, now: DateTime<Utc>) -> Serv
     if until.is_some() {
         accounts::set_locked_until(&mut tx, user_id, until).await?;
     }
-    bdc_store::commit(tx).await?;
+    bdc_db::commit(tx).await?;
     Ok(until)
 }
 
@@ -163,7 +163,7 @@ fn truncate(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }
 
-async fn actor_of(conn: &mut bdc_store::AnyConnection, user: UserRecord, session_id: i64, csrf_token: String, via: AuthVia) -> ServiceResult<Actor> {
+async fn actor_of(conn: &mut bdc_db::AnyConnection, user: UserRecord, session_id: i64, csrf_token: String, via: AuthVia) -> ServiceResult<Actor> {
     let permissions = accounts::permissions_of(conn, user.id)
         .await?
         .iter()
@@ -249,6 +249,6 @@ pub async fn change_own_password(s: &Services, actor: &Actor, client: &ClientInf
     let mut tx = s.db.begin().await?;
     accounts::set_password(&mut tx, user.id, &hash, now).await?;
     accounts::revoke_user_sessions(&mut tx, user.id, now).await?;
-    bdc_store::commit(tx).await?;
+    bdc_db::commit(tx).await?;
     Ok(())
 }

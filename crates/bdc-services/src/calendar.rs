@@ -2,8 +2,8 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
-use bdc_domain::access::Permission;
-use bdc_domain::calendar::{statutory_holiday, statutory_holidays, DayKind, DayOverride, OfficeHours, OfficeSpan, StatutoryDay, WorkCalendar};
+use bdc_core::access::Permission;
+use bdc_core::calendar::{statutory_holiday, statutory_holidays, DayKind, DayOverride, OfficeHours, OfficeSpan, StatutoryDay, WorkCalendar};
 use bdc_store::calendar::{self as store, OFFICE_HOURS_KEY};
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
@@ -34,7 +34,7 @@ pub async fn load(s: &Services) -> ServiceResult<WorkCalendar> {
 
 /// The working-day calendar read on a connection the caller holds (inside a registration's
 /// transaction, for a due date written in it).
-pub(crate) async fn load_in(conn: &mut bdc_store::AnyConnection) -> ServiceResult<WorkCalendar> {
+pub(crate) async fn load_in(conn: &mut bdc_db::AnyConnection) -> ServiceResult<WorkCalendar> {
     let conn = &mut *conn;
     let days = store::all_days(conn).await?;
     let hours = store::get_setting(conn, OFFICE_HOURS_KEY).await?.and_then(|t| parse_hours(&t)).unwrap_or_default();
@@ -70,12 +70,12 @@ pub async fn set_day(s: &Services, actor: &Actor, date: NaiveDate, kind: DayKind
     let entry = DayOverride { date, kind, note: note.to_owned() };
     let mut tx = s.db.begin().await?;
     store::upsert_day(&mut tx, &entry, &actor.username, Utc::now()).await?;
-    crate::audit::commit(tx, actor, "设置工作日历", &format!("{date}：{} {}", kind.as_str(), entry.note)).await?;
+    bdc_audit::commit(tx, actor, "设置工作日历", &format!("{date}：{} {}", kind.as_str(), entry.note)).await?;
     Ok(entry)
 }
 
 /// The computed statutory days off of a year (法定节假日 and 补假, see
-/// [`bdc_domain::calendar::statutory_holidays`]) and whether its 调休 arrangement is entered.
+/// [`bdc_core::calendar::statutory_holidays`]) and whether its 调休 arrangement is entered.
 pub async fn statutory_year(s: &Services, actor: &Actor, year: i32) -> ServiceResult<(Vec<StatutoryDay>, bool)> {
     actor.require(Permission::CalendarRead)?;
     check_year(year)?;
@@ -98,7 +98,7 @@ pub async fn clear_day(s: &Services, actor: &Actor, date: NaiveDate) -> ServiceR
     actor.require(Permission::CalendarManage)?;
     let mut tx = s.db.begin().await?;
     if store::delete_day(&mut tx, date).await? {
-        crate::audit::commit(tx, actor, "删除工作日历记录", &date.to_string()).await
+        bdc_audit::commit(tx, actor, "删除工作日历记录", &date.to_string()).await
     } else if let Some(day) = statutory_holiday(date) {
         // A computed holiday has no entry to remove; the arrangement may still make it a working day.
         Err(ServiceError::NotFound(format!("{date} 没有录入记录：它是按《全国年节及纪念日放假办法》计算的法定节假日（{}），如需上班请设为调休上班", day.note())))
@@ -117,7 +117,7 @@ pub async fn set_office_hours(s: &Services, actor: &Actor, spans: Vec<OfficeSpan
     let hours = OfficeHours::new(spans).map_err(|e| ServiceError::field("bad_office_hours", "spans", e.to_string()))?;
     let mut tx = s.db.begin().await?;
     store::put_setting(&mut tx, OFFICE_HOURS_KEY, &format_hours(&hours), Utc::now()).await?;
-    crate::audit::commit(tx, actor, "设置办公时间", &format_hours(&hours)).await?;
+    bdc_audit::commit(tx, actor, "设置办公时间", &format_hours(&hours)).await?;
     Ok(hours)
 }
 

@@ -12,16 +12,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use bdc_domain::access::Permission;
+use bdc_core::access::Permission;
 use bdc_domain::catalogue::{self, ApplicantRole, Basis, ChangeScope, Effect, Flow};
 use bdc_domain::duties::Duty;
-use bdc_domain::ids::{CaseNumber, CertificateKind, CertificateNumber};
+use bdc_core::ids::{CaseNumber, CertificateKind, CertificateNumber};
 use bdc_domain::register::{self, CertificateNeed, ChangeRequest, CoOwnership, Holding, Planned, RightView, Share};
 use bdc_domain::rights::{RightKind, RightState};
 use bdc_domain::rules::{self, Applicant, Facts, Finding, Severity};
 use bdc_store::cases::{self as store, CaseFilter, CaseRecord, NewCase};
 use bdc_store::journal::{self, Payload, Step};
-use bdc_store::{registry, AnyConnection, Page, PageRequest};
+use bdc_store::registry;
+use bdc_db::{AnyConnection, Page, PageRequest};
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
 
@@ -511,7 +512,7 @@ pub async fn open_case(s: &Services, actor: &Actor, cmd: OpenCase) -> ServiceRes
     log_findings(&mut tx, id, "intake", &findings, now).await?;
     store::add_event(&mut tx, id, "", "intake", &actor.username, "受理登记", now).await?;
     let case = store::get_case(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
-    crate::audit::commit(tx, actor, "申请登记", &format!("业务 {}：{}", case.case_number, flow.name)).await?;
+    bdc_audit::commit(tx, actor, "申请登记", &format!("业务 {}：{}", case.case_number, flow.name)).await?;
     Ok(Opened { case, findings })
 }
 
@@ -663,7 +664,7 @@ async fn transition(s: &Services, actor: &Actor, case_id: i64, t: &Transition, r
             }
         }
         if findings.iter().any(Finding::blocks) {
-            bdc_store::commit(tx).await?;
+            bdc_db::commit(tx).await?;
             return Err(blocked(findings).err().unwrap_or_else(|| ServiceError::validation("rule_blocked", "限制验证未通过")));
         }
         if action == "approve" {
@@ -685,7 +686,7 @@ async fn transition(s: &Services, actor: &Actor, case_id: i64, t: &Transition, r
     store::add_event(&mut tx, case.id, &case.state, t.to, &actor.username, if reason.is_empty() { t.name } else { reason }, now).await?;
     let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
     let detail = if reason.is_empty() { format!("业务 {}", case.case_number) } else { format!("业务 {}：{reason}", case.case_number) };
-    crate::audit::commit(tx, actor, t.name, &detail).await?;
+    bdc_audit::commit(tx, actor, t.name, &detail).await?;
     Ok(Moved { case, findings, journal_seq: None })
 }
 
@@ -819,7 +820,7 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
     let (seq, prev_hash) = journal::next_seq(&mut tx).await?;
     match register_locked(&mut tx, actor, case_id, seq, &prev_hash, now).await {
         Ok(moved) => {
-            crate::audit::commit(tx, actor, "登簿", &format!("业务 {}，登记簿第 {seq} 条", moved.case.case_number)).await?;
+            bdc_audit::commit(tx, actor, "登簿", &format!("业务 {}，登记簿第 {seq} 条", moved.case.case_number)).await?;
             Ok(moved)
         }
         Err(ServiceError::RuleBlocked { message, findings }) => {

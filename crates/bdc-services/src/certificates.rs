@@ -12,8 +12,8 @@ use base64::Engine;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use bdc_domain::crypto::sm2_verify_hex;
-use bdc_domain::masking::mask_name;
+use bdc_crypto::sm2_verify_hex;
+use bdc_core::masking::mask_name;
 use bdc_domain::rights::RightKind;
 use bdc_store::{journal, portal, registry};
 

@@ -11,7 +11,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use bdc_domain::crypto::sm2_verify_hex;
+use bdc_crypto::sm2_verify_hex;
 use bdc_store::journal;
 
 use crate::{ServiceError, ServiceResult, Services};

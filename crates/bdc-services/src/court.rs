@@ -39,15 +39,16 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use bdc_adapters::court::frontend::CourtFrontEnd;
 use bdc_adapters::court::message::{check_request, read_request_list, read_requests, render_requests, soap_unwrap, Action, Feedback, Property, Request};
-use bdc_domain::access::Permission;
-use bdc_domain::calendar::WorkCalendar;
-use bdc_domain::crypto::sm3_hex;
-use bdc_domain::masking::mask_id_number;
+use bdc_core::access::Permission;
+use bdc_core::calendar::WorkCalendar;
+use bdc_crypto::sm3_hex;
+use bdc_core::masking::mask_id_number;
 use bdc_domain::register::{attr, RightView};
 use bdc_domain::rights::RightKind;
 use bdc_store::cases::{self as case_store, NewCase};
 use bdc_store::court::{self as store, CourtProperty, NewRequest, Outcome, PropertyFilter};
-use bdc_store::{journal, registry, AnyConnection, Page, PageRequest};
+use bdc_store::{journal, registry};
+use bdc_db::{AnyConnection, Page, PageRequest};
 
 use crate::cases::{next_case_number, register_locked, system_actor, today, RequestDoc};
 use crate::{Actor, ServiceError, ServiceResult, Services};
@@ -177,7 +178,7 @@ async fn read_message(s: &Services, id: i64, raw: &str) -> ServiceResult<Polled>
         out.quarantined += 1;
         store::mark_message(&mut tx, id, "quarantined", &unanswerable.join("；")).await?;
     }
-    bdc_store::commit(tx).await?;
+    bdc_db::commit(tx).await?;
     Ok(out)
 }
 
@@ -212,7 +213,7 @@ async fn receipt_due(s: &Services) -> ServiceResult<String> {
 pub async fn deliver_at_counter(s: &Services, actor: &Actor, mut r: Request) -> ServiceResult<String> {
     actor.require(Permission::CaseIntake)?;
     if r.number.trim().is_empty() {
-        r.number = format!("CTR{}{}", Utc::now().format("%Y%m%d%H%M%S"), bdc_domain::crypto::random_hex(3).to_uppercase());
+        r.number = format!("CTR{}{}", Utc::now().format("%Y%m%d%H%M%S"), bdc_crypto::random_hex(3).to_uppercase());
     }
     check_request(&r).map_err(|m| ServiceError::validation("bad_court_request", m))?;
     for p in &r.properties {
@@ -228,7 +229,7 @@ pub async fn deliver_at_counter(s: &Services, actor: &Actor, mut r: Request) -> 
     if !queue_request(s, &mut tx, &r, &[], id, "counter", "", now).await? {
         return Err(ServiceError::Conflict { code: "duplicate_request", message: format!("请求单号 {} 已存在", r.number) });
     }
-    crate::audit::commit(tx, actor, "窗口送达法院文书", &format!("请求 {}，{} 项财产", r.number, r.properties.len())).await?;
+    bdc_audit::commit(tx, actor, "窗口送达法院文书", &format!("请求 {}，{} 项财产", r.number, r.properties.len())).await?;
     Ok(r.number)
 }
 
@@ -312,16 +313,16 @@ async fn process_batch(s: &Services, cal: &WorkCalendar, out: &mut Processed) ->
             Plan::Settle(status, reason, receipt_state) => settle_in(&mut tx, p, status, &reason, None, receipt_state, &due).await?,
             Plan::Register { request, property, unit_id } => {
                 let party = parties.get(request.court.trim()).copied().ok_or_else(|| ServiceError::Internal("法院当事人未登记".into()))?;
-                bdc_store::db::execute(&mut tx, "SAVEPOINT court_property").await?;
+                bdc_db::execute(&mut tx, "SAVEPOINT court_property").await?;
                 match register_property(&mut tx, party, p, &request, &property, unit_id, day, &due, receipt).await {
                     Ok(true) => {
-                        bdc_store::db::execute(&mut tx, "RELEASE SAVEPOINT court_property").await?;
+                        bdc_db::execute(&mut tx, "RELEASE SAVEPOINT court_property").await?;
                         Some("registered")
                     }
                     // Settled by another worker meanwhile: undo the journal sequence taken.
                     Ok(false) => {
-                        bdc_store::db::execute(&mut tx, "ROLLBACK TO SAVEPOINT court_property").await?;
-                        bdc_store::db::execute(&mut tx, "RELEASE SAVEPOINT court_property").await?;
+                        bdc_db::execute(&mut tx, "ROLLBACK TO SAVEPOINT court_property").await?;
+                        bdc_db::execute(&mut tx, "RELEASE SAVEPOINT court_property").await?;
                         None
                     }
                     // A failure of the system itself leaves the whole batch pending, to be
@@ -329,8 +330,8 @@ async fn process_batch(s: &Services, cal: &WorkCalendar, out: &mut Processed) ->
                     // the property with the reason, so no input stops the queue.
                     Err(e @ ServiceError::Internal(_)) => return Err(e),
                     Err(e) => {
-                        bdc_store::db::execute(&mut tx, "ROLLBACK TO SAVEPOINT court_property").await?;
-                        bdc_store::db::execute(&mut tx, "RELEASE SAVEPOINT court_property").await?;
+                        bdc_db::execute(&mut tx, "ROLLBACK TO SAVEPOINT court_property").await?;
+                        bdc_db::execute(&mut tx, "RELEASE SAVEPOINT court_property").await?;
                         settle_in(&mut tx, p, "refused", &e.to_string(), Some(unit_id), receipt, &due).await?
                     }
                 }
@@ -344,7 +345,7 @@ async fn process_batch(s: &Services, cal: &WorkCalendar, out: &mut Processed) ->
             _ => {}
         }
     }
-    bdc_store::commit(tx).await?;
+    bdc_db::commit(tx).await?;
     out.registered += counts.registered;
     out.refused += counts.refused;
     out.quarantined += counts.quarantined;
@@ -798,7 +799,7 @@ pub async fn reprocess(s: &Services, actor: &Actor, request_number: &str, seq: &
             Some(p) => ServiceError::Conflict { code: "bad_state", message: format!("该财产状态为“{}”，不能重新处理", status_name(&p.status)) },
         });
     }
-    crate::audit::commit(tx, actor, "重新处理法院请求", &format!("请求 {request_number} 财产 {seq}")).await?;
+    bdc_audit::commit(tx, actor, "重新处理法院请求", &format!("请求 {request_number} 财产 {seq}")).await?;
     process_pending(s).await?;
     let mut conn = s.db.conn().await?;
     store::get_property(&mut conn, request_number, seq).await?.ok_or_else(|| ServiceError::NotFound("财产不存在".into()))
@@ -843,7 +844,7 @@ pub async fn schedule(s: &Services, now: DateTime<Utc>) -> ServiceResult<()> {
     let secs = i64::try_from(s.court_every.as_secs().max(1)).unwrap_or(60);
     let slot = now.timestamp() / secs;
     let mut conn = s.db.conn().await?;
-    bdc_store::jobs::enqueue(&mut conn, COURT_POLL, "{}", Some(&format!("court:{slot}")), now, 3).await?;
+    bdc_jobs::enqueue(&mut conn, COURT_POLL, "{}", Some(&format!("court:{slot}")), now, 3).await?;
     Ok(())
 }
 
@@ -853,8 +854,9 @@ mod tests {
     use bdc_adapters::court::frontend::CourtError;
     use bdc_adapters::court::message::soap_wrap;
     use bdc_adapters::files::LocalFileStore;
-    use bdc_domain::crypto::MasterKey;
-    use bdc_store::{testing::fresh_db, Engine};
+    use bdc_crypto::MasterKey;
+    use bdc_store::testing::fresh_db;
+    use bdc_db::Engine;
     use std::sync::Mutex;
 
     /// A front-end that hands out one list and refuses feedback while `down` is set.
@@ -896,7 +898,7 @@ mod tests {
 
     async fn receipts_wait_with_back_off_while_the_front_end_is_down_and_repeats_are_kept_once(engine: Engine) {
         let db = fresh_db(engine).await;
-        let dir = std::env::temp_dir().join(format!("bdc-court-{}", bdc_domain::crypto::random_hex(4)));
+        let dir = std::env::temp_dir().join(format!("bdc-court-{}", bdc_crypto::random_hex(4)));
         let list = soap_wrap("getRequestsResponse", "", "", &render_requests(&[request("A1"), request("B1")]));
         let front = Arc::new(Flaky { list, down: Mutex::new(true), got: Mutex::default() });
         let s = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(dir)), crate::SecuritySettings::default())
@@ -908,7 +910,7 @@ mod tests {
         let p = store::get_property(&mut c, "A1", "1").await.unwrap().unwrap();
         assert_eq!((p.receipt_state.as_str(), p.receipt_attempts), ("due", 1));
         assert!(p.receipt_error.contains("connection refused"));
-        let next: DateTime<Utc> = bdc_store::parse_time(p.receipt_next_at.as_deref().unwrap()).unwrap();
+        let next: DateTime<Utc> = bdc_db::parse_time(p.receipt_next_at.as_deref().unwrap()).unwrap();
         assert!(next > Utc::now() + Duration::seconds(50), "the next try waits about a minute");
         // The same list fetched again is not kept again.
         let (polled, _, _) = run(&s).await.unwrap();
@@ -925,5 +927,5 @@ mod tests {
         assert!(got.iter().all(|f| !f.controlled && f.reason.contains("未能匹配不动产单元")));
     }
 
-    bdc_store::engine_tests!(receipts_wait_with_back_off_while_the_front_end_is_down_and_repeats_are_kept_once);
+    bdc_db::engine_tests!(receipts_wait_with_back_off_while_the_front_end_is_down_and_repeats_are_kept_once);
 }

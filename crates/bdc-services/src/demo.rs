@@ -11,12 +11,13 @@ use chrono::{Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use bdc_domain::ids::{CertificateKind, CertificateNumber};
-use bdc_domain::masking::mask_id_number;
+use bdc_core::ids::{CertificateKind, CertificateNumber};
+use bdc_core::masking::mask_id_number;
 use bdc_domain::register::Attributes;
 use bdc_store::bulk::{self, Val};
 use bdc_store::journal::{entry_hash, Payload, Step};
-use bdc_store::{calendar as settings, format_time, AnyConnection};
+use bdc_store::calendar as settings;
+use bdc_db::{format_time, AnyConnection};
 
 use crate::{ServiceError, ServiceResult, Services};
 
@@ -330,7 +331,7 @@ pub async fn build(s: &Services, units: u64, seed: u64, progress: &(dyn Fn(u64) 
         }
     }
     settings::put_setting(&mut tx, SETTING, &marker, Utc::now()).await?;
-    bdc_store::commit(tx).await?;
+    bdc_db::commit(tx).await?;
     let mut conn = s.db.conn().await?;
     bulk::analyze(&mut conn, s.db.engine()).await?;
     drop(conn);
@@ -534,19 +535,19 @@ async fn flush(s: &Services, g: &mut Gen<'_>) -> ServiceResult<u64> {
     let mut conn = s.db.conn().await?;
     // The generator's rows are consistent by construction; SQLite skips the per-row foreign-key
     // lookups for this bulk load (PostgreSQL has no such switch and keeps checking).
-    let sqlite = s.db.engine() == bdc_store::Engine::Sqlite;
+    let sqlite = s.db.engine() == bdc_db::Engine::Sqlite;
     if sqlite {
-        bdc_store::db::execute(&mut conn, "PRAGMA foreign_keys = OFF").await?;
+        bdc_db::execute(&mut conn, "PRAGMA foreign_keys = OFF").await?;
     }
     let result = write_rows(&mut conn, &rows).await;
     if sqlite {
-        bdc_store::db::execute(&mut conn, "PRAGMA foreign_keys = ON").await?;
+        bdc_db::execute(&mut conn, "PRAGMA foreign_keys = ON").await?;
     }
     result
 }
 
 async fn write_rows(conn: &mut AnyConnection, rows: &Rows) -> ServiceResult<u64> {
-    let mut tx = bdc_store::db::begin_on(conn).await?;
+    let mut tx = bdc_db::begin_on(conn).await?;
     let c: &mut AnyConnection = &mut tx;
     let mut n = 0;
     n += bulk::insert(c, "parcels", &["code", "county_code", "location", "area", "land_use", "right_nature", "term_start", "term_end", "created_at"], &rows.parcels).await?;
@@ -566,7 +567,7 @@ async fn write_rows(conn: &mut AnyConnection, rows: &Rows) -> ServiceResult<u64>
     .await?;
     n += bulk::insert(c, "case_units", &["case_id", "unit_id", "seen_version"], &rows.case_units).await?;
     n += bulk::insert(c, "case_events", &["id", "case_id", "from_state", "to_state", "actor", "at", "reason"], &rows.case_events).await?;
-    bdc_store::commit(tx).await?;
+    bdc_db::commit(tx).await?;
     Ok(n)
 }
 
@@ -646,7 +647,7 @@ pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_adapters::identity
             continue;
         }
         let phone = format!("1380000000{}", i + 1);
-        portal::insert_account(&mut conn, user.id, party, Some(checked.verification_id), &s.cipher().encrypt(&phone), &s.cipher().blind_index(&phone), &bdc_domain::masking::mask_phone(&phone), Utc::now()).await?;
+        portal::insert_account(&mut conn, user.id, party, Some(checked.verification_id), &s.cipher().encrypt(&phone), &s.cipher().blind_index(&phone), &bdc_core::masking::mask_phone(&phone), Utc::now()).await?;
         if *kind == "person" {
             person_party = Some(party);
         }
@@ -660,12 +661,12 @@ pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_adapters::identity
             user_id: agent.id,
             username: agent.username.clone(),
             display_name: agent.display_name.clone(),
-            realm: bdc_domain::access::Realm::Public,
+            realm: bdc_core::access::Realm::Public,
             roles: vec!["agent".into()],
             permissions: Default::default(),
             session_id: 0,
             csrf_token: String::new(),
-            via: crate::actor::AuthVia::Console,
+            via: bdc_core::actor::AuthVia::Console,
             audit: None,
         };
         let has = crate::agency::mine(s, &actor).await.map(|l| l.iter().any(|a| a.usable)).unwrap_or(true);

@@ -142,7 +142,7 @@ pub async fn remove_file(s: &Services, actor: &Actor, id: i64, file_id: i64) -> 
     let mut tx = s.db.begin().await?;
     store::draft(&mut tx, id, actor.user_id).await?.ok_or_else(not_found)?;
     if store::delete_draft_file(&mut tx, id, file_id).await? {
-        crate::audit::commit(tx, actor, "删除草稿材料", &format!("草稿 #{id}，文件 {file_id}")).await
+        bdc_audit::commit(tx, actor, "删除草稿材料", &format!("草稿 #{id}，文件 {file_id}")).await
     } else {
         Err(ServiceError::NotFound("文件不存在".into()))
     }
@@ -157,7 +157,7 @@ pub async fn discard(s: &Services, actor: &Actor, id: i64) -> ServiceResult<()> 
         store::delete_draft_file(&mut tx, id, f.id).await?;
     }
     store::delete_draft(&mut tx, id, actor.user_id).await?;
-    crate::audit::commit(tx, actor, "删除草稿", &format!("草稿 #{id}")).await
+    bdc_audit::commit(tx, actor, "删除草稿", &format!("草稿 #{id}")).await
 }
 
 /// Submits a draft: every required material must have a file; the application is made (see

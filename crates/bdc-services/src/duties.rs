@@ -3,13 +3,13 @@
 
 use chrono::Utc;
 
-use bdc_domain::access::Permission;
+use bdc_core::access::Permission;
 use bdc_domain::catalogue;
 use bdc_domain::duties::{self, CaseHands, Duty, DutyRule};
 use bdc_store::cases as case_store;
 use bdc_store::duties as store;
 pub use bdc_store::duties::FlowDuty;
-use bdc_store::AnyConnection;
+use bdc_db::AnyConnection;
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
 
@@ -61,7 +61,7 @@ pub async fn set(s: &Services, actor: &Actor, flow_code: &str, rule: DutyRule, r
         return Err(ServiceError::NotFound(format!("业务流程“{flow_code}”不存在")));
     }
     let reason = reason.trim();
-    bdc_domain::text::check(reason).map_err(|e| ServiceError::field("forbidden_characters", "reason", e.to_string()))?;
+    bdc_core::text::check(reason).map_err(|e| ServiceError::field("forbidden_characters", "reason", e.to_string()))?;
     if rule != DutyRule::Separate && reason.chars().count() < 4 {
         return Err(ServiceError::field("reason_required", "reason", "合并岗位须写明理由（至少 4 个字），以备监管查阅"));
     }
@@ -70,5 +70,5 @@ pub async fn set(s: &Services, actor: &Actor, flow_code: &str, rule: DutyRule, r
     }
     let mut tx = s.db.begin().await?;
     store::set(&mut tx, flow_code, rule, reason, &actor.username, Utc::now()).await?;
-    crate::audit::commit(tx, actor, "岗位设置", &format!("{flow_code}：{}；理由：{reason}", rule.name())).await
+    bdc_audit::commit(tx, actor, "岗位设置", &format!("{flow_code}：{}；理由：{reason}", rule.name())).await
 }

@@ -12,7 +12,7 @@
 use chrono::Utc;
 
 use bdc_adapters::identity::{photo_kind, EnterpriseCheck, IdentityError, Outcome, PersonCheck};
-use bdc_domain::masking::mask_id_number;
+use bdc_core::masking::mask_id_number;
 use bdc_store::identity::{self as store, NewVerification};
 
 use crate::{ServiceError, ServiceResult, Services};

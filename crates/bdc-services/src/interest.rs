@@ -14,8 +14,8 @@
 
 use chrono::Utc;
 
-use bdc_domain::access::{Permission, Realm};
-use bdc_domain::crypto::sm3_hex;
+use bdc_core::access::{Permission, Realm};
+use bdc_crypto::sm3_hex;
 use bdc_domain::register::CoOwnership;
 use bdc_domain::rights::RightKind;
 use bdc_store::interest::{self as store, Evidence, InterestApplication, NewInterestApplication};
@@ -135,7 +135,7 @@ fn first_error(errors: Vec<(&'static str, String)>) -> ServiceError {
 }
 
 /// The unit an application names, if it names exactly one.
-async fn match_unit(conn: &mut bdc_store::AnyConnection, kind: &str, text: &str) -> ServiceResult<Option<i64>> {
+async fn match_unit(conn: &mut bdc_db::AnyConnection, kind: &str, text: &str) -> ServiceResult<Option<i64>> {
     Ok(match kind {
         "unit" => registry::find_unit(conn, text).await?.map(|u| u.id),
         "certificate" => registry::unit_by_certificate(conn, text).await?,
@@ -198,7 +198,7 @@ pub async fn apply(s: &Services, actor: &Actor, client: &str, f: InterestForm) -
         store::insert_evidence(&mut tx, &e, now).await?;
     }
     let app = store::get_application(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("申请不存在".into()))?;
-    crate::audit::commit(tx, actor, "利害关系人查询申请", &format!("申请 #{id}")).await?;
+    bdc_audit::commit(tx, actor, "利害关系人查询申请", &format!("申请 #{id}")).await?;
     let query = format!("申请 #{id}：{}“{property}”，{}", property_kind_name(&f.property_kind), relation_name(&f.relation));
     log(s, Some(actor.user_id), client, &query, "submitted").await?;
     Ok(app)
@@ -293,7 +293,7 @@ pub fn house_use_name(code: &str) -> String {
 
 /// Builds the limited result from the current register. Nothing about holders, certificates or
 /// amounts is read into it.
-async fn limited_result(conn: &mut bdc_store::AnyConnection, unit_id: Option<i64>) -> ServiceResult<LimitedResult> {
+async fn limited_result(conn: &mut bdc_db::AnyConnection, unit_id: Option<i64>) -> ServiceResult<LimitedResult> {
     let empty = LimitedResult {
         found: false,
         unit_number: String::new(),
@@ -405,7 +405,7 @@ pub async fn decide(s: &Services, actor: &Actor, client: &str, id: i64, approve:
         return Err(ServiceError::Conflict { code: "already_decided", message: format!("该申请已审核（{}），不能再次审核", state_name(&current.state)) });
     }
     let decided = store::get_application(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("未找到该查询申请".into()))?;
-    crate::audit::commit(tx, actor, if approve { "批准利害关系人查询" } else { "拒绝利害关系人查询" }, &format!("申请 #{id}")).await?;
+    bdc_audit::commit(tx, actor, if approve { "批准利害关系人查询" } else { "拒绝利害关系人查询" }, &format!("申请 #{id}")).await?;
     let query = format!("审核 #{id}：{}“{}”", property_kind_name(&decided.property_kind), decided.property_text);
     log(s, Some(actor.user_id), client, &query, state).await?;
     Ok(decided)

@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use bdc_store::jobs;
-pub use bdc_store::jobs::Job;
+use bdc_jobs as jobs;
+pub use bdc_jobs::Job;
 
 use crate::{ServiceError, ServiceResult, Services};
 
@@ -163,7 +163,7 @@ async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
 /// every `every`. Errors are logged and the loop goes on.
 /// The most recent `limit` jobs, newest first, optionally of one state (运维 view).
 pub async fn list(s: &Services, actor: &crate::Actor, state: Option<&str>, limit: i64) -> ServiceResult<Vec<Job>> {
-    actor.require(bdc_domain::access::Permission::JobsRead)?;
+    actor.require(bdc_core::access::Permission::JobsRead)?;
     let mut conn = s.db.conn().await?;
     Ok(jobs::list(&mut conn, state, limit).await?)
 }

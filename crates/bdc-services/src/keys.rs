@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use bdc_domain::crypto::SigningKeyPair;
+use bdc_crypto::SigningKeyPair;
 use bdc_store::keys;
 
 use crate::{ServiceError, ServiceResult, Services};
@@ -33,7 +33,7 @@ async fn load_or_create(s: &Services, purpose: &str) -> ServiceResult<SigningKey
             pair
         }
     };
-    bdc_store::commit(tx).await?;
+    bdc_db::commit(tx).await?;
     Ok(pair)
 }
 
@@ -54,7 +54,7 @@ pub fn unseal(s: &Services, stored: &str) -> ServiceResult<String> {
     s.cipher().decrypt(stored).map_err(|e| ServiceError::Internal(format!("保存的报文无法解密（主密钥不符或内容被改动）：{e}").into()))
 }
 
-/// What [`bdc_domain::crypto::FieldCipher::encrypt`] output starts with.
+/// What [`bdc_crypto::FieldCipher::encrypt`] output starts with.
 pub const SEALED_PREFIX: &str = "sm4gcm:";
 
 /// Encrypts the rows stored in clear before sealing began: province messages, court messages
@@ -66,13 +66,13 @@ pub async fn seal_legacy(s: &Services) -> ServiceResult<usize> {
             let mut tx = s.db.begin().await?;
             let rows = bdc_store::keys::clear_rows(&mut tx, table, key, column, 500).await?;
             if rows.is_empty() {
-                bdc_store::commit(tx).await?;
+                bdc_db::commit(tx).await?;
                 break;
             }
             for (id, text) in &rows {
                 bdc_store::keys::set_sealed(&mut tx, table, key, column, id, &seal(s, text)).await?;
             }
-            bdc_store::commit(tx).await?;
+            bdc_db::commit(tx).await?;
             n += rows.len();
         }
     }

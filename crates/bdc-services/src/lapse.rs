@@ -124,7 +124,7 @@ pub async fn lapse_seizures(s: &Services, now: DateTime<Utc>) -> ServiceResult<u
         // waiting seizure became active is told — both in the lapse's own transaction.
         crate::reporting::queue(&mut tx, seq).await?;
         crate::court::note_promotions(&mut tx, &payload.steps, now).await?;
-        bdc_store::commit(tx).await?;
+        bdc_db::commit(tx).await?;
         lapsed += 1;
     }
     Ok(lapsed)
@@ -163,7 +163,7 @@ pub async fn lapse_restrictions(s: &Services, now: DateTime<Utc>) -> ServiceResu
         };
         journal::append(&mut tx, seq, &prev, "system", &payload, now).await?;
         crate::reporting::queue(&mut tx, seq).await?;
-        bdc_store::commit(tx).await?;
+        bdc_db::commit(tx).await?;
         ended += 1;
     }
     Ok(ended)

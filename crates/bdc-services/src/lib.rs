@@ -6,14 +6,12 @@
 //! them into HTTP problems.
 //!
 //! Modules: [`auth`] (login, sessions, tokens), [`users`] and [`roles`] (administration),
-//! [`audit`] (recording and querying the audit log), [`calendar`] (working days and office
+//! [`calendar`] (working days and office
 //! hours), [`keys`] (SM2 signing keys), [`limits`] (rate limits shared by all server instances).
 
-pub mod actor;
 pub mod agency;
 pub mod applications;
 pub mod archive;
-pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod certificates;
@@ -23,7 +21,6 @@ pub mod court;
 pub mod demo;
 pub mod drafts;
 pub mod duties;
-pub mod error;
 pub mod identity;
 pub mod interest;
 pub mod jobs;
@@ -45,11 +42,11 @@ use std::sync::Arc;
 
 use bdc_adapters::files::FileStore;
 use bdc_adapters::province::transport::ProvinceTransport;
-use bdc_domain::crypto::{FieldCipher, MasterKey};
-use bdc_store::Db;
+use bdc_crypto::{FieldCipher, MasterKey};
+use bdc_db::Db;
 
-pub use actor::{Actor, AuthVia};
-pub use error::{ServiceError, ServiceResult};
+// The kernel's actor and error, under the names the use cases use.
+use bdc_core::{Actor, AuthVia, ServiceError, ServiceResult};
 
 /// Security settings that use cases need.
 #[derive(Debug, Clone)]
@@ -90,7 +87,7 @@ pub struct Services {
     /// How often the court front-end is polled.
     pub court_every: std::time::Duration,
     /// Signing keys by purpose, once loaded (see [`keys::signing_key`]).
-    pub key_cache: Arc<std::sync::Mutex<std::collections::HashMap<String, bdc_domain::crypto::SigningKeyPair>>>,
+    pub key_cache: Arc<std::sync::Mutex<std::collections::HashMap<String, bdc_crypto::SigningKeyPair>>>,
 }
 
 /// The field cipher and the master key it came from (the key is needed to wrap signing keys).

@@ -7,7 +7,7 @@
 //! [`ServiceError::RateLimited`] (HTTP 429 with `Retry-After`) once either count passes its
 //! limit. The counters are rows in the database ([`bdc_store::limits`]), so several server
 //! instances share them and a restart does not reset them. The lock-out
-//! ([`bdc_domain::password::locked_until`]) still guards each account's password; these limits
+//! ([`bdc_core::password::locked_until`]) still guards each account's password; these limits
 //! stop one address from trying many accounts and one account from being flooded with codes.
 //!
 //! Keys are stored as SM3 digests: the counter table holds no phone number or address in clear.
@@ -15,7 +15,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::Deserialize;
 
-use bdc_domain::crypto::sm3_hex;
+use bdc_crypto::sm3_hex;
 
 use crate::{ServiceError, ServiceResult, Services};
 

@@ -5,9 +5,9 @@
 
 use chrono::Utc;
 
-use bdc_domain::access::{Permission, Realm};
+use bdc_core::access::{Permission, Realm};
 use bdc_domain::catalogue::Flow;
-use bdc_domain::crypto::sm3_hex;
+use bdc_crypto::sm3_hex;
 use bdc_store::attachments::{self as store, Attachment, NewAttachment};
 
 use crate::{Actor, ServiceError, ServiceResult, Services};

@@ -11,11 +11,11 @@
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 
-use bdc_domain::access::Realm;
+use bdc_core::access::Realm;
 use bdc_domain::catalogue::{self, Channel, Flow};
-use bdc_domain::crypto::sm3_hex;
-use bdc_domain::ids::{CitizenId, CreditCode};
-use bdc_domain::masking::mask_phone;
+use bdc_crypto::sm3_hex;
+use bdc_core::ids::{CitizenId, CreditCode};
+use bdc_core::masking::mask_phone;
 use bdc_store::accounts::{self, NewUser, UserRecord};
 use bdc_store::cases::CaseRecord;
 use bdc_store::{portal, registry};
@@ -59,7 +59,7 @@ pub(crate) async fn deliver_code(s: &Services, phone: &str, purpose: &str) -> Se
     let now = Utc::now();
     let mut conn = s.db.conn().await?;
     if let Some(last) = portal::latest_code(&mut conn, &bidx, purpose).await? {
-        let sent = bdc_store::parse_time(&last.created_at)?;
+        let sent = bdc_db::parse_time(&last.created_at)?;
         if now - sent < Duration::seconds(CODE_RESEND_SECONDS) {
             return Err(ServiceError::field("code_too_soon", "phone", "验证码已发送，请 1 分钟后再试"));
         }
@@ -116,7 +116,7 @@ pub fn check_sign_up(f: &SignUp) -> Vec<(&'static str, String)> {
     } else if let Err(e) = CitizenId::parse(id) {
         errors.push(("id_number", e.to_string()));
     }
-    if let Err(e) = bdc_domain::password::check_password(&f.username, &f.password) {
+    if let Err(e) = bdc_core::password::check_password(&f.username, &f.password) {
         errors.push(("password", e.to_string()));
     } else if f.password != f.password_again {
         errors.push(("password_again", "两次输入的密码不一致".to_owned()));
@@ -129,7 +129,7 @@ pub fn check_sign_up(f: &SignUp) -> Vec<(&'static str, String)> {
     }
     if organisation {
         let rep = f.representative_name.trim();
-        if rep.is_empty() || rep.chars().count() > 32 || bdc_domain::text::check(rep).is_err() {
+        if rep.is_empty() || rep.chars().count() > 32 || bdc_core::text::check(rep).is_err() {
             errors.push(("representative_name", "请填写法定代表人（负责人）姓名".to_owned()));
         }
         if let Err(e) = CitizenId::parse(f.representative_id.trim()) {
@@ -156,7 +156,7 @@ fn first_error(errors: Vec<(&'static str, String)>) -> ServiceError {
 /// photo was wrong) and uses up a try of the one-time code, so it cannot be repeated against a
 /// known ID number. A matched one links the account to the party bearing the number, recorded now
 /// if the register does not know it: the authority has proven that the person exists.
-pub async fn sign_up(s: &Services, f: SignUp, client: &str, audit: Option<crate::audit::AuditSlot>) -> ServiceResult<UserRecord> {
+pub async fn sign_up(s: &Services, f: SignUp, client: &str, audit: Option<bdc_core::AuditSlot>) -> ServiceResult<UserRecord> {
     crate::limits::hit(s, crate::limits::Kind::SignUp, Some(f.phone.trim()), client).await?;
     let errors = check_sign_up(&f);
     if !errors.is_empty() {
@@ -177,7 +177,7 @@ pub async fn sign_up(s: &Services, f: SignUp, client: &str, audit: Option<crate:
     let code = {
         let mut conn = s.db.conn().await?;
         let code = portal::latest_code(&mut conn, &bidx, SIGN_UP).await?.ok_or_else(|| ServiceError::field("no_code", "code", "请先获取短信验证码"))?;
-        let expired = bdc_store::parse_time(&code.expires_at).map(|t: DateTime<Utc>| t < now).unwrap_or(true);
+        let expired = bdc_db::parse_time(&code.expires_at).map(|t: DateTime<Utc>| t < now).unwrap_or(true);
         if expired || code.attempts >= CODE_ATTEMPTS {
             return Err(ServiceError::field("code_expired", "code", "验证码已失效，请重新获取"));
         }
@@ -213,12 +213,12 @@ pub async fn sign_up(s: &Services, f: SignUp, client: &str, audit: Option<crate:
     let new = NewUser { realm: Realm::Public.as_str(), username: f.username.trim(), display_name: name, password_hash: &hash, roles: &roles };
     let user_id = match accounts::insert_user(&mut tx, &new, now).await {
         Ok(id) => id,
-        Err(bdc_store::StoreError::Unique(_)) => return Err(ServiceError::field("username_taken", "username", format!("用户名“{}”已被使用", f.username.trim()))),
+        Err(bdc_db::StoreError::Unique(_)) => return Err(ServiceError::field("username_taken", "username", format!("用户名“{}”已被使用", f.username.trim()))),
         Err(e) => return Err(e.into()),
     };
     match portal::insert_account(&mut tx, user_id, party_id, Some(checked.verification_id), &s.cipher().encrypt(phone), &bidx, &mask_phone(phone), now).await {
         Ok(()) => {}
-        Err(bdc_store::StoreError::Unique(_)) => return Err(ServiceError::field("already_registered", "id_number", "您已注册过线上苏小登实名账户，请直接登录（忘记密码请到登记窗口办理）")),
+        Err(bdc_db::StoreError::Unique(_)) => return Err(ServiceError::field("already_registered", "id_number", "您已注册过线上苏小登实名账户，请直接登录（忘记密码请到登记窗口办理）")),
         Err(e) => return Err(e.into()),
     }
     if !portal::use_code(&mut tx, code.id).await? {
@@ -226,7 +226,7 @@ pub async fn sign_up(s: &Services, f: SignUp, client: &str, audit: Option<crate:
     }
     let user = accounts::get_user(&mut tx, user_id).await?.ok_or_else(|| ServiceError::NotFound("用户不存在".into()))?;
     let actor = Actor { user_id, username: user.username.clone(), display_name: user.display_name.clone(), realm: Realm::Public, roles, permissions: Default::default(), audit, ..Actor::console() };
-    crate::audit::commit(tx, &actor, "注册实名账户", &format!("公众账户 {user_id}，实名核验记录 {}", checked.verification_id)).await?;
+    bdc_audit::commit(tx, &actor, "注册实名账户", &format!("公众账户 {user_id}，实名核验记录 {}", checked.verification_id)).await?;
     Ok(user)
 }
 
@@ -440,8 +440,8 @@ pub async fn verify_my_account(s: &Services, actor: &Actor, r: RealName) -> Serv
     }
     match portal::verify_account(&mut tx, actor.user_id, party.id, checked.verification_id).await {
         Ok(_) => {}
-        Err(bdc_store::StoreError::Unique(_)) => return Err(ServiceError::Conflict { code: "already_registered", message: "您已有经实名认证的线上苏小登账户，请使用该账户登录".into() }),
+        Err(bdc_db::StoreError::Unique(_)) => return Err(ServiceError::Conflict { code: "already_registered", message: "您已有经实名认证的线上苏小登账户，请使用该账户登录".into() }),
         Err(e) => return Err(e.into()),
     }
-    crate::audit::commit(tx, actor, "实名认证", &format!("公众账户 {}，实名核验记录 {}", actor.user_id, checked.verification_id)).await
+    bdc_audit::commit(tx, actor, "实名认证", &format!("公众账户 {}，实名核验记录 {}", actor.user_id, checked.verification_id)).await
 }

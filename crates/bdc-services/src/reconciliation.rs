@@ -1,7 +1,7 @@
 //! 销账 — the province's daily list of inconsistent records as staff see it (the items, and
 //! [`crate::reporting::resend_item`] to report one again).
 
-use bdc_domain::access::Permission;
+use bdc_core::access::Permission;
 use bdc_store::reports;
 pub use bdc_store::reports::ReconItem;
 

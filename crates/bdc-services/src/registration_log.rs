@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use quick_xml::escape::escape;
 
-use bdc_domain::access::Permission;
+use bdc_core::access::Permission;
 use bdc_domain::rights::RegistrationType;
 use bdc_store::journal::{self, Step};
 use bdc_store::{cases as case_store, registry, reports};

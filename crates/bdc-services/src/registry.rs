@@ -2,11 +2,11 @@
 
 use chrono::{NaiveDate, Utc};
 
-use bdc_domain::access::Permission;
-use bdc_domain::ids::{CitizenId, CreditCode, ParcelCode, UnitNumber};
-use bdc_domain::masking::mask_id_number;
+use bdc_core::access::Permission;
+use bdc_core::ids::{CitizenId, CreditCode, ParcelCode, UnitNumber};
+use bdc_core::masking::mask_id_number;
 use bdc_store::registry::{self, Building, Parcel, Party, RightRecord, Unit, UnitFilter};
-use bdc_store::{Page, PageRequest};
+use bdc_db::{Page, PageRequest};
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
 
@@ -48,10 +48,10 @@ pub async fn create_parcel(s: &Services, actor: &Actor, p: NewParcel) -> Service
     };
     let mut tx = s.db.begin().await?;
     match registry::insert_parcel(&mut tx, &parcel, Utc::now()).await {
-        Err(bdc_store::StoreError::Unique(_)) => Err(ServiceError::Conflict { code: "parcel_exists", message: format!("宗地代码 {} 已存在", parcel.code) }),
+        Err(bdc_db::StoreError::Unique(_)) => Err(ServiceError::Conflict { code: "parcel_exists", message: format!("宗地代码 {} 已存在", parcel.code) }),
         Err(e) => Err(e.into()),
         Ok(()) => {
-            crate::audit::commit(tx, actor, "录入宗地", &format!("宗地 {}", parcel.code)).await?;
+            bdc_audit::commit(tx, actor, "录入宗地", &format!("宗地 {}", parcel.code)).await?;
             Ok(parcel)
         }
     }
@@ -97,12 +97,12 @@ pub async fn create_building(s: &Services, actor: &Actor, b: NewBuilding) -> Ser
         completed_year: b.completed_year,
     };
     building.id = match registry::insert_building(&mut conn, &building, Utc::now()).await {
-        Err(bdc_store::StoreError::Unique(_)) => {
+        Err(bdc_db::StoreError::Unique(_)) => {
             return Err(ServiceError::Conflict { code: "building_exists", message: format!("宗地 {} 上的第 {} 幢已存在", building.parcel_code, building.building_no) })
         }
         other => other?,
     };
-    crate::audit::commit(conn, actor, "录入自然幢", &format!("宗地 {} 第 {} 幢", building.parcel_code, building.building_no)).await?;
+    bdc_audit::commit(conn, actor, "录入自然幢", &format!("宗地 {} 第 {} 幢", building.parcel_code, building.building_no)).await?;
     Ok(building)
 }
 
@@ -147,12 +147,12 @@ pub async fn create_unit(s: &Services, actor: &Actor, u: NewUnit) -> ServiceResu
         version: 1,
     };
     unit.id = match registry::insert_unit(&mut conn, &unit, Utc::now()).await {
-        Err(bdc_store::StoreError::Unique(_)) => {
+        Err(bdc_db::StoreError::Unique(_)) => {
             return Err(ServiceError::Conflict { code: "unit_exists", message: format!("不动产单元号 {} 已存在", unit.unit_number) })
         }
         other => other?,
     };
-    crate::audit::commit(conn, actor, "录入不动产单元", &format!("单元 {}", unit.unit_number)).await?;
+    bdc_audit::commit(conn, actor, "录入不动产单元", &format!("单元 {}", unit.unit_number)).await?;
     Ok(unit)
 }
 
@@ -220,7 +220,7 @@ pub async fn record_party(s: &Services, actor: &Actor, p: NewParty) -> ServiceRe
             message: format!("该证件号码已登记为“{}”。当事人姓名或名称的变更须办理变更登记（权利人姓名或名称变更）", stored.name),
         });
     }
-    crate::audit::commit(conn, actor, "登记当事人", &format!("当事人 {}（证件号 {}）", stored.id, stored.id_number_masked)).await?;
+    bdc_audit::commit(conn, actor, "登记当事人", &format!("当事人 {}（证件号 {}）", stored.id, stored.id_number_masked)).await?;
     Ok(stored)
 }
 
@@ -314,7 +314,7 @@ pub async fn register_book(s: &Services, actor: &Actor, unit_id: i64) -> Service
 /// proven that the person or enterprise exists). A record under another name is still that
 /// party: the authority's name is the current one, and a change of name is registered at the
 /// counter (更名). `id_number` is validated and normalised; the caller's transaction decides.
-pub(crate) async fn verified_party(s: &Services, conn: &mut bdc_store::AnyConnection, kind: &str, id_type: &str, id_number: &str, name: &str) -> ServiceResult<i64> {
+pub(crate) async fn verified_party(s: &Services, conn: &mut bdc_db::AnyConnection, kind: &str, id_type: &str, id_number: &str, name: &str) -> ServiceResult<i64> {
     let bidx = s.cipher().blind_index(id_number);
     for pid in registry::find_party_by_index(conn, &bidx).await? {
         if let Some(p) = registry::get_party(conn, pid).await? {
@@ -337,7 +337,7 @@ pub(crate) async fn verified_party(s: &Services, conn: &mut bdc_store::AnyConnec
 
 /// The party on record with this ID number and exactly this name, if any. Nothing is created:
 /// naming someone (a principal, a co-applicant) never makes him a party of the register.
-pub(crate) async fn party_on_record(s: &Services, conn: &mut bdc_store::AnyConnection, id_type: &str, id_number: &str, name: &str) -> ServiceResult<Option<i64>> {
+pub(crate) async fn party_on_record(s: &Services, conn: &mut bdc_db::AnyConnection, id_type: &str, id_number: &str, name: &str) -> ServiceResult<Option<i64>> {
     let bidx = s.cipher().blind_index(id_number);
     for pid in registry::find_party_by_index(conn, &bidx).await? {
         if let Some(p) = registry::get_party(conn, pid).await? {

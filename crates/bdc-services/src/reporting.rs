@@ -15,7 +15,8 @@ use bdc_domain::catalogue::{self, Flow};
 use bdc_domain::register::attr;
 use bdc_domain::rights::RightKind;
 use bdc_store::journal::{self, Step};
-use bdc_store::{cases as case_store, registry, reports, AnyConnection};
+use bdc_store::{cases as case_store, registry, reports};
+use bdc_db::AnyConnection;
 
 use crate::{ServiceError, ServiceResult, Services};
 
@@ -27,7 +28,7 @@ const REG_ORG_ID: &str = "320400";
 
 /// Queues the report of journal entry `seq` inside the registration's transaction.
 pub async fn queue(conn: &mut AnyConnection, seq: i64) -> ServiceResult<()> {
-    bdc_store::jobs::enqueue(conn, REPORT_REGISTRATION, &format!("{{\"seq\":{seq}}}"), Some(&seq.to_string()), Utc::now(), 20).await?;
+    bdc_jobs::enqueue(conn, REPORT_REGISTRATION, &format!("{{\"seq\":{seq}}}"), Some(&seq.to_string()), Utc::now(), 20).await?;
     Ok(())
 }
 
@@ -144,7 +145,7 @@ async fn deliver(s: &Services, conn: &mut AnyConnection, transport: &std::sync::
 /// the message decrypted for staff to read: it is stored SM4-encrypted, since it carries the
 /// holders' ID numbers in clear as the national exchange requires.
 pub async fn messages(s: &Services, actor: &crate::Actor, case_id: Option<i64>, limit: i64) -> ServiceResult<Vec<reports::ReportRecord>> {
-    actor.require(bdc_domain::access::Permission::CaseRead)?;
+    actor.require(bdc_core::access::Permission::CaseRead)?;
     let mut conn = s.db.conn().await?;
     let mut out = reports::list(&mut conn, case_id, limit).await?;
     for r in &mut out {
@@ -188,7 +189,7 @@ async fn build_and_store_loaded(
     // The message is built first and numbered only when it is stored: the sequence row is then
     // locked for one short transaction, not for the whole build.
     let mut message = build(s, conn, flow, entry, payload, &unit, case, "", now_local.naive_local()).await?;
-    let mut tx = bdc_store::db::begin_on(conn).await?;
+    let mut tx = bdc_db::begin_on(conn).await?;
     let n = registry::next_certificate_seq(&mut tx, &area, day.parse::<i32>().unwrap_or(0), "bizmsg").await?;
     let biz_msg_id = format!("{area}{day}{n:06}");
     message.head.biz_msg_id = biz_msg_id.clone();
@@ -196,14 +197,14 @@ async fn build_and_store_loaded(
     let sealed = crate::keys::seal(s, &xml);
     let id = reports::insert(&mut tx, &biz_msg_id, entry.seq, payload.case_id, unit_id, &area, &message.head.rec_type, &sealed, Utc::now(), kind, resend_of).await?;
     let record = reports::get(&mut tx, id).await?;
-    bdc_store::commit(tx).await?;
+    bdc_db::commit(tx).await?;
     Ok(record)
 }
 
 /// Re-reports the record of a reconciliation item (补报 when it was never reported, 重报
 /// otherwise) with a new BizMsgID, and marks the item 销账中 until the answer comes.
 pub async fn resend_item(s: &Services, actor: &crate::Actor, item_id: i64) -> ServiceResult<reports::ReconItem> {
-    actor.require(bdc_domain::access::Permission::CaseRegister)?;
+    actor.require(bdc_core::access::Permission::CaseRegister)?;
     let transport = s.province.clone().ok_or_else(|| ServiceError::validation("province_not_configured", "未配置省级平台传输方式"))?;
     let mut conn = s.db.conn().await?;
     let item = reports::item(&mut conn, item_id).await?.ok_or_else(|| ServiceError::NotFound(format!("销账条目 {item_id} 不存在")))?;
@@ -467,7 +468,7 @@ async fn build(
     let djlx = registration_type_code(flow);
     let is_house = unit.building_no.is_some();
     let area = unit.unit_number[..6].to_owned();
-    let local = |t: &str| bdc_store::parse_time(t).map(|t| (t + Duration::hours(8)).format("%Y-%m-%dT%H:%M:%S").to_string()).unwrap_or_default();
+    let local = |t: &str| bdc_db::parse_time(t).map(|t| (t + Duration::hours(8)).format("%Y-%m-%dT%H:%M:%S").to_string()).unwrap_or_default();
     let djsj = local(&entry.at);
     let dbr = if entry.actor == "system" { "系统".to_owned() } else { entry.actor.clone() };
     let parcel = registry::get_parcel(conn, &unit.parcel_code).await?;
@@ -738,7 +739,7 @@ async fn store_answer(conn: &mut AnyConnection, transport: &std::sync::Arc<dyn b
                 // A refused report is a reconciliation item of its own (接入失败), to be fixed and
                 // re-reported within 5 working days.
                 let today = (now + Duration::hours(8)).date_naive();
-                let deadline = bdc_domain::calendar::WorkCalendar::seeded().add_working_days(today, 5).to_string();
+                let deadline = bdc_core::calendar::WorkCalendar::seeded().add_working_days(today, 5).to_string();
                 let case_number = match r.case_id {
                     Some(id) => case_store::get_case(conn, id).await?.map(|c| c.case_number).unwrap_or_default(),
                     None => String::new(),

@@ -1,6 +1,6 @@
 //! Role administration (角色权限管理).
 
-use bdc_domain::access::{Permission, Realm};
+use bdc_core::access::{Permission, Realm};
 use bdc_store::accounts::{self, RoleRecord};
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
@@ -22,7 +22,7 @@ pub async fn set_role_permissions(s: &Services, actor: &Actor, code: &str, permi
     actor.require(Permission::RolesManage)?;
     let mut parsed = Vec::new();
     for p in permissions {
-        let perm: Permission = p.parse().map_err(|e: bdc_domain::access::UnknownCode| ServiceError::field("unknown_permission", "permissions", e.to_string()))?;
+        let perm: Permission = p.parse().map_err(|e: bdc_core::access::UnknownCode| ServiceError::field("unknown_permission", "permissions", e.to_string()))?;
         parsed.push(perm);
     }
     parsed.sort();
@@ -49,6 +49,6 @@ pub async fn set_role_permissions(s: &Services, actor: &Actor, code: &str, permi
     let codes: Vec<String> = parsed.iter().map(|p| p.code().to_owned()).collect();
     accounts::set_role_permissions(&mut tx, code, &codes).await?;
     let role = accounts::get_role(&mut tx, code).await?.ok_or_else(|| ServiceError::NotFound(format!("角色“{code}”不存在")))?;
-    crate::audit::commit(tx, actor, "设置角色权限", &format!("角色 {code}：{}", codes.join(","))).await?;
+    bdc_audit::commit(tx, actor, "设置角色权限", &format!("角色 {code}：{}", codes.join(","))).await?;
     Ok(role)
 }

@@ -6,7 +6,7 @@
 
 use chrono::{NaiveDate, Utc};
 
-use bdc_domain::access::Permission;
+use bdc_core::access::Permission;
 use bdc_domain::rules::{Applicability, Check, Rule, Severity};
 use bdc_store::reports::{self, IssuanceRuleRow};
 use bdc_store::rules::{self as store, RuleRecord};
@@ -115,7 +115,7 @@ pub async fn create_version(s: &Services, actor: &Actor, d: RuleDraft) -> Servic
     };
     store::insert_rule(&mut tx, &rule, &actor.username, Utc::now()).await?;
     let saved = store::all_rules(&mut tx).await?.into_iter().find(|x| x.rule.code == d.code && x.rule.version == version);
-    crate::audit::commit(tx, actor, "保存规则", &format!("规则 {} 第 {version} 版", d.code)).await?;
+    bdc_audit::commit(tx, actor, "保存规则", &format!("规则 {} 第 {version} 版", d.code)).await?;
     saved.ok_or_else(|| ServiceError::NotFound(format!("规则“{}”不存在", d.code)))
 }
 
@@ -124,7 +124,7 @@ pub async fn retire(s: &Services, actor: &Actor, code: &str) -> ServiceResult<()
     actor.require(Permission::RulesManage)?;
     let mut tx = s.db.begin().await?;
     if store::retire(&mut tx, code, Utc::now()).await? {
-        crate::audit::commit(tx, actor, "停用规则", &format!("规则 {code}")).await
+        bdc_audit::commit(tx, actor, "停用规则", &format!("规则 {code}")).await
     } else {
         Err(ServiceError::NotFound(format!("规则“{code}”不存在或已停用")))
     }
@@ -149,7 +149,7 @@ pub async fn add_issuance_rule(s: &Services, actor: &Actor, table: &str, field: 
     }
     let mut tx = s.db.begin().await?;
     let id = reports::insert_issuance_rule(&mut tx, table, field, action, param, &actor.username, Utc::now()).await?;
-    crate::audit::commit(tx, actor, "新增签发数据规则", &format!("规则 {id}：{table}.{field} {action} {param}")).await?;
+    bdc_audit::commit(tx, actor, "新增签发数据规则", &format!("规则 {id}：{table}.{field} {action} {param}")).await?;
     Ok(id)
 }
 
@@ -158,7 +158,7 @@ pub async fn remove_issuance_rule(s: &Services, actor: &Actor, id: i64) -> Servi
     actor.require(Permission::RulesManage)?;
     let mut tx = s.db.begin().await?;
     if reports::delete_issuance_rule(&mut tx, id).await? {
-        crate::audit::commit(tx, actor, "删除签发数据规则", &format!("规则 {id}")).await
+        bdc_audit::commit(tx, actor, "删除签发数据规则", &format!("规则 {id}")).await
     } else {
         Err(ServiceError::NotFound(format!("规则 {id} 不存在")))
     }

@@ -2,10 +2,10 @@
 
 use chrono::Utc;
 
-use bdc_domain::access::{self, Permission, Realm};
-use bdc_domain::password;
+use bdc_core::access::{self, Permission, Realm};
+use bdc_core::password;
 use bdc_store::accounts::{self, NewUser, UserFilter, UserRecord};
-use bdc_store::{Page, PageRequest};
+use bdc_db::{Page, PageRequest};
 
 use crate::auth::hash_password;
 use crate::{Actor, ServiceError, ServiceResult, Services};
@@ -39,13 +39,13 @@ fn check_display_name(n: &str) -> ServiceResult<()> {
         return Err(ServiceError::field("bad_display_name", "display_name", "姓名不能为空，且不超过 64 个字"));
     }
     // The web layer refuses these already; the console (`bdc user add`) comes here directly.
-    bdc_domain::text::check(n).map_err(|e| ServiceError::field("forbidden_characters", "display_name", e.to_string()))?;
+    bdc_core::text::check(n).map_err(|e| ServiceError::field("forbidden_characters", "display_name", e.to_string()))?;
     Ok(())
 }
 
 /// Every role must exist and belong to the account's realm: a public account can never be
 /// given a staff role.
-pub(crate) async fn check_roles(conn: &mut bdc_store::AnyConnection, realm: Realm, roles: &[String]) -> ServiceResult<()> {
+pub(crate) async fn check_roles(conn: &mut bdc_db::AnyConnection, realm: Realm, roles: &[String]) -> ServiceResult<()> {
     let known = accounts::list_roles(conn).await?;
     for r in roles {
         match known.iter().find(|k| &k.code == r) {
@@ -87,13 +87,13 @@ pub async fn create_user(s: &Services, actor: &Actor, cmd: CreateUser) -> Servic
     };
     let id = match accounts::insert_user(&mut tx, &new, Utc::now()).await {
         Ok(id) => id,
-        Err(bdc_store::StoreError::Unique(_)) => {
+        Err(bdc_db::StoreError::Unique(_)) => {
             return Err(ServiceError::Conflict { code: "username_taken", message: format!("用户名“{}”已被使用", cmd.username) })
         }
         Err(e) => return Err(e.into()),
     };
     let user = accounts::get_user(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("用户不存在".into()))?;
-    crate::audit::commit(tx, actor, "新增用户", &format!("用户 {id}（{}），角色 {}", user.username, roles.join(","))).await?;
+    bdc_audit::commit(tx, actor, "新增用户", &format!("用户 {id}（{}），角色 {}", user.username, roles.join(","))).await?;
     Ok(user)
 }
 
@@ -154,7 +154,7 @@ pub async fn update_user(s: &Services, actor: &Actor, id: i64, cmd: UpdateUser) 
         // Separation of duties (职责分离): no one grants himself a role.
         if id == actor.user_id {
             if let Some(new) = roles.iter().find(|r| !user.roles.contains(r)) {
-                let name = bdc_domain::access::role(new).map_or_else(|| new.clone(), |d| d.name.to_owned());
+                let name = bdc_core::access::role(new).map_or_else(|| new.clone(), |d| d.name.to_owned());
                 return Err(ServiceError::Forbidden(format!("职责分离：不能为自己授予角色“{name}”，请由其他系统管理员操作")));
             }
         }
@@ -165,7 +165,7 @@ pub async fn update_user(s: &Services, actor: &Actor, id: i64, cmd: UpdateUser) 
         accounts::revoke_user_sessions(&mut tx, id, now).await?;
     }
     let user = accounts::get_user(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound(format!("用户 {id} 不存在")))?;
-    crate::audit::commit(tx, actor, "修改用户", &format!("用户 {id}（{}）：状态 {}，角色 {}", user.username, user.status, user.roles.join(","))).await?;
+    bdc_audit::commit(tx, actor, "修改用户", &format!("用户 {id}（{}）：状态 {}，角色 {}", user.username, user.status, user.roles.join(","))).await?;
     Ok(user)
 }
 
@@ -184,7 +184,7 @@ pub async fn reset_password(s: &Services, actor: &Actor, id: i64, new_password: 
     let mut tx = s.db.begin().await?;
     accounts::set_password(&mut tx, id, &hash, now).await?;
     accounts::revoke_user_sessions(&mut tx, id, now).await?;
-    crate::audit::commit(tx, actor, "重置密码", &format!("用户 {id}（{}）", user.username)).await
+    bdc_audit::commit(tx, actor, "重置密码", &format!("用户 {id}（{}）", user.username)).await
 }
 
 /// Lifts a lock-out before it expires.
@@ -194,6 +194,6 @@ pub async fn unlock_user(s: &Services, actor: &Actor, id: i64) -> ServiceResult<
     accounts::get_user(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound(format!("用户 {id} 不存在")))?;
     accounts::set_login_counters(&mut tx, id, 0, None).await?;
     let user = accounts::get_user(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound(format!("用户 {id} 不存在")))?;
-    crate::audit::commit(tx, actor, "解除锁定", &format!("用户 {id}（{}）", user.username)).await?;
+    bdc_audit::commit(tx, actor, "解除锁定", &format!("用户 {id}（{}）", user.username)).await?;
     Ok(user)
 }

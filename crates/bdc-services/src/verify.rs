@@ -88,7 +88,7 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
     // The journal is read one batch ahead on a connection of its own, and each batch's SM3
     // hashes and payloads are computed on every core ([`check_batch`]); only the walk along the
     // chain and the projection it builds are sequential.
-    let (batches, mut incoming) = tokio::sync::mpsc::channel::<bdc_store::StoreResult<Vec<journal::Entry>>>(2);
+    let (batches, mut incoming) = tokio::sync::mpsc::channel::<bdc_db::StoreResult<Vec<journal::Entry>>>(2);
     let db = s.db.clone();
     let reader = tokio::spawn(async move {
         let mut conn = match db.conn().await {
@@ -327,7 +327,7 @@ pub async fn verify(s: &Services) -> ServiceResult<Report> {
         problems.push(format!("账本记载的证书 {n} 在证书表中缺失"));
     }
     // The audit trail is chained too (审计日志哈希链).
-    if let Err(id) = bdc_store::audit::verify_chain(&mut conn).await? {
+    if let Err(id) = bdc_audit::store::verify_chain(&mut conn).await? {
         problems.push(format!("审计日志第 {id} 行与其哈希链不符：审计记录已被改动或删除"));
     }
     if problems.more > 0 {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use bdc_domain::access::{default_grants, ROLES};
+use bdc_core::access::{default_grants, ROLES};
 
 use crate::{format_time, parse_time, Page, PageRequest, StoreResult};
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AnyConnection, Row};
 
-use bdc_domain::calendar::{seed_overrides, DayKind, DayOverride};
+use bdc_core::calendar::{seed_overrides, DayKind, DayOverride};
 
 use crate::{format_time, StoreError, StoreResult};
 

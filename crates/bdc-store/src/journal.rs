@@ -59,7 +59,7 @@ pub enum Step {
 /// The hash of an entry.
 pub fn entry_hash(prev_hash: &str, seq: i64, payload: &str) -> String {
     // The same bytes as `format!("{prev_hash}\n{seq}\n{payload}")`, hashed in place.
-    bdc_domain::crypto::sm3_hex_parts(&[prev_hash.as_bytes(), b"\n", seq.to_string().as_bytes(), b"\n", payload.as_bytes()])
+    bdc_crypto::sm3_hex_parts(&[prev_hash.as_bytes(), b"\n", seq.to_string().as_bytes(), b"\n", payload.as_bytes()])
 }
 
 /// Reserves the next sequence number: locks the head row for the rest of the transaction.

@@ -1,12 +1,13 @@
 //! Storage behaviour on both engines: migrations, seeds, the append-only audit log, accounts.
 
-use bdc_store::audit::{self, AuditEntry, AuditFilter};
-use bdc_store::{accounts, calendar, engine_tests, testing::fresh_db, Engine, PageRequest, StoreError};
+use bdc_audit::store::{self as audit, AuditEntry, AuditFilter};
+use bdc_store::{accounts, calendar, testing::fresh_db};
+use bdc_db::{engine_tests, Engine, PageRequest, StoreError};
 use chrono::Utc;
 
 async fn migrations_are_idempotent_and_seed_once(engine: Engine) {
     let db = fresh_db(engine).await;
-    assert!(db.migrate().await.unwrap().is_empty(), "second run applies nothing");
+    assert!(bdc_store::migrate(&db).await.unwrap().is_empty(), "second run applies nothing");
     let mut c = db.conn().await.unwrap();
     let roles = accounts::list_roles(&mut c).await.unwrap();
     assert_eq!(roles.len(), 12);
@@ -15,7 +16,7 @@ async fn migrations_are_idempotent_and_seed_once(engine: Engine) {
     // An administrator's change to a built-in role survives the next start.
     accounts::set_role_permissions(&mut c, "query", &[]).await.unwrap();
     drop(c);
-    db.migrate().await.unwrap();
+    bdc_store::migrate(&db).await.unwrap();
     let mut c = db.conn().await.unwrap();
     assert!(accounts::get_role(&mut c, "query").await.unwrap().unwrap().permissions.is_empty());
 }
@@ -112,8 +113,9 @@ engine_tests!(
 );
 
 mod keys_and_secrets {
-    use bdc_domain::crypto::{sm2_verify_hex, FieldCipher, MasterKey, SigningKeyPair};
-    use bdc_store::{keys, testing::fresh_db, Engine};
+    use bdc_crypto::{sm2_verify_hex, FieldCipher, MasterKey, SigningKeyPair};
+    use bdc_store::{keys, testing::fresh_db};
+    use bdc_db::Engine;
     use chrono::Utc;
 
     /// A signing key is stored with its secret only as SM4 cipher text, and comes back whole.
@@ -131,11 +133,13 @@ mod keys_and_secrets {
         assert!(keys::active_key(&mut c, "report").await.unwrap().is_none());
     }
 
-    bdc_store::engine_tests!(signing_keys_are_stored_encrypted);
+    bdc_db::engine_tests!(signing_keys_are_stored_encrypted);
 }
 
 mod jobs {
-    use bdc_store::{jobs, testing::fresh_db, Engine};
+    use bdc_jobs as jobs;
+    use bdc_store::testing::fresh_db;
+    use bdc_db::Engine;
     use chrono::{Duration, Utc};
 
     async fn jobs_are_deduplicated_leased_once_retried_with_backoff_and_reclaimed(engine: Engine) {
@@ -177,10 +181,10 @@ mod jobs {
     /// Two server instances (two pools on one database) lease side by side: every job is
     /// leased exactly once.
     async fn two_instances_never_lease_one_job_twice(engine: Engine) {
-        let url = bdc_store::testing::fresh_url(engine).await;
-        let db = bdc_store::Db::connect(&url).await.unwrap();
-        db.migrate().await.unwrap();
-        let other = bdc_store::Db::connect(&url).await.unwrap();
+        let url = bdc_db::testing::fresh_url(engine).await;
+        let db = bdc_db::Db::connect(&url).await.unwrap();
+        bdc_store::migrate(&db).await.unwrap();
+        let other = bdc_db::Db::connect(&url).await.unwrap();
         let now = Utc::now();
         {
             let mut c = db.conn().await.unwrap();
@@ -188,7 +192,7 @@ mod jobs {
                 jobs::enqueue(&mut c, "report", &format!("{{\"n\":{i}}}"), None, now, 3).await.unwrap();
             }
         }
-        let worker = |d: bdc_store::Db| async move {
+        let worker = |d: bdc_db::Db| async move {
             let mut taken = Vec::new();
             loop {
                 let mut c = d.conn().await.unwrap();
@@ -209,11 +213,12 @@ mod jobs {
         assert_eq!((n, all.len()), (120, 120), "each job leased once");
     }
 
-    bdc_store::engine_tests!(jobs_are_deduplicated_leased_once_retried_with_backoff_and_reclaimed, two_instances_never_lease_one_job_twice);
+    bdc_db::engine_tests!(jobs_are_deduplicated_leased_once_retried_with_backoff_and_reclaimed, two_instances_never_lease_one_job_twice);
 }
 
 mod security_counters {
-    use bdc_store::{accounts, limits, testing::fresh_db, Engine};
+    use bdc_store::{accounts, limits, testing::fresh_db};
+    use bdc_db::Engine;
     use chrono::{Duration, Utc};
 
     /// Parallel attempts each get their own number: none is lost, so none escapes the lock-out.
@@ -230,7 +235,7 @@ mod security_counters {
                 tokio::spawn(async move {
                     let mut tx = db.begin().await.unwrap();
                     let n = accounts::count_login_attempt(&mut tx, id, now).await.unwrap();
-                    bdc_store::commit(tx).await.unwrap();
+                    bdc_db::commit(tx).await.unwrap();
                     n
                 })
             })
@@ -269,5 +274,5 @@ mod security_counters {
         assert_eq!(limits::purge(&mut c, w + Duration::minutes(1)).await.unwrap(), 2);
     }
 
-    bdc_store::engine_tests!(login_attempts_are_counted_atomically_and_not_while_locked, rate_limit_windows_count_hits_and_purge);
+    bdc_db::engine_tests!(login_attempts_are_counted_atomically_and_not_while_locked, rate_limit_windows_count_hits_and_purge);
 }

@@ -16,8 +16,8 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 use bdc_services::Services;
 
 use crate::api::system::OpenApiJson;
-use crate::metrics::Metrics;
-use crate::problem::Problem;
+use bdc_http::metrics::Metrics;
+use bdc_http::problem::Problem;
 use crate::state::AppState;
 
 /// Settings of the HTTP interface.
@@ -87,7 +87,7 @@ pub fn router(services: Services, settings: &WebSettings) -> Router {
     }))
     .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout))
     .layer(axum::middleware::map_response(timed_out))
-    .layer(axum::middleware::map_response_with_state(hsts, crate::headers::security_headers))
+    .layer(axum::middleware::map_response_with_state(hsts, bdc_http::headers::security_headers))
     .layer(TraceLayer::new_for_http())
     .layer(PropagateRequestIdLayer::new(request_id.clone()))
     .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))

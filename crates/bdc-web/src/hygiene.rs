@@ -1,6 +1,6 @@
 //! Text hygiene at the door (输入文本净化): every text a request carries — path, query string,
-//! form fields and JSON strings — is checked once, here and in [`crate::extract::ApiJson`], for
-//! the characters of [`bdc_domain::text`] (NUL, ESC and the other controls, bidi overrides,
+//! form fields and JSON strings — is checked once, here and in [`bdc_http::extract::ApiJson`], for
+//! the characters of [`bdc_core::text`] (NUL, ESC and the other controls, bidi overrides,
 //! zero-width characters), and the request is refused with a Chinese reason before any handler
 //! runs, so it changes nothing. Multipart forms are checked by their reader
 //! ([`crate::pages::files::read_partial`]).
@@ -14,7 +14,7 @@ use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::problem::Problem;
+use bdc_http::problem::Problem;
 
 /// What the layer needs to know.
 #[derive(Clone, Copy, Debug)]
@@ -28,8 +28,8 @@ pub struct Hygiene {
 fn first_bad<'a>(pairs: impl Iterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>) -> Option<String> {
     for (k, v) in pairs {
         for text in [&k, &v] {
-            if let Err(e) = bdc_domain::text::check(text) {
-                let field: String = k.chars().filter(|c| bdc_domain::text::forbidden_kind(*c).is_none()).take(64).collect();
+            if let Err(e) = bdc_core::text::check(text) {
+                let field: String = k.chars().filter(|c| bdc_core::text::forbidden_kind(*c).is_none()).take(64).collect();
                 return Some(format!("字段 {field}：{e}"));
             }
         }
@@ -40,7 +40,7 @@ fn first_bad<'a>(pairs: impl Iterator<Item = (std::borrow::Cow<'a, str>, std::bo
 /// Checks a path (percent-decoded) and a query string.
 fn check_uri(path: &str, query: Option<&str>) -> Option<String> {
     let decoded: Vec<u8> = form_urlencoded::parse(format!("p={}", path.replace('+', "%2B")).as_bytes()).next().map(|(_, v)| v.into_owned().into_bytes()).unwrap_or_default();
-    if let Err(e) = bdc_domain::text::check(&String::from_utf8_lossy(&decoded)) {
+    if let Err(e) = bdc_core::text::check(&String::from_utf8_lossy(&decoded)) {
         return Some(format!("请求地址：{e}"));
     }
     query.and_then(|q| first_bad(form_urlencoded::parse(q.as_bytes())))

@@ -2,7 +2,7 @@
 //!
 //! Both run after routing (`route_layer`), so they know the route pattern (`/api/v1/admin/users/{id}`)
 //! and metrics do not explode with ids. A change writes its audit row in its own transaction
-//! (`bdc_services::audit::commit`, through the [`AuditSlot`] the actor carries); after the handler
+//! (`bdc_audit::commit`, through the [`AuditSlot`] the actor carries); after the handler
 //! this layer writes the row of everything no transaction recorded — refusals, failures, logins,
 //! staff reads of personal data — with the outcome. Handlers enrich it through the slot (the
 //! login handler names the user who tried, since there is no actor yet).
@@ -16,11 +16,11 @@ use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Utc;
 
-use bdc_store::audit::AuditEntry;
+use bdc_audit::store::AuditEntry;
 
 use crate::state::AppState;
 
-pub use bdc_services::audit::AuditSlot;
+pub use bdc_core::AuditSlot;
 
 fn is_state_changing(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -114,7 +114,7 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
     if (changes || staff_read) && !recorded {
         let mut d = slot.with(std::mem::take);
         if d.detail.is_empty() && !succeeded {
-            if let Some(note) = resp.extensions().get::<crate::problem::ProblemNote>() {
+            if let Some(note) = resp.extensions().get::<bdc_http::problem::ProblemNote>() {
                 d.detail = masked_numbers(&note.0);
             }
         }
@@ -149,7 +149,7 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
             request_id,
             detail: d.detail,
         };
-        if let Err(e) = bdc_services::audit::record(&state.services, &entry).await {
+        if let Err(e) = bdc_audit::record(&state.services.db, &entry).await {
             state.metrics.audit_failure();
             tracing::error!(error = %e, action = %entry.action, "audit row could not be written");
         }

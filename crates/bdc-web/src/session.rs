@@ -9,12 +9,13 @@ use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::request::Parts;
 use axum::http::{header, Method, StatusCode};
 
-use bdc_domain::access::Permission;
-use bdc_services::{auth, Actor, AuthVia};
+use bdc_core::access::Permission;
+use bdc_services::auth;
+use bdc_core::{Actor, AuthVia};
 
 use crate::api::access::{access, Access};
 use crate::observe::AuditSlot;
-use crate::problem::Problem;
+use bdc_http::problem::Problem;
 use crate::state::AppState;
 
 /// Name of the session cookie.
@@ -66,7 +67,7 @@ impl FromRequestParts<AppState> for Authed {
         match access(parts.method.as_str(), route) {
             Some(Access::Public | Access::Authenticated) => {}
             Some(Access::Permission(p)) if actor.can(p) => {}
-            Some(Access::PublicAccount) if actor.realm == bdc_domain::access::Realm::Public => {}
+            Some(Access::PublicAccount) if actor.realm == bdc_core::access::Realm::Public => {}
             Some(Access::PublicAccount) => return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "仅限线上苏小登公众账户")),
             Some(Access::AnyCasePermission)
                 if [Permission::CaseIntake, Permission::CaseReview, Permission::CaseRegister, Permission::CaseCertify, Permission::CaseArchive]

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use bdc_services::Services;
 
-use crate::metrics::Metrics;
+use bdc_http::metrics::Metrics;
 
 /// What every handler can reach.
 #[derive(Clone)]

@@ -6,7 +6,7 @@
 //! missing from the table is refused (fail closed), and a test checks that every route in the
 //! OpenAPI document is listed. The table is published in the document as `x-bdc-access`.
 
-use bdc_domain::access::Permission;
+use bdc_core::access::Permission;
 
 /// What a route requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

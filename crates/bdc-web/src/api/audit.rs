@@ -6,11 +6,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_store::audit::{AuditEntry, AuditFilter};
+use bdc_audit::store::{AuditEntry, AuditFilter};
 
 use crate::api::PageDto;
-use crate::extract::{paging, ApiQuery};
-use crate::problem::{ApiResult, Problem};
+use bdc_http::extract::{paging, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
 
@@ -86,6 +86,6 @@ pub async fn list_audit(State(state): State<AppState>, Authed(actor): Authed, Ap
         }
     }
     let filter = AuditFilter { actor: q.actor, action: q.action, outcome: q.outcome, from: q.from, to: q.to };
-    let p = bdc_services::audit::query(&state.services, &actor, filter, page).await?;
+    let p = bdc_audit::query(&state.services.db, &actor, filter, page).await?;
     Ok(Json(PageDto::map(p, AuditEntryDto::from)))
 }

@@ -8,14 +8,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use bdc_domain::access::{self, Realm};
+use bdc_core::access::{self, Realm};
 use bdc_services::auth::{self, SessionKind};
-use bdc_services::Actor;
+use bdc_core::Actor;
 
 use crate::api::{Client, RealmDto};
-use crate::extract::ApiJson;
+use bdc_http::extract::ApiJson;
 use crate::observe::AuditSlot;
-use crate::problem::{ApiResult, Problem};
+use bdc_http::problem::{ApiResult, Problem};
 use crate::session::{clear_cookie, session_cookie, Authed};
 use crate::state::AppState;
 

@@ -8,12 +8,12 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_domain::calendar::{DayKind, DayOverride, OfficeHours, OfficeSpan};
+use bdc_core::calendar::{DayKind, DayOverride, OfficeHours, OfficeSpan};
 use bdc_services::calendar;
 
 use crate::api::PageDto;
-use crate::extract::{paging, ApiJson, ApiPath, ApiQuery};
-use crate::problem::{ApiResult, Problem};
+use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
 

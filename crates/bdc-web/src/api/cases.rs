@@ -11,8 +11,8 @@ use bdc_services::cases::{self, OpenCase, RequestDoc};
 use bdc_store::cases::{CaseFilter, CaseRecord};
 
 use crate::api::PageDto;
-use crate::extract::{paging, ApiJson, ApiPath, ApiQuery};
-use crate::problem::{ApiResult, FindingDto, Problem};
+use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, FindingDto, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
 

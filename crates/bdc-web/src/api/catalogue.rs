@@ -7,8 +7,8 @@ use utoipa::{IntoParams, ToSchema};
 use bdc_domain::catalogue::{self, Channel, Flow};
 
 use crate::api::PageDto;
-use crate::extract::{paging, ApiQuery};
-use crate::problem::{ApiResult, Problem};
+use bdc_http::extract::{paging, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 
 /// A material of a flow.
 #[derive(Debug, Serialize, ToSchema)]

@@ -14,8 +14,8 @@ use bdc_services::court as svc;
 use bdc_store::court::{CourtProperty, PropertyFilter};
 
 use crate::api::PageDto;
-use crate::extract::{paging, ApiJson, ApiPath, ApiQuery};
-use crate::problem::{ApiResult, Problem};
+use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
 
@@ -173,7 +173,7 @@ pub struct QuarantineDto {
     responses((status = 200, body = QuarantineDto), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn court_quarantine(State(state): State<AppState>, Authed(actor): Authed) -> ApiResult<Json<QuarantineDto>> {
     let messages = svc::quarantined_messages(&state.services, &actor).await?.into_iter().map(|(id, fetched_at, status, reason)| CourtMessageDto { id, fetched_at, status, reason }).collect();
-    let page = bdc_store::PageRequest { page: 1, per_page: 200 };
+    let page = bdc_db::PageRequest { page: 1, per_page: 200 };
     let f = PropertyFilter { status: Some("quarantined".into()), ..PropertyFilter::default() };
     let properties = svc::inbox(&state.services, &actor, f, page).await?.items.into_iter().map(CourtPropertyDto::from).collect();
     Ok(Json(QuarantineDto { messages, properties }))
@@ -261,7 +261,7 @@ pub async fn court_reprocess(State(state): State<AppState>, Authed(actor): Authe
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = PolledDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem), (status = 500, body = Problem)))]
 pub async fn court_poll(State(state): State<AppState>, Authed(actor): Authed) -> ApiResult<Json<PolledDto>> {
-    actor.require(bdc_domain::access::Permission::CaseRegister)?;
+    actor.require(bdc_core::access::Permission::CaseRegister)?;
     let (polled, processed, sent) = svc::run(&state.services).await?;
     Ok(Json(polled_dto(&polled, &processed, sent)))
 }
@@ -324,7 +324,7 @@ pub async fn court_deliver(State(state): State<AppState>, Authed(actor): Authed,
     let mut properties = Vec::new();
     for (i, p) in d.properties.iter().enumerate() {
         let action = Action::from_code(&p.action)
-            .ok_or_else(|| Problem::from(bdc_services::ServiceError::field("bad_action", "properties", format!("第 {} 项财产的控制类型须为 11、12、14 或 15", i + 1))))?;
+            .ok_or_else(|| Problem::from(bdc_core::ServiceError::field("bad_action", "properties", format!("第 {} 项财产的控制类型须为 11、12、14 或 15", i + 1))))?;
         properties.push(Property {
             seq: (i + 1).to_string(),
             action,
@@ -352,7 +352,7 @@ pub async fn court_deliver(State(state): State<AppState>, Authed(actor): Authed,
     let number = svc::deliver_at_counter(&state.services, &actor, request).await?;
     svc::process_pending(&state.services).await?;
     let f = PropertyFilter::default();
-    let all = svc::inbox(&state.services, &actor, f, bdc_store::PageRequest { page: 1, per_page: 1000 }).await?;
+    let all = svc::inbox(&state.services, &actor, f, bdc_db::PageRequest { page: 1, per_page: 1000 }).await?;
     let properties = all.items.into_iter().filter(|p| p.request_number == number).map(CourtPropertyDto::from).collect();
     Ok((StatusCode::CREATED, Json(DeliveredDto { request_number: number, properties })))
 }

@@ -9,8 +9,8 @@ use utoipa::{IntoParams, ToSchema};
 use bdc_services::rule_library;
 
 use crate::api::PageDto;
-use crate::extract::{paging, ApiJson, ApiPath, ApiQuery};
-use crate::problem::{ApiResult, Problem};
+use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
 

@@ -34,10 +34,10 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use bdc_domain::access::Realm;
+use bdc_core::access::Realm;
 use bdc_services::auth::ClientInfo;
 
-use crate::problem::Problem;
+use bdc_http::problem::Problem;
 use crate::state::AppState;
 
 /// Account realm in the API: `staff` (工作人员) or `public` (公众).
@@ -91,14 +91,14 @@ pub struct PageDto<T> {
 
 impl<T> PageDto<T> {
     /// One page of a list held in memory (short lists: roles, permissions, a year's calendar).
-    pub fn slice(all: Vec<T>, page: bdc_store::PageRequest) -> Self {
+    pub fn slice(all: Vec<T>, page: bdc_db::PageRequest) -> Self {
         let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
         let skip = usize::try_from(page.offset()).unwrap_or(usize::MAX);
         let items = all.into_iter().skip(skip).take(page.per_page as usize).collect();
         PageDto { items, total, page: page.page, per_page: page.per_page }
     }
 
-    pub fn map<U>(p: bdc_store::Page<U>, f: impl FnMut(U) -> T) -> Self {
+    pub fn map<U>(p: bdc_db::Page<U>, f: impl FnMut(U) -> T) -> Self {
         PageDto { items: p.items.into_iter().map(f).collect(), total: p.total, page: p.page, per_page: p.per_page }
     }
 }

@@ -20,12 +20,12 @@ use utoipa::{IntoParams, ToSchema};
 use bdc_domain::catalogue;
 use bdc_services::applications::{self as svc, ApplicationView, FieldKind};
 use bdc_services::portal::{Application, NamedParty, OtherParty};
-use bdc_services::Actor;
+use bdc_core::Actor;
 
 use crate::api::Client;
 use crate::api::cases::{case_dto, CaseDto};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::problem::{ApiResult, FindingDto, Problem};
+use bdc_http::extract::{ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, FindingDto, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
 

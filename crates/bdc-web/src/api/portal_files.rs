@@ -26,9 +26,9 @@ use bdc_services::portal::{NamedParty, OtherParty};
 use bdc_store::attachments::Attachment;
 
 use crate::api::portal::{application_dto, AppliedDto, AuthorisationDto, NamedPartyDto, OtherPartyDto, PortalUser};
-use crate::extract::{ApiJson, ApiPath};
+use bdc_http::extract::{ApiJson, ApiPath};
 use crate::pages::files::{read_form, ReadError, Submitted};
-use crate::problem::{ApiResult, FindingDto, Problem};
+use bdc_http::problem::{ApiResult, FindingDto, Problem};
 use crate::state::AppState;
 
 /// A `multipart/form-data` body, read with the pages' reader (text hygiene, part limits). Not
@@ -207,7 +207,7 @@ fn flow_name(code: &str) -> String {
     catalogue::flow(code).map_or_else(|| code.to_owned(), |f| f.name.to_owned())
 }
 
-async fn draft_dto(state: &AppState, actor: &bdc_services::Actor, id: i64) -> ApiResult<DraftDto> {
+async fn draft_dto(state: &AppState, actor: &bdc_core::Actor, id: i64) -> ApiResult<DraftDto> {
     let (d, fields, files) = drafts::get(&state.services, actor, id).await?;
     Ok(DraftDto { id: d.id, flow_name: flow_name(&d.flow_code), files: files_dto(files, &d.flow_code), flow_code: d.flow_code, updated_at: d.updated_at, fields: fields_dto(fields) })
 }

@@ -20,8 +20,8 @@ use crate::api::cases::{case_dto, CaseDto};
 use crate::api::portal::PortalUser;
 use crate::api::portal_files::{file_dto, file_response, ApiMultipart, FileDto};
 use crate::api::Client;
-use crate::extract::{ApiJson, ApiPath};
-use crate::problem::{ApiResult, Problem};
+use bdc_http::extract::{ApiJson, ApiPath};
+use bdc_http::problem::{ApiResult, Problem};
 use crate::state::AppState;
 
 // ----- 登记资料档案查询 -----

@@ -9,12 +9,12 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use bdc_services::audit::AuditSlot;
+use bdc_core::AuditSlot;
 use bdc_services::portal::{self as svc, SignUp};
 
 use crate::api::Client;
-use crate::extract::ApiJson;
-use crate::problem::{ApiResult, Problem};
+use bdc_http::extract::ApiJson;
+use bdc_http::problem::{ApiResult, Problem};
 use crate::state::AppState;
 
 /// The photo of a request, from base64; empty when none was given (the service says it is missing).

@@ -6,12 +6,12 @@ use chrono::{Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_domain::access::Permission;
+use bdc_core::access::Permission;
 use bdc_services::reconciliation::ReconItem;
 
 use crate::api::PageDto;
-use crate::extract::{paging, ApiPath, ApiQuery};
-use crate::problem::{ApiResult, Problem};
+use bdc_http::extract::{paging, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
 
@@ -73,7 +73,7 @@ pub async fn list_reconciliation(State(state): State<AppState>, Authed(actor): A
     Ok(Json(PageDto::slice(dtos, page)))
 }
 
-fn dto(i: ReconItem, cal: &bdc_domain::calendar::WorkCalendar, today: NaiveDate) -> ReconItemDto {
+fn dto(i: ReconItem, cal: &bdc_core::calendar::WorkCalendar, today: NaiveDate) -> ReconItemDto {
     let open = i.status == 1 || i.status == 2;
     let left = i.deadline.parse::<NaiveDate>().ok().filter(|_| open).map(|d| cal.working_days_between(today, d));
     let alarm = match left {

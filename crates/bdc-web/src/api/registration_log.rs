@@ -11,8 +11,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use bdc_services::registration_log::{self, DailyLog};
 
-use crate::extract::ApiQuery;
-use crate::problem::{ApiResult, Problem};
+use bdc_http::extract::ApiQuery;
+use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
 

@@ -12,8 +12,8 @@ use bdc_services::registry::{self, NewBuilding, NewParcel, NewParty, NewUnit, Re
 use bdc_store::registry::{Building, Parcel, Party, Unit, UnitFilter};
 
 use crate::api::PageDto;
-use crate::extract::{paging, ApiJson, ApiPath, ApiQuery};
-use crate::problem::{ApiResult, Problem};
+use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
 

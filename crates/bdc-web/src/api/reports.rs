@@ -5,12 +5,12 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_domain::access::Permission;
+use bdc_core::access::Permission;
 use bdc_store::reports::ReportRecord;
 
 use crate::api::PageDto;
-use crate::extract::{paging, ApiQuery};
-use crate::problem::{ApiResult, Problem};
+use bdc_http::extract::{paging, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
 

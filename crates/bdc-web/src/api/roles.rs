@@ -5,13 +5,13 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_domain::access::Permission;
+use bdc_core::access::Permission;
 use bdc_services::roles;
 use bdc_store::accounts::RoleRecord;
 
 use crate::api::PageDto;
-use crate::extract::{paging, ApiJson, ApiPath, ApiQuery};
-use crate::problem::{ApiResult, Problem};
+use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
 

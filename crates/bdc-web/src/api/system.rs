@@ -9,7 +9,7 @@ use axum::{Extension, Json};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::problem::Problem;
+use bdc_http::problem::Problem;
 use crate::state::AppState;
 
 /// Health of the service.

@@ -11,8 +11,8 @@ use bdc_services::users::{self, CreateUser, UpdateUser};
 use bdc_store::accounts::{UserFilter, UserRecord};
 
 use crate::api::{PageDto, RealmDto};
-use crate::extract::{paging, ApiJson, ApiPath, ApiQuery};
-use crate::problem::{ApiResult, Problem};
+use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
 
@@ -71,7 +71,7 @@ pub struct UserQuery {
     responses((status = 200, body = PageDto<UserDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_users(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<UserQuery>) -> ApiResult<Json<PageDto<UserDto>>> {
     let page = paging(q.page, q.per_page)?;
-    let filter = UserFilter { realm: q.realm.map(|r| bdc_domain::access::Realm::from(r).as_str().to_owned()), q: q.q.filter(|s| !s.is_empty()), ..UserFilter::default() };
+    let filter = UserFilter { realm: q.realm.map(|r| bdc_core::access::Realm::from(r).as_str().to_owned()), q: q.q.filter(|s| !s.is_empty()), ..UserFilter::default() };
     let p = users::list_users(&state.services, &actor, filter, page).await?;
     Ok(Json(PageDto::map(p, UserDto::from)))
 }

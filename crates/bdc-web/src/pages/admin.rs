@@ -18,8 +18,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 
-use bdc_domain::access::{Permission, Realm};
-use bdc_services::{Actor, ServiceError};
+use bdc_core::access::{Permission, Realm};
+use bdc_core::{Actor, ServiceError};
 
 use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
 use crate::state::AppState;

@@ -30,7 +30,7 @@ pub struct AgencyPage {
     message: String,
 }
 
-fn agent_only(actor: Option<bdc_services::Actor>) -> Result<bdc_services::Actor, Response> {
+fn agent_only(actor: Option<bdc_core::Actor>) -> Result<bdc_core::Actor, Response> {
     match actor {
         Some(a) if a.roles.iter().any(|r| r == "agent") => Ok(a),
         Some(a) => Err(message(StatusCode::FORBIDDEN, Some(&a), "仅限代理人账户", "注册时选择“代理人”账户类型后，才能代他人申请。", "/portal")),
@@ -38,7 +38,7 @@ fn agent_only(actor: Option<bdc_services::Actor>) -> Result<bdc_services::Actor,
     }
 }
 
-async fn page(state: &AppState, actor: &bdc_services::Actor, f: &NewAuthorisation, errors: Errors, message_text: String) -> AgencyPage {
+async fn page(state: &AppState, actor: &bdc_core::Actor, f: &NewAuthorisation, errors: Errors, message_text: String) -> AgencyPage {
     let rows = agency::mine(&state.services, actor)
         .await
         .unwrap_or_default()
@@ -93,7 +93,7 @@ pub async fn record(State(state): State<AppState>, PageActor(actor): PageActor, 
     if errors.is_empty() {
         match agency::record(&state.services, &actor, a.clone()).await {
             Ok(_) => return redirect("/portal/agency"),
-            Err(bdc_services::ServiceError::Validation { field: Some(f), message: m, .. }) => {
+            Err(bdc_core::ServiceError::Validation { field: Some(f), message: m, .. }) => {
                 let key = match f.as_str() {
                     "principal_name" => "principal_name",
                     "principal_id" => "principal_id",

@@ -9,7 +9,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use bdc_services::applications::{self as svc, ApplicationState, ApplicationView, ConfirmationState};
-use bdc_services::ServiceError;
+use bdc_core::ServiceError;
 
 use super::{csrf_ok, message, redirect, render, Chrome, PageActor};
 use crate::state::AppState;
@@ -62,7 +62,7 @@ fn catalogue_label(flow_code: &str, key: &str) -> Option<String> {
     svc::form_of(flow).particulars.iter().find(|p| p.key == key).map(|p| p.label.to_owned())
 }
 
-async fn page(state: &AppState, actor: &bdc_services::Actor, id: i64, sent_to: String, error: String) -> Response {
+async fn page(state: &AppState, actor: &bdc_core::Actor, id: i64, sent_to: String, error: String) -> Response {
     match svc::view(&state.services, actor, id).await {
         Ok(a) => {
             let attributes = a.attributes.iter().map(|(k, v)| (label_of(&a.flow_code, k), v.clone())).collect();
@@ -78,9 +78,9 @@ async fn page(state: &AppState, actor: &bdc_services::Actor, id: i64, sent_to: S
     }
 }
 
-fn public(actor: Option<bdc_services::Actor>) -> Result<bdc_services::Actor, Response> {
+fn public(actor: Option<bdc_core::Actor>) -> Result<bdc_core::Actor, Response> {
     match actor {
-        Some(a) if a.realm == bdc_domain::access::Realm::Public => Ok(a),
+        Some(a) if a.realm == bdc_core::access::Realm::Public => Ok(a),
         Some(a) => Err(message(StatusCode::FORBIDDEN, Some(&a), "仅限公众账户", "工作人员请使用工作台。", "/workbench")),
         None => Err(redirect("/login")),
     }
@@ -110,7 +110,7 @@ fn text_of(e: ServiceError) -> String {
 }
 
 /// A public account's answer form, admitted: real-name account, then CSRF.
-fn admitted(actor: Option<bdc_services::Actor>, csrf: &str) -> Result<bdc_services::Actor, Response> {
+fn admitted(actor: Option<bdc_core::Actor>, csrf: &str) -> Result<bdc_core::Actor, Response> {
     let actor = public(actor)?;
     if !csrf_ok(&actor, csrf) {
         return Err(message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重试。", "/portal"));
@@ -119,7 +119,7 @@ fn admitted(actor: Option<bdc_services::Actor>, csrf: &str) -> Result<bdc_servic
 }
 
 /// After an action on an application: back to it, or the page again with the reason.
-async fn answered<T>(state: &AppState, actor: &bdc_services::Actor, id: i64, done: Result<T, ServiceError>) -> Response {
+async fn answered<T>(state: &AppState, actor: &bdc_core::Actor, id: i64, done: Result<T, ServiceError>) -> Response {
     match done {
         Ok(_) => redirect(&format!("/portal/applications/{id}")),
         Err(e) => page(state, actor, id, String::new(), text_of(e)).await,

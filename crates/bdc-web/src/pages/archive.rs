@@ -41,7 +41,7 @@ pub struct ArchivePage {
 /// `GET /portal/archive`.
 pub async fn page(State(state): State<AppState>, PageActor(actor): PageActor, Client(client): Client) -> Response {
     let actor = match actor {
-        Some(a) if a.realm == bdc_domain::access::Realm::Public => a,
+        Some(a) if a.realm == bdc_core::access::Realm::Public => a,
         Some(a) => return message(StatusCode::FORBIDDEN, Some(&a), "仅限公众账户", "工作人员请在工作台查阅登记簿。", "/workbench"),
         None => return redirect("/login"),
     };

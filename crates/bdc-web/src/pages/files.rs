@@ -113,7 +113,7 @@ pub async fn read_form(mut mp: Multipart) -> (Submitted, Option<ReadError>) {
         // Text hygiene (文本净化) for multipart forms, as the hygiene layer does for the others.
         let text = if file_name.is_none() { Some(String::from_utf8_lossy(&bytes).into_owned()) } else { None };
         for value in [Some(&name), file_name.as_ref(), text.as_ref()].into_iter().flatten() {
-            if let Err(e) = bdc_domain::text::check(value) {
+            if let Err(e) = bdc_core::text::check(value) {
                 return (out, Some(ReadError::ForbiddenText(format!("字段 {name}：{e}"))));
             }
         }
@@ -141,12 +141,12 @@ pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor, Pa
                 (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
                 (header::CACHE_CONTROL, "private, no-store".to_owned()),
                 // The case page shows the scan in a frame: framing by our own pages only.
-                (header::CONTENT_SECURITY_POLICY, crate::headers::FILE_CSP.to_owned()),
+                (header::CONTENT_SECURITY_POLICY, bdc_http::headers::FILE_CSP.to_owned()),
             ],
             bytes,
         )
             .into_response(),
-        Err(e) => message(StatusCode::NOT_FOUND, Some(&actor), "文件不存在", &e.to_string(), if actor.realm == bdc_domain::access::Realm::Staff { "/workbench" } else { "/portal" }),
+        Err(e) => message(StatusCode::NOT_FOUND, Some(&actor), "文件不存在", &e.to_string(), if actor.realm == bdc_core::access::Realm::Staff { "/workbench" } else { "/portal" }),
     }
 }
 

@@ -10,16 +10,16 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
-use bdc_domain::access::Permission;
+use bdc_core::access::Permission;
 use bdc_domain::catalogue::{self, ApplicantRole, Channel, Flow};
-use bdc_domain::ids::{CitizenId, CreditCode};
+use bdc_core::ids::{CitizenId, CreditCode};
 use bdc_domain::rules::Finding;
 use bdc_services::cases::{self, OpenCase, RequestDoc};
 use bdc_services::materials;
 use bdc_services::registry::{self, NewParty};
-use bdc_services::{Actor, ServiceError};
+use bdc_core::{Actor, ServiceError};
 use bdc_store::registry::UnitFilter;
-use bdc_store::PageRequest;
+use bdc_db::PageRequest;
 
 use super::files::{self, Submitted};
 use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
@@ -30,7 +30,7 @@ const ROWS: usize = 4;
 
 fn intake_clerk(actor: Option<Actor>) -> Result<Actor, Response> {
     match actor {
-        Some(a) if a.realm == bdc_domain::access::Realm::Staff && a.can(Permission::CaseIntake) => Ok(a),
+        Some(a) if a.realm == bdc_core::access::Realm::Staff && a.can(Permission::CaseIntake) => Ok(a),
         Some(a) => Err(message(StatusCode::FORBIDDEN, Some(&a), "没有权限", "窗口受理需要“受理”权限。", "/workbench")),
         None => Err(redirect("/login")),
     }

@@ -15,9 +15,9 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use bdc_domain::access::{Permission, Realm};
+use bdc_core::access::{Permission, Realm};
 use bdc_services::interest::{self as svc, InterestForm, LimitedResult, Upload};
-use bdc_services::{Actor, ServiceError};
+use bdc_core::{Actor, ServiceError};
 use bdc_store::interest::{Evidence, InterestApplication};
 
 use super::{beijing, csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
@@ -276,7 +276,7 @@ pub async fn evidence(State(state): State<AppState>, PageActor(actor): PageActor
                 (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
                 (header::CACHE_CONTROL, "private, no-store".to_owned()),
                 (header::X_FRAME_OPTIONS, "SAMEORIGIN".to_owned()),
-                (header::CONTENT_SECURITY_POLICY, crate::headers::FILE_CSP.to_owned()),
+                (header::CONTENT_SECURITY_POLICY, bdc_http::headers::FILE_CSP.to_owned()),
             ],
             bytes,
         )

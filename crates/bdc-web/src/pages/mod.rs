@@ -27,8 +27,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use bdc_domain::access::{Permission, Realm};
-use bdc_services::{auth, Actor, AuthVia};
+use bdc_core::access::{Permission, Realm};
+use bdc_services::auth;
+use bdc_core::{Actor, AuthVia};
 
 use crate::observe::AuditSlot;
 use crate::session::SESSION_COOKIE;
@@ -147,8 +148,8 @@ pub fn message(status: StatusCode, actor: Option<&Actor>, heading: &str, text: &
 
 /// A page answer for a rate-limited request (频率限制): status 429 and `Retry-After`, as the
 /// API answers; any other error leaves `r` as it is.
-pub fn limited(mut r: Response, e: &bdc_services::ServiceError) -> Response {
-    if let bdc_services::ServiceError::RateLimited { retry_after } = e {
+pub fn limited(mut r: Response, e: &bdc_core::ServiceError) -> Response {
+    if let bdc_core::ServiceError::RateLimited { retry_after } = e {
         *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(*retry_after));
     }
@@ -156,8 +157,8 @@ pub fn limited(mut r: Response, e: &bdc_services::ServiceError) -> Response {
 }
 
 /// The 429 message page for a rate-limited request; `None` for any other error.
-pub fn too_many(actor: Option<&Actor>, e: &bdc_services::ServiceError, back: &str) -> Option<Response> {
-    matches!(e, bdc_services::ServiceError::RateLimited { .. }).then(|| limited(message(StatusCode::TOO_MANY_REQUESTS, actor, "请求过于频繁", &e.to_string(), back), e))
+pub fn too_many(actor: Option<&Actor>, e: &bdc_core::ServiceError, back: &str) -> Option<Response> {
+    matches!(e, bdc_core::ServiceError::RateLimited { .. }).then(|| limited(message(StatusCode::TOO_MANY_REQUESTS, actor, "请求过于频繁", &e.to_string(), back), e))
 }
 
 const CSS: &str = include_str!("../../assets/bdc.css");
@@ -233,10 +234,10 @@ pub fn assets() -> Router<AppState> {
 
 /// A stored UTC time as Beijing time (`2026-11-25 09:30`).
 pub fn beijing(at: &str) -> String {
-    bdc_store::parse_time(at).map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|_| at.to_owned())
+    bdc_db::parse_time(at).map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|_| at.to_owned())
 }
 
 /// The service error as the sentence to show beside a form.
-pub fn say(e: &bdc_services::ServiceError) -> String {
+pub fn say(e: &bdc_core::ServiceError) -> String {
     e.to_string()
 }

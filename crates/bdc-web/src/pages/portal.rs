@@ -8,13 +8,13 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use bdc_domain::access::Realm;
+use bdc_core::access::Realm;
 use bdc_domain::catalogue::{self, ApplicantRole, Channel};
 use bdc_services::auth::{self, SessionKind};
 use bdc_services::certificates::{self, Verdict};
 use bdc_services::drafts;
 use bdc_services::portal::{self as svc, SignUp};
-use bdc_services::ServiceError;
+use bdc_core::ServiceError;
 
 use super::files::FileView;
 use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
@@ -97,7 +97,7 @@ pub async fn login(State(state): State<AppState>, axum::Extension(slot): axum::E
             let cookie = session_cookie(&l.token, state.services.security.session_idle_minutes * 60, state.cookie_secure);
             let mut r = redirect(match realm {
                 // An administrator without case work lands on 系统管理.
-                Realm::Staff if !l.actor.can(bdc_domain::access::Permission::CaseRead) && Chrome::of(Some(&l.actor), "").admin => "/workbench/admin",
+                Realm::Staff if !l.actor.can(bdc_core::access::Permission::CaseRead) && Chrome::of(Some(&l.actor), "").admin => "/workbench/admin",
                 Realm::Staff => "/workbench",
                 Realm::Public => "/portal",
             });
@@ -301,7 +301,7 @@ pub async fn verify(State(state): State<AppState>, PageActor(actor): PageActor, 
     verify_page(&state, actor, &client.addr, f).await
 }
 
-async fn verify_page(state: &AppState, actor: Option<bdc_services::Actor>, client: &str, f: VerifyForm) -> Response {
+async fn verify_page(state: &AppState, actor: Option<bdc_core::Actor>, client: &str, f: VerifyForm) -> Response {
     let user = actor.as_ref().map(|a| a.user_id);
     let mut errors = Errors::new();
     let result = if !f.payload.trim().is_empty() {
@@ -359,7 +359,7 @@ pub struct PortalPage {
     agent: bool,
 }
 
-fn public_only(actor: Option<bdc_services::Actor>) -> Result<bdc_services::Actor, Response> {
+fn public_only(actor: Option<bdc_core::Actor>) -> Result<bdc_core::Actor, Response> {
     match actor {
         Some(a) if a.realm == Realm::Public => Ok(a),
         Some(a) => Err(message(StatusCode::FORBIDDEN, Some(&a), "仅限公众账户", "工作人员请使用工作台。", "/workbench")),
@@ -566,7 +566,7 @@ fn role_code(r: ApplicantRole) -> &'static str {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn apply_page(state: &AppState, actor: &bdc_services::Actor, flow: &'static catalogue::Flow, draft_id: Option<i64>, form: ApplyForm, errors: Errors, more: std::collections::BTreeMap<String, String>, message: String) -> ApplyPage {
+async fn apply_page(state: &AppState, actor: &bdc_core::Actor, flow: &'static catalogue::Flow, draft_id: Option<i64>, form: ApplyForm, errors: Errors, more: std::collections::BTreeMap<String, String>, message: String) -> ApplyPage {
     use bdc_services::applications::{self as apps, FieldKind};
     let spec = apps::form_of(flow);
     let roles: Vec<(&'static str, &'static str)> = flow.applicant_roles.iter().map(|r| (role_code(*r), r.name())).collect();
@@ -945,7 +945,7 @@ pub async fn add_case_files(State(state): State<AppState>, PageActor(actor): Pag
     }
 }
 
-async fn my_case_page(state: &AppState, actor: &bdc_services::Actor, id: i64, error_text: String) -> Response {
+async fn my_case_page(state: &AppState, actor: &bdc_core::Actor, id: i64, error_text: String) -> Response {
     let (case, events) = match svc::my_case(&state.services, actor, id).await {
         Ok(x) => x,
         Err(e) => return message(StatusCode::NOT_FOUND, Some(actor), "办件不存在", &e.to_string(), "/portal"),
@@ -992,7 +992,7 @@ pub async fn my_certificate(State(state): State<AppState>, PageActor(actor): Pag
 }
 
 /// The PDF of a certificate as a download.
-pub async fn pdf_response(state: &AppState, actor: Option<&bdc_services::Actor>, number: &str, back: &str) -> Response {
+pub async fn pdf_response(state: &AppState, actor: Option<&bdc_core::Actor>, number: &str, back: &str) -> Response {
     let view = match certificates::view(&state.services, number).await {
         Ok(Some(v)) => v,
         _ => return message(StatusCode::NOT_FOUND, actor, "证书不存在", "未找到该证书。", back),

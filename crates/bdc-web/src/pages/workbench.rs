@@ -9,12 +9,12 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
-use bdc_domain::access::{Permission, Realm};
+use bdc_core::access::{Permission, Realm};
 use bdc_domain::catalogue;
 use bdc_services::cases::{self, TRANSITIONS};
-use bdc_services::Actor;
+use bdc_core::Actor;
 use bdc_store::cases::CaseFilter;
-use bdc_store::PageRequest;
+use bdc_db::PageRequest;
 
 use super::files::FileView;
 use super::portal::{pdf_response, urlencode};
@@ -433,7 +433,7 @@ fn court_row(p: bdc_store::court::CourtProperty, today: &str) -> CourtRow {
         case_id: p.case_id,
         business_number: p.business_number,
         receipt_due: p.receipt_due,
-        promoted_at: p.promoted_at.map(|t| bdc_store::parse_time(&t).map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or(t)),
+        promoted_at: p.promoted_at.map(|t| bdc_db::parse_time(&t).map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or(t)),
     }
 }
 

@@ -3,7 +3,7 @@
 //! form keeps what was typed; a clerk gets 403; a role's new grants take effect; the calendar,
 //! the rule library and the catalogue show what was changed.
 
-use bdc_store::Engine;
+use bdc_db::Engine;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -315,7 +315,7 @@ async fn calendar_administrators_are_warned_while_a_years_arrangement_is_not_ent
     app.user("clerk1", &["intake"]).await;
     // A fresh database holds the 2024–2026 seed, so from 2026-10-01 on some year is missing:
     // 2027 now, later this year's own.
-    let missing = bdc_domain::calendar::WorkCalendar::seeded().missing_arrangements(bdc_services::cases::today());
+    let missing = bdc_core::calendar::WorkCalendar::seeded().missing_arrangements(bdc_services::cases::today());
     assert!(!missing.is_empty(), "a year is missing in a fresh database from 2026-10-01 on");
     let pages = ["/workbench", "/workbench/admin", "/workbench/admin/calendar"];
     let admin = log_in(&app, "admin1", PASSWORD).await;

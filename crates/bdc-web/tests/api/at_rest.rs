@@ -11,9 +11,9 @@ use std::sync::Arc;
 use bdc_adapters::files::LocalFileStore;
 use bdc_adapters::province::{logbiz, sandbox};
 use bdc_adapters::province::transport::FileExchange;
-use bdc_domain::crypto::MasterKey;
+use bdc_crypto::MasterKey;
 use bdc_services::{SecuritySettings, Services};
-use bdc_store::{engine_tests, Db, Engine};
+use bdc_db::{engine_tests, Db, Engine};
 use bdc_web::{Application, WebSettings};
 
 use crate::helpers::TestApp;
@@ -38,14 +38,14 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engine) {
-    let data = std::env::temp_dir().join(format!("bdc-at-rest-{}", bdc_domain::crypto::random_hex(8)));
+    let data = std::env::temp_dir().join(format!("bdc-at-rest-{}", bdc_crypto::random_hex(8)));
     std::fs::create_dir_all(&data).unwrap();
     let url = match engine {
         Engine::Sqlite => format!("sqlite://{}", data.join("bdc.db").display()),
-        Engine::Postgres => bdc_store::testing::fresh_url(engine).await,
+        Engine::Postgres => bdc_db::testing::fresh_url(engine).await,
     };
     let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
+    bdc_store::migrate(&db).await.unwrap();
     let province = data.join("province");
     let court = crate::helpers::spawn_court_sandbox().await;
     let front = Arc::new(bdc_adapters::court::frontend::SoapClient::new(format!("{court}/frontend"), "bdc", "sandbox-secret"));
@@ -78,7 +78,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
         for seq in 1..=head {
             bdc_services::reporting::queue(&mut tx, seq).await.unwrap();
         }
-        bdc_store::commit(tx).await.unwrap();
+        bdc_db::commit(tx).await.unwrap();
     }
     bdc_services::jobs::run_due(&s, chrono::Utc::now()).await.unwrap();
     let written = files_under(&province).into_iter().filter(|p| p.to_string_lossy().contains("BizMsg")).collect::<Vec<_>>();

@@ -1,7 +1,7 @@
 //! Bad input of every kind gets a 4xx problem+json with a Chinese detail, never a 500, and
 //! changes nothing.
 
-use bdc_store::Engine;
+use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::json;
 
@@ -14,7 +14,7 @@ async fn every_route_with_a_body_refuses_malformed_and_wrong_typed_bodies(engine
     // The portal's routes take a real-name public account.
     let party = bdc_services::registry::record_party(
         &app.services,
-        &bdc_services::Actor::console(),
+        &bdc_core::Actor::console(),
         bdc_services::registry::NewParty { kind: "person".into(), name: "实名用户".into(), id_type: "1".into(), id_number: "440524188001010014".into() },
     )
     .await

@@ -3,7 +3,7 @@
 //! receipts back, which the sandbox records.
 
 use bdc_adapters::court::message::{parse_feedback, render_requests, Action, Feedback, Property, Request};
-use bdc_store::Engine;
+use bdc_db::Engine;
 use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -422,7 +422,7 @@ async fn delivery_order_across_polls_promotion_receipts_continuation_and_lapse_r
     assert_eq!(told.len(), 2, "{told:?}");
     assert!(told[1].controlled && !told[1].waiting && told[1].start == (end + Duration::days(1)).to_string(), "{told:?}");
     bdc_services::jobs::run_due(&d.app.services, chrono::Utc::now()).await.unwrap();
-    let reports = bdc_services::reporting::messages(&d.app.services, &bdc_services::Actor::console(), None, 100).await.unwrap();
+    let reports = bdc_services::reporting::messages(&d.app.services, &bdc_core::Actor::console(), None, 100).await.unwrap();
     let lapse = reports.iter().find(|m| m.case_id.is_none()).expect("the lapse is reported");
     assert_eq!(bdc_adapters::province::sandbox::check(&lapse.message), Ok(lapse.biz_msg_id.clone()));
     assert!(lapse.message.contains("<RegType>800</RegType>") && lapse.message.contains("JFWJ=\"查封期限届满未续封"), "{}", lapse.message);

@@ -2,7 +2,7 @@
 //! into the register alone, unless the office has set the flow so, with a reason; and every change
 //! is audited in its own transaction.
 
-use bdc_store::Engine;
+use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::{json, Value};
 

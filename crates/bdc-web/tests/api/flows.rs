@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use bdc_domain::catalogue::{self, Basis, Channel, ChangeScope, Effect, Flow};
 use bdc_domain::register::is_title_kind;
 use bdc_domain::rights::RightKind;
-use bdc_store::Engine;
+use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -901,7 +901,7 @@ async fn verify_catches_two_titles_and_a_restriction_on_a_cancelled_title(engine
             let (seq, prev) = journal::next_seq(&mut tx).await.unwrap();
             let now = chrono::Utc::now();
             journal::append(&mut tx, seq, &prev, "intruder", &Payload { case_id: None, case_number: None, flow_code: None, at: journal::now_text(now), steps }, now).await.unwrap();
-            bdc_store::commit(tx).await.unwrap();
+            bdc_db::commit(tx).await.unwrap();
         }
     };
     // The title ended with the mortgage left on it.
@@ -980,7 +980,7 @@ async fn append_second_title(w: &World, unit: i64) {
         location: None,
     };
     journal::append(&mut tx, seq, &prev, "intruder", &Payload { case_id: None, case_number: None, flow_code: None, at: journal::now_text(now), steps: vec![step] }, now).await.unwrap();
-    bdc_store::commit(tx).await.unwrap();
+    bdc_db::commit(tx).await.unwrap();
 }
 
 /// The online channels again, each flow applied for through the portal JSON API.

@@ -4,11 +4,13 @@ use std::sync::Arc;
 
 use bdc_adapters::files::LocalFileStore;
 use bdc_adapters::province::transport::FileExchange;
-use bdc_domain::access::{self, Realm};
-use bdc_domain::crypto::MasterKey;
+use bdc_core::access::{self, Realm};
+use bdc_crypto::MasterKey;
 use bdc_services::users::CreateUser;
-use bdc_services::{Actor, SecuritySettings, Services};
-use bdc_store::{testing::fresh_db, Db, Engine};
+use bdc_core::Actor;
+use bdc_services::{SecuritySettings, Services};
+use bdc_store::testing::fresh_db;
+use bdc_db::{Db, Engine};
 use bdc_web::{Application, WebSettings};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -69,7 +71,7 @@ pub async fn spawn_app_with_court(engine: Engine, sandbox: &str) -> TestApp {
 
 /// The app with an identity authority (the sandbox, on a random port) for real-name sign-up.
 pub async fn spawn_app_with_identity(engine: Engine, configure: impl FnOnce(Services) -> Services) -> (TestApp, Arc<bdc_adapters::identity::sandbox::Sandbox>) {
-    let sandbox = bdc_adapters::identity::sandbox::Sandbox::new("bdc", "identity-test-secret", bdc_domain::crypto::SigningKeyPair::generate());
+    let sandbox = bdc_adapters::identity::sandbox::Sandbox::new("bdc", "identity-test-secret", bdc_crypto::SigningKeyPair::generate());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = bdc_adapters::identity::sandbox::router(sandbox.clone());
@@ -100,7 +102,7 @@ pub async fn spawn_app_with_web(engine: Engine, configure: impl FnOnce(Services)
 }
 
 fn uuid_like() -> String {
-    bdc_domain::crypto::random_hex(8)
+    bdc_crypto::random_hex(8)
 }
 
 impl TestApp {
@@ -149,7 +151,7 @@ impl TestApp {
             requested_by: username,
         };
         let verification = bdc_store::identity::insert(&mut conn, &v, chrono::Utc::now()).await.unwrap();
-        bdc_store::portal::insert_account(&mut conn, user, party, Some(verification), &cipher.encrypt(phone), &cipher.blind_index(phone), &bdc_domain::masking::mask_phone(phone), chrono::Utc::now()).await.unwrap();
+        bdc_store::portal::insert_account(&mut conn, user, party, Some(verification), &cipher.encrypt(phone), &cipher.blind_index(phone), &bdc_core::masking::mask_phone(phone), chrono::Utc::now()).await.unwrap();
         drop(conn);
         self.token(username, "public").await
     }
@@ -209,7 +211,7 @@ async fn reply(resp: reqwest::Response) -> Reply {
 /// an ignored test that the test script includes when `BDC_TEST_DATABASE_URL` is set.
 #[macro_export]
 macro_rules! both {
-    ($($name:ident),* $(,)?) => { bdc_store::engine_tests!($($name),*); };
+    ($($name:ident),* $(,)?) => { bdc_db::engine_tests!($($name),*); };
 }
 
 /// Three staff tokens: the clerk (受理 and everything else), the reviewer (审核) and the

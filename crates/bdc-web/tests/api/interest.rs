@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bdc_adapters::sms::SandboxSms;
 use bdc_services::portal::{self, SignUp};
-use bdc_store::Engine;
+use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::json;
 

@@ -12,8 +12,9 @@ use bdc_services::cases::{OpenCase, RequestDoc};
 use bdc_services::drafts::{self, Fields};
 use bdc_services::materials::{self, Upload};
 use bdc_services::portal::{self, SignUp};
-use bdc_services::{archive, Actor, ServiceError};
-use bdc_store::Engine;
+use bdc_services::archive;
+use bdc_core::{Actor, ServiceError};
+use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::json;
 
@@ -95,7 +96,7 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     let stored = materials::add_to_case(s, &clerk_actor, first_id, &[upload("application_form", "C:\\扫描\\申请书.pdf", PDF), upload("applicant_identity", "身份证.png", PNG)]).await.unwrap();
     assert_eq!(stored[0].file_name, "申请书.pdf");
     assert_eq!(stored[1].content_type, "image/png");
-    assert_eq!(stored[0].sm3, bdc_domain::crypto::sm3_hex(PDF));
+    assert_eq!(stored[0].sm3, bdc_crypto::sm3_hex(PDF));
     for a in ["submit", "approve", "register"] {
         ok(app.call(Method::POST, &format!("/api/v1/cases/{first_id}/actions"), Some(team.for_action(a)), Some(json!({"action": a}))).await);
     }

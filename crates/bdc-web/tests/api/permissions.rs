@@ -1,7 +1,7 @@
 //! The permission matrix: every route of the OpenAPI document, called without a session and
 //! with users who lack its permission, must answer 401 or 403 — before any input is looked at.
 
-use bdc_store::Engine;
+use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::Value;
 
@@ -57,7 +57,7 @@ async fn every_route_refuses_callers_without_a_session_or_the_permission(engine:
     let linked = {
         let party = bdc_services::registry::record_party(
             &app.services,
-            &bdc_services::Actor::console(),
+            &bdc_core::Actor::console(),
             bdc_services::registry::NewParty { kind: "person".into(), name: "实名用户".into(), id_type: "1".into(), id_number: "440524188001010014".into() },
         )
         .await

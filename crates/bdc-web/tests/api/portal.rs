@@ -7,8 +7,8 @@ use std::sync::Arc;
 use bdc_adapters::sms::SandboxSms;
 use bdc_services::certificates::{self, Verdict};
 use bdc_services::portal::{self, SignUp};
-use bdc_services::ServiceError;
-use bdc_store::Engine;
+use bdc_core::ServiceError;
+use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::json;
 
@@ -262,7 +262,7 @@ async fn legacy_account(app: &crate::helpers::TestApp, authority: &bdc_adapters:
     authority.add_resident(name, id_number);
     let party = bdc_services::registry::record_party(
         &app.services,
-        &bdc_services::Actor::console(),
+        &bdc_core::Actor::console(),
         bdc_services::registry::NewParty { kind: "person".into(), name: name.into(), id_type: "1".into(), id_number: id_number.into() },
     )
     .await
@@ -270,7 +270,7 @@ async fn legacy_account(app: &crate::helpers::TestApp, authority: &bdc_adapters:
     let user = app.user(username, &["person"]).await;
     let cipher = app.services.cipher();
     let mut conn = app.db.conn().await.unwrap();
-    bdc_store::portal::insert_account(&mut conn, user, party.id, None, &cipher.encrypt(phone), &cipher.blind_index(phone), &bdc_domain::masking::mask_phone(phone), chrono::Utc::now()).await.unwrap();
+    bdc_store::portal::insert_account(&mut conn, user, party.id, None, &cipher.encrypt(phone), &cipher.blind_index(phone), &bdc_core::masking::mask_phone(phone), chrono::Utc::now()).await.unwrap();
 }
 
 const CREDIT: &str = "91320400MA1MQ5W4Y2";

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use bdc_adapters::sms::SandboxSms;
 use bdc_services::agency::{self, NewAuthorisation};
 use bdc_services::materials::Upload;
-use bdc_store::Engine;
+use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -148,7 +148,7 @@ async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine)
     let r = app.call(Method::POST, &format!("/api/v1/portal/applications/{id}/confirm"), Some(&t_zhang), Some(json!({"code": code}))).await;
     assert_eq!(r.problem(409), "not_awaiting");
     // The confirmations are kept with the case.
-    let kept = bdc_services::applications::confirmations_of_case(&app.services, &bdc_services::Actor::console(), case_id).await.unwrap();
+    let kept = bdc_services::applications::confirmations_of_case(&app.services, &bdc_core::Actor::console(), case_id).await.unwrap();
     assert_eq!((kept[0].0.as_str(), kept[0].2), ("张三", bdc_services::applications::ConfirmationState::Confirmed));
     ok(app.call(Method::POST, &format!("/api/v1/cases/{case_id}/actions"), Some(&clerk), Some(json!({"action": "withdraw", "reason": "测试"}))).await);
 

@@ -1,7 +1,7 @@
 //! The register through the API: life cycles of rights and restrictions, the rules that stop
 //! them, automatic registration, and the race between two cases on one unit.
 
-use bdc_store::Engine;
+use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -532,7 +532,7 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     }
     let key = bdc_services::keys::signing_key(&o.app.services, "report").await.unwrap();
     let (unsigned, sig) = message::split_signature(&xml).unwrap();
-    assert!(bdc_domain::crypto::sm2_verify_hex(&key.public_key_hex(), unsigned.as_bytes(), &sig).unwrap());
+    assert!(bdc_crypto::sm2_verify_hex(&key.public_key_hex(), unsigned.as_bytes(), &sig).unwrap());
     // The province is down: no answer yet, nothing lost.
     assert_eq!(bdc_services::reporting::collect_responses(&o.app.services).await.unwrap(), 0);
     // It comes back and answers; the answer is stored raw and read.
@@ -679,7 +679,7 @@ async fn every_registration_type_yields_a_valid_message_matching_its_golden_file
         let case = o.register(flow, applicants, request).await;
         bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
         // Stored encrypted: read through the service, decrypted as staff see it.
-        let m = bdc_services::reporting::messages(&o.app.services, &bdc_services::Actor::console(), case["id"].as_i64(), 1).await.unwrap().pop().unwrap_or_else(|| panic!("{flow}: no message"));
+        let m = bdc_services::reporting::messages(&o.app.services, &bdc_core::Actor::console(), case["id"].as_i64(), 1).await.unwrap().pop().unwrap_or_else(|| panic!("{flow}: no message"));
         // Structural validation: Head order and formats, signature, every row's YSDM.
         assert_eq!(sandbox::check(&m.message), Ok(m.biz_msg_id.clone()), "{flow}");
         types.insert(m.rec_type.chars().next().unwrap());

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use bdc_services::limits::{Limit, RateLimits};
 use bdc_services::portal::{self, SignUp};
-use bdc_services::{ServiceError, Services};
-use bdc_store::Engine;
+use bdc_core::ServiceError;
+use bdc_services::Services;
+use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::json;
 
@@ -45,7 +46,7 @@ async fn parallel_wrong_logins_lock_the_account(engine: Engine) {
     }
     let wrong = answers.iter().filter(|s| **s == 401).count();
     assert!(answers.iter().all(|s| *s == 401 || *s == 423), "{answers:?}");
-    assert!(wrong < bdc_domain::password::FREE_ATTEMPTS as usize, "only the free attempts are told 'wrong': {answers:?}");
+    assert!(wrong < bdc_core::password::FREE_ATTEMPTS as usize, "only the free attempts are told 'wrong': {answers:?}");
     let right = login(&app, "bingfa", PASSWORD).await;
     assert_eq!(right.problem(423), "account_locked");
     assert!(right.headers.get("retry-after").is_some());

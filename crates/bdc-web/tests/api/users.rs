@@ -1,4 +1,4 @@
-use bdc_store::Engine;
+use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::json;
 

@@ -10,8 +10,8 @@ use axum::Form;
 use chrono::{Datelike, Months, NaiveDate, NaiveTime, Weekday};
 use serde::Deserialize;
 
-use bdc_domain::access::Permission;
-use bdc_domain::calendar::{statutory_holiday, DayKind, OfficeSpan};
+use bdc_core::access::Permission;
+use bdc_core::calendar::{statutory_holiday, DayKind, OfficeSpan};
 use bdc_services::calendar as svc;
 use bdc_services::cases::today;
 
@@ -82,7 +82,7 @@ struct Typed {
     hours: Option<String>,
 }
 
-async fn page(state: &AppState, a: &bdc_services::Actor, first: NaiveDate, typed: Typed, errors: Errors, message: String, done: &str) -> Response {
+async fn page(state: &AppState, a: &bdc_core::Actor, first: NaiveDate, typed: Typed, errors: Errors, message: String, done: &str) -> Response {
     let entries = match svc::list_year(&state.services, a, first.year()).await {
         Ok(e) => e,
         Err(e) => return crate::pages::message(axum::http::StatusCode::INTERNAL_SERVER_ERROR, Some(a), "无法加载", &e.to_string(), "/workbench/admin"),
@@ -192,7 +192,7 @@ pub async fn set_day(State(state): State<AppState>, PageActor(actor): PageActor,
     if let (Some(date), Some(kind), true) = (date, kind, errors.is_empty()) {
         match svc::set_day(&state.services, &a, date, kind, &typed.note).await {
             Ok(_) => return back_to(date, "set"),
-            Err(bdc_services::ServiceError::Validation { field: Some(f), message: m, .. }) if f == "year" => {
+            Err(bdc_core::ServiceError::Validation { field: Some(f), message: m, .. }) if f == "year" => {
                 errors.insert("date", m);
             }
             Err(e) => message = place(&e, &["note"], &mut errors),

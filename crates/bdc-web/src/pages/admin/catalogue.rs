@@ -12,11 +12,11 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
-use bdc_domain::access::Permission;
+use bdc_core::access::Permission;
 use bdc_domain::catalogue::{self, Channel, Flow, GROUPS};
 use bdc_domain::duties::DutyRule;
 use bdc_domain::rights::RegistrationType;
-use bdc_services::Actor;
+use bdc_core::Actor;
 use bdc_services::duties::FlowDuty;
 
 use super::{admit, allow, redirect, refused, render, Chrome, Nav, PageActor};

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::Form;
 
-use bdc_domain::access::{Permission, Realm};
+use bdc_core::access::{Permission, Realm};
 use bdc_services::roles;
 
 use super::{admit, allow, redirect, refused, render, Chrome, Nav, PageActor};
@@ -33,7 +33,7 @@ pub struct MatrixPage {
     saved: String,
 }
 
-async fn page(state: &AppState, a: &bdc_services::Actor, typed: Option<(String, Vec<String>)>, message: String, saved: String) -> Response {
+async fn page(state: &AppState, a: &bdc_core::Actor, typed: Option<(String, Vec<String>)>, message: String, saved: String) -> Response {
     let list = match roles::list_roles(&state.services, a).await {
         Ok(l) => l,
         Err(e) => return crate::pages::message(axum::http::StatusCode::INTERNAL_SERVER_ERROR, Some(a), "无法加载", &e.to_string(), "/workbench/admin"),
@@ -69,7 +69,7 @@ pub async fn matrix(State(state): State<AppState>, PageActor(actor): PageActor, 
         Ok(a) => a,
         Err(r) => return r,
     };
-    let saved = if q.saved.is_empty() { String::new() } else { format!("角色“{}”的权限已保存，持有该角色的用户下次操作时生效。", bdc_domain::access::role(&q.saved).map_or(q.saved.as_str(), |r| r.name)) };
+    let saved = if q.saved.is_empty() { String::new() } else { format!("角色“{}”的权限已保存，持有该角色的用户下次操作时生效。", bdc_core::access::role(&q.saved).map_or(q.saved.as_str(), |r| r.name)) };
     page(&state, &a, None, String::new(), saved).await
 }
 
@@ -83,7 +83,7 @@ pub async fn save(State(state): State<AppState>, PageActor(actor): PageActor, Pa
     match roles::set_role_permissions(&state.services, &a, &code, &ticked).await {
         Ok(_) => redirect(&format!("/workbench/admin/roles?saved={}", crate::pages::portal::urlencode(&code))),
         Err(e) => {
-            let name = bdc_domain::access::role(&code).map_or(code.as_str(), |r| r.name).to_owned();
+            let name = bdc_core::access::role(&code).map_or(code.as_str(), |r| r.name).to_owned();
             refused(page(&state, &a, Some((code.clone(), ticked)), format!("角色“{name}”未保存：{e}"), String::new()).await)
         }
     }

@@ -10,7 +10,7 @@ use axum::response::Response;
 use axum::Form;
 use chrono::NaiveDate;
 
-use bdc_domain::access::Permission;
+use bdc_core::access::Permission;
 use bdc_domain::rules::Severity;
 use bdc_services::rule_library::{self as svc, RuleDraft, CHECKS};
 use bdc_store::rules::RuleRecord;
@@ -215,7 +215,7 @@ impl LibraryInput {
     }
 }
 
-async fn library_page(state: &AppState, a: &bdc_services::Actor, input: LibraryInput) -> Response {
+async fn library_page(state: &AppState, a: &bdc_core::Actor, input: LibraryInput) -> Response {
     let all = match svc::list(&state.services, a).await {
         Ok(r) => r,
         Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, Some(a), "无法加载", &e.to_string(), "/workbench/admin"),
@@ -269,7 +269,7 @@ pub struct VersionsPage {
     message: String,
 }
 
-async fn versions_page(state: &AppState, a: &bdc_services::Actor, code: &str, typed: Option<DraftForm>, errors: Errors, message_text: String) -> Response {
+async fn versions_page(state: &AppState, a: &bdc_core::Actor, code: &str, typed: Option<DraftForm>, errors: Errors, message_text: String) -> Response {
     let all = match svc::versions(&state.services, a, code).await {
         Ok(v) => v,
         Err(e) => return message(StatusCode::NOT_FOUND, Some(a), "规则不存在", &e.to_string(), "/workbench/admin/rules"),

@@ -8,10 +8,10 @@ use axum::Form;
 use chrono::Utc;
 use serde::Deserialize;
 
-use bdc_domain::access::{self, Permission, Realm};
+use bdc_core::access::{self, Permission, Realm};
 use bdc_services::users::{self, CreateUser, UpdateUser};
 use bdc_store::accounts::{UserFilter, UserRecord};
-use bdc_store::PageRequest;
+use bdc_db::PageRequest;
 
 use super::{admit, allow, place, redirect, refused, render, Chrome, Errors, Nav, PageActor};
 use crate::pages::{beijing, message};
@@ -30,7 +30,7 @@ fn roles_of(realm: Realm) -> Vec<(&'static str, &'static str)> {
 }
 
 fn locked(u: &UserRecord) -> Option<String> {
-    u.locked_until.filter(|t| *t > Utc::now()).map(|t| beijing(&bdc_store::format_time(t)))
+    u.locked_until.filter(|t| *t > Utc::now()).map(|t| beijing(&bdc_db::format_time(t)))
 }
 
 /// One row of the list.
@@ -136,7 +136,7 @@ pub struct NewPage {
     message: String,
 }
 
-fn new_page(a: &bdc_services::Actor, form: NewUserForm, errors: Errors, message: String) -> Response {
+fn new_page(a: &bdc_core::Actor, form: NewUserForm, errors: Errors, message: String) -> Response {
     render(&NewPage { chrome: Chrome::of(Some(a), "admin"), nav: Nav::of(a, "users"), form, roles: roles_of(Realm::Staff), errors, message })
 }
 
@@ -175,7 +175,7 @@ pub async fn create(State(state): State<AppState>, PageActor(actor): PageActor, 
         let cmd = CreateUser { realm: Realm::Staff, username: form.username.clone(), display_name: form.display_name.clone(), password, roles: form.roles.clone() };
         match users::create_user(&state.services, &a, cmd).await {
             Ok(u) => return redirect(&format!("/workbench/admin/users/{}?done=created", u.id)),
-            Err(bdc_services::ServiceError::Conflict { message: m, .. }) => {
+            Err(bdc_core::ServiceError::Conflict { message: m, .. }) => {
                 errors.insert("username", m);
             }
             Err(e) => message = place(&e, &["username", "display_name", "password", "roles"], &mut errors),
@@ -241,7 +241,7 @@ fn done_text(code: &str) -> String {
     .to_owned()
 }
 
-async fn edit_page(state: &AppState, a: &bdc_services::Actor, id: i64, shown: Shown) -> Response {
+async fn edit_page(state: &AppState, a: &bdc_core::Actor, id: i64, shown: Shown) -> Response {
     let Shown { typed, errors, password_errors, message: message_text, done } = shown;
     let u = match users::get_user(&state.services, a, id).await {
         Ok(u) => u,
@@ -254,8 +254,8 @@ async fn edit_page(state: &AppState, a: &bdc_services::Actor, id: i64, shown: Sh
         nav: Nav::of(a, "users"),
         id: u.id,
         realm: if realm == Realm::Staff { "工作人员" } else { "公众" },
-        created_at: beijing(&bdc_store::format_time(u.created_at)),
-        password_changed_at: beijing(&bdc_store::format_time(u.password_changed_at)),
+        created_at: beijing(&bdc_db::format_time(u.created_at)),
+        password_changed_at: beijing(&bdc_db::format_time(u.password_changed_at)),
         failed_logins: u.failed_logins,
         locked_until: locked(&u),
         version: u.version,
@@ -317,7 +317,7 @@ pub async fn reset_password(State(state): State<AppState>, PageActor(actor): Pag
         errors.insert("new_password_again", "两次输入的密码不一致".into());
     } else if let Err(e) = users::reset_password(&state.services, &a, id, &password).await {
         match e {
-            bdc_services::ServiceError::Validation { message: m, .. } => {
+            bdc_core::ServiceError::Validation { message: m, .. } => {
                 errors.insert("new_password", m);
             }
             other => return refused(edit_page(&state, &a, id, Shown { message: other.to_string(), ..Shown::default() }).await),

@@ -1,0 +1,332 @@
+//! Typed settings (配置): command line > environment (`BDC_…`) > config file > defaults.
+//!
+//! With nothing configured, BDC runs on an SQLite file under `./data`, listens on
+//! 127.0.0.1:8080, and keeps a generated master key in `./data/master.key`. PostgreSQL needs the
+//! master key given explicitly (`BDC_MASTER_KEY` or `master_key` in the file): a production key
+//! must be managed, not generated on whichever machine starts first.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use serde::Deserialize;
+
+use bdc_crypto::MasterKey;
+use bdc_db::Engine;
+
+/// The optional config file (`--config FILE`, `BDC_CONFIG`, or `./bdc.toml` when present).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    pub listen: Option<String>,
+    pub database_url: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub master_key: Option<String>,
+    pub session_idle_minutes: Option<i64>,
+    pub token_hours: Option<i64>,
+    pub max_body_bytes: Option<usize>,
+    /// Mark cookies `Secure` and send HSTS; default: on unless `listen` is a loopback address
+    /// (a server reachable from the network is meant to be behind TLS).
+    pub cookie_secure: Option<bool>,
+    /// Seconds a request may take before it is answered 408 (default 60).
+    pub request_timeout_seconds: Option<u64>,
+    /// The scrape token of `/metrics` (`Authorization: Bearer …`) for Prometheus off this
+    /// machine; without it `/metrics` answers loopback clients only. Also `BDC_METRICS_TOKEN`.
+    pub metrics_token: Option<String>,
+    /// Rate limits (频率限制): `[rate_limits]` with `window_seconds` and, per kind (`login`,
+    /// `sms_code`, `sign_up`, `password_change`, `certificate_check`, `public_query`),
+    /// `per_account` and `per_address` (0 = no limit).
+    pub rate_limits: Option<bdc_services::limits::RateLimits>,
+    /// Front-end exchange directory for provincial reporting.
+    pub province_root: Option<PathBuf>,
+    /// The provincial platform's HTTP address; when set, reports go over HTTP instead of files.
+    pub province_url: Option<String>,
+    /// The court front-end's SOAP address (法院查控前置机); polling is off until it is set.
+    pub court_url: Option<String>,
+    pub court_user: Option<String>,
+    pub court_password: Option<String>,
+    /// Seconds between polls of the court front-end (default 60).
+    pub court_poll_seconds: Option<u64>,
+    /// The identity authority (公安 人证比对 and the enterprise registry): its address, this
+    /// application's id and secret, and the authority's SM2 public key (hex) that signs its
+    /// answers. Real-name sign-up is refused until they are set (`bdc demo` runs a sandbox).
+    /// Also `BDC_IDENTITY_URL`, `BDC_IDENTITY_APP`, `BDC_IDENTITY_SECRET`, `BDC_IDENTITY_PUBLIC_KEY`.
+    pub identity_url: Option<String>,
+    pub identity_app: Option<String>,
+    pub identity_secret: Option<String>,
+    pub identity_public_key: Option<String>,
+    /// The least 人证比对 score, in thousandths, that proves a photo (default 900).
+    pub identity_min_score: Option<u16>,
+}
+
+impl FileSettings {
+    pub fn load(path: Option<&Path>) -> anyhow::Result<FileSettings> {
+        let (path, required) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => (PathBuf::from("bdc.toml"), false),
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).with_context(|| format!("配置文件 {} 格式错误", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(FileSettings::default()),
+            Err(e) => Err(e).with_context(|| format!("无法读取配置文件 {}", path.display())),
+        }
+    }
+}
+
+/// Settings after merging every source.
+#[derive(Debug)]
+pub struct Settings {
+    pub listen: String,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub master_key: MasterKey,
+    pub session_idle_minutes: i64,
+    pub token_hours: i64,
+    pub max_body_bytes: usize,
+    pub cookie_secure: bool,
+    pub request_timeout: std::time::Duration,
+    pub metrics_token: Option<String>,
+    pub rate_limits: bdc_services::limits::RateLimits,
+    pub province_root: Option<PathBuf>,
+    pub province_url: Option<String>,
+    pub court: Option<CourtSettings>,
+    pub identity: Option<IdentitySettings>,
+    pub identity_min_score: u16,
+}
+
+/// How the identity authority is reached.
+#[derive(Debug, Clone)]
+pub struct IdentitySettings {
+    pub url: String,
+    pub app: String,
+    pub secret: String,
+    pub public_key: String,
+}
+
+/// Where and how often court requests are fetched.
+#[derive(Debug, Clone)]
+pub struct CourtSettings {
+    pub url: String,
+    pub user: String,
+    pub password: String,
+    pub every: std::time::Duration,
+}
+
+/// What the command line and environment gave (clap reads both).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub listen: Option<String>,
+    pub database_url: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub master_key: Option<String>,
+}
+
+impl Settings {
+    pub fn resolve(cli: Overrides, file: FileSettings) -> anyhow::Result<Settings> {
+        let data_dir = cli.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        std::fs::create_dir_all(&data_dir).with_context(|| format!("无法创建数据目录 {}", data_dir.display()))?;
+        owner_only_dir(&data_dir)?;
+        let database_url = cli
+            .database_url
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("bdc.db").display()));
+        if let Some(path) = database_url.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p)) {
+            owner_only_file(std::path::Path::new(path))?;
+        }
+        let engine = Engine::from_url(&database_url)?;
+        let master_key = match cli.master_key.or(file.master_key) {
+            Some(hex) => MasterKey::from_hex(&hex).context("主密钥无效")?,
+            None if engine == Engine::Sqlite => key_file(&data_dir.join("master.key"))?,
+            None => bail!("使用 PostgreSQL 时必须提供主密钥：设置环境变量 BDC_MASTER_KEY 或配置文件中的 master_key（64 位十六进制，可用 `openssl rand -hex 32` 生成）"),
+        };
+        let session_idle_minutes = file.session_idle_minutes.unwrap_or(30);
+        let token_hours = file.token_hours.unwrap_or(12);
+        if !(1..=24 * 60).contains(&session_idle_minutes) || !(1..=24 * 90).contains(&token_hours) {
+            bail!("session_idle_minutes 须在 1–1440 之间，token_hours 须在 1–2160 之间");
+        }
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let court_every = env("BDC_COURT_POLL_SECONDS").map(|v| v.parse::<u64>()).transpose().context("BDC_COURT_POLL_SECONDS 须为秒数")?.or(file.court_poll_seconds).unwrap_or(60);
+        if !(1..=86_400).contains(&court_every) {
+            bail!("court_poll_seconds 须在 1–86400 之间");
+        }
+        let court = env("BDC_COURT_URL").or(file.court_url).map(|url| CourtSettings {
+            url,
+            user: env("BDC_COURT_USER").or(file.court_user.clone()).unwrap_or_else(|| "bdc".into()),
+            password: env("BDC_COURT_PASSWORD").or(file.court_password.clone()).unwrap_or_default(),
+            every: std::time::Duration::from_secs(court_every),
+        });
+        let identity = match env("BDC_IDENTITY_URL").or(file.identity_url) {
+            Some(url) => {
+                let secret = env("BDC_IDENTITY_SECRET").or(file.identity_secret).unwrap_or_default();
+                let public_key = env("BDC_IDENTITY_PUBLIC_KEY").or(file.identity_public_key).unwrap_or_default();
+                if secret.len() < 16 {
+                    bail!("identity_secret（身份核验应用密钥）至少 16 个字符");
+                }
+                if public_key.len() != 130 || !public_key.starts_with("04") || !public_key.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    bail!("identity_public_key 须为身份核验服务的 SM2 公钥（未压缩，130 位十六进制，04 开头）");
+                }
+                Some(IdentitySettings { url, app: env("BDC_IDENTITY_APP").or(file.identity_app).unwrap_or_else(|| "bdc".into()), secret, public_key })
+            }
+            None => None,
+        };
+        let identity_min_score = file.identity_min_score.unwrap_or(900);
+        if !(500..=1000).contains(&identity_min_score) {
+            bail!("identity_min_score 须在 500–1000 之间（千分制）");
+        }
+        let listen = cli.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+        let request_timeout = file.request_timeout_seconds.unwrap_or(60);
+        if !(1..=3600).contains(&request_timeout) {
+            bail!("request_timeout_seconds 须在 1–3600 之间");
+        }
+        let rate_limits = file.rate_limits.unwrap_or_default();
+        rate_limits.check().map_err(anyhow::Error::msg)?;
+        let metrics_token = env("BDC_METRICS_TOKEN").or(file.metrics_token).filter(|t| !t.trim().is_empty());
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            bail!("metrics_token 至少 16 个字符");
+        }
+        Ok(Settings {
+            court,
+            identity,
+            identity_min_score,
+            cookie_secure: file.cookie_secure.unwrap_or_else(|| !is_loopback(&listen)),
+            listen,
+            request_timeout: std::time::Duration::from_secs(request_timeout),
+            metrics_token,
+            rate_limits,
+            database_url,
+            data_dir,
+            master_key,
+            session_idle_minutes,
+            token_hours,
+            max_body_bytes: file.max_body_bytes.unwrap_or(1024 * 1024),
+            province_root: file.province_root,
+            province_url: std::env::var("BDC_PROVINCE_URL").ok().filter(|u| !u.is_empty()).or(file.province_url),
+        })
+    }
+}
+
+/// Whether a listen address is on this machine only (127.0.0.0/8, ::1, localhost): then plain
+/// HTTP is expected and cookies are not marked `Secure` by default.
+pub fn is_loopback(listen: &str) -> bool {
+    if let Ok(addr) = listen.parse::<std::net::SocketAddr>() {
+        return addr.ip().is_loopback();
+    }
+    let host = listen.rsplit_once(':').map_or(listen, |(h, _)| h).trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Reads the embedded default's key file, or creates it (readable by the owner only).
+fn key_file(path: &Path) -> anyhow::Result<MasterKey> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => MasterKey::from_hex(&text).with_context(|| format!("主密钥文件 {} 无效", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = MasterKey::generate();
+            write_private(path, &key.to_hex()).with_context(|| format!("无法写入主密钥文件 {}", path.display()))?;
+            tracing::info!(path = %path.display(), "generated a new master key for the embedded database");
+            Ok(key)
+        }
+        Err(e) => Err(e).with_context(|| format!("无法读取主密钥文件 {}", path.display())),
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
+/// The data directory holds the database, the master key and the files: only its owner may
+/// enter it (0700).
+fn owner_only_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).with_context(|| format!("无法设置数据目录 {} 的权限", dir.display()))?;
+    }
+    let _ = dir;
+    Ok(())
+}
+
+/// The embedded database file is created owner-only (0600) before SQLite opens it; SQLite gives
+/// its -wal and -shm files the same permissions.
+fn owner_only_file(path: &std::path::Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        if path.as_os_str().is_empty() || path.to_str() == Some(":memory:") {
+            return Ok(());
+        }
+        if !path.exists() {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).with_context(|| format!("无法创建目录 {}", parent.display()))?;
+            }
+            std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).with_context(|| format!("无法创建数据库文件 {}", path.display()))?;
+        }
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).with_context(|| format!("无法设置数据库文件 {} 的权限", path.display()))?;
+    }
+    let _ = path;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_use_sqlite_under_the_data_dir_and_generate_a_key_once() {
+        let dir = std::env::temp_dir().join(format!("bdc-settings-{}", std::process::id()));
+        let over = Overrides { data_dir: Some(dir.clone()), ..Default::default() };
+        let s = Settings::resolve(over.clone(), FileSettings::default()).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:8080");
+        assert!(s.database_url.starts_with("sqlite://") && s.database_url.ends_with("bdc.db"));
+        let again = Settings::resolve(over, FileSettings::default()).unwrap();
+        assert_eq!(s.master_key.to_hex(), again.master_key.to_hex(), "the key file is reused");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn postgres_without_a_key_is_refused() {
+        let dir = std::env::temp_dir().join(format!("bdc-settings-pg-{}", std::process::id()));
+        let over = Overrides { data_dir: Some(dir.clone()), database_url: Some("postgres://h/db".into()), ..Default::default() };
+        let err = Settings::resolve(over, FileSettings::default()).unwrap_err().to_string();
+        assert!(err.contains("BDC_MASTER_KEY"), "{err}");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn file_values_apply_below_the_command_line() {
+        let dir = std::env::temp_dir().join(format!("bdc-settings-file-{}", std::process::id()));
+        let file: FileSettings = toml::from_str(&format!("listen = \"0.0.0.0:9000\"\nmaster_key = \"{}\"\n", "11".repeat(32))).unwrap();
+        let over = Overrides { data_dir: Some(dir.clone()), listen: Some("127.0.0.1:1".into()), ..Default::default() };
+        let s = Settings::resolve(over, file).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:1");
+        assert_eq!(s.master_key.to_hex(), "11".repeat(32));
+        assert!(toml::from_str::<FileSettings>("lisen = 1").is_err(), "typos are errors");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn cookies_are_secure_by_default_off_loopback_and_limits_are_read() {
+        let dir = std::env::temp_dir().join(format!("bdc-settings-sec-{}", std::process::id()));
+        let at = |listen: &str, file: FileSettings| Settings::resolve(Overrides { data_dir: Some(dir.clone()), listen: Some(listen.into()), ..Default::default() }, file).unwrap();
+        assert!(!at("127.0.0.1:8080", FileSettings::default()).cookie_secure);
+        assert!(!at("[::1]:8080", FileSettings::default()).cookie_secure);
+        assert!(!at("localhost:8080", FileSettings::default()).cookie_secure);
+        assert!(at("0.0.0.0:8080", FileSettings::default()).cookie_secure);
+        assert!(!at("0.0.0.0:8080", FileSettings { cookie_secure: Some(false), ..Default::default() }).cookie_secure, "an explicit setting wins");
+        let file: FileSettings = toml::from_str("[rate_limits]\nwindow_seconds = 60\n[rate_limits.login]\nper_account = 3\nper_address = 9\n").unwrap();
+        let s = at("127.0.0.1:1", file);
+        assert_eq!((s.rate_limits.window_seconds, s.rate_limits.login.per_account, s.rate_limits.login.per_address), (60, 3, 9));
+        assert_eq!(s.rate_limits.sms_code, bdc_services::limits::RateLimits::default().sms_code, "unset kinds keep their defaults");
+        assert_eq!(s.request_timeout, std::time::Duration::from_secs(60));
+        let bad: FileSettings = toml::from_str("[rate_limits]\nwindow_seconds = 0\n").unwrap();
+        assert!(Settings::resolve(Overrides { data_dir: Some(dir.clone()), ..Default::default() }, bad).is_err());
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

@@ -19,12 +19,15 @@ use bdc_core::ids::{CaseNumber, CertificateKind, CertificateNumber};
 use bdc_domain::register::{self, CertificateNeed, ChangeRequest, CoOwnership, Holding, Planned, RightView, Share};
 use bdc_domain::rights::{RightKind, RightState};
 use bdc_domain::rules::{self, Applicant, Facts, Finding, Severity};
-use bdc_store::cases::{self as store, CaseFilter, CaseRecord, NewCase};
+use bdc_store::cases::{self as store, NewCase};
 use bdc_store::journal::{self, Payload, Step};
 use bdc_store::registry;
 use bdc_db::{AnyConnection, Page, PageRequest};
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
+
+// The records this use case hands to the API and the pages.
+pub use bdc_store::cases::{CaseFilter, CaseRecord, Evaluation};
 
 /// States in which a case is still open on its units (not yet registered, nor closed).
 pub const OPEN_STATES: &[&str] = &["intake", "review", "register", "correction", "suspended"];

@@ -46,12 +46,15 @@ use bdc_core::masking::mask_id_number;
 use bdc_domain::register::{attr, RightView};
 use bdc_domain::rights::RightKind;
 use bdc_store::cases::{self as case_store, NewCase};
-use bdc_store::court::{self as store, CourtProperty, NewRequest, Outcome, PropertyFilter};
+use bdc_store::court::{self as store, NewRequest, Outcome};
 use bdc_store::{journal, registry};
 use bdc_db::{AnyConnection, Page, PageRequest};
 
 use crate::cases::{next_case_number, register_locked, system_actor, today, RequestDoc};
 use crate::{Actor, ServiceError, ServiceResult, Services};
+
+// The records this use case hands to the API and the pages.
+pub use bdc_store::court::{CourtProperty, PropertyFilter};
 
 /// The background job that polls, processes and answers (法院查控轮询).
 pub const COURT_POLL: &str = "court_poll";

@@ -599,8 +599,8 @@ const DEMO_LETTER: &[u8] = b"%PDF-1.4\n% demo power of attorney\n1 0 obj << /Typ
 /// (and of each bank with a fictional 法定代表人) so that it can answer; without it no account is
 /// linked, since nobody can take the live photos. Accounts already linked are left alone.
 /// Returns `(username, party name)` of each link.
-pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_adapters::identity::sandbox::Sandbox>) -> ServiceResult<Vec<(String, String)>> {
-    use bdc_adapters::identity::portrait::portrait;
+pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_sandbox::identity::Sandbox>) -> ServiceResult<Vec<(String, String)>> {
+    use bdc_sandbox::portrait::portrait;
     use bdc_store::{accounts, applications as apps, portal};
     let mut out = Vec::new();
     let Some(sandbox) = sandbox else {
@@ -636,7 +636,7 @@ pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_adapters::identity
             let rep_id = citizen_id(&mut rng, "320402");
             let rep_name = format!("{}法定代表人", &p.name.chars().take(4).collect::<String>());
             sandbox.add_resident(&rep_name, &rep_id);
-            sandbox.add_enterprise(bdc_adapters::identity::sandbox::EnterpriseRecord { credit_code: id.clone(), name: p.name.clone(), representative_name: rep_name.clone(), representative_id: rep_id.clone() });
+            sandbox.add_enterprise(bdc_sandbox::identity::EnterpriseRecord { credit_code: id.clone(), name: p.name.clone(), representative_name: rep_name.clone(), representative_id: rep_id.clone() });
             crate::identity::verify_enterprise(s, &id, &p.name, &rep_name, &rep_id, &portrait(&rep_id, 1), "demo", "demo").await?
         } else {
             sandbox.add_resident(&p.name, &id);

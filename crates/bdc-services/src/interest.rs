@@ -18,7 +18,7 @@ use bdc_core::access::{Permission, Realm};
 use bdc_crypto::sm3_hex;
 use bdc_domain::register::CoOwnership;
 use bdc_domain::rights::RightKind;
-use bdc_store::interest::{self as store, Evidence, InterestApplication, NewInterestApplication};
+use bdc_store::interest::{self as store, NewInterestApplication};
 use bdc_store::{portal, registry};
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
@@ -30,6 +30,9 @@ pub const MAX_FILES: usize = 5;
 /// At most this many bytes per evidence file: the same 10 MB as every material.
 pub use crate::materials::MAX_FILE_BYTES;
 use crate::materials::{display_name, sniff};
+
+// The records this use case hands to the API and the pages.
+pub use bdc_store::interest::{Evidence, InterestApplication};
 const MAX_REASON_CHARS: usize = 500;
 const MAX_PROPERTY_CHARS: usize = 200;
 

@@ -8,9 +8,12 @@ use chrono::Utc;
 use bdc_core::access::{Permission, Realm};
 use bdc_domain::catalogue::Flow;
 use bdc_crypto::sm3_hex;
-use bdc_store::attachments::{self as store, Attachment, NewAttachment};
+use bdc_store::attachments::{self as store, NewAttachment};
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
+
+// The records this use case hands to the API and the pages.
+pub use bdc_store::attachments::Attachment;
 
 /// The largest file accepted (10 MiB): a scanned multi-page PDF at 300 dpi fits.
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;

@@ -5,10 +5,13 @@ use chrono::{NaiveDate, Utc};
 use bdc_core::access::Permission;
 use bdc_core::ids::{CitizenId, CreditCode, ParcelCode, UnitNumber};
 use bdc_core::masking::mask_id_number;
-use bdc_store::registry::{self, Building, Parcel, Party, RightRecord, Unit, UnitFilter};
+use bdc_store::registry;
 use bdc_db::{Page, PageRequest};
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
+
+// The records this use case hands to the API and the pages.
+pub use bdc_store::registry::{Building, Parcel, Party, Unit, UnitFilter, RightRecord};
 
 /// A parcel to record (宗地).
 #[derive(Debug, Clone)]

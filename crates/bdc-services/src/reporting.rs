@@ -20,6 +20,9 @@ use bdc_db::AnyConnection;
 
 use crate::{ServiceError, ServiceResult, Services};
 
+// The records this use case hands to the API and the pages.
+pub use bdc_store::reports::ReportRecord;
+
 /// Job kind of the outbox entry written by 登簿.
 pub const REPORT_REGISTRATION: &str = "report_registration";
 

@@ -1,9 +1,12 @@
 //! Role administration (角色权限管理).
 
 use bdc_core::access::{Permission, Realm};
-use bdc_store::accounts::{self, RoleRecord};
+use bdc_store::accounts;
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
+
+// The records this use case hands to the API and the pages.
+pub use bdc_store::accounts::RoleRecord;
 
 pub async fn list_roles(s: &Services, actor: &Actor) -> ServiceResult<Vec<RoleRecord>> {
     actor.require(Permission::RolesManage)?;

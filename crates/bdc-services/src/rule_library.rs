@@ -9,9 +9,12 @@ use chrono::{NaiveDate, Utc};
 use bdc_core::access::Permission;
 use bdc_domain::rules::{Applicability, Check, Rule, Severity};
 use bdc_store::reports::{self, IssuanceRuleRow};
-use bdc_store::rules::{self as store, RuleRecord};
+use bdc_store::rules as store;
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
+
+// The records this use case hands to the API and the pages.
+pub use bdc_store::rules::RuleRecord;
 
 /// Every rule version, retired ones included, ordered by code then version.
 pub async fn list(s: &Services, actor: &Actor) -> ServiceResult<Vec<RuleRecord>> {

@@ -4,11 +4,14 @@ use chrono::Utc;
 
 use bdc_core::access::{self, Permission, Realm};
 use bdc_core::password;
-use bdc_store::accounts::{self, NewUser, UserFilter, UserRecord};
+use bdc_store::accounts::{self, NewUser};
 use bdc_db::{Page, PageRequest};
 
 use crate::auth::hash_password;
 use crate::{Actor, ServiceError, ServiceResult, Services};
+
+// The records this use case hands to the API and the pages.
+pub use bdc_store::accounts::{UserFilter, UserRecord};
 
 /// A new account.
 #[derive(Debug, Clone)]

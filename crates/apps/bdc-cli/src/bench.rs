@@ -250,7 +250,8 @@ async fn sqlx_exec(conn: &mut bdc_db::AnyConnection, sql: &str) -> anyhow::Resul
 /// sandbox front-end on loopback as one burst, then times BDC taking them end to end: fetch over
 /// SOAP, store raw, parse, queue; match, open and register each case; send every receipt.
 async fn court_burst(s: &Services, a: &BenchArgs, rng: &mut rand::rngs::StdRng) -> anyhow::Result<()> {
-    use bdc_adapters::court::frontend::{sandbox_router, CourtFrontEnd, SoapClient};
+    use bdc_adapters::court::frontend::{CourtFrontEnd, SoapClient};
+    use bdc_sandbox::court::sandbox_router;
     use bdc_adapters::court::message::{render_requests, Action, Property, Request};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);

@@ -302,17 +302,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("无法监听 {listen}"))?;
             let addr = listener.local_addr()?;
             say!("沙箱法院前置机：SOAP 接口 http://{addr}/frontend，提交请求 http://{addr}/sandbox/requests，查看回执 http://{addr}/sandbox/feedback");
-            bdc_web::serve_router(listener, bdc_adapters::court::frontend::sandbox_router(&user, &password)).await?;
+            bdc_web::serve_router(listener, bdc_sandbox::court::sandbox_router(&user, &password)).await?;
             Ok(())
         }
         Command::Sandbox { command: SandboxCommand::Identity { listen, app, secret } } => {
-            let sandbox = bdc_adapters::identity::sandbox::Sandbox::new(&app, &secret, bdc_crypto::SigningKeyPair::generate());
+            let sandbox = bdc_sandbox::identity::Sandbox::new(&app, &secret, bdc_crypto::SigningKeyPair::generate());
             let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("无法监听 {listen}"))?;
             let addr = listener.local_addr()?;
             say!("沙箱身份核验服务：http://{addr}（应用 {app}）");
             say!("  公钥（BDC_IDENTITY_PUBLIC_KEY）{}", sandbox.public_key_hex());
             say!("  添加人口 POST http://{addr}/sandbox/residents，企业 POST http://{addr}/sandbox/enterprises，照片 GET http://{addr}/sandbox/portrait/{{证件号}}");
-            bdc_web::serve_router(listener, bdc_adapters::identity::sandbox::router(sandbox)).await?;
+            bdc_web::serve_router(listener, bdc_sandbox::identity::router(sandbox)).await?;
             Ok(())
         }
         Command::Sandbox { command: SandboxCommand::Province { root, interval_ms, once, listen, inconsistent, cause, db } } => {
@@ -343,7 +343,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 for (area_code, items) in by_area {
                     let list = List { area_code, list_date: today.clone(), items };
-                    bdc_adapters::province::sandbox::deliver_inconsistencies(&root, &list).await?;
+                    bdc_sandbox::province::deliver_inconsistencies(&root, &list).await?;
                     say!("已下发 {} 的不一致清单（{} 条）", list.area_code, list.items.len());
                 }
             }
@@ -357,7 +357,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 });
             }
             loop {
-                let n = bdc_adapters::province::sandbox::process(&root).await.with_context(|| format!("无法读写 {}", root.display()))?;
+                let n = bdc_sandbox::province::process(&root).await.with_context(|| format!("无法读写 {}", root.display()))?;
                 if n > 0 {
                     say!("已应答 {n} 条报文");
                 }
@@ -441,7 +441,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    bdc_web::serve_router(listener, bdc_adapters::province::sandbox::router()).await
+    bdc_web::serve_router(listener, bdc_sandbox::province::router()).await
 }
 
 /// Demo accounts: one per role, all with the same password.
@@ -464,15 +464,15 @@ const DEMO_PASSWORD: &str = "Demo-2026!";
 /// The demo's identity authority: when none is configured, a sandbox in this process on a
 /// loopback port, so the demo's public accounts are verified as sign-up verifies them and a
 /// tester can sign up people he adds to it. Returns the sandbox it started.
-async fn demo_identity(settings: &mut Settings) -> anyhow::Result<Option<Arc<bdc_adapters::identity::sandbox::Sandbox>>> {
+async fn demo_identity(settings: &mut Settings) -> anyhow::Result<Option<Arc<bdc_sandbox::identity::Sandbox>>> {
     if settings.identity.is_some() {
         return Ok(None);
     }
     let secret = bdc_crypto::random_hex(16);
-    let sandbox = bdc_adapters::identity::sandbox::Sandbox::new("bdc-demo", &secret, bdc_crypto::SigningKeyPair::generate());
+    let sandbox = bdc_sandbox::identity::Sandbox::new("bdc-demo", &secret, bdc_crypto::SigningKeyPair::generate());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.context("无法启动身份核验沙箱")?;
     let addr = listener.local_addr()?;
-    let router = bdc_adapters::identity::sandbox::router(sandbox.clone());
+    let router = bdc_sandbox::identity::router(sandbox.clone());
     tokio::spawn(async move {
         if let Err(e) = bdc_web::serve_router(listener, router).await {
             tracing::error!(error = %e, "identity sandbox stopped");
@@ -483,7 +483,7 @@ async fn demo_identity(settings: &mut Settings) -> anyhow::Result<Option<Arc<bdc
     Ok(Some(sandbox))
 }
 
-async fn demo(settings: &Settings, units: u64, seed: u64, sandbox: Option<&bdc_adapters::identity::sandbox::Sandbox>) -> anyhow::Result<()> {
+async fn demo(settings: &Settings, units: u64, seed: u64, sandbox: Option<&bdc_sandbox::identity::Sandbox>) -> anyhow::Result<()> {
     let db = connect(settings).await?;
     bdc_store::migrate(&db).await.context("数据迁移失败")?;
     let s = services(settings, db.clone());

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use bdc_services::cases::{self, OpenCase, RequestDoc};
-use bdc_store::cases::{CaseFilter, CaseRecord};
+use bdc_services::cases::{CaseFilter, CaseRecord};
 
 use crate::api::PageDto;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};

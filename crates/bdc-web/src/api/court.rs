@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use bdc_adapters::court::message::{Action, Document, Property, Request};
 use bdc_domain::register::attr;
 use bdc_services::court as svc;
-use bdc_store::court::{CourtProperty, PropertyFilter};
+use bdc_services::court::{CourtProperty, PropertyFilter};
 
 use crate::api::PageDto;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};

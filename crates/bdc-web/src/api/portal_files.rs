@@ -23,7 +23,7 @@ use bdc_services::agency::{self, NewAuthorisation};
 use bdc_services::drafts::{self, Fields};
 use bdc_services::materials::{self, Upload};
 use bdc_services::portal::{NamedParty, OtherParty};
-use bdc_store::attachments::Attachment;
+use bdc_services::materials::Attachment;
 
 use crate::api::portal::{application_dto, AppliedDto, AuthorisationDto, NamedPartyDto, OtherPartyDto, PortalUser};
 use bdc_http::extract::{ApiJson, ApiPath};

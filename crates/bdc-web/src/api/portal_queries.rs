@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use bdc_services::certificates::{self, Verdict};
 use bdc_services::interest::{self, InterestForm, LimitedResult};
-use bdc_store::interest::{Evidence, InterestApplication};
+use bdc_services::interest::{Evidence, InterestApplication};
 
 use crate::api::cases::{case_dto, CaseDto};
 use crate::api::portal::PortalUser;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use bdc_services::registry::{self, NewBuilding, NewParcel, NewParty, NewUnit, RegisterBook};
-use bdc_store::registry::{Building, Parcel, Party, Unit, UnitFilter};
+use bdc_services::registry::{Building, Parcel, Party, Unit, UnitFilter};
 
 use crate::api::PageDto;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};

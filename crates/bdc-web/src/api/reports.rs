@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use bdc_core::access::Permission;
-use bdc_store::reports::ReportRecord;
+use bdc_services::reporting::ReportRecord;
 
 use crate::api::PageDto;
 use bdc_http::extract::{paging, ApiQuery};

@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use bdc_core::access::Permission;
 use bdc_services::roles;
-use bdc_store::accounts::RoleRecord;
+use bdc_services::roles::RoleRecord;
 
 use crate::api::PageDto;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use bdc_services::rule_library::{self, RuleDraft};
-use bdc_store::rules::RuleRecord;
+use bdc_services::rule_library::RuleRecord;
 
 use crate::api::PageDto;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use bdc_services::users::{self, CreateUser, UpdateUser};
-use bdc_store::accounts::{UserFilter, UserRecord};
+use bdc_services::users::{UserFilter, UserRecord};
 
 use crate::api::{PageDto, RealmDto};
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};

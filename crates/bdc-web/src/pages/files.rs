@@ -162,7 +162,7 @@ pub struct FileView {
 }
 
 impl FileView {
-    pub fn of(a: &bdc_store::attachments::Attachment, flow: Option<&bdc_domain::catalogue::Flow>) -> FileView {
+    pub fn of(a: &bdc_services::materials::Attachment, flow: Option<&bdc_domain::catalogue::Flow>) -> FileView {
         FileView {
             id: a.id,
             material: flow.and_then(|f| f.materials.iter().find(|m| m.code == a.material_code)).map_or_else(|| a.material_code.clone(), |m| m.name.to_owned()),

@@ -18,7 +18,7 @@ use bdc_services::cases::{self, OpenCase, RequestDoc};
 use bdc_services::materials;
 use bdc_services::registry::{self, NewParty};
 use bdc_core::{Actor, ServiceError};
-use bdc_store::registry::UnitFilter;
+use bdc_services::registry::UnitFilter;
 use bdc_db::PageRequest;
 
 use super::files::{self, Submitted};

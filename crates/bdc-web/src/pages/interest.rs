@@ -18,7 +18,7 @@ use serde::Deserialize;
 use bdc_core::access::{Permission, Realm};
 use bdc_services::interest::{self as svc, InterestForm, LimitedResult, Upload};
 use bdc_core::{Actor, ServiceError};
-use bdc_store::interest::{Evidence, InterestApplication};
+use bdc_services::interest::{Evidence, InterestApplication};
 
 use super::{beijing, csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
 use crate::api::Client;

@@ -13,7 +13,7 @@ use bdc_core::access::{Permission, Realm};
 use bdc_domain::catalogue;
 use bdc_services::cases::{self, TRANSITIONS};
 use bdc_core::Actor;
-use bdc_store::cases::CaseFilter;
+use bdc_services::cases::CaseFilter;
 use bdc_db::PageRequest;
 
 use super::files::FileView;
@@ -169,7 +169,7 @@ fn outcome_name(s: &str) -> String {
 
 /// The latest evaluation of each rule at each stage (a stage may have run more than once), with
 /// the rule's name and legal basis from the library.
-fn latest_findings(evals: Vec<bdc_store::cases::Evaluation>, library: &[bdc_domain::rules::Rule]) -> Vec<(String, String, String, String, String)> {
+fn latest_findings(evals: Vec<bdc_services::cases::Evaluation>, library: &[bdc_domain::rules::Rule]) -> Vec<(String, String, String, String, String)> {
     let mut out: Vec<(String, String, String, String, String)> = Vec::new();
     for e in evals {
         let rule = library.iter().find(|r| r.code == e.rule_code);
@@ -343,7 +343,7 @@ pub async fn unit_page(State(state): State<AppState>, PageActor(actor): PageActo
             )
         })
         .collect();
-    let mut seizures: Vec<&bdc_store::registry::RightRecord> =
+    let mut seizures: Vec<&bdc_services::registry::RightRecord> =
         rights.iter().filter(|r| r.view.kind == bdc_domain::rights::RightKind::Seizure && r.view.state == bdc_domain::rights::RightState::Current).collect();
     seizures.sort_by_key(|r| r.view.attr("queue").and_then(|q| q.parse::<u32>().ok()).unwrap_or(0));
     let seizures = seizures
@@ -411,7 +411,7 @@ pub struct CourtPage {
     inbox: Vec<CourtRow>,
 }
 
-fn court_row(p: bdc_store::court::CourtProperty, today: &str) -> CourtRow {
+fn court_row(p: bdc_services::court::CourtProperty, today: &str) -> CourtRow {
     CourtRow {
         overdue: p.receipt_state == "due" && p.receipt_due.as_deref().is_some_and(|d| d < today),
         action_name: match p.action.as_str() {
@@ -439,7 +439,7 @@ fn court_row(p: bdc_store::court::CourtProperty, today: &str) -> CourtRow {
 
 async fn court_page_for(state: &AppState, actor: &Actor, message_text: String) -> Response {
     use bdc_services::court as svc;
-    use bdc_store::court::PropertyFilter;
+    use bdc_services::court::PropertyFilter;
     let today = cases::today();
     let page = |n| PageRequest { page: 1, per_page: n };
     let count = |f: PropertyFilter| {

@@ -9,7 +9,8 @@
 use std::sync::Arc;
 
 use bdc_adapters::files::LocalFileStore;
-use bdc_adapters::province::{logbiz, sandbox};
+use bdc_adapters::province::logbiz;
+use bdc_sandbox::province as sandbox;
 use bdc_adapters::province::transport::FileExchange;
 use bdc_crypto::MasterKey;
 use bdc_services::{SecuritySettings, Services};

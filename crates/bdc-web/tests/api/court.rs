@@ -424,7 +424,7 @@ async fn delivery_order_across_polls_promotion_receipts_continuation_and_lapse_r
     bdc_services::jobs::run_due(&d.app.services, chrono::Utc::now()).await.unwrap();
     let reports = bdc_services::reporting::messages(&d.app.services, &bdc_core::Actor::console(), None, 100).await.unwrap();
     let lapse = reports.iter().find(|m| m.case_id.is_none()).expect("the lapse is reported");
-    assert_eq!(bdc_adapters::province::sandbox::check(&lapse.message), Ok(lapse.biz_msg_id.clone()));
+    assert_eq!(bdc_sandbox::province::check(&lapse.message), Ok(lapse.biz_msg_id.clone()));
     assert!(lapse.message.contains("<RegType>800</RegType>") && lapse.message.contains("JFWJ=\"查封期限届满未续封"), "{}", lapse.message);
     assert!(lapse.message.contains("CFLX=\"1\"") && lapse.message.contains("常州市钟楼区人民法院"), "the promoted seizure is in the same message");
     assert_eq!(bdc_services::verify::verify(&d.app.services).await.unwrap().problem, None);

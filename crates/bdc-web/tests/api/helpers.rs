@@ -26,7 +26,7 @@ pub struct TestApp {
     pub services: Services,
     pub db: Db,
     /// The identity authority's sandbox, when the app has one ([`spawn_app_with_identity`]).
-    pub identity: Option<Arc<bdc_adapters::identity::sandbox::Sandbox>>,
+    pub identity: Option<Arc<bdc_sandbox::identity::Sandbox>>,
 }
 
 /// What came back from a request.
@@ -59,7 +59,7 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
 pub async fn spawn_court_sandbox() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, bdc_adapters::court::frontend::sandbox_router("bdc", "sandbox-secret")).await });
+    tokio::spawn(async move { axum::serve(listener, bdc_sandbox::court::sandbox_router("bdc", "sandbox-secret")).await });
     base
 }
 
@@ -70,11 +70,11 @@ pub async fn spawn_app_with_court(engine: Engine, sandbox: &str) -> TestApp {
 }
 
 /// The app with an identity authority (the sandbox, on a random port) for real-name sign-up.
-pub async fn spawn_app_with_identity(engine: Engine, configure: impl FnOnce(Services) -> Services) -> (TestApp, Arc<bdc_adapters::identity::sandbox::Sandbox>) {
-    let sandbox = bdc_adapters::identity::sandbox::Sandbox::new("bdc", "identity-test-secret", bdc_crypto::SigningKeyPair::generate());
+pub async fn spawn_app_with_identity(engine: Engine, configure: impl FnOnce(Services) -> Services) -> (TestApp, Arc<bdc_sandbox::identity::Sandbox>) {
+    let sandbox = bdc_sandbox::identity::Sandbox::new("bdc", "identity-test-secret", bdc_crypto::SigningKeyPair::generate());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = bdc_adapters::identity::sandbox::router(sandbox.clone());
+    let router = bdc_sandbox::identity::router(sandbox.clone());
     tokio::spawn(async move { axum::serve(listener, router).await });
     let authority = Arc::new(bdc_adapters::identity::HttpAuthority::new(base, "bdc", "identity-test-secret", sandbox.public_key_hex()));
     let mut app = spawn_app_with(engine, |s| configure(s.with_identity(authority))).await;
@@ -161,7 +161,7 @@ impl TestApp {
     pub fn resident_photo(&self, name: &str, id_number: &str) -> Vec<u8> {
         let sandbox = self.identity.as_ref().expect("an app with an identity sandbox (spawn_app_with_identity)");
         sandbox.add_resident(name, id_number);
-        bdc_adapters::identity::portrait::portrait(id_number, 1)
+        bdc_sandbox::portrait::portrait(id_number, 1)
     }
 
     /// A staff user with these roles, logged in; returns the bearer token.

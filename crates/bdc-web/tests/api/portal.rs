@@ -12,7 +12,7 @@ use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::json;
 
-use bdc_adapters::identity::portrait::portrait;
+use bdc_sandbox::portrait::portrait;
 
 use crate::helpers::{spawn_app, spawn_app_with_identity};
 
@@ -199,7 +199,7 @@ async fn sign_up_over_the_json_api_is_proven_by_the_authority(engine: Engine) {
 
     // An enterprise: the registry knows the code, the name and the representative.
     authority.add_resident("周建国", "320402197505050013");
-    authority.add_enterprise(bdc_adapters::identity::sandbox::EnterpriseRecord {
+    authority.add_enterprise(bdc_sandbox::identity::EnterpriseRecord {
         credit_code: CREDIT.into(),
         name: "常州示例置业有限公司".into(),
         representative_name: "周建国".into(),
@@ -258,7 +258,7 @@ async fn sign_up_over_the_json_api_is_proven_by_the_authority(engine: Engine) {
 
 /// A public account linked to a recorded party the way accounts were before real-name was
 /// proven by the authority (no verification); the authority knows the person.
-async fn legacy_account(app: &crate::helpers::TestApp, authority: &bdc_adapters::identity::sandbox::Sandbox, username: &str, name: &str, id_number: &str, phone: &str) {
+async fn legacy_account(app: &crate::helpers::TestApp, authority: &bdc_sandbox::identity::Sandbox, username: &str, name: &str, id_number: &str, phone: &str) {
     authority.add_resident(name, id_number);
     let party = bdc_services::registry::record_party(
         &app.services,

@@ -497,7 +497,8 @@ async fn locks_open_cases_void_certificates_and_consents(engine: Engine) {
 }
 
 async fn every_registration_is_reported_to_the_province_and_answers_are_stored(engine: Engine) {
-    use bdc_adapters::province::{message, sandbox};
+    use bdc_adapters::province::message;
+    use bdc_sandbox::province as sandbox;
     use bdc_store::reports;
     let o = office(engine).await;
     // An administrator configures issuance-data normalisation (A4.4): here the house-use code 10
@@ -608,7 +609,8 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
 }
 
 async fn reports_go_over_http_and_are_answered_at_once(engine: Engine) {
-    use bdc_adapters::province::{sandbox, transport::HttpTransport};
+    use bdc_adapters::province::transport::HttpTransport;
+    use bdc_sandbox::province as sandbox;
     let mut o = office(engine).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -652,7 +654,7 @@ fn stable(xml: &str) -> String {
 }
 
 async fn every_registration_type_yields_a_valid_message_matching_its_golden_file(engine: Engine) {
-    use bdc_adapters::province::sandbox;
+    use bdc_sandbox::province as sandbox;
     let o = office(engine).await;
     let court = json!([{"party_id": o.court, "role": "agent"}]);
     let steps: Vec<(&str, Value, Value)> = vec![

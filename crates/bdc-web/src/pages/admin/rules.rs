@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use bdc_core::access::Permission;
 use bdc_domain::rules::Severity;
 use bdc_services::rule_library::{self as svc, RuleDraft, CHECKS};
-use bdc_store::rules::RuleRecord;
+use bdc_services::rule_library::RuleRecord;
 
 use super::{admit, allow, place, redirect, refused, render, Chrome, Errors, Fields, Nav, PageActor};
 use crate::pages::{beijing, message};

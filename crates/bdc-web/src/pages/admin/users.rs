@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use bdc_core::access::{self, Permission, Realm};
 use bdc_services::users::{self, CreateUser, UpdateUser};
-use bdc_store::accounts::{UserFilter, UserRecord};
+use bdc_services::users::{UserFilter, UserRecord};
 use bdc_db::PageRequest;
 
 use super::{admit, allow, place, redirect, refused, render, Chrome, Errors, Nav, PageActor};

@@ -10,11 +10,10 @@
 //!
 //! The protocol is in `docs/IDENTITY-PROTOCOL.md`: JSON over HTTP(S), each request signed with
 //! HMAC-SM3 under the application's secret, each answer signed with the authority's SM2 key.
-//! [`HttpAuthority`] is the client; [`sandbox`] an authority on one machine for tests and the demo.
+//! [`HttpAuthority`] is the client; `bdc_sandbox::identity` is an authority on one machine for
+//! tests and the demo.
 
-pub mod portrait;
 pub mod protocol;
-pub mod sandbox;
 
 pub use protocol::{HttpAuthority, Outcome, PersonAnswer, EnterpriseAnswer};
 

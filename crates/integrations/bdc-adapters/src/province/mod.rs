@@ -14,6 +14,5 @@ pub mod logbiz;
 pub mod message;
 pub mod reconcile;
 pub mod response;
-pub mod sandbox;
 pub mod tables;
 pub mod transport;

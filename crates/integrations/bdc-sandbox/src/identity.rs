@@ -1,9 +1,9 @@
 //! An identity authority on one machine (身份核验沙箱), speaking the protocol of
-//! [`super::protocol`]: for tests, the demo and a tester's own trials.
+//! [`bdc_adapters::identity::protocol`]: for tests, the demo and a tester's own trials.
 //!
 //! It knows the residents and enterprises it is given (`POST /sandbox/residents`,
 //! `POST /sandbox/enterprises`, or [`Sandbox::add_resident`] in-process) and compares faces by
-//! the convention of [`super::portrait`]. It checks every request as the real authority would:
+//! the convention of [`crate::portrait`]. It checks every request as the real authority would:
 //! the application id and its HMAC-SM3 signature, a timestamp within five minutes, a nonce used
 //! once; and signs every answer with its SM2 key (`GET /sandbox/public-key`).
 
@@ -17,8 +17,8 @@ use base64::Engine as _;
 use bdc_crypto::{hmac_sm3_hex, sm3_hex, SigningKeyPair};
 use serde::Deserialize;
 
-use super::portrait::{face_in, face_of, portrait};
-use super::protocol::*;
+use crate::portrait::{face_in, face_of, portrait};
+use bdc_adapters::identity::protocol::*;
 
 /// The sandbox's own pass mark for a face, in thousandths (BDC may demand more).
 pub const FACE_PASS: u16 = 800;
@@ -122,7 +122,7 @@ impl Sandbox {
         let Ok(photo) = base64::engine::general_purpose::STANDARD.decode(req.photo.as_bytes()) else {
             return (StatusCode::BAD_REQUEST, "照片不是有效的 base64").into_response();
         };
-        if super::photo_kind(&photo).is_none() {
+        if bdc_adapters::identity::photo_kind(&photo).is_none() {
             return (StatusCode::BAD_REQUEST, "照片须为 1 KB–2 MB 的 JPEG 或 PNG").into_response();
         }
         let resident = self.book().residents.get(&req.id_number).cloned();
@@ -213,7 +213,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{HttpAuthority, IdentityAuthority, IdentityError, PersonCheck};
+    use bdc_adapters::identity::{HttpAuthority, IdentityAuthority, IdentityError, PersonCheck};
     use super::*;
 
     async fn start() -> (Arc<Sandbox>, String) {

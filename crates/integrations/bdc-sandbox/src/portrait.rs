@@ -62,7 +62,7 @@ mod tests {
         let a = portrait("320402198801011234", 0);
         let b = portrait("320402198801011234", 1);
         assert_ne!(a, b);
-        assert!(super::super::photo_kind(&a).is_some(), "a photo the authority accepts: {} bytes", a.len());
+        assert!(bdc_adapters::identity::photo_kind(&a).is_some(), "a photo the authority accepts: {} bytes", a.len());
         assert_eq!(face_in(&a), face_in(&b));
         assert_eq!(face_in(&a).unwrap(), face_of("320402198801011234"));
         assert_ne!(face_in(&portrait("320402198801012345", 0)), face_in(&a));

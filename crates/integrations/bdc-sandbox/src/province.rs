@@ -7,9 +7,9 @@ use std::path::Path;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use super::message::HEAD_FIELDS;
-use super::response::{render, Response};
-use super::transport::write_atomically;
+use bdc_adapters::province::message::HEAD_FIELDS;
+use bdc_adapters::province::response::{render, Response};
+use bdc_adapters::province::transport::write_atomically;
 
 /// Checks a message: Head fields present and in order, their formats, a signature, and at least
 /// one Data row with its 要素代码. Returns the failure code and reason.
@@ -17,7 +17,7 @@ use super::transport::write_atomically;
 pub type DataRowText = (String, Vec<(String, String)>);
 
 /// The Data rows of a message: `(table, [(column, value)])` in order (for tests and tools that
-/// judge rows one by one with [`super::tables::check_row`]).
+/// judge rows one by one with [`bdc_adapters::province::tables::check_row`]).
 pub fn data_rows(xml: &str) -> Result<Vec<DataRowText>, String> {
     let mut reader = Reader::from_str(xml);
     let mut in_data = false;
@@ -64,7 +64,7 @@ pub fn check(xml: &str) -> Result<String, (&'static str, String)> {
                         return Err(("E201", format!("数据行 {table} 缺少要素代码 YSDM")));
                     }
                     // Each row against its national table: columns, required fields, formats.
-                    if let Some(problem) = super::tables::check_row(&table, &attrs).into_iter().next() {
+                    if let Some(problem) = bdc_adapters::province::tables::check_row(&table, &attrs).into_iter().next() {
                         return Err(("E202", problem));
                     }
                     rows += 1;
@@ -137,10 +137,10 @@ pub fn answer(xml: &str, fallback_id: &str) -> Response {
 
 /// The sandbox's HTTP interface: `POST /api/province/messages` answers each message at once;
 /// `POST /api/province/logs` takes the daily LogBiz and checks its journal checkpoint against the
-/// last one it accepted ([`super::logbiz::check_log`]): 204, or 400 with the reason.
+/// last one it accepted ([`bdc_adapters::province::logbiz::check_log`]): 204, or 400 with the reason.
 pub fn router() -> axum::Router {
     use axum::http::{header, HeaderMap};
-    let accepted: std::sync::Arc<std::sync::Mutex<Option<super::logbiz::LogCheckpoint>>> = Default::default();
+    let accepted: std::sync::Arc<std::sync::Mutex<Option<bdc_adapters::province::logbiz::LogCheckpoint>>> = Default::default();
     axum::Router::new()
         .route(
             "/api/province/messages",
@@ -154,7 +154,7 @@ pub fn router() -> axum::Router {
             axum::routing::post(move |body: String| async move {
                 use axum::response::IntoResponse;
                 let Ok(mut last) = accepted.lock() else { return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response() };
-                match super::logbiz::check_log(&body, last.as_ref()) {
+                match bdc_adapters::province::logbiz::check_log(&body, last.as_ref()) {
                     Ok(cp) => {
                         *last = Some(cp);
                         axum::http::StatusCode::NO_CONTENT.into_response()
@@ -216,11 +216,11 @@ pub async fn process_logs(root: &Path) -> std::io::Result<usize> {
             }
             let xml = String::from_utf8_lossy(&tokio::fs::read(dir.join(format!("LogBiz{day}.xml"))).await?).into_owned();
             let previous = match tokio::fs::read(&kept).await {
-                Ok(b) => super::logbiz::checkpoint_of(&String::from_utf8_lossy(&b)).ok().flatten(),
+                Ok(b) => bdc_adapters::province::logbiz::checkpoint_of(&String::from_utf8_lossy(&b)).ok().flatten(),
                 Err(_) => None,
             };
             let id = format!("LogBiz{day}");
-            let response = match super::logbiz::check_log(&xml, previous.as_ref()) {
+            let response = match bdc_adapters::province::logbiz::check_log(&xml, previous.as_ref()) {
                 Ok(cp) => {
                     write_atomically(&kept, format!("<LogBiz>\n{}</LogBiz>\n", cp.to_xml()).as_bytes()).await?;
                     Response { biz_msg_id: id, success: true, code: "0000".into(), info: "登簿日志接收成功，账本检查点核验通过".into() }
@@ -236,15 +236,15 @@ pub async fn process_logs(root: &Path) -> std::io::Result<usize> {
 
 /// Delivers a list of inconsistent records, as the province does each day:
 /// `{root}/{AreaCode}/Reconcile/Check{date}.xml`.
-pub async fn deliver_inconsistencies(root: &Path, list: &super::reconcile::List) -> std::io::Result<()> {
+pub async fn deliver_inconsistencies(root: &Path, list: &bdc_adapters::province::reconcile::List) -> std::io::Result<()> {
     let path = root.join(&list.area_code).join("Reconcile").join(format!("Check{}.xml", list.list_date));
-    write_atomically(&path, super::reconcile::render(list).as_bytes()).await
+    write_atomically(&path, bdc_adapters::province::reconcile::render(list).as_bytes()).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::province::message::{AccessMessage, DataRow, Head};
+    use bdc_adapters::province::message::{AccessMessage, DataRow, Head};
 
     fn good() -> AccessMessage {
         AccessMessage {

@@ -18,7 +18,6 @@ pub mod certificates;
 pub mod checkpoint;
 pub mod cases;
 pub mod court;
-pub mod demo;
 pub mod drafts;
 pub mod duties;
 pub mod identity;

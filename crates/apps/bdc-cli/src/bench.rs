@@ -44,7 +44,7 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
     println!("## bdc bench — {engine}, {} units", a.units);
 
     // 1. Bulk load.
-    let summary = bdc_services::demo::build(s, a.units, a.seed, &|done| {
+    let summary = bdc_demo::build(s, a.units, a.seed, &|done| {
         if done % 100_000 == 0 {
             eprintln!("  … {done} units");
         }

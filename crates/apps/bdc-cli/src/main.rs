@@ -497,7 +497,7 @@ async fn demo(settings: &Settings, units: u64, seed: u64, sandbox: Option<&bdc_s
     if units < 20_000 {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    let summary = bdc_services::demo::build(&s, units, seed, &|done| bar.set_position(done)).await?;
+    let summary = bdc_demo::build(&s, units, seed, &|done| bar.set_position(done)).await?;
     bar.finish_and_clear();
     if summary.built {
         // The demo's journal is signed like a day's work (账本检查点).
@@ -529,7 +529,7 @@ async fn demo(settings: &Settings, units: u64, seed: u64, sandbox: Option<&bdc_s
         }
     }
     // The public accounts stand for parties of the demo city (实名认证), so they can apply at once.
-    let linked = bdc_services::demo::link_accounts(&s, sandbox).await?;
+    let linked = bdc_demo::link_accounts(&s, sandbox).await?;
     say!("演示账户（密码均为 {DEMO_PASSWORD}）：");
     for (username, role, name) in DEMO_ACCOUNTS {
         let role_name = bdc_core::access::role(role).map_or("", |r| r.name);

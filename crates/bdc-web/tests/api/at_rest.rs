@@ -59,7 +59,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     let app = TestApp { province_root: province.clone(), base, http: reqwest::Client::new(), services: s.clone(), db: db.clone(), identity: None };
 
     // The demo city, and the ID numbers of all its parties.
-    let summary = bdc_services::demo::build(&s, 60, 7, &|_| {}).await.unwrap();
+    let summary = bdc_demo::build(&s, 60, 7, &|_| {}).await.unwrap();
     assert!(summary.built);
     let numbers: Vec<(i64, String)> = {
         let mut conn = db.conn().await.unwrap();

@@ -6,6 +6,8 @@
 //! mortgages current and released, seizures with waiting lists, objections and advance notices.
 //! Every registration is a real journal entry (SM3-chained) with its archived case, so `bdc
 //! verify` passes on the result. The same `--units` and `--seed` give the same city.
+//!
+//! An app of its own: no production crate links the demo city.
 
 use chrono::{Duration, NaiveDate, Utc};
 use rand::rngs::StdRng;
@@ -19,7 +21,8 @@ use bdc_store::journal::{entry_hash, Payload, Step};
 use bdc_store::calendar as settings;
 use bdc_db::{format_time, AnyConnection};
 
-use crate::{ServiceError, ServiceResult, Services};
+use bdc_core::{ServiceError, ServiceResult};
+use bdc_services::Services;
 
 /// The counties (区县) of Changzhou with GB/T 2260 codes.
 pub const COUNTIES: &[(&str, &str)] = &[("320402", "天宁区"), ("320404", "钟楼区"), ("320411", "新北区"), ("320412", "武进区"), ("320413", "金坛区"), ("320481", "溧阳市")];
@@ -637,10 +640,10 @@ pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_sandbox::identity:
             let rep_name = format!("{}法定代表人", &p.name.chars().take(4).collect::<String>());
             sandbox.add_resident(&rep_name, &rep_id);
             sandbox.add_enterprise(bdc_sandbox::identity::EnterpriseRecord { credit_code: id.clone(), name: p.name.clone(), representative_name: rep_name.clone(), representative_id: rep_id.clone() });
-            crate::identity::verify_enterprise(s, &id, &p.name, &rep_name, &rep_id, &portrait(&rep_id, 1), "demo", "demo").await?
+            bdc_services::identity::verify_enterprise(s, &id, &p.name, &rep_name, &rep_id, &portrait(&rep_id, 1), "demo", "demo").await?
         } else {
             sandbox.add_resident(&p.name, &id);
-            crate::identity::verify_person(s, &p.name, &id, &portrait(&id, 1), "demo", "demo").await?
+            bdc_services::identity::verify_person(s, &p.name, &id, &portrait(&id, 1), "demo", "demo").await?
         };
         if !checked.matched {
             tracing::warn!(username, "the demo account's real-name verification did not match");
@@ -657,7 +660,7 @@ pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_sandbox::identity:
     let agent = accounts::find_user(&mut conn, "public", "daili").await?;
     drop(conn);
     if let (Some(agent), Some(principal)) = (agent, person_party) {
-        let actor = crate::Actor {
+        let actor = bdc_core::Actor {
             user_id: agent.id,
             username: agent.username.clone(),
             display_name: agent.display_name.clone(),
@@ -669,21 +672,21 @@ pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_sandbox::identity:
             via: bdc_core::actor::AuthVia::Console,
             audit: None,
         };
-        let has = crate::agency::mine(s, &actor).await.map(|l| l.iter().any(|a| a.usable)).unwrap_or(true);
+        let has = bdc_services::agency::mine(s, &actor).await.map(|l| l.iter().any(|a| a.usable)).unwrap_or(true);
         let mut conn = s.db.conn().await?;
         let party = bdc_store::registry::get_party(&mut conn, principal).await?;
         drop(conn);
         if let (false, Some(p)) = (has, party) {
             let id = s.cipher().decrypt(&p.id_number_enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
-            let until = crate::cases::today() + Duration::days(300);
-            let a = crate::agency::NewAuthorisation {
+            let until = bdc_services::cases::today() + Duration::days(300);
+            let a = bdc_services::agency::NewAuthorisation {
                 principal_name: p.name,
                 principal_id: id,
                 matters: "代为办理本人名下不动产的全部登记事项".into(),
                 valid_until: until.to_string(),
-                document: Some(crate::materials::Upload { material_code: "document".into(), file_name: "授权委托书.pdf".into(), bytes: DEMO_LETTER.to_vec() }),
+                document: Some(bdc_services::materials::Upload { material_code: "document".into(), file_name: "授权委托书.pdf".into(), bytes: DEMO_LETTER.to_vec() }),
             };
-            crate::agency::record(s, &actor, a).await?;
+            bdc_services::agency::record(s, &actor, a).await?;
         }
     }
     Ok(out)

@@ -1,0 +1,135 @@
+//! The rules of the house (ARCHITECTURE.md), checked on the workspace as it is: which crate may
+//! depend on which, and that no HTTP handler or page reaches a store.
+//!
+//! The dependency graph comes from `cargo metadata` (declared dependencies of every workspace
+//! crate); the source rule reads the `api/` and `pages/` directories of every crate.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Where a crate lives: its folder under `crates/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Floor {
+    Kernel,
+    Context,
+    Integration,
+    App,
+    /// The layer crates that still hold the register core and the contexts not yet carved out
+    /// (bdc-domain, bdc-store, bdc-services, bdc-web).
+    Core,
+}
+
+struct Krate {
+    floor: Floor,
+    /// Workspace crates it depends on, normal (not dev) dependencies only.
+    deps: Vec<String>,
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(3).expect("crates/apps/bdc-cli is three below the root").to_path_buf()
+}
+
+fn workspace() -> BTreeMap<String, Krate> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .current_dir(workspace_root())
+        .output()
+        .expect("run cargo metadata");
+    assert!(out.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&out.stderr));
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<String> = meta["packages"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect();
+    let mut crates = BTreeMap::new();
+    for p in meta["packages"].as_array().unwrap() {
+        let path = p["manifest_path"].as_str().unwrap();
+        let floor = if path.contains("/crates/kernel/") {
+            Floor::Kernel
+        } else if path.contains("/crates/contexts/") {
+            Floor::Context
+        } else if path.contains("/crates/integrations/") {
+            Floor::Integration
+        } else if path.contains("/crates/apps/") {
+            Floor::App
+        } else {
+            Floor::Core
+        };
+        let deps = p["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["kind"].is_null())
+            .map(|d| d["name"].as_str().unwrap().to_owned())
+            .filter(|n| names.contains(n))
+            .collect();
+        crates.insert(p["name"].as_str().unwrap().to_owned(), Krate { floor, deps });
+    }
+    crates
+}
+
+#[test]
+fn every_crate_depends_only_on_what_the_house_allows() {
+    let ws = workspace();
+    let floor = |n: &str| ws[n].floor;
+    let mut broken = Vec::new();
+    for (name, k) in &ws {
+        for d in &k.deps {
+            let ok = match (k.floor, floor(d)) {
+                // The kernel knows no business: only other kernel crates.
+                (Floor::Kernel, to) => to == Floor::Kernel,
+                // An adapter or sandbox speaks to an outside system: kernel and adapters only.
+                (Floor::Integration, to) => to == Floor::Kernel || (to == Floor::Integration && d == "bdc-adapters"),
+                // A context: the kernel, the adapters, and the register's service API.
+                (Floor::Context, Floor::Kernel) => true,
+                (Floor::Context, Floor::Integration) => d == "bdc-adapters",
+                (Floor::Context, Floor::Context) => d == "bdc-registry",
+                (Floor::Context, Floor::Core) => true,
+                (Floor::Context, Floor::App) => false,
+                // The register core never links a sandbox, the demo or an app.
+                (Floor::Core, Floor::Integration) => d == "bdc-adapters",
+                (Floor::Core, Floor::App) => false,
+                (Floor::Core, _) => true,
+                // Apps compose everything; the demo city is linked by apps only.
+                (Floor::App, _) => true,
+            };
+            if !ok {
+                broken.push(format!("{name} ({:?}) → {d} ({:?})", k.floor, floor(d)));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "dependencies the house forbids:\n{}", broken.join("\n"));
+    // The sandboxes and the demo city ship in no production crate.
+    for (name, k) in &ws {
+        if k.floor != Floor::App {
+            for d in ["bdc-sandbox", "bdc-demo"] {
+                assert!(!k.deps.contains(&d.to_owned()), "{name} links {d}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_interface_reaches_the_data_only_through_the_use_cases() {
+    let ws = workspace();
+    assert!(!ws["bdc-web"].deps.contains(&"bdc-store".to_owned()), "bdc-web depends on bdc-store");
+    // No handler or page names a store, whatever crate it is in.
+    let mut offenders = Vec::new();
+    let mut stack = vec![workspace_root().join("crates")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n == "tests" || n == "target") {
+                    continue;
+                }
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let in_interface = p.components().any(|c| c.as_os_str() == "api" || c.as_os_str() == "pages");
+                let text = std::fs::read_to_string(&p).unwrap();
+                if in_interface && (text.contains("bdc_store") || text.contains("crate::store") || text.contains("sqlx::")) {
+                    offenders.push(p.display().to_string());
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "handlers or pages that reach a store:\n{}", offenders.join("\n"));
+}

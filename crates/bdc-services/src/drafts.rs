@@ -71,24 +71,26 @@ pub async fn save(s: &Services, actor: &Actor, id: Option<i64>, flow_code: &str,
     // parties, never in clear.
     let form = s.cipher().encrypt(&serde_json::to_string(fields).map_err(|e| ServiceError::Internal(Box::new(e)))?);
     let now = Utc::now();
-    let mut conn = s.db.conn().await?;
+    // The form and its audit row commit together (操作与审计同事务); the files follow, each
+    // upload recorded with its own description.
+    let mut tx = s.db.begin().await?;
     let id = match id {
         Some(id) => {
-            let d = store::draft(&mut conn, id, actor.user_id).await?.ok_or_else(not_found)?;
+            let d = store::draft(&mut tx, id, actor.user_id).await?.ok_or_else(not_found)?;
             if d.flow_code != flow.code {
                 return Err(not_found());
             }
-            store::update_draft(&mut conn, id, actor.user_id, &form, now).await?;
+            store::update_draft(&mut tx, id, actor.user_id, &form, now).await?;
             id
         }
         None => {
-            if store::drafts_of(&mut conn, actor.user_id).await?.len() >= MAX_DRAFTS {
+            if store::drafts_of(&mut tx, actor.user_id).await?.len() >= MAX_DRAFTS {
                 return Err(ServiceError::validation("too_many_drafts", format!("草稿最多保存 {MAX_DRAFTS} 份，请先提交或删除不用的草稿")));
             }
-            store::insert_draft(&mut conn, actor.user_id, flow.code, &form, now).await?
+            store::insert_draft(&mut tx, actor.user_id, flow.code, &form, now).await?
         }
     };
-    drop(conn);
+    bdc_audit::commit(tx, actor, "保存草稿", &format!("草稿 #{id}，业务 {}", flow.code)).await?;
     materials::store_files(s, store::DRAFT, id, uploads, &actor.username).await?;
     Ok(id)
 }

@@ -258,6 +258,14 @@ async fn drafts_and_materials_work_through_the_api(engine: Engine) {
     let stored: String = sqlx::query_scalar("SELECT form FROM application_drafts WHERE id = $1").bind(id).fetch_one(&mut *c).await.unwrap();
     drop(c);
     assert!(!stored.contains("440524188001010014") && !stored.contains("张三"), "a draft is encrypted at rest: {stored}");
+    // Saving is audited in the save's own transaction, under its name, and only once.
+    let mut c = app.db.conn().await.unwrap();
+    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT action, status FROM audit_log WHERE actor_name = 'lisi' AND (action = '保存草稿' OR action LIKE 'POST /api/v1/portal/drafts%') ORDER BY id")
+        .fetch_all(&mut *c)
+        .await
+        .unwrap();
+    drop(c);
+    assert_eq!(rows, [("保存草稿".to_owned(), 200)], "one row for the save, written with it");
     let list = ok(app.get("/api/v1/portal/drafts", &t_li).await).body;
     assert_eq!((list[0]["id"].as_i64(), list[0]["flow_name"].as_str()), (Some(id), Some("存量房转移")), "{list}");
     assert_eq!(app.call(Method::POST, "/api/v1/portal/drafts", Some(&t_li), Some(json!({"flow_code": "BANK-DOUBLE-ADVANCE"}))).await.problem(422), "flow_not_open");

@@ -158,6 +158,16 @@ pub type Attributes = BTreeMap<String, String>;
 
 /// Names of well-known attributes.
 pub mod attr {
+    /// Attributes of a continued seizure (续封): the 文号, 法院查控请求单号 and 送达时间 of its latest
+    /// continuation, kept beside the seizure's own 查封文号 (`court_case`), `court_request` and
+    /// `delivered_at`, which a continuation never rewrites. Earlier continuations stay in the
+    /// historic entries of the seizure's line.
+    pub const RENEWAL_CASE: &str = "renewal_case";
+    pub const RENEWAL_REQUEST: &str = "renewal_request";
+    pub const RENEWAL_DELIVERED_AT: &str = "renewal_delivered_at";
+    pub const RENEWAL_RULING: &str = "renewal_ruling";
+    /// 查封文件: the court's ruling (裁定书) number, reported as CFWJ / JFWJ.
+    pub const COURT_RULING: &str = "court_ruling";
     /// 被担保主债权数额 / 最高债权额, in yuan.
     pub const AMOUNT: &str = "amount";
     /// 抵押方式: 1 一般抵押, 2 最高额抵押.

@@ -34,7 +34,7 @@ pub async fn load(s: &Services) -> ServiceResult<WorkCalendar> {
 
 /// The working-day calendar read on a connection the caller holds (inside a registration's
 /// transaction, for a due date written in it).
-pub(crate) async fn load_in(conn: &mut bdc_db::AnyConnection) -> ServiceResult<WorkCalendar> {
+pub async fn load_in(conn: &mut bdc_db::AnyConnection) -> ServiceResult<WorkCalendar> {
     let conn = &mut *conn;
     let days = store::all_days(conn).await?;
     let hours = store::get_setting(conn, OFFICE_HOURS_KEY).await?.and_then(|t| parse_hours(&t)).unwrap_or_default();

@@ -527,7 +527,7 @@ async fn log_findings(conn: &mut AnyConnection, case_id: i64, stage: &str, findi
 }
 
 /// The next 业务号 of a county for a day (county + date + sequence).
-pub(crate) async fn next_case_number(conn: &mut AnyConnection, county: &str, day: NaiveDate) -> ServiceResult<CaseNumber> {
+pub async fn next_case_number(conn: &mut AnyConnection, county: &str, day: NaiveDate) -> ServiceResult<CaseNumber> {
     let period = day.year() * 10000 + i32::try_from(day.month() * 100 + day.day()).unwrap_or(0);
     let seq = registry::next_certificate_seq(conn, county, period, "case").await?;
     CaseNumber::new(county, day, u32::try_from(seq).unwrap_or(u32::MAX)).map_err(|e| ServiceError::Internal(Box::new(e)))
@@ -770,7 +770,7 @@ async fn try_auto_register(s: &Services, case: &CaseRecord, flow: &Flow) -> Serv
 }
 
 /// The actor of automatic review and registration (智能审核).
-pub(crate) fn system_actor() -> Actor {
+pub fn system_actor() -> Actor {
     let mut a = Actor::console();
     a.username = "system".into();
     a.display_name = "智能审核".into();
@@ -840,7 +840,7 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
 /// 登簿 inside a transaction that already holds the journal head (`seq`, `prev_hash`), so that a
 /// caller can put more in the same transaction (the court intake marks its request processed).
 /// Nothing is committed here.
-pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_id: i64, seq: i64, prev_hash: &str, now: DateTime<Utc>) -> ServiceResult<Moved> {
+pub async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_id: i64, seq: i64, prev_hash: &str, now: DateTime<Utc>) -> ServiceResult<Moved> {
     let year = today().year();
     let case = store::get_case(tx, case_id).await?.ok_or_else(|| ServiceError::NotFound(format!("业务 {case_id} 不存在")))?;
     if case.state != "register" {
@@ -904,7 +904,7 @@ pub(crate) async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_
     journal::append(tx, seq, prev_hash, &actor.username, &payload, now).await?;
     // The outbox: the report to the province is queued in the same transaction.
     crate::reporting::queue(tx, seq).await?;
-    crate::court::note_promotions(tx, &payload.steps, now).await?;
+    crate::events::registered(tx, seq).await?;
     store::set_registered(tx, case.id, seq).await?;
     // Flows that issue no certificate (查封, 锁定, 注销) go straight to archiving.
     let to = if any_certificate { "certify" } else { "archive" };

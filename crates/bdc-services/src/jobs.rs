@@ -1,7 +1,8 @@
 //! Background jobs (后台任务): the worker that runs due jobs, and the daily schedule.
 //!
-//! Jobs are rows (`bdc_store::jobs`), so a restart loses nothing. Every kind is listed in
-//! [`run_one`]; an unknown kind fails permanently with its name in `last_error`.
+//! Jobs are rows (`bdc_jobs`), so a restart loses nothing. The register core's kinds are listed
+//! in [`run_one`]; a context plugs its own in as a [`JobHandler`] when it is installed
+//! ([`Services::with_handler`]). A kind nobody runs fails with its name in `last_error`.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -9,6 +10,22 @@ use bdc_jobs as jobs;
 pub use bdc_jobs::Job;
 
 use crate::{ServiceError, ServiceResult, Services};
+
+/// A context's background work, run by the worker loop (后台任务扩展): the kinds it runs, what it
+/// queues on every tick, and how often it needs the loop to wake.
+#[async_trait::async_trait]
+pub trait JobHandler: Send + Sync + std::fmt::Debug {
+    /// The job kinds this handler runs.
+    fn kinds(&self) -> &'static [&'static str];
+    /// Queues what is due at `now` (called on every tick of the loop).
+    async fn schedule(&self, s: &Services, now: DateTime<Utc>) -> ServiceResult<()>;
+    /// Runs one job of one of its kinds.
+    async fn run(&self, s: &Services, job: &Job) -> ServiceResult<()>;
+    /// How often the loop must wake for this handler, when more often than the loop's own tick.
+    fn every(&self, _s: &Services) -> Option<std::time::Duration> {
+        None
+    }
+}
 
 /// 每日失效处理: end the objections and advance notices whose term has run out.
 pub const LAPSE_RESTRICTIONS: &str = "lapse_restrictions";
@@ -148,14 +165,10 @@ async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
             crate::reporting::report_registration(s, seq).await?;
             Ok(())
         }
-        crate::court::COURT_POLL => {
-            let (polled, processed, sent) = crate::court::run(s).await?;
-            if polled != crate::court::Polled::default() || processed != crate::court::Processed::default() || sent > 0 {
-                tracing::info!(?polled, ?processed, sent, "court requests handled");
-            }
-            Ok(())
-        }
-        other => Err(ServiceError::validation("unknown_job", format!("未知的任务类型：{other}"))),
+        other => match s.handlers.iter().find(|h| h.kinds().contains(&other)) {
+            Some(h) => h.run(s, job).await,
+            None => Err(ServiceError::validation("unknown_job", format!("未知的任务类型：{other}"))),
+        },
     }
 }
 
@@ -177,9 +190,9 @@ pub async fn worker_loop(s: Services, every: std::time::Duration) {
     }
     loop {
         let now = Utc::now();
-        if s.court.is_some() {
-            if let Err(e) = crate::court::schedule(&s, now).await {
-                tracing::error!(error = %e.cause(), "scheduling the court poll failed");
+        for h in s.handlers.iter() {
+            if let Err(e) = h.schedule(&s, now).await {
+                tracing::error!(error = %e.cause(), kinds = ?h.kinds(), "scheduling jobs failed");
             }
         }
         if let Err(e) = schedule_daily(&s, now).await {
@@ -194,7 +207,7 @@ pub async fn worker_loop(s: Services, every: std::time::Duration) {
         if let Err(e) = crate::reporting::ingest_reconciliation(&s).await {
             tracing::error!(error = %e.cause(), "ingesting reconciliation lists failed");
         }
-        let tick = if s.court.is_some() { every.min(s.court_every) } else { every };
+        let tick = s.handlers.iter().filter_map(|h| h.every(&s)).fold(every, std::cmp::Ord::min);
         tokio::time::sleep(tick).await;
     }
 }

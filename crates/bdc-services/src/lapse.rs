@@ -121,9 +121,10 @@ pub async fn lapse_seizures(s: &Services, now: DateTime<Utc>) -> ServiceResult<u
         let payload = Payload { case_id: None, case_number: Some(number), flow_code: Some(LapseKind::Seizure.flow_code().into()), at: journal::now_text(now), steps };
         journal::append(&mut tx, seq, &prev, "system", &payload, now).await?;
         // Like any change of the register: reported to the province, and the court whose
-        // waiting seizure became active is told — both in the lapse's own transaction.
+        // waiting seizure became active hears of it through the event — both in the lapse's own
+        // transaction.
         crate::reporting::queue(&mut tx, seq).await?;
-        crate::court::note_promotions(&mut tx, &payload.steps, now).await?;
+        crate::events::registered(&mut tx, seq).await?;
         bdc_db::commit(tx).await?;
         lapsed += 1;
     }
@@ -162,7 +163,9 @@ pub async fn lapse_restrictions(s: &Services, now: DateTime<Utc>) -> ServiceResu
             steps: vec![Step::End { right_id, state: i64::from(RightState::Ended.code()) }],
         };
         journal::append(&mut tx, seq, &prev, "system", &payload, now).await?;
+        // Like every journal entry: reported, and published to the other contexts.
         crate::reporting::queue(&mut tx, seq).await?;
+        crate::events::registered(&mut tx, seq).await?;
         bdc_db::commit(tx).await?;
         ended += 1;
     }

@@ -17,9 +17,9 @@ pub mod calendar;
 pub mod certificates;
 pub mod checkpoint;
 pub mod cases;
-pub mod court;
 pub mod drafts;
 pub mod duties;
+pub mod events;
 pub mod identity;
 pub mod interest;
 pub mod jobs;
@@ -29,6 +29,7 @@ pub mod limits;
 pub mod materials;
 pub mod portal;
 pub mod reconciliation;
+pub mod register_api;
 pub mod registry;
 pub mod registration_log;
 pub mod reporting;
@@ -85,6 +86,8 @@ pub struct Services {
     pub sms: Arc<dyn bdc_adapters::sms::SmsGateway>,
     /// How often the court front-end is polled.
     pub court_every: std::time::Duration,
+    /// The contexts' background work, run by the worker loop ([`jobs::JobHandler`]).
+    pub handlers: Arc<Vec<Arc<dyn jobs::JobHandler>>>,
     /// Signing keys by purpose, once loaded (see [`keys::signing_key`]).
     pub key_cache: Arc<std::sync::Mutex<std::collections::HashMap<String, bdc_crypto::SigningKeyPair>>>,
 }
@@ -102,7 +105,7 @@ impl std::fmt::Debug for FieldCipherHandle {
 
 impl Services {
     pub fn new(db: Db, master_key: &MasterKey, files: Arc<dyn FileStore>, security: SecuritySettings) -> Self {
-        Services { db, cipher: Arc::new(FieldCipherHandle { cipher: FieldCipher::new(master_key) }), files, security, province: None, court: None, identity: None, sms: Arc::new(bdc_adapters::sms::SandboxSms::default()), court_every: std::time::Duration::from_secs(60), key_cache: Arc::default() }
+        Services { db, cipher: Arc::new(FieldCipherHandle { cipher: FieldCipher::new(master_key) }), files, security, province: None, court: None, identity: None, sms: Arc::new(bdc_adapters::sms::SandboxSms::default()), court_every: std::time::Duration::from_secs(60), handlers: Arc::default(), key_cache: Arc::default() }
     }
 
     /// Reports registrations through `transport`.
@@ -124,6 +127,17 @@ impl Services {
     #[must_use]
     pub fn with_identity(mut self, authority: Arc<dyn bdc_adapters::identity::IdentityAuthority>) -> Self {
         self.identity = Some(authority);
+        self
+    }
+
+    /// Runs `handler`'s jobs in the worker loop (a context installing itself).
+    #[must_use]
+    pub fn with_handler(mut self, handler: Arc<dyn jobs::JobHandler>) -> Self {
+        let mut all: Vec<_> = self.handlers.iter().cloned().collect();
+        if !all.iter().any(|h| h.kinds() == handler.kinds()) {
+            all.push(handler);
+        }
+        self.handlers = Arc::new(all);
         self
     }
 

@@ -396,7 +396,7 @@ fn right_row(c: &Context<'_>, kind: RightKind, attrs: &std::collections::BTreeMa
         }
         "QLF_QL_CFDJ" => {
             let court_case = get(attr::COURT_CASE);
-            let ruling = attrs.get(crate::court::COURT_RULING).cloned().unwrap_or_else(|| format!("协助执行通知书（{}）", if court_case.is_empty() { c.ywh.as_str() } else { court_case.as_str() }));
+            let ruling = attrs.get(attr::COURT_RULING).cloned().unwrap_or_else(|| format!("协助执行通知书（{}）", if court_case.is_empty() { c.ywh.as_str() } else { court_case.as_str() }));
             let mut v = vec![
                 ("CFJG", get(attr::COURT)),
                 ("CFLX", attrs.get(attr::SEIZURE_KIND).cloned().unwrap_or_else(|| "1".into())),
@@ -555,7 +555,7 @@ async fn build(
     }
     let lapse = payload.flow_code.as_deref().and_then(crate::lapse::LapseKind::from_flow_code);
     let end_by = match case.and_then(|c| serde_json::from_str::<crate::cases::RequestDoc>(&c.request).ok()) {
-        Some(doc) => (doc.attrs.get(attr::COURT).cloned().unwrap_or_default(), doc.attrs.get(attr::COURT_CASE).cloned().unwrap_or_default(), doc.attrs.get(crate::court::COURT_RULING).cloned().unwrap_or_default()),
+        Some(doc) => (doc.attrs.get(attr::COURT).cloned().unwrap_or_default(), doc.attrs.get(attr::COURT_CASE).cloned().unwrap_or_default(), doc.attrs.get(attr::COURT_RULING).cloned().unwrap_or_default()),
         None => Default::default(),
     };
     let ctx = Context {

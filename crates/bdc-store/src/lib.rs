@@ -19,7 +19,6 @@ pub mod attachments;
 pub mod calendar;
 pub mod bulk;
 pub mod cases;
-pub mod court;
 pub mod duties;
 pub mod identity;
 pub mod interest;

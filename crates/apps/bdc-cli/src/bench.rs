@@ -284,9 +284,9 @@ async fn court_burst(s: &Services, a: &BenchArgs, rng: &mut rand::rngs::StdRng) 
     let r = reqwest::Client::new().post(format!("{base}/sandbox/requests")).body(body.clone()).send().await?;
     anyhow::ensure!(r.status().is_success(), "sandbox refused the burst: {}", r.text().await.unwrap_or_default());
     let t = Instant::now();
-    let polled = bdc_services::court::poll(&sc, &front).await?;
+    let polled = bdc_court::service::poll(&sc, &front).await?;
     let fetched = t.elapsed().as_secs_f64();
-    let (_, processed, sent) = bdc_services::court::run(&sc).await?;
+    let (_, processed, sent) = bdc_court::service::run(&sc).await?;
     let secs = t.elapsed().as_secs_f64();
     println!(
         "court burst of {} requests ({:.1} MB list; fetch over SOAP, store raw, parse, queue: {:.1} s; then match, register, receipt): {} registered ({} refused, {} quarantined), {} receipts in {:.1} s = {:.0} requests/s end to end",

@@ -270,7 +270,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = Settings::resolve(over(db, None), file)?;
             let db = connect(&settings).await?;
             bdc_store::migrate(&db).await?;
-            let s = services(&settings, db.clone());
+            let s = services(&settings, db.clone()).await?;
             bench::run(&s, &bench::BenchArgs { units, seed, checks, cases, workers, reports, court }).await?;
             db.close().await;
             Ok(())
@@ -279,7 +279,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = Settings::resolve(over(db, None), file)?;
             let db = connect(&settings).await?;
             bdc_store::migrate(&db).await?;
-            let report = bdc_services::verify::verify(&services(&settings, db.clone())).await?;
+            let report = bdc_services::verify::verify(&services(&settings, db.clone()).await?).await?;
             let rate = if report.seconds > 0.0 { report.entries as f64 / report.seconds } else { 0.0 };
             say!("账本 {} 条，权利 {} 项，证书 {} 本，用时 {:.2} 秒（{:.0} 条/秒）", report.entries, report.rights, report.certificates, report.seconds, rate);
             db.close().await;
@@ -378,7 +378,8 @@ async fn connect(settings: &Settings) -> anyhow::Result<Db> {
     Db::connect(&settings.database_url).await.with_context(|| format!("无法连接数据库 {}", bdc_db::redact_url(&settings.database_url)))
 }
 
-fn services(settings: &Settings, db: Db) -> Services {
+/// The server's services with every context installed (today: the court desk).
+async fn services(settings: &Settings, db: Db) -> anyhow::Result<Services> {
     let s = Services::new(
         db,
         &settings.master_key,
@@ -393,10 +394,11 @@ fn services(settings: &Settings, db: Db) -> Services {
         Some(i) => s.with_identity(Arc::new(bdc_adapters::identity::HttpAuthority::new(i.url.clone(), i.app.clone(), i.secret.clone(), i.public_key.clone()))),
         None => s,
     };
-    match &settings.court {
+    let s = match &settings.court {
         Some(c) => s.with_court(Arc::new(bdc_adapters::court::frontend::SoapClient::new(c.url.clone(), c.user.clone(), c.password.clone())), c.every),
         None => s,
-    }
+    };
+    Ok(bdc_court::install(s).await?)
 }
 
 /// The front-end machine's exchange directory for provincial reporting.
@@ -412,7 +414,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
     // Background jobs (daily lapse of restrictions, later polling and reporting) run in this
     // process; they are rows in the database, so several servers share them safely.
-    tokio::spawn(bdc_services::jobs::worker_loop(services(&settings, db.clone()), std::time::Duration::from_secs(60)));
+    tokio::spawn(bdc_services::jobs::worker_loop(services(&settings, db.clone()).await?, std::time::Duration::from_secs(60)));
     let web = WebSettings {
         listen: settings.listen.clone(),
         max_body_bytes: settings.max_body_bytes,
@@ -420,7 +422,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         request_timeout: settings.request_timeout,
         metrics_token: settings.metrics_token.clone(),
     };
-    let app = Application::build(services(&settings, db.clone()), &web).await.with_context(|| format!("无法监听 {}", settings.listen))?;
+    let app = Application::build(services(&settings, db.clone()).await?, &web).await.with_context(|| format!("无法监听 {}", settings.listen))?;
     let addr = app.local_addr()?;
     say!("BDC 已启动（数据库：{}）", db.engine().name());
     say!("  接口地址  http://{addr}/api/v1");
@@ -486,7 +488,7 @@ async fn demo_identity(settings: &mut Settings) -> anyhow::Result<Option<Arc<bdc
 async fn demo(settings: &Settings, units: u64, seed: u64, sandbox: Option<&bdc_sandbox::identity::Sandbox>) -> anyhow::Result<()> {
     let db = connect(settings).await?;
     bdc_store::migrate(&db).await.context("数据迁移失败")?;
-    let s = services(settings, db.clone());
+    let s = services(settings, db.clone()).await?;
     let bar = indicatif::ProgressBar::new(units);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} 单元 {per_sec} 预计剩余 {eta}")
@@ -594,7 +596,7 @@ async fn user_add(settings: &Settings, username: &str, roles: &[String], display
     let password = read_password()?;
     let db = connect(settings).await?;
     bdc_store::migrate(&db).await?;
-    let s = services(settings, db.clone());
+    let s = services(settings, db.clone()).await?;
     let actor = Actor::console();
     let cmd = CreateUser {
         realm,

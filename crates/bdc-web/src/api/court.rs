@@ -10,8 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use bdc_adapters::court::message::{Action, Document, Property, Request};
 use bdc_domain::register::attr;
-use bdc_services::court as svc;
-use bdc_services::court::{CourtProperty, PropertyFilter};
+use bdc_court::service as svc;
+use bdc_court::service::{CourtProperty, PropertyFilter};
 
 use crate::api::PageDto;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};

@@ -411,7 +411,7 @@ pub struct CourtPage {
     inbox: Vec<CourtRow>,
 }
 
-fn court_row(p: bdc_services::court::CourtProperty, today: &str) -> CourtRow {
+fn court_row(p: bdc_court::service::CourtProperty, today: &str) -> CourtRow {
     CourtRow {
         overdue: p.receipt_state == "due" && p.receipt_due.as_deref().is_some_and(|d| d < today),
         action_name: match p.action.as_str() {
@@ -421,8 +421,8 @@ fn court_row(p: bdc_services::court::CourtProperty, today: &str) -> CourtRow {
             "15" => "过户文书送达",
             _ => "未知",
         },
-        status_name: bdc_services::court::status_name(&p.status),
-        receipt_state_name: bdc_services::court::receipt_name(&p.receipt_state),
+        status_name: bdc_court::service::status_name(&p.status),
+        receipt_state_name: bdc_court::service::receipt_name(&p.receipt_state),
         request_number: p.request_number,
         seq: p.seq,
         court: p.court,
@@ -438,8 +438,8 @@ fn court_row(p: bdc_services::court::CourtProperty, today: &str) -> CourtRow {
 }
 
 async fn court_page_for(state: &AppState, actor: &Actor, message_text: String) -> Response {
-    use bdc_services::court as svc;
-    use bdc_services::court::PropertyFilter;
+    use bdc_court::service as svc;
+    use bdc_court::service::PropertyFilter;
     let today = cases::today();
     let page = |n| PageRequest { page: 1, per_page: n };
     let count = |f: PropertyFilter| {
@@ -496,8 +496,8 @@ pub async fn court_reprocess(State(state): State<AppState>, PageActor(actor): Pa
     if !csrf_ok(&actor, &f.csrf) {
         return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/workbench/court");
     }
-    let text = match bdc_services::court::reprocess(&state.services, &actor, &f.number, &f.seq).await {
-        Ok(p) => format!("请求 {} 第 {} 项已重新处理：{}{}", p.request_number, p.seq, bdc_services::court::status_name(&p.status), if p.reason.is_empty() { String::new() } else { format!("（{}）", p.reason) }),
+    let text = match bdc_court::service::reprocess(&state.services, &actor, &f.number, &f.seq).await {
+        Ok(p) => format!("请求 {} 第 {} 项已重新处理：{}{}", p.request_number, p.seq, bdc_court::service::status_name(&p.status), if p.reason.is_empty() { String::new() } else { format!("（{}）", p.reason) }),
         Err(e) => e.to_string(),
     };
     court_page_for(&state, &actor, text).await

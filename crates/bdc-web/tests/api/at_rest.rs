@@ -53,6 +53,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     let s = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(data.join("files"))), SecuritySettings::default())
         .with_province(Arc::new(FileExchange::new(&province)))
         .with_court(front, std::time::Duration::from_secs(3600));
+    let s = bdc_court::install(s).await.unwrap();
     let app = Application::build(s.clone(), &WebSettings { listen: "127.0.0.1:0".into(), max_body_bytes: 64 * 1024, ..WebSettings::default() }).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run(std::future::pending()));
@@ -149,7 +150,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
         };
         let r = reqwest::Client::new().post(format!("{court}/sandbox/requests")).body(render_requests(&[request])).send().await.unwrap();
         assert!(r.status().is_success());
-        let (polled, processed, _) = bdc_services::court::run(&s).await.unwrap();
+        let (polled, processed, _) = bdc_court::service::run(&s).await.unwrap();
         assert_eq!((polled.new_requests, processed.registered), (1, 1), "{polled:?} {processed:?}");
         let mut conn = db.conn().await.unwrap();
         for sql in ["SELECT raw FROM court_messages", "SELECT body FROM court_requests"] {
@@ -161,7 +162,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
         // Staff still read the message as it came.
         let token = app.staff("chakong", &["register"]).await;
         let actor = bdc_services::auth::authenticate(&s, &token).await.unwrap();
-        let raw = bdc_services::court::raw_message(&s, &actor, 1).await.unwrap().0;
+        let raw = bdc_court::service::raw_message(&s, &actor, 1).await.unwrap().0;
         assert!(raw.contains("Envelope") || raw.contains("<"), "{raw}");
     }
 

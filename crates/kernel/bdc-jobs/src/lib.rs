@@ -10,6 +10,8 @@
 //! taken the job over — so a worker that stalled past its lease can never overwrite the
 //! outcome of the one that replaced it.
 
+pub mod outbox;
+
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{AnyConnection, Row};
 

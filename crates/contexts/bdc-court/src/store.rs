@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, Row};
 
-use crate::{format_time, Page, PageRequest, StoreResult};
+use bdc_db::{format_time, Page, PageRequest, StoreResult};
 
 /// Stores a fetched message as it came, with its SM3 digest; returns its id.
 pub async fn store_raw(conn: &mut AnyConnection, raw: &str, digest: &str, now: DateTime<Utc>) -> StoreResult<i64> {
@@ -88,12 +88,6 @@ pub async fn insert_request(conn: &mut AnyConnection, r: &NewRequest<'_>, now: D
         }
     }
     Ok(inserted)
-}
-
-/// Requests in delivery order: `(number, court, case_number, delivered_at)`.
-pub async fn requests(conn: &mut AnyConnection, limit: i64) -> StoreResult<Vec<(String, String, String, String)>> {
-    let rows = sqlx::query("SELECT number, court, case_number, delivered_at FROM court_requests ORDER BY delivered_at, number LIMIT $1").bind(limit).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
 }
 
 /// One property of a court request in the processing queue, with its outcome and receipt.

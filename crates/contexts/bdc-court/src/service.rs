@@ -45,30 +45,27 @@ use bdc_crypto::sm3_hex;
 use bdc_core::masking::mask_id_number;
 use bdc_domain::register::{attr, RightView};
 use bdc_domain::rights::RightKind;
-use bdc_store::cases::{self as case_store, NewCase};
-use bdc_store::court::{self as store, NewRequest, Outcome};
-use bdc_store::{journal, registry};
+use bdc_services::register_api::cases::{self as case_store, NewCase};
+use bdc_services::register_api::{journal, registry};
+
+use crate::store::{self, NewRequest, Outcome};
 use bdc_db::{AnyConnection, Page, PageRequest};
 
-use crate::cases::{next_case_number, register_locked, system_actor, today, RequestDoc};
-use crate::{Actor, ServiceError, ServiceResult, Services};
+use bdc_core::{Actor, ServiceError, ServiceResult};
+use bdc_services::register_api::{next_case_number, register_locked, system_actor, today, RequestDoc};
+use bdc_services::Services;
 
 // The records this use case hands to the API and the pages.
-pub use bdc_store::court::{CourtProperty, PropertyFilter};
+pub use crate::store::{CourtProperty, PropertyFilter};
 
 /// The background job that polls, processes and answers (法院查控轮询).
 pub const COURT_POLL: &str = "court_poll";
 
-/// Attributes of a continued seizure (续封): the 文号, 法院查控请求单号 and 送达时间 of its latest
-/// continuation, kept beside the seizure's own 查封文号 (`court_case`), `court_request` and
-/// `delivered_at`, which a continuation never rewrites. Earlier continuations stay in the
-/// historic entries of the seizure's line.
-pub const RENEWAL_CASE: &str = "renewal_case";
-pub const RENEWAL_REQUEST: &str = "renewal_request";
-pub const RENEWAL_DELIVERED_AT: &str = "renewal_delivered_at";
-pub const RENEWAL_RULING: &str = "renewal_ruling";
-/// 查封文件: the court's ruling (裁定书) number, reported as CFWJ / JFWJ.
-pub const COURT_RULING: &str = "court_ruling";
+/// The job kind the court desk subscribes to the register's [`REGISTERED`] events with: a
+/// registration or lapse may have made a waiting seizure active (轮候转正).
+///
+/// [`REGISTERED`]: bdc_services::events::REGISTERED
+pub const COURT_PROMOTIONS: &str = "court_promotions";
 
 /// Pending properties taken per round of processing.
 const BATCH: i64 = 200;
@@ -112,7 +109,7 @@ pub async fn poll(s: &Services, front: &Arc<dyn CourtFrontEnd>) -> ServiceResult
         store::unread_messages(&mut conn).await?
     };
     for (id, raw) in unread {
-        let raw = crate::keys::unseal(s, &raw)?;
+        let raw = bdc_services::register_api::unseal(s, &raw)?;
         out.add(&read_message(s, id, &raw).await?);
     }
     let raw = front.fetch_requests().await.map_err(unavailable)?;
@@ -124,7 +121,7 @@ pub async fn poll(s: &Services, front: &Arc<dyn CourtFrontEnd>) -> ServiceResult
         }
         // Kept as it came but SM4-encrypted (it names the 被执行人 with his ID number); the SM3
         // digest is of the clear text, so repeats are still recognised.
-        store::store_raw(&mut conn, &crate::keys::seal(s, &raw), &digest, Utc::now()).await?
+        store::store_raw(&mut conn, &bdc_services::register_api::seal(s, &raw), &digest, Utc::now()).await?
     };
     out.messages += 1;
     out.add(&read_message(s, id, &raw).await?);
@@ -195,7 +192,7 @@ async fn queue_request(s: &Services, conn: &mut AnyConnection, r: &Request, unre
             props.push((seq, code));
         }
     }
-    let body = crate::keys::seal(s, &render_requests(std::slice::from_ref(r)));
+    let body = bdc_services::register_api::seal(s, &render_requests(std::slice::from_ref(r)));
     let delivered = r.delivered_at.trim();
     Ok(store::insert_request(
         conn,
@@ -207,7 +204,7 @@ async fn queue_request(s: &Services, conn: &mut AnyConnection, r: &Request, unre
 
 /// The day a receipt for something processed today is due: 1 working day later (A5.4).
 async fn receipt_due(s: &Services) -> ServiceResult<String> {
-    let cal = crate::calendar::load(s).await?;
+    let cal = bdc_services::register_api::working_calendar(s).await?;
     Ok(cal.add_working_days(today(), 1).to_string())
 }
 
@@ -227,7 +224,7 @@ pub async fn deliver_at_counter(s: &Services, actor: &Actor, mut r: Request) -> 
     let raw = render_requests(std::slice::from_ref(&r));
     let now = Utc::now();
     let mut tx = s.db.begin().await?;
-    let id = store::store_raw(&mut tx, &crate::keys::seal(s, &raw), &sm3_hex(raw.as_bytes()), now).await?;
+    let id = store::store_raw(&mut tx, &bdc_services::register_api::seal(s, &raw), &sm3_hex(raw.as_bytes()), now).await?;
     store::mark_message(&mut tx, id, "parsed", &format!("窗口送达，录入人 {}", actor.username)).await?;
     if !queue_request(s, &mut tx, &r, &[], id, "counter", "", now).await? {
         return Err(ServiceError::Conflict { code: "duplicate_request", message: format!("请求单号 {} 已存在", r.number) });
@@ -248,7 +245,7 @@ pub struct Processed {
 /// Processes the queue in delivery order until it is empty.
 pub async fn process_pending(s: &Services) -> ServiceResult<Processed> {
     let mut out = Processed::default();
-    let cal = crate::calendar::load(s).await?;
+    let cal = bdc_services::register_api::working_calendar(s).await?;
     while process_batch(s, &cal, &mut out).await? > 0 {}
     Ok(out)
 }
@@ -368,7 +365,7 @@ async fn settle_in(conn: &mut AnyConnection, p: &CourtProperty, status: &'static
 /// with that reason (an input problem never stops the queue).
 async fn load_property(s: &Services, conn: &mut AnyConnection, p: &CourtProperty) -> ServiceResult<Result<(Request, Property), String>> {
     let Some(body) = store::request_body(conn, &p.request_number).await? else { return Ok(Err(format!("请求 {} 不存在", p.request_number))) };
-    let body = crate::keys::unseal(s, &body)?;
+    let body = bdc_services::register_api::unseal(s, &body)?;
     let Some(request) = read_request_list(&body).ok().and_then(|mut v| v.pop()) else { return Ok(Err(format!("请求 {} 的存档无法读取", p.request_number))) };
     let Some(property) = request.properties.iter().find(|x| x.seq == p.seq).cloned() else { return Ok(Err(format!("请求 {} 没有可读取的财产 {}", p.request_number, p.seq))) };
     Ok(Ok((request, property)))
@@ -467,7 +464,7 @@ async fn original_seizure<'a>(conn: &mut AnyConnection, unit_id: i64, current: &
             }
         }
     } else if !p.original_case.trim().is_empty() {
-        hits = seizures.iter().filter(|(v, _)| v.attr(attr::COURT_CASE) == Some(p.original_case.trim()) || v.attr(RENEWAL_CASE) == Some(p.original_case.trim())).map(|(v, _)| v).collect();
+        hits = seizures.iter().filter(|(v, _)| v.attr(attr::COURT_CASE) == Some(p.original_case.trim()) || v.attr(attr::RENEWAL_CASE) == Some(p.original_case.trim())).map(|(v, _)| v).collect();
     } else {
         hits = seizures.iter().filter(|(v, _)| v.attr(attr::COURT) == Some(r.court.trim())).map(|(v, _)| v).collect();
     }
@@ -521,7 +518,7 @@ async fn register_property(tx: &mut AnyConnection, party: i64, p: &CourtProperty
     attrs.insert(attr::DELIVERED_AT.to_owned(), r.delivered_at.trim().to_owned());
     attrs.insert(attr::COURT_REQUEST.to_owned(), r.number.clone());
     if !r.ruling_number.trim().is_empty() {
-        attrs.insert(COURT_RULING.to_owned(), r.ruling_number.trim().to_owned());
+        attrs.insert(attr::COURT_RULING.to_owned(), r.ruling_number.trim().to_owned());
         attrs.insert(attr::NOTE.to_owned(), format!("裁定书文号：{}", r.ruling_number.trim()));
     }
     let mut target = None;
@@ -558,11 +555,11 @@ async fn register_property(tx: &mut AnyConnection, party: i64, p: &CourtProperty
             // case of its own, linked to the seizure by the successor entry.
             attrs = BTreeMap::new();
             attrs.insert(attr::TERM_END.to_owned(), prop.end.trim().to_owned());
-            attrs.insert(RENEWAL_CASE.to_owned(), r.case_number.trim().to_owned());
-            attrs.insert(RENEWAL_REQUEST.to_owned(), r.number.clone());
-            attrs.insert(RENEWAL_DELIVERED_AT.to_owned(), r.delivered_at.trim().to_owned());
+            attrs.insert(attr::RENEWAL_CASE.to_owned(), r.case_number.trim().to_owned());
+            attrs.insert(attr::RENEWAL_REQUEST.to_owned(), r.number.clone());
+            attrs.insert(attr::RENEWAL_DELIVERED_AT.to_owned(), r.delivered_at.trim().to_owned());
             if !r.ruling_number.trim().is_empty() {
-                attrs.insert(RENEWAL_RULING.to_owned(), r.ruling_number.trim().to_owned());
+                attrs.insert(attr::RENEWAL_RULING.to_owned(), r.ruling_number.trim().to_owned());
             }
             target = Some(old.id);
             "CTR-SEIZURE-RENEW"
@@ -572,7 +569,7 @@ async fn register_property(tx: &mut AnyConnection, party: i64, p: &CourtProperty
             target = Some(old.id);
             // The release keeps who released it and by what (解封机关, 文号, 文件) on its case, for
             // the JF* fields of the report; the released seizure's own particulars are untouched.
-            attrs.retain(|k, _| k == attr::COURT || k == attr::COURT_CASE || k == COURT_RULING);
+            attrs.retain(|k, _| k == attr::COURT || k == attr::COURT_CASE || k == attr::COURT_RULING);
             "CTR-SEIZURE-RELEASE"
         }
         Action::TransferRuling => return Err(ServiceError::validation("manual", "过户裁定书须人工办理")),
@@ -633,9 +630,10 @@ async fn register_property(tx: &mut AnyConnection, party: i64, p: &CourtProperty
 /// When the active seizure is released or lapses, the earliest waiting one becomes active
 /// automatically (法发〔2004〕5号 第20条) and its term starts that day. Its court was told 轮候
 /// when it was registered; now it is due a receipt like any registration (A5.4): 查封成功, the
-/// term from the promotion date, no 轮候 flag, within 1 working day. Called in the transaction
-/// of every journal entry that can end a seizure — 解封 and 续封 cases through 登簿, and the
-/// daily lapse — so the promotion and the receipt due are written together. Seizures that
+/// term from the promotion date, no 轮候 flag, within 1 working day. Run for every journal
+/// entry — 解封 and 续封 cases through 登簿, and the daily lapse — from the register's
+/// `registered` event ([`promotions_of`]); a property is promoted once, however often the event
+/// is handled. Seizures that
 /// reached the register at the counter are answered on paper (`paper`), and staff see them in
 /// the inbox with `promoted_at`. Returns how many properties were promoted.
 pub(crate) async fn note_promotions(conn: &mut AnyConnection, steps: &[journal::Step], now: DateTime<Utc>) -> ServiceResult<usize> {
@@ -652,7 +650,7 @@ pub(crate) async fn note_promotions(conn: &mut AnyConnection, steps: &[journal::
     if promoted.is_empty() {
         return Ok(0);
     }
-    let cal = crate::calendar::load_in(conn).await?;
+    let cal = bdc_services::register_api::working_calendar_in(conn).await?;
     let due = cal.add_working_days(today(), 1).to_string();
     let mut n = 0;
     for (unit_id, pred, attrs) in promoted {
@@ -665,6 +663,47 @@ pub(crate) async fn note_promotions(conn: &mut AnyConnection, steps: &[journal::
         if store::promote(conn, request, unit_id, start, end, if counter { "paper" } else { "due" }, &due, now).await? {
             n += 1;
         }
+    }
+    Ok(n)
+}
+
+/// Handles the register's event that journal entry `seq` was appended: notes the promotions it
+/// made, in one transaction. Returns how many properties were promoted.
+pub async fn promotions_of(s: &Services, seq: i64) -> ServiceResult<usize> {
+    let mut tx = s.db.begin().await?;
+    let entry = journal::entry(&mut tx, seq).await?.ok_or_else(|| ServiceError::NotFound(format!("登记簿账本第 {seq} 条不存在")))?;
+    let payload = journal::parse_payload(&entry.payload).ok_or_else(|| ServiceError::Internal(format!("登记簿账本第 {seq} 条无法读取").into()))?;
+    let n = note_promotions(&mut tx, &payload.steps, Utc::now()).await?;
+    bdc_db::commit(tx).await?;
+    Ok(n)
+}
+
+/// Runs the queued [`COURT_PROMOTIONS`] events now (the worker would within a tick), so that a
+/// poll's receipts include the courts a registration just promoted.
+async fn run_promotion_events(s: &Services) -> ServiceResult<usize> {
+    let now = Utc::now();
+    let jobs = {
+        let mut conn = s.db.conn().await?;
+        bdc_jobs::lease_batch(&mut conn, COURT_PROMOTIONS, now, Duration::minutes(10), 200).await?
+    };
+    let mut done = Vec::with_capacity(jobs.len());
+    let mut n = 0;
+    for job in jobs {
+        let seq = bdc_services::events::registered_seq(&job.payload).ok_or_else(|| ServiceError::validation("bad_job", "登簿事件缺少账本序号"));
+        match async { promotions_of(s, seq?).await }.await {
+            Ok(k) => {
+                n += k;
+                done.push(job);
+            }
+            Err(e) => {
+                let mut conn = s.db.conn().await?;
+                bdc_jobs::fail(&mut conn, &job, &e.cause(), Utc::now()).await?;
+            }
+        }
+    }
+    if !done.is_empty() {
+        let mut conn = s.db.conn().await?;
+        bdc_jobs::finish_many(&mut conn, &done, Utc::now()).await?;
     }
     Ok(n)
 }
@@ -726,11 +765,12 @@ pub async fn run(s: &Services) -> ServiceResult<(Polled, Processed, usize)> {
             Polled::default()
         }
     };
-    let cal = crate::calendar::load(s).await?;
+    let cal = bdc_services::register_api::working_calendar(s).await?;
     let mut processed = Processed::default();
     let mut sent = 0;
     loop {
         let n = process_batch(s, &cal, &mut processed).await?;
+        run_promotion_events(s).await?;
         // Receipts that cannot go now wait with back-off; registration goes on.
         match send_receipts(s, &front, Utc::now()).await {
             Ok(k) => sent += k,
@@ -782,7 +822,7 @@ pub async fn raw_message(s: &Services, actor: &Actor, id: i64) -> ServiceResult<
     actor.require(Permission::CaseRead)?;
     let mut conn = s.db.conn().await?;
     let (raw, status, reason) = store::get_message(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound(format!("报文 {id} 不存在")))?;
-    Ok((crate::keys::unseal(s, &raw)?, status, reason))
+    Ok((bdc_services::register_api::unseal(s, &raw)?, status, reason))
 }
 
 /// Puts a quarantined, refused or manual property back in the queue (after the unit was
@@ -904,8 +944,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("bdc-court-{}", bdc_crypto::random_hex(4)));
         let list = soap_wrap("getRequestsResponse", "", "", &render_requests(&[request("A1"), request("B1")]));
         let front = Arc::new(Flaky { list, down: Mutex::new(true), got: Mutex::default() });
-        let s = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(dir)), crate::SecuritySettings::default())
+        let s = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(dir)), bdc_services::SecuritySettings::default())
             .with_court(front.clone(), std::time::Duration::from_secs(60));
+        let s = crate::install(s).await.unwrap();
         // The unit does not exist: both properties are quarantined, and due an answer.
         let (polled, processed, sent) = run(&s).await.unwrap();
         assert_eq!((polled.messages, polled.new_requests, processed.quarantined, sent), (1, 2, 2, 0));

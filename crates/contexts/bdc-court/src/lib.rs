@@ -1,0 +1,23 @@
+//! BDC court — 总对总 network seizure (法院网络查控, A5), a context of its own.
+//!
+//! Courts' requests come from the provincial front-end machine (`bdc_adapters::court`); each
+//! message is kept raw before it is read, each request on its own, each property matched to a
+//! unit and registered as a 查封 / 轮候 / 预查封 / 续封 / 解封 case through the register's service
+//! API (`bdc_services::register_api`) in the same transaction as the property is marked done;
+//! receipts go back within 1 working day. When a registration or a lapse makes a waiting seizure
+//! active, the register's `registered` event reaches this context through the outbox and its
+//! court is told.
+//!
+//! - [`service`] — the use cases: poll, process, receipts, the staff views (查控工作台).
+//! - [`jobs`] — the background work the worker loop runs for this context, and [`install`].
+//! - `store` — the context's own tables (`court_messages`, `court_requests`,
+//!   `court_properties`), private to it.
+//!
+//! The HTTP handlers (`/api/v1/court/…`) and the court desk page are still in `bdc-web`; they
+//! call [`service`] only.
+
+pub mod jobs;
+pub mod service;
+mod store;
+
+pub use jobs::install;

@@ -136,28 +136,53 @@ pub struct CaseFilter {
 }
 
 pub async fn list_cases(conn: &mut AnyConnection, f: &CaseFilter, page: PageRequest) -> StoreResult<Page<CaseRecord>> {
-    let states = if f.states.is_empty() { None } else { Some(format!(",{},", f.states.join(","))) };
-    let cond = "($1 IS NULL OR $1 LIKE '%,' || state || ',%') AND ($2 IS NULL OR id IN (SELECT case_id FROM case_units WHERE unit_id = $2)) AND ($3 IS NULL OR case_number = $3)";
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM cases WHERE {cond}"))
-        .bind(states.clone())
-        .bind(f.unit_id)
-        .bind(f.case_number.clone())
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
-    let rows = sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE {cond} ORDER BY deadline, id LIMIT $4 OFFSET $5"))
-        .bind(states)
-        .bind(f.unit_id)
-        .bind(f.case_number.clone())
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for r in &rows {
-        items.push(with_parts(conn, case_from_row(r)?).await?);
+    // `state IN (…)` so the `cases_state (state, deadline)` index serves the workbench's lists.
+    let states = if f.states.is_empty() { "1 = 1".to_owned() } else { format!("state IN ({})", bdc_db::placeholders(3, f.states.len())) };
+    let cond = format!("($1 IS NULL OR id IN (SELECT case_id FROM case_units WHERE unit_id = $1)) AND ($2 IS NULL OR case_number = $2) AND {states}");
+    let n = 3 + f.states.len();
+    let count_sql = format!("SELECT COUNT(*) FROM cases WHERE {cond}");
+    let mut count = sqlx::query(&count_sql).bind(f.unit_id).bind(f.case_number.clone());
+    let page_sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE {cond} ORDER BY deadline, id LIMIT ${n} OFFSET ${}", n + 1);
+    let mut rows = sqlx::query(&page_sql).bind(f.unit_id).bind(f.case_number.clone());
+    for st in &f.states {
+        count = count.bind(st.clone());
+        rows = rows.bind(st.clone());
     }
+    let total: i64 = count.fetch_one(&mut *conn).await?.try_get(0)?;
+    let rows = rows.bind(page.limit()).bind(page.offset()).fetch_all(&mut *conn).await?;
+    let mut items = rows.iter().map(case_from_row).collect::<StoreResult<Vec<_>>>()?;
+    with_parts_of_all(conn, &mut items).await?;
     Ok(Page { items, total, page: page.page, per_page: page.per_page })
+}
+
+/// The units and applicants of a page of cases: two statements for the whole page.
+async fn with_parts_of_all(conn: &mut AnyConnection, cases: &mut [CaseRecord]) -> StoreResult<()> {
+    if cases.is_empty() {
+        return Ok(());
+    }
+    let list = bdc_db::placeholders(1, cases.len());
+    let units_sql = format!("SELECT case_id, unit_id, seen_version FROM case_units WHERE case_id IN ({list}) ORDER BY case_id, unit_id");
+    let apps_sql = format!("SELECT case_id, party_id, role, share FROM case_applicants WHERE case_id IN ({list}) ORDER BY case_id, role, party_id");
+    let mut units = sqlx::query_as::<_, (i64, i64, i64)>(&units_sql);
+    let mut apps = sqlx::query_as::<_, (i64, i64, String, String)>(&apps_sql);
+    for c in cases.iter() {
+        units = units.bind(c.id);
+        apps = apps.bind(c.id);
+    }
+    let units = units.fetch_all(&mut *conn).await?;
+    let apps = apps.fetch_all(&mut *conn).await?;
+    let index: std::collections::HashMap<i64, usize> = cases.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    for (case_id, unit_id, seen) in units {
+        if let Some(&i) = index.get(&case_id) {
+            cases[i].units.push((unit_id, seen));
+        }
+    }
+    for (case_id, party_id, role, share) in apps {
+        if let Some(&i) = index.get(&case_id) {
+            cases[i].applicants.push((party_id, role, share));
+        }
+    }
+    Ok(())
 }
 
 /// Changes a case's state if it is still `from` at `version`; false means someone else moved it.

@@ -262,9 +262,18 @@ pub async fn unit_locations_page(conn: &mut AnyConnection, after_id: i64, limit:
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
 }
 
-/// The names a party has had, oldest change first: `(previous, name, case id, journal seq)`.
-pub async fn party_name_history(conn: &mut AnyConnection, party_id: i64) -> StoreResult<Vec<(String, String, Option<i64>, i64)>> {
-    let rows = sqlx::query("SELECT previous_name, name, case_id, journal_seq FROM party_names WHERE party_id = $1 ORDER BY id").bind(party_id).fetch_all(&mut *conn).await?;
+/// The recorded name changes of several parties, in one statement: `(party id, previous name,
+/// name, journal seq)`, oldest first.
+pub async fn party_name_histories(conn: &mut AnyConnection, party_ids: &[i64]) -> StoreResult<Vec<(i64, String, String, i64)>> {
+    if party_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT party_id, previous_name, name, journal_seq FROM party_names WHERE party_id IN ({}) ORDER BY id", bdc_db::placeholders(1, party_ids.len()));
+    let mut q = sqlx::query(&sql);
+    for id in party_ids {
+        q = q.bind(*id);
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
 }
 
@@ -333,8 +342,7 @@ pub async fn parties_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> StoreResul
     wanted.sort_unstable();
     wanted.dedup();
     for chunk in wanted.chunks(500) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("SELECT id, kind, name, id_type, id_number_enc, id_number_bidx, id_number_masked FROM parties WHERE id IN ({})", marks.join(", "));
+        let sql = format!("SELECT id, kind, name, id_type, id_number_enc, id_number_bidx, id_number_masked FROM parties WHERE id IN ({})", bdc_db::placeholders(1, chunk.len()));
         let mut q = sqlx::query(&sql);
         for id in chunk {
             q = q.bind(*id);

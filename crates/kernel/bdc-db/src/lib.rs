@@ -18,6 +18,13 @@ pub use sqlx::AnyConnection;
 pub type Transaction = sqlx::Transaction<'static, sqlx::Any>;
 pub use time::{format_time, parse_time};
 
+/// `$first, $first+1, …` — `n` numbered parameters for an `IN (…)` list, so a list of rows is
+/// read in one statement instead of one per row (`n` ≥ 1; callers with nothing to read skip
+/// the query).
+pub fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 /// Errors of the store. Services turn them into user-facing errors; the database's own message
 /// is kept for the log only.
 #[derive(Debug, thiserror::Error)]

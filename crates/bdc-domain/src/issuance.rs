@@ -105,7 +105,10 @@ mod tests {
             Rule::new("ZTT_GY_QLR", "GYFS", "map", "0=>0;1=>1;共同=>1").unwrap(),
             Rule::new("QLF_QL_DYAQ", "DYFS", "default", "1").unwrap(),
         ];
-        assert_eq!(normalise(&rules, "QLT_FW_FDCQ_YZ", "BDCQZH", "苏（2026）常州市不动产权第0000001号,苏(2026)常州市不动产权第0000002号"), "苏(2026)常州市不动产权第0000001号、苏(2026)常州市不动产权第0000002号");
+        assert_eq!(
+            normalise(&rules, "QLT_FW_FDCQ_YZ", "BDCQZH", "苏（2026）常州市不动产权第0000001号,苏(2026)常州市不动产权第0000002号"),
+            "苏(2026)常州市不动产权第0000001号、苏(2026)常州市不动产权第0000002号"
+        );
         assert_eq!(normalise(&rules, "ZTT_GY_QLR", "GYFS", "共同"), "1");
         assert_eq!(normalise(&rules, "QLF_QL_DYAQ", "DYFS", ""), "1");
         assert_eq!(normalise(&rules, "QLF_QL_CFDJ", "DYFS", ""), "", "another table");

@@ -470,14 +470,8 @@ fn plan_steps(effect: Effect, kind: RightKind, unit: &[RightView], req: &ChangeR
     match effect {
         Effect::CreateRight => {
             let c = co(&req.holders);
-            let mut steps = vec![Planned::Create {
-                kind,
-                co_ownership: c,
-                holders: checked_holders(&req.holders, c)?,
-                attrs: typed(&req.attrs),
-                certificate: certificate_for(kind),
-                predecessor: None,
-            }];
+            let mut steps =
+                vec![Planned::Create { kind, co_ownership: c, holders: checked_holders(&req.holders, c)?, attrs: typed(&req.attrs), certificate: certificate_for(kind), predecessor: None }];
             if is_title_kind(kind) {
                 // A 预查封 on a unit without registered title becomes a 查封 (轮候预查封 a 轮候查封)
                 // when the title is registered.
@@ -558,14 +552,7 @@ fn plan_steps(effect: Effect, kind: RightKind, unit: &[RightView], req: &ChangeR
                 steps.push(Planned::Rename { party_id: *p, name: n.trim().to_owned() });
             }
             steps.push(Planned::End { right_id: old.id, to: RightState::Historic });
-            steps.push(Planned::Create {
-                kind: old.kind,
-                co_ownership: c,
-                holders: checked_holders(&holders, c)?,
-                attrs,
-                certificate: certificate_for(old.kind),
-                predecessor: Some(old.id),
-            });
+            steps.push(Planned::Create { kind: old.kind, co_ownership: c, holders: checked_holders(&holders, c)?, attrs, certificate: certificate_for(old.kind), predecessor: Some(old.id) });
             Ok(steps)
         }
         Effect::CancelRight => {
@@ -626,7 +613,8 @@ fn plan_steps(effect: Effect, kind: RightKind, unit: &[RightView], req: &ChangeR
             Ok(steps)
         }
         Effect::AdvanceToTitle => {
-            let notices: Vec<&RightView> = unit.iter().filter(|r| r.kind == RightKind::AdvanceNotice && r.state == RightState::Current && !advance_kind::is_mortgage(r.attr(attr::ADVANCE_KIND))).collect();
+            let notices: Vec<&RightView> =
+                unit.iter().filter(|r| r.kind == RightKind::AdvanceNotice && r.state == RightState::Current && !advance_kind::is_mortgage(r.attr(attr::ADVANCE_KIND))).collect();
             let notice = pick(notices, req.target_right, &req.acting, "预告登记（买卖）")?;
             let holders = notice.holders.clone();
             let c = req.co_ownership.unwrap_or(notice.co_ownership);
@@ -812,14 +800,7 @@ fn new_mortgage(unit: &[RightView], mortgagees: &[Holding], attrs: &Attributes) 
     attrs.insert(attr::RANK.into(), rank.to_string());
     attrs.entry(attr::MORTGAGE_METHOD.into()).or_insert_with(|| "1".into());
     let c = default_co(mortgagees);
-    Ok(Planned::Create {
-        kind: RightKind::Mortgage,
-        co_ownership: c,
-        holders: checked_holders(mortgagees, c)?,
-        attrs,
-        certificate: CertificateNeed::Proof,
-        predecessor: None,
-    })
+    Ok(Planned::Create { kind: RightKind::Mortgage, co_ownership: c, holders: checked_holders(mortgagees, c)?, attrs, certificate: CertificateNeed::Proof, predecessor: None })
 }
 
 #[cfg(test)]
@@ -971,10 +952,7 @@ mod tests {
 
     #[test]
     fn a_pre_seizure_becomes_a_seizure_when_the_title_is_registered() {
-        let unit = vec![
-            right(5, RightKind::Seizure, vec![h(40)], &[("seizure_kind", "3")]),
-            right(6, RightKind::Seizure, vec![h(41)], &[("seizure_kind", "4"), ("queue", "1")]),
-        ];
+        let unit = vec![right(5, RightKind::Seizure, vec![h(40)], &[("seizure_kind", "3")]), right(6, RightKind::Seizure, vec![h(41)], &[("seizure_kind", "4"), ("queue", "1")])];
         let steps = plan(Effect::CreateRight, RightKind::StateLandAndHouse, &unit, &ChangeRequest { holders: vec![h(1)], ..Default::default() }).unwrap();
         assert_eq!(steps.len(), 5);
         assert!(matches!(&steps[2], Planned::Create { attrs, predecessor: Some(5), .. } if attrs["seizure_kind"] == "1"));

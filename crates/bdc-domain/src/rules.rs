@@ -229,12 +229,7 @@ pub fn statutory(facts: &Facts<'_>) -> Vec<Finding> {
     };
     let mut out = vec![finding(ENTITLEMENT, "申请主体适格", entitlement(facts), facts.flow.basis.law())];
     if facts.flow.effect == Effect::CancelRight && register::is_title_kind(facts.flow.right_kind) {
-        out.push(finding(
-            CANCELLATION,
-            "注销不得遗留限制",
-            unencumbered(facts),
-            "《不动产登记暂行条例》第二十二条；《民法典》第四百零六条：抵押、查封、预告、异议等未消灭的，不动产权利不予注销",
-        ));
+        out.push(finding(CANCELLATION, "注销不得遗留限制", unencumbered(facts), "《不动产登记暂行条例》第二十二条；《民法典》第四百零六条：抵押、查封、预告、异议等未消灭的，不动产权利不予注销"));
     }
     out
 }
@@ -280,7 +275,8 @@ pub fn entitlement(f: &Facts<'_>) -> Result<(), String> {
     let target = || -> Result<&RightView, String> {
         let found = match f.flow.effect {
             Effect::AdvanceToTitle => {
-                let notices: Vec<&RightView> = f.unit.iter().filter(|r| r.kind == RightKind::AdvanceNotice && r.state == RightState::Current && !register::advance_kind::is_mortgage(r.attr(attr::ADVANCE_KIND))).collect();
+                let notices: Vec<&RightView> =
+                    f.unit.iter().filter(|r| r.kind == RightKind::AdvanceNotice && r.state == RightState::Current && !register::advance_kind::is_mortgage(r.attr(attr::ADVANCE_KIND))).collect();
                 match notices.as_slice() {
                     [one] => Ok(*one),
                     [] => Err("该单元没有现势的预告登记（买卖），无法办理预告转本".to_owned()),
@@ -478,10 +474,7 @@ pub fn default_rules(catalogue: &[Flow]) -> Vec<Rule> {
             "other-open-case",
             "单元另有在办业务",
             Check::NoOtherOpenCase,
-            Applicability {
-                effects: disposal.clone().into_iter().chain(["cancel_right".to_owned(), "advance_to_title".into(), "correction".into()]).collect(),
-                ..Default::default()
-            },
+            Applicability { effects: disposal.clone().into_iter().chain(["cancel_right".to_owned(), "advance_to_title".into(), "correction".into()]).collect(), ..Default::default() },
             Severity::Block,
             "《不动产登记暂行条例》第十九条、第二十一条：同一不动产单元的登记按受理先后顺序办理",
         ),
@@ -497,18 +490,15 @@ pub fn default_rules(catalogue: &[Flow]) -> Vec<Rule> {
             "obligor-is-holder",
             "义务人为现权利人",
             Check::ObligorIsHolder,
-            Applicability { effects: vec!["transfer_right".into(), "transfer_with_mortgage".into()], except_flows: catalogue.iter().filter(|f| f.name.contains("司法裁决") || f.name.contains("继承")).map(|f| f.code.to_owned()).collect(), ..Default::default() },
+            Applicability {
+                effects: vec!["transfer_right".into(), "transfer_with_mortgage".into()],
+                except_flows: catalogue.iter().filter(|f| f.name.contains("司法裁决") || f.name.contains("继承")).map(|f| f.code.to_owned()).collect(),
+                ..Default::default()
+            },
             Severity::Block,
             "《不动产登记暂行条例》第十四条：因买卖、抵押等申请登记的，应当由当事人双方共同申请；义务人须为登记簿记载的权利人",
         ),
-        rule(
-            "obligor-is-holder-for-mortgage",
-            "抵押人为现权利人",
-            Check::ObligorIsHolder,
-            new_mortgage(),
-            Severity::Block,
-            "《不动产登记暂行条例实施细则》第六十六条：抵押人应为不动产权利人",
-        ),
+        rule("obligor-is-holder-for-mortgage", "抵押人为现权利人", Check::ObligorIsHolder, new_mortgage(), Severity::Block, "《不动产登记暂行条例实施细则》第六十六条：抵押人应为不动产权利人"),
         rule(
             "first-registration-once",
             "首次登记唯一",

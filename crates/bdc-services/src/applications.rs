@@ -23,8 +23,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use bdc_domain::catalogue::{self, ApplicantRole, Basis, ChangeScope, Channel, Effect, Flow};
 use bdc_core::ids::{CitizenId, CreditCode};
+use bdc_db::{AnyConnection, PageRequest};
+use bdc_domain::catalogue::{self, ApplicantRole, Basis, ChangeScope, Channel, Effect, Flow};
 use bdc_domain::register::attr;
 use bdc_domain::rights::{RightKind, RightState};
 use bdc_domain::rules::Finding;
@@ -32,7 +33,6 @@ use bdc_store::applications::{self as store, ApplicationRow, NewApplication};
 use bdc_store::attachments as files;
 use bdc_store::cases::CaseRecord;
 use bdc_store::registry::{self, UnitFilter};
-use bdc_db::{AnyConnection, PageRequest};
 
 use crate::cases::{OpenCase, RequestDoc};
 use crate::portal::{self, Application};
@@ -207,10 +207,9 @@ pub fn form_of(flow: &'static Flow) -> FormSpec {
         (Effect::CreateRight, RightKind::ResidenceRight) => particulars.push(p(attr::TERM_END, "居住权期限截止日", Date, false, "不填为终身")),
         (Effect::CreateRight, _) => particulars.extend([p(attr::TERM_START, "土地使用期限起始日", Date, false, ""), p(attr::TERM_END, "土地使用期限截止日", Date, false, "")]),
         (Effect::CreateRestriction, RightKind::AdvanceNotice) if !crate::cases::with_mortgage(flow) => particulars.push(p(attr::ADVANCE_KIND, "预告登记种类", Choice(ADVANCE_KINDS), false, "")),
-        (Effect::ChangeRestriction, RightKind::Mortgage) if flow.basis != Basis::Assignment => particulars.extend([
-            p(attr::AMOUNT, "变更后的被担保主债权数额", Amount, false, "单位：元"),
-            p(attr::TERM_END, "变更后的债务履行期限截止日", Date, false, ""),
-        ]),
+        (Effect::ChangeRestriction, RightKind::Mortgage) if flow.basis != Basis::Assignment => {
+            particulars.extend([p(attr::AMOUNT, "变更后的被担保主债权数额", Amount, false, "单位：元"), p(attr::TERM_END, "变更后的债务履行期限截止日", Date, false, "")])
+        }
         (Effect::Correction, _) => particulars.extend([p(attr::TERM_START, "更正后的使用期限起始日", Date, false, ""), p(attr::TERM_END, "更正后的使用期限截止日", Date, false, "")]),
         _ => {}
     }
@@ -587,7 +586,12 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
         // Nobody else to ask: the case is opened now, as before.
         let opened = crate::cases::open_case(s, &opener, cmd).await?;
         let mut tx = s.db.begin().await?;
-        let id = store::insert(&mut tx, &NewApplication { user_id: actor.user_id, party_id: submitter, flow_code: flow.code, unit_id: unit.id, state: ApplicationState::Submitted.code(), request: &request_text }, now).await?;
+        let id = store::insert(
+            &mut tx,
+            &NewApplication { user_id: actor.user_id, party_id: submitter, flow_code: flow.code, unit_id: unit.id, state: ApplicationState::Submitted.code(), request: &request_text },
+            now,
+        )
+        .await?;
         store::set_state(&mut tx, id, ApplicationState::Submitted.code(), ApplicationState::Submitted.code(), Some(opened.case.id), "", now).await?;
         bdc_store::portal::set_submitted_by(&mut tx, opened.case.id, actor.user_id).await?;
         if let Some(d) = draft {
@@ -599,7 +603,12 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
         return Ok(Applied { application, case: Some(opened.case), findings: opened.findings });
     }
     let mut tx = s.db.begin().await?;
-    let id = store::insert(&mut tx, &NewApplication { user_id: actor.user_id, party_id: submitter, flow_code: flow.code, unit_id: unit.id, state: ApplicationState::Awaiting.code(), request: &request_text }, now).await?;
+    let id = store::insert(
+        &mut tx,
+        &NewApplication { user_id: actor.user_id, party_id: submitter, flow_code: flow.code, unit_id: unit.id, state: ApplicationState::Awaiting.code(), request: &request_text },
+        now,
+    )
+    .await?;
     for (pid, roles) in &confirmers {
         store::insert_confirmation(&mut tx, id, *pid, &roles.join(","), ConfirmationState::Pending.code(), now).await?;
     }
@@ -862,7 +871,9 @@ pub async fn withdraw(s: &Services, actor: &Actor, id: i64, reason: &str) -> Ser
     let mut tx = s.db.begin().await?;
     let row = store::get(&mut tx, id).await?.filter(|r| r.user_id == actor.user_id).ok_or_else(not_found)?;
     if state_of(&row)? != ApplicationState::Awaiting {
-        return Err(ServiceError::Conflict { code: "not_awaiting", message: format!("该申请{}，不能撤回；已提交登记机构的办件请向登记机构申请撤回", state_of(&row)?.name()) });
+        return Err(ServiceError::Conflict {
+            code: "not_awaiting", message: format!("该申请{}，不能撤回；已提交登记机构的办件请向登记机构申请撤回", state_of(&row)?.name())
+        });
     }
     let text = if reason.is_empty() { "申请人撤回".to_owned() } else { format!("申请人撤回：{reason}") };
     if !store::set_state(&mut tx, id, ApplicationState::Awaiting.code(), ApplicationState::Withdrawn.code(), None, &text, Utc::now()).await? {

@@ -5,11 +5,11 @@
 
 use chrono::Utc;
 
+use bdc_db::PageRequest;
 use bdc_domain::rights::RightState;
 use bdc_store::attachments::{self as files, Attachment};
 use bdc_store::cases::CaseRecord;
 use bdc_store::registry::{self, Unit, UnitFilter};
-use bdc_db::PageRequest;
 
 use crate::{Actor, ServiceResult, Services};
 
@@ -53,7 +53,8 @@ pub async fn my_archive(s: &Services, actor: &Actor, client: &str) -> ServiceRes
     crate::limits::hit(s, crate::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
     let account = crate::portal::account_of(s, actor).await?;
     let mut conn = s.db.conn().await?;
-    let page = registry::search_units(&mut conn, &UnitFilter { holder: Some(account.party_id), ..UnitFilter::default() }, PageRequest { page: 1, per_page: u32::try_from(LIMIT).unwrap_or(200) }).await?;
+    let page =
+        registry::search_units(&mut conn, &UnitFilter { holder: Some(account.party_id), ..UnitFilter::default() }, PageRequest { page: 1, per_page: u32::try_from(LIMIT).unwrap_or(200) }).await?;
     let mut units = Vec::with_capacity(page.items.len());
     for unit in page.items {
         let rights = registry::rights_of_unit(&mut conn, unit.id, true).await?;

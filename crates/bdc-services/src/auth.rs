@@ -18,8 +18,8 @@ use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 
 use bdc_core::access::{Permission, Realm};
-use bdc_crypto::{random_hex, sm3_hex};
 use bdc_core::password;
+use bdc_crypto::{random_hex, sm3_hex};
 use bdc_store::accounts::{self, NewSession, UserRecord};
 
 use crate::{Actor, AuthVia, ServiceError, ServiceResult, Services};
@@ -70,23 +70,12 @@ pub async fn hash_password(password: &str) -> ServiceResult<String> {
 
 async fn verify_password(password: &str, hash: &str) -> bool {
     let (pw, hash) = (password.to_owned(), hash.to_owned());
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
-    })
-    .await
-    .unwrap_or(false)
+    tokio::task::spawn_blocking(move || PasswordHash::new(&hash).is_ok_and(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())).await.unwrap_or(false)
 }
 
 /// Checks user name and password and opens a session. Every outcome is for the caller to audit;
 /// the error messages do not reveal whether the user name exists.
-pub async fn login(
-    s: &Services,
-    realm: Realm,
-    username: &str,
-    password_text: &str,
-    kind: SessionKind,
-    client: &ClientInfo,
-) -> ServiceResult<NewLogin> {
+pub async fn login(s: &Services, realm: Realm, username: &str, password_text: &str, kind: SessionKind, client: &ClientInfo) -> ServiceResult<NewLogin> {
     let wrong = || ServiceError::Unauthenticated("用户名或密码错误".into());
     crate::limits::hit(s, crate::limits::Kind::Login, Some(&format!("{}:{}", realm.as_str(), username.to_lowercase())), &client.addr).await?;
     let now = Utc::now();
@@ -164,24 +153,9 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 async fn actor_of(conn: &mut bdc_db::AnyConnection, user: UserRecord, session_id: i64, csrf_token: String, via: AuthVia) -> ServiceResult<Actor> {
-    let permissions = accounts::permissions_of(conn, user.id)
-        .await?
-        .iter()
-        .filter_map(|p| p.parse::<Permission>().ok())
-        .collect();
+    let permissions = accounts::permissions_of(conn, user.id).await?.iter().filter_map(|p| p.parse::<Permission>().ok()).collect();
     let realm = user.realm.parse::<Realm>().map_err(|e| ServiceError::Internal(Box::new(e)))?;
-    Ok(Actor {
-        user_id: user.id,
-        username: user.username,
-        display_name: user.display_name,
-        realm,
-        roles: user.roles,
-        permissions,
-        session_id,
-        csrf_token,
-        via,
-        audit: None,
-    })
+    Ok(Actor { user_id: user.id, username: user.username, display_name: user.display_name, realm, roles: user.roles, permissions, session_id, csrf_token, via, audit: None })
 }
 
 /// Resolves a session token to its actor, or says why it cannot.

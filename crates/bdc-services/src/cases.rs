@@ -13,16 +13,16 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use bdc_core::access::Permission;
+use bdc_core::ids::{CaseNumber, CertificateKind, CertificateNumber};
+use bdc_db::{AnyConnection, Page, PageRequest};
 use bdc_domain::catalogue::{self, ApplicantRole, Basis, ChangeScope, Effect, Flow};
 use bdc_domain::duties::Duty;
-use bdc_core::ids::{CaseNumber, CertificateKind, CertificateNumber};
 use bdc_domain::register::{self, CertificateNeed, ChangeRequest, CoOwnership, Holding, Planned, RightView, Share};
 use bdc_domain::rights::{RightKind, RightState};
 use bdc_domain::rules::{self, Applicant, Facts, Finding, Severity};
 use bdc_store::cases::{self as store, NewCase};
 use bdc_store::journal::{self, Payload, Step};
 use bdc_store::registry;
-use bdc_db::{AnyConnection, Page, PageRequest};
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
 
@@ -47,31 +47,10 @@ pub struct Transition {
 pub const TRANSITIONS: &[Transition] = &[
     Transition { action: "submit", name: "受理", from: &["intake"], to: "review", permissions: &[Permission::CaseIntake], needs_reason: false },
     Transition { action: "approve", name: "审核通过", from: &["review"], to: "register", permissions: &[Permission::CaseReview], needs_reason: false },
-    Transition {
-        action: "request_correction",
-        name: "补正",
-        from: &["intake", "review"],
-        to: "correction",
-        permissions: &[Permission::CaseIntake, Permission::CaseReview],
-        needs_reason: true,
-    },
+    Transition { action: "request_correction", name: "补正", from: &["intake", "review"], to: "correction", permissions: &[Permission::CaseIntake, Permission::CaseReview], needs_reason: true },
     Transition { action: "resume", name: "补正完成", from: &["correction"], to: "review", permissions: &[Permission::CaseIntake], needs_reason: false },
-    Transition {
-        action: "return",
-        name: "退件",
-        from: &["intake", "review", "correction"],
-        to: "returned",
-        permissions: &[Permission::CaseIntake, Permission::CaseReview],
-        needs_reason: true,
-    },
-    Transition {
-        action: "withdraw",
-        name: "撤回",
-        from: &["intake", "review", "correction", "suspended"],
-        to: "withdrawn",
-        permissions: &[Permission::CaseIntake],
-        needs_reason: true,
-    },
+    Transition { action: "return", name: "退件", from: &["intake", "review", "correction"], to: "returned", permissions: &[Permission::CaseIntake, Permission::CaseReview], needs_reason: true },
+    Transition { action: "withdraw", name: "撤回", from: &["intake", "review", "correction", "suspended"], to: "withdrawn", permissions: &[Permission::CaseIntake], needs_reason: true },
     Transition { action: "suspend", name: "挂起", from: &["review", "register"], to: "suspended", permissions: &[Permission::CaseReview], needs_reason: true },
     Transition { action: "unsuspend", name: "解除挂起", from: &["suspended"], to: "review", permissions: &[Permission::CaseReview], needs_reason: false },
     Transition { action: "register", name: "登簿", from: &["register"], to: "certify", permissions: &[Permission::CaseRegister], needs_reason: false },
@@ -151,10 +130,7 @@ fn parse_request(case: &CaseRecord) -> ServiceResult<RequestDoc> {
 }
 
 fn applicants_of(case: &CaseRecord) -> Vec<Applicant> {
-    case.applicants
-        .iter()
-        .map(|(p, role, share)| Applicant { party_id: *p, role: role.clone(), share: Share::parse(share).unwrap_or(Share::WHOLE) })
-        .collect()
+    case.applicants.iter().map(|(p, role, share)| Applicant { party_id: *p, role: role.clone(), share: Share::parse(share).unwrap_or(Share::WHOLE) }).collect()
 }
 
 /// Whether a flow registers a mortgage (or a mortgage advance notice) beside its main right
@@ -433,11 +409,7 @@ fn check_application(flow: &'static Flow, cmd: &OpenCase) -> ServiceResult<Vec<A
             return Err(ServiceError::field("missing_applicant", "applicants", format!("业务“{}”须有{}", flow.name, role.name())));
         }
     }
-    let apps: Vec<Applicant> = cmd
-        .applicants
-        .iter()
-        .map(|(p, r, sh)| Applicant { party_id: *p, role: r.clone(), share: Share::parse(sh).unwrap_or(Share::WHOLE) })
-        .collect();
+    let apps: Vec<Applicant> = cmd.applicants.iter().map(|(p, r, sh)| Applicant { party_id: *p, role: r.clone(), share: Share::parse(sh).unwrap_or(Share::WHOLE) }).collect();
     check_particulars(flow, &cmd.request)?;
     change_request(flow, &cmd.request, &apps)?;
     Ok(apps)
@@ -638,10 +610,7 @@ async fn transition(s: &Services, actor: &Actor, case_id: i64, t: &Transition, r
     let mut tx = s.db.begin().await?;
     let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound(format!("业务 {case_id} 不存在")))?;
     if !t.from.contains(&case.state.as_str()) {
-        return Err(ServiceError::Conflict {
-            code: "bad_state",
-            message: format!("业务当前状态为“{}”，不能“{}”", state_name(&case.state), t.name),
-        });
+        return Err(ServiceError::Conflict { code: "bad_state", message: format!("业务当前状态为“{}”，不能“{}”", state_name(&case.state), t.name) });
     }
     let flow = flow_of(&case.flow_code)?;
     if action == "approve" {
@@ -789,8 +758,8 @@ async fn new_certificate(conn: &mut AnyConnection, need: CertificateNeed, year: 
         CertificateNeed::None => return Ok(None),
     };
     let seq = registry::next_certificate_seq(conn, AUTHORITY, year, code).await?;
-    let number = CertificateNumber::new(PROVINCE, u16::try_from(year).unwrap_or(2026), AUTHORITY, kind, u32::try_from(seq).unwrap_or(u32::MAX), WIDTH)
-        .map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    let number =
+        CertificateNumber::new(PROVINCE, u16::try_from(year).unwrap_or(2026), AUTHORITY, kind, u32::try_from(seq).unwrap_or(u32::MAX), WIDTH).map_err(|e| ServiceError::Internal(Box::new(e)))?;
     Ok(Some((number.format(), code)))
 }
 
@@ -863,8 +832,7 @@ pub async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_id: i64
         let unit = registry::get_unit(tx, *unit_id).await?.ok_or_else(|| ServiceError::NotFound("不动产单元不存在".into()))?;
         if unit.version != *seen {
             return Err(ServiceError::Conflict {
-                code: "unit_changed",
-                message: format!("不动产单元 {} 在本业务审核后已被其他业务登簿，登记簿已变化，请退回重新审核", unit.unit_number),
+                code: "unit_changed", message: format!("不动产单元 {} 在本业务审核后已被其他业务登簿，登记簿已变化，请退回重新审核", unit.unit_number)
             });
         }
         let current: Vec<RightView> = registry::rights_of_unit(tx, unit.id, true).await?.into_iter().map(|r| r.view).collect();
@@ -894,13 +862,7 @@ pub async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_id: i64
         }
     }
     log_findings(tx, case.id, "register", &findings, now).await?;
-    let payload = Payload {
-        case_id: Some(case.id),
-        case_number: Some(case.case_number.clone()),
-        flow_code: Some(case.flow_code.clone()),
-        at: journal::now_text(now),
-        steps,
-    };
+    let payload = Payload { case_id: Some(case.id), case_number: Some(case.case_number.clone()), flow_code: Some(case.flow_code.clone()), at: journal::now_text(now), steps };
     journal::append(tx, seq, prev_hash, &actor.username, &payload, now).await?;
     // The outbox: the report to the province is queued in the same transaction.
     crate::reporting::queue(tx, seq).await?;
@@ -972,87 +934,85 @@ pub(crate) async fn apply_plan(
     // current by the plan's own renames and relocations.
     let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
     let mut location: Option<String> = None;
-        for p in planned {
-            match p {
-                Planned::Create { kind, co_ownership, holders, attrs, certificate, predecessor } => {
-                    let cert = new_certificate(&mut *conn, certificate, year).await?;
-                    let right_id = registry::insert_right(
-                        &mut *conn,
-                        &registry::NewRight {
-                            unit_id,
-                            kind,
-                            co_ownership,
-                            holders: &holders,
-                            attrs: &attrs,
-                            certificate_number: cert.as_ref().map(|c| c.0.as_str()),
-                            registered_seq: seq,
-                            case_id,
-                            predecessor_id: predecessor,
-                        },
-                    )
-                    .await?;
-                    if let Some((number, kind_code)) = &cert {
-                        registry::insert_certificate(&mut *conn, number, kind_code, right_id, case_id, seq).await?;
-                        any_certificate = true;
-                    }
-                    // The holders' names and the unit's 坐落 as registered, so the journal covers
-                    // them (账本格式 2).
-                    let mut holder_names = Vec::with_capacity(holders.len());
-                    for h in &holders {
-                        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(h.party_id) {
-                            let party = registry::get_party(&mut *conn, h.party_id).await?.ok_or_else(|| ServiceError::NotFound(format!("当事人 {} 不存在", h.party_id)))?;
-                            slot.insert(party.name);
-                        }
-                        holder_names.push(names[&h.party_id].clone());
-                    }
-                    if location.is_none() {
-                        location = registry::get_unit(&mut *conn, unit_id).await?.map(|u| u.location);
-                    }
-                    steps.push(Step::Create {
-                        right_id,
+    for p in planned {
+        match p {
+            Planned::Create { kind, co_ownership, holders, attrs, certificate, predecessor } => {
+                let cert = new_certificate(&mut *conn, certificate, year).await?;
+                let right_id = registry::insert_right(
+                    &mut *conn,
+                    &registry::NewRight {
                         unit_id,
-                        kind: kind.code().into(),
-                        co_ownership: co_ownership.code().into(),
-                        holders: holders.iter().map(|h| (h.party_id, h.share.to_string())).collect(),
-                        details: serde_json::to_string(&attrs).map_err(|e| ServiceError::Internal(Box::new(e)))?,
-                        certificate: cert.as_ref().map(|c| c.0.clone()),
-                        certificate_kind: cert.as_ref().map(|c| c.1.to_owned()),
+                        kind,
+                        co_ownership,
+                        holders: &holders,
+                        attrs: &attrs,
+                        certificate_number: cert.as_ref().map(|c| c.0.as_str()),
+                        registered_seq: seq,
+                        case_id,
                         predecessor_id: predecessor,
-                        names: holder_names,
-                        location: location.clone(),
-                    });
-                }
-                Planned::End { right_id, to } => {
-                    if !registry::end_right(&mut *conn, right_id, to, seq).await? {
-                        return Err(ServiceError::Conflict { code: "right_changed", message: "权利状态已被其他业务改变，请重新审核".into() });
-                    }
-                    steps.push(Step::End { right_id, state: i64::from(to.code()) });
-                }
-                Planned::Recertify { right_id, certificate } => {
-                    let old = current.iter().find(|r| r.id == right_id).and_then(|r| r.certificate.clone());
-                    if let Some(o) = &old {
-                        registry::void_certificate(&mut *conn, o, seq).await?;
-                    }
-                    let (number, kind_code) = new_certificate(&mut *conn, certificate, year)
-                        .await?
-                        .ok_or_else(|| ServiceError::validation("no_certificate", "该权利不发放证书或证明"))?;
-                    registry::set_right_certificate(&mut *conn, right_id, &number).await?;
-                    registry::insert_certificate(&mut *conn, &number, kind_code, right_id, case_id, seq).await?;
+                    },
+                )
+                .await?;
+                if let Some((number, kind_code)) = &cert {
+                    registry::insert_certificate(&mut *conn, number, kind_code, right_id, case_id, seq).await?;
                     any_certificate = true;
-                    steps.push(Step::Recertify { right_id, old_certificate: old, certificate: number, certificate_kind: kind_code.into() });
                 }
-                Planned::Relocate { location: location_now } => {
-                    let previous = registry::set_unit_location(&mut *conn, unit_id, &location_now).await?;
-                    location = Some(location_now.clone());
-                    steps.push(Step::Relocate { unit_id, previous, location: location_now });
+                // The holders' names and the unit's 坐落 as registered, so the journal covers
+                // them (账本格式 2).
+                let mut holder_names = Vec::with_capacity(holders.len());
+                for h in &holders {
+                    if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(h.party_id) {
+                        let party = registry::get_party(&mut *conn, h.party_id).await?.ok_or_else(|| ServiceError::NotFound(format!("当事人 {} 不存在", h.party_id)))?;
+                        slot.insert(party.name);
+                    }
+                    holder_names.push(names[&h.party_id].clone());
                 }
-                Planned::Rename { party_id, name } => {
-                    let previous = registry::rename_party(&mut *conn, party_id, &name, case_id, seq, now).await?;
-                    names.insert(party_id, name.clone());
-                    steps.push(Step::Rename { party_id, previous, name });
+                if location.is_none() {
+                    location = registry::get_unit(&mut *conn, unit_id).await?.map(|u| u.location);
                 }
+                steps.push(Step::Create {
+                    right_id,
+                    unit_id,
+                    kind: kind.code().into(),
+                    co_ownership: co_ownership.code().into(),
+                    holders: holders.iter().map(|h| (h.party_id, h.share.to_string())).collect(),
+                    details: serde_json::to_string(&attrs).map_err(|e| ServiceError::Internal(Box::new(e)))?,
+                    certificate: cert.as_ref().map(|c| c.0.clone()),
+                    certificate_kind: cert.as_ref().map(|c| c.1.to_owned()),
+                    predecessor_id: predecessor,
+                    names: holder_names,
+                    location: location.clone(),
+                });
+            }
+            Planned::End { right_id, to } => {
+                if !registry::end_right(&mut *conn, right_id, to, seq).await? {
+                    return Err(ServiceError::Conflict { code: "right_changed", message: "权利状态已被其他业务改变，请重新审核".into() });
+                }
+                steps.push(Step::End { right_id, state: i64::from(to.code()) });
+            }
+            Planned::Recertify { right_id, certificate } => {
+                let old = current.iter().find(|r| r.id == right_id).and_then(|r| r.certificate.clone());
+                if let Some(o) = &old {
+                    registry::void_certificate(&mut *conn, o, seq).await?;
+                }
+                let (number, kind_code) = new_certificate(&mut *conn, certificate, year).await?.ok_or_else(|| ServiceError::validation("no_certificate", "该权利不发放证书或证明"))?;
+                registry::set_right_certificate(&mut *conn, right_id, &number).await?;
+                registry::insert_certificate(&mut *conn, &number, kind_code, right_id, case_id, seq).await?;
+                any_certificate = true;
+                steps.push(Step::Recertify { right_id, old_certificate: old, certificate: number, certificate_kind: kind_code.into() });
+            }
+            Planned::Relocate { location: location_now } => {
+                let previous = registry::set_unit_location(&mut *conn, unit_id, &location_now).await?;
+                location = Some(location_now.clone());
+                steps.push(Step::Relocate { unit_id, previous, location: location_now });
+            }
+            Planned::Rename { party_id, name } => {
+                let previous = registry::rename_party(&mut *conn, party_id, &name, case_id, seq, now).await?;
+                names.insert(party_id, name.clone());
+                steps.push(Step::Rename { party_id, previous, name });
             }
         }
+    }
     Ok((steps, any_certificate))
 }
 
@@ -1064,7 +1024,9 @@ pub(crate) fn start_promoted_terms(planned: Vec<Planned>, today: NaiveDate) -> V
         .map(|p| match p {
             // A new active seizure starts its term on the day it is registered: three years, or
             // the shorter term the court asked for.
-            Planned::Create { kind: RightKind::Seizure, co_ownership, holders, mut attrs, certificate, predecessor: None } if !attrs.contains_key(register::attr::QUEUE) && !attrs.contains_key(register::attr::TERM_START) => {
+            Planned::Create { kind: RightKind::Seizure, co_ownership, holders, mut attrs, certificate, predecessor: None }
+                if !attrs.contains_key(register::attr::QUEUE) && !attrs.contains_key(register::attr::TERM_START) =>
+            {
                 attrs.insert(register::attr::TERM_START.into(), today.to_string());
                 attrs.entry(register::attr::TERM_END.into()).or_insert_with(|| (today + chrono::Duration::days(SEIZURE_DAYS - 1)).to_string());
                 Planned::Create { kind: RightKind::Seizure, co_ownership, holders, attrs, certificate, predecessor: None }
@@ -1135,5 +1097,4 @@ mod tests {
             }
         }
     }
-
 }

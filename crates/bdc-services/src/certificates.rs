@@ -12,8 +12,8 @@ use base64::Engine;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use bdc_crypto::sm2_verify_hex;
 use bdc_core::masking::mask_name;
+use bdc_crypto::sm2_verify_hex;
 use bdc_domain::rights::RightKind;
 use bdc_store::{journal, portal, registry};
 
@@ -110,13 +110,7 @@ impl CertificateView {
 }
 
 fn facts_of(v: &CertificateView) -> QrFacts {
-    QrFacts {
-        n: v.number.clone(),
-        k: v.kind.clone(),
-        u: v.unit_number.clone(),
-        d: v.registered_on.clone(),
-        h: v.holders.iter().map(|(n, _, _)| mask_name(n)).collect::<Vec<_>>().join("、"),
-    }
+    QrFacts { n: v.number.clone(), k: v.kind.clone(), u: v.unit_number.clone(), d: v.registered_on.clone(), h: v.holders.iter().map(|(n, _, _)| mask_name(n)).collect::<Vec<_>>().join("、") }
 }
 
 /// The signed QR payload of a certificate.
@@ -266,8 +260,5 @@ pub async fn pdf(s: &Services, v: &CertificateView) -> ServiceResult<Vec<u8>> {
         qr_payload: payload,
     };
     let (font, index) = load_font().map_err(|e| ServiceError::Internal(Box::new(e)))?;
-    tokio::task::spawn_blocking(move || render(&doc, &font, index))
-        .await
-        .map_err(|e| ServiceError::Internal(Box::new(e)))?
-        .map_err(|e| ServiceError::Internal(Box::new(e)))
+    tokio::task::spawn_blocking(move || render(&doc, &font, index)).await.map_err(|e| ServiceError::Internal(Box::new(e)))?.map_err(|e| ServiceError::Internal(Box::new(e)))
 }

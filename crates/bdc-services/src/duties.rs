@@ -4,12 +4,12 @@
 use chrono::Utc;
 
 use bdc_core::access::Permission;
+use bdc_db::AnyConnection;
 use bdc_domain::catalogue;
 use bdc_domain::duties::{self, CaseHands, Duty, DutyRule};
 use bdc_store::cases as case_store;
 use bdc_store::duties as store;
 pub use bdc_store::duties::FlowDuty;
-use bdc_db::AnyConnection;
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
 

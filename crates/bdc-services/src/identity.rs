@@ -57,7 +57,17 @@ pub async fn verify_person(s: &Services, name: &str, id_number: &str, photo: &[u
     let check = PersonCheck { name: name.to_owned(), id_number: id_number.to_owned(), photo: photo.to_vec() };
     let answer = authority.verify_person(&check).await.map_err(|e| unavailable(&e))?;
     let matched = answer.answer.result == Outcome::Match && answer.answer.score >= s.security.identity_min_score;
-    let verification_id = record(s, Subject::Person { id_number, name }, None, answer.answer.result, i64::from(answer.answer.score), (authority.name(), &answer.answer.serial, &answer.body, &answer.signature), purpose, requested_by).await?;
+    let verification_id = record(
+        s,
+        Subject::Person { id_number, name },
+        None,
+        answer.answer.result,
+        i64::from(answer.answer.score),
+        (authority.name(), &answer.answer.serial, &answer.body, &answer.signature),
+        purpose,
+        requested_by,
+    )
+    .await?;
     Ok(Checked { verification_id, matched })
 }
 
@@ -77,7 +87,8 @@ pub async fn verify_enterprise(
     let person = verify_person(s, representative_name, representative_id, photo, purpose, requested_by).await?;
     let authority = authority(s)?;
     let (outcome, serial, body, signature) = if person.matched {
-        let check = EnterpriseCheck { credit_code: credit_code.to_owned(), name: name.to_owned(), representative_name: representative_name.to_owned(), representative_id: representative_id.to_owned() };
+        let check =
+            EnterpriseCheck { credit_code: credit_code.to_owned(), name: name.to_owned(), representative_name: representative_name.to_owned(), representative_id: representative_id.to_owned() };
         let a = authority.verify_enterprise(&check).await.map_err(|e| unavailable(&e))?;
         (a.answer.result, a.answer.serial, a.body, a.signature)
     } else {
@@ -96,7 +107,16 @@ enum Subject<'a> {
 
 /// Records a check in its own short write. `proof` is `(authority, serial, signed answer, signature)`.
 #[allow(clippy::too_many_arguments)]
-async fn record(s: &Services, subject: Subject<'_>, representative_of: Option<i64>, outcome: Outcome, score: i64, proof: (&str, &str, &str, &str), purpose: &str, requested_by: &str) -> ServiceResult<i64> {
+async fn record(
+    s: &Services,
+    subject: Subject<'_>,
+    representative_of: Option<i64>,
+    outcome: Outcome,
+    score: i64,
+    proof: (&str, &str, &str, &str),
+    purpose: &str,
+    requested_by: &str,
+) -> ServiceResult<i64> {
     let (kind, id_type, number, name) = match subject {
         Subject::Person { id_number, name } => ("person", "1", id_number, name),
         Subject::Enterprise { credit_code, name } => ("enterprise", "8", credit_code, name),

@@ -40,12 +40,7 @@ const MAX_PROPERTY_CHARS: usize = 200;
 pub const PROPERTY_KINDS: &[(&str, &str)] = &[("unit", "不动产单元号"), ("location", "坐落"), ("certificate", "不动产权证书号（证明号）")];
 
 /// The applicant's relation to the property (利害关系).
-pub const RELATIONS: &[(&str, &str)] = &[
-    ("litigant", "诉讼当事人"),
-    ("creditor", "债权人"),
-    ("buyer_tenant", "拟购买人/承租人"),
-    ("other", "其他"),
-];
+pub const RELATIONS: &[(&str, &str)] = &[("litigant", "诉讼当事人"), ("creditor", "债权人"), ("buyer_tenant", "拟购买人/承租人"), ("other", "其他")];
 
 /// The states of an application.
 pub const STATES: &[(&str, &str)] = &[("submitted", "待审核"), ("approved", "已同意"), ("refused", "已拒绝")];

@@ -14,9 +14,9 @@ pub mod applications;
 pub mod archive;
 pub mod auth;
 pub mod calendar;
+pub mod cases;
 pub mod certificates;
 pub mod checkpoint;
-pub mod cases;
 pub mod drafts;
 pub mod duties;
 pub mod events;
@@ -30,8 +30,8 @@ pub mod materials;
 pub mod portal;
 pub mod reconciliation;
 pub mod register_api;
-pub mod registry;
 pub mod registration_log;
+pub mod registry;
 pub mod reporting;
 pub mod roles;
 pub mod rule_library;
@@ -105,7 +105,19 @@ impl std::fmt::Debug for FieldCipherHandle {
 
 impl Services {
     pub fn new(db: Db, master_key: &MasterKey, files: Arc<dyn FileStore>, security: SecuritySettings) -> Self {
-        Services { db, cipher: Arc::new(FieldCipherHandle { cipher: FieldCipher::new(master_key) }), files, security, province: None, court: None, identity: None, sms: Arc::new(bdc_adapters::sms::SandboxSms::default()), court_every: std::time::Duration::from_secs(60), handlers: Arc::default(), key_cache: Arc::default() }
+        Services {
+            db,
+            cipher: Arc::new(FieldCipherHandle { cipher: FieldCipher::new(master_key) }),
+            files,
+            security,
+            province: None,
+            court: None,
+            identity: None,
+            sms: Arc::new(bdc_adapters::sms::SandboxSms::default()),
+            court_every: std::time::Duration::from_secs(60),
+            handlers: Arc::default(),
+            key_cache: Arc::default(),
+        }
     }
 
     /// Reports registrations through `transport`.

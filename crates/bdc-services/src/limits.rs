@@ -130,7 +130,18 @@ impl RateLimits {
     /// No limits at all (load tests that hammer one account from one address).
     pub fn unlimited() -> Self {
         let none = Limit::new(0, 0);
-        RateLimits { login: none, sms_code: none, sign_up: none, password_change: none, certificate_check: none, public_query: none, identity_check: none, confirmation_code: none, code_guess: none, ..RateLimits::default() }
+        RateLimits {
+            login: none,
+            sms_code: none,
+            sign_up: none,
+            password_change: none,
+            certificate_check: none,
+            public_query: none,
+            identity_check: none,
+            confirmation_code: none,
+            code_guess: none,
+            ..RateLimits::default()
+        }
     }
 
     /// Whether the settings make sense; a Chinese reason when not.

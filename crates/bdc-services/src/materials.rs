@@ -6,8 +6,8 @@
 use chrono::Utc;
 
 use bdc_core::access::{Permission, Realm};
-use bdc_domain::catalogue::Flow;
 use bdc_crypto::sm3_hex;
+use bdc_domain::catalogue::Flow;
 use bdc_store::attachments::{self as store, NewAttachment};
 
 use crate::{Actor, ServiceError, ServiceResult, Services};

@@ -12,10 +12,10 @@ use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 
 use bdc_core::access::Realm;
-use bdc_domain::catalogue::{self, Channel, Flow};
-use bdc_crypto::sm3_hex;
 use bdc_core::ids::{CitizenId, CreditCode};
 use bdc_core::masking::mask_phone;
+use bdc_crypto::sm3_hex;
+use bdc_domain::catalogue::{self, Channel, Flow};
 use bdc_store::accounts::{self, NewUser, UserRecord};
 use bdc_store::cases::CaseRecord;
 use bdc_store::{portal, registry};
@@ -440,7 +440,9 @@ pub async fn verify_my_account(s: &Services, actor: &Actor, r: RealName) -> Serv
     }
     match portal::verify_account(&mut tx, actor.user_id, party.id, checked.verification_id).await {
         Ok(_) => {}
-        Err(bdc_db::StoreError::Unique(_)) => return Err(ServiceError::Conflict { code: "already_registered", message: "您已有经实名认证的线上苏小登账户，请使用该账户登录".into() }),
+        Err(bdc_db::StoreError::Unique(_)) => {
+            return Err(ServiceError::Conflict { code: "already_registered", message: "您已有经实名认证的线上苏小登账户，请使用该账户登录".into() })
+        }
         Err(e) => return Err(e.into()),
     }
     bdc_audit::commit(tx, actor, "实名认证", &format!("公众账户 {}，实名核验记录 {}", actor.user_id, checked.verification_id)).await

@@ -181,7 +181,15 @@ pub fn xlsx(log: &DailyLog) -> ServiceResult<Vec<u8>> {
     }
     for (r, l) in log.register_list.iter().enumerate() {
         let row = u32::try_from(r + 1).unwrap_or(u32::MAX);
-        let cells = [l.case_number.clone(), l.registration_type.to_string(), l.right_type.to_string(), l.unit_number.clone(), l.certificates.clone(), if l.reported { "是".into() } else { "否".into() }, l.biz_msg_id.clone()];
+        let cells = [
+            l.case_number.clone(),
+            l.registration_type.to_string(),
+            l.right_type.to_string(),
+            l.unit_number.clone(),
+            l.certificates.clone(),
+            if l.reported { "是".into() } else { "否".into() },
+            l.biz_msg_id.clone(),
+        ];
         for (c, v) in cells.iter().enumerate() {
             sheet.write_string(row, u16::try_from(c).unwrap_or(0), v).map_err(err)?;
         }

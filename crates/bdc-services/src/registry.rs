@@ -5,13 +5,13 @@ use chrono::{NaiveDate, Utc};
 use bdc_core::access::Permission;
 use bdc_core::ids::{CitizenId, CreditCode, ParcelCode, UnitNumber};
 use bdc_core::masking::mask_id_number;
-use bdc_store::registry;
 use bdc_db::{Page, PageRequest};
+use bdc_store::registry;
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
 
 // The records this use case hands to the API and the pages.
-pub use bdc_store::registry::{Building, Parcel, Party, Unit, UnitFilter, RightRecord};
+pub use bdc_store::registry::{Building, Parcel, Party, RightRecord, Unit, UnitFilter};
 
 /// A parcel to record (宗地).
 #[derive(Debug, Clone)]
@@ -150,9 +150,7 @@ pub async fn create_unit(s: &Services, actor: &Actor, u: NewUnit) -> ServiceResu
         version: 1,
     };
     unit.id = match registry::insert_unit(&mut conn, &unit, Utc::now()).await {
-        Err(bdc_db::StoreError::Unique(_)) => {
-            return Err(ServiceError::Conflict { code: "unit_exists", message: format!("不动产单元号 {} 已存在", unit.unit_number) })
-        }
+        Err(bdc_db::StoreError::Unique(_)) => return Err(ServiceError::Conflict { code: "unit_exists", message: format!("不动产单元号 {} 已存在", unit.unit_number) }),
         other => other?,
     };
     bdc_audit::commit(conn, actor, "录入不动产单元", &format!("单元 {}", unit.unit_number)).await?;
@@ -201,7 +199,9 @@ pub async fn record_party(s: &Services, actor: &Actor, p: NewParty) -> ServiceRe
             }
             n
         }
-        _ => return Err(ServiceError::field("bad_id_type", "id_type", "证件种类无效（1 身份证、2 港澳台身份证、3 护照、4 户口簿、5 军官证、6 组织机构代码、7 营业执照、8 统一社会信用代码、99 其他）")),
+        _ => {
+            return Err(ServiceError::field("bad_id_type", "id_type", "证件种类无效（1 身份证、2 港澳台身份证、3 护照、4 户口簿、5 军官证、6 组织机构代码、7 营业执照、8 统一社会信用代码、99 其他）"))
+        }
     };
     let mut party = Party {
         id: 0,
@@ -219,8 +219,7 @@ pub async fn record_party(s: &Services, actor: &Actor, p: NewParty) -> ServiceRe
         // A name is never changed by re-entering the party: that would rewrite who holds every
         // right of the ID silently. 姓名或名称变更 is a registration, versioned with its case.
         return Err(ServiceError::Conflict {
-            code: "party_name_differs",
-            message: format!("该证件号码已登记为“{}”。当事人姓名或名称的变更须办理变更登记（权利人姓名或名称变更）", stored.name),
+            code: "party_name_differs", message: format!("该证件号码已登记为“{}”。当事人姓名或名称的变更须办理变更登记（权利人姓名或名称变更）", stored.name)
         });
     }
     bdc_audit::commit(conn, actor, "登记当事人", &format!("当事人 {}（证件号 {}）", stored.id, stored.id_number_masked)).await?;
@@ -322,15 +321,8 @@ pub(crate) async fn verified_party(s: &Services, conn: &mut bdc_db::AnyConnectio
             }
         }
     }
-    let party = Party {
-        id: 0,
-        kind: kind.into(),
-        name: name.into(),
-        id_type: id_type.into(),
-        id_number_enc: s.cipher().encrypt(id_number),
-        id_number_bidx: bidx,
-        id_number_masked: mask_id_number(id_number),
-    };
+    let party =
+        Party { id: 0, kind: kind.into(), name: name.into(), id_type: id_type.into(), id_number_enc: s.cipher().encrypt(id_number), id_number_bidx: bidx, id_number_masked: mask_id_number(id_number) };
     Ok(registry::upsert_party(conn, &party, Utc::now()).await?)
 }
 

@@ -9,14 +9,14 @@
 use chrono::{Duration, Utc};
 
 use bdc_adapters::province::message::{AccessMessage, DataRow, Head};
-use bdc_adapters::province::tables;
 use bdc_adapters::province::response;
+use bdc_adapters::province::tables;
+use bdc_db::AnyConnection;
 use bdc_domain::catalogue::{self, Flow};
 use bdc_domain::register::attr;
 use bdc_domain::rights::RightKind;
 use bdc_store::journal::{self, Step};
 use bdc_store::{cases as case_store, registry, reports};
-use bdc_db::AnyConnection;
 
 use crate::{ServiceError, ServiceResult, Services};
 
@@ -216,9 +216,8 @@ pub async fn resend_item(s: &Services, actor: &crate::Actor, item_id: i64) -> Se
     }
     let original = reports::find_by_biz_id(&mut conn, &item.biz_msg_id).await?.ok_or_else(|| ServiceError::NotFound(format!("报文 {} 不存在，无法补报", item.biz_msg_id)))?;
     let kind = if item.cause == 3 { "supplement" } else { "resend" };
-    let record = build_and_store(s, &mut conn, original.journal_seq, original.unit_id, kind, Some(original.id))
-        .await?
-        .ok_or_else(|| ServiceError::validation("cannot_resend", "该登簿记录不是可上报的业务"))?;
+    let record =
+        build_and_store(s, &mut conn, original.journal_seq, original.unit_id, kind, Some(original.id)).await?.ok_or_else(|| ServiceError::validation("cannot_resend", "该登簿记录不是可上报的业务"))?;
     reports::set_item_status(&mut conn, item.id, 2, Some(&record.biz_msg_id), Utc::now()).await?;
     deliver(s, &mut conn, &transport, &record).await?;
     Ok(reports::item(&mut conn, item.id).await?.unwrap_or(item))
@@ -555,7 +554,9 @@ async fn build(
     }
     let lapse = payload.flow_code.as_deref().and_then(crate::lapse::LapseKind::from_flow_code);
     let end_by = match case.and_then(|c| serde_json::from_str::<crate::cases::RequestDoc>(&c.request).ok()) {
-        Some(doc) => (doc.attrs.get(attr::COURT).cloned().unwrap_or_default(), doc.attrs.get(attr::COURT_CASE).cloned().unwrap_or_default(), doc.attrs.get(attr::COURT_RULING).cloned().unwrap_or_default()),
+        Some(doc) => {
+            (doc.attrs.get(attr::COURT).cloned().unwrap_or_default(), doc.attrs.get(attr::COURT_CASE).cloned().unwrap_or_default(), doc.attrs.get(attr::COURT_RULING).cloned().unwrap_or_default())
+        }
         None => Default::default(),
     };
     let ctx = Context {
@@ -596,10 +597,7 @@ async fn build(
                         // The national exchange carries the ID number in clear; it is decrypted
                         // only here, for the message. A number that does not decrypt stops the
                         // message (the job keeps the cause and retries) — never an empty 证件号.
-                        let id_number = s
-                            .cipher()
-                            .decrypt(&p.id_number_enc)
-                            .map_err(|e| ServiceError::Internal(format!("当事人 {} 的证件号无法解密，报文不予发送：{e}", p.id).into()))?;
+                        let id_number = s.cipher().decrypt(&p.id_number_enc).map_err(|e| ServiceError::Internal(format!("当事人 {} 的证件号无法解密，报文不予发送：{e}", p.id).into()))?;
                         rows.push(table_row(
                             "ZTT_GY_QLR",
                             vec![
@@ -662,11 +660,7 @@ async fn build(
         rows.push(table_row("DJF_DJ_SZ", vec![("YWH", ywh.clone()), ("SZMC", name.to_owned()), ("SZZH", number), ("SZSJ", djsj.clone())]));
     }
     // Issuance-data normalisation (A4.4), as configured.
-    let rules: Vec<bdc_domain::issuance::Rule> = reports::issuance_rules(conn)
-        .await?
-        .into_iter()
-        .filter_map(|(_, t, f, a, p)| bdc_domain::issuance::Rule::new(&t, &f, &a, &p).ok())
-        .collect();
+    let rules: Vec<bdc_domain::issuance::Rule> = reports::issuance_rules(conn).await?.into_iter().filter_map(|(_, t, f, a, p)| bdc_domain::issuance::Rule::new(&t, &f, &a, &p).ok()).collect();
     for row in &mut rows {
         for (field, value) in &mut row.attrs {
             *value = bdc_domain::issuance::normalise(&rules, row.table, field, value);

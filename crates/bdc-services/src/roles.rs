@@ -42,11 +42,7 @@ pub async fn set_role_permissions(s: &Services, actor: &Actor, code: &str, permi
     }
     if actor.roles.iter().any(|r| r == code) {
         if let Some(p) = parsed.iter().find(|p| !role.permissions.iter().any(|have| have == p.code())) {
-            return Err(ServiceError::Forbidden(format!(
-                "职责分离：不能为自己所属的角色“{}”增加“{}”权限，请由其他系统管理员操作",
-                role.name,
-                p.name()
-            )));
+            return Err(ServiceError::Forbidden(format!("职责分离：不能为自己所属的角色“{}”增加“{}”权限，请由其他系统管理员操作", role.name, p.name())));
         }
     }
     let codes: Vec<String> = parsed.iter().map(|p| p.code().to_owned()).collect();

@@ -4,8 +4,8 @@ use chrono::Utc;
 
 use bdc_core::access::{self, Permission, Realm};
 use bdc_core::password;
-use bdc_store::accounts::{self, NewUser};
 use bdc_db::{Page, PageRequest};
+use bdc_store::accounts::{self, NewUser};
 
 use crate::auth::hash_password;
 use crate::{Actor, ServiceError, ServiceResult, Services};
@@ -26,9 +26,7 @@ pub struct CreateUser {
 /// Checks a user name: 3–32 characters of letters, digits, `_`, `-`, `.`, starting with a letter
 /// or digit. (Real names go in the display name.)
 pub(crate) fn check_username(u: &str) -> ServiceResult<()> {
-    let ok = (3..=32).contains(&u.chars().count())
-        && u.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let ok = (3..=32).contains(&u.chars().count()) && u.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) && u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if ok {
         Ok(())
     } else {
@@ -81,18 +79,10 @@ pub async fn create_user(s: &Services, actor: &Actor, cmd: CreateUser) -> Servic
     let hash = hash_password(&cmd.password).await?;
     let mut tx = s.db.begin().await?;
     check_roles(&mut tx, cmd.realm, &roles).await?;
-    let new = NewUser {
-        realm: cmd.realm.as_str(),
-        username: &cmd.username,
-        display_name: cmd.display_name.trim(),
-        password_hash: &hash,
-        roles: &roles,
-    };
+    let new = NewUser { realm: cmd.realm.as_str(), username: &cmd.username, display_name: cmd.display_name.trim(), password_hash: &hash, roles: &roles };
     let id = match accounts::insert_user(&mut tx, &new, Utc::now()).await {
         Ok(id) => id,
-        Err(bdc_db::StoreError::Unique(_)) => {
-            return Err(ServiceError::Conflict { code: "username_taken", message: format!("用户名“{}”已被使用", cmd.username) })
-        }
+        Err(bdc_db::StoreError::Unique(_)) => return Err(ServiceError::Conflict { code: "username_taken", message: format!("用户名“{}”已被使用", cmd.username) }),
         Err(e) => return Err(e.into()),
     };
     let user = accounts::get_user(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("用户不存在".into()))?;

@@ -22,22 +22,16 @@ pub struct RoleRecord {
 /// exists keeps the permissions an administrator gave it.
 pub async fn seed_builtin_roles(conn: &mut AnyConnection) -> StoreResult<()> {
     for r in ROLES {
-        let inserted = sqlx::query(
-            "INSERT INTO roles (code, name, realm, builtin) VALUES ($1, $2, $3, 1) ON CONFLICT (code) DO NOTHING",
-        )
-        .bind(r.code)
-        .bind(r.name)
-        .bind(r.realm.as_str())
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+        let inserted = sqlx::query("INSERT INTO roles (code, name, realm, builtin) VALUES ($1, $2, $3, 1) ON CONFLICT (code) DO NOTHING")
+            .bind(r.code)
+            .bind(r.name)
+            .bind(r.realm.as_str())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
         if inserted == 1 {
             for p in default_grants(r.code) {
-                sqlx::query("INSERT INTO role_permissions (role_code, permission) VALUES ($1, $2)")
-                    .bind(r.code)
-                    .bind(p.code())
-                    .execute(&mut *conn)
-                    .await?;
+                sqlx::query("INSERT INTO role_permissions (role_code, permission) VALUES ($1, $2)").bind(r.code).bind(p.code()).execute(&mut *conn).await?;
             }
         }
     }
@@ -45,12 +39,8 @@ pub async fn seed_builtin_roles(conn: &mut AnyConnection) -> StoreResult<()> {
 }
 
 pub async fn list_roles(conn: &mut AnyConnection) -> StoreResult<Vec<RoleRecord>> {
-    let rows = sqlx::query("SELECT code, name, realm, builtin FROM roles ORDER BY realm DESC, code")
-        .fetch_all(&mut *conn)
-        .await?;
-    let grants = sqlx::query("SELECT role_code, permission FROM role_permissions ORDER BY permission")
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query("SELECT code, name, realm, builtin FROM roles ORDER BY realm DESC, code").fetch_all(&mut *conn).await?;
+    let grants = sqlx::query("SELECT role_code, permission FROM role_permissions ORDER BY permission").fetch_all(&mut *conn).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let code: String = r.try_get("code")?;
@@ -60,13 +50,7 @@ pub async fn list_roles(conn: &mut AnyConnection) -> StoreResult<Vec<RoleRecord>
                 permissions.push(g.try_get("permission")?);
             }
         }
-        out.push(RoleRecord {
-            name: r.try_get("name")?,
-            realm: r.try_get("realm")?,
-            builtin: r.try_get::<i64, _>("builtin")? != 0,
-            code,
-            permissions,
-        });
+        out.push(RoleRecord { name: r.try_get("name")?, realm: r.try_get("realm")?, builtin: r.try_get::<i64, _>("builtin")? != 0, code, permissions });
     }
     Ok(out)
 }
@@ -79,23 +63,17 @@ pub async fn get_role(conn: &mut AnyConnection, code: &str) -> StoreResult<Optio
 pub async fn set_role_permissions(conn: &mut AnyConnection, code: &str, permissions: &[String]) -> StoreResult<()> {
     sqlx::query("DELETE FROM role_permissions WHERE role_code = $1").bind(code).execute(&mut *conn).await?;
     for p in permissions {
-        sqlx::query("INSERT INTO role_permissions (role_code, permission) VALUES ($1, $2)")
-            .bind(code)
-            .bind(p)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query("INSERT INTO role_permissions (role_code, permission) VALUES ($1, $2)").bind(code).bind(p).execute(&mut *conn).await?;
     }
     Ok(())
 }
 
 /// The union of the permissions granted by `roles`.
 pub async fn permissions_of(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Vec<String>> {
-    let rows = sqlx::query(
-        "SELECT DISTINCT rp.permission FROM user_roles ur JOIN role_permissions rp ON rp.role_code = ur.role_code WHERE ur.user_id = $1 ORDER BY rp.permission",
-    )
-    .bind(user_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = sqlx::query("SELECT DISTINCT rp.permission FROM user_roles ur JOIN role_permissions rp ON rp.role_code = ur.role_code WHERE ur.user_id = $1 ORDER BY rp.permission")
+        .bind(user_id)
+        .fetch_all(&mut *conn)
+        .await?;
     rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }
 
@@ -140,10 +118,7 @@ fn user_from_row(r: &AnyRow) -> StoreResult<UserRecord> {
 
 async fn with_roles(conn: &mut AnyConnection, mut users: Vec<UserRecord>) -> StoreResult<Vec<UserRecord>> {
     for u in &mut users {
-        let rows = sqlx::query("SELECT role_code FROM user_roles WHERE user_id = $1 ORDER BY role_code")
-            .bind(u.id)
-            .fetch_all(&mut *conn)
-            .await?;
+        let rows = sqlx::query("SELECT role_code FROM user_roles WHERE user_id = $1 ORDER BY role_code").bind(u.id).fetch_all(&mut *conn).await?;
         u.roles = rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
     }
     Ok(users)
@@ -181,20 +156,13 @@ pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser<'_>, now: DateTim
 pub async fn set_user_roles(conn: &mut AnyConnection, user_id: i64, roles: &[String]) -> StoreResult<()> {
     sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
     for r in roles {
-        sqlx::query("INSERT INTO user_roles (user_id, role_code) VALUES ($1, $2)")
-            .bind(user_id)
-            .bind(r)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query("INSERT INTO user_roles (user_id, role_code) VALUES ($1, $2)").bind(user_id).bind(r).execute(&mut *conn).await?;
     }
     Ok(())
 }
 
 pub async fn get_user(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<UserRecord>> {
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
     match row {
         Some(r) => Ok(with_roles(conn, vec![user_from_row(&r)?]).await?.pop()),
         None => Ok(None),
@@ -202,11 +170,7 @@ pub async fn get_user(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<U
 }
 
 pub async fn find_user(conn: &mut AnyConnection, realm: &str, username: &str) -> StoreResult<Option<UserRecord>> {
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE realm = $1 AND username = $2"))
-        .bind(realm)
-        .bind(username)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE realm = $1 AND username = $2")).bind(realm).bind(username).fetch_optional(&mut *conn).await?;
     match row {
         Some(r) => Ok(with_roles(conn, vec![user_from_row(&r)?]).await?.pop()),
         None => Ok(None),
@@ -257,38 +221,27 @@ pub async fn list_users(conn: &mut AnyConnection, f: &UserFilter, page: PageRequ
 
 /// Changes display name and status, guarded by the version the caller read: 0 rows means
 /// somebody else changed the account in between (→ conflict).
-pub async fn update_user(
-    conn: &mut AnyConnection,
-    id: i64,
-    expected_version: i64,
-    display_name: &str,
-    status: &str,
-    now: DateTime<Utc>,
-) -> StoreResult<bool> {
-    let n = sqlx::query(
-        "UPDATE users SET display_name = $1, status = $2, updated_at = $3, version = version + 1 WHERE id = $4 AND version = $5",
-    )
-    .bind(display_name)
-    .bind(status)
-    .bind(format_time(now))
-    .bind(id)
-    .bind(expected_version)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+pub async fn update_user(conn: &mut AnyConnection, id: i64, expected_version: i64, display_name: &str, status: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+    let n = sqlx::query("UPDATE users SET display_name = $1, status = $2, updated_at = $3, version = version + 1 WHERE id = $4 AND version = $5")
+        .bind(display_name)
+        .bind(status)
+        .bind(format_time(now))
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
     Ok(n == 1)
 }
 
 pub async fn set_password(conn: &mut AnyConnection, id: i64, hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
     let now = format_time(now);
-    sqlx::query(
-        "UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $2, failed_logins = 0, locked_until = NULL, version = version + 1 WHERE id = $3",
-    )
-    .bind(hash)
-    .bind(now)
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $2, failed_logins = 0, locked_until = NULL, version = version + 1 WHERE id = $3")
+        .bind(hash)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -298,13 +251,11 @@ pub async fn set_password(conn: &mut AnyConnection, id: i64, hash: &str, now: Da
 /// none is checked without being counted; call it in a transaction with [`set_locked_until`]
 /// so the lock that a failure would earn is in place before the slow hash check runs.
 pub async fn count_login_attempt(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> StoreResult<Option<i64>> {
-    let row = sqlx::query(
-        "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
-    )
-    .bind(id)
-    .bind(format_time(now))
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row = sqlx::query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins")
+        .bind(id)
+        .bind(format_time(now))
+        .fetch_optional(&mut *conn)
+        .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
@@ -315,18 +266,8 @@ pub async fn set_locked_until(conn: &mut AnyConnection, id: i64, locked_until: O
 }
 
 /// Records the outcome of a login attempt on the account's lock-out counters.
-pub async fn set_login_counters(
-    conn: &mut AnyConnection,
-    id: i64,
-    failed_logins: i64,
-    locked_until: Option<DateTime<Utc>>,
-) -> StoreResult<()> {
-    sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-        .bind(failed_logins)
-        .bind(locked_until.map(format_time))
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+pub async fn set_login_counters(conn: &mut AnyConnection, id: i64, failed_logins: i64, locked_until: Option<DateTime<Utc>>) -> StoreResult<()> {
+    sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3").bind(failed_logins).bind(locked_until.map(format_time)).bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -373,10 +314,7 @@ pub async fn insert_session(conn: &mut AnyConnection, s: &NewSession<'_>, now: D
 }
 
 pub async fn find_session(conn: &mut AnyConnection, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
-    let row = sqlx::query("SELECT id, user_id, kind, csrf_token, expires_at, revoked_at FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query("SELECT id, user_id, kind, csrf_token, expires_at, revoked_at FROM sessions WHERE token_hash = $1").bind(token_hash).fetch_optional(&mut *conn).await?;
     row.map(|r| {
         Ok(SessionRecord {
             id: r.try_get("id")?,
@@ -392,40 +330,22 @@ pub async fn find_session(conn: &mut AnyConnection, token_hash: &str) -> StoreRe
 
 /// Moves a sliding session's expiry forward and notes the time it was last used.
 pub async fn touch_session(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()> {
-    sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3")
-        .bind(format_time(now))
-        .bind(format_time(expires_at))
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3").bind(format_time(now)).bind(format_time(expires_at)).bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
 pub async fn revoke_session(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-        .bind(format_time(now))
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(format_time(now)).bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
 /// Ends every session of a user: after a password change, a role change or disabling.
 pub async fn revoke_user_sessions(conn: &mut AnyConnection, user_id: i64, now: DateTime<Utc>) -> StoreResult<u64> {
-    Ok(sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-        .bind(format_time(now))
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected())
+    Ok(sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL").bind(format_time(now)).bind(user_id).execute(&mut *conn).await?.rows_affected())
 }
 
 /// Active accounts holding a role: `serve` uses it to tell an operator how to create the first
 /// administrator.
 pub async fn count_active_with_role(conn: &mut AnyConnection, role_code: &str) -> StoreResult<i64> {
-    Ok(sqlx::query("SELECT COUNT(*) FROM users u JOIN user_roles ur ON ur.user_id = u.id WHERE ur.role_code = $1 AND u.status = 'active'")
-        .bind(role_code)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?)
+    Ok(sqlx::query("SELECT COUNT(*) FROM users u JOIN user_roles ur ON ur.user_id = u.id WHERE ur.role_code = $1 AND u.status = 'active'").bind(role_code).fetch_one(&mut *conn).await?.try_get(0)?)
 }

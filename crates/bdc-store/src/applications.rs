@@ -124,7 +124,17 @@ pub async fn confirmations(conn: &mut AnyConnection, application_id: i64) -> Sto
         .fetch_all(&mut *conn)
         .await?;
     rows.iter()
-        .map(|r| Ok(ConfirmationRow { application_id: r.try_get(0)?, party_id: r.try_get(1)?, roles: r.try_get(2)?, state: r.try_get(3)?, user_id: r.try_get(4)?, decided_at: r.try_get(5)?, reason: r.try_get(6)? }))
+        .map(|r| {
+            Ok(ConfirmationRow {
+                application_id: r.try_get(0)?,
+                party_id: r.try_get(1)?,
+                roles: r.try_get(2)?,
+                state: r.try_get(3)?,
+                user_id: r.try_get(4)?,
+                decided_at: r.try_get(5)?,
+                reason: r.try_get(6)?,
+            })
+        })
         .collect()
 }
 

@@ -87,11 +87,7 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<Attach
 
 /// The files of one owner, in the order they were handed in.
 pub async fn of_owner(conn: &mut AnyConnection, owner_kind: &str, owner_id: i64) -> StoreResult<Vec<Attachment>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM attachments WHERE owner_kind = $1 AND owner_id = $2 ORDER BY id"))
-        .bind(owner_kind)
-        .bind(owner_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM attachments WHERE owner_kind = $1 AND owner_id = $2 ORDER BY id")).bind(owner_kind).bind(owner_id).fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -152,19 +148,12 @@ pub async fn update_draft(conn: &mut AnyConnection, id: i64, user_id: i64, form:
 }
 
 pub async fn draft(conn: &mut AnyConnection, id: i64, user_id: i64) -> StoreResult<Option<Draft>> {
-    let row = sqlx::query("SELECT id, user_id, flow_code, form, updated_at FROM application_drafts WHERE id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(user_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query("SELECT id, user_id, flow_code, form, updated_at FROM application_drafts WHERE id = $1 AND user_id = $2").bind(id).bind(user_id).fetch_optional(&mut *conn).await?;
     row.as_ref().map(draft_from_row).transpose()
 }
 
 pub async fn drafts_of(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Vec<Draft>> {
-    let rows = sqlx::query("SELECT id, user_id, flow_code, form, updated_at FROM application_drafts WHERE user_id = $1 ORDER BY id DESC")
-        .bind(user_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query("SELECT id, user_id, flow_code, form, updated_at FROM application_drafts WHERE user_id = $1 ORDER BY id DESC").bind(user_id).fetch_all(&mut *conn).await?;
     rows.iter().map(draft_from_row).collect()
 }
 
@@ -202,25 +191,20 @@ fn authorisation_from_row(r: &AnyRow) -> StoreResult<Authorisation> {
 const AUTH_COLUMNS: &str = "id, agent_user_id, principal_party_id, matters, valid_until, document_id, revoked, created_at";
 
 pub async fn insert_authorisation(conn: &mut AnyConnection, agent_user_id: i64, principal_party_id: i64, matters: &str, valid_until: &str, document_id: i64, now: DateTime<Utc>) -> StoreResult<i64> {
-    let row = sqlx::query(
-        "INSERT INTO agent_authorisations (agent_user_id, principal_party_id, matters, valid_until, document_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(agent_user_id)
-    .bind(principal_party_id)
-    .bind(matters)
-    .bind(valid_until)
-    .bind(document_id)
-    .bind(format_time(now))
-    .fetch_one(&mut *conn)
-    .await?;
+    let row = sqlx::query("INSERT INTO agent_authorisations (agent_user_id, principal_party_id, matters, valid_until, document_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        .bind(agent_user_id)
+        .bind(principal_party_id)
+        .bind(matters)
+        .bind(valid_until)
+        .bind(document_id)
+        .bind(format_time(now))
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(row.try_get(0)?)
 }
 
 pub async fn authorisations_of(conn: &mut AnyConnection, agent_user_id: i64) -> StoreResult<Vec<Authorisation>> {
-    let rows = sqlx::query(&format!("SELECT {AUTH_COLUMNS} FROM agent_authorisations WHERE agent_user_id = $1 ORDER BY id DESC"))
-        .bind(agent_user_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(&format!("SELECT {AUTH_COLUMNS} FROM agent_authorisations WHERE agent_user_id = $1 ORDER BY id DESC")).bind(agent_user_id).fetch_all(&mut *conn).await?;
     rows.iter().map(authorisation_from_row).collect()
 }
 
@@ -230,13 +214,7 @@ pub async fn authorisation(conn: &mut AnyConnection, id: i64) -> StoreResult<Opt
 }
 
 pub async fn revoke_authorisation(conn: &mut AnyConnection, id: i64, agent_user_id: i64) -> StoreResult<bool> {
-    Ok(sqlx::query("UPDATE agent_authorisations SET revoked = 1 WHERE id = $1 AND agent_user_id = $2 AND revoked = 0")
-        .bind(id)
-        .bind(agent_user_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-        == 1)
+    Ok(sqlx::query("UPDATE agent_authorisations SET revoked = 1 WHERE id = $1 AND agent_user_id = $2 AND revoked = 0").bind(id).bind(agent_user_id).execute(&mut *conn).await?.rows_affected() == 1)
 }
 
 /// Gives one file its owner (a document recorded before the row it belongs to).

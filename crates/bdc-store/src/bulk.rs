@@ -121,15 +121,13 @@ pub async fn set_journal_head(conn: &mut AnyConnection, seq: i64, hash: &str) ->
 
 /// Sets a certificate sequence to at least `last`.
 pub async fn set_certificate_seq(conn: &mut AnyConnection, authority: &str, year: i64, kind: &str, last: i64) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO certificate_sequences (authority, year, kind, last) VALUES ($1, $2, $3, $4) ON CONFLICT (authority, year, kind) DO UPDATE SET last = excluded.last",
-    )
-    .bind(authority)
-    .bind(year)
-    .bind(kind)
-    .bind(last)
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query("INSERT INTO certificate_sequences (authority, year, kind, last) VALUES ($1, $2, $3, $4) ON CONFLICT (authority, year, kind) DO UPDATE SET last = excluded.last")
+        .bind(authority)
+        .bind(year)
+        .bind(kind)
+        .bind(last)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

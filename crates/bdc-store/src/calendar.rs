@@ -19,26 +19,20 @@ pub async fn seed_calendar(conn: &mut AnyConnection) -> StoreResult<()> {
     }
     let now = format_time(Utc::now());
     for o in seed_overrides() {
-        sqlx::query(
-            "INSERT INTO calendar_days (day, kind, note, updated_by, updated_at) VALUES ($1, $2, $3, 'seed', $4) ON CONFLICT (day) DO NOTHING",
-        )
-        .bind(o.date.to_string())
-        .bind(o.kind.as_str())
-        .bind(&o.note)
-        .bind(&now)
-        .execute(&mut *conn)
-        .await?;
+        sqlx::query("INSERT INTO calendar_days (day, kind, note, updated_by, updated_at) VALUES ($1, $2, $3, 'seed', $4) ON CONFLICT (day) DO NOTHING")
+            .bind(o.date.to_string())
+            .bind(o.kind.as_str())
+            .bind(&o.note)
+            .bind(&now)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }
 
 /// Entries whose date lies in `[from, to]`.
 pub async fn list_days(conn: &mut AnyConnection, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<DayOverride>> {
-    let rows = sqlx::query("SELECT day, kind, note FROM calendar_days WHERE day >= $1 AND day <= $2 ORDER BY day")
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query("SELECT day, kind, note FROM calendar_days WHERE day >= $1 AND day <= $2 ORDER BY day").bind(from.to_string()).bind(to.to_string()).fetch_all(&mut *conn).await?;
     rows.iter().map(day_from_row).collect()
 }
 
@@ -75,12 +69,7 @@ pub async fn upsert_day(conn: &mut AnyConnection, o: &DayOverride, by: &str, now
 
 /// Removes the entry of a date (it becomes an ordinary weekday or weekend day). False if none.
 pub async fn delete_day(conn: &mut AnyConnection, date: NaiveDate) -> StoreResult<bool> {
-    Ok(sqlx::query("DELETE FROM calendar_days WHERE day = $1")
-        .bind(date.to_string())
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-        == 1)
+    Ok(sqlx::query("DELETE FROM calendar_days WHERE day = $1").bind(date.to_string()).execute(&mut *conn).await?.rows_affected() == 1)
 }
 
 pub async fn get_setting(conn: &mut AnyConnection, key: &str) -> StoreResult<Option<String>> {
@@ -89,13 +78,11 @@ pub async fn get_setting(conn: &mut AnyConnection, key: &str) -> StoreResult<Opt
 }
 
 pub async fn put_setting(conn: &mut AnyConnection, key: &str, value: &str, now: DateTime<Utc>) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-    )
-    .bind(key)
-    .bind(value)
-    .bind(format_time(now))
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
+        .bind(key)
+        .bind(value)
+        .bind(format_time(now))
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }

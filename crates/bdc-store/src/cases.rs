@@ -60,7 +60,8 @@ fn case_from_row(r: &AnyRow) -> StoreResult<CaseRecord> {
     })
 }
 
-const CASE_COLUMNS: &str = "id, case_number, flow_code, state, channel, county_code, request, created_by, created_at, accepted_on, deadline, paused_since, state_reason, review_report, registered_seq, version";
+const CASE_COLUMNS: &str =
+    "id, case_number, flow_code, state, channel, county_code, request, created_by, created_at, accepted_on, deadline, paused_since, state_reason, review_report, registered_seq, version";
 
 /// What is needed to open a case.
 #[derive(Debug, Clone)]
@@ -100,13 +101,7 @@ pub async fn insert_case(conn: &mut AnyConnection, c: &NewCase<'_>, now: DateTim
         sqlx::query("INSERT INTO case_units (case_id, unit_id, seen_version) VALUES ($1, $2, $3)").bind(id).bind(unit).bind(version).execute(&mut *conn).await?;
     }
     for (party, role, share) in c.applicants {
-        sqlx::query("INSERT INTO case_applicants (case_id, party_id, role, share) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(party)
-            .bind(role)
-            .bind(share)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query("INSERT INTO case_applicants (case_id, party_id, role, share) VALUES ($1, $2, $3, $4)").bind(id).bind(party).bind(role).bind(share).execute(&mut *conn).await?;
     }
     Ok(id)
 }
@@ -187,29 +182,18 @@ async fn with_parts_of_all(conn: &mut AnyConnection, cases: &mut [CaseRecord]) -
 
 /// Changes a case's state if it is still `from` at `version`; false means someone else moved it.
 #[allow(clippy::too_many_arguments)]
-pub async fn transition(
-    conn: &mut AnyConnection,
-    id: i64,
-    version: i64,
-    from: &str,
-    to: &str,
-    reason: &str,
-    deadline: NaiveDate,
-    paused_since: Option<NaiveDate>,
-) -> StoreResult<bool> {
-    Ok(sqlx::query(
-        "UPDATE cases SET state = $1, state_reason = $2, deadline = $3, paused_since = $4, version = version + 1 WHERE id = $5 AND version = $6 AND state = $7",
-    )
-    .bind(to)
-    .bind(reason)
-    .bind(deadline.to_string())
-    .bind(paused_since.map(|d| d.to_string()))
-    .bind(id)
-    .bind(version)
-    .bind(from)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected()
+pub async fn transition(conn: &mut AnyConnection, id: i64, version: i64, from: &str, to: &str, reason: &str, deadline: NaiveDate, paused_since: Option<NaiveDate>) -> StoreResult<bool> {
+    Ok(sqlx::query("UPDATE cases SET state = $1, state_reason = $2, deadline = $3, paused_since = $4, version = version + 1 WHERE id = $5 AND version = $6 AND state = $7")
+        .bind(to)
+        .bind(reason)
+        .bind(deadline.to_string())
+        .bind(paused_since.map(|d| d.to_string()))
+        .bind(id)
+        .bind(version)
+        .bind(from)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
         == 1)
 }
 
@@ -251,15 +235,13 @@ pub async fn events(conn: &mut AnyConnection, case_id: i64) -> StoreResult<Vec<(
 /// Open cases (not yet registered, returned or withdrawn) on a unit, other than `except`.
 pub async fn open_cases_on_unit(conn: &mut AnyConnection, unit_id: i64, except: i64, open_states: &[&str]) -> StoreResult<i64> {
     let states = format!(",{},", open_states.join(","));
-    Ok(sqlx::query(
-        "SELECT COUNT(*) FROM cases c JOIN case_units cu ON cu.case_id = c.id WHERE cu.unit_id = $1 AND c.id <> $2 AND $3 LIKE '%,' || c.state || ',%'",
-    )
-    .bind(unit_id)
-    .bind(except)
-    .bind(states)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?)
+    Ok(sqlx::query("SELECT COUNT(*) FROM cases c JOIN case_units cu ON cu.case_id = c.id WHERE cu.unit_id = $1 AND c.id <> $2 AND $3 LIKE '%,' || c.state || ',%'")
+        .bind(unit_id)
+        .bind(except)
+        .bind(states)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?)
 }
 
 /// Every registered case with the journal entry that registered it: `(case id, seq)`.
@@ -272,28 +254,18 @@ pub async fn registered_seqs(conn: &mut AnyConnection) -> StoreResult<Vec<(i64, 
 /// order they are received), as `(id, 业务号)`, earliest first.
 pub async fn earlier_open_cases(conn: &mut AnyConnection, unit_id: i64, case_id: i64, open_states: &[&str]) -> StoreResult<Vec<(i64, String)>> {
     let states = format!(",{},", open_states.join(","));
-    let rows = sqlx::query(
-        "SELECT c.id, c.case_number FROM case_units cu JOIN cases c ON c.id = cu.case_id WHERE cu.unit_id = $1 AND cu.case_id < $2 AND $3 LIKE '%,' || c.state || ',%' ORDER BY c.id",
-    )
-    .bind(unit_id)
-    .bind(case_id)
-    .bind(states)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows =
+        sqlx::query("SELECT c.id, c.case_number FROM case_units cu JOIN cases c ON c.id = cu.case_id WHERE cu.unit_id = $1 AND cu.case_id < $2 AND $3 LIKE '%,' || c.state || ',%' ORDER BY c.id")
+            .bind(unit_id)
+            .bind(case_id)
+            .bind(states)
+            .fetch_all(&mut *conn)
+            .await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn record_evaluation(
-    conn: &mut AnyConnection,
-    case_id: i64,
-    stage: &str,
-    rule_code: &str,
-    rule_version: i64,
-    outcome: &str,
-    message: &str,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
+pub async fn record_evaluation(conn: &mut AnyConnection, case_id: i64, stage: &str, rule_code: &str, rule_version: i64, outcome: &str, message: &str, now: DateTime<Utc>) -> StoreResult<()> {
     sqlx::query("INSERT INTO rule_evaluations (case_id, stage, rule_code, rule_version, outcome, message, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(case_id)
         .bind(stage)
@@ -339,10 +311,7 @@ pub struct Evaluation {
 
 /// Every rule evaluation of a case, in order (限制验证日志).
 pub async fn evaluations(conn: &mut AnyConnection, case_id: i64) -> StoreResult<Vec<Evaluation>> {
-    let rows = sqlx::query("SELECT stage, rule_code, rule_version, outcome, message, at FROM rule_evaluations WHERE case_id = $1 ORDER BY id")
-        .bind(case_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query("SELECT stage, rule_code, rule_version, outcome, message, at FROM rule_evaluations WHERE case_id = $1 ORDER BY id").bind(case_id).fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|r| {
             Ok(Evaluation {

@@ -33,9 +33,7 @@ pub async fn rule(conn: &mut AnyConnection, flow_code: &str) -> StoreResult<Duty
 /// Every flow that has a recorded setting.
 pub async fn all(conn: &mut AnyConnection) -> StoreResult<Vec<FlowDuty>> {
     let rows = sqlx::query("SELECT flow_code, rule, reason, set_by, set_at FROM flow_duties ORDER BY flow_code").fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| Ok(FlowDuty { flow_code: r.try_get(0)?, rule: rule_of(&r.try_get::<String, _>(1)?)?, reason: r.try_get(2)?, set_by: r.try_get(3)?, set_at: r.try_get(4)? }))
-        .collect()
+    rows.iter().map(|r| Ok(FlowDuty { flow_code: r.try_get(0)?, rule: rule_of(&r.try_get::<String, _>(1)?)?, reason: r.try_get(2)?, set_by: r.try_get(3)?, set_at: r.try_get(4)? })).collect()
 }
 
 /// Records a flow's setting; the default removes the row, so the table lists exceptions only.

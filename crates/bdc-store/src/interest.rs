@@ -126,11 +126,7 @@ pub async fn applications_of_user(conn: &mut AnyConnection, user_id: i64) -> Sto
 
 /// The review queue: applications in `state`, oldest first (first come, first served).
 pub async fn applications_in_state(conn: &mut AnyConnection, state: &str, limit: i64) -> StoreResult<Vec<InterestApplication>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM interest_applications WHERE state = $1 ORDER BY created_at, id LIMIT $2"))
-        .bind(state)
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM interest_applications WHERE state = $1 ORDER BY created_at, id LIMIT $2")).bind(state).bind(limit).fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -147,15 +143,7 @@ pub async fn evidence_of(conn: &mut AnyConnection, application_id: i64) -> Store
         .await?;
     rows.iter()
         .map(|r| {
-            Ok(Evidence {
-                application_id: r.try_get(0)?,
-                seq: r.try_get(1)?,
-                file_key: r.try_get(2)?,
-                file_name: r.try_get(3)?,
-                content_type: r.try_get(4)?,
-                size: r.try_get(5)?,
-                sm3: r.try_get(6)?,
-            })
+            Ok(Evidence { application_id: r.try_get(0)?, seq: r.try_get(1)?, file_key: r.try_get(2)?, file_name: r.try_get(3)?, content_type: r.try_get(4)?, size: r.try_get(5)?, sm3: r.try_get(6)? })
         })
         .collect()
 }

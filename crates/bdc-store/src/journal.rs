@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
-
 use crate::{format_time, StoreError, StoreResult};
 
 /// The change an entry records. Serialised with sorted keys, so the text (and hash) is stable.
@@ -144,11 +143,7 @@ fn entry_from_row(r: &sqlx::any::AnyRow) -> StoreResult<Entry> {
 
 /// Entries after `after_seq`, in order, at most `limit`.
 pub async fn entries(conn: &mut AnyConnection, after_seq: i64, limit: i64) -> StoreResult<Vec<Entry>> {
-    let rows = sqlx::query("SELECT seq, at, case_id, actor, prev_hash, hash, payload FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2")
-        .bind(after_seq)
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query("SELECT seq, at, case_id, actor, prev_hash, hash, payload FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2").bind(after_seq).bind(limit).fetch_all(&mut *conn).await?;
     rows.iter().map(entry_from_row).collect()
 }
 

@@ -16,19 +16,8 @@ pub struct StoredKey {
 
 /// The active key of a purpose (e.g. `certificate`, `report`), if any.
 pub async fn active_key(conn: &mut AnyConnection, purpose: &str) -> StoreResult<Option<StoredKey>> {
-    let row = sqlx::query("SELECT id, purpose, public_key, secret_enc FROM signing_keys WHERE purpose = $1 AND active = 1 ORDER BY id DESC LIMIT 1")
-        .bind(purpose)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| {
-        Ok(StoredKey {
-            id: r.try_get("id")?,
-            purpose: r.try_get("purpose")?,
-            public_key: r.try_get("public_key")?,
-            secret_enc: r.try_get("secret_enc")?,
-        })
-    })
-    .transpose()
+    let row = sqlx::query("SELECT id, purpose, public_key, secret_enc FROM signing_keys WHERE purpose = $1 AND active = 1 ORDER BY id DESC LIMIT 1").bind(purpose).fetch_optional(&mut *conn).await?;
+    row.map(|r| Ok(StoredKey { id: r.try_get("id")?, purpose: r.try_get("purpose")?, public_key: r.try_get("public_key")?, secret_enc: r.try_get("secret_enc")? })).transpose()
 }
 
 pub async fn insert_key(conn: &mut AnyConnection, purpose: &str, public_key: &str, secret_enc: &str, now: DateTime<Utc>) -> StoreResult<i64> {

@@ -16,8 +16,8 @@
 pub mod accounts;
 pub mod applications;
 pub mod attachments;
-pub mod calendar;
 pub mod bulk;
+pub mod calendar;
 pub mod cases;
 pub mod duties;
 pub mod identity;

@@ -59,7 +59,16 @@ pub struct PortalAccount {
 /// Links a public account to its party. `verification_id` is the matched real-name verification
 /// that proves the link; only a verified link gives the account the party's data.
 #[allow(clippy::too_many_arguments)]
-pub async fn insert_account(conn: &mut AnyConnection, user_id: i64, party_id: i64, verification_id: Option<i64>, phone_enc: &str, phone_bidx: &str, phone_masked: &str, now: DateTime<Utc>) -> StoreResult<()> {
+pub async fn insert_account(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    party_id: i64,
+    verification_id: Option<i64>,
+    phone_enc: &str,
+    phone_bidx: &str,
+    phone_masked: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
     sqlx::query("INSERT INTO portal_accounts (user_id, party_id, verification_id, phone_enc, phone_bidx, phone_masked, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(user_id)
         .bind(party_id)
@@ -75,7 +84,8 @@ pub async fn insert_account(conn: &mut AnyConnection, user_id: i64, party_id: i6
 
 /// Links an existing account to a party through a matched verification (实名认证 after sign-up).
 pub async fn verify_account(conn: &mut AnyConnection, user_id: i64, party_id: i64, verification_id: i64) -> StoreResult<bool> {
-    Ok(sqlx::query("UPDATE portal_accounts SET party_id = $1, verification_id = $2 WHERE user_id = $3").bind(party_id).bind(verification_id).bind(user_id).execute(&mut *conn).await?.rows_affected() == 1)
+    Ok(sqlx::query("UPDATE portal_accounts SET party_id = $1, verification_id = $2 WHERE user_id = $3").bind(party_id).bind(verification_id).bind(user_id).execute(&mut *conn).await?.rows_affected()
+        == 1)
 }
 
 /// A public account's link, verified or not.

@@ -28,28 +28,23 @@ pub struct Parcel {
 }
 
 pub async fn insert_parcel(conn: &mut AnyConnection, p: &Parcel, now: DateTime<Utc>) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO parcels (code, county_code, location, area, land_use, right_nature, term_start, term_end, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(&p.code)
-    .bind(&p.county_code)
-    .bind(&p.location)
-    .bind(p.area)
-    .bind(&p.land_use)
-    .bind(&p.right_nature)
-    .bind(&p.term_start)
-    .bind(&p.term_end)
-    .bind(format_time(now))
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query("INSERT INTO parcels (code, county_code, location, area, land_use, right_nature, term_start, term_end, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(&p.code)
+        .bind(&p.county_code)
+        .bind(&p.location)
+        .bind(p.area)
+        .bind(&p.land_use)
+        .bind(&p.right_nature)
+        .bind(&p.term_start)
+        .bind(&p.term_end)
+        .bind(format_time(now))
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
 pub async fn get_parcel(conn: &mut AnyConnection, code: &str) -> StoreResult<Option<Parcel>> {
-    let row = sqlx::query("SELECT code, county_code, location, area, land_use, right_nature, term_start, term_end FROM parcels WHERE code = $1")
-        .bind(code)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query("SELECT code, county_code, location, area, land_use, right_nature, term_start, term_end FROM parcels WHERE code = $1").bind(code).fetch_optional(&mut *conn).await?;
     row.map(|r| {
         Ok(Parcel {
             code: r.try_get("code")?,
@@ -80,19 +75,17 @@ pub struct Building {
 }
 
 pub async fn insert_building(conn: &mut AnyConnection, b: &Building, now: DateTime<Utc>) -> StoreResult<i64> {
-    Ok(sqlx::query(
-        "INSERT INTO buildings (parcel_code, building_no, name, floors, structure, completed_year, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(&b.parcel_code)
-    .bind(&b.building_no)
-    .bind(&b.name)
-    .bind(b.floors)
-    .bind(&b.structure)
-    .bind(b.completed_year)
-    .bind(format_time(now))
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?)
+    Ok(sqlx::query("INSERT INTO buildings (parcel_code, building_no, name, floors, structure, completed_year, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+        .bind(&b.parcel_code)
+        .bind(&b.building_no)
+        .bind(&b.name)
+        .bind(b.floors)
+        .bind(&b.structure)
+        .bind(b.completed_year)
+        .bind(format_time(now))
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?)
 }
 
 pub async fn find_building(conn: &mut AnyConnection, parcel_code: &str, building_no: &str) -> StoreResult<Option<Building>> {
@@ -146,20 +139,18 @@ fn unit_from_row(r: &AnyRow) -> StoreResult<Unit> {
 }
 
 pub async fn insert_unit(conn: &mut AnyConnection, u: &Unit, now: DateTime<Utc>) -> StoreResult<i64> {
-    Ok(sqlx::query(
-        "INSERT INTO units (unit_number, parcel_code, building_no, room_no, location, area, house_use, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id",
-    )
-    .bind(&u.unit_number)
-    .bind(&u.parcel_code)
-    .bind(&u.building_no)
-    .bind(&u.room_no)
-    .bind(&u.location)
-    .bind(u.area)
-    .bind(&u.house_use)
-    .bind(format_time(now))
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?)
+    Ok(sqlx::query("INSERT INTO units (unit_number, parcel_code, building_no, room_no, location, area, house_use, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id")
+        .bind(&u.unit_number)
+        .bind(&u.parcel_code)
+        .bind(&u.building_no)
+        .bind(&u.room_no)
+        .bind(&u.location)
+        .bind(u.area)
+        .bind(&u.house_use)
+        .bind(format_time(now))
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?)
 }
 
 pub async fn get_unit(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<Unit>> {
@@ -191,14 +182,8 @@ pub async fn search_units(conn: &mut AnyConnection, f: &UnitFilter, page: PageRe
         AND ($4 IS NULL OR EXISTS (SELECT 1 FROM rights r JOIN right_holders h ON h.right_id = r.id WHERE r.unit_id = u.id AND r.state = 1 AND h.party_id = $4))";
     let num = f.unit_number.as_ref().map(|n| format!("{}%", like_escape(n)));
     let loc = f.location.as_ref().map(|l| format!("%{}%", like_escape(l)));
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM units u WHERE {cond}"))
-        .bind(num.clone())
-        .bind(loc.clone())
-        .bind(f.certificate.clone())
-        .bind(f.holder)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+    let total: i64 =
+        sqlx::query(&format!("SELECT COUNT(*) FROM units u WHERE {cond}")).bind(num.clone()).bind(loc.clone()).bind(f.certificate.clone()).bind(f.holder).fetch_one(&mut *conn).await?.try_get(0)?;
     let cols = UNIT_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
     let rows = sqlx::query(&format!("SELECT {cols} FROM units u WHERE {cond} ORDER BY u.id LIMIT $5 OFFSET $6"))
         .bind(num)
@@ -216,13 +201,7 @@ pub async fn search_units(conn: &mut AnyConnection, f: &UnitFilter, page: PageRe
 /// Bumps the unit's version if it is still `expected`: the guard that lets exactly one of two
 /// racing registrations through.
 pub async fn bump_unit_version(conn: &mut AnyConnection, id: i64, expected: i64) -> StoreResult<bool> {
-    Ok(sqlx::query("UPDATE units SET version = version + 1 WHERE id = $1 AND version = $2")
-        .bind(id)
-        .bind(expected)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-        == 1)
+    Ok(sqlx::query("UPDATE units SET version = version + 1 WHERE id = $1 AND version = $2").bind(id).bind(expected).execute(&mut *conn).await?.rows_affected() == 1)
 }
 
 /// Writes a unit's new 坐落 (坐落变更登记); returns the previous one. The change itself is in the
@@ -291,34 +270,24 @@ pub struct Party {
 
 /// Inserts a party, or returns the existing one with the same ID type and number.
 pub async fn upsert_party(conn: &mut AnyConnection, p: &Party, now: DateTime<Utc>) -> StoreResult<i64> {
-    if let Some(r) = sqlx::query("SELECT id FROM parties WHERE id_type = $1 AND id_number_bidx = $2")
-        .bind(&p.id_type)
-        .bind(&p.id_number_bidx)
-        .fetch_optional(&mut *conn)
-        .await?
-    {
+    if let Some(r) = sqlx::query("SELECT id FROM parties WHERE id_type = $1 AND id_number_bidx = $2").bind(&p.id_type).bind(&p.id_number_bidx).fetch_optional(&mut *conn).await? {
         return Ok(r.try_get(0)?);
     }
-    Ok(sqlx::query(
-        "INSERT INTO parties (kind, name, id_type, id_number_enc, id_number_bidx, id_number_masked, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(&p.kind)
-    .bind(&p.name)
-    .bind(&p.id_type)
-    .bind(&p.id_number_enc)
-    .bind(&p.id_number_bidx)
-    .bind(&p.id_number_masked)
-    .bind(format_time(now))
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?)
+    Ok(sqlx::query("INSERT INTO parties (kind, name, id_type, id_number_enc, id_number_bidx, id_number_masked, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+        .bind(&p.kind)
+        .bind(&p.name)
+        .bind(&p.id_type)
+        .bind(&p.id_number_enc)
+        .bind(&p.id_number_bidx)
+        .bind(&p.id_number_masked)
+        .bind(format_time(now))
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?)
 }
 
 pub async fn get_party(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<Party>> {
-    let row = sqlx::query("SELECT id, kind, name, id_type, id_number_enc, id_number_bidx, id_number_masked FROM parties WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row = sqlx::query("SELECT id, kind, name, id_type, id_number_enc, id_number_bidx, id_number_masked FROM parties WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
     row.as_ref().map(party_of).transpose()
 }
 
@@ -456,26 +425,14 @@ pub async fn insert_right(conn: &mut AnyConnection, r: &NewRight<'_>) -> StoreRe
     .await?
     .try_get(0)?;
     for h in r.holders {
-        sqlx::query("INSERT INTO right_holders (right_id, party_id, share) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(h.party_id)
-            .bind(h.share.to_string())
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query("INSERT INTO right_holders (right_id, party_id, share) VALUES ($1, $2, $3)").bind(id).bind(h.party_id).bind(h.share.to_string()).execute(&mut *conn).await?;
     }
     Ok(id)
 }
 
 /// Moves a current right to historic or ended. False when it was not current (a race).
 pub async fn end_right(conn: &mut AnyConnection, id: i64, to: RightState, seq: i64) -> StoreResult<bool> {
-    Ok(sqlx::query("UPDATE rights SET state = $1, ended_seq = $2 WHERE id = $3 AND state = 1")
-        .bind(i64::from(to.code()))
-        .bind(seq)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-        == 1)
+    Ok(sqlx::query("UPDATE rights SET state = $1, ended_seq = $2 WHERE id = $3 AND state = 1").bind(i64::from(to.code())).bind(seq).bind(id).execute(&mut *conn).await?.rows_affected() == 1)
 }
 
 pub async fn set_right_certificate(conn: &mut AnyConnection, right_id: i64, number: &str) -> StoreResult<()> {
@@ -512,11 +469,7 @@ pub async fn insert_certificate(conn: &mut AnyConnection, number: &str, kind: &s
 }
 
 pub async fn void_certificate(conn: &mut AnyConnection, number: &str, seq: i64) -> StoreResult<()> {
-    sqlx::query("UPDATE certificates SET status = 'void', voided_seq = $1 WHERE number = $2 AND status = 'valid'")
-        .bind(seq)
-        .bind(number)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("UPDATE certificates SET status = 'void', voided_seq = $1 WHERE number = $2 AND status = 'valid'").bind(seq).bind(number).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -575,13 +528,12 @@ pub struct ProjectedRight {
 
 /// Every right in id order, for `verify`. Reads in batches to bound memory.
 pub async fn projected_rights(conn: &mut AnyConnection, after_id: i64, limit: i64) -> StoreResult<Vec<ProjectedRight>> {
-    let rows = sqlx::query(
-        "SELECT id, unit_id, kind, state, co_ownership, certificate_number, details, registered_seq, ended_seq, case_id, predecessor_id FROM rights WHERE id > $1 ORDER BY id LIMIT $2",
-    )
-    .bind(after_id)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows =
+        sqlx::query("SELECT id, unit_id, kind, state, co_ownership, certificate_number, details, registered_seq, ended_seq, case_id, predecessor_id FROM rights WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         out.push(ProjectedRight {
@@ -600,11 +552,8 @@ pub async fn projected_rights(conn: &mut AnyConnection, after_id: i64, limit: i6
         });
     }
     if let (Some(first), Some(last)) = (out.first().map(|r| r.id), out.last().map(|r| r.id)) {
-        let hs = sqlx::query("SELECT right_id, party_id, share FROM right_holders WHERE right_id >= $1 AND right_id <= $2 ORDER BY right_id, party_id")
-            .bind(first)
-            .bind(last)
-            .fetch_all(&mut *conn)
-            .await?;
+        let hs =
+            sqlx::query("SELECT right_id, party_id, share FROM right_holders WHERE right_id >= $1 AND right_id <= $2 ORDER BY right_id, party_id").bind(first).bind(last).fetch_all(&mut *conn).await?;
         for h in &hs {
             let rid: i64 = h.try_get("right_id")?;
             if let Some(r) = out.iter_mut().find(|r| r.id == rid) {
@@ -619,10 +568,7 @@ pub async fn projected_rights(conn: &mut AnyConnection, after_id: i64, limit: i6
 /// housekeeping (lapse of objections and advance notices).
 pub async fn current_of_kinds(conn: &mut AnyConnection, kinds: &[RightKind]) -> StoreResult<Vec<(i64, i64, String, String)>> {
     let codes = format!(",{},", kinds.iter().map(|k| k.code()).collect::<Vec<_>>().join(","));
-    let rows = sqlx::query("SELECT id, unit_id, kind, details FROM rights WHERE state = 1 AND $1 LIKE '%,' || kind || ',%' ORDER BY id")
-        .bind(codes)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query("SELECT id, unit_id, kind, details FROM rights WHERE state = 1 AND $1 LIKE '%,' || kind || ',%' ORDER BY id").bind(codes).fetch_all(&mut *conn).await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
 }
 

@@ -49,11 +49,8 @@ pub async fn unit_of_right(conn: &mut AnyConnection, right_id: i64) -> StoreResu
 }
 
 pub async fn find(conn: &mut AnyConnection, journal_seq: i64, unit_id: i64) -> StoreResult<Option<ReportRecord>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE journal_seq = $1 AND unit_id = $2 AND kind = 'report'"))
-        .bind(journal_seq)
-        .bind(unit_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE journal_seq = $1 AND unit_id = $2 AND kind = 'report'")).bind(journal_seq).bind(unit_id).fetch_optional(&mut *conn).await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -118,21 +115,13 @@ pub async fn answer(conn: &mut AnyConnection, id: i64, state: &str, raw: &str, c
 
 /// Messages of a case, or all, newest first.
 pub async fn list(conn: &mut AnyConnection, case_id: Option<i64>, limit: i64) -> StoreResult<Vec<ReportRecord>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE ($1 IS NULL OR case_id = $1) ORDER BY id DESC LIMIT $2"))
-        .bind(case_id)
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE ($1 IS NULL OR case_id = $1) ORDER BY id DESC LIMIT $2")).bind(case_id).bind(limit).fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()
 }
 
 /// Messages of the journal entries `from_seq..=to_seq`.
 pub async fn for_seqs(conn: &mut AnyConnection, from_seq: i64, to_seq: i64) -> StoreResult<Vec<ReportRecord>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE journal_seq >= $1 AND journal_seq <= $2 ORDER BY id"))
-        .bind(from_seq)
-        .bind(to_seq)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE journal_seq >= $1 AND journal_seq <= $2 ORDER BY id")).bind(from_seq).bind(to_seq).fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()
 }
 

@@ -1,8 +1,8 @@
 //! Storage behaviour on both engines: migrations, seeds, the append-only audit log, accounts.
 
 use bdc_audit::store::{self as audit, AuditEntry, AuditFilter};
-use bdc_store::{accounts, calendar, testing::fresh_db};
 use bdc_db::{engine_tests, Engine, PageRequest, StoreError};
+use bdc_store::{accounts, calendar, testing::fresh_db};
 use chrono::Utc;
 
 async fn migrations_are_idempotent_and_seed_once(engine: Engine) {
@@ -72,14 +72,10 @@ async fn audit_rows_cannot_be_changed_or_deleted_even_with_sql(engine: Engine) {
     assert!(upd.is_err(), "UPDATE must be refused");
     let del = sqlx::query("DELETE FROM audit_log").execute(&mut *c).await;
     assert!(del.is_err(), "DELETE must be refused");
-    let page = audit::query(&mut c, &AuditFilter { actor: Some("zhang".into()), ..Default::default() }, PageRequest { page: 1, per_page: 10 })
-        .await
-        .unwrap();
+    let page = audit::query(&mut c, &AuditFilter { actor: Some("zhang".into()), ..Default::default() }, PageRequest { page: 1, per_page: 10 }).await.unwrap();
     assert_eq!(page.total, 1);
     assert_eq!(page.items[0].actor_name, "zhang");
-    let page = audit::query(&mut c, &AuditFilter { action: Some("POST".into()), ..Default::default() }, PageRequest { page: 1, per_page: 10 })
-        .await
-        .unwrap();
+    let page = audit::query(&mut c, &AuditFilter { action: Some("POST".into()), ..Default::default() }, PageRequest { page: 1, per_page: 10 }).await.unwrap();
     assert_eq!(page.total, 1);
     assert_eq!(page.items[0].actor_name, "li");
 }
@@ -97,25 +93,18 @@ async fn user_names_are_unique_per_realm(engine: Engine) {
     assert_eq!(got.roles, roles);
     assert!(accounts::update_user(&mut c, id, got.version, "王五", "active", Utc::now()).await.unwrap());
     assert!(!accounts::update_user(&mut c, id, got.version, "王六", "active", Utc::now()).await.unwrap(), "stale version");
-    let page = accounts::list_users(&mut c, &accounts::UserFilter { q: Some("wan".into()), ..Default::default() }, PageRequest { page: 1, per_page: 1 })
-        .await
-        .unwrap();
+    let page = accounts::list_users(&mut c, &accounts::UserFilter { q: Some("wan".into()), ..Default::default() }, PageRequest { page: 1, per_page: 1 }).await.unwrap();
     assert_eq!((page.total, page.items.len()), (2, 1));
     let perms = accounts::permissions_of(&mut c, id).await.unwrap();
     assert!(perms.contains(&"users.manage".to_string()));
 }
 
-engine_tests!(
-    migrations_are_idempotent_and_seed_once,
-    the_audit_log_is_a_hash_chain,
-    audit_rows_cannot_be_changed_or_deleted_even_with_sql,
-    user_names_are_unique_per_realm
-);
+engine_tests!(migrations_are_idempotent_and_seed_once, the_audit_log_is_a_hash_chain, audit_rows_cannot_be_changed_or_deleted_even_with_sql, user_names_are_unique_per_realm);
 
 mod keys_and_secrets {
     use bdc_crypto::{sm2_verify_hex, FieldCipher, MasterKey, SigningKeyPair};
-    use bdc_store::{keys, testing::fresh_db};
     use bdc_db::Engine;
+    use bdc_store::{keys, testing::fresh_db};
     use chrono::Utc;
 
     /// A signing key is stored with its secret only as SM4 cipher text, and comes back whole.
@@ -137,9 +126,9 @@ mod keys_and_secrets {
 }
 
 mod jobs {
+    use bdc_db::Engine;
     use bdc_jobs as jobs;
     use bdc_store::testing::fresh_db;
-    use bdc_db::Engine;
     use chrono::{Duration, Utc};
 
     async fn jobs_are_deduplicated_leased_once_retried_with_backoff_and_reclaimed(engine: Engine) {
@@ -217,8 +206,8 @@ mod jobs {
 }
 
 mod security_counters {
-    use bdc_store::{accounts, limits, testing::fresh_db};
     use bdc_db::Engine;
+    use bdc_store::{accounts, limits, testing::fresh_db};
     use chrono::{Duration, Utc};
 
     /// Parallel attempts each get their own number: none is lost, so none escapes the lock-out.

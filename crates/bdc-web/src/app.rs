@@ -16,9 +16,9 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 use bdc_services::Services;
 
 use crate::api::system::OpenApiJson;
+use crate::state::AppState;
 use bdc_http::metrics::Metrics;
 use bdc_http::problem::Problem;
-use crate::state::AppState;
 
 /// Settings of the HTTP interface.
 #[derive(Debug, Clone)]
@@ -38,13 +38,7 @@ pub struct WebSettings {
 
 impl Default for WebSettings {
     fn default() -> Self {
-        WebSettings {
-            listen: "127.0.0.1:8080".into(),
-            max_body_bytes: 1024 * 1024,
-            cookie_secure: false,
-            request_timeout: std::time::Duration::from_secs(60),
-            metrics_token: None,
-        }
+        WebSettings { listen: "127.0.0.1:8080".into(), max_body_bytes: 1024 * 1024, cookie_secure: false, request_timeout: std::time::Duration::from_secs(60), metrics_token: None }
     }
 }
 
@@ -56,12 +50,8 @@ pub struct Application {
 
 /// The full router with its layers, for tests that want to call it without a socket.
 pub fn router(services: Services, settings: &WebSettings) -> Router {
-    let state = AppState {
-        metrics: Arc::new(Metrics::new(services.db.engine().name())),
-        services,
-        cookie_secure: settings.cookie_secure,
-        metrics_token: settings.metrics_token.clone().map(Arc::from),
-    };
+    let state =
+        AppState { metrics: Arc::new(Metrics::new(services.db.engine().name())), services, cookie_secure: settings.cookie_secure, metrics_token: settings.metrics_token.clone().map(Arc::from) };
     let hygiene = crate::hygiene::Hygiene { max_body_bytes: settings.max_body_bytes };
     let (api, mut openapi) = crate::api::router().split_for_parts();
     crate::api::access::annotate(&mut openapi);
@@ -126,8 +116,6 @@ impl Application {
 
     /// Serves until `shutdown` completes, finishing requests in flight.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
     }
 }

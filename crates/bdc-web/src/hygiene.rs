@@ -59,11 +59,8 @@ pub async fn refuse_forbidden_chars(State(h): State<Hygiene>, req: Request, next
     if let Some(bad) = check_uri(req.uri().path(), req.uri().query()) {
         return refuse(api, &bad);
     }
-    let form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")));
+    let form =
+        req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")));
     if !form {
         return next.run(req).await;
     }

@@ -85,7 +85,6 @@ fn masked_numbers(decoded: &str) -> String {
     out.chars().take(500).collect()
 }
 
-
 /// Records metrics for every request and an audit row for every state-changing one.
 pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let start = Instant::now();

@@ -10,13 +10,13 @@ use axum::http::request::Parts;
 use axum::http::{header, Method, StatusCode};
 
 use bdc_core::access::Permission;
-use bdc_services::auth;
 use bdc_core::{Actor, AuthVia};
+use bdc_services::auth;
 
 use crate::api::access::{access, Access};
 use crate::observe::AuditSlot;
-use bdc_http::problem::Problem;
 use crate::state::AppState;
+use bdc_http::problem::Problem;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "bdc_session";
@@ -27,27 +27,14 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub struct Authed(pub Actor);
 
 fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).filter_map(|kv| kv.trim().split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v)
 }
 
 impl FromRequestParts<AppState> for Authed {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim);
+        let bearer = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer "))).map(str::trim);
         let (token, via) = match (bearer, cookie_value(parts, SESSION_COOKIE)) {
             (Some(t), _) => (t, AuthVia::Bearer),
             (None, Some(c)) => (c, AuthVia::Cookie),
@@ -70,9 +57,7 @@ impl FromRequestParts<AppState> for Authed {
             Some(Access::PublicAccount) if actor.realm == bdc_core::access::Realm::Public => {}
             Some(Access::PublicAccount) => return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "仅限线上苏小登公众账户")),
             Some(Access::AnyCasePermission)
-                if [Permission::CaseIntake, Permission::CaseReview, Permission::CaseRegister, Permission::CaseCertify, Permission::CaseArchive]
-                    .iter()
-                    .any(|p| actor.can(*p)) => {}
+                if [Permission::CaseIntake, Permission::CaseReview, Permission::CaseRegister, Permission::CaseCertify, Permission::CaseArchive].iter().any(|p| actor.can(*p)) => {}
             Some(Access::AnyCasePermission) => return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "没有办理业务的权限")),
             Some(Access::Permission(p)) => return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", format!("没有“{}”权限", p.name()))),
             None => return Err(Problem::new(StatusCode::FORBIDDEN, "forbidden", "该接口未开放")),
@@ -94,10 +79,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// `Set-Cookie` value for a new session.
 pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{}",
-        if secure { "; Secure" } else { "" }
-    )
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{}", if secure { "; Secure" } else { "" })
 }
 
 /// `Set-Cookie` value that removes the session cookie.

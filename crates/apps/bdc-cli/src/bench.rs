@@ -10,10 +10,10 @@ use std::time::Instant;
 use anyhow::Context;
 use rand::{Rng, SeedableRng};
 
+use bdc_core::Actor;
 use bdc_domain::catalogue;
 use bdc_domain::rules::{self, Facts};
 use bdc_services::cases::{OpenCase, RequestDoc};
-use bdc_core::Actor;
 use bdc_services::Services;
 use bdc_store::bulk::{self, Val};
 use bdc_store::registry;
@@ -88,7 +88,17 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
         let t = Instant::now();
         let rights: Vec<_> = registry::rights_of_unit(&mut conn, unit, true).await?.into_iter().map(|r| r.view).collect();
         let open = bdc_store::cases::open_cases_on_unit(&mut conn, unit, 0, bdc_services::cases::OPEN_STATES).await?;
-        let facts = Facts { flow, unit: &rights, applicants: &[], co_ownership: None, consents: &consents, other_open_cases: open as usize, today: chrono::Utc::now().date_naive(), submitter: None, target_right: None };
+        let facts = Facts {
+            flow,
+            unit: &rights,
+            applicants: &[],
+            co_ownership: None,
+            consents: &consents,
+            other_open_cases: open as usize,
+            today: chrono::Utc::now().date_naive(),
+            submitter: None,
+            target_right: None,
+        };
         let findings = rules::evaluate(&active, &facts);
         std::hint::black_box(findings);
         lat.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -251,8 +261,8 @@ async fn sqlx_exec(conn: &mut bdc_db::AnyConnection, sql: &str) -> anyhow::Resul
 /// SOAP, store raw, parse, queue; match, open and register each case; send every receipt.
 async fn court_burst(s: &Services, a: &BenchArgs, rng: &mut rand::rngs::StdRng) -> anyhow::Result<()> {
     use bdc_adapters::court::frontend::{CourtFrontEnd, SoapClient};
-    use bdc_sandbox::court::sandbox_router;
     use bdc_adapters::court::message::{render_requests, Action, Property, Request};
+    use bdc_sandbox::court::sandbox_router;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(bdc_web::serve_router(listener, sandbox_router("bdc", "bench")));

@@ -25,12 +25,12 @@ use clap::{Args, Parser, Subcommand};
 
 use bdc_adapters::files::LocalFileStore;
 use bdc_adapters::province::transport::{FileExchange, HttpTransport};
-use bdc_core::access::{self, Realm};
-use bdc_services::users::CreateUser;
-use bdc_core::Actor;
-use bdc_services::{SecuritySettings, Services};
 use bdc_audit::store::AuditEntry;
+use bdc_core::access::{self, Realm};
+use bdc_core::Actor;
 use bdc_db::Db;
+use bdc_services::users::CreateUser;
+use bdc_services::{SecuritySettings, Services};
 use bdc_web::{Application, WebSettings};
 
 use settings::{FileSettings, Overrides, Settings};
@@ -208,10 +208,7 @@ enum UserCommand {
 }
 
 fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()))
-        .with_writer(std::io::stderr)
-        .init();
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into())).with_writer(std::io::stderr).init();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
@@ -491,9 +488,7 @@ async fn demo(settings: &Settings, units: u64, seed: u64, sandbox: Option<&bdc_s
     let s = services(settings, db.clone()).await?;
     let bar = indicatif::ProgressBar::new(units);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} 单元 {per_sec} 预计剩余 {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} 单元 {per_sec} 预计剩余 {eta}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()).progress_chars("=> "),
     );
     bar.set_message("生成演示数据");
     if units < 20_000 {
@@ -598,13 +593,7 @@ async fn user_add(settings: &Settings, username: &str, roles: &[String], display
     bdc_store::migrate(&db).await?;
     let s = services(settings, db.clone()).await?;
     let actor = Actor::console();
-    let cmd = CreateUser {
-        realm,
-        username: username.to_owned(),
-        display_name: display_name.unwrap_or(username).to_owned(),
-        password,
-        roles: codes.clone(),
-    };
+    let cmd = CreateUser { realm, username: username.to_owned(), display_name: display_name.unwrap_or(username).to_owned(), password, roles: codes.clone() };
     let result = bdc_services::users::create_user(&s, &actor, cmd).await;
     let entry = AuditEntry {
         id: 0,

@@ -125,10 +125,7 @@ impl Settings {
         let data_dir = cli.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
         std::fs::create_dir_all(&data_dir).with_context(|| format!("无法创建数据目录 {}", data_dir.display()))?;
         owner_only_dir(&data_dir)?;
-        let database_url = cli
-            .database_url
-            .or(file.database_url)
-            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("bdc.db").display()));
+        let database_url = cli.database_url.or(file.database_url).unwrap_or_else(|| format!("sqlite://{}", data_dir.join("bdc.db").display()));
         if let Some(path) = database_url.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p)) {
             owner_only_file(std::path::Path::new(path))?;
         }

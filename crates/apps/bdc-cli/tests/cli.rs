@@ -39,12 +39,7 @@ async fn operator_creates_the_first_administrator_and_logs_in(engine: Engine) {
     let http = reqwest::Client::new();
     let health: serde_json::Value = http.get(format!("{base}/healthz")).send().await.unwrap().json().await.unwrap();
     assert_eq!(health["database"], engine.name());
-    let login = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": "admin", "password": "Changzhou-2026", "mode": "token"}))
-        .send()
-        .await
-        .unwrap();
+    let login = http.post(format!("{base}/api/v1/auth/login")).json(&json!({"username": "admin", "password": "Changzhou-2026", "mode": "token"})).send().await.unwrap();
     assert_eq!(login.status(), 200);
     let token = login.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
     // The console's action is in the audit log: a supervisor created through the API can see it.
@@ -56,24 +51,9 @@ async fn operator_creates_the_first_administrator_and_logs_in(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    let login: serde_json::Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&json!({"username": "jianguan", "password": "Changzhou-2026", "mode": "token"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let audit: serde_json::Value = http
-        .get(format!("{base}/api/v1/audit?action=cli"))
-        .bearer_auth(login["token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let login: serde_json::Value =
+        http.post(format!("{base}/api/v1/auth/login")).json(&json!({"username": "jianguan", "password": "Changzhou-2026", "mode": "token"})).send().await.unwrap().json().await.unwrap();
+    let audit: serde_json::Value = http.get(format!("{base}/api/v1/audit?action=cli")).bearer_auth(login["token"].as_str().unwrap()).send().await.unwrap().json().await.unwrap();
     assert_eq!(audit["items"][0]["action"], "cli user add");
     assert_eq!(audit["items"][0]["outcome"], "success");
     std::fs::remove_dir_all(&dir).ok();
@@ -94,7 +74,15 @@ fn the_embedded_default_keeps_its_files_owner_only_and_signs_the_journal() {
     let dir = std::env::temp_dir().join(format!("bdc-cli-{}", bdc_domain_rand()));
     std::fs::create_dir_all(&dir).unwrap();
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_bdc")).current_dir(&dir).env("BDC_DATA_DIR", dir.join("data")).env_remove("BDC_DATABASE_URL").env_remove("BDC_MASTER_KEY").env_remove("BDC_CONFIG").args(args).output().unwrap()
+        Command::new(env!("CARGO_BIN_EXE_bdc"))
+            .current_dir(&dir)
+            .env("BDC_DATA_DIR", dir.join("data"))
+            .env_remove("BDC_DATABASE_URL")
+            .env_remove("BDC_MASTER_KEY")
+            .env_remove("BDC_CONFIG")
+            .args(args)
+            .output()
+            .unwrap()
     };
     let out = run(&["demo", "--units", "60", "--no-serve"]);
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));

@@ -56,7 +56,9 @@ async fn killing_the_server_mid_registration_loses_nothing_and_leaves_no_half_st
     // Approved seizure cases on 60 units; the demo's first court is party 9.
     let mut cases = Vec::new();
     for unit in 1..=60 {
-        let r = call(&http, &clerk, reqwest::Method::POST, format!("{base}/api/v1/cases"), Some(json!({"flow_code": "CTR-SEIZURE", "unit_ids": [unit], "applicants": [{"party_id": 9, "role": "agent"}]}))).await;
+        let r =
+            call(&http, &clerk, reqwest::Method::POST, format!("{base}/api/v1/cases"), Some(json!({"flow_code": "CTR-SEIZURE", "unit_ids": [unit], "applicants": [{"party_id": 9, "role": "agent"}]})))
+                .await;
         let Some(id) = r["case"]["id"].as_i64() else { continue };
         call(&http, &clerk, reqwest::Method::POST, format!("{base}/api/v1/cases/{id}/actions"), Some(json!({"action": "submit"}))).await;
         call(&http, &reviewer, reqwest::Method::POST, format!("{base}/api/v1/cases/{id}/actions"), Some(json!({"action": "approve"}))).await;

@@ -31,11 +31,7 @@ fn workspace_root() -> PathBuf {
 
 fn workspace() -> BTreeMap<String, Krate> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = std::process::Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
-        .current_dir(workspace_root())
-        .output()
-        .expect("run cargo metadata");
+    let out = std::process::Command::new(cargo).args(["metadata", "--format-version", "1", "--no-deps", "--offline"]).current_dir(workspace_root()).output().expect("run cargo metadata");
     assert!(out.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&out.stderr));
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let names: Vec<String> = meta["packages"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()).collect();
@@ -53,14 +49,7 @@ fn workspace() -> BTreeMap<String, Krate> {
         } else {
             Floor::Core
         };
-        let deps = p["dependencies"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|d| d["kind"].is_null())
-            .map(|d| d["name"].as_str().unwrap().to_owned())
-            .filter(|n| names.contains(n))
-            .collect();
+        let deps = p["dependencies"].as_array().unwrap().iter().filter(|d| d["kind"].is_null()).map(|d| d["name"].as_str().unwrap().to_owned()).filter(|n| names.contains(n)).collect();
         crates.insert(p["name"].as_str().unwrap().to_owned(), Krate { floor, deps });
     }
     crates

@@ -15,11 +15,11 @@ use rand::{Rng, SeedableRng};
 
 use bdc_core::ids::{CertificateKind, CertificateNumber};
 use bdc_core::masking::mask_id_number;
+use bdc_db::{format_time, AnyConnection};
 use bdc_domain::register::Attributes;
 use bdc_store::bulk::{self, Val};
-use bdc_store::journal::{entry_hash, Payload, Step};
 use bdc_store::calendar as settings;
-use bdc_db::{format_time, AnyConnection};
+use bdc_store::journal::{entry_hash, Payload, Step};
 
 use bdc_core::{ServiceError, ServiceResult};
 use bdc_services::Services;
@@ -27,10 +27,38 @@ use bdc_services::Services;
 /// The counties (区县) of Changzhou with GB/T 2260 codes.
 pub const COUNTIES: &[(&str, &str)] = &[("320402", "天宁区"), ("320404", "钟楼区"), ("320411", "新北区"), ("320412", "武进区"), ("320413", "金坛区"), ("320481", "溧阳市")];
 
-const STREETS: &[&str] = &["青洋北路", "延陵西路", "和平中路", "劳动东路", "通江中路", "龙锦路", "常澄路", "长江北路", "人民东路", "晋陵北路", "花园街", "丽华路", "太湖东路", "泰山路", "湖塘大道", "东门大街", "燕山路", "南大街"];
+const STREETS: &[&str] = &[
+    "青洋北路",
+    "延陵西路",
+    "和平中路",
+    "劳动东路",
+    "通江中路",
+    "龙锦路",
+    "常澄路",
+    "长江北路",
+    "人民东路",
+    "晋陵北路",
+    "花园街",
+    "丽华路",
+    "太湖东路",
+    "泰山路",
+    "湖塘大道",
+    "东门大街",
+    "燕山路",
+    "南大街",
+];
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "钱", "恽", "盛"];
 const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "建国", "晓东", "雨轩", "子涵"];
-const BANKS: &[&str] = &["中国工商银行股份有限公司常州分行", "中国农业银行股份有限公司常州分行", "中国银行股份有限公司常州分行", "中国建设银行股份有限公司常州分行", "交通银行股份有限公司常州分行", "江苏银行股份有限公司常州分行", "江南农村商业银行股份有限公司", "招商银行股份有限公司常州分行"];
+const BANKS: &[&str] = &[
+    "中国工商银行股份有限公司常州分行",
+    "中国农业银行股份有限公司常州分行",
+    "中国银行股份有限公司常州分行",
+    "中国建设银行股份有限公司常州分行",
+    "交通银行股份有限公司常州分行",
+    "江苏银行股份有限公司常州分行",
+    "江南农村商业银行股份有限公司",
+    "招商银行股份有限公司常州分行",
+];
 const COURTS: &[&str] = &["常州市天宁区人民法院", "常州市钟楼区人民法院", "常州市新北区人民法院", "常州市武进区人民法院", "常州市金坛区人民法院", "溧阳市人民法院"];
 
 /// Units per parcel (a residential compound): 4 buildings of 50 units.
@@ -154,9 +182,7 @@ impl Gen<'_> {
         let code = if kind == CertificateKind::Title { "title" } else { "proof" };
         let n = self.cert_seq.entry((year, code)).or_insert(0);
         *n += 1;
-        CertificateNumber::new('苏', u16::try_from(year).unwrap_or(2026), "常州市", kind, u32::try_from(*n).unwrap_or(1), 7)
-            .map(|c| c.format())
-            .unwrap_or_default()
+        CertificateNumber::new('苏', u16::try_from(year).unwrap_or(2026), "常州市", kind, u32::try_from(*n).unwrap_or(1), 7).map(|c| c.format()).unwrap_or_default()
     }
 
     /// One registration: a case (archived), its journal entry, and the projection rows.
@@ -433,7 +459,21 @@ fn generate_unit(g: &mut Gen<'_>, i: u64, today: NaiveDate) {
             county,
             d,
             "CTR-MORTGAGE-FIRST",
-            vec![NewRight { unit: unit_id, kind: "mortgage", co: "0", holders: vec![(bank, "1".into())], attrs: attrs(&[("amount", amount.to_string()), ("rank", "1".into()), ("mortgage_method", "1".into()), ("term_start", d.to_string()), ("term_end", (d + Duration::days(365 * 10)).to_string())]), cert: Some(CertificateKind::Proof), predecessor: None }],
+            vec![NewRight {
+                unit: unit_id,
+                kind: "mortgage",
+                co: "0",
+                holders: vec![(bank, "1".into())],
+                attrs: attrs(&[
+                    ("amount", amount.to_string()),
+                    ("rank", "1".into()),
+                    ("mortgage_method", "1".into()),
+                    ("term_start", d.to_string()),
+                    ("term_end", (d + Duration::days(365 * 10)).to_string()),
+                ]),
+                cert: Some(CertificateKind::Proof),
+                predecessor: None,
+            }],
             vec![],
         )[0];
         g.register(unit_id, county, released, "CTR-MORTGAGE-CANCEL", vec![], vec![(m, 3)]);
@@ -472,7 +512,13 @@ fn generate_unit(g: &mut Gen<'_>, i: u64, today: NaiveDate) {
                 kind: "mortgage",
                 co: "0",
                 holders: vec![(bank, "1".into())],
-                attrs: attrs(&[("amount", amount.to_string()), ("rank", "1".into()), ("mortgage_method", "1".into()), ("term_start", d.to_string()), ("term_end", (d + Duration::days(365 * 20)).to_string())]),
+                attrs: attrs(&[
+                    ("amount", amount.to_string()),
+                    ("rank", "1".into()),
+                    ("mortgage_method", "1".into()),
+                    ("term_start", d.to_string()),
+                    ("term_end", (d + Duration::days(365 * 20)).to_string()),
+                ]),
                 cert: Some(CertificateKind::Proof),
                 predecessor: None,
             }],
@@ -490,7 +536,21 @@ fn generate_unit(g: &mut Gen<'_>, i: u64, today: NaiveDate) {
             county,
             d,
             "CTR-SEIZURE",
-            vec![NewRight { unit: unit_id, kind: "seizure", co: "0", holders: vec![(court, "1".into())], attrs: attrs(&[("seizure_kind", "1".into()), ("court", COURTS[ci].into()), ("court_case", case_no), ("term_start", d.to_string()), ("term_end", (d + Duration::days(3 * 365 - 1)).to_string())]), cert: None, predecessor: None }],
+            vec![NewRight {
+                unit: unit_id,
+                kind: "seizure",
+                co: "0",
+                holders: vec![(court, "1".into())],
+                attrs: attrs(&[
+                    ("seizure_kind", "1".into()),
+                    ("court", COURTS[ci].into()),
+                    ("court_case", case_no),
+                    ("term_start", d.to_string()),
+                    ("term_end", (d + Duration::days(3 * 365 - 1)).to_string()),
+                ]),
+                cert: None,
+                predecessor: None,
+            }],
             vec![],
         );
         if g.rng.gen_bool(0.2) {
@@ -501,7 +561,15 @@ fn generate_unit(g: &mut Gen<'_>, i: u64, today: NaiveDate) {
                 county,
                 d + Duration::days(5),
                 "CTR-SEIZURE-QUEUED",
-                vec![NewRight { unit: unit_id, kind: "seizure", co: "0", holders: vec![(court2, "1".into())], attrs: attrs(&[("seizure_kind", "2".into()), ("queue", "1".into()), ("court", COURTS[cj].into())]), cert: None, predecessor: None }],
+                vec![NewRight {
+                    unit: unit_id,
+                    kind: "seizure",
+                    co: "0",
+                    holders: vec![(court2, "1".into())],
+                    attrs: attrs(&[("seizure_kind", "2".into()), ("queue", "1".into()), ("court", COURTS[cj].into())]),
+                    cert: None,
+                    predecessor: None,
+                }],
                 vec![],
             );
         }
@@ -515,7 +583,15 @@ fn generate_unit(g: &mut Gen<'_>, i: u64, today: NaiveDate) {
             county,
             d,
             "CTR-OBJECTION",
-            vec![NewRight { unit: unit_id, kind: "objection", co: "0", holders: vec![(claimant, "1".into())], attrs: attrs(&[("lapses_on", (d + Duration::days(15)).to_string())]), cert: Some(CertificateKind::Proof), predecessor: None }],
+            vec![NewRight {
+                unit: unit_id,
+                kind: "objection",
+                co: "0",
+                holders: vec![(claimant, "1".into())],
+                attrs: attrs(&[("lapses_on", (d + Duration::days(15)).to_string())]),
+                cert: Some(CertificateKind::Proof),
+                predecessor: None,
+            }],
             vec![],
         );
     }
@@ -527,7 +603,15 @@ fn generate_unit(g: &mut Gen<'_>, i: u64, today: NaiveDate) {
             county,
             d,
             "CTR-ADVANCE",
-            vec![NewRight { unit: unit_id, kind: "advance_notice", co: "0", holders: vec![(buyer, "1".into())], attrs: attrs(&[("advance_kind", "2".into()), ("lapses_on", (d + Duration::days(90)).to_string())]), cert: Some(CertificateKind::Proof), predecessor: None }],
+            vec![NewRight {
+                unit: unit_id,
+                kind: "advance_notice",
+                co: "0",
+                holders: vec![(buyer, "1".into())],
+                attrs: attrs(&[("advance_kind", "2".into()), ("lapses_on", (d + Duration::days(90)).to_string())]),
+                cert: Some(CertificateKind::Proof),
+                predecessor: None,
+            }],
             vec![],
         );
     }
@@ -557,7 +641,8 @@ async fn write_rows(conn: &mut AnyConnection, rows: &Rows) -> ServiceResult<u64>
     n += bulk::insert(c, "buildings", &["parcel_code", "building_no", "name", "floors", "structure", "completed_year", "created_at"], &rows.buildings).await?;
     n += bulk::insert(c, "units", &["id", "unit_number", "parcel_code", "building_no", "room_no", "location", "area", "house_use", "version", "created_at"], &rows.units).await?;
     n += bulk::insert(c, "parties", &["id", "kind", "name", "id_type", "id_number_enc", "id_number_bidx", "id_number_masked", "created_at"], &rows.parties).await?;
-    n += bulk::insert(c, "rights", &["id", "unit_id", "kind", "state", "co_ownership", "certificate_number", "details", "registered_seq", "ended_seq", "case_id", "predecessor_id"], &rows.rights).await?;
+    n += bulk::insert(c, "rights", &["id", "unit_id", "kind", "state", "co_ownership", "certificate_number", "details", "registered_seq", "ended_seq", "case_id", "predecessor_id"], &rows.rights)
+        .await?;
     n += bulk::insert(c, "right_holders", &["right_id", "party_id", "share"], &rows.holders).await?;
     n += bulk::insert(c, "certificates", &["number", "kind", "right_id", "case_id", "status", "issued_seq", "voided_seq"], &rows.certificates).await?;
     n += bulk::insert(c, "journal", &["seq", "at", "case_id", "actor", "prev_hash", "hash", "payload"], &rows.journal).await?;
@@ -650,7 +735,17 @@ pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_sandbox::identity:
             continue;
         }
         let phone = format!("1380000000{}", i + 1);
-        portal::insert_account(&mut conn, user.id, party, Some(checked.verification_id), &s.cipher().encrypt(&phone), &s.cipher().blind_index(&phone), &bdc_core::masking::mask_phone(&phone), Utc::now()).await?;
+        portal::insert_account(
+            &mut conn,
+            user.id,
+            party,
+            Some(checked.verification_id),
+            &s.cipher().encrypt(&phone),
+            &s.cipher().blind_index(&phone),
+            &bdc_core::masking::mask_phone(&phone),
+            Utc::now(),
+        )
+        .await?;
         if *kind == "person" {
             person_party = Some(party);
         }

@@ -40,8 +40,7 @@ impl Access {
 /// The access rule of a route, by method and route pattern (`/api/v1/admin/users/{id}`).
 pub fn access(method: &str, route: &str) -> Option<Access> {
     use Permission::{
-        AuditRead, CadastreManage, CalendarManage, CalendarRead, CaseIntake, CaseRead, CaseRegister, JobsRead, PartiesManage, RegistryRead, RolesManage,
-        RulesManage, RulesRead, UsersManage,
+        AuditRead, CadastreManage, CalendarManage, CalendarRead, CaseIntake, CaseRead, CaseRegister, JobsRead, PartiesManage, RegistryRead, RolesManage, RulesManage, RulesRead, UsersManage,
     };
     let read = matches!(method, "GET" | "HEAD");
     Some(match route {
@@ -85,13 +84,7 @@ pub fn access(method: &str, route: &str) -> Option<Access> {
 /// Writes each operation's access rule into the OpenAPI document as `x-bdc-access`.
 pub fn annotate(doc: &mut utoipa::openapi::OpenApi) {
     for (path, item) in &mut doc.paths.paths {
-        let ops = [
-            ("GET", &mut item.get),
-            ("POST", &mut item.post),
-            ("PUT", &mut item.put),
-            ("PATCH", &mut item.patch),
-            ("DELETE", &mut item.delete),
-        ];
+        let ops = [("GET", &mut item.get), ("POST", &mut item.post), ("PUT", &mut item.put), ("PATCH", &mut item.patch), ("DELETE", &mut item.delete)];
         for (method, op) in ops {
             if let Some(op) = op {
                 let label = access(method, path).map_or_else(|| "denied".to_owned(), Access::label);
@@ -111,13 +104,7 @@ mod tests {
         let (_, doc) = crate::api::router().split_for_parts();
         let mut n = 0;
         for (path, item) in &doc.paths.paths {
-            for (method, present) in [
-                ("GET", item.get.is_some()),
-                ("POST", item.post.is_some()),
-                ("PUT", item.put.is_some()),
-                ("PATCH", item.patch.is_some()),
-                ("DELETE", item.delete.is_some()),
-            ] {
+            for (method, present) in [("GET", item.get.is_some()), ("POST", item.post.is_some()), ("PUT", item.put.is_some()), ("PATCH", item.patch.is_some()), ("DELETE", item.delete.is_some())] {
                 if present {
                     n += 1;
                     assert!(access(method, path).is_some(), "{method} {path} has no access rule");

@@ -9,15 +9,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use bdc_core::access::{self, Realm};
-use bdc_services::auth::{self, SessionKind};
 use bdc_core::Actor;
+use bdc_services::auth::{self, SessionKind};
 
 use crate::api::{Client, RealmDto};
-use bdc_http::extract::ApiJson;
 use crate::observe::AuditSlot;
-use bdc_http::problem::{ApiResult, Problem};
 use crate::session::{clear_cookie, session_cookie, Authed};
 use crate::state::AppState;
+use bdc_http::extract::ApiJson;
+use bdc_http::problem::{ApiResult, Problem};
 
 /// How the client wants to hold the session.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema, Default, PartialEq, Eq)]
@@ -68,11 +68,7 @@ impl From<&Actor> for Me {
             username: a.username.clone(),
             display_name: a.display_name.clone(),
             realm: a.realm.into(),
-            roles: a
-                .roles
-                .iter()
-                .map(|r| RoleRef { code: r.clone(), name: access::role(r).map_or_else(|| r.clone(), |d| d.name.to_owned()) })
-                .collect(),
+            roles: a.roles.iter().map(|r| RoleRef { code: r.clone(), name: access::role(r).map_or_else(|| r.clone(), |d| d.name.to_owned()) }).collect(),
             permissions: a.permissions.iter().map(|p| p.code().to_owned()).collect(),
         }
     }
@@ -96,12 +92,7 @@ pub struct LoginResponse {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", operation_id = "login",
     request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = Problem), (status = 423, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
-pub async fn login(
-    State(state): State<AppState>,
-    Extension(slot): Extension<AuditSlot>,
-    Client(client): Client,
-    ApiJson(req): ApiJson<LoginRequest>,
-) -> ApiResult<Response> {
+pub async fn login(State(state): State<AppState>, Extension(slot): Extension<AuditSlot>, Client(client): Client, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Response> {
     let realm: Realm = req.realm.unwrap_or(RealmDto::Staff).into();
     let mode = req.mode.unwrap_or_default();
     slot.set_action("login");
@@ -172,12 +163,7 @@ pub struct ChangePasswordRequest {
     security(("bearer" = []), ("cookie" = [])),
     request_body = ChangePasswordRequest,
     responses((status = 204), (status = 401, body = Problem), (status = 422, body = Problem), (status = 423, body = Problem), (status = 429, body = Problem)))]
-pub async fn change_password(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
-    Client(client): Client,
-    ApiJson(req): ApiJson<ChangePasswordRequest>,
-) -> ApiResult<Response> {
+pub async fn change_password(State(state): State<AppState>, Authed(actor): Authed, Client(client): Client, ApiJson(req): ApiJson<ChangePasswordRequest>) -> ApiResult<Response> {
     auth::change_own_password(&state.services, &actor, &client, &req.old_password, &req.new_password).await?;
     let mut resp = StatusCode::NO_CONTENT.into_response();
     resp.headers_mut().insert(header::SET_COOKIE, clear_cookie(state.cookie_secure).parse().map_err(|_| Problem::internal())?);

@@ -12,10 +12,10 @@ use bdc_core::calendar::{DayKind, DayOverride, OfficeHours, OfficeSpan};
 use bdc_services::calendar;
 
 use crate::api::PageDto;
-use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
-use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
+use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 
 /// `holiday` (法定节假日) or `workday` (调休上班).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
@@ -57,12 +57,7 @@ pub struct CalendarDayDto {
 
 impl From<DayOverride> for CalendarDayDto {
     fn from(o: DayOverride) -> Self {
-        CalendarDayDto {
-            weekday: WEEKDAYS[o.date.weekday().num_days_from_monday() as usize].to_owned(),
-            date: o.date,
-            kind: o.kind.into(),
-            note: o.note,
-        }
+        CalendarDayDto { weekday: WEEKDAYS[o.date.weekday().num_days_from_monday() as usize].to_owned(), date: o.date, kind: o.kind.into(), note: o.note }
     }
 }
 
@@ -160,12 +155,7 @@ pub struct SetDayRequest {
 #[utoipa::path(put, path = "/api/v1/calendar/days/{date}", tag = "calendar", operation_id = "set_calendar_day",
     security(("bearer" = []), ("cookie" = [])), params(DatePath), request_body = SetDayRequest,
     responses((status = 200, body = CalendarDayDto), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn set_day(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
-    ApiPath(p): ApiPath<DatePath>,
-    ApiJson(req): ApiJson<SetDayRequest>,
-) -> ApiResult<Json<CalendarDayDto>> {
+pub async fn set_day(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<DatePath>, ApiJson(req): ApiJson<SetDayRequest>) -> ApiResult<Json<CalendarDayDto>> {
     Ok(Json(calendar::set_day(&state.services, &actor, p.date, req.kind.into(), &req.note).await?.into()))
 }
 
@@ -197,13 +187,7 @@ pub struct OfficeHoursDto {
 
 impl From<&OfficeHours> for OfficeHoursDto {
     fn from(h: &OfficeHours) -> Self {
-        OfficeHoursDto {
-            spans: h
-                .spans()
-                .iter()
-                .map(|s| SpanDto { start: s.start.format("%H:%M").to_string(), end: s.end.format("%H:%M").to_string() })
-                .collect(),
-        }
+        OfficeHoursDto { spans: h.spans().iter().map(|s| SpanDto { start: s.start.format("%H:%M").to_string(), end: s.end.format("%H:%M").to_string() }).collect() }
     }
 }
 
@@ -224,8 +208,7 @@ pub async fn set_office_hours(State(state): State<AppState>, Authed(actor): Auth
     for (i, s) in req.spans.iter().enumerate() {
         let t = |v: &str, which: &str| {
             NaiveTime::parse_from_str(v, "%H:%M").map_err(|_| {
-                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_office_hours", format!("第 {} 个时段的{which}时间“{v}”格式错误，应为 HH:MM", i + 1))
-                    .with_field("spans", "时间格式应为 HH:MM")
+                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_office_hours", format!("第 {} 个时段的{which}时间“{v}”格式错误，应为 HH:MM", i + 1)).with_field("spans", "时间格式应为 HH:MM")
             })
         };
         spans.push(OfficeSpan { start: t(&s.start, "开始")?, end: t(&s.end, "结束")? });

@@ -11,10 +11,10 @@ use bdc_services::cases::{self, OpenCase, RequestDoc};
 use bdc_services::cases::{CaseFilter, CaseRecord};
 
 use crate::api::PageDto;
-use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
-use bdc_http::problem::{ApiResult, FindingDto, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
+use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, FindingDto, Problem};
 
 /// An applicant of a case.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -267,12 +267,7 @@ pub struct ActionRequest {
 #[utoipa::path(post, path = "/api/v1/cases/{id}/actions", tag = "cases", operation_id = "act_on_case",
     security(("bearer" = []), ("cookie" = [])), params(CasePath), request_body = ActionRequest,
     responses((status = 200, body = CaseOutcome), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn act_on_case(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
-    ApiPath(p): ApiPath<CasePath>,
-    ApiJson(r): ApiJson<ActionRequest>,
-) -> ApiResult<Json<CaseOutcome>> {
+pub async fn act_on_case(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<CasePath>, ApiJson(r): ApiJson<ActionRequest>) -> ApiResult<Json<CaseOutcome>> {
     let moved = cases::act(&state.services, &actor, p.id, &r.action, &r.reason).await?;
     Ok(Json(CaseOutcome { case: case_dto(moved.case), findings: moved.findings.iter().map(FindingDto::from).collect(), journal_seq: moved.journal_seq }))
 }

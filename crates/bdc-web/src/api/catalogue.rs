@@ -83,11 +83,7 @@ pub async fn list_catalogue(ApiQuery(q): ApiQuery<CatalogueQuery>) -> ApiResult<
         Some(c) => Some(Channel::from_code(c).ok_or_else(|| Problem::bad_request("bad_query", format!("渠道“{c}”不存在")))?),
         None => None,
     };
-    let flows: Vec<FlowDto> = catalogue::flows()
-        .iter()
-        .filter(|f| channel.is_none_or(|c| f.channels.contains(&c)))
-        .filter(|f| q.group.as_deref().is_none_or(|g| f.group == g))
-        .map(FlowDto::from)
-        .collect();
+    let flows: Vec<FlowDto> =
+        catalogue::flows().iter().filter(|f| channel.is_none_or(|c| f.channels.contains(&c))).filter(|f| q.group.as_deref().is_none_or(|g| f.group == g)).map(FlowDto::from).collect();
     Ok(Json(PageDto::slice(flows, page)))
 }

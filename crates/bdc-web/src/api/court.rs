@@ -9,15 +9,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use bdc_adapters::court::message::{Action, Document, Property, Request};
-use bdc_domain::register::attr;
 use bdc_court::service as svc;
 use bdc_court::service::{CourtProperty, PropertyFilter};
+use bdc_domain::register::attr;
 
 use crate::api::PageDto;
-use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
-use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
+use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 
 /// One property of a court request, as processed.
 #[derive(Debug, Serialize, ToSchema)]
@@ -323,8 +323,8 @@ pub struct DeliveredDto {
 pub async fn court_deliver(State(state): State<AppState>, Authed(actor): Authed, ApiJson(d): ApiJson<DeliveryRequest>) -> ApiResult<(StatusCode, Json<DeliveredDto>)> {
     let mut properties = Vec::new();
     for (i, p) in d.properties.iter().enumerate() {
-        let action = Action::from_code(&p.action)
-            .ok_or_else(|| Problem::from(bdc_core::ServiceError::field("bad_action", "properties", format!("第 {} 项财产的控制类型须为 11、12、14 或 15", i + 1))))?;
+        let action =
+            Action::from_code(&p.action).ok_or_else(|| Problem::from(bdc_core::ServiceError::field("bad_action", "properties", format!("第 {} 项财产的控制类型须为 11、12、14 或 15", i + 1))))?;
         properties.push(Property {
             seq: (i + 1).to_string(),
             action,

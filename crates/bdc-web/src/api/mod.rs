@@ -1,14 +1,14 @@
 //! The JSON API under `/api/v1`, and the OpenAPI document that describes every route.
 
 pub mod access;
-pub mod document;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod catalogue;
-pub mod issuance;
 pub mod court;
+pub mod document;
+pub mod issuance;
 pub mod jobs;
 pub mod portal;
 pub mod portal_files;
@@ -26,8 +26,8 @@ pub mod users;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
@@ -37,8 +37,8 @@ use utoipa_axum::routes;
 use bdc_core::access::Realm;
 use bdc_services::auth::ClientInfo;
 
-use bdc_http::problem::Problem;
 use crate::state::AppState;
+use bdc_http::problem::Problem;
 
 /// Account realm in the API: `staff` (工作人员) or `public` (公众).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]

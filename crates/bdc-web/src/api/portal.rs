@@ -17,17 +17,17 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use bdc_core::Actor;
 use bdc_domain::catalogue;
 use bdc_services::applications::{self as svc, ApplicationView, FieldKind};
 use bdc_services::portal::{Application, NamedParty, OtherParty};
-use bdc_core::Actor;
 
-use crate::api::Client;
 use crate::api::cases::{case_dto, CaseDto};
-use bdc_http::extract::{ApiJson, ApiPath, ApiQuery};
-use bdc_http::problem::{ApiResult, FindingDto, Problem};
+use crate::api::Client;
 use crate::session::Authed;
 use crate::state::AppState;
+use bdc_http::extract::{ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, FindingDto, Problem};
 
 /// A public account with its real-name link (实名认证), checked before any input is read: an
 /// account without one is refused like a caller without the permission.
@@ -197,7 +197,11 @@ pub async fn portal_units(State(state): State<AppState>, PortalUser(actor): Port
                 unit_id: u.unit_id,
                 unit_number: u.unit_number,
                 location: u.location,
-                rights: u.rights.into_iter().map(|r| OwnRightDto { right_id: r.right_id, kind: r.kind.into(), kind_name: r.kind_name.into(), certificate: r.certificate, share: r.share, own: r.own }).collect(),
+                rights: u
+                    .rights
+                    .into_iter()
+                    .map(|r| OwnRightDto { right_id: r.right_id, kind: r.kind.into(), kind_name: r.kind_name.into(), certificate: r.certificate, share: r.share, own: r.own })
+                    .collect(),
             })
             .collect(),
     ))
@@ -495,10 +499,7 @@ pub struct PortalCaseDto {
     responses((status = 200, body = PortalCaseDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn portal_case(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<PortalCaseDto>> {
     let (case, events) = bdc_services::portal::my_case(&state.services, &actor, id).await?;
-    Ok(Json(PortalCaseDto {
-        case: case_dto(case),
-        events: events.into_iter().map(|(at, from_state, to_state, actor, note)| PortalEventDto { at, from_state, to_state, actor, note }).collect(),
-    }))
+    Ok(Json(PortalCaseDto { case: case_dto(case), events: events.into_iter().map(|(at, from_state, to_state, actor, note)| PortalEventDto { at, from_state, to_state, actor, note }).collect() }))
 }
 
 /// A certificate or proof of the caller.

@@ -21,15 +21,15 @@ use utoipa::ToSchema;
 use bdc_domain::catalogue;
 use bdc_services::agency::{self, NewAuthorisation};
 use bdc_services::drafts::{self, Fields};
+use bdc_services::materials::Attachment;
 use bdc_services::materials::{self, Upload};
 use bdc_services::portal::{NamedParty, OtherParty};
-use bdc_services::materials::Attachment;
 
 use crate::api::portal::{application_dto, AppliedDto, AuthorisationDto, NamedPartyDto, OtherPartyDto, PortalUser};
-use bdc_http::extract::{ApiJson, ApiPath};
 use crate::pages::files::{read_form, ReadError, Submitted};
-use bdc_http::problem::{ApiResult, FindingDto, Problem};
 use crate::state::AppState;
+use bdc_http::extract::{ApiJson, ApiPath};
+use bdc_http::problem::{ApiResult, FindingDto, Problem};
 
 /// A `multipart/form-data` body, read with the pages' reader (text hygiene, part limits). Not
 /// multipart → 415; past the upload limit → 413; unreadable → 400; a forbidden character → 422.
@@ -39,12 +39,7 @@ impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let multipart = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|m| m.trim().eq_ignore_ascii_case("multipart/form-data"));
+        let multipart = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|v| v.split(';').next()).is_some_and(|m| m.trim().eq_ignore_ascii_case("multipart/form-data"));
         if !multipart {
             return Err(Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "请求体须为 multipart/form-data（上传文件）"));
         }
@@ -274,7 +269,12 @@ pub async fn portal_delete_draft(State(state): State<AppState>, PortalUser(actor
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Draft id")),
     request_body(content = inline(MaterialFiles), content_type = "multipart/form-data"),
     responses((status = 201, body = Vec<FileDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
-pub async fn portal_upload_draft_files(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>, ApiMultipart(form): ApiMultipart) -> ApiResult<(StatusCode, Json<Vec<FileDto>>)> {
+pub async fn portal_upload_draft_files(
+    State(state): State<AppState>,
+    PortalUser(actor): PortalUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiMultipart(form): ApiMultipart,
+) -> ApiResult<(StatusCode, Json<Vec<FileDto>>)> {
     let uploads = material_uploads(form)?;
     let (d, _, _) = drafts::get(&state.services, &actor, id).await?;
     let stored = drafts::add_files(&state.services, &actor, id, &uploads).await?;
@@ -333,7 +333,12 @@ pub async fn portal_case_files(State(state): State<AppState>, PortalUser(actor):
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Case id")),
     request_body(content = inline(MaterialFiles), content_type = "multipart/form-data"),
     responses((status = 201, body = Vec<FileDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
-pub async fn portal_upload_case_files(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>, ApiMultipart(form): ApiMultipart) -> ApiResult<(StatusCode, Json<Vec<FileDto>>)> {
+pub async fn portal_upload_case_files(
+    State(state): State<AppState>,
+    PortalUser(actor): PortalUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiMultipart(form): ApiMultipart,
+) -> ApiResult<(StatusCode, Json<Vec<FileDto>>)> {
     let uploads = material_uploads(form)?;
     let (case, _) = bdc_services::portal::my_case(&state.services, &actor, id).await?;
     let stored = materials::add_to_case(&state.services, &actor, id, &uploads).await?;

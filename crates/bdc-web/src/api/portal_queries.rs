@@ -20,9 +20,9 @@ use crate::api::cases::{case_dto, CaseDto};
 use crate::api::portal::PortalUser;
 use crate::api::portal_files::{file_dto, file_response, ApiMultipart, FileDto};
 use crate::api::Client;
+use crate::state::AppState;
 use bdc_http::extract::{ApiJson, ApiPath};
 use bdc_http::problem::{ApiResult, Problem};
-use crate::state::AppState;
 
 // ----- 登记资料档案查询 -----
 
@@ -224,7 +224,12 @@ pub struct InterestApplicationForm {
 #[utoipa::path(post, path = "/api/v1/portal/interest", tag = "portal", operation_id = "portal_apply_interest",
     security(("bearer" = []), ("cookie" = [])), request_body(content = inline(InterestApplicationForm), content_type = "multipart/form-data"),
     responses((status = 201, body = InterestDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
-pub async fn portal_apply_interest(State(state): State<AppState>, Client(client): Client, PortalUser(actor): PortalUser, ApiMultipart(form): ApiMultipart) -> ApiResult<(StatusCode, Json<InterestDto>)> {
+pub async fn portal_apply_interest(
+    State(state): State<AppState>,
+    Client(client): Client,
+    PortalUser(actor): PortalUser,
+    ApiMultipart(form): ApiMultipart,
+) -> ApiResult<(StatusCode, Json<InterestDto>)> {
     if let Some((name, _, _)) = form.files.iter().find(|(k, _, _)| k != "evidence") {
         return Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "unexpected_field", format!("文件字段 {name} 无法识别：证明材料请以 evidence 上传")).with_field(name, "请以 evidence 上传"));
     }

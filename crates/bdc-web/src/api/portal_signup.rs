@@ -13,9 +13,9 @@ use bdc_core::AuditSlot;
 use bdc_services::portal::{self as svc, SignUp};
 
 use crate::api::Client;
+use crate::state::AppState;
 use bdc_http::extract::ApiJson;
 use bdc_http::problem::{ApiResult, Problem};
-use crate::state::AppState;
 
 /// The photo of a request, from base64; empty when none was given (the service says it is missing).
 fn photo_of(b64: &str) -> Result<Vec<u8>, Problem> {
@@ -89,7 +89,12 @@ pub struct SignedUpDto {
 #[utoipa::path(post, path = "/api/v1/portal/sign-up", tag = "portal", operation_id = "portal_sign_up",
     request_body = SignUpRequest,
     responses((status = 201, body = SignedUpDto), (status = 400, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem), (status = 503, body = Problem)))]
-pub async fn portal_sign_up(State(state): State<AppState>, Extension(slot): Extension<AuditSlot>, Client(client): Client, ApiJson(r): ApiJson<SignUpRequest>) -> ApiResult<(StatusCode, Json<SignedUpDto>)> {
+pub async fn portal_sign_up(
+    State(state): State<AppState>,
+    Extension(slot): Extension<AuditSlot>,
+    Client(client): Client,
+    ApiJson(r): ApiJson<SignUpRequest>,
+) -> ApiResult<(StatusCode, Json<SignedUpDto>)> {
     slot.set_action("signup");
     slot.set_attempted(r.username.trim(), "public");
     let photo = photo_of(&r.photo)?;

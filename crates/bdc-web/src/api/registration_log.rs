@@ -11,10 +11,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use bdc_services::registration_log::{self, DailyLog};
 
-use bdc_http::extract::ApiQuery;
-use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
+use bdc_http::extract::ApiQuery;
+use bdc_http::problem::{ApiResult, Problem};
 
 /// The day of the log.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -99,9 +99,5 @@ pub async fn export_registration_log(State(state): State<AppState>, Authed(actor
     let log = registration_log::daily_log(&state.services, &actor, q.date).await?;
     let bytes = registration_log::xlsx(&log)?;
     let disposition = format!("attachment; filename=\"registration-log-{}.xlsx\"", q.date);
-    Ok((
-        [(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
-        bytes,
-    )
-        .into_response())
+    Ok(([(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }

@@ -12,10 +12,10 @@ use bdc_services::registry::{self, NewBuilding, NewParcel, NewParty, NewUnit, Re
 use bdc_services::registry::{Building, Parcel, Party, Unit, UnitFilter};
 
 use crate::api::PageDto;
-use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
-use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
+use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 
 /// 宗地.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -233,7 +233,8 @@ fn book_dto(b: RegisterBook) -> RegisterBookDto {
     let party = |id: i64| b.parties.iter().find(|p| p.id == id);
     let mut current = Vec::new();
     let mut history = Vec::new();
-    let names: Vec<(i64, Option<i64>, String)> = b.rights.iter().flat_map(|r| r.view.holders.iter().map(|h| (h.party_id, r.ended_seq, b.name_as_of(h.party_id, r.ended_seq).unwrap_or_default())).collect::<Vec<_>>()).collect();
+    let names: Vec<(i64, Option<i64>, String)> =
+        b.rights.iter().flat_map(|r| r.view.holders.iter().map(|h| (h.party_id, r.ended_seq, b.name_as_of(h.party_id, r.ended_seq).unwrap_or_default())).collect::<Vec<_>>()).collect();
     let name_of = |id: i64, ended: Option<i64>| names.iter().find(|(p, e, _)| *p == id && *e == ended).map(|(_, _, n)| n.clone()).unwrap_or_default();
     for r in b.rights {
         let dto = RightDto {

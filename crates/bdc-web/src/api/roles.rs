@@ -10,10 +10,10 @@ use bdc_services::roles;
 use bdc_services::roles::RoleRecord;
 
 use crate::api::PageDto;
-use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
-use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
+use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 
 /// A role and the permissions it grants.
 #[derive(Debug, Serialize, ToSchema)]
@@ -65,10 +65,7 @@ pub async fn list_roles(State(state): State<AppState>, Authed(actor): Authed, Ap
 pub async fn list_permissions(Authed(actor): Authed, ApiQuery(q): ApiQuery<PageQuery>) -> ApiResult<Json<PageDto<PermissionDto>>> {
     actor.require(Permission::RolesManage)?;
     let page = paging(q.page, q.per_page)?;
-    let all = Permission::ALL
-        .iter()
-        .map(|p| PermissionDto { code: p.code().into(), name: p.name().into(), realm: p.realm().as_str().into() })
-        .collect();
+    let all = Permission::ALL.iter().map(|p| PermissionDto { code: p.code().into(), name: p.name().into(), realm: p.realm().as_str().into() }).collect();
     Ok(Json(PageDto::slice(all, page)))
 }
 
@@ -90,11 +87,6 @@ pub struct SetPermissionsRequest {
 #[utoipa::path(put, path = "/api/v1/admin/roles/{code}/permissions", tag = "admin", operation_id = "set_role_permissions",
     security(("bearer" = []), ("cookie" = [])), params(RolePath), request_body = SetPermissionsRequest,
     responses((status = 200, body = RoleDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn set_role_permissions(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
-    ApiPath(p): ApiPath<RolePath>,
-    ApiJson(req): ApiJson<SetPermissionsRequest>,
-) -> ApiResult<Json<RoleDto>> {
+pub async fn set_role_permissions(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<RolePath>, ApiJson(req): ApiJson<SetPermissionsRequest>) -> ApiResult<Json<RoleDto>> {
     Ok(Json(roles::set_role_permissions(&state.services, &actor, &p.code, &req.permissions).await?.into()))
 }

@@ -7,14 +7,14 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_services::rule_library::{self, RuleDraft};
 use bdc_services::rule_library::RuleRecord;
+use bdc_services::rule_library::{self, RuleDraft};
 
 use crate::api::PageDto;
-use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
-use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
+use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 
 /// A rule record.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -147,11 +147,7 @@ pub struct DutyDto {
     responses((status = 200, body = Vec<DutyDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_duties(State(state): State<AppState>, Authed(actor): Authed) -> ApiResult<Json<Vec<DutyDto>>> {
     let rows = bdc_services::duties::list(&state.services, &actor).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|d| DutyDto { flow_code: d.flow_code, rule: d.rule.code().into(), rule_name: d.rule.name().into(), reason: d.reason, set_by: d.set_by, set_at: d.set_at })
-            .collect(),
-    ))
+    Ok(Json(rows.into_iter().map(|d| DutyDto { flow_code: d.flow_code, rule: d.rule.code().into(), rule_name: d.rule.name().into(), reason: d.reason, set_by: d.set_by, set_at: d.set_at }).collect()))
 }
 
 /// Path of one flow.

@@ -9,8 +9,8 @@ use axum::{Extension, Json};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use bdc_http::problem::Problem;
 use crate::state::AppState;
+use bdc_http::problem::Problem;
 
 /// Health of the service.
 #[derive(Debug, Serialize, ToSchema)]
@@ -27,12 +27,7 @@ pub struct Health {
     responses((status = 200, body = Health), (status = 503, body = Problem)))]
 pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.services.db.ping().await {
-        Ok(()) => Json(Health {
-            status: "ok".into(),
-            database: state.services.db.engine().name().into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        })
-        .into_response(),
+        Ok(()) => Json(Health { status: "ok".into(), database: state.services.db.engine().name().into(), version: env!("CARGO_PKG_VERSION").into() }).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database does not answer");
             Problem::new(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", "数据库无法连接").into_response()
@@ -62,11 +57,7 @@ pub async fn metrics(State(state): State<AppState>, req: axum::extract::Request)
     if !may_scrape(&state, peer, req.headers()) {
         return Problem::new(StatusCode::FORBIDDEN, "metrics_forbidden", "指标仅对本机或持有抓取令牌（metrics_token）的监控系统开放").into_response();
     }
-    (
-        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
-        state.metrics.render(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], state.metrics.render()).into_response()
 }
 
 /// The OpenAPI document, rendered once at start.

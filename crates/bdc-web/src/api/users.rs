@@ -11,10 +11,10 @@ use bdc_services::users::{self, CreateUser, UpdateUser};
 use bdc_services::users::{UserFilter, UserRecord};
 
 use crate::api::{PageDto, RealmDto};
-use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
-use bdc_http::problem::{ApiResult, Problem};
 use crate::session::Authed;
 use crate::state::AppState;
+use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::problem::{ApiResult, Problem};
 
 /// An account as administrators see it (never the password hash).
 #[derive(Debug, Serialize, ToSchema)]
@@ -93,17 +93,9 @@ pub struct CreateUserRequest {
 #[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", operation_id = "create_user",
     security(("bearer" = []), ("cookie" = [])), request_body = CreateUserRequest,
     responses((status = 201, body = UserDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_user(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
-    ApiJson(req): ApiJson<CreateUserRequest>,
-) -> ApiResult<(StatusCode, Json<UserDto>)> {
-    let u = users::create_user(
-        &state.services,
-        &actor,
-        CreateUser { realm: req.realm.into(), username: req.username, display_name: req.display_name, password: req.password, roles: req.roles },
-    )
-    .await?;
+pub async fn create_user(State(state): State<AppState>, Authed(actor): Authed, ApiJson(req): ApiJson<CreateUserRequest>) -> ApiResult<(StatusCode, Json<UserDto>)> {
+    let u =
+        users::create_user(&state.services, &actor, CreateUser { realm: req.realm.into(), username: req.username, display_name: req.display_name, password: req.password, roles: req.roles }).await?;
     Ok((StatusCode::CREATED, Json(u.into())))
 }
 
@@ -139,12 +131,7 @@ pub struct UpdateUserRequest {
 #[utoipa::path(patch, path = "/api/v1/admin/users/{id}", tag = "admin", operation_id = "update_user",
     security(("bearer" = []), ("cookie" = [])), params(UserPath), request_body = UpdateUserRequest,
     responses((status = 200, body = UserDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn update_user(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
-    ApiPath(p): ApiPath<UserPath>,
-    ApiJson(req): ApiJson<UpdateUserRequest>,
-) -> ApiResult<Json<UserDto>> {
+pub async fn update_user(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<UserPath>, ApiJson(req): ApiJson<UpdateUserRequest>) -> ApiResult<Json<UserDto>> {
     let cmd = UpdateUser { display_name: req.display_name, status: req.status, roles: req.roles, version: req.version };
     Ok(Json(users::update_user(&state.services, &actor, p.id, cmd).await?.into()))
 }
@@ -160,12 +147,7 @@ pub struct ResetPasswordRequest {
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/password", tag = "admin", operation_id = "reset_password",
     security(("bearer" = []), ("cookie" = [])), params(UserPath), request_body = ResetPasswordRequest,
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn reset_password(
-    State(state): State<AppState>,
-    Authed(actor): Authed,
-    ApiPath(p): ApiPath<UserPath>,
-    ApiJson(req): ApiJson<ResetPasswordRequest>,
-) -> ApiResult<StatusCode> {
+pub async fn reset_password(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<UserPath>, ApiJson(req): ApiJson<ResetPasswordRequest>) -> ApiResult<StatusCode> {
     users::reset_password(&state.services, &actor, p.id, &req.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -62,14 +62,7 @@ pub struct Nav {
 
 impl Nav {
     fn of(a: &Actor, current: &'static str) -> Nav {
-        Nav {
-            users: a.can(Permission::UsersManage),
-            roles: a.can(Permission::RolesManage),
-            calendar: a.can(Permission::CalendarRead),
-            rules: a.can(Permission::RulesRead),
-            catalogue: true,
-            current,
-        }
+        Nav { users: a.can(Permission::UsersManage), roles: a.can(Permission::RolesManage), calendar: a.can(Permission::CalendarRead), rules: a.can(Permission::RulesRead), catalogue: true, current }
     }
 }
 

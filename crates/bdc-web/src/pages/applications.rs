@@ -8,8 +8,8 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
-use bdc_services::applications::{self as svc, ApplicationState, ApplicationView, ConfirmationState};
 use bdc_core::ServiceError;
+use bdc_services::applications::{self as svc, ApplicationState, ApplicationView, ConfirmationState};
 
 use super::{csrf_ok, message, redirect, render, Chrome, PageActor};
 use crate::state::AppState;
@@ -67,7 +67,15 @@ async fn page(state: &AppState, actor: &bdc_core::Actor, id: i64, sent_to: Strin
         Ok(a) => {
             let attributes = a.attributes.iter().map(|(k, v)| (label_of(&a.flow_code, k), v.clone())).collect();
             let awaiting = a.state == ApplicationState::Awaiting;
-            let p = ApplicationPage { chrome: Chrome::of(Some(actor), "portal"), can_answer: awaiting && a.my_confirmation == Some(ConfirmationState::Pending), awaiting, a, sent_to, attributes, error: error.clone() };
+            let p = ApplicationPage {
+                chrome: Chrome::of(Some(actor), "portal"),
+                can_answer: awaiting && a.my_confirmation == Some(ConfirmationState::Pending),
+                awaiting,
+                a,
+                sent_to,
+                attributes,
+                error: error.clone(),
+            };
             let mut r = render(&p);
             if !error.is_empty() {
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

@@ -39,10 +39,7 @@ impl Submitted {
 
     /// Files of inputs named `{prefix}{material code}`, as uploads for that material.
     pub fn uploads(&self, prefix: &str) -> Vec<Upload> {
-        self.files
-            .iter()
-            .filter_map(|(k, name, bytes)| k.strip_prefix(prefix).map(|code| Upload { material_code: code.to_owned(), file_name: name.clone(), bytes: bytes.clone() }))
-            .collect()
+        self.files.iter().filter_map(|(k, name, bytes)| k.strip_prefix(prefix).map(|code| Upload { material_code: code.to_owned(), file_name: name.clone(), bytes: bytes.clone() })).collect()
     }
 }
 

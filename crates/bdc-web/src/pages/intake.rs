@@ -11,15 +11,15 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 use bdc_core::access::Permission;
-use bdc_domain::catalogue::{self, ApplicantRole, Channel, Flow};
 use bdc_core::ids::{CitizenId, CreditCode};
+use bdc_core::{Actor, ServiceError};
+use bdc_db::PageRequest;
+use bdc_domain::catalogue::{self, ApplicantRole, Channel, Flow};
 use bdc_domain::rules::Finding;
 use bdc_services::cases::{self, OpenCase, RequestDoc};
 use bdc_services::materials;
-use bdc_services::registry::{self, NewParty};
-use bdc_core::{Actor, ServiceError};
 use bdc_services::registry::UnitFilter;
-use bdc_db::PageRequest;
+use bdc_services::registry::{self, NewParty};
 
 use super::files::{self, Submitted};
 use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
@@ -104,8 +104,20 @@ fn finding_rows(findings: &[Finding]) -> Vec<FindingRow> {
         .iter()
         .map(|f| FindingRow {
             rule: f.rule_name.clone(),
-            outcome: if f.passed { "通过" } else if f.blocks() { "阻断" } else { "提示" },
-            class: if f.passed { "badge--success" } else if f.blocks() { "badge--danger" } else { "badge--warning" },
+            outcome: if f.passed {
+                "通过"
+            } else if f.blocks() {
+                "阻断"
+            } else {
+                "提示"
+            },
+            class: if f.passed {
+                "badge--success"
+            } else if f.blocks() {
+                "badge--danger"
+            } else {
+                "badge--warning"
+            },
             message: f.message.clone(),
             basis: f.legal_basis.clone(),
         })
@@ -265,7 +277,9 @@ pub async fn check_id(State(state): State<AppState>, PageActor(actor): PageActor
         Ok(ok) => {
             let known = registry::find_parties(&state.services, &actor, id.trim()).await.unwrap_or_default();
             let note = match known.first() {
-                Some(p) if !name.trim().is_empty() && p.name != name.trim() => format!(r#"<span class="field-error" role="alert">登记簿中该证件号码的名称为“{}”，与所填姓名不一致</span>"#, askama_escape(&p.name)),
+                Some(p) if !name.trim().is_empty() && p.name != name.trim() => {
+                    format!(r#"<span class="field-error" role="alert">登记簿中该证件号码的名称为“{}”，与所填姓名不一致</span>"#, askama_escape(&p.name))
+                }
                 Some(p) => format!("；登记簿中已有：{}", askama_escape(&p.name)),
                 None => String::new(),
             };
@@ -391,13 +405,7 @@ async fn application(state: &AppState, actor: &Actor, flow: &'static Flow, form:
             provided.push(u.material_code.clone());
         }
     }
-    Some(OpenCase {
-        flow_code: flow.code.into(),
-        unit_ids,
-        applicants,
-        channel: counter_channel(flow).into(),
-        request: RequestDoc { materials: provided, ..RequestDoc::default() },
-    })
+    Some(OpenCase { flow_code: flow.code.into(), unit_ids, applicants, channel: counter_channel(flow).into(), request: RequestDoc { materials: provided, ..RequestDoc::default() } })
 }
 
 const ROW_NAME: [&str; ROWS] = ["name_0", "name_1", "name_2", "name_3"];
@@ -483,12 +491,20 @@ pub async fn accept(State(state): State<AppState>, PageActor(actor): PageActor, 
     if !uploads.is_empty() {
         if let Err(e) = materials::add_to_case(&state.services, &actor, id, &uploads).await {
             tracing::error!(case = id, error = %e, "materials not stored");
-            return message(StatusCode::INTERNAL_SERVER_ERROR, Some(&actor), "扫描件未保存", &format!("业务 {} 已创建，但扫描件未能保存：{e}。请在业务页面重新上传。", opened.case.case_number), &format!("/workbench/cases/{id}"));
+            return message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Some(&actor),
+                "扫描件未保存",
+                &format!("业务 {} 已创建，但扫描件未能保存：{e}。请在业务页面重新上传。", opened.case.case_number),
+                &format!("/workbench/cases/{id}"),
+            );
         }
     }
     match cases::act(&state.services, &actor, id, "submit", "窗口受理").await {
         Ok(_) => redirect(&format!("/workbench/cases/{id}")),
-        Err(e) => message(StatusCode::UNPROCESSABLE_ENTITY, Some(&actor), "已登记，尚未受理", &format!("业务 {} 已创建，但未能转入审核：{e}", opened.case.case_number), &format!("/workbench/cases/{id}")),
+        Err(e) => {
+            message(StatusCode::UNPROCESSABLE_ENTITY, Some(&actor), "已登记，尚未受理", &format!("业务 {} 已创建，但未能转入审核：{e}", opened.case.case_number), &format!("/workbench/cases/{id}"))
+        }
     }
 }
 

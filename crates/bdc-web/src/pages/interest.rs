@@ -16,8 +16,8 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use bdc_core::access::{Permission, Realm};
-use bdc_services::interest::{self as svc, InterestForm, LimitedResult, Upload};
 use bdc_core::{Actor, ServiceError};
+use bdc_services::interest::{self as svc, InterestForm, LimitedResult, Upload};
 use bdc_services::interest::{Evidence, InterestApplication};
 
 use super::{beijing, csrf_ok, message, redirect, render, Chrome, Errors, PageActor};

@@ -9,12 +9,12 @@
 
 pub mod admin;
 pub mod agency;
+pub mod applications;
 pub mod archive;
 pub mod files;
 pub mod intake;
 pub mod interest;
 pub mod portal;
-pub mod applications;
 pub mod workbench;
 
 use std::collections::BTreeMap;
@@ -28,8 +28,8 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use bdc_core::access::{Permission, Realm};
-use bdc_services::auth;
 use bdc_core::{Actor, AuthVia};
+use bdc_services::auth;
 
 use crate::observe::AuditSlot;
 use crate::session::SESSION_COOKIE;
@@ -60,10 +60,7 @@ impl Chrome {
             user: actor.map(|a| a.display_name.clone()),
             csrf: actor.map(|a| a.csrf_token.clone()),
             staff: actor.is_some_and(|a| a.realm == Realm::Staff),
-            admin: actor.is_some_and(|a| {
-                a.realm == Realm::Staff
-                    && [Permission::UsersManage, Permission::RolesManage, Permission::CalendarManage, Permission::RulesManage].iter().any(|p| a.can(*p))
-            }),
+            admin: actor.is_some_and(|a| a.realm == Realm::Staff && [Permission::UsersManage, Permission::RolesManage, Permission::CalendarManage, Permission::RulesManage].iter().any(|p| a.can(*p))),
             cases: actor.is_some_and(|a| a.realm == Realm::Staff && a.can(Permission::CaseRead)),
             intake: actor.is_some_and(|a| a.realm == Realm::Staff && a.can(Permission::CaseIntake)),
             interest: actor.is_some_and(|a| a.realm == Realm::Staff && a.can(Permission::InterestReview)),

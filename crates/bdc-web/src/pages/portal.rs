@@ -9,12 +9,12 @@ use axum::Form;
 use serde::Deserialize;
 
 use bdc_core::access::Realm;
+use bdc_core::ServiceError;
 use bdc_domain::catalogue::{self, ApplicantRole, Channel};
 use bdc_services::auth::{self, SessionKind};
 use bdc_services::certificates::{self, Verdict};
 use bdc_services::drafts;
 use bdc_services::portal::{self as svc, SignUp};
-use bdc_core::ServiceError;
 
 use super::files::FileView;
 use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
@@ -387,7 +387,14 @@ pub async fn real_name_form(State(state): State<AppState>, PageActor(actor): Pag
         Err(r) => return r,
     };
     match svc::needs_real_name(&state.services, &actor).await {
-        Ok(Some(organisation)) => render(&RealNamePage { chrome: Chrome::of(Some(&actor), "portal"), organisation, representative_name: String::new(), representative_id: String::new(), errors: Errors::new(), message: String::new() }),
+        Ok(Some(organisation)) => render(&RealNamePage {
+            chrome: Chrome::of(Some(&actor), "portal"),
+            organisation,
+            representative_name: String::new(),
+            representative_id: String::new(),
+            errors: Errors::new(),
+            message: String::new(),
+        }),
         Ok(None) => message(StatusCode::OK, Some(&actor), "无需实名认证", "该账户已完成实名认证，或未关联当事人（请重新注册实名账户）。", "/portal"),
         Err(e) => message(StatusCode::FORBIDDEN, Some(&actor), "无法办理", &e.to_string(), "/portal"),
     }
@@ -425,7 +432,14 @@ pub async fn real_name(State(state): State<AppState>, PageActor(actor): PageActo
                 }
                 other => text = other.to_string(),
             }
-            let mut resp = render(&RealNamePage { chrome: Chrome::of(Some(&actor), "portal"), organisation, representative_name: r.representative_name, representative_id: r.representative_id, errors, message: text });
+            let mut resp = render(&RealNamePage {
+                chrome: Chrome::of(Some(&actor), "portal"),
+                organisation,
+                representative_name: r.representative_name,
+                representative_id: r.representative_id,
+                errors,
+                message: text,
+            });
             *resp.status_mut() = match &e {
                 ServiceError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
                 ServiceError::Conflict { .. } => StatusCode::CONFLICT,
@@ -467,7 +481,13 @@ pub async fn portal_home(State(state): State<AppState>, PageActor(actor): PageAc
             })
             .collect(),
         flows: svc::flows_for(&actor).into_iter().map(|f| (f.code, f.name, f.group, f.time_limit_days)).collect(),
-        drafts: drafts::mine(&state.services, &actor).await.unwrap_or_default().into_iter().map(|d| (d.id, flow_name(&d.flow_code), d.flow_code, super::beijing(&d.updated_at))).map(|(id, name, code, at)| (id, code, name, at)).collect(),
+        drafts: drafts::mine(&state.services, &actor)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| (d.id, flow_name(&d.flow_code), d.flow_code, super::beijing(&d.updated_at)))
+            .map(|(id, name, code, at)| (id, code, name, at))
+            .collect(),
         applications: bdc_services::applications::list(&state.services, &actor)
             .await
             .unwrap_or_default()
@@ -485,9 +505,7 @@ pub async fn portal_home(State(state): State<AppState>, PageActor(actor): PageAc
 
 /// Percent-encodes a certificate number for a path segment.
 pub fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 // ----- apply -----
@@ -566,7 +584,16 @@ fn role_code(r: ApplicantRole) -> &'static str {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn apply_page(state: &AppState, actor: &bdc_core::Actor, flow: &'static catalogue::Flow, draft_id: Option<i64>, form: ApplyForm, errors: Errors, more: std::collections::BTreeMap<String, String>, message: String) -> ApplyPage {
+async fn apply_page(
+    state: &AppState,
+    actor: &bdc_core::Actor,
+    flow: &'static catalogue::Flow,
+    draft_id: Option<i64>,
+    form: ApplyForm,
+    errors: Errors,
+    more: std::collections::BTreeMap<String, String>,
+    message: String,
+) -> ApplyPage {
     use bdc_services::applications::{self as apps, FieldKind};
     let spec = apps::form_of(flow);
     let roles: Vec<(&'static str, &'static str)> = flow.applicant_roles.iter().map(|r| (role_code(*r), r.name())).collect();
@@ -575,7 +602,13 @@ async fn apply_page(state: &AppState, actor: &bdc_core::Actor, flow: &'static ca
         None => vec![],
     };
     let authorisations = if actor.roles.iter().any(|r| r == "agent") {
-        bdc_services::agency::mine(&state.services, actor).await.unwrap_or_default().into_iter().filter(|a| a.usable).map(|a| (a.authorisation.id, format!("{}（{}，{}）", a.principal_name, a.principal_id_masked, a.authorisation.matters))).collect()
+        bdc_services::agency::mine(&state.services, actor)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| a.usable)
+            .map(|a| (a.authorisation.id, format!("{}（{}，{}）", a.principal_name, a.principal_id_masked, a.authorisation.matters)))
+            .collect()
     } else {
         vec![]
     };
@@ -631,7 +664,16 @@ async fn apply_page(state: &AppState, actor: &bdc_core::Actor, flow: &'static ca
                 FieldKind::Date => ("date", vec![]),
                 FieldKind::Choice(o) => ("choice", o.to_vec()),
             };
-            ParticularRow { key: p.key, label: p.label, input, options, value: form.attributes.get(p.key).cloned().unwrap_or_default(), required: p.required, hint: p.hint, error: more.get(p.key).cloned() }
+            ParticularRow {
+                key: p.key,
+                label: p.label,
+                input,
+                options,
+                value: form.attributes.get(p.key).cloned().unwrap_or_default(),
+                required: p.required,
+                hint: p.hint,
+                error: more.get(p.key).cloned(),
+            }
         })
         .collect();
     ApplyPage {
@@ -647,7 +689,11 @@ async fn apply_page(state: &AppState, actor: &bdc_core::Actor, flow: &'static ca
         particulars,
         units,
         rights,
-        materials: flow.materials.iter().map(|m| (m.code, m.name, m.required, files.iter().filter(|f| f.material_code == m.code).map(|f| FileView::of(f, Some(flow))).collect(), errors.get(m.code).cloned())).collect(),
+        materials: flow
+            .materials
+            .iter()
+            .map(|m| (m.code, m.name, m.required, files.iter().filter(|f| f.material_code == m.code).map(|f| FileView::of(f, Some(flow))).collect(), errors.get(m.code).cloned()))
+            .collect(),
         draft_id,
         authorisations,
         form,

@@ -10,11 +10,11 @@ use axum::Form;
 use serde::Deserialize;
 
 use bdc_core::access::{Permission, Realm};
-use bdc_domain::catalogue;
-use bdc_services::cases::{self, TRANSITIONS};
 use bdc_core::Actor;
-use bdc_services::cases::CaseFilter;
 use bdc_db::PageRequest;
+use bdc_domain::catalogue;
+use bdc_services::cases::CaseFilter;
+use bdc_services::cases::{self, TRANSITIONS};
 
 use super::files::FileView;
 use super::portal::{pdf_response, urlencode};
@@ -211,11 +211,7 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
     let files = bdc_services::materials::case_files(&state.services, actor, case.id).await.unwrap_or_default();
     let request = serde_json::from_str::<cases::RequestDoc>(&case.request).unwrap_or_default();
     let (ticked, attrs) = (request.materials, request.attrs);
-    let authorisation = bdc_services::agency::of_case(&state.services, &attrs)
-        .await
-        .ok()
-        .flatten()
-        .map(|(a, name)| (name, a.matters, a.valid_until, a.document_id));
+    let authorisation = bdc_services::agency::of_case(&state.services, &attrs).await.ok().flatten().map(|(a, name)| (name, a.matters, a.valid_until, a.document_id));
     let materials = flow
         .map(|f| {
             f.materials
@@ -224,9 +220,7 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
                 .collect()
         })
         .unwrap_or_default();
-    let viewers = flow
-        .map(|f| files.iter().map(|x| (f.materials.iter().find(|m| m.code == x.material_code).map_or("其他材料", |m| m.name), FileView::of(x, Some(f)))).collect())
-        .unwrap_or_default();
+    let viewers = flow.map(|f| files.iter().map(|x| (f.materials.iter().find(|m| m.code == x.material_code).map_or("其他材料", |m| m.name), FileView::of(x, Some(f)))).collect()).unwrap_or_default();
     let can_upload = actor.can(Permission::CaseIntake) && matches!(case.state.as_str(), "intake" | "correction" | "review");
     let actions = TRANSITIONS
         .iter()
@@ -456,17 +450,7 @@ async fn court_page_for(state: &AppState, actor: &Actor, message_text: String) -
         .unwrap_or_default();
     let inbox = svc::inbox(&state.services, actor, PropertyFilter::default(), page(100)).await.map(|p| p.items.into_iter().map(|x| court_row(x, &t)).collect()).unwrap_or_default();
     let messages = svc::quarantined_messages(&state.services, actor).await.unwrap_or_default().into_iter().map(|(id, at, _, reason)| (id, super::beijing(&at), reason)).collect();
-    render(&CourtPage {
-        chrome: Chrome::of(Some(actor), "court"),
-        message: message_text,
-        pending,
-        due,
-        overdue,
-        can_act: actor.can(Permission::CaseRegister),
-        messages,
-        quarantined,
-        inbox,
-    })
+    render(&CourtPage { chrome: Chrome::of(Some(actor), "court"), message: message_text, pending, due, overdue, can_act: actor.can(Permission::CaseRegister), messages, quarantined, inbox })
 }
 
 /// 法院查控: the inbox, the quarantine with reprocessing, receipts due and overdue.
@@ -497,7 +481,13 @@ pub async fn court_reprocess(State(state): State<AppState>, PageActor(actor): Pa
         return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/workbench/court");
     }
     let text = match bdc_court::service::reprocess(&state.services, &actor, &f.number, &f.seq).await {
-        Ok(p) => format!("请求 {} 第 {} 项已重新处理：{}{}", p.request_number, p.seq, bdc_court::service::status_name(&p.status), if p.reason.is_empty() { String::new() } else { format!("（{}）", p.reason) }),
+        Ok(p) => format!(
+            "请求 {} 第 {} 项已重新处理：{}{}",
+            p.request_number,
+            p.seq,
+            bdc_court::service::status_name(&p.status),
+            if p.reason.is_empty() { String::new() } else { format!("（{}）", p.reason) }
+        ),
         Err(e) => e.to_string(),
     };
     court_page_for(&state, &actor, text).await

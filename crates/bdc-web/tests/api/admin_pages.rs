@@ -68,7 +68,13 @@ async fn an_administrator_creates_a_user_on_the_page_and_the_user_logs_in(engine
 
     // Without the token nothing happens.
     let forged = app
-        .raw(app.http.post(format!("{}/workbench/admin/users", app.base)).header("cookie", &admin.cookie).form(&[("username", "wangwu"), ("display_name", "王五"), ("password", PASSWORD), ("password_again", PASSWORD), ("roles", "intake")]))
+        .raw(app.http.post(format!("{}/workbench/admin/users", app.base)).header("cookie", &admin.cookie).form(&[
+            ("username", "wangwu"),
+            ("display_name", "王五"),
+            ("password", PASSWORD),
+            ("password_again", PASSWORD),
+            ("roles", "intake"),
+        ]))
         .await;
     assert_eq!(forged.status, 403);
 

@@ -10,11 +10,11 @@ use std::sync::Arc;
 
 use bdc_adapters::files::LocalFileStore;
 use bdc_adapters::province::logbiz;
-use bdc_sandbox::province as sandbox;
 use bdc_adapters::province::transport::FileExchange;
 use bdc_crypto::MasterKey;
-use bdc_services::{SecuritySettings, Services};
 use bdc_db::{engine_tests, Db, Engine};
+use bdc_sandbox::province as sandbox;
+use bdc_services::{SecuritySettings, Services};
 use bdc_web::{Application, WebSettings};
 
 use crate::helpers::TestApp;
@@ -170,7 +170,15 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     let (other, other_number) = numbers[1].clone();
     let token = app.public_account("caogao", &["person"], numbers[2].0, "13912345678").await;
     let citizen = bdc_services::auth::authenticate(&s, &token).await.unwrap();
-    let fields = bdc_services::drafts::Fields { property: "x".into(), my_role: "right_holder".into(), my_share: "1".into(), other_role: "obligor".into(), other_name: format!("当事人{other}"), other_id: other_number.clone(), ..Default::default() };
+    let fields = bdc_services::drafts::Fields {
+        property: "x".into(),
+        my_role: "right_holder".into(),
+        my_share: "1".into(),
+        other_role: "obligor".into(),
+        other_name: format!("当事人{other}"),
+        other_id: other_number.clone(),
+        ..Default::default()
+    };
     let kept = bdc_services::drafts::save(&s, &citizen, None, "IND-TRANSFER-STOCK-HOUSE", &fields, &[]).await.unwrap();
     let gone = bdc_services::drafts::save(&s, &citizen, None, "IND-TRANSFER-STOCK-HOUSE", &fields, &[]).await.unwrap();
     bdc_services::drafts::discard(&s, &citizen, gone).await.unwrap();
@@ -188,7 +196,13 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     }
     // On PostgreSQL the database is not under the data directory: its stored texts are searched.
     let mut conn = db.conn().await.unwrap();
-    for sql in ["SELECT message FROM report_messages", "SELECT COALESCE(response_raw, '') FROM report_messages", "SELECT raw FROM court_messages", "SELECT body FROM court_requests", "SELECT form FROM application_drafts"] {
+    for sql in [
+        "SELECT message FROM report_messages",
+        "SELECT COALESCE(response_raw, '') FROM report_messages",
+        "SELECT raw FROM court_messages",
+        "SELECT body FROM court_requests",
+        "SELECT form FROM application_drafts",
+    ] {
         for row in sqlx::query(sql).fetch_all(&mut *conn).await.unwrap() {
             let text: String = sqlx::Row::try_get(&row, 0).unwrap();
             for (_, n) in &numbers {

@@ -88,4 +88,8 @@ async fn staff_reads_of_personal_data_are_logged_with_their_conditions(engine: E
     assert!(items.iter().all(|e| !e["action"].as_str().unwrap_or("").contains("/api/v1/audit")));
 }
 
-crate::both!(logins_and_state_changes_are_audited_with_who_what_where_and_outcome, nobody_can_change_or_delete_audit_rows_through_the_api, staff_reads_of_personal_data_are_logged_with_their_conditions);
+crate::both!(
+    logins_and_state_changes_are_audited_with_who_what_where_and_outcome,
+    nobody_can_change_or_delete_audit_rows_through_the_api,
+    staff_reads_of_personal_data_are_logged_with_their_conditions
+);

@@ -39,16 +39,22 @@ async fn every_route_with_a_body_refuses_malformed_and_wrong_typed_bodies(engine
                 let no_boundary = app.raw(app.http.request(m.clone(), &url).bearer_auth(token).header("content-type", "multipart/form-data").body("x")).await;
                 assert_eq!(no_boundary.problem(400), "bad_body", "{method} {path}");
                 let b = "----bad-input-7";
-                let broken = app.raw(app.http.request(m.clone(), &url).bearer_auth(token).header("content-type", format!("multipart/form-data; boundary={b}")).body(format!("--{b}\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nno end"))).await;
+                let broken = app
+                    .raw(
+                        app.http
+                            .request(m.clone(), &url)
+                            .bearer_auth(token)
+                            .header("content-type", format!("multipart/form-data; boundary={b}"))
+                            .body(format!("--{b}\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nno end")),
+                    )
+                    .await;
                 assert_eq!(broken.problem(400), "bad_body", "{method} {path}");
                 let bad_char = format!("--{b}\r\nContent-Disposition: form-data; name=\"reason\"\r\n\r\na\u{202e}b\r\n--{b}--\r\n");
                 let r = app.raw(app.http.request(m.clone(), &url).bearer_auth(token).header("content-type", format!("multipart/form-data; boundary={b}")).body(bad_char)).await;
                 assert_eq!(r.problem(422), "forbidden_characters", "{method} {path}");
                 continue;
             }
-            let send = |body: &'static str| {
-                app.http.request(m.clone(), &url).bearer_auth(token).header("content-type", "application/json").body(body)
-            };
+            let send = |body: &'static str| app.http.request(m.clone(), &url).bearer_auth(token).header("content-type", "application/json").body(body);
             let malformed = app.raw(send("{bad json")).await;
             assert_eq!(malformed.problem(400), "malformed_json", "{method} {path}");
             for wrong in ["[1, 2]", "\"text\"", "{\"unexpected_field\": 1}", "{\"username\": [], \"password\": {}, \"permissions\": 5, \"kind\": 7, \"spans\": \"x\"}"] {
@@ -117,8 +123,4 @@ async fn invalid_values_are_refused_with_the_field_named(engine: Engine) {
     assert_eq!(users.body["total"], 1, "nothing was created");
 }
 
-crate::both!(
-    every_route_with_a_body_refuses_malformed_and_wrong_typed_bodies,
-    oversized_bodies_bad_paging_bad_paths_and_bad_queries_are_4xx,
-    invalid_values_are_refused_with_the_field_named
-);
+crate::both!(every_route_with_a_body_refuses_malformed_and_wrong_typed_bodies, oversized_bodies_bad_paging_bad_paths_and_bad_queries_are_4xx, invalid_values_are_refused_with_the_field_named);

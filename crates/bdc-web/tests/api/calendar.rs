@@ -18,13 +18,9 @@ async fn the_seeded_calendar_answers_the_edge_cases_of_the_tables(engine: Engine
     assert_eq!(find("2026-10-07").unwrap()["kind"], "holiday");
     assert!(find("2026-10-08").is_none());
 
-    for (at, day, time) in [
-        ("2026-01-04T10:00:00", true, true),
-        ("2026-02-14T09:30:00", true, true),
-        ("2026-10-07T10:00:00", false, false),
-        ("2026-10-08T10:00:00", true, true),
-        ("2026-10-08T12:30:00", true, false),
-    ] {
+    for (at, day, time) in
+        [("2026-01-04T10:00:00", true, true), ("2026-02-14T09:30:00", true, true), ("2026-10-07T10:00:00", false, false), ("2026-10-08T10:00:00", true, true), ("2026-10-08T12:30:00", true, false)]
+    {
         let r = app.get(&format!("/api/v1/calendar/working-time?at={at}"), &t).await;
         assert_eq!((r.body["working_day"].as_bool(), r.body["working_time"].as_bool()), (Some(day), Some(time)), "{at}: {}", r.text);
     }
@@ -105,8 +101,4 @@ async fn a_years_statutory_holidays_are_computed_and_its_arrangement_reported(en
     assert_eq!(app.get("/api/v1/calendar/statutory?year=2027", &clerk).await.body["arrangement_entered"], true);
 }
 
-crate::both!(
-    the_seeded_calendar_answers_the_edge_cases_of_the_tables,
-    an_administrator_edits_holidays_and_office_hours,
-    a_years_statutory_holidays_are_computed_and_its_arrangement_reported,
-);
+crate::both!(the_seeded_calendar_answers_the_edge_cases_of_the_tables, an_administrator_edits_holidays_and_office_hours, a_years_statutory_holidays_are_computed_and_its_arrangement_reported,);

@@ -59,7 +59,12 @@ impl Desk {
             .call(Method::POST, "/api/v1/parcels", Some(&clerk), Some(json!({"code": PARCEL, "location": "常州市天宁区青洋北路1号", "area": 5230.5, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"})))
             .await);
         ok(app
-            .call(Method::POST, "/api/v1/buildings", Some(&clerk), Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008})))
+            .call(
+                Method::POST,
+                "/api/v1/buildings",
+                Some(&clerk),
+                Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008})),
+            )
             .await);
         let party = |kind: &'static str, name: &'static str, id: &'static str| {
             let (app, clerk) = (&app, &clerk);
@@ -84,7 +89,12 @@ impl Desk {
     async fn title(&self, unit: i64, owner: i64) -> String {
         let r = self
             .app
-            .call(Method::POST, "/api/v1/cases", Some(&self.clerk), Some(json!({"flow_code": "CTR-FIRST-STATE-HOUSE", "unit_ids": [unit], "applicants": [{"party_id": owner, "role": "right_holder"}]})))
+            .call(
+                Method::POST,
+                "/api/v1/cases",
+                Some(&self.clerk),
+                Some(json!({"flow_code": "CTR-FIRST-STATE-HOUSE", "unit_ids": [unit], "applicants": [{"party_id": owner, "role": "right_holder"}]})),
+            )
             .await;
         assert_eq!(r.status, 201, "{}", r.text);
         let id = r.body["case"]["id"].as_i64().unwrap();
@@ -344,7 +354,11 @@ async fn a_bad_attachment_spoils_only_its_own_request_and_the_queue_goes_on(engi
     raw.replace_range(third..third + 9, "CXLX=\"77\"");
     assert_eq!(d.app.http.post(format!("{}/sandbox/raw", d.sandbox)).body(raw).send().await.unwrap().status(), 201);
     let polled = d.poll().await;
-    assert_eq!((polled["new_requests"].as_u64(), polled["registered"].as_u64(), polled["rejected_requests"].as_u64(), polled["quarantined"].as_u64()), (Some(3), Some(1), Some(2), Some(0)), "{polled}");
+    assert_eq!(
+        (polled["new_requests"].as_u64(), polled["registered"].as_u64(), polled["rejected_requests"].as_u64(), polled["quarantined"].as_u64()),
+        (Some(3), Some(1), Some(2), Some(0)),
+        "{polled}"
+    );
     assert_eq!(places(&d.queue(u1).await), [(TIANNING, 0)], "the good request is registered");
     let spoilt = d.receipt("ZL-5").await;
     assert!(!spoilt.controlled && spoilt.reason.contains("附件“协助执行通知书.pdf”不是合法的 base64"), "{spoilt:?}");

@@ -35,10 +35,26 @@ async fn office(engine: Engine) -> Office {
     let admin = app.staff("admin1", &["admin"]).await;
     let supervisor = app.staff("jianguan", &["supervise"]).await;
     ok(app
-        .call(Method::POST, "/api/v1/parcels", Some(&clerk), Some(json!({"code": PARCEL, "location": "常州市天宁区青洋北路9号", "area": 5230.5, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"})))
+        .call(
+            Method::POST,
+            "/api/v1/parcels",
+            Some(&clerk),
+            Some(
+                json!({"code": PARCEL, "location": "常州市天宁区青洋北路9号", "area": 5230.5, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"}),
+            ),
+        )
         .await);
-    ok(app.call(Method::POST, "/api/v1/buildings", Some(&clerk), Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008}))).await);
-    let owner = ok(app.call(Method::POST, "/api/v1/parties", Some(&clerk), Some(json!({"kind": "person", "name": "张三", "id_type": "1", "id_number": "440524188001010014"}))).await).body["id"].as_i64().unwrap();
+    ok(app
+        .call(
+            Method::POST,
+            "/api/v1/buildings",
+            Some(&clerk),
+            Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008})),
+        )
+        .await);
+    let owner = ok(app.call(Method::POST, "/api/v1/parties", Some(&clerk), Some(json!({"kind": "person", "name": "张三", "id_type": "1", "id_number": "440524188001010014"}))).await).body["id"]
+        .as_i64()
+        .unwrap();
     Office { app, clerk, reviewer, registrar, admin, supervisor, owner }
 }
 
@@ -47,12 +63,20 @@ impl Office {
     async fn accepted_case(&self, room: u32) -> i64 {
         let unit = ok(self
             .app
-            .call(Method::POST, "/api/v1/units", Some(&self.clerk), Some(json!({"unit_number": format!("{PARCEL}F0001{room:04}"), "location": format!("常州市天宁区青洋北路9号1幢{room}室"), "area": 89.3, "house_use": "10"})))
+            .call(
+                Method::POST,
+                "/api/v1/units",
+                Some(&self.clerk),
+                Some(json!({"unit_number": format!("{PARCEL}F0001{room:04}"), "location": format!("常州市天宁区青洋北路9号1幢{room}室"), "area": 89.3, "house_use": "10"})),
+            )
             .await)
         .body["id"]
             .as_i64()
             .unwrap();
-        let r = ok(self.app.call(Method::POST, "/api/v1/cases", Some(&self.clerk), Some(json!({"flow_code": FLOW, "unit_ids": [unit], "applicants": [{"party_id": self.owner, "role": "right_holder"}]}))).await);
+        let r = ok(self
+            .app
+            .call(Method::POST, "/api/v1/cases", Some(&self.clerk), Some(json!({"flow_code": FLOW, "unit_ids": [unit], "applicants": [{"party_id": self.owner, "role": "right_holder"}]})))
+            .await);
         let id = r.body["case"]["id"].as_i64().unwrap();
         ok(self.act(&self.clerk, id, "submit").await);
         id
@@ -95,7 +119,10 @@ async fn acceptor_reviewer_and_registrar_of_a_case_are_three_people(engine: Engi
     assert_eq!(registered[0]["outcome"], "success");
     assert_eq!(registered[0]["target"], format!("/api/v1/cases/{id}/actions"));
     assert!(registered[0]["detail"].as_str().unwrap().contains("登记簿第"), "{:?}", registered[0]);
-    assert!(o.audit(&format!("action={}", urlencoding("POST /api/v1/cases/{id}/actions"))).await.iter().all(|e| e["outcome"] != "success"), "a change recorded in its transaction is not recorded again after the response");
+    assert!(
+        o.audit(&format!("action={}", urlencoding("POST /api/v1/cases/{id}/actions"))).await.iter().all(|e| e["outcome"] != "success"),
+        "a change recorded in its transaction is not recorded again after the response"
+    );
 }
 
 fn urlencoding(s: &str) -> String {

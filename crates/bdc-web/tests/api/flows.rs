@@ -11,10 +11,10 @@
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use bdc_domain::catalogue::{self, Basis, Channel, ChangeScope, Effect, Flow};
+use bdc_db::Engine;
+use bdc_domain::catalogue::{self, Basis, ChangeScope, Channel, Effect, Flow};
 use bdc_domain::register::is_title_kind;
 use bdc_domain::rights::RightKind;
-use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -78,11 +78,21 @@ async fn world_on(engine: Engine, online: bool) -> World {
     .await;
     let clerk = app.staff("zonghe", &["intake", "review", "register", "certify", "archive"]).await;
     let r = app
-        .call(Method::POST, "/api/v1/parcels", Some(&clerk), Some(json!({"code": PARCEL, "location": "常州市天宁区竹林北路8号", "area": 8000.0, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": LAND_END})))
+        .call(
+            Method::POST,
+            "/api/v1/parcels",
+            Some(&clerk),
+            Some(json!({"code": PARCEL, "location": "常州市天宁区竹林北路8号", "area": 8000.0, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": LAND_END})),
+        )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     let r = app
-        .call(Method::POST, "/api/v1/buildings", Some(&clerk), Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 30, "structure": "钢筋混凝土结构", "completed_year": 2010})))
+        .call(
+            Method::POST,
+            "/api/v1/buildings",
+            Some(&clerk),
+            Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 30, "structure": "钢筋混凝土结构", "completed_year": 2010})),
+        )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     let p = |kind, name, t, id| (kind, name, t, id);
@@ -158,7 +168,12 @@ impl World {
         let n = self.next_room.fetch_add(1, Ordering::SeqCst);
         let r = self
             .app
-            .call(Method::POST, "/api/v1/units", Some(&self.clerk), Some(json!({"unit_number": format!("{PARCEL}F0001{n:04}"), "location": format!("常州市天宁区竹林北路8号1幢{n}室"), "area": 90.5, "house_use": "10"})))
+            .call(
+                Method::POST,
+                "/api/v1/units",
+                Some(&self.clerk),
+                Some(json!({"unit_number": format!("{PARCEL}F0001{n:04}"), "location": format!("常州市天宁区竹林北路8号1幢{n}室"), "area": 90.5, "house_use": "10"})),
+            )
             .await;
         assert_eq!(r.status, 201, "{}", r.text);
         r.body["id"].as_i64().unwrap()
@@ -194,7 +209,12 @@ impl World {
             return self.open_online(f, unit, applicants, request).await;
         }
         self.app
-            .call(Method::POST, "/api/v1/cases", Some(&self.clerk), Some(json!({"flow_code": f.code, "channel": f.channels[0].code(), "unit_ids": [unit], "applicants": applicants, "request": request})))
+            .call(
+                Method::POST,
+                "/api/v1/cases",
+                Some(&self.clerk),
+                Some(json!({"flow_code": f.code, "channel": f.channels[0].code(), "unit_ids": [unit], "applicants": applicants, "request": request})),
+            )
             .await
     }
 
@@ -209,12 +229,8 @@ impl World {
     /// developer as 代办 agent where the flow has one, else the party acting for itself; every
     /// co-applicant then confirms with his code. Answers like `POST /api/v1/cases` would.
     async fn open_online(&self, f: &Flow, unit: i64, applicants: Value, request: Value) -> Reply {
-        let apps: Vec<(i64, String, String)> = applicants
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| (a["party_id"].as_i64().unwrap(), a["role"].as_str().unwrap().to_owned(), a["share"].as_str().unwrap_or("").to_owned()))
-            .collect();
+        let apps: Vec<(i64, String, String)> =
+            applicants.as_array().unwrap().iter().map(|a| (a["party_id"].as_i64().unwrap(), a["role"].as_str().unwrap().to_owned(), a["share"].as_str().unwrap_or("").to_owned())).collect();
         let channel_party = match f.channels[0] {
             Channel::Bank => Some(self.bank),
             Channel::Developer => Some(self.developer),
@@ -526,8 +542,15 @@ async fn conform(w: &World, f: &'static Flow) {
                     assert_eq!(names(one(&book, k)), set(&[A, B]), "{}", f.code);
                 }
                 ChangeScope::CoOwnership => {
-                    w.refused_for_entitlement(f.code, unit, json!([{"party_id": w.a, "role": "right_holder", "share": "1/2"}, {"party_id": w.stranger, "role": "right_holder", "share": "1/2"}]), json!({"co_ownership": "2"})).await;
-                    w.run(f.code, unit, json!([{"party_id": w.a, "role": "right_holder", "share": "2/3"}, {"party_id": w.b, "role": "right_holder", "share": "1/3"}]), json!({"co_ownership": "2"})).await;
+                    w.refused_for_entitlement(
+                        f.code,
+                        unit,
+                        json!([{"party_id": w.a, "role": "right_holder", "share": "1/2"}, {"party_id": w.stranger, "role": "right_holder", "share": "1/2"}]),
+                        json!({"co_ownership": "2"}),
+                    )
+                    .await;
+                    w.run(f.code, unit, json!([{"party_id": w.a, "role": "right_holder", "share": "2/3"}, {"party_id": w.b, "role": "right_holder", "share": "1/3"}]), json!({"co_ownership": "2"}))
+                        .await;
                     let book = w.book(unit).await;
                     let t = one(&book, k);
                     assert_eq!(t["co_ownership_name"], "按份共有", "{}", f.code);
@@ -618,7 +641,12 @@ async fn conform(w: &World, f: &'static Flow) {
                 w.run(f.code, unit, json!([rh(w.bank), ob(w.a)]), json!({"attributes": mortgage_terms("800000")})).await;
                 let book = w.book(unit).await;
                 let m = one(&book, "mortgage");
-                assert_eq!((names(m), m["attributes"]["amount"].as_str(), m["attributes"]["term_end"].as_str(), m["attributes"]["rank"].as_str()), (set(&[BANK]), Some("800000"), Some(DEBT_END), Some("1")), "{}", f.code);
+                assert_eq!(
+                    (names(m), m["attributes"]["amount"].as_str(), m["attributes"]["term_end"].as_str(), m["attributes"]["rank"].as_str()),
+                    (set(&[BANK]), Some("800000"), Some(DEBT_END), Some("1")),
+                    "{}",
+                    f.code
+                );
                 assert_eq!(one(&book, "state_land_and_house")["attributes"]["term_end"], LAND_END, "{}", f.code);
             }
             RightKind::AdvanceNotice if combined => {
@@ -673,7 +701,13 @@ async fn conform(w: &World, f: &'static Flow) {
                 let book = w.book(unit).await;
                 let s: Vec<&Value> = current(&book, "seizure").into_iter().filter(|s| names(s) == set(&[COURT])).collect();
                 assert_eq!(s.len(), 1, "{}", f.code);
-                let want = if pre { "3" } else if queued { "2" } else { "1" };
+                let want = if pre {
+                    "3"
+                } else if queued {
+                    "2"
+                } else {
+                    "1"
+                };
                 assert_eq!(s[0]["attributes"]["seizure_kind"], want, "{}", f.code);
                 if !queued {
                     assert_eq!(s[0]["attributes"]["term_start"], bdc_services::cases::today().to_string().as_str(), "{}: the term starts at registration", f.code);
@@ -753,7 +787,9 @@ async fn conform(w: &World, f: &'static Flow) {
             w.house(unit, &[w.a]).await;
             let (setup, setup_apps, setup_req, releaser, stranger): (&str, Value, Value, Value, Value) = match kind {
                 RightKind::Mortgage => ("CTR-MORTGAGE-FIRST", json!([rh(w.bank), ob(w.a)]), json!({"attributes": mortgage_terms("500000")}), json!([rh(w.bank)]), json!([rh(w.bank2)])),
-                RightKind::AdvanceNotice if f.name.starts_with("双预告") => ("CTR-ADVANCE", json!([rh(w.bank), ob(w.a)]), json!({"attributes": {"advance_kind": "4"}}), json!([rh(w.bank)]), json!([rh(w.bank2)])),
+                RightKind::AdvanceNotice if f.name.starts_with("双预告") => {
+                    ("CTR-ADVANCE", json!([rh(w.bank), ob(w.a)]), json!({"attributes": {"advance_kind": "4"}}), json!([rh(w.bank)]), json!([rh(w.bank2)]))
+                }
                 RightKind::AdvanceNotice => ("CTR-ADVANCE", json!([rh(w.c), ob(w.a)]), json!({}), json!([rh(w.c)]), json!([rh(w.stranger)])),
                 RightKind::Objection => ("CTR-OBJECTION", json!([rh(w.d)]), json!({}), json!([rh(w.d)]), json!([rh(w.a)])),
                 RightKind::Seizure => ("CTR-SEIZURE", json!([ag(w.court)]), json!({}), json!([ag(w.court)]), json!([ag(w.court2)])),
@@ -807,7 +843,12 @@ async fn conform(w: &World, f: &'static Flow) {
             assert!(current(&book, "advance_notice").is_empty(), "{}: the notices are spent", f.code);
             if double {
                 let m = one(&book, "mortgage");
-                assert_eq!((names(m), m["attributes"]["amount"].as_str(), m["attributes"]["term_end"].as_str()), (set(&[BANK]), Some("900000"), Some(DEBT_END)), "{}: the mortgage notice became the mortgage", f.code);
+                assert_eq!(
+                    (names(m), m["attributes"]["amount"].as_str(), m["attributes"]["term_end"].as_str()),
+                    (set(&[BANK]), Some("900000"), Some(DEBT_END)),
+                    "{}: the mortgage notice became the mortgage",
+                    f.code
+                );
             }
         }
     }
@@ -874,7 +915,11 @@ async fn cancellation_leaves_nothing_hanging(engine: Engine) {
         w.run(set_up, unit, apps, req).await;
         let r = w.open(flow("CTR-CANCEL"), unit, json!([rh(w.a)]), json!({})).await;
         assert_eq!(r.problem(422), "rule_blocked", "{set_up}: {}", r.text);
-        assert!(r.body["findings"].as_array().unwrap().iter().any(|f| f["passed"] == false && (f["rule_code"] == "cancellation-unencumbered" || f["rule_code"] == "lock-blocks")), "{set_up}: {}", r.text);
+        assert!(
+            r.body["findings"].as_array().unwrap().iter().any(|f| f["passed"] == false && (f["rule_code"] == "cancellation-unencumbered" || f["rule_code"] == "lock-blocks")),
+            "{set_up}: {}",
+            r.text
+        );
         w.run(release, unit, releaser, json!({})).await;
     }
     w.run("CTR-CANCEL", unit, json!([rh(w.a)]), json!({})).await;

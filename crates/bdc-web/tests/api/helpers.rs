@@ -5,12 +5,12 @@ use std::sync::Arc;
 use bdc_adapters::files::LocalFileStore;
 use bdc_adapters::province::transport::FileExchange;
 use bdc_core::access::{self, Realm};
-use bdc_crypto::MasterKey;
-use bdc_services::users::CreateUser;
 use bdc_core::Actor;
+use bdc_crypto::MasterKey;
+use bdc_db::{Db, Engine};
+use bdc_services::users::CreateUser;
 use bdc_services::{SecuritySettings, Services};
 use bdc_store::testing::fresh_db;
-use bdc_db::{Db, Engine};
 use bdc_web::{Application, WebSettings};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -91,8 +91,7 @@ pub async fn spawn_app_with_web(engine: Engine, configure: impl FnOnce(Services)
     let db = fresh_db(engine).await;
     let files = std::env::temp_dir().join(format!("bdc-test-files-{}", uuid_like()));
     let province_root = std::env::temp_dir().join(format!("bdc-test-province-{}", uuid_like()));
-    let services = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(files)), SecuritySettings::default())
-        .with_province(Arc::new(FileExchange::new(&province_root)));
+    let services = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(files)), SecuritySettings::default()).with_province(Arc::new(FileExchange::new(&province_root)));
     let services = bdc_court::install(configure(services)).await.expect("install the court desk");
     let settings = web(WebSettings { listen: "127.0.0.1:0".into(), max_body_bytes: 64 * 1024, ..WebSettings::default() });
     let app = Application::build(services.clone(), &settings).await.expect("bind");
@@ -109,13 +108,7 @@ impl TestApp {
     /// Creates a user directly through the service, as the console would.
     pub async fn user(&self, username: &str, roles: &[&str]) -> i64 {
         let realm = roles.first().and_then(|r| access::role(r)).map_or(Realm::Staff, |d| d.realm);
-        let cmd = CreateUser {
-            realm,
-            username: username.into(),
-            display_name: format!("测试{username}"),
-            password: PASSWORD.into(),
-            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
-        };
+        let cmd = CreateUser { realm, username: username.into(), display_name: format!("测试{username}"), password: PASSWORD.into(), roles: roles.iter().map(|r| (*r).to_owned()).collect() };
         bdc_services::users::create_user(&self.services, &Actor::console(), cmd).await.expect("create user").id
     }
 
@@ -151,7 +144,9 @@ impl TestApp {
             requested_by: username,
         };
         let verification = bdc_store::identity::insert(&mut conn, &v, chrono::Utc::now()).await.unwrap();
-        bdc_store::portal::insert_account(&mut conn, user, party, Some(verification), &cipher.encrypt(phone), &cipher.blind_index(phone), &bdc_core::masking::mask_phone(phone), chrono::Utc::now()).await.unwrap();
+        bdc_store::portal::insert_account(&mut conn, user, party, Some(verification), &cipher.encrypt(phone), &cipher.blind_index(phone), &bdc_core::masking::mask_phone(phone), chrono::Utc::now())
+            .await
+            .unwrap();
         drop(conn);
         self.token(username, "public").await
     }

@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use bdc_adapters::sms::SandboxSms;
-use bdc_services::portal::{self, SignUp};
 use bdc_db::Engine;
+use bdc_services::portal::{self, SignUp};
 use reqwest::Method;
 use serde_json::json;
 
@@ -114,9 +114,23 @@ async fn an_interested_party_sees_only_the_limited_result_after_approval(engine:
         r
     };
     ok(app
-        .call(Method::POST, "/api/v1/parcels", Some(&clerk), Some(json!({"code": PARCEL, "location": "常州市天宁区青洋北路1号", "area": 5230.5, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"})))
+        .call(
+            Method::POST,
+            "/api/v1/parcels",
+            Some(&clerk),
+            Some(
+                json!({"code": PARCEL, "location": "常州市天宁区青洋北路1号", "area": 5230.5, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"}),
+            ),
+        )
         .await);
-    ok(app.call(Method::POST, "/api/v1/buildings", Some(&clerk), Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008}))).await);
+    ok(app
+        .call(
+            Method::POST,
+            "/api/v1/buildings",
+            Some(&clerk),
+            Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008})),
+        )
+        .await);
     let unit = ok(app.call(Method::POST, "/api/v1/units", Some(&clerk), Some(json!({"unit_number": UNIT, "location": LOCATION, "area": 89.3, "house_use": "10"}))).await).body["id"].as_i64().unwrap();
     let party = |kind: &'static str, name: &'static str, id_type: &'static str, id: &'static str| {
         let (app, clerk) = (&app, &clerk);

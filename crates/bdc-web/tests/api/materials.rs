@@ -7,14 +7,14 @@
 use std::sync::Arc;
 
 use bdc_adapters::sms::SandboxSms;
+use bdc_core::{Actor, ServiceError};
+use bdc_db::Engine;
 use bdc_services::agency::{self, NewAuthorisation};
+use bdc_services::archive;
 use bdc_services::cases::{OpenCase, RequestDoc};
 use bdc_services::drafts::{self, Fields};
 use bdc_services::materials::{self, Upload};
 use bdc_services::portal::{self, SignUp};
-use bdc_services::archive;
-use bdc_core::{Actor, ServiceError};
-use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::json;
 
@@ -80,17 +80,34 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
         r
     };
     // 张三 owns a flat.
-    let seller = ok(app.call(Method::POST, "/api/v1/parties", Some(&clerk), Some(json!({"kind": "person", "name": "张三", "id_type": "1", "id_number": "440524188001010014"}))).await).body["id"].as_i64().unwrap();
+    let seller = ok(app.call(Method::POST, "/api/v1/parties", Some(&clerk), Some(json!({"kind": "person", "name": "张三", "id_type": "1", "id_number": "440524188001010014"}))).await).body["id"]
+        .as_i64()
+        .unwrap();
     ok(app
-        .call(Method::POST, "/api/v1/parcels", Some(&clerk), Some(json!({"code": PARCEL, "location": "常州市天宁区竹林西路2号", "area": 4100.0, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"})))
+        .call(
+            Method::POST,
+            "/api/v1/parcels",
+            Some(&clerk),
+            Some(
+                json!({"code": PARCEL, "location": "常州市天宁区竹林西路2号", "area": 4100.0, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"}),
+            ),
+        )
         .await);
-    ok(app.call(Method::POST, "/api/v1/buildings", Some(&clerk), Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 6, "structure": "混合结构", "completed_year": 2001}))).await);
-    let unit = ok(app.call(Method::POST, "/api/v1/units", Some(&clerk), Some(json!({"unit_number": UNIT, "location": "常州市天宁区竹林西路2号1幢101室", "area": 72.4, "house_use": "10"}))).await).body["id"].as_i64().unwrap();
-    let first = ok(app.call(Method::POST, "/api/v1/cases", Some(&clerk), Some(json!({"flow_code": "CTR-FIRST-STATE-HOUSE", "unit_ids": [unit], "applicants": [{"party_id": seller, "role": "right_holder"}]}))).await);
+    ok(app
+        .call(Method::POST, "/api/v1/buildings", Some(&clerk), Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 6, "structure": "混合结构", "completed_year": 2001})))
+        .await);
+    let unit = ok(app.call(Method::POST, "/api/v1/units", Some(&clerk), Some(json!({"unit_number": UNIT, "location": "常州市天宁区竹林西路2号1幢101室", "area": 72.4, "house_use": "10"}))).await).body
+        ["id"]
+        .as_i64()
+        .unwrap();
+    let first = ok(app
+        .call(Method::POST, "/api/v1/cases", Some(&clerk), Some(json!({"flow_code": "CTR-FIRST-STATE-HOUSE", "unit_ids": [unit], "applicants": [{"party_id": seller, "role": "right_holder"}]})))
+        .await);
     let first_id = first.body["case"]["id"].as_i64().unwrap();
     // The counter scans the application form with the case; a fake PDF stores nothing.
     let before = count(&app, "SELECT COUNT(*) FROM attachments").await;
-    let bad = materials::add_to_case(s, &clerk_actor, first_id, &[upload("application_form", "申请书.pdf", PDF), upload("applicant_identity", "身份证.pdf", b"<html>not a pdf</html>")]).await.unwrap_err();
+    let bad =
+        materials::add_to_case(s, &clerk_actor, first_id, &[upload("application_form", "申请书.pdf", PDF), upload("applicant_identity", "身份证.pdf", b"<html>not a pdf</html>")]).await.unwrap_err();
     assert!(bad.to_string().contains("不是 PDF、JPG 或 PNG"), "{bad}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM attachments").await, before, "one bad file stores none");
     let stored = materials::add_to_case(s, &clerk_actor, first_id, &[upload("application_form", "C:\\扫描\\申请书.pdf", PDF), upload("applicant_identity", "身份证.png", PNG)]).await.unwrap();
@@ -123,7 +140,16 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
 
     // 李四 buys it online: a draft with two files, then the rest, then submit.
     let flow = "IND-TRANSFER-STOCK-HOUSE";
-    let fields = Fields { property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), other_role: "obligor".into(), other_name: "张三".into(), other_id: "440524188001010014".into(), on_behalf: None, ..Fields::default() };
+    let fields = Fields {
+        property: UNIT.into(),
+        my_role: "right_holder".into(),
+        my_share: "1".into(),
+        other_role: "obligor".into(),
+        other_name: "张三".into(),
+        other_id: "440524188001010014".into(),
+        on_behalf: None,
+        ..Fields::default()
+    };
     let draft = drafts::save(s, &li, None, flow, &fields, &[upload("application_form", "申请书.pdf", PDF), upload("sale_contract", "合同.pdf", PDF)]).await.unwrap();
     // The draft names the seller with his ID number: stored encrypted, read back whole.
     let stored_form: String = {
@@ -135,7 +161,16 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     assert_eq!(field_of(drafts::save(s, &li, Some(draft), flow, &fields, &[upload("tax_certificate", "完税.exe", b"MZ\x90\0")]).await.unwrap_err()), "tax_certificate");
     assert_eq!(field_of(drafts::submit(s, &li, draft).await.unwrap_err()), "applicant_identity", "the first missing required material is named");
     assert!(drafts::get(s, &zhang, draft).await.is_err(), "a draft is its owner's only");
-    drafts::save(s, &li, Some(draft), flow, &fields, &[upload("applicant_identity", "身份证.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), upload("title_certificate", "证书.pdf", PDF), upload("tax_certificate", "完税.pdf", PDF)]).await.unwrap();
+    drafts::save(
+        s,
+        &li,
+        Some(draft),
+        flow,
+        &fields,
+        &[upload("applicant_identity", "身份证.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), upload("title_certificate", "证书.pdf", PDF), upload("tax_certificate", "完税.pdf", PDF)],
+    )
+    .await
+    .unwrap();
     assert_eq!(drafts::get(s, &li, draft).await.unwrap().2.len(), 5);
     // A sale is applied for by both (第十四条): the case exists once 张三 has confirmed.
     let applied = drafts::submit(s, &li, draft).await.unwrap();
@@ -165,7 +200,9 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     };
     let errs: Vec<&str> = agency::check(&form(None, today - chrono::Duration::days(1)), today).into_iter().map(|e| e.0).collect();
     assert_eq!(errs, ["valid_until", "document"]);
-    assert!(agency::check(&NewAuthorisation { principal_id: "320411198502021230".into(), ..form(Some(upload("document", "委托书.pdf", PDF)), today) }, today).iter().any(|e| e.0 == "principal_id" && e.1.contains("校验")));
+    assert!(agency::check(&NewAuthorisation { principal_id: "320411198502021230".into(), ..form(Some(upload("document", "委托书.pdf", PDF)), today) }, today)
+        .iter()
+        .any(|e| e.0 == "principal_id" && e.1.contains("校验")));
     assert!(matches!(agency::record(s, &li, form(Some(upload("document", "委托书.pdf", PDF)), today)).await, Err(ServiceError::Forbidden(_))), "only agents record authorisations");
     let auth = agency::record(s, &agent, form(Some(upload("document", "委托书.pdf", PDF)), today + chrono::Duration::days(30))).await.unwrap();
     let (_, letter) = materials::open(s, &agent, auth.document_id).await.unwrap();
@@ -176,12 +213,31 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     assert_eq!(wang.name, "王五");
     // 王五 holds no mortgage on the flat: a cancellation in his name is refused (申请主体), an
     // objection (any interested party, reviewed by staff) is taken.
-    let cancel_for_wang = portal::Application { flow_code: "IND-MORTGAGE-CANCEL".into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), others: vec![portal::OtherParty { role: "obligor".into(), name: "张三".into(), id_number: "440524188001010014".into(), share: "1".into() }], materials: vec![], on_behalf: Some(auth.id), ..Default::default() };
+    let cancel_for_wang = portal::Application {
+        flow_code: "IND-MORTGAGE-CANCEL".into(),
+        property: UNIT.into(),
+        my_role: "right_holder".into(),
+        my_share: "1".into(),
+        others: vec![portal::OtherParty { role: "obligor".into(), name: "张三".into(), id_number: "440524188001010014".into(), share: "1".into() }],
+        materials: vec![],
+        on_behalf: Some(auth.id),
+        ..Default::default()
+    };
     assert!(matches!(portal::apply(s, &agent, cancel_for_wang).await, Err(ServiceError::RuleBlocked { .. })));
     // An objection is not what 王五 entrusted: refused. Under a letter that names it, taken.
-    let app_for_wang = portal::Application { flow_code: "IND-OBJECTION".into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), others: vec![], materials: vec![], on_behalf: Some(auth.id), ..Default::default() };
+    let app_for_wang = portal::Application {
+        flow_code: "IND-OBJECTION".into(),
+        property: UNIT.into(),
+        my_role: "right_holder".into(),
+        my_share: "1".into(),
+        others: vec![],
+        materials: vec![],
+        on_behalf: Some(auth.id),
+        ..Default::default()
+    };
     assert_eq!(field_of(portal::apply(s, &agent, app_for_wang.clone()).await.unwrap_err()), "on_behalf", "outside the authorisation");
-    let auth = agency::record(s, &agent, NewAuthorisation { matters: "代为申请异议登记".into(), ..form(Some(upload("document", "委托书.pdf", PDF)), today + chrono::Duration::days(30)) }).await.unwrap();
+    let auth =
+        agency::record(s, &agent, NewAuthorisation { matters: "代为申请异议登记".into(), ..form(Some(upload("document", "委托书.pdf", PDF)), today + chrono::Duration::days(30)) }).await.unwrap();
     let app_for_wang = portal::Application { on_behalf: Some(auth.id), ..app_for_wang };
     let opened = portal::apply(s, &agent, app_for_wang.clone()).await.unwrap().case.expect("nobody else to confirm");
     assert!(opened.applicants.iter().any(|(p, role, _)| *p == wang.id && role == "right_holder"), "the principal applies: {:?}", opened.applicants);
@@ -193,7 +249,10 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     // The counter's precheck: a seizure on the flat blocks a transfer, shown before 受理, and
     // nothing is written.
     ok(app.call(Method::POST, &format!("/api/v1/cases/{}/actions", case.id), Some(&clerk), Some(json!({"action": "withdraw", "reason": "申请人撤回"}))).await);
-    let court = ok(app.call(Method::POST, "/api/v1/parties", Some(&clerk), Some(json!({"kind": "state_organ", "name": "常州市天宁区人民法院", "id_type": "99", "id_number": "TNFY"}))).await).body["id"].as_i64().unwrap();
+    let court = ok(app.call(Method::POST, "/api/v1/parties", Some(&clerk), Some(json!({"kind": "state_organ", "name": "常州市天宁区人民法院", "id_type": "99", "id_number": "TNFY"}))).await).body
+        ["id"]
+        .as_i64()
+        .unwrap();
     let seize = ok(app.call(Method::POST, "/api/v1/cases", Some(&clerk), Some(json!({"flow_code": "CTR-SEIZURE", "unit_ids": [unit], "applicants": [{"party_id": court, "role": "agent"}]}))).await);
     let seize_id = seize.body["case"]["id"].as_i64().unwrap();
     for a in ["submit", "approve", "register"] {

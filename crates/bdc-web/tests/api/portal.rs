@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use bdc_adapters::sms::SandboxSms;
-use bdc_services::certificates::{self, Verdict};
-use bdc_services::portal::{self, SignUp};
 use bdc_core::ServiceError;
 use bdc_db::Engine;
+use bdc_services::certificates::{self, Verdict};
+use bdc_services::portal::{self, SignUp};
 use reqwest::Method;
 use serde_json::json;
 
@@ -107,10 +107,27 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
         r
     };
     ok(app
-        .call(Method::POST, "/api/v1/parcels", Some(&clerk), Some(json!({"code": PARCEL, "location": "常州市天宁区青洋北路1号", "area": 5230.5, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"})))
+        .call(
+            Method::POST,
+            "/api/v1/parcels",
+            Some(&clerk),
+            Some(
+                json!({"code": PARCEL, "location": "常州市天宁区青洋北路1号", "area": 5230.5, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"}),
+            ),
+        )
         .await);
-    ok(app.call(Method::POST, "/api/v1/buildings", Some(&clerk), Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008}))).await);
-    let unit = ok(app.call(Method::POST, "/api/v1/units", Some(&clerk), Some(json!({"unit_number": UNIT, "location": "常州市天宁区青洋北路1号1幢101室", "area": 89.3, "house_use": "10"}))).await).body["id"].as_i64().unwrap();
+    ok(app
+        .call(
+            Method::POST,
+            "/api/v1/buildings",
+            Some(&clerk),
+            Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008})),
+        )
+        .await);
+    let unit = ok(app.call(Method::POST, "/api/v1/units", Some(&clerk), Some(json!({"unit_number": UNIT, "location": "常州市天宁区青洋北路1号1幢101室", "area": 89.3, "house_use": "10"}))).await).body
+        ["id"]
+        .as_i64()
+        .unwrap();
     let register = |flow: &'static str, applicants: serde_json::Value| {
         let (app, clerk, team) = (&app, &clerk, &team);
         async move {
@@ -142,7 +159,8 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     assert!(pdf.starts_with(b"%PDF-"));
 
     // After a transfer the old certificate is void, and the same QR code says so.
-    let li = app.call(Method::POST, "/api/v1/parties", Some(&clerk), Some(json!({"kind": "person", "name": "李四", "id_type": "1", "id_number": "11010519491231002X"}))).await.body["id"].as_i64().unwrap();
+    let li =
+        app.call(Method::POST, "/api/v1/parties", Some(&clerk), Some(json!({"kind": "person", "name": "李四", "id_type": "1", "id_number": "11010519491231002X"}))).await.body["id"].as_i64().unwrap();
     register("CTR-TRANSFER", json!([{"party_id": li, "role": "right_holder"}, {"party_id": seller, "role": "obligor"}])).await;
     assert!(matches!(certificates::verify_payload(s, None, "-", &payload).await.unwrap(), Verdict::Void(_)));
 
@@ -154,7 +172,8 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
         let alone = portal::Application { flow_code: flow.into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), ..Default::default() };
         let err = portal::apply(s, &zhang, alone.clone()).await.unwrap_err();
         assert!(matches!(&err, ServiceError::RuleBlocked { message, .. } if message.contains("第十四条")), "{flow}: {err:?}");
-        let with_owner = portal::Application { others: vec![portal::OtherParty { role: "right_holder".into(), name: "李四".into(), id_number: "11010519491231002X".into(), share: "1".into() }], ..alone };
+        let with_owner =
+            portal::Application { others: vec![portal::OtherParty { role: "right_holder".into(), name: "李四".into(), id_number: "11010519491231002X".into(), share: "1".into() }], ..alone };
         assert!(matches!(portal::apply(s, &zhang, with_owner).await, Err(ServiceError::RuleBlocked { .. })), "{flow}: a third party cannot ride on the owner's name");
     }
     let book = app.get(&format!("/api/v1/units/{unit}/register"), &clerk).await;
@@ -166,7 +185,6 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     assert_eq!(log.len(), 6, "two by number, four by QR payload");
     assert!(log.iter().any(|q| q.4.starts_with("*四") && q.5 == "not_found"), "{log:?}");
 }
-
 
 /// Sign-up over the JSON API (the city app): a person and an enterprise (its 法定代表人 by
 /// 人证比对, then the registry's record); without an authority nobody can sign up.
@@ -189,7 +207,14 @@ async fn sign_up_over_the_json_api_is_proven_by_the_authority(engine: Engine) {
     let body = |name: &str, photo: Vec<u8>, code: &str| json!({"kind": "person", "username": "chenjing", "password": "Changzhou-2026", "name": name, "id_number": "320402199002020022", "phone": "13912340001", "code": code, "photo": b64(photo)});
     let r = app.call(Method::POST, "/api/v1/portal/sign-up", None, Some(body("陈静", portrait("320402199002029991", 0), &code))).await;
     assert_eq!(r.problem(422), "not_verified");
-    let missing = app.call(Method::POST, "/api/v1/portal/sign-up", None, Some(json!({"kind": "person", "username": "chenjing", "password": "Changzhou-2026", "name": "陈静", "id_number": "320402199002020022", "phone": "13912340001", "code": code}))).await;
+    let missing = app
+        .call(
+            Method::POST,
+            "/api/v1/portal/sign-up",
+            None,
+            Some(json!({"kind": "person", "username": "chenjing", "password": "Changzhou-2026", "name": "陈静", "id_number": "320402199002020022", "phone": "13912340001", "code": code})),
+        )
+        .await;
     assert_eq!(missing.problem(422), "invalid_sign_up");
     assert!(missing.text.contains("photo"), "{}", missing.text);
     let r = app.call(Method::POST, "/api/v1/portal/sign-up", None, Some(body("陈静", portrait("320402199002020022", 3), &code))).await;

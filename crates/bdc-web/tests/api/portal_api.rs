@@ -7,9 +7,9 @@
 use std::sync::Arc;
 
 use bdc_adapters::sms::SandboxSms;
+use bdc_db::Engine;
 use bdc_services::agency::{self, NewAuthorisation};
 use bdc_services::materials::Upload;
-use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -58,11 +58,30 @@ async fn city(app: &TestApp) -> City {
     let bank = party("常州示例银行股份有限公司", "8", "91350100M000100Y43", "enterprise").await;
     let wang = party("王代理", "1", "320402199001011239", "person").await;
     ok(app
-        .call(Method::POST, "/api/v1/parcels", Some(&clerk), Some(json!({"code": PARCEL, "location": "常州市天宁区青洋北路3号", "area": 5230.5, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"})))
+        .call(
+            Method::POST,
+            "/api/v1/parcels",
+            Some(&clerk),
+            Some(
+                json!({"code": PARCEL, "location": "常州市天宁区青洋北路3号", "area": 5230.5, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"}),
+            ),
+        )
         .await);
-    ok(app.call(Method::POST, "/api/v1/buildings", Some(&clerk), Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008}))).await);
-    let unit = ok(app.call(Method::POST, "/api/v1/units", Some(&clerk), Some(json!({"unit_number": UNIT, "location": "常州市天宁区青洋北路3号1幢101室", "area": 89.3, "house_use": "10"}))).await).body["id"].as_i64().unwrap();
-    let r = ok(app.call(Method::POST, "/api/v1/cases", Some(&clerk), Some(json!({"flow_code": "CTR-FIRST-STATE-HOUSE", "unit_ids": [unit], "applicants": [{"party_id": zhang, "role": "right_holder"}]}))).await);
+    ok(app
+        .call(
+            Method::POST,
+            "/api/v1/buildings",
+            Some(&clerk),
+            Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008})),
+        )
+        .await);
+    let unit = ok(app.call(Method::POST, "/api/v1/units", Some(&clerk), Some(json!({"unit_number": UNIT, "location": "常州市天宁区青洋北路3号1幢101室", "area": 89.3, "house_use": "10"}))).await).body
+        ["id"]
+        .as_i64()
+        .unwrap();
+    let r = ok(app
+        .call(Method::POST, "/api/v1/cases", Some(&clerk), Some(json!({"flow_code": "CTR-FIRST-STATE-HOUSE", "unit_ids": [unit], "applicants": [{"party_id": zhang, "role": "right_holder"}]})))
+        .await);
     let first = r.body["case"]["id"].as_i64().unwrap();
     for a in ["submit", "approve", "register"] {
         ok(app.call(Method::POST, &format!("/api/v1/cases/{first}/actions"), Some(team.for_action(a)), Some(json!({"action": a}))).await);
@@ -187,7 +206,15 @@ async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine)
     let agent = bdc_services::auth::authenticate(&app.services, &t_agent).await.unwrap();
     let letter = || Some(Upload { material_code: "document".into(), file_name: "委托书.pdf".into(), bytes: PDF.to_vec() });
     let until = (bdc_services::cases::today() + chrono::Duration::days(30)).to_string();
-    let auth = agency::record(&app.services, &agent, NewAuthorisation { principal_name: "张三".into(), principal_id: "440524188001010014".into(), matters: "代为申请抵押权注销登记".into(), valid_until: until.clone(), document: letter() }).await.unwrap();
+    let auth = agency::record(
+        &app.services,
+        &agent,
+        NewAuthorisation {
+            principal_name: "张三".into(), principal_id: "440524188001010014".into(), matters: "代为申请抵押权注销登记".into(), valid_until: until.clone(), document: letter()
+        },
+    )
+    .await
+    .unwrap();
     let listed = ok(app.get("/api/v1/portal/authorisations", &t_agent).await).body;
     assert_eq!(listed[0]["id"], auth.id);
     let outside = json!({"flow_code": "IND-TRANSFER-STOCK-HOUSE", "property": UNIT, "my_role": "obligor", "on_behalf": auth.id, "others": [{"role": "right_holder", "name": "李四", "id_number": "11010519491231002X"}]});
@@ -195,7 +222,13 @@ async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine)
     assert_eq!(r.problem(422), "outside_authorisation");
     assert_eq!(r.body["errors"][0]["field"], "on_behalf");
     // Within it: the principal applies (he signed the letter), 李四 confirms.
-    let within = agency::record(&app.services, &agent, NewAuthorisation { principal_name: "张三".into(), principal_id: "440524188001010014".into(), matters: "代为办理存量房转移".into(), valid_until: until, document: letter() }).await.unwrap();
+    let within = agency::record(
+        &app.services,
+        &agent,
+        NewAuthorisation { principal_name: "张三".into(), principal_id: "440524188001010014".into(), matters: "代为办理存量房转移".into(), valid_until: until, document: letter() },
+    )
+    .await
+    .unwrap();
     let mut inside = outside;
     inside["on_behalf"] = json!(within.id);
     let r = ok(app.call(Method::POST, "/api/v1/portal/applications", Some(&t_agent), Some(inside)).await);
@@ -203,7 +236,6 @@ async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine)
     assert_eq!(confirmers, ["李四"], "the principal does not confirm again: {}", r.text);
     assert!(r.body["application"]["parties"].as_array().unwrap().iter().any(|p| p["name"] == "张三" && p["role"] == "obligor"));
 }
-
 
 /// A `multipart/form-data` body: text fields, then files as `(part name, file name, bytes)`.
 pub(crate) fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
@@ -406,7 +438,11 @@ async fn authorisations_archive_and_interest_queries_work_through_the_api(engine
     let r = upload(&app, "/api/v1/portal/authorisations", Some(&t_agent), &stranger, &[("document", "委托书.pdf", PDF)]).await;
     assert_eq!(r.problem(422), "party_not_verified");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM parties").await, parties, "no party recorded");
-    assert_eq!(upload(&app, "/api/v1/portal/authorisations", Some(&t_li), &with_until(form("张三"), until), &[("document", "委托书.pdf", PDF)]).await.problem(403), "forbidden", "only agents record authorisations");
+    assert_eq!(
+        upload(&app, "/api/v1/portal/authorisations", Some(&t_li), &with_until(form("张三"), until), &[("document", "委托书.pdf", PDF)]).await.problem(403),
+        "forbidden",
+        "only agents record authorisations"
+    );
     assert_eq!(upload(&app, "/api/v1/portal/authorisations", None, &with_until(form("张三"), until), &[("document", "委托书.pdf", PDF)]).await.problem(401), "unauthenticated");
     assert_eq!((auths().await, files_now().await), (n0, f0), "nothing was stored");
     // The right letter is recorded, listed, and opens for the agent alone.

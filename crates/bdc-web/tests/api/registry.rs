@@ -33,13 +33,25 @@ async fn office(engine: Engine) -> Office {
     let app = spawn_app(engine).await;
     let clerk = app.staff("banliyuan", &["intake", "review", "register", "certify", "archive"]).await;
     let r = app
-        .call(Method::POST, "/api/v1/parcels", Some(&clerk), Some(json!({"code": PARCEL, "location": "常州市天宁区青洋北路1号", "area": 5230.5, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"})))
+        .call(
+            Method::POST,
+            "/api/v1/parcels",
+            Some(&clerk),
+            Some(
+                json!({"code": PARCEL, "location": "常州市天宁区青洋北路1号", "area": 5230.5, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"}),
+            ),
+        )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     let r = app.call(Method::POST, "/api/v1/units", Some(&clerk), Some(json!({"unit_number": UNIT, "location": "无幢"}))).await;
     assert_eq!(r.problem(422), "unknown_building", "a house needs its building first");
     let r = app
-        .call(Method::POST, "/api/v1/buildings", Some(&clerk), Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008})))
+        .call(
+            Method::POST,
+            "/api/v1/buildings",
+            Some(&clerk),
+            Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008})),
+        )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     let r = app.call(Method::POST, "/api/v1/units", Some(&clerk), Some(json!({"unit_number": UNIT, "location": "常州市天宁区青洋北路1号1幢101室", "area": 89.3, "house_use": "10"}))).await;
@@ -57,9 +69,7 @@ async fn office(engine: Engine) -> Office {
 
 impl Office {
     async fn open(&self, flow: &str, applicants: Value, request: Value) -> Reply {
-        self.app
-            .call(Method::POST, "/api/v1/cases", Some(&self.clerk), Some(json!({"flow_code": flow, "unit_ids": [self.unit], "applicants": applicants, "request": request})))
-            .await
+        self.app.call(Method::POST, "/api/v1/cases", Some(&self.clerk), Some(json!({"flow_code": flow, "unit_ids": [self.unit], "applicants": applicants, "request": request}))).await
     }
 
     async fn act(&self, case: i64, action: &str, reason: &str) -> Reply {
@@ -131,7 +141,13 @@ async fn first_registration_transfer_and_the_whole_workflow(engine: Engine) {
     assert!(r.body["findings"].as_array().unwrap().iter().any(|f| f["rule_code"] == "first-registration-once" && f["passed"] == false));
 
     // 转移 to 李四 and 王五 in shares.
-    let bad = o.open("CTR-TRANSFER", json!([{"party_id": o.li, "role": "right_holder", "share": "1/2"}, {"party_id": o.wang, "role": "right_holder", "share": "1/3"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"co_ownership": "2"})).await;
+    let bad = o
+        .open(
+            "CTR-TRANSFER",
+            json!([{"party_id": o.li, "role": "right_holder", "share": "1/2"}, {"party_id": o.wang, "role": "right_holder", "share": "1/3"}, {"party_id": o.zhang, "role": "obligor"}]),
+            json!({"co_ownership": "2"}),
+        )
+        .await;
     assert_eq!(bad.problem(422), "rule_blocked", "shares must sum to 1");
     let wrong_obligor = o.open("CTR-TRANSFER", json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.wang, "role": "obligor"}]), json!({})).await;
     assert_eq!(wrong_obligor.problem(422), "rule_blocked", "the obligor must be the holder");
@@ -200,7 +216,12 @@ async fn mortgage_is_set_changed_and_released_and_follows_a_transfer(engine: Eng
 async fn an_agreement_forbidding_transfer_needs_the_mortgagees_consent(engine: Engine) {
     let o = office(engine).await;
     o.first_registration().await;
-    o.register("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "1", "no_transfer": "true", "term_start": "2026-01-01", "term_end": "2036-01-01"}})).await;
+    o.register(
+        "CTR-MORTGAGE-FIRST",
+        json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]),
+        json!({"attributes": {"amount": "1", "no_transfer": "true", "term_start": "2026-01-01", "term_end": "2036-01-01"}}),
+    )
+    .await;
     let apps = json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]);
     let r = o.open("CTR-TRANSFER", apps.clone(), json!({})).await;
     assert_eq!(r.problem(422), "rule_blocked");
@@ -219,11 +240,23 @@ async fn seizures_block_disposal_queue_up_and_release_in_order(engine: Engine) {
     assert_eq!(r.problem(422), "rule_blocked");
     let f = r.body["findings"].as_array().unwrap().iter().find(|f| f["rule_code"] == "seizure-blocks-disposal").unwrap().clone();
     assert!(f["legal_basis"].as_str().unwrap().contains("第二十二条"));
-    let r = o.open("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "100", "term_start": "2026-01-01", "term_end": "2036-01-01"}})).await;
+    let r = o
+        .open(
+            "CTR-MORTGAGE-FIRST",
+            json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]),
+            json!({"attributes": {"amount": "100", "term_start": "2026-01-01", "term_end": "2036-01-01"}}),
+        )
+        .await;
     assert_eq!(r.problem(422), "rule_blocked");
     // A court-ruling transfer is not blocked (暂行条例 第二十二条 exception).
-    let r = o.app
-        .call(Method::POST, "/api/v1/cases", Some(&o.clerk), Some(json!({"flow_code": "IND-TRANSFER-JUDICIAL", "channel": "individual", "unit_ids": [o.unit], "applicants": [{"party_id": o.li, "role": "right_holder"}]})))
+    let r = o
+        .app
+        .call(
+            Method::POST,
+            "/api/v1/cases",
+            Some(&o.clerk),
+            Some(json!({"flow_code": "IND-TRANSFER-JUDICIAL", "channel": "individual", "unit_ids": [o.unit], "applicants": [{"party_id": o.li, "role": "right_holder"}]})),
+        )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
     o.act(r.body["case"]["id"].as_i64().unwrap(), "withdraw", "测试结束撤回").await;
@@ -308,7 +341,13 @@ async fn advance_notices_and_objections(engine: Engine) {
     o.register("CTR-ADVANCE", json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"advance_kind": "2"}})).await;
     let notice = o.book().await["current"].as_array().unwrap().iter().find(|r| r["kind"] == "advance_notice").unwrap().clone();
     assert_eq!(notice["attributes"]["lapses_on"], (today + chrono::Duration::days(90)).to_string().as_str(), "a titled house is registrable now: 90 days (民法典 第221条)");
-    let r = o.open("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "100", "term_start": "2026-01-01", "term_end": "2036-01-01"}})).await;
+    let r = o
+        .open(
+            "CTR-MORTGAGE-FIRST",
+            json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]),
+            json!({"attributes": {"amount": "100", "term_start": "2026-01-01", "term_end": "2036-01-01"}}),
+        )
+        .await;
     assert_eq!(r.problem(422), "rule_blocked");
     assert!(r.body["findings"].as_array().unwrap().iter().any(|f| f["severity"] == "consent" && f["passed"] == false));
     // The seller cannot cancel his title under the notice.
@@ -325,14 +364,25 @@ async fn advance_notices_and_objections(engine: Engine) {
 async fn eligible_cases_are_registered_automatically_with_a_review_report(engine: Engine) {
     let o = office(engine).await;
     o.first_registration().await;
-    o.register("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "100", "term_start": "2026-01-01", "term_end": "2036-01-01"}})).await;
+    o.register(
+        "CTR-MORTGAGE-FIRST",
+        json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]),
+        json!({"attributes": {"amount": "100", "term_start": "2026-01-01", "term_end": "2036-01-01"}}),
+    )
+    .await;
     let flow = o.app.call(Method::GET, "/api/v1/catalogue?channel=bank", None, None).await;
     let cancel = flow.body["items"].as_array().unwrap().iter().find(|f| f["code"] == "BANK-MORTGAGE-CANCEL").unwrap().clone();
     assert_eq!(cancel["auto_register"], true);
     let materials: Vec<Value> = cancel["materials"].as_array().unwrap().iter().filter(|m| m["required"] == true).map(|m| m["code"].clone()).collect();
     // Without the materials the case goes to a person.
-    let r = o.app
-        .call(Method::POST, "/api/v1/cases", Some(&o.clerk), Some(json!({"flow_code": "BANK-MORTGAGE-CANCEL", "channel": "bank", "unit_ids": [o.unit], "applicants": [{"party_id": o.bank, "role": "right_holder"}]})))
+    let r = o
+        .app
+        .call(
+            Method::POST,
+            "/api/v1/cases",
+            Some(&o.clerk),
+            Some(json!({"flow_code": "BANK-MORTGAGE-CANCEL", "channel": "bank", "unit_ids": [o.unit], "applicants": [{"party_id": o.bank, "role": "right_holder"}]})),
+        )
         .await;
     let id = r.body["case"]["id"].as_i64().unwrap();
     let r = o.act(id, "submit", "").await;
@@ -367,7 +417,11 @@ async fn two_cases_on_one_unit_are_decided_in_the_order_they_were_accepted(engin
     let transfer = o.open("CTR-TRANSFER", json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({})).await;
     let transfer = transfer.body["case"]["id"].as_i64().unwrap();
     let mortgage = o
-        .open("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "300000", "term_start": "2026-01-01", "term_end": "2036-01-01"}}))
+        .open(
+            "CTR-MORTGAGE-FIRST",
+            json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]),
+            json!({"attributes": {"amount": "300000", "term_start": "2026-01-01", "term_end": "2036-01-01"}}),
+        )
         .await;
     assert_eq!(mortgage.status, 201, "{}", mortgage.text);
     let mortgage = mortgage.body["case"]["id"].as_i64().unwrap();
@@ -440,7 +494,8 @@ async fn certificate_numbers_have_no_gaps_under_concurrent_registration(engine: 
         let number = format!("320402001001GB00001F0001{:04}", i);
         let r = o.app.call(Method::POST, "/api/v1/units", Some(&o.clerk), Some(json!({"unit_number": number, "location": format!("1幢{i}室")}))).await;
         let unit = r.body["id"].as_i64().unwrap();
-        let r = o.app
+        let r = o
+            .app
             .call(Method::POST, "/api/v1/cases", Some(&o.clerk), Some(json!({"flow_code": "CTR-FIRST-STATE-HOUSE", "unit_ids": [unit], "applicants": [{"party_id": o.zhang, "role": "right_holder"}]})))
             .await;
         let id = r.body["case"]["id"].as_i64().unwrap();
@@ -567,7 +622,9 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     let list = List {
         area_code: "320402".into(),
         list_date: today.to_string(),
-        items: vec![Item { biz_msg_id: m.biz_msg_id.clone(), case_number: "x".into(), unit_number: UNIT.into(), response_code: "C401".into(), response_info: "权利人与省级库不一致".into(), cause: 4 }],
+        items: vec![Item {
+            biz_msg_id: m.biz_msg_id.clone(), case_number: "x".into(), unit_number: UNIT.into(), response_code: "C401".into(), response_info: "权利人与省级库不一致".into(), cause: 4
+        }],
     };
     sandbox::deliver_inconsistencies(&o.app.province_root, &list).await.unwrap();
     assert_eq!(bdc_services::reporting::ingest_reconciliation(&o.app.services).await.unwrap(), 1);
@@ -587,7 +644,12 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     assert_eq!(items.body["items"][0]["alarm"], "");
 
     // A malformed answer is quarantined with its reason.
-    o.register("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "1000", "term_start": "2026-01-01", "term_end": "2036-01-01"}})).await;
+    o.register(
+        "CTR-MORTGAGE-FIRST",
+        json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]),
+        json!({"attributes": {"amount": "1000", "term_start": "2026-01-01", "term_end": "2036-01-01"}}),
+    )
+    .await;
     bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
     let m = reports::awaiting(&mut c, 10).await.unwrap().pop().unwrap();
     assert!(m.rec_type.starts_with("10037"), "{}", m.rec_type);
@@ -662,7 +724,11 @@ async fn every_registration_type_yields_a_valid_message_matching_its_golden_file
     let court = json!([{"party_id": o.court, "role": "agent"}]);
     let steps: Vec<(&str, Value, Value)> = vec![
         ("CTR-FIRST-STATE-HOUSE", json!([{"party_id": o.zhang, "role": "right_holder"}]), json!({})),
-        ("CTR-MORTGAGE-FIRST", json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"amount": "500000", "term_start": "2026-01-01", "term_end": "2046-01-01"}})),
+        (
+            "CTR-MORTGAGE-FIRST",
+            json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]),
+            json!({"attributes": {"amount": "500000", "term_start": "2026-01-01", "term_end": "2046-01-01"}}),
+        ),
         ("CTR-MORTGAGE-CANCEL", json!([{"party_id": o.bank, "role": "right_holder"}]), json!({})),
         ("CTR-TRANSFER", json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({})),
         ("CTR-CHANGE", json!([{"party_id": o.li, "role": "right_holder"}]), json!({"attributes": {"note": "坐落变更"}})),

@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
+use bdc_core::ServiceError;
+use bdc_db::Engine;
 use bdc_services::limits::{Limit, RateLimits};
 use bdc_services::portal::{self, SignUp};
-use bdc_core::ServiceError;
 use bdc_services::Services;
-use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::json;
 
@@ -28,11 +28,13 @@ async fn login(app: &TestApp, username: &str, password: &str) -> crate::helpers:
 /// Dozens of wrong guesses at once: only the free attempts are checked, and the right password
 /// afterwards finds the account locked.
 async fn parallel_wrong_logins_lock_the_account(engine: Engine) {
-    let app = Arc::new(spawn_app_with(engine, |mut s| {
-        s.security.rate_limits = RateLimits::unlimited();
-        s
-    })
-    .await);
+    let app = Arc::new(
+        spawn_app_with(engine, |mut s| {
+            s.security.rate_limits = RateLimits::unlimited();
+            s
+        })
+        .await,
+    );
     app.user("bingfa", &["review"]).await;
     let tasks: Vec<_> = (0..30)
         .map(|i| {
@@ -71,13 +73,16 @@ async fn guessing_the_old_password_locks_the_account(engine: Engine) {
 
 /// Past the limit: 429 with `Retry-After` and a Chinese problem; per address and per account.
 async fn rate_limits_answer_429_with_retry_after(engine: Engine) {
-    let app = spawn_app_with(engine, limits(|l| {
-        l.login = Limit::new(0, 3);
-        l.password_change = Limit::new(1, 0);
-        l.certificate_check = Limit::new(0, 2);
-        l.sms_code = Limit::new(0, 2);
-        l.sign_up = Limit::new(1, 0);
-    }))
+    let app = spawn_app_with(
+        engine,
+        limits(|l| {
+            l.login = Limit::new(0, 3);
+            l.password_change = Limit::new(1, 0);
+            l.certificate_check = Limit::new(0, 2);
+            l.sms_code = Limit::new(0, 2);
+            l.sign_up = Limit::new(1, 0);
+        }),
+    )
     .await;
     let t = app.staff("xianliu", &["query"]).await; // login 1
     login(&app, "xianliu", "Wrong-pass-123").await; // 2
@@ -130,7 +135,8 @@ async fn administrators_do_not_grant_themselves_anything(engine: Engine) {
 
     // His own role gets no new permission…
     let roles = app.get("/api/v1/admin/roles", &admin).await;
-    let mut perms: Vec<String> = roles.body["items"].as_array().unwrap().iter().find(|r| r["code"] == "admin").unwrap()["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned()).collect();
+    let mut perms: Vec<String> =
+        roles.body["items"].as_array().unwrap().iter().find(|r| r["code"] == "admin").unwrap()["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned()).collect();
     perms.push("audit.read".into());
     let r = app.call(Method::PUT, "/api/v1/admin/roles/admin/permissions", Some(&admin), Some(json!({"permissions": perms}))).await;
     assert_eq!(r.problem(403), "forbidden");
@@ -156,11 +162,14 @@ async fn common_passwords_are_refused(engine: Engine) {
     let app = spawn_app(engine).await;
     let admin = app.staff("guanli", &["admin"]).await;
     for weak in ["Password123", "Qwerty12345!"] {
-        let r = app.call(Method::POST, "/api/v1/admin/users", Some(&admin), Some(json!({"realm": "staff", "username": "ruomima", "display_name": "弱密码", "password": weak, "roles": ["query"]}))).await;
+        let r =
+            app.call(Method::POST, "/api/v1/admin/users", Some(&admin), Some(json!({"realm": "staff", "username": "ruomima", "display_name": "弱密码", "password": weak, "roles": ["query"]}))).await;
         assert_eq!(r.problem(422), "weak_password", "{weak}");
         assert!(r.body["detail"].as_str().unwrap().contains("常见"), "{}", r.text);
     }
-    let r = app.call(Method::POST, "/api/v1/admin/users", Some(&admin), Some(json!({"realm": "staff", "username": "qiangmima", "display_name": "强密码", "password": "Demo-2026!", "roles": ["query"]}))).await;
+    let r = app
+        .call(Method::POST, "/api/v1/admin/users", Some(&admin), Some(json!({"realm": "staff", "username": "qiangmima", "display_name": "强密码", "password": "Demo-2026!", "roles": ["query"]})))
+        .await;
     assert_eq!(r.status, 201, "{}", r.text);
 }
 
@@ -171,7 +180,8 @@ async fn forbidden_characters_are_refused_everywhere(engine: Engine) {
     let admin = app.staff("guanli", &["admin"]).await;
     let before = app.get("/api/v1/admin/users", &admin).await.body["total"].clone();
     for name in ["张\u{0}三", "\u{1b}[31m红", "李\u{202e}四", "王\u{200b}五", "\u{feff}赵六", "钱\u{85}七"] {
-        let r = app.call(Method::POST, "/api/v1/admin/users", Some(&admin), Some(json!({"realm": "staff", "username": "kongzhi", "display_name": name, "password": PASSWORD, "roles": ["query"]}))).await;
+        let r =
+            app.call(Method::POST, "/api/v1/admin/users", Some(&admin), Some(json!({"realm": "staff", "username": "kongzhi", "display_name": name, "password": PASSWORD, "roles": ["query"]}))).await;
         assert_eq!(r.problem(422), "forbidden_characters", "{name:?}");
         assert_eq!(r.body["errors"][0]["field"], "display_name");
         assert!(r.body["detail"].as_str().unwrap().contains("display_name"));

@@ -23,9 +23,7 @@ async fn an_administrator_creates_lists_changes_and_disables_users(engine: Engin
 
     let t = app.token("shenhe01", "staff").await;
     let version = created.body["version"].as_i64().unwrap();
-    let changed = app
-        .call(Method::PATCH, &format!("/api/v1/admin/users/{id}"), Some(&admin), Some(json!({"roles": ["review", "register"], "version": version})))
-        .await;
+    let changed = app.call(Method::PATCH, &format!("/api/v1/admin/users/{id}"), Some(&admin), Some(json!({"roles": ["review", "register"], "version": version}))).await;
     assert_eq!(changed.status, 200, "{}", changed.text);
     assert_eq!(changed.body["roles"], json!(["register", "review"]));
     // A change of roles ends the user's sessions, so new grants apply at once.

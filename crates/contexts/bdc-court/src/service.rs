@@ -41,8 +41,8 @@ use bdc_adapters::court::frontend::CourtFrontEnd;
 use bdc_adapters::court::message::{check_request, read_request_list, read_requests, render_requests, soap_unwrap, Action, Feedback, Property, Request};
 use bdc_core::access::Permission;
 use bdc_core::calendar::WorkCalendar;
-use bdc_crypto::sm3_hex;
 use bdc_core::masking::mask_id_number;
+use bdc_crypto::sm3_hex;
 use bdc_domain::register::{attr, RightView};
 use bdc_domain::rights::RightKind;
 use bdc_services::register_api::cases::{self as case_store, NewCase};
@@ -355,7 +355,15 @@ async fn process_batch(s: &Services, cal: &WorkCalendar, out: &mut Processed) ->
 
 /// Settles a property without registering it; `None` when it had been settled already.
 #[allow(clippy::too_many_arguments)]
-async fn settle_in(conn: &mut AnyConnection, p: &CourtProperty, status: &'static str, reason: &str, unit_id: Option<i64>, receipt_state: &'static str, due: &str) -> ServiceResult<Option<&'static str>> {
+async fn settle_in(
+    conn: &mut AnyConnection,
+    p: &CourtProperty,
+    status: &'static str,
+    reason: &str,
+    unit_id: Option<i64>,
+    receipt_state: &'static str,
+    due: &str,
+) -> ServiceResult<Option<&'static str>> {
     let o = Outcome { status, reason, unit_id, receipt_state, receipt_due: Some(due), ..Outcome::default() };
     Ok(store::settle(conn, &p.request_number, &p.seq, &o, Utc::now()).await?.then_some(status))
 }
@@ -486,11 +494,7 @@ async fn original_seizure<'a>(conn: &mut AnyConnection, unit_id: i64, current: &
 }
 
 fn term(p: &Property, day: NaiveDate) -> Result<(NaiveDate, NaiveDate), String> {
-    let end = if p.end.trim().is_empty() {
-        day + Duration::days(MAX_TERM_DAYS - 1)
-    } else {
-        p.end.trim().parse::<NaiveDate>().map_err(|_| format!("查封期限截止日期无效：{}", p.end))?
-    };
+    let end = if p.end.trim().is_empty() { day + Duration::days(MAX_TERM_DAYS - 1) } else { p.end.trim().parse::<NaiveDate>().map_err(|_| format!("查封期限截止日期无效：{}", p.end))? };
     if end < day {
         return Err(format!("查封期限截止日期 {end} 早于登记日 {day}"));
     }
@@ -832,7 +836,9 @@ pub async fn reprocess(s: &Services, actor: &Actor, request_number: &str, seq: &
     {
         let mut conn = s.db.conn().await?;
         if let Some(problem) = store::request_problem(&mut conn, request_number).await?.filter(|p| !p.is_empty()) {
-            return Err(ServiceError::Conflict { code: "unreadable_request", message: format!("请求 {request_number} 本身无法按原样办理（{problem}），已答复未能控制；须由法院更正后重新发送") });
+            return Err(ServiceError::Conflict {
+                code: "unreadable_request", message: format!("请求 {request_number} 本身无法按原样办理（{problem}），已答复未能控制；须由法院更正后重新发送")
+            });
         }
     }
     let mut tx = s.db.begin().await?;
@@ -898,8 +904,8 @@ mod tests {
     use bdc_adapters::court::message::soap_wrap;
     use bdc_adapters::files::LocalFileStore;
     use bdc_crypto::MasterKey;
-    use bdc_store::testing::fresh_db;
     use bdc_db::Engine;
+    use bdc_store::testing::fresh_db;
     use std::sync::Mutex;
 
     /// A front-end that hands out one list and refuses feedback while `down` is set.

@@ -28,11 +28,8 @@ pub async fn mark_message(conn: &mut AnyConnection, id: i64, status: &str, reaso
 
 /// Messages in a state (e.g. `quarantined`, for staff), newest first: `(id, fetched_at, status, reason)`.
 pub async fn messages(conn: &mut AnyConnection, status: Option<&str>, limit: i64) -> StoreResult<Vec<(i64, String, String, String)>> {
-    let rows = sqlx::query("SELECT id, fetched_at, status, reason FROM court_messages WHERE ($1 IS NULL OR status = $1) ORDER BY id DESC LIMIT $2")
-        .bind(status)
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows =
+        sqlx::query("SELECT id, fetched_at, status, reason FROM court_messages WHERE ($1 IS NULL OR status = $1) ORDER BY id DESC LIMIT $2").bind(status).bind(limit).fetch_all(&mut *conn).await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
 }
 

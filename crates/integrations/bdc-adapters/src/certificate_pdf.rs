@@ -139,22 +139,13 @@ pub fn load_font() -> Result<(Vec<u8>, u32), CertificatePdfError> {
 }
 
 /// [`load_font`] without the environment, so tests need not change process-wide variables.
-fn load_font_from(
-    path: Option<PathBuf>,
-    index: Option<&str>,
-) -> Result<(Vec<u8>, u32), CertificatePdfError> {
+fn load_font_from(path: Option<PathBuf>, index: Option<&str>) -> Result<(Vec<u8>, u32), CertificatePdfError> {
     let path = path.unwrap_or_else(|| PathBuf::from(DEFAULT_FONT_PATH));
     let index = match index.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => s
-            .parse()
-            .map_err(|_| CertificatePdfError::BadFontIndex(s.to_owned()))?,
+        Some(s) => s.parse().map_err(|_| CertificatePdfError::BadFontIndex(s.to_owned()))?,
         None => 0,
     };
-    let bytes =
-        std::fs::read(Path::new(&path)).map_err(|source| CertificatePdfError::FontMissing {
-            path: path.clone(),
-            source,
-        })?;
+    let bytes = std::fs::read(Path::new(&path)).map_err(|source| CertificatePdfError::FontMissing { path: path.clone(), source })?;
     Measure::new(&bytes, index)?;
     Ok((bytes, index))
 }
@@ -163,11 +154,7 @@ fn load_font_from(
 ///
 /// `font` is the whole font file (a `.ttf` or `.ttc`), `font_index` its face; see
 /// [`load_font`]. Only the glyphs used are embedded.
-pub fn render(
-    doc: &CertificateDoc,
-    font: &[u8],
-    font_index: u32,
-) -> Result<Vec<u8>, CertificatePdfError> {
+pub fn render(doc: &CertificateDoc, font: &[u8], font_index: u32) -> Result<Vec<u8>, CertificatePdfError> {
     let measure = Measure::new(font, font_index)?;
     let issued_on = chinese_date(&doc.issued_on)?;
     let qr = qr_matrix(&doc.qr_payload)?;
@@ -176,49 +163,26 @@ pub fn render(
     let number = normalise(&doc.number);
     let authority_line = format!("登簿机构：{}", normalise(&doc.authority));
     let date_line = format!("日期：{issued_on}");
-    for (field, text) in [
-        ("证书名称", heading),
-        ("证书号", number.as_str()),
-        ("登簿机构", authority_line.as_str()),
-        ("登簿日期", date_line.as_str()),
-        ("核验提示", VERIFY_HINT),
-        ("页码", "第页共续（）0123456789"),
-    ] {
+    for (field, text) in
+        [("证书名称", heading), ("证书号", number.as_str()), ("登簿机构", authority_line.as_str()), ("登簿日期", date_line.as_str()), ("核验提示", VERIFY_HINT), ("页码", "第页共续（）0123456789")]
+    {
         measure.check(field, text)?;
     }
 
     let blocks = blocks(doc, &measure)?;
     let pages = paginate(&blocks);
-    let footer = Footer {
-        authority: measure.wrap(&authority_line, FOOTER_TEXT_WIDTH, FOOTER_SIZE),
-        date: date_line,
-        qr,
-    };
+    let footer = Footer { authority: measure.wrap(&authority_line, FOOTER_TEXT_WIDTH, FOOTER_SIZE), date: date_line, qr };
 
-    let krilla_font = Font::new(font.to_vec().into(), font_index).ok_or_else(|| {
-        CertificatePdfError::BadFont {
-            index: font_index,
-            detail: "krilla 无法解析该字体".into(),
-        }
-    })?;
+    let krilla_font = Font::new(font.to_vec().into(), font_index).ok_or_else(|| CertificatePdfError::BadFont { index: font_index, detail: "krilla 无法解析该字体".into() })?;
     let mut document = Document::new();
-    document.set_metadata(
-        Metadata::new()
-            .title(format!("{heading} {number}"))
-            .language("zh-CN".to_owned())
-            .creator("BDC 不动产登记系统".to_owned()),
-    );
+    document.set_metadata(Metadata::new().title(format!("{heading} {number}")).language("zh-CN".to_owned()).creator("BDC 不动产登记系统".to_owned()));
     let page_count = pages.len();
     for (page_no, placed) in pages.iter().enumerate() {
         // A4 is valid, so `from_wh` cannot fail; krilla's default page is A4 as well.
         let settings = PageSettings::from_wh(PAGE_W, PAGE_H).unwrap_or_default();
         let mut page = document.start_page_with(settings);
         let mut surface = page.surface();
-        let mut pen = Pen {
-            surface: &mut surface,
-            font: &krilla_font,
-            measure: &measure,
-        };
+        let mut pen = Pen { surface: &mut surface, font: &krilla_font, measure: &measure };
         pen.frame();
         pen.header(heading, &number, page_no > 0);
         pen.blocks(placed);
@@ -362,22 +326,13 @@ fn blocks(doc: &CertificateDoc, m: &Measure) -> Result<Vec<Block>, CertificatePd
             let value = normalise(value);
             m.check(label, label)?;
             m.check(label, &value)?;
-            let width = if style == Style::Row {
-                VALUE_W
-            } else {
-                BOX_TEXT_W
-            };
+            let width = if style == Style::Row { VALUE_W } else { BOX_TEXT_W };
             let min_height = match (style, label) {
                 (Style::Box, _) => NOTE_MIN_H,
                 (Style::Row, "附记") => NOTE_ROW_MIN_H,
                 (Style::Row, _) => MIN_ROW_H,
             };
-            Ok(Block {
-                label,
-                lines: m.wrap(&value, width, TEXT_SIZE),
-                style,
-                min_height,
-            })
+            Ok(Block { label, lines: m.wrap(&value, width, TEXT_SIZE), style, min_height })
         })
         .collect()
 }
@@ -405,18 +360,8 @@ fn paginate(blocks: &[Block]) -> Vec<Vec<Placed>> {
         loop {
             let space = BODY_BOTTOM - (y + gap);
             let page_is_empty = pages.last().is_none_or(|p| p.is_empty());
-            let label = if continued {
-                format!("{}（续）", block.label)
-            } else {
-                block.label.to_owned()
-            };
-            let place = |lines: &[String], height: f32| Placed {
-                label: label.clone(),
-                lines: lines.to_vec(),
-                style: block.style,
-                top: y + gap,
-                height,
-            };
+            let label = if continued { format!("{}（续）", block.label) } else { block.label.to_owned() };
+            let place = |lines: &[String], height: f32| Placed { label: label.clone(), lines: lines.to_vec(), style: block.style, top: y + gap, height };
             let height = block.height_for(rest.len());
             if height <= space {
                 push(&mut pages, place(rest, height));
@@ -430,10 +375,7 @@ fn paginate(blocks: &[Block]) -> Vec<Vec<Placed>> {
             let keeps_two = fit >= 2 && rest.len() - fit >= 2;
             if fit > 0 && (keeps_two || page_is_empty) {
                 let (now, later) = rest.split_at(fit);
-                push(
-                    &mut pages,
-                    place(now, block.height_for(now.len()).min(space)),
-                );
+                push(&mut pages, place(now, block.height_for(now.len()).min(space)));
                 rest = later;
                 continued = true;
             }
@@ -471,22 +413,8 @@ impl Pen<'_, '_> {
     fn frame(&mut self) {
         let outer = FRAME_INSET;
         let inner = FRAME_INSET + 4.0;
-        self.rect_stroke(
-            outer,
-            outer,
-            PAGE_W - 2.0 * outer,
-            PAGE_H - 2.0 * outer,
-            1.6,
-            FRAME,
-        );
-        self.rect_stroke(
-            inner,
-            inner,
-            PAGE_W - 2.0 * inner,
-            PAGE_H - 2.0 * inner,
-            0.6,
-            FRAME,
-        );
+        self.rect_stroke(outer, outer, PAGE_W - 2.0 * outer, PAGE_H - 2.0 * outer, 1.6, FRAME);
+        self.rect_stroke(inner, inner, PAGE_W - 2.0 * inner, PAGE_H - 2.0 * inner, 0.6, FRAME);
     }
 
     fn header(&mut self, heading: &str, number: &str, continued: bool) {
@@ -500,14 +428,7 @@ impl Pen<'_, '_> {
             let width = self.measure.width(heading, TITLE_SIZE);
             self.surface.set_fill(Some(fill(BLACK)));
             self.surface.set_stroke(Some(stroke(0.6, BLACK)));
-            self.surface.draw_text(
-                Point::from_xy((PAGE_W - width) / 2.0, 98.0),
-                self.font.clone(),
-                TITLE_SIZE,
-                heading,
-                false,
-                TextDirection::Auto,
-            );
+            self.surface.draw_text(Point::from_xy((PAGE_W - width) / 2.0, 98.0), self.font.clone(), TITLE_SIZE, heading, false, TextDirection::Auto);
             self.text_centred(number, PAGE_W / 2.0, 126.0, NUMBER_SIZE, BLACK);
         }
     }
@@ -555,22 +476,10 @@ impl Pen<'_, '_> {
                 Style::Box => {
                     self.rect_stroke(left, p.top, CONTENT_W, p.height, 1.2, BLACK);
                     let first = p.top + PAD_Y;
-                    self.text(
-                        &p.label,
-                        left + PAD_X,
-                        baseline(first, TEXT_SIZE),
-                        TEXT_SIZE,
-                        BLACK,
-                    );
+                    self.text(&p.label, left + PAD_X, baseline(first, TEXT_SIZE), TEXT_SIZE, BLACK);
                     for (n, line) in p.lines.iter().enumerate() {
                         let top = first + (n + 1) as f32 * LINE_H;
-                        self.text(
-                            line,
-                            left + PAD_X,
-                            baseline(top, TEXT_SIZE),
-                            TEXT_SIZE,
-                            BLACK,
-                        );
+                        self.text(line, left + PAD_X, baseline(top, TEXT_SIZE), TEXT_SIZE, BLACK);
                     }
                 }
             }
@@ -613,14 +522,7 @@ impl Pen<'_, '_> {
         }
         self.surface.set_stroke(None);
         self.surface.set_fill(Some(fill(colour)));
-        self.surface.draw_text(
-            Point::from_xy(x, baseline),
-            self.font.clone(),
-            size,
-            text,
-            false,
-            TextDirection::Auto,
-        );
+        self.surface.draw_text(Point::from_xy(x, baseline), self.font.clone(), size, text, false, TextDirection::Auto);
     }
 
     fn text_centred(&mut self, text: &str, cx: f32, baseline: f32, size: f32, c: Colour) {
@@ -683,19 +585,11 @@ fn baseline_in(top: f32, line_h: f32, size: f32) -> f32 {
 }
 
 fn fill((r, g, b): Colour) -> Fill {
-    Fill {
-        paint: rgb::Color::new(r, g, b).into(),
-        opacity: NormalizedF32::ONE,
-        rule: Default::default(),
-    }
+    Fill { paint: rgb::Color::new(r, g, b).into(), opacity: NormalizedF32::ONE, rule: Default::default() }
 }
 
 fn stroke(width: f32, (r, g, b): Colour) -> Stroke {
-    Stroke {
-        paint: rgb::Color::new(r, g, b).into(),
-        width,
-        ..Default::default()
-    }
+    Stroke { paint: rgb::Color::new(r, g, b).into(), width, ..Default::default() }
 }
 
 // --- QR code (核验二维码) -----------------------------------------------------------------
@@ -709,22 +603,9 @@ struct QrMatrix {
 }
 
 fn qr_matrix(payload: &str) -> Result<QrMatrix, CertificatePdfError> {
-    let code =
-        QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).map_err(|source| {
-            CertificatePdfError::QrCode {
-                len: payload.len(),
-                source,
-            }
-        })?;
-    let dark = code
-        .to_colors()
-        .into_iter()
-        .map(|c| c == qrcode::Color::Dark)
-        .collect();
-    Ok(QrMatrix {
-        width: code.width(),
-        dark,
-    })
+    let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).map_err(|source| CertificatePdfError::QrCode { len: payload.len(), source })?;
+    let dark = code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect();
+    Ok(QrMatrix { width: code.width(), dark })
 }
 
 /// One dark module as drawn.
@@ -747,11 +628,7 @@ fn qr_squares(qr: &QrMatrix, left: f32, top: f32, size: f32) -> Vec<Square> {
         .filter(|(_, dark)| **dark)
         .map(|(i, _)| {
             let (col, row) = (i % qr.width, i / qr.width);
-            Square {
-                x: left + (col + QR_QUIET) as f32 * module,
-                y: top + (row + QR_QUIET) as f32 * module,
-                size: module + overlap,
-            }
+            Square { x: left + (col + QR_QUIET) as f32 * module, y: top + (row + QR_QUIET) as f32 * module, size: module + overlap }
         })
         .collect()
 }
@@ -766,27 +643,14 @@ struct Measure<'a> {
 
 impl<'a> Measure<'a> {
     fn new(font: &'a [u8], index: u32) -> Result<Self, CertificatePdfError> {
-        let face = FontRef::from_index(font, index).map_err(|e| CertificatePdfError::BadFont {
-            index,
-            detail: e.to_string(),
-        })?;
-        Ok(Measure {
-            charmap: face.charmap(),
-            advances: face.glyph_metrics(Size::new(1.0), LocationRef::default()),
-        })
+        let face = FontRef::from_index(font, index).map_err(|e| CertificatePdfError::BadFont { index, detail: e.to_string() })?;
+        Ok(Measure { charmap: face.charmap(), advances: face.glyph_metrics(Size::new(1.0), LocationRef::default()) })
     }
 
     /// Every character of `text` must have a glyph; `field` names where it is printed.
     fn check(&self, field: &str, text: &str) -> Result<(), CertificatePdfError> {
-        match text
-            .chars()
-            .find(|&ch| ch != '\n' && self.charmap.map(ch).is_none())
-        {
-            Some(ch) => Err(CertificatePdfError::MissingGlyph {
-                field: field.to_owned(),
-                ch,
-                code: u32::from(ch),
-            }),
+        match text.chars().find(|&ch| ch != '\n' && self.charmap.map(ch).is_none()) {
+            Some(ch) => Err(CertificatePdfError::MissingGlyph { field: field.to_owned(), ch, code: u32::from(ch) }),
             None => Ok(()),
         }
     }
@@ -798,10 +662,7 @@ impl<'a> Measure<'a> {
     /// Advance of one character in em; a missing glyph (already rejected by `check`) counts as
     /// a full em so that measuring never under-estimates.
     fn advance(&self, ch: char) -> f32 {
-        self.charmap
-            .map(ch)
-            .and_then(|g| self.advances.advance_width(g))
-            .unwrap_or(1.0)
+        self.charmap.map(ch).and_then(|g| self.advances.advance_width(g)).unwrap_or(1.0)
     }
 
     /// Breaks `text` into lines no wider than `max` at `size`. Explicit `\n` breaks are kept.
@@ -856,19 +717,11 @@ impl<'a> Measure<'a> {
             }
             let width = self.width(word, size);
             if width <= max {
-                tokens.push(Token {
-                    text: std::mem::take(word),
-                    width,
-                    space: false,
-                });
+                tokens.push(Token { text: std::mem::take(word), width, space: false });
             } else {
                 for ch in word.drain(..) {
                     let width = self.advance(ch) * size;
-                    tokens.push(Token {
-                        text: ch.to_string(),
-                        width,
-                        space: false,
-                    });
+                    tokens.push(Token { text: ch.to_string(), width, space: false });
                 }
             }
         };
@@ -879,11 +732,7 @@ impl<'a> Measure<'a> {
             }
             flush(&mut word, &mut tokens);
             let width = self.advance(ch) * size;
-            tokens.push(Token {
-                text: ch.to_string(),
-                width,
-                space: ch.is_whitespace(),
-            });
+            tokens.push(Token { text: ch.to_string(), width, space: ch.is_whitespace() });
         }
         flush(&mut word, &mut tokens);
         tokens
@@ -903,42 +752,22 @@ fn join(tokens: &[Token]) -> String {
 }
 
 fn is_closing(token: &str) -> bool {
-    token
-        .chars()
-        .next()
-        .is_some_and(|ch| "，。、；：？！）》」』】”’,.;:?!)".contains(ch))
+    token.chars().next().is_some_and(|ch| "，。、；：？！）》」』】”’,.;:?!)".contains(ch))
 }
 
 /// Line ends to `\n`, tabs to spaces, other control characters dropped, and each line trimmed:
 /// values come from forms and imports and may carry any of these.
 fn normalise(text: &str) -> String {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let lines: Vec<String> = text
-        .trim()
-        .split('\n')
-        .map(|line| {
-            line.chars()
-                .map(|ch| if ch == '\t' { ' ' } else { ch })
-                .filter(|ch| !ch.is_control())
-                .collect::<String>()
-                .trim()
-                .to_owned()
-        })
-        .collect();
+    let lines: Vec<String> = text.trim().split('\n').map(|line| line.chars().map(|ch| if ch == '\t' { ' ' } else { ch }).filter(|ch| !ch.is_control()).collect::<String>().trim().to_owned()).collect();
     lines.join("\n")
 }
 
 /// `2026-11-25` → `2026年11月25日` (no leading zeros, as official documents write dates).
 fn chinese_date(iso: &str) -> Result<String, CertificatePdfError> {
-    let date = chrono::NaiveDate::parse_from_str(iso.trim(), "%Y-%m-%d")
-        .map_err(|_| CertificatePdfError::BadDate(iso.to_owned()))?;
+    let date = chrono::NaiveDate::parse_from_str(iso.trim(), "%Y-%m-%d").map_err(|_| CertificatePdfError::BadDate(iso.to_owned()))?;
     use chrono::Datelike;
-    Ok(format!(
-        "{}年{}月{}日",
-        date.year(),
-        date.month(),
-        date.day()
-    ))
+    Ok(format!("{}年{}月{}日", date.year(), date.month(), date.day()))
 }
 
 #[cfg(test)]
@@ -1019,17 +848,10 @@ mod tests {
     /// (poppler-utils) present, also that the expected text comes out.
     fn check_pdf(pdf: &[u8], expected: &[&str]) {
         assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
-        assert!(
-            pdf.len() < 1_000_000,
-            "PDF is {} bytes: the font was not subset",
-            pdf.len()
-        );
+        assert!(pdf.len() < 1_000_000, "PDF is {} bytes: the font was not subset", pdf.len());
         let has = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
         assert!(has(b"/FontFile2"), "font not embedded");
-        assert!(
-            has(b"/ToUnicode"),
-            "no ToUnicode map: text would not be extractable"
-        );
+        assert!(has(b"/ToUnicode"), "no ToUnicode map: text would not be extractable");
         assert!(has(b"/Contents"), "page without content stream");
 
         let Ok(dir) = tempfile::tempdir() else { return };
@@ -1037,28 +859,18 @@ mod tests {
         if std::fs::write(&path, pdf).is_err() {
             return;
         }
-        let Ok(out) = std::process::Command::new("pdftotext")
-            .arg(&path)
-            .arg("-")
-            .output()
-        else {
+        let Ok(out) = std::process::Command::new("pdftotext").arg(&path).arg("-").output() else {
             return; // poppler-utils not installed: the structural checks above must do
         };
         assert!(out.status.success(), "pdftotext failed");
         let text = String::from_utf8_lossy(&out.stdout);
         for want in expected {
-            assert!(
-                text.contains(want),
-                "「{want}」 not in extracted text:\n{text}"
-            );
+            assert!(text.contains(want), "「{want}」 not in extracted text:\n{text}");
         }
     }
 
     fn count(haystack: &[u8], needle: &[u8]) -> usize {
-        haystack
-            .windows(needle.len())
-            .filter(|w| *w == needle)
-            .count()
+        haystack.windows(needle.len()).filter(|w| *w == needle).count()
     }
 
     fn pages(pdf: &[u8]) -> usize {
@@ -1091,17 +903,7 @@ mod tests {
     fn renders_a_proof_with_its_own_labels() {
         let (font, index) = font();
         let pdf = render(&proof_doc(), &font, index).expect("render");
-        check_pdf(
-            &pdf,
-            &[
-                "不动产登记证明",
-                "证明权利或事项",
-                "权利人（申请人）",
-                "义务人",
-                "中国工商银行股份有限公司常州分行",
-                "日期：2026年3月5日",
-            ],
-        );
+        check_pdf(&pdf, &["不动产登记证明", "证明权利或事项", "权利人（申请人）", "义务人", "中国工商银行股份有限公司常州分行", "日期：2026年3月5日"]);
         let _ = std::fs::write(std::env::temp_dir().join("cert-proof.pdf"), &pdf);
         assert_eq!(pages(&pdf), 1);
     }
@@ -1113,10 +915,7 @@ mod tests {
         doc.other = doc.other.repeat(8);
         let pdf = render(&doc, &font, index).expect("render");
         let _ = std::fs::write(std::env::temp_dir().join("cert-long.pdf"), &pdf);
-        check_pdf(
-            &pdf,
-            &["权利其他状况（续）", "不动产权证书（续页）", "第1页 共"],
-        );
+        check_pdf(&pdf, &["权利其他状况（续）", "不动产权证书（续页）", "第1页 共"]);
         assert!(pages(&pdf) >= 2, "expected a continuation page");
     }
 
@@ -1126,33 +925,18 @@ mod tests {
         let m = Measure::new(&font, index).expect("font");
         let doc = title_doc();
         let lines = m.wrap(&normalise(&doc.other), VALUE_W, TEXT_SIZE);
-        assert!(
-            lines.len() > doc.other.lines().count(),
-            "the long paragraph should wrap"
-        );
+        assert!(lines.len() > doc.other.lines().count(), "the long paragraph should wrap");
         for line in &lines {
-            assert!(
-                m.width(line, TEXT_SIZE) <= VALUE_W + 0.01,
-                "too wide: {line}"
-            );
-            assert!(
-                !is_closing(line),
-                "line starts with closing punctuation: {line}"
-            );
+            assert!(m.width(line, TEXT_SIZE) <= VALUE_W + 0.01, "too wide: {line}");
+            assert!(!is_closing(line), "line starts with closing punctuation: {line}");
         }
         // Chinese breaks anywhere, ASCII words stay whole.
         let text = "不动产单元号320402003005GB00012F00121502".repeat(4);
         let lines = m.wrap(&text, 200.0, TEXT_SIZE);
         assert!(lines.len() > 1);
         for line in &lines {
-            for word in line
-                .split(|c: char| !c.is_ascii_graphic())
-                .filter(|w| !w.is_empty())
-            {
-                assert_eq!(
-                    word, "320402003005GB00012F00121502",
-                    "word broken in {line:?}"
-                );
+            for word in line.split(|c: char| !c.is_ascii_graphic()).filter(|w| !w.is_empty()) {
+                assert_eq!(word, "320402003005GB00012F00121502", "word broken in {line:?}");
             }
         }
         assert_eq!(lines.concat(), text);
@@ -1178,11 +962,7 @@ mod tests {
         let code = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M).expect("qr");
         assert_eq!(code.error_correction_level(), EcLevel::M);
         let squares = qr_squares(&qr, 100.0, 200.0, QR_SIZE);
-        let dark = code
-            .to_colors()
-            .iter()
-            .filter(|c| **c == qrcode::Color::Dark)
-            .count();
+        let dark = code.to_colors().iter().filter(|c| **c == qrcode::Color::Dark).count();
         assert_eq!(squares.len(), dark);
         // Every square maps back to a dark module, inside the quiet zone.
         let module = QR_SIZE / (code.width() + 2 * QR_QUIET) as f32;
@@ -1199,10 +979,7 @@ mod tests {
     fn a_missing_font_names_the_path_and_the_setup_script() {
         let err = load_font_from(Some("/nonexistent/字体.ttc".into()), None).unwrap_err();
         let msg = err.to_string();
-        assert!(
-            msg.contains("/nonexistent/字体.ttc") && msg.contains("bash scripts/setup-web.sh"),
-            "{msg}"
-        );
+        assert!(msg.contains("/nonexistent/字体.ttc") && msg.contains("bash scripts/setup-web.sh"), "{msg}");
         let err = load_font_from(None, Some("x")).unwrap_err();
         assert!(matches!(err, CertificatePdfError::BadFontIndex(_)), "{err}");
     }
@@ -1211,9 +988,6 @@ mod tests {
     fn dates_are_written_the_chinese_way() {
         assert_eq!(chinese_date("2026-11-25").unwrap(), "2026年11月25日");
         assert_eq!(chinese_date("2026-03-05").unwrap(), "2026年3月5日");
-        assert!(matches!(
-            chinese_date("2026/11/25"),
-            Err(CertificatePdfError::BadDate(_))
-        ));
+        assert!(matches!(chinese_date("2026/11/25"), Err(CertificatePdfError::BadDate(_))));
     }
 }

@@ -40,9 +40,7 @@ impl LocalFileStore {
 
     /// The path of a key: segments of letters, digits, `-`, `_` and `.`, none of them `.` or `..`.
     fn path(&self, key: &str) -> Result<PathBuf, FileError> {
-        let ok_segment = |s: &str| {
-            !s.is_empty() && s != "." && s != ".." && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        };
+        let ok_segment = |s: &str| !s.is_empty() && s != "." && s != ".." && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if key.len() > 512 || !key.split('/').all(ok_segment) {
             return Err(FileError::BadKey(key.to_owned()));
         }

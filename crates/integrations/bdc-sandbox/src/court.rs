@@ -143,7 +143,16 @@ mod tests {
         let (_, _, _, payload) = soap_unwrap(&raw).unwrap();
         let reqs = parse_requests(&payload).unwrap();
         assert_eq!(reqs.iter().map(|r| r.number.as_str()).collect::<Vec<_>>(), ["A1", "B1"]);
-        let fb = Feedback { request_number: "A1".into(), property_seq: "1".into(), controlled: true, start: "2026-11-25".into(), end: "2029-11-24".into(), reason: String::new(), business_number: "x".into(), waiting: false };
+        let fb = Feedback {
+            request_number: "A1".into(),
+            property_seq: "1".into(),
+            controlled: true,
+            start: "2026-11-25".into(),
+            end: "2029-11-24".into(),
+            reason: String::new(),
+            business_number: "x".into(),
+            waiting: false,
+        };
         client.send_feedback(&[fb]).await.unwrap();
         let (_, _, _, payload) = soap_unwrap(&client.fetch_requests().await.unwrap()).unwrap();
         assert_eq!(parse_requests(&payload).unwrap().len(), 1, "A1 answered, B1 still pending");

@@ -213,8 +213,8 @@ pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
 
 #[cfg(test)]
 mod tests {
-    use bdc_adapters::identity::{HttpAuthority, IdentityAuthority, IdentityError, PersonCheck};
     use super::*;
+    use bdc_adapters::identity::{HttpAuthority, IdentityAuthority, IdentityError, PersonCheck};
 
     async fn start() -> (Arc<Sandbox>, String) {
         let sandbox = Sandbox::new("bdc", "secret", SigningKeyPair::generate());

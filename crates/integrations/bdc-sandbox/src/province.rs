@@ -55,11 +55,8 @@ pub fn check(xml: &str) -> Result<String, (&'static str, String)> {
             Ok(Event::Empty(e)) => {
                 if path.last().map(String::as_str) == Some("Data") {
                     let table = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-                    let attrs: Vec<(String, String)> = e
-                        .attributes()
-                        .flatten()
-                        .map(|a| (String::from_utf8_lossy(a.key.as_ref()).into_owned(), a.unescape_value().map(|v| v.into_owned()).unwrap_or_default()))
-                        .collect();
+                    let attrs: Vec<(String, String)> =
+                        e.attributes().flatten().map(|a| (String::from_utf8_lossy(a.key.as_ref()).into_owned(), a.unescape_value().map(|v| v.into_owned()).unwrap_or_default())).collect();
                     if !attrs.iter().any(|(k, v)| k == "YSDM" && !v.is_empty()) {
                         return Err(("E201", format!("数据行 {table} 缺少要素代码 YSDM")));
                     }

@@ -14,9 +14,9 @@ use bdc_db::{Db, Page, PageRequest};
 
 pub mod store;
 
+use store as audit;
 use store::AuditEntry;
 pub use store::{verify_chain, AuditFilter};
-use store as audit;
 
 /// Appends one row outside any change (refusals, failures, reads). Recording is not
 /// permission-checked: every actor's actions are recorded.

@@ -203,11 +203,7 @@ impl Permission {
 impl FromStr for Permission {
     type Err = UnknownCode;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Permission::ALL
-            .iter()
-            .copied()
-            .find(|p| p.code() == s)
-            .ok_or_else(|| UnknownCode { kind: "权限", value: s.to_owned() })
+        Permission::ALL.iter().copied().find(|p| p.code() == s).ok_or_else(|| UnknownCode { kind: "权限", value: s.to_owned() })
     }
 }
 

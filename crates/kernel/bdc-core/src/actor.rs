@@ -137,4 +137,3 @@ impl AuditSlot {
         self.with(|d| d.detail = detail.chars().take(500).collect());
     }
 }
-

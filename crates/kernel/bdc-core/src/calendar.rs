@@ -104,10 +104,7 @@ impl Default for OfficeHours {
     /// 09:00–12:00 and 13:30–17:30, the usual hours of a registration hall.
     fn default() -> Self {
         let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).expect("valid constant time");
-        OfficeHours(vec![
-            OfficeSpan { start: t(9, 0), end: t(12, 0) },
-            OfficeSpan { start: t(13, 30), end: t(17, 30) },
-        ])
+        OfficeHours(vec![OfficeSpan { start: t(9, 0), end: t(12, 0) }, OfficeSpan { start: t(13, 30), end: t(17, 30) }])
     }
 }
 
@@ -419,12 +416,12 @@ mod tests {
     fn edges_of_the_2024_and_2025_tables() {
         let c = cal();
         assert!(!c.is_working_day(ymd(2024, 2, 10)));
-        assert!(c.is_working_day(ymd(2024, 2, 18)));  // working Sunday after 春节
+        assert!(c.is_working_day(ymd(2024, 2, 18))); // working Sunday after 春节
         assert!(c.is_working_day(ymd(2024, 10, 12))); // working Saturday
         assert!(!c.is_working_day(ymd(2025, 10, 8)));
         assert!(c.is_working_day(ymd(2025, 10, 9)));
         assert!(c.is_working_day(ymd(2025, 10, 11)));
-        assert!(!c.is_working_day(ymd(2025, 6, 2)));  // 端午 Monday
+        assert!(!c.is_working_day(ymd(2025, 6, 2))); // 端午 Monday
     }
 
     #[test]
@@ -468,14 +465,25 @@ mod tests {
     #[test]
     fn the_statutory_holidays_of_2027_are_computed_with_their_weekend_substitutes() {
         let expect: Vec<(u32, u32, String)> = [
-            (1, 1, "元旦"),                                                              // Friday
-            (2, 5, "春节"), (2, 6, "春节"), (2, 7, "春节"), (2, 8, "春节"),              // 除夕 (Friday) to 初三
-            (2, 9, "春节补假"), (2, 10, "春节补假"),                                     // for Saturday and Sunday
-            (4, 5, "清明节"),                                                            // Monday
-            (5, 1, "劳动节"), (5, 2, "劳动节"), (5, 3, "劳动节补假"), (5, 4, "劳动节补假"), // a weekend
+            (1, 1, "元旦"), // Friday
+            (2, 5, "春节"),
+            (2, 6, "春节"),
+            (2, 7, "春节"),
+            (2, 8, "春节"), // 除夕 (Friday) to 初三
+            (2, 9, "春节补假"),
+            (2, 10, "春节补假"), // for Saturday and Sunday
+            (4, 5, "清明节"),    // Monday
+            (5, 1, "劳动节"),
+            (5, 2, "劳动节"),
+            (5, 3, "劳动节补假"),
+            (5, 4, "劳动节补假"), // a weekend
             (6, 9, "端午节"),
             (9, 15, "中秋节"),
-            (10, 1, "国庆节"), (10, 2, "国庆节"), (10, 3, "国庆节"), (10, 4, "国庆节补假"), (10, 5, "国庆节补假"),
+            (10, 1, "国庆节"),
+            (10, 2, "国庆节"),
+            (10, 3, "国庆节"),
+            (10, 4, "国庆节补假"),
+            (10, 5, "国庆节补假"),
         ]
         .into_iter()
         .map(|(m, d, n)| (m, d, n.to_owned()))
@@ -556,7 +564,7 @@ mod tests {
     fn working_time_needs_a_working_day_and_office_hours() {
         let c = cal();
         let at = |y, m, d, h, min| ymd(y, m, d).and_hms_opt(h, min, 0).unwrap();
-        assert!(c.is_working_time(at(2026, 1, 4, 9, 0)));    // working Sunday, opening minute
+        assert!(c.is_working_time(at(2026, 1, 4, 9, 0))); // working Sunday, opening minute
         assert!(!c.is_working_time(at(2026, 1, 4, 8, 59)));
         assert!(!c.is_working_time(at(2026, 1, 4, 12, 30))); // lunch
         assert!(c.is_working_time(at(2026, 1, 4, 17, 29)));
@@ -568,13 +576,7 @@ mod tests {
     fn office_hours_are_validated() {
         let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
         assert_eq!(OfficeHours::new(vec![]), Err(OfficeHoursError::Empty));
-        assert_eq!(
-            OfficeHours::new(vec![OfficeSpan { start: t(12), end: t(9) }]),
-            Err(OfficeHoursError::StartNotBeforeEnd(1))
-        );
-        assert_eq!(
-            OfficeHours::new(vec![OfficeSpan { start: t(9), end: t(13) }, OfficeSpan { start: t(12), end: t(17) }]),
-            Err(OfficeHoursError::Overlap(2))
-        );
+        assert_eq!(OfficeHours::new(vec![OfficeSpan { start: t(12), end: t(9) }]), Err(OfficeHoursError::StartNotBeforeEnd(1)));
+        assert_eq!(OfficeHours::new(vec![OfficeSpan { start: t(9), end: t(13) }, OfficeSpan { start: t(12), end: t(17) }]), Err(OfficeHoursError::Overlap(2)));
     }
 }

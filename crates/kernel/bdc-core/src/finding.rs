@@ -43,4 +43,3 @@ impl Finding {
         !self.passed && self.severity != Severity::Warn
     }
 }
-

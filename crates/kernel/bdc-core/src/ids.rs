@@ -21,10 +21,7 @@ const CITIZEN: &str = "身份证号";
 const CREDIT: &str = "统一社会信用代码";
 
 /// First two digits of the GB/T 2260 codes of the provinces (省级行政区划代码).
-const PROVINCES: [u32; 34] = [
-    11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63,
-    64, 65, 71, 81, 82,
-];
+const PROVINCES: [u32; 34] = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82];
 /// Years a 业务号 date or a certificate year may take.
 const BUSINESS_YEARS: RangeInclusive<i32> = 1980..=2100;
 /// GB 11643-1999 weights of the first 17 digits and the check characters.
@@ -214,14 +211,12 @@ impl Checker<'_> {
         let last = first + 7;
         let n = self.digits(first, last, meaning, "8 位数字（年月日）")?;
         // n < 10^8, so the year has at most four digits.
-        NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100)
-            .filter(|d| years.contains(&d.year()))
-            .ok_or_else(|| IdError::Invalid {
-                what: self.what,
-                pos: Span { first, last },
-                meaning,
-                actual: self.part(first, last).iter().collect(),
-            })
+        NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100).filter(|d| years.contains(&d.year())).ok_or_else(|| IdError::Invalid {
+            what: self.what,
+            pos: Span { first, last },
+            meaning,
+            actual: self.part(first, last).iter().collect(),
+        })
     }
 
     /// Positions 1–19: the 宗地代码 layout of GB/T 37346-2019.
@@ -415,14 +410,7 @@ impl CertificateNumber {
     /// Builds a number: `province` 省份简称 (one Chinese character), `year` 1980–2100,
     /// `authority` 登记机构所在市县全称 (2–20 Chinese characters ending in 市, 县, 区 or 旗),
     /// `seq` 1 up to what fits in `width` (6–8) digits.
-    pub fn new(
-        province: char,
-        year: u16,
-        authority: &str,
-        kind: CertificateKind,
-        seq: u32,
-        width: u8,
-    ) -> Result<Self, IdError> {
+    pub fn new(province: char, year: u16, authority: &str, kind: CertificateKind, seq: u32, width: u8) -> Result<Self, IdError> {
         if !is_cjk(province) {
             return Err(field("省份简称", "一个汉字", province));
         }
@@ -430,8 +418,7 @@ impl CertificateNumber {
             return Err(field("年份", "1980–2100", year));
         }
         let len = authority.chars().count();
-        if !(2..=20).contains(&len) || !authority.chars().all(is_cjk) || !authority.ends_with(['市', '县', '区', '旗'])
-        {
+        if !(2..=20).contains(&len) || !authority.chars().all(is_cjk) || !authority.ends_with(['市', '县', '区', '旗']) {
             return Err(field("登记机构名称", "2–20 个汉字，以市、县、区或旗结尾", authority));
         }
         if !(6..=8).contains(&width) {
@@ -460,11 +447,7 @@ impl CertificateNumber {
         let format = |reason| IdError::Format { what: CERT, reason };
         let mut chars = text.chars();
         let province = chars.next().ok_or(format("为空"))?;
-        let (year, rest) = chars
-            .as_str()
-            .strip_prefix('(')
-            .and_then(|rest| rest.split_once(')'))
-            .ok_or(format("省份简称后应为括号中的年份，如“苏(2025)”"))?;
+        let (year, rest) = chars.as_str().strip_prefix('(').and_then(|rest| rest.split_once(')')).ok_or(format("省份简称后应为括号中的年份，如“苏(2025)”"))?;
         if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
             return Err(field("年份", "4 位数字（1980–2100）", year));
         }
@@ -656,10 +639,7 @@ mod tests {
             ("320505A00202GB00001F00010069", Err("第7–9位（地籍区）应为 3 位数字，实为“A00”")),
             ("32050540020-GB00001F00010069", Err("第10–12位（地籍子区）应为 3 位数字，实为“20-”")),
             ("320505400202QB00001F00010069", Err("第13位（土地所有权）应为 G、J 或 Z，实为“Q”")),
-            (
-                "320505400202GI00001F00010069",
-                Err("第14位（宗地特征码）应为 A、B、S、X、C、D、E、F、H、G、W 或 Y，实为“I”"),
-            ),
+            ("320505400202GI00001F00010069", Err("第14位（宗地特征码）应为 A、B、S、X、C、D、E、F、H、G、W 或 Y，实为“I”")),
             ("320505400202GB00000F00010069", Err("第15–19位（宗地顺序号）应为 00001–99999，实为“00000”")),
             ("320505400202GB00001K00010069", Err("第20位（定着物特征码）应为 F、L、Q 或 W，实为“K”")),
             ("230522101202GB00107W00000001", Err("第21–28位（定着物单元号）应为 00000000（无定着物），实为“00000001”")),
@@ -668,20 +648,14 @@ mod tests {
             ("320505400202GB00001L1234567X", Err("第21–28位（定着物单元号）应为 8 位数字，实为“1234567X”")),
         ];
         table::<UnitNumber>("不动产单元号", &cases);
-        let cases = [
-            ("320505400202gb00001", Ok("320505400202GB00001")),
-            ("320505400202GB00001F", Err("长度应为 19 位，实为 20 位")),
-        ];
+        let cases = [("320505400202gb00001", Ok("320505400202GB00001")), ("320505400202GB00001F", Err("长度应为 19 位，实为 20 位"))];
         table::<ParcelCode>("宗地代码", &cases);
     }
 
     #[test]
     fn unit_number_parts_and_constructors() {
         let unit = UnitNumber::parse("320505400202GB00107F00010069").unwrap();
-        assert_eq!(
-            (unit.county_code(), unit.cadastral_district(), unit.cadastral_subdistrict()),
-            ("320505", "400", "202")
-        );
+        assert_eq!((unit.county_code(), unit.cadastral_district(), unit.cadastral_subdistrict()), ("320505", "400", "202"));
         assert_eq!((unit.ownership_code(), unit.parcel_feature(), unit.parcel_seq()), ('G', 'B', 107));
         assert_eq!((unit.fixture_feature(), unit.building_no(), unit.room_no()), ('F', Some("0001"), Some("0069")));
         let parcel = unit.parcel_code();
@@ -705,10 +679,7 @@ mod tests {
         ];
         table::<CaseNumber>("业务号", &cases);
         let case = CaseNumber::new("320402", date(2025, 3, 14), 7).unwrap();
-        assert_eq!(
-            (case.as_str(), case.county(), case.date(), case.seq()),
-            ("32040220250314000007", "320402", date(2025, 3, 14), 7)
-        );
+        assert_eq!((case.as_str(), case.county(), case.date(), case.seq()), ("32040220250314000007", "320402", date(2025, 3, 14), 7));
         for (county, seq, message) in [
             ("320402", 0, "业务号第15–20位（顺序号）应为 000001–999999，实为“0”"),
             ("320402", 1_000_000, "业务号第15–20位（顺序号）应为 000001–999999，实为“1000000”"),
@@ -731,10 +702,7 @@ mod tests {
             ("苏(1979)常州市不动产权第0012345号", Err("的年份应为 1980–2100，实为“1979”")),
             ("苏(2025)常州市不动产权第0012345", Err("格式错误：应以“号”结尾")),
             ("苏(2025)常州市房产证第0012345号", Err("格式错误：缺少“不动产权第”或“不动产证明第”")),
-            (
-                "苏(2025)常州不动产权第0012345号",
-                Err("的登记机构名称应为 2–20 个汉字，以市、县、区或旗结尾，实为“常州”"),
-            ),
+            ("苏(2025)常州不动产权第0012345号", Err("的登记机构名称应为 2–20 个汉字，以市、县、区或旗结尾，实为“常州”")),
             ("苏(2025)常州市不动产权第12345号", Err("的顺序号应为 6–8 位数字，实为“12345”")),
             ("苏(2025)常州市不动产权第0000000号", Err("的顺序号应为 1–9999999，实为“0”")),
             ("S(2025)常州市不动产权第0012345号", Err("的省份简称应为 一个汉字，实为“S”")),
@@ -745,10 +713,7 @@ mod tests {
         assert_eq!((n.seq(), n.width(), n.format()), (12_345, 7, "苏(2025)常州市不动产权第0012345号".to_owned()));
         let new = |seq, width| CertificateNumber::new('苏', 2025, "常州市", CertificateKind::Proof, seq, width);
         assert_eq!(new(4567, 7).unwrap().as_str(), "苏(2025)常州市不动产证明第0004567号");
-        assert_eq!(
-            new(1_000_000, 6).unwrap_err().to_string(),
-            "不动产权证书（证明）号的顺序号应为 1–999999，实为“1000000”"
-        );
+        assert_eq!(new(1_000_000, 6).unwrap_err().to_string(), "不动产权证书（证明）号的顺序号应为 1–999999，实为“1000000”");
         assert_eq!(new(1, 9).unwrap_err().to_string(), "不动产权证书（证明）号的顺序号位数应为 6–8，实为“9”");
     }
 

@@ -122,10 +122,7 @@ impl FieldCipher {
     pub fn encrypt(&self, plain: &str) -> String {
         let mut nonce = [0u8; 12];
         OsRng.fill_bytes(&mut nonce);
-        let ct = self
-            .cipher
-            .encrypt(Nonce::from_slice(&nonce), plain.as_bytes())
-            .expect("SM4-GCM encryption of an in-memory buffer cannot fail");
+        let ct = self.cipher.encrypt(Nonce::from_slice(&nonce), plain.as_bytes()).expect("SM4-GCM encryption of an in-memory buffer cannot fail");
         let mut out = nonce.to_vec();
         out.extend(ct);
         format!("sm4gcm:{}", B64.encode(out))

@@ -27,10 +27,7 @@ impl Engine {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Engine::Postgres)
         } else {
-            Err(StoreError::BadUrl(format!(
-                "不支持的数据库地址“{}”，应以 sqlite: 或 postgres:// 开头",
-                redact_url(url)
-            )))
+            Err(StoreError::BadUrl(format!("不支持的数据库地址“{}”，应以 sqlite: 或 postgres:// 开头", redact_url(url))))
         }
     }
 
@@ -201,10 +198,7 @@ fn render(sql: &str, engine: Engine) -> String {
 }
 
 async fn migrate(conn: &mut AnyConnection, engine: Engine) -> StoreResult<Vec<String>> {
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS bdc_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
-    )
-    .await?;
+    conn.execute("CREATE TABLE IF NOT EXISTS bdc_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)").await?;
     let rows = sqlx::query("SELECT version, checksum FROM bdc_migrations").fetch_all(&mut *conn).await?;
     let mut done = std::collections::HashMap::new();
     for r in rows {
@@ -215,18 +209,12 @@ async fn migrate(conn: &mut AnyConnection, engine: Engine) -> StoreResult<Vec<St
         let checksum = bdc_crypto::sm3_hex(m.sql.as_bytes());
         if let Some(existing) = done.get(&m.version) {
             if *existing != checksum {
-                return Err(StoreError::Migration(format!(
-                    "迁移 {:04}_{} 在应用后被修改过；已应用的迁移不得修改，请新增迁移",
-                    m.version, m.name
-                )));
+                return Err(StoreError::Migration(format!("迁移 {:04}_{} 在应用后被修改过；已应用的迁移不得修改，请新增迁移", m.version, m.name)));
             }
             continue;
         }
         let mut tx = conn.begin().await?;
-        sqlx::raw_sql(&render(m.sql, engine))
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| StoreError::Migration(format!("{:04}_{}：{e}", m.version, m.name)))?;
+        sqlx::raw_sql(&render(m.sql, engine)).execute(&mut *tx).await.map_err(|e| StoreError::Migration(format!("{:04}_{}：{e}", m.version, m.name)))?;
         sqlx::query("INSERT INTO bdc_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
             .bind(m.version)
             .bind(m.name)

@@ -12,9 +12,7 @@ pub fn format_time(t: DateTime<Utc>) -> String {
 }
 
 pub fn parse_time(s: &str) -> Result<DateTime<Utc>, StoreError> {
-    NaiveDateTime::parse_from_str(s, FORMAT)
-        .map(|n| n.and_utc())
-        .map_err(|_| StoreError::Corrupt(format!("时间格式错误：{s}")))
+    NaiveDateTime::parse_from_str(s, FORMAT).map(|n| n.and_utc()).map_err(|_| StoreError::Corrupt(format!("时间格式错误：{s}")))
 }
 
 #[cfg(test)]

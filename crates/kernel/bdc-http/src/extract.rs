@@ -22,27 +22,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|m| {
-                let m = m.trim().to_ascii_lowercase();
-                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
-            });
+        let is_json = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|v| v.split(';').next()).is_some_and(|m| {
+            let m = m.trim().to_ascii_lowercase();
+            m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+        });
         if !is_json {
             return Err(Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "请求体须为 JSON，并设置 Content-Type: application/json"));
         }
         let bytes = match Bytes::from_request(req, state).await {
             Ok(b) => b,
-            Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求体过大"))
-            }
+            Err(rej) if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "请求体过大")),
             Err(rej) => return Err(Problem::new(rej.status(), "bad_body", "无法读取请求体")),
         };
-        let value: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|_| Problem::bad_request("malformed_json", "请求体不是合法的 JSON"))?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| Problem::bad_request("malformed_json", "请求体不是合法的 JSON"))?;
         if let Some((path, e)) = forbidden_in(&value, "") {
             let field = if path.is_empty() { "body".to_owned() } else { path };
             return Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "forbidden_characters", format!("字段 {field}：{e}")).with_field(&field, &e.to_string()));
@@ -118,9 +110,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(p) => Ok(ApiPath(p.0)),
-            Err(PathRejection::FailedToDeserializePathParams(e)) => {
-                Err(Problem::bad_request("bad_path", format!("路径参数无效：{}", explain_serde(&e.body_text()))))
-            }
+            Err(PathRejection::FailedToDeserializePathParams(e)) => Err(Problem::bad_request("bad_path", format!("路径参数无效：{}", explain_serde(&e.body_text())))),
             Err(_) => Err(Problem::bad_request("bad_path", "路径参数无效")),
         }
     }

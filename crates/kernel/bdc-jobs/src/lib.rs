@@ -72,15 +72,9 @@ pub async fn lease(conn: &mut AnyConnection, now: DateTime<Utc>, lease: Duration
     loop {
         // Two index range scans on (state, run_at, id): due queued jobs first, then jobs whose
         // worker's lease ran out. (One query with OR would scan the whole table.)
-        let mut candidate = sqlx::query("SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1")
-            .bind(&now_s)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let mut candidate = sqlx::query("SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1").bind(&now_s).fetch_optional(&mut *conn).await?;
         if candidate.is_none() {
-            candidate = sqlx::query("SELECT id FROM jobs WHERE state = 'running' AND locked_until < $1 ORDER BY run_at, id LIMIT 1")
-                .bind(&now_s)
-                .fetch_optional(&mut *conn)
-                .await?;
+            candidate = sqlx::query("SELECT id FROM jobs WHERE state = 'running' AND locked_until < $1 ORDER BY run_at, id LIMIT 1").bind(&now_s).fetch_optional(&mut *conn).await?;
         }
         let Some(c) = candidate else { return Ok(None) };
         let id: i64 = c.try_get(0)?;
@@ -180,7 +174,11 @@ pub async fn fail(conn: &mut AnyConnection, job: &Job, error: &str, now: DateTim
         ("UPDATE jobs SET state = 'failed', locked_until = NULL, finished_at = $1, last_error = $2 WHERE id = $3 AND state = 'running' AND attempts = $4", Failure::Final, now)
     } else {
         let minutes = 1i64 << (job.attempts - 1).clamp(0, 6);
-        ("UPDATE jobs SET state = 'queued', locked_until = NULL, run_at = $1, last_error = $2 WHERE id = $3 AND state = 'running' AND attempts = $4", Failure::Retry, now + Duration::minutes(minutes.min(60)))
+        (
+            "UPDATE jobs SET state = 'queued', locked_until = NULL, run_at = $1, last_error = $2 WHERE id = $3 AND state = 'running' AND attempts = $4",
+            Failure::Retry,
+            now + Duration::minutes(minutes.min(60)),
+        )
     };
     let n = sqlx::query(sql).bind(format_time(at)).bind(error).bind(job.id).bind(job.attempts).execute(&mut *conn).await?.rows_affected();
     Ok(if n == 1 { outcome } else { Failure::LeaseLost })
@@ -193,10 +191,6 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Job> {
 
 /// Jobs in a state, newest first (for operators).
 pub async fn list(conn: &mut AnyConnection, state: Option<&str>, limit: i64) -> StoreResult<Vec<Job>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) ORDER BY id DESC LIMIT $2"))
-        .bind(state)
-        .bind(limit)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) ORDER BY id DESC LIMIT $2")).bind(state).bind(limit).fetch_all(&mut *conn).await?;
     rows.iter().map(job_from_row).collect()
 }

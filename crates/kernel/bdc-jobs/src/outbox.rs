@@ -15,11 +15,7 @@ use bdc_db::{format_time, StoreResult};
 
 /// Subscribes `job_kind` to `topic`; idempotent.
 pub async fn subscribe(conn: &mut AnyConnection, topic: &str, job_kind: &str) -> StoreResult<()> {
-    sqlx::query("INSERT INTO outbox_subscriptions (topic, job_kind) VALUES ($1, $2) ON CONFLICT (topic, job_kind) DO NOTHING")
-        .bind(topic)
-        .bind(job_kind)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("INSERT INTO outbox_subscriptions (topic, job_kind) VALUES ($1, $2) ON CONFLICT (topic, job_kind) DO NOTHING").bind(topic).bind(job_kind).execute(&mut *conn).await?;
     Ok(())
 }
 

@@ -13,10 +13,10 @@ use axum::Form;
 use serde::Deserialize;
 
 use bdc_core::access::Permission;
+use bdc_core::Actor;
 use bdc_domain::catalogue::{self, Channel, Flow, GROUPS};
 use bdc_domain::duties::DutyRule;
 use bdc_domain::rights::RegistrationType;
-use bdc_core::Actor;
 use bdc_services::duties::FlowDuty;
 
 use super::{admit, allow, redirect, refused, render, Chrome, Nav, PageActor};
@@ -121,11 +121,8 @@ pub async fn list(State(state): State<AppState>, PageActor(actor): PageActor, Qu
 
 async fn page(state: &AppState, a: &Actor, f: Filter, message: String, saved: String) -> Response {
     // Staff without the rule library see the default; the setting itself is the library's.
-    let duties: BTreeMap<String, FlowDuty> = if a.can(Permission::RulesRead) {
-        bdc_services::duties::list(&state.services, a).await.unwrap_or_default().into_iter().map(|d| (d.flow_code.clone(), d)).collect()
-    } else {
-        BTreeMap::new()
-    };
+    let duties: BTreeMap<String, FlowDuty> =
+        if a.can(Permission::RulesRead) { bdc_services::duties::list(&state.services, a).await.unwrap_or_default().into_iter().map(|d| (d.flow_code.clone(), d)).collect() } else { BTreeMap::new() };
     let channel = Channel::from_code(&f.channel);
     let rows = catalogue::flows()
         .iter()

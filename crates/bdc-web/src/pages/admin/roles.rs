@@ -48,14 +48,7 @@ async fn page(state: &AppState, a: &bdc_core::Actor, typed: Option<(String, Vec<
             Column { public: r.realm == Realm::Public.as_str(), code: r.code, name: r.name, granted }
         })
         .collect();
-    render(&MatrixPage {
-        chrome: Chrome::of(Some(a), "admin"),
-        nav: Nav::of(a, "roles"),
-        permissions: Permission::ALL.iter().map(|p| (p.code(), p.name())).collect(),
-        columns,
-        message,
-        saved,
-    })
+    render(&MatrixPage { chrome: Chrome::of(Some(a), "admin"), nav: Nav::of(a, "roles"), permissions: Permission::ALL.iter().map(|p| (p.code(), p.name())).collect(), columns, message, saved })
 }
 
 #[derive(Debug, serde::Deserialize, Default)]
@@ -69,7 +62,11 @@ pub async fn matrix(State(state): State<AppState>, PageActor(actor): PageActor, 
         Ok(a) => a,
         Err(r) => return r,
     };
-    let saved = if q.saved.is_empty() { String::new() } else { format!("角色“{}”的权限已保存，持有该角色的用户下次操作时生效。", bdc_core::access::role(&q.saved).map_or(q.saved.as_str(), |r| r.name)) };
+    let saved = if q.saved.is_empty() {
+        String::new()
+    } else {
+        format!("角色“{}”的权限已保存，持有该角色的用户下次操作时生效。", bdc_core::access::role(&q.saved).map_or(q.saved.as_str(), |r| r.name))
+    };
     page(&state, &a, None, String::new(), saved).await
 }
 

@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 
 use bdc_core::access::Permission;
 use bdc_domain::rules::Severity;
-use bdc_services::rule_library::{self as svc, RuleDraft, CHECKS};
 use bdc_services::rule_library::RuleRecord;
+use bdc_services::rule_library::{self as svc, RuleDraft, CHECKS};
 
 use super::{admit, allow, place, redirect, refused, render, Chrome, Errors, Fields, Nav, PageActor};
 use crate::pages::{beijing, message};
@@ -223,7 +223,8 @@ async fn library_page(state: &AppState, a: &bdc_core::Actor, input: LibraryInput
     // Rows come by code then version: the last of each code is its newest version.
     let newest: Vec<RuleRow> = all.iter().enumerate().filter(|(i, r)| all.get(i + 1).is_none_or(|n| n.rule.code != r.rule.code)).map(|(_, r)| row(r)).collect();
     let issuance = svc::issuance_rules(&state.services, a).await.unwrap_or_default().into_iter().map(|(id, t, f, act, p)| (id, t, f, name_of(ISSUANCE_ACTIONS, &act), p)).collect();
-    let form = input.form.unwrap_or_else(|| DraftForm { check: "restriction_present".into(), severity: "block".into(), effective_from: bdc_services::cases::today().to_string(), ..DraftForm::default() });
+    let form =
+        input.form.unwrap_or_else(|| DraftForm { check: "restriction_present".into(), severity: "block".into(), effective_from: bdc_services::cases::today().to_string(), ..DraftForm::default() });
     render(&LibraryPage {
         chrome: Chrome::of(Some(a), "admin"),
         nav: Nav::of(a, "rules"),

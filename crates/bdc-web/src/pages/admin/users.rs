@@ -9,9 +9,9 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use bdc_core::access::{self, Permission, Realm};
+use bdc_db::PageRequest;
 use bdc_services::users::{self, CreateUser, UpdateUser};
 use bdc_services::users::{UserFilter, UserRecord};
-use bdc_db::PageRequest;
 
 use super::{admit, allow, place, redirect, refused, render, Chrome, Errors, Nav, PageActor};
 use crate::pages::{beijing, message};
@@ -108,12 +108,7 @@ pub async fn list(State(state): State<AppState>, PageActor(actor): PageActor, Qu
         Err(e) => (Vec::new(), 0, e.to_string()),
     };
     let pages = u32::try_from((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE)).unwrap_or(1).max(1);
-    let keep = form_urlencoded::Serializer::new(String::new())
-        .append_pair("q", &q.q)
-        .append_pair("realm", &q.realm)
-        .append_pair("role", &q.role)
-        .append_pair("status", &q.status)
-        .finish();
+    let keep = form_urlencoded::Serializer::new(String::new()).append_pair("q", &q.q).append_pair("realm", &q.realm).append_pair("role", &q.role).append_pair("status", &q.status).finish();
     render(&ListPage { chrome: Chrome::of(Some(&a), "admin"), nav: Nav::of(&a, "users"), query: q, all_roles: access::ROLES, rows, total, page, pages, keep, message })
 }
 
@@ -286,12 +281,7 @@ pub async fn update(State(state): State<AppState>, PageActor(actor): PageActor, 
         Err(r) => return r,
     };
     let typed = Typed { display_name: f.get("display_name"), status: f.get("status"), roles: f.all("roles") };
-    let cmd = UpdateUser {
-        display_name: Some(typed.display_name.clone()),
-        status: Some(typed.status.clone()),
-        roles: Some(typed.roles.clone()),
-        version: f.get("version").parse().ok(),
-    };
+    let cmd = UpdateUser { display_name: Some(typed.display_name.clone()), status: Some(typed.status.clone()), roles: Some(typed.roles.clone()), version: f.get("version").parse().ok() };
     match users::update_user(&state.services, &a, id, cmd).await {
         Ok(_) => redirect(&format!("{back}?done=saved")),
         Err(e) => {

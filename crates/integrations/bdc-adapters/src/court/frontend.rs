@@ -1,7 +1,6 @@
 //! The provincial front-end machine for court requests (前置机): the client BDC polls. The
 //! sandbox that speaks the same SOAP/base64 protocol on one machine is `bdc_sandbox::court`.
 
-
 use super::message::{render_feedback, soap_wrap, Feedback};
 
 /// Errors talking to the front-end.
@@ -70,4 +69,3 @@ impl CourtFrontEnd for SoapClient {
         self.call("submitFeedback", &render_feedback(feedback)).await.map(|_| ())
     }
 }
-

@@ -112,10 +112,7 @@ pub struct Feedback {
 }
 
 fn attrs(e: &BytesStart<'_>) -> Vec<(String, String)> {
-    e.attributes()
-        .flatten()
-        .map(|a| (String::from_utf8_lossy(a.key.as_ref()).into_owned(), a.unescape_value().map(|v| v.into_owned()).unwrap_or_default()))
-        .collect()
+    e.attributes().flatten().map(|a| (String::from_utf8_lossy(a.key.as_ref()).into_owned(), a.unescape_value().map(|v| v.into_owned()).unwrap_or_default())).collect()
 }
 
 fn get(a: &[(String, String)], k: &str) -> String {
@@ -437,7 +434,16 @@ mod tests {
         let (op, user, password, payload) = soap_unwrap(&wrapped).unwrap();
         assert_eq!((op.as_str(), user.as_str(), password.as_str()), ("getRequestsResponse", "frontend", "p&ss"));
         assert_eq!(parse_requests(&payload).unwrap(), vec![sample()]);
-        let fb = Feedback { request_number: "CK1".into(), property_seq: "1".into(), controlled: true, start: "2026-11-25".into(), end: "2029-11-24".into(), reason: String::new(), business_number: "320402".into(), waiting: true };
+        let fb = Feedback {
+            request_number: "CK1".into(),
+            property_seq: "1".into(),
+            controlled: true,
+            start: "2026-11-25".into(),
+            end: "2029-11-24".into(),
+            reason: String::new(),
+            business_number: "320402".into(),
+            waiting: true,
+        };
         assert_eq!(parse_feedback(&render_feedback(std::slice::from_ref(&fb))).unwrap(), vec![fb]);
     }
 

@@ -15,7 +15,7 @@
 
 pub mod protocol;
 
-pub use protocol::{HttpAuthority, Outcome, PersonAnswer, EnterpriseAnswer};
+pub use protocol::{EnterpriseAnswer, HttpAuthority, Outcome, PersonAnswer};
 
 /// Errors talking to the authority. A refused or unreadable answer is never a "no match": the
 /// caller tells the user the check could not be made, and nothing is decided.

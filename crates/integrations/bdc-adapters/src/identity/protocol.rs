@@ -163,12 +163,8 @@ impl HttpAuthority {
 #[async_trait::async_trait]
 impl IdentityAuthority for HttpAuthority {
     async fn verify_person(&self, check: &PersonCheck) -> Result<PersonAnswer, IdentityError> {
-        let body = serde_json::to_vec(&PersonRequest {
-            name: check.name.clone(),
-            id_number: check.id_number.clone(),
-            photo: base64::engine::general_purpose::STANDARD.encode(&check.photo),
-        })
-        .map_err(|e| IdentityError::Unavailable(e.to_string()))?;
+        let body = serde_json::to_vec(&PersonRequest { name: check.name.clone(), id_number: check.id_number.clone(), photo: base64::engine::general_purpose::STANDARD.encode(&check.photo) })
+            .map_err(|e| IdentityError::Unavailable(e.to_string()))?;
         self.call(PERSON_PATH, body, |a: &PersonAnswerBody| &a.request_nonce).await
     }
 

@@ -4,8 +4,22 @@ use quick_xml::escape::escape;
 
 /// Head fields in the order the national format requires.
 pub const HEAD_FIELDS: &[&str] = &[
-    "BizMsgID", "ASID", "AreaCode", "RecType", "RightType", "RegType", "CreateDate", "RecFlowID", "RegOrgID", "ParcelID", "EstateNum", "PreEstateNum",
-    "CertCount", "ProofCount", "PreCertID", "DigitalSign",
+    "BizMsgID",
+    "ASID",
+    "AreaCode",
+    "RecType",
+    "RightType",
+    "RegType",
+    "CreateDate",
+    "RecFlowID",
+    "RegOrgID",
+    "ParcelID",
+    "EstateNum",
+    "PreEstateNum",
+    "CertCount",
+    "ProofCount",
+    "PreCertID",
+    "DigitalSign",
 ];
 
 /// The Head of a message. Empty values are written as `/`.

@@ -51,11 +51,8 @@ pub fn parse(xml: &str) -> Result<List, String> {
     loop {
         match reader.read_event() {
             Ok(Event::Start(e) | Event::Empty(e)) => {
-                let attrs: Vec<(String, String)> = e
-                    .attributes()
-                    .flatten()
-                    .map(|a| (String::from_utf8_lossy(a.key.as_ref()).into_owned(), a.unescape_value().map(|v| v.into_owned()).unwrap_or_default()))
-                    .collect();
+                let attrs: Vec<(String, String)> =
+                    e.attributes().flatten().map(|a| (String::from_utf8_lossy(a.key.as_ref()).into_owned(), a.unescape_value().map(|v| v.into_owned()).unwrap_or_default())).collect();
                 let get = |k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
                 match e.name().as_ref() {
                     b"InconsistencyList" => list = Some(List { area_code: get("AreaCode"), list_date: get("ListDate"), items: Vec::new() }),
@@ -98,7 +95,9 @@ mod tests {
         let l = List {
             area_code: "320402".into(),
             list_date: "2026-11-25".into(),
-            items: vec![Item { biz_msg_id: "320402261125000001".into(), case_number: "x".into(), unit_number: "u".into(), response_code: "C4".into(), response_info: "权利人不一致".into(), cause: 4 }],
+            items: vec![Item {
+                biz_msg_id: "320402261125000001".into(), case_number: "x".into(), unit_number: "u".into(), response_code: "C4".into(), response_info: "权利人不一致".into(), cause: 4
+            }],
         };
         assert_eq!(parse(&render(&l)).unwrap(), l);
         assert!(parse("<InconsistencyList AreaCode=\"1\" ListDate=\"bad\"/>").is_err());

@@ -121,8 +121,9 @@ fn flow_of(code: &str) -> ServiceResult<&'static Flow> {
     catalogue::flow(code).ok_or_else(|| ServiceError::field("unknown_flow", "flow_code", format!("业务流程“{code}”不存在")))
 }
 
+/// Today's business date (Beijing).
 pub fn today() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
+    bdc_core::time::today()
 }
 
 fn parse_request(case: &CaseRecord) -> ServiceResult<RequestDoc> {

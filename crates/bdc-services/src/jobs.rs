@@ -38,7 +38,7 @@ const LEASE_MINUTES: i64 = 10;
 
 /// Queues today's daily jobs (once per day, whatever the number of servers).
 pub async fn schedule_daily(s: &Services, now: DateTime<Utc>) -> ServiceResult<()> {
-    let today = (now + Duration::hours(8)).date_naive();
+    let today = bdc_core::time::business_date(now);
     let mut conn = s.db.conn().await?;
     jobs::enqueue(&mut conn, LAPSE_RESTRICTIONS, &format!("{{\"date\":\"{today}\"}}"), Some(&today.to_string()), now, 5).await?;
     let yesterday = today - Duration::days(1);

@@ -6,7 +6,7 @@
 //! its own transaction (the outbox), and a waiting seizure promoted by a lapse is due its
 //! court's receipt.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use bdc_domain::register::attr;
 use bdc_domain::rights::{RightKind, RightState};
@@ -95,7 +95,7 @@ fn seizure_expired(details: &str, today: NaiveDate) -> bool {
 /// Records the lapse of every active seizure whose term has run out; the earliest waiting
 /// seizure on the unit becomes active, its term starting today. Returns how many lapsed.
 pub async fn lapse_seizures(s: &Services, now: DateTime<Utc>) -> ServiceResult<usize> {
-    let today = (now + Duration::hours(8)).date_naive();
+    let today = bdc_core::time::business_date(now);
     let candidates = {
         let mut conn = s.db.conn().await?;
         registry::current_of_kinds(&mut conn, &[RightKind::Seizure]).await?
@@ -133,7 +133,7 @@ pub async fn lapse_seizures(s: &Services, now: DateTime<Utc>) -> ServiceResult<u
 
 /// Ends every current objection and advance notice whose lapse date has passed; returns how many.
 pub async fn lapse_restrictions(s: &Services, now: DateTime<Utc>) -> ServiceResult<usize> {
-    let today = (now + Duration::hours(8)).date_naive();
+    let today = bdc_core::time::business_date(now);
     let candidates = {
         let mut conn = s.db.conn().await?;
         registry::current_of_kinds(&mut conn, &[RightKind::Objection, RightKind::AdvanceNotice]).await?

@@ -62,7 +62,7 @@ fn count_index(t: RegistrationType) -> usize {
 /// Builds the log of `date` (Beijing time) from the journal and the report messages.
 pub async fn daily_log(s: &Services, actor: &Actor, date: NaiveDate) -> ServiceResult<DailyLog> {
     actor.require(Permission::CaseRead)?;
-    let tz = chrono::FixedOffset::east_opt(8 * 3600).ok_or_else(|| ServiceError::Internal("UTC+8".into()))?;
+    let tz = bdc_core::time::beijing_offset();
     let start = tz.from_local_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default()).single().ok_or_else(|| ServiceError::Internal("date".into()))?.with_timezone(&Utc);
     let mut conn = s.db.conn().await?;
     let entries = journal::entries_between(&mut conn, start, start + Duration::days(1)).await?;

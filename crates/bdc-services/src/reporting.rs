@@ -6,7 +6,7 @@
 //! it, and hands it to the transport. [`collect_responses`] stores each answer raw, then reads it:
 //! accepted, rejected (with the province's code and reason), or quarantined when unreadable.
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
 
 use bdc_adapters::province::message::{AccessMessage, DataRow, Head};
 use bdc_adapters::province::response;
@@ -187,7 +187,7 @@ async fn build_and_store_loaded(
     let Some(unit) = registry::get_unit(conn, unit_id).await? else { return Ok(None) };
     let key = crate::keys::signing_key(s, "report").await?;
     let area = unit.unit_number[..6].to_owned();
-    let now_local = Utc::now() + Duration::hours(8);
+    let now_local = bdc_core::time::beijing(Utc::now());
     let day = now_local.format("%y%m%d").to_string();
     // The message is built first and numbered only when it is stored: the sequence row is then
     // locked for one short transaction, not for the whole build.
@@ -470,7 +470,7 @@ async fn build(
     let djlx = registration_type_code(flow);
     let is_house = unit.building_no.is_some();
     let area = unit.unit_number[..6].to_owned();
-    let local = |t: &str| bdc_db::parse_time(t).map(|t| (t + Duration::hours(8)).format("%Y-%m-%dT%H:%M:%S").to_string()).unwrap_or_default();
+    let local = |t: &str| bdc_db::parse_time(t).map(|t| bdc_core::time::beijing(t).format("%Y-%m-%dT%H:%M:%S").to_string()).unwrap_or_default();
     let djsj = local(&entry.at);
     let dbr = if entry.actor == "system" { "系统".to_owned() } else { entry.actor.clone() };
     let parcel = registry::get_parcel(conn, &unit.parcel_code).await?;
@@ -735,7 +735,7 @@ async fn store_answer(conn: &mut AnyConnection, transport: &std::sync::Arc<dyn b
             } else if !resp.success {
                 // A refused report is a reconciliation item of its own (接入失败), to be fixed and
                 // re-reported within 5 working days.
-                let today = (now + Duration::hours(8)).date_naive();
+                let today = bdc_core::time::business_date(now);
                 let deadline = bdc_core::calendar::WorkCalendar::seeded().add_working_days(today, 5).to_string();
                 let case_number = match r.case_id {
                     Some(id) => case_store::get_case(conn, id).await?.map(|c| c.case_number).unwrap_or_default(),

@@ -323,7 +323,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 if !(1..=4).contains(&cause) {
                     bail!("--cause 须为 1 至 4");
                 }
-                let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive().to_string();
+                let today = bdc_core::time::business_date(chrono::Utc::now()).to_string();
                 let mut by_area: std::collections::BTreeMap<String, Vec<Item>> = Default::default();
                 for id in &inconsistent {
                     if id.len() != 18 || !id.bytes().all(|b| b.is_ascii_digit()) {

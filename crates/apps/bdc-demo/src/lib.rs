@@ -328,7 +328,7 @@ pub async fn build(s: &Services, units: u64, seed: u64, progress: &(dyn Fn(u64) 
         let id = g.party("state_organ", c, "8", &code);
         g.courts.push(id);
     }
-    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let today = bdc_core::time::business_date(Utc::now());
     let mut done = 0u64;
     while done < units {
         let end = (done + BATCH).min(units);

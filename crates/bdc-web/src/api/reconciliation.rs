@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -67,7 +67,7 @@ pub async fn list_reconciliation(State(state): State<AppState>, Authed(actor): A
         return Err(Problem::bad_request("bad_query", "状态须为 1 未销账、2 销账中、3 成功或 4 失败"));
     }
     let cal = bdc_services::calendar::load(&state.services).await?;
-    let today = (Utc::now() + Duration::hours(8)).date_naive();
+    let today = bdc_core::time::business_date(Utc::now());
     let items = bdc_services::reconciliation::items(&state.services, &actor, q.status, 10_000).await?;
     let dtos = items.into_iter().map(|i| dto(i, &cal, today)).collect();
     Ok(Json(PageDto::slice(dtos, page)))
@@ -114,5 +114,5 @@ pub struct ItemPath {
 pub async fn resend_reconciliation_item(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<ItemPath>) -> ApiResult<Json<ReconItemDto>> {
     let item = bdc_services::reporting::resend_item(&state.services, &actor, p.id).await?;
     let cal = bdc_services::calendar::load(&state.services).await?;
-    Ok(Json(dto(item, &cal, (Utc::now() + Duration::hours(8)).date_naive())))
+    Ok(Json(dto(item, &cal, bdc_core::time::business_date(Utc::now()))))
 }

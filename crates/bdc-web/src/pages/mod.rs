@@ -231,7 +231,7 @@ pub fn assets() -> Router<AppState> {
 
 /// A stored UTC time as Beijing time (`2026-11-25 09:30`).
 pub fn beijing(at: &str) -> String {
-    bdc_db::parse_time(at).map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|_| at.to_owned())
+    bdc_db::parse_time(at).map(|t| bdc_core::time::beijing(t).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|_| at.to_owned())
 }
 
 /// The service error as the sentence to show beside a form.

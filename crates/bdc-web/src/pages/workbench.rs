@@ -427,7 +427,7 @@ fn court_row(p: bdc_court::service::CourtProperty, today: &str) -> CourtRow {
         case_id: p.case_id,
         business_number: p.business_number,
         receipt_due: p.receipt_due,
-        promoted_at: p.promoted_at.map(|t| bdc_db::parse_time(&t).map(|t| (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()).unwrap_or(t)),
+        promoted_at: p.promoted_at.map(|t| bdc_db::parse_time(&t).map(|t| bdc_core::time::beijing(t).format("%Y-%m-%d %H:%M").to_string()).unwrap_or(t)),
     }
 }
 

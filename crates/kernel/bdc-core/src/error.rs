@@ -21,7 +21,7 @@ pub enum ServiceError {
     #[error("{0}")]
     Forbidden(String),
     /// The account is locked after repeated failures.
-    #[error("账户因多次登录失败已被锁定，请于 {} 后再试", .until.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M"))]
+    #[error("账户因多次登录失败已被锁定，请于 {} 后再试", crate::time::beijing(*until).format("%Y-%m-%d %H:%M"))]
     Locked { until: DateTime<Utc> },
     /// Too many requests of one kind from one account or address (频率限制); try again after
     /// `retry_after` seconds.

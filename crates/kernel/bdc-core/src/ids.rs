@@ -525,7 +525,7 @@ fn citizen_check(body: &[char]) -> char {
 
 /// Today's date in China (UTC+8), where the 身份证号 are issued.
 fn today_in_china() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    crate::time::business_date(chrono::Utc::now())
 }
 
 impl CitizenId {

@@ -12,6 +12,7 @@
 //! - [`ids`] — identifiers: 不动产单元号, 宗地代码, 业务号, certificate numbers, 身份证号, 统一社会信用代码.
 //! - [`masking`] — masking of personal data for display (脱敏).
 //! - [`password`] — the password policy (密码策略) and the lock-out back-off (登录失败锁定).
+//! - [`time`] — business time (业务时间): Beijing dates and times from UTC instants.
 //! - [`text`] — text hygiene (文本净化): control, bidi and zero-width characters refused in any text.
 
 pub mod access;
@@ -23,6 +24,7 @@ pub mod ids;
 pub mod masking;
 pub mod password;
 pub mod text;
+pub mod time;
 
 pub use actor::{Actor, AuditSlot, AuthVia, SlotData};
 pub use error::{ServiceError, ServiceResult};

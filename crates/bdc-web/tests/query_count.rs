@@ -19,13 +19,35 @@ use tracing_subscriber::layer::SubscriberExt;
 
 use helpers::{spawn_app, TestApp, PASSWORD};
 
-/// Counts sqlx's statement events (target `sqlx::query`).
+/// Counts sqlx's statement events (target `sqlx::query`), leaving out the `PRAGMA`s with which
+/// the pool sets up a new SQLite connection: they belong to the connection, not to the page.
 struct Statements(Arc<AtomicUsize>);
+
+/// The statement's summary (its first words), read from the event.
+#[derive(Default)]
+struct Summary(String);
+
+impl tracing::field::Visit for Summary {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "summary" {
+            value.clone_into(&mut self.0);
+        }
+    }
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "summary" {
+            self.0 = format!("{value:?}");
+        }
+    }
+}
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
     fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         if event.metadata().target().starts_with("sqlx::query") {
-            self.0.fetch_add(1, Ordering::Relaxed);
+            let mut summary = Summary::default();
+            event.record(&mut summary);
+            if !summary.0.trim_start_matches('"').to_ascii_uppercase().starts_with("PRAGMA") {
+                self.0.fetch_add(1, Ordering::Relaxed);
+            }
         }
     }
 }
@@ -53,11 +75,11 @@ async fn log_in(app: &TestApp, username: &str) -> String {
 /// Statements run while the server answers `path` (and settles what it writes after).
 async fn statements_of(app: &TestApp, cookie: &str, path: &str) -> usize {
     let n = counter();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let before = n.load(Ordering::SeqCst);
     let r = app.raw(app.http.get(format!("{}{path}", app.base)).header("cookie", cookie)).await;
     assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text);
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     n.load(Ordering::SeqCst) - before
 }
 
@@ -105,18 +127,20 @@ async fn the_task_list_and_the_register_book_cost_a_fixed_number_of_statements(e
 
     // One case in each of the page's eight states, then 15 times as many.
     open_cases(&app, 8, 0).await;
+    // A first load warms what the server reads once (the session's first touch, caches).
+    statements_of(&app, &cookie, "/workbench").await;
     let few = statements_of(&app, &cookie, "/workbench").await;
     open_cases(&app, 112, 8).await;
     let many = statements_of(&app, &cookie, "/workbench").await;
     assert_eq!(few, many, "the task list with 8 and with 120 open cases");
-    assert!(many <= 40, "the task list ran {many} statements");
+    assert!((8..=40).contains(&many), "the task list ran {many} statements (one or more per state, a small constant in all)");
 
     let (small, small_n, large, large_n) = smallest_and_largest_book(&app).await;
     assert!(large_n > small_n, "the demo city has books of different sizes: {small_n} and {large_n} entries");
     let a = statements_of(&app, &cookie, &format!("/workbench/units/{small}")).await;
     let b = statements_of(&app, &cookie, &format!("/workbench/units/{large}")).await;
     assert_eq!(a, b, "the register book with {small_n} and with {large_n} entries");
-    assert!(b <= 20, "the register book ran {b} statements");
+    assert!((3..=20).contains(&b), "the register book ran {b} statements");
 }
 
 engine_tests!(the_task_list_and_the_register_book_cost_a_fixed_number_of_statements);

@@ -217,8 +217,19 @@ async fn sign_up_over_the_json_api_is_proven_by_the_authority(engine: Engine) {
         .await;
     assert_eq!(missing.problem(422), "invalid_sign_up");
     assert!(missing.text.contains("photo"), "{}", missing.text);
+    let parties_numbered = |number: &'static str| {
+        let app = &app;
+        async move {
+            let mut conn = app.db.conn().await.unwrap();
+            let ids = bdc_store::registry::find_party_by_index(&mut conn, &app.services.cipher().blind_index(number)).await.unwrap();
+            let parties = bdc_store::registry::parties_by_ids(&mut conn, &ids).await.unwrap();
+            parties.into_values().map(|p| p.name).collect::<Vec<_>>()
+        }
+    };
+    assert!(parties_numbered("320402199002020022").await.is_empty(), "a refused sign-up records nobody");
     let r = app.call(Method::POST, "/api/v1/portal/sign-up", None, Some(body("陈静", portrait("320402199002020022", 3), &code))).await;
     assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(parties_numbered("320402199002020022").await, ["陈静"], "the proven person is recorded as a party, once");
     let token = app.token("chenjing", "public").await;
     assert_eq!(app.get("/api/v1/portal/cases", &token).await.status, 200, "a verified account reaches the portal");
 

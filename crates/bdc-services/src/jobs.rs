@@ -19,6 +19,10 @@ pub trait JobHandler: Send + Sync + std::fmt::Debug {
     fn kinds(&self) -> &'static [&'static str];
     /// Queues what is due at `now` (called on every tick of the loop).
     async fn schedule(&self, s: &Services, now: DateTime<Utc>) -> ServiceResult<()>;
+    /// Once, when the worker loop starts (maintenance of the context's own rows).
+    async fn start(&self, _s: &Services) -> ServiceResult<()> {
+        Ok(())
+    }
     /// Runs one job of one of its kinds.
     async fn run(&self, s: &Services, job: &Job) -> ServiceResult<()>;
     /// How often the loop must wake for this handler, when more often than the loop's own tick.
@@ -183,10 +187,15 @@ pub async fn list(s: &Services, actor: &crate::Actor, state: Option<&str>, limit
 
 pub async fn worker_loop(s: Services, every: std::time::Duration) {
     // Messages stored in clear before stored messages were sealed are encrypted once, here.
-    match crate::keys::seal_legacy(&s).await {
+    match crate::keys::seal_legacy(&s, &bdc_store::keys::SEALED_COLUMNS).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(rows = n, "stored messages encrypted at rest"),
         Err(e) => tracing::error!(error = %e.cause(), "encrypting stored messages failed"),
+    }
+    for h in s.handlers.iter() {
+        if let Err(e) = h.start(&s).await {
+            tracing::error!(error = %e.cause(), kinds = ?h.kinds(), "starting a context's jobs failed");
+        }
     }
     loop {
         let now = Utc::now();

@@ -57,20 +57,21 @@ pub fn unseal(s: &Services, stored: &str) -> ServiceResult<String> {
 /// What [`bdc_crypto::FieldCipher::encrypt`] output starts with.
 pub const SEALED_PREFIX: &str = "sm4gcm:";
 
-/// Encrypts the rows stored in clear before sealing began: province messages, court messages
-/// and court requests. Idempotent; returns how many rows it sealed.
-pub async fn seal_legacy(s: &Services) -> ServiceResult<usize> {
+/// Encrypts the rows of `columns` stored in clear before sealing began (the register core's own
+/// are [`bdc_store::keys::SEALED_COLUMNS`]; a context passes its own when its jobs start).
+/// Idempotent; returns how many rows it sealed.
+pub async fn seal_legacy(s: &Services, columns: &[bdc_store::keys::SealedColumn]) -> ServiceResult<usize> {
     let mut n = 0;
-    for (table, key, column) in bdc_store::keys::SEALED_COLUMNS {
+    for &col in columns {
         loop {
             let mut tx = s.db.begin().await?;
-            let rows = bdc_store::keys::clear_rows(&mut tx, table, key, column, 500).await?;
+            let rows = bdc_store::keys::clear_rows(&mut tx, col, 500).await?;
             if rows.is_empty() {
                 bdc_db::commit(tx).await?;
                 break;
             }
             for (id, text) in &rows {
-                bdc_store::keys::set_sealed(&mut tx, table, key, column, id, &seal(s, text)).await?;
+                bdc_store::keys::set_sealed(&mut tx, col, id, &seal(s, text)).await?;
             }
             bdc_db::commit(tx).await?;
             n += rows.len();

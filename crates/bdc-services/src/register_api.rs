@@ -7,7 +7,8 @@
 
 pub use crate::calendar::{load as working_calendar, load_in as working_calendar_in};
 pub use crate::cases::{next_case_number, register_locked, system_actor, today, RequestDoc};
-pub use crate::keys::{seal, unseal};
+pub use crate::keys::{seal, seal_legacy, unseal};
+pub use bdc_store::keys::SealedColumn;
 
 /// Cases (业务): opening one for a registration the context asks for.
 pub mod cases {

@@ -31,19 +31,27 @@ pub async fn insert_key(conn: &mut AnyConnection, purpose: &str, public_key: &st
         .try_get(0)?)
 }
 
-/// The columns that hold sealed (SM4-encrypted) texts with personal data: `(table, key, column)`.
-pub const SEALED_COLUMNS: [(&str, &str, &str); 3] = [("report_messages", "id", "message"), ("court_messages", "id", "raw"), ("court_requests", "number", "body")];
+/// A column that holds sealed (SM4-encrypted) texts with personal data: `(table, key, column)`,
+/// named by the code (never by input), each context naming its own.
+pub type SealedColumn = (&'static str, &'static str, &'static str);
+
+/// The register core's sealed columns: the stored province messages.
+pub const SEALED_COLUMNS: [SealedColumn; 1] = [("report_messages", "id", "message")];
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+}
 
 /// Up to `limit` rows of a sealed column still in clear text: `(key as text, text)`.
-pub async fn clear_rows(conn: &mut AnyConnection, table: &str, key: &str, column: &str, limit: i64) -> StoreResult<Vec<(String, String)>> {
-    debug_assert!(SEALED_COLUMNS.contains(&(table, key, column)));
+pub async fn clear_rows(conn: &mut AnyConnection, (table, key, column): SealedColumn, limit: i64) -> StoreResult<Vec<(String, String)>> {
+    debug_assert!([table, key, column].into_iter().all(is_identifier));
     let rows = sqlx::query(&format!("SELECT CAST({key} AS TEXT), {column} FROM {table} WHERE {column} NOT LIKE 'sm4gcm:%' ORDER BY {key} LIMIT $1")).bind(limit).fetch_all(&mut *conn).await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
 /// Replaces a clear text with its sealed form.
-pub async fn set_sealed(conn: &mut AnyConnection, table: &str, key: &str, column: &str, id: &str, sealed: &str) -> StoreResult<()> {
-    debug_assert!(SEALED_COLUMNS.contains(&(table, key, column)));
+pub async fn set_sealed(conn: &mut AnyConnection, (table, key, column): SealedColumn, id: &str, sealed: &str) -> StoreResult<()> {
+    debug_assert!([table, key, column].into_iter().all(is_identifier));
     let q = format!("UPDATE {table} SET {column} = $1 WHERE {key} = $2");
     let q = sqlx::query(&q).bind(sealed);
     // Bound with the key's own type, so the primary key's index is used.

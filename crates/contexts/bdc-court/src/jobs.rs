@@ -11,6 +11,9 @@ use bdc_services::Services;
 
 use crate::service::{self, COURT_POLL, COURT_PROMOTIONS};
 
+/// The court desk's columns that hold personal data sealed (SM4): raw messages, request bodies.
+pub const SEALED_COLUMNS: [bdc_services::register_api::SealedColumn; 2] = [("court_messages", "id", "raw"), ("court_requests", "number", "body")];
+
 /// Runs [`COURT_POLL`] (when a front-end is configured) and [`COURT_PROMOTIONS`].
 #[derive(Debug)]
 pub struct CourtJobs;
@@ -24,6 +27,16 @@ impl JobHandler for CourtJobs {
     async fn schedule(&self, s: &Services, now: DateTime<Utc>) -> ServiceResult<()> {
         if s.court.is_some() {
             service::schedule(s, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Court messages and request bodies stored in clear before they were sealed are encrypted
+    /// once, when the worker starts.
+    async fn start(&self, s: &Services) -> ServiceResult<()> {
+        let n = bdc_services::register_api::seal_legacy(s, &SEALED_COLUMNS).await?;
+        if n > 0 {
+            tracing::info!(rows = n, "court messages encrypted at rest");
         }
         Ok(())
     }

@@ -977,5 +977,23 @@ mod tests {
         assert!(got.iter().all(|f| !f.controlled && f.reason.contains("未能匹配不动产单元")));
     }
 
-    bdc_db::engine_tests!(receipts_wait_with_back_off_while_the_front_end_is_down_and_repeats_are_kept_once);
+    /// A court message kept in clear before messages were sealed is sealed when the court
+    /// desk's jobs start, and still reads back as it was.
+    async fn messages_kept_in_clear_are_sealed_when_the_jobs_start(engine: Engine) {
+        use bdc_services::jobs::JobHandler;
+        let db = fresh_db(engine).await;
+        let dir = std::env::temp_dir().join(format!("bdc-court-seal-{}", std::process::id()));
+        let s = crate::install(Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(dir)), bdc_services::SecuritySettings::default())).await.unwrap();
+        let mut conn = db.conn().await.unwrap();
+        let id = store::store_raw(&mut conn, "<Requests>320402199001011234</Requests>", "d1", Utc::now()).await.unwrap();
+        drop(conn);
+        crate::jobs::CourtJobs.start(&s).await.unwrap();
+        let mut conn = db.conn().await.unwrap();
+        let stored: String = sqlx::query_scalar("SELECT raw FROM court_messages WHERE id = $1").bind(id).fetch_one(&mut *conn).await.unwrap();
+        assert!(stored.starts_with("sm4gcm:") && !stored.contains("320402199001011234"), "{stored}");
+        drop(conn);
+        assert_eq!(raw_message(&s, &Actor::console(), id).await.unwrap().0, "<Requests>320402199001011234</Requests>");
+    }
+
+    bdc_db::engine_tests!(receipts_wait_with_back_off_while_the_front_end_is_down_and_repeats_are_kept_once, messages_kept_in_clear_are_sealed_when_the_jobs_start);
 }

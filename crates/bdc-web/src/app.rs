@@ -78,9 +78,22 @@ pub fn router(services: Services, settings: &WebSettings) -> Router {
     .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout))
     .layer(axum::middleware::map_response(timed_out))
     .layer(axum::middleware::map_response_with_state(hsts, bdc_http::headers::security_headers))
-    .layer(TraceLayer::new_for_http())
+    // One span per request, carrying its id and, once authenticated, the actor: every log line
+    // of the request names both. Server errors (5xx), pages' included, are logged by the layer.
+    .layer(TraceLayer::new_for_http().make_span_with(request_span))
     .layer(PropagateRequestIdLayer::new(request_id.clone()))
     .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// The span of one request: method, path, request id, and the actor (recorded when known).
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, actor = tracing::field::Empty)
+}
+
+/// Names the acting user in the request's span (and so in every log line of the request).
+pub(crate) fn record_actor(username: &str) {
+    tracing::Span::current().record("actor", username);
 }
 
 /// The time-out layer answers with an empty 408; it becomes a problem like every other error.

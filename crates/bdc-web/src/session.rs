@@ -48,6 +48,7 @@ impl FromRequestParts<AppState> for Authed {
         }
         if let Some(slot) = parts.extensions.get::<AuditSlot>() {
             slot.set_actor(&actor);
+            crate::app::record_actor(&actor.username);
             actor.audit = Some(slot.clone());
         }
         let route = parts.extensions.get::<MatchedPath>().map_or("", MatchedPath::as_str);

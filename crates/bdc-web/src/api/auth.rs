@@ -105,6 +105,7 @@ pub async fn login(State(state): State<AppState>, Extension(slot): Extension<Aud
     match auth::login(&state.services, realm, &req.username, &req.password, kind, &client).await {
         Ok(l) => {
             slot.set_actor(&l.actor);
+            crate::app::record_actor(&l.actor.username);
             slot.set_detail(if mode == LoginMode::Token { "bearer token issued" } else { "browser session" });
             state.metrics.login("success");
             let body = LoginResponse {

@@ -90,6 +90,7 @@ impl FromRequestParts<AppState> for PageActor {
         let mut actor = auth::authenticate(&state.services, &token).await.ok().filter(|a| a.via == AuthVia::Cookie);
         if let (Some(a), Some(slot)) = (&mut actor, parts.extensions.get::<AuditSlot>()) {
             slot.set_actor(a);
+            crate::app::record_actor(&a.username);
             a.audit = Some(slot.clone());
         }
         Ok(PageActor(actor))

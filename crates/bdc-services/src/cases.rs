@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use bdc_core::access::Permission;
 use bdc_core::ids::{CaseNumber, CertificateKind, CertificateNumber};
+use bdc_core::office::Office;
 use bdc_db::{AnyConnection, Page, PageRequest};
 use bdc_domain::catalogue::{self, ApplicantRole, Basis, ChangeScope, Effect, Flow};
 use bdc_domain::duties::Duty;
@@ -747,20 +748,19 @@ pub fn system_actor() -> Actor {
     a
 }
 
-/// Where certificate numbers come from: 苏(年)常州市不动产权第0000001号.
-const PROVINCE: char = '苏';
-const AUTHORITY: &str = "常州市";
+/// Width of a certificate number's sequence: 苏(年)常州市不动产权第0000001号, the province and the
+/// city from the office served.
 const WIDTH: u8 = 7;
 
-async fn new_certificate(conn: &mut AnyConnection, need: CertificateNeed, year: i32) -> ServiceResult<Option<(String, &'static str)>> {
+async fn new_certificate(conn: &mut AnyConnection, office: &Office, need: CertificateNeed, year: i32) -> ServiceResult<Option<(String, &'static str)>> {
     let (kind, code) = match need {
         CertificateNeed::Title => (CertificateKind::Title, "title"),
         CertificateNeed::Proof => (CertificateKind::Proof, "proof"),
         CertificateNeed::None => return Ok(None),
     };
-    let seq = registry::next_certificate_seq(conn, AUTHORITY, year, code).await?;
-    let number =
-        CertificateNumber::new(PROVINCE, u16::try_from(year).unwrap_or(2026), AUTHORITY, kind, u32::try_from(seq).unwrap_or(u32::MAX), WIDTH).map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    let seq = registry::next_certificate_seq(conn, &office.city_name, year, code).await?;
+    let number = CertificateNumber::new(office.province_abbr, u16::try_from(year).unwrap_or(2026), &office.city_name, kind, u32::try_from(seq).unwrap_or(u32::MAX), WIDTH)
+        .map_err(|e| ServiceError::Internal(Box::new(e)))?;
     Ok(Some((number.format(), code)))
 }
 
@@ -791,7 +791,7 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
     let now = Utc::now();
     let mut tx = s.db.begin().await?;
     let (seq, prev_hash) = journal::next_seq(&mut tx).await?;
-    match register_locked(&mut tx, actor, case_id, seq, &prev_hash, now).await {
+    match register_locked(&mut tx, &s.office, actor, case_id, seq, &prev_hash, now).await {
         Ok(moved) => {
             bdc_audit::commit(tx, actor, "登簿", &format!("业务 {}，登记簿第 {seq} 条", moved.case.case_number)).await?;
             Ok(moved)
@@ -810,7 +810,7 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
 /// 登簿 inside a transaction that already holds the journal head (`seq`, `prev_hash`), so that a
 /// caller can put more in the same transaction (the court intake marks its request processed).
 /// Nothing is committed here.
-pub async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_id: i64, seq: i64, prev_hash: &str, now: DateTime<Utc>) -> ServiceResult<Moved> {
+pub async fn register_locked(tx: &mut AnyConnection, office: &Office, actor: &Actor, case_id: i64, seq: i64, prev_hash: &str, now: DateTime<Utc>) -> ServiceResult<Moved> {
     let year = today().year();
     let case = store::get_case(tx, case_id).await?.ok_or_else(|| ServiceError::NotFound(format!("业务 {case_id} 不存在")))?;
     if case.state != "register" {
@@ -848,14 +848,14 @@ pub async fn register_locked(tx: &mut AnyConnection, actor: &Actor, case_id: i64
         let planned = register::plan(flow.effect, flow.right_kind, &current, &change).map_err(|e| ServiceError::validation("cannot_register", e.to_string()))?;
         let planned = start_promoted_terms(planned, today());
         let companion = if flow.right_kind == RightKind::Easement { easement_companion(tx, &unit, &current, &planned).await? } else { None };
-        let (unit_steps, certified) = apply_plan(tx, unit.id, &current, planned, seq, Some(case.id), year, now).await?;
+        let (unit_steps, certified) = apply_plan(tx, office, unit.id, &current, planned, seq, Some(case.id), year, now).await?;
         steps.extend(unit_steps);
         any_certificate |= certified;
         if !registry::bump_unit_version(tx, unit.id, unit.version).await? {
             return Err(ServiceError::Conflict { code: "unit_changed", message: format!("不动产单元 {} 正被其他业务登簿，请稍后重试", unit.unit_number) });
         }
         if let Some((dominant, dominant_rights, mirror)) = companion {
-            let (mirror_steps, _) = apply_plan(tx, dominant.id, &dominant_rights, mirror, seq, Some(case.id), year, now).await?;
+            let (mirror_steps, _) = apply_plan(tx, office, dominant.id, &dominant_rights, mirror, seq, Some(case.id), year, now).await?;
             steps.extend(mirror_steps);
             if !registry::bump_unit_version(tx, dominant.id, dominant.version).await? {
                 return Err(ServiceError::Conflict { code: "unit_changed", message: format!("需役地不动产单元 {} 正被其他业务登簿，请稍后重试", dominant.unit_number) });
@@ -921,6 +921,7 @@ async fn easement_companion(conn: &mut AnyConnection, servient: &registry::Unit,
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn apply_plan(
     conn: &mut AnyConnection,
+    office: &Office,
     unit_id: i64,
     current: &[RightView],
     planned: Vec<Planned>,
@@ -938,7 +939,7 @@ pub(crate) async fn apply_plan(
     for p in planned {
         match p {
             Planned::Create { kind, co_ownership, holders, attrs, certificate, predecessor } => {
-                let cert = new_certificate(&mut *conn, certificate, year).await?;
+                let cert = new_certificate(&mut *conn, office, certificate, year).await?;
                 let right_id = registry::insert_right(
                     &mut *conn,
                     &registry::NewRight {
@@ -996,7 +997,7 @@ pub(crate) async fn apply_plan(
                 if let Some(o) = &old {
                     registry::void_certificate(&mut *conn, o, seq).await?;
                 }
-                let (number, kind_code) = new_certificate(&mut *conn, certificate, year).await?.ok_or_else(|| ServiceError::validation("no_certificate", "该权利不发放证书或证明"))?;
+                let (number, kind_code) = new_certificate(&mut *conn, office, certificate, year).await?.ok_or_else(|| ServiceError::validation("no_certificate", "该权利不发放证书或证明"))?;
                 registry::set_right_certificate(&mut *conn, right_id, &number).await?;
                 registry::insert_certificate(&mut *conn, &number, kind_code, right_id, case_id, seq).await?;
                 any_certificate = true;

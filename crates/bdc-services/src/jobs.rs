@@ -161,7 +161,7 @@ async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
             let log = crate::registration_log::daily_log(s, &crate::Actor::console(), date).await?;
             // The checkpoint travels inside the log itself, as the province keeps it.
             let xml = crate::registration_log::log_biz_xml_with_checkpoint(&log, Some(&cp));
-            transport.send_log("320400", &date.to_string(), &xml).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
+            transport.send_log(&s.office.city_code, &date.to_string(), &xml).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
             Ok(())
         }
         crate::reporting::REPORT_REGISTRATION => {

@@ -115,9 +115,9 @@ pub async fn lapse_seizures(s: &Services, now: DateTime<Utc>) -> ServiceResult<u
         let req = bdc_domain::register::ChangeRequest { target_right: Some(right_id), ..Default::default() };
         let Ok(planned) = bdc_domain::register::plan(bdc_domain::catalogue::Effect::ReleaseRestriction, RightKind::Seizure, &current, &req) else { continue };
         let planned = crate::cases::start_promoted_terms(planned, today);
-        let (steps, _) = crate::cases::apply_plan(&mut tx, unit_id, &current, planned, seq, None, chrono::Datelike::year(&today), now).await?;
+        let (steps, _) = crate::cases::apply_plan(&mut tx, &s.office, unit_id, &current, planned, seq, None, chrono::Datelike::year(&today), now).await?;
         registry::bump_unit_version(&mut tx, unit.id, unit.version).await?;
-        let number = crate::cases::next_case_number(&mut tx, unit.unit_number.get(..6).unwrap_or("320400"), today).await?.as_str().to_owned();
+        let number = crate::cases::next_case_number(&mut tx, s.office.county_of(&unit.unit_number), today).await?.as_str().to_owned();
         let payload = Payload { case_id: None, case_number: Some(number), flow_code: Some(LapseKind::Seizure.flow_code().into()), at: journal::now_text(now), steps };
         journal::append(&mut tx, seq, &prev, "system", &payload, now).await?;
         // Like any change of the register: reported to the province, and the court whose
@@ -154,7 +154,7 @@ pub async fn lapse_restrictions(s: &Services, now: DateTime<Utc>) -> ServiceResu
         let Some(lapse) = LapseKind::of(&kind) else { continue };
         // A lapse is recorded by the registry itself (依职权) under a 业务号 of its own, which its
         // report and the 登簿日志 carry.
-        let number = crate::cases::next_case_number(&mut tx, unit.unit_number.get(..6).unwrap_or("320400"), today).await?.as_str().to_owned();
+        let number = crate::cases::next_case_number(&mut tx, s.office.county_of(&unit.unit_number), today).await?.as_str().to_owned();
         let payload = Payload {
             case_id: None,
             case_number: Some(number),

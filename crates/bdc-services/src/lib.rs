@@ -86,6 +86,8 @@ pub struct Services {
     pub sms: Arc<dyn bdc_adapters::sms::SmsGateway>,
     /// How often the court front-end is polled.
     pub court_every: std::time::Duration,
+    /// The registration office served: province, city, codes (`[office]`).
+    pub office: bdc_core::office::Office,
     /// The contexts' background work, run by the worker loop ([`jobs::JobHandler`]).
     pub handlers: Arc<Vec<Arc<dyn jobs::JobHandler>>>,
     /// Signing keys by purpose, once loaded (see [`keys::signing_key`]).
@@ -116,6 +118,7 @@ impl Services {
             sms: Arc::new(bdc_adapters::sms::SandboxSms::default()),
             court_every: std::time::Duration::from_secs(60),
             handlers: Arc::default(),
+            office: bdc_core::office::Office::default(),
             key_cache: Arc::default(),
         }
     }
@@ -150,6 +153,13 @@ impl Services {
             all.push(handler);
         }
         self.handlers = Arc::new(all);
+        self
+    }
+
+    /// Serves `office` (another city's codes and names).
+    #[must_use]
+    pub fn with_office(mut self, office: bdc_core::office::Office) -> Self {
+        self.office = office;
         self
     }
 

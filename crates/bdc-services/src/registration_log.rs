@@ -37,6 +37,9 @@ pub struct AccessLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DailyLog {
     pub date: NaiveDate,
+    /// The office's 行政区划代码 and name (AreaCode, AreaName).
+    pub area_code: String,
+    pub area_name: String,
     /// first, transfer, change, logout, revise, dissenting, advance, seize, other.
     pub counts: [(&'static str, u32); 9],
     pub register_list: Vec<RegisterLine>,
@@ -117,7 +120,7 @@ pub async fn daily_log(s: &Services, actor: &Actor, date: NaiveDate) -> ServiceR
     for (i, n) in COUNT_NAMES.iter().enumerate() {
         named[i] = (n, counts[i]);
     }
-    Ok(DailyLog { date, counts: named, register_list, access_list })
+    Ok(DailyLog { date, area_code: s.office.city_code.clone(), area_name: s.office.city_name.clone(), counts: named, register_list, access_list })
 }
 
 /// The LogBiz message of a day as it is sent: with the journal checkpoint signed when it was
@@ -135,7 +138,7 @@ pub fn log_biz_xml_with_checkpoint(log: &DailyLog, cp: Option<&crate::checkpoint
 
 /// The LogBiz message of a day (without the checkpoint: as shown to staff).
 pub fn log_biz_xml(log: &DailyLog) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LogBiz>\n<AreaCode>320400</AreaCode>\n<AreaName>常州市</AreaName>\n");
+    let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LogBiz>\n<AreaCode>{}</AreaCode>\n<AreaName>{}</AreaName>\n", log.area_code, log.area_name);
     out.push_str(&format!("<AccessDate>{}</AccessDate>\n", log.date));
     for (name, n) in &log.counts {
         out.push_str(&format!("<{name}>{n}</{name}>\n"));

@@ -26,9 +26,6 @@ pub use bdc_store::reports::ReportRecord;
 /// Job kind of the outbox entry written by 登簿.
 pub const REPORT_REGISTRATION: &str = "report_registration";
 
-/// Registration organisation code (登记机构代码) of Changzhou.
-const REG_ORG_ID: &str = "320400";
-
 /// Queues the report of journal entry `seq` inside the registration's transaction.
 pub async fn queue(conn: &mut AnyConnection, seq: i64) -> ServiceResult<()> {
     bdc_jobs::enqueue(conn, REPORT_REGISTRATION, &format!("{{\"seq\":{seq}}}"), Some(&seq.to_string()), Utc::now(), 20).await?;
@@ -675,7 +672,7 @@ async fn build(
             reg_type: djlx,
             create_date: at.format("%Y-%m-%dT%H:%M:%S").to_string(),
             rec_flow_id: ywh,
-            reg_org_id: REG_ORG_ID.into(),
+            reg_org_id: s.office.reg_org_id.clone(),
             parcel_id: unit.parcel_code.clone(),
             estate_num: unit.unit_number.clone(),
             pre_estate_num: String::new(),

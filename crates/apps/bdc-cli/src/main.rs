@@ -391,6 +391,7 @@ async fn services(settings: &Settings, db: Db) -> anyhow::Result<Services> {
         Some(i) => s.with_identity(Arc::new(bdc_adapters::identity::HttpAuthority::new(i.url.clone(), i.app.clone(), i.secret.clone(), i.public_key.clone()))),
         None => s,
     };
+    let s = s.with_office(settings.office.clone());
     let s = match &settings.court {
         Some(c) => s.with_court(Arc::new(bdc_adapters::court::frontend::SoapClient::new(c.url.clone(), c.user.clone(), c.password.clone())), c.every),
         None => s,

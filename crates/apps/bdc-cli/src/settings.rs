@@ -56,6 +56,50 @@ pub struct FileSettings {
     pub identity_public_key: Option<String>,
     /// The least 人证比对 score, in thousandths, that proves a photo (default 900).
     pub identity_min_score: Option<u16>,
+    /// The registration office served (登记机构): `[office]` with `province_abbr` (苏),
+    /// `city_code` (320400), `city_name` (常州市) and `reg_org_id` (320400); default Changzhou.
+    pub office: Option<OfficeFile>,
+}
+
+/// `[office]` of the config file; each key defaults to Changzhou's.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeFile {
+    pub province_abbr: Option<String>,
+    pub city_code: Option<String>,
+    pub city_name: Option<String>,
+    pub reg_org_id: Option<String>,
+}
+
+impl OfficeFile {
+    /// The office, every key checked: a 1-character province abbreviation, a 6-digit city code.
+    fn resolve(self) -> anyhow::Result<bdc_core::office::Office> {
+        let d = bdc_core::office::Office::default();
+        let abbr = match self.province_abbr {
+            Some(a) => {
+                let mut chars = a.trim().chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) if !c.is_ascii() => c,
+                    _ => bail!("office.province_abbr 须为一个汉字的省份简称，如“苏”"),
+                }
+            }
+            None => d.province_abbr,
+        };
+        let code = |v: Option<String>, default: String, key: &str| -> anyhow::Result<String> {
+            let v = v.map_or(default, |v| v.trim().to_owned());
+            if v.len() != 6 || !v.bytes().all(|b| b.is_ascii_digit()) {
+                bail!("office.{key} 须为 6 位数字的行政区划代码");
+            }
+            Ok(v)
+        };
+        let city_code = code(self.city_code, d.city_code, "city_code")?;
+        let reg_org_id = code(self.reg_org_id, city_code.clone(), "reg_org_id")?;
+        let city_name = self.city_name.map_or(d.city_name, |n| n.trim().to_owned());
+        if city_name.is_empty() || city_name.chars().count() > 20 || bdc_core::text::check(&city_name).is_err() {
+            bail!("office.city_name 须为登记机构所在市县全称，如“常州市”");
+        }
+        Ok(bdc_core::office::Office { province_abbr: abbr, city_code, city_name, reg_org_id })
+    }
 }
 
 impl FileSettings {
@@ -91,6 +135,7 @@ pub struct Settings {
     pub court: Option<CourtSettings>,
     pub identity: Option<IdentitySettings>,
     pub identity_min_score: u16,
+    pub office: bdc_core::office::Office,
 }
 
 /// How the identity authority is reached.
@@ -169,6 +214,7 @@ impl Settings {
         if !(500..=1000).contains(&identity_min_score) {
             bail!("identity_min_score 须在 500–1000 之间（千分制）");
         }
+        let office = file.office.unwrap_or_default().resolve()?;
         let listen = cli.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
         let request_timeout = file.request_timeout_seconds.unwrap_or(60);
         if !(1..=3600).contains(&request_timeout) {
@@ -181,6 +227,7 @@ impl Settings {
             bail!("metrics_token 至少 16 个字符");
         }
         Ok(Settings {
+            office,
             court,
             identity,
             identity_min_score,

@@ -5,7 +5,7 @@ use bdc_db::Engine;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, Reply, Team, TestApp};
+use crate::helpers::{Reply, Team, TestApp};
 
 const UNIT: &str = "320402001001GB00001F00010001";
 const PARCEL: &str = "320402001001GB00001";
@@ -30,7 +30,12 @@ async fn party(app: &TestApp, t: &str, kind: &str, name: &str, id_type: &str, id
 }
 
 async fn office(engine: Engine) -> Office {
-    let app = spawn_app(engine).await;
+    office_with(engine, |s| s).await
+}
+
+/// The test office on a server configured by `configure`.
+async fn office_with(engine: Engine, configure: impl FnOnce(bdc_services::Services) -> bdc_services::Services) -> Office {
+    let app = crate::helpers::spawn_app_with(engine, configure).await;
     let clerk = app.staff("banliyuan", &["intake", "review", "register", "certify", "archive"]).await;
     let r = app
         .call(
@@ -105,6 +110,23 @@ impl Office {
 
 fn kinds(list: &Value) -> Vec<String> {
     list.as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap().to_owned()).collect()
+}
+
+/// Another city's office (`[office]`): its name and codes are in the certificate numbers, the
+/// reports to the province and the daily log; nothing says 常州.
+async fn another_city_runs_the_same_binary(engine: Engine) {
+    let nanjing = bdc_core::office::Office { province_abbr: '苏', city_code: "320100".into(), city_name: "南京市".into(), reg_org_id: "320100".into() };
+    let o = office_with(engine, |s| s.with_office(nanjing)).await;
+    o.first_registration().await;
+    let cert = o.book().await["current"][0]["certificate_number"].as_str().unwrap().to_owned();
+    assert!(cert.starts_with("苏(") && cert.ends_with("南京市不动产权第0000001号"), "{cert}");
+    bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
+    let reports = bdc_services::reporting::messages(&o.app.services, &bdc_core::Actor::console(), None, 10).await.unwrap();
+    assert!(!reports.is_empty() && reports.iter().all(|m| m.message.contains("<RegOrgID>320100</RegOrgID>")), "{reports:?}");
+    let today = bdc_core::time::today();
+    let log = o.app.get(&format!("/api/v1/registration-log/logbiz?date={today}"), &o.clerk).await;
+    assert_eq!(log.status, 200, "{}", log.text);
+    assert!(log.text.contains("<AreaCode>320100</AreaCode>\n<AreaName>南京市</AreaName>") && !log.text.contains("常州"), "{}", log.text);
 }
 
 async fn first_registration_transfer_and_the_whole_workflow(engine: Engine) {
@@ -859,6 +881,7 @@ crate::both!(
     seizures_block_disposal_queue_up_and_release_in_order,
     advance_notices_and_objections,
     eligible_cases_are_registered_automatically_with_a_review_report,
+    another_city_runs_the_same_binary,
     two_cases_on_one_unit_are_decided_in_the_order_they_were_accepted,
     verify_names_the_row_that_was_altered
 );

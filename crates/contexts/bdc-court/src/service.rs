@@ -314,7 +314,7 @@ async fn process_batch(s: &Services, cal: &WorkCalendar, out: &mut Processed) ->
             Plan::Register { request, property, unit_id } => {
                 let party = parties.get(request.court.trim()).copied().ok_or_else(|| ServiceError::Internal("法院当事人未登记".into()))?;
                 bdc_db::execute(&mut tx, "SAVEPOINT court_property").await?;
-                match register_property(&mut tx, party, p, &request, &property, unit_id, day, &due, receipt).await {
+                match register_property(&mut tx, &s.office, party, p, &request, &property, unit_id, day, &due, receipt).await {
                     Ok(true) => {
                         bdc_db::execute(&mut tx, "RELEASE SAVEPOINT court_property").await?;
                         Some("registered")
@@ -508,7 +508,18 @@ fn term(p: &Property, day: NaiveDate) -> Result<(NaiveDate, NaiveDate), String> 
 /// settling the property. False when the property had been settled already. `party` is the
 /// court as a party.
 #[allow(clippy::too_many_arguments)]
-async fn register_property(tx: &mut AnyConnection, party: i64, p: &CourtProperty, r: &Request, prop: &Property, unit_id: i64, day: NaiveDate, due: &str, receipt: &str) -> ServiceResult<bool> {
+async fn register_property(
+    tx: &mut AnyConnection,
+    office: &bdc_core::office::Office,
+    party: i64,
+    p: &CourtProperty,
+    r: &Request,
+    prop: &Property,
+    unit_id: i64,
+    day: NaiveDate,
+    due: &str,
+    receipt: &str,
+) -> ServiceResult<bool> {
     let now = Utc::now();
     let (seq, prev_hash) = journal::next_seq(&mut *tx).await?;
     if store::get_property(&mut *tx, &p.request_number, &p.seq).await?.is_none_or(|x| x.status != "pending") {
@@ -580,7 +591,7 @@ async fn register_property(tx: &mut AnyConnection, party: i64, p: &CourtProperty
     };
     let request = RequestDoc { attrs, target_right: target, ..RequestDoc::default() };
     let request_text = serde_json::to_string(&request).map_err(|e| ServiceError::Internal(Box::new(e)))?;
-    let county = unit.unit_number.get(..6).unwrap_or("320400").to_owned();
+    let county = office.county_of(&unit.unit_number).to_owned();
     let number = next_case_number(&mut *tx, &county, day).await?;
     let applicants = vec![(party, "agent".to_owned(), "1".to_owned())];
     let case_id = case_store::insert_case(
@@ -603,7 +614,7 @@ async fn register_property(tx: &mut AnyConnection, party: i64, p: &CourtProperty
     .await?;
     let note = format!("法院网络查控自动受理：{}（{}），请求单号 {}，送达时间 {}", r.court.trim(), r.case_number.trim(), r.number, r.delivered_at.trim());
     case_store::add_event(&mut *tx, case_id, "", "register", "system", &note, now).await?;
-    let moved = register_locked(&mut *tx, &system_actor(), case_id, seq, &prev_hash, now).await?;
+    let moved = register_locked(&mut *tx, office, &system_actor(), case_id, seq, &prev_hash, now).await?;
     // What the court is told: the seizure as registered (its term, or its place in the queue).
     let after = registry::rights_of_unit(&mut *tx, unit_id, true).await?;
     let created = after.iter().find(|x| x.case_id == Some(case_id) && x.view.kind == RightKind::Seizure).map(|x| &x.view);

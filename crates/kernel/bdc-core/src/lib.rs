@@ -11,6 +11,7 @@
 //! - [`finding`] — what a check found (检查结果), with severity and legal basis.
 //! - [`ids`] — identifiers: 不动产单元号, 宗地代码, 业务号, certificate numbers, 身份证号, 统一社会信用代码.
 //! - [`masking`] — masking of personal data for display (脱敏).
+//! - [`office`] — the registration office served (登记机构): province, city, codes.
 //! - [`password`] — the password policy (密码策略) and the lock-out back-off (登录失败锁定).
 //! - [`time`] — business time (业务时间): Beijing dates and times from UTC instants.
 //! - [`text`] — text hygiene (文本净化): control, bidi and zero-width characters refused in any text.
@@ -22,6 +23,7 @@ pub mod error;
 pub mod finding;
 pub mod ids;
 pub mod masking;
+pub mod office;
 pub mod password;
 pub mod text;
 pub mod time;

@@ -29,6 +29,7 @@ pub mod portal;
 pub mod registry;
 pub mod reports;
 pub mod rules;
+#[cfg(feature = "testing")]
 pub mod testing;
 
 // The kernel's database types, under the names the store's modules use.

@@ -98,6 +98,23 @@ fn every_crate_depends_only_on_what_the_house_allows() {
 }
 
 #[test]
+fn test_support_is_compiled_into_test_builds_only() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo).args(["metadata", "--format-version", "1", "--no-deps", "--offline"]).current_dir(workspace_root()).output().expect("run cargo metadata");
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut offenders = Vec::new();
+    for p in meta["packages"].as_array().unwrap() {
+        for d in p["dependencies"].as_array().unwrap() {
+            let features: Vec<&str> = d["features"].as_array().unwrap().iter().filter_map(|f| f.as_str()).collect();
+            if d["kind"].is_null() && features.contains(&"testing") {
+                offenders.push(format!("{} → {}", p["name"], d["name"]));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "production dependencies with the `testing` feature (fresh test databases):\n{}", offenders.join("\n"));
+}
+
+#[test]
 fn the_interface_reaches_the_data_only_through_the_use_cases() {
     let ws = workspace();
     assert!(!ws["bdc-web"].deps.contains(&"bdc-store".to_owned()), "bdc-web depends on bdc-store");

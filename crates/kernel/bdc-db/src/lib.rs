@@ -2,13 +2,14 @@
 //!
 //! The engine comes from the URL; per-engine connection setup, transactions and the migration
 //! runner are here and nowhere else ([`db`]). Timestamps are fixed-width UTC text, identical on
-//! both engines and ordered like time ([`format_time`]). [`testing`] gives a fresh database per
+//! both engines and ordered like time ([`format_time`]). `testing` (feature `testing`, test builds only) gives a fresh database per
 //! test on either engine and the [`engine_tests!`] macro.
 //!
 //! Functions of the contexts' stores take `&mut AnyConnection`, so a use case decides the
 //! transaction: `&mut *tx` for a step that must be whole, a pooled connection for a read.
 
 pub mod db;
+#[cfg(feature = "testing")]
 pub mod testing;
 mod time;
 

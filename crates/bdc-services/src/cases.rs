@@ -867,7 +867,7 @@ pub async fn register_locked(tx: &mut AnyConnection, office: &Office, actor: &Ac
     journal::append(tx, seq, prev_hash, &actor.username, &payload, now).await?;
     // The outbox: the report to the province is queued in the same transaction.
     crate::reporting::queue(tx, seq).await?;
-    crate::events::registered(tx, seq).await?;
+    crate::events::registered(tx, seq, &payload.steps).await?;
     store::set_registered(tx, case.id, seq).await?;
     // Flows that issue no certificate (查封, 锁定, 注销) go straight to archiving.
     let to = if any_certificate { "certify" } else { "archive" };

@@ -124,7 +124,7 @@ pub async fn lapse_seizures(s: &Services, now: DateTime<Utc>) -> ServiceResult<u
         // waiting seizure became active hears of it through the event — both in the lapse's own
         // transaction.
         crate::reporting::queue(&mut tx, seq).await?;
-        crate::events::registered(&mut tx, seq).await?;
+        crate::events::registered(&mut tx, seq, &payload.steps).await?;
         bdc_db::commit(tx).await?;
         lapsed += 1;
     }
@@ -165,7 +165,7 @@ pub async fn lapse_restrictions(s: &Services, now: DateTime<Utc>) -> ServiceResu
         journal::append(&mut tx, seq, &prev, "system", &payload, now).await?;
         // Like every journal entry: reported, and published to the other contexts.
         crate::reporting::queue(&mut tx, seq).await?;
-        crate::events::registered(&mut tx, seq).await?;
+        crate::events::registered(&mut tx, seq, &payload.steps).await?;
         bdc_db::commit(tx).await?;
         ended += 1;
     }

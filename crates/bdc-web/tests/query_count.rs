@@ -17,7 +17,7 @@ use bdc_store::cases::{insert_case, NewCase};
 use reqwest::StatusCode;
 use tracing_subscriber::layer::SubscriberExt;
 
-use helpers::{spawn_app, TestApp, PASSWORD};
+use helpers::{spawn_app, TestApp};
 
 /// Counts sqlx's statement events (target `sqlx::query`), leaving out the `PRAGMA`s with which
 /// the pool sets up a new SQLite connection: they belong to the connection, not to the page.
@@ -65,12 +65,6 @@ fn counter() -> Arc<AtomicUsize> {
 
 /// One engine at a time: both share the counter.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-async fn log_in(app: &TestApp, username: &str) -> String {
-    let r = app.raw(app.http.post(format!("{}/login", app.base)).form(&[("realm", "staff"), ("username", username), ("password", PASSWORD)])).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-    r.headers.get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned()
-}
 
 /// Statements run while the server answers `path` (and settles what it writes after).
 async fn statements_of(app: &TestApp, cookie: &str, path: &str) -> usize {
@@ -123,7 +117,7 @@ async fn the_task_list_and_the_register_book_cost_a_fixed_number_of_statements(e
     let app = spawn_app(engine).await;
     bdc_demo::build(&app.services, 60, 7, &|_| {}).await.unwrap();
     app.user("banli", &["intake", "review", "register"]).await;
-    let cookie = log_in(&app, "banli").await;
+    let cookie = app.page_cookie("banli").await;
 
     // One case in each of the page's eight states, then 15 times as many.
     open_cases(&app, 8, 0).await;

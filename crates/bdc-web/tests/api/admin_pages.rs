@@ -22,10 +22,8 @@ fn csrf_of(html: &str) -> String {
     html[at..].split('"').next().unwrap().to_owned()
 }
 
-async fn log_in<'a>(app: &'a TestApp, username: &str, password: &str) -> Browser<'a> {
-    let r = app.raw(app.http.post(format!("{}/login", app.base)).form(&[("realm", "staff"), ("username", username), ("password", password)])).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "login of {username}: {}", r.text);
-    let cookie = r.headers.get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+async fn log_in<'a>(app: &'a TestApp, username: &str) -> Browser<'a> {
+    let cookie = app.page_cookie(username).await;
     let mut b = Browser { app, cookie, csrf: String::new() };
     // Any page with a form carries the token (the logout button).
     let page = b.get("/verify").await;
@@ -58,7 +56,7 @@ async fn api_login(app: &TestApp, username: &str, password: &str) -> Reply {
 async fn an_administrator_creates_a_user_on_the_page_and_the_user_logs_in(engine: Engine) {
     let app = spawn_app(engine).await;
     app.user("admin1", &["admin"]).await;
-    let admin = log_in(&app, "admin1", PASSWORD).await;
+    let admin = log_in(&app, "admin1").await;
 
     let home = admin.get("/workbench/admin").await;
     assert_eq!(home.status, 200);
@@ -153,7 +151,7 @@ async fn an_administrator_creates_a_user_on_the_page_and_the_user_logs_in(engine
 async fn only_permitted_staff_reach_the_pages(engine: Engine) {
     let app = spawn_app(engine).await;
     app.user("clerk1", &["intake"]).await;
-    let clerk = log_in(&app, "clerk1", PASSWORD).await;
+    let clerk = log_in(&app, "clerk1").await;
     for path in ["/workbench/admin/users", "/workbench/admin/users/new", "/workbench/admin/roles", "/workbench/admin/rules"] {
         let r = clerk.get(path).await;
         assert_eq!(r.status, 403, "{path}");
@@ -189,7 +187,7 @@ async fn a_flow_s_duty_setting_is_changed_on_the_catalogue_page_with_a_reason(en
     let app = spawn_app(engine).await;
     app.user("admin1", &["admin"]).await;
     app.user("clerk1", &["intake"]).await;
-    let admin = log_in(&app, "admin1", PASSWORD).await;
+    let admin = log_in(&app, "admin1").await;
     let page = admin.get("/workbench/admin/catalogue").await;
     assert_eq!(page.status, 200);
     assert!(page.text.contains("<title>业务目录"), "a plain title");
@@ -203,7 +201,7 @@ async fn a_flow_s_duty_setting_is_changed_on_the_catalogue_page_with_a_reason(en
     let page = admin.get("/workbench/admin/catalogue").await;
     assert!(page.text.contains("审核登簿一体化办理") && page.text.contains(r#"badge badge--warning">审核、登簿可由一人办理"#));
     // A clerk sees the catalogue but no form, and cannot post one.
-    let clerk = log_in(&app, "clerk1", PASSWORD).await;
+    let clerk = log_in(&app, "clerk1").await;
     let page = clerk.get("/workbench/admin/catalogue").await;
     assert!(page.status == 200 && !page.text.contains(r#"id="duty-form""#));
     assert_eq!(clerk.post("/workbench/admin/catalogue/duties", &[("flow", "CTR-FIRST-STATE-HOUSE"), ("rule", "combined"), ("reason", "越权合并岗位")]).await.status, 403);
@@ -212,7 +210,7 @@ async fn a_flow_s_duty_setting_is_changed_on_the_catalogue_page_with_a_reason(en
 async fn a_role_s_new_grants_take_effect_and_public_roles_stay_public(engine: Engine) {
     let app = spawn_app(engine).await;
     app.user("admin1", &["admin"]).await;
-    let admin = log_in(&app, "admin1", PASSWORD).await;
+    let admin = log_in(&app, "admin1").await;
     let query = app.staff("chaxun1", &["query"]).await;
     assert_eq!(app.get("/api/v1/rules", &query).await.status, 403, "查询 cannot read the rule library yet");
 
@@ -238,7 +236,7 @@ async fn a_role_s_new_grants_take_effect_and_public_roles_stay_public(engine: En
 async fn calendar_overrides_and_rules_are_edited_on_the_pages(engine: Engine) {
     let app = spawn_app(engine).await;
     app.user("admin1", &["admin"]).await;
-    let admin = log_in(&app, "admin1", PASSWORD).await;
+    let admin = log_in(&app, "admin1").await;
 
     // The month view: 2026-10-01 is 国庆节, 2026-10-10 (Saturday) 调休上班.
     let oct = admin.get("/workbench/admin/calendar?month=2026-10").await;
@@ -324,7 +322,7 @@ async fn calendar_administrators_are_warned_while_a_years_arrangement_is_not_ent
     let missing = bdc_core::calendar::WorkCalendar::seeded().missing_arrangements(bdc_services::cases::today());
     assert!(!missing.is_empty(), "a year is missing in a fresh database from 2026-10-01 on");
     let pages = ["/workbench", "/workbench/admin", "/workbench/admin/calendar"];
-    let admin = log_in(&app, "admin1", PASSWORD).await;
+    let admin = log_in(&app, "admin1").await;
     for page in pages {
         let r = admin.get(page).await;
         assert_eq!(r.status, 200, "{page}: {}", r.text);
@@ -333,7 +331,7 @@ async fn calendar_administrators_are_warned_while_a_years_arrangement_is_not_ent
             assert!(r.text.contains("法定节假日已自动计算") && r.text.contains(&format!("/workbench/admin/calendar?month={y}-01")));
         }
     }
-    let clerk = log_in(&app, "clerk1", PASSWORD).await;
+    let clerk = log_in(&app, "clerk1").await;
     for page in pages {
         let r = clerk.get(page).await;
         assert_eq!(r.status, 200, "{page}");

@@ -160,6 +160,13 @@ impl TestApp {
     }
 
     /// A staff user with these roles, logged in; returns the bearer token.
+    /// Logs a staff user in through the login page and returns the session cookie (`name=value`).
+    pub async fn page_cookie(&self, username: &str) -> String {
+        let r = self.raw(self.http.post(format!("{}/login", self.base)).form(&[("realm", "staff"), ("username", username), ("password", PASSWORD)])).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login of {username}: {}", r.text);
+        r.headers.get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned()
+    }
+
     pub async fn staff(&self, username: &str, roles: &[&str]) -> String {
         self.user(username, roles).await;
         self.token(username, "staff").await

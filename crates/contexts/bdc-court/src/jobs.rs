@@ -1,5 +1,5 @@
 //! The court desk's background work (法院查控后台任务): polling the front-end on its interval,
-//! and the register's `registered` events.
+//! and the register's `seizure_promoted` events.
 
 use std::sync::Arc;
 
@@ -64,12 +64,12 @@ impl JobHandler for CourtJobs {
     }
 }
 
-/// Installs the court desk into a server: subscribes it to the register's `registered` events
+/// Installs the court desk into a server: subscribes it to the register's `seizure_promoted` events
 /// (idempotent, in the database, so every instance and restart agrees) and hands its jobs to the
 /// worker loop.
 pub async fn install(s: Services) -> ServiceResult<Services> {
     let mut conn = s.db.conn().await?;
-    bdc_jobs::outbox::subscribe(&mut conn, bdc_services::events::REGISTERED, COURT_PROMOTIONS).await?;
+    bdc_jobs::outbox::subscribe(&mut conn, bdc_services::events::SEIZURE_PROMOTED, COURT_PROMOTIONS).await?;
     drop(conn);
     Ok(s.with_handler(Arc::new(CourtJobs)))
 }

@@ -5,7 +5,7 @@
 //! unit and registered as a 查封 / 轮候 / 预查封 / 续封 / 解封 case through the register's service
 //! API (`bdc_services::register_api`) in the same transaction as the property is marked done;
 //! receipts go back within 1 working day. When a registration or a lapse makes a waiting seizure
-//! active, the register's `registered` event reaches this context through the outbox and its
+//! active, the register's `seizure_promoted` event reaches this context through the outbox and its
 //! court is told.
 //!
 //! - [`service`] — the use cases: poll, process, receipts, the staff views (查控工作台).

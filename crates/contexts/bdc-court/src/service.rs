@@ -61,10 +61,10 @@ pub use crate::store::{CourtProperty, PropertyFilter};
 /// The background job that polls, processes and answers (法院查控轮询).
 pub const COURT_POLL: &str = "court_poll";
 
-/// The job kind the court desk subscribes to the register's [`REGISTERED`] events with: a
+/// The job kind the court desk subscribes to the register's [`SEIZURE_PROMOTED`] events with: a
 /// registration or lapse may have made a waiting seizure active (轮候转正).
 ///
-/// [`REGISTERED`]: bdc_services::events::REGISTERED
+/// [`SEIZURE_PROMOTED`]: bdc_services::events::SEIZURE_PROMOTED
 pub const COURT_PROMOTIONS: &str = "court_promotions";
 
 /// Pending properties taken per round of processing.
@@ -646,8 +646,8 @@ async fn register_property(
 /// automatically (法发〔2004〕5号 第20条) and its term starts that day. Its court was told 轮候
 /// when it was registered; now it is due a receipt like any registration (A5.4): 查封成功, the
 /// term from the promotion date, no 轮候 flag, within 1 working day. Run for every journal
-/// entry — 解封 and 续封 cases through 登簿, and the daily lapse — from the register's
-/// `registered` event ([`promotions_of`]); a property is promoted once, however often the event
+/// entry that puts a seizure in place of another — 解封 and 续封 cases through 登簿, and the
+/// daily lapse — from the register's `seizure_promoted` event ([`promotions_of`]); a property is promoted once, however often the event
 /// is handled. Seizures that
 /// reached the register at the counter are answered on paper (`paper`), and staff see them in
 /// the inbox with `promoted_at`. Returns how many properties were promoted.

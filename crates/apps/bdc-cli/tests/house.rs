@@ -2,7 +2,7 @@
 //! depend on which, and that no HTTP handler or page reaches a store.
 //!
 //! The dependency graph comes from `cargo metadata` (declared dependencies of every workspace
-//! crate); the source rule reads the `api/` and `pages/` directories of every crate.
+//! crate); the source rule reads the `api` and `pages` modules of every crate.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -130,13 +130,38 @@ fn the_interface_reaches_the_data_only_through_the_use_cases() {
                 }
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "rs") {
-                let in_interface = p.components().any(|c| c.as_os_str() == "api" || c.as_os_str() == "pages");
+                // `api/…` and `pages/…` modules, and a context's `api.rs` and `pages.rs`.
+                let interface = |n: &std::ffi::OsStr| n == "api" || n == "pages";
+                let in_interface = p.components().any(|c| interface(c.as_os_str())) || p.file_stem().is_some_and(interface);
                 let text = std::fs::read_to_string(&p).unwrap();
-                if in_interface && (text.contains("bdc_store") || text.contains("crate::store") || text.contains("sqlx::")) {
+                if in_interface && (text.contains("bdc_store") || text.contains("crate::store") || text.contains("super::store") || text.contains("sqlx::")) {
                     offenders.push(p.display().to_string());
                 }
             }
         }
     }
     assert!(offenders.is_empty(), "handlers or pages that reach a store:\n{}", offenders.join("\n"));
+}
+
+/// The workspace's `rust-version` is at least what every dependency declares it needs, so a
+/// toolchain the workspace claims to support can build it.
+#[test]
+fn the_declared_rust_version_covers_every_dependency() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo).args(["metadata", "--format-version", "1", "--locked"]).current_dir(workspace_root()).output().expect("run cargo metadata");
+    assert!(out.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&out.stderr));
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let version = |s: &str| s.split('.').map(|x| x.parse::<u32>().unwrap_or(0)).chain(std::iter::repeat(0)).take(3).collect::<Vec<_>>();
+    let used: std::collections::BTreeSet<&str> = meta["resolve"]["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
+    let packages = meta["packages"].as_array().unwrap();
+    let ours = packages.iter().find(|p| p["name"] == "bdc-core").and_then(|p| p["rust_version"].as_str()).expect("bdc-core declares rust-version");
+    let mut short = Vec::new();
+    for p in packages.iter().filter(|p| used.contains(p["id"].as_str().unwrap())) {
+        if let Some(need) = p["rust_version"].as_str() {
+            if version(need) > version(ours) {
+                short.push(format!("{} {} needs {need}", p["name"].as_str().unwrap(), p["version"].as_str().unwrap()));
+            }
+        }
+    }
+    assert!(short.is_empty(), "rust-version {ours} is below what dependencies need:\n{}", short.join("\n"));
 }

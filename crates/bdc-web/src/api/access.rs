@@ -1,44 +1,24 @@
 //! Who may call which route (访问控制表), declared once.
 //!
-//! [`crate::session::Authed`] enforces this table right after authentication and before the
+//! [`bdc_http::session::Authed`] enforces this table right after authentication and before the
 //! request body is read, so a caller without the permission learns nothing about validation; the
 //! services check the same permissions again, so the CLI and jobs are held to them too. A route
 //! missing from the table is refused (fail closed), and a test checks that every route in the
 //! OpenAPI document is listed. The table is published in the document as `x-bdc-access`.
+//!
+//! The carved-out contexts declare their own routes' rules (`bdc_court::api::access`); this
+//! table asks them first and answers the routes still served here.
 
 use bdc_core::access::Permission;
+pub use bdc_http::access::Access;
 
-/// What a route requires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Anyone, logged in or not.
-    Public,
-    /// Any logged-in user of either realm.
-    Authenticated,
-    /// A user whose roles grant this permission.
-    Permission(Permission),
-    /// A user with any of the case-handling permissions (受理 … 归档); the service then checks
-    /// the one the action needs.
-    AnyCasePermission,
-    /// A public account (线上苏小登); the portal's routes then require its real-name link.
-    PublicAccount,
-}
-
-impl Access {
-    /// `public`, `authenticated` or `permission:<code>`.
-    pub fn label(self) -> String {
-        match self {
-            Access::Public => "public".into(),
-            Access::Authenticated => "authenticated".into(),
-            Access::Permission(p) => format!("permission:{}", p.code()),
-            Access::AnyCasePermission => "permission:case.*".into(),
-            Access::PublicAccount => "realm:public".into(),
-        }
-    }
-}
-
-/// The access rule of a route, by method and route pattern (`/api/v1/admin/users/{id}`).
+/// The access rule of a route, by method and route pattern (`/api/v1/admin/users/{id}`): the
+/// contexts' tables first, then the routes of the register core.
 pub fn access(method: &str, route: &str) -> Option<Access> {
+    bdc_court::api::access(method, route).or_else(|| core(method, route))
+}
+
+fn core(method: &str, route: &str) -> Option<Access> {
     use Permission::{
         AuditRead, CadastreManage, CalendarManage, CalendarRead, CaseIntake, CaseRead, CaseRegister, JobsRead, PartiesManage, RegistryRead, RolesManage, RulesManage, RulesRead, UsersManage,
     };
@@ -65,9 +45,6 @@ pub fn access(method: &str, route: &str) -> Option<Access> {
         // permission lets the request through to it.
         "/api/v1/cases/{id}/actions" => Access::AnyCasePermission,
         "/api/v1/jobs" if read => Access::Permission(JobsRead),
-        r if r.starts_with("/api/v1/court/") && read => Access::Permission(CaseRead),
-        "/api/v1/court/deliveries" => Access::Permission(CaseIntake),
-        r if r.starts_with("/api/v1/court/") => Access::Permission(CaseRegister),
         "/api/v1/reports" if read => Access::Permission(CaseRead),
         r if r.starts_with("/api/v1/registration-log") && read => Access::Permission(CaseRead),
         "/api/v1/reconciliation" if read => Access::Permission(CaseRead),

@@ -9,10 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 use bdc_audit::store::{AuditEntry, AuditFilter};
 
 use crate::api::PageDto;
-use crate::session::Authed;
 use crate::state::AppState;
 use bdc_http::extract::{paging, ApiQuery};
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_http::session::Authed;
 
 /// One audit row.
 #[derive(Debug, Serialize, ToSchema)]

@@ -14,10 +14,10 @@ use bdc_services::auth::{self, SessionKind};
 
 use crate::api::{Client, RealmDto};
 use crate::observe::AuditSlot;
-use crate::session::{clear_cookie, session_cookie, Authed};
 use crate::state::AppState;
 use bdc_http::extract::ApiJson;
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_http::session::{clear_cookie, session_cookie, Authed};
 
 /// How the client wants to hold the session.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema, Default, PartialEq, Eq)]
@@ -105,7 +105,7 @@ pub async fn login(State(state): State<AppState>, Extension(slot): Extension<Aud
     match auth::login(&state.services, realm, &req.username, &req.password, kind, &client).await {
         Ok(l) => {
             slot.set_actor(&l.actor);
-            crate::app::record_actor(&l.actor.username);
+            bdc_http::session::record_actor(&l.actor.username);
             slot.set_detail(if mode == LoginMode::Token { "bearer token issued" } else { "browser session" });
             state.metrics.login("success");
             let body = LoginResponse {

@@ -12,10 +12,10 @@ use bdc_core::calendar::{DayKind, DayOverride, OfficeHours, OfficeSpan};
 use bdc_services::calendar;
 
 use crate::api::PageDto;
-use crate::session::Authed;
 use crate::state::AppState;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_http::session::Authed;
 
 /// `holiday` (法定节假日) or `workday` (调休上班).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]

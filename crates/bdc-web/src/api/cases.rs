@@ -11,10 +11,10 @@ use bdc_services::cases::{self, OpenCase, RequestDoc};
 use bdc_services::cases::{CaseFilter, CaseRecord};
 
 use crate::api::PageDto;
-use crate::session::Authed;
 use crate::state::AppState;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
 use bdc_http::problem::{ApiResult, FindingDto, Problem};
+use bdc_http::session::Authed;
 
 /// An applicant of a case.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

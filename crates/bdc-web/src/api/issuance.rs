@@ -9,10 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 use bdc_services::rule_library;
 
 use crate::api::PageDto;
-use crate::session::Authed;
 use crate::state::AppState;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_http::session::Authed;
 
 /// A normalisation rule, applied in id order.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

@@ -10,10 +10,10 @@ use bdc_core::access::Permission;
 use bdc_services::jobs::Job;
 
 use crate::api::PageDto;
-use crate::session::Authed;
 use crate::state::AppState;
 use bdc_http::extract::{paging, ApiQuery};
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_http::session::Authed;
 
 /// A background job.
 #[derive(Debug, Serialize, ToSchema)]

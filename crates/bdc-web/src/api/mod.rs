@@ -6,7 +6,6 @@ pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod catalogue;
-pub mod court;
 pub mod document;
 pub mod issuance;
 pub mod jobs;
@@ -79,29 +78,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
     }
 }
 
-/// A page of a list.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PageDto<T> {
-    pub items: Vec<T>,
-    /// Rows matching the conditions, over all pages.
-    pub total: i64,
-    pub page: u32,
-    pub per_page: u32,
-}
-
-impl<T> PageDto<T> {
-    /// One page of a list held in memory (short lists: roles, permissions, a year's calendar).
-    pub fn slice(all: Vec<T>, page: bdc_db::PageRequest) -> Self {
-        let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
-        let skip = usize::try_from(page.offset()).unwrap_or(usize::MAX);
-        let items = all.into_iter().skip(skip).take(page.per_page as usize).collect();
-        PageDto { items, total, page: page.page, per_page: page.per_page }
-    }
-
-    pub fn map<U>(p: bdc_db::Page<U>, f: impl FnMut(U) -> T) -> Self {
-        PageDto { items: p.items.into_iter().map(f).collect(), total: p.total, page: p.page, per_page: p.per_page }
-    }
-}
+pub use bdc_http::paged::PageDto;
 
 struct SecuritySchemes;
 
@@ -109,7 +86,7 @@ impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
-        components.add_security_scheme("cookie", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::session::SESSION_COOKIE))));
+        components.add_security_scheme("cookie", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(bdc_http::session::SESSION_COOKIE))));
     }
 }
 
@@ -170,15 +147,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rules::list_duties))
         .routes(routes!(rules::set_duty))
         .routes(routes!(jobs::list_jobs))
-        .routes(routes!(court::court_inbox))
-        .routes(routes!(court::court_receipts_due))
-        .routes(routes!(court::court_quarantine))
-        .routes(routes!(court::court_message))
-        .routes(routes!(court::court_reread_message))
-        .routes(routes!(court::court_reprocess))
-        .routes(routes!(court::court_poll))
-        .routes(routes!(court::court_deliver))
-        .routes(routes!(court::unit_seizures))
+        .merge(bdc_court::api::router())
         .routes(routes!(issuance::list_issuance_rules, issuance::create_issuance_rule))
         .routes(routes!(issuance::delete_issuance_rule))
         .routes(routes!(reports::list_reports))

@@ -24,10 +24,10 @@ use bdc_services::portal::{Application, NamedParty, OtherParty};
 
 use crate::api::cases::{case_dto, CaseDto};
 use crate::api::Client;
-use crate::session::Authed;
 use crate::state::AppState;
 use bdc_http::extract::{ApiJson, ApiPath, ApiQuery};
 use bdc_http::problem::{ApiResult, FindingDto, Problem};
+use bdc_http::session::Authed;
 
 /// A public account with its real-name link (实名认证), checked before any input is read: an
 /// account without one is refused like a caller without the permission.

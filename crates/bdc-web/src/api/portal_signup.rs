@@ -142,7 +142,7 @@ pub struct RealNameRequest {
     security(("bearer" = []), ("cookie" = [])),
     request_body = RealNameRequest,
     responses((status = 204, description = "实名认证成功"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem), (status = 503, body = Problem)))]
-pub async fn portal_real_name(State(state): State<AppState>, crate::session::Authed(actor): crate::session::Authed, ApiJson(r): ApiJson<RealNameRequest>) -> ApiResult<StatusCode> {
+pub async fn portal_real_name(State(state): State<AppState>, bdc_http::session::Authed(actor): bdc_http::session::Authed, ApiJson(r): ApiJson<RealNameRequest>) -> ApiResult<StatusCode> {
     let photo = photo_of(&r.photo)?;
     svc::verify_my_account(&state.services, &actor, svc::RealName { photo, representative_name: r.representative_name, representative_id: r.representative_id }).await?;
     Ok(StatusCode::NO_CONTENT)

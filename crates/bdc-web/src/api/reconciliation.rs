@@ -10,10 +10,10 @@ use bdc_core::access::Permission;
 use bdc_services::reconciliation::ReconItem;
 
 use crate::api::PageDto;
-use crate::session::Authed;
 use crate::state::AppState;
 use bdc_http::extract::{paging, ApiPath, ApiQuery};
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_http::session::Authed;
 
 const CAUSES: [&str; 4] = ["接入失败", "入库失败", "未上报", "比对不一致"];
 const STATUSES: [&str; 4] = ["未销账", "销账中", "成功", "失败"];

@@ -11,10 +11,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use bdc_services::registration_log::{self, DailyLog};
 
-use crate::session::Authed;
 use crate::state::AppState;
 use bdc_http::extract::ApiQuery;
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_http::session::Authed;
 
 /// The day of the log.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -12,10 +12,10 @@ use bdc_services::registry::{self, NewBuilding, NewParcel, NewParty, NewUnit, Re
 use bdc_services::registry::{Building, Parcel, Party, Unit, UnitFilter};
 
 use crate::api::PageDto;
-use crate::session::Authed;
 use crate::state::AppState;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_http::session::Authed;
 
 /// 宗地.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

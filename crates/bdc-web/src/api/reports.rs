@@ -9,10 +9,10 @@ use bdc_core::access::Permission;
 use bdc_services::reporting::ReportRecord;
 
 use crate::api::PageDto;
-use crate::session::Authed;
 use crate::state::AppState;
 use bdc_http::extract::{paging, ApiQuery};
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_http::session::Authed;
 
 /// A reported message.
 #[derive(Debug, Serialize, ToSchema)]

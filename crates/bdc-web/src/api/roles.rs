@@ -10,10 +10,10 @@ use bdc_services::roles;
 use bdc_services::roles::RoleRecord;
 
 use crate::api::PageDto;
-use crate::session::Authed;
 use crate::state::AppState;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_http::session::Authed;
 
 /// A role and the permissions it grants.
 #[derive(Debug, Serialize, ToSchema)]

@@ -11,10 +11,10 @@ use bdc_services::rule_library::RuleRecord;
 use bdc_services::rule_library::{self, RuleDraft};
 
 use crate::api::PageDto;
-use crate::session::Authed;
 use crate::state::AppState;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_http::session::Authed;
 
 /// A rule record.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

@@ -11,10 +11,10 @@ use bdc_services::users::{self, CreateUser, UpdateUser};
 use bdc_services::users::{UserFilter, UserRecord};
 
 use crate::api::{PageDto, RealmDto};
-use crate::session::Authed;
 use crate::state::AppState;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_http::session::Authed;
 
 /// An account as administrators see it (never the password hash).
 #[derive(Debug, Serialize, ToSchema)]

@@ -84,7 +84,7 @@ fn allow(actor: Option<Actor>, need: Option<Permission>) -> Result<Actor, Respon
 
 /// The answer to a form whose CSRF token is missing or stale.
 fn expired(a: &Actor, back: &str) -> Response {
-    message(StatusCode::FORBIDDEN, Some(a), "页面已过期", "请刷新页面后重新提交。", back)
+    bdc_http::page::expired(a, back)
 }
 
 /// A page shown again after a refused form: 422, so tests and tools see the refusal.

@@ -77,7 +77,7 @@ pub async fn record(State(state): State<AppState>, PageActor(actor): PageActor, 
         Err(e) => return message(StatusCode::PAYLOAD_TOO_LARGE, Some(&actor), "无法提交", &e, "/portal/agency"),
     };
     if !csrf_ok(&actor, &form.get("csrf")) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/portal/agency");
+        return bdc_http::page::expired(&actor, "/portal/agency");
     }
     let a = NewAuthorisation {
         principal_name: form.get("principal_name"),
@@ -128,7 +128,7 @@ pub async fn revoke(State(state): State<AppState>, PageActor(actor): PageActor, 
         Err(r) => return r,
     };
     if !csrf_ok(&actor, &f.csrf) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/portal/agency");
+        return bdc_http::page::expired(&actor, "/portal/agency");
     }
     match agency::revoke(&state.services, &actor, id).await {
         Ok(()) => redirect("/portal/agency"),

@@ -457,7 +457,7 @@ pub async fn accept(State(state): State<AppState>, PageActor(actor): PageActor, 
         Err(e) => return message(StatusCode::PAYLOAD_TOO_LARGE, Some(&actor), "无法受理", &e, "/workbench/intake"),
     };
     if !csrf_ok(&actor, &form.get("csrf")) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/workbench/intake");
+        return bdc_http::page::expired(&actor, "/workbench/intake");
     }
     let Some(flow) = catalogue::flow(&form.get("flow")) else { return redirect("/workbench/intake") };
     let mut p = page(&actor, Some(flow));

@@ -187,7 +187,7 @@ pub async fn portal_apply(State(state): State<AppState>, PageActor(actor): PageA
         return again(errors, String::new(), rows);
     }
     if !csrf_ok(&actor, &received.csrf) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/portal/interest");
+        return bdc_http::page::expired(&actor, "/portal/interest");
     }
     let errors: Errors = svc::check(&f).into_iter().collect();
     if !errors.is_empty() {
@@ -389,7 +389,7 @@ pub async fn staff_decide(State(state): State<AppState>, PageActor(actor): PageA
         Err(r) => return r,
     };
     if !csrf_ok(&actor, &f.csrf) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", &format!("/workbench/interest/{id}"));
+        return bdc_http::page::expired(&actor, &format!("/workbench/interest/{id}"));
     }
     let approve = match f.decision.as_str() {
         "approve" => true,

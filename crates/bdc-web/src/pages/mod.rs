@@ -1,6 +1,6 @@
 //! The HTML interface (页面): the 线上苏小登 public portal and the staff workbench (工作台),
 //! server-rendered with askama; htmx (installed from npm by `scripts/setup-web.sh`) adds partial
-//! updates where they help. Both share one design system (`assets/bdc.css`).
+//! updates where they help. Both share one design system (`bdc_http::page`).
 //!
 //! Pages authenticate with the `bdc_session` cookie. A form that changes state carries the
 //! session's CSRF token in a hidden `csrf` field (htmx requests send it as `X-CSRF-Token`); the
@@ -17,85 +17,16 @@ pub mod interest;
 pub mod portal;
 pub mod workbench;
 
-use std::collections::BTreeMap;
-
-use askama::Template;
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use bdc_core::access::{Permission, Realm};
-use bdc_core::{Actor, AuthVia};
-use bdc_services::auth;
+use bdc_core::Actor;
 
-use crate::observe::AuditSlot;
-use crate::session::SESSION_COOKIE;
 use crate::state::AppState;
 
-/// Field errors of a form, by field name.
-pub type Errors = BTreeMap<&'static str, String>;
-
-/// What every page's frame shows: who is logged in, the CSRF token, the realm's navigation.
-#[derive(Debug, Clone, Default)]
-pub struct Chrome {
-    pub user: Option<String>,
-    pub csrf: Option<String>,
-    pub staff: bool,
-    /// Whether the staff user administers something (users, roles, calendar, rules): shows 系统管理.
-    pub admin: bool,
-    /// The staff user's other sections, each shown only to those who may use it: 工作台 and
-    /// 法院查控 (case.read), 窗口受理 (case.intake), 查询审批 (interest.review).
-    pub cases: bool,
-    pub intake: bool,
-    pub interest: bool,
-    pub section: &'static str,
-}
-
-impl Chrome {
-    pub fn of(actor: Option<&Actor>, section: &'static str) -> Chrome {
-        Chrome {
-            user: actor.map(|a| a.display_name.clone()),
-            csrf: actor.map(|a| a.csrf_token.clone()),
-            staff: actor.is_some_and(|a| a.realm == Realm::Staff),
-            admin: actor.is_some_and(|a| a.realm == Realm::Staff && [Permission::UsersManage, Permission::RolesManage, Permission::CalendarManage, Permission::RulesManage].iter().any(|p| a.can(*p))),
-            cases: actor.is_some_and(|a| a.realm == Realm::Staff && a.can(Permission::CaseRead)),
-            intake: actor.is_some_and(|a| a.realm == Realm::Staff && a.can(Permission::CaseIntake)),
-            interest: actor.is_some_and(|a| a.realm == Realm::Staff && a.can(Permission::InterestReview)),
-            section,
-        }
-    }
-}
-
-/// The logged-in user of a page, if any (a page never fails for want of a session: it shows
-/// the login link or redirects).
-pub struct PageActor(pub Option<Actor>);
-
-impl FromRequestParts<AppState> for PageActor {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|kv| kv.trim().split_once('='))
-            .find(|(k, _)| *k == SESSION_COOKIE)
-            .map(|(_, v)| v.to_owned());
-        let Some(token) = token else { return Ok(PageActor(None)) };
-        let mut actor = auth::authenticate(&state.services, &token).await.ok().filter(|a| a.via == AuthVia::Cookie);
-        if let (Some(a), Some(slot)) = (&mut actor, parts.extensions.get::<AuditSlot>()) {
-            slot.set_actor(a);
-            crate::app::record_actor(&a.username);
-            a.audit = Some(slot.clone());
-        }
-        Ok(PageActor(actor))
-    }
-}
+/// The design system and the page helpers every context's pages share.
+pub use bdc_http::page::{beijing, limited, message, redirect, render, too_many, Chrome, Errors};
+pub use bdc_http::session::{csrf_ok, PageActor};
 
 /// The years whose 调休 arrangement (调休安排) is due and not entered, for the warning that
 /// calendar administrators (calendar.manage) see on the workbench, the 系统管理 overview and the
@@ -104,83 +35,6 @@ impl FromRequestParts<AppState> for PageActor {
 /// calendar page itself reports the error.
 pub async fn missing_arrangements(state: &AppState, actor: &Actor) -> Vec<i32> {
     bdc_services::calendar::missing_arrangements(&state.services, actor, bdc_services::cases::today()).await.unwrap_or_default()
-}
-
-/// Whether a submitted form carries the session's CSRF token.
-pub fn csrf_ok(actor: &Actor, sent: &str) -> bool {
-    let want = actor.csrf_token.as_bytes();
-    want.len() == sent.len() && want.iter().zip(sent.as_bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
-}
-
-/// Renders a template; a template error is a 500 page that says nothing.
-pub fn render<T: Template>(t: &T) -> Response {
-    match t.render() {
-        Ok(html) => ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, Html("<!doctype html><meta charset=utf-8><p>服务器内部错误，请稍后再试。</p>".to_owned())).into_response()
-        }
-    }
-}
-
-/// `303 See Other` to `to` (after a successful form post).
-pub fn redirect(to: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
-}
-
-/// A short page with one message (not found, forbidden, done).
-#[derive(Template)]
-#[template(path = "message.html")]
-pub struct MessagePage {
-    pub chrome: Chrome,
-    pub heading: String,
-    pub text: String,
-    pub back: String,
-}
-
-pub fn message(status: StatusCode, actor: Option<&Actor>, heading: &str, text: &str, back: &str) -> Response {
-    let mut r = render(&MessagePage { chrome: Chrome::of(actor, ""), heading: heading.into(), text: text.into(), back: back.into() });
-    *r.status_mut() = status;
-    r
-}
-
-/// A page answer for a rate-limited request (频率限制): status 429 and `Retry-After`, as the
-/// API answers; any other error leaves `r` as it is.
-pub fn limited(mut r: Response, e: &bdc_core::ServiceError) -> Response {
-    if let bdc_core::ServiceError::RateLimited { retry_after } = e {
-        *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-        r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(*retry_after));
-    }
-    r
-}
-
-/// The 429 message page for a rate-limited request; `None` for any other error.
-pub fn too_many(actor: Option<&Actor>, e: &bdc_core::ServiceError, back: &str) -> Option<Response> {
-    matches!(e, bdc_core::ServiceError::RateLimited { .. }).then(|| limited(message(StatusCode::TOO_MANY_REQUESTS, actor, "请求过于频繁", &e.to_string(), back), e))
-}
-
-const CSS: &str = include_str!("../../assets/bdc.css");
-const LOGO: &str = include_str!("../../assets/logo.svg");
-const FAVICON: &str = include_str!("../../assets/favicon.svg");
-
-async fn asset(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
-    let (body, ct) = match name.as_str() {
-        "bdc.css" => (CSS, "text/css; charset=utf-8"),
-        "logo.svg" => (LOGO, "image/svg+xml"),
-        "favicon.svg" => (FAVICON, "image/svg+xml"),
-        _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
-    };
-    ([(header::CONTENT_TYPE, ct), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
-}
-
-/// htmx, as installed from npm by the setup step into `web/dist/vendor` (never committed).
-/// `BDC_WEB_DIST` points elsewhere when the server runs outside the source tree.
-async fn htmx() -> Response {
-    let dir = std::env::var("BDC_WEB_DIST").map_or_else(|_| std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/dist")), std::path::PathBuf::from);
-    match tokio::fs::read(dir.join("vendor/htmx.min.js")).await {
-        Ok(bytes) => ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], bytes).into_response(),
-        Err(_) => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], "/* htmx 未安装：运行 bash scripts/setup-web.sh */").into_response(),
-    }
 }
 
 /// Every page route.
@@ -218,21 +72,10 @@ pub fn router() -> Router<AppState> {
         .route("/workbench/intake/units", get(intake::units))
         .route("/workbench/intake/check-id", post(intake::check_id))
         .route("/workbench/intake/precheck", post(intake::precheck).layer(axum::extract::DefaultBodyLimit::max(files::FORM_LIMIT)))
-        .route("/workbench/court", get(workbench::court_desk))
-        .route("/workbench/court/reprocess", post(workbench::court_reprocess))
         .route("/workbench/certificates/{number}", get(workbench::certificate_preview))
+        .merge(bdc_court::pages::router())
         .merge(admin::routes())
         .merge(interest::routes())
-}
-
-/// Static files, outside the audit and metrics layer.
-pub fn assets() -> Router<AppState> {
-    Router::new().route("/assets/{name}", get(asset)).route("/vendor/htmx.min.js", get(htmx))
-}
-
-/// A stored UTC time as Beijing time (`2026-11-25 09:30`).
-pub fn beijing(at: &str) -> String {
-    bdc_db::parse_time(at).map(|t| bdc_core::time::beijing(t).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|_| at.to_owned())
 }
 
 /// The service error as the sentence to show beside a form.

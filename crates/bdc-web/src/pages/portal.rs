@@ -20,8 +20,8 @@ use super::files::FileView;
 use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
 use crate::api::Client;
 use crate::observe::AuditSlot;
-use crate::session::{clear_cookie, session_cookie};
 use crate::state::AppState;
+use bdc_http::session::{clear_cookie, session_cookie};
 
 // ----- home -----
 
@@ -411,7 +411,7 @@ pub async fn real_name(State(state): State<AppState>, PageActor(actor): PageActo
         Err(e) => return message(StatusCode::PAYLOAD_TOO_LARGE, Some(&actor), "无法提交", &e, "/portal/real-name"),
     };
     if !csrf_ok(&actor, &form.get("csrf")) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/portal/real-name");
+        return bdc_http::page::expired(&actor, "/portal/real-name");
     }
     let r = svc::RealName {
         photo: form.files.iter().find(|(k, _, _)| k == "photo").map(|(_, _, b)| b.clone()).unwrap_or_default(),
@@ -832,7 +832,7 @@ pub async fn apply(State(state): State<AppState>, PageActor(actor): PageActor, P
         Err(e) => return message(StatusCode::PAYLOAD_TOO_LARGE, Some(&actor), "无法提交", &e, &format!("/portal/apply/{flow}")),
     };
     if !csrf_ok(&actor, &sent.get("csrf")) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/portal");
+        return bdc_http::page::expired(&actor, "/portal");
     }
     let Some(flow) = svc::flows_for(&actor).into_iter().find(|f| f.code == flow) else {
         return message(StatusCode::NOT_FOUND, Some(&actor), "业务不存在", "该业务不存在或您的账户不能在线办理。", "/portal");
@@ -890,7 +890,7 @@ pub async fn remove_draft_file(State(state): State<AppState>, PageActor(actor): 
         Err(r) => return r,
     };
     if !csrf_ok(&actor, &f.csrf) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/portal");
+        return bdc_http::page::expired(&actor, "/portal");
     }
     match drafts::get(&state.services, &actor, id).await {
         Ok((d, _, _)) => match drafts::remove_file(&state.services, &actor, id, file).await {
@@ -908,7 +908,7 @@ pub async fn delete_draft(State(state): State<AppState>, PageActor(actor): PageA
         Err(r) => return r,
     };
     if !csrf_ok(&actor, &f.csrf) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/portal");
+        return bdc_http::page::expired(&actor, "/portal");
     }
     match drafts::discard(&state.services, &actor, id).await {
         Ok(()) => redirect("/portal"),
@@ -975,7 +975,7 @@ pub async fn add_case_files(State(state): State<AppState>, PageActor(actor): Pag
         Err(e) => return my_case_page(&state, &actor, id, e).await,
     };
     if !csrf_ok(&actor, &form.get("csrf")) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", &format!("/portal/cases/{id}"));
+        return bdc_http::page::expired(&actor, &format!("/portal/cases/{id}"));
     }
     let uploads = form.uploads_for_chosen_material("file", "material");
     if uploads.is_empty() {

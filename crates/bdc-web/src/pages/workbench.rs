@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
-use bdc_core::access::{Permission, Realm};
+use bdc_core::access::Permission;
 use bdc_core::Actor;
 use bdc_db::PageRequest;
 use bdc_domain::catalogue;
@@ -22,11 +22,7 @@ use super::{csrf_ok, message, redirect, render, Chrome, PageActor};
 use crate::state::AppState;
 
 fn staff_only(actor: Option<Actor>) -> Result<Actor, Response> {
-    match actor {
-        Some(a) if a.realm == Realm::Staff && a.can(Permission::CaseRead) => Ok(a),
-        Some(a) => Err(message(StatusCode::FORBIDDEN, Some(&a), "没有权限", "工作台仅对登记中心办理人员开放。", "/")),
-        None => Err(redirect("/login")),
-    }
+    bdc_http::page::staff_with(actor, Permission::CaseRead)
 }
 
 pub struct TaskRow {
@@ -286,7 +282,7 @@ pub async fn act(State(state): State<AppState>, PageActor(actor): PageActor, Pat
         Err(r) => return r,
     };
     if !csrf_ok(&actor, &f.csrf) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", &format!("/workbench/cases/{id}"));
+        return bdc_http::page::expired(&actor, &format!("/workbench/cases/{id}"));
     }
     match cases::act(&state.services, &actor, id, &f.action, &f.reason).await {
         Ok(_) => redirect(&format!("/workbench/cases/{id}")),
@@ -370,129 +366,6 @@ pub async fn certificate_preview(State(state): State<AppState>, PageActor(actor)
     }
 }
 
-/// One property in the court desk.
-pub struct CourtRow {
-    request_number: String,
-    seq: String,
-    court: String,
-    court_case: String,
-    action_name: &'static str,
-    delivered_at: String,
-    status_name: &'static str,
-    waiting: bool,
-    reason: String,
-    case_id: Option<i64>,
-    business_number: String,
-    receipt_state_name: &'static str,
-    receipt_due: Option<String>,
-    overdue: bool,
-    /// 轮候转查封: the day this waiting seizure became active (a new receipt is due).
-    promoted_at: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "court.html")]
-pub struct CourtPage {
-    chrome: Chrome,
-    message: String,
-    pending: i64,
-    due: i64,
-    overdue: i64,
-    can_act: bool,
-    /// `(id, fetched at, reason)`.
-    messages: Vec<(i64, String, String)>,
-    quarantined: Vec<CourtRow>,
-    inbox: Vec<CourtRow>,
-}
-
-fn court_row(p: bdc_court::service::CourtProperty, today: &str) -> CourtRow {
-    CourtRow {
-        overdue: p.receipt_state == "due" && p.receipt_due.as_deref().is_some_and(|d| d < today),
-        action_name: match p.action.as_str() {
-            "11" => "查封",
-            "12" => "续封",
-            "14" => "解除查封",
-            "15" => "过户文书送达",
-            _ => "未知",
-        },
-        status_name: bdc_court::service::status_name(&p.status),
-        receipt_state_name: bdc_court::service::receipt_name(&p.receipt_state),
-        request_number: p.request_number,
-        seq: p.seq,
-        court: p.court,
-        court_case: p.court_case,
-        delivered_at: p.delivered_at.replace('T', " "),
-        waiting: p.waiting,
-        reason: p.reason,
-        case_id: p.case_id,
-        business_number: p.business_number,
-        receipt_due: p.receipt_due,
-        promoted_at: p.promoted_at.map(|t| bdc_db::parse_time(&t).map(|t| bdc_core::time::beijing(t).format("%Y-%m-%d %H:%M").to_string()).unwrap_or(t)),
-    }
-}
-
-async fn court_page_for(state: &AppState, actor: &Actor, message_text: String) -> Response {
-    use bdc_court::service as svc;
-    use bdc_court::service::PropertyFilter;
-    let today = cases::today();
-    let page = |n| PageRequest { page: 1, per_page: n };
-    let count = |f: PropertyFilter| {
-        let (s, a) = (&state.services, actor);
-        async move { svc::inbox(s, a, f, page(1)).await.map(|p| p.total).unwrap_or(0) }
-    };
-    let pending = count(PropertyFilter { status: Some("pending".into()), ..PropertyFilter::default() }).await;
-    let due = svc::receipts_due(&state.services, actor, false, page(1)).await.map(|p| p.total).unwrap_or(0);
-    let overdue = svc::receipts_due(&state.services, actor, true, page(1)).await.map(|p| p.total).unwrap_or(0);
-    let t = today.to_string();
-    let quarantined = svc::inbox(&state.services, actor, PropertyFilter { status: Some("quarantined".into()), ..PropertyFilter::default() }, page(200))
-        .await
-        .map(|p| p.items.into_iter().map(|x| court_row(x, &t)).collect())
-        .unwrap_or_default();
-    let inbox = svc::inbox(&state.services, actor, PropertyFilter::default(), page(100)).await.map(|p| p.items.into_iter().map(|x| court_row(x, &t)).collect()).unwrap_or_default();
-    let messages = svc::quarantined_messages(&state.services, actor).await.unwrap_or_default().into_iter().map(|(id, at, _, reason)| (id, super::beijing(&at), reason)).collect();
-    render(&CourtPage { chrome: Chrome::of(Some(actor), "court"), message: message_text, pending, due, overdue, can_act: actor.can(Permission::CaseRegister), messages, quarantined, inbox })
-}
-
-/// 法院查控: the inbox, the quarantine with reprocessing, receipts due and overdue.
-pub async fn court_desk(State(state): State<AppState>, PageActor(actor): PageActor) -> Response {
-    match staff_only(actor) {
-        Ok(a) => court_page_for(&state, &a, String::new()).await,
-        Err(r) => r,
-    }
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ReprocessForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    number: String,
-    #[serde(default)]
-    seq: String,
-}
-
-/// Puts a quarantined property back in the queue and processes it.
-pub async fn court_reprocess(State(state): State<AppState>, PageActor(actor): PageActor, Form(f): Form<ReprocessForm>) -> Response {
-    let actor = match staff_only(actor) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    if !csrf_ok(&actor, &f.csrf) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", "/workbench/court");
-    }
-    let text = match bdc_court::service::reprocess(&state.services, &actor, &f.number, &f.seq).await {
-        Ok(p) => format!(
-            "请求 {} 第 {} 项已重新处理：{}{}",
-            p.request_number,
-            p.seq,
-            bdc_court::service::status_name(&p.status),
-            if p.reason.is_empty() { String::new() } else { format!("（{}）", p.reason) }
-        ),
-        Err(e) => e.to_string(),
-    };
-    court_page_for(&state, &actor, text).await
-}
-
 /// `POST /workbench/cases/{id}/files`: scans added to a case after it was opened (a 补正, a
 /// paper handed in late).
 pub async fn add_files(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, multipart: axum::extract::Multipart) -> Response {
@@ -505,7 +378,7 @@ pub async fn add_files(State(state): State<AppState>, PageActor(actor): PageActo
         Err(e) => return case_page_for(&state, &actor, id, e).await,
     };
     if !csrf_ok(&actor, &form.get("csrf")) {
-        return message(StatusCode::FORBIDDEN, Some(&actor), "页面已过期", "请刷新页面后重新提交。", &format!("/workbench/cases/{id}"));
+        return bdc_http::page::expired(&actor, &format!("/workbench/cases/{id}"));
     }
     let uploads = form.uploads_for_chosen_material("file", "material");
     if uploads.is_empty() {

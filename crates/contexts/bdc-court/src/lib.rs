@@ -9,14 +9,19 @@
 //! court is told.
 //!
 //! - [`service`] — the use cases: poll, process, receipts, the staff views (查控工作台).
+//! - [`api`] — `/api/v1/court/…` and `/api/v1/units/{id}/seizures`, with this context's part
+//!   of the access table.
+//! - [`pages`] — the court desk (`/workbench/court`), in the shared frame.
 //! - [`jobs`] — the background work the worker loop runs for this context, and [`install`].
 //! - `store` — the context's own tables (`court_messages`, `court_requests`,
 //!   `court_properties`), private to it.
 //!
-//! The HTTP handlers (`/api/v1/court/…`) and the court desk page are still in `bdc-web`; they
-//! call [`service`] only.
+//! The handlers and the page call [`service`] only; their routers are generic over the server's
+//! state, which must yield the register's `Services` and the session `Gate`.
 
+pub mod api;
 pub mod jobs;
+pub mod pages;
 pub mod service;
 mod store;
 

@@ -865,6 +865,17 @@ pub async fn reprocess(s: &Services, actor: &Actor, request_number: &str, seq: &
     store::get_property(&mut conn, request_number, seq).await?.ok_or_else(|| ServiceError::NotFound("财产不存在".into()))
 }
 
+/// The name of a court action code: 11 查封, 12 续封, 14 解除查封, 15 过户文书送达.
+pub fn action_name(code: &str) -> &'static str {
+    match code {
+        "11" => "查封",
+        "12" => "续封",
+        "14" => "解除查封",
+        "15" => "过户文书送达",
+        _ => "未知",
+    }
+}
+
 /// Reads a quarantined message again (after the cause was fixed, e.g. a parser update).
 pub async fn reread_message(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Polled> {
     actor.require(Permission::CaseRegister)?;

@@ -3,12 +3,18 @@
 //! [`problem`] is the only way errors leave the API (RFC 9457, a stable code and a Chinese
 //! detail); [`extract`] turns bad input into problems before a handler runs and validates
 //! paging; [`headers`] sets the security headers of every response; [`metrics`] holds the
-//! Prometheus registry.
+//! Prometheus registry; [`session`] is the gate every authenticated route passes (the session
+//! lookup is the identity context's, plugged in by the server) with the [`access`] vocabulary;
+//! [`page`] is the design system every context's pages share; [`paged`] the list envelope.
 
 // `Problem` is the error of every handler and extractor; boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod access;
 pub mod extract;
 pub mod headers;
 pub mod metrics;
+pub mod page;
+pub mod paged;
 pub mod problem;
+pub mod session;

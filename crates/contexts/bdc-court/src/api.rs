@@ -1,6 +1,16 @@
 //! `/api/v1/court` — the court seizure desk (法院查控工作台): the inbox of court requests with
 //! their outcome and receipt, receipts due and overdue, the quarantine with reprocessing, counter
 //! deliveries, and each unit's seizure queue (`/api/v1/units/{id}/seizures`).
+//!
+//! The handlers call [`crate::service`] only. [`router`] is generic over the server's state: it
+//! needs the register's [`Services`] and the session [`Gate`]; [`access`] is this context's part
+//! of the access table.
+
+use axum::extract::FromRef;
+use bdc_core::access::Permission;
+use bdc_http::access::Access;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -8,16 +18,16 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::service as svc;
+use crate::service::{CourtProperty, PropertyFilter};
 use bdc_adapters::court::message::{Action, Document, Property, Request};
-use bdc_court::service as svc;
-use bdc_court::service::{CourtProperty, PropertyFilter};
 use bdc_domain::register::attr;
 
-use crate::api::PageDto;
-use crate::session::Authed;
-use crate::state::AppState;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::paged::PageDto;
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_http::session::{Authed, Gate};
+use bdc_services::Services;
 
 /// One property of a court request, as processed.
 #[derive(Debug, Serialize, ToSchema)]
@@ -58,20 +68,10 @@ pub struct CourtPropertyDto {
     pub promoted_at: Option<String>,
 }
 
-fn action_name(code: &str) -> &'static str {
-    match code {
-        "11" => "查封",
-        "12" => "续封",
-        "14" => "解除查封",
-        "15" => "过户文书送达",
-        _ => "未知",
-    }
-}
-
 impl From<CourtProperty> for CourtPropertyDto {
     fn from(p: CourtProperty) -> Self {
         CourtPropertyDto {
-            action_name: action_name(&p.action).into(),
+            action_name: svc::action_name(&p.action).into(),
             status_name: svc::status_name(&p.status).into(),
             receipt_state_name: svc::receipt_name(&p.receipt_state).into(),
             request_number: p.request_number,
@@ -115,7 +115,7 @@ pub struct InboxQuery {
 #[utoipa::path(get, path = "/api/v1/court/inbox", tag = "court", operation_id = "court_inbox",
     security(("bearer" = []), ("cookie" = [])), params(InboxQuery),
     responses((status = 200, body = PageDto<CourtPropertyDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn court_inbox(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<InboxQuery>) -> ApiResult<Json<PageDto<CourtPropertyDto>>> {
+pub async fn court_inbox(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<InboxQuery>) -> ApiResult<Json<PageDto<CourtPropertyDto>>> {
     let page = paging(q.page, q.per_page)?;
     if q.status.as_deref().is_some_and(|s| !["pending", "registered", "refused", "quarantined", "manual"].contains(&s)) {
         return Err(Problem::bad_request("bad_query", "状态须为 pending、registered、refused、quarantined 或 manual"));
@@ -124,7 +124,7 @@ pub async fn court_inbox(State(state): State<AppState>, Authed(actor): Authed, A
         return Err(Problem::bad_request("bad_query", "回执状态须为 none、due、sent 或 paper"));
     }
     let f = PropertyFilter { status: q.status, unit_id: q.unit_id, receipt_state: q.receipt_state, receipt_due_by: None };
-    Ok(Json(PageDto::map(svc::inbox(&state.services, &actor, f, page).await?, CourtPropertyDto::from)))
+    Ok(Json(PageDto::map(svc::inbox(&services, &actor, f, page).await?, CourtPropertyDto::from)))
 }
 
 /// Which receipts.
@@ -141,14 +141,14 @@ pub struct ReceiptQuery {
 #[utoipa::path(get, path = "/api/v1/court/receipts", tag = "court", operation_id = "court_receipts_due",
     security(("bearer" = []), ("cookie" = [])), params(ReceiptQuery),
     responses((status = 200, body = PageDto<CourtPropertyDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn court_receipts_due(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<ReceiptQuery>) -> ApiResult<Json<PageDto<CourtPropertyDto>>> {
+pub async fn court_receipts_due(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<ReceiptQuery>) -> ApiResult<Json<PageDto<CourtPropertyDto>>> {
     let page = paging(q.page, q.per_page)?;
     let overdue = match q.when.as_deref() {
         None | Some("today") => false,
         Some("overdue") => true,
         Some(_) => return Err(Problem::bad_request("bad_query", "when 须为 today 或 overdue")),
     };
-    Ok(Json(PageDto::map(svc::receipts_due(&state.services, &actor, overdue, page).await?, CourtPropertyDto::from)))
+    Ok(Json(PageDto::map(svc::receipts_due(&services, &actor, overdue, page).await?, CourtPropertyDto::from)))
 }
 
 /// A message that could not be read.
@@ -171,11 +171,11 @@ pub struct QuarantineDto {
 #[utoipa::path(get, path = "/api/v1/court/quarantine", tag = "court", operation_id = "court_quarantine",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = QuarantineDto), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn court_quarantine(State(state): State<AppState>, Authed(actor): Authed) -> ApiResult<Json<QuarantineDto>> {
-    let messages = svc::quarantined_messages(&state.services, &actor).await?.into_iter().map(|(id, fetched_at, status, reason)| CourtMessageDto { id, fetched_at, status, reason }).collect();
+pub async fn court_quarantine(State(services): State<Services>, Authed(actor): Authed) -> ApiResult<Json<QuarantineDto>> {
+    let messages = svc::quarantined_messages(&services, &actor).await?.into_iter().map(|(id, fetched_at, status, reason)| CourtMessageDto { id, fetched_at, status, reason }).collect();
     let page = bdc_db::PageRequest { page: 1, per_page: 200 };
     let f = PropertyFilter { status: Some("quarantined".into()), ..PropertyFilter::default() };
-    let properties = svc::inbox(&state.services, &actor, f, page).await?.items.into_iter().map(CourtPropertyDto::from).collect();
+    let properties = svc::inbox(&services, &actor, f, page).await?.items.into_iter().map(CourtPropertyDto::from).collect();
     Ok(Json(QuarantineDto { messages, properties }))
 }
 
@@ -197,8 +197,8 @@ pub struct RawMessageDto {
 #[utoipa::path(get, path = "/api/v1/court/messages/{id}", tag = "court", operation_id = "court_message",
     security(("bearer" = []), ("cookie" = [])), params(MessagePath),
     responses((status = 200, body = RawMessageDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn court_message(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<MessagePath>) -> ApiResult<Json<RawMessageDto>> {
-    let (raw, status, reason) = svc::raw_message(&state.services, &actor, p.id).await?;
+pub async fn court_message(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<MessagePath>) -> ApiResult<Json<RawMessageDto>> {
+    let (raw, status, reason) = svc::raw_message(&services, &actor, p.id).await?;
     Ok(Json(RawMessageDto { id: p.id, status, reason, raw }))
 }
 
@@ -236,8 +236,8 @@ fn polled_dto(p: &svc::Polled, d: &svc::Processed, sent: usize) -> PolledDto {
 #[utoipa::path(post, path = "/api/v1/court/messages/{id}/reread", tag = "court", operation_id = "court_reread_message",
     security(("bearer" = []), ("cookie" = [])), params(MessagePath),
     responses((status = 200, body = PolledDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn court_reread_message(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<MessagePath>) -> ApiResult<Json<PolledDto>> {
-    let polled = svc::reread_message(&state.services, &actor, p.id).await?;
+pub async fn court_reread_message(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<MessagePath>) -> ApiResult<Json<PolledDto>> {
+    let polled = svc::reread_message(&services, &actor, p.id).await?;
     Ok(Json(polled_dto(&polled, &svc::Processed::default(), 0)))
 }
 
@@ -252,17 +252,17 @@ pub struct PropertyPath {
 #[utoipa::path(post, path = "/api/v1/court/requests/{number}/properties/{seq}/reprocess", tag = "court", operation_id = "court_reprocess",
     security(("bearer" = []), ("cookie" = [])), params(PropertyPath),
     responses((status = 200, body = CourtPropertyDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn court_reprocess(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<PropertyPath>) -> ApiResult<Json<CourtPropertyDto>> {
-    Ok(Json(svc::reprocess(&state.services, &actor, &p.number, &p.seq).await?.into()))
+pub async fn court_reprocess(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<PropertyPath>) -> ApiResult<Json<CourtPropertyDto>> {
+    Ok(Json(svc::reprocess(&services, &actor, &p.number, &p.seq).await?.into()))
 }
 
 /// Polls the front-end now, processes the queue and sends due receipts (立即轮询).
 #[utoipa::path(post, path = "/api/v1/court/poll", tag = "court", operation_id = "court_poll",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = PolledDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem), (status = 500, body = Problem)))]
-pub async fn court_poll(State(state): State<AppState>, Authed(actor): Authed) -> ApiResult<Json<PolledDto>> {
+pub async fn court_poll(State(services): State<Services>, Authed(actor): Authed) -> ApiResult<Json<PolledDto>> {
     actor.require(bdc_core::access::Permission::CaseRegister)?;
-    let (polled, processed, sent) = svc::run(&state.services).await?;
+    let (polled, processed, sent) = svc::run(&services).await?;
     Ok(Json(polled_dto(&polled, &processed, sent)))
 }
 
@@ -320,7 +320,7 @@ pub struct DeliveredDto {
 #[utoipa::path(post, path = "/api/v1/court/deliveries", tag = "court", operation_id = "court_deliver",
     security(("bearer" = []), ("cookie" = [])), request_body = DeliveryRequest,
     responses((status = 201, body = DeliveredDto), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn court_deliver(State(state): State<AppState>, Authed(actor): Authed, ApiJson(d): ApiJson<DeliveryRequest>) -> ApiResult<(StatusCode, Json<DeliveredDto>)> {
+pub async fn court_deliver(State(services): State<Services>, Authed(actor): Authed, ApiJson(d): ApiJson<DeliveryRequest>) -> ApiResult<(StatusCode, Json<DeliveredDto>)> {
     let mut properties = Vec::new();
     for (i, p) in d.properties.iter().enumerate() {
         let action =
@@ -349,10 +349,10 @@ pub async fn court_deliver(State(state): State<AppState>, Authed(actor): Authed,
         properties,
         documents: Vec::<Document>::new(),
     };
-    let number = svc::deliver_at_counter(&state.services, &actor, request).await?;
-    svc::process_pending(&state.services).await?;
+    let number = svc::deliver_at_counter(&services, &actor, request).await?;
+    svc::process_pending(&services).await?;
     let f = PropertyFilter::default();
-    let all = svc::inbox(&state.services, &actor, f, bdc_db::PageRequest { page: 1, per_page: 1000 }).await?;
+    let all = svc::inbox(&services, &actor, f, bdc_db::PageRequest { page: 1, per_page: 1000 }).await?;
     let properties = all.items.into_iter().filter(|p| p.request_number == number).map(CourtPropertyDto::from).collect();
     Ok((StatusCode::CREATED, Json(DeliveredDto { request_number: number, properties })))
 }
@@ -384,8 +384,8 @@ pub struct UnitSeizurePath {
 #[utoipa::path(get, path = "/api/v1/units/{id}/seizures", tag = "court", operation_id = "unit_seizures",
     security(("bearer" = []), ("cookie" = [])), params(UnitSeizurePath),
     responses((status = 200, body = Vec<SeizureDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn unit_seizures(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<UnitSeizurePath>) -> ApiResult<Json<Vec<SeizureDto>>> {
-    let queue = svc::seizure_queue(&state.services, &actor, p.id).await?;
+pub async fn unit_seizures(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<UnitSeizurePath>) -> ApiResult<Json<Vec<SeizureDto>>> {
+    let queue = svc::seizure_queue(&services, &actor, p.id).await?;
     let get = |v: &bdc_domain::register::RightView, k: &str| v.attr(k).unwrap_or_default().to_owned();
     Ok(Json(
         queue
@@ -414,4 +414,36 @@ pub async fn unit_seizures(State(state): State<AppState>, Authed(actor): Authed,
             })
             .collect(),
     ))
+}
+
+/// Who may call which court route: the staff who read cases see the desk, 窗口受理 records a
+/// counter delivery, 登簿 staff poll, reread and reprocess; a unit's seizure queue is register data.
+pub fn access(method: &str, route: &str) -> Option<Access> {
+    let read = matches!(method, "GET" | "HEAD");
+    Some(match route {
+        "/api/v1/units/{id}/seizures" if read => Access::Permission(Permission::RegistryRead),
+        r if r.starts_with("/api/v1/court/") && read => Access::Permission(Permission::CaseRead),
+        "/api/v1/court/deliveries" => Access::Permission(Permission::CaseIntake),
+        r if r.starts_with("/api/v1/court/") => Access::Permission(Permission::CaseRegister),
+        _ => return None,
+    })
+}
+
+/// Every court route with its OpenAPI description.
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Services: FromRef<S>,
+    Gate: FromRef<S>,
+{
+    OpenApiRouter::new()
+        .routes(routes!(court_inbox))
+        .routes(routes!(court_receipts_due))
+        .routes(routes!(court_quarantine))
+        .routes(routes!(court_message))
+        .routes(routes!(court_reread_message))
+        .routes(routes!(court_reprocess))
+        .routes(routes!(court_poll))
+        .routes(routes!(court_deliver))
+        .routes(routes!(unit_seizures))
 }

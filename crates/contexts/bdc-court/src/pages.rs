@@ -1,0 +1,141 @@
+//! 法院查控 — the court desk page (`/workbench/court`): the inbox with each property's outcome
+//! and receipt, the quarantine with 重新处理, receipts due today and overdue.
+//!
+//! Like the API, the page calls [`crate::service`] only; it wears the shared frame
+//! (`bdc_http::page`).
+
+use askama::Template;
+use axum::extract::{FromRef, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use bdc_core::access::Permission;
+use bdc_core::Actor;
+use bdc_db::PageRequest;
+use bdc_http::page::{beijing, expired, render, staff_with, Chrome};
+use bdc_http::session::{csrf_ok, Gate, PageActor};
+use bdc_services::Services;
+
+use crate::service as svc;
+use crate::service::{CourtProperty, PropertyFilter};
+
+/// The court desk's routes.
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Services: FromRef<S>,
+    Gate: FromRef<S>,
+{
+    Router::new().route("/workbench/court", get(court_desk)).route("/workbench/court/reprocess", post(court_reprocess))
+}
+
+/// One property in the court desk.
+struct CourtRow {
+    request_number: String,
+    seq: String,
+    court: String,
+    court_case: String,
+    action_name: &'static str,
+    delivered_at: String,
+    status_name: &'static str,
+    waiting: bool,
+    reason: String,
+    case_id: Option<i64>,
+    business_number: String,
+    receipt_state_name: &'static str,
+    receipt_due: Option<String>,
+    overdue: bool,
+    /// 轮候转查封: the day this waiting seizure became active (a new receipt is due).
+    promoted_at: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "court.html")]
+struct CourtPage {
+    chrome: Chrome,
+    message: String,
+    pending: i64,
+    due: i64,
+    overdue: i64,
+    can_act: bool,
+    /// `(id, fetched at, reason)`.
+    messages: Vec<(i64, String, String)>,
+    quarantined: Vec<CourtRow>,
+    inbox: Vec<CourtRow>,
+}
+
+fn court_row(p: CourtProperty, today: &str) -> CourtRow {
+    CourtRow {
+        overdue: p.receipt_state == "due" && p.receipt_due.as_deref().is_some_and(|d| d < today),
+        action_name: svc::action_name(&p.action),
+        status_name: svc::status_name(&p.status),
+        receipt_state_name: svc::receipt_name(&p.receipt_state),
+        request_number: p.request_number,
+        seq: p.seq,
+        court: p.court,
+        court_case: p.court_case,
+        delivered_at: p.delivered_at.replace('T', " "),
+        waiting: p.waiting,
+        reason: p.reason,
+        case_id: p.case_id,
+        business_number: p.business_number,
+        receipt_due: p.receipt_due,
+        promoted_at: p.promoted_at.map(|t| beijing(&t)),
+    }
+}
+
+async fn court_page_for(services: &Services, actor: &Actor, message_text: String) -> Response {
+    let today = bdc_core::time::today();
+    let page = |n| PageRequest { page: 1, per_page: n };
+    let count = |f: PropertyFilter| {
+        let (s, a) = (services, actor);
+        async move { svc::inbox(s, a, f, page(1)).await.map(|p| p.total).unwrap_or(0) }
+    };
+    let pending = count(PropertyFilter { status: Some("pending".into()), ..PropertyFilter::default() }).await;
+    let due = svc::receipts_due(services, actor, false, page(1)).await.map(|p| p.total).unwrap_or(0);
+    let overdue = svc::receipts_due(services, actor, true, page(1)).await.map(|p| p.total).unwrap_or(0);
+    let t = today.to_string();
+    let quarantined = svc::inbox(services, actor, PropertyFilter { status: Some("quarantined".into()), ..PropertyFilter::default() }, page(200))
+        .await
+        .map(|p| p.items.into_iter().map(|x| court_row(x, &t)).collect())
+        .unwrap_or_default();
+    let inbox = svc::inbox(services, actor, PropertyFilter::default(), page(100)).await.map(|p| p.items.into_iter().map(|x| court_row(x, &t)).collect()).unwrap_or_default();
+    let messages = svc::quarantined_messages(services, actor).await.unwrap_or_default().into_iter().map(|(id, at, _, reason)| (id, beijing(&at), reason)).collect();
+    render(&CourtPage { chrome: Chrome::of(Some(actor), "court"), message: message_text, pending, due, overdue, can_act: actor.can(Permission::CaseRegister), messages, quarantined, inbox })
+}
+
+/// 法院查控: the inbox, the quarantine with reprocessing, receipts due and overdue.
+async fn court_desk(State(services): State<Services>, PageActor(actor): PageActor) -> Response {
+    match staff_with(actor, Permission::CaseRead) {
+        Ok(a) => court_page_for(&services, &a, String::new()).await,
+        Err(r) => r,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ReprocessForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    seq: String,
+}
+
+/// Puts a quarantined property back in the queue and processes it.
+async fn court_reprocess(State(services): State<Services>, PageActor(actor): PageActor, Form(f): Form<ReprocessForm>) -> Response {
+    let actor = match staff_with(actor, Permission::CaseRead) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    if !csrf_ok(&actor, &f.csrf) {
+        return expired(&actor, "/workbench/court");
+    }
+    let text = match svc::reprocess(&services, &actor, &f.number, &f.seq).await {
+        Ok(p) => format!("请求 {} 第 {} 项已重新处理：{}{}", p.request_number, p.seq, svc::status_name(&p.status), if p.reason.is_empty() { String::new() } else { format!("（{}）", p.reason) }),
+        Err(e) => e.to_string(),
+    };
+    court_page_for(&services, &actor, text).await
+}

@@ -34,7 +34,7 @@ pub struct WebSettings {
     /// hold a connection and a database connection for ever).
     pub request_timeout: std::time::Duration,
     /// The scrape token that opens `/metrics` to a client off this machine.
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<secrecy::SecretString>,
 }
 
 impl Default for WebSettings {
@@ -52,8 +52,13 @@ pub struct Application {
 /// The full router with its layers, for tests that want to call it without a socket.
 pub fn router(services: Services, settings: &WebSettings) -> Router {
     let gate = Gate::new(Arc::new(AccountSessions(services.clone())), crate::api::access::access);
-    let state =
-        AppState { metrics: Arc::new(Metrics::new(services.db.engine().name())), services, cookie_secure: settings.cookie_secure, metrics_token: settings.metrics_token.clone().map(Arc::from), gate };
+    let state = AppState {
+        metrics: Arc::new(Metrics::new(services.db.engine().name())),
+        services,
+        cookie_secure: settings.cookie_secure,
+        metrics_token: settings.metrics_token.as_ref().map(|t| Arc::from(secrecy::ExposeSecret::expose_secret(t))),
+        gate,
+    };
     let hygiene = crate::hygiene::Hygiene { max_body_bytes: settings.max_body_bytes };
     let (api, mut openapi) = crate::api::router().split_for_parts();
     crate::api::access::annotate(&mut openapi);

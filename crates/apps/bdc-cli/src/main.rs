@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
+use secrecy::ExposeSecret;
 
 use bdc_adapters::files::LocalFileStore;
 use bdc_adapters::province::transport::{FileExchange, HttpTransport};
@@ -228,7 +229,7 @@ fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let file = FileSettings::load(cli.config.as_deref())?;
-    let master_key = std::env::var("BDC_MASTER_KEY").ok().filter(|k| !k.is_empty());
+    let master_key = std::env::var("BDC_MASTER_KEY").ok().filter(|k| !k.is_empty()).map(secrecy::SecretString::from);
     let over = |db: DbArgs, listen: Option<String>| Overrides { listen, database_url: db.database_url, data_dir: db.data_dir, master_key: master_key.clone() };
     match cli.command {
         Command::Serve { listen, db } => serve(Settings::resolve(over(db, listen), file)?).await,
@@ -388,12 +389,12 @@ async fn services(settings: &Settings, db: Db) -> anyhow::Result<Services> {
         None => Arc::new(FileExchange::new(province_root(settings))),
     });
     let s = match &settings.identity {
-        Some(i) => s.with_identity(Arc::new(bdc_adapters::identity::HttpAuthority::new(i.url.clone(), i.app.clone(), i.secret.clone(), i.public_key.clone()))),
+        Some(i) => s.with_identity(Arc::new(bdc_adapters::identity::HttpAuthority::new(i.url.clone(), i.app.clone(), i.secret.expose_secret().to_owned(), i.public_key.clone()))),
         None => s,
     };
     let s = s.with_office(settings.office.clone());
     let s = match &settings.court {
-        Some(c) => s.with_court(Arc::new(bdc_adapters::court::frontend::SoapClient::new(c.url.clone(), c.user.clone(), c.password.clone())), c.every),
+        Some(c) => s.with_court(Arc::new(bdc_adapters::court::frontend::SoapClient::new(c.url.clone(), c.user.clone(), c.password.expose_secret().to_owned())), c.every),
         None => s,
     };
     Ok(bdc_court::install(s).await?)
@@ -479,7 +480,7 @@ async fn demo_identity(settings: &mut Settings) -> anyhow::Result<Option<Arc<bdc
         }
     });
     say!("身份核验沙箱  http://{addr}（添加人口 POST /sandbox/residents，照片 GET /sandbox/portrait/{{证件号}}）");
-    settings.identity = Some(settings::IdentitySettings { url: format!("http://{addr}"), app: "bdc-demo".into(), secret, public_key: sandbox.public_key_hex() });
+    settings.identity = Some(settings::IdentitySettings { url: format!("http://{addr}"), app: "bdc-demo".into(), secret: secret.into(), public_key: sandbox.public_key_hex() });
     Ok(Some(sandbox))
 }
 

@@ -4,10 +4,16 @@
 //! 127.0.0.1:8080, and keeps a generated master key in `./data/master.key`. PostgreSQL needs the
 //! master key given explicitly (`BDC_MASTER_KEY` or `master_key` in the file): a production key
 //! must be managed, not generated on whichever machine starts first.
+//!
+//! Secrets (the master key, the court front-end's password, the identity authority's
+//! application secret, the metrics scrape token) are `SecretString`s from the moment they are
+//! read: their `Debug` prints `[REDACTED]`, so no log line or error report can carry them, and
+//! each is exposed only where it is handed to the client that needs it.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use bdc_crypto::MasterKey;
@@ -20,7 +26,7 @@ pub struct FileSettings {
     pub listen: Option<String>,
     pub database_url: Option<String>,
     pub data_dir: Option<PathBuf>,
-    pub master_key: Option<String>,
+    pub master_key: Option<SecretString>,
     pub session_idle_minutes: Option<i64>,
     pub token_hours: Option<i64>,
     pub max_body_bytes: Option<usize>,
@@ -31,7 +37,7 @@ pub struct FileSettings {
     pub request_timeout_seconds: Option<u64>,
     /// The scrape token of `/metrics` (`Authorization: Bearer …`) for Prometheus off this
     /// machine; without it `/metrics` answers loopback clients only. Also `BDC_METRICS_TOKEN`.
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<SecretString>,
     /// Rate limits (频率限制): `[rate_limits]` with `window_seconds` and, per kind (`login`,
     /// `sms_code`, `sign_up`, `password_change`, `certificate_check`, `public_query`),
     /// `per_account` and `per_address` (0 = no limit).
@@ -43,7 +49,7 @@ pub struct FileSettings {
     /// The court front-end's SOAP address (法院查控前置机); polling is off until it is set.
     pub court_url: Option<String>,
     pub court_user: Option<String>,
-    pub court_password: Option<String>,
+    pub court_password: Option<SecretString>,
     /// Seconds between polls of the court front-end (default 60).
     pub court_poll_seconds: Option<u64>,
     /// The identity authority (公安 人证比对 and the enterprise registry): its address, this
@@ -52,7 +58,7 @@ pub struct FileSettings {
     /// Also `BDC_IDENTITY_URL`, `BDC_IDENTITY_APP`, `BDC_IDENTITY_SECRET`, `BDC_IDENTITY_PUBLIC_KEY`.
     pub identity_url: Option<String>,
     pub identity_app: Option<String>,
-    pub identity_secret: Option<String>,
+    pub identity_secret: Option<SecretString>,
     pub identity_public_key: Option<String>,
     /// The least 人证比对 score, in thousandths, that proves a photo (default 900).
     pub identity_min_score: Option<u16>,
@@ -128,7 +134,7 @@ pub struct Settings {
     pub max_body_bytes: usize,
     pub cookie_secure: bool,
     pub request_timeout: std::time::Duration,
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<SecretString>,
     pub rate_limits: bdc_services::limits::RateLimits,
     pub province_root: Option<PathBuf>,
     pub province_url: Option<String>,
@@ -143,7 +149,7 @@ pub struct Settings {
 pub struct IdentitySettings {
     pub url: String,
     pub app: String,
-    pub secret: String,
+    pub secret: SecretString,
     pub public_key: String,
 }
 
@@ -152,7 +158,7 @@ pub struct IdentitySettings {
 pub struct CourtSettings {
     pub url: String,
     pub user: String,
-    pub password: String,
+    pub password: SecretString,
     pub every: std::time::Duration,
 }
 
@@ -162,7 +168,7 @@ pub struct Overrides {
     pub listen: Option<String>,
     pub database_url: Option<String>,
     pub data_dir: Option<PathBuf>,
-    pub master_key: Option<String>,
+    pub master_key: Option<SecretString>,
 }
 
 impl Settings {
@@ -176,7 +182,7 @@ impl Settings {
         }
         let engine = Engine::from_url(&database_url)?;
         let master_key = match cli.master_key.or(file.master_key) {
-            Some(hex) => MasterKey::from_hex(&hex).context("主密钥无效")?,
+            Some(hex) => MasterKey::from_hex(hex.expose_secret()).context("主密钥无效")?,
             None if engine == Engine::Sqlite => key_file(&data_dir.join("master.key"))?,
             None => bail!("使用 PostgreSQL 时必须提供主密钥：设置环境变量 BDC_MASTER_KEY 或配置文件中的 master_key（64 位十六进制，可用 `openssl rand -hex 32` 生成）"),
         };
@@ -186,6 +192,7 @@ impl Settings {
             bail!("session_idle_minutes 须在 1–1440 之间，token_hours 须在 1–2160 之间");
         }
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let secret_env = |k: &str| env(k).map(SecretString::from);
         let court_every = env("BDC_COURT_POLL_SECONDS").map(|v| v.parse::<u64>()).transpose().context("BDC_COURT_POLL_SECONDS 须为秒数")?.or(file.court_poll_seconds).unwrap_or(60);
         if !(1..=86_400).contains(&court_every) {
             bail!("court_poll_seconds 须在 1–86400 之间");
@@ -193,14 +200,14 @@ impl Settings {
         let court = env("BDC_COURT_URL").or(file.court_url).map(|url| CourtSettings {
             url,
             user: env("BDC_COURT_USER").or(file.court_user.clone()).unwrap_or_else(|| "bdc".into()),
-            password: env("BDC_COURT_PASSWORD").or(file.court_password.clone()).unwrap_or_default(),
+            password: secret_env("BDC_COURT_PASSWORD").or(file.court_password.clone()).unwrap_or_else(|| SecretString::from("")),
             every: std::time::Duration::from_secs(court_every),
         });
         let identity = match env("BDC_IDENTITY_URL").or(file.identity_url) {
             Some(url) => {
-                let secret = env("BDC_IDENTITY_SECRET").or(file.identity_secret).unwrap_or_default();
+                let secret = secret_env("BDC_IDENTITY_SECRET").or(file.identity_secret).unwrap_or_else(|| SecretString::from(""));
                 let public_key = env("BDC_IDENTITY_PUBLIC_KEY").or(file.identity_public_key).unwrap_or_default();
-                if secret.len() < 16 {
+                if secret.expose_secret().len() < 16 {
                     bail!("identity_secret（身份核验应用密钥）至少 16 个字符");
                 }
                 if public_key.len() != 130 || !public_key.starts_with("04") || !public_key.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -222,8 +229,8 @@ impl Settings {
         }
         let rate_limits = file.rate_limits.unwrap_or_default();
         rate_limits.check().map_err(anyhow::Error::msg)?;
-        let metrics_token = env("BDC_METRICS_TOKEN").or(file.metrics_token).filter(|t| !t.trim().is_empty());
-        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+        let metrics_token = secret_env("BDC_METRICS_TOKEN").or(file.metrics_token).filter(|t| !t.expose_secret().trim().is_empty());
+        if metrics_token.as_ref().is_some_and(|t| t.expose_secret().len() < 16) {
             bail!("metrics_token 至少 16 个字符");
         }
         Ok(Settings {
@@ -372,5 +379,20 @@ mod tests {
         let bad: FileSettings = toml::from_str("[rate_limits]\nwindow_seconds = 0\n").unwrap();
         assert!(Settings::resolve(Overrides { data_dir: Some(dir.clone()), ..Default::default() }, bad).is_err());
         std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let dir = std::env::temp_dir().join(format!("bdc-settings-secret-{}", std::process::id()));
+        let text = format!("master_key = \"{}\"\nmetrics_token = \"scrape-token-0123456789\"\ncourt_url = \"http://127.0.0.1:1/\"\ncourt_password = \"court-password-xyz\"\n", "ab".repeat(32));
+        let file: FileSettings = toml::from_str(&text).unwrap();
+        assert!(!format!("{file:?}").contains("court-password-xyz"));
+        let s = Settings::resolve(Overrides { data_dir: Some(dir.clone()), ..Default::default() }, file).unwrap();
+        let shown = format!("{s:?}");
+        for secret in ["court-password-xyz", "scrape-token-0123456789", &"ab".repeat(32)] {
+            assert!(!shown.contains(secret), "a secret shows in the settings' Debug output");
+        }
+        assert_eq!(s.court.as_ref().unwrap().password.expose_secret(), "court-password-xyz", "the secret itself is kept");
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -27,14 +27,15 @@ pub trait CourtFrontEnd: Send + Sync + std::fmt::Debug {
 pub struct SoapClient {
     url: String,
     user: String,
-    password: String,
+    /// Printed as `[REDACTED]` by `Debug`.
+    password: secrecy::SecretString,
     client: reqwest::Client,
 }
 
 impl SoapClient {
     pub fn new(url: impl Into<String>, user: impl Into<String>, password: impl Into<String>) -> Self {
         let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().unwrap_or_default();
-        SoapClient { url: url.into(), user: user.into(), password: password.into(), client }
+        SoapClient { url: url.into(), user: user.into(), password: secrecy::SecretString::from(password.into()), client }
     }
 
     async fn call(&self, operation: &str, payload: &str) -> Result<String, CourtError> {
@@ -43,7 +44,7 @@ impl SoapClient {
             .post(&self.url)
             .header("content-type", "text/xml; charset=utf-8")
             .header("soapaction", operation)
-            .body(soap_wrap(operation, &self.user, &self.password, payload))
+            .body(soap_wrap(operation, &self.user, secrecy::ExposeSecret::expose_secret(&self.password), payload))
             .send()
             .await
             .map_err(|e| CourtError::Unavailable(e.to_string()))?;
@@ -67,5 +68,16 @@ impl CourtFrontEnd for SoapClient {
 
     async fn send_feedback(&self, feedback: &[Feedback]) -> Result<(), CourtError> {
         self.call("submitFeedback", &render_feedback(feedback)).await.map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_never_shows_in_debug_output() {
+        let c = SoapClient::new("http://127.0.0.1:1/", "bdc", "front-end-password");
+        assert!(!format!("{c:?}").contains("front-end-password"));
     }
 }

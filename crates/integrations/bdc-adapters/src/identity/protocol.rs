@@ -112,7 +112,8 @@ pub fn signing_string(path: &str, timestamp: &str, nonce: &str, body: &[u8]) -> 
 pub struct HttpAuthority {
     base: String,
     app: String,
-    secret: String,
+    /// Printed as `[REDACTED]` by `Debug`.
+    secret: secrecy::SecretString,
     authority_key: String,
     client: reqwest::Client,
 }
@@ -120,13 +121,13 @@ pub struct HttpAuthority {
 impl HttpAuthority {
     pub fn new(base: impl Into<String>, app: impl Into<String>, secret: impl Into<String>, authority_key: impl Into<String>) -> Self {
         let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build().unwrap_or_default();
-        HttpAuthority { base: base.into().trim_end_matches('/').to_owned(), app: app.into(), secret: secret.into(), authority_key: authority_key.into(), client }
+        HttpAuthority { base: base.into().trim_end_matches('/').to_owned(), app: app.into(), secret: secrecy::SecretString::from(secret.into()), authority_key: authority_key.into(), client }
     }
 
     async fn call<T: for<'de> Deserialize<'de>>(&self, path: &str, body: Vec<u8>, nonce_of: impl Fn(&T) -> &str) -> Result<Signed<T>, IdentityError> {
         let timestamp = chrono::Utc::now().timestamp().to_string();
         let nonce = random_hex(16);
-        let signature = hmac_sm3_hex(self.secret.as_bytes(), signing_string(path, &timestamp, &nonce, &body).as_bytes());
+        let signature = hmac_sm3_hex(secrecy::ExposeSecret::expose_secret(&self.secret).as_bytes(), signing_string(path, &timestamp, &nonce, &body).as_bytes());
         let resp = self
             .client
             .post(format!("{}{path}", self.base))
@@ -181,5 +182,16 @@ impl IdentityAuthority for HttpAuthority {
 
     fn name(&self) -> &str {
         &self.base
+    }
+}
+
+#[cfg(test)]
+mod secret_tests {
+    use super::*;
+
+    #[test]
+    fn the_application_secret_never_shows_in_debug_output() {
+        let a = HttpAuthority::new("http://127.0.0.1:1", "bdc", "application-secret-0123", "04ab");
+        assert!(!format!("{a:?}").contains("application-secret-0123"));
     }
 }

@@ -72,8 +72,8 @@ impl From<CourtProperty> for CourtPropertyDto {
     fn from(p: CourtProperty) -> Self {
         CourtPropertyDto {
             action_name: svc::action_name(&p.action).into(),
-            status_name: svc::status_name(&p.status).into(),
-            receipt_state_name: svc::receipt_name(&p.receipt_state).into(),
+            status_name: p.status.name().into(),
+            receipt_state_name: p.receipt_state.name().into(),
             request_number: p.request_number,
             seq: p.seq,
             action: p.action,
@@ -82,7 +82,7 @@ impl From<CourtProperty> for CourtPropertyDto {
             court_case: p.court_case,
             source: p.source,
             unit_id: p.unit_id,
-            status: p.status,
+            status: p.status.code().into(),
             reason: p.reason,
             case_id: p.case_id,
             business_number: p.business_number,
@@ -90,7 +90,7 @@ impl From<CourtProperty> for CourtPropertyDto {
             actual_start: p.actual_start,
             actual_end: p.actual_end,
             processed_at: p.processed_at,
-            receipt_state: p.receipt_state,
+            receipt_state: p.receipt_state.code().into(),
             receipt_due: p.receipt_due,
             receipt_attempts: p.receipt_attempts,
             receipt_error: p.receipt_error,
@@ -117,13 +117,10 @@ pub struct InboxQuery {
     responses((status = 200, body = PageDto<CourtPropertyDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn court_inbox(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<InboxQuery>) -> ApiResult<Json<PageDto<CourtPropertyDto>>> {
     let page = paging(q.page, q.per_page)?;
-    if q.status.as_deref().is_some_and(|s| !["pending", "registered", "refused", "quarantined", "manual"].contains(&s)) {
-        return Err(Problem::bad_request("bad_query", "状态须为 pending、registered、refused、quarantined 或 manual"));
-    }
-    if q.receipt_state.as_deref().is_some_and(|s| !["none", "due", "sent", "paper"].contains(&s)) {
-        return Err(Problem::bad_request("bad_query", "回执状态须为 none、due、sent 或 paper"));
-    }
-    let f = PropertyFilter { status: q.status, unit_id: q.unit_id, receipt_state: q.receipt_state, receipt_due_by: None };
+    let status =
+        q.status.as_deref().map(|s| svc::PropertyStatus::parse(s).ok_or_else(|| Problem::bad_request("bad_query", "状态须为 pending、registered、refused、quarantined 或 manual"))).transpose()?;
+    let receipt_state = q.receipt_state.as_deref().map(|s| svc::ReceiptState::parse(s).ok_or_else(|| Problem::bad_request("bad_query", "回执状态须为 none、due、sent 或 paper"))).transpose()?;
+    let f = PropertyFilter { status, unit_id: q.unit_id, receipt_state, receipt_due_by: None };
     Ok(Json(PageDto::map(svc::inbox(&services, &actor, f, page).await?, CourtPropertyDto::from)))
 }
 
@@ -174,7 +171,7 @@ pub struct QuarantineDto {
 pub async fn court_quarantine(State(services): State<Services>, Authed(actor): Authed) -> ApiResult<Json<QuarantineDto>> {
     let messages = svc::quarantined_messages(&services, &actor).await?.into_iter().map(|(id, fetched_at, status, reason)| CourtMessageDto { id, fetched_at, status, reason }).collect();
     let page = bdc_db::PageRequest { page: 1, per_page: 200 };
-    let f = PropertyFilter { status: Some("quarantined".into()), ..PropertyFilter::default() };
+    let f = PropertyFilter { status: Some(svc::PropertyStatus::Quarantined), ..PropertyFilter::default() };
     let properties = svc::inbox(&services, &actor, f, page).await?.items.into_iter().map(CourtPropertyDto::from).collect();
     Ok(Json(QuarantineDto { messages, properties }))
 }

@@ -8,6 +8,7 @@
 //! active, the register's `seizure_promoted` event reaches this context through the outbox and its
 //! court is told.
 //!
+//! - [`domain`] — property status and receipt state, with their codes and names.
 //! - [`service`] — the use cases: poll, process, receipts, the staff views (查控工作台).
 //! - [`api`] — `/api/v1/court/…` and `/api/v1/units/{id}/seizures`, with this context's part
 //!   of the access table.
@@ -19,7 +20,11 @@
 //! The handlers and the page call [`service`] only; their routers are generic over the server's
 //! state, which must yield the register's `Services` and the session `Gate`.
 
+// `Problem` is the error of every handler and extractor; boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod api;
+pub mod domain;
 pub mod jobs;
 pub mod pages;
 pub mod service;

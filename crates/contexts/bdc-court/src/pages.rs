@@ -68,10 +68,10 @@ struct CourtPage {
 
 fn court_row(p: CourtProperty, today: &str) -> CourtRow {
     CourtRow {
-        overdue: p.receipt_state == "due" && p.receipt_due.as_deref().is_some_and(|d| d < today),
+        overdue: p.receipt_state == svc::ReceiptState::Due && p.receipt_due.as_deref().is_some_and(|d| d < today),
         action_name: svc::action_name(&p.action),
-        status_name: svc::status_name(&p.status),
-        receipt_state_name: svc::receipt_name(&p.receipt_state),
+        status_name: p.status.name(),
+        receipt_state_name: p.receipt_state.name(),
         request_number: p.request_number,
         seq: p.seq,
         court: p.court,
@@ -93,11 +93,11 @@ async fn court_page_for(services: &Services, actor: &Actor, message_text: String
         let (s, a) = (services, actor);
         async move { svc::inbox(s, a, f, page(1)).await.map(|p| p.total).unwrap_or(0) }
     };
-    let pending = count(PropertyFilter { status: Some("pending".into()), ..PropertyFilter::default() }).await;
+    let pending = count(PropertyFilter { status: Some(svc::PropertyStatus::Pending), ..PropertyFilter::default() }).await;
     let due = svc::receipts_due(services, actor, false, page(1)).await.map(|p| p.total).unwrap_or(0);
     let overdue = svc::receipts_due(services, actor, true, page(1)).await.map(|p| p.total).unwrap_or(0);
     let t = today.to_string();
-    let quarantined = svc::inbox(services, actor, PropertyFilter { status: Some("quarantined".into()), ..PropertyFilter::default() }, page(200))
+    let quarantined = svc::inbox(services, actor, PropertyFilter { status: Some(svc::PropertyStatus::Quarantined), ..PropertyFilter::default() }, page(200))
         .await
         .map(|p| p.items.into_iter().map(|x| court_row(x, &t)).collect())
         .unwrap_or_default();
@@ -134,7 +134,7 @@ async fn court_reprocess(State(services): State<Services>, PageActor(actor): Pag
         return expired(&actor, "/workbench/court");
     }
     let text = match svc::reprocess(&services, &actor, &f.number, &f.seq).await {
-        Ok(p) => format!("请求 {} 第 {} 项已重新处理：{}{}", p.request_number, p.seq, svc::status_name(&p.status), if p.reason.is_empty() { String::new() } else { format!("（{}）", p.reason) }),
+        Ok(p) => format!("请求 {} 第 {} 项已重新处理：{}{}", p.request_number, p.seq, p.status.name(), if p.reason.is_empty() { String::new() } else { format!("（{}）", p.reason) }),
         Err(e) => e.to_string(),
     };
     court_page_for(&services, &actor, text).await

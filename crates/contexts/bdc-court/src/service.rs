@@ -48,6 +48,7 @@ use bdc_domain::rights::RightKind;
 use bdc_services::register_api::cases::{self as case_store, NewCase};
 use bdc_services::register_api::{journal, registry};
 
+pub use crate::domain::{PropertyStatus, ReceiptState};
 use crate::store::{self, NewRequest, Outcome};
 use bdc_db::{AnyConnection, Page, PageRequest};
 
@@ -164,7 +165,7 @@ async fn read_message(s: &Services, id: i64, raw: &str) -> ServiceResult<Polled>
                 out.rejected_requests += 1;
                 let seqs = r.properties.iter().map(|p| p.seq.as_str()).chain(read.unreadable.iter().map(|(seq, _)| seq.as_str()));
                 for seq in seqs {
-                    let o = Outcome { status: "quarantined", reason, receipt_state: "due", receipt_due: Some(&due), ..Outcome::default() };
+                    let o = Outcome { status: PropertyStatus::Quarantined, reason, receipt_state: ReceiptState::Due, receipt_due: Some(&due), ..Outcome::default() };
                     store::settle(&mut tx, &r.number, seq, &o, now).await?;
                 }
             }
@@ -253,7 +254,7 @@ pub async fn process_pending(s: &Services) -> ServiceResult<Processed> {
 /// What to do with one queued property, decided before the write transaction.
 enum Plan {
     /// Settle it without registering: `(status, reason, receipt state)`.
-    Settle(&'static str, String, &'static str),
+    Settle(PropertyStatus, String, ReceiptState),
     /// Register it on the unit matched.
     Register { request: Box<Request>, property: Property, unit_id: i64 },
 }
@@ -284,13 +285,13 @@ async fn process_batch(s: &Services, cal: &WorkCalendar, out: &mut Processed) ->
     {
         let mut conn = s.db.conn().await?;
         for p in &batch {
-            let receipt = if p.source == "counter" { "paper" } else { "due" };
+            let receipt = ReceiptState::for_source(&p.source);
             let plan = match load_property(s, &mut conn, p).await? {
-                Err(reason) => Plan::Settle("quarantined", reason, receipt),
-                Ok((_, property)) if property.action == Action::TransferRuling => Plan::Settle("manual", "过户裁定书已送达，须由窗口办理司法裁决转移登记".into(), "none"),
+                Err(reason) => Plan::Settle(PropertyStatus::Quarantined, reason, receipt),
+                Ok((_, property)) if property.action == Action::TransferRuling => Plan::Settle(PropertyStatus::Manual, "过户裁定书已送达，须由窗口办理司法裁决转移登记".into(), ReceiptState::None),
                 Ok((request, property)) => match match_unit(s, &mut conn, &request, &property).await? {
                     Ok(unit_id) => Plan::Register { request: Box::new(request), property, unit_id },
-                    Err(reason) => Plan::Settle("quarantined", reason, receipt),
+                    Err(reason) => Plan::Settle(PropertyStatus::Quarantined, reason, receipt),
                 },
             };
             if let Plan::Register { request, .. } = &plan {
@@ -308,7 +309,7 @@ async fn process_batch(s: &Services, cal: &WorkCalendar, out: &mut Processed) ->
     let mut tx = s.db.begin().await?;
     let mut counts = Processed::default();
     for (p, plan) in batch.iter().zip(plans) {
-        let receipt = if p.source == "counter" { "paper" } else { "due" };
+        let receipt = ReceiptState::for_source(&p.source);
         let settled = match plan {
             Plan::Settle(status, reason, receipt_state) => settle_in(&mut tx, p, status, &reason, None, receipt_state, &due).await?,
             Plan::Register { request, property, unit_id } => {
@@ -317,7 +318,7 @@ async fn process_batch(s: &Services, cal: &WorkCalendar, out: &mut Processed) ->
                 match register_property(&mut tx, &s.office, party, p, &request, &property, unit_id, day, &due, receipt).await {
                     Ok(true) => {
                         bdc_db::execute(&mut tx, "RELEASE SAVEPOINT court_property").await?;
-                        Some("registered")
+                        Some(PropertyStatus::Registered)
                     }
                     // Settled by another worker meanwhile: undo the journal sequence taken.
                     Ok(false) => {
@@ -332,17 +333,17 @@ async fn process_batch(s: &Services, cal: &WorkCalendar, out: &mut Processed) ->
                     Err(e) => {
                         bdc_db::execute(&mut tx, "ROLLBACK TO SAVEPOINT court_property").await?;
                         bdc_db::execute(&mut tx, "RELEASE SAVEPOINT court_property").await?;
-                        settle_in(&mut tx, p, "refused", &e.to_string(), Some(unit_id), receipt, &due).await?
+                        settle_in(&mut tx, p, PropertyStatus::Refused, &e.to_string(), Some(unit_id), receipt, &due).await?
                     }
                 }
             }
         };
         match settled {
-            Some("registered") => counts.registered += 1,
-            Some("refused") => counts.refused += 1,
-            Some("quarantined") => counts.quarantined += 1,
-            Some("manual") => counts.manual += 1,
-            _ => {}
+            Some(PropertyStatus::Registered) => counts.registered += 1,
+            Some(PropertyStatus::Refused) => counts.refused += 1,
+            Some(PropertyStatus::Quarantined) => counts.quarantined += 1,
+            Some(PropertyStatus::Manual) => counts.manual += 1,
+            Some(PropertyStatus::Pending) | None => {}
         }
     }
     bdc_db::commit(tx).await?;
@@ -358,12 +359,12 @@ async fn process_batch(s: &Services, cal: &WorkCalendar, out: &mut Processed) ->
 async fn settle_in(
     conn: &mut AnyConnection,
     p: &CourtProperty,
-    status: &'static str,
+    status: PropertyStatus,
     reason: &str,
     unit_id: Option<i64>,
-    receipt_state: &'static str,
+    receipt_state: ReceiptState,
     due: &str,
-) -> ServiceResult<Option<&'static str>> {
+) -> ServiceResult<Option<PropertyStatus>> {
     let o = Outcome { status, reason, unit_id, receipt_state, receipt_due: Some(due), ..Outcome::default() };
     Ok(store::settle(conn, &p.request_number, &p.seq, &o, Utc::now()).await?.then_some(status))
 }
@@ -518,11 +519,11 @@ async fn register_property(
     unit_id: i64,
     day: NaiveDate,
     due: &str,
-    receipt: &str,
+    receipt: ReceiptState,
 ) -> ServiceResult<bool> {
     let now = Utc::now();
     let (seq, prev_hash) = journal::next_seq(&mut *tx).await?;
-    if store::get_property(&mut *tx, &p.request_number, &p.seq).await?.is_none_or(|x| x.status != "pending") {
+    if store::get_property(&mut *tx, &p.request_number, &p.seq).await?.is_none_or(|x| x.status != PropertyStatus::Pending) {
         return Ok(false);
     }
     let unit = registry::get_unit(&mut *tx, unit_id).await?.ok_or_else(|| ServiceError::NotFound("不动产单元不存在".into()))?;
@@ -626,7 +627,7 @@ async fn register_property(
     };
     let reason = if waiting { format!("轮候查封，轮候顺序第 {} 位", created.and_then(|v| v.attr(attr::QUEUE)).unwrap_or("?")) } else { String::new() };
     let o = Outcome {
-        status: "registered",
+        status: PropertyStatus::Registered,
         reason: &reason,
         unit_id: Some(unit_id),
         case_id: Some(case_id),
@@ -675,7 +676,7 @@ pub(crate) async fn note_promotions(conn: &mut AnyConnection, steps: &[journal::
         let counter = store::request_source(conn, request).await?.is_some_and(|src| src == "counter");
         let start = attrs.get(attr::TERM_START).map_or("", String::as_str);
         let end = attrs.get(attr::TERM_END).map_or("", String::as_str);
-        if store::promote(conn, request, unit_id, start, end, if counter { "paper" } else { "due" }, &due, now).await? {
+        if store::promote(conn, request, unit_id, start, end, if counter { ReceiptState::Paper } else { ReceiptState::Due }, &due, now).await? {
             n += 1;
         }
     }
@@ -728,10 +729,10 @@ fn feedback_of(p: &CourtProperty) -> Feedback {
     Feedback {
         request_number: p.request_number.clone(),
         property_seq: p.seq.clone(),
-        controlled: p.status == "registered",
+        controlled: p.status == PropertyStatus::Registered,
         start: p.actual_start.clone(),
         end: p.actual_end.clone(),
-        reason: if p.status == "registered" && !p.waiting { String::new() } else { p.reason.clone() },
+        reason: if p.status == PropertyStatus::Registered && !p.waiting { String::new() } else { p.reason.clone() },
         business_number: p.business_number.clone(),
         waiting: p.waiting,
     }
@@ -856,7 +857,7 @@ pub async fn reprocess(s: &Services, actor: &Actor, request_number: &str, seq: &
     if !store::requeue(&mut tx, request_number, seq).await? {
         return Err(match store::get_property(&mut tx, request_number, seq).await? {
             None => ServiceError::NotFound(format!("请求 {request_number} 的财产 {seq} 不存在")),
-            Some(p) => ServiceError::Conflict { code: "bad_state", message: format!("该财产状态为“{}”，不能重新处理", status_name(&p.status)) },
+            Some(p) => ServiceError::Conflict { code: "bad_state", message: format!("该财产状态为“{}”，不能重新处理", p.status.name()) },
         });
     }
     bdc_audit::commit(tx, actor, "重新处理法院请求", &format!("请求 {request_number} 财产 {seq}")).await?;
@@ -886,27 +887,6 @@ pub async fn reread_message(s: &Services, actor: &Actor, id: i64) -> ServiceResu
     let out = read_message(s, id, &raw).await?;
     process_pending(s).await?;
     Ok(out)
-}
-
-pub fn status_name(status: &str) -> &'static str {
-    match status {
-        "pending" => "待处理",
-        "registered" => "已登簿",
-        "refused" => "未能控制",
-        "quarantined" => "隔离待查",
-        "manual" => "转人工",
-        _ => "未知",
-    }
-}
-
-pub fn receipt_name(state: &str) -> &'static str {
-    match state {
-        "none" => "无需回执",
-        "due" => "待回执",
-        "sent" => "已回执",
-        "paper" => "纸质回执",
-        _ => "未知",
-    }
 }
 
 /// Queues the court job for the current slot of the poll interval (one per slot, whatever the number of
@@ -980,7 +960,7 @@ mod tests {
         assert_eq!((polled.messages, polled.new_requests, processed.quarantined, sent), (1, 2, 2, 0));
         let mut c = db.conn().await.unwrap();
         let p = store::get_property(&mut c, "A1", "1").await.unwrap().unwrap();
-        assert_eq!((p.receipt_state.as_str(), p.receipt_attempts), ("due", 1));
+        assert_eq!((p.receipt_state, p.receipt_attempts), (ReceiptState::Due, 1));
         assert!(p.receipt_error.contains("connection refused"));
         let next: DateTime<Utc> = bdc_db::parse_time(p.receipt_next_at.as_deref().unwrap()).unwrap();
         assert!(next > Utc::now() + Duration::seconds(50), "the next try waits about a minute");

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, Row};
 
-use bdc_db::{format_time, Page, PageRequest, StoreResult};
+use bdc_db::{format_time, Page, PageRequest, StoreError, StoreResult};
+
+use crate::domain::{PropertyStatus, ReceiptState};
 
 /// Stores a fetched message as it came, with its SM3 digest; returns its id.
 pub async fn store_raw(conn: &mut AnyConnection, raw: &str, digest: &str, now: DateTime<Utc>) -> StoreResult<i64> {
@@ -98,9 +100,7 @@ pub struct CourtProperty {
     pub court_case: String,
     pub source: String,
     pub unit_id: Option<i64>,
-    /// `pending` 待处理, `registered` 已登簿, `refused` 未能控制, `quarantined` 隔离待查,
-    /// `manual` 转人工.
-    pub status: String,
+    pub status: PropertyStatus,
     pub reason: String,
     pub case_id: Option<i64>,
     pub business_number: String,
@@ -108,8 +108,7 @@ pub struct CourtProperty {
     pub actual_start: String,
     pub actual_end: String,
     pub processed_at: Option<String>,
-    /// `none`, `due` 待回执, `sent` 已回执, `paper` 纸质回执（窗口送达）.
-    pub receipt_state: String,
+    pub receipt_state: ReceiptState,
     pub receipt_due: Option<String>,
     pub receipt_next_at: Option<String>,
     pub receipt_attempts: i64,
@@ -133,7 +132,10 @@ fn property_from(r: &sqlx::any::AnyRow) -> StoreResult<CourtProperty> {
         court_case: r.try_get(5)?,
         source: r.try_get(6)?,
         unit_id: r.try_get(7)?,
-        status: r.try_get(8)?,
+        status: {
+            let code: String = r.try_get(8)?;
+            PropertyStatus::parse(&code).ok_or_else(|| StoreError::Corrupt(format!("查控财产状态 {code}")))?
+        },
         reason: r.try_get(9)?,
         case_id: r.try_get(10)?,
         business_number: r.try_get(11)?,
@@ -141,7 +143,10 @@ fn property_from(r: &sqlx::any::AnyRow) -> StoreResult<CourtProperty> {
         actual_start: r.try_get(13)?,
         actual_end: r.try_get(14)?,
         processed_at: r.try_get(15)?,
-        receipt_state: r.try_get(16)?,
+        receipt_state: {
+            let code: String = r.try_get(16)?;
+            ReceiptState::parse(&code).ok_or_else(|| StoreError::Corrupt(format!("回执状态 {code}")))?
+        },
         receipt_due: r.try_get(17)?,
         receipt_next_at: r.try_get(18)?,
         receipt_attempts: r.try_get(19)?,
@@ -160,7 +165,7 @@ pub async fn request_problem(conn: &mut AnyConnection, number: &str) -> StoreRes
 /// court is due a new receipt (查封成功 with the term from today, no 轮候). False when no
 /// waiting seizure of that request is on the unit (e.g. one entered at the counter by a flow).
 #[allow(clippy::too_many_arguments)]
-pub async fn promote(conn: &mut AnyConnection, request_number: &str, unit_id: i64, start: &str, end: &str, receipt_state: &str, receipt_due: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+pub async fn promote(conn: &mut AnyConnection, request_number: &str, unit_id: i64, start: &str, end: &str, receipt_state: ReceiptState, receipt_due: &str, now: DateTime<Utc>) -> StoreResult<bool> {
     Ok(sqlx::query(
         "UPDATE court_properties SET waiting = 0, actual_start = $1, actual_end = $2, reason = '', promoted_at = $3, receipt_state = $4, receipt_due = $5, \
          receipt_next_at = NULL, receipt_attempts = 0, receipt_error = '' \
@@ -169,7 +174,7 @@ pub async fn promote(conn: &mut AnyConnection, request_number: &str, unit_id: i6
     .bind(start)
     .bind(end)
     .bind(format_time(now))
-    .bind(receipt_state)
+    .bind(receipt_state.code())
     .bind(receipt_due)
     .bind(request_number)
     .bind(unit_id)
@@ -204,9 +209,9 @@ pub async fn pending(conn: &mut AnyConnection, limit: i64) -> StoreResult<Vec<Co
 /// Filter of the staff inbox.
 #[derive(Debug, Clone, Default)]
 pub struct PropertyFilter {
-    pub status: Option<String>,
+    pub status: Option<PropertyStatus>,
     pub unit_id: Option<i64>,
-    pub receipt_state: Option<String>,
+    pub receipt_state: Option<ReceiptState>,
     /// Receipts not sent whose due date is on or before this day (`YYYY-MM-DD`).
     pub receipt_due_by: Option<String>,
 }
@@ -216,18 +221,18 @@ pub async fn properties(conn: &mut AnyConnection, f: &PropertyFilter, page: Page
     let filter = "($1 IS NULL OR p.status = $1) AND ($2 IS NULL OR p.unit_id = $2) AND ($3 IS NULL OR p.receipt_state = $3) \
                   AND ($4 IS NULL OR (p.receipt_state = 'due' AND p.receipt_due <= $4))";
     let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM court_properties p WHERE {filter}"))
-        .bind(f.status.as_deref())
+        .bind(f.status.map(PropertyStatus::code))
         .bind(f.unit_id)
-        .bind(f.receipt_state.as_deref())
+        .bind(f.receipt_state.map(ReceiptState::code))
         .bind(f.receipt_due_by.as_deref())
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
     let sql = format!("SELECT {PROPERTY_COLUMNS} WHERE {filter} ORDER BY p.delivered_at DESC, p.request_number, p.seq LIMIT $5 OFFSET $6");
     let items = sqlx::query(&sql)
-        .bind(f.status.as_deref())
+        .bind(f.status.map(PropertyStatus::code))
         .bind(f.unit_id)
-        .bind(f.receipt_state.as_deref())
+        .bind(f.receipt_state.map(ReceiptState::code))
         .bind(f.receipt_due_by.as_deref())
         .bind(page.limit())
         .bind(page.offset())
@@ -242,7 +247,7 @@ pub async fn properties(conn: &mut AnyConnection, f: &PropertyFilter, page: Page
 /// What processing a property came to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome<'a> {
-    pub status: &'a str,
+    pub status: PropertyStatus,
     pub reason: &'a str,
     pub unit_id: Option<i64>,
     pub case_id: Option<i64>,
@@ -250,8 +255,8 @@ pub struct Outcome<'a> {
     pub waiting: bool,
     pub actual_start: &'a str,
     pub actual_end: &'a str,
-    /// `due` (answer through the front-end by `receipt_due`), `paper` or `none`.
-    pub receipt_state: &'a str,
+    /// `Due` (answer through the front-end by `receipt_due`), `Paper` or `None`.
+    pub receipt_state: ReceiptState,
     pub receipt_due: Option<&'a str>,
 }
 
@@ -264,7 +269,7 @@ pub async fn settle(conn: &mut AnyConnection, request_number: &str, seq: &str, o
          processed_at = $9, receipt_state = $10, receipt_due = $11, receipt_next_at = NULL, receipt_attempts = 0, receipt_error = '' \
          WHERE request_number = $12 AND seq = $13 AND status = 'pending'",
     )
-    .bind(o.status)
+    .bind(o.status.code())
     .bind(o.reason)
     .bind(o.unit_id)
     .bind(o.case_id)
@@ -273,7 +278,7 @@ pub async fn settle(conn: &mut AnyConnection, request_number: &str, seq: &str, o
     .bind(o.actual_start)
     .bind(o.actual_end)
     .bind(format_time(now))
-    .bind(o.receipt_state)
+    .bind(o.receipt_state.code())
     .bind(o.receipt_due)
     .bind(request_number)
     .bind(seq)

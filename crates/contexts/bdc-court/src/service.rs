@@ -866,15 +866,9 @@ pub async fn reprocess(s: &Services, actor: &Actor, request_number: &str, seq: &
     store::get_property(&mut conn, request_number, seq).await?.ok_or_else(|| ServiceError::NotFound("财产不存在".into()))
 }
 
-/// The name of a court action code: 11 查封, 12 续封, 14 解除查封, 15 过户文书送达.
+/// The name of a stored court action code (11 查封, 12 续封, 14 解除查封, 15 过户文书送达).
 pub fn action_name(code: &str) -> &'static str {
-    match code {
-        "11" => "查封",
-        "12" => "续封",
-        "14" => "解除查封",
-        "15" => "过户文书送达",
-        _ => "未知",
-    }
+    Action::from_code(code).map_or("未知", Action::name)
 }
 
 /// Reads a quarantined message again (after the cause was fixed, e.g. a parser update).

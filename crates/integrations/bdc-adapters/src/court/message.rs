@@ -37,6 +37,16 @@ impl Action {
             Action::TransferRuling => "15",
         }
     }
+
+    /// The name staff read (控制类型).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Action::Seize => "查封",
+            Action::Continue => "续封",
+            Action::Release => "解除查封",
+            Action::TransferRuling => "过户文书送达",
+        }
+    }
 }
 
 /// One property of a request.

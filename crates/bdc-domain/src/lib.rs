@@ -13,7 +13,6 @@
 
 pub mod catalogue;
 pub mod duties;
-pub mod issuance;
 pub mod register;
 pub mod rights;
 pub mod rules;

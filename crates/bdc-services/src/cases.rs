@@ -435,6 +435,7 @@ pub async fn precheck(s: &Services, actor: &Actor, cmd: &OpenCase) -> ServiceRes
 
 /// 受理: opens a case after checking the flow, units, applicants and the intake rules. A rule
 /// that blocks stops the case before it exists; warnings are returned with it.
+#[tracing::instrument(name = "open_case", skip_all, fields(flow = %cmd.flow_code, channel = %cmd.channel, case.id = tracing::field::Empty))]
 pub async fn open_case(s: &Services, actor: &Actor, cmd: OpenCase) -> ServiceResult<Opened> {
     actor.require(Permission::CaseIntake)?;
     let flow = flow_of(&cmd.flow_code)?;
@@ -486,6 +487,7 @@ pub async fn open_case(s: &Services, actor: &Actor, cmd: OpenCase) -> ServiceRes
         now,
     )
     .await?;
+    tracing::Span::current().record("case.id", id);
     log_findings(&mut tx, id, "intake", &findings, now).await?;
     store::add_event(&mut tx, id, "", "intake", &actor.username, "受理登记", now).await?;
     let case = store::get_case(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
@@ -575,6 +577,7 @@ pub struct Moved {
 }
 
 /// Takes a workflow action on a case.
+#[tracing::instrument(name = "case_action", skip(s, actor, reason), fields(case.id = case_id))]
 pub async fn act(s: &Services, actor: &Actor, case_id: i64, action: &str, reason: &str) -> ServiceResult<Moved> {
     let t = TRANSITIONS.iter().find(|t| t.action == action).ok_or_else(|| ServiceError::field("unknown_action", "action", format!("未知的办理动作“{action}”")))?;
     if !t.permissions.iter().any(|p| actor.can(*p)) {
@@ -810,6 +813,7 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
 /// 登簿 inside a transaction that already holds the journal head (`seq`, `prev_hash`), so that a
 /// caller can put more in the same transaction (the court intake marks its request processed).
 /// Nothing is committed here.
+#[tracing::instrument(name = "register", skip(tx, office, actor, prev_hash, now), fields(case.id = case_id, journal.seq = seq))]
 pub async fn register_locked(tx: &mut AnyConnection, office: &Office, actor: &Actor, case_id: i64, seq: i64, prev_hash: &str, now: DateTime<Utc>) -> ServiceResult<Moved> {
     let year = today().year();
     let case = store::get_case(tx, case_id).await?.ok_or_else(|| ServiceError::NotFound(format!("业务 {case_id} 不存在")))?;
@@ -865,8 +869,8 @@ pub async fn register_locked(tx: &mut AnyConnection, office: &Office, actor: &Ac
     log_findings(tx, case.id, "register", &findings, now).await?;
     let payload = Payload { case_id: Some(case.id), case_number: Some(case.case_number.clone()), flow_code: Some(case.flow_code.clone()), at: journal::now_text(now), steps };
     journal::append(tx, seq, prev_hash, &actor.username, &payload, now).await?;
-    // The outbox: the report to the province is queued in the same transaction.
-    crate::reporting::queue(tx, seq).await?;
+    // The outbox: the other contexts hear of the entry in the same transaction (the province's
+    // report, a promoted court).
     crate::events::registered(tx, seq, &payload.steps).await?;
     store::set_registered(tx, case.id, seq).await?;
     // Flows that issue no certificate (查封, 锁定, 注销) go straight to archiving.

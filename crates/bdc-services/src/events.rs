@@ -3,14 +3,13 @@
 //! Every change of the register — a registration (登簿) or a lapse recorded by the daily job —
 //! publishes [`REGISTERED`] with its journal sequence in the change's own transaction, and
 //! [`SEIZURE_PROMOTED`] as well when the entry put a seizure in place of an earlier one (a
-//! waiting seizure became active, or a seizure was continued), so that a context interested in
+//! waiting seizure became active or moved in the queue, or a seizure was continued), so that a context interested in
 //! one kind of change hears of that kind only: the court desk is not woken for every 登簿 of a
 //! busy day. A subscriber reads the entry through [`crate::register_api`].
 
 use chrono::Utc;
 
 use bdc_db::AnyConnection;
-use bdc_domain::register::attr;
 use bdc_domain::rights::RightKind;
 use bdc_store::journal::Step;
 
@@ -20,7 +19,8 @@ use crate::ServiceResult;
 pub const REGISTERED: &str = "registered";
 
 /// Journal entry `{"seq": N}` created a seizure succeeding another one on its unit — the next
-/// waiting seizure promoted when the active one ended, or a continuation (续封).
+/// waiting seizure promoted when the active one ended, a continuation (续封), or a waiting
+/// seizure moved to another place in the queue (轮候顺序).
 pub const SEIZURE_PROMOTED: &str = "seizure_promoted";
 
 /// Publishes that journal entry `seq` with `steps` was appended, inside the registering
@@ -35,9 +35,10 @@ pub async fn registered(conn: &mut AnyConnection, seq: i64, steps: &[Step]) -> S
     Ok(())
 }
 
-/// A step creating an active seizure in place of an earlier right of the unit.
+/// A step creating a seizure in place of an earlier right of the unit (active, or waiting at a
+/// new place).
 fn succeeds_a_seizure(step: &Step) -> bool {
-    matches!(step, Step::Create { kind, details, predecessor_id: Some(_), .. } if kind == RightKind::Seizure.code() && !details.contains(&format!("\"{}\"", attr::QUEUE)))
+    matches!(step, Step::Create { kind, predecessor_id: Some(_), .. } if kind == RightKind::Seizure.code())
 }
 
 /// The journal sequence an event of [`REGISTERED`] or [`SEIZURE_PROMOTED`] names.

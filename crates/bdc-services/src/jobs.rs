@@ -29,56 +29,73 @@ pub trait JobHandler: Send + Sync + std::fmt::Debug {
     fn every(&self, _s: &Services) -> Option<std::time::Duration> {
         None
     }
+    /// Kinds of many short jobs, leased [`BATCH`] at a time before any other job (one lease
+    /// and one commit per batch, so a backlog of them drains fast yet never holds back the rest).
+    fn batched(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// Work done on every tick that is no job of its own (reading answers that have arrived).
+    async fn tick(&self, _s: &Services) -> ServiceResult<()> {
+        Ok(())
+    }
 }
 
 /// 每日失效处理: end the objections and advance notices whose term has run out.
 pub const LAPSE_RESTRICTIONS: &str = "lapse_restrictions";
 
-/// 登簿日志上报: the LogBiz message of the previous day.
-pub const SEND_LOG_BIZ: &str = "send_log_biz";
-
 /// How long a worker holds a job before another may take it over.
 const LEASE_MINUTES: i64 = 10;
 
-/// Queues today's daily jobs (once per day, whatever the number of servers).
+/// Queues today's daily jobs (once per day, whatever the number of servers), then what every
+/// installed context schedules ([`JobHandler::schedule`]: reporting's LogBiz of the day before,
+/// the court poll when due). A context that fails to schedule is logged; the others go on.
 pub async fn schedule_daily(s: &Services, now: DateTime<Utc>) -> ServiceResult<()> {
     let today = bdc_core::time::business_date(now);
-    let mut conn = s.db.conn().await?;
-    jobs::enqueue(&mut conn, LAPSE_RESTRICTIONS, &format!("{{\"date\":\"{today}\"}}"), Some(&today.to_string()), now, 5).await?;
-    let yesterday = today - Duration::days(1);
-    jobs::enqueue(&mut conn, SEND_LOG_BIZ, &format!("{{\"date\":\"{yesterday}\"}}"), Some(&yesterday.to_string()), now, 20).await?;
+    {
+        let mut conn = s.db.conn().await?;
+        jobs::enqueue(&mut conn, LAPSE_RESTRICTIONS, &format!("{{\"date\":\"{today}\"}}"), Some(&today.to_string()), now, 5).await?;
+    }
+    for h in s.handlers.iter() {
+        if let Err(e) = h.schedule(s, now).await {
+            tracing::error!(error = %e.cause(), kinds = ?h.kinds(), "scheduling jobs failed");
+        }
+    }
     Ok(())
 }
 
-/// Province report jobs a worker leases at once: each takes milliseconds, so a batch ends long
-/// before its lease and needs no heartbeat.
-const REPORT_BATCH: i64 = 64;
+/// Jobs of a batched kind ([`JobHandler::batched`], the province reports) a worker leases at
+/// once: each takes milliseconds, so a batch ends long before its lease and needs no heartbeat.
+pub const BATCH: i64 = 64;
 
 /// Runs every due job; returns how many ran (successfully or not).
 ///
-/// Each round takes a batch of province reports (one lease for the batch, one commit to finish
-/// it) and then the oldest due job of any kind, so a backlog of reports never holds back the
-/// daily jobs or the court poll.
+/// Each round takes a batch of every batched kind (one lease for the batch, one commit to
+/// finish it) and then the oldest due job of any kind, so a backlog of reports never holds back
+/// the daily jobs or the court poll.
 pub async fn run_due(s: &Services, now: DateTime<Utc>) -> ServiceResult<usize> {
     let mut n = 0;
+    let batched: Vec<&'static str> = s.handlers.iter().flat_map(|h| h.batched().iter().copied()).collect();
     loop {
-        let reports = {
-            let mut conn = s.db.conn().await?;
-            jobs::lease_batch(&mut conn, crate::reporting::REPORT_REGISTRATION, now, Duration::minutes(LEASE_MINUTES), REPORT_BATCH).await?
-        };
-        n += reports.len();
-        let had_reports = !reports.is_empty();
-        let mut done = Vec::with_capacity(reports.len());
-        for job in reports {
-            match run_one(s, &job).await {
-                Ok(()) => done.push(job),
-                Err(e) => record_failure(s, &job, &e).await?,
+        let mut had_batch = false;
+        for kind in &batched {
+            let batch = {
+                let mut conn = s.db.conn().await?;
+                jobs::lease_batch(&mut conn, kind, now, Duration::minutes(LEASE_MINUTES), BATCH).await?
+            };
+            n += batch.len();
+            had_batch |= !batch.is_empty();
+            let mut done = Vec::with_capacity(batch.len());
+            for job in batch {
+                match run_one(s, &job).await {
+                    Ok(()) => done.push(job),
+                    Err(e) => record_failure(s, &job, &e).await?,
+                }
             }
-        }
-        if !done.is_empty() {
-            let mut conn = s.db.conn().await?;
-            for id in jobs::finish_many(&mut conn, &done, Utc::now()).await? {
-                tracing::warn!(job.id = id, "the job's lease was taken over by another worker; this run's outcome is discarded");
+            if !done.is_empty() {
+                let mut conn = s.db.conn().await?;
+                for id in jobs::finish_many(&mut conn, &done, Utc::now()).await? {
+                    tracing::warn!(job.id = id, "the job's lease was taken over by another worker; this run's outcome is discarded");
+                }
             }
         }
         let job = {
@@ -86,7 +103,7 @@ pub async fn run_due(s: &Services, now: DateTime<Utc>) -> ServiceResult<usize> {
             jobs::lease(&mut conn, now, Duration::minutes(LEASE_MINUTES)).await?
         };
         let Some(job) = job else {
-            if had_reports {
+            if had_batch {
                 continue;
             }
             return Ok(n);
@@ -149,26 +166,6 @@ async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
             tracing::info!(ended, seizures, "lapsed restrictions recorded");
             Ok(())
         }
-        SEND_LOG_BIZ => {
-            // The day's signed checkpoint of the journal goes with the day's log (账本检查点),
-            // kept outside the database whether or not the province is reachable.
-            let cp = crate::checkpoint::for_log(s, Utc::now()).await?;
-            let date = serde_json::from_str::<serde_json::Value>(&job.payload)
-                .ok()
-                .and_then(|v| v["date"].as_str().and_then(|d| d.parse::<chrono::NaiveDate>().ok()))
-                .ok_or_else(|| ServiceError::validation("bad_job", "日志任务缺少日期"))?;
-            let transport = s.province.clone().ok_or_else(|| ServiceError::validation("province_not_configured", "未配置省级平台传输方式"))?;
-            let log = crate::registration_log::daily_log(s, &crate::Actor::console(), date).await?;
-            // The checkpoint travels inside the log itself, as the province keeps it.
-            let xml = crate::registration_log::log_biz_xml_with_checkpoint(&log, Some(&cp));
-            transport.send_log(&s.office.city_code, &date.to_string(), &xml).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
-            Ok(())
-        }
-        crate::reporting::REPORT_REGISTRATION => {
-            let seq = serde_json::from_str::<serde_json::Value>(&job.payload).ok().and_then(|v| v["seq"].as_i64()).ok_or_else(|| ServiceError::validation("bad_job", "上报任务缺少账本序号"))?;
-            crate::reporting::report_registration(s, seq).await?;
-            Ok(())
-        }
         other => match s.handlers.iter().find(|h| h.kinds().contains(&other)) {
             Some(h) => h.run(s, job).await,
             None => Err(ServiceError::validation("unknown_job", format!("未知的任务类型：{other}"))),
@@ -176,22 +173,17 @@ async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
     }
 }
 
-/// The loop `bdc serve` runs in the background: schedule the daily jobs and run what is due,
-/// every `every`. Errors are logged and the loop goes on.
-/// The most recent `limit` jobs, newest first, optionally of one state (运维 view).
-pub async fn list(s: &Services, actor: &crate::Actor, state: Option<&str>, limit: i64) -> ServiceResult<Vec<Job>> {
+/// One page of the jobs, newest first, optionally of one state (运维 view), paged in the database.
+pub async fn list(s: &Services, actor: &crate::Actor, state: Option<jobs::JobState>, page: bdc_db::PageRequest) -> ServiceResult<bdc_db::Page<Job>> {
     actor.require(bdc_core::access::Permission::JobsRead)?;
     let mut conn = s.db.conn().await?;
-    Ok(jobs::list(&mut conn, state, limit).await?)
+    let (items, total) = jobs::page(&mut conn, state, page.limit(), page.offset()).await?;
+    Ok(bdc_db::Page { items, total, page: page.page, per_page: page.per_page })
 }
 
+/// The loop `bdc serve` runs in the background: schedule the daily jobs and run what is due,
+/// every `every`. Errors are logged and the loop goes on.
 pub async fn worker_loop(s: Services, every: std::time::Duration) {
-    // Messages stored in clear before stored messages were sealed are encrypted once, here.
-    match crate::keys::seal_legacy(&s, &bdc_store::keys::SEALED_COLUMNS).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(rows = n, "stored messages encrypted at rest"),
-        Err(e) => tracing::error!(error = %e.cause(), "encrypting stored messages failed"),
-    }
     for h in s.handlers.iter() {
         if let Err(e) = h.start(&s).await {
             tracing::error!(error = %e.cause(), kinds = ?h.kinds(), "starting a context's jobs failed");
@@ -199,22 +191,16 @@ pub async fn worker_loop(s: Services, every: std::time::Duration) {
     }
     loop {
         let now = Utc::now();
-        for h in s.handlers.iter() {
-            if let Err(e) = h.schedule(&s, now).await {
-                tracing::error!(error = %e.cause(), kinds = ?h.kinds(), "scheduling jobs failed");
-            }
-        }
         if let Err(e) = schedule_daily(&s, now).await {
             tracing::error!(error = %e.cause(), "scheduling daily jobs failed");
         }
         if let Err(e) = run_due(&s, now).await {
             tracing::error!(error = %e.cause(), "running jobs failed");
         }
-        if let Err(e) = crate::reporting::collect_responses(&s).await {
-            tracing::error!(error = %e.cause(), "collecting provincial responses failed");
-        }
-        if let Err(e) = crate::reporting::ingest_reconciliation(&s).await {
-            tracing::error!(error = %e.cause(), "ingesting reconciliation lists failed");
+        for h in s.handlers.iter() {
+            if let Err(e) = h.tick(&s).await {
+                tracing::error!(error = %e.cause(), kinds = ?h.kinds(), "a context's tick failed");
+            }
         }
         let tick = s.handlers.iter().filter_map(|h| h.every(&s)).fold(every, std::cmp::Ord::min);
         tokio::time::sleep(tick).await;

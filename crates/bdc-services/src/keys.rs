@@ -57,8 +57,8 @@ pub fn unseal(s: &Services, stored: &str) -> ServiceResult<String> {
 /// What [`bdc_crypto::FieldCipher::encrypt`] output starts with.
 pub const SEALED_PREFIX: &str = "sm4gcm:";
 
-/// Encrypts the rows of `columns` stored in clear before sealing began (the register core's own
-/// are [`bdc_store::keys::SEALED_COLUMNS`]; a context passes its own when its jobs start).
+/// Encrypts the rows of `columns` stored in clear before sealing began (each context passes its
+/// own when its jobs start: the court's raw messages, the province messages).
 /// Idempotent; returns how many rows it sealed.
 pub async fn seal_legacy(s: &Services, columns: &[bdc_store::keys::SealedColumn]) -> ServiceResult<usize> {
     let mut n = 0;

@@ -94,6 +94,7 @@ fn seizure_expired(details: &str, today: NaiveDate) -> bool {
 
 /// Records the lapse of every active seizure whose term has run out; the earliest waiting
 /// seizure on the unit becomes active, its term starting today. Returns how many lapsed.
+#[tracing::instrument(name = "lapse_seizures", skip(s))]
 pub async fn lapse_seizures(s: &Services, now: DateTime<Utc>) -> ServiceResult<usize> {
     let today = bdc_core::time::business_date(now);
     let candidates = {
@@ -120,10 +121,8 @@ pub async fn lapse_seizures(s: &Services, now: DateTime<Utc>) -> ServiceResult<u
         let number = crate::cases::next_case_number(&mut tx, s.office.county_of(&unit.unit_number), today).await?.as_str().to_owned();
         let payload = Payload { case_id: None, case_number: Some(number), flow_code: Some(LapseKind::Seizure.flow_code().into()), at: journal::now_text(now), steps };
         journal::append(&mut tx, seq, &prev, "system", &payload, now).await?;
-        // Like any change of the register: reported to the province, and the court whose
-        // waiting seizure became active hears of it through the event — both in the lapse's own
-        // transaction.
-        crate::reporting::queue(&mut tx, seq).await?;
+        // Like any change of the register: published to the other contexts in the lapse's own
+        // transaction — reporting reports it, the court whose waiting seizure became active hears.
         crate::events::registered(&mut tx, seq, &payload.steps).await?;
         bdc_db::commit(tx).await?;
         lapsed += 1;
@@ -132,6 +131,7 @@ pub async fn lapse_seizures(s: &Services, now: DateTime<Utc>) -> ServiceResult<u
 }
 
 /// Ends every current objection and advance notice whose lapse date has passed; returns how many.
+#[tracing::instrument(name = "lapse_restrictions", skip(s))]
 pub async fn lapse_restrictions(s: &Services, now: DateTime<Utc>) -> ServiceResult<usize> {
     let today = bdc_core::time::business_date(now);
     let candidates = {
@@ -163,8 +163,7 @@ pub async fn lapse_restrictions(s: &Services, now: DateTime<Utc>) -> ServiceResu
             steps: vec![Step::End { right_id, state: i64::from(RightState::Ended.code()) }],
         };
         journal::append(&mut tx, seq, &prev, "system", &payload, now).await?;
-        // Like every journal entry: reported, and published to the other contexts.
-        crate::reporting::queue(&mut tx, seq).await?;
+        // Like every journal entry: published to the other contexts (the province's report).
         crate::events::registered(&mut tx, seq, &payload.steps).await?;
         bdc_db::commit(tx).await?;
         ended += 1;

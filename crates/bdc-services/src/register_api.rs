@@ -4,23 +4,38 @@
 //! transaction when its change and the register's must commit together (a court's seizure is
 //! registered and its property marked done in one transaction). This list is the whole surface
 //! other contexts may use; anything not here is the register's own.
+//!
+//! The court context registers through it; the reporting context reads what an entry did, on
+//! which units, for which case, to build the province's messages and the daily log.
 
 pub use crate::calendar::{load as working_calendar, load_in as working_calendar_in};
 pub use crate::cases::{next_case_number, register_locked, system_actor, today, RequestDoc};
-pub use crate::keys::{seal, seal_legacy, unseal};
+pub use crate::keys::{seal, seal_legacy, signing_key, unseal};
+pub use crate::lapse::LapseKind;
 pub use bdc_store::keys::SealedColumn;
 
-/// Cases (业务): opening one for a registration the context asks for.
+/// Cases (业务): opening one for a registration the context asks for, and reading one.
 pub mod cases {
-    pub use bdc_store::cases::{add_event, get_case, insert_case, NewCase};
+    pub use bdc_store::cases::{add_event, events, get_case, insert_case, CaseRecord, NewCase};
 }
 
 /// Units, parties and rights as the register holds them now.
 pub mod registry {
-    pub use bdc_store::registry::{find_unit, get_party, get_unit, parties_named, rights_of_unit, unit_by_certificate, units_at, upsert_party, Party, RightRecord, Unit};
+    pub use bdc_store::registry::{
+        find_building, find_unit, get_parcel, get_party, get_unit, parties_by_ids, parties_named, rights_of_unit, unit_by_certificate, unit_of_right, units_at, upsert_party, Building, Parcel, Party,
+        RightRecord, Unit,
+    };
 }
 
-/// The journal (登记簿账本): the next sequence to register under, and what an entry did.
+/// The journal (登记簿账本): the next sequence to register under, what an entry did, the entries
+/// of a period, and the signed checkpoint of its head sent with the daily log.
 pub mod journal {
-    pub use bdc_store::journal::{entry, next_seq, parse_payload, Entry, Payload, Step};
+    pub use crate::checkpoint::{for_log as checkpoint_for_log, Checkpoint};
+    pub use bdc_store::journal::{entries_between, entry, next_seq, parse_payload, Entry, Payload, Step};
+}
+
+/// Numbering: the next number of a daily or yearly sequence kept by the register (certificate
+/// numbers, BizMsgIDs), under the caller's transaction so that a number is never given twice.
+pub mod numbering {
+    pub use bdc_store::registry::next_certificate_seq as next_in_sequence;
 }

@@ -1,5 +1,5 @@
-//! The rule library (规则库, A2.6) and the issuance-data rules (签发数据组织规则, A4.4) as use
-//! cases, so the JSON API and the 系统管理 pages check and store them the same way.
+//! The rule library (规则库, A2.6) as use cases, so the JSON API and the 系统管理 pages check and
+//! store rules the same way. (The issuance-data rules, A4.4, belong to the reporting context.)
 //!
 //! A rule is never edited in place: a change is a new version (the old one stays in the record,
 //! as the audit of what the engine applied when), and retiring (停用) marks every version.
@@ -8,7 +8,6 @@ use chrono::{NaiveDate, Utc};
 
 use bdc_core::access::Permission;
 use bdc_domain::rules::{Applicability, Check, Rule, Severity};
-use bdc_store::reports::{self, IssuanceRuleRow};
 use bdc_store::rules as store;
 
 use crate::{Actor, ServiceError, ServiceResult, Services};
@@ -130,40 +129,6 @@ pub async fn retire(s: &Services, actor: &Actor, code: &str) -> ServiceResult<()
         bdc_audit::commit(tx, actor, "停用规则", &format!("规则 {code}")).await
     } else {
         Err(ServiceError::NotFound(format!("规则“{code}”不存在或已停用")))
-    }
-}
-
-/// The issuance-data rules in the order they apply: `(id, table, field, action, param)`.
-pub async fn issuance_rules(s: &Services, actor: &Actor) -> ServiceResult<Vec<IssuanceRuleRow>> {
-    actor.require(Permission::RulesRead)?;
-    let mut conn = s.db.conn().await?;
-    Ok(reports::issuance_rules(&mut conn).await?)
-}
-
-/// Adds an issuance-data rule at the end of the order; returns its id.
-pub async fn add_issuance_rule(s: &Services, actor: &Actor, table: &str, field: &str, action: &str, param: &str) -> ServiceResult<i64> {
-    actor.require(Permission::RulesManage)?;
-    bdc_domain::issuance::Rule::new(table, field, action, param).map_err(|e| {
-        let f = if matches!(e, bdc_domain::issuance::RuleError::BadName) { "field" } else { "action" };
-        ServiceError::field("bad_issuance_rule", f, e.to_string())
-    })?;
-    if param.chars().count() > 500 {
-        return Err(ServiceError::field("bad_issuance_rule", "param", "参数不超过 500 个字"));
-    }
-    let mut tx = s.db.begin().await?;
-    let id = reports::insert_issuance_rule(&mut tx, table, field, action, param, &actor.username, Utc::now()).await?;
-    bdc_audit::commit(tx, actor, "新增签发数据规则", &format!("规则 {id}：{table}.{field} {action} {param}")).await?;
-    Ok(id)
-}
-
-/// Removes an issuance-data rule.
-pub async fn remove_issuance_rule(s: &Services, actor: &Actor, id: i64) -> ServiceResult<()> {
-    actor.require(Permission::RulesManage)?;
-    let mut tx = s.db.begin().await?;
-    if reports::delete_issuance_rule(&mut tx, id).await? {
-        bdc_audit::commit(tx, actor, "删除签发数据规则", &format!("规则 {id}")).await
-    } else {
-        Err(ServiceError::NotFound(format!("规则 {id} 不存在")))
     }
 }
 

@@ -35,9 +35,6 @@ pub async fn insert_key(conn: &mut AnyConnection, purpose: &str, public_key: &st
 /// named by the code (never by input), each context naming its own.
 pub type SealedColumn = (&'static str, &'static str, &'static str);
 
-/// The register core's sealed columns: the stored province messages.
-pub const SEALED_COLUMNS: [SealedColumn; 1] = [("report_messages", "id", "message")];
-
 fn is_identifier(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c == '_')
 }

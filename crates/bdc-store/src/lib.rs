@@ -27,7 +27,6 @@ pub mod keys;
 pub mod limits;
 pub mod portal;
 pub mod registry;
-pub mod reports;
 pub mod rules;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -36,7 +35,7 @@ pub mod testing;
 use bdc_db::{format_time, parse_time, Db, Engine, Page, PageRequest, StoreError, StoreResult};
 
 /// Applies pending migrations, then seeds the built-in data (roles, the calendar, the default
-/// rules, the issuance rules). Safe to run on every start.
+/// rules). Safe to run on every start. (A context seeds its own when it is installed.)
 pub async fn migrate(db: &Db) -> StoreResult<Vec<String>> {
     let applied = db.apply_migrations().await?;
     let mut conn = db.conn().await?;
@@ -44,6 +43,5 @@ pub async fn migrate(db: &Db) -> StoreResult<Vec<String>> {
     calendar::seed_calendar(&mut conn).await?;
     let defaults = bdc_domain::rules::default_rules(bdc_domain::catalogue::flows());
     rules::seed_rules(&mut conn, &defaults).await?;
-    reports::seed_issuance_rules(&mut conn).await?;
     Ok(applied)
 }

@@ -629,3 +629,8 @@ pub async fn certificates_of_party(conn: &mut AnyConnection, party_id: i64) -> S
     .await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?))).collect()
 }
+
+/// The unit a right is registered on.
+pub async fn unit_of_right(conn: &mut AnyConnection, right_id: i64) -> StoreResult<Option<i64>> {
+    Ok(sqlx::query("SELECT unit_id FROM rights WHERE id = $1").bind(right_id).fetch_optional(&mut *conn).await?.map(|r| r.try_get(0)).transpose()?)
+}

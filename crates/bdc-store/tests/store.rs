@@ -140,7 +140,7 @@ mod jobs {
         assert!(jobs::enqueue(&mut c, "daily", "{}", Some("2026-11-26"), now + Duration::days(1), 3).await.unwrap().is_some());
         // Leased once; the second worker finds nothing due.
         let job = jobs::lease(&mut c, now, Duration::minutes(5)).await.unwrap().unwrap();
-        assert_eq!((job.id, job.attempts, job.state.as_str()), (id, 1, "running"));
+        assert_eq!((job.id, job.attempts, job.state), (id, 1, bdc_jobs::JobState::Running));
         assert!(jobs::lease(&mut c, now, Duration::minutes(5)).await.unwrap().is_none());
         // A failure puts it back after a back-off.
         assert_eq!(jobs::fail(&mut c, &job, "province down", now).await.unwrap(), jobs::Failure::Retry);
@@ -156,15 +156,15 @@ mod jobs {
         assert!(!jobs::renew(&mut c, &job, later + Duration::minutes(5)).await.unwrap());
         assert!(!jobs::finish(&mut c, &job, later).await.unwrap());
         assert_eq!(jobs::fail(&mut c, &job, "late", later).await.unwrap(), jobs::Failure::LeaseLost);
-        assert_eq!(jobs::get(&mut c, id).await.unwrap().state, "running", "attempt 3 still holds it");
+        assert_eq!(jobs::get(&mut c, id).await.unwrap().state, bdc_jobs::JobState::Running, "attempt 3 still holds it");
         assert!(jobs::renew(&mut c, &again, later + Duration::minutes(5)).await.unwrap(), "the holder renews");
         // After its last attempt it is failed for good.
         assert_eq!(jobs::fail(&mut c, &again, "still down", later).await.unwrap(), jobs::Failure::Final);
-        assert_eq!(jobs::get(&mut c, id).await.unwrap().state, "failed");
+        assert_eq!(jobs::get(&mut c, id).await.unwrap().state, bdc_jobs::JobState::Failed);
         let next = jobs::lease(&mut c, now + Duration::days(2), Duration::minutes(5)).await.unwrap().unwrap();
         assert!(jobs::finish(&mut c, &next, now).await.unwrap());
-        assert_eq!(jobs::get(&mut c, next.id).await.unwrap().state, "done");
-        assert_eq!(jobs::list(&mut c, Some("failed"), 10).await.unwrap().len(), 1);
+        assert_eq!(jobs::get(&mut c, next.id).await.unwrap().state, bdc_jobs::JobState::Done);
+        assert_eq!(jobs::list(&mut c, Some(bdc_jobs::JobState::Failed), 10).await.unwrap().len(), 1);
     }
 
     /// Two server instances (two pools on one database) lease side by side: every job is

@@ -202,8 +202,9 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
     // 4. Reporting to the province from a backlog.
     if a.reports > 0 {
         let mut tx = s.db.begin().await?;
+        // As the register announces each entry: reporting's job is queued by its subscription.
         for seq in 1..=a.reports as i64 {
-            bdc_services::reporting::queue(&mut tx, seq).await?;
+            bdc_services::events::registered(&mut tx, seq, &[]).await?;
         }
         bdc_db::commit(tx).await?;
         let t = Instant::now();
@@ -219,8 +220,7 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
             done += task.await??;
         }
         let secs = t.elapsed().as_secs_f64();
-        let mut conn = s.db.conn().await?;
-        let sent = bdc_store::reports::list(&mut conn, None, 1).await?.first().map_or(0, |r| r.id);
+        let sent = bdc_reporting::service::report::messages(s, &bdc_core::Actor::console(), None, bdc_db::PageRequest { page: 1, per_page: 1 }).await?.total;
         println!(
             "province reporting from a backlog of {} registrations ({} workers; build message, SM2-sign, store, write to the exchange directory): {done} jobs, {sent} messages in {secs:.1} s = {:.0} messages/s",
             a.reports,

@@ -397,6 +397,7 @@ async fn services(settings: &Settings, db: Db) -> anyhow::Result<Services> {
         Some(c) => s.with_court(Arc::new(bdc_adapters::court::frontend::SoapClient::new(c.url.clone(), c.user.clone(), c.password.expose_secret().to_owned())), c.every),
         None => s,
     };
+    let s = bdc_reporting::install(s).await?;
     Ok(bdc_court::install(s).await?)
 }
 

@@ -74,8 +74,11 @@ fn every_crate_depends_only_on_what_the_house_allows() {
                 // The register core's service API, never its store or its HTTP layer.
                 (Floor::Context, Floor::Core) => d != "bdc-store" && d != "bdc-web",
                 (Floor::Context, Floor::App) => false,
-                // The register core never links a sandbox, the demo or an app.
+                // The register core never links a sandbox, the demo or an app; nor a context,
+                // except the HTTP shell that still mounts them (the contexts call the core, never
+                // the other way round: reporting hears of a registration through the outbox).
                 (Floor::Core, Floor::Integration) => d == "bdc-adapters",
+                (Floor::Core, Floor::Context) => name == "bdc-web",
                 (Floor::Core, Floor::App) => false,
                 (Floor::Core, _) => true,
                 // Apps compose everything; the demo city is linked by apps only.
@@ -164,4 +167,43 @@ fn the_declared_rust_version_covers_every_dependency() {
         }
     }
     assert!(short.is_empty(), "rust-version {ours} is below what dependencies need:\n{}", short.join("\n"));
+}
+
+/// A context's tables and the crate that owns them: no other crate's code names them (the
+/// migrations create them; tests may read them as an attacker with the database file would).
+const OWNED_TABLES: [(&str, &[&str]); 2] =
+    [("bdc-court", &["court_messages", "court_requests", "court_properties"]), ("bdc-reporting", &["report_messages", "reconciliation_items", "issuance_rules"])];
+
+#[test]
+fn no_crate_reads_another_contexts_tables() {
+    let mut offenders = Vec::new();
+    let mut stack = vec![workspace_root().join("crates")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                if !p.file_name().is_some_and(|n| n == "tests" || n == "target") {
+                    stack.push(p);
+                }
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                for (owner, tables) in OWNED_TABLES {
+                    if p.components().any(|c| c.as_os_str() == owner) {
+                        continue;
+                    }
+                    for t in tables {
+                        let named = text.match_indices(t).any(|(i, _)| {
+                            let after = text[i + t.len()..].chars().next();
+                            let before = text[..i].chars().next_back();
+                            !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                        });
+                        if named {
+                            offenders.push(format!("{} names {t} ({owner}'s)", p.display()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "code that reads another context's tables:\n{}", offenders.join("\n"));
 }

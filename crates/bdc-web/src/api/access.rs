@@ -6,7 +6,7 @@
 //! missing from the table is refused (fail closed), and a test checks that every route in the
 //! OpenAPI document is listed. The table is published in the document as `x-bdc-access`.
 //!
-//! The carved-out contexts declare their own routes' rules (`bdc_court::api::access`); this
+//! The carved-out contexts declare their own routes' rules (`bdc_court::api::access`, `bdc_reporting::api::access`); this
 //! table asks them first and answers the routes still served here.
 
 use bdc_core::access::Permission;
@@ -15,13 +15,11 @@ pub use bdc_http::access::Access;
 /// The access rule of a route, by method and route pattern (`/api/v1/admin/users/{id}`): the
 /// contexts' tables first, then the routes of the register core.
 pub fn access(method: &str, route: &str) -> Option<Access> {
-    bdc_court::api::access(method, route).or_else(|| core(method, route))
+    bdc_court::api::access(method, route).or_else(|| bdc_reporting::api::access(method, route)).or_else(|| core(method, route))
 }
 
 fn core(method: &str, route: &str) -> Option<Access> {
-    use Permission::{
-        AuditRead, CadastreManage, CalendarManage, CalendarRead, CaseIntake, CaseRead, CaseRegister, JobsRead, PartiesManage, RegistryRead, RolesManage, RulesManage, RulesRead, UsersManage,
-    };
+    use Permission::{AuditRead, CadastreManage, CalendarManage, CalendarRead, CaseIntake, CaseRead, JobsRead, PartiesManage, RegistryRead, RolesManage, RulesManage, RulesRead, UsersManage};
     let read = matches!(method, "GET" | "HEAD");
     Some(match route {
         // 证书真伪查询 is open to anyone, as on the portal page (rate-limited per address).
@@ -45,12 +43,7 @@ fn core(method: &str, route: &str) -> Option<Access> {
         // permission lets the request through to it.
         "/api/v1/cases/{id}/actions" => Access::AnyCasePermission,
         "/api/v1/jobs" if read => Access::Permission(JobsRead),
-        "/api/v1/reports" if read => Access::Permission(CaseRead),
-        r if r.starts_with("/api/v1/registration-log") && read => Access::Permission(CaseRead),
-        "/api/v1/reconciliation" if read => Access::Permission(CaseRead),
-        "/api/v1/reconciliation/{id}/resend" => Access::Permission(CaseRegister),
-        r if (r.starts_with("/api/v1/rules") || r.starts_with("/api/v1/issuance-rules")) && read => Access::Permission(RulesRead),
-        r if r.starts_with("/api/v1/issuance-rules") => Access::Permission(RulesManage),
+        r if r.starts_with("/api/v1/rules") && read => Access::Permission(RulesRead),
         r if r.starts_with("/api/v1/rules") => Access::Permission(RulesManage),
         "/api/v1/duties" if read => Access::Permission(RulesRead),
         "/api/v1/duties/{flow_code}" if !read => Access::Permission(RulesManage),

@@ -23,6 +23,8 @@ pub struct JobDto {
     pub dedup_key: Option<String>,
     /// queued, running, done, failed.
     pub state: String,
+    /// 排队, 运行中, 已完成, 失败.
+    pub state_name: String,
     pub attempts: i64,
     pub max_attempts: i64,
     pub run_at: DateTime<Utc>,
@@ -31,7 +33,17 @@ pub struct JobDto {
 
 impl From<Job> for JobDto {
     fn from(j: Job) -> Self {
-        JobDto { id: j.id, kind: j.kind, dedup_key: j.dedup_key, state: j.state, attempts: j.attempts, max_attempts: j.max_attempts, run_at: j.run_at, last_error: j.last_error }
+        JobDto {
+            id: j.id,
+            kind: j.kind,
+            dedup_key: j.dedup_key,
+            state: j.state.code().to_owned(),
+            state_name: j.state.name().to_owned(),
+            attempts: j.attempts,
+            max_attempts: j.max_attempts,
+            run_at: j.run_at,
+            last_error: j.last_error,
+        }
     }
 }
 
@@ -44,16 +56,16 @@ pub struct JobQuery {
     pub per_page: Option<u32>,
 }
 
-/// The most recent 1,000 jobs, newest first.
+/// The jobs, newest first, paged in the database.
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "system", operation_id = "list_jobs",
     security(("bearer" = []), ("cookie" = [])), params(JobQuery),
     responses((status = 200, body = PageDto<JobDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_jobs(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<JobQuery>) -> ApiResult<Json<PageDto<JobDto>>> {
     actor.require(Permission::JobsRead)?;
     let page = paging(q.page, q.per_page)?;
-    if q.state.as_deref().is_some_and(|s| !["queued", "running", "done", "failed"].contains(&s)) {
-        return Err(Problem::bad_request("bad_query", "任务状态须为 queued、running、done 或 failed"));
-    }
-    let all = bdc_services::jobs::list(&state.services, &actor, q.state.as_deref(), 1000).await?;
-    Ok(Json(PageDto::slice(all.into_iter().map(JobDto::from).collect(), page)))
+    let wanted = match q.state.as_deref() {
+        None => None,
+        Some(code) => Some(bdc_jobs::JobState::parse(code).ok_or_else(|| Problem::bad_request("bad_query", "任务状态须为 queued、running、done 或 failed").with_field("state", "任务状态无效"))?),
+    };
+    Ok(Json(PageDto::map(bdc_services::jobs::list(&state.services, &actor, wanted, page).await?, JobDto::from)))
 }

@@ -7,16 +7,12 @@ pub mod calendar;
 pub mod cases;
 pub mod catalogue;
 pub mod document;
-pub mod issuance;
 pub mod jobs;
 pub mod portal;
 pub mod portal_files;
 pub mod portal_queries;
 pub mod portal_signup;
-pub mod reconciliation;
-pub mod registration_log;
 pub mod registry;
-pub mod reports;
 pub mod roles;
 pub mod rules;
 pub mod system;
@@ -148,14 +144,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rules::set_duty))
         .routes(routes!(jobs::list_jobs))
         .merge(bdc_court::api::router())
-        .routes(routes!(issuance::list_issuance_rules, issuance::create_issuance_rule))
-        .routes(routes!(issuance::delete_issuance_rule))
-        .routes(routes!(reports::list_reports))
-        .routes(routes!(reconciliation::list_reconciliation))
-        .routes(routes!(reconciliation::resend_reconciliation_item))
-        .routes(routes!(registration_log::get_registration_log))
-        .routes(routes!(registration_log::get_registration_log_xml))
-        .routes(routes!(registration_log::export_registration_log))
+        .merge(bdc_reporting::api::router())
         .routes(routes!(portal::portal_flows))
         .routes(routes!(portal::portal_flow))
         .routes(routes!(portal::portal_units))

@@ -53,6 +53,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     let s = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(data.join("files"))), SecuritySettings::default())
         .with_province(Arc::new(FileExchange::new(&province)))
         .with_court(front, std::time::Duration::from_secs(3600));
+    let s = bdc_reporting::install(s).await.unwrap();
     let s = bdc_court::install(s).await.unwrap();
     let app = Application::build(s.clone(), &WebSettings { listen: "127.0.0.1:0".into(), max_body_bytes: 64 * 1024, ..WebSettings::default() }).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -70,7 +71,8 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     };
     assert!(numbers.len() > 10 && numbers.iter().all(|(_, n)| n.len() == 18), "{numbers:?}");
 
-    // Every registration of the demo is reported to the province, which answers each.
+    // Every registration of the demo is reported to the province, which answers each: the
+    // demo's bulk-loaded history is announced as the register announces each entry.
     let head = {
         let mut conn = db.conn().await.unwrap();
         bdc_store::journal::head(&mut conn).await.unwrap().0
@@ -78,7 +80,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     {
         let mut tx = db.begin().await.unwrap();
         for seq in 1..=head {
-            bdc_services::reporting::queue(&mut tx, seq).await.unwrap();
+            bdc_services::events::registered(&mut tx, seq, &[]).await.unwrap();
         }
         bdc_db::commit(tx).await.unwrap();
     }
@@ -99,13 +101,13 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     let shown = listed.body["items"][0]["message"].as_str().unwrap().to_owned();
     assert!(shown.starts_with("<?xml") && shown.contains("ZJH=\""), "{}", listed.text);
     {
-        let mut conn = db.conn().await.unwrap();
-        let stored = bdc_store::reports::list(&mut conn, None, 5).await.unwrap();
-        assert!(stored[0].message.starts_with("sm4gcm:"), "{}", stored[0].message);
-        assert_eq!(s.cipher().decrypt(&stored[0].message).unwrap(), shown);
+        let id = listed.body["items"][0]["id"].as_i64().unwrap();
+        let stored = crate::helpers::stored_message(&db, id).await;
+        assert!(stored.starts_with("sm4gcm:"), "{stored}");
+        assert_eq!(s.cipher().decrypt(&stored).unwrap(), shown);
     }
     assert!(sandbox::process(&province).await.unwrap() > 0);
-    assert!(bdc_services::reporting::collect_responses(&s).await.unwrap() > 0);
+    assert!(bdc_reporting::service::report::collect_responses(&s).await.unwrap() > 0);
     let left: Vec<_> = files_under(&province).into_iter().filter(|p| p.to_string_lossy().contains("BizMsg") || p.to_string_lossy().contains("RepMsg")).collect();
     assert!(left.is_empty(), "answered messages are removed from the exchange: {left:?}");
 

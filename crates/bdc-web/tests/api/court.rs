@@ -392,6 +392,7 @@ async fn delivery_order_across_polls_promotion_receipts_continuation_and_lapse_r
     assert_eq!(places(&d.queue(u1).await), [(XINBEI, 0), (TIANNING, 1), (ZHONGLOU, 2)]);
     let a = d.receipt("A-1").await;
     assert!(a.controlled && a.waiting && a.start.is_empty() && a.reason.contains("第 1 位"), "{a:?}");
+    assert!(d.receipt("B-1").await.reason.contains("第 2 位"));
 
     // 续封 by the active court: a case of its own; the seizure keeps its 文号, 送达时间, request.
     let s = d.seizures(u1).await;
@@ -424,6 +425,9 @@ async fn delivery_order_across_polls_promotion_receipts_continuation_and_lapse_r
     let row = inbox.body["items"].as_array().unwrap().iter().find(|p| p["request_number"] == "A-1").unwrap().clone();
     assert!(row["promoted_at"].is_string() && row["waiting"] == false && row["receipt_state"] == "sent", "{row}");
     assert_eq!(row["actual_start"], today().to_string());
+    // The court still waiting is shown its place as it is now: it moved up from 2 to 1.
+    let b = inbox.body["items"].as_array().unwrap().iter().find(|p| p["request_number"] == "B-1").unwrap().clone();
+    assert!(b["waiting"] == true && b["reason"].as_str().unwrap().contains("轮候顺序第 1 位"), "{b}");
 
     // The promoted seizure lapses unrenewed: the 09:15 one is promoted by the daily job, its court
     // is told at the next poll, and the lapse is reported to the province like any change.
@@ -436,7 +440,7 @@ async fn delivery_order_across_polls_promotion_receipts_continuation_and_lapse_r
     assert_eq!(told.len(), 2, "{told:?}");
     assert!(told[1].controlled && !told[1].waiting && told[1].start == (end + Duration::days(1)).to_string(), "{told:?}");
     bdc_services::jobs::run_due(&d.app.services, chrono::Utc::now()).await.unwrap();
-    let reports = bdc_services::reporting::messages(&d.app.services, &bdc_core::Actor::console(), None, 100).await.unwrap();
+    let reports = crate::helpers::reported(&d.app.services, None, 100).await;
     let lapse = reports.iter().find(|m| m.case_id.is_none()).expect("the lapse is reported");
     assert_eq!(bdc_sandbox::province::check(&lapse.message), Ok(lapse.biz_msg_id.clone()));
     assert!(lapse.message.contains("<RegType>800</RegType>") && lapse.message.contains("JFWJ=\"查封期限届满未续封"), "{}", lapse.message);

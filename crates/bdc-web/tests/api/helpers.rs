@@ -92,7 +92,8 @@ pub async fn spawn_app_with_web(engine: Engine, configure: impl FnOnce(Services)
     let files = std::env::temp_dir().join(format!("bdc-test-files-{}", uuid_like()));
     let province_root = std::env::temp_dir().join(format!("bdc-test-province-{}", uuid_like()));
     let services = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(files)), SecuritySettings::default()).with_province(Arc::new(FileExchange::new(&province_root)));
-    let services = bdc_court::install(configure(services)).await.expect("install the court desk");
+    let services = bdc_reporting::install(configure(services)).await.expect("install reporting");
+    let services = bdc_court::install(services).await.expect("install the court desk");
     let settings = web(WebSettings { listen: "127.0.0.1:0".into(), max_body_bytes: 64 * 1024, ..WebSettings::default() });
     let app = Application::build(services.clone(), &settings).await.expect("bind");
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -234,4 +235,22 @@ impl Team {
             _ => &self.clerk,
         }
     }
+}
+
+/// The newest `n` messages reported to the province (of a case, or all), as staff read them:
+/// decrypted, through the reporting context's service.
+pub async fn reported(s: &Services, case_id: Option<i64>, n: u32) -> Vec<bdc_reporting::service::report::ReportRecord> {
+    bdc_reporting::service::report::messages(s, &Actor::console(), case_id, bdc_db::PageRequest { page: 1, per_page: n }).await.unwrap().items
+}
+
+/// One reported message, read again.
+pub async fn reported_by_id(s: &Services, id: i64) -> bdc_reporting::service::report::ReportRecord {
+    reported(s, None, 200).await.into_iter().find(|m| m.id == id).unwrap_or_else(|| panic!("message {id} not found"))
+}
+
+/// A message as it lies in the database, as anyone holding the database file would read it.
+pub async fn stored_message(db: &Db, id: i64) -> String {
+    use sqlx::Row;
+    let mut conn = db.conn().await.unwrap();
+    sqlx::query("SELECT message FROM report_messages WHERE id = $1").bind(id).fetch_one(&mut *conn).await.unwrap().get(0)
 }

@@ -121,7 +121,7 @@ async fn another_city_runs_the_same_binary(engine: Engine) {
     let cert = o.book().await["current"][0]["certificate_number"].as_str().unwrap().to_owned();
     assert!(cert.starts_with("苏(") && cert.ends_with("南京市不动产权第0000001号"), "{cert}");
     bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
-    let reports = bdc_services::reporting::messages(&o.app.services, &bdc_core::Actor::console(), None, 10).await.unwrap();
+    let reports = crate::helpers::reported(&o.app.services, None, 10).await;
     assert!(!reports.is_empty() && reports.iter().all(|m| m.message.contains("<RegOrgID>320100</RegOrgID>")), "{reports:?}");
     let today = bdc_core::time::today();
     let log = o.app.get(&format!("/api/v1/registration-log/logbiz?date={today}"), &o.clerk).await;
@@ -575,9 +575,10 @@ async fn locks_open_cases_void_certificates_and_consents(engine: Engine) {
 }
 
 async fn every_registration_is_reported_to_the_province_and_answers_are_stored(engine: Engine) {
+    use crate::helpers::{reported, reported_by_id, stored_message};
     use bdc_adapters::province::message;
+    use bdc_reporting::domain::MessageState;
     use bdc_sandbox::province as sandbox;
-    use bdc_store::reports;
     let o = office(engine).await;
     // An administrator configures issuance-data normalisation (A4.4): here the house-use code 10
     // 住宅 is reported as 11 成套住宅 in KTT_FW_H, to show that a rule applies (the value stays a
@@ -590,18 +591,19 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     o.first_registration().await;
     // The outbox job was queued in the 登簿 transaction; the worker builds and sends the message.
     assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 1);
-    let mut c = o.app.db.conn().await.unwrap();
-    let sent = reports::list(&mut c, None, 10).await.unwrap();
+    let sent = reported(&o.app.services, None, 10).await;
     assert_eq!(sent.len(), 1);
     let m = &sent[0];
-    assert_eq!(m.state, "sent");
+    assert_eq!(m.state, MessageState::Sent);
     assert_eq!(m.rec_type, "1000402", "首次 + 房地产权 group 0004 + 独幢/层/套/间");
     assert!(m.biz_msg_id.starts_with("320402") && m.biz_msg_id.len() == 18);
     let file = o.app.province_root.join("320402").join("BizMsg").join(format!("Biz{}.xml", m.biz_msg_id));
     let xml = std::fs::read_to_string(&file).unwrap();
     // Stored SM4-encrypted (it carries the holders' ID numbers); the file is what was sent.
-    assert!(m.message.starts_with("sm4gcm:") && !m.message.contains("440524188001010014"));
-    assert_eq!(xml, o.app.services.cipher().decrypt(&m.message).unwrap());
+    let stored = stored_message(&o.app.db, m.id).await;
+    assert!(stored.starts_with("sm4gcm:") && !stored.contains("440524188001010014"));
+    assert_eq!(xml, o.app.services.cipher().decrypt(&stored).unwrap());
+    assert_eq!(xml, m.message, "staff read the message as it was sent");
     // Structurally valid, and the SM2 signature verifies with the published key.
     assert_eq!(sandbox::check(&xml), Ok(m.biz_msg_id.clone()));
     assert!(xml.contains("<QLT_FW_FDCQ_YZ YSDM=\"6002010200\"") && xml.contains("QLRMC=\"张三\"") && xml.contains("ZJH=\"440524188001010014\""));
@@ -613,16 +615,16 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     let (unsigned, sig) = message::split_signature(&xml).unwrap();
     assert!(bdc_crypto::sm2_verify_hex(&key.public_key_hex(), unsigned.as_bytes(), &sig).unwrap());
     // The province is down: no answer yet, nothing lost.
-    assert_eq!(bdc_services::reporting::collect_responses(&o.app.services).await.unwrap(), 0);
+    assert_eq!(bdc_reporting::service::report::collect_responses(&o.app.services).await.unwrap(), 0);
     // It comes back and answers; the answer is stored raw and read.
     assert_eq!(sandbox::process(&o.app.province_root).await.unwrap(), 1);
-    assert_eq!(bdc_services::reporting::collect_responses(&o.app.services).await.unwrap(), 1);
-    let m = reports::get(&mut c, m.id).await.unwrap().unwrap();
-    assert_eq!((m.state.as_str(), m.response_code.as_deref()), ("accepted", Some("0000")));
+    assert_eq!(bdc_reporting::service::report::collect_responses(&o.app.services).await.unwrap(), 1);
+    let m = reported_by_id(&o.app.services, m.id).await;
+    assert_eq!((m.state, m.response_code.as_deref()), (MessageState::Accepted, Some("0000")));
     assert!(m.response_raw.unwrap().contains("<SuccessFlag>1</SuccessFlag>"));
     assert!(!file.exists(), "once answered, the message leaves the exchange directory");
     let listed = o.app.get(&format!("/api/v1/reports?case_id={}", m.case_id.unwrap()), &o.clerk).await;
-    assert_eq!(listed.body["items"][0]["state"], "accepted", "{}", listed.text);
+    assert_eq!((listed.body["items"][0]["state"].as_str(), listed.body["items"][0]["state_name"].as_str()), (Some("accepted"), Some("接入成功")), "{}", listed.text);
     // The day's registration log lists the registration as reported, with its message id.
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
     let log = o.app.get(&format!("/api/v1/registration-log?date={today}"), &o.clerk).await;
@@ -647,8 +649,8 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
         }],
     };
     sandbox::deliver_inconsistencies(&o.app.province_root, &list).await.unwrap();
-    assert_eq!(bdc_services::reporting::ingest_reconciliation(&o.app.services).await.unwrap(), 1);
-    assert_eq!(bdc_services::reporting::ingest_reconciliation(&o.app.services).await.unwrap(), 0, "a list is taken in once");
+    assert_eq!(bdc_reporting::service::report::ingest_reconciliation(&o.app.services).await.unwrap(), 1);
+    assert_eq!(bdc_reporting::service::report::ingest_reconciliation(&o.app.services).await.unwrap(), 0, "a list is taken in once");
     let items = o.app.get("/api/v1/reconciliation", &o.clerk).await;
     let item = items.body["items"][0].clone();
     assert_eq!((item["status_name"].as_str(), item["cause_name"].as_str()), (Some("未销账"), Some("比对不一致")), "{}", items.text);
@@ -658,7 +660,7 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     let new_id = resent.body["resend_biz_msg_id"].as_str().unwrap().to_owned();
     assert_ne!(new_id, m.biz_msg_id);
     sandbox::process(&o.app.province_root).await.unwrap();
-    bdc_services::reporting::collect_responses(&o.app.services).await.unwrap();
+    bdc_reporting::service::report::collect_responses(&o.app.services).await.unwrap();
     let items = o.app.get("/api/v1/reconciliation", &o.clerk).await;
     assert_eq!(items.body["items"][0]["status_name"], "成功", "{}", items.text);
     assert_eq!(items.body["items"][0]["alarm"], "");
@@ -671,23 +673,25 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     )
     .await;
     bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
-    let m = reports::awaiting(&mut c, 10).await.unwrap().pop().unwrap();
+    let m = reported(&o.app.services, None, 1).await.pop().unwrap();
+    assert_eq!(m.state, MessageState::Sent);
     assert!(m.rec_type.starts_with("10037"), "{}", m.rec_type);
     let rep = o.app.province_root.join("320402").join("RepMsg").join(format!("Rep{}.xml", m.biz_msg_id));
     std::fs::write(&rep, "<respond><BizMsgID>").unwrap();
-    bdc_services::reporting::collect_responses(&o.app.services).await.unwrap();
-    let m = reports::get(&mut c, m.id).await.unwrap().unwrap();
-    assert_eq!(m.state, "quarantined");
+    bdc_reporting::service::report::collect_responses(&o.app.services).await.unwrap();
+    let m = reported_by_id(&o.app.services, m.id).await;
+    assert_eq!(m.state, MessageState::Quarantined);
     assert!(m.response_info.unwrap().contains("缺少"));
     // A refused report becomes a reconciliation item (接入失败) with the province's reason.
     o.register("CTR-MORTGAGE-CANCEL", json!([{"party_id": o.bank, "role": "right_holder"}]), json!({})).await;
     bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
-    let m = reports::awaiting(&mut c, 10).await.unwrap().pop().unwrap();
+    let m = reported(&o.app.services, None, 1).await.pop().unwrap();
+    assert_eq!(m.state, MessageState::Sent);
     let rep = o.app.province_root.join("320402").join("RepMsg").join(format!("Rep{}.xml", m.biz_msg_id));
     let refusal = bdc_adapters::province::response::Response { biz_msg_id: m.biz_msg_id.clone(), success: false, code: "E301".into(), info: "抵押权不存在".into() };
     std::fs::write(&rep, bdc_adapters::province::response::render(&refusal)).unwrap();
-    bdc_services::reporting::collect_responses(&o.app.services).await.unwrap();
-    assert_eq!(reports::get(&mut c, m.id).await.unwrap().unwrap().state, "rejected");
+    bdc_reporting::service::report::collect_responses(&o.app.services).await.unwrap();
+    assert_eq!(reported_by_id(&o.app.services, m.id).await.state, MessageState::Rejected);
     let items = o.app.get("/api/v1/reconciliation?status=1", &o.clerk).await;
     let item = &items.body["items"][0];
     assert_eq!((item["cause_name"].as_str(), item["response_info"].as_str(), item["unit_number"].as_str()), (Some("接入失败"), Some("抵押权不存在"), Some(UNIT)), "{}", items.text);
@@ -703,9 +707,8 @@ async fn reports_go_over_http_and_are_answered_at_once(engine: Engine) {
     o.app.services = o.app.services.clone().with_province(std::sync::Arc::new(HttpTransport::new(url)));
     o.first_registration().await;
     bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
-    let mut c = o.app.db.conn().await.unwrap();
-    let m = bdc_store::reports::list(&mut c, None, 1).await.unwrap().pop().unwrap();
-    assert_eq!((m.state.as_str(), m.response_code.as_deref()), ("accepted", Some("0000")), "{:?}", m.response_info);
+    let m = crate::helpers::reported(&o.app.services, None, 1).await.pop().unwrap();
+    assert_eq!((m.state, m.response_code.as_deref()), (bdc_reporting::domain::MessageState::Accepted, Some("0000")), "{:?}", m.response_info);
 }
 
 /// Replaces what changes from run to run (dates, times, the signature) with placeholders.
@@ -770,7 +773,7 @@ async fn every_registration_type_yields_a_valid_message_matching_its_golden_file
         let case = o.register(flow, applicants, request).await;
         bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
         // Stored encrypted: read through the service, decrypted as staff see it.
-        let m = bdc_services::reporting::messages(&o.app.services, &bdc_core::Actor::console(), case["id"].as_i64(), 1).await.unwrap().pop().unwrap_or_else(|| panic!("{flow}: no message"));
+        let m = crate::helpers::reported(&o.app.services, case["id"].as_i64(), 1).await.pop().unwrap_or_else(|| panic!("{flow}: no message"));
         // Structural validation: Head order and formats, signature, every row's YSDM.
         assert_eq!(sandbox::check(&m.message), Ok(m.biz_msg_id.clone()), "{flow}");
         types.insert(m.rec_type.chars().next().unwrap());

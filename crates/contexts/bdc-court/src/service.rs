@@ -509,6 +509,7 @@ fn term(p: &Property, day: NaiveDate) -> Result<(NaiveDate, NaiveDate), String> 
 /// settling the property. False when the property had been settled already. `party` is the
 /// court as a party.
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(name = "court_register", skip_all, fields(court.request = %p.request_number, court.property = %p.seq, unit.id = unit_id))]
 async fn register_property(
     tx: &mut AnyConnection,
     office: &bdc_core::office::Office,
@@ -625,7 +626,7 @@ async fn register_property(
         (_, Some(v)) if !waiting => (v.attr(attr::TERM_START).unwrap_or_default().to_owned(), v.attr(attr::TERM_END).unwrap_or_default().to_owned()),
         _ => (String::new(), String::new()),
     };
-    let reason = if waiting { format!("轮候查封，轮候顺序第 {} 位", created.and_then(|v| v.attr(attr::QUEUE)).unwrap_or("?")) } else { String::new() };
+    let reason = if waiting { waiting_reason(created.and_then(|v| v.attr(attr::QUEUE)).unwrap_or("?")) } else { String::new() };
     let o = Outcome {
         status: PropertyStatus::Registered,
         reason: &reason,
@@ -641,6 +642,12 @@ async fn register_property(
     Ok(store::settle(&mut *tx, &p.request_number, &p.seq, &o, now).await?)
 }
 
+/// What the desk shows of a waiting seizure: its place in the unit's queue (轮候顺序), kept
+/// current as the queue moves (see [`note_promotions`]).
+fn waiting_reason(place: &str) -> String {
+    format!("轮候查封，轮候顺序第 {place} 位")
+}
+
 /// Tells the courts whose waiting seizures a registration made active (轮候转查封).
 ///
 /// When the active seizure is released or lapses, the earliest waiting one becomes active
@@ -653,6 +660,15 @@ async fn register_property(
 /// reached the register at the counter are answered on paper (`paper`), and staff see them in
 /// the inbox with `promoted_at`. Returns how many properties were promoted.
 pub(crate) async fn note_promotions(conn: &mut AnyConnection, steps: &[journal::Step], now: DateTime<Utc>) -> ServiceResult<usize> {
+    // Waiting seizures that moved in the queue: the desk shows each court's place as it is now.
+    for step in steps {
+        if let journal::Step::Create { unit_id, kind, details, predecessor_id: Some(_), .. } = step {
+            let Ok(attrs) = serde_json::from_str::<BTreeMap<String, String>>(details) else { continue };
+            if let (true, Some(place), Some(request)) = (kind == RightKind::Seizure.code(), attrs.get(attr::QUEUE), attrs.get(attr::COURT_REQUEST)) {
+                store::set_queue_place(conn, request, *unit_id, &waiting_reason(place)).await?;
+            }
+        }
+    }
     let promoted: Vec<(i64, i64, BTreeMap<String, String>)> = steps
         .iter()
         .filter_map(|step| match step {
@@ -685,6 +701,7 @@ pub(crate) async fn note_promotions(conn: &mut AnyConnection, steps: &[journal::
 
 /// Handles the register's event that journal entry `seq` was appended: notes the promotions it
 /// made, in one transaction. Returns how many properties were promoted.
+#[tracing::instrument(name = "court_promotions", skip(s))]
 pub async fn promotions_of(s: &Services, seq: i64) -> ServiceResult<usize> {
     let mut tx = s.db.begin().await?;
     let entry = journal::entry(&mut tx, seq).await?.ok_or_else(|| ServiceError::NotFound(format!("登记簿账本第 {seq} 条不存在")))?;
@@ -843,6 +860,7 @@ pub async fn raw_message(s: &Services, actor: &Actor, id: i64) -> ServiceResult<
 
 /// Puts a quarantined, refused or manual property back in the queue (after the unit was
 /// recorded, say) and processes the queue.
+#[tracing::instrument(name = "court_reprocess", skip(s, actor))]
 pub async fn reprocess(s: &Services, actor: &Actor, request_number: &str, seq: &str) -> ServiceResult<CourtProperty> {
     actor.require(Permission::CaseRegister)?;
     {

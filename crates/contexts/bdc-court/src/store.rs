@@ -161,6 +161,19 @@ pub async fn request_problem(conn: &mut AnyConnection, number: &str) -> StoreRes
     Ok(sqlx::query("SELECT problem FROM court_requests WHERE number = $1").bind(number).fetch_optional(&mut *conn).await?.map(|r| r.try_get(0)).transpose()?)
 }
 
+/// The waiting seizure of request `request_number` on unit `unit_id` moved in the queue (one
+/// ahead of it ended, or a notice delivered earlier went ahead): the desk shows its new place.
+pub async fn set_queue_place(conn: &mut AnyConnection, request_number: &str, unit_id: i64, reason: &str) -> StoreResult<bool> {
+    Ok(sqlx::query("UPDATE court_properties SET reason = $1 WHERE request_number = $2 AND unit_id = $3 AND status = 'registered' AND action = '11' AND waiting = 1")
+        .bind(reason)
+        .bind(request_number)
+        .bind(unit_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        > 0)
+}
+
 /// A waiting seizure of request `request_number` on unit `unit_id` became the active one: the
 /// court is due a new receipt (查封成功 with the term from today, no 轮候). False when no
 /// waiting seizure of that request is on the unit (e.g. one entered at the counter by a flow).

@@ -17,6 +17,46 @@ use sqlx::{AnyConnection, Row};
 
 use bdc_db::{format_time, parse_time, StoreError, StoreResult};
 
+/// Where a job stands (任务状态).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobState {
+    /// 排队: due at `run_at` (again, after a failure's back-off).
+    Queued,
+    /// 运行中: leased by a worker until its lease runs out.
+    Running,
+    /// 已完成.
+    Done,
+    /// 失败: out of attempts; `last_error` holds the cause.
+    Failed,
+}
+
+impl JobState {
+    pub const ALL: [JobState; 4] = [JobState::Queued, JobState::Running, JobState::Done, JobState::Failed];
+
+    /// The code stored and published in the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Done => "done",
+            JobState::Failed => "failed",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            JobState::Queued => "排队",
+            JobState::Running => "运行中",
+            JobState::Done => "已完成",
+            JobState::Failed => "失败",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<JobState> {
+        JobState::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
 /// A job as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
@@ -24,7 +64,7 @@ pub struct Job {
     pub kind: String,
     pub payload: String,
     pub dedup_key: Option<String>,
-    pub state: String,
+    pub state: JobState,
     pub attempts: i64,
     pub max_attempts: i64,
     pub run_at: DateTime<Utc>,
@@ -55,7 +95,10 @@ fn job_from_row(r: &sqlx::any::AnyRow) -> StoreResult<Job> {
         kind: r.try_get("kind")?,
         payload: r.try_get("payload")?,
         dedup_key: r.try_get("dedup_key")?,
-        state: r.try_get("state")?,
+        state: {
+            let code: String = r.try_get("state")?;
+            JobState::parse(&code).ok_or_else(|| StoreError::Corrupt(format!("任务状态 {code}")))?
+        },
         attempts: r.try_get("attempts")?,
         max_attempts: r.try_get("max_attempts")?,
         run_at: parse_time(&r.try_get::<String, _>("run_at")?)?,
@@ -189,8 +232,18 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Job> {
     row.as_ref().map(job_from_row).transpose()?.ok_or_else(|| StoreError::Corrupt(format!("任务 {id} 不存在")))
 }
 
+/// One page of the jobs (optionally of one state), newest first, and how many there are (运维 view).
+pub async fn page(conn: &mut AnyConnection, state: Option<JobState>, limit: i64, offset: i64) -> StoreResult<(Vec<Job>, i64)> {
+    let state = state.map(JobState::code);
+    let rows =
+        sqlx::query(&format!("SELECT {COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) ORDER BY id DESC LIMIT $2 OFFSET $3")).bind(state).bind(limit).bind(offset).fetch_all(&mut *conn).await?;
+    let total: i64 = sqlx::query("SELECT COUNT(*) FROM jobs WHERE ($1 IS NULL OR state = $1)").bind(state).fetch_one(&mut *conn).await?.try_get(0)?;
+    Ok((rows.iter().map(job_from_row).collect::<StoreResult<_>>()?, total))
+}
+
 /// Jobs in a state, newest first (for operators).
-pub async fn list(conn: &mut AnyConnection, state: Option<&str>, limit: i64) -> StoreResult<Vec<Job>> {
+pub async fn list(conn: &mut AnyConnection, state: Option<JobState>, limit: i64) -> StoreResult<Vec<Job>> {
+    let state = state.map(JobState::code);
     let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) ORDER BY id DESC LIMIT $2")).bind(state).bind(limit).fetch_all(&mut *conn).await?;
     rows.iter().map(job_from_row).collect()
 }

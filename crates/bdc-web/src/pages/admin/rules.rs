@@ -222,7 +222,7 @@ async fn library_page(state: &AppState, a: &bdc_core::Actor, input: LibraryInput
     };
     // Rows come by code then version: the last of each code is its newest version.
     let newest: Vec<RuleRow> = all.iter().enumerate().filter(|(i, r)| all.get(i + 1).is_none_or(|n| n.rule.code != r.rule.code)).map(|(_, r)| row(r)).collect();
-    let issuance = svc::issuance_rules(&state.services, a).await.unwrap_or_default().into_iter().map(|(id, t, f, act, p)| (id, t, f, name_of(ISSUANCE_ACTIONS, &act), p)).collect();
+    let issuance = bdc_reporting::service::issuance::list(&state.services, a).await.unwrap_or_default().into_iter().map(|(id, t, f, act, p)| (id, t, f, name_of(ISSUANCE_ACTIONS, &act), p)).collect();
     let form =
         input.form.unwrap_or_else(|| DraftForm { check: "restriction_present".into(), severity: "block".into(), effective_from: bdc_services::cases::today().to_string(), ..DraftForm::default() });
     render(&LibraryPage {
@@ -402,7 +402,7 @@ pub async fn add_issuance(State(state): State<AppState>, PageActor(actor): PageA
         Err(r) => return r,
     };
     let typed = (f.get("table").trim().to_owned(), f.get("field").trim().to_owned(), f.get("action"), f.get("param"));
-    match svc::add_issuance_rule(&state.services, &a, &typed.0, &typed.1, &typed.2, &typed.3).await {
+    match bdc_reporting::service::issuance::add(&state.services, &a, &typed.0, &typed.1, &typed.2, &typed.3).await {
         Ok(_) => redirect("/workbench/admin/rules?done=issuance_added#issuance"),
         Err(e) => {
             let mut errors = Errors::new();
@@ -418,7 +418,7 @@ pub async fn remove_issuance_confirm(State(state): State<AppState>, PageActor(ac
         Ok(a) => a,
         Err(r) => return r,
     };
-    let rules = svc::issuance_rules(&state.services, &a).await.unwrap_or_default();
+    let rules = bdc_reporting::service::issuance::list(&state.services, &a).await.unwrap_or_default();
     let Some((_, table, field, action, _)) = rules.into_iter().find(|r| r.0 == id) else {
         return message(StatusCode::NOT_FOUND, Some(&a), "规则不存在", &format!("签发数据组织规则 {id} 不存在"), "/workbench/admin/rules");
     };
@@ -438,7 +438,7 @@ pub async fn remove_issuance(State(state): State<AppState>, PageActor(actor): Pa
         Ok(x) => x,
         Err(r) => return r,
     };
-    match svc::remove_issuance_rule(&state.services, &a, id).await {
+    match bdc_reporting::service::issuance::remove(&state.services, &a, id).await {
         Ok(()) => redirect("/workbench/admin/rules?done=issuance_removed#issuance"),
         Err(e) => message(StatusCode::NOT_FOUND, Some(&a), "无法删除", &e.to_string(), "/workbench/admin/rules"),
     }

@@ -6,13 +6,13 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_services::rule_library;
+use crate::service::issuance;
 
-use crate::api::PageDto;
-use crate::state::AppState;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::paged::PageDto;
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_http::session::Authed;
+use bdc_services::Services;
 
 /// A normalisation rule, applied in id order.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -42,9 +42,9 @@ pub struct IssuanceQuery {
 #[utoipa::path(get, path = "/api/v1/issuance-rules", tag = "rules", operation_id = "list_issuance_rules",
     security(("bearer" = []), ("cookie" = [])), params(IssuanceQuery),
     responses((status = 200, body = PageDto<IssuanceRuleDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn list_issuance_rules(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<IssuanceQuery>) -> ApiResult<Json<PageDto<IssuanceRuleDto>>> {
+pub async fn list_issuance_rules(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<IssuanceQuery>) -> ApiResult<Json<PageDto<IssuanceRuleDto>>> {
     let page = paging(q.page, q.per_page)?;
-    let rules = rule_library::issuance_rules(&state.services, &actor).await?;
+    let rules = issuance::list(&services, &actor).await?;
     Ok(Json(PageDto::slice(rules.into_iter().map(|(id, table, field, action, param)| IssuanceRuleDto { id, table, field, action, param }).collect(), page)))
 }
 
@@ -52,8 +52,8 @@ pub async fn list_issuance_rules(State(state): State<AppState>, Authed(actor): A
 #[utoipa::path(post, path = "/api/v1/issuance-rules", tag = "rules", operation_id = "create_issuance_rule",
     security(("bearer" = []), ("cookie" = [])), request_body = IssuanceRuleDto,
     responses((status = 201, body = IssuanceRuleDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_issuance_rule(State(state): State<AppState>, Authed(actor): Authed, ApiJson(r): ApiJson<IssuanceRuleDto>) -> ApiResult<(StatusCode, Json<IssuanceRuleDto>)> {
-    let id = rule_library::add_issuance_rule(&state.services, &actor, &r.table, &r.field, &r.action, &r.param).await?;
+pub async fn create_issuance_rule(State(services): State<Services>, Authed(actor): Authed, ApiJson(r): ApiJson<IssuanceRuleDto>) -> ApiResult<(StatusCode, Json<IssuanceRuleDto>)> {
+    let id = issuance::add(&services, &actor, &r.table, &r.field, &r.action, &r.param).await?;
     Ok((StatusCode::CREATED, Json(IssuanceRuleDto { id, ..r })))
 }
 
@@ -67,7 +67,7 @@ pub struct IssuancePath {
 #[utoipa::path(delete, path = "/api/v1/issuance-rules/{id}", tag = "rules", operation_id = "delete_issuance_rule",
     security(("bearer" = []), ("cookie" = [])), params(IssuancePath),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn delete_issuance_rule(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<IssuancePath>) -> ApiResult<StatusCode> {
-    rule_library::remove_issuance_rule(&state.services, &actor, p.id).await?;
+pub async fn delete_issuance_rule(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<IssuancePath>) -> ApiResult<StatusCode> {
+    issuance::remove(&services, &actor, p.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,9 +1,12 @@
-//! Report messages to the province (上报报文) and their answers.
+//! The reporting context's own tables (上报报文、销账条目、签发数据组织规则), private to it:
+//! `report_messages`, `reconciliation_items` and `issuance_rules`.
 
 use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, Row};
 
-use crate::{format_time, StoreResult};
+use bdc_db::{format_time, StoreError, StoreResult};
+
+use crate::domain::{ItemCause, ItemStatus, MessageKind, MessageState};
 
 /// A message as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,8 +19,7 @@ pub struct ReportRecord {
     pub area_code: String,
     pub rec_type: String,
     pub message: String,
-    /// sent, accepted, rejected, quarantined.
-    pub state: String,
+    pub state: MessageState,
     pub response_raw: Option<String>,
     pub response_code: Option<String>,
     pub response_info: Option<String>,
@@ -35,7 +37,10 @@ fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<ReportRecord> {
         area_code: r.try_get("area_code")?,
         rec_type: r.try_get("rec_type")?,
         message: r.try_get("message")?,
-        state: r.try_get("state")?,
+        state: {
+            let code: String = r.try_get("state")?;
+            MessageState::parse(&code).ok_or_else(|| StoreError::Corrupt(format!("报文状态 {code}")))?
+        },
         response_raw: r.try_get("response_raw")?,
         response_code: r.try_get("response_code")?,
         response_info: r.try_get("response_info")?,
@@ -43,11 +48,6 @@ fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<ReportRecord> {
 }
 
 /// The message already built for a registration's unit, if any (a retried job reuses it).
-/// The unit a right is on (for reporting entries that have no case, such as lapses).
-pub async fn unit_of_right(conn: &mut AnyConnection, right_id: i64) -> StoreResult<Option<i64>> {
-    Ok(sqlx::query("SELECT unit_id FROM rights WHERE id = $1").bind(right_id).fetch_optional(&mut *conn).await?.map(|r| r.try_get(0)).transpose()?)
-}
-
 pub async fn find(conn: &mut AnyConnection, journal_seq: i64, unit_id: i64) -> StoreResult<Option<ReportRecord>> {
     let row =
         sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE journal_seq = $1 AND unit_id = $2 AND kind = 'report'")).bind(journal_seq).bind(unit_id).fetch_optional(&mut *conn).await?;
@@ -65,7 +65,7 @@ pub async fn insert(
     rec_type: &str,
     message: &str,
     now: DateTime<Utc>,
-    kind: &str,
+    kind: MessageKind,
     resend_of: Option<i64>,
 ) -> StoreResult<i64> {
     Ok(sqlx::query(
@@ -80,7 +80,7 @@ pub async fn insert(
     .bind(rec_type)
     .bind(message)
     .bind(format_time(now))
-    .bind(kind)
+    .bind(kind.code())
     .bind(resend_of)
     .fetch_one(&mut *conn)
     .await?
@@ -100,9 +100,9 @@ pub async fn awaiting(conn: &mut AnyConnection, limit: i64) -> StoreResult<Vec<R
 
 /// Stores the raw answer and its reading: `accepted`, `rejected`, or `quarantined` when the
 /// answer could not be read (the reason goes in `response_info`).
-pub async fn answer(conn: &mut AnyConnection, id: i64, state: &str, raw: &str, code: &str, info: &str, now: DateTime<Utc>) -> StoreResult<()> {
+pub async fn answer(conn: &mut AnyConnection, id: i64, state: MessageState, raw: &str, code: &str, info: &str, now: DateTime<Utc>) -> StoreResult<()> {
     sqlx::query("UPDATE report_messages SET state = $1, response_raw = $2, response_code = $3, response_info = $4, answered_at = $5 WHERE id = $6")
-        .bind(state)
+        .bind(state.code())
         .bind(raw)
         .bind(code)
         .bind(info)
@@ -113,10 +113,16 @@ pub async fn answer(conn: &mut AnyConnection, id: i64, state: &str, raw: &str, c
     Ok(())
 }
 
-/// Messages of a case, or all, newest first.
-pub async fn list(conn: &mut AnyConnection, case_id: Option<i64>, limit: i64) -> StoreResult<Vec<ReportRecord>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE ($1 IS NULL OR case_id = $1) ORDER BY id DESC LIMIT $2")).bind(case_id).bind(limit).fetch_all(&mut *conn).await?;
-    rows.iter().map(from_row).collect()
+/// One page of the messages of a case, or of all, newest first, and how many there are.
+pub async fn page(conn: &mut AnyConnection, case_id: Option<i64>, limit: i64, offset: i64) -> StoreResult<(Vec<ReportRecord>, i64)> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE ($1 IS NULL OR case_id = $1) ORDER BY id DESC LIMIT $2 OFFSET $3"))
+        .bind(case_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?;
+    let total: i64 = sqlx::query("SELECT COUNT(*) FROM report_messages WHERE ($1 IS NULL OR case_id = $1)").bind(case_id).fetch_one(&mut *conn).await?.try_get(0)?;
+    Ok((rows.iter().map(from_row).collect::<StoreResult<_>>()?, total))
 }
 
 /// Messages of the journal entries `from_seq..=to_seq`.
@@ -140,10 +146,8 @@ pub struct ReconItem {
     pub unit_number: String,
     pub response_code: String,
     pub response_info: String,
-    /// 1 接入失败, 2 入库失败, 3 未上报, 4 比对不一致.
-    pub cause: i64,
-    /// 1 未销账, 2 销账中, 3 成功, 4 失败.
-    pub status: i64,
+    pub cause: ItemCause,
+    pub status: ItemStatus,
     pub deadline: String,
     pub resend_biz_msg_id: Option<String>,
 }
@@ -159,8 +163,14 @@ fn recon_from_row(r: &sqlx::any::AnyRow) -> StoreResult<ReconItem> {
         unit_number: r.try_get("unit_number")?,
         response_code: r.try_get("response_code")?,
         response_info: r.try_get("response_info")?,
-        cause: r.try_get("cause")?,
-        status: r.try_get("status")?,
+        cause: {
+            let code: i64 = r.try_get("cause")?;
+            ItemCause::parse(code).ok_or_else(|| StoreError::Corrupt(format!("销账原因 {code}")))?
+        },
+        status: {
+            let code: i64 = r.try_get("status")?;
+            ItemStatus::parse(code).ok_or_else(|| StoreError::Corrupt(format!("销账状态 {code}")))?
+        },
         deadline: r.try_get("deadline")?,
         resend_biz_msg_id: r.try_get("resend_biz_msg_id")?,
     })
@@ -176,7 +186,7 @@ pub async fn insert_item(
     unit_number: &str,
     code: &str,
     info: &str,
-    cause: i64,
+    cause: ItemCause,
     deadline: &str,
     raw: &str,
     now: DateTime<Utc>,
@@ -192,7 +202,7 @@ pub async fn insert_item(
     .bind(unit_number)
     .bind(code)
     .bind(info)
-    .bind(cause)
+    .bind(cause.code())
     .bind(deadline)
     .bind(raw)
     .bind(now)
@@ -202,13 +212,17 @@ pub async fn insert_item(
         == 1)
 }
 
-pub async fn items(conn: &mut AnyConnection, status: Option<i64>, limit: i64) -> StoreResult<Vec<ReconItem>> {
-    let rows = sqlx::query(&format!("SELECT {RECON_COLUMNS} FROM reconciliation_items WHERE ($1 IS NULL OR status = $1) ORDER BY deadline, id LIMIT $2"))
+/// One page of the items, nearest deadline first (optionally of one status), and how many there are.
+pub async fn items(conn: &mut AnyConnection, status: Option<ItemStatus>, limit: i64, offset: i64) -> StoreResult<(Vec<ReconItem>, i64)> {
+    let status = status.map(ItemStatus::code);
+    let rows = sqlx::query(&format!("SELECT {RECON_COLUMNS} FROM reconciliation_items WHERE ($1 IS NULL OR status = $1) ORDER BY deadline, id LIMIT $2 OFFSET $3"))
         .bind(status)
         .bind(limit)
+        .bind(offset)
         .fetch_all(&mut *conn)
         .await?;
-    rows.iter().map(recon_from_row).collect()
+    let total: i64 = sqlx::query("SELECT COUNT(*) FROM reconciliation_items WHERE ($1 IS NULL OR status = $1)").bind(status).fetch_one(&mut *conn).await?.try_get(0)?;
+    Ok((rows.iter().map(recon_from_row).collect::<StoreResult<_>>()?, total))
 }
 
 pub async fn item(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<ReconItem>> {
@@ -216,9 +230,9 @@ pub async fn item(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<Recon
     row.as_ref().map(recon_from_row).transpose()
 }
 
-pub async fn set_item_status(conn: &mut AnyConnection, id: i64, status: i64, resend: Option<&str>, now: DateTime<Utc>) -> StoreResult<()> {
+pub async fn set_item_status(conn: &mut AnyConnection, id: i64, status: ItemStatus, resend: Option<&str>, now: DateTime<Utc>) -> StoreResult<()> {
     sqlx::query("UPDATE reconciliation_items SET status = $1, resend_biz_msg_id = COALESCE($2, resend_biz_msg_id), updated_at = $3 WHERE id = $4")
-        .bind(status)
+        .bind(status.code())
         .bind(resend)
         .bind(format_time(now))
         .bind(id)

@@ -9,12 +9,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_services::registration_log::{self, DailyLog};
+use crate::service::daily_log::{self as registration_log, DailyLog};
 
-use crate::state::AppState;
 use bdc_http::extract::ApiQuery;
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_http::session::Authed;
+use bdc_services::Services;
 
 /// The day of the log.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -78,16 +78,16 @@ fn dto(l: DailyLog) -> DailyLogDto {
 #[utoipa::path(get, path = "/api/v1/registration-log", tag = "cases", operation_id = "get_registration_log",
     security(("bearer" = []), ("cookie" = [])), params(LogQuery),
     responses((status = 200, body = DailyLogDto), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn get_registration_log(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<LogQuery>) -> ApiResult<Json<DailyLogDto>> {
-    Ok(Json(dto(registration_log::daily_log(&state.services, &actor, q.date).await?)))
+pub async fn get_registration_log(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<LogQuery>) -> ApiResult<Json<DailyLogDto>> {
+    Ok(Json(dto(registration_log::daily_log(&services, &actor, q.date).await?)))
 }
 
 /// The registration log of a day as the LogBiz message.
 #[utoipa::path(get, path = "/api/v1/registration-log/logbiz", tag = "cases", operation_id = "get_registration_log_xml",
     security(("bearer" = []), ("cookie" = [])), params(LogQuery),
     responses((status = 200, description = "LogBiz XML", content_type = "application/xml"), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn get_registration_log_xml(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<LogQuery>) -> ApiResult<Response> {
-    let log = registration_log::daily_log(&state.services, &actor, q.date).await?;
+pub async fn get_registration_log_xml(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<LogQuery>) -> ApiResult<Response> {
+    let log = registration_log::daily_log(&services, &actor, q.date).await?;
     Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], registration_log::log_biz_xml(&log)).into_response())
 }
 
@@ -95,8 +95,8 @@ pub async fn get_registration_log_xml(State(state): State<AppState>, Authed(acto
 #[utoipa::path(get, path = "/api/v1/registration-log/xlsx", tag = "cases", operation_id = "export_registration_log",
     security(("bearer" = []), ("cookie" = [])), params(LogQuery),
     responses((status = 200, description = "Excel workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn export_registration_log(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<LogQuery>) -> ApiResult<Response> {
-    let log = registration_log::daily_log(&state.services, &actor, q.date).await?;
+pub async fn export_registration_log(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<LogQuery>) -> ApiResult<Response> {
+    let log = registration_log::daily_log(&services, &actor, q.date).await?;
     let bytes = registration_log::xlsx(&log)?;
     let disposition = format!("attachment; filename=\"registration-log-{}.xlsx\"", q.date);
     Ok(([(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())

@@ -11,26 +11,24 @@ use chrono::Utc;
 use bdc_adapters::province::message::{AccessMessage, DataRow, Head};
 use bdc_adapters::province::response;
 use bdc_adapters::province::tables;
-use bdc_db::AnyConnection;
+use bdc_db::{AnyConnection, Page, PageRequest};
 use bdc_domain::catalogue::{self, Flow};
 use bdc_domain::register::attr;
 use bdc_domain::rights::RightKind;
-use bdc_store::journal::{self, Step};
-use bdc_store::{cases as case_store, registry, reports};
+use bdc_services::register_api::journal::{self, Step};
+use bdc_services::register_api::{self, cases as case_store, registry};
 
-use crate::{ServiceError, ServiceResult, Services};
+use bdc_core::{Actor, ServiceError, ServiceResult};
+use bdc_services::Services;
+
+use crate::domain::{ItemCause, ItemStatus, MessageKind, MessageState};
+use crate::store as reports;
 
 // The records this use case hands to the API and the pages.
-pub use bdc_store::reports::ReportRecord;
+pub use crate::store::{ReconItem, ReportRecord};
 
-/// Job kind of the outbox entry written by 登簿.
+/// Job kind subscribed to the register's `registered` event: report journal entry `{"seq": N}`.
 pub const REPORT_REGISTRATION: &str = "report_registration";
-
-/// Queues the report of journal entry `seq` inside the registration's transaction.
-pub async fn queue(conn: &mut AnyConnection, seq: i64) -> ServiceResult<()> {
-    bdc_jobs::enqueue(conn, REPORT_REGISTRATION, &format!("{{\"seq\":{seq}}}"), Some(&seq.to_string()), Utc::now(), 20).await?;
-    Ok(())
-}
 
 /// The 7-digit RecType: registration-type digit, 4-digit right group, 2-digit subtype.
 pub fn rec_type(flow: &Flow, is_house: bool) -> String {
@@ -74,7 +72,7 @@ fn right_table(kind: RightKind) -> (&'static str, &'static str) {
 /// to (注销异议, 注销预告, 解除查封), so that every change of the register is reported.
 pub(crate) fn reported_flow(payload: &journal::Payload) -> Option<&'static Flow> {
     let code = payload.flow_code.as_deref()?;
-    catalogue::flow(code).or_else(|| crate::lapse::LapseKind::from_flow_code(code).and_then(|l| catalogue::flow(l.reported_as())))
+    catalogue::flow(code).or_else(|| register_api::LapseKind::from_flow_code(code).and_then(|l| catalogue::flow(l.reported_as())))
 }
 
 fn registration_type_code(flow: &Flow) -> String {
@@ -83,6 +81,7 @@ fn registration_type_code(flow: &Flow) -> String {
 
 /// Builds and sends the messages of journal entry `seq`. Idempotent: a message already built for
 /// a unit is sent again, not rebuilt.
+#[tracing::instrument(name = "report_registration", skip(s), fields(journal.seq = seq))]
 pub async fn report_registration(s: &Services, seq: i64) -> ServiceResult<usize> {
     let transport = s.province.clone().ok_or_else(|| ServiceError::validation("province_not_configured", "未配置省级平台传输方式"))?;
     let mut conn = s.db.conn().await?;
@@ -104,7 +103,7 @@ pub async fn report_registration(s: &Services, seq: i64) -> ServiceResult<usize>
             for step in &payload.steps {
                 let id = match step {
                     Step::Create { unit_id, .. } | Step::Relocate { unit_id, .. } => Some(*unit_id),
-                    Step::End { right_id, .. } | Step::Recertify { right_id, .. } => reports::unit_of_right(&mut conn, *right_id).await?,
+                    Step::End { right_id, .. } | Step::Recertify { right_id, .. } => registry::unit_of_right(&mut conn, *right_id).await?,
                     Step::Rename { .. } => None,
                 };
                 if let Some(id) = id.filter(|id| !ids.contains(id)) {
@@ -118,12 +117,12 @@ pub async fn report_registration(s: &Services, seq: i64) -> ServiceResult<usize>
     for unit_id in unit_ids {
         let record = match reports::find(&mut conn, seq, unit_id).await? {
             Some(r) => r,
-            None => match build_and_store_loaded(s, &mut conn, &entry, &payload, case.as_ref(), unit_id, "report", None).await? {
+            None => match build_and_store_loaded(s, &mut conn, &entry, &payload, case.as_ref(), unit_id, MessageKind::Report, None).await? {
                 Some(r) => r,
                 None => continue,
             },
         };
-        if record.state == "sent" {
+        if record.state == MessageState::Sent {
             deliver(s, &mut conn, &transport, &record).await?;
             sent += 1;
         }
@@ -133,7 +132,7 @@ pub async fn report_registration(s: &Services, seq: i64) -> ServiceResult<usize>
 
 /// Hands a stored message to the transport: decrypted here, for sending only.
 async fn deliver(s: &Services, conn: &mut AnyConnection, transport: &std::sync::Arc<dyn bdc_adapters::province::transport::ProvinceTransport>, record: &reports::ReportRecord) -> ServiceResult<()> {
-    let xml = crate::keys::unseal(s, &record.message)?;
+    let xml = register_api::unseal(s, &record.message)?;
     let answer = transport.send(&record.area_code, &record.biz_msg_id, &xml).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
     if let Some(raw) = answer {
         store_answer(conn, transport, record, &raw).await?;
@@ -141,22 +140,22 @@ async fn deliver(s: &Services, conn: &mut AnyConnection, transport: &std::sync::
     Ok(())
 }
 
-/// Messages reported to the province, newest first (the last `limit`, or those of a case), with
-/// the message decrypted for staff to read: it is stored SM4-encrypted, since it carries the
+/// One page of the messages reported to the province, newest first (all, or those of a case),
+/// with the message decrypted for staff to read: it is stored SM4-encrypted, since it carries the
 /// holders' ID numbers in clear as the national exchange requires.
-pub async fn messages(s: &Services, actor: &crate::Actor, case_id: Option<i64>, limit: i64) -> ServiceResult<Vec<reports::ReportRecord>> {
+pub async fn messages(s: &Services, actor: &Actor, case_id: Option<i64>, page: PageRequest) -> ServiceResult<Page<ReportRecord>> {
     actor.require(bdc_core::access::Permission::CaseRead)?;
     let mut conn = s.db.conn().await?;
-    let mut out = reports::list(&mut conn, case_id, limit).await?;
-    for r in &mut out {
-        r.message = crate::keys::unseal(s, &r.message)?;
+    let (mut items, total) = reports::page(&mut conn, case_id, page.limit(), page.offset()).await?;
+    for r in &mut items {
+        r.message = register_api::unseal(s, &r.message)?;
     }
-    Ok(out)
+    Ok(Page { items, total, page: page.page, per_page: page.per_page })
 }
 
 /// Builds, signs and stores a new message for the unit `unit_id` of journal entry `seq`, with a
 /// fresh BizMsgID. `kind` is `report`, `supplement` (补报) or `resend` (重报).
-async fn build_and_store(s: &Services, conn: &mut AnyConnection, seq: i64, unit_id: i64, kind: &str, resend_of: Option<i64>) -> ServiceResult<Option<reports::ReportRecord>> {
+async fn build_and_store(s: &Services, conn: &mut AnyConnection, seq: i64, unit_id: i64, kind: MessageKind, resend_of: Option<i64>) -> ServiceResult<Option<reports::ReportRecord>> {
     let entry = journal::entry(conn, seq).await?.ok_or_else(|| ServiceError::NotFound(format!("账本第 {seq} 条不存在")))?;
     let payload = journal::parse_payload(&entry.payload).ok_or_else(|| ServiceError::validation("bad_payload", format!("账本第 {seq} 条无法解析")))?;
     let case = match payload.case_id {
@@ -168,7 +167,7 @@ async fn build_and_store(s: &Services, conn: &mut AnyConnection, seq: i64, unit_
 
 /// [`build_and_store`] for an entry already read (the report job reads it once for all units).
 /// The message is built and signed first; its BizMsgID and the stored row are then written in
-/// one short transaction, stored SM4-encrypted ([`crate::keys::seal`]).
+/// one short transaction, stored SM4-encrypted ([`register_api::seal`]).
 #[allow(clippy::too_many_arguments)]
 async fn build_and_store_loaded(
     s: &Services,
@@ -177,12 +176,12 @@ async fn build_and_store_loaded(
     payload: &journal::Payload,
     case: Option<&case_store::CaseRecord>,
     unit_id: i64,
-    kind: &str,
+    kind: MessageKind,
     resend_of: Option<i64>,
 ) -> ServiceResult<Option<reports::ReportRecord>> {
     let Some(flow) = reported_flow(payload) else { return Ok(None) };
     let Some(unit) = registry::get_unit(conn, unit_id).await? else { return Ok(None) };
-    let key = crate::keys::signing_key(s, "report").await?;
+    let key = register_api::signing_key(s, "report").await?;
     let area = unit.unit_number[..6].to_owned();
     let now_local = bdc_core::time::beijing(Utc::now());
     let day = now_local.format("%y%m%d").to_string();
@@ -190,11 +189,11 @@ async fn build_and_store_loaded(
     // locked for one short transaction, not for the whole build.
     let mut message = build(s, conn, flow, entry, payload, &unit, case, "", now_local.naive_local()).await?;
     let mut tx = bdc_db::begin_on(conn).await?;
-    let n = registry::next_certificate_seq(&mut tx, &area, day.parse::<i32>().unwrap_or(0), "bizmsg").await?;
+    let n = register_api::numbering::next_in_sequence(&mut tx, &area, day.parse::<i32>().unwrap_or(0), "bizmsg").await?;
     let biz_msg_id = format!("{area}{day}{n:06}");
     message.head.biz_msg_id = biz_msg_id.clone();
     let xml = message.to_xml(|bytes| key.sign_hex(bytes));
-    let sealed = crate::keys::seal(s, &xml);
+    let sealed = register_api::seal(s, &xml);
     let id = reports::insert(&mut tx, &biz_msg_id, entry.seq, payload.case_id, unit_id, &area, &message.head.rec_type, &sealed, Utc::now(), kind, resend_of).await?;
     let record = reports::get(&mut tx, id).await?;
     bdc_db::commit(tx).await?;
@@ -203,19 +202,20 @@ async fn build_and_store_loaded(
 
 /// Re-reports the record of a reconciliation item (补报 when it was never reported, 重报
 /// otherwise) with a new BizMsgID, and marks the item 销账中 until the answer comes.
-pub async fn resend_item(s: &Services, actor: &crate::Actor, item_id: i64) -> ServiceResult<reports::ReconItem> {
+#[tracing::instrument(name = "reconciliation_resend", skip(s, actor))]
+pub async fn resend_item(s: &Services, actor: &Actor, item_id: i64) -> ServiceResult<reports::ReconItem> {
     actor.require(bdc_core::access::Permission::CaseRegister)?;
     let transport = s.province.clone().ok_or_else(|| ServiceError::validation("province_not_configured", "未配置省级平台传输方式"))?;
     let mut conn = s.db.conn().await?;
     let item = reports::item(&mut conn, item_id).await?.ok_or_else(|| ServiceError::NotFound(format!("销账条目 {item_id} 不存在")))?;
-    if item.status == 3 {
+    if item.status == ItemStatus::Cleared {
         return Err(ServiceError::Conflict { code: "already_cleared", message: "该条目已销账成功".into() });
     }
     let original = reports::find_by_biz_id(&mut conn, &item.biz_msg_id).await?.ok_or_else(|| ServiceError::NotFound(format!("报文 {} 不存在，无法补报", item.biz_msg_id)))?;
-    let kind = if item.cause == 3 { "supplement" } else { "resend" };
+    let kind = if item.cause == ItemCause::NotReported { MessageKind::Supplement } else { MessageKind::Resend };
     let record =
         build_and_store(s, &mut conn, original.journal_seq, original.unit_id, kind, Some(original.id)).await?.ok_or_else(|| ServiceError::validation("cannot_resend", "该登簿记录不是可上报的业务"))?;
-    reports::set_item_status(&mut conn, item.id, 2, Some(&record.biz_msg_id), Utc::now()).await?;
+    reports::set_item_status(&mut conn, item.id, ItemStatus::Clearing, Some(&record.biz_msg_id), Utc::now()).await?;
     deliver(s, &mut conn, &transport, &record).await?;
     Ok(reports::item(&mut conn, item.id).await?.unwrap_or(item))
 }
@@ -225,7 +225,7 @@ pub async fn resend_item(s: &Services, actor: &crate::Actor, item_id: i64) -> Se
 pub async fn ingest_reconciliation(s: &Services) -> ServiceResult<usize> {
     let Some(transport) = s.province.clone() else { return Ok(0) };
     let lists = transport.reconciliation_lists().await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
-    let cal = crate::calendar::load(s).await?;
+    let cal = register_api::working_calendar(s).await?;
     let mut conn = s.db.conn().await?;
     let mut added = 0;
     for (name, raw) in lists {
@@ -239,6 +239,11 @@ pub async fn ingest_reconciliation(s: &Services) -> ServiceResult<usize> {
         let date: chrono::NaiveDate = list.list_date.parse().map_err(|_| ServiceError::validation("bad_list", "清单日期无效"))?;
         let deadline = cal.add_working_days(date, 5).to_string();
         for i in &list.items {
+            // The reader admits causes 1–4 only; anything else is left aside, never stored.
+            let Some(cause) = ItemCause::parse(i.cause) else {
+                tracing::warn!(list = %name, cause = i.cause, "reconciliation item of an unknown cause left aside");
+                continue;
+            };
             // Fill what the list leaves out from the message it names.
             let (mut case_number, mut unit_number) = (i.case_number.clone(), i.unit_number.clone());
             if case_number.is_empty() || unit_number.is_empty() {
@@ -253,7 +258,7 @@ pub async fn ingest_reconciliation(s: &Services) -> ServiceResult<usize> {
                     }
                 }
             }
-            if reports::insert_item(&mut conn, &list.list_date, &i.biz_msg_id, &case_number, &unit_number, &i.response_code, &i.response_info, i.cause, &deadline, &raw, Utc::now()).await? {
+            if reports::insert_item(&mut conn, &list.list_date, &i.biz_msg_id, &case_number, &unit_number, &i.response_code, &i.response_info, cause, &deadline, &raw, Utc::now()).await? {
                 added += 1;
             }
         }
@@ -549,8 +554,8 @@ async fn build(
             }
         }
     }
-    let lapse = payload.flow_code.as_deref().and_then(crate::lapse::LapseKind::from_flow_code);
-    let end_by = match case.and_then(|c| serde_json::from_str::<crate::cases::RequestDoc>(&c.request).ok()) {
+    let lapse = payload.flow_code.as_deref().and_then(register_api::LapseKind::from_flow_code);
+    let end_by = match case.and_then(|c| serde_json::from_str::<register_api::RequestDoc>(&c.request).ok()) {
         Some(doc) => {
             (doc.attrs.get(attr::COURT).cloned().unwrap_or_default(), doc.attrs.get(attr::COURT_CASE).cloned().unwrap_or_default(), doc.attrs.get(attr::COURT_RULING).cloned().unwrap_or_default())
         }
@@ -657,10 +662,10 @@ async fn build(
         rows.push(table_row("DJF_DJ_SZ", vec![("YWH", ywh.clone()), ("SZMC", name.to_owned()), ("SZZH", number), ("SZSJ", djsj.clone())]));
     }
     // Issuance-data normalisation (A4.4), as configured.
-    let rules: Vec<bdc_domain::issuance::Rule> = reports::issuance_rules(conn).await?.into_iter().filter_map(|(_, t, f, a, p)| bdc_domain::issuance::Rule::new(&t, &f, &a, &p).ok()).collect();
+    let rules: Vec<crate::domain::issuance::Rule> = reports::issuance_rules(conn).await?.into_iter().filter_map(|(_, t, f, a, p)| crate::domain::issuance::Rule::new(&t, &f, &a, &p).ok()).collect();
     for row in &mut rows {
         for (field, value) in &mut row.attrs {
-            *value = bdc_domain::issuance::normalise(&rules, row.table, field, value);
+            *value = crate::domain::issuance::normalise(&rules, row.table, field, value);
         }
     }
     Ok(AccessMessage {
@@ -720,29 +725,30 @@ async fn store_answer(conn: &mut AnyConnection, transport: &std::sync::Arc<dyn b
     let now = Utc::now();
     match response::parse(raw) {
         Ok(resp) if resp.biz_msg_id != r.biz_msg_id => {
-            reports::answer(conn, r.id, "quarantined", raw, "", &format!("响应的报文标识 {} 与所发报文不符", resp.biz_msg_id), now).await?;
+            reports::answer(conn, r.id, MessageState::Quarantined, raw, "", &format!("响应的报文标识 {} 与所发报文不符", resp.biz_msg_id), now).await?;
         }
         Ok(resp) => {
-            let state = if resp.success { "accepted" } else { "rejected" };
+            let state = if resp.success { MessageState::Accepted } else { MessageState::Rejected };
             reports::answer(conn, r.id, state, raw, &resp.code, &resp.info, now).await?;
             transport.acknowledged(&r.area_code, &r.biz_msg_id).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
             // A re-report clears its reconciliation item (销账成功) or fails it.
             if let Some(item) = reports::item_by_resend(conn, &r.biz_msg_id).await? {
-                reports::set_item_status(conn, item.id, if resp.success { 3 } else { 4 }, None, now).await?;
+                reports::set_item_status(conn, item.id, if resp.success { ItemStatus::Cleared } else { ItemStatus::Failed }, None, now).await?;
             } else if !resp.success {
                 // A refused report is a reconciliation item of its own (接入失败), to be fixed and
                 // re-reported within 5 working days.
                 let today = bdc_core::time::business_date(now);
-                let deadline = bdc_core::calendar::WorkCalendar::seeded().add_working_days(today, 5).to_string();
+                // The office's own calendar (its 调休 and closures), as for the lists' items.
+                let deadline = register_api::working_calendar_in(conn).await?.add_working_days(today, 5).to_string();
                 let case_number = match r.case_id {
                     Some(id) => case_store::get_case(conn, id).await?.map(|c| c.case_number).unwrap_or_default(),
                     None => String::new(),
                 };
                 let unit_number = registry::get_unit(conn, r.unit_id).await?.map(|u| u.unit_number).unwrap_or_default();
-                reports::insert_item(conn, &today.to_string(), &r.biz_msg_id, &case_number, &unit_number, &resp.code, &resp.info, 1, &deadline, raw, now).await?;
+                reports::insert_item(conn, &today.to_string(), &r.biz_msg_id, &case_number, &unit_number, &resp.code, &resp.info, ItemCause::AccessFailed, &deadline, raw, now).await?;
             }
         }
-        Err(e) => reports::answer(conn, r.id, "quarantined", raw, "", &e.to_string(), now).await?,
+        Err(e) => reports::answer(conn, r.id, MessageState::Quarantined, raw, "", &e.to_string(), now).await?,
     }
     Ok(())
 }

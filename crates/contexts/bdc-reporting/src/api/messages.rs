@@ -5,14 +5,13 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_core::access::Permission;
-use bdc_services::reporting::ReportRecord;
+use crate::service::report::{self, ReportRecord};
 
-use crate::api::PageDto;
-use crate::state::AppState;
 use bdc_http::extract::{paging, ApiQuery};
+use bdc_http::paged::PageDto;
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_http::session::Authed;
+use bdc_services::Services;
 
 /// A reported message.
 #[derive(Debug, Serialize, ToSchema)]
@@ -27,6 +26,8 @@ pub struct ReportDto {
     pub rec_type: String,
     /// sent, accepted, rejected, quarantined.
     pub state: String,
+    /// 已发送, 接入成功, 接入失败, 响应隔离.
+    pub state_name: String,
     pub response_code: Option<String>,
     pub response_info: Option<String>,
     /// The message as sent (XML).
@@ -45,7 +46,8 @@ impl From<ReportRecord> for ReportDto {
             unit_id: r.unit_id,
             area_code: r.area_code,
             rec_type: r.rec_type,
-            state: r.state,
+            state: r.state.code().to_owned(),
+            state_name: r.state.name().to_owned(),
             response_code: r.response_code,
             response_info: r.response_info,
             message: r.message,
@@ -63,14 +65,12 @@ pub struct ReportQuery {
     pub per_page: Option<u32>,
 }
 
-/// Messages reported to the province, newest first (the last 1,000, or all of a case).
+/// Messages reported to the province, newest first (all, or those of a case), paged in the database.
 #[utoipa::path(get, path = "/api/v1/reports", tag = "cases", operation_id = "list_reports",
     security(("bearer" = []), ("cookie" = [])), params(ReportQuery),
     responses((status = 200, body = PageDto<ReportDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn list_reports(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<ReportQuery>) -> ApiResult<Json<PageDto<ReportDto>>> {
-    actor.require(Permission::CaseRead)?;
+pub async fn list_reports(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<ReportQuery>) -> ApiResult<Json<PageDto<ReportDto>>> {
     let page = paging(q.page, q.per_page)?;
     // Through the service: messages are stored encrypted and decrypted only to be shown.
-    let all = bdc_services::reporting::messages(&state.services, &actor, q.case_id, 1000).await?;
-    Ok(Json(PageDto::slice(all.into_iter().map(ReportDto::from).collect(), page)))
+    Ok(Json(PageDto::map(report::messages(&services, &actor, q.case_id, page).await?, ReportDto::from)))
 }

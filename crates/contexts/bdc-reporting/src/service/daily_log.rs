@@ -6,11 +6,14 @@ use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use quick_xml::escape::escape;
 
 use bdc_core::access::Permission;
+use bdc_core::{Actor, ServiceError, ServiceResult};
 use bdc_domain::rights::RegistrationType;
-use bdc_store::journal::{self, Step};
-use bdc_store::{cases as case_store, registry, reports};
+use bdc_services::register_api::journal::{self, Checkpoint, Step};
+use bdc_services::register_api::{cases as case_store, registry};
+use bdc_services::Services;
 
-use crate::{Actor, ServiceError, ServiceResult, Services};
+use crate::domain::MessageState;
+use crate::store as reports;
 
 /// One line of the 登簿详单.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +80,7 @@ pub async fn daily_log(s: &Services, actor: &Actor, date: NaiveDate) -> ServiceR
     };
     for e in &entries {
         let Some(payload) = journal::parse_payload(&e.payload) else { continue };
-        let Some(flow) = crate::reporting::reported_flow(&payload) else { continue };
+        let Some(flow) = super::report::reported_flow(&payload) else { continue };
         counts[count_index(flow.registration_type)] += 1;
         let certificates: Vec<String> = payload
             .steps
@@ -106,7 +109,7 @@ pub async fn daily_log(s: &Services, actor: &Actor, date: NaiveDate) -> ServiceR
                 right_type: flow.right_kind.qllx(),
                 unit_number,
                 certificates: certificates.join(","),
-                reported: msg.is_some_and(|m| m.state == "accepted"),
+                reported: msg.is_some_and(|m| m.state == MessageState::Accepted),
                 biz_msg_id: msg.map(|m| m.biz_msg_id.clone()).unwrap_or_default(),
             });
         }
@@ -124,9 +127,9 @@ pub async fn daily_log(s: &Services, actor: &Actor, date: NaiveDate) -> ServiceR
 }
 
 /// The LogBiz message of a day as it is sent: with the journal checkpoint signed when it was
-/// sent (`<Checkpoint>`, [`crate::checkpoint`]), which the province keeps and checks against the
+/// sent (`<Checkpoint>`, [`bdc_services::register_api::journal::checkpoint_for_log`]), which the province keeps and checks against the
 /// ones it received before ([`bdc_adapters::province::logbiz::check_log`]).
-pub fn log_biz_xml_with_checkpoint(log: &DailyLog, cp: Option<&crate::checkpoint::Checkpoint>) -> String {
+pub fn log_biz_xml_with_checkpoint(log: &DailyLog, cp: Option<&Checkpoint>) -> String {
     let xml = log_biz_xml(log);
     let Some(cp) = cp else { return xml };
     let element = bdc_adapters::province::logbiz::LogCheckpoint { seq: cp.seq, hash: cp.hash.clone(), at: cp.at.clone(), public_key: cp.public_key.clone(), signature: cp.signature.clone() }.to_xml();

@@ -29,6 +29,9 @@ pub struct BenchArgs {
     pub reports: usize,
     /// Court requests to post to a sandbox front-end as one burst and process end to end (0 = skip).
     pub court: usize,
+    /// Loads of the 工作台 task list and of random units' register books to time through the
+    /// real server (0 = skip).
+    pub pages: usize,
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -234,7 +237,12 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
         court_burst(s, a, &mut rng).await?;
     }
 
-    // 6. verify.
+    // 6. The staff's two busiest pages at this size, through the real server.
+    if a.pages > 0 {
+        pages(s, a, &mut rng).await?;
+    }
+
+    // 7. verify.
     let report = bdc_services::verify::verify(s).await?;
     println!(
         "verify: {} journal entries, {} rights, {} certificates in {:.1} s = {:.0} entries/s ({})",
@@ -253,6 +261,113 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
 
 async fn sqlx_exec(conn: &mut bdc_db::AnyConnection, sql: &str) -> anyhow::Result<()> {
     bdc_db::execute(conn, sql).await?;
+    Ok(())
+}
+
+/// SQL statements run by this process, counted from sqlx's statement events when `bdc bench`
+/// installs [`StatementCounter`] (only then: the events cost a formatted record per statement).
+pub static STATEMENTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts sqlx's statement events (target `sqlx::query`), leaving out the `PRAGMA`s with which
+/// the pool sets up a new SQLite connection: they belong to the connection, not to a page.
+pub struct StatementCounter;
+
+#[derive(Default)]
+struct Summary(String);
+
+impl tracing::field::Visit for Summary {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "summary" {
+            value.clone_into(&mut self.0);
+        }
+    }
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "summary" {
+            self.0 = format!("{value:?}");
+        }
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for StatementCounter {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        if event.metadata().target().starts_with("sqlx::query") {
+            let mut summary = Summary::default();
+            event.record(&mut summary);
+            if !summary.0.trim_start_matches('"').to_ascii_uppercase().starts_with("PRAGMA") {
+                STATEMENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+/// Times `a.pages` loads each of the 工作台 task list and of a random unit's register book
+/// (登记簿) as a clerk sees them: a real server on loopback, a logged-in browser session, the
+/// whole HTML page. Reports p50 / p99 and the statements each page ran.
+async fn pages(s: &Services, a: &BenchArgs, rng: &mut rand::rngs::StdRng) -> anyhow::Result<()> {
+    const CLERK: &str = "bench-banli";
+    const PASSWORD: &str = "Yace-Gongzuotai-2026!";
+    let clerk = bdc_services::users::CreateUser {
+        realm: bdc_core::access::Realm::Staff,
+        username: CLERK.into(),
+        display_name: "压测办理员".into(),
+        password: PASSWORD.into(),
+        roles: vec!["intake".into(), "review".into(), "register".into()],
+    };
+    match bdc_services::users::create_user(s, &Actor::console(), clerk).await {
+        Ok(_) | Err(bdc_core::ServiceError::Conflict { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let settings = bdc_web::WebSettings { listen: "127.0.0.1:0".into(), ..bdc_web::WebSettings::default() };
+    let app = bdc_web::Application::build(s.clone(), &settings).await?;
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run(std::future::pending()));
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let login = http.post(format!("{base}/login")).form(&[("realm", "staff"), ("username", CLERK), ("password", PASSWORD)]).send().await?;
+    let cookie = login.headers().get("set-cookie").and_then(|v| v.to_str().ok()).and_then(|c| c.split(';').next()).map(str::to_owned).context("the login set no session cookie")?;
+    let open = {
+        let states = ["intake", "review", "register", "certify", "issue", "archive", "correction", "suspended"].map(str::to_owned).to_vec();
+        let f = bdc_store::cases::CaseFilter { states, ..Default::default() };
+        let mut conn = s.db.conn().await?;
+        bdc_store::cases::list_cases(&mut conn, &f, bdc_db::PageRequest { page: 1, per_page: 1 }).await?.total
+    };
+    let measure = |path: String| {
+        let (http, cookie, base) = (http.clone(), cookie.clone(), base.clone());
+        async move {
+            let before = STATEMENTS.load(std::sync::atomic::Ordering::SeqCst);
+            let t = Instant::now();
+            let r = http.get(format!("{base}{path}")).header("cookie", cookie).send().await?;
+            let status = r.status();
+            let body = r.bytes().await?;
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            anyhow::ensure!(status.is_success(), "{path}: {status}");
+            anyhow::Ok((ms, STATEMENTS.load(std::sync::atomic::Ordering::SeqCst) - before, body.len()))
+        }
+    };
+    // A first load warms what the server reads once (the session's first touch).
+    measure("/workbench".into()).await?;
+    for (name, paths) in [
+        ("工作台 task list (/workbench)", (0..a.pages).map(|_| "/workbench".to_owned()).collect::<Vec<_>>()),
+        ("register book of a random unit (/workbench/units/{id})", (0..a.pages).map(|_| format!("/workbench/units/{}", rng.gen_range(1..=a.units as i64))).collect()),
+    ] {
+        let (mut lat, mut stmts, mut bytes) = (Vec::with_capacity(paths.len()), Vec::with_capacity(paths.len()), 0usize);
+        for p in paths {
+            let (ms, n, len) = measure(p).await?;
+            lat.push(ms);
+            stmts.push(n);
+            bytes += len;
+        }
+        lat.sort_by(f64::total_cmp);
+        stmts.sort_unstable();
+        println!(
+            "{name}: {} loads, p50 {:.2} ms, p99 {:.2} ms; statements per page: median {}, max {}; {:.0} KB per page ({open} open cases)",
+            lat.len(),
+            percentile(&lat, 0.5),
+            percentile(&lat, 0.99),
+            stmts[stmts.len() / 2],
+            stmts[stmts.len() - 1],
+            bytes as f64 / lat.len() as f64 / 1024.0
+        );
+    }
     Ok(())
 }
 

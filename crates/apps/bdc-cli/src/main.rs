@@ -107,6 +107,10 @@ enum Command {
         /// them end to end.
         #[arg(long, default_value_t = 0)]
         court: usize,
+        /// Also time this many loads each of the 工作台 task list and of random units' register
+        /// books through the real server, with the statements each page ran.
+        #[arg(long, default_value_t = 0)]
+        pages: usize,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -208,9 +212,21 @@ enum UserCommand {
     },
 }
 
+/// Logs to stderr, filtered by `RUST_LOG`. `bdc bench` also counts the SQL statements the
+/// process runs (per page); nothing else pays for sqlx's statement events.
+fn init_tracing(count_statements: bool) {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into());
+    let log = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(filter);
+    let counter = count_statements.then(|| bench::StatementCounter.with_filter(tracing_subscriber::filter::Targets::new().with_target("sqlx::query", tracing::Level::TRACE)));
+    tracing_subscriber::registry().with(log).with(counter).init();
+}
+
 fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into())).with_writer(std::io::stderr).init();
     let cli = Cli::parse();
+    init_tracing(matches!(cli.command, Command::Bench { .. }));
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -264,12 +280,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 serve(settings).await
             }
         }
-        Command::Bench { units, seed, checks, cases, workers, reports, court, db } => {
+        Command::Bench { units, seed, checks, cases, workers, reports, court, pages, db } => {
             let settings = Settings::resolve(over(db, None), file)?;
             let db = connect(&settings).await?;
             bdc_store::migrate(&db).await?;
             let s = services(&settings, db.clone()).await?;
-            bench::run(&s, &bench::BenchArgs { units, seed, checks, cases, workers, reports, court }).await?;
+            bench::run(&s, &bench::BenchArgs { units, seed, checks, cases, workers, reports, court, pages }).await?;
             db.close().await;
             Ok(())
         }

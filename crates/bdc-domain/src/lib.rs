@@ -10,9 +10,11 @@
 //! - [`register`] — what 登簿 does to a unit's rights: the plan of a registration.
 //! - [`duties`] — separation of incompatible duties (不相容岗位分离): who may review and register a case.
 //! - [`rules`] — restriction and review rules as data, and the engine that evaluates them.
+//! - [`workflow`] — where a case stands (业务状态).
 
 pub mod catalogue;
 pub mod duties;
 pub mod register;
 pub mod rights;
 pub mod rules;
+pub mod workflow;

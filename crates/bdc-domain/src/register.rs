@@ -217,6 +217,93 @@ pub mod attr {
     pub const COMPUTED: &[&str] = &[LAPSES_ON, QUEUE, RANK];
     /// Particulars of a mortgage (抵押权) and of a mortgage advance notice.
     pub const MORTGAGE: &[&str] = &[AMOUNT, MORTGAGE_METHOD, TERM_START, TERM_END, NO_TRANSFER, CLAIM_START, CLAIM_END, NOTE];
+
+    /// How a yes/no particular is written in the attribute bag ([`NO_TRANSFER`], [`LAWSUIT`]).
+    pub const YES: &str = "true";
+
+    /// Whether the yes/no particular `key` is set in `attrs`.
+    pub fn flag(attrs: &super::Attributes, key: &str) -> bool {
+        attrs.get(key).map(String::as_str) == Some(YES)
+    }
+}
+
+/// 查封类型 (CFLX, GB/T 不动产登记数据库标准): what a seizure is, as written in [`attr::SEIZURE_KIND`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SeizureKind {
+    /// 1 查封.
+    Seizure,
+    /// 2 轮候查封: waits behind an active seizure.
+    Waiting,
+    /// 3 预查封: on a unit without registered title (a presold house); becomes 查封 when the
+    /// title is registered.
+    Pre,
+    /// 4 轮候预查封.
+    WaitingPre,
+}
+
+impl SeizureKind {
+    pub const ALL: [SeizureKind; 4] = [SeizureKind::Seizure, SeizureKind::Waiting, SeizureKind::Pre, SeizureKind::WaitingPre];
+
+    /// The national code, as stored and reported.
+    pub fn code(self) -> &'static str {
+        match self {
+            SeizureKind::Seizure => "1",
+            SeizureKind::Waiting => "2",
+            SeizureKind::Pre => "3",
+            SeizureKind::WaitingPre => "4",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SeizureKind::Seizure => "查封",
+            SeizureKind::Waiting => "轮候查封",
+            SeizureKind::Pre => "预查封",
+            SeizureKind::WaitingPre => "轮候预查封",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<SeizureKind> {
+        SeizureKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The kind of a seizure's attribute bag; a seizure recorded without one is a 查封.
+    pub fn of(attrs: &Attributes) -> SeizureKind {
+        attrs.get(attr::SEIZURE_KIND).and_then(|c| SeizureKind::parse(c)).unwrap_or(SeizureKind::Seizure)
+    }
+
+    /// 预查封 or 轮候预查封.
+    pub fn is_pre(self) -> bool {
+        matches!(self, SeizureKind::Pre | SeizureKind::WaitingPre)
+    }
+
+    /// The same kind waiting in the queue (轮候).
+    pub fn waiting(self) -> SeizureKind {
+        if self.is_pre() {
+            SeizureKind::WaitingPre
+        } else {
+            SeizureKind::Waiting
+        }
+    }
+
+    /// The same kind in effect (the queue's head).
+    pub fn active(self) -> SeizureKind {
+        if self.is_pre() {
+            SeizureKind::Pre
+        } else {
+            SeizureKind::Seizure
+        }
+    }
+
+    /// What a pre-seizure becomes when the unit's title is registered (预查封 → 查封); `None` for a
+    /// seizure that is no pre-seizure.
+    pub fn on_title(self) -> Option<SeizureKind> {
+        match self {
+            SeizureKind::Pre => Some(SeizureKind::Seizure),
+            SeizureKind::WaitingPre => Some(SeizureKind::Waiting),
+            SeizureKind::Seizure | SeizureKind::Waiting => None,
+        }
+    }
 }
 
 /// 预告登记种类 (STANDARDS.md): 1 预售商品房买卖, 2 其他不动产买卖, 3 预售商品房抵押权, 4 其他不动产抵押权.
@@ -476,13 +563,9 @@ fn plan_steps(effect: Effect, kind: RightKind, unit: &[RightView], req: &ChangeR
                 // A 预查封 on a unit without registered title becomes a 查封 (轮候预查封 a 轮候查封)
                 // when the title is registered.
                 for pre in unit.iter().filter(|r| r.kind == RightKind::Seizure && r.state == RightState::Current) {
-                    let to = match pre.attr(attr::SEIZURE_KIND) {
-                        Some("3") => "1",
-                        Some("4") => "2",
-                        _ => continue,
-                    };
+                    let Some(to) = SeizureKind::of(&pre.attrs).on_title() else { continue };
                     let mut attrs = pre.attrs.clone();
-                    attrs.insert(attr::SEIZURE_KIND.into(), to.into());
+                    attrs.insert(attr::SEIZURE_KIND.into(), to.code().into());
                     steps.extend(successor(pre, attrs));
                 }
                 // Advance notices on a presold house: registration has become possible today,
@@ -732,8 +815,7 @@ pub fn after_seizure_ends(unit: &[RightView], old: &RightView) -> Vec<Planned> {
         let mut attrs = w.attrs.clone();
         if i == 0 {
             attrs.remove(attr::QUEUE);
-            let pre = w.attr(attr::SEIZURE_KIND) == Some("4");
-            attrs.insert(attr::SEIZURE_KIND.into(), if pre { "3" } else { "1" }.into());
+            attrs.insert(attr::SEIZURE_KIND.into(), SeizureKind::of(&w.attrs).active().code().into());
         } else {
             attrs.insert(attr::QUEUE.into(), i.to_string());
         }
@@ -771,7 +853,7 @@ fn new_seizure(unit: &[RightView], holders: &[Holding], co: Option<CoOwnership>,
     let mut attrs = typed(requested);
     let active = unit.iter().any(|r| r.kind == RightKind::Seizure && r.state == RightState::Current && r.attr(attr::QUEUE).is_none());
     let waiting = waiting_seizures(unit);
-    let pre = matches!(attrs.get(attr::SEIZURE_KIND).map(String::as_str), Some("3" | "4"));
+    let kind = SeizureKind::of(&attrs);
     let mut steps = Vec::new();
     if active || !waiting.is_empty() {
         let delivered = attrs.get(attr::DELIVERED_AT).cloned();
@@ -783,10 +865,10 @@ fn new_seizure(unit: &[RightView], holders: &[Holding], co: Option<CoOwnership>,
         for w in waiting.iter().filter(|w| queue_of(w) >= place) {
             steps.extend(requeue(w, queue_of(w).saturating_add(1)));
         }
-        attrs.insert(attr::SEIZURE_KIND.into(), if pre { "4" } else { "2" }.into());
+        attrs.insert(attr::SEIZURE_KIND.into(), kind.waiting().code().into());
         attrs.insert(attr::QUEUE.into(), place.to_string());
     } else {
-        attrs.insert(attr::SEIZURE_KIND.into(), if pre { "3" } else { "1" }.into());
+        attrs.insert(attr::SEIZURE_KIND.into(), kind.active().code().into());
         attrs.remove(attr::QUEUE);
     }
     let c = co.unwrap_or_else(|| default_co(holders));

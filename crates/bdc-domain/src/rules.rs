@@ -139,7 +139,7 @@ pub struct Facts<'a> {
 }
 
 fn lapsed(r: &RightView, today: NaiveDate) -> bool {
-    if r.kind == RightKind::Objection && r.attr(attr::LAWSUIT) == Some("true") {
+    if r.kind == RightKind::Objection && attr::flag(&r.attrs, attr::LAWSUIT) {
         return false;
     }
     r.attr(attr::LAPSES_ON).and_then(|d| d.parse::<NaiveDate>().ok()).is_some_and(|d| today > d)
@@ -159,7 +159,7 @@ fn run(check: &Check, f: &Facts<'_>) -> Result<(), String> {
             }
         }
         Check::MortgageForbidsTransfer => {
-            let m = current().find(|r| r.kind == RightKind::Mortgage && r.attr(attr::NO_TRANSFER) == Some("true"));
+            let m = current().find(|r| r.kind == RightKind::Mortgage && attr::flag(&r.attrs, attr::NO_TRANSFER));
             match m {
                 Some(m) if !m.holders.iter().all(|h| f.consents.contains(&h.party_id)) => Err("抵押合同约定禁止转让，须经抵押权人同意".into()),
                 _ => Ok(()),

@@ -647,7 +647,7 @@ fn not_found() -> ServiceError {
 }
 
 /// Loads an application the actor may see: his own, or one naming his party as co-applicant.
-async fn visible(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(bdc_store::portal::PortalAccount, ApplicationRow, Vec<store::ConfirmationRow>)> {
+async fn visible(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(crate::directory::AccountLink, ApplicationRow, Vec<store::ConfirmationRow>)> {
     let account = portal::account_of(s, actor).await?;
     let mut conn = s.db.conn().await?;
     let row = store::get(&mut conn, id).await?.ok_or_else(not_found)?;
@@ -715,7 +715,7 @@ pub async fn view(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Applica
             state: ConfirmationState::from_code(&c.state).unwrap_or(ConfirmationState::Pending),
             decided_at: c.decided_at.clone(),
             reason: c.reason.clone(),
-            has_account: store::account_of_party(&mut conn, c.party_id).await?.is_some(),
+            has_account: s.directory.account_of_party(&mut conn, c.party_id).await?.is_some(),
         });
     }
     let case_number = match row.case_id {
@@ -763,7 +763,7 @@ pub async fn list(s: &Services, actor: &Actor) -> ServiceResult<Vec<ApplicationV
 }
 
 /// The actor's own pending confirmation on an application that still waits.
-async fn my_pending(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(bdc_store::portal::PortalAccount, ApplicationRow)> {
+async fn my_pending(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(crate::directory::AccountLink, ApplicationRow)> {
     let (account, row, confirmations) = visible(s, actor, id).await?;
     let Some(mine) = confirmations.iter().find(|c| c.party_id == account.party_id) else {
         return Err(ServiceError::Forbidden("您不是该申请的共同申请人，无需确认".into()));
@@ -786,7 +786,7 @@ fn purpose(id: i64) -> String {
 pub async fn send_confirmation_code(s: &Services, actor: &Actor, id: i64, client: &str) -> ServiceResult<String> {
     let (account, _) = my_pending(s, actor, id).await?;
     let mut conn = s.db.conn().await?;
-    let enc = store::account_phone(&mut conn, actor.user_id).await?.ok_or_else(|| ServiceError::Forbidden("该账户尚未完成实名认证".into()))?;
+    let enc = s.directory.sealed_phone(&mut conn, actor.user_id).await?.ok_or_else(|| ServiceError::Forbidden("该账户尚未完成实名认证".into()))?;
     drop(conn);
     let phone = s.cipher().decrypt(&enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
     // Counted per account and application, not per phone: a bank confirms many customers'
@@ -805,7 +805,7 @@ pub async fn confirm(s: &Services, actor: &Actor, id: i64, code: &str) -> Servic
         return Err(ServiceError::field("bad_code", "code", "请输入短信中的 6 位验证码"));
     }
     let mut conn = s.db.conn().await?;
-    let enc = store::account_phone(&mut conn, actor.user_id).await?.ok_or_else(|| ServiceError::Forbidden("该账户尚未完成实名认证".into()))?;
+    let enc = s.directory.sealed_phone(&mut conn, actor.user_id).await?.ok_or_else(|| ServiceError::Forbidden("该账户尚未完成实名认证".into()))?;
     drop(conn);
     let phone = s.cipher().decrypt(&enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
     let bidx = s.cipher().blind_index(&phone);
@@ -892,7 +892,7 @@ async fn submit(s: &Services, id: i64) -> ServiceResult<()> {
     if !store::set_state(&mut conn, id, ApplicationState::Awaiting.code(), ApplicationState::Submitted.code(), None, "", now).await? {
         return Ok(());
     }
-    let user = bdc_store::accounts::get_user(&mut conn, row.user_id).await?.ok_or_else(not_found)?;
+    let user = s.directory.user(&mut conn, row.user_id).await?.ok_or_else(not_found)?;
     drop(conn);
     let flow = catalogue::flow(&row.flow_code).ok_or_else(not_found)?;
     let stored = parse_stored(&row)?;

@@ -28,55 +28,62 @@ use bdc_store::registry;
 use crate::{Actor, ServiceError, ServiceResult, Services};
 
 // The records this use case hands to the API and the pages.
+pub use bdc_domain::workflow::CaseState;
 pub use bdc_store::cases::{CaseFilter, CaseRecord, Evaluation};
 
 /// States in which a case is still open on its units (not yet registered, nor closed).
-pub const OPEN_STATES: &[&str] = &["intake", "review", "register", "correction", "suspended"];
+pub const OPEN_STATES: &[CaseState] = &CaseState::OPEN;
 
 /// One workflow action.
 #[derive(Debug)]
 pub struct Transition {
     pub action: &'static str,
     pub name: &'static str,
-    pub from: &'static [&'static str],
-    pub to: &'static str,
+    pub from: &'static [CaseState],
+    pub to: CaseState,
     pub permissions: &'static [Permission],
     pub needs_reason: bool,
 }
 
 /// The workflow table: 受理 → 审核 → 登簿 → 缮证 → 发证 → 归档, with 补正, 退件, 撤回, 挂起.
 pub const TRANSITIONS: &[Transition] = &[
-    Transition { action: "submit", name: "受理", from: &["intake"], to: "review", permissions: &[Permission::CaseIntake], needs_reason: false },
-    Transition { action: "approve", name: "审核通过", from: &["review"], to: "register", permissions: &[Permission::CaseReview], needs_reason: false },
-    Transition { action: "request_correction", name: "补正", from: &["intake", "review"], to: "correction", permissions: &[Permission::CaseIntake, Permission::CaseReview], needs_reason: true },
-    Transition { action: "resume", name: "补正完成", from: &["correction"], to: "review", permissions: &[Permission::CaseIntake], needs_reason: false },
-    Transition { action: "return", name: "退件", from: &["intake", "review", "correction"], to: "returned", permissions: &[Permission::CaseIntake, Permission::CaseReview], needs_reason: true },
-    Transition { action: "withdraw", name: "撤回", from: &["intake", "review", "correction", "suspended"], to: "withdrawn", permissions: &[Permission::CaseIntake], needs_reason: true },
-    Transition { action: "suspend", name: "挂起", from: &["review", "register"], to: "suspended", permissions: &[Permission::CaseReview], needs_reason: true },
-    Transition { action: "unsuspend", name: "解除挂起", from: &["suspended"], to: "review", permissions: &[Permission::CaseReview], needs_reason: false },
-    Transition { action: "register", name: "登簿", from: &["register"], to: "certify", permissions: &[Permission::CaseRegister], needs_reason: false },
-    Transition { action: "certify", name: "缮证", from: &["certify"], to: "issue", permissions: &[Permission::CaseCertify], needs_reason: false },
-    Transition { action: "issue", name: "发证", from: &["issue"], to: "archive", permissions: &[Permission::CaseCertify], needs_reason: true },
-    Transition { action: "archive", name: "归档", from: &["archive"], to: "archived", permissions: &[Permission::CaseArchive], needs_reason: false },
+    Transition { action: "submit", name: "受理", from: &[CaseState::Intake], to: CaseState::Review, permissions: &[Permission::CaseIntake], needs_reason: false },
+    Transition { action: "approve", name: "审核通过", from: &[CaseState::Review], to: CaseState::Register, permissions: &[Permission::CaseReview], needs_reason: false },
+    Transition {
+        action: "request_correction",
+        name: "补正",
+        from: &[CaseState::Intake, CaseState::Review],
+        to: CaseState::Correction,
+        permissions: &[Permission::CaseIntake, Permission::CaseReview],
+        needs_reason: true,
+    },
+    Transition { action: "resume", name: "补正完成", from: &[CaseState::Correction], to: CaseState::Review, permissions: &[Permission::CaseIntake], needs_reason: false },
+    Transition {
+        action: "return",
+        name: "退件",
+        from: &[CaseState::Intake, CaseState::Review, CaseState::Correction],
+        to: CaseState::Returned,
+        permissions: &[Permission::CaseIntake, Permission::CaseReview],
+        needs_reason: true,
+    },
+    Transition {
+        action: "withdraw",
+        name: "撤回",
+        from: &[CaseState::Intake, CaseState::Review, CaseState::Correction, CaseState::Suspended],
+        to: CaseState::Withdrawn,
+        permissions: &[Permission::CaseIntake],
+        needs_reason: true,
+    },
+    Transition { action: "suspend", name: "挂起", from: &[CaseState::Review, CaseState::Register], to: CaseState::Suspended, permissions: &[Permission::CaseReview], needs_reason: true },
+    Transition { action: "unsuspend", name: "解除挂起", from: &[CaseState::Suspended], to: CaseState::Review, permissions: &[Permission::CaseReview], needs_reason: false },
+    Transition { action: "register", name: "登簿", from: &[CaseState::Register], to: CaseState::Certify, permissions: &[Permission::CaseRegister], needs_reason: false },
+    Transition { action: "certify", name: "缮证", from: &[CaseState::Certify], to: CaseState::Issue, permissions: &[Permission::CaseCertify], needs_reason: false },
+    Transition { action: "issue", name: "发证", from: &[CaseState::Issue], to: CaseState::Archive, permissions: &[Permission::CaseCertify], needs_reason: true },
+    Transition { action: "archive", name: "归档", from: &[CaseState::Archive], to: CaseState::Archived, permissions: &[Permission::CaseArchive], needs_reason: false },
 ];
 
-/// Chinese name of a state.
-pub fn state_name(state: &str) -> &'static str {
-    match state {
-        "intake" => "受理",
-        "review" => "审核",
-        "register" => "待登簿",
-        "certify" => "缮证",
-        "issue" => "发证",
-        "archive" => "待归档",
-        "archived" => "已归档",
-        "correction" => "补正",
-        "returned" => "退件",
-        "withdrawn" => "撤回",
-        "suspended" => "挂起",
-        _ => "未知",
-    }
-}
+/// Chinese name of a state given by its code (a case event's).
+pub use bdc_domain::workflow::state_name;
 
 /// The requested change, as stored with the case.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -194,7 +201,7 @@ fn change_request(flow: &Flow, req: &RequestDoc, applicants: &[Applicant]) -> Se
     if flow.right_kind == RightKind::Seizure && flow.effect == Effect::CreateRestriction {
         // 预查封登记 is a pre-seizure whatever the form says.
         if flow.pre_seizure() {
-            attrs.insert(register::attr::SEIZURE_KIND.into(), "3".into());
+            attrs.insert(register::attr::SEIZURE_KIND.into(), register::SeizureKind::Pre.code().into());
         }
     }
     Ok(ChangeRequest {
@@ -474,7 +481,7 @@ pub async fn open_case(s: &Services, actor: &Actor, cmd: OpenCase) -> ServiceRes
         &NewCase {
             case_number: number.as_str(),
             flow_code: flow.code,
-            state: "intake",
+            state: CaseState::Intake,
             channel: &cmd.channel,
             county_code: &county,
             request: &request_text,
@@ -489,7 +496,7 @@ pub async fn open_case(s: &Services, actor: &Actor, cmd: OpenCase) -> ServiceRes
     .await?;
     tracing::Span::current().record("case.id", id);
     log_findings(&mut tx, id, "intake", &findings, now).await?;
-    store::add_event(&mut tx, id, "", "intake", &actor.username, "受理登记", now).await?;
+    store::add_event(&mut tx, id, None, CaseState::Intake, &actor.username, "受理登记", now).await?;
     let case = store::get_case(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
     bdc_audit::commit(tx, actor, "申请登记", &format!("业务 {}：{}", case.case_number, flow.name)).await?;
     Ok(Opened { case, findings })
@@ -614,8 +621,8 @@ async fn transition(s: &Services, actor: &Actor, case_id: i64, t: &Transition, r
     let cal = crate::calendar::load(s).await?;
     let mut tx = s.db.begin().await?;
     let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound(format!("业务 {case_id} 不存在")))?;
-    if !t.from.contains(&case.state.as_str()) {
-        return Err(ServiceError::Conflict { code: "bad_state", message: format!("业务当前状态为“{}”，不能“{}”", state_name(&case.state), t.name) });
+    if !t.from.contains(&case.state) {
+        return Err(ServiceError::Conflict { code: "bad_state", message: format!("业务当前状态为“{}”，不能“{}”", case.state.name(), t.name) });
     }
     let flow = flow_of(&case.flow_code)?;
     if action == "approve" {
@@ -657,10 +664,10 @@ async fn transition(s: &Services, actor: &Actor, case_id: i64, t: &Transition, r
         }
         _ => (case.deadline, case.paused_since),
     };
-    if !store::transition(&mut tx, case.id, case.version, &case.state, t.to, reason, deadline, paused).await? {
+    if !store::transition(&mut tx, case.id, case.version, case.state, t.to, reason, deadline, paused).await? {
         return Err(ServiceError::Conflict { code: "stale_case", message: "业务已被他人办理，请刷新后重试".into() });
     }
-    store::add_event(&mut tx, case.id, &case.state, t.to, &actor.username, if reason.is_empty() { t.name } else { reason }, now).await?;
+    store::add_event(&mut tx, case.id, Some(case.state), t.to, &actor.username, if reason.is_empty() { t.name } else { reason }, now).await?;
     let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
     let detail = if reason.is_empty() { format!("业务 {}", case.case_number) } else { format!("业务 {}：{reason}", case.case_number) };
     bdc_audit::commit(tx, actor, t.name, &detail).await?;
@@ -703,7 +710,7 @@ async fn try_auto_register(s: &Services, case: &CaseRecord, flow: &Flow) -> Serv
     let system = system_actor();
     if !missing.is_empty() {
         let mut conn = s.db.conn().await?;
-        store::add_event(&mut conn, case.id, "review", "review", "system", &format!("未自动登簿，转人工审核：缺少材料 {}", missing.join("、")), Utc::now()).await?;
+        store::add_event(&mut conn, case.id, Some(CaseState::Review), CaseState::Review, "system", &format!("未自动登簿，转人工审核：缺少材料 {}", missing.join("、")), Utc::now()).await?;
         return Ok(None);
     }
     // Only a case every check passes goes through unattended: a warning or a needed consent is
@@ -721,7 +728,7 @@ async fn try_auto_register(s: &Services, case: &CaseRecord, flow: &Flow) -> Serv
             }
         }
         if !unsure.is_empty() {
-            store::add_event(&mut conn, case.id, "review", "review", "system", &format!("未自动登簿，转人工审核：{}", unsure.join("；")), Utc::now()).await?;
+            store::add_event(&mut conn, case.id, Some(CaseState::Review), CaseState::Review, "system", &format!("未自动登簿，转人工审核：{}", unsure.join("；")), Utc::now()).await?;
             return Ok(None);
         }
     }
@@ -736,7 +743,7 @@ async fn try_auto_register(s: &Services, case: &CaseRecord, flow: &Flow) -> Serv
         }
         Err(ServiceError::RuleBlocked { message, .. }) | Err(ServiceError::Conflict { code: "earlier_case_open", message }) => {
             let mut conn = s.db.conn().await?;
-            store::add_event(&mut conn, case.id, "review", "review", "system", &format!("未自动登簿，转人工审核：{message}"), Utc::now()).await?;
+            store::add_event(&mut conn, case.id, Some(CaseState::Review), CaseState::Review, "system", &format!("未自动登簿，转人工审核：{message}"), Utc::now()).await?;
             Ok(None)
         }
         Err(e) => Err(e),
@@ -817,8 +824,8 @@ async fn register(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<Mo
 pub async fn register_locked(tx: &mut AnyConnection, office: &Office, actor: &Actor, case_id: i64, seq: i64, prev_hash: &str, now: DateTime<Utc>) -> ServiceResult<Moved> {
     let year = today().year();
     let case = store::get_case(tx, case_id).await?.ok_or_else(|| ServiceError::NotFound(format!("业务 {case_id} 不存在")))?;
-    if case.state != "register" {
-        return Err(ServiceError::Conflict { code: "bad_state", message: format!("业务当前状态为“{}”，不能登簿", state_name(&case.state)) });
+    if case.state != CaseState::Register {
+        return Err(ServiceError::Conflict { code: "bad_state", message: format!("业务当前状态为“{}”，不能登簿", case.state.name()) });
     }
     let flow = flow_of(&case.flow_code)?;
     crate::duties::require(tx, actor, case.id, &case.flow_code, Duty::Register).await?;
@@ -874,11 +881,11 @@ pub async fn register_locked(tx: &mut AnyConnection, office: &Office, actor: &Ac
     crate::events::registered(tx, seq, &payload.steps).await?;
     store::set_registered(tx, case.id, seq).await?;
     // Flows that issue no certificate (查封, 锁定, 注销) go straight to archiving.
-    let to = if any_certificate { "certify" } else { "archive" };
-    if !store::transition(tx, case.id, case.version, "register", to, "", case.deadline, None).await? {
+    let to = if any_certificate { CaseState::Certify } else { CaseState::Archive };
+    if !store::transition(tx, case.id, case.version, CaseState::Register, to, "", case.deadline, None).await? {
         return Err(ServiceError::Conflict { code: "stale_case", message: "业务已被他人办理，请刷新后重试".into() });
     }
-    store::add_event(tx, case.id, "register", to, &actor.username, "登簿", now).await?;
+    store::add_event(tx, case.id, Some(CaseState::Register), to, &actor.username, "登簿", now).await?;
     let case = store::get_case(tx, case_id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
     Ok(Moved { case, findings, journal_seq: Some(seq) })
 }
@@ -1094,13 +1101,13 @@ mod tests {
 
     #[test]
     fn every_transition_leaves_from_known_states() {
-        let known = ["intake", "review", "register", "certify", "issue", "archive", "archived", "correction", "returned", "withdrawn", "suspended"];
+        // Every state but the closed ones is left by some action; every state is reached.
+        for st in CaseState::ALL {
+            assert!(st.is_closed() || TRANSITIONS.iter().any(|t| t.from.contains(&st)), "{st} is a dead end");
+            assert!(st == CaseState::Intake || TRANSITIONS.iter().any(|t| t.to == st), "{st} is never reached");
+        }
         for t in TRANSITIONS {
-            assert!(known.contains(&t.to), "{}", t.action);
-            for f in t.from {
-                assert!(known.contains(f), "{}", t.action);
-                assert_ne!(state_name(f), "未知");
-            }
+            assert!(!t.from.contains(&t.to), "{} leaves a state for itself", t.action);
         }
     }
 }

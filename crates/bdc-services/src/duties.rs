@@ -24,9 +24,10 @@ fn is_person(actor: &Actor) -> bool {
 async fn hands(conn: &mut AnyConnection, case_id: i64) -> ServiceResult<CaseHands> {
     let mut h = CaseHands::default();
     for (from, to, actor, _, _) in case_store::events(conn, case_id).await? {
-        match (from.as_str(), to.as_str()) {
-            ("intake" | "correction", "review") => h.acceptors.push(actor),
-            ("review", "register") => h.reviewers.push(actor),
+        use bdc_domain::workflow::CaseState;
+        match (CaseState::parse(&from), CaseState::parse(&to)) {
+            (Some(CaseState::Intake | CaseState::Correction), Some(CaseState::Review)) => h.acceptors.push(actor),
+            (Some(CaseState::Review), Some(CaseState::Register)) => h.reviewers.push(actor),
             _ => {}
         }
     }

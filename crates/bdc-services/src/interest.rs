@@ -364,14 +364,14 @@ pub async fn review(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Revie
     let mut conn = s.db.conn().await?;
     let application = store::get_application(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound("未找到该查询申请".into()))?;
     let party = registry::get_party(&mut conn, application.party_id).await?;
-    let account = portal::account(&mut conn, application.user_id).await?;
+    let account = s.directory.link(&mut conn, application.user_id).await?;
     let unit = match application.unit_id {
         Some(u) => registry::get_unit(&mut conn, u).await?.map(|u| (u.id, u.unit_number, u.location)),
         None => None,
     };
     let evidence = store::evidence_of(&mut conn, id).await?;
     let decided_by_name = match application.decided_by {
-        Some(u) => bdc_store::accounts::get_user(&mut conn, u).await?.map(|u| u.display_name).unwrap_or_default(),
+        Some(u) => s.directory.user(&mut conn, u).await?.map(|u| u.display_name).unwrap_or_default(),
         None => String::new(),
     };
     Ok(ReviewView {

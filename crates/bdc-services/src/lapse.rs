@@ -79,7 +79,7 @@ impl LapseKind {
 
 fn has_lapsed(kind: &str, details: &str, today: NaiveDate) -> bool {
     let Ok(attrs) = serde_json::from_str::<std::collections::BTreeMap<String, String>>(details) else { return false };
-    if kind == RightKind::Objection.code() && attrs.get(attr::LAWSUIT).map(String::as_str) == Some("true") {
+    if kind == RightKind::Objection.code() && attr::flag(&attrs, attr::LAWSUIT) {
         return false;
     }
     attrs.get(attr::LAPSES_ON).and_then(|d| d.parse::<NaiveDate>().ok()).is_some_and(|d| today > d)

@@ -5,22 +5,21 @@
 //! store functions, and commits once. Errors leave as one [`ServiceError`]; only `bdc-web` turns
 //! them into HTTP problems.
 //!
-//! Modules: [`auth`] (login, sessions, tokens), [`users`] and [`roles`] (administration),
-//! [`calendar`] (working days and office
-//! hours), [`keys`] (SM2 signing keys), [`limits`] (rate limits shared by all server instances).
+//! Modules: [`calendar`] (working days and office hours), [`keys`] (SM2 signing keys),
+//! [`limits`] (rate limits shared by all server instances), [`directory`] (the accounts, as the
+//! identity context answers for them). Accounts, sessions and real-name are `bdc-identity`'s.
 
 pub mod agency;
 pub mod applications;
 pub mod archive;
-pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod certificates;
 pub mod checkpoint;
+pub mod directory;
 pub mod drafts;
 pub mod duties;
 pub mod events;
-pub mod identity;
 pub mod interest;
 pub mod jobs;
 pub mod keys;
@@ -30,9 +29,7 @@ pub mod materials;
 pub mod portal;
 pub mod register_api;
 pub mod registry;
-pub mod roles;
 pub mod rule_library;
-pub mod users;
 pub mod verify;
 
 use std::sync::Arc;
@@ -43,7 +40,7 @@ use bdc_crypto::{FieldCipher, MasterKey};
 use bdc_db::Db;
 
 // The kernel's actor and error, under the names the use cases use.
-use bdc_core::{Actor, AuthVia, ServiceError, ServiceResult};
+use bdc_core::{Actor, ServiceError, ServiceResult};
 
 /// Security settings that use cases need.
 #[derive(Debug, Clone)]
@@ -87,6 +84,8 @@ pub struct Services {
     pub office: bdc_core::office::Office,
     /// The contexts' background work, run by the worker loop ([`jobs::JobHandler`]).
     pub handlers: Arc<Vec<Arc<dyn jobs::JobHandler>>>,
+    /// The accounts, as the identity context answers for them ([`directory`]).
+    pub directory: Arc<dyn directory::Directory>,
     /// Signing keys by purpose, once loaded (see [`keys::signing_key`]).
     pub key_cache: Arc<std::sync::Mutex<std::collections::HashMap<String, bdc_crypto::SigningKeyPair>>>,
 }
@@ -116,6 +115,7 @@ impl Services {
             court_every: std::time::Duration::from_secs(60),
             handlers: Arc::default(),
             office: bdc_core::office::Office::default(),
+            directory: Arc::new(directory::NoAccounts),
             key_cache: Arc::default(),
         }
     }
@@ -157,6 +157,13 @@ impl Services {
     #[must_use]
     pub fn with_office(mut self, office: bdc_core::office::Office) -> Self {
         self.office = office;
+        self
+    }
+
+    /// Answers for the accounts through `directory` (the identity context installing itself).
+    #[must_use]
+    pub fn with_directory(mut self, directory: Arc<dyn directory::Directory>) -> Self {
+        self.directory = directory;
         self
     }
 

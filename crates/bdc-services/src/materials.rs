@@ -122,7 +122,7 @@ async fn public_may_see_case(s: &Services, actor: &Actor, case_id: i64) -> Servi
     if bdc_store::portal::cases_submitted_by(&mut conn, actor.user_id).await?.contains(&case_id) {
         return Ok(true);
     }
-    let Some(account) = bdc_store::portal::account(&mut conn, actor.user_id).await? else { return Ok(false) };
+    let Some(account) = s.directory.link(&mut conn, actor.user_id).await? else { return Ok(false) };
     let Some(case) = bdc_store::cases::get_case(&mut conn, case_id).await? else { return Ok(false) };
     Ok(case.applicants.iter().any(|(p, _, _)| *p == account.party_id))
 }
@@ -162,8 +162,8 @@ pub async fn add_to_case(s: &Services, actor: &Actor, case_id: i64, uploads: &[U
             }
         }
     }
-    if !matches!(case.state.as_str(), "intake" | "correction" | "review") {
-        return Err(ServiceError::Conflict { code: "bad_state", message: format!("办件已{}，不能再补充材料", crate::cases::state_name(&case.state)) });
+    if !case.state.takes_materials() {
+        return Err(ServiceError::Conflict { code: "bad_state", message: format!("办件已{}，不能再补充材料", case.state.name()) });
     }
     let flow = bdc_domain::catalogue::flow(&case.flow_code).ok_or_else(|| ServiceError::NotFound("业务流程不存在".into()))?;
     for u in uploads {

@@ -14,6 +14,18 @@ pub use crate::keys::{seal, seal_legacy, signing_key, unseal};
 pub use crate::lapse::LapseKind;
 pub use bdc_store::keys::SealedColumn;
 
+/// One-time codes by SMS (短信验证码): sent, checked and used up by the identity context's
+/// sign-up as by the portal's confirmations.
+pub mod codes {
+    pub use crate::portal::{code_hash, deliver_code, phone_ok, send_code, CODE_ATTEMPTS, SIGN_UP};
+    pub use bdc_store::portal::{code_attempted, latest_code, use_code, StoredCode};
+}
+
+/// The rate limits every server instance shares (频率限制).
+pub mod limits {
+    pub use crate::limits::{hit, refuse_if_over, Kind};
+}
+
 /// Cases (业务): opening one for a registration the context asks for, and reading one.
 pub mod cases {
     pub use bdc_store::cases::{add_event, events, get_case, insert_case, CaseRecord, NewCase};
@@ -21,6 +33,8 @@ pub mod cases {
 
 /// Units, parties and rights as the register holds them now.
 pub mod registry {
+    /// The party a real-name verification proved: found by its ID number, recorded if new.
+    pub use crate::registry::verified_party;
     pub use bdc_store::registry::{
         find_building, find_unit, get_parcel, get_party, get_unit, parties_by_ids, parties_named, rights_of_unit, unit_by_certificate, unit_of_right, units_at, upsert_party, Building, Parcel, Party,
         RightRecord, Unit,

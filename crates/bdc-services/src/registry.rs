@@ -312,7 +312,7 @@ pub async fn register_book(s: &Services, actor: &Actor, unit_id: i64) -> Service
 /// proven that the person or enterprise exists). A record under another name is still that
 /// party: the authority's name is the current one, and a change of name is registered at the
 /// counter (更名). `id_number` is validated and normalised; the caller's transaction decides.
-pub(crate) async fn verified_party(s: &Services, conn: &mut bdc_db::AnyConnection, kind: &str, id_type: &str, id_number: &str, name: &str) -> ServiceResult<i64> {
+pub async fn verified_party(s: &Services, conn: &mut bdc_db::AnyConnection, kind: &str, id_type: &str, id_number: &str, name: &str) -> ServiceResult<i64> {
     let bidx = s.cipher().blind_index(id_number);
     for pid in registry::find_party_by_index(conn, &bidx).await? {
         if let Some(p) = registry::get_party(conn, pid).await? {

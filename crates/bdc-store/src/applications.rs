@@ -171,24 +171,12 @@ pub async fn set_state(conn: &mut AnyConnection, id: i64, from: &str, to: &str, 
     Ok(n == 1)
 }
 
-/// The encrypted phone number of a public account, for sending it a one-time code.
-pub async fn account_phone(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Option<String>> {
-    let r = sqlx::query("SELECT phone_enc FROM portal_accounts WHERE user_id = $1").bind(user_id).fetch_optional(&mut *conn).await?;
-    r.map(|r| Ok(r.try_get(0)?)).transpose()
-}
-
-/// The verified public account linked to a party, if any (one party, one account).
-pub async fn account_of_party(conn: &mut AnyConnection, party_id: i64) -> StoreResult<Option<i64>> {
-    let r = sqlx::query("SELECT user_id FROM portal_accounts WHERE party_id = $1 AND verification_id IS NOT NULL").bind(party_id).fetch_optional(&mut *conn).await?;
-    r.map(|r| Ok(r.try_get(0)?)).transpose()
-}
-
-/// Parties of a kind holding a current right of a kind and no public account yet, the most
-/// holdings first: who the demo's public accounts are linked to.
-pub async fn holders_without_account(conn: &mut AnyConnection, party_kind: &str, right_kind: &str, limit: i64) -> StoreResult<Vec<i64>> {
+/// Parties of a kind holding a current right of a kind, the most holdings first: whom the demo's
+/// public accounts are linked to (those already linked are skipped by the demo).
+pub async fn holders_of_kind(conn: &mut AnyConnection, party_kind: &str, right_kind: &str, limit: i64) -> StoreResult<Vec<i64>> {
     let rows = sqlx::query(
         "SELECT h.party_id, COUNT(*) AS n FROM right_holders h JOIN rights r ON r.id = h.right_id JOIN parties p ON p.id = h.party_id \
-         WHERE r.state = 1 AND r.kind = $1 AND p.kind = $2 AND NOT EXISTS (SELECT 1 FROM portal_accounts a WHERE a.party_id = h.party_id AND a.verification_id IS NOT NULL) \
+         WHERE r.state = 1 AND r.kind = $1 AND p.kind = $2 \
          GROUP BY h.party_id ORDER BY n DESC, h.party_id LIMIT $3",
     )
     .bind(right_kind)

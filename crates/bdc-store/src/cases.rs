@@ -4,6 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use bdc_domain::workflow::CaseState;
+
 use crate::{format_time, Page, PageRequest, StoreError, StoreResult};
 
 /// A case as stored.
@@ -12,7 +14,7 @@ pub struct CaseRecord {
     pub id: i64,
     pub case_number: String,
     pub flow_code: String,
-    pub state: String,
+    pub state: CaseState,
     pub channel: String,
     pub county_code: String,
     /// The requested change, JSON.
@@ -42,7 +44,10 @@ fn case_from_row(r: &AnyRow) -> StoreResult<CaseRecord> {
         id: r.try_get("id")?,
         case_number: r.try_get("case_number")?,
         flow_code: r.try_get("flow_code")?,
-        state: r.try_get("state")?,
+        state: {
+            let code: String = r.try_get("state")?;
+            CaseState::parse(&code).ok_or_else(|| StoreError::Corrupt(format!("业务状态 {code}")))?
+        },
         channel: r.try_get("channel")?,
         county_code: r.try_get("county_code")?,
         request: r.try_get("request")?,
@@ -68,7 +73,7 @@ const CASE_COLUMNS: &str =
 pub struct NewCase<'a> {
     pub case_number: &'a str,
     pub flow_code: &'a str,
-    pub state: &'a str,
+    pub state: CaseState,
     pub channel: &'a str,
     pub county_code: &'a str,
     pub request: &'a str,
@@ -86,7 +91,7 @@ pub async fn insert_case(conn: &mut AnyConnection, c: &NewCase<'_>, now: DateTim
     )
     .bind(c.case_number)
     .bind(c.flow_code)
-    .bind(c.state)
+    .bind(c.state.code())
     .bind(c.channel)
     .bind(c.county_code)
     .bind(c.request)
@@ -125,7 +130,7 @@ pub async fn get_case(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<C
 /// Filter of the case list.
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
-    pub states: Vec<String>,
+    pub states: Vec<CaseState>,
     pub unit_id: Option<i64>,
     pub case_number: Option<String>,
 }
@@ -140,8 +145,8 @@ pub async fn list_cases(conn: &mut AnyConnection, f: &CaseFilter, page: PageRequ
     let page_sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE {cond} ORDER BY deadline, id LIMIT ${n} OFFSET ${}", n + 1);
     let mut rows = sqlx::query(&page_sql).bind(f.unit_id).bind(f.case_number.clone());
     for st in &f.states {
-        count = count.bind(st.clone());
-        rows = rows.bind(st.clone());
+        count = count.bind(st.code());
+        rows = rows.bind(st.code());
     }
     let total: i64 = count.fetch_one(&mut *conn).await?.try_get(0)?;
     let rows = rows.bind(page.limit()).bind(page.offset()).fetch_all(&mut *conn).await?;
@@ -182,15 +187,15 @@ async fn with_parts_of_all(conn: &mut AnyConnection, cases: &mut [CaseRecord]) -
 
 /// Changes a case's state if it is still `from` at `version`; false means someone else moved it.
 #[allow(clippy::too_many_arguments)]
-pub async fn transition(conn: &mut AnyConnection, id: i64, version: i64, from: &str, to: &str, reason: &str, deadline: NaiveDate, paused_since: Option<NaiveDate>) -> StoreResult<bool> {
+pub async fn transition(conn: &mut AnyConnection, id: i64, version: i64, from: CaseState, to: CaseState, reason: &str, deadline: NaiveDate, paused_since: Option<NaiveDate>) -> StoreResult<bool> {
     Ok(sqlx::query("UPDATE cases SET state = $1, state_reason = $2, deadline = $3, paused_since = $4, version = version + 1 WHERE id = $5 AND version = $6 AND state = $7")
-        .bind(to)
+        .bind(to.code())
         .bind(reason)
         .bind(deadline.to_string())
         .bind(paused_since.map(|d| d.to_string()))
         .bind(id)
         .bind(version)
-        .bind(from)
+        .bind(from.code())
         .execute(&mut *conn)
         .await?
         .rows_affected()
@@ -213,11 +218,12 @@ pub async fn set_seen_version(conn: &mut AnyConnection, case_id: i64, unit_id: i
     Ok(())
 }
 
-pub async fn add_event(conn: &mut AnyConnection, case_id: i64, from: &str, to: &str, actor: &str, reason: &str, now: DateTime<Utc>) -> StoreResult<()> {
+/// Records a step of the case's history: from `from` (none when the case was opened) to `to`.
+pub async fn add_event(conn: &mut AnyConnection, case_id: i64, from: Option<CaseState>, to: CaseState, actor: &str, reason: &str, now: DateTime<Utc>) -> StoreResult<()> {
     sqlx::query("INSERT INTO case_events (case_id, from_state, to_state, actor, at, reason) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(case_id)
-        .bind(from)
-        .bind(to)
+        .bind(from.map_or("", CaseState::code))
+        .bind(to.code())
         .bind(actor)
         .bind(format_time(now))
         .bind(reason)
@@ -233,8 +239,8 @@ pub async fn events(conn: &mut AnyConnection, case_id: i64) -> StoreResult<Vec<(
 }
 
 /// Open cases (not yet registered, returned or withdrawn) on a unit, other than `except`.
-pub async fn open_cases_on_unit(conn: &mut AnyConnection, unit_id: i64, except: i64, open_states: &[&str]) -> StoreResult<i64> {
-    let states = format!(",{},", open_states.join(","));
+pub async fn open_cases_on_unit(conn: &mut AnyConnection, unit_id: i64, except: i64, open_states: &[CaseState]) -> StoreResult<i64> {
+    let states = codes_list(open_states);
     Ok(sqlx::query("SELECT COUNT(*) FROM cases c JOIN case_units cu ON cu.case_id = c.id WHERE cu.unit_id = $1 AND c.id <> $2 AND $3 LIKE '%,' || c.state || ',%'")
         .bind(unit_id)
         .bind(except)
@@ -242,6 +248,12 @@ pub async fn open_cases_on_unit(conn: &mut AnyConnection, unit_id: i64, except: 
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?)
+}
+
+/// `,intake,review,…,`: the states' codes as one bound text the query matches `,state,` in.
+fn codes_list(states: &[CaseState]) -> String {
+    let codes: Vec<&str> = states.iter().map(|s| s.code()).collect();
+    format!(",{},", codes.join(","))
 }
 
 /// Every registered case with the journal entry that registered it: `(case id, seq)`.
@@ -252,8 +264,8 @@ pub async fn registered_seqs(conn: &mut AnyConnection) -> StoreResult<Vec<(i64, 
 
 /// The open cases on a unit accepted before `case_id` (a lower id: cases are numbered in the
 /// order they are received), as `(id, 业务号)`, earliest first.
-pub async fn earlier_open_cases(conn: &mut AnyConnection, unit_id: i64, case_id: i64, open_states: &[&str]) -> StoreResult<Vec<(i64, String)>> {
-    let states = format!(",{},", open_states.join(","));
+pub async fn earlier_open_cases(conn: &mut AnyConnection, unit_id: i64, case_id: i64, open_states: &[CaseState]) -> StoreResult<Vec<(i64, String)>> {
+    let states = codes_list(open_states);
     let rows =
         sqlx::query("SELECT c.id, c.case_number FROM case_units cu JOIN cases c ON c.id = cu.case_id WHERE cu.unit_id = $1 AND cu.case_id < $2 AND $3 LIKE '%,' || c.state || ',%' ORDER BY c.id")
             .bind(unit_id)

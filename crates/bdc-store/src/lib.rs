@@ -13,14 +13,12 @@
 //! [`keys`] (SM2 signing keys, stored encrypted), [`limits`] (rate-limit counters shared by all
 //! server instances).
 
-pub mod accounts;
 pub mod applications;
 pub mod attachments;
 pub mod bulk;
 pub mod calendar;
 pub mod cases;
 pub mod duties;
-pub mod identity;
 pub mod interest;
 pub mod journal;
 pub mod keys;
@@ -32,14 +30,14 @@ pub mod rules;
 pub mod testing;
 
 // The kernel's database types, under the names the store's modules use.
-use bdc_db::{format_time, parse_time, Db, Engine, Page, PageRequest, StoreError, StoreResult};
+use bdc_db::{format_time, Db, Engine, Page, PageRequest, StoreError, StoreResult};
 
-/// Applies pending migrations, then seeds the built-in data (roles, the calendar, the default
-/// rules). Safe to run on every start. (A context seeds its own when it is installed.)
+/// Applies pending migrations, then seeds the built-in data (the calendar, the default rules).
+/// Safe to run on every start. (A context seeds its own when it is installed: identity the
+/// built-in roles, reporting the issuance rules.)
 pub async fn migrate(db: &Db) -> StoreResult<Vec<String>> {
     let applied = db.apply_migrations().await?;
     let mut conn = db.conn().await?;
-    accounts::seed_builtin_roles(&mut conn).await?;
     calendar::seed_calendar(&mut conn).await?;
     let defaults = bdc_domain::rules::default_rules(bdc_domain::catalogue::flows());
     rules::seed_rules(&mut conn, &defaults).await?;

@@ -1,5 +1,5 @@
-//! The public portal's own rows (线上苏小登): real-name accounts, one-time codes, the log of
-//! public queries.
+//! The public portal's own rows (线上苏小登): one-time codes, who submitted a case online, the
+//! log of public queries. (Accounts and their real-name links are the identity context's.)
 
 use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, Row};
@@ -46,64 +46,6 @@ pub async fn code_attempted(conn: &mut AnyConnection, id: i64) -> StoreResult<()
 /// Marks a code used; false when it was used already (two submissions racing).
 pub async fn use_code(conn: &mut AnyConnection, id: i64) -> StoreResult<bool> {
     Ok(sqlx::query("UPDATE sms_codes SET used = 1 WHERE id = $1 AND used = 0").bind(id).execute(&mut *conn).await?.rows_affected() == 1)
-}
-
-/// A public account's real-name link.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PortalAccount {
-    pub user_id: i64,
-    pub party_id: i64,
-    pub phone_masked: String,
-}
-
-/// Links a public account to its party. `verification_id` is the matched real-name verification
-/// that proves the link; only a verified link gives the account the party's data.
-#[allow(clippy::too_many_arguments)]
-pub async fn insert_account(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    party_id: i64,
-    verification_id: Option<i64>,
-    phone_enc: &str,
-    phone_bidx: &str,
-    phone_masked: &str,
-    now: DateTime<Utc>,
-) -> StoreResult<()> {
-    sqlx::query("INSERT INTO portal_accounts (user_id, party_id, verification_id, phone_enc, phone_bidx, phone_masked, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(user_id)
-        .bind(party_id)
-        .bind(verification_id)
-        .bind(phone_enc)
-        .bind(phone_bidx)
-        .bind(phone_masked)
-        .bind(format_time(now))
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// Links an existing account to a party through a matched verification (实名认证 after sign-up).
-pub async fn verify_account(conn: &mut AnyConnection, user_id: i64, party_id: i64, verification_id: i64) -> StoreResult<bool> {
-    Ok(sqlx::query("UPDATE portal_accounts SET party_id = $1, verification_id = $2 WHERE user_id = $3").bind(party_id).bind(verification_id).bind(user_id).execute(&mut *conn).await?.rows_affected()
-        == 1)
-}
-
-/// A public account's link, verified or not.
-pub async fn account_any(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Option<(PortalAccount, Option<i64>)>> {
-    let r = sqlx::query("SELECT user_id, party_id, phone_masked, verification_id FROM portal_accounts WHERE user_id = $1").bind(user_id).fetch_optional(&mut *conn).await?;
-    r.map(|r| Ok((PortalAccount { user_id: r.try_get(0)?, party_id: r.try_get(1)?, phone_masked: r.try_get(2)? }, r.try_get(3)?))).transpose()
-}
-
-/// A public account's verified real-name link; `None` for an account without one.
-pub async fn account(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Option<PortalAccount>> {
-    let r = sqlx::query("SELECT user_id, party_id, phone_masked FROM portal_accounts WHERE user_id = $1 AND verification_id IS NOT NULL").bind(user_id).fetch_optional(&mut *conn).await?;
-    r.map(|r| Ok(PortalAccount { user_id: r.try_get(0)?, party_id: r.try_get(1)?, phone_masked: r.try_get(2)? })).transpose()
-}
-
-/// Whether a party already has a verified portal account (one real person, one account). An
-/// unverified sign-up naming the same party does not count: it never locks out the owner.
-pub async fn party_has_account(conn: &mut AnyConnection, party_id: i64) -> StoreResult<bool> {
-    Ok(sqlx::query("SELECT 1 FROM portal_accounts WHERE party_id = $1 AND verification_id IS NOT NULL").bind(party_id).fetch_optional(&mut *conn).await?.is_some())
 }
 
 pub async fn set_submitted_by(conn: &mut AnyConnection, case_id: i64, user_id: i64) -> StoreResult<()> {

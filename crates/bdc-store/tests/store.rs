@@ -1,24 +1,17 @@
-//! Storage behaviour on both engines: migrations, seeds, the append-only audit log, accounts.
+//! Storage behaviour on both engines: migrations, seeds, the append-only audit log, jobs, rate
+//! limits. (Accounts are tested in `bdc-identity`.)
 
 use bdc_audit::store::{self as audit, AuditEntry, AuditFilter};
-use bdc_db::{engine_tests, Engine, PageRequest, StoreError};
-use bdc_store::{accounts, calendar, testing::fresh_db};
+use bdc_db::{engine_tests, Engine, PageRequest};
+use bdc_store::{calendar, testing::fresh_db};
 use chrono::Utc;
 
 async fn migrations_are_idempotent_and_seed_once(engine: Engine) {
     let db = fresh_db(engine).await;
     assert!(bdc_store::migrate(&db).await.unwrap().is_empty(), "second run applies nothing");
     let mut c = db.conn().await.unwrap();
-    let roles = accounts::list_roles(&mut c).await.unwrap();
-    assert_eq!(roles.len(), 12);
     let days = calendar::all_days(&mut c).await.unwrap();
     assert!(days.iter().any(|d| d.date.to_string() == "2026-01-04"));
-    // An administrator's change to a built-in role survives the next start.
-    accounts::set_role_permissions(&mut c, "query", &[]).await.unwrap();
-    drop(c);
-    bdc_store::migrate(&db).await.unwrap();
-    let mut c = db.conn().await.unwrap();
-    assert!(accounts::get_role(&mut c, "query").await.unwrap().unwrap().permissions.is_empty());
 }
 
 fn entry(actor: &str, action: &str) -> AuditEntry {
@@ -80,26 +73,7 @@ async fn audit_rows_cannot_be_changed_or_deleted_even_with_sql(engine: Engine) {
     assert_eq!(page.items[0].actor_name, "li");
 }
 
-async fn user_names_are_unique_per_realm(engine: Engine) {
-    let db = fresh_db(engine).await;
-    let mut c = db.conn().await.unwrap();
-    let roles = vec!["admin".to_string()];
-    let u = accounts::NewUser { realm: "staff", username: "wang", display_name: "王", password_hash: "h", roles: &roles };
-    let id = accounts::insert_user(&mut c, &u, Utc::now()).await.unwrap();
-    assert!(matches!(accounts::insert_user(&mut c, &u, Utc::now()).await, Err(StoreError::Unique(_))));
-    let public = accounts::NewUser { realm: "public", roles: &[], ..u };
-    accounts::insert_user(&mut c, &public, Utc::now()).await.unwrap();
-    let got = accounts::get_user(&mut c, id).await.unwrap().unwrap();
-    assert_eq!(got.roles, roles);
-    assert!(accounts::update_user(&mut c, id, got.version, "王五", "active", Utc::now()).await.unwrap());
-    assert!(!accounts::update_user(&mut c, id, got.version, "王六", "active", Utc::now()).await.unwrap(), "stale version");
-    let page = accounts::list_users(&mut c, &accounts::UserFilter { q: Some("wan".into()), ..Default::default() }, PageRequest { page: 1, per_page: 1 }).await.unwrap();
-    assert_eq!((page.total, page.items.len()), (2, 1));
-    let perms = accounts::permissions_of(&mut c, id).await.unwrap();
-    assert!(perms.contains(&"users.manage".to_string()));
-}
-
-engine_tests!(migrations_are_idempotent_and_seed_once, the_audit_log_is_a_hash_chain, audit_rows_cannot_be_changed_or_deleted_even_with_sql, user_names_are_unique_per_realm);
+engine_tests!(migrations_are_idempotent_and_seed_once, the_audit_log_is_a_hash_chain, audit_rows_cannot_be_changed_or_deleted_even_with_sql);
 
 mod keys_and_secrets {
     use bdc_crypto::{sm2_verify_hex, FieldCipher, MasterKey, SigningKeyPair};
@@ -207,39 +181,8 @@ mod jobs {
 
 mod security_counters {
     use bdc_db::Engine;
-    use bdc_store::{accounts, limits, testing::fresh_db};
+    use bdc_store::{limits, testing::fresh_db};
     use chrono::{Duration, Utc};
-
-    /// Parallel attempts each get their own number: none is lost, so none escapes the lock-out.
-    async fn login_attempts_are_counted_atomically_and_not_while_locked(engine: Engine) {
-        let db = fresh_db(engine).await;
-        let mut c = db.conn().await.unwrap();
-        let u = accounts::NewUser { realm: "staff", username: "li", display_name: "李", password_hash: "h", roles: &[] };
-        let id = accounts::insert_user(&mut c, &u, Utc::now()).await.unwrap();
-        drop(c);
-        let now = Utc::now();
-        let tasks: Vec<_> = (0..20)
-            .map(|_| {
-                let db = db.clone();
-                tokio::spawn(async move {
-                    let mut tx = db.begin().await.unwrap();
-                    let n = accounts::count_login_attempt(&mut tx, id, now).await.unwrap();
-                    bdc_db::commit(tx).await.unwrap();
-                    n
-                })
-            })
-            .collect();
-        let mut seen: Vec<i64> = Vec::new();
-        for t in tasks {
-            seen.push(t.await.unwrap().expect("not locked"));
-        }
-        seen.sort_unstable();
-        assert_eq!(seen, (1..=20).collect::<Vec<_>>(), "every attempt has its own number");
-        let mut c = db.conn().await.unwrap();
-        accounts::set_locked_until(&mut c, id, Some(now + Duration::minutes(1))).await.unwrap();
-        assert_eq!(accounts::count_login_attempt(&mut c, id, now).await.unwrap(), None, "a locked account is not counted");
-        assert_eq!(accounts::count_login_attempt(&mut c, id, now + Duration::minutes(2)).await.unwrap(), Some(21), "after the lock, counting goes on");
-    }
 
     /// The window counter adds up across connections and starts again in a new window.
     async fn rate_limit_windows_count_hits_and_purge(engine: Engine) {
@@ -263,5 +206,5 @@ mod security_counters {
         assert_eq!(limits::purge(&mut c, w + Duration::minutes(1)).await.unwrap(), 2);
     }
 
-    bdc_db::engine_tests!(login_attempts_are_counted_atomically_and_not_while_locked, rate_limit_windows_count_hits_and_purge);
+    bdc_db::engine_tests!(rate_limit_windows_count_hits_and_purge);
 }

@@ -16,10 +16,11 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 use bdc_services::Services;
 
 use crate::api::system::OpenApiJson;
-use crate::state::{AccountSessions, AppState};
+use crate::state::AppState;
 use bdc_http::metrics::Metrics;
 use bdc_http::problem::Problem;
 use bdc_http::session::Gate;
+use bdc_identity::sessions::AccountSessions;
 
 /// Settings of the HTTP interface.
 #[derive(Debug, Clone)]
@@ -51,7 +52,7 @@ pub struct Application {
 
 /// The full router with its layers, for tests that want to call it without a socket.
 pub fn router(services: Services, settings: &WebSettings) -> Router {
-    let gate = Gate::new(Arc::new(AccountSessions(services.clone())), crate::api::access::access);
+    let gate = Gate::new(Arc::new(AccountSessions(services.clone())), crate::api::access::access).with_cookie_secure(settings.cookie_secure);
     let state = AppState {
         metrics: Arc::new(Metrics::new(services.db.engine().name())),
         services,

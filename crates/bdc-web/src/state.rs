@@ -4,9 +4,8 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 
-use bdc_core::{Actor, ServiceError};
 use bdc_http::metrics::Metrics;
-use bdc_http::session::{Gate, Sessions};
+use bdc_http::session::Gate;
 use bdc_services::Services;
 
 /// What every handler can reach. A context's router takes from it only what it names
@@ -21,14 +20,4 @@ pub struct AppState {
     pub metrics_token: Option<Arc<str>>,
     /// The session lookup and the access table of every route.
     pub gate: Gate,
-}
-
-/// The sessions of the accounts the services keep (会话): the gate's lookup.
-pub struct AccountSessions(pub Services);
-
-#[async_trait::async_trait]
-impl Sessions for AccountSessions {
-    async fn authenticate(&self, token: &str) -> Result<Actor, ServiceError> {
-        bdc_services::auth::authenticate(&self.0, token).await
-    }
 }

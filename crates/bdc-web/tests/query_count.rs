@@ -79,7 +79,7 @@ async fn statements_of(app: &TestApp, cookie: &str, path: &str) -> usize {
 
 /// `count` open cases spread over the workbench's states, each on a unit with an applicant.
 async fn open_cases(app: &TestApp, count: usize, from: usize) {
-    let states = ["intake", "review", "register", "certify", "issue", "archive", "correction", "suspended"];
+    let states = bdc_services::cases::CaseState::WORKING;
     let mut conn = app.db.conn().await.unwrap();
     let today = chrono::Utc::now().date_naive();
     for i in from..from + count {

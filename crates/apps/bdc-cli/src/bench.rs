@@ -306,14 +306,14 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for StatementCounter {
 async fn pages(s: &Services, a: &BenchArgs, rng: &mut rand::rngs::StdRng) -> anyhow::Result<()> {
     const CLERK: &str = "bench-banli";
     const PASSWORD: &str = "Yace-Gongzuotai-2026!";
-    let clerk = bdc_services::users::CreateUser {
+    let clerk = bdc_identity::service::users::CreateUser {
         realm: bdc_core::access::Realm::Staff,
         username: CLERK.into(),
         display_name: "压测办理员".into(),
         password: PASSWORD.into(),
         roles: vec!["intake".into(), "review".into(), "register".into()],
     };
-    match bdc_services::users::create_user(s, &Actor::console(), clerk).await {
+    match bdc_identity::service::users::create_user(s, &Actor::console(), clerk).await {
         Ok(_) | Err(bdc_core::ServiceError::Conflict { .. }) => {}
         Err(e) => return Err(e.into()),
     }
@@ -325,8 +325,7 @@ async fn pages(s: &Services, a: &BenchArgs, rng: &mut rand::rngs::StdRng) -> any
     let login = http.post(format!("{base}/login")).form(&[("realm", "staff"), ("username", CLERK), ("password", PASSWORD)]).send().await?;
     let cookie = login.headers().get("set-cookie").and_then(|v| v.to_str().ok()).and_then(|c| c.split(';').next()).map(str::to_owned).context("the login set no session cookie")?;
     let open = {
-        let states = ["intake", "review", "register", "certify", "issue", "archive", "correction", "suspended"].map(str::to_owned).to_vec();
-        let f = bdc_store::cases::CaseFilter { states, ..Default::default() };
+        let f = bdc_store::cases::CaseFilter { states: bdc_services::cases::CaseState::WORKING.to_vec(), ..Default::default() };
         let mut conn = s.db.conn().await?;
         bdc_store::cases::list_cases(&mut conn, &f, bdc_db::PageRequest { page: 1, per_page: 1 }).await?.total
     };

@@ -30,7 +30,7 @@ use bdc_audit::store::AuditEntry;
 use bdc_core::access::{self, Realm};
 use bdc_core::Actor;
 use bdc_db::Db;
-use bdc_services::users::CreateUser;
+use bdc_identity::service::users::CreateUser;
 use bdc_services::{SecuritySettings, Services};
 use bdc_web::{Application, WebSettings};
 
@@ -413,6 +413,7 @@ async fn services(settings: &Settings, db: Db) -> anyhow::Result<Services> {
         Some(c) => s.with_court(Arc::new(bdc_adapters::court::frontend::SoapClient::new(c.url.clone(), c.user.clone(), c.password.expose_secret().to_owned())), c.every),
         None => s,
     };
+    let s = bdc_identity::install(s).await?;
     let s = bdc_reporting::install(s).await?;
     Ok(bdc_court::install(s).await?)
 }
@@ -438,7 +439,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         request_timeout: settings.request_timeout,
         metrics_token: settings.metrics_token.clone(),
     };
-    let app = Application::build(services(&settings, db.clone()).await?, &web).await.with_context(|| format!("无法监听 {}", settings.listen))?;
+    let s = services(&settings, db.clone()).await?;
+    let no_admin = bdc_identity::service::users::count_active_with_role(&s, "admin").await? == 0;
+    let app = Application::build(s, &web).await.with_context(|| format!("无法监听 {}", settings.listen))?;
     let addr = app.local_addr()?;
     say!("BDC 已启动（数据库：{}）", db.engine().name());
     say!("  接口地址  http://{addr}/api/v1");
@@ -447,11 +450,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     if let Some(c) = &settings.court {
         say!("  法院查控  每 {} 秒轮询 {}", c.every.as_secs(), c.url);
     }
-    let mut conn = db.conn().await?;
-    if bdc_store::accounts::count_active_with_role(&mut conn, "admin").await? == 0 {
+    if no_admin {
         say!("  尚无系统管理员：运行 `bdc user add --username admin --role 系统管理` 创建第一个管理员");
     }
-    drop(conn);
     app.run(shutdown_signal()).await?;
     db.close().await;
     say!("BDC 已停止");
@@ -539,7 +540,7 @@ async fn demo(settings: &Settings, units: u64, seed: u64, sandbox: Option<&bdc_s
     for (username, role, name) in DEMO_ACCOUNTS {
         let realm = bdc_core::access::role(role).map_or(Realm::Staff, |r| r.realm);
         let cmd = CreateUser { realm, username: (*username).into(), display_name: (*name).into(), password: DEMO_PASSWORD.into(), roles: vec![(*role).into()] };
-        match bdc_services::users::create_user(&s, &console, cmd).await {
+        match bdc_identity::service::users::create_user(&s, &console, cmd).await {
             Ok(_) | Err(bdc_core::ServiceError::Conflict { .. }) => {}
             Err(e) => return Err(e.into()),
         }
@@ -613,7 +614,7 @@ async fn user_add(settings: &Settings, username: &str, roles: &[String], display
     let s = services(settings, db.clone()).await?;
     let actor = Actor::console();
     let cmd = CreateUser { realm, username: username.to_owned(), display_name: display_name.unwrap_or(username).to_owned(), password, roles: codes.clone() };
-    let result = bdc_services::users::create_user(&s, &actor, cmd).await;
+    let result = bdc_identity::service::users::create_user(&s, &actor, cmd).await;
     let entry = AuditEntry {
         id: 0,
         at: chrono_now(),

@@ -169,10 +169,31 @@ fn the_declared_rust_version_covers_every_dependency() {
     assert!(short.is_empty(), "rust-version {ours} is below what dependencies need:\n{}", short.join("\n"));
 }
 
-/// A context's tables and the crate that owns them: no other crate's code names them (the
-/// migrations create them; tests may read them as an attacker with the database file would).
-const OWNED_TABLES: [(&str, &[&str]); 2] =
-    [("bdc-court", &["court_messages", "court_requests", "court_properties"]), ("bdc-reporting", &["report_messages", "reconciliation_items", "issuance_rules"])];
+/// A context's tables and the crate that owns them: no other crate's code reads or writes them
+/// in SQL (the migrations create them; tests may read them as an attacker with the database file
+/// would).
+const OWNED_TABLES: [(&str, &[&str]); 3] = [
+    ("bdc-identity", &["users", "roles", "role_permissions", "user_roles", "sessions", "identity_verifications", "portal_accounts"]),
+    ("bdc-court", &["court_messages", "court_requests", "court_properties"]),
+    ("bdc-reporting", &["report_messages", "reconciliation_items", "issuance_rules"]),
+];
+
+/// Whether `text` names table `t` in SQL (`FROM t`, `JOIN t`, `INTO t`, `UPDATE t`) or as a
+/// sealed column (`("t", …)`).
+fn names_table(text: &str, t: &str) -> bool {
+    // A sealed column `("table", "key", "column")`: three identifiers.
+    let prefix = format!("(\"{t}\", \"");
+    let sealed = text.match_indices(&prefix).any(|(i, _)| {
+        let rest = &text[i + prefix.len()..];
+        let key = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').count();
+        key > 0 && rest[key..].starts_with("\", \"")
+    });
+    sealed
+        || ["FROM ", "JOIN ", "INTO ", "UPDATE "].iter().any(|kw| {
+            let needle = format!("{kw}{t}");
+            text.match_indices(&needle).any(|(i, _)| !text[i + needle.len()..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_'))
+        })
+}
 
 #[test]
 fn no_crate_reads_another_contexts_tables() {
@@ -191,19 +212,22 @@ fn no_crate_reads_another_contexts_tables() {
                     if p.components().any(|c| c.as_os_str() == owner) {
                         continue;
                     }
-                    for t in tables {
-                        let named = text.match_indices(t).any(|(i, _)| {
-                            let after = text[i + t.len()..].chars().next();
-                            let before = text[..i].chars().next_back();
-                            !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-                        });
-                        if named {
-                            offenders.push(format!("{} names {t} ({owner}'s)", p.display()));
-                        }
+                    for t in tables.iter().filter(|t| names_table(&text, t)) {
+                        offenders.push(format!("{} names {t} ({owner}'s)", p.display()));
                     }
                 }
             }
         }
     }
     assert!(offenders.is_empty(), "code that reads another context's tables:\n{}", offenders.join("\n"));
+}
+
+#[test]
+fn the_table_check_sees_sql_and_not_words() {
+    assert!(names_table("SELECT id FROM users WHERE", "users"));
+    assert!(names_table("(\"report_messages\", \"id\", \"message\")", "report_messages"));
+    assert!(!names_table("pub roles: Vec<String>, FROM roles_of", "roles"));
+    assert!(!names_table("let users = list_users();", "users"));
+    assert!(!names_table("f.all(\"roles\")", "roles"));
+    assert!(!names_table("errors.insert(\"roles\", \"请至少选择一个角色\")", "roles"));
 }

@@ -17,6 +17,7 @@ use bdc_core::ids::{CertificateKind, CertificateNumber};
 use bdc_core::masking::mask_id_number;
 use bdc_db::{format_time, AnyConnection};
 use bdc_domain::register::Attributes;
+use bdc_domain::workflow::CaseState;
 use bdc_store::bulk::{self, Val};
 use bdc_store::calendar as settings;
 use bdc_store::journal::{entry_hash, Payload, Step};
@@ -250,7 +251,7 @@ impl Gen<'_> {
             case_id.into(),
             case_number.into(),
             flow.into(),
-            "archived".into(),
+            CaseState::Archived.code().into(),
             "counter".into(),
             county.into(),
             "{}".into(),
@@ -264,7 +265,15 @@ impl Gen<'_> {
         ]);
         self.rows.case_units.push(vec![case_id.into(), unit.into(), 1i64.into()]);
         self.next_event += 1;
-        self.rows.case_events.push(vec![self.next_event.into(), case_id.into(), "register".into(), "archived".into(), "demo".into(), at.into(), "演示数据：已登簿归档".into()]);
+        self.rows.case_events.push(vec![
+            self.next_event.into(),
+            case_id.into(),
+            CaseState::Register.code().into(),
+            CaseState::Archived.code().into(),
+            "demo".into(),
+            at.into(),
+            "演示数据：已登簿归档".into(),
+        ]);
         ids
     }
 
@@ -688,21 +697,34 @@ const DEMO_LETTER: &[u8] = b"%PDF-1.4\n% demo power of attorney\n1 0 obj << /Typ
 /// linked, since nobody can take the live photos. Accounts already linked are left alone.
 /// Returns `(username, party name)` of each link.
 pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_sandbox::identity::Sandbox>) -> ServiceResult<Vec<(String, String)>> {
+    use bdc_identity::service::{signup, users};
     use bdc_sandbox::portrait::portrait;
-    use bdc_store::{accounts, applications as apps, portal};
+    use bdc_store::applications as apps;
+    let console = bdc_core::Actor::console();
     let mut out = Vec::new();
     let Some(sandbox) = sandbox else {
         tracing::warn!("no identity sandbox: the demo's public accounts are not real-name linked");
         return Ok(out);
     };
     let mut conn = s.db.conn().await?;
-    let owners = apps::holders_without_account(&mut conn, "person", "state_land_and_house", 2).await?;
-    let banks = apps::holders_without_account(&mut conn, "enterprise", "mortgage", 2).await?;
+    // Holders with no proven account yet, the most holdings first.
+    let mut owners = Vec::new();
+    for p in apps::holders_of_kind(&mut conn, "person", "state_land_and_house", 20).await? {
+        if owners.len() < 2 && s.directory.account_of_party(&mut conn, p).await?.is_none() {
+            owners.push(p);
+        }
+    }
+    let mut banks = Vec::new();
+    for p in apps::holders_of_kind(&mut conn, "enterprise", "mortgage", 20).await? {
+        if banks.len() < 2 && s.directory.account_of_party(&mut conn, p).await?.is_none() {
+            banks.push(p);
+        }
+    }
     let mut person_party = None;
     let mut rng = StdRng::seed_from_u64(20_260_101);
     for (i, (username, kind)) in DEMO_PUBLIC.iter().enumerate() {
-        let Some(user) = accounts::find_user(&mut conn, "public", username).await? else { continue };
-        if let Some(existing) = portal::account(&mut conn, user.id).await? {
+        let Some(user) = users::find_user(s, &console, bdc_core::access::Realm::Public, username).await? else { continue };
+        if let Some(existing) = s.directory.link(&mut conn, user.id).await? {
             if *kind == "person" {
                 person_party = Some(existing.party_id);
             }
@@ -715,7 +737,7 @@ pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_sandbox::identity:
             _ => banks.get(1).or(banks.first()),
         };
         let Some(party) = party.copied() else { continue };
-        if portal::party_has_account(&mut conn, party).await? {
+        if s.directory.account_of_party(&mut conn, party).await?.is_some() {
             continue;
         }
         let Some(p) = bdc_store::registry::get_party(&mut conn, party).await? else { continue };
@@ -725,34 +747,24 @@ pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_sandbox::identity:
             let rep_name = format!("{}法定代表人", &p.name.chars().take(4).collect::<String>());
             sandbox.add_resident(&rep_name, &rep_id);
             sandbox.add_enterprise(bdc_sandbox::identity::EnterpriseRecord { credit_code: id.clone(), name: p.name.clone(), representative_name: rep_name.clone(), representative_id: rep_id.clone() });
-            bdc_services::identity::verify_enterprise(s, &id, &p.name, &rep_name, &rep_id, &portrait(&rep_id, 1), "demo", "demo").await?
+            bdc_identity::service::verification::verify_enterprise(s, &id, &p.name, &rep_name, &rep_id, &portrait(&rep_id, 1), "demo", "demo").await?
         } else {
             sandbox.add_resident(&p.name, &id);
-            bdc_services::identity::verify_person(s, &p.name, &id, &portrait(&id, 1), "demo", "demo").await?
+            bdc_identity::service::verification::verify_person(s, &p.name, &id, &portrait(&id, 1), "demo", "demo").await?
         };
         if !checked.matched {
             tracing::warn!(username, "the demo account's real-name verification did not match");
             continue;
         }
         let phone = format!("1380000000{}", i + 1);
-        portal::insert_account(
-            &mut conn,
-            user.id,
-            party,
-            Some(checked.verification_id),
-            &s.cipher().encrypt(&phone),
-            &s.cipher().blind_index(&phone),
-            &bdc_core::masking::mask_phone(&phone),
-            Utc::now(),
-        )
-        .await?;
+        signup::link_proven(s, &console, user.id, party, checked.verification_id, &phone).await?;
         if *kind == "person" {
             person_party = Some(party);
         }
         out.push(((*username).to_owned(), p.name));
     }
     // The agent acts for the person under a signed authorisation covering every registration.
-    let agent = accounts::find_user(&mut conn, "public", "daili").await?;
+    let agent = users::find_user(s, &console, bdc_core::access::Realm::Public, "daili").await?;
     drop(conn);
     if let (Some(agent), Some(principal)) = (agent, person_party) {
         let actor = bdc_core::Actor {

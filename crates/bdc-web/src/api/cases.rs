@@ -100,8 +100,8 @@ pub(crate) fn case_dto(c: CaseRecord) -> CaseDto {
         flow_name: bdc_domain::catalogue::flow(&c.flow_code).map(|f| f.name.to_owned()).unwrap_or_default(),
         case_number: c.case_number,
         flow_code: c.flow_code,
-        state_name: cases::state_name(&c.state).into(),
-        state: c.state,
+        state_name: c.state.name().into(),
+        state: c.state.code().into(),
         channel: c.channel,
         accepted_on: c.accepted_on,
         deadline: c.deadline,
@@ -176,10 +176,8 @@ pub struct CaseQuery {
     responses((status = 200, body = PageDto<CaseDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_cases(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<CaseQuery>) -> ApiResult<Json<PageDto<CaseDto>>> {
     let page = paging(q.page, q.per_page)?;
-    let states: Vec<String> = q.state.map(|s| s.split(',').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect()).unwrap_or_default();
-    if states.iter().any(|s| cases::state_name(s) == "未知") {
-        return Err(Problem::bad_request("bad_query", "业务状态无效"));
-    }
+    let codes: Vec<String> = q.state.map(|s| s.split(',').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect()).unwrap_or_default();
+    let states = codes.iter().map(|c| cases::CaseState::parse(c)).collect::<Option<Vec<_>>>().ok_or_else(|| Problem::bad_request("bad_query", "业务状态无效").with_field("state", "业务状态无效"))?;
     let f = CaseFilter { states, unit_id: q.unit_id, case_number: q.case_number };
     Ok(Json(PageDto::map(cases::list_cases(&state.services, &actor, f, page).await?, case_dto)))
 }

@@ -2,7 +2,6 @@
 
 pub mod access;
 pub mod audit;
-pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod catalogue;
@@ -11,69 +10,19 @@ pub mod jobs;
 pub mod portal;
 pub mod portal_files;
 pub mod portal_queries;
-pub mod portal_signup;
 pub mod registry;
-pub mod roles;
 pub mod rules;
 pub mod system;
-pub mod users;
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::header;
-use axum::http::request::Parts;
-use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use bdc_core::access::Realm;
-use bdc_services::auth::ClientInfo;
-
 use crate::state::AppState;
-use bdc_http::problem::Problem;
 
-/// Account realm in the API: `staff` (工作人员) or `public` (公众).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum RealmDto {
-    Staff,
-    Public,
-}
-
-impl From<RealmDto> for Realm {
-    fn from(r: RealmDto) -> Self {
-        match r {
-            RealmDto::Staff => Realm::Staff,
-            RealmDto::Public => Realm::Public,
-        }
-    }
-}
-
-impl From<Realm> for RealmDto {
-    fn from(r: Realm) -> Self {
-        match r {
-            Realm::Staff => RealmDto::Staff,
-            Realm::Public => RealmDto::Public,
-        }
-    }
-}
-
-/// The client's address and user agent, for sessions and the audit log.
-pub struct Client(pub ClientInfo);
-
-impl<S: Send + Sync> FromRequestParts<S> for Client {
-    type Rejection = Problem;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(String::new, |c| c.0.ip().to_string());
-        let user_agent = parts.headers.get(header::USER_AGENT).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).unwrap_or_default();
-        Ok(Client(ClientInfo { addr, user_agent }))
-    }
-}
-
+pub use bdc_http::dto::RealmDto;
+pub use bdc_http::extract::Client;
 pub use bdc_http::paged::PageDto;
 
 struct SecuritySchemes;
@@ -108,17 +57,7 @@ struct ApiDoc;
 /// Every route of the API with its OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(auth::login))
-        .routes(routes!(auth::logout))
-        .routes(routes!(auth::me))
-        .routes(routes!(auth::change_password))
-        .routes(routes!(users::list_users, users::create_user))
-        .routes(routes!(users::get_user, users::update_user))
-        .routes(routes!(users::reset_password))
-        .routes(routes!(users::unlock_user))
-        .routes(routes!(roles::list_roles))
-        .routes(routes!(roles::list_permissions))
-        .routes(routes!(roles::set_role_permissions))
+        .merge(bdc_identity::api::router())
         .routes(routes!(audit::list_audit))
         .routes(routes!(calendar::list_days))
         .routes(routes!(calendar::statutory))
@@ -178,9 +117,6 @@ pub fn router() -> OpenApiRouter<AppState> {
                 .routes(routes!(portal_queries::portal_interest_applications, portal_queries::portal_apply_interest))
                 .layer(axum::extract::DefaultBodyLimit::max(crate::pages::files::FORM_LIMIT)),
         )
-        // Sign-up carries a photo (≤ 2 MB, in base64).
-        .merge(OpenApiRouter::new().routes(routes!(portal_signup::portal_sign_up)).routes(routes!(portal_signup::portal_real_name)).layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024)))
-        .routes(routes!(portal_signup::portal_sign_up_code))
         .routes(routes!(system::healthz))
         .routes(routes!(system::metrics))
         .routes(routes!(system::openapi_json))

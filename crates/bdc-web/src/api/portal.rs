@@ -6,7 +6,7 @@
 //! (档案查询, 利害关系人查询, 证书核验) in [`crate::api::portal_queries`].
 //!
 //! Sign-up (注册) with its SMS code and real-name verification is in
-//! [`crate::api::portal_signup`]; login and logout are `/api/v1/auth/…`.
+//! `bdc_identity::api::signup`; login and logout are `/api/v1/auth/…`.
 
 use std::collections::BTreeMap;
 

@@ -69,7 +69,7 @@ pub async fn page(State(state): State<AppState>, PageActor(actor): PageActor, Cl
                 flow: flow.map_or_else(|| c.case.flow_code.clone(), |f| f.name.to_owned()),
                 number: c.case.case_number,
                 accepted_on: c.case.accepted_on.to_string(),
-                state: bdc_services::cases::state_name(&c.case.state),
+                state: c.case.state.name(),
             }
         })
         .collect();

@@ -11,10 +11,12 @@ use serde::Deserialize;
 use bdc_core::access::Realm;
 use bdc_core::ServiceError;
 use bdc_domain::catalogue::{self, ApplicantRole, Channel};
-use bdc_services::auth::{self, SessionKind};
+use bdc_identity::service::auth::{self, SessionKind};
+use bdc_identity::service::signup::{self, SignUp};
+use bdc_services::cases::CaseState;
 use bdc_services::certificates::{self, Verdict};
 use bdc_services::drafts;
-use bdc_services::portal::{self as svc, SignUp};
+use bdc_services::portal as svc;
 
 use super::files::FileView;
 use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
@@ -167,7 +169,7 @@ pub struct SignUpPage {
 
 pub async fn signup_form(PageActor(actor): PageActor) -> Response {
     let form = SignUpForm { kind: "person".into(), ..SignUpForm::default() };
-    render(&SignUpPage { chrome: Chrome::of(actor.as_ref(), "signup"), kinds: svc::ACCOUNT_KINDS, form, errors: Errors::new(), message: String::new() })
+    render(&SignUpPage { chrome: Chrome::of(actor.as_ref(), "signup"), kinds: signup::ACCOUNT_KINDS, form, errors: Errors::new(), message: String::new() })
 }
 
 /// `POST /signup`: a multipart form, as it carries the live photo for 人证比对.
@@ -201,11 +203,11 @@ pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::
         representative_name: f.representative_name.clone(),
         representative_id: f.representative_id.clone(),
     };
-    let mut errors: Errors = svc::check_sign_up(&cmd).into_iter().collect();
+    let mut errors: Errors = signup::check_sign_up(&cmd).into_iter().collect();
     let mut message = broken.unwrap_or_default();
     let mut refused = None;
     if errors.is_empty() && message.is_empty() {
-        match svc::sign_up(&state.services, cmd, &client.addr, Some(slot.clone())).await {
+        match signup::sign_up(&state.services, cmd, &client.addr, Some(slot.clone())).await {
             Ok(_) => return message_page("注册成功", "实名核验已通过，账户已创建。请登录后在线办理业务。", "/login"),
             Err(ServiceError::Validation { field: Some(field), message: m, .. }) => {
                 let key = SIGN_UP_FIELDS.into_iter().find(|k| *k == field).unwrap_or("code");
@@ -220,7 +222,7 @@ pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::
     slot.set_outcome("failure");
     // What the user typed stays, except the passwords (and the photo, which is taken again).
     let form = SignUpForm { password: String::new(), password_again: String::new(), ..f };
-    let mut r = render(&SignUpPage { chrome: Chrome::default(), kinds: svc::ACCOUNT_KINDS, form, errors, message });
+    let mut r = render(&SignUpPage { chrome: Chrome::default(), kinds: signup::ACCOUNT_KINDS, form, errors, message });
     *r.status_mut() = match &refused {
         Some(ServiceError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
@@ -247,7 +249,7 @@ pub struct CodeForm {
 /// htmx: sends the one-time code and answers with the line shown beside the button.
 pub async fn signup_code(State(state): State<AppState>, Client(client): Client, headers: axum::http::HeaderMap, Form(f): Form<CodeForm>) -> Response {
     let htmx = headers.contains_key("hx-request");
-    let (text, refused) = match svc::send_code(&state.services, &f.phone, svc::SIGN_UP, &client.addr).await {
+    let (text, refused) = match signup::send_code(&state.services, &f.phone, &client.addr).await {
         Ok(()) => ("验证码已发送，10 分钟内有效".to_owned(), None),
         Err(e) => (e.to_string(), Some(e)),
     };
@@ -386,7 +388,7 @@ pub async fn real_name_form(State(state): State<AppState>, PageActor(actor): Pag
         Ok(a) => a,
         Err(r) => return r,
     };
-    match svc::needs_real_name(&state.services, &actor).await {
+    match signup::needs_real_name(&state.services, &actor).await {
         Ok(Some(organisation)) => render(&RealNamePage {
             chrome: Chrome::of(Some(&actor), "portal"),
             organisation,
@@ -413,16 +415,16 @@ pub async fn real_name(State(state): State<AppState>, PageActor(actor): PageActo
     if !csrf_ok(&actor, &form.get("csrf")) {
         return bdc_http::page::expired(&actor, "/portal/real-name");
     }
-    let r = svc::RealName {
+    let r = signup::RealName {
         photo: form.files.iter().find(|(k, _, _)| k == "photo").map(|(_, _, b)| b.clone()).unwrap_or_default(),
         representative_name: form.get("representative_name"),
         representative_id: form.get("representative_id"),
     };
-    match svc::verify_my_account(&state.services, &actor, r.clone()).await {
+    match signup::verify_my_account(&state.services, &actor, r.clone()).await {
         Ok(()) => message(StatusCode::OK, Some(&actor), "实名认证成功", "账户已通过实名核验，可以查看名下不动产并在线办理业务。", "/portal"),
         Err(e) => {
             // The form again, with the representative's fields for an organisation.
-            let organisation = matches!(svc::needs_real_name(&state.services, &actor).await, Ok(Some(true)));
+            let organisation = matches!(signup::needs_real_name(&state.services, &actor).await, Ok(Some(true)));
             let mut errors = Errors::new();
             let mut text = String::new();
             match &e {
@@ -459,7 +461,7 @@ pub async fn portal_home(State(state): State<AppState>, PageActor(actor): PageAc
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Ok(Some(_)) = svc::needs_real_name(&state.services, &actor).await {
+    if let Ok(Some(_)) = signup::needs_real_name(&state.services, &actor).await {
         return redirect("/portal/real-name");
     }
     let cases = match svc::my_cases(&state.services, &actor).await {
@@ -469,10 +471,7 @@ pub async fn portal_home(State(state): State<AppState>, PageActor(actor): PageAc
     let certificates = svc::my_certificates(&state.services, &actor).await.unwrap_or_default();
     let page = PortalPage {
         chrome: Chrome::of(Some(&actor), "portal"),
-        cases: cases
-            .into_iter()
-            .map(|c| CaseRow { id: c.id, flow: flow_name(&c.flow_code), number: c.case_number, accepted_on: c.accepted_on.to_string(), state: bdc_services::cases::state_name(&c.state).into() })
-            .collect(),
+        cases: cases.into_iter().map(|c| CaseRow { id: c.id, flow: flow_name(&c.flow_code), number: c.case_number, accepted_on: c.accepted_on.to_string(), state: c.state.name().into() }).collect(),
         certificates: certificates
             .into_iter()
             .map(|(n, k, st, _, _)| {
@@ -943,15 +942,15 @@ pub struct MyCasePage {
 }
 
 /// Where a case stands on the six public steps.
-fn steps_of(state: &str) -> Vec<(&'static str, bool, bool)> {
+fn steps_of(state: CaseState) -> Vec<(&'static str, bool, bool)> {
     let order = ["申请", "受理", "审核", "登簿", "缮证", "发证"];
     let at = match state {
-        "intake" | "correction" | "returned" | "withdrawn" | "suspended" => 0,
-        "review" => 2,
-        "register" => 3,
-        "certify" => 4,
-        "issue" => 5,
-        _ => 6,
+        CaseState::Intake | CaseState::Correction | CaseState::Returned | CaseState::Withdrawn | CaseState::Suspended => 0,
+        CaseState::Review => 2,
+        CaseState::Register => 3,
+        CaseState::Certify => 4,
+        CaseState::Issue => 5,
+        CaseState::Archive | CaseState::Archived => 6,
     };
     order.iter().enumerate().map(|(i, l)| (*l, i < at, i == at)).collect()
 }
@@ -996,8 +995,8 @@ async fn my_case_page(state: &AppState, actor: &bdc_core::Actor, id: i64, error_
         Ok(x) => x,
         Err(e) => return message(StatusCode::NOT_FOUND, Some(actor), "办件不存在", &e.to_string(), "/portal"),
     };
-    let notice = match case.state.as_str() {
-        "correction" | "returned" => events.iter().rev().find(|e| e.1 == case.state).map(|e| format!("{}：{}", bdc_services::cases::state_name(&case.state), e.4)).unwrap_or_default(),
+    let notice = match case.state {
+        CaseState::Correction | CaseState::Returned => events.iter().rev().find(|e| e.1 == case.state.code()).map(|e| format!("{}：{}", case.state.name(), e.4)).unwrap_or_default(),
         _ => String::new(),
     };
     let flow = catalogue::flow(&case.flow_code);
@@ -1007,16 +1006,16 @@ async fn my_case_page(state: &AppState, actor: &bdc_core::Actor, id: i64, error_
         id: case.id,
         files: files.iter().map(|f| FileView::of(f, flow)).collect(),
         material_codes: flow.map(|f| f.materials.iter().map(|m| (m.code, m.name)).collect()).unwrap_or_default(),
-        can_upload: matches!(case.state.as_str(), "intake" | "correction"),
+        can_upload: matches!(case.state, CaseState::Intake | CaseState::Correction),
         results: results.into_iter().map(|(n, k)| (urlencode(&n), n, k)).map(|(u, n, k)| (n, k, u)).collect(),
         error: error_text,
         chrome: Chrome::of(Some(actor), "portal"),
         number: case.case_number.clone(),
         flow: flow_name(&case.flow_code),
-        state: bdc_services::cases::state_name(&case.state).into(),
+        state: case.state.name().into(),
         accepted_on: case.accepted_on.to_string(),
         deadline: case.deadline.to_string(),
-        steps: steps_of(&case.state),
+        steps: steps_of(case.state),
         notice,
         events: events.into_iter().map(|(_, to, _, at, reason)| (super::beijing(&at), bdc_services::cases::state_name(&to).to_owned(), reason)).collect(),
     };

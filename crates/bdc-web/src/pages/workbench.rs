@@ -13,8 +13,8 @@ use bdc_core::access::Permission;
 use bdc_core::Actor;
 use bdc_db::PageRequest;
 use bdc_domain::catalogue;
-use bdc_services::cases::CaseFilter;
 use bdc_services::cases::{self, TRANSITIONS};
+use bdc_services::cases::{CaseFilter, CaseState};
 
 use super::files::FileView;
 use super::portal::{pdf_response, urlencode};
@@ -71,11 +71,10 @@ pub async fn tasks(State(state): State<AppState>, PageActor(actor): PageActor) -
         Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, Some(&actor), "无法加载", &e.to_string(), "/workbench"),
     };
     let today = cases::today();
-    let order = ["intake", "review", "register", "certify", "issue", "archive", "correction", "suspended"];
     let mut groups = Vec::new();
     let (mut open, mut overdue, mut online) = (0, 0, 0);
-    for st in order {
-        let f = CaseFilter { states: vec![st.into()], ..CaseFilter::default() };
+    for st in CaseState::WORKING {
+        let f = CaseFilter { states: vec![st], ..CaseFilter::default() };
         let Ok(page) = cases::list_cases(&state.services, &actor, f, PageRequest { page: 1, per_page: 200 }).await else { continue };
         let rows: Vec<TaskRow> = page
             .items
@@ -94,11 +93,11 @@ pub async fn tasks(State(state): State<AppState>, PageActor(actor): PageActor) -
             .collect();
         open += rows.len();
         overdue += rows.iter().filter(|r| r.days_left < 0).count();
-        if st == "intake" {
+        if st == CaseState::Intake {
             online += rows.iter().filter(|r| r.channel.starts_with("网上")).count();
         }
         if !rows.is_empty() {
-            groups.push((cases::state_name(st), rows));
+            groups.push((st.name(), rows));
         }
     }
     let missing_arrangements = super::missing_arrangements(&state, &actor).await;
@@ -217,10 +216,10 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
         })
         .unwrap_or_default();
     let viewers = flow.map(|f| files.iter().map(|x| (f.materials.iter().find(|m| m.code == x.material_code).map_or("其他材料", |m| m.name), FileView::of(x, Some(f)))).collect()).unwrap_or_default();
-    let can_upload = actor.can(Permission::CaseIntake) && matches!(case.state.as_str(), "intake" | "correction" | "review");
+    let can_upload = actor.can(Permission::CaseIntake) && case.state.takes_materials();
     let actions = TRANSITIONS
         .iter()
-        .filter(|t| t.from.contains(&case.state.as_str()) && t.permissions.iter().any(|p| actor.can(*p)))
+        .filter(|t| t.from.contains(&case.state) && t.permissions.iter().any(|p| actor.can(*p)))
         .map(|t| (t.action, t.name, matches!(t.action, "return" | "withdraw" | "request_correction" | "suspend")))
         .collect();
     let confirmations = bdc_services::applications::confirmations_of_case(&state.services, actor, case.id)
@@ -236,11 +235,11 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
         id: case.id,
         number: case.case_number.clone(),
         flow: catalogue::flow(&case.flow_code).map_or_else(|| case.flow_code.clone(), |f| f.name.to_owned()),
-        state: cases::state_name(&case.state).into(),
+        state: case.state.name().into(),
         channel: channel_name(&case.channel).into(),
         accepted_on: case.accepted_on.to_string(),
         deadline: case.deadline.to_string(),
-        overdue: case.deadline < today && !matches!(case.state.as_str(), "archived" | "returned" | "withdrawn"),
+        overdue: case.deadline < today && !case.state.is_closed(),
         applicants: applicants.join("；"),
         units,
         findings: latest_findings(evals, &library),
@@ -335,23 +334,18 @@ pub async fn unit_page(State(state): State<AppState>, PageActor(actor): PageActo
         .collect();
     let mut seizures: Vec<&bdc_services::registry::RightRecord> =
         rights.iter().filter(|r| r.view.kind == bdc_domain::rights::RightKind::Seizure && r.view.state == bdc_domain::rights::RightState::Current).collect();
-    seizures.sort_by_key(|r| r.view.attr("queue").and_then(|q| q.parse::<u32>().ok()).unwrap_or(0));
+    use bdc_domain::register::{attr, SeizureKind};
+    seizures.sort_by_key(|r| r.view.attr(attr::QUEUE).and_then(|q| q.parse::<u32>().ok()).unwrap_or(0));
     let seizures = seizures
         .into_iter()
         .map(|r| {
             let a = |k: &str| r.view.attr(k).unwrap_or_default().to_owned();
             (
-                r.view.attr("queue").map_or_else(|| "现势查封".to_owned(), |q| format!("轮候第 {q} 位")),
-                match a("seizure_kind").as_str() {
-                    "2" => "轮候查封",
-                    "3" => "预查封",
-                    "4" => "轮候预查封",
-                    _ => "查封",
-                }
-                .to_owned(),
-                a("court"),
-                a("delivered_at").replace('T', " "),
-                if a("term_start").is_empty() { String::new() } else { format!("{} 至 {}", a("term_start"), a("term_end")) },
+                r.view.attr(attr::QUEUE).map_or_else(|| "现势查封".to_owned(), |q| format!("轮候第 {q} 位")),
+                SeizureKind::of(&r.view.attrs).name().to_owned(),
+                a(attr::COURT),
+                a(attr::DELIVERED_AT).replace('T', " "),
+                if a(attr::TERM_START).is_empty() { String::new() } else { format!("{} 至 {}", a(attr::TERM_START), a(attr::TERM_END)) },
             )
         })
         .collect();

@@ -53,6 +53,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     let s = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(data.join("files"))), SecuritySettings::default())
         .with_province(Arc::new(FileExchange::new(&province)))
         .with_court(front, std::time::Duration::from_secs(3600));
+    let s = bdc_identity::install(s).await.unwrap();
     let s = bdc_reporting::install(s).await.unwrap();
     let s = bdc_court::install(s).await.unwrap();
     let app = Application::build(s.clone(), &WebSettings { listen: "127.0.0.1:0".into(), max_body_bytes: 64 * 1024, ..WebSettings::default() }).await.unwrap();
@@ -163,7 +164,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
         }
         // Staff still read the message as it came.
         let token = app.staff("chakong", &["register"]).await;
-        let actor = bdc_services::auth::authenticate(&s, &token).await.unwrap();
+        let actor = bdc_identity::service::auth::authenticate(&s, &token).await.unwrap();
         let raw = bdc_court::service::raw_message(&s, &actor, 1).await.unwrap().0;
         assert!(raw.contains("Envelope") || raw.contains("<"), "{raw}");
     }
@@ -171,7 +172,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     // Online drafts naming the other party by ID number: one kept, one deleted.
     let (other, other_number) = numbers[1].clone();
     let token = app.public_account("caogao", &["person"], numbers[2].0, "13912345678").await;
-    let citizen = bdc_services::auth::authenticate(&s, &token).await.unwrap();
+    let citizen = bdc_identity::service::auth::authenticate(&s, &token).await.unwrap();
     let fields = bdc_services::drafts::Fields {
         property: "x".into(),
         my_role: "right_holder".into(),

@@ -8,7 +8,7 @@ use bdc_core::access::{self, Realm};
 use bdc_core::Actor;
 use bdc_crypto::MasterKey;
 use bdc_db::{Db, Engine};
-use bdc_services::users::CreateUser;
+use bdc_identity::service::users::CreateUser;
 use bdc_services::{SecuritySettings, Services};
 use bdc_store::testing::fresh_db;
 use bdc_web::{Application, WebSettings};
@@ -92,7 +92,8 @@ pub async fn spawn_app_with_web(engine: Engine, configure: impl FnOnce(Services)
     let files = std::env::temp_dir().join(format!("bdc-test-files-{}", uuid_like()));
     let province_root = std::env::temp_dir().join(format!("bdc-test-province-{}", uuid_like()));
     let services = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(files)), SecuritySettings::default()).with_province(Arc::new(FileExchange::new(&province_root)));
-    let services = bdc_reporting::install(configure(services)).await.expect("install reporting");
+    let services = bdc_identity::install(configure(services)).await.expect("install identity");
+    let services = bdc_reporting::install(services).await.expect("install reporting");
     let services = bdc_court::install(services).await.expect("install the court desk");
     let settings = web(WebSettings { listen: "127.0.0.1:0".into(), max_body_bytes: 64 * 1024, ..WebSettings::default() });
     let app = Application::build(services.clone(), &settings).await.expect("bind");
@@ -110,7 +111,7 @@ impl TestApp {
     pub async fn user(&self, username: &str, roles: &[&str]) -> i64 {
         let realm = roles.first().and_then(|r| access::role(r)).map_or(Realm::Staff, |d| d.realm);
         let cmd = CreateUser { realm, username: username.into(), display_name: format!("测试{username}"), password: PASSWORD.into(), roles: roles.iter().map(|r| (*r).to_owned()).collect() };
-        bdc_services::users::create_user(&self.services, &Actor::console(), cmd).await.expect("create user").id
+        bdc_identity::service::users::create_user(&self.services, &Actor::console(), cmd).await.expect("create user").id
     }
 
     /// Logs in for a bearer token.
@@ -128,7 +129,7 @@ impl TestApp {
         let cipher = self.services.cipher();
         let mut conn = self.db.conn().await.unwrap();
         let p = bdc_store::registry::get_party(&mut conn, party).await.unwrap().expect("party");
-        let v = bdc_store::identity::NewVerification {
+        let v = bdc_identity::testing::NewVerification {
             subject: if p.id_type == "8" { "enterprise" } else { "person" },
             id_type: &p.id_type,
             id_number_bidx: &p.id_number_bidx,
@@ -144,10 +145,8 @@ impl TestApp {
             purpose: "test",
             requested_by: username,
         };
-        let verification = bdc_store::identity::insert(&mut conn, &v, chrono::Utc::now()).await.unwrap();
-        bdc_store::portal::insert_account(&mut conn, user, party, Some(verification), &cipher.encrypt(phone), &cipher.blind_index(phone), &bdc_core::masking::mask_phone(phone), chrono::Utc::now())
-            .await
-            .unwrap();
+        let verification = bdc_identity::testing::record_verification(&mut conn, &v).await.unwrap();
+        bdc_identity::testing::link(&mut conn, cipher, user, party, Some(verification), phone).await.unwrap();
         drop(conn);
         self.token(username, "public").await
     }

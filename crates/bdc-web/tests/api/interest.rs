@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bdc_adapters::sms::SandboxSms;
 use bdc_db::Engine;
-use bdc_services::portal::{self, SignUp};
+use bdc_identity::service::signup::{self as portal, SignUp};
 use reqwest::Method;
 use serde_json::json;
 
@@ -84,7 +84,7 @@ async fn count(app: &TestApp, table: &str) -> i64 {
 
 /// Signs up a real-name portal account (the code comes from the SMS sandbox).
 async fn citizen(app: &TestApp, sms: &SandboxSms, username: &str, name: &str, id: &str, phone: &str) {
-    portal::send_code(&app.services, phone, portal::SIGN_UP, "127.0.0.1").await.unwrap();
+    portal::send_code(&app.services, phone, "127.0.0.1").await.unwrap();
     let code: String = sms.last(phone).unwrap().chars().filter(char::is_ascii_digit).take(6).collect();
     let form = SignUp {
         kind: "person".into(),

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use bdc_adapters::sms::SandboxSms;
 use bdc_core::{Actor, ServiceError};
 use bdc_db::Engine;
+use bdc_identity::service::signup::{self as portal, SignUp};
 use bdc_services::agency::{self, NewAuthorisation};
 use bdc_services::archive;
 use bdc_services::cases::{OpenCase, RequestDoc};
 use bdc_services::drafts::{self, Fields};
 use bdc_services::materials::{self, Upload};
-use bdc_services::portal::{self, SignUp};
 use reqwest::Method;
 use serde_json::json;
 
@@ -38,7 +38,7 @@ fn field_of(e: ServiceError) -> String {
 
 /// Signs up a public account (the one-time code read from the SMS sandbox) and returns its actor.
 async fn citizen(app: &TestApp, sms: &SandboxSms, kind: &str, username: &str, name: &str, id: &str, phone: &str) -> Actor {
-    portal::send_code(&app.services, phone, portal::SIGN_UP, "127.0.0.1").await.unwrap();
+    portal::send_code(&app.services, phone, "127.0.0.1").await.unwrap();
     let code: String = sms.last(phone).unwrap().chars().filter(char::is_ascii_digit).take(6).collect();
     let f = SignUp {
         kind: kind.into(),
@@ -55,12 +55,12 @@ async fn citizen(app: &TestApp, sms: &SandboxSms, kind: &str, username: &str, na
     portal::sign_up(&app.services, f, "127.0.0.1", None).await.unwrap();
     let r = app.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": username, "password": "Changzhou-2026", "realm": "public", "mode": "token"}))).await;
     assert_eq!(r.status, 200, "{}", r.text);
-    bdc_services::auth::authenticate(&app.services, r.body["token"].as_str().unwrap()).await.unwrap()
+    bdc_identity::service::auth::authenticate(&app.services, r.body["token"].as_str().unwrap()).await.unwrap()
 }
 
 async fn staff_actor(app: &TestApp, username: &str, roles: &[&str]) -> (String, Actor) {
     let token = app.staff(username, roles).await;
-    let actor = bdc_services::auth::authenticate(&app.services, &token).await.unwrap();
+    let actor = bdc_identity::service::auth::authenticate(&app.services, &token).await.unwrap();
     (token, actor)
 }
 
@@ -180,7 +180,7 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     let code: String = sms.last("13912345601").unwrap().chars().filter(char::is_ascii_digit).take(6).collect();
     let confirmed = bdc_services::applications::confirm(s, &zhang, waiting, &code).await.unwrap();
     let case = bdc_services::cases::get_case(s, &clerk_actor, confirmed.case_id.expect("opened")).await.unwrap();
-    assert_eq!(case.state, "intake");
+    assert_eq!(case.state, bdc_services::cases::CaseState::Intake);
     assert!(drafts::mine(s, &li).await.unwrap().is_empty(), "the draft became the case");
     let files = materials::case_files(s, &clerk_actor, case.id).await.unwrap();
     assert_eq!(files.len(), 5, "the draft's files moved to the case");
@@ -213,19 +213,19 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     assert_eq!(wang.name, "王五");
     // 王五 holds no mortgage on the flat: a cancellation in his name is refused (申请主体), an
     // objection (any interested party, reviewed by staff) is taken.
-    let cancel_for_wang = portal::Application {
+    let cancel_for_wang = bdc_services::portal::Application {
         flow_code: "IND-MORTGAGE-CANCEL".into(),
         property: UNIT.into(),
         my_role: "right_holder".into(),
         my_share: "1".into(),
-        others: vec![portal::OtherParty { role: "obligor".into(), name: "张三".into(), id_number: "440524188001010014".into(), share: "1".into() }],
+        others: vec![bdc_services::portal::OtherParty { role: "obligor".into(), name: "张三".into(), id_number: "440524188001010014".into(), share: "1".into() }],
         materials: vec![],
         on_behalf: Some(auth.id),
         ..Default::default()
     };
-    assert!(matches!(portal::apply(s, &agent, cancel_for_wang).await, Err(ServiceError::RuleBlocked { .. })));
+    assert!(matches!(bdc_services::portal::apply(s, &agent, cancel_for_wang).await, Err(ServiceError::RuleBlocked { .. })));
     // An objection is not what 王五 entrusted: refused. Under a letter that names it, taken.
-    let app_for_wang = portal::Application {
+    let app_for_wang = bdc_services::portal::Application {
         flow_code: "IND-OBJECTION".into(),
         property: UNIT.into(),
         my_role: "right_holder".into(),
@@ -235,16 +235,16 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
         on_behalf: Some(auth.id),
         ..Default::default()
     };
-    assert_eq!(field_of(portal::apply(s, &agent, app_for_wang.clone()).await.unwrap_err()), "on_behalf", "outside the authorisation");
+    assert_eq!(field_of(bdc_services::portal::apply(s, &agent, app_for_wang.clone()).await.unwrap_err()), "on_behalf", "outside the authorisation");
     let auth =
         agency::record(s, &agent, NewAuthorisation { matters: "代为申请异议登记".into(), ..form(Some(upload("document", "委托书.pdf", PDF)), today + chrono::Duration::days(30)) }).await.unwrap();
-    let app_for_wang = portal::Application { on_behalf: Some(auth.id), ..app_for_wang };
-    let opened = portal::apply(s, &agent, app_for_wang.clone()).await.unwrap().case.expect("nobody else to confirm");
+    let app_for_wang = bdc_services::portal::Application { on_behalf: Some(auth.id), ..app_for_wang };
+    let opened = bdc_services::portal::apply(s, &agent, app_for_wang.clone()).await.unwrap().case.expect("nobody else to confirm");
     assert!(opened.applicants.iter().any(|(p, role, _)| *p == wang.id && role == "right_holder"), "the principal applies: {:?}", opened.applicants);
     let request: RequestDoc = serde_json::from_str(&opened.request).unwrap();
     assert_eq!(request.attrs.get("authorisation"), Some(&auth.id.to_string()));
     agency::revoke(s, &agent, auth.id).await.unwrap();
-    assert_eq!(field_of(portal::apply(s, &agent, app_for_wang).await.unwrap_err()), "on_behalf", "a revoked authorisation cannot be used");
+    assert_eq!(field_of(bdc_services::portal::apply(s, &agent, app_for_wang).await.unwrap_err()), "on_behalf", "a revoked authorisation cannot be used");
 
     // The counter's precheck: a seizure on the flat blocks a transfer, shown before 受理, and
     // nothing is written.

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use bdc_adapters::sms::SandboxSms;
 use bdc_core::ServiceError;
 use bdc_db::Engine;
+use bdc_identity::service::signup::{self as portal, SignUp};
 use bdc_services::certificates::{self, Verdict};
-use bdc_services::portal::{self, SignUp};
 use reqwest::Method;
 use serde_json::json;
 
@@ -45,8 +45,8 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     }
 
     // The code: sent once a minute, must match.
-    portal::send_code(s, "13912345678", portal::SIGN_UP, "127.0.0.1").await.unwrap();
-    assert_eq!(field_of(portal::send_code(s, "13912345678", portal::SIGN_UP, "127.0.0.1").await.unwrap_err()), "phone", "at most one a minute");
+    portal::send_code(s, "13912345678", "127.0.0.1").await.unwrap();
+    assert_eq!(field_of(portal::send_code(s, "13912345678", "127.0.0.1").await.unwrap_err()), "phone", "at most one a minute");
     let text = sms.last("13912345678").unwrap();
     let code: String = text.chars().filter(char::is_ascii_digit).take(6).collect();
     let form = |name: &str, code: &str, photo: Vec<u8>| SignUp {
@@ -76,7 +76,7 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     {
         let cipher = s.cipher();
         let mut conn = app.db.conn().await.unwrap();
-        bdc_store::portal::insert_account(&mut conn, squatter, seller, None, &cipher.encrypt("13900000001"), &cipher.blind_index("13900000001"), "139****0001", chrono::Utc::now()).await.unwrap();
+        bdc_identity::testing::link(&mut conn, cipher, squatter, seller, None, "13900000001").await.unwrap();
     }
     let squatter_token = app.token("zhanwei", "public").await;
     assert_eq!(app.get("/api/v1/portal/cases", &squatter_token).await.problem(403), "forbidden");
@@ -93,7 +93,7 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     // Every check is kept with the authority's signed answer; the account names the matched one.
     {
         let mut conn = app.db.conn().await.unwrap();
-        let checks = bdc_store::identity::of_id_number(&mut conn, &s.cipher().blind_index("440524188001010014"), 10).await.unwrap();
+        let checks = bdc_identity::testing::verifications_of(&mut conn, &s.cipher().blind_index("440524188001010014"), 10).await.unwrap();
         let outcomes: Vec<&str> = checks.iter().rev().map(|v| v.outcome.as_str()).collect();
         assert_eq!(outcomes, ["name_mismatch", "photo_mismatch", "name_mismatch", "match", "match"], "the last: the squatter's try, matched and still refused");
         let matched = &checks[1];
@@ -167,14 +167,16 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     // 张三 sold the house: online he may no longer cancel it, have its certificate reissued or
     // change it — alone, or by naming the new owner beside himself (申请主体).
     let r = app.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "zhangsan", "password": "Changzhou-2026", "realm": "public", "mode": "token"}))).await;
-    let zhang = bdc_services::auth::authenticate(s, r.body["token"].as_str().unwrap()).await.unwrap();
+    let zhang = bdc_identity::service::auth::authenticate(s, r.body["token"].as_str().unwrap()).await.unwrap();
     for flow in ["IND-CANCEL-STATE-HOUSE", "IND-REISSUE-CERTIFICATE", "IND-REPLACE-CERTIFICATE", "IND-CORRECTION"] {
-        let alone = portal::Application { flow_code: flow.into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), ..Default::default() };
-        let err = portal::apply(s, &zhang, alone.clone()).await.unwrap_err();
+        let alone = bdc_services::portal::Application { flow_code: flow.into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), ..Default::default() };
+        let err = bdc_services::portal::apply(s, &zhang, alone.clone()).await.unwrap_err();
         assert!(matches!(&err, ServiceError::RuleBlocked { message, .. } if message.contains("第十四条")), "{flow}: {err:?}");
-        let with_owner =
-            portal::Application { others: vec![portal::OtherParty { role: "right_holder".into(), name: "李四".into(), id_number: "11010519491231002X".into(), share: "1".into() }], ..alone };
-        assert!(matches!(portal::apply(s, &zhang, with_owner).await, Err(ServiceError::RuleBlocked { .. })), "{flow}: a third party cannot ride on the owner's name");
+        let with_owner = bdc_services::portal::Application {
+            others: vec![bdc_services::portal::OtherParty { role: "right_holder".into(), name: "李四".into(), id_number: "11010519491231002X".into(), share: "1".into() }],
+            ..alone
+        };
+        assert!(matches!(bdc_services::portal::apply(s, &zhang, with_owner).await, Err(ServiceError::RuleBlocked { .. })), "{flow}: a third party cannot ride on the owner's name");
     }
     let book = app.get(&format!("/api/v1/units/{unit}/register"), &clerk).await;
     assert_eq!(book.body["current"][0]["holders"][0]["name"], "李四", "the register is untouched");
@@ -287,7 +289,7 @@ async fn sign_up_over_the_json_api_is_proven_by_the_authority(engine: Engine) {
 
     // No authority: refused as unavailable, nothing created.
     let plain = spawn_app(engine).await;
-    portal::send_code(&plain.services, "13912340003", portal::SIGN_UP, "127.0.0.1").await.unwrap();
+    portal::send_code(&plain.services, "13912340003", "127.0.0.1").await.unwrap();
     let r = plain.call(Method::POST, "/api/v1/portal/sign-up", None, Some(json!({"kind": "person", "username": "nobody", "password": "Changzhou-2026", "name": "陈静", "id_number": "320402199002020022", "phone": "13912340003", "code": "123456", "photo": b64(portrait("320402199002020022", 1))}))).await;
     assert_eq!(r.problem(503), "service_unavailable");
 }
@@ -306,7 +308,7 @@ async fn legacy_account(app: &crate::helpers::TestApp, authority: &bdc_sandbox::
     let user = app.user(username, &["person"]).await;
     let cipher = app.services.cipher();
     let mut conn = app.db.conn().await.unwrap();
-    bdc_store::portal::insert_account(&mut conn, user, party.id, None, &cipher.encrypt(phone), &cipher.blind_index(phone), &bdc_core::masking::mask_phone(phone), chrono::Utc::now()).await.unwrap();
+    bdc_identity::testing::link(&mut conn, cipher, user, party.id, None, phone).await.unwrap();
 }
 
 const CREDIT: &str = "91320400MA1MQ5W4Y2";

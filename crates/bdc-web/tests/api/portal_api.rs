@@ -203,7 +203,7 @@ async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine)
     assert_eq!(r.body["application"]["state"], "awaiting");
 
     // An agent only within his recorded authorisation.
-    let agent = bdc_services::auth::authenticate(&app.services, &t_agent).await.unwrap();
+    let agent = bdc_identity::service::auth::authenticate(&app.services, &t_agent).await.unwrap();
     let letter = || Some(Upload { material_code: "document".into(), file_name: "委托书.pdf".into(), bytes: PDF.to_vec() });
     let until = (bdc_services::cases::today() + chrono::Duration::days(30)).to_string();
     let auth = agency::record(
@@ -493,7 +493,7 @@ async fn authorisations_archive_and_interest_queries_work_through_the_api(engine
     assert_eq!(app.get(&format!("/api/v1/portal/interest/{qid}/evidence/1"), &t_zhang).await.problem(404), "not_found");
     // Approved at the office: the limited result, no holder, no certificate.
     let reviewer = app.staff("chaxun", &["query"]).await;
-    let reviewer = bdc_services::auth::authenticate(&app.services, &reviewer).await.unwrap();
+    let reviewer = bdc_identity::service::auth::authenticate(&app.services, &reviewer).await.unwrap();
     bdc_services::interest::decide(&app.services, &reviewer, "-", qid, true, "").await.unwrap();
     let r = ok(app.get(&format!("/api/v1/portal/interest/{qid}"), &t_li).await);
     assert_eq!((r.body["application"]["state"].as_str(), r.body["result"]["found"].as_bool(), r.body["result"]["titled"].as_bool()), (Some("approved"), Some(true), Some(true)), "{}", r.text);

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use bdc_core::ServiceError;
 use bdc_db::Engine;
+use bdc_identity::service::signup::{self as portal, SignUp};
 use bdc_services::limits::{Limit, RateLimits};
-use bdc_services::portal::{self, SignUp};
 use bdc_services::Services;
 use reqwest::Method;
 use serde_json::json;
@@ -113,10 +113,10 @@ async fn rate_limits_answer_429_with_retry_after(engine: Engine) {
 
     // One-time codes: two per address, whichever the numbers.
     let s = &app.services;
-    portal::send_code(s, "13900000001", portal::SIGN_UP, "10.0.0.9").await.unwrap();
-    portal::send_code(s, "13900000002", portal::SIGN_UP, "10.0.0.9").await.unwrap();
-    assert!(matches!(portal::send_code(s, "13900000003", portal::SIGN_UP, "10.0.0.9").await, Err(ServiceError::RateLimited { .. })));
-    portal::send_code(s, "13900000003", portal::SIGN_UP, "10.0.0.10").await.unwrap();
+    portal::send_code(s, "13900000001", "10.0.0.9").await.unwrap();
+    portal::send_code(s, "13900000002", "10.0.0.9").await.unwrap();
+    assert!(matches!(portal::send_code(s, "13900000003", "10.0.0.9").await, Err(ServiceError::RateLimited { .. })));
+    portal::send_code(s, "13900000003", "10.0.0.10").await.unwrap();
 
     // Sign-up: one per phone number.
     let form = SignUp { kind: "person".into(), phone: "13900000004".into(), ..SignUp::default() };

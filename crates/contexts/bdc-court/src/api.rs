@@ -388,19 +388,12 @@ pub async fn unit_seizures(State(services): State<Services>, Authed(actor): Auth
         queue
             .into_iter()
             .map(|r| {
-                let kind = get(&r.view, attr::SEIZURE_KIND);
+                let kind = bdc_domain::register::SeizureKind::of(&r.view.attrs);
                 SeizureDto {
                     right_id: r.view.id,
                     place: r.view.attr(attr::QUEUE).and_then(|q| q.parse().ok()).unwrap_or(0),
-                    seizure_kind_name: match kind.as_str() {
-                        "1" => "查封",
-                        "2" => "轮候查封",
-                        "3" => "预查封",
-                        "4" => "轮候预查封",
-                        _ => "查封",
-                    }
-                    .into(),
-                    seizure_kind: kind,
+                    seizure_kind_name: kind.name().into(),
+                    seizure_kind: kind.code().into(),
                     court: get(&r.view, attr::COURT),
                     court_case: get(&r.view, attr::COURT_CASE),
                     delivered_at: get(&r.view, attr::DELIVERED_AT),

@@ -43,7 +43,7 @@ use bdc_core::access::Permission;
 use bdc_core::calendar::WorkCalendar;
 use bdc_core::masking::mask_id_number;
 use bdc_crypto::sm3_hex;
-use bdc_domain::register::{attr, RightView};
+use bdc_domain::register::{attr, RightView, SeizureKind};
 use bdc_domain::rights::RightKind;
 use bdc_services::register_api::cases::{self as case_store, NewCase};
 use bdc_services::register_api::{journal, registry};
@@ -550,7 +550,7 @@ async fn register_property(
             } else if !prop.end.trim().is_empty() {
                 term(prop, day).map_err(|m| ServiceError::validation("bad_term", m))?;
             }
-            attrs.insert(attr::SEIZURE_KIND.to_owned(), if titled { "1" } else { "3" }.to_owned());
+            attrs.insert(attr::SEIZURE_KIND.to_owned(), if titled { SeizureKind::Seizure } else { SeizureKind::Pre }.code().to_owned());
             if !titled {
                 "CTR-SEIZURE-PRE"
             } else if waits {
@@ -601,7 +601,7 @@ async fn register_property(
         &NewCase {
             case_number: number.as_str(),
             flow_code,
-            state: "register",
+            state: bdc_services::cases::CaseState::Register,
             channel: "court",
             county_code: &county,
             request: &request_text,
@@ -615,7 +615,7 @@ async fn register_property(
     )
     .await?;
     let note = format!("法院网络查控自动受理：{}（{}），请求单号 {}，送达时间 {}", r.court.trim(), r.case_number.trim(), r.number, r.delivered_at.trim());
-    case_store::add_event(&mut *tx, case_id, "", "register", "system", &note, now).await?;
+    case_store::add_event(&mut *tx, case_id, None, bdc_services::cases::CaseState::Register, "system", &note, now).await?;
     let moved = register_locked(&mut *tx, office, &system_actor(), case_id, seq, &prev_hash, now).await?;
     // What the court is told: the seizure as registered (its term, or its place in the queue).
     let after = registry::rights_of_unit(&mut *tx, unit_id, true).await?;

@@ -137,3 +137,10 @@ impl AuditSlot {
         self.with(|d| d.detail = detail.chars().take(500).collect());
     }
 }
+
+/// Where a request came from (请求来源), for sessions, rate limits and the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub addr: String,
+    pub user_agent: String,
+}

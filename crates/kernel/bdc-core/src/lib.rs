@@ -28,5 +28,5 @@ pub mod password;
 pub mod text;
 pub mod time;
 
-pub use actor::{Actor, AuditSlot, AuthVia, SlotData};
+pub use actor::{Actor, AuditSlot, AuthVia, ClientInfo, SlotData};
 pub use error::{ServiceError, ServiceResult};

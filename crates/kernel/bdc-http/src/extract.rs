@@ -116,6 +116,19 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
     }
 }
 
+/// The client's address and user agent, for sessions, rate limits and the audit log.
+pub struct Client(pub bdc_core::ClientInfo);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map_or_else(String::new, |c| c.0.ip().to_string());
+        let user_agent = parts.headers.get(header::USER_AGENT).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).unwrap_or_default();
+        Ok(Client(bdc_core::ClientInfo { addr, user_agent }))
+    }
+}
+
 /// Paging: `page` from 1, `per_page` 1–200 (default 20).
 pub fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<bdc_db::PageRequest, Problem> {
     let page = page.unwrap_or(1);

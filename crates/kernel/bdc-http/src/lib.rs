@@ -5,12 +5,14 @@
 //! paging; [`headers`] sets the security headers of every response; [`metrics`] holds the
 //! Prometheus registry; [`session`] is the gate every authenticated route passes (the session
 //! lookup is the identity context's, plugged in by the server) with the [`access`] vocabulary;
-//! [`page`] is the design system every context's pages share; [`paged`] the list envelope.
+//! [`page`] is the design system every context's pages share; [`paged`] the list envelope;
+//! [`dto`] the small DTOs every API shares.
 
 // `Problem` is the error of every handler and extractor; boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
 pub mod access;
+pub mod dto;
 pub mod extract;
 pub mod headers;
 pub mod metrics;

@@ -41,11 +41,24 @@ pub trait Sessions: Send + Sync + 'static {
 pub struct Gate {
     sessions: Arc<dyn Sessions>,
     access: AccessTable,
+    cookie_secure: bool,
 }
 
 impl Gate {
     pub fn new(sessions: Arc<dyn Sessions>, access: AccessTable) -> Gate {
-        Gate { sessions, access }
+        Gate { sessions, access, cookie_secure: false }
+    }
+
+    /// Session cookies marked `Secure` (the server is reached over HTTPS).
+    #[must_use]
+    pub fn with_cookie_secure(mut self, secure: bool) -> Gate {
+        self.cookie_secure = secure;
+        self
+    }
+
+    /// Whether session cookies are marked `Secure`.
+    pub fn cookie_secure(&self) -> bool {
+        self.cookie_secure
     }
 
     /// The rule of a route (fail closed: `None` is refused).

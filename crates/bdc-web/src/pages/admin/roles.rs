@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::Form;
 
 use bdc_core::access::{Permission, Realm};
-use bdc_services::roles;
+use bdc_identity::service::roles;
 
 use super::{admit, allow, redirect, refused, render, Chrome, Nav, PageActor};
 use crate::state::AppState;

@@ -10,8 +10,8 @@ use serde::Deserialize;
 
 use bdc_core::access::{self, Permission, Realm};
 use bdc_db::PageRequest;
-use bdc_services::users::{self, CreateUser, UpdateUser};
-use bdc_services::users::{UserFilter, UserRecord};
+use bdc_identity::service::users::{self, CreateUser, UpdateUser};
+use bdc_identity::service::users::{UserFilter, UserRecord};
 
 use super::{admit, allow, place, redirect, refused, render, Chrome, Errors, Nav, PageActor};
 use crate::pages::{beijing, message};

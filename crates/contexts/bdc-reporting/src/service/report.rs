@@ -400,7 +400,7 @@ fn right_row(c: &Context<'_>, kind: RightKind, attrs: &std::collections::BTreeMa
             let ruling = attrs.get(attr::COURT_RULING).cloned().unwrap_or_else(|| format!("协助执行通知书（{}）", if court_case.is_empty() { c.ywh.as_str() } else { court_case.as_str() }));
             let mut v = vec![
                 ("CFJG", get(attr::COURT)),
-                ("CFLX", attrs.get(attr::SEIZURE_KIND).cloned().unwrap_or_else(|| "1".into())),
+                ("CFLX", bdc_domain::register::SeizureKind::of(attrs).code().into()),
                 ("CFWJ", ruling),
                 ("CFWH", court_case),
                 ("CFQSSJ", get(attr::TERM_START)),

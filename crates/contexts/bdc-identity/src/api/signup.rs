@@ -9,13 +9,13 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::service::signup::{self as svc, SignUp};
 use bdc_core::AuditSlot;
-use bdc_services::portal::{self as svc, SignUp};
 
-use crate::api::Client;
-use crate::state::AppState;
 use bdc_http::extract::ApiJson;
+use bdc_http::extract::Client;
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_services::Services;
 
 /// The photo of a request, from base64; empty when none was given (the service says it is missing).
 fn photo_of(b64: &str) -> Result<Vec<u8>, Problem> {
@@ -39,8 +39,8 @@ pub struct SignUpCodeRequest {
 #[utoipa::path(post, path = "/api/v1/portal/sign-up/code", tag = "portal", operation_id = "portal_sign_up_code",
     request_body = SignUpCodeRequest,
     responses((status = 202, description = "验证码已发送"), (status = 422, body = Problem), (status = 429, body = Problem)))]
-pub async fn portal_sign_up_code(State(state): State<AppState>, Client(client): Client, ApiJson(r): ApiJson<SignUpCodeRequest>) -> ApiResult<StatusCode> {
-    svc::send_code(&state.services, &r.phone, svc::SIGN_UP, &client.addr).await?;
+pub async fn portal_sign_up_code(State(services): State<Services>, Client(client): Client, ApiJson(r): ApiJson<SignUpCodeRequest>) -> ApiResult<StatusCode> {
+    svc::send_code(&services, &r.phone, &client.addr).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -90,7 +90,7 @@ pub struct SignedUpDto {
     request_body = SignUpRequest,
     responses((status = 201, body = SignedUpDto), (status = 400, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem), (status = 503, body = Problem)))]
 pub async fn portal_sign_up(
-    State(state): State<AppState>,
+    State(services): State<Services>,
     Extension(slot): Extension<AuditSlot>,
     Client(client): Client,
     ApiJson(r): ApiJson<SignUpRequest>,
@@ -119,7 +119,7 @@ pub async fn portal_sign_up(
         }
         return Err(p);
     }
-    let user = svc::sign_up(&state.services, cmd, &client.addr, Some(slot)).await?;
+    let user = svc::sign_up(&services, cmd, &client.addr, Some(slot)).await?;
     Ok((StatusCode::CREATED, Json(SignedUpDto { user_id: user.id, username: user.username, display_name: user.display_name })))
 }
 
@@ -142,8 +142,8 @@ pub struct RealNameRequest {
     security(("bearer" = []), ("cookie" = [])),
     request_body = RealNameRequest,
     responses((status = 204, description = "实名认证成功"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem), (status = 503, body = Problem)))]
-pub async fn portal_real_name(State(state): State<AppState>, bdc_http::session::Authed(actor): bdc_http::session::Authed, ApiJson(r): ApiJson<RealNameRequest>) -> ApiResult<StatusCode> {
+pub async fn portal_real_name(State(services): State<Services>, bdc_http::session::Authed(actor): bdc_http::session::Authed, ApiJson(r): ApiJson<RealNameRequest>) -> ApiResult<StatusCode> {
     let photo = photo_of(&r.photo)?;
-    svc::verify_my_account(&state.services, &actor, svc::RealName { photo, representative_name: r.representative_name, representative_id: r.representative_id }).await?;
+    svc::verify_my_account(&services, &actor, svc::RealName { photo, representative_name: r.representative_name, representative_id: r.representative_id }).await?;
     Ok(StatusCode::NO_CONTENT)
 }

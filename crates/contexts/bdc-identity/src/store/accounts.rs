@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, Row};
 
 use bdc_core::access::{default_grants, ROLES};
 
-use crate::{format_time, parse_time, Page, PageRequest, StoreResult};
+use bdc_db::{format_time, parse_time, Page, PageRequest, StoreResult};
 
 /// A role with the permissions it grants.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,7 +134,7 @@ pub struct NewUser<'a> {
     pub roles: &'a [String],
 }
 
-/// Inserts an account with its roles; a taken user name is [`StoreError::Unique`](crate::StoreError::Unique).
+/// Inserts an account with its roles; a taken user name is [`StoreError::Unique`](bdc_db::StoreError::Unique).
 pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
     let now = format_time(now);
     let id: i64 = sqlx::query(

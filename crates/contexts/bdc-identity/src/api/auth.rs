@@ -8,16 +8,18 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::service::auth::{self, SessionKind};
 use bdc_core::access::{self, Realm};
 use bdc_core::Actor;
-use bdc_services::auth::{self, SessionKind};
-
-use crate::api::{Client, RealmDto};
-use crate::observe::AuditSlot;
-use crate::state::AppState;
+use bdc_core::AuditSlot;
+use bdc_http::dto::RealmDto;
 use bdc_http::extract::ApiJson;
+use bdc_http::extract::Client;
+use bdc_http::metrics::Metrics;
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_http::session::Gate;
 use bdc_http::session::{clear_cookie, session_cookie, Authed};
+use bdc_services::Services;
 
 /// How the client wants to hold the session.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema, Default, PartialEq, Eq)]
@@ -92,7 +94,14 @@ pub struct LoginResponse {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", operation_id = "login",
     request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = Problem), (status = 423, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
-pub async fn login(State(state): State<AppState>, Extension(slot): Extension<AuditSlot>, Client(client): Client, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Response> {
+pub async fn login(
+    State(services): State<Services>,
+    State(metrics): State<std::sync::Arc<Metrics>>,
+    State(gate): State<Gate>,
+    Extension(slot): Extension<AuditSlot>,
+    Client(client): Client,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<Response> {
     let realm: Realm = req.realm.unwrap_or(RealmDto::Staff).into();
     let mode = req.mode.unwrap_or_default();
     slot.set_action("login");
@@ -102,12 +111,12 @@ pub async fn login(State(state): State<AppState>, Extension(slot): Extension<Aud
         return Err(Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "用户名或密码错误"));
     }
     let kind = if mode == LoginMode::Token { SessionKind::Bearer } else { SessionKind::Cookie };
-    match auth::login(&state.services, realm, &req.username, &req.password, kind, &client).await {
+    match auth::login(&services, realm, &req.username, &req.password, kind, &client).await {
         Ok(l) => {
             slot.set_actor(&l.actor);
             bdc_http::session::record_actor(&l.actor.username);
             slot.set_detail(if mode == LoginMode::Token { "bearer token issued" } else { "browser session" });
-            state.metrics.login("success");
+            metrics.login("success");
             let body = LoginResponse {
                 user: Me::from(&l.actor),
                 csrf_token: (mode == LoginMode::Cookie).then(|| l.csrf_token.clone()),
@@ -116,8 +125,8 @@ pub async fn login(State(state): State<AppState>, Extension(slot): Extension<Aud
             };
             let mut resp = Json(body).into_response();
             if mode == LoginMode::Cookie {
-                let max_age = state.services.security.session_idle_minutes * 60;
-                let cookie = session_cookie(&l.token, max_age, state.cookie_secure);
+                let max_age = services.security.session_idle_minutes * 60;
+                let cookie = session_cookie(&l.token, max_age, gate.cookie_secure());
                 resp.headers_mut().insert(header::SET_COOKIE, cookie.parse().map_err(|_| Problem::internal())?);
             }
             resp.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
@@ -126,7 +135,7 @@ pub async fn login(State(state): State<AppState>, Extension(slot): Extension<Aud
         Err(e) => {
             slot.set_outcome("failure");
             slot.set_detail(&e.to_string());
-            state.metrics.login("failure");
+            metrics.login("failure");
             Err(e.into())
         }
     }
@@ -136,10 +145,10 @@ pub async fn login(State(state): State<AppState>, Extension(slot): Extension<Aud
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", operation_id = "logout",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 204), (status = 401, body = Problem)))]
-pub async fn logout(State(state): State<AppState>, Authed(actor): Authed) -> ApiResult<Response> {
-    auth::logout(&state.services, &actor).await?;
+pub async fn logout(State(services): State<Services>, State(gate): State<Gate>, Authed(actor): Authed) -> ApiResult<Response> {
+    auth::logout(&services, &actor).await?;
     let mut resp = StatusCode::NO_CONTENT.into_response();
-    resp.headers_mut().insert(header::SET_COOKIE, clear_cookie(state.cookie_secure).parse().map_err(|_| Problem::internal())?);
+    resp.headers_mut().insert(header::SET_COOKIE, clear_cookie(gate.cookie_secure()).parse().map_err(|_| Problem::internal())?);
     Ok(resp)
 }
 
@@ -164,9 +173,15 @@ pub struct ChangePasswordRequest {
     security(("bearer" = []), ("cookie" = [])),
     request_body = ChangePasswordRequest,
     responses((status = 204), (status = 401, body = Problem), (status = 422, body = Problem), (status = 423, body = Problem), (status = 429, body = Problem)))]
-pub async fn change_password(State(state): State<AppState>, Authed(actor): Authed, Client(client): Client, ApiJson(req): ApiJson<ChangePasswordRequest>) -> ApiResult<Response> {
-    auth::change_own_password(&state.services, &actor, &client, &req.old_password, &req.new_password).await?;
+pub async fn change_password(
+    State(services): State<Services>,
+    State(gate): State<Gate>,
+    Authed(actor): Authed,
+    Client(client): Client,
+    ApiJson(req): ApiJson<ChangePasswordRequest>,
+) -> ApiResult<Response> {
+    auth::change_own_password(&services, &actor, &client, &req.old_password, &req.new_password).await?;
     let mut resp = StatusCode::NO_CONTENT.into_response();
-    resp.headers_mut().insert(header::SET_COOKIE, clear_cookie(state.cookie_secure).parse().map_err(|_| Problem::internal())?);
+    resp.headers_mut().insert(header::SET_COOKIE, clear_cookie(gate.cookie_secure()).parse().map_err(|_| Problem::internal())?);
     Ok(resp)
 }

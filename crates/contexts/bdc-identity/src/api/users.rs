@@ -7,14 +7,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_services::users::{self, CreateUser, UpdateUser};
-use bdc_services::users::{UserFilter, UserRecord};
+use crate::service::users::{self, CreateUser, UpdateUser};
+use crate::service::users::{UserFilter, UserRecord};
 
-use crate::api::{PageDto, RealmDto};
-use crate::state::AppState;
+use bdc_http::dto::RealmDto;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::paged::PageDto;
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_http::session::Authed;
+use bdc_services::Services;
 
 /// An account as administrators see it (never the password hash).
 #[derive(Debug, Serialize, ToSchema)]
@@ -69,10 +70,10 @@ pub struct UserQuery {
 #[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", operation_id = "list_users",
     security(("bearer" = []), ("cookie" = [])), params(UserQuery),
     responses((status = 200, body = PageDto<UserDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn list_users(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<UserQuery>) -> ApiResult<Json<PageDto<UserDto>>> {
+pub async fn list_users(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<UserQuery>) -> ApiResult<Json<PageDto<UserDto>>> {
     let page = paging(q.page, q.per_page)?;
     let filter = UserFilter { realm: q.realm.map(|r| bdc_core::access::Realm::from(r).as_str().to_owned()), q: q.q.filter(|s| !s.is_empty()), ..UserFilter::default() };
-    let p = users::list_users(&state.services, &actor, filter, page).await?;
+    let p = users::list_users(&services, &actor, filter, page).await?;
     Ok(Json(PageDto::map(p, UserDto::from)))
 }
 
@@ -93,9 +94,8 @@ pub struct CreateUserRequest {
 #[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", operation_id = "create_user",
     security(("bearer" = []), ("cookie" = [])), request_body = CreateUserRequest,
     responses((status = 201, body = UserDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_user(State(state): State<AppState>, Authed(actor): Authed, ApiJson(req): ApiJson<CreateUserRequest>) -> ApiResult<(StatusCode, Json<UserDto>)> {
-    let u =
-        users::create_user(&state.services, &actor, CreateUser { realm: req.realm.into(), username: req.username, display_name: req.display_name, password: req.password, roles: req.roles }).await?;
+pub async fn create_user(State(services): State<Services>, Authed(actor): Authed, ApiJson(req): ApiJson<CreateUserRequest>) -> ApiResult<(StatusCode, Json<UserDto>)> {
+    let u = users::create_user(&services, &actor, CreateUser { realm: req.realm.into(), username: req.username, display_name: req.display_name, password: req.password, roles: req.roles }).await?;
     Ok((StatusCode::CREATED, Json(u.into())))
 }
 
@@ -110,8 +110,8 @@ pub struct UserPath {
 #[utoipa::path(get, path = "/api/v1/admin/users/{id}", tag = "admin", operation_id = "get_user",
     security(("bearer" = []), ("cookie" = [])), params(UserPath),
     responses((status = 200, body = UserDto), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn get_user(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<UserPath>) -> ApiResult<Json<UserDto>> {
-    Ok(Json(users::get_user(&state.services, &actor, p.id).await?.into()))
+pub async fn get_user(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<UserPath>) -> ApiResult<Json<UserDto>> {
+    Ok(Json(users::get_user(&services, &actor, p.id).await?.into()))
 }
 
 /// 修改用户: any of the fields; absent ones stay.
@@ -131,9 +131,9 @@ pub struct UpdateUserRequest {
 #[utoipa::path(patch, path = "/api/v1/admin/users/{id}", tag = "admin", operation_id = "update_user",
     security(("bearer" = []), ("cookie" = [])), params(UserPath), request_body = UpdateUserRequest,
     responses((status = 200, body = UserDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn update_user(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<UserPath>, ApiJson(req): ApiJson<UpdateUserRequest>) -> ApiResult<Json<UserDto>> {
+pub async fn update_user(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<UserPath>, ApiJson(req): ApiJson<UpdateUserRequest>) -> ApiResult<Json<UserDto>> {
     let cmd = UpdateUser { display_name: req.display_name, status: req.status, roles: req.roles, version: req.version };
-    Ok(Json(users::update_user(&state.services, &actor, p.id, cmd).await?.into()))
+    Ok(Json(users::update_user(&services, &actor, p.id, cmd).await?.into()))
 }
 
 /// 重置密码.
@@ -147,8 +147,8 @@ pub struct ResetPasswordRequest {
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/password", tag = "admin", operation_id = "reset_password",
     security(("bearer" = []), ("cookie" = [])), params(UserPath), request_body = ResetPasswordRequest,
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn reset_password(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<UserPath>, ApiJson(req): ApiJson<ResetPasswordRequest>) -> ApiResult<StatusCode> {
-    users::reset_password(&state.services, &actor, p.id, &req.password).await?;
+pub async fn reset_password(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<UserPath>, ApiJson(req): ApiJson<ResetPasswordRequest>) -> ApiResult<StatusCode> {
+    users::reset_password(&services, &actor, p.id, &req.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -156,6 +156,6 @@ pub async fn reset_password(State(state): State<AppState>, Authed(actor): Authed
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/unlock", tag = "admin", operation_id = "unlock_user",
     security(("bearer" = []), ("cookie" = [])), params(UserPath),
     responses((status = 200, body = UserDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn unlock_user(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<UserPath>) -> ApiResult<Json<UserDto>> {
-    Ok(Json(users::unlock_user(&state.services, &actor, p.id).await?.into()))
+pub async fn unlock_user(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<UserPath>) -> ApiResult<Json<UserDto>> {
+    Ok(Json(users::unlock_user(&services, &actor, p.id).await?.into()))
 }

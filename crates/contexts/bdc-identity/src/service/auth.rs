@@ -20,16 +20,14 @@ use chrono::{DateTime, Duration, Utc};
 use bdc_core::access::{Permission, Realm};
 use bdc_core::password;
 use bdc_crypto::{random_hex, sm3_hex};
-use bdc_store::accounts::{self, NewSession, UserRecord};
+use bdc_services::register_api::limits;
+use bdc_services::Services;
 
-use crate::{Actor, AuthVia, ServiceError, ServiceResult, Services};
+use crate::store::accounts::{self, NewSession, UserRecord};
 
-/// Where a request came from, for sessions and the audit log.
-#[derive(Debug, Clone, Default)]
-pub struct ClientInfo {
-    pub addr: String,
-    pub user_agent: String,
-}
+use bdc_core::{Actor, AuthVia, ServiceError, ServiceResult};
+
+pub use bdc_core::ClientInfo;
 
 /// What the client wants from a login.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +75,7 @@ async fn verify_password(password: &str, hash: &str) -> bool {
 /// the error messages do not reveal whether the user name exists.
 pub async fn login(s: &Services, realm: Realm, username: &str, password_text: &str, kind: SessionKind, client: &ClientInfo) -> ServiceResult<NewLogin> {
     let wrong = || ServiceError::Unauthenticated("用户名或密码错误".into());
-    crate::limits::hit(s, crate::limits::Kind::Login, Some(&format!("{}:{}", realm.as_str(), username.to_lowercase())), &client.addr).await?;
+    limits::hit(s, limits::Kind::Login, Some(&format!("{}:{}", realm.as_str(), username.to_lowercase())), &client.addr).await?;
     let now = Utc::now();
     let mut conn = s.db.conn().await?;
     let Some(user) = accounts::find_user(&mut conn, realm.as_str(), username).await? else {
@@ -202,7 +200,7 @@ pub async fn logout(s: &Services, actor: &Actor) -> ServiceResult<()> {
 /// other session of the user ends. A wrong old password counts towards the lock-out exactly as
 /// a failed login does — a stolen session must not become a way to guess the password.
 pub async fn change_own_password(s: &Services, actor: &Actor, client: &ClientInfo, old: &str, new: &str) -> ServiceResult<()> {
-    crate::limits::hit(s, crate::limits::Kind::PasswordChange, Some(&actor.user_id.to_string()), &client.addr).await?;
+    limits::hit(s, limits::Kind::PasswordChange, Some(&actor.user_id.to_string()), &client.addr).await?;
     let mut conn = s.db.conn().await?;
     let user = accounts::get_user(&mut conn, actor.user_id).await?.ok_or_else(|| ServiceError::NotFound("用户不存在".into()))?;
     drop(conn);

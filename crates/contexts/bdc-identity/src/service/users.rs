@@ -5,13 +5,15 @@ use chrono::Utc;
 use bdc_core::access::{self, Permission, Realm};
 use bdc_core::password;
 use bdc_db::{Page, PageRequest};
-use bdc_store::accounts::{self, NewUser};
+use bdc_services::Services;
 
-use crate::auth::hash_password;
-use crate::{Actor, ServiceError, ServiceResult, Services};
+use crate::store::accounts::{self, NewUser};
+
+use super::auth::hash_password;
+use bdc_core::{Actor, ServiceError, ServiceResult};
 
 // The records this use case hands to the API and the pages.
-pub use bdc_store::accounts::{UserFilter, UserRecord};
+pub use crate::store::accounts::{UserFilter, UserRecord};
 
 /// A new account.
 #[derive(Debug, Clone)]
@@ -189,4 +191,17 @@ pub async fn unlock_user(s: &Services, actor: &Actor, id: i64) -> ServiceResult<
     let user = accounts::get_user(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound(format!("用户 {id} 不存在")))?;
     bdc_audit::commit(tx, actor, "解除锁定", &format!("用户 {id}（{}）", user.username)).await?;
     Ok(user)
+}
+
+/// The account `username` of `realm`, if any (the console's and the demo's lookup).
+pub async fn find_user(s: &Services, actor: &Actor, realm: Realm, username: &str) -> ServiceResult<Option<UserRecord>> {
+    actor.require(Permission::UsersManage)?;
+    let mut conn = s.db.conn().await?;
+    Ok(accounts::find_user(&mut conn, realm.as_str(), username).await?)
+}
+
+/// How many active accounts hold `role` (whether the office has an administrator yet).
+pub async fn count_active_with_role(s: &Services, role: &str) -> ServiceResult<i64> {
+    let mut conn = s.db.conn().await?;
+    Ok(accounts::count_active_with_role(&mut conn, role).await?)
 }

@@ -5,15 +5,15 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::service::roles;
+use crate::service::roles::RoleRecord;
 use bdc_core::access::Permission;
-use bdc_services::roles;
-use bdc_services::roles::RoleRecord;
 
-use crate::api::PageDto;
-use crate::state::AppState;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::paged::PageDto;
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_http::session::Authed;
+use bdc_services::Services;
 
 /// A role and the permissions it grants.
 #[derive(Debug, Serialize, ToSchema)]
@@ -52,9 +52,9 @@ pub struct PageQuery {
 #[utoipa::path(get, path = "/api/v1/admin/roles", tag = "admin", operation_id = "list_roles",
     security(("bearer" = []), ("cookie" = [])), params(PageQuery),
     responses((status = 200, body = PageDto<RoleDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn list_roles(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<PageQuery>) -> ApiResult<Json<PageDto<RoleDto>>> {
+pub async fn list_roles(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<PageQuery>) -> ApiResult<Json<PageDto<RoleDto>>> {
     let page = paging(q.page, q.per_page)?;
-    let all = roles::list_roles(&state.services, &actor).await?;
+    let all = roles::list_roles(&services, &actor).await?;
     Ok(Json(PageDto::slice(all.into_iter().map(RoleDto::from).collect(), page)))
 }
 
@@ -87,6 +87,6 @@ pub struct SetPermissionsRequest {
 #[utoipa::path(put, path = "/api/v1/admin/roles/{code}/permissions", tag = "admin", operation_id = "set_role_permissions",
     security(("bearer" = []), ("cookie" = [])), params(RolePath), request_body = SetPermissionsRequest,
     responses((status = 200, body = RoleDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn set_role_permissions(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<RolePath>, ApiJson(req): ApiJson<SetPermissionsRequest>) -> ApiResult<Json<RoleDto>> {
-    Ok(Json(roles::set_role_permissions(&state.services, &actor, &p.code, &req.permissions).await?.into()))
+pub async fn set_role_permissions(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<RolePath>, ApiJson(req): ApiJson<SetPermissionsRequest>) -> ApiResult<Json<RoleDto>> {
+    Ok(Json(roles::set_role_permissions(&services, &actor, &p.code, &req.permissions).await?.into()))
 }

@@ -1,12 +1,14 @@
 //! Role administration (角色权限管理).
 
 use bdc_core::access::{Permission, Realm};
-use bdc_store::accounts;
+use bdc_services::Services;
 
-use crate::{Actor, ServiceError, ServiceResult, Services};
+use crate::store::accounts;
+
+use bdc_core::{Actor, ServiceError, ServiceResult};
 
 // The records this use case hands to the API and the pages.
-pub use bdc_store::accounts::RoleRecord;
+pub use crate::store::accounts::RoleRecord;
 
 pub async fn list_roles(s: &Services, actor: &Actor) -> ServiceResult<Vec<RoleRecord>> {
     actor.require(Permission::RolesManage)?;

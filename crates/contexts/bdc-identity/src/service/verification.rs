@@ -13,9 +13,11 @@ use chrono::Utc;
 
 use bdc_adapters::identity::{photo_kind, EnterpriseCheck, IdentityError, Outcome, PersonCheck};
 use bdc_core::masking::mask_id_number;
-use bdc_store::identity::{self as store, NewVerification};
+use bdc_services::Services;
 
-use crate::{ServiceError, ServiceResult, Services};
+use crate::store::verifications::{self as store, NewVerification};
+
+use bdc_core::{ServiceError, ServiceResult};
 
 /// A recorded check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

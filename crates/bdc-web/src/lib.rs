@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod app;
+pub mod forms;
 pub mod hygiene;
 pub mod observe;
 pub mod pages;

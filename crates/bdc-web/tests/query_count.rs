@@ -12,6 +12,7 @@ mod helpers;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use bdc_db::statements::StatementCounter;
 use bdc_db::{engine_tests, Engine};
 use bdc_store::cases::{insert_case, NewCase};
 use reqwest::StatusCode;
@@ -19,46 +20,13 @@ use tracing_subscriber::layer::SubscriberExt;
 
 use helpers::{spawn_app, TestApp};
 
-/// Counts sqlx's statement events (target `sqlx::query`), leaving out the `PRAGMA`s with which
-/// the pool sets up a new SQLite connection: they belong to the connection, not to the page.
-struct Statements(Arc<AtomicUsize>);
-
-/// The statement's summary (its first words), read from the event.
-#[derive(Default)]
-struct Summary(String);
-
-impl tracing::field::Visit for Summary {
-    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-        if field.name() == "summary" {
-            value.clone_into(&mut self.0);
-        }
-    }
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "summary" {
-            self.0 = format!("{value:?}");
-        }
-    }
-}
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
-    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        if event.metadata().target().starts_with("sqlx::query") {
-            let mut summary = Summary::default();
-            event.record(&mut summary);
-            if !summary.0.trim_start_matches('"').to_ascii_uppercase().starts_with("PRAGMA") {
-                self.0.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-    }
-}
-
 fn counter() -> Arc<AtomicUsize> {
     static COUNT: std::sync::OnceLock<Arc<AtomicUsize>> = std::sync::OnceLock::new();
     COUNT
         .get_or_init(|| {
-            let n = Arc::new(AtomicUsize::new(0));
-            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Statements(n.clone()))).expect("one subscriber per test binary");
-            n
+            let counter = StatementCounter::default();
+            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(counter.clone())).expect("one subscriber per test binary");
+            counter.0
         })
         .clone()
 }

@@ -264,40 +264,12 @@ async fn sqlx_exec(conn: &mut bdc_db::AnyConnection, sql: &str) -> anyhow::Resul
     Ok(())
 }
 
-/// SQL statements run by this process, counted from sqlx's statement events when `bdc bench`
-/// installs [`StatementCounter`] (only then: the events cost a formatted record per statement).
-pub static STATEMENTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// SQL statements run by this process, counted once `bdc bench` installs the counter (only
+/// then: the events cost a formatted record per statement).
+pub static STATEMENTS: std::sync::OnceLock<bdc_db::statements::StatementCounter> = std::sync::OnceLock::new();
 
-/// Counts sqlx's statement events (target `sqlx::query`), leaving out the `PRAGMA`s with which
-/// the pool sets up a new SQLite connection: they belong to the connection, not to a page.
-pub struct StatementCounter;
-
-#[derive(Default)]
-struct Summary(String);
-
-impl tracing::field::Visit for Summary {
-    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-        if field.name() == "summary" {
-            value.clone_into(&mut self.0);
-        }
-    }
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "summary" {
-            self.0 = format!("{value:?}");
-        }
-    }
-}
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for StatementCounter {
-    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        if event.metadata().target().starts_with("sqlx::query") {
-            let mut summary = Summary::default();
-            event.record(&mut summary);
-            if !summary.0.trim_start_matches('"').to_ascii_uppercase().starts_with("PRAGMA") {
-                STATEMENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-        }
-    }
+fn statements() -> usize {
+    STATEMENTS.get().map_or(0, bdc_db::statements::StatementCounter::count)
 }
 
 /// Times `a.pages` loads each of the 工作台 task list and of a random unit's register book
@@ -332,14 +304,14 @@ async fn pages(s: &Services, a: &BenchArgs, rng: &mut rand::rngs::StdRng) -> any
     let measure = |path: String| {
         let (http, cookie, base) = (http.clone(), cookie.clone(), base.clone());
         async move {
-            let before = STATEMENTS.load(std::sync::atomic::Ordering::SeqCst);
+            let before = statements();
             let t = Instant::now();
             let r = http.get(format!("{base}{path}")).header("cookie", cookie).send().await?;
             let status = r.status();
             let body = r.bytes().await?;
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             anyhow::ensure!(status.is_success(), "{path}: {status}");
-            anyhow::Ok((ms, STATEMENTS.load(std::sync::atomic::Ordering::SeqCst) - before, body.len()))
+            anyhow::Ok((ms, statements() - before, body.len()))
         }
     };
     // A first load warms what the server reads once (the session's first touch).

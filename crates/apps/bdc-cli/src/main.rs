@@ -220,7 +220,8 @@ fn init_tracing(count_statements: bool) {
     use tracing_subscriber::Layer;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into());
     let log = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(filter);
-    let counter = count_statements.then(|| bench::StatementCounter.with_filter(tracing_subscriber::filter::Targets::new().with_target("sqlx::query", tracing::Level::TRACE)));
+    let counter =
+        count_statements.then(|| bench::STATEMENTS.get_or_init(Default::default).clone().with_filter(tracing_subscriber::filter::Targets::new().with_target("sqlx::query", tracing::Level::TRACE)));
     tracing_subscriber::registry().with(log).with(counter).init();
 }
 

@@ -29,6 +29,26 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(3).expect("crates/apps/bdc-cli is three below the root").to_path_buf()
 }
 
+/// Every Rust source under `crates/` that is not a test (`tests/` folders left out), with its text.
+fn production_sources() -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![workspace_root().join("crates")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                if !p.file_name().is_some_and(|n| n == "tests" || n == "target") {
+                    stack.push(p);
+                }
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                out.push((p, text));
+            }
+        }
+    }
+    out
+}
+
 fn workspace() -> BTreeMap<String, Krate> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = std::process::Command::new(cargo).args(["metadata", "--format-version", "1", "--no-deps", "--offline"]).current_dir(workspace_root()).output().expect("run cargo metadata");
@@ -123,24 +143,12 @@ fn the_interface_reaches_the_data_only_through_the_use_cases() {
     assert!(!ws["bdc-web"].deps.contains(&"bdc-store".to_owned()), "bdc-web depends on bdc-store");
     // No handler or page names a store, whatever crate it is in.
     let mut offenders = Vec::new();
-    let mut stack = vec![workspace_root().join("crates")];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                if p.file_name().is_some_and(|n| n == "tests" || n == "target") {
-                    continue;
-                }
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                // `api/…` and `pages/…` modules, and a context's `api.rs` and `pages.rs`.
-                let interface = |n: &std::ffi::OsStr| n == "api" || n == "pages";
-                let in_interface = p.components().any(|c| interface(c.as_os_str())) || p.file_stem().is_some_and(interface);
-                let text = std::fs::read_to_string(&p).unwrap();
-                if in_interface && (text.contains("bdc_store") || text.contains("crate::store") || text.contains("super::store") || text.contains("sqlx::")) {
-                    offenders.push(p.display().to_string());
-                }
-            }
+    for (p, text) in production_sources() {
+        // `api/…` and `pages/…` modules, and a context's `api.rs` and `pages.rs`.
+        let interface = |n: &std::ffi::OsStr| n == "api" || n == "pages";
+        let in_interface = p.components().any(|c| interface(c.as_os_str())) || p.file_stem().is_some_and(interface);
+        if in_interface && (text.contains("bdc_store") || text.contains("crate::store") || text.contains("super::store") || text.contains("sqlx::")) {
+            offenders.push(p.display().to_string());
         }
     }
     assert!(offenders.is_empty(), "handlers or pages that reach a store:\n{}", offenders.join("\n"));
@@ -198,24 +206,13 @@ fn names_table(text: &str, t: &str) -> bool {
 #[test]
 fn no_crate_reads_another_contexts_tables() {
     let mut offenders = Vec::new();
-    let mut stack = vec![workspace_root().join("crates")];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                if !p.file_name().is_some_and(|n| n == "tests" || n == "target") {
-                    stack.push(p);
-                }
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                let text = std::fs::read_to_string(&p).unwrap();
-                for (owner, tables) in OWNED_TABLES {
-                    if p.components().any(|c| c.as_os_str() == owner) {
-                        continue;
-                    }
-                    for t in tables.iter().filter(|t| names_table(&text, t)) {
-                        offenders.push(format!("{} names {t} ({owner}'s)", p.display()));
-                    }
-                }
+    for (p, text) in production_sources() {
+        for (owner, tables) in OWNED_TABLES {
+            if p.components().any(|c| c.as_os_str() == owner) {
+                continue;
+            }
+            for t in tables.iter().filter(|t| names_table(&text, t)) {
+                offenders.push(format!("{} names {t} ({owner}'s)", p.display()));
             }
         }
     }

@@ -115,7 +115,7 @@ pub fn router() -> OpenApiRouter<AppState> {
                 .routes(routes!(portal::portal_authorisations, portal_files::portal_record_authorisation))
                 .routes(routes!(portal_files::portal_case_files, portal_files::portal_upload_case_files))
                 .routes(routes!(portal_queries::portal_interest_applications, portal_queries::portal_apply_interest))
-                .layer(axum::extract::DefaultBodyLimit::max(crate::pages::files::FORM_LIMIT)),
+                .layer(axum::extract::DefaultBodyLimit::max(crate::forms::FORM_LIMIT)),
         )
         .routes(routes!(system::healthz))
         .routes(routes!(system::metrics))

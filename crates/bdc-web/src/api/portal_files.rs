@@ -26,7 +26,7 @@ use bdc_services::materials::{self, Upload};
 use bdc_services::portal::{NamedParty, OtherParty};
 
 use crate::api::portal::{application_dto, AppliedDto, AuthorisationDto, NamedPartyDto, OtherPartyDto, PortalUser};
-use crate::pages::files::{read_form, ReadError, Submitted};
+use crate::forms::{read_form, ReadError, Submitted};
 use crate::state::AppState;
 use bdc_http::extract::{ApiJson, ApiPath};
 use bdc_http::problem::{ApiResult, FindingDto, Problem};
@@ -350,7 +350,7 @@ pub fn file_response(content_type: &str, file_name: &str, fallback: &str, bytes:
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", crate::pages::portal::urlencode(file_name))),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", crate::forms::urlencode(file_name))),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],

@@ -72,7 +72,7 @@ pub async fn record(State(state): State<AppState>, PageActor(actor): PageActor, 
         Ok(a) => a,
         Err(r) => return r,
     };
-    let form = match super::files::read(multipart).await {
+    let form = match crate::forms::read(multipart).await {
         Ok(f) => f,
         Err(e) => return message(StatusCode::PAYLOAD_TOO_LARGE, Some(&actor), "无法提交", &e, "/portal/agency"),
     };

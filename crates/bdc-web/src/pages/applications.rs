@@ -135,13 +135,19 @@ async fn answered<T>(state: &AppState, actor: &bdc_core::Actor, id: i64, done: R
 }
 
 /// `POST /portal/applications/{id}/code`: the one-time code to the co-applicant's phone.
-pub async fn send_code(State(state): State<AppState>, crate::api::Client(client): crate::api::Client, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
+pub async fn send_code(
+    State(state): State<AppState>,
+    bdc_http::extract::Client(client): bdc_http::extract::Client,
+    PageActor(actor): PageActor,
+    Path(id): Path<i64>,
+    Form(f): Form<AnswerForm>,
+) -> Response {
     let actor = match admitted(actor, &f.csrf) {
         Ok(a) => a,
         Err(r) => return r,
     };
     match svc::send_confirmation_code(&state.services, &actor, id, &client.addr).await {
-        Ok(to) => redirect(&format!("/portal/applications/{id}?sent={}", super::portal::urlencode(&to))),
+        Ok(to) => redirect(&format!("/portal/applications/{id}?sent={}", crate::forms::urlencode(&to))),
         Err(e) => page(&state, &actor, id, String::new(), text_of(e)).await,
     }
 }

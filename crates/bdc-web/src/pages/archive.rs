@@ -11,8 +11,8 @@ use bdc_services::archive;
 
 use super::files::FileView;
 use super::{message, redirect, render, Chrome, PageActor};
-use crate::api::Client;
 use crate::state::AppState;
+use bdc_http::extract::Client;
 
 pub struct UnitView {
     number: String,

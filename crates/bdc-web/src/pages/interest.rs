@@ -21,8 +21,8 @@ use bdc_services::interest::{self as svc, InterestForm, LimitedResult, Upload};
 use bdc_services::interest::{Evidence, InterestApplication};
 
 use super::{beijing, csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
-use crate::api::Client;
 use crate::state::AppState;
+use bdc_http::extract::Client;
 
 /// Largest accepted application body: five evidence files of 10 MB plus the form fields.
 pub const UPLOAD_LIMIT: usize = svc::MAX_FILES * svc::MAX_FILE_BYTES + 1024 * 1024;
@@ -150,7 +150,7 @@ struct Received {
 }
 
 async fn receive(mp: Multipart) -> Received {
-    let (sent, broken) = super::files::read_partial(mp).await;
+    let (sent, broken) = crate::forms::read_partial(mp).await;
     Received {
         csrf: sent.get("csrf"),
         form: InterestForm {
@@ -272,7 +272,7 @@ pub async fn evidence(State(state): State<AppState>, PageActor(actor): PageActor
         Ok((e, bytes)) => (
             [
                 (header::CONTENT_TYPE, e.content_type.clone()),
-                (header::CONTENT_DISPOSITION, format!("inline; filename=\"evidence-{id}-{seq}\"; filename*=UTF-8''{}", super::portal::urlencode(&e.file_name))),
+                (header::CONTENT_DISPOSITION, format!("inline; filename=\"evidence-{id}-{seq}\"; filename*=UTF-8''{}", crate::forms::urlencode(&e.file_name))),
                 (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
                 (header::CACHE_CONTROL, "private, no-store".to_owned()),
                 (header::X_FRAME_OPTIONS, "SAMEORIGIN".to_owned()),

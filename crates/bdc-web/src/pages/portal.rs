@@ -20,9 +20,9 @@ use bdc_services::portal as svc;
 
 use super::files::FileView;
 use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
-use crate::api::Client;
 use crate::observe::AuditSlot;
 use crate::state::AppState;
+use bdc_http::extract::Client;
 use bdc_http::session::{clear_cookie, session_cookie};
 
 // ----- home -----
@@ -175,7 +175,7 @@ pub async fn signup_form(PageActor(actor): PageActor) -> Response {
 /// `POST /signup`: a multipart form, as it carries the live photo for 人证比对.
 pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::Extension<AuditSlot>, Client(client): Client, multipart: axum::extract::Multipart) -> Response {
     slot.set_action("signup");
-    let (form, broken) = super::files::read_partial(multipart).await;
+    let (form, broken) = crate::forms::read_partial(multipart).await;
     let photo = form.files.iter().find(|(k, _, _)| k == "photo").map(|(_, _, b)| b.clone()).unwrap_or_default();
     let f = SignUpForm {
         kind: form.get("kind"),
@@ -408,7 +408,7 @@ pub async fn real_name(State(state): State<AppState>, PageActor(actor): PageActo
         Ok(a) => a,
         Err(r) => return r,
     };
-    let form = match super::files::read(multipart).await {
+    let form = match crate::forms::read(multipart).await {
         Ok(f) => f,
         Err(e) => return message(StatusCode::PAYLOAD_TOO_LARGE, Some(&actor), "无法提交", &e, "/portal/real-name"),
     };
@@ -475,7 +475,7 @@ pub async fn portal_home(State(state): State<AppState>, PageActor(actor): PageAc
         certificates: certificates
             .into_iter()
             .map(|(n, k, st, _, _)| {
-                let url = urlencode(&n);
+                let url = crate::forms::urlencode(&n);
                 (n, if k == "title" { "不动产权证书" } else { "不动产登记证明" }, if st == "valid" { "有效" } else { "已注销" }, url)
             })
             .collect(),
@@ -500,11 +500,6 @@ pub async fn portal_home(State(state): State<AppState>, PageActor(actor): PageAc
         agent: actor.roles.iter().any(|r| r == "agent"),
     };
     render(&page)
-}
-
-/// Percent-encodes a certificate number for a path segment.
-pub fn urlencode(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 // ----- apply -----
@@ -779,7 +774,7 @@ fn place_error(flow: &'static catalogue::Flow, e: ServiceError, errors: &mut Err
 }
 
 /// The form as typed: numbered rows of other parties and mortgagees, particulars by key.
-fn form_from(flow: &'static catalogue::Flow, sent: &super::files::Submitted) -> ApplyForm {
+fn form_from(flow: &'static catalogue::Flow, sent: &crate::forms::Submitted) -> ApplyForm {
     let mut others = Vec::new();
     for i in 0..8 {
         let (role, name, id, share) = (sent.get(&format!("other_role_{i}")), sent.get(&format!("other_name_{i}")), sent.get(&format!("other_id_{i}")), sent.get(&format!("other_share_{i}")));
@@ -826,7 +821,7 @@ pub async fn apply(State(state): State<AppState>, PageActor(actor): PageActor, P
         Ok(a) => a,
         Err(r) => return r,
     };
-    let sent = match super::files::read(multipart).await {
+    let sent = match crate::forms::read(multipart).await {
         Ok(f) => f,
         Err(e) => return message(StatusCode::PAYLOAD_TOO_LARGE, Some(&actor), "无法提交", &e, &format!("/portal/apply/{flow}")),
     };
@@ -969,7 +964,7 @@ pub async fn add_case_files(State(state): State<AppState>, PageActor(actor): Pag
         Ok(a) => a,
         Err(r) => return r,
     };
-    let form = match super::files::read(multipart).await {
+    let form = match crate::forms::read(multipart).await {
         Ok(f) => f,
         Err(e) => return my_case_page(&state, &actor, id, e).await,
     };
@@ -1007,7 +1002,7 @@ async fn my_case_page(state: &AppState, actor: &bdc_core::Actor, id: i64, error_
         files: files.iter().map(|f| FileView::of(f, flow)).collect(),
         material_codes: flow.map(|f| f.materials.iter().map(|m| (m.code, m.name)).collect()).unwrap_or_default(),
         can_upload: matches!(case.state, CaseState::Intake | CaseState::Correction),
-        results: results.into_iter().map(|(n, k)| (urlencode(&n), n, k)).map(|(u, n, k)| (n, k, u)).collect(),
+        results: results.into_iter().map(|(n, k)| (crate::forms::urlencode(&n), n, k)).map(|(u, n, k)| (n, k, u)).collect(),
         error: error_text,
         chrome: Chrome::of(Some(actor), "portal"),
         number: case.case_number.clone(),
@@ -1046,7 +1041,7 @@ pub async fn pdf_response(state: &AppState, actor: Option<&bdc_core::Actor>, num
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "application/pdf".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"certificate.pdf\"; filename*=UTF-8''{}.pdf", urlencode(number))),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"certificate.pdf\"; filename*=UTF-8''{}.pdf", crate::forms::urlencode(number))),
                 (header::CACHE_CONTROL, "no-store".to_owned()),
             ],
             bytes,

@@ -17,8 +17,9 @@ use bdc_services::cases::{self, TRANSITIONS};
 use bdc_services::cases::{CaseFilter, CaseState};
 
 use super::files::FileView;
-use super::portal::{pdf_response, urlencode};
+use super::portal::pdf_response;
 use super::{csrf_ok, message, redirect, render, Chrome, PageActor};
+use crate::forms::urlencode;
 use crate::state::AppState;
 
 fn staff_only(actor: Option<Actor>) -> Result<Actor, Response> {
@@ -367,7 +368,7 @@ pub async fn add_files(State(state): State<AppState>, PageActor(actor): PageActo
         Ok(a) => a,
         Err(r) => return r,
     };
-    let form = match super::files::read(multipart).await {
+    let form = match crate::forms::read(multipart).await {
         Ok(f) => f,
         Err(e) => return case_page_for(&state, &actor, id, e).await,
     };

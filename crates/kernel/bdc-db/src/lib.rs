@@ -9,6 +9,8 @@
 //! transaction: `&mut *tx` for a step that must be whole, a pooled connection for a read.
 
 pub mod db;
+#[cfg(feature = "count-statements")]
+pub mod statements;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod time;

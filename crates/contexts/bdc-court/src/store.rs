@@ -161,10 +161,13 @@ pub async fn request_problem(conn: &mut AnyConnection, number: &str) -> StoreRes
     Ok(sqlx::query("SELECT problem FROM court_requests WHERE number = $1").bind(number).fetch_optional(&mut *conn).await?.map(|r| r.try_get(0)).transpose()?)
 }
 
+/// A court's registered 查封 (action 11) still waiting in its unit's queue (轮候).
+const WAITING_SEIZURE: &str = "status = 'registered' AND action = '11' AND waiting = 1";
+
 /// The waiting seizure of request `request_number` on unit `unit_id` moved in the queue (one
 /// ahead of it ended, or a notice delivered earlier went ahead): the desk shows its new place.
 pub async fn set_queue_place(conn: &mut AnyConnection, request_number: &str, unit_id: i64, reason: &str) -> StoreResult<bool> {
-    Ok(sqlx::query("UPDATE court_properties SET reason = $1 WHERE request_number = $2 AND unit_id = $3 AND status = 'registered' AND action = '11' AND waiting = 1")
+    Ok(sqlx::query(&format!("UPDATE court_properties SET reason = $1 WHERE request_number = $2 AND unit_id = $3 AND {WAITING_SEIZURE}"))
         .bind(reason)
         .bind(request_number)
         .bind(unit_id)
@@ -179,11 +182,10 @@ pub async fn set_queue_place(conn: &mut AnyConnection, request_number: &str, uni
 /// waiting seizure of that request is on the unit (e.g. one entered at the counter by a flow).
 #[allow(clippy::too_many_arguments)]
 pub async fn promote(conn: &mut AnyConnection, request_number: &str, unit_id: i64, start: &str, end: &str, receipt_state: ReceiptState, receipt_due: &str, now: DateTime<Utc>) -> StoreResult<bool> {
-    Ok(sqlx::query(
+    Ok(sqlx::query(&format!(
         "UPDATE court_properties SET waiting = 0, actual_start = $1, actual_end = $2, reason = '', promoted_at = $3, receipt_state = $4, receipt_due = $5, \
-         receipt_next_at = NULL, receipt_attempts = 0, receipt_error = '' \
-         WHERE request_number = $6 AND unit_id = $7 AND status = 'registered' AND action = '11' AND waiting = 1",
-    )
+         receipt_next_at = NULL, receipt_attempts = 0, receipt_error = '' WHERE request_number = $6 AND unit_id = $7 AND {WAITING_SEIZURE}",
+    ))
     .bind(start)
     .bind(end)
     .bind(format_time(now))

@@ -158,6 +158,9 @@ pub type Attributes = BTreeMap<String, String>;
 
 /// Names of well-known attributes.
 pub mod attr {
+    /// The authorisation (授权委托) an agent applied under, by id: it belongs to the case, not to
+    /// the right registered.
+    pub const AUTHORISATION: &str = "authorisation";
     /// Attributes of a continued seizure (续封): the 文号, 法院查控请求单号 and 送达时间 of its latest
     /// continuation, kept beside the seizure's own 查封文号 (`court_case`), `court_request` and
     /// `delivered_at`, which a continuation never rewrites. Earlier continuations stay in the

@@ -179,7 +179,7 @@ fn change_request(flow: &Flow, req: &RequestDoc, applicants: &[Applicant]) -> Se
     .collect();
     let mut attrs = req.attrs.clone();
     // The authorisation an agent applied under belongs to the case, not to the right.
-    attrs.remove(bdc_store::attachments::AUTHORISATION);
+    attrs.remove(bdc_domain::register::attr::AUTHORISATION);
     let location = attrs.remove(LOCATION);
     let rename = match attrs.remove(NEW_NAME) {
         Some(name) => {

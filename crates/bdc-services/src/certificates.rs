@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use bdc_core::masking::mask_name;
 use bdc_crypto::sm2_verify_hex;
 use bdc_domain::rights::RightKind;
-use bdc_store::{journal, portal, registry};
+use bdc_store::{journal, registry};
 
 use crate::{ServiceError, ServiceResult, Services};
 
@@ -155,7 +155,7 @@ impl Verdict {
 
 async fn log(s: &Services, user_id: Option<i64>, client: &str, query: &str, verdict: &Verdict) -> ServiceResult<()> {
     let mut conn = s.db.conn().await?;
-    portal::log_query(&mut conn, "certificate_authenticity", user_id, client, query, verdict.code(), Utc::now()).await?;
+    bdc_audit::queries::log(&mut conn, "certificate_authenticity", user_id, client, query, verdict.code(), Utc::now()).await?;
     Ok(())
 }
 

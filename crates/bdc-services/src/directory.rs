@@ -30,6 +30,9 @@ pub struct UserName {
 pub trait Directory: Send + Sync + std::fmt::Debug {
     /// The verified real-name link of public account `user_id`; `None` without one.
     async fn link(&self, conn: &mut AnyConnection, user_id: i64) -> ServiceResult<Option<AccountLink>>;
+    /// Whether public account `user_id` was signed up before real-name was proven and must
+    /// verify (实名认证) before anything else: tied to a party, but not proven to be it.
+    async fn awaits_real_name(&self, conn: &mut AnyConnection, user_id: i64) -> ServiceResult<bool>;
     /// The public account proven to be `party_id`, if any (one party, one account).
     async fn account_of_party(&self, conn: &mut AnyConnection, party_id: i64) -> ServiceResult<Option<i64>>;
     /// The sealed phone number of public account `user_id`, to send it a one-time code.
@@ -46,6 +49,9 @@ pub struct NoAccounts;
 impl Directory for NoAccounts {
     async fn link(&self, _: &mut AnyConnection, _: i64) -> ServiceResult<Option<AccountLink>> {
         Ok(None)
+    }
+    async fn awaits_real_name(&self, _: &mut AnyConnection, _: i64) -> ServiceResult<bool> {
+        Ok(false)
     }
     async fn account_of_party(&self, _: &mut AnyConnection, _: i64) -> ServiceResult<Option<i64>> {
         Ok(None)

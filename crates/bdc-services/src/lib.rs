@@ -9,24 +9,20 @@
 //! [`limits`] (rate limits shared by all server instances), [`directory`] (the accounts, as the
 //! identity context answers for them). Accounts, sessions and real-name are `bdc-identity`'s.
 
-pub mod agency;
-pub mod applications;
-pub mod archive;
 pub mod calendar;
 pub mod cases;
 pub mod certificates;
 pub mod checkpoint;
+pub mod codes;
 pub mod directory;
-pub mod drafts;
+pub mod dto;
 pub mod duties;
 pub mod events;
-pub mod interest;
 pub mod jobs;
 pub mod keys;
 pub mod lapse;
 pub mod limits;
 pub mod materials;
-pub mod portal;
 pub mod register_api;
 pub mod registry;
 pub mod rule_library;

@@ -15,18 +15,8 @@ use crate::{Actor, ServiceError, ServiceResult, Services};
 // The records this use case hands to the API and the pages.
 pub use bdc_store::attachments::Attachment;
 
-/// The largest file accepted (10 MiB): a scanned multi-page PDF at 300 dpi fits.
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
-/// At most this many files per material of one application.
-pub const MAX_FILES_PER_OWNER: usize = 60;
-
-/// A file as received from a form.
-#[derive(Debug, Clone)]
-pub struct Upload {
-    pub material_code: String,
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-}
+// The upload and its limits are the kernel's: the forms reader enforces them while reading.
+pub use bdc_core::upload::{Upload, MAX_FILES_PER_OWNER, MAX_FILE_BYTES};
 
 /// What a file is, from its first bytes: `(content type, extension)`.
 pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
@@ -119,7 +109,7 @@ pub async fn store_files(s: &Services, owner_kind: &str, owner_id: i64, uploads:
 /// Whether a public actor is one of the case's people: its submitter, or an applicant party.
 async fn public_may_see_case(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<bool> {
     let mut conn = s.db.conn().await?;
-    if bdc_store::portal::cases_submitted_by(&mut conn, actor.user_id).await?.contains(&case_id) {
+    if bdc_store::cases::cases_submitted_by(&mut conn, actor.user_id).await?.contains(&case_id) {
         return Ok(true);
     }
     let Some(account) = s.directory.link(&mut conn, actor.user_id).await? else { return Ok(false) };
@@ -157,7 +147,7 @@ pub async fn add_to_case(s: &Services, actor: &Actor, case_id: i64, uploads: &[U
         Realm::Public => {
             let mut conn = s.db.conn().await?;
             // Another's case is "not found": whose cases exist is nobody else's business.
-            if !bdc_store::portal::cases_submitted_by(&mut conn, actor.user_id).await?.contains(&case_id) {
+            if !bdc_store::cases::cases_submitted_by(&mut conn, actor.user_id).await?.contains(&case_id) {
                 return Err(ServiceError::NotFound("办件不存在".into()));
             }
         }
@@ -172,33 +162,26 @@ pub async fn add_to_case(s: &Services, actor: &Actor, case_id: i64, uploads: &[U
     store_files(s, store::CASE, case_id, uploads, &actor.username).await
 }
 
-/// One file with its bytes, when the actor may see it.
-pub async fn open(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(Attachment, Vec<u8>)> {
-    let not_found = || ServiceError::NotFound("文件不存在".into());
-    let a = {
-        let mut conn = s.db.conn().await?;
-        store::get(&mut conn, id).await?.ok_or_else(not_found)?
-    };
-    let allowed = match a.owner_kind.as_str() {
-        store::CASE => may_see_case(s, actor, a.owner_id).await?,
-        store::DRAFT => {
-            let mut conn = s.db.conn().await?;
-            actor.realm == Realm::Public && store::draft(&mut conn, a.owner_id, actor.user_id).await?.is_some()
-        }
-        bdc_store::applications::APPLICATION => actor.realm == Realm::Public && crate::applications::may_see(s, actor, a.owner_id).await?,
-        store::AUTHORISATION => {
-            let mut conn = s.db.conn().await?;
-            match store::authorisation(&mut conn, a.owner_id).await? {
-                Some(auth) => (actor.realm == Realm::Public && auth.agent_user_id == actor.user_id) || (actor.realm == Realm::Staff && actor.can(Permission::CaseRead)),
-                None => false,
-            }
-        }
-        _ => false,
-    };
-    if !allowed {
-        return Err(not_found());
+/// One file's description, whoever owns it; `None` when there is none. The register answers
+/// for its cases' files ([`open_case_file`]); a context that owns other kinds of files (the
+/// portal's drafts, applications, authorisations) finds the file here and decides itself.
+pub async fn find(s: &Services, id: i64) -> ServiceResult<Option<Attachment>> {
+    let mut conn = s.db.conn().await?;
+    Ok(store::get(&mut conn, id).await?)
+}
+
+/// The bytes of a file the caller has let the actor see.
+pub async fn bytes(s: &Services, a: &Attachment) -> ServiceResult<Vec<u8>> {
+    s.files.get(&a.file_key).await.map_err(|e| ServiceError::Internal(Box::new(e)))
+}
+
+/// A case's file with its bytes, when the actor may see the case's files; "not found" for
+/// anything else (a file of another kind of owner included).
+pub async fn open_case_file(s: &Services, actor: &Actor, a: Attachment) -> ServiceResult<(Attachment, Vec<u8>)> {
+    if a.owner_kind != store::CASE || !may_see_case(s, actor, a.owner_id).await? {
+        return Err(ServiceError::NotFound("文件不存在".into()));
     }
-    let bytes = s.files.get(&a.file_key).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    let bytes = bytes(s, &a).await?;
     Ok((a, bytes))
 }
 

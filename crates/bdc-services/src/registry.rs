@@ -328,7 +328,7 @@ pub async fn verified_party(s: &Services, conn: &mut bdc_db::AnyConnection, kind
 
 /// The party on record with this ID number and exactly this name, if any. Nothing is created:
 /// naming someone (a principal, a co-applicant) never makes him a party of the register.
-pub(crate) async fn party_on_record(s: &Services, conn: &mut bdc_db::AnyConnection, id_type: &str, id_number: &str, name: &str) -> ServiceResult<Option<i64>> {
+pub async fn party_on_record(s: &Services, conn: &mut bdc_db::AnyConnection, id_type: &str, id_number: &str, name: &str) -> ServiceResult<Option<i64>> {
     let bidx = s.cipher().blind_index(id_number);
     for pid in registry::find_party_by_index(conn, &bidx).await? {
         if let Some(p) = registry::get_party(conn, pid).await? {

@@ -343,3 +343,15 @@ pub async fn cases_of_party(conn: &mut AnyConnection, party_id: i64, limit: i64)
     let rows = sqlx::query("SELECT DISTINCT case_id FROM case_applicants WHERE party_id = $1 ORDER BY case_id DESC LIMIT $2").bind(party_id).bind(limit).fetch_all(&mut *conn).await?;
     rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }
+
+/// Records the public user who submitted a case online (网上申请).
+pub async fn set_submitted_by(conn: &mut AnyConnection, case_id: i64, user_id: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE cases SET submitted_by = $1 WHERE id = $2").bind(user_id).bind(case_id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Cases a public user applied for online, newest first.
+pub async fn cases_submitted_by(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Vec<i64>> {
+    let rows = sqlx::query("SELECT id FROM cases WHERE submitted_by = $1 ORDER BY id DESC LIMIT 200").bind(user_id).fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}

@@ -13,17 +13,15 @@
 //! [`keys`] (SM2 signing keys, stored encrypted), [`limits`] (rate-limit counters shared by all
 //! server instances).
 
-pub mod applications;
 pub mod attachments;
 pub mod bulk;
 pub mod calendar;
 pub mod cases;
+pub mod codes;
 pub mod duties;
-pub mod interest;
 pub mod journal;
 pub mod keys;
 pub mod limits;
-pub mod portal;
 pub mod registry;
 pub mod rules;
 #[cfg(feature = "testing")]

@@ -634,3 +634,19 @@ pub async fn certificates_of_party(conn: &mut AnyConnection, party_id: i64) -> S
 pub async fn unit_of_right(conn: &mut AnyConnection, right_id: i64) -> StoreResult<Option<i64>> {
     Ok(sqlx::query("SELECT unit_id FROM rights WHERE id = $1").bind(right_id).fetch_optional(&mut *conn).await?.map(|r| r.try_get(0)).transpose()?)
 }
+
+/// Parties of a kind holding a current right of a kind, the most holdings first: whom the demo's
+/// public accounts are linked to (those already linked are skipped by the demo).
+pub async fn holders_of_kind(conn: &mut AnyConnection, party_kind: &str, right_kind: &str, limit: i64) -> StoreResult<Vec<i64>> {
+    let rows = sqlx::query(
+        "SELECT h.party_id, COUNT(*) AS n FROM right_holders h JOIN rights r ON r.id = h.right_id JOIN parties p ON p.id = h.party_id \
+         WHERE r.state = 1 AND r.kind = $1 AND p.kind = $2 \
+         GROUP BY h.party_id ORDER BY n DESC, h.party_id LIMIT $3",
+    )
+    .bind(right_kind)
+    .bind(party_kind)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}

@@ -3,7 +3,7 @@
 //! the characters of [`bdc_core::text`] (NUL, ESC and the other controls, bidi overrides,
 //! zero-width characters), and the request is refused with a Chinese reason before any handler
 //! runs, so it changes nothing. Multipart forms are checked by their reader
-//! ([`crate::forms::read_partial`]).
+//! ([`bdc_http::forms::read_partial`]).
 //!
 //! The layer sits outside the routes, so no handler can forget it; URL-encoded bodies are read
 //! here (up to the body limit) and handed on unchanged.

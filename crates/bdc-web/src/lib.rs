@@ -12,7 +12,6 @@
 
 pub mod api;
 pub mod app;
-pub mod forms;
 pub mod hygiene;
 pub mod observe;
 pub mod pages;

@@ -180,8 +180,9 @@ fn the_declared_rust_version_covers_every_dependency() {
 /// A context's tables and the crate that owns them: no other crate's code reads or writes them
 /// in SQL (the migrations create them; tests may read them as an attacker with the database file
 /// would).
-const OWNED_TABLES: [(&str, &[&str]); 3] = [
+const OWNED_TABLES: [(&str, &[&str]); 4] = [
     ("bdc-identity", &["users", "roles", "role_permissions", "user_roles", "sessions", "identity_verifications", "portal_accounts"]),
+    ("bdc-portal", &["online_applications", "application_confirmations", "application_drafts", "agent_authorisations", "interest_applications", "interest_evidence"]),
     ("bdc-court", &["court_messages", "court_requests", "court_properties"]),
     ("bdc-reporting", &["report_messages", "reconciliation_items", "issuance_rules"]),
 ];

@@ -699,7 +699,7 @@ const DEMO_LETTER: &[u8] = b"%PDF-1.4\n% demo power of attorney\n1 0 obj << /Typ
 pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_sandbox::identity::Sandbox>) -> ServiceResult<Vec<(String, String)>> {
     use bdc_identity::service::{signup, users};
     use bdc_sandbox::portrait::portrait;
-    use bdc_store::applications as apps;
+    use bdc_store::registry as apps;
     let console = bdc_core::Actor::console();
     let mut out = Vec::new();
     let Some(sandbox) = sandbox else {
@@ -779,21 +779,21 @@ pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_sandbox::identity:
             via: bdc_core::actor::AuthVia::Console,
             audit: None,
         };
-        let has = bdc_services::agency::mine(s, &actor).await.map(|l| l.iter().any(|a| a.usable)).unwrap_or(true);
+        let has = bdc_portal::service::agency::mine(s, &actor).await.map(|l| l.iter().any(|a| a.usable)).unwrap_or(true);
         let mut conn = s.db.conn().await?;
         let party = bdc_store::registry::get_party(&mut conn, principal).await?;
         drop(conn);
         if let (false, Some(p)) = (has, party) {
             let id = s.cipher().decrypt(&p.id_number_enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
             let until = bdc_services::cases::today() + Duration::days(300);
-            let a = bdc_services::agency::NewAuthorisation {
+            let a = bdc_portal::service::agency::NewAuthorisation {
                 principal_name: p.name,
                 principal_id: id,
                 matters: "代为办理本人名下不动产的全部登记事项".into(),
                 valid_until: until.to_string(),
                 document: Some(bdc_services::materials::Upload { material_code: "document".into(), file_name: "授权委托书.pdf".into(), bytes: DEMO_LETTER.to_vec() }),
             };
-            bdc_services::agency::record(s, &actor, a).await?;
+            bdc_portal::service::agency::record(s, &actor, a).await?;
         }
     }
     Ok(out)

@@ -6,7 +6,8 @@
 //! missing from the table is refused (fail closed), and a test checks that every route in the
 //! OpenAPI document is listed. The table is published in the document as `x-bdc-access`.
 //!
-//! The carved-out contexts declare their own routes' rules (`bdc_identity::api::access`, `bdc_court::api::access`, `bdc_reporting::api::access`); this
+//! The carved-out contexts declare their own routes' rules (`bdc_identity::api::access`, `bdc_portal::api::access`, `bdc_court::api::access`,
+//! `bdc_reporting::api::access`); this
 //! table asks them first and answers the routes still served here.
 
 use bdc_core::access::Permission;
@@ -15,16 +16,18 @@ pub use bdc_http::access::Access;
 /// The access rule of a route, by method and route pattern (`/api/v1/admin/users/{id}`): the
 /// contexts' tables first, then the routes of the register core.
 pub fn access(method: &str, route: &str) -> Option<Access> {
-    bdc_identity::api::access(method, route).or_else(|| bdc_court::api::access(method, route)).or_else(|| bdc_reporting::api::access(method, route)).or_else(|| core(method, route))
+    bdc_identity::api::access(method, route)
+        .or_else(|| bdc_portal::api::access(method, route))
+        .or_else(|| bdc_court::api::access(method, route))
+        .or_else(|| bdc_reporting::api::access(method, route))
+        .or_else(|| core(method, route))
 }
 
 fn core(method: &str, route: &str) -> Option<Access> {
     use Permission::{AuditRead, CadastreManage, CalendarManage, CalendarRead, CaseIntake, CaseRead, JobsRead, PartiesManage, RegistryRead, RulesManage, RulesRead};
     let read = matches!(method, "GET" | "HEAD");
     Some(match route {
-        // 证书真伪查询 is open to anyone, as on the portal page (rate-limited per address).
-        "/healthz" | "/metrics" | "/api/openapi.json" | "/api/v1/catalogue" | "/api/v1/portal/verify" => Access::Public,
-        r if r.starts_with("/api/v1/portal/") => Access::PublicAccount,
+        "/healthz" | "/metrics" | "/api/openapi.json" | "/api/v1/catalogue" => Access::Public,
         "/api/v1/audit" if read => Access::Permission(AuditRead),
         r if r.starts_with("/api/v1/calendar/") && read => Access::Permission(CalendarRead),
         r if r.starts_with("/api/v1/calendar/") => Access::Permission(CalendarManage),

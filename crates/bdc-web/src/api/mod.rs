@@ -7,9 +7,6 @@ pub mod cases;
 pub mod catalogue;
 pub mod document;
 pub mod jobs;
-pub mod portal;
-pub mod portal_files;
-pub mod portal_queries;
 pub mod registry;
 pub mod rules;
 pub mod system;
@@ -84,39 +81,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::list_jobs))
         .merge(bdc_court::api::router())
         .merge(bdc_reporting::api::router())
-        .routes(routes!(portal::portal_flows))
-        .routes(routes!(portal::portal_flow))
-        .routes(routes!(portal::portal_units))
-        .routes(routes!(portal::portal_applications, portal::portal_apply))
-        .routes(routes!(portal::portal_application))
-        .routes(routes!(portal::portal_confirmation_code))
-        .routes(routes!(portal::portal_confirm))
-        .routes(routes!(portal::portal_decline))
-        .routes(routes!(portal::portal_withdraw))
-        .routes(routes!(portal::portal_cases))
-        .routes(routes!(portal::portal_case))
-        .routes(routes!(portal::portal_certificates))
-        .routes(routes!(portal_files::portal_revoke_authorisation))
-        .routes(routes!(portal_files::portal_drafts, portal_files::portal_create_draft))
-        .routes(routes!(portal_files::portal_draft, portal_files::portal_save_draft, portal_files::portal_delete_draft))
-        .routes(routes!(portal_files::portal_remove_draft_file))
-        .routes(routes!(portal_files::portal_submit_draft))
-        .routes(routes!(portal_files::portal_application_files))
-        .routes(routes!(portal_files::portal_file))
-        .routes(routes!(portal_queries::portal_archive))
-        .routes(routes!(portal_queries::portal_interest_application))
-        .routes(routes!(portal_queries::portal_interest_evidence))
-        .routes(routes!(portal_queries::portal_verify_certificate))
-        .routes(routes!(portal_queries::portal_certificate_pdf))
-        // Uploads of scanned materials: larger bodies than the server-wide limit.
-        .merge(
-            OpenApiRouter::new()
-                .routes(routes!(portal_files::portal_upload_draft_files))
-                .routes(routes!(portal::portal_authorisations, portal_files::portal_record_authorisation))
-                .routes(routes!(portal_files::portal_case_files, portal_files::portal_upload_case_files))
-                .routes(routes!(portal_queries::portal_interest_applications, portal_queries::portal_apply_interest))
-                .layer(axum::extract::DefaultBodyLimit::max(crate::forms::FORM_LIMIT)),
-        )
+        .merge(bdc_portal::api::router())
         .routes(routes!(system::healthz))
         .routes(routes!(system::metrics))
         .routes(routes!(system::openapi_json))

@@ -109,7 +109,7 @@ fn place(e: &ServiceError, fields: &[&'static str], errors: &mut Errors) -> Stri
 
 /// A submitted form as name–value pairs, so repeated names (checkboxes) are kept.
 /// A submitted form's fields (repeated names kept), as the upload forms read them too.
-pub type Fields = crate::forms::Submitted;
+pub type Fields = bdc_http::forms::Submitted;
 
 /// One card of the overview.
 pub struct Card {

@@ -22,8 +22,8 @@ use bdc_services::registry::UnitFilter;
 use bdc_services::registry::{self, NewParty};
 
 use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
-use crate::forms::Submitted;
 use crate::state::AppState;
+use bdc_http::forms::Submitted;
 
 /// Rows of applicants on the form.
 const ROWS: usize = 4;
@@ -269,7 +269,7 @@ pub async fn check_id(State(state): State<AppState>, PageActor(actor): PageActor
         Ok(a) => a,
         Err(r) => return r,
     };
-    let form = crate::forms::read(multipart).await.unwrap_or_default();
+    let form = bdc_http::forms::read(multipart).await.unwrap_or_default();
     let (id_type, id, name) = (form.get(&format!("id_type_{}", q.row)), form.get(&format!("id_number_{}", q.row)), form.get(&format!("name_{}", q.row)));
     let html = match id_verdict(&id_type, &id) {
         Err(e) if e.is_empty() => String::new(),
@@ -426,7 +426,7 @@ pub async fn precheck(State(state): State<AppState>, PageActor(actor): PageActor
         Ok(a) => a,
         Err(r) => return r,
     };
-    let form = match crate::forms::read(multipart).await {
+    let form = match bdc_http::forms::read(multipart).await {
         Ok(f) => f,
         Err(e) => return render(&FindingsFragment { findings: vec![], errors: vec![e], blocked: false }),
     };
@@ -452,7 +452,7 @@ pub async fn accept(State(state): State<AppState>, PageActor(actor): PageActor, 
         Ok(a) => a,
         Err(r) => return r,
     };
-    let form = match crate::forms::read(multipart).await {
+    let form = match bdc_http::forms::read(multipart).await {
         Ok(f) => f,
         Err(e) => return message(StatusCode::PAYLOAD_TOO_LARGE, Some(&actor), "无法受理", &e, "/workbench/intake"),
     };

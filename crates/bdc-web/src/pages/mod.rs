@@ -7,14 +7,9 @@
 //! cookie is `SameSite=Strict` besides. Services check permissions again, as for the API, and
 //! every state-changing request is audited by the same `observe` layer.
 
+pub mod account;
 pub mod admin;
-pub mod agency;
-pub mod applications;
-pub mod archive;
-pub mod files;
 pub mod intake;
-pub mod interest;
-pub mod portal;
 pub mod workbench;
 
 use axum::routing::{get, post};
@@ -40,42 +35,24 @@ pub async fn missing_arrangements(state: &AppState, actor: &Actor) -> Vec<i32> {
 /// Every page route.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(portal::home))
-        .route("/login", get(portal::login_form).post(portal::login))
-        .route("/logout", post(portal::logout))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
         // The sign-up form carries a photo (≤ 2 MB) for 人证比对.
-        .route("/signup", get(portal::signup_form).post(portal::signup).layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024)))
-        .route("/signup/code", post(portal::signup_code))
-        .route("/verify", get(portal::verify_form).post(portal::verify))
-        .route("/portal", get(portal::portal_home))
-        .route("/portal/real-name", get(portal::real_name_form).post(portal::real_name).layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024)))
-        .route("/portal/apply/{flow}", get(portal::apply_form).post(portal::apply).layer(axum::extract::DefaultBodyLimit::max(crate::forms::FORM_LIMIT)))
-        .route("/portal/drafts/{id}/files/{file}/remove", post(portal::remove_draft_file))
-        .route("/portal/drafts/{id}/delete", post(portal::delete_draft))
-        .route("/portal/applications/{id}", get(applications::show))
-        .route("/portal/applications/{id}/code", post(applications::send_code))
-        .route("/portal/applications/{id}/confirm", post(applications::confirm))
-        .route("/portal/applications/{id}/decline", post(applications::decline))
-        .route("/portal/applications/{id}/withdraw", post(applications::withdraw))
-        .route("/portal/archive", get(archive::page))
-        .route("/portal/agency", get(agency::show).post(agency::record).layer(axum::extract::DefaultBodyLimit::max(crate::forms::FORM_LIMIT)))
-        .route("/portal/agency/{id}/revoke", post(agency::revoke))
-        .route("/files/{id}", get(files::show))
-        .route("/portal/cases/{id}", get(portal::my_case))
-        .route("/portal/cases/{id}/files", post(portal::add_case_files).layer(axum::extract::DefaultBodyLimit::max(crate::forms::FORM_LIMIT)))
-        .route("/portal/certificates/{number}", get(portal::my_certificate))
+        .route("/signup", get(account::signup_form).post(account::signup).layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024)))
+        .route("/signup/code", post(account::signup_code))
+        .route("/portal/real-name", get(account::real_name_form).post(account::real_name).layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024)))
         .route("/workbench", get(workbench::tasks))
         .route("/workbench/cases/{id}", get(workbench::case_page).post(workbench::act))
-        .route("/workbench/cases/{id}/files", post(workbench::add_files).layer(axum::extract::DefaultBodyLimit::max(crate::forms::FORM_LIMIT)))
+        .route("/workbench/cases/{id}/files", post(workbench::add_files).layer(axum::extract::DefaultBodyLimit::max(bdc_http::forms::FORM_LIMIT)))
         .route("/workbench/units/{id}", get(workbench::unit_page))
-        .route("/workbench/intake", get(intake::form).post(intake::accept).layer(axum::extract::DefaultBodyLimit::max(crate::forms::FORM_LIMIT)))
+        .route("/workbench/intake", get(intake::form).post(intake::accept).layer(axum::extract::DefaultBodyLimit::max(bdc_http::forms::FORM_LIMIT)))
         .route("/workbench/intake/units", get(intake::units))
         .route("/workbench/intake/check-id", post(intake::check_id))
-        .route("/workbench/intake/precheck", post(intake::precheck).layer(axum::extract::DefaultBodyLimit::max(crate::forms::FORM_LIMIT)))
+        .route("/workbench/intake/precheck", post(intake::precheck).layer(axum::extract::DefaultBodyLimit::max(bdc_http::forms::FORM_LIMIT)))
         .route("/workbench/certificates/{number}", get(workbench::certificate_preview))
+        .merge(bdc_portal::pages::router())
         .merge(bdc_court::pages::router())
         .merge(admin::routes())
-        .merge(interest::routes())
 }
 
 /// The service error as the sentence to show beside a form.

@@ -16,11 +16,11 @@ use bdc_domain::catalogue;
 use bdc_services::cases::{self, TRANSITIONS};
 use bdc_services::cases::{CaseFilter, CaseState};
 
-use super::files::FileView;
-use super::portal::pdf_response;
 use super::{csrf_ok, message, redirect, render, Chrome, PageActor};
-use crate::forms::urlencode;
 use crate::state::AppState;
+use bdc_http::forms::urlencode;
+use bdc_portal::pages::files::FileView;
+use bdc_portal::pages::portal::pdf_response;
 
 fn staff_only(actor: Option<Actor>) -> Result<Actor, Response> {
     bdc_http::page::staff_with(actor, Permission::CaseRead)
@@ -207,7 +207,7 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
     let files = bdc_services::materials::case_files(&state.services, actor, case.id).await.unwrap_or_default();
     let request = serde_json::from_str::<cases::RequestDoc>(&case.request).unwrap_or_default();
     let (ticked, attrs) = (request.materials, request.attrs);
-    let authorisation = bdc_services::agency::of_case(&state.services, &attrs).await.ok().flatten().map(|(a, name)| (name, a.matters, a.valid_until, a.document_id));
+    let authorisation = bdc_portal::service::agency::of_case(&state.services, actor, &attrs).await.ok().flatten().map(|(a, name)| (name, a.matters, a.valid_until, a.document_id));
     let materials = flow
         .map(|f| {
             f.materials
@@ -223,7 +223,7 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
         .filter(|t| t.from.contains(&case.state) && t.permissions.iter().any(|p| actor.can(*p)))
         .map(|t| (t.action, t.name, matches!(t.action, "return" | "withdraw" | "request_correction" | "suspend")))
         .collect();
-    let confirmations = bdc_services::applications::confirmations_of_case(&state.services, actor, case.id)
+    let confirmations = bdc_portal::service::applications::confirmations_of_case(&state.services, actor, case.id)
         .await
         .unwrap_or_default()
         .into_iter()
@@ -356,7 +356,7 @@ pub async fn unit_page(State(state): State<AppState>, PageActor(actor): PageActo
 /// 缮证 preview: the certificate PDF as it will be issued.
 pub async fn certificate_preview(State(state): State<AppState>, PageActor(actor): PageActor, Path(number): Path<String>) -> Response {
     match staff_only(actor) {
-        Ok(a) => pdf_response(&state, Some(&a), &number, "/workbench").await,
+        Ok(a) => pdf_response(&state.services, Some(&a), &number, "/workbench").await,
         Err(r) => r,
     }
 }
@@ -368,7 +368,7 @@ pub async fn add_files(State(state): State<AppState>, PageActor(actor): PageActo
         Ok(a) => a,
         Err(r) => return r,
     };
-    let form = match crate::forms::read(multipart).await {
+    let form = match bdc_http::forms::read(multipart).await {
         Ok(f) => f,
         Err(e) => return case_page_for(&state, &actor, id, e).await,
     };

@@ -173,7 +173,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     let (other, other_number) = numbers[1].clone();
     let token = app.public_account("caogao", &["person"], numbers[2].0, "13912345678").await;
     let citizen = bdc_identity::service::auth::authenticate(&s, &token).await.unwrap();
-    let fields = bdc_services::drafts::Fields {
+    let fields = bdc_portal::service::drafts::Fields {
         property: "x".into(),
         my_role: "right_holder".into(),
         my_share: "1".into(),
@@ -182,10 +182,10 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
         other_id: other_number.clone(),
         ..Default::default()
     };
-    let kept = bdc_services::drafts::save(&s, &citizen, None, "IND-TRANSFER-STOCK-HOUSE", &fields, &[]).await.unwrap();
-    let gone = bdc_services::drafts::save(&s, &citizen, None, "IND-TRANSFER-STOCK-HOUSE", &fields, &[]).await.unwrap();
-    bdc_services::drafts::discard(&s, &citizen, gone).await.unwrap();
-    assert_eq!(bdc_services::drafts::get(&s, &citizen, kept).await.unwrap().1.other_id, other_number);
+    let kept = bdc_portal::service::drafts::save(&s, &citizen, None, "IND-TRANSFER-STOCK-HOUSE", &fields, &[]).await.unwrap();
+    let gone = bdc_portal::service::drafts::save(&s, &citizen, None, "IND-TRANSFER-STOCK-HOUSE", &fields, &[]).await.unwrap();
+    bdc_portal::service::drafts::discard(&s, &citizen, gone).await.unwrap();
+    assert_eq!(bdc_portal::service::drafts::get(&s, &citizen, kept).await.unwrap().1.other_id, other_number);
 
     // The grep: no clear ID number in any file under the data directory.
     // On SQLite that is the database file and its WAL as they are (deleted rows included).

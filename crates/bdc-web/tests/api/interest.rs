@@ -182,7 +182,7 @@ async fn an_interested_party_sees_only_the_limited_result_after_approval(engine:
     assert!(too_big.text.contains("“大文件.pdf”超过 10 MB"), "{}", too_big.text);
     // A body over the upload limit (five files of 10 MB) gets the form back with a clear message.
     let mut huge = PDF.to_vec();
-    huge.resize(bdc_web::pages::interest::UPLOAD_LIMIT + 1024, b' ');
+    huge.resize(bdc_portal::pages::interest::UPLOAD_LIMIT + 1024, b' ');
     let over = apply(&app, &li, "unit", UNIT, "借款纠纷", &[("扫描件.pdf", &huge)]).await;
     assert_eq!(over.status, 422);
     assert!(over.text.contains("上传内容过大"), "{}", over.text);
@@ -271,13 +271,13 @@ async fn an_interested_party_sees_only_the_limited_result_after_approval(engine:
 
     // Every step is in the query log, kind `interest`.
     let mut conn = app.db.conn().await.unwrap();
-    let log: Vec<_> = bdc_store::portal::queries(&mut conn, 100).await.unwrap().into_iter().filter(|q| q.1 == "interest").collect();
-    let outcomes = |o: &str| log.iter().filter(|q| q.5 == o).count();
+    let log: Vec<_> = bdc_audit::queries::recent(&mut conn, 100).await.unwrap().into_iter().filter(|q| q.kind == "interest").collect();
+    let outcomes = |o: &str| log.iter().filter(|q| q.outcome == o).count();
     assert_eq!(outcomes("submitted"), 2, "{log:?}");
     assert_eq!(outcomes("approved"), 1);
     assert_eq!(outcomes("refused"), 1);
     assert_eq!(outcomes("result_shown"), 1, "one viewing of the approved result");
-    assert!(log.iter().all(|q| q.2.is_some() && !q.3.is_empty()), "who and from where: {log:?}");
+    assert!(log.iter().all(|q| q.user_id.is_some() && !q.client.is_empty()), "who and from where: {log:?}");
 }
 
 crate::both!(an_interested_party_sees_only_the_limited_result_after_approval);

@@ -10,10 +10,10 @@ use bdc_adapters::sms::SandboxSms;
 use bdc_core::{Actor, ServiceError};
 use bdc_db::Engine;
 use bdc_identity::service::signup::{self as portal, SignUp};
-use bdc_services::agency::{self, NewAuthorisation};
-use bdc_services::archive;
+use bdc_portal::service::agency::{self, NewAuthorisation};
+use bdc_portal::service::archive;
+use bdc_portal::service::drafts::{self, Fields};
 use bdc_services::cases::{OpenCase, RequestDoc};
-use bdc_services::drafts::{self, Fields};
 use bdc_services::materials::{self, Upload};
 use reqwest::Method;
 use serde_json::json;
@@ -117,7 +117,7 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     for a in ["submit", "approve", "register"] {
         ok(app.call(Method::POST, &format!("/api/v1/cases/{first_id}/actions"), Some(team.for_action(a)), Some(json!({"action": a}))).await);
     }
-    let (_, bytes) = materials::open(s, &clerk_actor, stored[0].id).await.unwrap();
+    let (_, bytes) = bdc_portal::service::files::open(s, &clerk_actor, stored[0].id).await.unwrap();
     assert_eq!(bytes, PDF, "the file comes back as stored");
 
     // 张三 signs up: his archive shows his flat and the first registration's scans.
@@ -128,13 +128,13 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     assert!(mine.units[0].entries.iter().any(|e| e.own && e.certificate.starts_with('苏')), "{:?}", mine.units[0].entries);
     assert_eq!(mine.cases.len(), 1);
     assert_eq!(mine.cases[0].files.len(), 2);
-    assert!(materials::open(s, &zhang, stored[1].id).await.is_ok(), "an applicant sees his case's files");
+    assert!(bdc_portal::service::files::open(s, &zhang, stored[1].id).await.is_ok(), "an applicant sees his case's files");
 
     // 李四 sees nothing of 张三's, and cannot open his files.
     let li = citizen(&app, &sms, "person", "lisi", "李四", "11010519491231002X", "13912345602").await;
     let theirs = archive::my_archive(s, &li, "127.0.0.1").await.unwrap();
     assert!(theirs.units.is_empty() && theirs.cases.is_empty());
-    assert!(matches!(materials::open(s, &li, stored[0].id).await, Err(ServiceError::NotFound(_))));
+    assert!(matches!(bdc_portal::service::files::open(s, &li, stored[0].id).await, Err(ServiceError::NotFound(_))));
     let logged = count(&app, "SELECT COUNT(*) FROM public_queries WHERE kind = 'archive'").await;
     assert_eq!(logged, 2, "each archive query is logged");
 
@@ -176,9 +176,9 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     let applied = drafts::submit(s, &li, draft).await.unwrap();
     assert!(applied.case.is_none(), "waits for the seller");
     let waiting = applied.application.id;
-    bdc_services::applications::send_confirmation_code(s, &zhang, waiting, "127.0.0.1").await.unwrap();
+    bdc_portal::service::applications::send_confirmation_code(s, &zhang, waiting, "127.0.0.1").await.unwrap();
     let code: String = sms.last("13912345601").unwrap().chars().filter(char::is_ascii_digit).take(6).collect();
-    let confirmed = bdc_services::applications::confirm(s, &zhang, waiting, &code).await.unwrap();
+    let confirmed = bdc_portal::service::applications::confirm(s, &zhang, waiting, &code).await.unwrap();
     let case = bdc_services::cases::get_case(s, &clerk_actor, confirmed.case_id.expect("opened")).await.unwrap();
     assert_eq!(case.state, bdc_services::cases::CaseState::Intake);
     assert!(drafts::mine(s, &li).await.unwrap().is_empty(), "the draft became the case");
@@ -205,27 +205,27 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
         .any(|e| e.0 == "principal_id" && e.1.contains("校验")));
     assert!(matches!(agency::record(s, &li, form(Some(upload("document", "委托书.pdf", PDF)), today)).await, Err(ServiceError::Forbidden(_))), "only agents record authorisations");
     let auth = agency::record(s, &agent, form(Some(upload("document", "委托书.pdf", PDF)), today + chrono::Duration::days(30))).await.unwrap();
-    let (_, letter) = materials::open(s, &agent, auth.document_id).await.unwrap();
+    let (_, letter) = bdc_portal::service::files::open(s, &agent, auth.document_id).await.unwrap();
     assert_eq!(letter, PDF);
-    assert!(materials::open(s, &clerk_actor, auth.document_id).await.is_ok(), "staff see the letter");
-    assert!(materials::open(s, &li, auth.document_id).await.is_err());
+    assert!(bdc_portal::service::files::open(s, &clerk_actor, auth.document_id).await.is_ok(), "staff see the letter");
+    assert!(bdc_portal::service::files::open(s, &li, auth.document_id).await.is_err());
     let wang = bdc_store::registry::get_party(&mut app.db.conn().await.unwrap(), auth.principal_party_id).await.unwrap().unwrap();
     assert_eq!(wang.name, "王五");
     // 王五 holds no mortgage on the flat: a cancellation in his name is refused (申请主体), an
     // objection (any interested party, reviewed by staff) is taken.
-    let cancel_for_wang = bdc_services::portal::Application {
+    let cancel_for_wang = bdc_portal::service::applications::Application {
         flow_code: "IND-MORTGAGE-CANCEL".into(),
         property: UNIT.into(),
         my_role: "right_holder".into(),
         my_share: "1".into(),
-        others: vec![bdc_services::portal::OtherParty { role: "obligor".into(), name: "张三".into(), id_number: "440524188001010014".into(), share: "1".into() }],
+        others: vec![bdc_portal::service::applications::OtherParty { role: "obligor".into(), name: "张三".into(), id_number: "440524188001010014".into(), share: "1".into() }],
         materials: vec![],
         on_behalf: Some(auth.id),
         ..Default::default()
     };
-    assert!(matches!(bdc_services::portal::apply(s, &agent, cancel_for_wang).await, Err(ServiceError::RuleBlocked { .. })));
+    assert!(matches!(bdc_portal::service::account::apply(s, &agent, cancel_for_wang).await, Err(ServiceError::RuleBlocked { .. })));
     // An objection is not what 王五 entrusted: refused. Under a letter that names it, taken.
-    let app_for_wang = bdc_services::portal::Application {
+    let app_for_wang = bdc_portal::service::applications::Application {
         flow_code: "IND-OBJECTION".into(),
         property: UNIT.into(),
         my_role: "right_holder".into(),
@@ -235,16 +235,16 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
         on_behalf: Some(auth.id),
         ..Default::default()
     };
-    assert_eq!(field_of(bdc_services::portal::apply(s, &agent, app_for_wang.clone()).await.unwrap_err()), "on_behalf", "outside the authorisation");
+    assert_eq!(field_of(bdc_portal::service::account::apply(s, &agent, app_for_wang.clone()).await.unwrap_err()), "on_behalf", "outside the authorisation");
     let auth =
         agency::record(s, &agent, NewAuthorisation { matters: "代为申请异议登记".into(), ..form(Some(upload("document", "委托书.pdf", PDF)), today + chrono::Duration::days(30)) }).await.unwrap();
-    let app_for_wang = bdc_services::portal::Application { on_behalf: Some(auth.id), ..app_for_wang };
-    let opened = bdc_services::portal::apply(s, &agent, app_for_wang.clone()).await.unwrap().case.expect("nobody else to confirm");
+    let app_for_wang = bdc_portal::service::applications::Application { on_behalf: Some(auth.id), ..app_for_wang };
+    let opened = bdc_portal::service::account::apply(s, &agent, app_for_wang.clone()).await.unwrap().case.expect("nobody else to confirm");
     assert!(opened.applicants.iter().any(|(p, role, _)| *p == wang.id && role == "right_holder"), "the principal applies: {:?}", opened.applicants);
     let request: RequestDoc = serde_json::from_str(&opened.request).unwrap();
     assert_eq!(request.attrs.get("authorisation"), Some(&auth.id.to_string()));
     agency::revoke(s, &agent, auth.id).await.unwrap();
-    assert_eq!(field_of(bdc_services::portal::apply(s, &agent, app_for_wang).await.unwrap_err()), "on_behalf", "a revoked authorisation cannot be used");
+    assert_eq!(field_of(bdc_portal::service::account::apply(s, &agent, app_for_wang).await.unwrap_err()), "on_behalf", "a revoked authorisation cannot be used");
 
     // The counter's precheck: a seizure on the flat blocks a transfer, shown before 受理, and
     // nothing is written.
@@ -262,7 +262,7 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     let cmd = OpenCase {
         flow_code: "CTR-TRANSFER".into(),
         unit_ids: vec![unit],
-        applicants: vec![(bdc_services::portal::account_of(s, &li).await.unwrap().party_id, "right_holder".into(), "1".into()), (seller, "obligor".into(), "1".into())],
+        applicants: vec![(bdc_portal::service::account::account_of(s, &li).await.unwrap().party_id, "right_holder".into(), "1".into()), (seller, "obligor".into(), "1".into())],
         channel: "counter".into(),
         request: RequestDoc::default(),
     };

@@ -169,23 +169,23 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     let r = app.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "zhangsan", "password": "Changzhou-2026", "realm": "public", "mode": "token"}))).await;
     let zhang = bdc_identity::service::auth::authenticate(s, r.body["token"].as_str().unwrap()).await.unwrap();
     for flow in ["IND-CANCEL-STATE-HOUSE", "IND-REISSUE-CERTIFICATE", "IND-REPLACE-CERTIFICATE", "IND-CORRECTION"] {
-        let alone = bdc_services::portal::Application { flow_code: flow.into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), ..Default::default() };
-        let err = bdc_services::portal::apply(s, &zhang, alone.clone()).await.unwrap_err();
+        let alone = bdc_portal::service::applications::Application { flow_code: flow.into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), ..Default::default() };
+        let err = bdc_portal::service::account::apply(s, &zhang, alone.clone()).await.unwrap_err();
         assert!(matches!(&err, ServiceError::RuleBlocked { message, .. } if message.contains("第十四条")), "{flow}: {err:?}");
-        let with_owner = bdc_services::portal::Application {
-            others: vec![bdc_services::portal::OtherParty { role: "right_holder".into(), name: "李四".into(), id_number: "11010519491231002X".into(), share: "1".into() }],
+        let with_owner = bdc_portal::service::applications::Application {
+            others: vec![bdc_portal::service::applications::OtherParty { role: "right_holder".into(), name: "李四".into(), id_number: "11010519491231002X".into(), share: "1".into() }],
             ..alone
         };
-        assert!(matches!(bdc_services::portal::apply(s, &zhang, with_owner).await, Err(ServiceError::RuleBlocked { .. })), "{flow}: a third party cannot ride on the owner's name");
+        assert!(matches!(bdc_portal::service::account::apply(s, &zhang, with_owner).await, Err(ServiceError::RuleBlocked { .. })), "{flow}: a third party cannot ride on the owner's name");
     }
     let book = app.get(&format!("/api/v1/units/{unit}/register"), &clerk).await;
     assert_eq!(book.body["current"][0]["holders"][0]["name"], "李四", "the register is untouched");
 
     // Every query is logged, masked.
     let mut conn = app.db.conn().await.unwrap();
-    let log = bdc_store::portal::queries(&mut conn, 100).await.unwrap();
+    let log = bdc_audit::queries::recent(&mut conn, 100).await.unwrap();
     assert_eq!(log.len(), 6, "two by number, four by QR payload");
-    assert!(log.iter().any(|q| q.4.starts_with("*四") && q.5 == "not_found"), "{log:?}");
+    assert!(log.iter().any(|q| q.query.starts_with("*四") && q.outcome == "not_found"), "{log:?}");
 }
 
 /// Sign-up over the JSON API (the city app): a person and an enterprise (its 法定代表人 by

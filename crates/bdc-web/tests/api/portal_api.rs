@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bdc_adapters::sms::SandboxSms;
 use bdc_db::Engine;
-use bdc_services::agency::{self, NewAuthorisation};
+use bdc_portal::service::agency::{self, NewAuthorisation};
 use bdc_services::materials::Upload;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -167,8 +167,8 @@ async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine)
     let r = app.call(Method::POST, &format!("/api/v1/portal/applications/{id}/confirm"), Some(&t_zhang), Some(json!({"code": code}))).await;
     assert_eq!(r.problem(409), "not_awaiting");
     // The confirmations are kept with the case.
-    let kept = bdc_services::applications::confirmations_of_case(&app.services, &bdc_core::Actor::console(), case_id).await.unwrap();
-    assert_eq!((kept[0].0.as_str(), kept[0].2), ("张三", bdc_services::applications::ConfirmationState::Confirmed));
+    let kept = bdc_portal::service::applications::confirmations_of_case(&app.services, &bdc_core::Actor::console(), case_id).await.unwrap();
+    assert_eq!((kept[0].0.as_str(), kept[0].2), ("张三", bdc_portal::service::applications::ConfirmationState::Confirmed));
     ok(app.call(Method::POST, &format!("/api/v1/cases/{case_id}/actions"), Some(&clerk), Some(json!({"action": "withdraw", "reason": "测试"}))).await);
 
     // A gift the owner declines: it stops, and the applicant sees why.
@@ -494,7 +494,7 @@ async fn authorisations_archive_and_interest_queries_work_through_the_api(engine
     // Approved at the office: the limited result, no holder, no certificate.
     let reviewer = app.staff("chaxun", &["query"]).await;
     let reviewer = bdc_identity::service::auth::authenticate(&app.services, &reviewer).await.unwrap();
-    bdc_services::interest::decide(&app.services, &reviewer, "-", qid, true, "").await.unwrap();
+    bdc_portal::service::interest::decide(&app.services, &reviewer, "-", qid, true, "").await.unwrap();
     let r = ok(app.get(&format!("/api/v1/portal/interest/{qid}"), &t_li).await);
     assert_eq!((r.body["application"]["state"].as_str(), r.body["result"]["found"].as_bool(), r.body["result"]["titled"].as_bool()), (Some("approved"), Some(true), Some(true)), "{}", r.text);
     assert!(!r.text.contains("张三") && !r.text.contains("不动产权第"), "no holder or certificate in the result: {}", r.text);

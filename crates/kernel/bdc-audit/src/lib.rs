@@ -12,6 +12,7 @@ use bdc_core::access::Permission;
 use bdc_core::{Actor, ServiceResult};
 use bdc_db::{Db, Page, PageRequest};
 
+pub mod queries;
 pub mod store;
 
 use store as audit;

@@ -27,6 +27,7 @@ pub mod office;
 pub mod password;
 pub mod text;
 pub mod time;
+pub mod upload;
 
 pub use actor::{Actor, AuditSlot, AuthVia, ClientInfo, SlotData};
 pub use error::{ServiceError, ServiceResult};

@@ -14,6 +14,7 @@
 pub mod access;
 pub mod dto;
 pub mod extract;
+pub mod forms;
 pub mod headers;
 pub mod metrics;
 pub mod page;

@@ -85,6 +85,16 @@ pub fn message(status: StatusCode, actor: Option<&Actor>, heading: &str, text: &
     r
 }
 
+/// The signed-in public account for a public page: staff are sent to their workbench with a
+/// message, nobody signed in to the login page.
+pub fn public_only(actor: Option<Actor>) -> Result<Actor, Response> {
+    match actor {
+        Some(a) if a.realm == Realm::Public => Ok(a),
+        Some(a) => Err(message(StatusCode::FORBIDDEN, Some(&a), "仅限公众账户", "工作人员请使用工作台。", "/workbench")),
+        None => Err(redirect("/login")),
+    }
+}
+
 /// The answer to a form whose CSRF token is missing or stale.
 pub fn expired(actor: &Actor, back: &str) -> Response {
     message(StatusCode::FORBIDDEN, Some(actor), "页面已过期", "请刷新页面后重新提交。", back)

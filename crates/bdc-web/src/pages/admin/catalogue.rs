@@ -161,7 +161,7 @@ pub async fn save_duty(State(state): State<AppState>, PageActor(actor): PageActo
         return refused(page(&state, &a, Filter::default(), "请选择岗位设置".into(), String::new()).await);
     };
     match bdc_services::duties::set(&state.services, &a, &flow, rule, &f.get("reason")).await {
-        Ok(()) => redirect(&format!("/workbench/admin/catalogue?saved={}#duties", crate::forms::urlencode(&flow))),
+        Ok(()) => redirect(&format!("/workbench/admin/catalogue?saved={}#duties", bdc_http::forms::urlencode(&flow))),
         Err(e) => refused(page(&state, &a, Filter::default(), format!("岗位设置未保存：{e}"), String::new()).await),
     }
 }

@@ -78,7 +78,7 @@ pub async fn save(State(state): State<AppState>, PageActor(actor): PageActor, Pa
     };
     let ticked = f.all("permissions");
     match roles::set_role_permissions(&state.services, &a, &code, &ticked).await {
-        Ok(_) => redirect(&format!("/workbench/admin/roles?saved={}", crate::forms::urlencode(&code))),
+        Ok(_) => redirect(&format!("/workbench/admin/roles?saved={}", bdc_http::forms::urlencode(&code))),
         Err(e) => {
             let name = bdc_core::access::role(&code).map_or(code.as_str(), |r| r.name).to_owned();
             refused(page(&state, &a, Some((code.clone(), ticked)), format!("角色“{name}”未保存：{e}"), String::new()).await)

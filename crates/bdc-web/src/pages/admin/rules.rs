@@ -336,7 +336,7 @@ pub async fn create(State(state): State<AppState>, PageActor(actor): PageActor, 
             effective_to: to,
         };
         match svc::create_version(&state.services, &a, draft).await {
-            Ok(r) if on_versions_page => return redirect(&format!("/workbench/admin/rules/{}", crate::forms::urlencode(&r.rule.code))),
+            Ok(r) if on_versions_page => return redirect(&format!("/workbench/admin/rules/{}", bdc_http::forms::urlencode(&r.rule.code))),
             Ok(_) => return redirect("/workbench/admin/rules?done=created"),
             Err(e) => text = place(&e, RULE_FIELDS, &mut errors),
         }
@@ -372,7 +372,7 @@ pub async fn retire_confirm(State(state): State<AppState>, PageActor(actor): Pag
         Err(e) => return message(StatusCode::NOT_FOUND, Some(&a), "规则不存在", &e.to_string(), "/workbench/admin/rules"),
     };
     let name = all.last().map(|r| r.rule.name.clone()).unwrap_or_default();
-    let enc = crate::forms::urlencode(&code);
+    let enc = bdc_http::forms::urlencode(&code);
     render(&ConfirmPage {
         chrome: Chrome::of(Some(&a), "admin"),
         nav: Nav::of(&a, "rules"),

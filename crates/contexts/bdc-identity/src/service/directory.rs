@@ -17,6 +17,10 @@ impl Directory for Accounts {
         Ok(links::account(conn, user_id).await?.map(|a| AccountLink { user_id: a.user_id, party_id: a.party_id, phone_masked: a.phone_masked }))
     }
 
+    async fn awaits_real_name(&self, conn: &mut AnyConnection, user_id: i64) -> ServiceResult<bool> {
+        Ok(matches!(links::account_any(conn, user_id).await?, Some((_, None))))
+    }
+
     async fn account_of_party(&self, conn: &mut AnyConnection, party_id: i64) -> ServiceResult<Option<i64>> {
         Ok(links::account_of_party(conn, party_id).await?)
     }

@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::{format_time, StoreResult};
+use bdc_db::{format_time, StoreError, StoreResult};
+
+use crate::domain::InterestState;
 
 /// An interested-party query application (利害关系人查询申请).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +26,7 @@ pub struct InterestApplication {
     pub relation: String,
     pub reason: String,
     /// submitted, approved or refused.
-    pub state: String,
+    pub state: InterestState,
     pub decided_by: Option<i64>,
     pub decided_at: Option<String>,
     pub decision_reason: String,
@@ -69,7 +71,7 @@ fn from_row(r: &AnyRow) -> StoreResult<InterestApplication> {
         unit_id: r.try_get("unit_id")?,
         relation: r.try_get("relation")?,
         reason: r.try_get("reason")?,
-        state: r.try_get("state")?,
+        state: state_of(r.try_get("state")?)?,
         decided_by: r.try_get("decided_by")?,
         decided_at: r.try_get("decided_at")?,
         decision_reason: r.try_get("decision_reason")?,
@@ -83,7 +85,7 @@ pub async fn insert_application(conn: &mut AnyConnection, a: &NewInterestApplica
     let now = format_time(now);
     Ok(sqlx::query(
         "INSERT INTO interest_applications (user_id, party_id, property_kind, property_text, unit_id, relation, reason, state, decision_reason, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'submitted', '', $8, $8) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $9, '', $8, $8) RETURNING id",
     )
     .bind(a.user_id)
     .bind(a.party_id)
@@ -93,6 +95,7 @@ pub async fn insert_application(conn: &mut AnyConnection, a: &NewInterestApplica
     .bind(a.relation)
     .bind(a.reason)
     .bind(now)
+    .bind(InterestState::Submitted.code())
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?)
@@ -125,15 +128,19 @@ pub async fn applications_of_user(conn: &mut AnyConnection, user_id: i64) -> Sto
 }
 
 /// The review queue: applications in `state`, oldest first (first come, first served).
-pub async fn applications_in_state(conn: &mut AnyConnection, state: &str, limit: i64) -> StoreResult<Vec<InterestApplication>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM interest_applications WHERE state = $1 ORDER BY created_at, id LIMIT $2")).bind(state).bind(limit).fetch_all(&mut *conn).await?;
+pub async fn applications_in_state(conn: &mut AnyConnection, state: InterestState, limit: i64) -> StoreResult<Vec<InterestApplication>> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM interest_applications WHERE state = $1 ORDER BY created_at, id LIMIT $2")).bind(state.code()).bind(limit).fetch_all(&mut *conn).await?;
     rows.iter().map(from_row).collect()
 }
 
 /// How many applications are in each state: `(state, count)`.
-pub async fn count_by_state(conn: &mut AnyConnection) -> StoreResult<Vec<(String, i64)>> {
+pub async fn count_by_state(conn: &mut AnyConnection) -> StoreResult<Vec<(InterestState, i64)>> {
     let rows = sqlx::query("SELECT state, COUNT(*) FROM interest_applications GROUP BY state").fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    rows.iter().map(|r| Ok((state_of(r.try_get(0)?)?, r.try_get(1)?))).collect()
+}
+
+fn state_of(code: String) -> StoreResult<InterestState> {
+    InterestState::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("未知的查询申请状态：{code}")))
 }
 
 pub async fn evidence_of(conn: &mut AnyConnection, application_id: i64) -> StoreResult<Vec<Evidence>> {
@@ -150,14 +157,15 @@ pub async fn evidence_of(conn: &mut AnyConnection, application_id: i64) -> Store
 
 /// Records the decision on a submitted application. False when it was no longer submitted
 /// (decided meanwhile by someone else): a decision is taken once.
-pub async fn decide(conn: &mut AnyConnection, id: i64, state: &str, decided_by: i64, reason: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+pub async fn decide(conn: &mut AnyConnection, id: i64, state: InterestState, decided_by: i64, reason: &str, now: DateTime<Utc>) -> StoreResult<bool> {
     let now = format_time(now);
-    Ok(sqlx::query("UPDATE interest_applications SET state = $1, decided_by = $2, decided_at = $3, decision_reason = $4, updated_at = $3 WHERE id = $5 AND state = 'submitted'")
-        .bind(state)
+    Ok(sqlx::query("UPDATE interest_applications SET state = $1, decided_by = $2, decided_at = $3, decision_reason = $4, updated_at = $3 WHERE id = $5 AND state = $6")
+        .bind(state.code())
         .bind(decided_by)
         .bind(now)
         .bind(reason)
         .bind(id)
+        .bind(InterestState::Submitted.code())
         .execute(&mut *conn)
         .await?
         .rows_affected()

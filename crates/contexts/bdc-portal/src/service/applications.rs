@@ -3,7 +3,7 @@
 //! An online application carries everything the counter's 受理 takes — every party the flow
 //! names (权利人, 义务人, 抵押权人, 代理人) with shares and 共有方式, the particulars the flow's
 //! effect needs, the right it acts on — and is checked by the very same code
-//! ([`crate::cases::precheck`], then [`crate::cases::open_case`]), so the portal can never accept
+//! ([`bdc_services::register_api::cases::precheck`], then [`bdc_services::register_api::cases::open_case`]), so the portal can never accept
 //! what the counter would refuse.
 //!
 //! Why confirmations: a sale, a mortgage and the like are applied for by both sides together
@@ -11,7 +11,7 @@
 //! act: every party named besides the applicant himself confirms from his own real-name account
 //! with a one-time SMS code (the online equivalent of signing the 申请书), or declines. Until all
 //! have confirmed the application waits (待确认) and no case exists; a decline stops it. The
-//! confirmations stay with the case ([`bdc_store::applications`]).
+//! confirmations stay with the case (`crate::store::applications`).
 //!
 //! Who applies: the account's own party; or, for an agent (代理人), the principal of a recorded
 //! authorisation (授权委托), only within its 委托事项 — the signed letter stands for the
@@ -23,96 +23,23 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::store::applications::{self as store, ApplicationRow, NewApplication};
 use bdc_core::ids::{CitizenId, CreditCode};
 use bdc_db::{AnyConnection, PageRequest};
 use bdc_domain::catalogue::{self, ApplicantRole, Basis, ChangeScope, Channel, Effect, Flow};
 use bdc_domain::register::attr;
 use bdc_domain::rights::{RightKind, RightState};
 use bdc_domain::rules::Finding;
-use bdc_store::applications::{self as store, ApplicationRow, NewApplication};
-use bdc_store::attachments as files;
-use bdc_store::cases::CaseRecord;
-use bdc_store::registry::{self, UnitFilter};
+use bdc_services::register_api::cases::CaseRecord;
+use bdc_services::register_api::materials as files;
+use bdc_services::register_api::registry::{self, UnitFilter};
 
-use crate::cases::{OpenCase, RequestDoc};
-use crate::portal::{self, Application};
-use crate::{Actor, ServiceError, ServiceResult, Services};
+use crate::service::account as portal;
+use bdc_core::{Actor, ServiceError, ServiceResult};
+use bdc_services::register_api::cases::{OpenCase, RequestDoc};
+use bdc_services::Services;
 
-/// Where an online application stands (申请状态).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ApplicationState {
-    /// 待共同申请人确认 — waits for the co-applicants; no case exists yet.
-    Awaiting,
-    /// 已提交登记机构 — the case is open, waiting for 受理.
-    Submitted,
-    /// 共同申请人已拒绝 — a co-applicant declined; the application is stopped.
-    Declined,
-    /// 未能提交 — the register changed while it waited and the registry's checks refused it.
-    Refused,
-    /// 申请人已撤回 — the applicant took it back before every co-applicant had confirmed.
-    Withdrawn,
-}
-
-impl ApplicationState {
-    pub const fn code(self) -> &'static str {
-        match self {
-            ApplicationState::Awaiting => "awaiting",
-            ApplicationState::Submitted => "submitted",
-            ApplicationState::Declined => "declined",
-            ApplicationState::Refused => "refused",
-            ApplicationState::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub const fn name(self) -> &'static str {
-        match self {
-            ApplicationState::Awaiting => "待共同申请人确认",
-            ApplicationState::Submitted => "已提交登记机构",
-            ApplicationState::Declined => "共同申请人已拒绝",
-            ApplicationState::Refused => "未能提交",
-            ApplicationState::Withdrawn => "申请人已撤回",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        [ApplicationState::Awaiting, ApplicationState::Submitted, ApplicationState::Declined, ApplicationState::Refused, ApplicationState::Withdrawn].into_iter().find(|s| s.code() == code)
-    }
-}
-
-/// One co-applicant's answer (确认状态).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConfirmationState {
-    /// 待确认.
-    Pending,
-    /// 已确认 — with his one-time code, from his own account.
-    Confirmed,
-    /// 已拒绝.
-    Declined,
-}
-
-impl ConfirmationState {
-    pub const fn code(self) -> &'static str {
-        match self {
-            ConfirmationState::Pending => "pending",
-            ConfirmationState::Confirmed => "confirmed",
-            ConfirmationState::Declined => "declined",
-        }
-    }
-
-    pub const fn name(self) -> &'static str {
-        match self {
-            ConfirmationState::Pending => "待确认",
-            ConfirmationState::Confirmed => "已确认",
-            ConfirmationState::Declined => "已拒绝",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        [ConfirmationState::Pending, ConfirmationState::Confirmed, ConfirmationState::Declined].into_iter().find(|s| s.code() == code)
-    }
-}
+pub use crate::domain::{ApplicationState, ConfirmationState};
 
 /// The role of a mortgagee (抵押权人) among the named parties; the case keeps mortgagees apart
 /// from the applicants, the confirmations name them too.
@@ -124,6 +51,55 @@ pub fn role_name(code: &str) -> &'static str {
         MORTGAGEE => "抵押权人",
         c => ApplicantRole::from_code(c).map_or("申请人", ApplicantRole::name),
     }
+}
+
+/// Another party named in an application (其他申请人), by name and ID number.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OtherParty {
+    /// right_holder, obligor or agent.
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub id_number: String,
+    /// 份额 (按份共有), e.g. 1/2; empty for 1.
+    #[serde(default)]
+    pub share: String,
+}
+
+/// A party named without a role of the application: a mortgagee (抵押权人) of a combined
+/// transfer and mortgage or of a 双预告.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NamedParty {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub id_number: String,
+}
+
+/// An online application (网上申请): the whole request, as the counter takes it.
+#[derive(Debug, Clone, Default)]
+pub struct Application {
+    pub flow_code: String,
+    /// 不动产单元号 or 不动产权证书号 of the property.
+    pub property: String,
+    /// The applicant's own role in the flow (or his principal's, or `agent` for 代办).
+    pub my_role: String,
+    pub my_share: String,
+    pub others: Vec<OtherParty>,
+    /// 抵押权人 (转移抵押合并, 双预告).
+    pub mortgagees: Vec<NamedParty>,
+    /// 共有方式 code of the new holders (0 单独, 1 共同, 2 按份, 3 其他).
+    pub co_ownership: Option<String>,
+    /// The particulars (登记事项), keyed as the counter's `request.attributes`.
+    pub attributes: std::collections::BTreeMap<String, String>,
+    /// The right the flow acts on, chosen from the applicant's own.
+    pub target_right: Option<i64>,
+    /// Material codes provided.
+    pub materials: Vec<String>,
+    /// An agent applying for his principal: the authorisation (授权委托) it is made under.
+    pub on_behalf: Option<i64>,
 }
 
 // ----- the form of a flow -----
@@ -180,7 +156,7 @@ pub struct FormSpec {
 /// Whether a flow creates a mortgage (or the mortgage notice of a 双预告): the same condition
 /// under which the counter requires the debt's amount and term.
 pub fn creates_mortgage(flow: &Flow) -> bool {
-    let combined = crate::cases::with_mortgage(flow);
+    let combined = bdc_services::register_api::cases::with_mortgage(flow);
     (flow.effect == Effect::CreateRestriction && flow.right_kind == RightKind::Mortgage) || (combined && flow.effect != Effect::AdvanceToTitle)
 }
 
@@ -206,7 +182,9 @@ pub fn form_of(flow: &'static Flow) -> FormSpec {
         ]),
         (Effect::CreateRight, RightKind::ResidenceRight) => particulars.push(p(attr::TERM_END, "居住权期限截止日", Date, false, "不填为终身")),
         (Effect::CreateRight, _) => particulars.extend([p(attr::TERM_START, "土地使用期限起始日", Date, false, ""), p(attr::TERM_END, "土地使用期限截止日", Date, false, "")]),
-        (Effect::CreateRestriction, RightKind::AdvanceNotice) if !crate::cases::with_mortgage(flow) => particulars.push(p(attr::ADVANCE_KIND, "预告登记种类", Choice(ADVANCE_KINDS), false, "")),
+        (Effect::CreateRestriction, RightKind::AdvanceNotice) if !bdc_services::register_api::cases::with_mortgage(flow) => {
+            particulars.push(p(attr::ADVANCE_KIND, "预告登记种类", Choice(ADVANCE_KINDS), false, ""))
+        }
         (Effect::ChangeRestriction, RightKind::Mortgage) if flow.basis != Basis::Assignment => {
             particulars.extend([p(attr::AMOUNT, "变更后的被担保主债权数额", Amount, false, "单位：元"), p(attr::TERM_END, "变更后的债务履行期限截止日", Date, false, "")])
         }
@@ -231,7 +209,7 @@ pub fn form_of(flow: &'static Flow) -> FormSpec {
         flow,
         roles: flow.applicant_roles.to_vec(),
         particulars,
-        mortgagees: crate::cases::with_mortgage(flow) && flow.effect != Effect::AdvanceToTitle,
+        mortgagees: bdc_services::register_api::cases::with_mortgage(flow) && flow.effect != Effect::AdvanceToTitle,
         co_ownership: matches!(flow.effect, Effect::CreateRight | Effect::TransferRight | Effect::TransferWithMortgage) || scope == Some(ChangeScope::CoOwnership),
         co_ownership_required: scope == Some(ChangeScope::CoOwnership),
         target: !matches!(flow.effect, Effect::CreateRight | Effect::CreateRestriction | Effect::AdvanceToTitle),
@@ -267,7 +245,7 @@ pub struct OwnUnit {
 pub async fn my_units(s: &Services, actor: &Actor, on_behalf: Option<i64>) -> ServiceResult<Vec<OwnUnit>> {
     let account = portal::account_of(s, actor).await?;
     let party = match on_behalf {
-        Some(id) => crate::agency::usable_for(s, actor, id).await?.principal_party_id,
+        Some(id) => crate::service::agency::usable_for(s, actor, id).await?.principal_party_id,
         None => account.party_id,
     };
     let mut conn = s.db.conn().await?;
@@ -297,7 +275,7 @@ pub async fn my_units(s: &Services, actor: &Actor, on_behalf: Option<i64>) -> Se
 
 // ----- applying -----
 
-/// The request as it is kept until the case is opened: exactly what [`crate::cases::open_case`]
+/// The request as it is kept until the case is opened: exactly what [`bdc_services::register_api::cases::open_case`]
 /// will be given.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Stored {
@@ -377,9 +355,9 @@ fn parse_id(raw: &str) -> Option<(&'static str, &'static str, String)> {
 /// The outcome of a named party's identity check, counted: a failure counts against the
 /// account's small `identity_check` limit, and once it is used up every check is refused alike.
 async fn verified(s: &Services, actor: &Actor, found: ServiceResult<i64>) -> ServiceResult<i64> {
-    crate::limits::refuse_if_over(s, crate::limits::Kind::IdentityCheck, &actor.username).await?;
+    bdc_services::register_api::limits::refuse_if_over(s, bdc_services::register_api::limits::Kind::IdentityCheck, &actor.username).await?;
     if let Err(ServiceError::Validation { code: "party_not_verified", .. }) = &found {
-        crate::limits::hit(s, crate::limits::Kind::IdentityCheck, Some(&actor.username), "").await?;
+        bdc_services::register_api::limits::hit(s, bdc_services::register_api::limits::Kind::IdentityCheck, Some(&actor.username), "").await?;
     }
     found
 }
@@ -475,7 +453,7 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
         }
     };
     let mut attrs: BTreeMap<String, String> = a.attributes.iter().map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).filter(|(_, v)| !v.is_empty()).collect();
-    if let Some(k) = attrs.keys().find(|k| k.as_str() == bdc_store::attachments::AUTHORISATION) {
+    if let Some(k) = attrs.keys().find(|k| k.as_str() == attr::AUTHORISATION) {
         return Err(ServiceError::field("bad_attribute", k, "授权委托请在“代理申请”中选择"));
     }
     let mut applicants: Vec<(i64, String, String)> = Vec::new();
@@ -486,14 +464,14 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
     let mut settled = vec![account.party_id];
     match a.on_behalf {
         Some(id) => {
-            let auth = crate::agency::usable_for(s, actor, id).await?;
+            let auth = crate::service::agency::usable_for(s, actor, id).await?;
             if !within_authorisation(&auth.matters, flow) {
                 return Err(ServiceError::field("outside_authorisation", "on_behalf", format!("授权委托书的委托事项“{}”不包括“{}”：代理人只能在授权范围内申请", auth.matters, flow.name)));
             }
             if my_role == "agent" {
                 return Err(ServiceError::field("bad_role", "my_role", "代理申请时请选择委托人在本业务中的身份（权利人或义务人）"));
             }
-            attrs.insert(bdc_store::attachments::AUTHORISATION.to_owned(), auth.id.to_string());
+            attrs.insert(attr::AUTHORISATION.to_owned(), auth.id.to_string());
             submitter = auth.principal_party_id;
             settled.push(auth.principal_party_id);
             applicants.push((auth.principal_party_id, my_role.to_owned(), share_of(&a.my_share)));
@@ -562,7 +540,7 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
     let opener = opener_for(actor.username.clone(), actor.display_name.clone());
     let cmd = command(flow, &stored);
     // The counter's checks, writing nothing: a bad application is refused here, by field.
-    let findings = crate::cases::precheck(s, &opener, &cmd).await?;
+    let findings = bdc_services::register_api::cases::precheck(s, &opener, &cmd).await?;
     if findings.iter().any(Finding::blocks) {
         let first = findings.iter().find(|f| f.blocks()).map(|f| format!("{}：{}", f.rule_name, f.message)).unwrap_or_default();
         return Err(ServiceError::RuleBlocked { message: format!("限制验证未通过 — {first}"), findings });
@@ -584,7 +562,7 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
     let now = Utc::now();
     if confirmers.is_empty() {
         // Nobody else to ask: the case is opened now, as before.
-        let opened = crate::cases::open_case(s, &opener, cmd).await?;
+        let opened = bdc_services::register_api::cases::open_case(s, &opener, cmd).await?;
         let mut tx = s.db.begin().await?;
         let id = store::insert(
             &mut tx,
@@ -593,10 +571,10 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
         )
         .await?;
         store::set_state(&mut tx, id, ApplicationState::Submitted.code(), ApplicationState::Submitted.code(), Some(opened.case.id), "", now).await?;
-        bdc_store::portal::set_submitted_by(&mut tx, opened.case.id, actor.user_id).await?;
+        bdc_services::register_api::cases::set_submitted_by(&mut tx, opened.case.id, actor.user_id).await?;
         if let Some(d) = draft {
-            files::move_owner(&mut tx, files::DRAFT, d, files::CASE, opened.case.id).await?;
-            files::delete_draft(&mut tx, d, actor.user_id).await?;
+            files::move_owner(&mut tx, crate::domain::DRAFT, d, files::CASE, opened.case.id).await?;
+            crate::store::drafts::delete_draft(&mut tx, d, actor.user_id).await?;
         }
         bdc_audit::commit(tx, actor, "网上申请", &format!("申请 #{id}：{}，业务 {}", flow.name, opened.case.case_number)).await?;
         let application = view(s, actor, id).await?;
@@ -613,8 +591,8 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
         store::insert_confirmation(&mut tx, id, *pid, &roles.join(","), ConfirmationState::Pending.code(), now).await?;
     }
     if let Some(d) = draft {
-        files::move_owner(&mut tx, files::DRAFT, d, store::APPLICATION, id).await?;
-        files::delete_draft(&mut tx, d, actor.user_id).await?;
+        files::move_owner(&mut tx, crate::domain::DRAFT, d, crate::domain::APPLICATION, id).await?;
+        crate::store::drafts::delete_draft(&mut tx, d, actor.user_id).await?;
     }
     bdc_audit::commit(tx, actor, "网上申请", &format!("申请 #{id}：{}，待 {} 位共同申请人确认", flow.name, confirmers.len())).await?;
     let application = view(s, actor, id).await?;
@@ -647,7 +625,7 @@ fn not_found() -> ServiceError {
 }
 
 /// Loads an application the actor may see: his own, or one naming his party as co-applicant.
-async fn visible(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(crate::directory::AccountLink, ApplicationRow, Vec<store::ConfirmationRow>)> {
+async fn visible(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(bdc_services::directory::AccountLink, ApplicationRow, Vec<store::ConfirmationRow>)> {
     let account = portal::account_of(s, actor).await?;
     let mut conn = s.db.conn().await?;
     let row = store::get(&mut conn, id).await?.ok_or_else(not_found)?;
@@ -669,12 +647,12 @@ pub(crate) async fn may_see(s: &Services, actor: &Actor, id: i64) -> ServiceResu
 
 /// The materials handed in with an application that still waits for its co-applicants (they
 /// move to the case once it is opened), for its applicant and the co-applicants who sign it.
-pub async fn files(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Vec<bdc_store::attachments::Attachment>> {
+pub async fn files(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Vec<bdc_services::register_api::materials::Attachment>> {
     let (_, row, _) = visible(s, actor, id).await?;
     let mut conn = s.db.conn().await?;
     let owner = match row.case_id {
         Some(case) => (files::CASE, case),
-        None => (store::APPLICATION, id),
+        None => (crate::domain::APPLICATION, id),
     };
     Ok(files::of_owner(&mut conn, owner.0, owner.1).await?)
 }
@@ -719,11 +697,11 @@ pub async fn view(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Applica
         });
     }
     let case_number = match row.case_id {
-        Some(cid) => bdc_store::cases::get_case(&mut conn, cid).await?.map(|c| c.case_number),
+        Some(cid) => bdc_services::register_api::cases::get_case(&mut conn, cid).await?.map(|c| c.case_number),
         None => None,
     };
     let mut attributes = stored.request.attrs.clone();
-    attributes.remove(bdc_store::attachments::AUTHORISATION);
+    attributes.remove(attr::AUTHORISATION);
     Ok(ApplicationView {
         id: row.id,
         flow_name: catalogue::flow(&row.flow_code).map_or("", |f| f.name),
@@ -763,7 +741,7 @@ pub async fn list(s: &Services, actor: &Actor) -> ServiceResult<Vec<ApplicationV
 }
 
 /// The actor's own pending confirmation on an application that still waits.
-async fn my_pending(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(crate::directory::AccountLink, ApplicationRow)> {
+async fn my_pending(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(bdc_services::directory::AccountLink, ApplicationRow)> {
     let (account, row, confirmations) = visible(s, actor, id).await?;
     let Some(mine) = confirmations.iter().find(|c| c.party_id == account.party_id) else {
         return Err(ServiceError::Forbidden("您不是该申请的共同申请人，无需确认".into()));
@@ -791,8 +769,8 @@ pub async fn send_confirmation_code(s: &Services, actor: &Actor, id: i64, client
     let phone = s.cipher().decrypt(&enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
     // Counted per account and application, not per phone: a bank confirms many customers'
     // applications from one account, each with its own code.
-    crate::limits::hit(s, crate::limits::Kind::ConfirmationCode, Some(&format!("{}:{id}", actor.user_id)), client).await?;
-    portal::deliver_code(s, &phone, &purpose(id)).await?;
+    bdc_services::register_api::limits::hit(s, bdc_services::register_api::limits::Kind::ConfirmationCode, Some(&format!("{}:{id}", actor.user_id)), client).await?;
+    bdc_services::register_api::codes::deliver_code(s, &phone, &purpose(id)).await?;
     Ok(account.phone_masked)
 }
 
@@ -812,21 +790,21 @@ pub async fn confirm(s: &Services, actor: &Actor, id: i64, code: &str) -> Servic
     // An account that has given too many wrong codes (over all its applications) is refused
     // before its code is looked at, so a right guess cannot be told from a wrong one.
     let guesser = actor.user_id.to_string();
-    crate::limits::refuse_if_over(s, crate::limits::Kind::CodeGuess, &guesser).await?;
+    bdc_services::register_api::limits::refuse_if_over(s, bdc_services::register_api::limits::Kind::CodeGuess, &guesser).await?;
     let now = Utc::now();
     let mut tx = s.db.begin().await?;
-    let stored = bdc_store::portal::latest_code(&mut tx, &bidx, &purpose(id)).await?.ok_or_else(|| ServiceError::field("no_code", "code", "请先获取短信验证码"))?;
+    let stored = bdc_services::register_api::codes::latest_code(&mut tx, &bidx, &purpose(id)).await?.ok_or_else(|| ServiceError::field("no_code", "code", "请先获取短信验证码"))?;
     let expired = bdc_db::parse_time(&stored.expires_at).map(|t: DateTime<Utc>| t < now).unwrap_or(true);
-    if expired || stored.attempts >= portal::CODE_ATTEMPTS {
+    if expired || stored.attempts >= bdc_services::register_api::codes::CODE_ATTEMPTS {
         return Err(ServiceError::field("code_expired", "code", "验证码已失效，请重新获取"));
     }
-    if stored.code_hash != portal::code_hash(&bidx, code) {
-        bdc_store::portal::code_attempted(&mut tx, stored.id).await?;
+    if stored.code_hash != bdc_services::register_api::codes::code_hash(&bidx, code) {
+        bdc_services::register_api::codes::code_attempted(&mut tx, stored.id).await?;
         bdc_db::commit(tx).await?;
-        crate::limits::hit(s, crate::limits::Kind::CodeGuess, Some(&guesser), "").await?;
+        bdc_services::register_api::limits::hit(s, bdc_services::register_api::limits::Kind::CodeGuess, Some(&guesser), "").await?;
         return Err(ServiceError::field("wrong_code", "code", "验证码错误"));
     }
-    if !bdc_store::portal::use_code(&mut tx, stored.id).await? {
+    if !bdc_services::register_api::codes::use_code(&mut tx, stored.id).await? {
         return Err(ServiceError::field("code_expired", "code", "验证码已使用，请重新获取"));
     }
     if !store::decide(&mut tx, id, account.party_id, ConfirmationState::Pending.code(), ConfirmationState::Confirmed.code(), actor.user_id, "", now).await? {
@@ -897,12 +875,12 @@ async fn submit(s: &Services, id: i64) -> ServiceResult<()> {
     let flow = catalogue::flow(&row.flow_code).ok_or_else(not_found)?;
     let stored = parse_stored(&row)?;
     let opener = opener_for(user.username.clone(), user.display_name.clone());
-    match crate::cases::open_case(s, &opener, command(flow, &stored)).await {
+    match bdc_services::register_api::cases::open_case(s, &opener, command(flow, &stored)).await {
         Ok(opened) => {
             let mut tx = s.db.begin().await?;
             store::set_state(&mut tx, id, ApplicationState::Submitted.code(), ApplicationState::Submitted.code(), Some(opened.case.id), "", now).await?;
-            bdc_store::portal::set_submitted_by(&mut tx, opened.case.id, row.user_id).await?;
-            files::move_owner(&mut tx, store::APPLICATION, id, files::CASE, opened.case.id).await?;
+            bdc_services::register_api::cases::set_submitted_by(&mut tx, opened.case.id, row.user_id).await?;
+            files::move_owner(&mut tx, crate::domain::APPLICATION, id, files::CASE, opened.case.id).await?;
             bdc_db::commit(tx).await?;
             Ok(())
         }

@@ -5,12 +5,15 @@
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::DRAFT;
+use crate::store::drafts::{self as store, Draft};
 use bdc_domain::catalogue;
-use bdc_store::attachments::{self as store, Attachment, Draft};
+use bdc_services::register_api::materials::Attachment;
 
-use crate::materials::{self, Upload};
-use crate::portal::Application;
-use crate::{Actor, ServiceError, ServiceResult, Services};
+use crate::service::applications::Application;
+use bdc_core::{Actor, ServiceError, ServiceResult};
+use bdc_services::register_api::materials::{self, Upload};
+use bdc_services::Services;
 
 /// At most this many drafts per account.
 pub const MAX_DRAFTS: usize = 20;
@@ -35,10 +38,10 @@ pub struct Fields {
     pub on_behalf: Option<i64>,
     /// Every other party named (drafts saved before these fields had only `other_*`).
     #[serde(default)]
-    pub others: Vec<crate::portal::OtherParty>,
+    pub others: Vec<crate::service::account::OtherParty>,
     /// 抵押权人.
     #[serde(default)]
-    pub mortgagees: Vec<crate::portal::NamedParty>,
+    pub mortgagees: Vec<crate::service::account::NamedParty>,
     /// 共有方式 code, empty when not asked.
     #[serde(default)]
     pub co_ownership: String,
@@ -55,13 +58,13 @@ fn not_found() -> ServiceError {
 }
 
 fn flow_open_to(actor: &Actor, code: &str) -> ServiceResult<&'static catalogue::Flow> {
-    crate::portal::flows_for(actor).into_iter().find(|f| f.code == code).ok_or_else(|| ServiceError::field("flow_not_open", "flow_code", "该业务不存在或您的账户不能在线办理"))
+    crate::service::account::flows_for(actor).into_iter().find(|f| f.code == code).ok_or_else(|| ServiceError::field("flow_not_open", "flow_code", "该业务不存在或您的账户不能在线办理"))
 }
 
 /// Saves the form (a new draft when `id` is None) and stores the uploaded files with it: all
 /// files are checked first, so a bad file stores nothing. Returns the draft's id.
 pub async fn save(s: &Services, actor: &Actor, id: Option<i64>, flow_code: &str, fields: &Fields, uploads: &[Upload]) -> ServiceResult<i64> {
-    crate::portal::account_of(s, actor).await?;
+    crate::service::account::account_of(s, actor).await?;
     let flow = flow_open_to(actor, flow_code)?;
     for u in uploads {
         materials::check_material(flow, &u.material_code)?;
@@ -91,7 +94,7 @@ pub async fn save(s: &Services, actor: &Actor, id: Option<i64>, flow_code: &str,
         }
     };
     bdc_audit::commit(tx, actor, "保存草稿", &format!("草稿 #{id}，业务 {}", flow.code)).await?;
-    materials::store_files(s, store::DRAFT, id, uploads, &actor.username).await?;
+    materials::store_files(s, DRAFT, id, uploads, &actor.username).await?;
     Ok(id)
 }
 
@@ -104,18 +107,18 @@ fn read_form(s: &Services, stored: &str) -> ServiceResult<Fields> {
 
 /// The user's drafts, newest first.
 pub async fn mine(s: &Services, actor: &Actor) -> ServiceResult<Vec<Draft>> {
-    crate::portal::account_of(s, actor).await?;
+    crate::service::account::account_of(s, actor).await?;
     let mut conn = s.db.conn().await?;
     Ok(store::drafts_of(&mut conn, actor.user_id).await?)
 }
 
 /// One of the user's drafts with its fields and files.
 pub async fn get(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(Draft, Fields, Vec<Attachment>)> {
-    crate::portal::account_of(s, actor).await?;
+    crate::service::account::account_of(s, actor).await?;
     let mut conn = s.db.conn().await?;
     let d = store::draft(&mut conn, id, actor.user_id).await?.ok_or_else(not_found)?;
     let fields = read_form(s, &d.form)?;
-    let files = store::of_owner(&mut conn, store::DRAFT, id).await?;
+    let files = materials::of_owner(&mut conn, DRAFT, id).await?;
     Ok((d, fields, files))
 }
 
@@ -123,7 +126,7 @@ pub async fn get(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(Draft, 
 /// files at once through [`save`]): every file is checked — the flow's material, its type by
 /// its first bytes, its size — before any is stored, so a bad file stores none.
 pub async fn add_files(s: &Services, actor: &Actor, id: i64, uploads: &[Upload]) -> ServiceResult<Vec<Attachment>> {
-    crate::portal::account_of(s, actor).await?;
+    crate::service::account::account_of(s, actor).await?;
     if uploads.is_empty() {
         return Err(ServiceError::field("no_file", "file", "请选择要上传的文件"));
     }
@@ -135,15 +138,15 @@ pub async fn add_files(s: &Services, actor: &Actor, id: i64, uploads: &[Upload])
         materials::check_material(flow, &u.material_code)?;
         materials::check(u)?;
     }
-    materials::store_files(s, store::DRAFT, id, uploads, &actor.username).await
+    materials::store_files(s, DRAFT, id, uploads, &actor.username).await
 }
 
 /// Takes a file back out of a draft.
 pub async fn remove_file(s: &Services, actor: &Actor, id: i64, file_id: i64) -> ServiceResult<()> {
-    crate::portal::account_of(s, actor).await?;
+    crate::service::account::account_of(s, actor).await?;
     let mut tx = s.db.begin().await?;
     store::draft(&mut tx, id, actor.user_id).await?.ok_or_else(not_found)?;
-    if store::delete_draft_file(&mut tx, id, file_id).await? {
+    if materials::delete_of_owner(&mut tx, DRAFT, id, file_id).await? {
         bdc_audit::commit(tx, actor, "删除草稿材料", &format!("草稿 #{id}，文件 {file_id}")).await
     } else {
         Err(ServiceError::NotFound("文件不存在".into()))
@@ -152,20 +155,20 @@ pub async fn remove_file(s: &Services, actor: &Actor, id: i64, file_id: i64) -> 
 
 /// Deletes a draft and its file descriptions.
 pub async fn discard(s: &Services, actor: &Actor, id: i64) -> ServiceResult<()> {
-    crate::portal::account_of(s, actor).await?;
+    crate::service::account::account_of(s, actor).await?;
     let mut tx = s.db.begin().await?;
     store::draft(&mut tx, id, actor.user_id).await?.ok_or_else(not_found)?;
-    for f in store::of_owner(&mut tx, store::DRAFT, id).await? {
-        store::delete_draft_file(&mut tx, id, f.id).await?;
+    for f in materials::of_owner(&mut tx, DRAFT, id).await? {
+        materials::delete_of_owner(&mut tx, DRAFT, id, f.id).await?;
     }
     store::delete_draft(&mut tx, id, actor.user_id).await?;
     bdc_audit::commit(tx, actor, "删除草稿", &format!("草稿 #{id}")).await
 }
 
 /// Submits a draft: every required material must have a file; the application is made (see
-/// [`crate::applications::apply`]) and the files go with it — to the case when it is opened at
+/// [`crate::service::applications::apply`]) and the files go with it — to the case when it is opened at
 /// once, or with the application while the co-applicants confirm. The draft is gone.
-pub async fn submit(s: &Services, actor: &Actor, id: i64) -> ServiceResult<crate::applications::Applied> {
+pub async fn submit(s: &Services, actor: &Actor, id: i64) -> ServiceResult<crate::service::applications::Applied> {
     let (draft, fields, files) = get(s, actor, id).await?;
     let flow = flow_open_to(actor, &draft.flow_code)?;
     if let Some(m) = flow.required_materials().find(|m| !files.iter().any(|f| f.material_code == m.code)) {
@@ -174,14 +177,14 @@ pub async fn submit(s: &Services, actor: &Actor, id: i64) -> ServiceResult<crate
     let mut provided: Vec<String> = files.iter().map(|f| f.material_code.clone()).collect();
     provided.sort();
     provided.dedup();
-    crate::applications::apply_with_files(s, actor, application_of(flow.code, &fields, provided), Some(id)).await
+    crate::service::applications::apply_with_files(s, actor, application_of(flow.code, &fields, provided), Some(id)).await
 }
 
 /// The application a form describes.
 pub fn application_of(flow_code: &str, fields: &Fields, materials: Vec<String>) -> Application {
     let mut others = fields.others.clone();
     if others.is_empty() && !(fields.other_name.trim().is_empty() && fields.other_id.trim().is_empty()) {
-        others.push(crate::portal::OtherParty { role: fields.other_role.clone(), name: fields.other_name.clone(), id_number: fields.other_id.clone(), share: String::new() });
+        others.push(crate::service::account::OtherParty { role: fields.other_role.clone(), name: fields.other_name.clone(), id_number: fields.other_id.clone(), share: String::new() });
     }
     Application {
         flow_code: flow_code.into(),

@@ -6,13 +6,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use crate::service::archive;
 use bdc_domain::catalogue;
-use bdc_services::archive;
 
 use super::files::FileView;
 use super::{message, redirect, render, Chrome, PageActor};
-use crate::state::AppState;
 use bdc_http::extract::Client;
+use bdc_services::Services;
 
 pub struct UnitView {
     number: String,
@@ -39,13 +39,13 @@ pub struct ArchivePage {
 }
 
 /// `GET /portal/archive`.
-pub async fn page(State(state): State<AppState>, PageActor(actor): PageActor, Client(client): Client) -> Response {
+pub async fn page(State(services): State<Services>, PageActor(actor): PageActor, Client(client): Client) -> Response {
     let actor = match actor {
         Some(a) if a.realm == bdc_core::access::Realm::Public => a,
         Some(a) => return message(StatusCode::FORBIDDEN, Some(&a), "仅限公众账户", "工作人员请在工作台查阅登记簿。", "/workbench"),
         None => return redirect("/login"),
     };
-    let found = match archive::my_archive(&state.services, &actor, &client.addr).await {
+    let found = match archive::my_archive(&services, &actor, &client.addr).await {
         Ok(a) => a,
         Err(e) => return super::too_many(Some(&actor), &e, "/portal").unwrap_or_else(|| message(StatusCode::FORBIDDEN, Some(&actor), "无法查询", &e.to_string(), "/portal")),
     };

@@ -1,44 +1,48 @@
 //! `/api/v1/portal/…` — 线上苏小登 as a JSON API, for the city app and partner systems (banks,
 //! developers, the 住建 platform, agents): every action of the portal pages, with a bearer token
 //! of a real-name public account. The use cases are the pages' own
-//! ([`bdc_services::applications`], [`bdc_services::portal`]), so the checks are the same.
-//! Drafts, uploads and authorisations are in [`crate::api::portal_files`], the queries
-//! (档案查询, 利害关系人查询, 证书核验) in [`crate::api::portal_queries`].
+//! ([`crate::service::applications`], [`crate::service::account`]), so the checks are the same.
+//! Drafts, uploads and authorisations are in [`crate::api::files`], the queries
+//! (档案查询, 利害关系人查询, 证书核验) in [`crate::api::queries`].
 //!
 //! Sign-up (注册) with its SMS code and real-name verification is in
 //! `bdc_identity::api::signup`; login and logout are `/api/v1/auth/…`.
 
 use std::collections::BTreeMap;
 
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::service::account::{Application, NamedParty, OtherParty};
+use crate::service::applications::{self as svc, ApplicationView, FieldKind};
 use bdc_core::Actor;
 use bdc_domain::catalogue;
-use bdc_services::applications::{self as svc, ApplicationView, FieldKind};
-use bdc_services::portal::{Application, NamedParty, OtherParty};
 
-use crate::api::cases::{case_dto, CaseDto};
-use crate::api::Client;
-use crate::state::AppState;
+use bdc_http::extract::Client;
 use bdc_http::extract::{ApiJson, ApiPath, ApiQuery};
 use bdc_http::problem::{ApiResult, FindingDto, Problem};
-use bdc_http::session::Authed;
+use bdc_http::session::{Authed, Gate};
+use bdc_services::dto::{case_dto, CaseDto};
+use bdc_services::Services;
 
 /// A public account with its real-name link (实名认证), checked before any input is read: an
 /// account without one is refused like a caller without the permission.
 pub struct PortalUser(pub Actor);
 
-impl FromRequestParts<AppState> for PortalUser {
+impl<S: Send + Sync> FromRequestParts<S> for PortalUser
+where
+    Gate: FromRef<S>,
+    Services: FromRef<S>,
+{
     type Rejection = Problem;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let Authed(actor) = Authed::from_request_parts(parts, state).await?;
-        bdc_services::portal::account_of(&state.services, &actor).await.map_err(Problem::from)?;
+        crate::service::account::account_of(&Services::from_ref(state), &actor).await.map_err(Problem::from)?;
         Ok(PortalUser(actor))
     }
 }
@@ -145,7 +149,7 @@ fn form_dto(actor: &Actor, flow: &'static catalogue::Flow) -> FlowFormDto {
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Vec<FlowFormDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn portal_flows(PortalUser(actor): PortalUser) -> ApiResult<Json<Vec<FlowFormDto>>> {
-    Ok(Json(bdc_services::portal::flows_for(&actor).into_iter().map(|f| form_dto(&actor, f)).collect()))
+    Ok(Json(crate::service::account::flows_for(&actor).into_iter().map(|f| form_dto(&actor, f)).collect()))
 }
 
 /// The form of one flow open to this account.
@@ -153,7 +157,7 @@ pub async fn portal_flows(PortalUser(actor): PortalUser) -> ApiResult<Json<Vec<F
     security(("bearer" = []), ("cookie" = [])), params(("code" = String, Path, description = "Flow code")),
     responses((status = 200, body = FlowFormDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn portal_flow(PortalUser(actor): PortalUser, ApiPath(code): ApiPath<String>) -> ApiResult<Json<FlowFormDto>> {
-    let flow = bdc_services::portal::flows_for(&actor).into_iter().find(|f| f.code == code).ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "not_found", "该业务不存在或您的账户不能在线办理"))?;
+    let flow = crate::service::account::flows_for(&actor).into_iter().find(|f| f.code == code).ok_or_else(|| Problem::new(StatusCode::NOT_FOUND, "not_found", "该业务不存在或您的账户不能在线办理"))?;
     Ok(Json(form_dto(&actor, flow)))
 }
 
@@ -188,8 +192,8 @@ pub struct UnitsQuery {
 #[utoipa::path(get, path = "/api/v1/portal/units", tag = "portal", operation_id = "portal_units",
     security(("bearer" = []), ("cookie" = [])), params(UnitsQuery),
     responses((status = 200, body = Vec<OwnUnitDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn portal_units(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiQuery(q): ApiQuery<UnitsQuery>) -> ApiResult<Json<Vec<OwnUnitDto>>> {
-    let units = svc::my_units(&state.services, &actor, q.on_behalf).await?;
+pub async fn portal_units(State(services): State<Services>, PortalUser(actor): PortalUser, ApiQuery(q): ApiQuery<UnitsQuery>) -> ApiResult<Json<Vec<OwnUnitDto>>> {
+    let units = svc::my_units(&services, &actor, q.on_behalf).await?;
     Ok(Json(
         units
             .into_iter()
@@ -376,7 +380,7 @@ pub struct AppliedDto {
 #[utoipa::path(post, path = "/api/v1/portal/applications", tag = "portal", operation_id = "portal_apply",
     security(("bearer" = []), ("cookie" = [])), request_body = ApplyRequest,
     responses((status = 201, body = AppliedDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn portal_apply(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiJson(r): ApiJson<ApplyRequest>) -> ApiResult<(StatusCode, Json<AppliedDto>)> {
+pub async fn portal_apply(State(services): State<Services>, PortalUser(actor): PortalUser, ApiJson(r): ApiJson<ApplyRequest>) -> ApiResult<(StatusCode, Json<AppliedDto>)> {
     let a = Application {
         flow_code: r.flow_code,
         property: r.property,
@@ -390,7 +394,7 @@ pub async fn portal_apply(State(state): State<AppState>, PortalUser(actor): Port
         materials: r.materials,
         on_behalf: r.on_behalf,
     };
-    let applied = svc::apply(&state.services, &actor, a).await?;
+    let applied = svc::apply(&services, &actor, a).await?;
     Ok((
         StatusCode::CREATED,
         Json(AppliedDto { application: application_dto(applied.application), case: applied.case.map(case_dto), findings: applied.findings.iter().map(FindingDto::from).collect() }),
@@ -401,16 +405,16 @@ pub async fn portal_apply(State(state): State<AppState>, PortalUser(actor): Port
 #[utoipa::path(get, path = "/api/v1/portal/applications", tag = "portal", operation_id = "portal_applications",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Vec<ApplicationDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn portal_applications(State(state): State<AppState>, PortalUser(actor): PortalUser) -> ApiResult<Json<Vec<ApplicationDto>>> {
-    Ok(Json(svc::list(&state.services, &actor).await?.into_iter().map(application_dto).collect()))
+pub async fn portal_applications(State(services): State<Services>, PortalUser(actor): PortalUser) -> ApiResult<Json<Vec<ApplicationDto>>> {
+    Ok(Json(svc::list(&services, &actor).await?.into_iter().map(application_dto).collect()))
 }
 
 /// One application (the applicant's own, or one naming the caller as co-applicant).
 #[utoipa::path(get, path = "/api/v1/portal/applications/{id}", tag = "portal", operation_id = "portal_application",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Application id")),
     responses((status = 200, body = ApplicationDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn portal_application(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<ApplicationDto>> {
-    Ok(Json(application_dto(svc::view(&state.services, &actor, id).await?)))
+pub async fn portal_application(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<ApplicationDto>> {
+    Ok(Json(application_dto(svc::view(&services, &actor, id).await?)))
 }
 
 /// Where the one-time code went.
@@ -423,8 +427,8 @@ pub struct CodeSentDto {
 #[utoipa::path(post, path = "/api/v1/portal/applications/{id}/code", tag = "portal", operation_id = "portal_confirmation_code",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Application id")),
     responses((status = 200, body = CodeSentDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn portal_confirmation_code(State(state): State<AppState>, Client(client): Client, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<CodeSentDto>> {
-    Ok(Json(CodeSentDto { phone_masked: svc::send_confirmation_code(&state.services, &actor, id, &client.addr).await? }))
+pub async fn portal_confirmation_code(State(services): State<Services>, Client(client): Client, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<CodeSentDto>> {
+    Ok(Json(CodeSentDto { phone_masked: svc::send_confirmation_code(&services, &actor, id, &client.addr).await? }))
 }
 
 /// 确认共同申请.
@@ -439,8 +443,8 @@ pub struct ConfirmRequest {
 #[utoipa::path(post, path = "/api/v1/portal/applications/{id}/confirm", tag = "portal", operation_id = "portal_confirm",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Application id")), request_body = ConfirmRequest,
     responses((status = 200, body = ApplicationDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn portal_confirm(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<ConfirmRequest>) -> ApiResult<Json<ApplicationDto>> {
-    Ok(Json(application_dto(svc::confirm(&state.services, &actor, id, &r.code).await?)))
+pub async fn portal_confirm(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<ConfirmRequest>) -> ApiResult<Json<ApplicationDto>> {
+    Ok(Json(application_dto(svc::confirm(&services, &actor, id, &r.code).await?)))
 }
 
 /// 拒绝共同申请.
@@ -455,24 +459,24 @@ pub struct DeclineRequest {
 #[utoipa::path(post, path = "/api/v1/portal/applications/{id}/decline", tag = "portal", operation_id = "portal_decline",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Application id")), request_body = DeclineRequest,
     responses((status = 200, body = ApplicationDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn portal_decline(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<DeclineRequest>) -> ApiResult<Json<ApplicationDto>> {
-    Ok(Json(application_dto(svc::decline(&state.services, &actor, id, &r.reason).await?)))
+pub async fn portal_decline(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<DeclineRequest>) -> ApiResult<Json<ApplicationDto>> {
+    Ok(Json(application_dto(svc::decline(&services, &actor, id, &r.reason).await?)))
 }
 
 /// Withdraws (撤回) the caller's own application while it still waits for co-applicants.
 #[utoipa::path(post, path = "/api/v1/portal/applications/{id}/withdraw", tag = "portal", operation_id = "portal_withdraw",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Application id")), request_body = DeclineRequest,
     responses((status = 200, body = ApplicationDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn portal_withdraw(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<DeclineRequest>) -> ApiResult<Json<ApplicationDto>> {
-    Ok(Json(application_dto(svc::withdraw(&state.services, &actor, id, &r.reason).await?)))
+pub async fn portal_withdraw(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<DeclineRequest>) -> ApiResult<Json<ApplicationDto>> {
+    Ok(Json(application_dto(svc::withdraw(&services, &actor, id, &r.reason).await?)))
 }
 
 /// The caller's cases (办件进度), newest first.
 #[utoipa::path(get, path = "/api/v1/portal/cases", tag = "portal", operation_id = "portal_cases",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Vec<CaseDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn portal_cases(State(state): State<AppState>, PortalUser(actor): PortalUser) -> ApiResult<Json<Vec<CaseDto>>> {
-    Ok(Json(bdc_services::portal::my_cases(&state.services, &actor).await?.into_iter().map(case_dto).collect()))
+pub async fn portal_cases(State(services): State<Services>, PortalUser(actor): PortalUser) -> ApiResult<Json<Vec<CaseDto>>> {
+    Ok(Json(crate::service::account::my_cases(&services, &actor).await?.into_iter().map(case_dto).collect()))
 }
 
 /// An event of a case.
@@ -497,8 +501,8 @@ pub struct PortalCaseDto {
 #[utoipa::path(get, path = "/api/v1/portal/cases/{id}", tag = "portal", operation_id = "portal_case",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Case id")),
     responses((status = 200, body = PortalCaseDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn portal_case(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<PortalCaseDto>> {
-    let (case, events) = bdc_services::portal::my_case(&state.services, &actor, id).await?;
+pub async fn portal_case(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<PortalCaseDto>> {
+    let (case, events) = crate::service::account::my_case(&services, &actor, id).await?;
     Ok(Json(PortalCaseDto { case: case_dto(case), events: events.into_iter().map(|(at, from_state, to_state, actor, note)| PortalEventDto { at, from_state, to_state, actor, note }).collect() }))
 }
 
@@ -517,8 +521,8 @@ pub struct PortalCertificateDto {
 #[utoipa::path(get, path = "/api/v1/portal/certificates", tag = "portal", operation_id = "portal_certificates",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Vec<PortalCertificateDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn portal_certificates(State(state): State<AppState>, PortalUser(actor): PortalUser) -> ApiResult<Json<Vec<PortalCertificateDto>>> {
-    let certs = bdc_services::portal::my_certificates(&state.services, &actor).await?;
+pub async fn portal_certificates(State(services): State<Services>, PortalUser(actor): PortalUser) -> ApiResult<Json<Vec<PortalCertificateDto>>> {
+    let certs = crate::service::account::my_certificates(&services, &actor).await?;
     Ok(Json(certs.into_iter().map(|(number, kind, status, _, unit_id)| PortalCertificateDto { number, kind, status, unit_id }).collect()))
 }
 
@@ -542,15 +546,15 @@ pub struct AuthorisationDto {
 #[utoipa::path(get, path = "/api/v1/portal/authorisations", tag = "portal", operation_id = "portal_authorisations",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Vec<AuthorisationDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn portal_authorisations(State(state): State<AppState>, PortalUser(actor): PortalUser) -> ApiResult<Json<Vec<AuthorisationDto>>> {
+pub async fn portal_authorisations(State(services): State<Services>, PortalUser(actor): PortalUser) -> ApiResult<Json<Vec<AuthorisationDto>>> {
     if !actor.roles.iter().any(|r| r == "agent") {
         return Ok(Json(vec![]));
     }
-    let list = bdc_services::agency::mine(&state.services, &actor).await?;
+    let list = crate::service::agency::mine(&services, &actor).await?;
     Ok(Json(list.into_iter().map(authorisation_dto).collect()))
 }
 
-pub fn authorisation_dto(a: bdc_services::agency::Shown) -> AuthorisationDto {
+pub fn authorisation_dto(a: crate::service::agency::Shown) -> AuthorisationDto {
     AuthorisationDto {
         id: a.authorisation.id,
         principal_name: a.principal_name,

@@ -1,24 +1,22 @@
 //! 材料文件 — showing a stored file to the people entitled to it (inline, so PDFs and photos open
-//! in the page's viewer). Reading the forms that carry them is [`crate::forms`].
+//! in the page's viewer). Reading the forms that carry them is [`bdc_http::forms`].
 
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use bdc_services::materials;
-
 use super::{message, redirect, PageActor};
-use crate::state::AppState;
+use bdc_services::Services;
 
 /// `GET /files/{id}`: one stored material, inline, to staff who read cases or to the case's
 /// own people; anyone else gets "not found" (whether it exists is not told).
-pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
+pub async fn show(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
     let Some(actor) = actor else { return redirect("/login") };
-    match materials::open(&state.services, &actor, id).await {
+    match crate::service::files::open(&services, &actor, id).await {
         Ok((a, bytes)) => (
             [
                 (header::CONTENT_TYPE, a.content_type.clone()),
-                (header::CONTENT_DISPOSITION, format!("inline; filename=\"file.{}\"; filename*=UTF-8''{}", a.file_key.rsplit('.').next().unwrap_or("bin"), crate::forms::urlencode(&a.file_name))),
+                (header::CONTENT_DISPOSITION, format!("inline; filename=\"file.{}\"; filename*=UTF-8''{}", a.file_key.rsplit('.').next().unwrap_or("bin"), bdc_http::forms::urlencode(&a.file_name))),
                 (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
                 (header::CACHE_CONTROL, "private, no-store".to_owned()),
                 // The case page shows the scan in a frame: framing by our own pages only.
@@ -43,7 +41,7 @@ pub struct FileView {
 }
 
 impl FileView {
-    pub fn of(a: &bdc_services::materials::Attachment, flow: Option<&bdc_domain::catalogue::Flow>) -> FileView {
+    pub fn of(a: &bdc_services::register_api::materials::Attachment, flow: Option<&bdc_domain::catalogue::Flow>) -> FileView {
         FileView {
             id: a.id,
             material: flow.and_then(|f| f.materials.iter().find(|m| m.code == a.material_code)).map_or_else(|| a.material_code.clone(), |m| m.name.to_owned()),

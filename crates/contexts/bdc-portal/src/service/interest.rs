@@ -14,25 +14,26 @@
 
 use chrono::Utc;
 
+use crate::store::interest::{self as store, NewInterestApplication};
 use bdc_core::access::{Permission, Realm};
 use bdc_crypto::sm3_hex;
 use bdc_domain::register::CoOwnership;
 use bdc_domain::rights::RightKind;
-use bdc_store::interest::{self as store, NewInterestApplication};
-use bdc_store::{portal, registry};
+use bdc_services::register_api::registry;
 
-use crate::{Actor, ServiceError, ServiceResult, Services};
+use bdc_core::{Actor, ServiceError, ServiceResult};
+use bdc_services::Services;
 
 /// The `public_queries` kind of these queries.
 pub const LOG_KIND: &str = "interest";
 /// At most this many evidence files per application.
 pub const MAX_FILES: usize = 5;
 /// At most this many bytes per evidence file: the same 10 MB as every material.
-pub use crate::materials::MAX_FILE_BYTES;
-use crate::materials::{display_name, sniff};
+pub use bdc_services::register_api::materials::MAX_FILE_BYTES;
+use bdc_services::register_api::materials::{display_name, sniff};
 
 // The records this use case hands to the API and the pages.
-pub use bdc_store::interest::{Evidence, InterestApplication};
+pub use crate::store::interest::{Evidence, InterestApplication};
 const MAX_REASON_CHARS: usize = 500;
 const MAX_PROPERTY_CHARS: usize = 200;
 
@@ -42,8 +43,7 @@ pub const PROPERTY_KINDS: &[(&str, &str)] = &[("unit", "不动产单元号"), ("
 /// The applicant's relation to the property (利害关系).
 pub const RELATIONS: &[(&str, &str)] = &[("litigant", "诉讼当事人"), ("creditor", "债权人"), ("buyer_tenant", "拟购买人/承租人"), ("other", "其他")];
 
-/// The states of an application.
-pub const STATES: &[(&str, &str)] = &[("submitted", "待审核"), ("approved", "已同意"), ("refused", "已拒绝")];
+pub use crate::domain::InterestState;
 
 fn name_of(table: &[(&'static str, &'static str)], code: &str) -> &'static str {
     table.iter().find(|(c, _)| *c == code).map_or("其他", |(_, n)| n)
@@ -51,10 +51,6 @@ fn name_of(table: &[(&'static str, &'static str)], code: &str) -> &'static str {
 
 pub fn relation_name(code: &str) -> &'static str {
     name_of(RELATIONS, code)
-}
-
-pub fn state_name(code: &str) -> &'static str {
-    name_of(STATES, code)
 }
 
 pub fn property_kind_name(code: &str) -> &'static str {
@@ -150,15 +146,15 @@ async fn match_unit(conn: &mut bdc_db::AnyConnection, kind: &str, text: &str) ->
 
 async fn log(s: &Services, user_id: Option<i64>, client: &str, query: &str, outcome: &str) -> ServiceResult<()> {
     let mut conn = s.db.conn().await?;
-    portal::log_query(&mut conn, LOG_KIND, user_id, client, query, outcome, Utc::now()).await?;
+    bdc_audit::queries::log(&mut conn, LOG_KIND, user_id, client, query, outcome, Utc::now()).await?;
     Ok(())
 }
 
 /// Submits an application with its evidence. The answer says only that it was received: whether
 /// the property exists is not revealed before approval.
 pub async fn apply(s: &Services, actor: &Actor, client: &str, f: InterestForm) -> ServiceResult<InterestApplication> {
-    crate::limits::hit(s, crate::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
-    let account = crate::portal::account_of(s, actor).await?;
+    bdc_services::register_api::limits::hit(s, bdc_services::register_api::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
+    let account = crate::service::account::account_of(s, actor).await?;
     let errors = check(&f);
     if !errors.is_empty() {
         return Err(first_error(errors));
@@ -204,7 +200,7 @@ pub async fn apply(s: &Services, actor: &Actor, client: &str, f: InterestForm) -
 
 /// The user's own applications, newest first.
 pub async fn mine(s: &Services, actor: &Actor) -> ServiceResult<Vec<InterestApplication>> {
-    crate::portal::account_of(s, actor).await?;
+    crate::service::account::account_of(s, actor).await?;
     let mut conn = s.db.conn().await?;
     Ok(store::applications_of_user(&mut conn, actor.user_id).await?)
 }
@@ -253,13 +249,13 @@ fn own(actor: &Actor, a: &InterestApplication) -> ServiceResult<()> {
 
 /// One of the user's applications; once approved, with the limited result (each viewing logged).
 pub async fn my_application(s: &Services, actor: &Actor, client: &str, id: i64) -> ServiceResult<MyApplication> {
-    crate::limits::hit(s, crate::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
-    crate::portal::account_of(s, actor).await?;
+    bdc_services::register_api::limits::hit(s, bdc_services::register_api::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
+    crate::service::account::account_of(s, actor).await?;
     let mut conn = s.db.conn().await?;
     let application = store::get_application(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound("未找到该查询申请".into()))?;
     own(actor, &application)?;
     let evidence = store::evidence_of(&mut conn, id).await?;
-    let result = if application.state == "approved" { Some(limited_result(&mut conn, application.unit_id).await?) } else { None };
+    let result = if application.state == InterestState::Approved { Some(limited_result(&mut conn, application.unit_id).await?) } else { None };
     drop(conn);
     if let Some(r) = &result {
         let query = format!("查看结果 #{id}：{}“{}”", property_kind_name(&application.property_kind), application.property_text);
@@ -347,11 +343,8 @@ pub struct ReviewView {
 }
 
 /// The review queue of one state, oldest first, with the counts of every state.
-pub async fn queue(s: &Services, actor: &Actor, state: &str) -> ServiceResult<(Vec<InterestApplication>, Vec<(String, i64)>)> {
+pub async fn queue(s: &Services, actor: &Actor, state: InterestState) -> ServiceResult<(Vec<InterestApplication>, Vec<(InterestState, i64)>)> {
     actor.require(Permission::InterestReview)?;
-    if !STATES.iter().any(|(c, _)| *c == state) {
-        return Err(ServiceError::field("bad_state", "state", "未知的申请状态"));
-    }
     let mut conn = s.db.conn().await?;
     let list = store::applications_in_state(&mut conn, state, 200).await?;
     let counts = store::count_by_state(&mut conn).await?;
@@ -398,14 +391,14 @@ pub async fn decide(s: &Services, actor: &Actor, client: &str, id: i64, approve:
     }
     let mut tx = s.db.begin().await?;
     let current = store::get_application(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("未找到该查询申请".into()))?;
-    let state = if approve { "approved" } else { "refused" };
-    if current.state != "submitted" || !store::decide(&mut tx, id, state, actor.user_id, reason, Utc::now()).await? {
-        return Err(ServiceError::Conflict { code: "already_decided", message: format!("该申请已审核（{}），不能再次审核", state_name(&current.state)) });
+    let state = if approve { InterestState::Approved } else { InterestState::Refused };
+    if current.state != InterestState::Submitted || !store::decide(&mut tx, id, state, actor.user_id, reason, Utc::now()).await? {
+        return Err(ServiceError::Conflict { code: "already_decided", message: format!("该申请已审核（{}），不能再次审核", current.state.name()) });
     }
     let decided = store::get_application(&mut tx, id).await?.ok_or_else(|| ServiceError::NotFound("未找到该查询申请".into()))?;
     bdc_audit::commit(tx, actor, if approve { "批准利害关系人查询" } else { "拒绝利害关系人查询" }, &format!("申请 #{id}")).await?;
     let query = format!("审核 #{id}：{}“{}”", property_kind_name(&decided.property_kind), decided.property_text);
-    log(s, Some(actor.user_id), client, &query, state).await?;
+    log(s, Some(actor.user_id), client, &query, state.code()).await?;
     Ok(decided)
 }
 

@@ -5,11 +5,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, Row};
 
-use crate::{format_time, StoreResult};
-
-/// Owner kind of the files of an application that waits for confirmation (申请材料 moved from
-/// the draft); they move to the case when it is opened.
-pub const APPLICATION: &str = "application";
+use bdc_db::{format_time, StoreResult};
 
 /// An online application as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,20 +165,4 @@ pub async fn set_state(conn: &mut AnyConnection, id: i64, from: &str, to: &str, 
         .await?
         .rows_affected();
     Ok(n == 1)
-}
-
-/// Parties of a kind holding a current right of a kind, the most holdings first: whom the demo's
-/// public accounts are linked to (those already linked are skipped by the demo).
-pub async fn holders_of_kind(conn: &mut AnyConnection, party_kind: &str, right_kind: &str, limit: i64) -> StoreResult<Vec<i64>> {
-    let rows = sqlx::query(
-        "SELECT h.party_id, COUNT(*) AS n FROM right_holders h JOIN rights r ON r.id = h.right_id JOIN parties p ON p.id = h.party_id \
-         WHERE r.state = 1 AND r.kind = $1 AND p.kind = $2 \
-         GROUP BY h.party_id ORDER BY n DESC, h.party_id LIMIT $3",
-    )
-    .bind(right_kind)
-    .bind(party_kind)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }

@@ -6,12 +6,15 @@
 
 use chrono::{NaiveDate, Utc};
 
+use crate::domain::AUTHORISATION;
+use crate::store::agency::{self as store, Authorisation};
 use bdc_core::ids::{CitizenId, CreditCode};
-use bdc_store::attachments::{self as store, Authorisation, NewAttachment};
-use bdc_store::registry;
+use bdc_services::register_api::materials::NewAttachment;
+use bdc_services::register_api::registry;
 
-use crate::materials::{self, Upload};
-use crate::{Actor, ServiceError, ServiceResult, Services};
+use bdc_core::{Actor, ServiceError, ServiceResult};
+use bdc_services::register_api::materials::{self, Upload};
+use bdc_services::Services;
 
 /// An authorisation lasts at most a year (a longer one is renewed with a new letter).
 pub const MAX_DAYS: i64 = 366;
@@ -88,8 +91,8 @@ pub fn check(a: &NewAuthorisation, today: NaiveDate) -> Vec<(&'static str, Strin
 /// the rows.
 pub async fn record(s: &Services, actor: &Actor, a: NewAuthorisation) -> ServiceResult<Authorisation> {
     require_agent(actor)?;
-    crate::portal::account_of(s, actor).await?;
-    let today = crate::cases::today();
+    crate::service::account::account_of(s, actor).await?;
+    let today = bdc_services::register_api::today();
     if let Some((field, message)) = check(&a, today).into_iter().next() {
         return Err(ServiceError::field("invalid_authorisation", field, message));
     }
@@ -105,20 +108,20 @@ pub async fn record(s: &Services, actor: &Actor, a: NewAuthorisation) -> Service
     s.files.put(&key, &doc.bytes).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
     let now = Utc::now();
     let mut tx = s.db.begin().await?;
-    crate::limits::refuse_if_over(s, crate::limits::Kind::IdentityCheck, &actor.username).await?;
-    let Some(party_id) = crate::registry::party_on_record(s, &mut tx, id_type, &id, a.principal_name.trim()).await? else {
+    bdc_services::register_api::limits::refuse_if_over(s, bdc_services::register_api::limits::Kind::IdentityCheck, &actor.username).await?;
+    let Some(party_id) = bdc_services::register_api::registry::party_on_record(s, &mut tx, id_type, &id, a.principal_name.trim()).await? else {
         // Not an oracle: a wrong name and an unknown number get one answer, each failure counts
         // against the agent's small identity-check limit, and nobody is recorded as a party by
         // being named here (the principal must be on record: a verified account or a counter case).
         drop(tx);
-        crate::limits::hit(s, crate::limits::Kind::IdentityCheck, Some(&actor.username), "").await?;
+        bdc_services::register_api::limits::hit(s, bdc_services::register_api::limits::Kind::IdentityCheck, Some(&actor.username), "").await?;
         return Err(ServiceError::field("party_not_verified", "principal_name", "委托人身份核验未通过：请核对委托人姓名（名称）与证件号码；委托人须已注册线上苏小登实名账户或在登记机构留有记录"));
     };
     let name = materials::display_name(&doc.file_name);
-    let doc_id = store::insert(
+    let doc_id = materials::insert(
         &mut tx,
         &NewAttachment {
-            owner_kind: store::AUTHORISATION,
+            owner_kind: AUTHORISATION,
             owner_id: 0,
             material_code: "authorisation",
             file_key: &key,
@@ -132,7 +135,7 @@ pub async fn record(s: &Services, actor: &Actor, a: NewAuthorisation) -> Service
     )
     .await?;
     let auth_id = store::insert_authorisation(&mut tx, actor.user_id, party_id, a.matters.trim(), a.valid_until.trim(), doc_id, now).await?;
-    store::move_owner_of(&mut tx, doc_id, store::AUTHORISATION, auth_id).await?;
+    materials::move_owner_of(&mut tx, doc_id, AUTHORISATION, auth_id).await?;
     let out = store::authorisation(&mut tx, auth_id).await?.ok_or_else(|| ServiceError::NotFound("授权不存在".into()))?;
     bdc_audit::commit(tx, actor, "登记授权委托", &format!("授权 #{auth_id}，委托人当事人 {party_id}，有效至 {}", a.valid_until.trim())).await?;
     Ok(out)
@@ -145,7 +148,7 @@ fn usable(a: &Authorisation, today: NaiveDate) -> bool {
 /// The agent's authorisations, newest first.
 pub async fn mine(s: &Services, actor: &Actor) -> ServiceResult<Vec<Shown>> {
     require_agent(actor)?;
-    let today = crate::cases::today();
+    let today = bdc_services::register_api::today();
     let mut conn = s.db.conn().await?;
     let mut out = Vec::new();
     for a in store::authorisations_of(&mut conn, actor.user_id).await? {
@@ -165,7 +168,7 @@ pub async fn usable_for(s: &Services, actor: &Actor, id: i64) -> ServiceResult<A
     require_agent(actor)?;
     let mut conn = s.db.conn().await?;
     let a = store::authorisation(&mut conn, id).await?.filter(|a| a.agent_user_id == actor.user_id).ok_or_else(|| ServiceError::field("unknown_authorisation", "on_behalf", "授权委托不存在"))?;
-    if !usable(&a, crate::cases::today()) {
+    if !usable(&a, bdc_services::register_api::today()) {
         return Err(ServiceError::field("authorisation_lapsed", "on_behalf", "该授权委托已撤销或已过期"));
     }
     Ok(a)
@@ -183,8 +186,9 @@ pub async fn revoke(s: &Services, actor: &Actor, id: i64) -> ServiceResult<()> {
 }
 
 /// The authorisation a case was applied under, for staff: `(principal name, agent, matters, valid until, document id)`.
-pub async fn of_case(s: &Services, request_attrs: &std::collections::BTreeMap<String, String>) -> ServiceResult<Option<(Authorisation, String)>> {
-    let Some(id) = request_attrs.get("authorisation").and_then(|v| v.parse::<i64>().ok()) else { return Ok(None) };
+pub async fn of_case(s: &Services, actor: &Actor, request_attrs: &std::collections::BTreeMap<String, String>) -> ServiceResult<Option<(Authorisation, String)>> {
+    actor.require(bdc_core::access::Permission::CaseRead)?;
+    let Some(id) = request_attrs.get(bdc_domain::register::attr::AUTHORISATION).and_then(|v| v.parse::<i64>().ok()) else { return Ok(None) };
     let mut conn = s.db.conn().await?;
     let Some(a) = store::authorisation(&mut conn, id).await? else { return Ok(None) };
     let name = registry::get_party(&mut conn, a.principal_party_id).await?.map(|p| p.name).unwrap_or_default();

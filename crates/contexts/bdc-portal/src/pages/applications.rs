@@ -8,11 +8,11 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
+use crate::service::applications::{self as svc, ApplicationState, ApplicationView, ConfirmationState};
 use bdc_core::ServiceError;
-use bdc_services::applications::{self as svc, ApplicationState, ApplicationView, ConfirmationState};
 
 use super::{csrf_ok, message, redirect, render, Chrome, PageActor};
-use crate::state::AppState;
+use bdc_services::Services;
 
 #[derive(Template)]
 #[template(path = "application.html")]
@@ -62,8 +62,8 @@ fn catalogue_label(flow_code: &str, key: &str) -> Option<String> {
     svc::form_of(flow).particulars.iter().find(|p| p.key == key).map(|p| p.label.to_owned())
 }
 
-async fn page(state: &AppState, actor: &bdc_core::Actor, id: i64, sent_to: String, error: String) -> Response {
-    match svc::view(&state.services, actor, id).await {
+async fn page(services: &Services, actor: &bdc_core::Actor, id: i64, sent_to: String, error: String) -> Response {
+    match svc::view(services, actor, id).await {
         Ok(a) => {
             let attributes = a.attributes.iter().map(|(k, v)| (label_of(&a.flow_code, k), v.clone())).collect();
             let awaiting = a.state == ApplicationState::Awaiting;
@@ -95,12 +95,12 @@ fn public(actor: Option<bdc_core::Actor>) -> Result<bdc_core::Actor, Response> {
 }
 
 /// `GET /portal/applications/{id}`.
-pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Query(q): Query<ShowQuery>) -> Response {
+pub async fn show(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, Query(q): Query<ShowQuery>) -> Response {
     let actor = match public(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    page(&state, &actor, id, q.sent.unwrap_or_default(), String::new()).await
+    page(&services, &actor, id, q.sent.unwrap_or_default(), String::new()).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,16 +127,16 @@ fn admitted(actor: Option<bdc_core::Actor>, csrf: &str) -> Result<bdc_core::Acto
 }
 
 /// After an action on an application: back to it, or the page again with the reason.
-async fn answered<T>(state: &AppState, actor: &bdc_core::Actor, id: i64, done: Result<T, ServiceError>) -> Response {
+async fn answered<T>(services: &Services, actor: &bdc_core::Actor, id: i64, done: Result<T, ServiceError>) -> Response {
     match done {
         Ok(_) => redirect(&format!("/portal/applications/{id}")),
-        Err(e) => page(state, actor, id, String::new(), text_of(e)).await,
+        Err(e) => page(services, actor, id, String::new(), text_of(e)).await,
     }
 }
 
 /// `POST /portal/applications/{id}/code`: the one-time code to the co-applicant's phone.
 pub async fn send_code(
-    State(state): State<AppState>,
+    State(services): State<Services>,
     bdc_http::extract::Client(client): bdc_http::extract::Client,
     PageActor(actor): PageActor,
     Path(id): Path<i64>,
@@ -146,32 +146,32 @@ pub async fn send_code(
         Ok(a) => a,
         Err(r) => return r,
     };
-    match svc::send_confirmation_code(&state.services, &actor, id, &client.addr).await {
-        Ok(to) => redirect(&format!("/portal/applications/{id}?sent={}", crate::forms::urlencode(&to))),
-        Err(e) => page(&state, &actor, id, String::new(), text_of(e)).await,
+    match svc::send_confirmation_code(&services, &actor, id, &client.addr).await {
+        Ok(to) => redirect(&format!("/portal/applications/{id}?sent={}", bdc_http::forms::urlencode(&to))),
+        Err(e) => page(&services, &actor, id, String::new(), text_of(e)).await,
     }
 }
 
 /// `POST /portal/applications/{id}/confirm`.
-pub async fn confirm(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
+pub async fn confirm(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
     match admitted(actor, &f.csrf) {
-        Ok(actor) => answered(&state, &actor, id, svc::confirm(&state.services, &actor, id, &f.code).await).await,
+        Ok(actor) => answered(&services, &actor, id, svc::confirm(&services, &actor, id, &f.code).await).await,
         Err(r) => r,
     }
 }
 
 /// `POST /portal/applications/{id}/withdraw`: the applicant takes back a waiting application.
-pub async fn withdraw(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
+pub async fn withdraw(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
     match admitted(actor, &f.csrf) {
-        Ok(actor) => answered(&state, &actor, id, svc::withdraw(&state.services, &actor, id, &f.reason).await).await,
+        Ok(actor) => answered(&services, &actor, id, svc::withdraw(&services, &actor, id, &f.reason).await).await,
         Err(r) => r,
     }
 }
 
 /// `POST /portal/applications/{id}/decline`.
-pub async fn decline(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
+pub async fn decline(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
     match admitted(actor, &f.csrf) {
-        Ok(actor) => answered(&state, &actor, id, svc::decline(&state.services, &actor, id, &f.reason).await).await,
+        Ok(actor) => answered(&services, &actor, id, svc::decline(&services, &actor, id, &f.reason).await).await,
         Err(r) => r,
     }
 }

@@ -1,8 +1,8 @@
 //! `/api/v1/portal/…` — the portal's queries as a JSON API (B5): 登记资料档案查询 (the caller's
 //! own units and past cases), 利害关系人查询 (apply with evidence, follow the decision, read the
 //! limited result), 证书真伪查询 (public, rate-limited like the page) and the caller's electronic
-//! certificates as PDF. The use cases are the pages' own ([`bdc_services::archive`],
-//! [`bdc_services::interest`], [`bdc_services::certificates`]): the same limits, the same
+//! certificates as PDF. The use cases are the pages' own ([`crate::service::archive`],
+//! [`crate::service::interest`], [`bdc_services::register_api::certificates`]): the same limits, the same
 //! logging in `public_queries`, the same "not found" for what is another's.
 
 use axum::extract::State;
@@ -12,17 +12,17 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use bdc_services::certificates::{self, Verdict};
-use bdc_services::interest::{self, InterestForm, LimitedResult};
-use bdc_services::interest::{Evidence, InterestApplication};
+use crate::service::interest::{self, InterestForm, LimitedResult};
+use crate::service::interest::{Evidence, InterestApplication};
+use bdc_services::register_api::certificates::{self, Verdict};
 
-use crate::api::cases::{case_dto, CaseDto};
+use crate::api::files::{file_dto, file_response, ApiMultipart, FileDto};
 use crate::api::portal::PortalUser;
-use crate::api::portal_files::{file_dto, file_response, ApiMultipart, FileDto};
-use crate::api::Client;
-use crate::state::AppState;
+use bdc_http::extract::Client;
 use bdc_http::extract::{ApiJson, ApiPath};
 use bdc_http::problem::{ApiResult, Problem};
+use bdc_services::dto::{case_dto, CaseDto};
+use bdc_services::Services;
 
 // ----- 登记资料档案查询 -----
 
@@ -69,8 +69,8 @@ pub struct ArchiveDto {
 #[utoipa::path(get, path = "/api/v1/portal/archive", tag = "portal", operation_id = "portal_archive",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = ArchiveDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 429, body = Problem)))]
-pub async fn portal_archive(State(state): State<AppState>, Client(client): Client, PortalUser(actor): PortalUser) -> ApiResult<Json<ArchiveDto>> {
-    let found = bdc_services::archive::my_archive(&state.services, &actor, &client.addr).await?;
+pub async fn portal_archive(State(services): State<Services>, Client(client): Client, PortalUser(actor): PortalUser) -> ApiResult<Json<ArchiveDto>> {
+    let found = crate::service::archive::my_archive(&services, &actor, &client.addr).await?;
     Ok(Json(ArchiveDto {
         units: found
             .units
@@ -121,12 +121,12 @@ fn interest_dto(a: InterestApplication) -> InterestDto {
     InterestDto {
         id: a.id,
         relation_name: interest::relation_name(&a.relation).into(),
-        state_name: interest::state_name(&a.state).into(),
+        state_name: a.state.name().into(),
         property_kind: a.property_kind,
         property: a.property_text,
         relation: a.relation,
         reason: a.reason,
-        state: a.state,
+        state: a.state.code().into(),
         decided_at: a.decided_at,
         decision_reason: a.decision_reason,
         created_at: a.created_at,
@@ -200,8 +200,8 @@ pub struct InterestDetailDto {
 #[utoipa::path(get, path = "/api/v1/portal/interest", tag = "portal", operation_id = "portal_interest_applications",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Vec<InterestDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn portal_interest_applications(State(state): State<AppState>, PortalUser(actor): PortalUser) -> ApiResult<Json<Vec<InterestDto>>> {
-    Ok(Json(interest::mine(&state.services, &actor).await?.into_iter().map(interest_dto).collect()))
+pub async fn portal_interest_applications(State(services): State<Services>, PortalUser(actor): PortalUser) -> ApiResult<Json<Vec<InterestDto>>> {
+    Ok(Json(interest::mine(&services, &actor).await?.into_iter().map(interest_dto).collect()))
 }
 
 /// 利害关系人查询申请 (`multipart/form-data`).
@@ -225,7 +225,7 @@ pub struct InterestApplicationForm {
     security(("bearer" = []), ("cookie" = [])), request_body(content = inline(InterestApplicationForm), content_type = "multipart/form-data"),
     responses((status = 201, body = InterestDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn portal_apply_interest(
-    State(state): State<AppState>,
+    State(services): State<Services>,
     Client(client): Client,
     PortalUser(actor): PortalUser,
     ApiMultipart(form): ApiMultipart,
@@ -240,7 +240,7 @@ pub async fn portal_apply_interest(
         reason: form.get("reason"),
         files: form.files.into_iter().map(|(_, file_name, bytes)| interest::Upload { file_name, bytes }).collect(),
     };
-    let a = interest::apply(&state.services, &actor, &client.addr, f).await?;
+    let a = interest::apply(&services, &actor, &client.addr, f).await?;
     Ok((StatusCode::CREATED, Json(interest_dto(a))))
 }
 
@@ -249,8 +249,8 @@ pub async fn portal_apply_interest(
 #[utoipa::path(get, path = "/api/v1/portal/interest/{id}", tag = "portal", operation_id = "portal_interest_application",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Application id")),
     responses((status = 200, body = InterestDetailDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 429, body = Problem)))]
-pub async fn portal_interest_application(State(state): State<AppState>, Client(client): Client, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<InterestDetailDto>> {
-    let mine = interest::my_application(&state.services, &actor, &client.addr, id).await?;
+pub async fn portal_interest_application(State(services): State<Services>, Client(client): Client, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<InterestDetailDto>> {
+    let mine = interest::my_application(&services, &actor, &client.addr, id).await?;
     Ok(Json(InterestDetailDto { application: interest_dto(mine.application), evidence: mine.evidence.into_iter().map(evidence_dto).collect(), result: mine.result.map(result_dto) }))
 }
 
@@ -258,8 +258,8 @@ pub async fn portal_interest_application(State(state): State<AppState>, Client(c
 #[utoipa::path(get, path = "/api/v1/portal/interest/{id}/evidence/{seq}", tag = "portal", operation_id = "portal_interest_evidence",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Application id"), ("seq" = i64, Path, description = "Evidence number, from 1")),
     responses((status = 200, description = "证明材料（PDF、JPG 或 PNG）", content_type = "application/octet-stream"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn portal_interest_evidence(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath((id, seq)): ApiPath<(i64, i64)>) -> ApiResult<Response> {
-    let (e, bytes) = interest::evidence_file(&state.services, &actor, id, seq).await?;
+pub async fn portal_interest_evidence(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath((id, seq)): ApiPath<(i64, i64)>) -> ApiResult<Response> {
+    let (e, bytes) = interest::evidence_file(&services, &actor, id, seq).await?;
     let ext = e.file_key.rsplit('.').next().unwrap_or("bin");
     Ok(file_response(&e.content_type, &e.file_name, &format!("evidence-{id}-{seq}.{ext}"), bytes))
 }
@@ -308,8 +308,8 @@ pub struct VerdictDto {
 #[utoipa::path(post, path = "/api/v1/portal/verify", tag = "portal", operation_id = "portal_verify_certificate",
     request_body = VerifyRequest,
     responses((status = 200, body = VerdictDto), (status = 422, body = Problem), (status = 429, body = Problem)))]
-pub async fn portal_verify_certificate(State(state): State<AppState>, Client(client): Client, ApiJson(r): ApiJson<VerifyRequest>) -> ApiResult<Json<VerdictDto>> {
-    let s = &state.services;
+pub async fn portal_verify_certificate(State(services): State<Services>, Client(client): Client, ApiJson(r): ApiJson<VerifyRequest>) -> ApiResult<Json<VerdictDto>> {
+    let s = &services;
     let verdict = if r.payload.trim().is_empty() {
         if r.name.trim().is_empty() || r.number.trim().is_empty() {
             let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "missing", "请填写权利人姓名（名称）和证书号，或二维码内容 payload");
@@ -339,12 +339,12 @@ pub async fn portal_verify_certificate(State(state): State<AppState>, Client(cli
 #[utoipa::path(get, path = "/api/v1/portal/certificates/{number}/pdf", tag = "portal", operation_id = "portal_certificate_pdf",
     security(("bearer" = []), ("cookie" = [])), params(("number" = String, Path, description = "证书号 (percent-encoded)")),
     responses((status = 200, description = "电子证书 PDF", content_type = "application/pdf"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn portal_certificate_pdf(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(number): ApiPath<String>) -> ApiResult<Response> {
+pub async fn portal_certificate_pdf(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath(number): ApiPath<String>) -> ApiResult<Response> {
     let missing = || Problem::new(StatusCode::NOT_FOUND, "not_found", "未找到您名下的该证书");
-    if !bdc_services::portal::may_download_certificate(&state.services, &actor, &number).await? {
+    if !crate::service::account::may_download_certificate(&services, &actor, &number).await? {
         return Err(missing());
     }
-    let view = certificates::view(&state.services, &number).await?.ok_or_else(missing)?;
-    let bytes = certificates::pdf(&state.services, &view).await?;
+    let view = certificates::view(&services, &number).await?.ok_or_else(missing)?;
+    let bytes = certificates::pdf(&services, &view).await?;
     Ok(file_response("application/pdf", &format!("{number}.pdf"), "certificate.pdf", bytes))
 }

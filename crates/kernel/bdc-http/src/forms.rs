@@ -6,7 +6,7 @@ use axum::extract::multipart::Multipart;
 use axum::http::StatusCode;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use bdc_services::materials::{self, Upload};
+use bdc_core::upload::{self as materials, Upload};
 
 /// Everything but letters, digits, `-` and `_` is escaped.
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_');

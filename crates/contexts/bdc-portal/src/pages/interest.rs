@@ -15,20 +15,25 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
+use crate::service::interest::{self as svc, InterestForm, LimitedResult, Upload};
+use crate::service::interest::{Evidence, InterestApplication};
 use bdc_core::access::{Permission, Realm};
 use bdc_core::{Actor, ServiceError};
-use bdc_services::interest::{self as svc, InterestForm, LimitedResult, Upload};
-use bdc_services::interest::{Evidence, InterestApplication};
 
 use super::{beijing, csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
-use crate::state::AppState;
 use bdc_http::extract::Client;
+use bdc_services::Services;
 
 /// Largest accepted application body: five evidence files of 10 MB plus the form fields.
 pub const UPLOAD_LIMIT: usize = svc::MAX_FILES * svc::MAX_FILE_BYTES + 1024 * 1024;
 
 /// The interested-party query routes (portal and workbench).
-pub fn routes() -> Router<AppState> {
+pub fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Services: axum::extract::FromRef<S>,
+    bdc_http::session::Gate: axum::extract::FromRef<S>,
+{
     Router::new()
         .route("/portal/interest", get(portal_list).post(portal_apply).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
         .route("/portal/interest/{id}", get(portal_detail))
@@ -70,8 +75,8 @@ fn row(a: &InterestApplication) -> Row {
         property: format!("{}：{}", svc::property_kind_name(&a.property_kind), a.property_text),
         relation: svc::relation_name(&a.relation),
         submitted: beijing(&a.created_at),
-        state_code: a.state.clone(),
-        state: svc::state_name(&a.state),
+        state_code: a.state.code().to_owned(),
+        state: a.state.name(),
     }
 }
 
@@ -127,16 +132,16 @@ fn portal_page(actor: &Actor, rows: Vec<Row>, form: TypedForm, errors: Errors, m
     PortalPage { chrome: Chrome::of(Some(actor), "interest"), rows, kinds: svc::PROPERTY_KINDS, relations: svc::RELATIONS, form, errors, message, max_files: svc::MAX_FILES }
 }
 
-async fn my_rows(state: &AppState, actor: &Actor) -> Result<Vec<Row>, ServiceError> {
-    Ok(svc::mine(&state.services, actor).await?.iter().map(row).collect())
+async fn my_rows(services: &Services, actor: &Actor) -> Result<Vec<Row>, ServiceError> {
+    Ok(svc::mine(services, actor).await?.iter().map(row).collect())
 }
 
-pub async fn portal_list(State(state): State<AppState>, PageActor(actor): PageActor) -> Response {
+pub async fn portal_list(State(services): State<Services>, PageActor(actor): PageActor) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    match my_rows(&state, &actor).await {
+    match my_rows(&services, &actor).await {
         Ok(rows) => render(&portal_page(&actor, rows, TypedForm { property_kind: "unit".into(), relation: "litigant".into(), ..TypedForm::default() }, Errors::new(), String::new())),
         Err(e) => message(StatusCode::FORBIDDEN, Some(&actor), "无法办理", &e.to_string(), "/portal"),
     }
@@ -150,7 +155,7 @@ struct Received {
 }
 
 async fn receive(mp: Multipart) -> Received {
-    let (sent, broken) = crate::forms::read_partial(mp).await;
+    let (sent, broken) = bdc_http::forms::read_partial(mp).await;
     Received {
         csrf: sent.get("csrf"),
         form: InterestForm {
@@ -164,7 +169,7 @@ async fn receive(mp: Multipart) -> Received {
     }
 }
 
-pub async fn portal_apply(State(state): State<AppState>, PageActor(actor): PageActor, Client(client): Client, mp: Result<Multipart, MultipartRejection>) -> Response {
+pub async fn portal_apply(State(services): State<Services>, PageActor(actor): PageActor, Client(client): Client, mp: Result<Multipart, MultipartRejection>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -180,7 +185,7 @@ pub async fn portal_apply(State(state): State<AppState>, PageActor(actor): PageA
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         r
     };
-    let rows = my_rows(&state, &actor).await.unwrap_or_default();
+    let rows = my_rows(&services, &actor).await.unwrap_or_default();
     if let Some(broken) = received.broken {
         let mut errors = Errors::new();
         errors.insert("evidence", broken);
@@ -193,7 +198,7 @@ pub async fn portal_apply(State(state): State<AppState>, PageActor(actor): PageA
     if !errors.is_empty() {
         return again(errors, String::new(), rows);
     }
-    match svc::apply(&state.services, &actor, &client.addr, f).await {
+    match svc::apply(&services, &actor, &client.addr, f).await {
         Ok(a) => redirect(&format!("/portal/interest/{}", a.id)),
         Err(ServiceError::Validation { field: Some(field), message: m, .. }) => {
             let key = ["property_kind", "property", "relation", "reason", "evidence"].into_iter().find(|k| *k == field).unwrap_or("evidence");
@@ -239,12 +244,12 @@ pub struct MyPage {
     result: Option<Vec<(&'static str, String)>>,
 }
 
-pub async fn portal_detail(State(state): State<AppState>, PageActor(actor): PageActor, Client(client): Client, Path(id): Path<i64>) -> Response {
+pub async fn portal_detail(State(services): State<Services>, PageActor(actor): PageActor, Client(client): Client, Path(id): Path<i64>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let mine = match svc::my_application(&state.services, &actor, &client.addr, id).await {
+    let mine = match svc::my_application(&services, &actor, &client.addr, id).await {
         Ok(m) => m,
         Err(e @ ServiceError::Internal(_)) => return message(StatusCode::INTERNAL_SERVER_ERROR, Some(&actor), "暂时无法查看", &e.to_string(), "/portal/interest"),
         Err(e @ ServiceError::RateLimited { .. }) => return super::too_many(Some(&actor), &e, "/portal/interest").unwrap_or_default(),
@@ -266,13 +271,13 @@ pub async fn portal_detail(State(state): State<AppState>, PageActor(actor): Page
 // ----- evidence -----
 
 /// An evidence file, inline, for its applicant or a reviewer (others get 404).
-pub async fn evidence(State(state): State<AppState>, PageActor(actor): PageActor, Path((id, seq)): Path<(i64, i64)>) -> Response {
+pub async fn evidence(State(services): State<Services>, PageActor(actor): PageActor, Path((id, seq)): Path<(i64, i64)>) -> Response {
     let Some(actor) = actor else { return redirect("/login") };
-    match svc::evidence_file(&state.services, &actor, id, seq).await {
+    match svc::evidence_file(&services, &actor, id, seq).await {
         Ok((e, bytes)) => (
             [
                 (header::CONTENT_TYPE, e.content_type.clone()),
-                (header::CONTENT_DISPOSITION, format!("inline; filename=\"evidence-{id}-{seq}\"; filename*=UTF-8''{}", crate::forms::urlencode(&e.file_name))),
+                (header::CONTENT_DISPOSITION, format!("inline; filename=\"evidence-{id}-{seq}\"; filename*=UTF-8''{}", bdc_http::forms::urlencode(&e.file_name))),
                 (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
                 (header::CACHE_CONTROL, "private, no-store".to_owned()),
                 (header::X_FRAME_OPTIONS, "SAMEORIGIN".to_owned()),
@@ -307,18 +312,18 @@ pub struct QueueQuery {
     state: String,
 }
 
-pub async fn staff_queue(State(state): State<AppState>, PageActor(actor): PageActor, Query(q): Query<QueueQuery>) -> Response {
+pub async fn staff_queue(State(services): State<Services>, PageActor(actor): PageActor, Query(q): Query<QueueQuery>) -> Response {
     let actor = match reviewer_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let wanted = if svc::STATES.iter().any(|(c, _)| *c == q.state) { q.state.as_str() } else { "submitted" };
-    let (list, counts) = match svc::queue(&state.services, &actor, wanted).await {
+    let wanted = svc::InterestState::from_code(&q.state).unwrap_or(svc::InterestState::Submitted);
+    let (list, counts) = match svc::queue(&services, &actor, wanted).await {
         Ok(x) => x,
         Err(e) => return message(StatusCode::FORBIDDEN, Some(&actor), "无法查看", &e.to_string(), "/workbench"),
     };
-    let tabs = svc::STATES.iter().map(|(c, n)| (*c, *n, counts.iter().find(|(s, _)| s == c).map_or(0, |x| x.1), *c == wanted)).collect();
-    render(&QueuePage { chrome: Chrome::of(Some(&actor), "interest"), tabs, state_name: svc::state_name(wanted), rows: list.iter().map(row).collect() })
+    let tabs = svc::InterestState::ALL.iter().map(|&st| (st.code(), st.name(), counts.iter().find(|(s, _)| *s == st).map_or(0, |x| x.1), st == wanted)).collect();
+    render(&QueuePage { chrome: Chrome::of(Some(&actor), "interest"), tabs, state_name: wanted.name(), rows: list.iter().map(row).collect() })
 }
 
 #[derive(Template)]
@@ -341,8 +346,8 @@ pub struct ReviewPage {
     message: String,
 }
 
-async fn review_page(state: &AppState, actor: &Actor, id: i64, typed_reason: String, errors: Errors, message_text: String) -> Response {
-    let v = match svc::review(&state.services, actor, id).await {
+async fn review_page(services: &Services, actor: &Actor, id: i64, typed_reason: String, errors: Errors, message_text: String) -> Response {
+    let v = match svc::review(services, actor, id).await {
         Ok(v) => v,
         Err(e @ ServiceError::Internal(_)) => return message(StatusCode::INTERNAL_SERVER_ERROR, Some(actor), "暂时无法查看", &e.to_string(), "/workbench/interest"),
         Err(e) => return message(StatusCode::NOT_FOUND, Some(actor), "申请不存在", &e.to_string(), "/workbench/interest"),
@@ -356,7 +361,7 @@ async fn review_page(state: &AppState, actor: &Actor, id: i64, typed_reason: Str
         reason: a.reason.clone(),
         unit: v.unit.clone(),
         evidence: evidence_lines(&v.evidence),
-        decided: a.state != "submitted",
+        decided: a.state != svc::InterestState::Submitted,
         decided_by: v.decided_by_name.clone(),
         decided_at: a.decided_at.as_deref().map(beijing).unwrap_or_default(),
         decision_reason: a.decision_reason.clone(),
@@ -366,9 +371,9 @@ async fn review_page(state: &AppState, actor: &Actor, id: i64, typed_reason: Str
     })
 }
 
-pub async fn staff_detail(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
+pub async fn staff_detail(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
     match reviewer_only(actor) {
-        Ok(a) => review_page(&state, &a, id, String::new(), Errors::new(), String::new()).await,
+        Ok(a) => review_page(&services, &a, id, String::new(), Errors::new(), String::new()).await,
         Err(r) => r,
     }
 }
@@ -383,7 +388,7 @@ pub struct DecideForm {
     reason: String,
 }
 
-pub async fn staff_decide(State(state): State<AppState>, PageActor(actor): PageActor, Client(client): Client, Path(id): Path<i64>, Form(f): Form<DecideForm>) -> Response {
+pub async fn staff_decide(State(services): State<Services>, PageActor(actor): PageActor, Client(client): Client, Path(id): Path<i64>, Form(f): Form<DecideForm>) -> Response {
     let actor = match reviewer_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -401,15 +406,15 @@ pub async fn staff_decide(State(state): State<AppState>, PageActor(actor): PageA
         *r.status_mut() = status;
         r
     };
-    match svc::decide(&state.services, &actor, &client.addr, id, approve, &f.reason).await {
+    match svc::decide(&services, &actor, &client.addr, id, approve, &f.reason).await {
         Ok(_) => redirect(&format!("/workbench/interest/{id}")),
         Err(ServiceError::Validation { message: m, .. }) => {
             let mut errors = Errors::new();
             errors.insert("reason", m);
-            failed(StatusCode::UNPROCESSABLE_ENTITY, review_page(&state, &actor, id, f.reason.clone(), errors, String::new()).await)
+            failed(StatusCode::UNPROCESSABLE_ENTITY, review_page(&services, &actor, id, f.reason.clone(), errors, String::new()).await)
         }
-        Err(e @ ServiceError::Conflict { .. }) => failed(StatusCode::CONFLICT, review_page(&state, &actor, id, String::new(), Errors::new(), e.to_string()).await),
+        Err(e @ ServiceError::Conflict { .. }) => failed(StatusCode::CONFLICT, review_page(&services, &actor, id, String::new(), Errors::new(), e.to_string()).await),
         Err(e @ ServiceError::NotFound(_)) => message(StatusCode::NOT_FOUND, Some(&actor), "申请不存在", &e.to_string(), "/workbench/interest"),
-        Err(e) => failed(StatusCode::UNPROCESSABLE_ENTITY, review_page(&state, &actor, id, f.reason.clone(), Errors::new(), e.to_string()).await),
+        Err(e) => failed(StatusCode::UNPROCESSABLE_ENTITY, review_page(&services, &actor, id, f.reason.clone(), Errors::new(), e.to_string()).await),
     }
 }

@@ -1,29 +1,25 @@
-//! 线上苏小登 pages: home, login, sign-up, certificate authenticity, the user's applications
-//! and certificates, and the guided application form built from the catalogue (B1, B2, B4, B5).
+//! 线上苏小登 pages: home, certificate authenticity (证书核验), 我的 (the user's cases,
+//! applications, drafts and certificates), and the guided application form built from the
+//! catalogue (B1, B4, B5).
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use bdc_core::access::Realm;
+use crate::service::account as svc;
+use crate::service::drafts;
 use bdc_core::ServiceError;
 use bdc_domain::catalogue::{self, ApplicantRole, Channel};
-use bdc_identity::service::auth::{self, SessionKind};
-use bdc_identity::service::signup::{self, SignUp};
-use bdc_services::cases::CaseState;
-use bdc_services::certificates::{self, Verdict};
-use bdc_services::drafts;
-use bdc_services::portal as svc;
+use bdc_domain::workflow::CaseState;
+use bdc_services::register_api::certificates::{self, Verdict};
 
 use super::files::FileView;
-use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
-use crate::observe::AuditSlot;
-use crate::state::AppState;
+use super::{csrf_ok, message, public_only, redirect, render, Chrome, Errors, PageActor};
 use bdc_http::extract::Client;
-use bdc_http::session::{clear_cookie, session_cookie};
+use bdc_services::Services;
 
 // ----- home -----
 
@@ -44,227 +40,6 @@ pub async fn home(PageActor(actor): PageActor) -> Response {
         .map(|c| (c.name(), catalogue::flows().iter().filter(|f| f.channels.contains(&c)).map(|f| (f.name, f.group, f.time_limit_days)).collect()))
         .collect();
     render(&HomePage { chrome: Chrome::of(actor.as_ref(), "home"), groups })
-}
-
-// ----- login / logout -----
-
-#[derive(Template)]
-#[template(path = "login.html")]
-pub struct LoginPage {
-    chrome: Chrome,
-    realm: String,
-    username: String,
-    message: String,
-    errors: Errors,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct LoginForm {
-    #[serde(default)]
-    realm: String,
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    password: String,
-}
-
-pub async fn login_form(PageActor(actor): PageActor) -> Response {
-    render(&LoginPage { chrome: Chrome::of(actor.as_ref(), "login"), realm: "public".into(), username: String::new(), message: String::new(), errors: Errors::new() })
-}
-
-pub async fn login(State(state): State<AppState>, axum::Extension(slot): axum::Extension<AuditSlot>, Client(client): Client, Form(f): Form<LoginForm>) -> Response {
-    let realm = if f.realm == "staff" { Realm::Staff } else { Realm::Public };
-    slot.set_action("login");
-    slot.set_attempted(&f.username, realm.as_str());
-    let mut errors = Errors::new();
-    if f.username.trim().is_empty() {
-        errors.insert("username", "请填写用户名".into());
-    }
-    if f.password.is_empty() {
-        errors.insert("password", "请填写密码".into());
-    }
-    let again = |message: String, errors: Errors| {
-        slot.set_outcome("failure");
-        let mut r = render(&LoginPage { chrome: Chrome::default(), realm: realm.as_str().into(), username: f.username.clone(), message, errors });
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        r
-    };
-    if !errors.is_empty() {
-        return again(String::new(), errors);
-    }
-    match auth::login(&state.services, realm, f.username.trim(), &f.password, SessionKind::Cookie, &client).await {
-        Ok(l) => {
-            slot.set_actor(&l.actor);
-            slot.set_detail("browser session (page)");
-            let cookie = session_cookie(&l.token, state.services.security.session_idle_minutes * 60, state.cookie_secure);
-            let mut r = redirect(match realm {
-                // An administrator without case work lands on 系统管理.
-                Realm::Staff if !l.actor.can(bdc_core::access::Permission::CaseRead) && Chrome::of(Some(&l.actor), "").admin => "/workbench/admin",
-                Realm::Staff => "/workbench",
-                Realm::Public => "/portal",
-            });
-            if let Ok(v) = cookie.parse() {
-                r.headers_mut().insert(header::SET_COOKIE, v);
-            }
-            r
-        }
-        Err(e) => super::limited(again(e.to_string(), Errors::new()), &e),
-    }
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-pub async fn logout(State(state): State<AppState>, PageActor(actor): PageActor, Form(f): Form<CsrfForm>) -> Response {
-    if let Some(a) = &actor {
-        if csrf_ok(a, &f.csrf) {
-            let _ = auth::logout(&state.services, a).await;
-        }
-    }
-    let mut r = redirect("/");
-    if let Ok(v) = clear_cookie(state.cookie_secure).parse() {
-        r.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    r
-}
-
-// ----- sign-up -----
-
-#[derive(Debug, Deserialize, Default)]
-pub struct SignUpForm {
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    password_again: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    id_number: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    representative_name: String,
-    #[serde(default)]
-    representative_id: String,
-}
-
-#[derive(Template)]
-#[template(path = "signup.html")]
-pub struct SignUpPage {
-    chrome: Chrome,
-    kinds: &'static [(&'static str, &'static str)],
-    form: SignUpForm,
-    errors: Errors,
-    message: String,
-}
-
-pub async fn signup_form(PageActor(actor): PageActor) -> Response {
-    let form = SignUpForm { kind: "person".into(), ..SignUpForm::default() };
-    render(&SignUpPage { chrome: Chrome::of(actor.as_ref(), "signup"), kinds: signup::ACCOUNT_KINDS, form, errors: Errors::new(), message: String::new() })
-}
-
-/// `POST /signup`: a multipart form, as it carries the live photo for 人证比对.
-pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::Extension<AuditSlot>, Client(client): Client, multipart: axum::extract::Multipart) -> Response {
-    slot.set_action("signup");
-    let (form, broken) = crate::forms::read_partial(multipart).await;
-    let photo = form.files.iter().find(|(k, _, _)| k == "photo").map(|(_, _, b)| b.clone()).unwrap_or_default();
-    let f = SignUpForm {
-        kind: form.get("kind"),
-        username: form.get("username"),
-        password: form.get("password"),
-        password_again: form.get("password_again"),
-        name: form.get("name"),
-        id_number: form.get("id_number"),
-        phone: form.get("phone"),
-        code: form.get("code"),
-        representative_name: form.get("representative_name"),
-        representative_id: form.get("representative_id"),
-    };
-    slot.set_attempted(&f.username, "public");
-    let cmd = SignUp {
-        kind: f.kind.clone(),
-        username: f.username.trim().into(),
-        password: f.password.clone(),
-        password_again: f.password_again.clone(),
-        name: f.name.clone(),
-        id_number: f.id_number.clone(),
-        phone: f.phone.clone(),
-        code: f.code.clone(),
-        photo,
-        representative_name: f.representative_name.clone(),
-        representative_id: f.representative_id.clone(),
-    };
-    let mut errors: Errors = signup::check_sign_up(&cmd).into_iter().collect();
-    let mut message = broken.unwrap_or_default();
-    let mut refused = None;
-    if errors.is_empty() && message.is_empty() {
-        match signup::sign_up(&state.services, cmd, &client.addr, Some(slot.clone())).await {
-            Ok(_) => return message_page("注册成功", "实名核验已通过，账户已创建。请登录后在线办理业务。", "/login"),
-            Err(ServiceError::Validation { field: Some(field), message: m, .. }) => {
-                let key = SIGN_UP_FIELDS.into_iter().find(|k| *k == field).unwrap_or("code");
-                errors.insert(key, m);
-            }
-            Err(e) => {
-                message = e.to_string();
-                refused = Some(e);
-            }
-        }
-    }
-    slot.set_outcome("failure");
-    // What the user typed stays, except the passwords (and the photo, which is taken again).
-    let form = SignUpForm { password: String::new(), password_again: String::new(), ..f };
-    let mut r = render(&SignUpPage { chrome: Chrome::default(), kinds: signup::ACCOUNT_KINDS, form, errors, message });
-    *r.status_mut() = match &refused {
-        Some(ServiceError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
-    };
-    match refused {
-        Some(e) => super::limited(r, &e),
-        None => r,
-    }
-}
-
-/// The fields of the sign-up form, where a problem is shown.
-const SIGN_UP_FIELDS: [&str; 11] = ["kind", "username", "password", "password_again", "name", "id_number", "phone", "code", "photo", "representative_name", "representative_id"];
-
-fn message_page(heading: &str, text: &str, back: &str) -> Response {
-    message(StatusCode::OK, None, heading, text, back)
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CodeForm {
-    #[serde(default)]
-    phone: String,
-}
-
-/// htmx: sends the one-time code and answers with the line shown beside the button.
-pub async fn signup_code(State(state): State<AppState>, Client(client): Client, headers: axum::http::HeaderMap, Form(f): Form<CodeForm>) -> Response {
-    let htmx = headers.contains_key("hx-request");
-    let (text, refused) = match signup::send_code(&state.services, &f.phone, &client.addr).await {
-        Ok(()) => ("验证码已发送，10 分钟内有效".to_owned(), None),
-        Err(e) => (e.to_string(), Some(e)),
-    };
-    let r = Html(askama::filters::escape(&text, askama::filters::Html).map(|e| e.to_string()).unwrap_or_default()).into_response();
-    match refused {
-        // htmx swaps only successful answers: the line beside the button stays 200 for it, with
-        // `Retry-After`; a plain request gets the 429.
-        Some(e @ ServiceError::RateLimited { .. }) if htmx => {
-            let mut r = super::limited(r, &e);
-            *r.status_mut() = StatusCode::OK;
-            r
-        }
-        Some(e) => super::limited(r, &e),
-        None => r,
-    }
 }
 
 // ----- certificate authenticity -----
@@ -291,23 +66,23 @@ pub struct VerifyForm {
     payload: String,
 }
 
-pub async fn verify_form(State(state): State<AppState>, PageActor(actor): PageActor, Client(client): Client, axum::extract::Query(q): axum::extract::Query<VerifyForm>) -> Response {
+pub async fn verify_form(State(services): State<Services>, PageActor(actor): PageActor, Client(client): Client, axum::extract::Query(q): axum::extract::Query<VerifyForm>) -> Response {
     // A scanned QR code may open this page with the payload in the address.
     if !q.payload.trim().is_empty() {
-        return verify_page(&state, actor, &client.addr, q).await;
+        return verify_page(&services, actor, &client.addr, q).await;
     }
     render(&VerifyPage { chrome: Chrome::of(actor.as_ref(), "verify"), verdict: None, holder_name: String::new(), cert_number: String::new(), payload: String::new(), errors: Errors::new() })
 }
 
-pub async fn verify(State(state): State<AppState>, PageActor(actor): PageActor, Client(client): Client, Form(f): Form<VerifyForm>) -> Response {
-    verify_page(&state, actor, &client.addr, f).await
+pub async fn verify(State(services): State<Services>, PageActor(actor): PageActor, Client(client): Client, Form(f): Form<VerifyForm>) -> Response {
+    verify_page(&services, actor, &client.addr, f).await
 }
 
-async fn verify_page(state: &AppState, actor: Option<bdc_core::Actor>, client: &str, f: VerifyForm) -> Response {
+async fn verify_page(services: &Services, actor: Option<bdc_core::Actor>, client: &str, f: VerifyForm) -> Response {
     let user = actor.as_ref().map(|a| a.user_id);
     let mut errors = Errors::new();
     let result = if !f.payload.trim().is_empty() {
-        certificates::verify_payload(&state.services, user, client, &f.payload).await
+        certificates::verify_payload(services, user, client, &f.payload).await
     } else {
         if f.name.trim().is_empty() {
             errors.insert("name", "请填写权利人姓名（名称）".into());
@@ -316,7 +91,7 @@ async fn verify_page(state: &AppState, actor: Option<bdc_core::Actor>, client: &
             errors.insert("number", "请填写证书号".into());
         }
         if errors.is_empty() {
-            certificates::verify_by_number(&state.services, user, client, &f.name, &f.number).await
+            certificates::verify_by_number(services, user, client, &f.name, &f.number).await
         } else {
             Err(ServiceError::validation("missing", ""))
         }
@@ -361,139 +136,48 @@ pub struct PortalPage {
     agent: bool,
 }
 
-fn public_only(actor: Option<bdc_core::Actor>) -> Result<bdc_core::Actor, Response> {
-    match actor {
-        Some(a) if a.realm == Realm::Public => Ok(a),
-        Some(a) => Err(message(StatusCode::FORBIDDEN, Some(&a), "仅限公众账户", "工作人员请使用工作台。", "/workbench")),
-        None => Err(redirect("/login")),
-    }
-}
-
-// ----- 实名认证 of an account signed up before real-name was proven -----
-
-#[derive(Template)]
-#[template(path = "realname.html")]
-pub struct RealNamePage {
-    chrome: Chrome,
-    organisation: bool,
-    representative_name: String,
-    representative_id: String,
-    errors: Errors,
-    message: String,
-}
-
-/// `GET /portal/real-name`.
-pub async fn real_name_form(State(state): State<AppState>, PageActor(actor): PageActor) -> Response {
-    let actor = match public_only(actor) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    match signup::needs_real_name(&state.services, &actor).await {
-        Ok(Some(organisation)) => render(&RealNamePage {
-            chrome: Chrome::of(Some(&actor), "portal"),
-            organisation,
-            representative_name: String::new(),
-            representative_id: String::new(),
-            errors: Errors::new(),
-            message: String::new(),
-        }),
-        Ok(None) => message(StatusCode::OK, Some(&actor), "无需实名认证", "该账户已完成实名认证，或未关联当事人（请重新注册实名账户）。", "/portal"),
-        Err(e) => message(StatusCode::FORBIDDEN, Some(&actor), "无法办理", &e.to_string(), "/portal"),
-    }
-}
-
-/// `POST /portal/real-name`: the photo (and an organisation's representative) to the authority.
-pub async fn real_name(State(state): State<AppState>, PageActor(actor): PageActor, multipart: axum::extract::Multipart) -> Response {
-    let actor = match public_only(actor) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let form = match crate::forms::read(multipart).await {
-        Ok(f) => f,
-        Err(e) => return message(StatusCode::PAYLOAD_TOO_LARGE, Some(&actor), "无法提交", &e, "/portal/real-name"),
-    };
-    if !csrf_ok(&actor, &form.get("csrf")) {
-        return bdc_http::page::expired(&actor, "/portal/real-name");
-    }
-    let r = signup::RealName {
-        photo: form.files.iter().find(|(k, _, _)| k == "photo").map(|(_, _, b)| b.clone()).unwrap_or_default(),
-        representative_name: form.get("representative_name"),
-        representative_id: form.get("representative_id"),
-    };
-    match signup::verify_my_account(&state.services, &actor, r.clone()).await {
-        Ok(()) => message(StatusCode::OK, Some(&actor), "实名认证成功", "账户已通过实名核验，可以查看名下不动产并在线办理业务。", "/portal"),
-        Err(e) => {
-            // The form again, with the representative's fields for an organisation.
-            let organisation = matches!(signup::needs_real_name(&state.services, &actor).await, Ok(Some(true)));
-            let mut errors = Errors::new();
-            let mut text = String::new();
-            match &e {
-                ServiceError::Validation { field: Some(f), message: m, .. } => {
-                    let key = ["photo", "representative_name", "representative_id"].into_iter().find(|k| k == f).unwrap_or("photo");
-                    errors.insert(key, m.clone());
-                }
-                other => text = other.to_string(),
-            }
-            let mut resp = render(&RealNamePage {
-                chrome: Chrome::of(Some(&actor), "portal"),
-                organisation,
-                representative_name: r.representative_name,
-                representative_id: r.representative_id,
-                errors,
-                message: text,
-            });
-            *resp.status_mut() = match &e {
-                ServiceError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-                ServiceError::Conflict { .. } => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            super::limited(resp, &e)
-        }
-    }
-}
-
 fn flow_name(code: &str) -> String {
     catalogue::flow(code).map_or_else(|| code.to_owned(), |f| f.name.to_owned())
 }
 
-pub async fn portal_home(State(state): State<AppState>, PageActor(actor): PageActor) -> Response {
+pub async fn portal_home(State(services): State<Services>, PageActor(actor): PageActor) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    if let Ok(Some(_)) = signup::needs_real_name(&state.services, &actor).await {
+    if let Ok(true) = svc::awaits_real_name(&services, &actor).await {
         return redirect("/portal/real-name");
     }
-    let cases = match svc::my_cases(&state.services, &actor).await {
+    let cases = match svc::my_cases(&services, &actor).await {
         Ok(c) => c,
         Err(e) => return message(StatusCode::FORBIDDEN, Some(&actor), "无法查看", &e.to_string(), "/"),
     };
-    let certificates = svc::my_certificates(&state.services, &actor).await.unwrap_or_default();
+    let certificates = svc::my_certificates(&services, &actor).await.unwrap_or_default();
     let page = PortalPage {
         chrome: Chrome::of(Some(&actor), "portal"),
         cases: cases.into_iter().map(|c| CaseRow { id: c.id, flow: flow_name(&c.flow_code), number: c.case_number, accepted_on: c.accepted_on.to_string(), state: c.state.name().into() }).collect(),
         certificates: certificates
             .into_iter()
             .map(|(n, k, st, _, _)| {
-                let url = crate::forms::urlencode(&n);
+                let url = bdc_http::forms::urlencode(&n);
                 (n, if k == "title" { "不动产权证书" } else { "不动产登记证明" }, if st == "valid" { "有效" } else { "已注销" }, url)
             })
             .collect(),
         flows: svc::flows_for(&actor).into_iter().map(|f| (f.code, f.name, f.group, f.time_limit_days)).collect(),
-        drafts: drafts::mine(&state.services, &actor)
+        drafts: drafts::mine(&services, &actor)
             .await
             .unwrap_or_default()
             .into_iter()
             .map(|d| (d.id, flow_name(&d.flow_code), d.flow_code, super::beijing(&d.updated_at)))
             .map(|(id, name, code, at)| (id, code, name, at))
             .collect(),
-        applications: bdc_services::applications::list(&state.services, &actor)
+        applications: crate::service::applications::list(&services, &actor)
             .await
             .unwrap_or_default()
             .into_iter()
-            .filter(|a| a.state != bdc_services::applications::ApplicationState::Submitted || !a.mine)
+            .filter(|a| a.state != crate::service::applications::ApplicationState::Submitted || !a.mine)
             .map(|a| {
-                let pending = a.state == bdc_services::applications::ApplicationState::Awaiting && a.my_confirmation == Some(bdc_services::applications::ConfirmationState::Pending);
+                let pending = a.state == crate::service::applications::ApplicationState::Awaiting && a.my_confirmation == Some(crate::service::applications::ConfirmationState::Pending);
                 (a.id, a.flow_name.to_owned(), a.state.name(), a.mine, pending)
             })
             .collect(),
@@ -579,7 +263,7 @@ fn role_code(r: ApplicantRole) -> &'static str {
 
 #[allow(clippy::too_many_arguments)]
 async fn apply_page(
-    state: &AppState,
+    services: &Services,
     actor: &bdc_core::Actor,
     flow: &'static catalogue::Flow,
     draft_id: Option<i64>,
@@ -588,15 +272,15 @@ async fn apply_page(
     more: std::collections::BTreeMap<String, String>,
     message: String,
 ) -> ApplyPage {
-    use bdc_services::applications::{self as apps, FieldKind};
+    use crate::service::applications::{self as apps, FieldKind};
     let spec = apps::form_of(flow);
     let roles: Vec<(&'static str, &'static str)> = flow.applicant_roles.iter().map(|r| (role_code(*r), r.name())).collect();
     let files = match draft_id {
-        Some(id) => drafts::get(&state.services, actor, id).await.map(|(_, _, f)| f).unwrap_or_default(),
+        Some(id) => drafts::get(services, actor, id).await.map(|(_, _, f)| f).unwrap_or_default(),
         None => vec![],
     };
     let authorisations = if actor.roles.iter().any(|r| r == "agent") {
-        bdc_services::agency::mine(&state.services, actor)
+        crate::service::agency::mine(services, actor)
             .await
             .unwrap_or_default()
             .into_iter()
@@ -606,7 +290,7 @@ async fn apply_page(
     } else {
         vec![]
     };
-    let own = apps::my_units(&state.services, actor, form.on_behalf).await.unwrap_or_default();
+    let own = apps::my_units(services, actor, form.on_behalf).await.unwrap_or_default();
     let units = own.iter().map(|u| (u.unit_number.clone(), format!("{}（{}）", u.location, u.unit_number))).collect();
     let rights = spec.target.then(|| {
         own.iter()
@@ -620,7 +304,7 @@ async fn apply_page(
     });
     let mut listed = form.others.clone();
     if listed.is_empty() && !(form.other_name.is_empty() && form.other_id.is_empty()) {
-        listed.push(bdc_services::portal::OtherParty { role: form.other_role.clone(), name: form.other_name.clone(), id_number: form.other_id.clone(), share: String::new() });
+        listed.push(crate::service::account::OtherParty { role: form.other_role.clone(), name: form.other_name.clone(), id_number: form.other_id.clone(), share: String::new() });
     }
     let rows = if roles.len() > 1 { (listed.len() + 1).clamp(2, 8) } else { listed.len().clamp(1, 8) };
     let default_role = flow.applicant_roles.iter().find(|r| r.code() != form.my_role && **r != ApplicantRole::Agent).or(flow.applicant_roles.first()).map_or("right_holder", |r| r.code());
@@ -705,7 +389,7 @@ pub struct DraftQuery {
     saved: Option<u8>,
 }
 
-pub async fn apply_form(State(state): State<AppState>, PageActor(actor): PageActor, Path(flow): Path<String>, axum::extract::Query(q): axum::extract::Query<DraftQuery>) -> Response {
+pub async fn apply_form(State(services): State<Services>, PageActor(actor): PageActor, Path(flow): Path<String>, axum::extract::Query(q): axum::extract::Query<DraftQuery>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -714,7 +398,7 @@ pub async fn apply_form(State(state): State<AppState>, PageActor(actor): PageAct
         return message(StatusCode::NOT_FOUND, Some(&actor), "业务不存在", "该业务不存在或您的账户不能在线办理。", "/portal");
     };
     let form = match q.draft {
-        Some(id) => match drafts::get(&state.services, &actor, id).await {
+        Some(id) => match drafts::get(&services, &actor, id).await {
             Ok((d, fields, _)) if d.flow_code == flow.code => fields,
             _ => return message(StatusCode::NOT_FOUND, Some(&actor), "草稿不存在", "该草稿不存在或已提交。", "/portal"),
         },
@@ -725,7 +409,7 @@ pub async fn apply_form(State(state): State<AppState>, PageActor(actor): PageAct
             ApplyForm { my_role: first.into(), my_share: "1".into(), ..ApplyForm::default() }
         }
     };
-    let mut p = apply_page(&state, &actor, flow, q.draft, form, Errors::new(), Default::default(), String::new()).await;
+    let mut p = apply_page(&services, &actor, flow, q.draft, form, Errors::new(), Default::default(), String::new()).await;
     p.saved = q.saved.is_some();
     render(&p)
 }
@@ -750,7 +434,7 @@ fn place_error(flow: &'static catalogue::Flow, e: ServiceError, errors: &mut Err
                 "others" => Some("others[0].name".to_owned()),
                 "mortgagees" => Some("mortgagees[0].name".to_owned()),
                 f if f.starts_with("others[") || f.starts_with("mortgagees[") => Some(if f.contains('.') { f.to_owned() } else { format!("{f}.id_number") }),
-                f if bdc_services::applications::form_of(flow).particulars.iter().any(|p| p.key == f) => Some(f.to_owned()),
+                f if crate::service::applications::form_of(flow).particulars.iter().any(|p| p.key == f) => Some(f.to_owned()),
                 _ => None,
             };
             match keyed {
@@ -774,14 +458,14 @@ fn place_error(flow: &'static catalogue::Flow, e: ServiceError, errors: &mut Err
 }
 
 /// The form as typed: numbered rows of other parties and mortgagees, particulars by key.
-fn form_from(flow: &'static catalogue::Flow, sent: &crate::forms::Submitted) -> ApplyForm {
+fn form_from(flow: &'static catalogue::Flow, sent: &bdc_http::forms::Submitted) -> ApplyForm {
     let mut others = Vec::new();
     for i in 0..8 {
         let (role, name, id, share) = (sent.get(&format!("other_role_{i}")), sent.get(&format!("other_name_{i}")), sent.get(&format!("other_id_{i}")), sent.get(&format!("other_share_{i}")));
         if name.trim().is_empty() && id.trim().is_empty() {
             continue;
         }
-        others.push(bdc_services::portal::OtherParty { role, name, id_number: id, share });
+        others.push(crate::service::account::OtherParty { role, name, id_number: id, share });
     }
     let mut mortgagees = Vec::new();
     for i in 0..4 {
@@ -789,10 +473,10 @@ fn form_from(flow: &'static catalogue::Flow, sent: &crate::forms::Submitted) -> 
         if name.trim().is_empty() && id.trim().is_empty() {
             continue;
         }
-        mortgagees.push(bdc_services::portal::NamedParty { name, id_number: id });
+        mortgagees.push(crate::service::account::NamedParty { name, id_number: id });
     }
     let mut attributes = std::collections::BTreeMap::new();
-    for p in bdc_services::applications::form_of(flow).particulars {
+    for p in crate::service::applications::form_of(flow).particulars {
         let v = sent.get(&format!("attr_{}", p.key));
         if !v.trim().is_empty() {
             attributes.insert(p.key.to_owned(), v.trim().to_owned());
@@ -816,12 +500,12 @@ fn form_from(flow: &'static catalogue::Flow, sent: &crate::forms::Submitted) -> 
 /// `POST /portal/apply/{flow}`: saves the form and its files as a draft (保存草稿), or submits
 /// it (提交申请). Files are kept with the draft even when the submission needs correcting, so
 /// nothing uploaded is lost.
-pub async fn apply(State(state): State<AppState>, PageActor(actor): PageActor, Path(flow): Path<String>, multipart: axum::extract::Multipart) -> Response {
+pub async fn apply(State(services): State<Services>, PageActor(actor): PageActor, Path(flow): Path<String>, multipart: axum::extract::Multipart) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let sent = match crate::forms::read(multipart).await {
+    let sent = match bdc_http::forms::read(multipart).await {
         Ok(f) => f,
         Err(e) => return message(StatusCode::PAYLOAD_TOO_LARGE, Some(&actor), "无法提交", &e, &format!("/portal/apply/{flow}")),
     };
@@ -841,11 +525,11 @@ pub async fn apply(State(state): State<AppState>, PageActor(actor): PageActor, P
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         r
     };
-    match drafts::save(&state.services, &actor, draft_id, flow.code, &form, &sent.uploads("file_")).await {
+    match drafts::save(&services, &actor, draft_id, flow.code, &form, &sent.uploads("file_")).await {
         Ok(id) => draft_id = Some(id),
         Err(e) => {
             let m = place_error(flow, e, &mut errors, &mut more);
-            return fail(apply_page(&state, &actor, flow, draft_id, form, errors, more, m).await);
+            return fail(apply_page(&services, &actor, flow, draft_id, form, errors, more, m).await);
         }
     }
     let Some(id) = draft_id else { return redirect("/portal") };
@@ -856,9 +540,9 @@ pub async fn apply(State(state): State<AppState>, PageActor(actor): PageActor, P
         errors.insert("property", "请选择或填写不动产单元号、不动产权证书号".into());
     }
     if !errors.is_empty() {
-        return fail(apply_page(&state, &actor, flow, draft_id, form, errors, more, "申请尚未提交：请按提示修改（已上传的材料已保存在草稿中）。".into()).await);
+        return fail(apply_page(&services, &actor, flow, draft_id, form, errors, more, "申请尚未提交：请按提示修改（已上传的材料已保存在草稿中）。".into()).await);
     }
-    match drafts::submit(&state.services, &actor, id).await {
+    match drafts::submit(&services, &actor, id).await {
         Ok(applied) => match applied.case {
             Some(case) => redirect(&format!("/portal/cases/{}", case.id)),
             None => redirect(&format!("/portal/applications/{}", applied.application.id)),
@@ -866,7 +550,7 @@ pub async fn apply(State(state): State<AppState>, PageActor(actor): PageActor, P
         Err(e) => {
             let m = place_error(flow, e, &mut errors, &mut more);
             let m = if m.is_empty() { "申请尚未提交：请按提示修改（已上传的材料已保存在草稿中）。".to_owned() } else { m };
-            fail(apply_page(&state, &actor, flow, draft_id, form, errors, more, m).await)
+            fail(apply_page(&services, &actor, flow, draft_id, form, errors, more, m).await)
         }
     }
 }
@@ -878,7 +562,7 @@ pub struct DraftFileForm {
 }
 
 /// `POST /portal/drafts/{id}/files/{file}/remove`: takes a file back out of a draft.
-pub async fn remove_draft_file(State(state): State<AppState>, PageActor(actor): PageActor, Path((id, file)): Path<(i64, i64)>, Form(f): Form<DraftFileForm>) -> Response {
+pub async fn remove_draft_file(State(services): State<Services>, PageActor(actor): PageActor, Path((id, file)): Path<(i64, i64)>, Form(f): Form<DraftFileForm>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -886,8 +570,8 @@ pub async fn remove_draft_file(State(state): State<AppState>, PageActor(actor): 
     if !csrf_ok(&actor, &f.csrf) {
         return bdc_http::page::expired(&actor, "/portal");
     }
-    match drafts::get(&state.services, &actor, id).await {
-        Ok((d, _, _)) => match drafts::remove_file(&state.services, &actor, id, file).await {
+    match drafts::get(&services, &actor, id).await {
+        Ok((d, _, _)) => match drafts::remove_file(&services, &actor, id, file).await {
             Ok(()) => redirect(&format!("/portal/apply/{}?draft={id}", d.flow_code)),
             Err(e) => message(StatusCode::NOT_FOUND, Some(&actor), "文件不存在", &e.to_string(), "/portal"),
         },
@@ -896,7 +580,7 @@ pub async fn remove_draft_file(State(state): State<AppState>, PageActor(actor): 
 }
 
 /// `POST /portal/drafts/{id}/delete`.
-pub async fn delete_draft(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<DraftFileForm>) -> Response {
+pub async fn delete_draft(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<DraftFileForm>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -904,7 +588,7 @@ pub async fn delete_draft(State(state): State<AppState>, PageActor(actor): PageA
     if !csrf_ok(&actor, &f.csrf) {
         return bdc_http::page::expired(&actor, "/portal");
     }
-    match drafts::discard(&state.services, &actor, id).await {
+    match drafts::discard(&services, &actor, id).await {
         Ok(()) => redirect("/portal"),
         Err(e) => message(StatusCode::NOT_FOUND, Some(&actor), "草稿不存在", &e.to_string(), "/portal"),
     }
@@ -950,43 +634,43 @@ fn steps_of(state: CaseState) -> Vec<(&'static str, bool, bool)> {
     order.iter().enumerate().map(|(i, l)| (*l, i < at, i == at)).collect()
 }
 
-pub async fn my_case(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
+pub async fn my_case(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    my_case_page(&state, &actor, id, String::new()).await
+    my_case_page(&services, &actor, id, String::new()).await
 }
 
 /// `POST /portal/cases/{id}/files`: materials handed in for a 补正 (or before 受理).
-pub async fn add_case_files(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, multipart: axum::extract::Multipart) -> Response {
+pub async fn add_case_files(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, multipart: axum::extract::Multipart) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let form = match crate::forms::read(multipart).await {
+    let form = match bdc_http::forms::read(multipart).await {
         Ok(f) => f,
-        Err(e) => return my_case_page(&state, &actor, id, e).await,
+        Err(e) => return my_case_page(&services, &actor, id, e).await,
     };
     if !csrf_ok(&actor, &form.get("csrf")) {
         return bdc_http::page::expired(&actor, &format!("/portal/cases/{id}"));
     }
     let uploads = form.uploads_for_chosen_material("file", "material");
     if uploads.is_empty() {
-        return my_case_page(&state, &actor, id, "请选择要上传的文件".into()).await;
+        return my_case_page(&services, &actor, id, "请选择要上传的文件".into()).await;
     }
-    match bdc_services::materials::add_to_case(&state.services, &actor, id, &uploads).await {
+    match bdc_services::register_api::materials::add_to_case(&services, &actor, id, &uploads).await {
         Ok(_) => redirect(&format!("/portal/cases/{id}")),
         Err(e) => {
-            let mut r = my_case_page(&state, &actor, id, e.to_string()).await;
+            let mut r = my_case_page(&services, &actor, id, e.to_string()).await;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             r
         }
     }
 }
 
-async fn my_case_page(state: &AppState, actor: &bdc_core::Actor, id: i64, error_text: String) -> Response {
-    let (case, events) = match svc::my_case(&state.services, actor, id).await {
+async fn my_case_page(services: &Services, actor: &bdc_core::Actor, id: i64, error_text: String) -> Response {
+    let (case, events) = match svc::my_case(services, actor, id).await {
         Ok(x) => x,
         Err(e) => return message(StatusCode::NOT_FOUND, Some(actor), "办件不存在", &e.to_string(), "/portal"),
     };
@@ -995,14 +679,14 @@ async fn my_case_page(state: &AppState, actor: &bdc_core::Actor, id: i64, error_
         _ => String::new(),
     };
     let flow = catalogue::flow(&case.flow_code);
-    let files = bdc_services::materials::case_files(&state.services, actor, case.id).await.unwrap_or_default();
-    let results = svc::case_result(&state.services, actor, case.id).await.unwrap_or_default();
+    let files = bdc_services::register_api::materials::case_files(services, actor, case.id).await.unwrap_or_default();
+    let results = svc::case_result(services, actor, case.id).await.unwrap_or_default();
     let page = MyCasePage {
         id: case.id,
         files: files.iter().map(|f| FileView::of(f, flow)).collect(),
         material_codes: flow.map(|f| f.materials.iter().map(|m| (m.code, m.name)).collect()).unwrap_or_default(),
         can_upload: matches!(case.state, CaseState::Intake | CaseState::Correction),
-        results: results.into_iter().map(|(n, k)| (crate::forms::urlencode(&n), n, k)).map(|(u, n, k)| (n, k, u)).collect(),
+        results: results.into_iter().map(|(n, k)| (bdc_http::forms::urlencode(&n), n, k)).map(|(u, n, k)| (n, k, u)).collect(),
         error: error_text,
         chrome: Chrome::of(Some(actor), "portal"),
         number: case.case_number.clone(),
@@ -1019,29 +703,29 @@ async fn my_case_page(state: &AppState, actor: &bdc_core::Actor, id: i64, error_
 
 // ----- certificate download -----
 
-pub async fn my_certificate(State(state): State<AppState>, PageActor(actor): PageActor, Path(number): Path<String>) -> Response {
+pub async fn my_certificate(State(services): State<Services>, PageActor(actor): PageActor, Path(number): Path<String>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
     // His own, or the results of his own applications (an agent's principal's certificate).
-    if !svc::may_download_certificate(&state.services, &actor, &number).await.unwrap_or(false) {
+    if !svc::may_download_certificate(&services, &actor, &number).await.unwrap_or(false) {
         return message(StatusCode::NOT_FOUND, Some(&actor), "证书不存在", "未找到您名下的该证书。", "/portal");
     }
-    pdf_response(&state, Some(&actor), &number, "/portal").await
+    pdf_response(&services, Some(&actor), &number, "/portal").await
 }
 
 /// The PDF of a certificate as a download.
-pub async fn pdf_response(state: &AppState, actor: Option<&bdc_core::Actor>, number: &str, back: &str) -> Response {
-    let view = match certificates::view(&state.services, number).await {
+pub async fn pdf_response(services: &Services, actor: Option<&bdc_core::Actor>, number: &str, back: &str) -> Response {
+    let view = match certificates::view(services, number).await {
         Ok(Some(v)) => v,
         _ => return message(StatusCode::NOT_FOUND, actor, "证书不存在", "未找到该证书。", back),
     };
-    match certificates::pdf(&state.services, &view).await {
+    match certificates::pdf(services, &view).await {
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "application/pdf".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"certificate.pdf\"; filename*=UTF-8''{}.pdf", crate::forms::urlencode(number))),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"certificate.pdf\"; filename*=UTF-8''{}.pdf", bdc_http::forms::urlencode(number))),
                 (header::CACHE_CONTROL, "no-store".to_owned()),
             ],
             bytes,

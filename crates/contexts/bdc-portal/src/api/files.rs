@@ -1,7 +1,7 @@
 //! `/api/v1/portal/…` — the portal's drafts (网上申请草稿), material uploads (申请材料) and agents'
 //! authorisations (授权委托) as a JSON API, for the city app and partner systems. The use cases
-//! are the pages' own ([`bdc_services::drafts`], [`bdc_services::materials`],
-//! [`bdc_services::agency`]), so the checks are the same: a file is PNG, JPEG or PDF by its first
+//! are the pages' own ([`crate::service::drafts`], [`bdc_services::register_api::materials`],
+//! [`crate::service::agency`]), so the checks are the same: a file is PNG, JPEG or PDF by its first
 //! bytes, at most 10 MB, and all files of one upload are checked before any is stored; drafts
 //! stay SM4-encrypted at rest; another user's draft, case or file is "not found".
 //!
@@ -18,18 +18,18 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::service::account::{NamedParty, OtherParty};
+use crate::service::agency::{self, NewAuthorisation};
+use crate::service::drafts::{self, Fields};
 use bdc_domain::catalogue;
-use bdc_services::agency::{self, NewAuthorisation};
-use bdc_services::drafts::{self, Fields};
-use bdc_services::materials::Attachment;
-use bdc_services::materials::{self, Upload};
-use bdc_services::portal::{NamedParty, OtherParty};
+use bdc_services::register_api::materials::Attachment;
+use bdc_services::register_api::materials::{self, Upload};
 
 use crate::api::portal::{application_dto, AppliedDto, AuthorisationDto, NamedPartyDto, OtherPartyDto, PortalUser};
-use crate::forms::{read_form, ReadError, Submitted};
-use crate::state::AppState;
 use bdc_http::extract::{ApiJson, ApiPath};
+use bdc_http::forms::{read_form, ReadError, Submitted};
 use bdc_http::problem::{ApiResult, FindingDto, Problem};
+use bdc_services::Services;
 
 /// A `multipart/form-data` body, read with the pages' reader (text hygiene, part limits). Not
 /// multipart → 415; past the upload limit → 413; unreadable → 400; a forbidden character → 422.
@@ -202,8 +202,8 @@ fn flow_name(code: &str) -> String {
     catalogue::flow(code).map_or_else(|| code.to_owned(), |f| f.name.to_owned())
 }
 
-async fn draft_dto(state: &AppState, actor: &bdc_core::Actor, id: i64) -> ApiResult<DraftDto> {
-    let (d, fields, files) = drafts::get(&state.services, actor, id).await?;
+async fn draft_dto(services: &Services, actor: &bdc_core::Actor, id: i64) -> ApiResult<DraftDto> {
+    let (d, fields, files) = drafts::get(services, actor, id).await?;
     Ok(DraftDto { id: d.id, flow_name: flow_name(&d.flow_code), files: files_dto(files, &d.flow_code), flow_code: d.flow_code, updated_at: d.updated_at, fields: fields_dto(fields) })
 }
 
@@ -211,8 +211,8 @@ async fn draft_dto(state: &AppState, actor: &bdc_core::Actor, id: i64) -> ApiRes
 #[utoipa::path(get, path = "/api/v1/portal/drafts", tag = "portal", operation_id = "portal_drafts",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Vec<DraftSummaryDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn portal_drafts(State(state): State<AppState>, PortalUser(actor): PortalUser) -> ApiResult<Json<Vec<DraftSummaryDto>>> {
-    let list = drafts::mine(&state.services, &actor).await?;
+pub async fn portal_drafts(State(services): State<Services>, PortalUser(actor): PortalUser) -> ApiResult<Json<Vec<DraftSummaryDto>>> {
+    let list = drafts::mine(&services, &actor).await?;
     Ok(Json(list.into_iter().map(|d| DraftSummaryDto { id: d.id, flow_name: flow_name(&d.flow_code), flow_code: d.flow_code, updated_at: d.updated_at }).collect()))
 }
 
@@ -231,35 +231,35 @@ pub struct NewDraftRequest {
 #[utoipa::path(post, path = "/api/v1/portal/drafts", tag = "portal", operation_id = "portal_create_draft",
     security(("bearer" = []), ("cookie" = [])), request_body = NewDraftRequest,
     responses((status = 201, body = DraftDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn portal_create_draft(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiJson(r): ApiJson<NewDraftRequest>) -> ApiResult<(StatusCode, Json<DraftDto>)> {
-    let id = drafts::save(&state.services, &actor, None, r.flow_code.trim(), &fields_of(r.fields), &[]).await?;
-    Ok((StatusCode::CREATED, Json(draft_dto(&state, &actor, id).await?)))
+pub async fn portal_create_draft(State(services): State<Services>, PortalUser(actor): PortalUser, ApiJson(r): ApiJson<NewDraftRequest>) -> ApiResult<(StatusCode, Json<DraftDto>)> {
+    let id = drafts::save(&services, &actor, None, r.flow_code.trim(), &fields_of(r.fields), &[]).await?;
+    Ok((StatusCode::CREATED, Json(draft_dto(&services, &actor, id).await?)))
 }
 
 /// One of the caller's drafts.
 #[utoipa::path(get, path = "/api/v1/portal/drafts/{id}", tag = "portal", operation_id = "portal_draft",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Draft id")),
     responses((status = 200, body = DraftDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn portal_draft(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<DraftDto>> {
-    Ok(Json(draft_dto(&state, &actor, id).await?))
+pub async fn portal_draft(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<DraftDto>> {
+    Ok(Json(draft_dto(&services, &actor, id).await?))
 }
 
 /// Saves the draft's fields again (they replace the saved ones; its files stay).
 #[utoipa::path(put, path = "/api/v1/portal/drafts/{id}", tag = "portal", operation_id = "portal_save_draft",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Draft id")), request_body = DraftFieldsDto,
     responses((status = 200, body = DraftDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn portal_save_draft(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<DraftFieldsDto>) -> ApiResult<Json<DraftDto>> {
-    let (d, _, _) = drafts::get(&state.services, &actor, id).await?;
-    drafts::save(&state.services, &actor, Some(id), &d.flow_code, &fields_of(r), &[]).await?;
-    Ok(Json(draft_dto(&state, &actor, id).await?))
+pub async fn portal_save_draft(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>, ApiJson(r): ApiJson<DraftFieldsDto>) -> ApiResult<Json<DraftDto>> {
+    let (d, _, _) = drafts::get(&services, &actor, id).await?;
+    drafts::save(&services, &actor, Some(id), &d.flow_code, &fields_of(r), &[]).await?;
+    Ok(Json(draft_dto(&services, &actor, id).await?))
 }
 
 /// Deletes a draft and its files.
 #[utoipa::path(delete, path = "/api/v1/portal/drafts/{id}", tag = "portal", operation_id = "portal_delete_draft",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Draft id")),
     responses((status = 204, description = "已删除"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn portal_delete_draft(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
-    drafts::discard(&state.services, &actor, id).await?;
+pub async fn portal_delete_draft(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+    drafts::discard(&services, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -270,14 +270,14 @@ pub async fn portal_delete_draft(State(state): State<AppState>, PortalUser(actor
     request_body(content = inline(MaterialFiles), content_type = "multipart/form-data"),
     responses((status = 201, body = Vec<FileDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn portal_upload_draft_files(
-    State(state): State<AppState>,
+    State(services): State<Services>,
     PortalUser(actor): PortalUser,
     ApiPath(id): ApiPath<i64>,
     ApiMultipart(form): ApiMultipart,
 ) -> ApiResult<(StatusCode, Json<Vec<FileDto>>)> {
     let uploads = material_uploads(form)?;
-    let (d, _, _) = drafts::get(&state.services, &actor, id).await?;
-    let stored = drafts::add_files(&state.services, &actor, id, &uploads).await?;
+    let (d, _, _) = drafts::get(&services, &actor, id).await?;
+    let stored = drafts::add_files(&services, &actor, id, &uploads).await?;
     Ok((StatusCode::CREATED, Json(files_dto(stored, &d.flow_code))))
 }
 
@@ -285,8 +285,8 @@ pub async fn portal_upload_draft_files(
 #[utoipa::path(delete, path = "/api/v1/portal/drafts/{id}/files/{file}", tag = "portal", operation_id = "portal_remove_draft_file",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Draft id"), ("file" = i64, Path, description = "File id")),
     responses((status = 204, description = "已移除"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn portal_remove_draft_file(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath((id, file)): ApiPath<(i64, i64)>) -> ApiResult<StatusCode> {
-    drafts::remove_file(&state.services, &actor, id, file).await?;
+pub async fn portal_remove_draft_file(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath((id, file)): ApiPath<(i64, i64)>) -> ApiResult<StatusCode> {
+    drafts::remove_file(&services, &actor, id, file).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -296,11 +296,11 @@ pub async fn portal_remove_draft_file(State(state): State<AppState>, PortalUser(
 #[utoipa::path(post, path = "/api/v1/portal/drafts/{id}/submit", tag = "portal", operation_id = "portal_submit_draft",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Draft id")),
     responses((status = 201, body = AppliedDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn portal_submit_draft(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<(StatusCode, Json<AppliedDto>)> {
-    let applied = drafts::submit(&state.services, &actor, id).await?;
+pub async fn portal_submit_draft(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<(StatusCode, Json<AppliedDto>)> {
+    let applied = drafts::submit(&services, &actor, id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(AppliedDto { application: application_dto(applied.application), case: applied.case.map(crate::api::cases::case_dto), findings: applied.findings.iter().map(FindingDto::from).collect() }),
+        Json(AppliedDto { application: application_dto(applied.application), case: applied.case.map(bdc_services::dto::case_dto), findings: applied.findings.iter().map(FindingDto::from).collect() }),
     ))
 }
 
@@ -311,9 +311,9 @@ pub async fn portal_submit_draft(State(state): State<AppState>, PortalUser(actor
 #[utoipa::path(get, path = "/api/v1/portal/applications/{id}/files", tag = "portal", operation_id = "portal_application_files",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Application id")),
     responses((status = 200, body = Vec<FileDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn portal_application_files(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Vec<FileDto>>> {
-    let view = bdc_services::applications::view(&state.services, &actor, id).await?;
-    let list = bdc_services::applications::files(&state.services, &actor, id).await?;
+pub async fn portal_application_files(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Vec<FileDto>>> {
+    let view = crate::service::applications::view(&services, &actor, id).await?;
+    let list = crate::service::applications::files(&services, &actor, id).await?;
     Ok(Json(files_dto(list, &view.flow_code)))
 }
 
@@ -321,9 +321,9 @@ pub async fn portal_application_files(State(state): State<AppState>, PortalUser(
 #[utoipa::path(get, path = "/api/v1/portal/cases/{id}/files", tag = "portal", operation_id = "portal_case_files",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Case id")),
     responses((status = 200, body = Vec<FileDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn portal_case_files(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Vec<FileDto>>> {
-    let (case, _) = bdc_services::portal::my_case(&state.services, &actor, id).await?;
-    let list = materials::case_files(&state.services, &actor, id).await?;
+pub async fn portal_case_files(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<Vec<FileDto>>> {
+    let (case, _) = crate::service::account::my_case(&services, &actor, id).await?;
+    let list = materials::case_files(&services, &actor, id).await?;
     Ok(Json(files_dto(list, &case.flow_code)))
 }
 
@@ -334,14 +334,14 @@ pub async fn portal_case_files(State(state): State<AppState>, PortalUser(actor):
     request_body(content = inline(MaterialFiles), content_type = "multipart/form-data"),
     responses((status = 201, body = Vec<FileDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn portal_upload_case_files(
-    State(state): State<AppState>,
+    State(services): State<Services>,
     PortalUser(actor): PortalUser,
     ApiPath(id): ApiPath<i64>,
     ApiMultipart(form): ApiMultipart,
 ) -> ApiResult<(StatusCode, Json<Vec<FileDto>>)> {
     let uploads = material_uploads(form)?;
-    let (case, _) = bdc_services::portal::my_case(&state.services, &actor, id).await?;
-    let stored = materials::add_to_case(&state.services, &actor, id, &uploads).await?;
+    let (case, _) = crate::service::account::my_case(&services, &actor, id).await?;
+    let stored = materials::add_to_case(&services, &actor, id, &uploads).await?;
     Ok((StatusCode::CREATED, Json(files_dto(stored, &case.flow_code))))
 }
 
@@ -350,7 +350,7 @@ pub fn file_response(content_type: &str, file_name: &str, fallback: &str, bytes:
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", crate::forms::urlencode(file_name))),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", bdc_http::forms::urlencode(file_name))),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
@@ -363,8 +363,8 @@ pub fn file_response(content_type: &str, file_name: &str, fallback: &str, bytes:
 #[utoipa::path(get, path = "/api/v1/portal/files/{id}", tag = "portal", operation_id = "portal_file",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "File id")),
     responses((status = 200, description = "文件内容（PDF、JPG 或 PNG）", content_type = "application/octet-stream"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn portal_file(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Response> {
-    let (a, bytes) = materials::open(&state.services, &actor, id).await?;
+pub async fn portal_file(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Response> {
+    let (a, bytes) = crate::service::files::open(&services, &actor, id).await?;
     let ext = a.file_key.rsplit('.').next().unwrap_or("bin");
     Ok(file_response(&a.content_type, &a.file_name, &format!("file-{id}.{ext}"), bytes))
 }
@@ -393,15 +393,15 @@ pub struct AuthorisationForm {
 #[utoipa::path(post, path = "/api/v1/portal/authorisations", tag = "portal", operation_id = "portal_record_authorisation",
     security(("bearer" = []), ("cookie" = [])), request_body(content = inline(AuthorisationForm), content_type = "multipart/form-data"),
     responses((status = 201, body = AuthorisationDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
-pub async fn portal_record_authorisation(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiMultipart(form): ApiMultipart) -> ApiResult<(StatusCode, Json<AuthorisationDto>)> {
+pub async fn portal_record_authorisation(State(services): State<Services>, PortalUser(actor): PortalUser, ApiMultipart(form): ApiMultipart) -> ApiResult<(StatusCode, Json<AuthorisationDto>)> {
     let mut documents = form.files.iter().filter(|(k, _, _)| k == "document");
     let document = documents.next().map(|(_, n, b)| Upload { material_code: "document".into(), file_name: n.clone(), bytes: b.clone() });
     if documents.next().is_some() {
         return Err(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_authorisation", "授权委托书只能上传一个文件").with_field("document", "只能上传一个文件"));
     }
     let a = NewAuthorisation { principal_name: form.get("principal_name"), principal_id: form.get("principal_id"), matters: form.get("matters"), valid_until: form.get("valid_until"), document };
-    let recorded = agency::record(&state.services, &actor, a).await?;
-    let shown = agency::mine(&state.services, &actor).await?.into_iter().find(|s| s.authorisation.id == recorded.id).ok_or_else(Problem::internal)?;
+    let recorded = agency::record(&services, &actor, a).await?;
+    let shown = agency::mine(&services, &actor).await?.into_iter().find(|s| s.authorisation.id == recorded.id).ok_or_else(Problem::internal)?;
     Ok((StatusCode::CREATED, Json(crate::api::portal::authorisation_dto(shown))))
 }
 
@@ -409,11 +409,11 @@ pub async fn portal_record_authorisation(State(state): State<AppState>, PortalUs
 #[utoipa::path(post, path = "/api/v1/portal/authorisations/{id}/revoke", tag = "portal", operation_id = "portal_revoke_authorisation",
     security(("bearer" = []), ("cookie" = [])), params(("id" = i64, Path, description = "Authorisation id")),
     responses((status = 204, description = "已撤销"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn portal_revoke_authorisation(State(state): State<AppState>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+pub async fn portal_revoke_authorisation(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     // An account that is no agent has no authorisations: the same answer as for a missing one.
     if !actor.roles.iter().any(|r| r == "agent") {
         return Err(Problem::new(StatusCode::NOT_FOUND, "not_found", "授权委托不存在或已撤销"));
     }
-    agency::revoke(&state.services, &actor, id).await?;
+    agency::revoke(&services, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,11 +7,12 @@ use chrono::Utc;
 
 use bdc_db::PageRequest;
 use bdc_domain::rights::RightState;
-use bdc_store::attachments::{self as files, Attachment};
-use bdc_store::cases::CaseRecord;
-use bdc_store::registry::{self, Unit, UnitFilter};
+use bdc_services::register_api::cases::CaseRecord;
+use bdc_services::register_api::materials::{self as files, Attachment};
+use bdc_services::register_api::registry::{self, Unit, UnitFilter};
 
-use crate::{Actor, ServiceResult, Services};
+use bdc_core::{Actor, ServiceResult};
+use bdc_services::Services;
 
 /// At most this many units and cases are shown (a person or company with more asks at the
 /// counter for a full extract).
@@ -50,8 +51,8 @@ pub struct Archive {
 
 /// The user's own archive, logged as one public query.
 pub async fn my_archive(s: &Services, actor: &Actor, client: &str) -> ServiceResult<Archive> {
-    crate::limits::hit(s, crate::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
-    let account = crate::portal::account_of(s, actor).await?;
+    bdc_services::register_api::limits::hit(s, bdc_services::register_api::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
+    let account = crate::service::account::account_of(s, actor).await?;
     let mut conn = s.db.conn().await?;
     let page =
         registry::search_units(&mut conn, &UnitFilter { holder: Some(account.party_id), ..UnitFilter::default() }, PageRequest { page: 1, per_page: u32::try_from(LIMIT).unwrap_or(200) }).await?;
@@ -76,20 +77,20 @@ pub async fn my_archive(s: &Services, actor: &Actor, client: &str) -> ServiceRes
         units.push(ArchiveUnit { unit, entries });
     }
     let mut cases = Vec::new();
-    let mut ids = bdc_store::cases::cases_of_party(&mut conn, account.party_id, LIMIT).await?;
-    for id in bdc_store::portal::cases_submitted_by(&mut conn, actor.user_id).await? {
+    let mut ids = bdc_services::register_api::cases::cases_of_party(&mut conn, account.party_id, LIMIT).await?;
+    for id in bdc_services::register_api::cases::cases_submitted_by(&mut conn, actor.user_id).await? {
         if !ids.contains(&id) {
             ids.push(id);
         }
     }
     ids.sort_unstable_by(|a, b| b.cmp(a));
     for id in ids.into_iter().take(usize::try_from(LIMIT).unwrap_or(200)) {
-        if let Some(case) = bdc_store::cases::get_case(&mut conn, id).await? {
+        if let Some(case) = bdc_services::register_api::cases::get_case(&mut conn, id).await? {
             let files = files::of_owner(&mut conn, files::CASE, id).await?;
             cases.push(ArchiveCase { case, files });
         }
     }
     let outcome = format!("本人名下 {} 个不动产单元、{} 件办件", units.len(), cases.len());
-    bdc_store::portal::log_query(&mut conn, "archive", Some(actor.user_id), client, "登记资料档案查询（本人）", &outcome, Utc::now()).await?;
+    bdc_audit::queries::log(&mut conn, "archive", Some(actor.user_id), client, "登记资料档案查询（本人）", &outcome, Utc::now()).await?;
     Ok(Archive { units, cases })
 }

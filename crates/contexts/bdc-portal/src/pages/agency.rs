@@ -8,11 +8,11 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
-use bdc_services::agency::{self, NewAuthorisation};
-use bdc_services::materials::Upload;
+use crate::service::agency::{self, NewAuthorisation};
+use bdc_services::register_api::materials::Upload;
 
 use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
-use crate::state::AppState;
+use bdc_services::Services;
 
 /// An authorisation as listed: `(id, principal, masked ID, matters, valid until, usable, document id)`.
 type Row = (i64, String, String, String, String, bool, i64);
@@ -38,8 +38,8 @@ fn agent_only(actor: Option<bdc_core::Actor>) -> Result<bdc_core::Actor, Respons
     }
 }
 
-async fn page(state: &AppState, actor: &bdc_core::Actor, f: &NewAuthorisation, errors: Errors, message_text: String) -> AgencyPage {
-    let rows = agency::mine(&state.services, actor)
+async fn page(services: &Services, actor: &bdc_core::Actor, f: &NewAuthorisation, errors: Errors, message_text: String) -> AgencyPage {
+    let rows = agency::mine(services, actor)
         .await
         .unwrap_or_default()
         .into_iter()
@@ -58,21 +58,21 @@ async fn page(state: &AppState, actor: &bdc_core::Actor, f: &NewAuthorisation, e
 }
 
 /// `GET /portal/agency`.
-pub async fn show(State(state): State<AppState>, PageActor(actor): PageActor) -> Response {
+pub async fn show(State(services): State<Services>, PageActor(actor): PageActor) -> Response {
     let actor = match agent_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    render(&page(&state, &actor, &NewAuthorisation::default(), Errors::new(), String::new()).await)
+    render(&page(&services, &actor, &NewAuthorisation::default(), Errors::new(), String::new()).await)
 }
 
 /// `POST /portal/agency`: records an authorisation with its letter.
-pub async fn record(State(state): State<AppState>, PageActor(actor): PageActor, multipart: axum::extract::Multipart) -> Response {
+pub async fn record(State(services): State<Services>, PageActor(actor): PageActor, multipart: axum::extract::Multipart) -> Response {
     let actor = match agent_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let form = match crate::forms::read(multipart).await {
+    let form = match bdc_http::forms::read(multipart).await {
         Ok(f) => f,
         Err(e) => return message(StatusCode::PAYLOAD_TOO_LARGE, Some(&actor), "无法提交", &e, "/portal/agency"),
     };
@@ -91,7 +91,7 @@ pub async fn record(State(state): State<AppState>, PageActor(actor): PageActor, 
         errors.entry(k).or_insert(v);
     }
     if errors.is_empty() {
-        match agency::record(&state.services, &actor, a.clone()).await {
+        match agency::record(&services, &actor, a.clone()).await {
             Ok(_) => return redirect("/portal/agency"),
             Err(bdc_core::ServiceError::Validation { field: Some(f), message: m, .. }) => {
                 let key = match f.as_str() {
@@ -104,13 +104,13 @@ pub async fn record(State(state): State<AppState>, PageActor(actor): PageActor, 
                 errors.insert(key, m);
             }
             Err(e) => {
-                let mut r = render(&page(&state, &actor, &a, errors, e.to_string()).await);
+                let mut r = render(&page(&services, &actor, &a, errors, e.to_string()).await);
                 *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
                 return r;
             }
         }
     }
-    let mut r = render(&page(&state, &actor, &a, errors, String::new()).await);
+    let mut r = render(&page(&services, &actor, &a, errors, String::new()).await);
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     r
 }
@@ -122,7 +122,7 @@ pub struct CsrfOnly {
 }
 
 /// `POST /portal/agency/{id}/revoke`.
-pub async fn revoke(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> Response {
+pub async fn revoke(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> Response {
     let actor = match agent_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -130,7 +130,7 @@ pub async fn revoke(State(state): State<AppState>, PageActor(actor): PageActor, 
     if !csrf_ok(&actor, &f.csrf) {
         return bdc_http::page::expired(&actor, "/portal/agency");
     }
-    match agency::revoke(&state.services, &actor, id).await {
+    match agency::revoke(&services, &actor, id).await {
         Ok(()) => redirect("/portal/agency"),
         Err(e) => message(StatusCode::NOT_FOUND, Some(&actor), "无法撤销", &e.to_string(), "/portal/agency"),
     }

@@ -17,9 +17,9 @@ import { launch, newPage, noHorizontalScroll, repoRoot, screenshot } from './har
 const shotDir = process.env.BDC_SCREENSHOT_DIR || path.join(os.tmpdir(), 'bdc-smoke');
 
 const files = {
-  '/assets/bdc.css': ['crates/bdc-web/assets/bdc.css', 'text/css; charset=utf-8'],
-  '/assets/logo.svg': ['crates/bdc-web/assets/logo.svg', 'image/svg+xml'],
-  '/assets/favicon.svg': ['crates/bdc-web/assets/favicon.svg', 'image/svg+xml'],
+  '/assets/bdc.css': ['crates/kernel/bdc-http/assets/bdc.css', 'text/css; charset=utf-8'],
+  '/assets/logo.svg': ['crates/kernel/bdc-http/assets/logo.svg', 'image/svg+xml'],
+  '/assets/favicon.svg': ['crates/kernel/bdc-http/assets/favicon.svg', 'image/svg+xml'],
   '/vendor/htmx.min.js': ['web/dist/vendor/htmx.min.js', 'text/javascript; charset=utf-8'],
 };
 

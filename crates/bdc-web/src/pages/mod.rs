@@ -7,7 +7,6 @@
 //! cookie is `SameSite=Strict` besides. Services check permissions again, as for the API, and
 //! every state-changing request is audited by the same `observe` layer.
 
-pub mod account;
 pub mod admin;
 pub mod intake;
 pub mod workbench;
@@ -35,12 +34,6 @@ pub async fn missing_arrangements(state: &AppState, actor: &Actor) -> Vec<i32> {
 /// Every page route.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/login", get(account::login_form).post(account::login))
-        .route("/logout", post(account::logout))
-        // The sign-up form carries a photo (≤ 2 MB) for 人证比对.
-        .route("/signup", get(account::signup_form).post(account::signup).layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024)))
-        .route("/signup/code", post(account::signup_code))
-        .route("/portal/real-name", get(account::real_name_form).post(account::real_name).layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024)))
         .route("/workbench", get(workbench::tasks))
         .route("/workbench/cases/{id}", get(workbench::case_page).post(workbench::act))
         .route("/workbench/cases/{id}/files", post(workbench::add_files).layer(axum::extract::DefaultBodyLimit::max(bdc_http::forms::FORM_LIMIT)))
@@ -50,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/workbench/intake/check-id", post(intake::check_id))
         .route("/workbench/intake/precheck", post(intake::precheck).layer(axum::extract::DefaultBodyLimit::max(bdc_http::forms::FORM_LIMIT)))
         .route("/workbench/certificates/{number}", get(workbench::certificate_preview))
+        .merge(bdc_identity::pages::router())
         .merge(bdc_portal::pages::router())
         .merge(bdc_court::pages::router())
         .merge(admin::routes())

@@ -223,7 +223,7 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
         on_behalf: Some(auth.id),
         ..Default::default()
     };
-    assert!(matches!(bdc_portal::service::account::apply(s, &agent, cancel_for_wang).await, Err(ServiceError::RuleBlocked { .. })));
+    assert!(matches!(bdc_portal::service::applications::apply(s, &agent, cancel_for_wang).await, Err(ServiceError::RuleBlocked { .. })));
     // An objection is not what 王五 entrusted: refused. Under a letter that names it, taken.
     let app_for_wang = bdc_portal::service::applications::Application {
         flow_code: "IND-OBJECTION".into(),
@@ -235,16 +235,16 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
         on_behalf: Some(auth.id),
         ..Default::default()
     };
-    assert_eq!(field_of(bdc_portal::service::account::apply(s, &agent, app_for_wang.clone()).await.unwrap_err()), "on_behalf", "outside the authorisation");
+    assert_eq!(field_of(bdc_portal::service::applications::apply(s, &agent, app_for_wang.clone()).await.unwrap_err()), "on_behalf", "outside the authorisation");
     let auth =
         agency::record(s, &agent, NewAuthorisation { matters: "代为申请异议登记".into(), ..form(Some(upload("document", "委托书.pdf", PDF)), today + chrono::Duration::days(30)) }).await.unwrap();
     let app_for_wang = bdc_portal::service::applications::Application { on_behalf: Some(auth.id), ..app_for_wang };
-    let opened = bdc_portal::service::account::apply(s, &agent, app_for_wang.clone()).await.unwrap().case.expect("nobody else to confirm");
+    let opened = bdc_portal::service::applications::apply(s, &agent, app_for_wang.clone()).await.unwrap().case.expect("nobody else to confirm");
     assert!(opened.applicants.iter().any(|(p, role, _)| *p == wang.id && role == "right_holder"), "the principal applies: {:?}", opened.applicants);
     let request: RequestDoc = serde_json::from_str(&opened.request).unwrap();
     assert_eq!(request.attrs.get("authorisation"), Some(&auth.id.to_string()));
     agency::revoke(s, &agent, auth.id).await.unwrap();
-    assert_eq!(field_of(bdc_portal::service::account::apply(s, &agent, app_for_wang).await.unwrap_err()), "on_behalf", "a revoked authorisation cannot be used");
+    assert_eq!(field_of(bdc_portal::service::applications::apply(s, &agent, app_for_wang).await.unwrap_err()), "on_behalf", "a revoked authorisation cannot be used");
 
     // The counter's precheck: a seizure on the flat blocks a transfer, shown before 受理, and
     // nothing is written.

@@ -170,13 +170,13 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     let zhang = bdc_identity::service::auth::authenticate(s, r.body["token"].as_str().unwrap()).await.unwrap();
     for flow in ["IND-CANCEL-STATE-HOUSE", "IND-REISSUE-CERTIFICATE", "IND-REPLACE-CERTIFICATE", "IND-CORRECTION"] {
         let alone = bdc_portal::service::applications::Application { flow_code: flow.into(), property: UNIT.into(), my_role: "right_holder".into(), my_share: "1".into(), ..Default::default() };
-        let err = bdc_portal::service::account::apply(s, &zhang, alone.clone()).await.unwrap_err();
+        let err = bdc_portal::service::applications::apply(s, &zhang, alone.clone()).await.unwrap_err();
         assert!(matches!(&err, ServiceError::RuleBlocked { message, .. } if message.contains("第十四条")), "{flow}: {err:?}");
         let with_owner = bdc_portal::service::applications::Application {
             others: vec![bdc_portal::service::applications::OtherParty { role: "right_holder".into(), name: "李四".into(), id_number: "11010519491231002X".into(), share: "1".into() }],
             ..alone
         };
-        assert!(matches!(bdc_portal::service::account::apply(s, &zhang, with_owner).await, Err(ServiceError::RuleBlocked { .. })), "{flow}: a third party cannot ride on the owner's name");
+        assert!(matches!(bdc_portal::service::applications::apply(s, &zhang, with_owner).await, Err(ServiceError::RuleBlocked { .. })), "{flow}: a third party cannot ride on the owner's name");
     }
     let book = app.get(&format!("/api/v1/units/{unit}/register"), &clerk).await;
     assert_eq!(book.body["current"][0]["holders"][0]["name"], "李四", "the register is untouched");

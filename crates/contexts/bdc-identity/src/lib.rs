@@ -11,6 +11,8 @@
 //! - [`api`] — `/api/v1/auth/…`, `/api/v1/admin/{users,roles,permissions}`,
 //!   `/api/v1/portal/sign-up`, `/api/v1/portal/real-name`, with this context's part of the access
 //!   table.
+//! - [`pages`] — login, logout, sign-up and 实名认证 (`/login`, `/signup`, `/portal/real-name`),
+//!   in the shared frame.
 //! - [`sessions`] — the session lookup the HTTP kernel's gate calls.
 //! - `store` — the context's own tables, private to it.
 //! - [`install`] — seeds the built-in roles and answers the core's `Directory`.
@@ -22,6 +24,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod api;
+pub mod pages;
 pub mod service;
 pub mod sessions;
 mod store;

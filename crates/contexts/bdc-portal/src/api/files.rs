@@ -18,8 +18,8 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::service::account::{NamedParty, OtherParty};
 use crate::service::agency::{self, NewAuthorisation};
+use crate::service::applications::{NamedParty, OtherParty};
 use crate::service::drafts::{self, Fields};
 use bdc_domain::catalogue;
 use bdc_services::register_api::materials::Attachment;

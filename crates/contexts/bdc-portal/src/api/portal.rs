@@ -17,8 +17,8 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::service::account::{Application, NamedParty, OtherParty};
 use crate::service::applications::{self as svc, ApplicationView, FieldKind};
+use crate::service::applications::{Application, NamedParty, OtherParty};
 use bdc_core::Actor;
 use bdc_domain::catalogue;
 

@@ -304,7 +304,7 @@ async fn apply_page(
     });
     let mut listed = form.others.clone();
     if listed.is_empty() && !(form.other_name.is_empty() && form.other_id.is_empty()) {
-        listed.push(crate::service::account::OtherParty { role: form.other_role.clone(), name: form.other_name.clone(), id_number: form.other_id.clone(), share: String::new() });
+        listed.push(crate::service::applications::OtherParty { role: form.other_role.clone(), name: form.other_name.clone(), id_number: form.other_id.clone(), share: String::new() });
     }
     let rows = if roles.len() > 1 { (listed.len() + 1).clamp(2, 8) } else { listed.len().clamp(1, 8) };
     let default_role = flow.applicant_roles.iter().find(|r| r.code() != form.my_role && **r != ApplicantRole::Agent).or(flow.applicant_roles.first()).map_or("right_holder", |r| r.code());
@@ -465,7 +465,7 @@ fn form_from(flow: &'static catalogue::Flow, sent: &bdc_http::forms::Submitted) 
         if name.trim().is_empty() && id.trim().is_empty() {
             continue;
         }
-        others.push(crate::service::account::OtherParty { role, name, id_number: id, share });
+        others.push(crate::service::applications::OtherParty { role, name, id_number: id, share });
     }
     let mut mortgagees = Vec::new();
     for i in 0..4 {
@@ -473,7 +473,7 @@ fn form_from(flow: &'static catalogue::Flow, sent: &bdc_http::forms::Submitted) 
         if name.trim().is_empty() && id.trim().is_empty() {
             continue;
         }
-        mortgagees.push(crate::service::account::NamedParty { name, id_number: id });
+        mortgagees.push(crate::service::applications::NamedParty { name, id_number: id });
     }
     let mut attributes = std::collections::BTreeMap::new();
     for p in crate::service::applications::form_of(flow).particulars {

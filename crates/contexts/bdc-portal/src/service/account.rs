@@ -10,8 +10,6 @@ use bdc_domain::catalogue::{self, Channel, Flow};
 use bdc_services::directory::AccountLink;
 use bdc_services::register_api::{cases, registry};
 
-pub use crate::service::applications::{Application, NamedParty, OtherParty};
-
 use bdc_core::{Actor, ServiceError, ServiceResult};
 use bdc_services::Services;
 
@@ -53,11 +51,6 @@ pub fn channels_of(actor: &Actor) -> Vec<Channel> {
 pub fn flows_for(actor: &Actor) -> Vec<&'static Flow> {
     let channels = channels_of(actor);
     catalogue::flows().iter().filter(|f| f.channels.iter().any(|c| channels.contains(c))).collect()
-}
-
-/// Submits an application (see [`crate::service::applications::apply`]).
-pub async fn apply(s: &Services, actor: &Actor, a: Application) -> ServiceResult<crate::service::applications::Applied> {
-    crate::service::applications::apply(s, actor, a).await
 }
 
 /// The user's applications with their progress (办件进度), newest first.

@@ -38,10 +38,10 @@ pub struct Fields {
     pub on_behalf: Option<i64>,
     /// Every other party named (drafts saved before these fields had only `other_*`).
     #[serde(default)]
-    pub others: Vec<crate::service::account::OtherParty>,
+    pub others: Vec<crate::service::applications::OtherParty>,
     /// 抵押权人.
     #[serde(default)]
-    pub mortgagees: Vec<crate::service::account::NamedParty>,
+    pub mortgagees: Vec<crate::service::applications::NamedParty>,
     /// 共有方式 code, empty when not asked.
     #[serde(default)]
     pub co_ownership: String,
@@ -184,7 +184,7 @@ pub async fn submit(s: &Services, actor: &Actor, id: i64) -> ServiceResult<crate
 pub fn application_of(flow_code: &str, fields: &Fields, materials: Vec<String>) -> Application {
     let mut others = fields.others.clone();
     if others.is_empty() && !(fields.other_name.trim().is_empty() && fields.other_id.trim().is_empty()) {
-        others.push(crate::service::account::OtherParty { role: fields.other_role.clone(), name: fields.other_name.clone(), id_number: fields.other_id.clone(), share: String::new() });
+        others.push(crate::service::applications::OtherParty { role: fields.other_role.clone(), name: fields.other_name.clone(), id_number: fields.other_id.clone(), share: String::new() });
     }
     Application {
         flow_code: flow_code.into(),

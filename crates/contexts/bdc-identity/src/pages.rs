@@ -1,24 +1,44 @@
-//! The account pages (账户): login and logout for staff and public, sign-up with 人证比对, and the
-//! 实名认证 of an account signed up before real-name was proven (B2). They call the identity
-//! context's services; the portal's own pages are `bdc_portal::pages`.
+//! The account pages (账户): login and logout for staff and public (`/login`, `/logout`), sign-up
+//! with its SMS code and 人证比对 (`/signup`), and the 实名认证 of an account signed up before
+//! real-name was proven (`/portal/real-name`) (B2). Like the API, they call [`crate::service`]
+//! only and wear the shared frame (`bdc_http::page`).
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::Form;
+use axum::Router;
 use serde::Deserialize;
 
-use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
-use crate::observe::AuditSlot;
-use crate::state::AppState;
+use crate::service::auth::{self, SessionKind};
+use crate::service::signup::{self, SignUp};
 use bdc_core::access::Realm;
+use bdc_core::AuditSlot;
 use bdc_core::ServiceError;
 use bdc_http::extract::Client;
-use bdc_http::page::public_only;
+use bdc_http::page::{limited, message, public_only, redirect, render, Chrome, Errors};
 use bdc_http::session::{clear_cookie, session_cookie};
-use bdc_identity::service::auth::{self, SessionKind};
-use bdc_identity::service::signup::{self, SignUp};
+use bdc_http::session::{csrf_ok, Gate, PageActor};
+use bdc_services::Services;
+
+/// The account pages' routes.
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Services: FromRef<S>,
+    Gate: FromRef<S>,
+{
+    // The sign-up and real-name forms carry a photo (≤ 2 MB) for 人证比对.
+    let photo = || axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024);
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/signup", get(signup_form).post(signup).layer(photo()))
+        .route("/signup/code", post(signup_code))
+        .route("/portal/real-name", get(real_name_form).post(real_name).layer(photo()))
+}
 
 // ----- login / logout -----
 
@@ -46,7 +66,7 @@ pub async fn login_form(PageActor(actor): PageActor) -> Response {
     render(&LoginPage { chrome: Chrome::of(actor.as_ref(), "login"), realm: "public".into(), username: String::new(), message: String::new(), errors: Errors::new() })
 }
 
-pub async fn login(State(state): State<AppState>, axum::Extension(slot): axum::Extension<AuditSlot>, Client(client): Client, Form(f): Form<LoginForm>) -> Response {
+pub async fn login(State(services): State<Services>, State(gate): State<Gate>, axum::Extension(slot): axum::Extension<AuditSlot>, Client(client): Client, Form(f): Form<LoginForm>) -> Response {
     let realm = if f.realm == "staff" { Realm::Staff } else { Realm::Public };
     slot.set_action("login");
     slot.set_attempted(&f.username, realm.as_str());
@@ -66,11 +86,11 @@ pub async fn login(State(state): State<AppState>, axum::Extension(slot): axum::E
     if !errors.is_empty() {
         return again(String::new(), errors);
     }
-    match auth::login(&state.services, realm, f.username.trim(), &f.password, SessionKind::Cookie, &client).await {
+    match auth::login(&services, realm, f.username.trim(), &f.password, SessionKind::Cookie, &client).await {
         Ok(l) => {
             slot.set_actor(&l.actor);
             slot.set_detail("browser session (page)");
-            let cookie = session_cookie(&l.token, state.services.security.session_idle_minutes * 60, state.cookie_secure);
+            let cookie = session_cookie(&l.token, services.security.session_idle_minutes * 60, gate.cookie_secure());
             let mut r = redirect(match realm {
                 // An administrator without case work lands on 系统管理.
                 Realm::Staff if !l.actor.can(bdc_core::access::Permission::CaseRead) && Chrome::of(Some(&l.actor), "").admin => "/workbench/admin",
@@ -82,7 +102,7 @@ pub async fn login(State(state): State<AppState>, axum::Extension(slot): axum::E
             }
             r
         }
-        Err(e) => super::limited(again(e.to_string(), Errors::new()), &e),
+        Err(e) => limited(again(e.to_string(), Errors::new()), &e),
     }
 }
 
@@ -92,14 +112,14 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn logout(State(state): State<AppState>, PageActor(actor): PageActor, Form(f): Form<CsrfForm>) -> Response {
+pub async fn logout(State(services): State<Services>, State(gate): State<Gate>, PageActor(actor): PageActor, Form(f): Form<CsrfForm>) -> Response {
     if let Some(a) = &actor {
         if csrf_ok(a, &f.csrf) {
-            let _ = auth::logout(&state.services, a).await;
+            let _ = auth::logout(&services, a).await;
         }
     }
     let mut r = redirect("/");
-    if let Ok(v) = clear_cookie(state.cookie_secure).parse() {
+    if let Ok(v) = clear_cookie(gate.cookie_secure()).parse() {
         r.headers_mut().insert(header::SET_COOKIE, v);
     }
     r
@@ -147,7 +167,7 @@ pub async fn signup_form(PageActor(actor): PageActor) -> Response {
 }
 
 /// `POST /signup`: a multipart form, as it carries the live photo for 人证比对.
-pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::Extension<AuditSlot>, Client(client): Client, multipart: axum::extract::Multipart) -> Response {
+pub async fn signup(State(services): State<Services>, axum::Extension(slot): axum::Extension<AuditSlot>, Client(client): Client, multipart: axum::extract::Multipart) -> Response {
     slot.set_action("signup");
     let (form, broken) = bdc_http::forms::read_partial(multipart).await;
     let photo = form.files.iter().find(|(k, _, _)| k == "photo").map(|(_, _, b)| b.clone()).unwrap_or_default();
@@ -181,7 +201,7 @@ pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::
     let mut message = broken.unwrap_or_default();
     let mut refused = None;
     if errors.is_empty() && message.is_empty() {
-        match signup::sign_up(&state.services, cmd, &client.addr, Some(slot.clone())).await {
+        match signup::sign_up(&services, cmd, &client.addr, Some(slot.clone())).await {
             Ok(_) => return message_page("注册成功", "实名核验已通过，账户已创建。请登录后在线办理业务。", "/login"),
             Err(ServiceError::Validation { field: Some(field), message: m, .. }) => {
                 let key = SIGN_UP_FIELDS.into_iter().find(|k| *k == field).unwrap_or("code");
@@ -202,7 +222,7 @@ pub async fn signup(State(state): State<AppState>, axum::Extension(slot): axum::
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     match refused {
-        Some(e) => super::limited(r, &e),
+        Some(e) => limited(r, &e),
         None => r,
     }
 }
@@ -221,9 +241,9 @@ pub struct CodeForm {
 }
 
 /// htmx: sends the one-time code and answers with the line shown beside the button.
-pub async fn signup_code(State(state): State<AppState>, Client(client): Client, headers: axum::http::HeaderMap, Form(f): Form<CodeForm>) -> Response {
+pub async fn signup_code(State(services): State<Services>, Client(client): Client, headers: axum::http::HeaderMap, Form(f): Form<CodeForm>) -> Response {
     let htmx = headers.contains_key("hx-request");
-    let (text, refused) = match signup::send_code(&state.services, &f.phone, &client.addr).await {
+    let (text, refused) = match signup::send_code(&services, &f.phone, &client.addr).await {
         Ok(()) => ("验证码已发送，10 分钟内有效".to_owned(), None),
         Err(e) => (e.to_string(), Some(e)),
     };
@@ -232,11 +252,11 @@ pub async fn signup_code(State(state): State<AppState>, Client(client): Client, 
         // htmx swaps only successful answers: the line beside the button stays 200 for it, with
         // `Retry-After`; a plain request gets the 429.
         Some(e @ ServiceError::RateLimited { .. }) if htmx => {
-            let mut r = super::limited(r, &e);
+            let mut r = limited(r, &e);
             *r.status_mut() = StatusCode::OK;
             r
         }
-        Some(e) => super::limited(r, &e),
+        Some(e) => limited(r, &e),
         None => r,
     }
 }
@@ -255,12 +275,12 @@ pub struct RealNamePage {
 }
 
 /// `GET /portal/real-name`.
-pub async fn real_name_form(State(state): State<AppState>, PageActor(actor): PageActor) -> Response {
+pub async fn real_name_form(State(services): State<Services>, PageActor(actor): PageActor) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    match signup::needs_real_name(&state.services, &actor).await {
+    match signup::needs_real_name(&services, &actor).await {
         Ok(Some(organisation)) => render(&RealNamePage {
             chrome: Chrome::of(Some(&actor), "portal"),
             organisation,
@@ -275,7 +295,7 @@ pub async fn real_name_form(State(state): State<AppState>, PageActor(actor): Pag
 }
 
 /// `POST /portal/real-name`: the photo (and an organisation's representative) to the authority.
-pub async fn real_name(State(state): State<AppState>, PageActor(actor): PageActor, multipart: axum::extract::Multipart) -> Response {
+pub async fn real_name(State(services): State<Services>, PageActor(actor): PageActor, multipart: axum::extract::Multipart) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -292,11 +312,11 @@ pub async fn real_name(State(state): State<AppState>, PageActor(actor): PageActo
         representative_name: form.get("representative_name"),
         representative_id: form.get("representative_id"),
     };
-    match signup::verify_my_account(&state.services, &actor, r.clone()).await {
+    match signup::verify_my_account(&services, &actor, r.clone()).await {
         Ok(()) => message(StatusCode::OK, Some(&actor), "实名认证成功", "账户已通过实名核验，可以查看名下不动产并在线办理业务。", "/portal"),
         Err(e) => {
             // The form again, with the representative's fields for an organisation.
-            let organisation = matches!(signup::needs_real_name(&state.services, &actor).await, Ok(Some(true)));
+            let organisation = matches!(signup::needs_real_name(&services, &actor).await, Ok(Some(true)));
             let mut errors = Errors::new();
             let mut text = String::new();
             match &e {
@@ -319,7 +339,7 @@ pub async fn real_name(State(state): State<AppState>, PageActor(actor): PageActo
                 ServiceError::Conflict { .. } => StatusCode::CONFLICT,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            super::limited(resp, &e)
+            limited(resp, &e)
         }
     }
 }

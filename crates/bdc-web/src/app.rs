@@ -13,7 +13,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use bdc_services::Services;
+use bdc_registry::Services;
 
 use crate::api::system::OpenApiJson;
 use crate::state::AppState;

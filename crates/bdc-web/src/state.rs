@@ -6,7 +6,7 @@ use axum::extract::FromRef;
 
 use bdc_http::metrics::Metrics;
 use bdc_http::session::Gate;
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// What every handler can reach. A context's router takes from it only what it names
 /// (`Services`, the [`Gate`]) through `FromRef`.

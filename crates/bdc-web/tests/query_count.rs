@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use bdc_db::statements::StatementCounter;
 use bdc_db::{engine_tests, Engine};
-use bdc_store::cases::{insert_case, NewCase};
+use bdc_registry::store::cases::{insert_case, NewCase};
 use reqwest::StatusCode;
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -47,7 +47,7 @@ async fn statements_of(app: &TestApp, cookie: &str, path: &str) -> usize {
 
 /// `count` open cases spread over the workbench's states, each on a unit with an applicant.
 async fn open_cases(app: &TestApp, count: usize, from: usize) {
-    let states = bdc_services::cases::CaseState::WORKING;
+    let states = bdc_registry::service::cases::CaseState::WORKING;
     let mut conn = app.db.conn().await.unwrap();
     let today = chrono::Utc::now().date_naive();
     for i in from..from + count {

@@ -11,12 +11,12 @@ use anyhow::Context;
 use rand::{Rng, SeedableRng};
 
 use bdc_core::Actor;
-use bdc_domain::catalogue;
-use bdc_domain::rules::{self, Facts};
-use bdc_services::cases::{OpenCase, RequestDoc};
-use bdc_services::Services;
-use bdc_store::bulk::{self, Val};
-use bdc_store::registry;
+use bdc_registry::domain::catalogue;
+use bdc_registry::domain::rules::{self, Facts};
+use bdc_registry::service::cases::{OpenCase, RequestDoc};
+use bdc_registry::store::bulk::{self, Val};
+use bdc_registry::store::registry;
+use bdc_registry::Services;
 
 /// What to measure.
 pub struct BenchArgs {
@@ -83,14 +83,14 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
     let flow = catalogue::flow("CTR-TRANSFER").context("catalogue lacks CTR-TRANSFER")?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(a.seed);
     let mut conn = s.db.conn().await?;
-    let active = bdc_store::rules::active_rules(&mut conn).await?;
+    let active = bdc_registry::store::rules::active_rules(&mut conn).await?;
     let mut lat = Vec::with_capacity(a.checks);
     let consents = Default::default();
     for _ in 0..a.checks {
         let unit = rng.gen_range(1..=a.units as i64);
         let t = Instant::now();
         let rights: Vec<_> = registry::rights_of_unit(&mut conn, unit, true).await?.into_iter().map(|r| r.view).collect();
-        let open = bdc_store::cases::open_cases_on_unit(&mut conn, unit, 0, bdc_services::cases::OPEN_STATES).await?;
+        let open = bdc_registry::store::cases::open_cases_on_unit(&mut conn, unit, 0, bdc_registry::service::cases::OPEN_STATES).await?;
         let facts = Facts {
             flow,
             unit: &rights,
@@ -120,7 +120,7 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
     let console = Actor::console();
     let bank = {
         let mut conn = s.db.conn().await?;
-        let p = bdc_store::registry::get_party(&mut conn, 1).await?.context("demo bank party missing")?;
+        let p = bdc_registry::store::registry::get_party(&mut conn, 1).await?.context("demo bank party missing")?;
         p.id
     };
     let mut ids = Vec::new();
@@ -131,7 +131,7 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
         let mut conn = s.db.conn().await?;
         let rights = registry::rights_of_unit(&mut conn, unit, true).await?;
         drop(conn);
-        if rights.iter().any(|r| r.view.kind.is_restriction() && r.view.kind != bdc_domain::rights::RightKind::Mortgage) {
+        if rights.iter().any(|r| r.view.kind.is_restriction() && r.view.kind != bdc_registry::domain::rights::RightKind::Mortgage) {
             continue;
         }
         let Some(title) = rights.iter().find(|r| !r.view.kind.is_restriction()) else { continue };
@@ -147,9 +147,9 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
                 ..Default::default()
             },
         };
-        let opened = bdc_services::cases::open_case(s, &console, cmd).await?;
-        bdc_services::cases::act(s, &console, opened.case.id, "submit", "").await?;
-        bdc_services::cases::act(s, &console, opened.case.id, "approve", "").await?;
+        let opened = bdc_registry::service::cases::open_case(s, &console, cmd).await?;
+        bdc_registry::service::cases::act(s, &console, opened.case.id, "submit", "").await?;
+        bdc_registry::service::cases::act(s, &console, opened.case.id, "approve", "").await?;
         ids.push(opened.case.id);
     }
     eprintln!("  prepared {} approved cases in {:.1} s", ids.len(), prep.elapsed().as_secs_f64());
@@ -163,7 +163,7 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
             loop {
                 let next = q.lock().map(|mut v| v.pop()).unwrap_or(None);
                 let Some(id) = next else { break };
-                bdc_services::cases::act(&s, &actor, id, "register", "").await?;
+                bdc_registry::service::cases::act(&s, &actor, id, "register", "").await?;
                 n += 1;
             }
             anyhow::Ok(n)
@@ -207,7 +207,7 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
         let mut tx = s.db.begin().await?;
         // As the register announces each entry: reporting's job is queued by its subscription.
         for seq in 1..=a.reports as i64 {
-            bdc_services::events::registered(&mut tx, seq, &[]).await?;
+            bdc_registry::service::events::registered(&mut tx, seq, &[]).await?;
         }
         bdc_db::commit(tx).await?;
         let t = Instant::now();
@@ -217,7 +217,7 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
         let workers = if s.db.engine() == bdc_db::Engine::Sqlite { 1 } else { a.workers };
         for _ in 0..workers {
             let s = s.clone();
-            tasks.push(tokio::spawn(async move { bdc_services::jobs::run_due(&s, chrono::Utc::now()).await }));
+            tasks.push(tokio::spawn(async move { bdc_registry::service::jobs::run_due(&s, chrono::Utc::now()).await }));
         }
         for task in tasks {
             done += task.await??;
@@ -243,7 +243,7 @@ pub async fn run(s: &Services, a: &BenchArgs) -> anyhow::Result<()> {
     }
 
     // 7. verify.
-    let report = bdc_services::verify::verify(s).await?;
+    let report = bdc_registry::service::verify::verify(s).await?;
     println!(
         "verify: {} journal entries, {} rights, {} certificates in {:.1} s = {:.0} entries/s ({})",
         report.entries,
@@ -297,9 +297,9 @@ async fn pages(s: &Services, a: &BenchArgs, rng: &mut rand::rngs::StdRng) -> any
     let login = http.post(format!("{base}/login")).form(&[("realm", "staff"), ("username", CLERK), ("password", PASSWORD)]).send().await?;
     let cookie = login.headers().get("set-cookie").and_then(|v| v.to_str().ok()).and_then(|c| c.split(';').next()).map(str::to_owned).context("the login set no session cookie")?;
     let open = {
-        let f = bdc_store::cases::CaseFilter { states: bdc_services::cases::CaseState::WORKING.to_vec(), ..Default::default() };
+        let f = bdc_registry::store::cases::CaseFilter { states: bdc_registry::service::cases::CaseState::WORKING.to_vec(), ..Default::default() };
         let mut conn = s.db.conn().await?;
-        bdc_store::cases::list_cases(&mut conn, &f, bdc_db::PageRequest { page: 1, per_page: 1 }).await?.total
+        bdc_registry::store::cases::list_cases(&mut conn, &f, bdc_db::PageRequest { page: 1, per_page: 1 }).await?.total
     };
     let measure = |path: String| {
         let (http, cookie, base) = (http.clone(), cookie.clone(), base.clone());

@@ -31,7 +31,7 @@ use bdc_core::access::{self, Realm};
 use bdc_core::Actor;
 use bdc_db::Db;
 use bdc_identity::service::users::CreateUser;
-use bdc_services::{SecuritySettings, Services};
+use bdc_registry::service::{SecuritySettings, Services};
 use bdc_web::{Application, WebSettings};
 
 use settings::{FileSettings, Overrides, Settings};
@@ -252,9 +252,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { listen, db } => serve(Settings::resolve(over(db, listen), file)?).await,
         Command::Catalogue { markdown } => {
             if markdown {
-                print!("{}", bdc_domain::catalogue::flows_markdown());
+                print!("{}", bdc_registry::domain::catalogue::flows_markdown());
             } else {
-                for f in bdc_domain::catalogue::flows() {
+                for f in bdc_registry::domain::catalogue::flows() {
                     println!("{}\t{}\t{}\t{}", f.code, f.channels[0].name(), f.name, f.basis.name());
                 }
             }
@@ -263,7 +263,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate { db } => {
             let settings = Settings::resolve(over(db, None), file)?;
             let db = connect(&settings).await?;
-            let applied = bdc_store::migrate(&db).await?;
+            let applied = bdc_registry::store::migrate(&db).await?;
             if applied.is_empty() {
                 println!("数据库已是最新（{}）", db.engine().name());
             } else {
@@ -284,7 +284,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench { units, seed, checks, cases, workers, reports, court, pages, db } => {
             let settings = Settings::resolve(over(db, None), file)?;
             let db = connect(&settings).await?;
-            bdc_store::migrate(&db).await?;
+            bdc_registry::store::migrate(&db).await?;
             let s = services(&settings, db.clone()).await?;
             bench::run(&s, &bench::BenchArgs { units, seed, checks, cases, workers, reports, court, pages }).await?;
             db.close().await;
@@ -293,8 +293,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Verify { db } => {
             let settings = Settings::resolve(over(db, None), file)?;
             let db = connect(&settings).await?;
-            bdc_store::migrate(&db).await?;
-            let report = bdc_services::verify::verify(&services(&settings, db.clone()).await?).await?;
+            bdc_registry::store::migrate(&db).await?;
+            let report = bdc_registry::service::verify::verify(&services(&settings, db.clone()).await?).await?;
             let rate = if report.seconds > 0.0 { report.entries as f64 / report.seconds } else { 0.0 };
             say!("账本 {} 条，权利 {} 项，证书 {} 本，用时 {:.2} 秒（{:.0} 条/秒）", report.entries, report.rights, report.certificates, report.seconds, rate);
             db.close().await;
@@ -426,13 +426,13 @@ fn province_root(settings: &Settings) -> PathBuf {
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let db = connect(&settings).await?;
-    let applied = bdc_store::migrate(&db).await.context("数据迁移失败")?;
+    let applied = bdc_registry::store::migrate(&db).await.context("数据迁移失败")?;
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "applied migrations");
     }
     // Background jobs (daily lapse of restrictions, later polling and reporting) run in this
     // process; they are rows in the database, so several servers share them safely.
-    tokio::spawn(bdc_services::jobs::worker_loop(services(&settings, db.clone()).await?, std::time::Duration::from_secs(60)));
+    tokio::spawn(bdc_registry::service::jobs::worker_loop(services(&settings, db.clone()).await?, std::time::Duration::from_secs(60)));
     let web = WebSettings {
         listen: settings.listen.clone(),
         max_body_bytes: settings.max_body_bytes,
@@ -505,7 +505,7 @@ async fn demo_identity(settings: &mut Settings) -> anyhow::Result<Option<Arc<bdc
 
 async fn demo(settings: &Settings, units: u64, seed: u64, sandbox: Option<&bdc_sandbox::identity::Sandbox>) -> anyhow::Result<()> {
     let db = connect(settings).await?;
-    bdc_store::migrate(&db).await.context("数据迁移失败")?;
+    bdc_registry::store::migrate(&db).await.context("数据迁移失败")?;
     let s = services(settings, db.clone()).await?;
     let bar = indicatif::ProgressBar::new(units);
     bar.set_style(
@@ -519,7 +519,7 @@ async fn demo(settings: &Settings, units: u64, seed: u64, sandbox: Option<&bdc_s
     bar.finish_and_clear();
     if summary.built {
         // The demo's journal is signed like a day's work (账本检查点).
-        if let Some(cp) = bdc_services::checkpoint::write(&s, chrono::Utc::now()).await? {
+        if let Some(cp) = bdc_registry::service::checkpoint::write(&s, chrono::Utc::now()).await? {
             say!("账本检查点：第 {} 条，已以 SM2 签名，保存在数据库之外的文件存储中", cp.seq);
         }
         say!(
@@ -611,7 +611,7 @@ async fn user_add(settings: &Settings, username: &str, roles: &[String], display
     let Some(realm) = realm else { bail!("至少需要一个角色") };
     let password = read_password()?;
     let db = connect(settings).await?;
-    bdc_store::migrate(&db).await?;
+    bdc_registry::store::migrate(&db).await?;
     let s = services(settings, db.clone()).await?;
     let actor = Actor::console();
     let cmd = CreateUser { realm, username: username.to_owned(), display_name: display_name.unwrap_or(username).to_owned(), password, roles: codes.clone() };

@@ -41,7 +41,7 @@ pub struct FileSettings {
     /// Rate limits (频率限制): `[rate_limits]` with `window_seconds` and, per kind (`login`,
     /// `sms_code`, `sign_up`, `password_change`, `certificate_check`, `public_query`),
     /// `per_account` and `per_address` (0 = no limit).
-    pub rate_limits: Option<bdc_services::limits::RateLimits>,
+    pub rate_limits: Option<bdc_registry::service::limits::RateLimits>,
     /// Front-end exchange directory for provincial reporting.
     pub province_root: Option<PathBuf>,
     /// The provincial platform's HTTP address; when set, reports go over HTTP instead of files.
@@ -135,7 +135,7 @@ pub struct Settings {
     pub cookie_secure: bool,
     pub request_timeout: std::time::Duration,
     pub metrics_token: Option<SecretString>,
-    pub rate_limits: bdc_services::limits::RateLimits,
+    pub rate_limits: bdc_registry::service::limits::RateLimits,
     pub province_root: Option<PathBuf>,
     pub province_url: Option<String>,
     pub court: Option<CourtSettings>,
@@ -374,7 +374,7 @@ mod tests {
         let file: FileSettings = toml::from_str("[rate_limits]\nwindow_seconds = 60\n[rate_limits.login]\nper_account = 3\nper_address = 9\n").unwrap();
         let s = at("127.0.0.1:1", file);
         assert_eq!((s.rate_limits.window_seconds, s.rate_limits.login.per_account, s.rate_limits.login.per_address), (60, 3, 9));
-        assert_eq!(s.rate_limits.sms_code, bdc_services::limits::RateLimits::default().sms_code, "unset kinds keep their defaults");
+        assert_eq!(s.rate_limits.sms_code, bdc_registry::service::limits::RateLimits::default().sms_code, "unset kinds keep their defaults");
         assert_eq!(s.request_timeout, std::time::Duration::from_secs(60));
         let bad: FileSettings = toml::from_str("[rate_limits]\nwindow_seconds = 0\n").unwrap();
         assert!(Settings::resolve(Overrides { data_dir: Some(dir.clone()), ..Default::default() }, bad).is_err());

@@ -91,8 +91,8 @@ fn every_crate_depends_only_on_what_the_house_allows() {
                 (Floor::Context, Floor::Kernel) => true,
                 (Floor::Context, Floor::Integration) => d == "bdc-adapters",
                 (Floor::Context, Floor::Context) => d == "bdc-registry",
-                // The register core's service API, never its store or its HTTP layer.
-                (Floor::Context, Floor::Core) => d != "bdc-store" && d != "bdc-web",
+                // Never the HTTP shell.
+                (Floor::Context, Floor::Core) => false,
                 (Floor::Context, Floor::App) => false,
                 // The register core never links a sandbox, the demo or an app; nor a context,
                 // except the HTTP shell that still mounts them (the contexts call the core, never
@@ -139,19 +139,33 @@ fn test_support_is_compiled_into_test_builds_only() {
 
 #[test]
 fn the_interface_reaches_the_data_only_through_the_use_cases() {
-    let ws = workspace();
-    assert!(!ws["bdc-web"].deps.contains(&"bdc-store".to_owned()), "bdc-web depends on bdc-store");
     // No handler or page names a store, whatever crate it is in.
     let mut offenders = Vec::new();
     for (p, text) in production_sources() {
         // `api/…` and `pages/…` modules, and a context's `api.rs` and `pages.rs`.
         let interface = |n: &std::ffi::OsStr| n == "api" || n == "pages";
         let in_interface = p.components().any(|c| interface(c.as_os_str())) || p.file_stem().is_some_and(interface);
-        if in_interface && (text.contains("bdc_store") || text.contains("crate::store") || text.contains("super::store") || text.contains("sqlx::")) {
+        if in_interface && (text.contains("bdc_registry::store") || text.contains("crate::store") || text.contains("super::store") || text.contains("sqlx::")) {
             offenders.push(p.display().to_string());
         }
     }
     assert!(offenders.is_empty(), "handlers or pages that reach a store:\n{}", offenders.join("\n"));
+}
+
+/// The register's store is private to the register: another context, and the HTTP shell, reach
+/// it only through the register's use cases (`bdc_registry::register_api`, `service`). The apps
+/// (the demo's bulk loading, the benchmarks) and tests may.
+#[test]
+fn no_other_context_names_the_registers_store() {
+    let mut offenders = Vec::new();
+    for (p, text) in production_sources() {
+        let path = p.display().to_string();
+        let outsider = (path.contains("/crates/contexts/") && !path.contains("/bdc-registry/")) || path.contains("/crates/bdc-web/");
+        if outsider && text.contains("bdc_registry::store") {
+            offenders.push(path);
+        }
+    }
+    assert!(offenders.is_empty(), "code outside the register that names its store:\n{}", offenders.join("\n"));
 }
 
 /// The workspace's `rust-version` is at least what every dependency declares it needs, so a

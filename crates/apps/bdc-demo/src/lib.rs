@@ -16,14 +16,14 @@ use rand::{Rng, SeedableRng};
 use bdc_core::ids::{CertificateKind, CertificateNumber};
 use bdc_core::masking::mask_id_number;
 use bdc_db::{format_time, AnyConnection};
-use bdc_domain::register::Attributes;
-use bdc_domain::workflow::CaseState;
-use bdc_store::bulk::{self, Val};
-use bdc_store::calendar as settings;
-use bdc_store::journal::{entry_hash, Payload, Step};
+use bdc_registry::domain::register::Attributes;
+use bdc_registry::domain::workflow::CaseState;
+use bdc_registry::store::bulk::{self, Val};
+use bdc_registry::store::calendar as settings;
+use bdc_registry::store::journal::{entry_hash, Payload, Step};
 
 use bdc_core::{ServiceError, ServiceResult};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// The counties (区县) of Changzhou with GB/T 2260 codes.
 pub const COUNTIES: &[(&str, &str)] = &[("320402", "天宁区"), ("320404", "钟楼区"), ("320411", "新北区"), ("320412", "武进区"), ("320413", "金坛区"), ("320481", "溧阳市")];
@@ -242,7 +242,7 @@ impl Gen<'_> {
             });
         }
         let payload = Payload { case_id: Some(case_id), case_number: Some(case_number.clone()), flow_code: Some(flow.into()), at: at.clone(), steps };
-        let text = bdc_store::journal::sealed_text("demo", &payload);
+        let text = bdc_registry::store::journal::sealed_text("demo", &payload);
         let hash = entry_hash(&self.prev_hash, seq, &text);
         self.rows.journal.push(vec![seq.into(), at.clone().into(), case_id.into(), "demo".into(), self.prev_hash.clone().into(), hash.clone().into(), text.into()]);
         self.prev_hash = hash;
@@ -698,8 +698,8 @@ const DEMO_LETTER: &[u8] = b"%PDF-1.4\n% demo power of attorney\n1 0 obj << /Typ
 /// Returns `(username, party name)` of each link.
 pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_sandbox::identity::Sandbox>) -> ServiceResult<Vec<(String, String)>> {
     use bdc_identity::service::{signup, users};
+    use bdc_registry::store::registry as apps;
     use bdc_sandbox::portrait::portrait;
-    use bdc_store::registry as apps;
     let console = bdc_core::Actor::console();
     let mut out = Vec::new();
     let Some(sandbox) = sandbox else {
@@ -740,7 +740,7 @@ pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_sandbox::identity:
         if s.directory.account_of_party(&mut conn, party).await?.is_some() {
             continue;
         }
-        let Some(p) = bdc_store::registry::get_party(&mut conn, party).await? else { continue };
+        let Some(p) = bdc_registry::store::registry::get_party(&mut conn, party).await? else { continue };
         let id = s.cipher().decrypt(&p.id_number_enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
         let checked = if p.id_type == "8" {
             let rep_id = citizen_id(&mut rng, "320402");
@@ -781,17 +781,17 @@ pub async fn link_accounts(s: &Services, sandbox: Option<&bdc_sandbox::identity:
         };
         let has = bdc_portal::service::agency::mine(s, &actor).await.map(|l| l.iter().any(|a| a.usable)).unwrap_or(true);
         let mut conn = s.db.conn().await?;
-        let party = bdc_store::registry::get_party(&mut conn, principal).await?;
+        let party = bdc_registry::store::registry::get_party(&mut conn, principal).await?;
         drop(conn);
         if let (false, Some(p)) = (has, party) {
             let id = s.cipher().decrypt(&p.id_number_enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
-            let until = bdc_services::cases::today() + Duration::days(300);
+            let until = bdc_registry::service::cases::today() + Duration::days(300);
             let a = bdc_portal::service::agency::NewAuthorisation {
                 principal_name: p.name,
                 principal_id: id,
                 matters: "代为办理本人名下不动产的全部登记事项".into(),
                 valid_until: until.to_string(),
-                document: Some(bdc_services::materials::Upload { material_code: "document".into(), file_name: "授权委托书.pdf".into(), bytes: DEMO_LETTER.to_vec() }),
+                document: Some(bdc_registry::service::materials::Upload { material_code: "document".into(), file_name: "授权委托书.pdf".into(), bytes: DEMO_LETTER.to_vec() }),
             };
             bdc_portal::service::agency::record(s, &actor, a).await?;
         }

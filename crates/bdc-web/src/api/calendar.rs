@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use bdc_core::calendar::{DayKind, DayOverride, OfficeHours, OfficeSpan};
-use bdc_services::calendar;
+use bdc_registry::service::calendar;
 
 use crate::api::PageDto;
 use crate::state::AppState;

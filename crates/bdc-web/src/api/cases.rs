@@ -6,15 +6,15 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_services::cases::CaseFilter;
-use bdc_services::cases::{self, OpenCase, RequestDoc};
+use bdc_registry::service::cases::CaseFilter;
+use bdc_registry::service::cases::{self, OpenCase, RequestDoc};
 
 use crate::api::PageDto;
 use crate::state::AppState;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
 use bdc_http::problem::{ApiResult, FindingDto, Problem};
 use bdc_http::session::Authed;
-pub use bdc_services::dto::{case_dto, ApplicantDto, CaseDto, RequestDto};
+pub use bdc_registry::service::dto::{case_dto, ApplicantDto, CaseDto, RequestDto};
 
 /// 受理登记申请.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -4,7 +4,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_domain::catalogue::{self, Channel, Flow};
+use bdc_registry::domain::catalogue::{self, Channel, Flow};
 
 use crate::api::PageDto;
 use bdc_http::extract::{paging, ApiQuery};

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use bdc_core::access::Permission;
-use bdc_services::jobs::Job;
+use bdc_registry::service::jobs::Job;
 
 use crate::api::PageDto;
 use crate::state::AppState;
@@ -67,5 +67,5 @@ pub async fn list_jobs(State(state): State<AppState>, Authed(actor): Authed, Api
         None => None,
         Some(code) => Some(bdc_jobs::JobState::parse(code).ok_or_else(|| Problem::bad_request("bad_query", "任务状态须为 queued、running、done 或 failed").with_field("state", "任务状态无效"))?),
     };
-    Ok(Json(PageDto::map(bdc_services::jobs::list(&state.services, &actor, wanted, page).await?, JobDto::from)))
+    Ok(Json(PageDto::map(bdc_registry::service::jobs::list(&state.services, &actor, wanted, page).await?, JobDto::from)))
 }

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_services::registry::{self, NewBuilding, NewParcel, NewParty, NewUnit, RegisterBook};
-use bdc_services::registry::{Building, Parcel, Party, Unit, UnitFilter};
+use bdc_registry::service::registry::{self, NewBuilding, NewParcel, NewParty, NewUnit, RegisterBook};
+use bdc_registry::service::registry::{Building, Parcel, Party, Unit, UnitFilter};
 
 use crate::api::PageDto;
 use crate::state::AppState;
@@ -269,7 +269,7 @@ fn book_dto(b: RegisterBook) -> RegisterBookDto {
             case_id: r.case_id,
             predecessor_id: r.predecessor_id,
         };
-        if r.view.state == bdc_domain::rights::RightState::Current {
+        if r.view.state == bdc_registry::domain::rights::RightState::Current {
             current.push(dto);
         } else {
             history.push(dto);

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_services::rule_library::RuleRecord;
-use bdc_services::rule_library::{self, RuleDraft};
+use bdc_registry::service::rule_library::RuleRecord;
+use bdc_registry::service::rule_library::{self, RuleDraft};
 
 use crate::api::PageDto;
 use crate::state::AppState;
@@ -146,7 +146,7 @@ pub struct DutyDto {
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Vec<DutyDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_duties(State(state): State<AppState>, Authed(actor): Authed) -> ApiResult<Json<Vec<DutyDto>>> {
-    let rows = bdc_services::duties::list(&state.services, &actor).await?;
+    let rows = bdc_registry::service::duties::list(&state.services, &actor).await?;
     Ok(Json(rows.into_iter().map(|d| DutyDto { flow_code: d.flow_code, rule: d.rule.code().into(), rule_name: d.rule.name().into(), reason: d.reason, set_by: d.set_by, set_at: d.set_at }).collect()))
 }
 
@@ -161,8 +161,8 @@ pub struct FlowPath {
     security(("bearer" = []), ("cookie" = [])), params(FlowPath), request_body = DutyDto,
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn set_duty(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<FlowPath>, ApiJson(d): ApiJson<DutyDto>) -> ApiResult<StatusCode> {
-    let rule = bdc_domain::duties::DutyRule::from_code(&d.rule)
+    let rule = bdc_registry::domain::duties::DutyRule::from_code(&d.rule)
         .ok_or_else(|| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_duty_rule", "岗位设置须为 separate（分岗）、review_with_register（审核登簿合一）或 combined（不限）"))?;
-    bdc_services::duties::set(&state.services, &actor, &p.flow_code, rule, &d.reason).await?;
+    bdc_registry::service::duties::set(&state.services, &actor, &p.flow_code, rule, &d.reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -14,12 +14,12 @@ use bdc_core::access::Permission;
 use bdc_core::ids::{CitizenId, CreditCode};
 use bdc_core::{Actor, ServiceError};
 use bdc_db::PageRequest;
-use bdc_domain::catalogue::{self, ApplicantRole, Channel, Flow};
-use bdc_domain::rules::Finding;
-use bdc_services::cases::{self, OpenCase, RequestDoc};
-use bdc_services::materials;
-use bdc_services::registry::UnitFilter;
-use bdc_services::registry::{self, NewParty};
+use bdc_registry::domain::catalogue::{self, ApplicantRole, Channel, Flow};
+use bdc_registry::domain::rules::Finding;
+use bdc_registry::service::cases::{self, OpenCase, RequestDoc};
+use bdc_registry::service::materials;
+use bdc_registry::service::registry::UnitFilter;
+use bdc_registry::service::registry::{self, NewParty};
 
 use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
 use crate::state::AppState;

@@ -28,7 +28,7 @@ pub use bdc_http::session::{csrf_ok, PageActor};
 /// read gives no warning rather than failing the page: the warning is a reminder, and the
 /// calendar page itself reports the error.
 pub async fn missing_arrangements(state: &AppState, actor: &Actor) -> Vec<i32> {
-    bdc_services::calendar::missing_arrangements(&state.services, actor, bdc_services::cases::today()).await.unwrap_or_default()
+    bdc_registry::service::calendar::missing_arrangements(&state.services, actor, bdc_registry::service::cases::today()).await.unwrap_or_default()
 }
 
 /// Every page route.

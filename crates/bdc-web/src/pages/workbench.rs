@@ -12,9 +12,9 @@ use serde::Deserialize;
 use bdc_core::access::Permission;
 use bdc_core::Actor;
 use bdc_db::PageRequest;
-use bdc_domain::catalogue;
-use bdc_services::cases::{self, TRANSITIONS};
-use bdc_services::cases::{CaseFilter, CaseState};
+use bdc_registry::domain::catalogue;
+use bdc_registry::service::cases::{self, TRANSITIONS};
+use bdc_registry::service::cases::{CaseFilter, CaseState};
 
 use super::{csrf_ok, message, redirect, render, Chrome, PageActor};
 use crate::state::AppState;
@@ -67,7 +67,7 @@ pub async fn tasks(State(state): State<AppState>, PageActor(actor): PageActor) -
         Ok(a) => a,
         Err(r) => return r,
     };
-    let cal = match bdc_services::calendar::load(&state.services).await {
+    let cal = match bdc_registry::service::calendar::load(&state.services).await {
         Ok(c) => c,
         Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, Some(&actor), "无法加载", &e.to_string(), "/workbench"),
     };
@@ -165,7 +165,7 @@ fn outcome_name(s: &str) -> String {
 
 /// The latest evaluation of each rule at each stage (a stage may have run more than once), with
 /// the rule's name and legal basis from the library.
-fn latest_findings(evals: Vec<bdc_services::cases::Evaluation>, library: &[bdc_domain::rules::Rule]) -> Vec<(String, String, String, String, String)> {
+fn latest_findings(evals: Vec<bdc_registry::service::cases::Evaluation>, library: &[bdc_registry::domain::rules::Rule]) -> Vec<(String, String, String, String, String)> {
     let mut out: Vec<(String, String, String, String, String)> = Vec::new();
     for e in evals {
         let rule = library.iter().find(|r| r.code == e.rule_code);
@@ -204,7 +204,7 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
         })
         .collect();
     let flow = catalogue::flow(&case.flow_code);
-    let files = bdc_services::materials::case_files(&state.services, actor, case.id).await.unwrap_or_default();
+    let files = bdc_registry::service::materials::case_files(&state.services, actor, case.id).await.unwrap_or_default();
     let request = serde_json::from_str::<cases::RequestDoc>(&case.request).unwrap_or_default();
     let (ticked, attrs) = (request.materials, request.attrs);
     let authorisation = bdc_portal::service::agency::of_case(&state.services, actor, &attrs).await.ok().flatten().map(|(a, name)| (name, a.matters, a.valid_until, a.document_id));
@@ -312,13 +312,13 @@ pub async fn unit_page(State(state): State<AppState>, PageActor(actor): PageActo
         Ok(a) => a,
         Err(r) => return r,
     };
-    let book = match bdc_services::registry::register_book(&state.services, &actor, id).await {
+    let book = match bdc_registry::service::registry::register_book(&state.services, &actor, id).await {
         Ok(b) => b,
         Err(e) => return message(StatusCode::NOT_FOUND, Some(&actor), "单元不存在", &e.to_string(), "/workbench"),
     };
     let name = |pid: i64| book.parties.iter().find(|p| p.id == pid).map_or_else(String::new, |p| p.name.clone());
     let mut rights = book.rights.clone();
-    rights.sort_by_key(|r| (r.view.state != bdc_domain::rights::RightState::Current, r.registered_seq));
+    rights.sort_by_key(|r| (r.view.state != bdc_registry::domain::rights::RightState::Current, r.registered_seq));
     let rows = rights
         .iter()
         .map(|r| {
@@ -333,9 +333,9 @@ pub async fn unit_page(State(state): State<AppState>, PageActor(actor): PageActo
             )
         })
         .collect();
-    let mut seizures: Vec<&bdc_services::registry::RightRecord> =
-        rights.iter().filter(|r| r.view.kind == bdc_domain::rights::RightKind::Seizure && r.view.state == bdc_domain::rights::RightState::Current).collect();
-    use bdc_domain::register::{attr, SeizureKind};
+    let mut seizures: Vec<&bdc_registry::service::registry::RightRecord> =
+        rights.iter().filter(|r| r.view.kind == bdc_registry::domain::rights::RightKind::Seizure && r.view.state == bdc_registry::domain::rights::RightState::Current).collect();
+    use bdc_registry::domain::register::{attr, SeizureKind};
     seizures.sort_by_key(|r| r.view.attr(attr::QUEUE).and_then(|q| q.parse::<u32>().ok()).unwrap_or(0));
     let seizures = seizures
         .into_iter()
@@ -379,7 +379,7 @@ pub async fn add_files(State(state): State<AppState>, PageActor(actor): PageActo
     if uploads.is_empty() {
         return case_page_for(&state, &actor, id, "请选择要上传的文件".into()).await;
     }
-    match bdc_services::materials::add_to_case(&state.services, &actor, id, &uploads).await {
+    match bdc_registry::service::materials::add_to_case(&state.services, &actor, id, &uploads).await {
         Ok(_) => redirect(&format!("/workbench/cases/{id}")),
         Err(e) => {
             let mut r = case_page_for(&state, &actor, id, e.to_string()).await;

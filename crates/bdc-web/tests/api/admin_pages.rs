@@ -170,11 +170,11 @@ async fn only_permitted_staff_reach_the_pages(engine: Engine) {
 
     // The catalogue: all flows, filtered by channel and 登记类型, with materials.
     let all = clerk.get("/workbench/admin/catalogue").await;
-    let count = bdc_domain::catalogue::flows().len();
-    assert_eq!(count, bdc_domain::catalogue::flows().len());
+    let count = bdc_registry::domain::catalogue::flows().len();
+    assert_eq!(count, bdc_registry::domain::catalogue::flows().len());
     assert!(all.text.contains(&format!(r#"<span id="flow-count">{count}</span>"#)), "all flows listed");
     let bank = clerk.get("/workbench/admin/catalogue?channel=bank&kind=400").await;
-    let n = bdc_domain::catalogue::flows().iter().filter(|f| f.channels.contains(&bdc_domain::catalogue::Channel::Bank) && f.registration_type.code() == 400).count();
+    let n = bdc_registry::domain::catalogue::flows().iter().filter(|f| f.channels.contains(&bdc_registry::domain::catalogue::Channel::Bank) && f.registration_type.code() == 400).count();
     assert!(n > 0 && bank.text.contains(&format!(r#"<span id="flow-count">{n}</span>"#)), "{n}");
     assert!(bank.text.contains("抵押权注销") && bank.text.contains("注销登记") && !bank.text.contains("CTR-"));
 
@@ -319,7 +319,7 @@ async fn calendar_administrators_are_warned_while_a_years_arrangement_is_not_ent
     app.user("clerk1", &["intake"]).await;
     // A fresh database holds the 2024–2026 seed, so from 2026-10-01 on some year is missing:
     // 2027 now, later this year's own.
-    let missing = bdc_core::calendar::WorkCalendar::seeded().missing_arrangements(bdc_services::cases::today());
+    let missing = bdc_core::calendar::WorkCalendar::seeded().missing_arrangements(bdc_registry::service::cases::today());
     assert!(!missing.is_empty(), "a year is missing in a fresh database from 2026-10-01 on");
     let pages = ["/workbench", "/workbench/admin", "/workbench/admin/calendar"];
     let admin = log_in(&app, "admin1").await;

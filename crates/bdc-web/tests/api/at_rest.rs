@@ -13,8 +13,8 @@ use bdc_adapters::province::logbiz;
 use bdc_adapters::province::transport::FileExchange;
 use bdc_crypto::MasterKey;
 use bdc_db::{engine_tests, Db, Engine};
+use bdc_registry::service::{SecuritySettings, Services};
 use bdc_sandbox::province as sandbox;
-use bdc_services::{SecuritySettings, Services};
 use bdc_web::{Application, WebSettings};
 
 use crate::helpers::TestApp;
@@ -46,7 +46,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
         Engine::Postgres => bdc_db::testing::fresh_url(engine).await,
     };
     let db = Db::connect(&url).await.unwrap();
-    bdc_store::migrate(&db).await.unwrap();
+    bdc_registry::store::migrate(&db).await.unwrap();
     let province = data.join("province");
     let court = crate::helpers::spawn_court_sandbox().await;
     let front = Arc::new(bdc_adapters::court::frontend::SoapClient::new(format!("{court}/frontend"), "bdc", "sandbox-secret"));
@@ -67,7 +67,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     let numbers: Vec<(i64, String)> = {
         let mut conn = db.conn().await.unwrap();
         let ids: Vec<i64> = (1..=i64::try_from(summary.parties).unwrap() + 10).collect();
-        let parties = bdc_store::registry::parties_by_ids(&mut conn, &ids).await.unwrap();
+        let parties = bdc_registry::store::registry::parties_by_ids(&mut conn, &ids).await.unwrap();
         parties.values().filter(|p| p.kind == "person").map(|p| (p.id, s.cipher().decrypt(&p.id_number_enc).unwrap())).collect()
     };
     assert!(numbers.len() > 10 && numbers.iter().all(|(_, n)| n.len() == 18), "{numbers:?}");
@@ -76,16 +76,16 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     // demo's bulk-loaded history is announced as the register announces each entry.
     let head = {
         let mut conn = db.conn().await.unwrap();
-        bdc_store::journal::head(&mut conn).await.unwrap().0
+        bdc_registry::store::journal::head(&mut conn).await.unwrap().0
     };
     {
         let mut tx = db.begin().await.unwrap();
         for seq in 1..=head {
-            bdc_services::events::registered(&mut tx, seq, &[]).await.unwrap();
+            bdc_registry::service::events::registered(&mut tx, seq, &[]).await.unwrap();
         }
         bdc_db::commit(tx).await.unwrap();
     }
-    bdc_services::jobs::run_due(&s, chrono::Utc::now()).await.unwrap();
+    bdc_registry::service::jobs::run_due(&s, chrono::Utc::now()).await.unwrap();
     let written = files_under(&province).into_iter().filter(|p| p.to_string_lossy().contains("BizMsg")).collect::<Vec<_>>();
     assert!(!written.is_empty());
     #[cfg(unix)]
@@ -113,14 +113,14 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     assert!(left.is_empty(), "answered messages are removed from the exchange: {left:?}");
 
     // Yesterday's 登簿日志 carries the signed journal checkpoint; the province sandbox checks it.
-    bdc_services::jobs::schedule_daily(&s, chrono::Utc::now()).await.unwrap();
-    bdc_services::jobs::run_due(&s, chrono::Utc::now()).await.unwrap();
+    bdc_registry::service::jobs::schedule_daily(&s, chrono::Utc::now()).await.unwrap();
+    bdc_registry::service::jobs::run_due(&s, chrono::Utc::now()).await.unwrap();
     let yesterday = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() - chrono::Duration::days(1);
     let day = yesterday.format("%Y%m%d").to_string();
     let log = std::fs::read_to_string(province.join("320400").join("LogBiz").join(format!("LogBiz{day}.xml"))).unwrap();
     let cp = logbiz::checkpoint_of(&log).unwrap().expect("the log carries the checkpoint");
     assert!(cp.signature_valid() && cp.seq >= head, "{cp:?}");
-    assert_eq!(bdc_services::checkpoint::latest(&s).await.unwrap().map(|c| (c.seq, c.hash)), Some((cp.seq, cp.hash.clone())));
+    assert_eq!(bdc_registry::service::checkpoint::latest(&s).await.unwrap().map(|c| (c.seq, c.hash)), Some((cp.seq, cp.hash.clone())));
     sandbox::process(&province).await.unwrap();
     let answer = std::fs::read_to_string(province.join("320400").join("LogBiz").join(format!("LogRep{day}.xml"))).unwrap();
     let answer = bdc_adapters::province::response::parse(&answer).unwrap();

@@ -12,10 +12,10 @@ async fn every_route_with_a_body_refuses_malformed_and_wrong_typed_bodies(engine
     // One account holding every staff role, so that only the body decides the answer.
     let admin = app.staff("admin1", &["admin", "intake", "review", "register", "certify", "archive"]).await;
     // The portal's routes take a real-name public account.
-    let party = bdc_services::registry::record_party(
+    let party = bdc_registry::service::registry::record_party(
         &app.services,
         &bdc_core::Actor::console(),
-        bdc_services::registry::NewParty { kind: "person".into(), name: "实名用户".into(), id_type: "1".into(), id_number: "440524188001010014".into() },
+        bdc_registry::service::registry::NewParty { kind: "person".into(), name: "实名用户".into(), id_type: "1".into(), id_number: "440524188001010014".into() },
     )
     .await
     .unwrap();

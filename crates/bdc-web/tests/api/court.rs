@@ -241,11 +241,11 @@ async fn several_courts_queue_by_delivery_time_release_promotes_and_receipts_go_
     // The unrenewed active seizure lapses on its end date: the daily job records it and the
     // first waiting seizure becomes active.
     let after_end = (new_end + Duration::days(1)).and_hms_opt(4, 0, 0).unwrap().and_utc();
-    assert_eq!(bdc_services::lapse::lapse_seizures(&d.app.services, after_end).await.unwrap(), 1);
+    assert_eq!(bdc_registry::service::lapse::lapse_seizures(&d.app.services, after_end).await.unwrap(), 1);
     assert_eq!(places(&d.queue(u1).await), [(ZHONGLOU, 0), ("溧阳市人民法院", 1), (XINBEI, 2)]);
 
     // Every step is in the ledger, and the ledger replays.
-    assert_eq!(bdc_services::verify::verify(&d.app.services).await.unwrap().problem, None);
+    assert_eq!(bdc_registry::service::verify::verify(&d.app.services).await.unwrap().problem, None);
     // Nothing is left to answer.
     let due = d.app.get("/api/v1/court/receipts?when=today", &d.clerk).await;
     assert_eq!(due.body["total"], 0, "{}", due.text);
@@ -329,7 +329,7 @@ async fn matching_by_certificate_and_by_location_and_owner_pre_seizure_and_quara
     // Read-only staff may look but not act.
     let viewer = d.app.staff("chaxun", &["query"]).await;
     assert_eq!(d.app.call(Method::POST, "/api/v1/court/poll", Some(&viewer), None).await.status, 403);
-    assert_eq!(bdc_services::verify::verify(&d.app.services).await.unwrap().problem, None);
+    assert_eq!(bdc_registry::service::verify::verify(&d.app.services).await.unwrap().problem, None);
 }
 
 /// The receipts of one request, in the order they were sent.
@@ -372,7 +372,7 @@ async fn a_bad_attachment_spoils_only_its_own_request_and_the_queue_goes_on(engi
     let polled = d.poll().await;
     assert_eq!(polled["registered"], 1, "{polled}");
     assert_eq!(places(&d.queue(u1).await), [(TIANNING, 0), (ZHONGLOU, 1)]);
-    assert_eq!(bdc_services::verify::verify(&d.app.services).await.unwrap().problem, None);
+    assert_eq!(bdc_registry::service::verify::verify(&d.app.services).await.unwrap().problem, None);
 }
 
 /// The delivery-order rule across polls (送达时间): notices delivered t1 < t2 < t3 reach BDC in
@@ -433,19 +433,19 @@ async fn delivery_order_across_polls_promotion_receipts_continuation_and_lapse_r
     // is told at the next poll, and the lapse is reported to the province like any change.
     let end: chrono::NaiveDate = d.seizures(u1).await[0]["term_end"].as_str().unwrap().parse().unwrap();
     let after_end = (end + Duration::days(1)).and_hms_opt(4, 0, 0).unwrap().and_utc();
-    assert_eq!(bdc_services::lapse::lapse_seizures(&d.app.services, after_end).await.unwrap(), 1);
+    assert_eq!(bdc_registry::service::lapse::lapse_seizures(&d.app.services, after_end).await.unwrap(), 1);
     assert_eq!(places(&d.queue(u1).await), [(ZHONGLOU, 0)]);
     d.poll().await;
     let told = receipts_of(&d, "B-1").await;
     assert_eq!(told.len(), 2, "{told:?}");
     assert!(told[1].controlled && !told[1].waiting && told[1].start == (end + Duration::days(1)).to_string(), "{told:?}");
-    bdc_services::jobs::run_due(&d.app.services, chrono::Utc::now()).await.unwrap();
+    bdc_registry::service::jobs::run_due(&d.app.services, chrono::Utc::now()).await.unwrap();
     let reports = crate::helpers::reported(&d.app.services, None, 100).await;
     let lapse = reports.iter().find(|m| m.case_id.is_none()).expect("the lapse is reported");
     assert_eq!(bdc_sandbox::province::check(&lapse.message), Ok(lapse.biz_msg_id.clone()));
     assert!(lapse.message.contains("<RegType>800</RegType>") && lapse.message.contains("JFWJ=\"查封期限届满未续封"), "{}", lapse.message);
     assert!(lapse.message.contains("CFLX=\"1\"") && lapse.message.contains("常州市钟楼区人民法院"), "the promoted seizure is in the same message");
-    assert_eq!(bdc_services::verify::verify(&d.app.services).await.unwrap().problem, None);
+    assert_eq!(bdc_registry::service::verify::verify(&d.app.services).await.unwrap().problem, None);
 }
 
 crate::both!(

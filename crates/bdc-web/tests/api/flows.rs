@@ -12,9 +12,9 @@ use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use bdc_db::Engine;
-use bdc_domain::catalogue::{self, Basis, ChangeScope, Channel, Effect, Flow};
-use bdc_domain::register::is_title_kind;
-use bdc_domain::rights::RightKind;
+use bdc_registry::domain::catalogue::{self, Basis, ChangeScope, Channel, Effect, Flow};
+use bdc_registry::domain::register::is_title_kind;
+use bdc_registry::domain::rights::RightKind;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -72,7 +72,7 @@ async fn world_on(engine: Engine, online: bool) -> World {
     // Each test party's one account confirms dozens of applications in a few seconds: far beyond
     // what a person does, so the suite lifts the SMS limit (tested on its own in security.rs).
     let app = spawn_app_with(engine, |mut s| {
-        s.security.rate_limits.sms_code = bdc_services::limits::Limit { per_account: 0, per_address: 0 };
+        s.security.rate_limits.sms_code = bdc_registry::service::limits::Limit { per_account: 0, per_address: 0 };
         s.with_sms(sms.clone())
     })
     .await;
@@ -221,7 +221,7 @@ impl World {
     /// A party's current name and ID number, as an online applicant names him.
     async fn named(&self, p: i64) -> Value {
         let mut c = self.app.db.conn().await.unwrap();
-        let name = bdc_store::registry::get_party(&mut c, p).await.unwrap().unwrap().name;
+        let name = bdc_registry::store::registry::get_party(&mut c, p).await.unwrap().unwrap().name;
         json!({"name": name, "id_number": self.accounts[&p].0})
     }
 
@@ -267,7 +267,7 @@ impl World {
         }
         let number = {
             let mut c = self.app.db.conn().await.unwrap();
-            bdc_store::registry::get_unit(&mut c, unit).await.unwrap().unwrap().unit_number
+            bdc_registry::store::registry::get_unit(&mut c, unit).await.unwrap().unwrap().unit_number
         };
         let mut body = json!({"flow_code": f.code, "property": number, "my_role": pick.1, "others": others, "mortgagees": mortgagees, "materials": request["materials"].clone()});
         if let Some(share) = mine.filter(|s| !s.is_empty()) {
@@ -413,7 +413,7 @@ async fn conform(w: &World, f: &'static Flow) {
     let unit = w.unit().await;
     let kind = f.right_kind;
     let k = kind.code();
-    let combined = bdc_services::cases::with_mortgage(f);
+    let combined = bdc_registry::service::cases::with_mortgage(f);
     match f.effect {
         Effect::CreateRight if is_title_kind(kind) => {
             let before = w.book(unit).await;
@@ -673,7 +673,7 @@ async fn conform(w: &World, f: &'static Flow) {
                 let book = w.book(unit).await;
                 let n = one(&book, "advance_notice");
                 assert_eq!(names(n), set(&[C]), "{}", f.code);
-                let today = bdc_services::cases::today();
+                let today = bdc_registry::service::cases::today();
                 if presale {
                     assert!(n["attributes"].get("lapses_on").is_none(), "{}: not yet registrable, the 90 days have not begun", f.code);
                 } else {
@@ -686,7 +686,7 @@ async fn conform(w: &World, f: &'static Flow) {
                 let book = w.book(unit).await;
                 let o = one(&book, "objection");
                 assert_eq!(names(o), set(&[D]), "{}", f.code);
-                assert_eq!(o["attributes"]["lapses_on"], (bdc_services::cases::today() + chrono::Duration::days(15)).to_string().as_str(), "{}", f.code);
+                assert_eq!(o["attributes"]["lapses_on"], (bdc_registry::service::cases::today() + chrono::Duration::days(15)).to_string().as_str(), "{}", f.code);
             }
             RightKind::Seizure => {
                 let pre = f.name.contains("预查封");
@@ -710,7 +710,7 @@ async fn conform(w: &World, f: &'static Flow) {
                 };
                 assert_eq!(s[0]["attributes"]["seizure_kind"], want, "{}", f.code);
                 if !queued {
-                    assert_eq!(s[0]["attributes"]["term_start"], bdc_services::cases::today().to_string().as_str(), "{}: the term starts at registration", f.code);
+                    assert_eq!(s[0]["attributes"]["term_start"], bdc_registry::service::cases::today().to_string().as_str(), "{}: the term starts at registration", f.code);
                 }
             }
             RightKind::Lock => {
@@ -853,7 +853,7 @@ async fn conform(w: &World, f: &'static Flow) {
         }
     }
     // Whatever the flow, the register's own check agrees with it.
-    let report = bdc_services::verify::verify(&w.app.services).await.unwrap();
+    let report = bdc_registry::service::verify::verify(&w.app.services).await.unwrap();
     assert_eq!(report.problem, None, "{}: verify after the flow", f.code);
     let _ = others;
 }
@@ -870,7 +870,7 @@ async fn drive_channel(w: World, c: Channel) {
     }
     assert_eq!(driven, catalogue::by_channel(c).count());
     // Every flow left a journal entry of its own; the register's check agrees with all of them.
-    let report = bdc_services::verify::verify(&w.app.services).await.unwrap();
+    let report = bdc_registry::service::verify::verify(&w.app.services).await.unwrap();
     assert!(report.entries >= i64::try_from(driven).unwrap(), "{c:?}: {} entries for {driven} flows", report.entries);
     eprintln!("{c:?}: {driven} flows driven, {} journal entries, verify: {:?}", report.entries, report.problem);
 }
@@ -925,18 +925,18 @@ async fn cancellation_leaves_nothing_hanging(engine: Engine) {
     w.run("CTR-CANCEL", unit, json!([rh(w.a)]), json!({})).await;
     let book = w.book(unit).await;
     assert!(book["current"].as_array().unwrap().is_empty(), "{}", book["current"]);
-    assert_eq!(bdc_services::verify::verify(&w.app.services).await.unwrap().problem, None);
+    assert_eq!(bdc_registry::service::verify::verify(&w.app.services).await.unwrap().problem, None);
 }
 
 /// `bdc verify` refuses a register that breaks the invariants, even when the journal entry that
 /// breaks them is well formed and correctly chained (someone with write access to the database).
 async fn verify_catches_two_titles_and_a_restriction_on_a_cancelled_title(engine: Engine) {
-    use bdc_store::journal::{self, Payload, Step};
+    use bdc_registry::store::journal::{self, Payload, Step};
     let w = world(engine).await;
     let unit = w.unit().await;
     w.house(unit, &[w.a]).await;
     w.run("CTR-MORTGAGE-FIRST", unit, json!([rh(w.bank), ob(w.a)]), json!({"attributes": mortgage_terms("500000")})).await;
-    assert_eq!(bdc_services::verify::verify(&w.app.services).await.unwrap().problem, None);
+    assert_eq!(bdc_registry::service::verify::verify(&w.app.services).await.unwrap().problem, None);
     let book = w.book(unit).await;
     let title = one(&book, "state_land_and_house")["id"].as_i64().unwrap();
     let append = |steps: Vec<Step>| {
@@ -951,7 +951,7 @@ async fn verify_catches_two_titles_and_a_restriction_on_a_cancelled_title(engine
     };
     // The title ended with the mortgage left on it.
     append(vec![Step::End { right_id: title, state: 3 }]).await;
-    let problem = bdc_services::verify::verify(&w.app.services).await.unwrap().problem.unwrap_or_default();
+    let problem = bdc_registry::service::verify::verify(&w.app.services).await.unwrap().problem.unwrap_or_default();
     assert!(problem.contains("已注销") && problem.contains("抵押权"), "{problem}");
 
     // A second current title on another unit.
@@ -959,7 +959,7 @@ async fn verify_catches_two_titles_and_a_restriction_on_a_cancelled_title(engine
     let unit = w.unit().await;
     w.house(unit, &[w.a]).await;
     append_second_title(&w, unit).await;
-    let problem = bdc_services::verify::verify(&w.app.services).await.unwrap().problem.unwrap_or_default();
+    let problem = bdc_registry::service::verify::verify(&w.app.services).await.unwrap().problem.unwrap_or_default();
     assert!(problem.contains("两项以上现势的"), "{problem}");
 }
 
@@ -967,14 +967,14 @@ async fn verify_catches_two_titles_and_a_restriction_on_a_cancelled_title(engine
 /// the signed checkpoint kept outside the database gives him away, and every other table he
 /// touched is named — all of them, not only the first.
 async fn verify_finds_a_recomputed_chain_and_every_altered_table(engine: Engine) {
-    use bdc_store::journal;
+    use bdc_registry::store::journal;
     let w = world(engine).await;
     let unit = w.unit().await;
     w.house(unit, &[w.a]).await;
     w.run("CTR-TRANSFER", unit, json!([rh(w.c), ob(w.a)]), json!({})).await;
-    let cp = bdc_services::checkpoint::write(&w.app.services, chrono::Utc::now()).await.unwrap().expect("a checkpoint");
+    let cp = bdc_registry::service::checkpoint::write(&w.app.services, chrono::Utc::now()).await.unwrap().expect("a checkpoint");
     assert!(cp.signature_valid());
-    let report = bdc_services::verify::verify(&w.app.services).await.unwrap();
+    let report = bdc_registry::service::verify::verify(&w.app.services).await.unwrap();
     assert_eq!((report.problem.clone(), report.checkpoint.as_ref().map(|c| c.0)), (None, Some(cp.seq)), "{:?}", report.problems);
 
     // The forger: the buyer in entry 2 becomes 陌生人, in the journal and in the projection, and
@@ -997,7 +997,7 @@ async fn verify_finds_a_recomputed_chain_and_every_altered_table(engine: Engine)
     sqlx::query("UPDATE parties SET name = '张冒名' WHERE id = $1").bind(w.a).execute(&mut *c).await.unwrap();
     sqlx::query("UPDATE units SET location = '别处' WHERE id = $1").bind(unit).execute(&mut *c).await.unwrap();
     sqlx::query("UPDATE cases SET registered_seq = NULL WHERE registered_seq = 1").execute(&mut *c).await.unwrap();
-    let report = bdc_services::verify::verify(&w.app.services).await.unwrap();
+    let report = bdc_registry::service::verify::verify(&w.app.services).await.unwrap();
     let all = report.problems.join("\n");
     assert!(all.contains("签名检查点") && all.contains("重算哈希"), "the recomputed chain is caught: {all}");
     assert!(all.contains("姓名（名称）与账本"), "{all}");
@@ -1007,7 +1007,7 @@ async fn verify_finds_a_recomputed_chain_and_every_altered_table(engine: Engine)
 }
 
 async fn append_second_title(w: &World, unit: i64) {
-    use bdc_store::journal::{self, Payload, Step};
+    use bdc_registry::store::journal::{self, Payload, Step};
     let mut tx = w.app.db.begin().await.unwrap();
     let (seq, prev) = journal::next_seq(&mut tx).await.unwrap();
     let now = chrono::Utc::now();

@@ -9,8 +9,8 @@ use bdc_core::Actor;
 use bdc_crypto::MasterKey;
 use bdc_db::{Db, Engine};
 use bdc_identity::service::users::CreateUser;
-use bdc_services::{SecuritySettings, Services};
-use bdc_store::testing::fresh_db;
+use bdc_registry::service::{SecuritySettings, Services};
+use bdc_registry::testing::fresh_db;
 use bdc_web::{Application, WebSettings};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -128,7 +128,7 @@ impl TestApp {
         let user = self.user(username, roles).await;
         let cipher = self.services.cipher();
         let mut conn = self.db.conn().await.unwrap();
-        let p = bdc_store::registry::get_party(&mut conn, party).await.unwrap().expect("party");
+        let p = bdc_registry::store::registry::get_party(&mut conn, party).await.unwrap().expect("party");
         let v = bdc_identity::testing::NewVerification {
             subject: if p.id_type == "8" { "enterprise" } else { "person" },
             id_type: &p.id_type,

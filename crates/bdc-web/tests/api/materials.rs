@@ -13,8 +13,8 @@ use bdc_identity::service::signup::{self as portal, SignUp};
 use bdc_portal::service::agency::{self, NewAuthorisation};
 use bdc_portal::service::archive;
 use bdc_portal::service::drafts::{self, Fields};
-use bdc_services::cases::{OpenCase, RequestDoc};
-use bdc_services::materials::{self, Upload};
+use bdc_registry::service::cases::{OpenCase, RequestDoc};
+use bdc_registry::service::materials::{self, Upload};
 use reqwest::Method;
 use serde_json::json;
 
@@ -179,8 +179,8 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     bdc_portal::service::applications::send_confirmation_code(s, &zhang, waiting, "127.0.0.1").await.unwrap();
     let code: String = sms.last("13912345601").unwrap().chars().filter(char::is_ascii_digit).take(6).collect();
     let confirmed = bdc_portal::service::applications::confirm(s, &zhang, waiting, &code).await.unwrap();
-    let case = bdc_services::cases::get_case(s, &clerk_actor, confirmed.case_id.expect("opened")).await.unwrap();
-    assert_eq!(case.state, bdc_services::cases::CaseState::Intake);
+    let case = bdc_registry::service::cases::get_case(s, &clerk_actor, confirmed.case_id.expect("opened")).await.unwrap();
+    assert_eq!(case.state, bdc_registry::service::cases::CaseState::Intake);
     assert!(drafts::mine(s, &li).await.unwrap().is_empty(), "the draft became the case");
     let files = materials::case_files(s, &clerk_actor, case.id).await.unwrap();
     assert_eq!(files.len(), 5, "the draft's files moved to the case");
@@ -190,7 +190,7 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     // took his particulars): naming someone in an authorisation never makes him a party.
     ok(app.call(Method::POST, "/api/v1/parties", Some(&clerk), Some(json!({"kind": "person", "name": "王五", "id_type": "1", "id_number": "320411198502021234"}))).await);
     let agent = citizen(&app, &sms, "agent", "dailiren", "赵代理", "320402199001011239", "13912345603").await;
-    let today = bdc_services::cases::today();
+    let today = bdc_registry::service::cases::today();
     let form = |doc: Option<Upload>, until: chrono::NaiveDate| NewAuthorisation {
         principal_name: "王五".into(),
         principal_id: "320411198502021234".into(),
@@ -209,7 +209,7 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
     assert_eq!(letter, PDF);
     assert!(bdc_portal::service::files::open(s, &clerk_actor, auth.document_id).await.is_ok(), "staff see the letter");
     assert!(bdc_portal::service::files::open(s, &li, auth.document_id).await.is_err());
-    let wang = bdc_store::registry::get_party(&mut app.db.conn().await.unwrap(), auth.principal_party_id).await.unwrap().unwrap();
+    let wang = bdc_registry::store::registry::get_party(&mut app.db.conn().await.unwrap(), auth.principal_party_id).await.unwrap().unwrap();
     assert_eq!(wang.name, "王五");
     // 王五 holds no mortgage on the flat: a cancellation in his name is refused (申请主体), an
     // objection (any interested party, reviewed by staff) is taken.
@@ -266,11 +266,11 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
         channel: "counter".into(),
         request: RequestDoc::default(),
     };
-    let findings = bdc_services::cases::precheck(s, &clerk_actor, &cmd).await.unwrap();
+    let findings = bdc_registry::service::cases::precheck(s, &clerk_actor, &cmd).await.unwrap();
     let blocking: Vec<_> = findings.iter().filter(|f| f.blocks()).collect();
     assert!(!blocking.is_empty() && blocking.iter().any(|f| !f.legal_basis.is_empty()), "{findings:?}");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, cases_before, "precheck writes nothing");
-    assert!(matches!(bdc_services::cases::open_case(s, &clerk_actor, cmd).await, Err(ServiceError::RuleBlocked { .. })));
+    assert!(matches!(bdc_registry::service::cases::open_case(s, &clerk_actor, cmd).await, Err(ServiceError::RuleBlocked { .. })));
 }
 
 crate::both!(materials_drafts_agents_and_the_own_archive);

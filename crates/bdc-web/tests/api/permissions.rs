@@ -55,10 +55,10 @@ async fn every_route_refuses_callers_without_a_session_or_the_permission(engine:
     };
     let all_staff = app.staff("allroles", &["intake", "review", "register", "certify", "archive", "query", "supervise", "admin"]).await;
     let linked = {
-        let party = bdc_services::registry::record_party(
+        let party = bdc_registry::service::registry::record_party(
             &app.services,
             &bdc_core::Actor::console(),
-            bdc_services::registry::NewParty { kind: "person".into(), name: "实名用户".into(), id_type: "1".into(), id_number: "440524188001010014".into() },
+            bdc_registry::service::registry::NewParty { kind: "person".into(), name: "实名用户".into(), id_type: "1".into(), id_number: "440524188001010014".into() },
         )
         .await
         .unwrap();

@@ -8,7 +8,7 @@ use bdc_adapters::sms::SandboxSms;
 use bdc_core::ServiceError;
 use bdc_db::Engine;
 use bdc_identity::service::signup::{self as portal, SignUp};
-use bdc_services::certificates::{self, Verdict};
+use bdc_registry::service::certificates::{self, Verdict};
 use reqwest::Method;
 use serde_json::json;
 
@@ -223,8 +223,8 @@ async fn sign_up_over_the_json_api_is_proven_by_the_authority(engine: Engine) {
         let app = &app;
         async move {
             let mut conn = app.db.conn().await.unwrap();
-            let ids = bdc_store::registry::find_party_by_index(&mut conn, &app.services.cipher().blind_index(number)).await.unwrap();
-            let parties = bdc_store::registry::parties_by_ids(&mut conn, &ids).await.unwrap();
+            let ids = bdc_registry::store::registry::find_party_by_index(&mut conn, &app.services.cipher().blind_index(number)).await.unwrap();
+            let parties = bdc_registry::store::registry::parties_by_ids(&mut conn, &ids).await.unwrap();
             parties.into_values().map(|p| p.name).collect::<Vec<_>>()
         }
     };
@@ -298,10 +298,10 @@ async fn sign_up_over_the_json_api_is_proven_by_the_authority(engine: Engine) {
 /// proven by the authority (no verification); the authority knows the person.
 async fn legacy_account(app: &crate::helpers::TestApp, authority: &bdc_sandbox::identity::Sandbox, username: &str, name: &str, id_number: &str, phone: &str) {
     authority.add_resident(name, id_number);
-    let party = bdc_services::registry::record_party(
+    let party = bdc_registry::service::registry::record_party(
         &app.services,
         &bdc_core::Actor::console(),
-        bdc_services::registry::NewParty { kind: "person".into(), name: name.into(), id_type: "1".into(), id_number: id_number.into() },
+        bdc_registry::service::registry::NewParty { kind: "person".into(), name: name.into(), id_type: "1".into(), id_number: id_number.into() },
     )
     .await
     .unwrap();

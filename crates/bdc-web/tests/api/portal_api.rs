@@ -9,11 +9,11 @@ use std::sync::Arc;
 use bdc_adapters::sms::SandboxSms;
 use bdc_db::Engine;
 use bdc_portal::service::agency::{self, NewAuthorisation};
-use bdc_services::materials::Upload;
+use bdc_registry::service::materials::Upload;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use bdc_services::limits::Limit;
+use bdc_registry::service::limits::Limit;
 
 use crate::helpers::{spawn_app_with, Reply, TestApp};
 
@@ -205,7 +205,7 @@ async fn online_applications_are_confirmed_by_every_co_applicant(engine: Engine)
     // An agent only within his recorded authorisation.
     let agent = bdc_identity::service::auth::authenticate(&app.services, &t_agent).await.unwrap();
     let letter = || Some(Upload { material_code: "document".into(), file_name: "委托书.pdf".into(), bytes: PDF.to_vec() });
-    let until = (bdc_services::cases::today() + chrono::Duration::days(30)).to_string();
+    let until = (bdc_registry::service::cases::today() + chrono::Duration::days(30)).to_string();
     let auth = agency::record(
         &app.services,
         &agent,
@@ -412,7 +412,7 @@ async fn drafts_and_materials_work_through_the_api(engine: Engine) {
 async fn authorisations_archive_and_interest_queries_work_through_the_api(engine: Engine) {
     let app = spawn_app_with(engine, |s| s).await;
     let City { t_zhang, t_li, t_agent, .. } = city(&app).await;
-    let until = (bdc_services::cases::today() + chrono::Duration::days(30)).to_string();
+    let until = (bdc_registry::service::cases::today() + chrono::Duration::days(30)).to_string();
     let auths = || count(&app, "SELECT COUNT(*) FROM agent_authorisations");
     let files_now = || count(&app, "SELECT COUNT(*) FROM attachments");
     let form = |name: &'static str| vec![("principal_name", name), ("principal_id", "440524188001010014"), ("matters", "代为办理存量房转移"), ("valid_until", "")];

@@ -34,7 +34,7 @@ async fn office(engine: Engine) -> Office {
 }
 
 /// The test office on a server configured by `configure`.
-async fn office_with(engine: Engine, configure: impl FnOnce(bdc_services::Services) -> bdc_services::Services) -> Office {
+async fn office_with(engine: Engine, configure: impl FnOnce(bdc_registry::Services) -> bdc_registry::Services) -> Office {
     let app = crate::helpers::spawn_app_with(engine, configure).await;
     let clerk = app.staff("banliyuan", &["intake", "review", "register", "certify", "archive"]).await;
     let r = app
@@ -120,7 +120,7 @@ async fn another_city_runs_the_same_binary(engine: Engine) {
     o.first_registration().await;
     let cert = o.book().await["current"][0]["certificate_number"].as_str().unwrap().to_owned();
     assert!(cert.starts_with("苏(") && cert.ends_with("南京市不动产权第0000001号"), "{cert}");
-    bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
+    bdc_registry::service::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
     let reports = crate::helpers::reported(&o.app.services, None, 10).await;
     assert!(!reports.is_empty() && reports.iter().all(|m| m.message.contains("<RegOrgID>320100</RegOrgID>")), "{reports:?}");
     let today = bdc_core::time::today();
@@ -199,7 +199,7 @@ async fn first_registration_transfer_and_the_whole_workflow(engine: Engine) {
     let found = o.app.get(&format!("/api/v1/units?certificate={}", urlencode(&after)), &o.clerk).await;
     assert_eq!(found.body["total"], 1);
 
-    let report = bdc_services::verify::verify(&o.app.services).await.unwrap();
+    let report = bdc_registry::service::verify::verify(&o.app.services).await.unwrap();
     assert_eq!(report.problem, None);
     assert_eq!(report.entries, 3);
 }
@@ -308,7 +308,7 @@ async fn seizures_block_disposal_queue_up_and_release_in_order(engine: Engine) {
     let r = o.open("CTR-SEIZURE-RELEASE", court(o.court2), json!({})).await;
     assert_eq!(r.problem(422), "rule_blocked");
     assert!(r.body["detail"].as_str().unwrap().contains("没有现势的查封登记"));
-    assert_eq!(bdc_services::verify::verify(&o.app.services).await.unwrap().problem, None);
+    assert_eq!(bdc_registry::service::verify::verify(&o.app.services).await.unwrap().problem, None);
 }
 
 async fn advance_notices_and_objections(engine: Engine) {
@@ -332,31 +332,31 @@ async fn advance_notices_and_objections(engine: Engine) {
     o.register("CTR-OBJECTION-CANCEL", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({})).await;
     // A lapsed objection no longer warns: sixteen days on, the lapse is recorded in the register.
     o.register("CTR-OBJECTION", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({})).await;
-    assert_eq!(bdc_services::lapse::lapse_restrictions(&o.app.services, chrono::Utc::now() + chrono::Duration::days(16)).await.unwrap(), 1);
+    assert_eq!(bdc_registry::service::lapse::lapse_restrictions(&o.app.services, chrono::Utc::now() + chrono::Duration::days(16)).await.unwrap(), 1);
     let r = o.open("CTR-TRANSFER", json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({})).await;
     assert!(r.body["findings"].as_array().unwrap().iter().all(|f| f["passed"] == true), "{}", r.text);
     o.act(r.body["case"]["id"].as_i64().unwrap(), "withdraw", "申请人撤回").await;
 
     // The daily job records the lapse in the register: the lapsed objection ends, by a journal entry.
-    bdc_services::jobs::schedule_daily(&o.app.services, chrono::Utc::now()).await.unwrap();
+    bdc_registry::service::jobs::schedule_daily(&o.app.services, chrono::Utc::now()).await.unwrap();
     // Runs the lapse job, yesterday's LogBiz, and the reports of the registrations so far (4 cases)
     // and of the lapse recorded above (a lapse is reported like any change of the register). No
     // seizure succeeded another, so the court desk is not woken.
-    assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 7);
+    assert_eq!(bdc_registry::service::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 7);
     let yesterday = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() - chrono::Duration::days(1);
     let logbiz = o.app.province_root.join("320400").join("LogBiz").join(format!("LogBiz{}.xml", yesterday.format("%Y%m%d")));
     let log = std::fs::read_to_string(&logbiz).unwrap();
     assert!(log.contains("<LogBiz>") && log.contains("<Checkpoint>"), "the log carries the signed journal checkpoint: {log}");
     assert!(bdc_adapters::province::logbiz::check_log(&log, None).is_ok());
-    bdc_services::jobs::schedule_daily(&o.app.services, chrono::Utc::now()).await.unwrap();
-    assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 0, "once a day");
+    bdc_registry::service::jobs::schedule_daily(&o.app.services, chrono::Utc::now()).await.unwrap();
+    assert_eq!(bdc_registry::service::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 0, "once a day");
     let supervisor = o.app.staff("jianguan", &["supervise"]).await;
     let jobs = o.app.get("/api/v1/jobs?state=done", &supervisor).await;
     assert!(jobs.body["items"].as_array().unwrap().iter().any(|j| j["kind"] == "lapse_restrictions"), "{}", jobs.text);
     let book = o.book().await;
     assert!(!kinds(&book["current"]).contains(&"objection".to_owned()));
     assert!(book["history"].as_array().unwrap().iter().any(|r| r["kind"] == "objection" && r["state_name"] == "终止" && r["attributes"]["lapses_on"] == lapses.as_str()));
-    assert_eq!(bdc_services::verify::verify(&o.app.services).await.unwrap().problem, None);
+    assert_eq!(bdc_registry::service::verify::verify(&o.app.services).await.unwrap().problem, None);
 
     // 预告 needs the notice holder's consent for disposal, then becomes the title (预告转本).
     o.register("CTR-ADVANCE", json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({"attributes": {"advance_kind": "2"}})).await;
@@ -462,18 +462,18 @@ async fn two_cases_on_one_unit_are_decided_in_the_order_they_were_accepted(engin
     let book = o.book().await;
     assert_eq!(kinds(&book["current"]), ["state_land_and_house"]);
     assert_eq!(book["current"][0]["holders"][0]["name"], "李四");
-    assert_eq!(bdc_services::verify::verify(&o.app.services).await.unwrap().problem, None);
+    assert_eq!(bdc_registry::service::verify::verify(&o.app.services).await.unwrap().problem, None);
 }
 
 async fn verify_names_the_row_that_was_altered(engine: Engine) {
     let o = office(engine).await;
     o.first_registration().await;
     o.register("CTR-TRANSFER", json!([{"party_id": o.li, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]), json!({})).await;
-    assert_eq!(bdc_services::verify::verify(&o.app.services).await.unwrap().problem, None);
+    assert_eq!(bdc_registry::service::verify::verify(&o.app.services).await.unwrap().problem, None);
     let mut c = o.app.db.conn().await.unwrap();
     let id: i64 = sqlx::query_scalar::<_, i64>("SELECT MAX(id) FROM rights").fetch_one(&mut *c).await.unwrap();
     sqlx::query("UPDATE right_holders SET party_id = $1 WHERE right_id = $2").bind(o.wang).bind(id).execute(&mut *c).await.unwrap();
-    let report = bdc_services::verify::verify(&o.app.services).await.unwrap();
+    let report = bdc_registry::service::verify::verify(&o.app.services).await.unwrap();
     let problem = report.problem.unwrap();
     assert!(problem.contains(&format!("权利表第 {id} 行")) && problem.contains("权利人"), "{problem}");
     // The journal itself refuses to be edited.
@@ -590,7 +590,7 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     assert_eq!(bad.problem(422), "bad_issuance_rule");
     o.first_registration().await;
     // The outbox job was queued in the 登簿 transaction; the worker builds and sends the message.
-    assert_eq!(bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 1);
+    assert_eq!(bdc_registry::service::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 1);
     let sent = reported(&o.app.services, None, 10).await;
     assert_eq!(sent.len(), 1);
     let m = &sent[0];
@@ -611,7 +611,7 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     for table in ["KTT_ZDJBXX", "KTT_FW_ZRZ", "KTT_FW_H", "DJT_DJ_SL", "DJF_DJ_SQ", "DJF_DJ_SH", "DJF_DJ_SZ", "ZTT_GY_QLR"] {
         assert!(xml.contains(&format!("<{table} YSDM=")), "{table} missing: {xml}");
     }
-    let key = bdc_services::keys::signing_key(&o.app.services, "report").await.unwrap();
+    let key = bdc_registry::service::keys::signing_key(&o.app.services, "report").await.unwrap();
     let (unsigned, sig) = message::split_signature(&xml).unwrap();
     assert!(bdc_crypto::sm2_verify_hex(&key.public_key_hex(), unsigned.as_bytes(), &sig).unwrap());
     // The province is down: no answer yet, nothing lost.
@@ -672,7 +672,7 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
         json!({"attributes": {"amount": "1000", "term_start": "2026-01-01", "term_end": "2036-01-01"}}),
     )
     .await;
-    bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
+    bdc_registry::service::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
     let m = reported(&o.app.services, None, 1).await.pop().unwrap();
     assert_eq!(m.state, MessageState::Sent);
     assert!(m.rec_type.starts_with("10037"), "{}", m.rec_type);
@@ -684,7 +684,7 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     assert!(m.response_info.unwrap().contains("缺少"));
     // A refused report becomes a reconciliation item (接入失败) with the province's reason.
     o.register("CTR-MORTGAGE-CANCEL", json!([{"party_id": o.bank, "role": "right_holder"}]), json!({})).await;
-    bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
+    bdc_registry::service::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
     let m = reported(&o.app.services, None, 1).await.pop().unwrap();
     assert_eq!(m.state, MessageState::Sent);
     let rep = o.app.province_root.join("320402").join("RepMsg").join(format!("Rep{}.xml", m.biz_msg_id));
@@ -706,7 +706,7 @@ async fn reports_go_over_http_and_are_answered_at_once(engine: Engine) {
     tokio::spawn(bdc_web::serve_router(listener, sandbox::router()));
     o.app.services = o.app.services.clone().with_province(std::sync::Arc::new(HttpTransport::new(url)));
     o.first_registration().await;
-    bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
+    bdc_registry::service::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
     let m = crate::helpers::reported(&o.app.services, None, 1).await.pop().unwrap();
     assert_eq!((m.state, m.response_code.as_deref()), (bdc_reporting::domain::MessageState::Accepted, Some("0000")), "{:?}", m.response_info);
 }
@@ -771,7 +771,7 @@ async fn every_registration_type_yields_a_valid_message_matching_its_golden_file
     let mut tables_seen = std::collections::BTreeSet::new();
     for (flow, applicants, request) in steps {
         let case = o.register(flow, applicants, request).await;
-        bdc_services::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
+        bdc_registry::service::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();
         // Stored encrypted: read through the service, decrypted as staff see it.
         let m = crate::helpers::reported(&o.app.services, case["id"].as_i64(), 1).await.pop().unwrap_or_else(|| panic!("{flow}: no message"));
         // Structural validation: Head order and formats, signature, every row's YSDM.
@@ -857,7 +857,7 @@ async fn pre_seizures_convert_on_title_and_renewals_are_limited_to_three_years(e
     // Travel in time: the daily job runs the day after the renewed term ends.
     let day_after = renewed + chrono::Duration::days(1);
     let later = day_after.and_hms_opt(4, 0, 0).unwrap().and_utc();
-    assert_eq!(bdc_services::lapse::lapse_seizures(&o.app.services, later).await.unwrap(), 1);
+    assert_eq!(bdc_registry::service::lapse::lapse_seizures(&o.app.services, later).await.unwrap(), 1);
     let book = o.book().await;
     let seizures: Vec<&Value> = book["current"].as_array().unwrap().iter().filter(|r| r["kind"] == "seizure").collect();
     assert_eq!(seizures.len(), 1);
@@ -865,7 +865,7 @@ async fn pre_seizures_convert_on_title_and_renewals_are_limited_to_three_years(e
     assert!(seizures[0]["attributes"].get("queue").is_none());
     assert_eq!(seizures[0]["attributes"]["term_start"], day_after.to_string().as_str());
     assert!(book["history"].as_array().unwrap().iter().any(|r| r["id"] == active && r["state_name"] == "终止"));
-    assert_eq!(bdc_services::verify::verify(&o.app.services).await.unwrap().problem, None);
+    assert_eq!(bdc_registry::service::verify::verify(&o.app.services).await.unwrap().problem, None);
 }
 
 crate::both!(

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use bdc_core::ServiceError;
 use bdc_db::Engine;
 use bdc_identity::service::signup::{self as portal, SignUp};
-use bdc_services::limits::{Limit, RateLimits};
-use bdc_services::Services;
+use bdc_registry::service::limits::{Limit, RateLimits};
+use bdc_registry::Services;
 use reqwest::Method;
 use serde_json::json;
 

@@ -21,13 +21,13 @@ use utoipa::{IntoParams, ToSchema};
 use crate::service as svc;
 use crate::service::{CourtProperty, PropertyFilter};
 use bdc_adapters::court::message::{Action, Document, Property, Request};
-use bdc_domain::register::attr;
+use bdc_registry::domain::register::attr;
 
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
 use bdc_http::paged::PageDto;
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_http::session::{Authed, Gate};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// One property of a court request, as processed.
 #[derive(Debug, Serialize, ToSchema)]
@@ -383,12 +383,12 @@ pub struct UnitSeizurePath {
     responses((status = 200, body = Vec<SeizureDto>), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn unit_seizures(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<UnitSeizurePath>) -> ApiResult<Json<Vec<SeizureDto>>> {
     let queue = svc::seizure_queue(&services, &actor, p.id).await?;
-    let get = |v: &bdc_domain::register::RightView, k: &str| v.attr(k).unwrap_or_default().to_owned();
+    let get = |v: &bdc_registry::domain::register::RightView, k: &str| v.attr(k).unwrap_or_default().to_owned();
     Ok(Json(
         queue
             .into_iter()
             .map(|r| {
-                let kind = bdc_domain::register::SeizureKind::of(&r.view.attrs);
+                let kind = bdc_registry::domain::register::SeizureKind::of(&r.view.attrs);
                 SeizureDto {
                     right_id: r.view.id,
                     place: r.view.attr(attr::QUEUE).and_then(|q| q.parse().ok()).unwrap_or(0),

@@ -6,13 +6,13 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use bdc_core::{ServiceError, ServiceResult};
-use bdc_services::jobs::{Job, JobHandler};
-use bdc_services::Services;
+use bdc_registry::service::jobs::{Job, JobHandler};
+use bdc_registry::Services;
 
 use crate::service::{self, COURT_POLL, COURT_PROMOTIONS};
 
 /// The court desk's columns that hold personal data sealed (SM4): raw messages, request bodies.
-pub const SEALED_COLUMNS: [bdc_services::register_api::SealedColumn; 2] = [("court_messages", "id", "raw"), ("court_requests", "number", "body")];
+pub const SEALED_COLUMNS: [bdc_registry::register_api::SealedColumn; 2] = [("court_messages", "id", "raw"), ("court_requests", "number", "body")];
 
 /// Runs [`COURT_POLL`] (when a front-end is configured) and [`COURT_PROMOTIONS`].
 #[derive(Debug)]
@@ -34,7 +34,7 @@ impl JobHandler for CourtJobs {
     /// Court messages and request bodies stored in clear before they were sealed are encrypted
     /// once, when the worker starts.
     async fn start(&self, s: &Services) -> ServiceResult<()> {
-        let n = bdc_services::register_api::seal_legacy(s, &SEALED_COLUMNS).await?;
+        let n = bdc_registry::register_api::seal_legacy(s, &SEALED_COLUMNS).await?;
         if n > 0 {
             tracing::info!(rows = n, "court messages encrypted at rest");
         }
@@ -51,7 +51,7 @@ impl JobHandler for CourtJobs {
                 Ok(())
             }
             COURT_PROMOTIONS => {
-                let seq = bdc_services::events::registered_seq(&job.payload).ok_or_else(|| ServiceError::validation("bad_job", "登簿事件缺少账本序号"))?;
+                let seq = bdc_registry::service::events::registered_seq(&job.payload).ok_or_else(|| ServiceError::validation("bad_job", "登簿事件缺少账本序号"))?;
                 service::promotions_of(s, seq).await?;
                 Ok(())
             }
@@ -69,7 +69,7 @@ impl JobHandler for CourtJobs {
 /// worker loop.
 pub async fn install(s: Services) -> ServiceResult<Services> {
     let mut conn = s.db.conn().await?;
-    bdc_jobs::outbox::subscribe(&mut conn, bdc_services::events::SEIZURE_PROMOTED, COURT_PROMOTIONS).await?;
+    bdc_jobs::outbox::subscribe(&mut conn, bdc_registry::service::events::SEIZURE_PROMOTED, COURT_PROMOTIONS).await?;
     drop(conn);
     Ok(s.with_handler(Arc::new(CourtJobs)))
 }

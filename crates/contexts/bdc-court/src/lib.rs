@@ -3,7 +3,7 @@
 //! Courts' requests come from the provincial front-end machine (`bdc_adapters::court`); each
 //! message is kept raw before it is read, each request on its own, each property matched to a
 //! unit and registered as a 查封 / 轮候 / 预查封 / 续封 / 解封 case through the register's service
-//! API (`bdc_services::register_api`) in the same transaction as the property is marked done;
+//! API (`bdc_registry::register_api`) in the same transaction as the property is marked done;
 //! receipts go back within 1 working day. When a registration or a lapse makes a waiting seizure
 //! active, the register's `seizure_promoted` event reaches this context through the outbox and its
 //! court is told.

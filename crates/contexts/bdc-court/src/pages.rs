@@ -16,7 +16,7 @@ use bdc_core::Actor;
 use bdc_db::PageRequest;
 use bdc_http::page::{beijing, expired, render, staff_with, Chrome};
 use bdc_http::session::{csrf_ok, Gate, PageActor};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 use crate::service as svc;
 use crate::service::{CourtProperty, PropertyFilter};

@@ -43,18 +43,18 @@ use bdc_core::access::Permission;
 use bdc_core::calendar::WorkCalendar;
 use bdc_core::masking::mask_id_number;
 use bdc_crypto::sm3_hex;
-use bdc_domain::register::{attr, RightView, SeizureKind};
-use bdc_domain::rights::RightKind;
-use bdc_services::register_api::cases::{self as case_store, NewCase};
-use bdc_services::register_api::{journal, registry};
+use bdc_registry::domain::register::{attr, RightView, SeizureKind};
+use bdc_registry::domain::rights::RightKind;
+use bdc_registry::register_api::cases::{self as case_store, NewCase};
+use bdc_registry::register_api::{journal, registry};
 
 pub use crate::domain::{PropertyStatus, ReceiptState};
 use crate::store::{self, NewRequest, Outcome};
 use bdc_db::{AnyConnection, Page, PageRequest};
 
 use bdc_core::{Actor, ServiceError, ServiceResult};
-use bdc_services::register_api::{next_case_number, register_locked, system_actor, today, RequestDoc};
-use bdc_services::Services;
+use bdc_registry::register_api::{next_case_number, register_locked, system_actor, today, RequestDoc};
+use bdc_registry::Services;
 
 // The records this use case hands to the API and the pages.
 pub use crate::store::{CourtProperty, PropertyFilter};
@@ -65,7 +65,7 @@ pub const COURT_POLL: &str = "court_poll";
 /// The job kind the court desk subscribes to the register's [`SEIZURE_PROMOTED`] events with: a
 /// registration or lapse may have made a waiting seizure active (轮候转正).
 ///
-/// [`SEIZURE_PROMOTED`]: bdc_services::events::SEIZURE_PROMOTED
+/// [`SEIZURE_PROMOTED`]: bdc_registry::service::events::SEIZURE_PROMOTED
 pub const COURT_PROMOTIONS: &str = "court_promotions";
 
 /// Pending properties taken per round of processing.
@@ -110,7 +110,7 @@ pub async fn poll(s: &Services, front: &Arc<dyn CourtFrontEnd>) -> ServiceResult
         store::unread_messages(&mut conn).await?
     };
     for (id, raw) in unread {
-        let raw = bdc_services::register_api::unseal(s, &raw)?;
+        let raw = bdc_registry::register_api::unseal(s, &raw)?;
         out.add(&read_message(s, id, &raw).await?);
     }
     let raw = front.fetch_requests().await.map_err(unavailable)?;
@@ -122,7 +122,7 @@ pub async fn poll(s: &Services, front: &Arc<dyn CourtFrontEnd>) -> ServiceResult
         }
         // Kept as it came but SM4-encrypted (it names the 被执行人 with his ID number); the SM3
         // digest is of the clear text, so repeats are still recognised.
-        store::store_raw(&mut conn, &bdc_services::register_api::seal(s, &raw), &digest, Utc::now()).await?
+        store::store_raw(&mut conn, &bdc_registry::register_api::seal(s, &raw), &digest, Utc::now()).await?
     };
     out.messages += 1;
     out.add(&read_message(s, id, &raw).await?);
@@ -193,7 +193,7 @@ async fn queue_request(s: &Services, conn: &mut AnyConnection, r: &Request, unre
             props.push((seq, code));
         }
     }
-    let body = bdc_services::register_api::seal(s, &render_requests(std::slice::from_ref(r)));
+    let body = bdc_registry::register_api::seal(s, &render_requests(std::slice::from_ref(r)));
     let delivered = r.delivered_at.trim();
     Ok(store::insert_request(
         conn,
@@ -205,7 +205,7 @@ async fn queue_request(s: &Services, conn: &mut AnyConnection, r: &Request, unre
 
 /// The day a receipt for something processed today is due: 1 working day later (A5.4).
 async fn receipt_due(s: &Services) -> ServiceResult<String> {
-    let cal = bdc_services::register_api::working_calendar(s).await?;
+    let cal = bdc_registry::register_api::working_calendar(s).await?;
     Ok(cal.add_working_days(today(), 1).to_string())
 }
 
@@ -225,7 +225,7 @@ pub async fn deliver_at_counter(s: &Services, actor: &Actor, mut r: Request) -> 
     let raw = render_requests(std::slice::from_ref(&r));
     let now = Utc::now();
     let mut tx = s.db.begin().await?;
-    let id = store::store_raw(&mut tx, &bdc_services::register_api::seal(s, &raw), &sm3_hex(raw.as_bytes()), now).await?;
+    let id = store::store_raw(&mut tx, &bdc_registry::register_api::seal(s, &raw), &sm3_hex(raw.as_bytes()), now).await?;
     store::mark_message(&mut tx, id, "parsed", &format!("窗口送达，录入人 {}", actor.username)).await?;
     if !queue_request(s, &mut tx, &r, &[], id, "counter", "", now).await? {
         return Err(ServiceError::Conflict { code: "duplicate_request", message: format!("请求单号 {} 已存在", r.number) });
@@ -246,7 +246,7 @@ pub struct Processed {
 /// Processes the queue in delivery order until it is empty.
 pub async fn process_pending(s: &Services) -> ServiceResult<Processed> {
     let mut out = Processed::default();
-    let cal = bdc_services::register_api::working_calendar(s).await?;
+    let cal = bdc_registry::register_api::working_calendar(s).await?;
     while process_batch(s, &cal, &mut out).await? > 0 {}
     Ok(out)
 }
@@ -374,7 +374,7 @@ async fn settle_in(
 /// with that reason (an input problem never stops the queue).
 async fn load_property(s: &Services, conn: &mut AnyConnection, p: &CourtProperty) -> ServiceResult<Result<(Request, Property), String>> {
     let Some(body) = store::request_body(conn, &p.request_number).await? else { return Ok(Err(format!("请求 {} 不存在", p.request_number))) };
-    let body = bdc_services::register_api::unseal(s, &body)?;
+    let body = bdc_registry::register_api::unseal(s, &body)?;
     let Some(request) = read_request_list(&body).ok().and_then(|mut v| v.pop()) else { return Ok(Err(format!("请求 {} 的存档无法读取", p.request_number))) };
     let Some(property) = request.properties.iter().find(|x| x.seq == p.seq).cloned() else { return Ok(Err(format!("请求 {} 没有可读取的财产 {}", p.request_number, p.seq))) };
     Ok(Ok((request, property)))
@@ -601,7 +601,7 @@ async fn register_property(
         &NewCase {
             case_number: number.as_str(),
             flow_code,
-            state: bdc_services::cases::CaseState::Register,
+            state: bdc_registry::service::cases::CaseState::Register,
             channel: "court",
             county_code: &county,
             request: &request_text,
@@ -615,7 +615,7 @@ async fn register_property(
     )
     .await?;
     let note = format!("法院网络查控自动受理：{}（{}），请求单号 {}，送达时间 {}", r.court.trim(), r.case_number.trim(), r.number, r.delivered_at.trim());
-    case_store::add_event(&mut *tx, case_id, None, bdc_services::cases::CaseState::Register, "system", &note, now).await?;
+    case_store::add_event(&mut *tx, case_id, None, bdc_registry::service::cases::CaseState::Register, "system", &note, now).await?;
     let moved = register_locked(&mut *tx, office, &system_actor(), case_id, seq, &prev_hash, now).await?;
     // What the court is told: the seizure as registered (its term, or its place in the queue).
     let after = registry::rights_of_unit(&mut *tx, unit_id, true).await?;
@@ -682,7 +682,7 @@ pub(crate) async fn note_promotions(conn: &mut AnyConnection, steps: &[journal::
     if promoted.is_empty() {
         return Ok(0);
     }
-    let cal = bdc_services::register_api::working_calendar_in(conn).await?;
+    let cal = bdc_registry::register_api::working_calendar_in(conn).await?;
     let due = cal.add_working_days(today(), 1).to_string();
     let mut n = 0;
     for (unit_id, pred, attrs) in promoted {
@@ -722,7 +722,7 @@ async fn run_promotion_events(s: &Services) -> ServiceResult<usize> {
     let mut done = Vec::with_capacity(jobs.len());
     let mut n = 0;
     for job in jobs {
-        let seq = bdc_services::events::registered_seq(&job.payload).ok_or_else(|| ServiceError::validation("bad_job", "登簿事件缺少账本序号"));
+        let seq = bdc_registry::service::events::registered_seq(&job.payload).ok_or_else(|| ServiceError::validation("bad_job", "登簿事件缺少账本序号"));
         match async { promotions_of(s, seq?).await }.await {
             Ok(k) => {
                 n += k;
@@ -798,7 +798,7 @@ pub async fn run(s: &Services) -> ServiceResult<(Polled, Processed, usize)> {
             Polled::default()
         }
     };
-    let cal = bdc_services::register_api::working_calendar(s).await?;
+    let cal = bdc_registry::register_api::working_calendar(s).await?;
     let mut processed = Processed::default();
     let mut sent = 0;
     loop {
@@ -855,7 +855,7 @@ pub async fn raw_message(s: &Services, actor: &Actor, id: i64) -> ServiceResult<
     actor.require(Permission::CaseRead)?;
     let mut conn = s.db.conn().await?;
     let (raw, status, reason) = store::get_message(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound(format!("报文 {id} 不存在")))?;
-    Ok((bdc_services::register_api::unseal(s, &raw)?, status, reason))
+    Ok((bdc_registry::register_api::unseal(s, &raw)?, status, reason))
 }
 
 /// Puts a quarantined, refused or manual property back in the queue (after the unit was
@@ -919,7 +919,7 @@ mod tests {
     use bdc_adapters::files::LocalFileStore;
     use bdc_crypto::MasterKey;
     use bdc_db::Engine;
-    use bdc_store::testing::fresh_db;
+    use bdc_registry::testing::fresh_db;
     use std::sync::Mutex;
 
     /// A front-end that hands out one list and refuses feedback while `down` is set.
@@ -964,7 +964,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("bdc-court-{}", bdc_crypto::random_hex(4)));
         let list = soap_wrap("getRequestsResponse", "", "", &render_requests(&[request("A1"), request("B1")]));
         let front = Arc::new(Flaky { list, down: Mutex::new(true), got: Mutex::default() });
-        let s = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(dir)), bdc_services::SecuritySettings::default())
+        let s = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(dir)), bdc_registry::SecuritySettings::default())
             .with_court(front.clone(), std::time::Duration::from_secs(60));
         let s = crate::install(s).await.unwrap();
         // The unit does not exist: both properties are quarantined, and due an answer.
@@ -994,10 +994,10 @@ mod tests {
     /// A court message kept in clear before messages were sealed is sealed when the court
     /// desk's jobs start, and still reads back as it was.
     async fn messages_kept_in_clear_are_sealed_when_the_jobs_start(engine: Engine) {
-        use bdc_services::jobs::JobHandler;
+        use bdc_registry::service::jobs::JobHandler;
         let db = fresh_db(engine).await;
         let dir = std::env::temp_dir().join(format!("bdc-court-seal-{}", std::process::id()));
-        let s = crate::install(Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(dir)), bdc_services::SecuritySettings::default())).await.unwrap();
+        let s = crate::install(Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(dir)), bdc_registry::SecuritySettings::default())).await.unwrap();
         let mut conn = db.conn().await.unwrap();
         let id = store::store_raw(&mut conn, "<Requests>320402199001011234</Requests>", "d1", Utc::now()).await.unwrap();
         drop(conn);

@@ -17,7 +17,7 @@
 //! - `store` — the context's own tables, private to it.
 //! - [`install`] — seeds the built-in roles and answers the core's `Directory`.
 //!
-//! It reads the register only through `bdc_services::register_api`: the party a verification
+//! It reads the register only through `bdc_registry::register_api`: the party a verification
 //! proved, the one-time codes and the rate limits.
 
 // `Problem` is the error of every handler and extractor; boxing it would only add noise.
@@ -35,10 +35,10 @@ pub mod testing;
 use std::sync::Arc;
 
 use bdc_core::ServiceResult;
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// Installs identity into a server: seeds the built-in roles (idempotent) and answers the
-/// register core's questions about accounts ([`bdc_services::directory`]).
+/// register core's questions about accounts ([`bdc_registry::service::directory`]).
 pub async fn install(s: Services) -> ServiceResult<Services> {
     let mut conn = s.db.conn().await?;
     store::accounts::seed_builtin_roles(&mut conn).await?;

@@ -21,7 +21,7 @@ use bdc_http::extract::Client;
 use bdc_http::page::{limited, message, public_only, redirect, render, Chrome, Errors};
 use bdc_http::session::{clear_cookie, session_cookie};
 use bdc_http::session::{csrf_ok, Gate, PageActor};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// The account pages' routes.
 pub fn router<S>() -> Router<S>

@@ -3,7 +3,7 @@
 
 use bdc_core::{Actor, ServiceError};
 use bdc_http::session::Sessions;
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// Looks a session or bearer token up among the accounts' sessions.
 pub struct AccountSessions(pub Services);

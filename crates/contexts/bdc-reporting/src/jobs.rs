@@ -7,9 +7,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 
 use bdc_core::{Actor, ServiceError, ServiceResult};
-use bdc_services::jobs::{Job, JobHandler};
-use bdc_services::register_api::{self, SealedColumn};
-use bdc_services::Services;
+use bdc_registry::register_api::{self, SealedColumn};
+use bdc_registry::service::jobs::{Job, JobHandler};
+use bdc_registry::Services;
 
 pub use crate::service::report::REPORT_REGISTRATION;
 use crate::service::{daily_log, report};
@@ -55,7 +55,7 @@ impl JobHandler for ReportingJobs {
     async fn run(&self, s: &Services, job: &Job) -> ServiceResult<()> {
         match job.kind.as_str() {
             REPORT_REGISTRATION => {
-                let seq = bdc_services::events::registered_seq(&job.payload).ok_or_else(|| ServiceError::validation("bad_job", "上报任务缺少账本序号"))?;
+                let seq = bdc_registry::service::events::registered_seq(&job.payload).ok_or_else(|| ServiceError::validation("bad_job", "上报任务缺少账本序号"))?;
                 report::report_registration(s, seq).await?;
                 Ok(())
             }
@@ -93,7 +93,7 @@ async fn send_log(s: &Services, job: &Job) -> ServiceResult<()> {
 /// issuance-data rules, and hands its jobs to the worker loop.
 pub async fn install(s: Services) -> ServiceResult<Services> {
     let mut conn = s.db.conn().await?;
-    bdc_jobs::outbox::subscribe(&mut conn, bdc_services::events::REGISTERED, REPORT_REGISTRATION).await?;
+    bdc_jobs::outbox::subscribe(&mut conn, bdc_registry::service::events::REGISTERED, REPORT_REGISTRATION).await?;
     crate::store::seed_issuance_rules(&mut conn).await?;
     drop(conn);
     Ok(s.with_handler(Arc::new(ReportingJobs)))

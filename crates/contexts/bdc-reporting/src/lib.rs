@@ -18,7 +18,7 @@
 //! - `store` — the context's own tables (`report_messages`, `reconciliation_items`,
 //!   `issuance_rules`), private to it.
 //!
-//! It reads the register only through `bdc_services::register_api`: the entry, its case, the
+//! It reads the register only through `bdc_registry::register_api`: the entry, its case, the
 //! units, parcels, buildings, rights and parties it names.
 
 // `Problem` is the error of every handler and extractor; boxing it would only add noise.

@@ -12,8 +12,8 @@ use serde::Deserialize;
 
 use bdc_core::access::Permission;
 use bdc_core::calendar::{statutory_holiday, DayKind, OfficeSpan};
-use bdc_services::calendar as svc;
-use bdc_services::cases::today;
+use bdc_registry::service::calendar as svc;
+use bdc_registry::service::cases::today;
 
 use super::{admit, allow, place, redirect, refused, render, Chrome, Errors, Nav, PageActor};
 use crate::state::AppState;

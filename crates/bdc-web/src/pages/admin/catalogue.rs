@@ -14,10 +14,10 @@ use serde::Deserialize;
 
 use bdc_core::access::Permission;
 use bdc_core::Actor;
-use bdc_domain::catalogue::{self, Channel, Flow, GROUPS};
-use bdc_domain::duties::DutyRule;
-use bdc_domain::rights::RegistrationType;
-use bdc_services::duties::FlowDuty;
+use bdc_registry::domain::catalogue::{self, Channel, Flow, GROUPS};
+use bdc_registry::domain::duties::DutyRule;
+use bdc_registry::domain::rights::RegistrationType;
+use bdc_registry::service::duties::FlowDuty;
 
 use super::{admit, allow, redirect, refused, render, Chrome, Nav, PageActor};
 use crate::state::AppState;
@@ -121,8 +121,11 @@ pub async fn list(State(state): State<AppState>, PageActor(actor): PageActor, Qu
 
 async fn page(state: &AppState, a: &Actor, f: Filter, message: String, saved: String) -> Response {
     // Staff without the rule library see the default; the setting itself is the library's.
-    let duties: BTreeMap<String, FlowDuty> =
-        if a.can(Permission::RulesRead) { bdc_services::duties::list(&state.services, a).await.unwrap_or_default().into_iter().map(|d| (d.flow_code.clone(), d)).collect() } else { BTreeMap::new() };
+    let duties: BTreeMap<String, FlowDuty> = if a.can(Permission::RulesRead) {
+        bdc_registry::service::duties::list(&state.services, a).await.unwrap_or_default().into_iter().map(|d| (d.flow_code.clone(), d)).collect()
+    } else {
+        BTreeMap::new()
+    };
     let channel = Channel::from_code(&f.channel);
     let rows = catalogue::flows()
         .iter()
@@ -160,7 +163,7 @@ pub async fn save_duty(State(state): State<AppState>, PageActor(actor): PageActo
     let Some(rule) = DutyRule::from_code(&f.get("rule")) else {
         return refused(page(&state, &a, Filter::default(), "请选择岗位设置".into(), String::new()).await);
     };
-    match bdc_services::duties::set(&state.services, &a, &flow, rule, &f.get("reason")).await {
+    match bdc_registry::service::duties::set(&state.services, &a, &flow, rule, &f.get("reason")).await {
         Ok(()) => redirect(&format!("/workbench/admin/catalogue?saved={}#duties", bdc_http::forms::urlencode(&flow))),
         Err(e) => refused(page(&state, &a, Filter::default(), format!("岗位设置未保存：{e}"), String::new()).await),
     }

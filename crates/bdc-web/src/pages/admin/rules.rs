@@ -11,9 +11,9 @@ use axum::Form;
 use chrono::NaiveDate;
 
 use bdc_core::access::Permission;
-use bdc_domain::rules::Severity;
-use bdc_services::rule_library::RuleRecord;
-use bdc_services::rule_library::{self as svc, RuleDraft, CHECKS};
+use bdc_registry::domain::rules::Severity;
+use bdc_registry::service::rule_library::RuleRecord;
+use bdc_registry::service::rule_library::{self as svc, RuleDraft, CHECKS};
 
 use super::{admit, allow, place, redirect, refused, render, Chrome, Errors, Fields, Nav, PageActor};
 use crate::pages::{beijing, message};
@@ -56,11 +56,11 @@ fn applicability(r: &RuleRecord) -> String {
     let mut parts = Vec::new();
     parts.push(if a.effects.is_empty() { "全部业务".to_owned() } else { a.effects.iter().map(|e| name_of(EFFECTS, e)).collect::<Vec<_>>().join("、") });
     if !a.right_kinds.is_empty() {
-        let kinds: Vec<String> = a.right_kinds.iter().map(|k| bdc_domain::rights::RightKind::from_code(k).map_or_else(|| k.clone(), |k| k.name().to_owned())).collect();
+        let kinds: Vec<String> = a.right_kinds.iter().map(|k| bdc_registry::domain::rights::RightKind::from_code(k).map_or_else(|| k.clone(), |k| k.name().to_owned())).collect();
         parts.push(format!("权利类型：{}", kinds.join("、")));
     }
     if !a.except_flows.is_empty() {
-        parts.push(format!("除外：{}", a.except_flows.iter().map(|f| bdc_domain::catalogue::flow(f).map_or(f.as_str(), |x| x.name)).collect::<Vec<_>>().join("、")));
+        parts.push(format!("除外：{}", a.except_flows.iter().map(|f| bdc_registry::domain::catalogue::flow(f).map_or(f.as_str(), |x| x.name)).collect::<Vec<_>>().join("、")));
     }
     parts.join("；")
 }
@@ -91,7 +91,7 @@ fn row(r: &RuleRecord) -> RuleRow {
             if k.is_empty() {
                 n
             } else {
-                let kinds: Vec<String> = k.split(',').map(|c| bdc_domain::rights::RightKind::from_code(c).map_or_else(|| c.to_owned(), |x| x.name().to_owned())).collect();
+                let kinds: Vec<String> = k.split(',').map(|c| bdc_registry::domain::rights::RightKind::from_code(c).map_or_else(|| c.to_owned(), |x| x.name().to_owned())).collect();
                 format!("{n}：{}", kinds.join("、"))
             }
         },
@@ -133,7 +133,7 @@ impl DraftForm {
             except_flows: r.rule.applies.except_flows.join(","),
             severity: r.rule.severity.code().to_owned(),
             legal_basis: r.rule.legal_basis.clone(),
-            effective_from: bdc_services::cases::today().to_string(),
+            effective_from: bdc_registry::service::cases::today().to_string(),
             effective_to: String::new(),
         }
     }
@@ -223,8 +223,12 @@ async fn library_page(state: &AppState, a: &bdc_core::Actor, input: LibraryInput
     // Rows come by code then version: the last of each code is its newest version.
     let newest: Vec<RuleRow> = all.iter().enumerate().filter(|(i, r)| all.get(i + 1).is_none_or(|n| n.rule.code != r.rule.code)).map(|(_, r)| row(r)).collect();
     let issuance = bdc_reporting::service::issuance::list(&state.services, a).await.unwrap_or_default().into_iter().map(|(id, t, f, act, p)| (id, t, f, name_of(ISSUANCE_ACTIONS, &act), p)).collect();
-    let form =
-        input.form.unwrap_or_else(|| DraftForm { check: "restriction_present".into(), severity: "block".into(), effective_from: bdc_services::cases::today().to_string(), ..DraftForm::default() });
+    let form = input.form.unwrap_or_else(|| DraftForm {
+        check: "restriction_present".into(),
+        severity: "block".into(),
+        effective_from: bdc_registry::service::cases::today().to_string(),
+        ..DraftForm::default()
+    });
     render(&LibraryPage {
         chrome: Chrome::of(Some(a), "admin"),
         nav: Nav::of(a, "rules"),

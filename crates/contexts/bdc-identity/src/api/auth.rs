@@ -19,7 +19,7 @@ use bdc_http::metrics::Metrics;
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_http::session::Gate;
 use bdc_http::session::{clear_cookie, session_cookie, Authed};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// How the client wants to hold the session.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema, Default, PartialEq, Eq)]

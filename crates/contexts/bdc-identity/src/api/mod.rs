@@ -16,7 +16,7 @@ use bdc_core::access::Permission;
 use bdc_http::access::Access;
 use bdc_http::metrics::Metrics;
 use bdc_http::session::Gate;
-use bdc_services::Services;
+use bdc_registry::Services;
 
 pub mod auth;
 pub mod roles;

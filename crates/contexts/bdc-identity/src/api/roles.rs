@@ -13,7 +13,7 @@ use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
 use bdc_http::paged::PageDto;
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_http::session::Authed;
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// A role and the permissions it grants.
 #[derive(Debug, Serialize, ToSchema)]

@@ -15,7 +15,7 @@ use bdc_core::AuditSlot;
 use bdc_http::extract::ApiJson;
 use bdc_http::extract::Client;
 use bdc_http::problem::{ApiResult, Problem};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// The photo of a request, from base64; empty when none was given (the service says it is missing).
 fn photo_of(b64: &str) -> Result<Vec<u8>, Problem> {

@@ -20,8 +20,8 @@ use chrono::{DateTime, Duration, Utc};
 use bdc_core::access::{Permission, Realm};
 use bdc_core::password;
 use bdc_crypto::{random_hex, sm3_hex};
-use bdc_services::register_api::limits;
-use bdc_services::Services;
+use bdc_registry::register_api::limits;
+use bdc_registry::Services;
 
 use crate::store::accounts::{self, NewSession, UserRecord};
 

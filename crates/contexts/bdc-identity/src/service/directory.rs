@@ -3,7 +3,7 @@
 
 use bdc_core::ServiceResult;
 use bdc_db::AnyConnection;
-use bdc_services::directory::{AccountLink, Directory, UserName};
+use bdc_registry::service::directory::{AccountLink, Directory, UserName};
 
 use crate::store::{accounts, links};
 

@@ -1,7 +1,7 @@
 //! Role administration (角色权限管理).
 
 use bdc_core::access::{Permission, Realm};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 use crate::store::accounts;
 

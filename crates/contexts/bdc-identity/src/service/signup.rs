@@ -13,8 +13,8 @@ use bdc_core::access::Realm;
 use bdc_core::ids::{CitizenId, CreditCode};
 use bdc_core::masking::mask_phone;
 use bdc_core::{Actor, ServiceError, ServiceResult};
-use bdc_services::register_api::{self, codes, limits};
-use bdc_services::Services;
+use bdc_registry::register_api::{self, codes, limits};
+use bdc_registry::Services;
 
 use crate::store::accounts::{self, NewUser, UserRecord};
 use crate::store::links;

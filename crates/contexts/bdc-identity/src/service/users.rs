@@ -5,7 +5,7 @@ use chrono::Utc;
 use bdc_core::access::{self, Permission, Realm};
 use bdc_core::password;
 use bdc_db::{Page, PageRequest};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 use crate::store::accounts::{self, NewUser};
 

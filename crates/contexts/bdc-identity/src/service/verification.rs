@@ -13,7 +13,7 @@ use chrono::Utc;
 
 use bdc_adapters::identity::{photo_kind, EnterpriseCheck, IdentityError, Outcome, PersonCheck};
 use bdc_core::masking::mask_id_number;
-use bdc_services::Services;
+use bdc_registry::Services;
 
 use crate::store::verifications::{self as store, NewVerification};
 

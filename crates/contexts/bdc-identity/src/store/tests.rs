@@ -2,7 +2,7 @@
 //! login attempts counted atomically.
 
 use bdc_db::{engine_tests, Engine, PageRequest, StoreError};
-use bdc_store::testing::fresh_db;
+use bdc_registry::testing::fresh_db;
 use chrono::{Duration, Utc};
 
 use super::accounts;

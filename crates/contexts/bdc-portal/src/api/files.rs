@@ -1,6 +1,6 @@
 //! `/api/v1/portal/…` — the portal's drafts (网上申请草稿), material uploads (申请材料) and agents'
 //! authorisations (授权委托) as a JSON API, for the city app and partner systems. The use cases
-//! are the pages' own ([`crate::service::drafts`], [`bdc_services::register_api::materials`],
+//! are the pages' own ([`crate::service::drafts`], [`bdc_registry::register_api::materials`],
 //! [`crate::service::agency`]), so the checks are the same: a file is PNG, JPEG or PDF by its first
 //! bytes, at most 10 MB, and all files of one upload are checked before any is stored; drafts
 //! stay SM4-encrypted at rest; another user's draft, case or file is "not found".
@@ -21,15 +21,15 @@ use utoipa::ToSchema;
 use crate::service::agency::{self, NewAuthorisation};
 use crate::service::applications::{NamedParty, OtherParty};
 use crate::service::drafts::{self, Fields};
-use bdc_domain::catalogue;
-use bdc_services::register_api::materials::Attachment;
-use bdc_services::register_api::materials::{self, Upload};
+use bdc_registry::domain::catalogue;
+use bdc_registry::register_api::materials::Attachment;
+use bdc_registry::register_api::materials::{self, Upload};
 
 use crate::api::portal::{application_dto, AppliedDto, AuthorisationDto, NamedPartyDto, OtherPartyDto, PortalUser};
 use bdc_http::extract::{ApiJson, ApiPath};
 use bdc_http::forms::{read_form, ReadError, Submitted};
 use bdc_http::problem::{ApiResult, FindingDto, Problem};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// A `multipart/form-data` body, read with the pages' reader (text hygiene, part limits). Not
 /// multipart → 415; past the upload limit → 413; unreadable → 400; a forbidden character → 422.
@@ -300,7 +300,11 @@ pub async fn portal_submit_draft(State(services): State<Services>, PortalUser(ac
     let applied = drafts::submit(&services, &actor, id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(AppliedDto { application: application_dto(applied.application), case: applied.case.map(bdc_services::dto::case_dto), findings: applied.findings.iter().map(FindingDto::from).collect() }),
+        Json(AppliedDto {
+            application: application_dto(applied.application),
+            case: applied.case.map(bdc_registry::service::dto::case_dto),
+            findings: applied.findings.iter().map(FindingDto::from).collect(),
+        }),
     ))
 }
 

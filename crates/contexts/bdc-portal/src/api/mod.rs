@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 
 use bdc_http::access::Access;
 use bdc_http::session::Gate;
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// This context's rules of the access table: 证书真伪查询 is open to anyone, as on the portal page
 /// (rate-limited per address); everything else needs a public account (its real-name link is

@@ -20,14 +20,14 @@ use utoipa::{IntoParams, ToSchema};
 use crate::service::applications::{self as svc, ApplicationView, FieldKind};
 use crate::service::applications::{Application, NamedParty, OtherParty};
 use bdc_core::Actor;
-use bdc_domain::catalogue;
+use bdc_registry::domain::catalogue;
 
 use bdc_http::extract::Client;
 use bdc_http::extract::{ApiJson, ApiPath, ApiQuery};
 use bdc_http::problem::{ApiResult, FindingDto, Problem};
 use bdc_http::session::{Authed, Gate};
-use bdc_services::dto::{case_dto, CaseDto};
-use bdc_services::Services;
+use bdc_registry::service::dto::{case_dto, CaseDto};
+use bdc_registry::Services;
 
 /// A public account with its real-name link (实名认证), checked before any input is read: an
 /// account without one is refused like a caller without the permission.

@@ -2,7 +2,7 @@
 //! own units and past cases), 利害关系人查询 (apply with evidence, follow the decision, read the
 //! limited result), 证书真伪查询 (public, rate-limited like the page) and the caller's electronic
 //! certificates as PDF. The use cases are the pages' own ([`crate::service::archive`],
-//! [`crate::service::interest`], [`bdc_services::register_api::certificates`]): the same limits, the same
+//! [`crate::service::interest`], [`bdc_registry::register_api::certificates`]): the same limits, the same
 //! logging in `public_queries`, the same "not found" for what is another's.
 
 use axum::extract::State;
@@ -14,15 +14,15 @@ use utoipa::ToSchema;
 
 use crate::service::interest::{self, InterestForm, LimitedResult};
 use crate::service::interest::{Evidence, InterestApplication};
-use bdc_services::register_api::certificates::{self, Verdict};
+use bdc_registry::register_api::certificates::{self, Verdict};
 
 use crate::api::files::{file_dto, file_response, ApiMultipart, FileDto};
 use crate::api::portal::PortalUser;
 use bdc_http::extract::Client;
 use bdc_http::extract::{ApiJson, ApiPath};
 use bdc_http::problem::{ApiResult, Problem};
-use bdc_services::dto::{case_dto, CaseDto};
-use bdc_services::Services;
+use bdc_registry::service::dto::{case_dto, CaseDto};
+use bdc_registry::Services;
 
 // ----- 登记资料档案查询 -----
 
@@ -87,7 +87,7 @@ pub async fn portal_archive(State(services): State<Services>, Client(client): Cl
             .cases
             .into_iter()
             .map(|c| {
-                let flow = bdc_domain::catalogue::flow(&c.case.flow_code);
+                let flow = bdc_registry::domain::catalogue::flow(&c.case.flow_code);
                 ArchiveCaseDto { files: c.files.into_iter().map(|f| file_dto(f, flow)).collect(), case: case_dto(c.case) }
             })
             .collect(),

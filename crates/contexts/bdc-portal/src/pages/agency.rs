@@ -9,10 +9,10 @@ use axum::Form;
 use serde::Deserialize;
 
 use crate::service::agency::{self, NewAuthorisation};
-use bdc_services::register_api::materials::Upload;
+use bdc_registry::register_api::materials::Upload;
 
 use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// An authorisation as listed: `(id, principal, masked ID, matters, valid until, usable, document id)`.
 type Row = (i64, String, String, String, String, bool, i64);
@@ -87,7 +87,7 @@ pub async fn record(State(services): State<Services>, PageActor(actor): PageActo
         document: form.files.iter().find(|(k, _, _)| k == "document").map(|(_, n, b)| Upload { material_code: "document".into(), file_name: n.clone(), bytes: b.clone() }),
     };
     let mut errors = Errors::new();
-    for (k, v) in agency::check(&a, bdc_services::cases::today()) {
+    for (k, v) in agency::check(&a, bdc_registry::service::cases::today()) {
         errors.entry(k).or_insert(v);
     }
     if errors.is_empty() {

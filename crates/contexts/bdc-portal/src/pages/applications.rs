@@ -12,7 +12,7 @@ use crate::service::applications::{self as svc, ApplicationState, ApplicationVie
 use bdc_core::ServiceError;
 
 use super::{csrf_ok, message, redirect, render, Chrome, PageActor};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 #[derive(Template)]
 #[template(path = "application.html")]
@@ -58,7 +58,7 @@ fn label_of(flow_code: &str, key: &str) -> String {
 }
 
 fn catalogue_label(flow_code: &str, key: &str) -> Option<String> {
-    let flow = bdc_domain::catalogue::flow(flow_code)?;
+    let flow = bdc_registry::domain::catalogue::flow(flow_code)?;
     svc::form_of(flow).particulars.iter().find(|p| p.key == key).map(|p| p.label.to_owned())
 }
 

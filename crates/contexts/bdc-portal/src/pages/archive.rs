@@ -7,12 +7,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::service::archive;
-use bdc_domain::catalogue;
+use bdc_registry::domain::catalogue;
 
 use super::files::FileView;
 use super::{message, redirect, render, Chrome, PageActor};
 use bdc_http::extract::Client;
-use bdc_services::Services;
+use bdc_registry::Services;
 
 pub struct UnitView {
     number: String,

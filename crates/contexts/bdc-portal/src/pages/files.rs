@@ -6,7 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::{message, redirect, PageActor};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// `GET /files/{id}`: one stored material, inline, to staff who read cases or to the case's
 /// own people; anyone else gets "not found" (whether it exists is not told).
@@ -41,7 +41,7 @@ pub struct FileView {
 }
 
 impl FileView {
-    pub fn of(a: &bdc_services::register_api::materials::Attachment, flow: Option<&bdc_domain::catalogue::Flow>) -> FileView {
+    pub fn of(a: &bdc_registry::register_api::materials::Attachment, flow: Option<&bdc_registry::domain::catalogue::Flow>) -> FileView {
         FileView {
             id: a.id,
             material: flow.and_then(|f| f.materials.iter().find(|m| m.code == a.material_code)).map_or_else(|| a.material_code.clone(), |m| m.name.to_owned()),

@@ -22,7 +22,7 @@ use bdc_core::{Actor, ServiceError};
 
 use super::{beijing, csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
 use bdc_http::extract::Client;
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// Largest accepted application body: five evidence files of 10 MB plus the form fields.
 pub const UPLOAD_LIMIT: usize = svc::MAX_FILES * svc::MAX_FILE_BYTES + 1024 * 1024;

@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use bdc_http::session::Gate;
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// The design system and the page helpers the portal's pages share with every context.
 pub use bdc_http::page::{beijing, limited, message, public_only, redirect, render, too_many, Chrome, Errors};

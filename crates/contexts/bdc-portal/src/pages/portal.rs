@@ -12,14 +12,14 @@ use serde::Deserialize;
 use crate::service::account as svc;
 use crate::service::drafts;
 use bdc_core::ServiceError;
-use bdc_domain::catalogue::{self, ApplicantRole, Channel};
-use bdc_domain::workflow::CaseState;
-use bdc_services::register_api::certificates::{self, Verdict};
+use bdc_registry::domain::catalogue::{self, ApplicantRole, Channel};
+use bdc_registry::domain::workflow::CaseState;
+use bdc_registry::register_api::certificates::{self, Verdict};
 
 use super::files::FileView;
 use super::{csrf_ok, message, public_only, redirect, render, Chrome, Errors, PageActor};
 use bdc_http::extract::Client;
-use bdc_services::Services;
+use bdc_registry::Services;
 
 // ----- home -----
 
@@ -659,7 +659,7 @@ pub async fn add_case_files(State(services): State<Services>, PageActor(actor): 
     if uploads.is_empty() {
         return my_case_page(&services, &actor, id, "请选择要上传的文件".into()).await;
     }
-    match bdc_services::register_api::materials::add_to_case(&services, &actor, id, &uploads).await {
+    match bdc_registry::register_api::materials::add_to_case(&services, &actor, id, &uploads).await {
         Ok(_) => redirect(&format!("/portal/cases/{id}")),
         Err(e) => {
             let mut r = my_case_page(&services, &actor, id, e.to_string()).await;
@@ -679,7 +679,7 @@ async fn my_case_page(services: &Services, actor: &bdc_core::Actor, id: i64, err
         _ => String::new(),
     };
     let flow = catalogue::flow(&case.flow_code);
-    let files = bdc_services::register_api::materials::case_files(services, actor, case.id).await.unwrap_or_default();
+    let files = bdc_registry::register_api::materials::case_files(services, actor, case.id).await.unwrap_or_default();
     let results = svc::case_result(services, actor, case.id).await.unwrap_or_default();
     let page = MyCasePage {
         id: case.id,
@@ -696,7 +696,7 @@ async fn my_case_page(services: &Services, actor: &bdc_core::Actor, id: i64, err
         deadline: case.deadline.to_string(),
         steps: steps_of(case.state),
         notice,
-        events: events.into_iter().map(|(_, to, _, at, reason)| (super::beijing(&at), bdc_services::cases::state_name(&to).to_owned(), reason)).collect(),
+        events: events.into_iter().map(|(_, to, _, at, reason)| (super::beijing(&at), bdc_registry::service::cases::state_name(&to).to_owned(), reason)).collect(),
     };
     render(&page)
 }

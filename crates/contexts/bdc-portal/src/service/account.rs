@@ -6,12 +6,12 @@
 //! link is read through the register's directory port (`Services.directory`).
 
 use bdc_core::access::Realm;
-use bdc_domain::catalogue::{self, Channel, Flow};
-use bdc_services::directory::AccountLink;
-use bdc_services::register_api::{cases, registry};
+use bdc_registry::domain::catalogue::{self, Channel, Flow};
+use bdc_registry::register_api::{cases, registry};
+use bdc_registry::service::directory::AccountLink;
 
 use bdc_core::{Actor, ServiceError, ServiceResult};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// The public user's proven link to his party; an error for staff or accounts without one.
 pub async fn account_of(s: &Services, actor: &Actor) -> ServiceResult<AccountLink> {

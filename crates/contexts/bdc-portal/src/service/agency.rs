@@ -9,12 +9,12 @@ use chrono::{NaiveDate, Utc};
 use crate::domain::AUTHORISATION;
 use crate::store::agency::{self as store, Authorisation};
 use bdc_core::ids::{CitizenId, CreditCode};
-use bdc_services::register_api::materials::NewAttachment;
-use bdc_services::register_api::registry;
+use bdc_registry::register_api::materials::NewAttachment;
+use bdc_registry::register_api::registry;
 
 use bdc_core::{Actor, ServiceError, ServiceResult};
-use bdc_services::register_api::materials::{self, Upload};
-use bdc_services::Services;
+use bdc_registry::register_api::materials::{self, Upload};
+use bdc_registry::Services;
 
 /// An authorisation lasts at most a year (a longer one is renewed with a new letter).
 pub const MAX_DAYS: i64 = 366;
@@ -92,7 +92,7 @@ pub fn check(a: &NewAuthorisation, today: NaiveDate) -> Vec<(&'static str, Strin
 pub async fn record(s: &Services, actor: &Actor, a: NewAuthorisation) -> ServiceResult<Authorisation> {
     require_agent(actor)?;
     crate::service::account::account_of(s, actor).await?;
-    let today = bdc_services::register_api::today();
+    let today = bdc_registry::register_api::today();
     if let Some((field, message)) = check(&a, today).into_iter().next() {
         return Err(ServiceError::field("invalid_authorisation", field, message));
     }
@@ -108,13 +108,13 @@ pub async fn record(s: &Services, actor: &Actor, a: NewAuthorisation) -> Service
     s.files.put(&key, &doc.bytes).await.map_err(|e| ServiceError::Internal(Box::new(e)))?;
     let now = Utc::now();
     let mut tx = s.db.begin().await?;
-    bdc_services::register_api::limits::refuse_if_over(s, bdc_services::register_api::limits::Kind::IdentityCheck, &actor.username).await?;
-    let Some(party_id) = bdc_services::register_api::registry::party_on_record(s, &mut tx, id_type, &id, a.principal_name.trim()).await? else {
+    bdc_registry::register_api::limits::refuse_if_over(s, bdc_registry::register_api::limits::Kind::IdentityCheck, &actor.username).await?;
+    let Some(party_id) = bdc_registry::register_api::registry::party_on_record(s, &mut tx, id_type, &id, a.principal_name.trim()).await? else {
         // Not an oracle: a wrong name and an unknown number get one answer, each failure counts
         // against the agent's small identity-check limit, and nobody is recorded as a party by
         // being named here (the principal must be on record: a verified account or a counter case).
         drop(tx);
-        bdc_services::register_api::limits::hit(s, bdc_services::register_api::limits::Kind::IdentityCheck, Some(&actor.username), "").await?;
+        bdc_registry::register_api::limits::hit(s, bdc_registry::register_api::limits::Kind::IdentityCheck, Some(&actor.username), "").await?;
         return Err(ServiceError::field("party_not_verified", "principal_name", "委托人身份核验未通过：请核对委托人姓名（名称）与证件号码；委托人须已注册线上苏小登实名账户或在登记机构留有记录"));
     };
     let name = materials::display_name(&doc.file_name);
@@ -148,7 +148,7 @@ fn usable(a: &Authorisation, today: NaiveDate) -> bool {
 /// The agent's authorisations, newest first.
 pub async fn mine(s: &Services, actor: &Actor) -> ServiceResult<Vec<Shown>> {
     require_agent(actor)?;
-    let today = bdc_services::register_api::today();
+    let today = bdc_registry::register_api::today();
     let mut conn = s.db.conn().await?;
     let mut out = Vec::new();
     for a in store::authorisations_of(&mut conn, actor.user_id).await? {
@@ -168,7 +168,7 @@ pub async fn usable_for(s: &Services, actor: &Actor, id: i64) -> ServiceResult<A
     require_agent(actor)?;
     let mut conn = s.db.conn().await?;
     let a = store::authorisation(&mut conn, id).await?.filter(|a| a.agent_user_id == actor.user_id).ok_or_else(|| ServiceError::field("unknown_authorisation", "on_behalf", "授权委托不存在"))?;
-    if !usable(&a, bdc_services::register_api::today()) {
+    if !usable(&a, bdc_registry::register_api::today()) {
         return Err(ServiceError::field("authorisation_lapsed", "on_behalf", "该授权委托已撤销或已过期"));
     }
     Ok(a)
@@ -188,7 +188,7 @@ pub async fn revoke(s: &Services, actor: &Actor, id: i64) -> ServiceResult<()> {
 /// The authorisation a case was applied under, for staff: `(principal name, agent, matters, valid until, document id)`.
 pub async fn of_case(s: &Services, actor: &Actor, request_attrs: &std::collections::BTreeMap<String, String>) -> ServiceResult<Option<(Authorisation, String)>> {
     actor.require(bdc_core::access::Permission::CaseRead)?;
-    let Some(id) = request_attrs.get(bdc_domain::register::attr::AUTHORISATION).and_then(|v| v.parse::<i64>().ok()) else { return Ok(None) };
+    let Some(id) = request_attrs.get(bdc_registry::domain::register::attr::AUTHORISATION).and_then(|v| v.parse::<i64>().ok()) else { return Ok(None) };
     let mut conn = s.db.conn().await?;
     let Some(a) = store::authorisation(&mut conn, id).await? else { return Ok(None) };
     let name = registry::get_party(&mut conn, a.principal_party_id).await?.map(|p| p.name).unwrap_or_default();

@@ -3,7 +3,7 @@
 //! An online application carries everything the counter's 受理 takes — every party the flow
 //! names (权利人, 义务人, 抵押权人, 代理人) with shares and 共有方式, the particulars the flow's
 //! effect needs, the right it acts on — and is checked by the very same code
-//! ([`bdc_services::register_api::cases::precheck`], then [`bdc_services::register_api::cases::open_case`]), so the portal can never accept
+//! ([`bdc_registry::register_api::cases::precheck`], then [`bdc_registry::register_api::cases::open_case`]), so the portal can never accept
 //! what the counter would refuse.
 //!
 //! Why confirmations: a sale, a mortgage and the like are applied for by both sides together
@@ -26,18 +26,18 @@ use serde::{Deserialize, Serialize};
 use crate::store::applications::{self as store, ApplicationRow, NewApplication};
 use bdc_core::ids::{CitizenId, CreditCode};
 use bdc_db::{AnyConnection, PageRequest};
-use bdc_domain::catalogue::{self, ApplicantRole, Basis, ChangeScope, Channel, Effect, Flow};
-use bdc_domain::register::attr;
-use bdc_domain::rights::{RightKind, RightState};
-use bdc_domain::rules::Finding;
-use bdc_services::register_api::cases::CaseRecord;
-use bdc_services::register_api::materials as files;
-use bdc_services::register_api::registry::{self, UnitFilter};
+use bdc_registry::domain::catalogue::{self, ApplicantRole, Basis, ChangeScope, Channel, Effect, Flow};
+use bdc_registry::domain::register::attr;
+use bdc_registry::domain::rights::{RightKind, RightState};
+use bdc_registry::domain::rules::Finding;
+use bdc_registry::register_api::cases::CaseRecord;
+use bdc_registry::register_api::materials as files;
+use bdc_registry::register_api::registry::{self, UnitFilter};
 
 use crate::service::account as portal;
 use bdc_core::{Actor, ServiceError, ServiceResult};
-use bdc_services::register_api::cases::{OpenCase, RequestDoc};
-use bdc_services::Services;
+use bdc_registry::register_api::cases::{OpenCase, RequestDoc};
+use bdc_registry::Services;
 
 pub use crate::domain::{ApplicationState, ConfirmationState};
 
@@ -156,7 +156,7 @@ pub struct FormSpec {
 /// Whether a flow creates a mortgage (or the mortgage notice of a 双预告): the same condition
 /// under which the counter requires the debt's amount and term.
 pub fn creates_mortgage(flow: &Flow) -> bool {
-    let combined = bdc_services::register_api::cases::with_mortgage(flow);
+    let combined = bdc_registry::register_api::cases::with_mortgage(flow);
     (flow.effect == Effect::CreateRestriction && flow.right_kind == RightKind::Mortgage) || (combined && flow.effect != Effect::AdvanceToTitle)
 }
 
@@ -182,7 +182,7 @@ pub fn form_of(flow: &'static Flow) -> FormSpec {
         ]),
         (Effect::CreateRight, RightKind::ResidenceRight) => particulars.push(p(attr::TERM_END, "居住权期限截止日", Date, false, "不填为终身")),
         (Effect::CreateRight, _) => particulars.extend([p(attr::TERM_START, "土地使用期限起始日", Date, false, ""), p(attr::TERM_END, "土地使用期限截止日", Date, false, "")]),
-        (Effect::CreateRestriction, RightKind::AdvanceNotice) if !bdc_services::register_api::cases::with_mortgage(flow) => {
+        (Effect::CreateRestriction, RightKind::AdvanceNotice) if !bdc_registry::register_api::cases::with_mortgage(flow) => {
             particulars.push(p(attr::ADVANCE_KIND, "预告登记种类", Choice(ADVANCE_KINDS), false, ""))
         }
         (Effect::ChangeRestriction, RightKind::Mortgage) if flow.basis != Basis::Assignment => {
@@ -209,7 +209,7 @@ pub fn form_of(flow: &'static Flow) -> FormSpec {
         flow,
         roles: flow.applicant_roles.to_vec(),
         particulars,
-        mortgagees: bdc_services::register_api::cases::with_mortgage(flow) && flow.effect != Effect::AdvanceToTitle,
+        mortgagees: bdc_registry::register_api::cases::with_mortgage(flow) && flow.effect != Effect::AdvanceToTitle,
         co_ownership: matches!(flow.effect, Effect::CreateRight | Effect::TransferRight | Effect::TransferWithMortgage) || scope == Some(ChangeScope::CoOwnership),
         co_ownership_required: scope == Some(ChangeScope::CoOwnership),
         target: !matches!(flow.effect, Effect::CreateRight | Effect::CreateRestriction | Effect::AdvanceToTitle),
@@ -275,7 +275,7 @@ pub async fn my_units(s: &Services, actor: &Actor, on_behalf: Option<i64>) -> Se
 
 // ----- applying -----
 
-/// The request as it is kept until the case is opened: exactly what [`bdc_services::register_api::cases::open_case`]
+/// The request as it is kept until the case is opened: exactly what [`bdc_registry::register_api::cases::open_case`]
 /// will be given.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Stored {
@@ -355,9 +355,9 @@ fn parse_id(raw: &str) -> Option<(&'static str, &'static str, String)> {
 /// The outcome of a named party's identity check, counted: a failure counts against the
 /// account's small `identity_check` limit, and once it is used up every check is refused alike.
 async fn verified(s: &Services, actor: &Actor, found: ServiceResult<i64>) -> ServiceResult<i64> {
-    bdc_services::register_api::limits::refuse_if_over(s, bdc_services::register_api::limits::Kind::IdentityCheck, &actor.username).await?;
+    bdc_registry::register_api::limits::refuse_if_over(s, bdc_registry::register_api::limits::Kind::IdentityCheck, &actor.username).await?;
     if let Err(ServiceError::Validation { code: "party_not_verified", .. }) = &found {
-        bdc_services::register_api::limits::hit(s, bdc_services::register_api::limits::Kind::IdentityCheck, Some(&actor.username), "").await?;
+        bdc_registry::register_api::limits::hit(s, bdc_registry::register_api::limits::Kind::IdentityCheck, Some(&actor.username), "").await?;
     }
     found
 }
@@ -540,7 +540,7 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
     let opener = opener_for(actor.username.clone(), actor.display_name.clone());
     let cmd = command(flow, &stored);
     // The counter's checks, writing nothing: a bad application is refused here, by field.
-    let findings = bdc_services::register_api::cases::precheck(s, &opener, &cmd).await?;
+    let findings = bdc_registry::register_api::cases::precheck(s, &opener, &cmd).await?;
     if findings.iter().any(Finding::blocks) {
         let first = findings.iter().find(|f| f.blocks()).map(|f| format!("{}：{}", f.rule_name, f.message)).unwrap_or_default();
         return Err(ServiceError::RuleBlocked { message: format!("限制验证未通过 — {first}"), findings });
@@ -562,7 +562,7 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
     let now = Utc::now();
     if confirmers.is_empty() {
         // Nobody else to ask: the case is opened now, as before.
-        let opened = bdc_services::register_api::cases::open_case(s, &opener, cmd).await?;
+        let opened = bdc_registry::register_api::cases::open_case(s, &opener, cmd).await?;
         let mut tx = s.db.begin().await?;
         let id = store::insert(
             &mut tx,
@@ -571,7 +571,7 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
         )
         .await?;
         store::set_state(&mut tx, id, ApplicationState::Submitted.code(), ApplicationState::Submitted.code(), Some(opened.case.id), "", now).await?;
-        bdc_services::register_api::cases::set_submitted_by(&mut tx, opened.case.id, actor.user_id).await?;
+        bdc_registry::register_api::cases::set_submitted_by(&mut tx, opened.case.id, actor.user_id).await?;
         if let Some(d) = draft {
             files::move_owner(&mut tx, crate::domain::DRAFT, d, files::CASE, opened.case.id).await?;
             crate::store::drafts::delete_draft(&mut tx, d, actor.user_id).await?;
@@ -625,7 +625,7 @@ fn not_found() -> ServiceError {
 }
 
 /// Loads an application the actor may see: his own, or one naming his party as co-applicant.
-async fn visible(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(bdc_services::directory::AccountLink, ApplicationRow, Vec<store::ConfirmationRow>)> {
+async fn visible(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(bdc_registry::service::directory::AccountLink, ApplicationRow, Vec<store::ConfirmationRow>)> {
     let account = portal::account_of(s, actor).await?;
     let mut conn = s.db.conn().await?;
     let row = store::get(&mut conn, id).await?.ok_or_else(not_found)?;
@@ -647,7 +647,7 @@ pub(crate) async fn may_see(s: &Services, actor: &Actor, id: i64) -> ServiceResu
 
 /// The materials handed in with an application that still waits for its co-applicants (they
 /// move to the case once it is opened), for its applicant and the co-applicants who sign it.
-pub async fn files(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Vec<bdc_services::register_api::materials::Attachment>> {
+pub async fn files(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Vec<bdc_registry::register_api::materials::Attachment>> {
     let (_, row, _) = visible(s, actor, id).await?;
     let mut conn = s.db.conn().await?;
     let owner = match row.case_id {
@@ -697,7 +697,7 @@ pub async fn view(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Applica
         });
     }
     let case_number = match row.case_id {
-        Some(cid) => bdc_services::register_api::cases::get_case(&mut conn, cid).await?.map(|c| c.case_number),
+        Some(cid) => bdc_registry::register_api::cases::get_case(&mut conn, cid).await?.map(|c| c.case_number),
         None => None,
     };
     let mut attributes = stored.request.attrs.clone();
@@ -741,7 +741,7 @@ pub async fn list(s: &Services, actor: &Actor) -> ServiceResult<Vec<ApplicationV
 }
 
 /// The actor's own pending confirmation on an application that still waits.
-async fn my_pending(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(bdc_services::directory::AccountLink, ApplicationRow)> {
+async fn my_pending(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(bdc_registry::service::directory::AccountLink, ApplicationRow)> {
     let (account, row, confirmations) = visible(s, actor, id).await?;
     let Some(mine) = confirmations.iter().find(|c| c.party_id == account.party_id) else {
         return Err(ServiceError::Forbidden("您不是该申请的共同申请人，无需确认".into()));
@@ -769,8 +769,8 @@ pub async fn send_confirmation_code(s: &Services, actor: &Actor, id: i64, client
     let phone = s.cipher().decrypt(&enc).map_err(|e| ServiceError::Internal(Box::new(e)))?;
     // Counted per account and application, not per phone: a bank confirms many customers'
     // applications from one account, each with its own code.
-    bdc_services::register_api::limits::hit(s, bdc_services::register_api::limits::Kind::ConfirmationCode, Some(&format!("{}:{id}", actor.user_id)), client).await?;
-    bdc_services::register_api::codes::deliver_code(s, &phone, &purpose(id)).await?;
+    bdc_registry::register_api::limits::hit(s, bdc_registry::register_api::limits::Kind::ConfirmationCode, Some(&format!("{}:{id}", actor.user_id)), client).await?;
+    bdc_registry::register_api::codes::deliver_code(s, &phone, &purpose(id)).await?;
     Ok(account.phone_masked)
 }
 
@@ -790,21 +790,21 @@ pub async fn confirm(s: &Services, actor: &Actor, id: i64, code: &str) -> Servic
     // An account that has given too many wrong codes (over all its applications) is refused
     // before its code is looked at, so a right guess cannot be told from a wrong one.
     let guesser = actor.user_id.to_string();
-    bdc_services::register_api::limits::refuse_if_over(s, bdc_services::register_api::limits::Kind::CodeGuess, &guesser).await?;
+    bdc_registry::register_api::limits::refuse_if_over(s, bdc_registry::register_api::limits::Kind::CodeGuess, &guesser).await?;
     let now = Utc::now();
     let mut tx = s.db.begin().await?;
-    let stored = bdc_services::register_api::codes::latest_code(&mut tx, &bidx, &purpose(id)).await?.ok_or_else(|| ServiceError::field("no_code", "code", "请先获取短信验证码"))?;
+    let stored = bdc_registry::register_api::codes::latest_code(&mut tx, &bidx, &purpose(id)).await?.ok_or_else(|| ServiceError::field("no_code", "code", "请先获取短信验证码"))?;
     let expired = bdc_db::parse_time(&stored.expires_at).map(|t: DateTime<Utc>| t < now).unwrap_or(true);
-    if expired || stored.attempts >= bdc_services::register_api::codes::CODE_ATTEMPTS {
+    if expired || stored.attempts >= bdc_registry::register_api::codes::CODE_ATTEMPTS {
         return Err(ServiceError::field("code_expired", "code", "验证码已失效，请重新获取"));
     }
-    if stored.code_hash != bdc_services::register_api::codes::code_hash(&bidx, code) {
-        bdc_services::register_api::codes::code_attempted(&mut tx, stored.id).await?;
+    if stored.code_hash != bdc_registry::register_api::codes::code_hash(&bidx, code) {
+        bdc_registry::register_api::codes::code_attempted(&mut tx, stored.id).await?;
         bdc_db::commit(tx).await?;
-        bdc_services::register_api::limits::hit(s, bdc_services::register_api::limits::Kind::CodeGuess, Some(&guesser), "").await?;
+        bdc_registry::register_api::limits::hit(s, bdc_registry::register_api::limits::Kind::CodeGuess, Some(&guesser), "").await?;
         return Err(ServiceError::field("wrong_code", "code", "验证码错误"));
     }
-    if !bdc_services::register_api::codes::use_code(&mut tx, stored.id).await? {
+    if !bdc_registry::register_api::codes::use_code(&mut tx, stored.id).await? {
         return Err(ServiceError::field("code_expired", "code", "验证码已使用，请重新获取"));
     }
     if !store::decide(&mut tx, id, account.party_id, ConfirmationState::Pending.code(), ConfirmationState::Confirmed.code(), actor.user_id, "", now).await? {
@@ -875,11 +875,11 @@ async fn submit(s: &Services, id: i64) -> ServiceResult<()> {
     let flow = catalogue::flow(&row.flow_code).ok_or_else(not_found)?;
     let stored = parse_stored(&row)?;
     let opener = opener_for(user.username.clone(), user.display_name.clone());
-    match bdc_services::register_api::cases::open_case(s, &opener, command(flow, &stored)).await {
+    match bdc_registry::register_api::cases::open_case(s, &opener, command(flow, &stored)).await {
         Ok(opened) => {
             let mut tx = s.db.begin().await?;
             store::set_state(&mut tx, id, ApplicationState::Submitted.code(), ApplicationState::Submitted.code(), Some(opened.case.id), "", now).await?;
-            bdc_services::register_api::cases::set_submitted_by(&mut tx, opened.case.id, row.user_id).await?;
+            bdc_registry::register_api::cases::set_submitted_by(&mut tx, opened.case.id, row.user_id).await?;
             files::move_owner(&mut tx, crate::domain::APPLICATION, id, files::CASE, opened.case.id).await?;
             bdc_db::commit(tx).await?;
             Ok(())

@@ -6,13 +6,13 @@
 use chrono::Utc;
 
 use bdc_db::PageRequest;
-use bdc_domain::rights::RightState;
-use bdc_services::register_api::cases::CaseRecord;
-use bdc_services::register_api::materials::{self as files, Attachment};
-use bdc_services::register_api::registry::{self, Unit, UnitFilter};
+use bdc_registry::domain::rights::RightState;
+use bdc_registry::register_api::cases::CaseRecord;
+use bdc_registry::register_api::materials::{self as files, Attachment};
+use bdc_registry::register_api::registry::{self, Unit, UnitFilter};
 
 use bdc_core::{Actor, ServiceResult};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// At most this many units and cases are shown (a person or company with more asks at the
 /// counter for a full extract).
@@ -51,7 +51,7 @@ pub struct Archive {
 
 /// The user's own archive, logged as one public query.
 pub async fn my_archive(s: &Services, actor: &Actor, client: &str) -> ServiceResult<Archive> {
-    bdc_services::register_api::limits::hit(s, bdc_services::register_api::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
+    bdc_registry::register_api::limits::hit(s, bdc_registry::register_api::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
     let account = crate::service::account::account_of(s, actor).await?;
     let mut conn = s.db.conn().await?;
     let page =
@@ -77,15 +77,15 @@ pub async fn my_archive(s: &Services, actor: &Actor, client: &str) -> ServiceRes
         units.push(ArchiveUnit { unit, entries });
     }
     let mut cases = Vec::new();
-    let mut ids = bdc_services::register_api::cases::cases_of_party(&mut conn, account.party_id, LIMIT).await?;
-    for id in bdc_services::register_api::cases::cases_submitted_by(&mut conn, actor.user_id).await? {
+    let mut ids = bdc_registry::register_api::cases::cases_of_party(&mut conn, account.party_id, LIMIT).await?;
+    for id in bdc_registry::register_api::cases::cases_submitted_by(&mut conn, actor.user_id).await? {
         if !ids.contains(&id) {
             ids.push(id);
         }
     }
     ids.sort_unstable_by(|a, b| b.cmp(a));
     for id in ids.into_iter().take(usize::try_from(LIMIT).unwrap_or(200)) {
-        if let Some(case) = bdc_services::register_api::cases::get_case(&mut conn, id).await? {
+        if let Some(case) = bdc_registry::register_api::cases::get_case(&mut conn, id).await? {
             let files = files::of_owner(&mut conn, files::CASE, id).await?;
             cases.push(ArchiveCase { case, files });
         }

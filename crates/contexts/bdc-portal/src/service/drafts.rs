@@ -7,13 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::DRAFT;
 use crate::store::drafts::{self as store, Draft};
-use bdc_domain::catalogue;
-use bdc_services::register_api::materials::Attachment;
+use bdc_registry::domain::catalogue;
+use bdc_registry::register_api::materials::Attachment;
 
 use crate::service::applications::Application;
 use bdc_core::{Actor, ServiceError, ServiceResult};
-use bdc_services::register_api::materials::{self, Upload};
-use bdc_services::Services;
+use bdc_registry::register_api::materials::{self, Upload};
+use bdc_registry::Services;
 
 /// At most this many drafts per account.
 pub const MAX_DRAFTS: usize = 20;

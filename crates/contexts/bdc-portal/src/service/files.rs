@@ -6,8 +6,8 @@
 
 use bdc_core::access::{Permission, Realm};
 use bdc_core::{Actor, ServiceError, ServiceResult};
-use bdc_services::register_api::materials::{self, Attachment};
-use bdc_services::Services;
+use bdc_registry::register_api::materials::{self, Attachment};
+use bdc_registry::Services;
 
 use crate::domain::{APPLICATION, AUTHORISATION, DRAFT};
 use crate::store;

@@ -17,20 +17,20 @@ use chrono::Utc;
 use crate::store::interest::{self as store, NewInterestApplication};
 use bdc_core::access::{Permission, Realm};
 use bdc_crypto::sm3_hex;
-use bdc_domain::register::CoOwnership;
-use bdc_domain::rights::RightKind;
-use bdc_services::register_api::registry;
+use bdc_registry::domain::register::CoOwnership;
+use bdc_registry::domain::rights::RightKind;
+use bdc_registry::register_api::registry;
 
 use bdc_core::{Actor, ServiceError, ServiceResult};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// The `public_queries` kind of these queries.
 pub const LOG_KIND: &str = "interest";
 /// At most this many evidence files per application.
 pub const MAX_FILES: usize = 5;
 /// At most this many bytes per evidence file: the same 10 MB as every material.
-pub use bdc_services::register_api::materials::MAX_FILE_BYTES;
-use bdc_services::register_api::materials::{display_name, sniff};
+pub use bdc_registry::register_api::materials::MAX_FILE_BYTES;
+use bdc_registry::register_api::materials::{display_name, sniff};
 
 // The records this use case hands to the API and the pages.
 pub use crate::store::interest::{Evidence, InterestApplication};
@@ -153,7 +153,7 @@ async fn log(s: &Services, user_id: Option<i64>, client: &str, query: &str, outc
 /// Submits an application with its evidence. The answer says only that it was received: whether
 /// the property exists is not revealed before approval.
 pub async fn apply(s: &Services, actor: &Actor, client: &str, f: InterestForm) -> ServiceResult<InterestApplication> {
-    bdc_services::register_api::limits::hit(s, bdc_services::register_api::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
+    bdc_registry::register_api::limits::hit(s, bdc_registry::register_api::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
     let account = crate::service::account::account_of(s, actor).await?;
     let errors = check(&f);
     if !errors.is_empty() {
@@ -249,7 +249,7 @@ fn own(actor: &Actor, a: &InterestApplication) -> ServiceResult<()> {
 
 /// One of the user's applications; once approved, with the limited result (each viewing logged).
 pub async fn my_application(s: &Services, actor: &Actor, client: &str, id: i64) -> ServiceResult<MyApplication> {
-    bdc_services::register_api::limits::hit(s, bdc_services::register_api::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
+    bdc_registry::register_api::limits::hit(s, bdc_registry::register_api::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
     crate::service::account::account_of(s, actor).await?;
     let mut conn = s.db.conn().await?;
     let application = store::get_application(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound("未找到该查询申请".into()))?;

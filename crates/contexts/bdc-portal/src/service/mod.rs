@@ -1,6 +1,6 @@
 //! The portal's use cases. Each checks the actor (a public account with a proven party, or staff
 //! with the permission named), opens its transaction, and reaches the register only through
-//! `bdc_services::register_api`.
+//! `bdc_registry::register_api`.
 //!
 //! - [`account`] — the account's proven party, its flows, cases, certificates (我的办件, 我的证书).
 //! - [`applications`] — 网上申请 and 共同申请确认.

@@ -14,7 +14,7 @@ use crate::service::daily_log::{self as registration_log, DailyLog};
 use bdc_http::extract::ApiQuery;
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_http::session::Authed;
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// The day of the log.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -11,7 +11,7 @@ use bdc_http::extract::{paging, ApiQuery};
 use bdc_http::paged::PageDto;
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_http::session::Authed;
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// A reported message.
 #[derive(Debug, Serialize, ToSchema)]

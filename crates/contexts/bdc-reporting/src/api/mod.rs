@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use bdc_core::access::Permission;
 use bdc_http::access::Access;
 use bdc_http::session::Gate;
-use bdc_services::Services;
+use bdc_registry::Services;
 
 pub mod daily_log;
 pub mod issuance_rules;

@@ -12,7 +12,7 @@ use bdc_http::extract::{paging, ApiPath, ApiQuery};
 use bdc_http::paged::PageDto;
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_http::session::Authed;
-use bdc_services::Services;
+use bdc_registry::Services;
 
 /// A reconciliation item.
 #[derive(Debug, Serialize, ToSchema)]

@@ -7,10 +7,10 @@ use quick_xml::escape::escape;
 
 use bdc_core::access::Permission;
 use bdc_core::{Actor, ServiceError, ServiceResult};
-use bdc_domain::rights::RegistrationType;
-use bdc_services::register_api::journal::{self, Checkpoint, Step};
-use bdc_services::register_api::{cases as case_store, registry};
-use bdc_services::Services;
+use bdc_registry::domain::rights::RegistrationType;
+use bdc_registry::register_api::journal::{self, Checkpoint, Step};
+use bdc_registry::register_api::{cases as case_store, registry};
+use bdc_registry::Services;
 
 use crate::domain::MessageState;
 use crate::store as reports;
@@ -127,7 +127,7 @@ pub async fn daily_log(s: &Services, actor: &Actor, date: NaiveDate) -> ServiceR
 }
 
 /// The LogBiz message of a day as it is sent: with the journal checkpoint signed when it was
-/// sent (`<Checkpoint>`, [`bdc_services::register_api::journal::checkpoint_for_log`]), which the province keeps and checks against the
+/// sent (`<Checkpoint>`, [`bdc_registry::register_api::journal::checkpoint_for_log`]), which the province keeps and checks against the
 /// ones it received before ([`bdc_adapters::province::logbiz::check_log`]).
 pub fn log_biz_xml_with_checkpoint(log: &DailyLog, cp: Option<&Checkpoint>) -> String {
     let xml = log_biz_xml(log);

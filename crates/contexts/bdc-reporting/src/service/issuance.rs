@@ -5,7 +5,7 @@ use chrono::Utc;
 
 use bdc_core::access::Permission;
 use bdc_core::{Actor, ServiceError, ServiceResult};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 use crate::domain::issuance::{Rule, RuleError};
 use crate::store as reports;

@@ -7,8 +7,8 @@ use bdc_core::access::Permission;
 use bdc_core::calendar::WorkCalendar;
 use bdc_core::{Actor, ServiceResult};
 use bdc_db::{Page, PageRequest};
-use bdc_services::register_api;
-use bdc_services::Services;
+use bdc_registry::register_api;
+use bdc_registry::Services;
 
 use crate::domain::ItemStatus;
 use crate::store;

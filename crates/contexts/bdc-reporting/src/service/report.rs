@@ -12,14 +12,14 @@ use bdc_adapters::province::message::{AccessMessage, DataRow, Head};
 use bdc_adapters::province::response;
 use bdc_adapters::province::tables;
 use bdc_db::{AnyConnection, Page, PageRequest};
-use bdc_domain::catalogue::{self, Flow};
-use bdc_domain::register::attr;
-use bdc_domain::rights::RightKind;
-use bdc_services::register_api::journal::{self, Step};
-use bdc_services::register_api::{self, cases as case_store, registry};
+use bdc_registry::domain::catalogue::{self, Flow};
+use bdc_registry::domain::register::attr;
+use bdc_registry::domain::rights::RightKind;
+use bdc_registry::register_api::journal::{self, Step};
+use bdc_registry::register_api::{self, cases as case_store, registry};
 
 use bdc_core::{Actor, ServiceError, ServiceResult};
-use bdc_services::Services;
+use bdc_registry::Services;
 
 use crate::domain::{ItemCause, ItemStatus, MessageKind, MessageState};
 use crate::store as reports;
@@ -340,7 +340,7 @@ struct Context<'a> {
 fn right_row(c: &Context<'_>, kind: RightKind, attrs: &std::collections::BTreeMap<String, String>, certificate: &str, state: i64, registered: (&str, &str)) -> DataRow {
     let (table, _) = right_table(kind);
     let get = |k: &str| attrs.get(k).cloned().unwrap_or_default();
-    let ended = state == i64::from(bdc_domain::rights::RightState::Ended.code());
+    let ended = state == i64::from(bdc_registry::domain::rights::RightState::Ended.code());
     let common = |mut v: Vec<(&'static str, String)>| {
         v.extend([
             ("BDCDYH", c.unit.unit_number.clone()),
@@ -400,7 +400,7 @@ fn right_row(c: &Context<'_>, kind: RightKind, attrs: &std::collections::BTreeMa
             let ruling = attrs.get(attr::COURT_RULING).cloned().unwrap_or_else(|| format!("协助执行通知书（{}）", if court_case.is_empty() { c.ywh.as_str() } else { court_case.as_str() }));
             let mut v = vec![
                 ("CFJG", get(attr::COURT)),
-                ("CFLX", bdc_domain::register::SeizureKind::of(attrs).code().into()),
+                ("CFLX", bdc_registry::domain::register::SeizureKind::of(attrs).code().into()),
                 ("CFWJ", ruling),
                 ("CFWH", court_case),
                 ("CFQSSJ", get(attr::TERM_START)),
@@ -535,7 +535,7 @@ async fn build(
     }
     let current = registry::rights_of_unit(conn, unit.id, false).await?;
     // The title holders of the unit as the entry left it (抵押人, 预告义务人).
-    let title = current.iter().rfind(|r| bdc_domain::register::is_title_kind(r.view.kind) && r.registered_seq <= seq && r.ended_seq.is_none_or(|e| e > seq));
+    let title = current.iter().rfind(|r| bdc_registry::domain::register::is_title_kind(r.view.kind) && r.registered_seq <= seq && r.ended_seq.is_none_or(|e| e > seq));
     // Every party the message names, read in one query rather than one by one.
     let mut wanted: Vec<i64> = title.map(|t| t.view.holders.iter().map(|h| h.party_id).collect()).unwrap_or_default();
     for step in steps {

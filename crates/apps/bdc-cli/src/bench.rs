@@ -289,8 +289,8 @@ async fn pages(s: &Services, a: &BenchArgs, rng: &mut rand::rngs::StdRng) -> any
         Ok(_) | Err(bdc_core::ServiceError::Conflict { .. }) => {}
         Err(e) => return Err(e.into()),
     }
-    let settings = bdc_web::WebSettings { listen: "127.0.0.1:0".into(), ..bdc_web::WebSettings::default() };
-    let app = bdc_web::Application::build(s.clone(), &settings).await?;
+    let settings = bdc_server::WebSettings { listen: "127.0.0.1:0".into(), ..bdc_server::WebSettings::default() };
+    let app = bdc_server::Application::build(s.clone(), &settings).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run(std::future::pending()));
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
@@ -351,7 +351,7 @@ async fn court_burst(s: &Services, a: &BenchArgs, rng: &mut rand::rngs::StdRng) 
     use bdc_sandbox::court::sandbox_router;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(bdc_web::serve_router(listener, sandbox_router("bdc", "bench")));
+    tokio::spawn(bdc_server::serve_router(listener, sandbox_router("bdc", "bench")));
     let front: Arc<dyn CourtFrontEnd> = Arc::new(SoapClient::new(format!("{base}/frontend"), "bdc", "bench"));
     let sc = s.clone().with_court(front.clone(), std::time::Duration::from_secs(60));
     let courts = ["常州市天宁区人民法院", "常州市钟楼区人民法院", "常州市新北区人民法院", "常州市武进区人民法院", "常州市金坛区人民法院", "溧阳市人民法院"];

@@ -32,7 +32,7 @@ use bdc_core::Actor;
 use bdc_db::Db;
 use bdc_identity::service::users::CreateUser;
 use bdc_registry::service::{SecuritySettings, Services};
-use bdc_web::{Application, WebSettings};
+use bdc_server::{Application, WebSettings};
 
 use settings::{FileSettings, Overrides, Settings};
 
@@ -317,7 +317,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("无法监听 {listen}"))?;
             let addr = listener.local_addr()?;
             say!("沙箱法院前置机：SOAP 接口 http://{addr}/frontend，提交请求 http://{addr}/sandbox/requests，查看回执 http://{addr}/sandbox/feedback");
-            bdc_web::serve_router(listener, bdc_sandbox::court::sandbox_router(&user, &password)).await?;
+            bdc_server::serve_router(listener, bdc_sandbox::court::sandbox_router(&user, &password)).await?;
             Ok(())
         }
         Command::Sandbox { command: SandboxCommand::Identity { listen, app, secret } } => {
@@ -327,7 +327,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             say!("沙箱身份核验服务：http://{addr}（应用 {app}）");
             say!("  公钥（BDC_IDENTITY_PUBLIC_KEY）{}", sandbox.public_key_hex());
             say!("  添加人口 POST http://{addr}/sandbox/residents，企业 POST http://{addr}/sandbox/enterprises，照片 GET http://{addr}/sandbox/portrait/{{证件号}}");
-            bdc_web::serve_router(listener, bdc_sandbox::identity::router(sandbox)).await?;
+            bdc_server::serve_router(listener, bdc_sandbox::identity::router(sandbox)).await?;
             Ok(())
         }
         Command::Sandbox { command: SandboxCommand::Province { root, interval_ms, once, listen, inconsistent, cause, db } } => {
@@ -393,7 +393,7 @@ async fn connect(settings: &Settings) -> anyhow::Result<Db> {
     Db::connect(&settings.database_url).await.with_context(|| format!("无法连接数据库 {}", bdc_db::redact_url(&settings.database_url)))
 }
 
-/// The server's services with every context installed (today: the court desk).
+/// The server's services with every context installed: identity, reporting, the portal, the court desk.
 async fn services(settings: &Settings, db: Db) -> anyhow::Result<Services> {
     let s = Services::new(
         db,
@@ -415,7 +415,7 @@ async fn services(settings: &Settings, db: Db) -> anyhow::Result<Services> {
         None => s,
     };
     let s = bdc_identity::install(s).await?;
-    let s = bdc_reporting::install(s).await?;
+    let s = bdc_portal::install(bdc_reporting::install(s).await?);
     Ok(bdc_court::install(s).await?)
 }
 
@@ -461,7 +461,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 }
 
 async fn axum_serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    bdc_web::serve_router(listener, bdc_sandbox::province::router()).await
+    bdc_server::serve_router(listener, bdc_sandbox::province::router()).await
 }
 
 /// Demo accounts: one per role, all with the same password.
@@ -494,7 +494,7 @@ async fn demo_identity(settings: &mut Settings) -> anyhow::Result<Option<Arc<bdc
     let addr = listener.local_addr()?;
     let router = bdc_sandbox::identity::router(sandbox.clone());
     tokio::spawn(async move {
-        if let Err(e) = bdc_web::serve_router(listener, router).await {
+        if let Err(e) = bdc_server::serve_router(listener, router).await {
             tracing::error!(error = %e, "identity sandbox stopped");
         }
     });

@@ -10,6 +10,7 @@
 //! interested party (利害关系人) asks for a limited result that staff approve first. Every public
 //! query is logged (`bdc_audit::queries`).
 //!
+//! - [`install`] — answers the register's `OnlineOrigin` port.
 //! - [`domain`] — application and confirmation states, the owner kinds of the portal's files.
 //! - [`service`] — the use cases.
 //! - [`api`] — `/api/v1/portal/…`, with this context's part of the access table.
@@ -27,3 +28,14 @@ pub mod domain;
 pub mod pages;
 pub mod service;
 mod store;
+
+use std::sync::Arc;
+
+use bdc_registry::Services;
+
+/// Installs the portal into a server: the register's workbench may then ask it where an online
+/// case came from (`bdc_registry::service::origin`).
+#[must_use]
+pub fn install(s: Services) -> Services {
+    s.with_origin(Arc::new(service::origin::Applications))
+}

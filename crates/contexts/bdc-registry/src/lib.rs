@@ -8,11 +8,19 @@
 //! - [`service`] — the use cases: intake, the workflow, 登簿, lapses, certificates, verification,
 //!   the calendar, rate limits, materials, the worker loop, and [`register_api`], the surface the
 //!   other contexts use.
+//! - [`api`] — `/api/v1/{catalogue,parcels,buildings,units,parties,cases,calendar,rules,duties}`,
+//!   with this context's part of the access table.
+//! - [`pages`] — 工作台 and 窗口受理, in the shared frame.
 //!
 //! Every use case checks the actor itself, opens its transaction and commits once, with the audit
 //! row inside it.
 
+// `Problem` is the error of every handler and extractor; boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
+pub mod api;
 pub mod domain;
+pub mod pages;
 pub mod service;
 pub mod store;
 

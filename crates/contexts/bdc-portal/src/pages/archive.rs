@@ -9,9 +9,9 @@ use axum::response::Response;
 use crate::service::archive;
 use bdc_registry::domain::catalogue;
 
-use super::files::FileView;
 use super::{message, redirect, render, Chrome, PageActor};
 use bdc_http::extract::Client;
+use bdc_registry::pages::files::FileView;
 use bdc_registry::Services;
 
 pub struct UnitView {

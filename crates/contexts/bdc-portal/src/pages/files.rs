@@ -28,36 +28,3 @@ pub async fn show(State(services): State<Services>, PageActor(actor): PageActor,
         Err(e) => message(StatusCode::NOT_FOUND, Some(&actor), "文件不存在", &e.to_string(), if actor.realm == bdc_core::access::Realm::Staff { "/workbench" } else { "/portal" }),
     }
 }
-
-/// A stored file as a page shows it: `(id, material name, file name, size text, is image, is pdf)`.
-pub struct FileView {
-    pub id: i64,
-    pub material: String,
-    pub name: String,
-    pub size: String,
-    pub image: bool,
-    pub pdf: bool,
-    pub uploaded: String,
-}
-
-impl FileView {
-    pub fn of(a: &bdc_registry::register_api::materials::Attachment, flow: Option<&bdc_registry::domain::catalogue::Flow>) -> FileView {
-        FileView {
-            id: a.id,
-            material: flow.and_then(|f| f.materials.iter().find(|m| m.code == a.material_code)).map_or_else(|| a.material_code.clone(), |m| m.name.to_owned()),
-            name: a.file_name.clone(),
-            size: human_size(a.size),
-            image: a.content_type.starts_with("image/"),
-            pdf: a.content_type == "application/pdf",
-            uploaded: super::beijing(&a.uploaded_at),
-        }
-    }
-}
-
-pub fn human_size(n: i64) -> String {
-    if n >= 1024 * 1024 {
-        format!("{:.1} MB", n as f64 / 1024.0 / 1024.0)
-    } else {
-        format!("{} KB", (n + 1023) / 1024)
-    }
-}

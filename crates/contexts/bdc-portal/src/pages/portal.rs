@@ -4,8 +4,8 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
@@ -16,9 +16,9 @@ use bdc_registry::domain::catalogue::{self, ApplicantRole, Channel};
 use bdc_registry::domain::workflow::CaseState;
 use bdc_registry::register_api::certificates::{self, Verdict};
 
-use super::files::FileView;
 use super::{csrf_ok, message, public_only, redirect, render, Chrome, Errors, PageActor};
 use bdc_http::extract::Client;
+use bdc_registry::pages::files::{pdf_response, FileView};
 use bdc_registry::Services;
 
 // ----- home -----
@@ -713,27 +713,4 @@ pub async fn my_certificate(State(services): State<Services>, PageActor(actor): 
         return message(StatusCode::NOT_FOUND, Some(&actor), "证书不存在", "未找到您名下的该证书。", "/portal");
     }
     pdf_response(&services, Some(&actor), &number, "/portal").await
-}
-
-/// The PDF of a certificate as a download.
-pub async fn pdf_response(services: &Services, actor: Option<&bdc_core::Actor>, number: &str, back: &str) -> Response {
-    let view = match certificates::view(services, number).await {
-        Ok(Some(v)) => v,
-        _ => return message(StatusCode::NOT_FOUND, actor, "证书不存在", "未找到该证书。", back),
-    };
-    match certificates::pdf(services, &view).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "application/pdf".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"certificate.pdf\"; filename*=UTF-8''{}.pdf", bdc_http::forms::urlencode(number))),
-                (header::CACHE_CONTROL, "no-store".to_owned()),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "certificate PDF failed");
-            message(StatusCode::INTERNAL_SERVER_ERROR, actor, "证书生成失败", "电子证书暂时无法生成，请稍后再试。", back)
-        }
-    }
 }

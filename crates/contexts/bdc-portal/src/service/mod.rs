@@ -9,6 +9,7 @@
 //! - [`archive`] — 登记资料查询 of one's own register records.
 //! - [`interest`] — 利害关系人查询, applied for online and reviewed by staff.
 //! - [`files`] — who may open which file.
+//! - [`origin`] — the register's `OnlineOrigin` port: a case's confirmations and authorisation.
 
 pub mod account;
 pub mod agency;
@@ -17,3 +18,4 @@ pub mod archive;
 pub mod drafts;
 pub mod files;
 pub mod interest;
+pub mod origin;

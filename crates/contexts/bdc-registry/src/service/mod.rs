@@ -2,7 +2,7 @@
 //!
 //! Each public function is one use case: it checks the actor's permission (so the CLI and
 //! background jobs are checked exactly like HTTP), opens the transaction, calls domain rules and
-//! store functions, and commits once. Errors leave as one [`ServiceError`]; only `bdc-web` turns
+//! store functions, and commits once. Errors leave as one [`ServiceError`]; only the HTTP layers turn
 //! them into HTTP problems.
 //!
 //! Modules: [`calendar`] (working days and office hours), [`keys`] (SM2 signing keys),
@@ -23,6 +23,7 @@ pub mod keys;
 pub mod lapse;
 pub mod limits;
 pub mod materials;
+pub mod origin;
 pub mod register_api;
 pub mod registry;
 pub mod rule_library;
@@ -82,6 +83,8 @@ pub struct Services {
     pub handlers: Arc<Vec<Arc<dyn jobs::JobHandler>>>,
     /// The accounts, as the identity context answers for them ([`directory`]).
     pub directory: Arc<dyn directory::Directory>,
+    /// Where an online case came from, as the portal answers for it ([`origin`]).
+    pub origin: Arc<dyn origin::OnlineOrigin>,
     /// Signing keys by purpose, once loaded (see [`keys::signing_key`]).
     pub key_cache: Arc<std::sync::Mutex<std::collections::HashMap<String, bdc_crypto::SigningKeyPair>>>,
 }
@@ -112,6 +115,7 @@ impl Services {
             handlers: Arc::default(),
             office: bdc_core::office::Office::default(),
             directory: Arc::new(directory::NoAccounts),
+            origin: Arc::new(origin::CounterOnly),
             key_cache: Arc::default(),
         }
     }
@@ -160,6 +164,13 @@ impl Services {
     #[must_use]
     pub fn with_directory(mut self, directory: Arc<dyn directory::Directory>) -> Self {
         self.directory = directory;
+        self
+    }
+
+    /// Answers for online cases' origin through `origin` (the portal installing itself).
+    #[must_use]
+    pub fn with_origin(mut self, origin: Arc<dyn origin::OnlineOrigin>) -> Self {
+        self.origin = origin;
         self
     }
 

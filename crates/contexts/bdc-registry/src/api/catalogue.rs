@@ -4,10 +4,10 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_registry::domain::catalogue::{self, Channel, Flow};
+use crate::domain::catalogue::{self, Channel, Flow};
 
-use crate::api::PageDto;
 use bdc_http::extract::{paging, ApiQuery};
+use bdc_http::paged::PageDto;
 use bdc_http::problem::{ApiResult, Problem};
 
 /// A material of a flow.

@@ -124,7 +124,7 @@ async fn page(state: &AppState, a: &bdc_core::Actor, first: NaiveDate, typed: Ty
     let month_entries =
         entries.iter().filter(|e| e.date >= first && e.date < next_first).map(|e| (e.date.to_string(), if e.kind == DayKind::Holiday { "法定节假日" } else { "调休上班" }, e.note.clone())).collect();
     let fmt = |d: NaiveDate| d.format("%Y-%m").to_string();
-    let missing_arrangements = crate::pages::missing_arrangements(state, a).await;
+    let missing_arrangements = bdc_registry::pages::missing_arrangements(&state.services, a).await;
     render(&MonthPage {
         chrome: Chrome::of(Some(a), "admin"),
         nav: Nav::of(a, "calendar"),

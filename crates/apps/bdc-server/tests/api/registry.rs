@@ -703,7 +703,7 @@ async fn reports_go_over_http_and_are_answered_at_once(engine: Engine) {
     let mut o = office(engine).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(bdc_web::serve_router(listener, sandbox::router()));
+    tokio::spawn(bdc_server::serve_router(listener, sandbox::router()));
     o.app.services = o.app.services.clone().with_province(std::sync::Arc::new(HttpTransport::new(url)));
     o.first_registration().await;
     bdc_registry::service::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap();

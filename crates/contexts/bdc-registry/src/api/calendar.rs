@@ -8,12 +8,12 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::service::calendar;
 use bdc_core::calendar::{DayKind, DayOverride, OfficeHours, OfficeSpan};
-use bdc_registry::service::calendar;
 
-use crate::api::PageDto;
-use crate::state::AppState;
+use crate::Services;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::paged::PageDto;
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_http::session::Authed;
 
@@ -75,9 +75,9 @@ pub struct DaysQuery {
 #[utoipa::path(get, path = "/api/v1/calendar/days", tag = "calendar", operation_id = "list_calendar_days",
     security(("bearer" = []), ("cookie" = [])), params(DaysQuery),
     responses((status = 200, body = PageDto<CalendarDayDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn list_days(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<DaysQuery>) -> ApiResult<Json<PageDto<CalendarDayDto>>> {
+pub async fn list_days(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<DaysQuery>) -> ApiResult<Json<PageDto<CalendarDayDto>>> {
     let page = paging(q.page, q.per_page.or(Some(200)))?;
-    let days = calendar::list_year(&state.services, &actor, q.year).await?;
+    let days = calendar::list_year(&services, &actor, q.year).await?;
     Ok(Json(PageDto::slice(days.into_iter().map(CalendarDayDto::from).collect(), page)))
 }
 
@@ -119,8 +119,8 @@ pub struct StatutoryYearDto {
 #[utoipa::path(get, path = "/api/v1/calendar/statutory", tag = "calendar", operation_id = "statutory_holidays",
     security(("bearer" = []), ("cookie" = [])), params(YearQuery),
     responses((status = 200, body = StatutoryYearDto), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn statutory(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<YearQuery>) -> ApiResult<Json<StatutoryYearDto>> {
-    let (days, arrangement_entered) = calendar::statutory_year(&state.services, &actor, q.year).await?;
+pub async fn statutory(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<YearQuery>) -> ApiResult<Json<StatutoryYearDto>> {
+    let (days, arrangement_entered) = calendar::statutory_year(&services, &actor, q.year).await?;
     let items = days
         .into_iter()
         .map(|d| StatutoryDayDto {
@@ -155,16 +155,16 @@ pub struct SetDayRequest {
 #[utoipa::path(put, path = "/api/v1/calendar/days/{date}", tag = "calendar", operation_id = "set_calendar_day",
     security(("bearer" = []), ("cookie" = [])), params(DatePath), request_body = SetDayRequest,
     responses((status = 200, body = CalendarDayDto), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn set_day(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<DatePath>, ApiJson(req): ApiJson<SetDayRequest>) -> ApiResult<Json<CalendarDayDto>> {
-    Ok(Json(calendar::set_day(&state.services, &actor, p.date, req.kind.into(), &req.note).await?.into()))
+pub async fn set_day(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<DatePath>, ApiJson(req): ApiJson<SetDayRequest>) -> ApiResult<Json<CalendarDayDto>> {
+    Ok(Json(calendar::set_day(&services, &actor, p.date, req.kind.into(), &req.note).await?.into()))
 }
 
 /// Removes a date's entry: it becomes an ordinary weekday or weekend day.
 #[utoipa::path(delete, path = "/api/v1/calendar/days/{date}", tag = "calendar", operation_id = "clear_calendar_day",
     security(("bearer" = []), ("cookie" = [])), params(DatePath),
     responses((status = 204), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn clear_day(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<DatePath>) -> ApiResult<StatusCode> {
-    calendar::clear_day(&state.services, &actor, p.date).await?;
+pub async fn clear_day(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<DatePath>) -> ApiResult<StatusCode> {
+    calendar::clear_day(&services, &actor, p.date).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -195,15 +195,15 @@ impl From<&OfficeHours> for OfficeHoursDto {
 #[utoipa::path(get, path = "/api/v1/calendar/office-hours", tag = "calendar", operation_id = "get_office_hours",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = OfficeHoursDto), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn get_office_hours(State(state): State<AppState>, Authed(actor): Authed) -> ApiResult<Json<OfficeHoursDto>> {
-    Ok(Json((&calendar::office_hours(&state.services, &actor).await?).into()))
+pub async fn get_office_hours(State(services): State<Services>, Authed(actor): Authed) -> ApiResult<Json<OfficeHoursDto>> {
+    Ok(Json((&calendar::office_hours(&services, &actor).await?).into()))
 }
 
 /// Sets the office hours: ordered, non-overlapping spans.
 #[utoipa::path(put, path = "/api/v1/calendar/office-hours", tag = "calendar", operation_id = "set_office_hours",
     security(("bearer" = []), ("cookie" = [])), request_body = OfficeHoursDto,
     responses((status = 200, body = OfficeHoursDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn set_office_hours(State(state): State<AppState>, Authed(actor): Authed, ApiJson(req): ApiJson<OfficeHoursDto>) -> ApiResult<Json<OfficeHoursDto>> {
+pub async fn set_office_hours(State(services): State<Services>, Authed(actor): Authed, ApiJson(req): ApiJson<OfficeHoursDto>) -> ApiResult<Json<OfficeHoursDto>> {
     let mut spans = Vec::new();
     for (i, s) in req.spans.iter().enumerate() {
         let t = |v: &str, which: &str| {
@@ -213,7 +213,7 @@ pub async fn set_office_hours(State(state): State<AppState>, Authed(actor): Auth
         };
         spans.push(OfficeSpan { start: t(&s.start, "开始")?, end: t(&s.end, "结束")? });
     }
-    Ok(Json((&calendar::set_office_hours(&state.services, &actor, spans).await?).into()))
+    Ok(Json((&calendar::set_office_hours(&services, &actor, spans).await?).into()))
 }
 
 /// Start date and number of working days.
@@ -237,8 +237,8 @@ pub struct AddResult {
 #[utoipa::path(get, path = "/api/v1/calendar/working-days/add", tag = "calendar", operation_id = "add_working_days",
     security(("bearer" = []), ("cookie" = [])), params(AddQuery),
     responses((status = 200, body = AddResult), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn add_working_days(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<AddQuery>) -> ApiResult<Json<AddResult>> {
-    let date = calendar::add_working_days(&state.services, &actor, q.from, q.days).await?;
+pub async fn add_working_days(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<AddQuery>) -> ApiResult<Json<AddResult>> {
+    let date = calendar::add_working_days(&services, &actor, q.from, q.days).await?;
     Ok(Json(AddResult { from: q.from, days: q.days, date }))
 }
 
@@ -263,8 +263,8 @@ pub struct CountResult {
 #[utoipa::path(get, path = "/api/v1/calendar/working-days/count", tag = "calendar", operation_id = "count_working_days",
     security(("bearer" = []), ("cookie" = [])), params(CountQuery),
     responses((status = 200, body = CountResult), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn count_working_days(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<CountQuery>) -> ApiResult<Json<CountResult>> {
-    let n = calendar::working_days_between(&state.services, &actor, q.from, q.to).await?;
+pub async fn count_working_days(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<CountQuery>) -> ApiResult<Json<CountResult>> {
+    let n = calendar::working_days_between(&services, &actor, q.from, q.to).await?;
     Ok(Json(CountResult { from: q.from, to: q.to, working_days: n }))
 }
 
@@ -290,8 +290,8 @@ pub struct WorkingTimeResult {
 #[utoipa::path(get, path = "/api/v1/calendar/working-time", tag = "calendar", operation_id = "is_working_time",
     security(("bearer" = []), ("cookie" = [])), params(AtQuery),
     responses((status = 200, body = WorkingTimeResult), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn working_time(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<AtQuery>) -> ApiResult<Json<WorkingTimeResult>> {
-    let working_time = calendar::is_working_time(&state.services, &actor, q.at).await?;
-    let working_day = calendar::working_days_between(&state.services, &actor, q.at.date().pred_opt().unwrap_or(q.at.date()), q.at.date()).await? == 1;
+pub async fn working_time(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<AtQuery>) -> ApiResult<Json<WorkingTimeResult>> {
+    let working_time = calendar::is_working_time(&services, &actor, q.at).await?;
+    let working_day = calendar::working_days_between(&services, &actor, q.at.date().pred_opt().unwrap_or(q.at.date()), q.at.date()).await? == 1;
     Ok(Json(WorkingTimeResult { at: q.at, working_day, working_time }))
 }

@@ -8,12 +8,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_registry::service::registry::{self, NewBuilding, NewParcel, NewParty, NewUnit, RegisterBook};
-use bdc_registry::service::registry::{Building, Parcel, Party, Unit, UnitFilter};
+use crate::service::registry::{self, NewBuilding, NewParcel, NewParty, NewUnit, RegisterBook};
+use crate::service::registry::{Building, Parcel, Party, Unit, UnitFilter};
 
-use crate::api::PageDto;
-use crate::state::AppState;
+use crate::Services;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::paged::PageDto;
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_http::session::Authed;
 
@@ -53,9 +53,9 @@ impl From<Parcel> for ParcelDto {
 #[utoipa::path(post, path = "/api/v1/parcels", tag = "registry", operation_id = "create_parcel",
     security(("bearer" = []), ("cookie" = [])), request_body = ParcelDto,
     responses((status = 201, body = ParcelDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_parcel(State(state): State<AppState>, Authed(actor): Authed, ApiJson(p): ApiJson<ParcelDto>) -> ApiResult<(StatusCode, Json<ParcelDto>)> {
+pub async fn create_parcel(State(services): State<Services>, Authed(actor): Authed, ApiJson(p): ApiJson<ParcelDto>) -> ApiResult<(StatusCode, Json<ParcelDto>)> {
     let parcel = registry::create_parcel(
-        &state.services,
+        &services,
         &actor,
         NewParcel { code: p.code, location: p.location, area: p.area, land_use: p.land_use, right_nature: p.right_nature, term_start: p.term_start, term_end: p.term_end },
     )
@@ -89,9 +89,9 @@ impl From<Building> for BuildingDto {
 #[utoipa::path(post, path = "/api/v1/buildings", tag = "registry", operation_id = "create_building",
     security(("bearer" = []), ("cookie" = [])), request_body = BuildingDto,
     responses((status = 201, body = BuildingDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_building(State(state): State<AppState>, Authed(actor): Authed, ApiJson(b): ApiJson<BuildingDto>) -> ApiResult<(StatusCode, Json<BuildingDto>)> {
+pub async fn create_building(State(services): State<Services>, Authed(actor): Authed, ApiJson(b): ApiJson<BuildingDto>) -> ApiResult<(StatusCode, Json<BuildingDto>)> {
     let cmd = NewBuilding { parcel_code: b.parcel_code, building_no: b.building_no, name: b.name, floors: b.floors, structure: b.structure, completed_year: b.completed_year };
-    Ok((StatusCode::CREATED, Json(registry::create_building(&state.services, &actor, cmd).await?.into())))
+    Ok((StatusCode::CREATED, Json(registry::create_building(&services, &actor, cmd).await?.into())))
 }
 
 /// 不动产单元.
@@ -141,8 +141,8 @@ pub struct CreateUnitRequest {
 #[utoipa::path(post, path = "/api/v1/units", tag = "registry", operation_id = "create_unit",
     security(("bearer" = []), ("cookie" = [])), request_body = CreateUnitRequest,
     responses((status = 201, body = UnitDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_unit(State(state): State<AppState>, Authed(actor): Authed, ApiJson(u): ApiJson<CreateUnitRequest>) -> ApiResult<(StatusCode, Json<UnitDto>)> {
-    let unit = registry::create_unit(&state.services, &actor, NewUnit { unit_number: u.unit_number, location: u.location, area: u.area, house_use: u.house_use }).await?;
+pub async fn create_unit(State(services): State<Services>, Authed(actor): Authed, ApiJson(u): ApiJson<CreateUnitRequest>) -> ApiResult<(StatusCode, Json<UnitDto>)> {
+    let unit = registry::create_unit(&services, &actor, NewUnit { unit_number: u.unit_number, location: u.location, area: u.area, house_use: u.house_use }).await?;
     Ok((StatusCode::CREATED, Json(unit.into())))
 }
 
@@ -166,7 +166,7 @@ pub struct UnitQuery {
 #[utoipa::path(get, path = "/api/v1/units", tag = "registry", operation_id = "search_units",
     security(("bearer" = []), ("cookie" = [])), params(UnitQuery),
     responses((status = 200, body = PageDto<UnitDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn search_units(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<UnitQuery>) -> ApiResult<Json<PageDto<UnitDto>>> {
+pub async fn search_units(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<UnitQuery>) -> ApiResult<Json<PageDto<UnitDto>>> {
     let page = paging(q.page, q.per_page)?;
     let f = UnitFilter {
         unit_number: q.unit_number.filter(|s| !s.is_empty()).map(|s| s.to_uppercase()),
@@ -174,7 +174,7 @@ pub async fn search_units(State(state): State<AppState>, Authed(actor): Authed, 
         certificate: q.certificate.filter(|s| !s.is_empty()).map(|c| c.replace('（', "(").replace('）', ")")),
         holder: q.holder,
     };
-    Ok(Json(PageDto::map(registry::search_units(&state.services, &actor, f, page).await?, UnitDto::from)))
+    Ok(Json(PageDto::map(registry::search_units(&services, &actor, f, page).await?, UnitDto::from)))
 }
 
 /// Path of one unit.
@@ -269,7 +269,7 @@ fn book_dto(b: RegisterBook) -> RegisterBookDto {
             case_id: r.case_id,
             predecessor_id: r.predecessor_id,
         };
-        if r.view.state == bdc_registry::domain::rights::RightState::Current {
+        if r.view.state == crate::domain::rights::RightState::Current {
             current.push(dto);
         } else {
             history.push(dto);
@@ -282,8 +282,8 @@ fn book_dto(b: RegisterBook) -> RegisterBookDto {
 #[utoipa::path(get, path = "/api/v1/units/{id}/register", tag = "registry", operation_id = "get_register_book",
     security(("bearer" = []), ("cookie" = [])), params(UnitPath),
     responses((status = 200, body = RegisterBookDto), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn get_register_book(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<UnitPath>) -> ApiResult<Json<RegisterBookDto>> {
-    Ok(Json(book_dto(registry::register_book(&state.services, &actor, p.id).await?)))
+pub async fn get_register_book(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<UnitPath>) -> ApiResult<Json<RegisterBookDto>> {
+    Ok(Json(book_dto(registry::register_book(&services, &actor, p.id).await?)))
 }
 
 /// A party, with the ID number masked.
@@ -319,8 +319,8 @@ pub struct CreatePartyRequest {
 #[utoipa::path(post, path = "/api/v1/parties", tag = "registry", operation_id = "create_party",
     security(("bearer" = []), ("cookie" = [])), request_body = CreatePartyRequest,
     responses((status = 200, body = PartyDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_party(State(state): State<AppState>, Authed(actor): Authed, ApiJson(p): ApiJson<CreatePartyRequest>) -> ApiResult<Json<PartyDto>> {
-    let party = registry::record_party(&state.services, &actor, NewParty { kind: p.kind, name: p.name, id_type: p.id_type, id_number: p.id_number }).await?;
+pub async fn create_party(State(services): State<Services>, Authed(actor): Authed, ApiJson(p): ApiJson<CreatePartyRequest>) -> ApiResult<Json<PartyDto>> {
+    let party = registry::record_party(&services, &actor, NewParty { kind: p.kind, name: p.name, id_type: p.id_type, id_number: p.id_number }).await?;
     Ok(Json(party.into()))
 }
 
@@ -337,8 +337,8 @@ pub struct PartyQuery {
 #[utoipa::path(get, path = "/api/v1/parties", tag = "registry", operation_id = "find_parties",
     security(("bearer" = []), ("cookie" = [])), params(PartyQuery),
     responses((status = 200, body = PageDto<PartyDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn find_parties(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<PartyQuery>) -> ApiResult<Json<PageDto<PartyDto>>> {
+pub async fn find_parties(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<PartyQuery>) -> ApiResult<Json<PageDto<PartyDto>>> {
     let page = paging(q.page, q.per_page)?;
-    let found = registry::find_parties(&state.services, &actor, &q.id_number).await?;
+    let found = registry::find_parties(&services, &actor, &q.id_number).await?;
     Ok(Json(PageDto::slice(found.into_iter().map(PartyDto::from).collect(), page)))
 }

@@ -15,7 +15,7 @@ use bdc_crypto::MasterKey;
 use bdc_db::{engine_tests, Db, Engine};
 use bdc_registry::service::{SecuritySettings, Services};
 use bdc_sandbox::province as sandbox;
-use bdc_web::{Application, WebSettings};
+use bdc_server::{Application, WebSettings};
 
 use crate::helpers::TestApp;
 
@@ -54,7 +54,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
         .with_province(Arc::new(FileExchange::new(&province)))
         .with_court(front, std::time::Duration::from_secs(3600));
     let s = bdc_identity::install(s).await.unwrap();
-    let s = bdc_reporting::install(s).await.unwrap();
+    let s = bdc_portal::install(bdc_reporting::install(s).await.unwrap());
     let s = bdc_court::install(s).await.unwrap();
     let app = Application::build(s.clone(), &WebSettings { listen: "127.0.0.1:0".into(), max_body_bytes: 64 * 1024, ..WebSettings::default() }).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());

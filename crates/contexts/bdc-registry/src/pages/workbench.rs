@@ -9,18 +9,17 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
+use crate::domain::catalogue;
+use crate::service::cases::{self, TRANSITIONS};
+use crate::service::cases::{CaseFilter, CaseState};
 use bdc_core::access::Permission;
 use bdc_core::Actor;
 use bdc_db::PageRequest;
-use bdc_registry::domain::catalogue;
-use bdc_registry::service::cases::{self, TRANSITIONS};
-use bdc_registry::service::cases::{CaseFilter, CaseState};
 
+use super::files::{pdf_response, FileView};
 use super::{csrf_ok, message, redirect, render, Chrome, PageActor};
-use crate::state::AppState;
+use crate::Services;
 use bdc_http::forms::urlencode;
-use bdc_portal::pages::files::FileView;
-use bdc_portal::pages::portal::pdf_response;
 
 fn staff_only(actor: Option<Actor>) -> Result<Actor, Response> {
     bdc_http::page::staff_with(actor, Permission::CaseRead)
@@ -62,12 +61,12 @@ fn channel_name(code: &str) -> &'static str {
 }
 
 /// My tasks: open cases grouped by state, with working days left against the deadline.
-pub async fn tasks(State(state): State<AppState>, PageActor(actor): PageActor) -> Response {
+pub async fn tasks(State(services): State<Services>, PageActor(actor): PageActor) -> Response {
     let actor = match staff_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let cal = match bdc_registry::service::calendar::load(&state.services).await {
+    let cal = match crate::service::calendar::load(&services).await {
         Ok(c) => c,
         Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, Some(&actor), "无法加载", &e.to_string(), "/workbench"),
     };
@@ -76,7 +75,7 @@ pub async fn tasks(State(state): State<AppState>, PageActor(actor): PageActor) -
     let (mut open, mut overdue, mut online) = (0, 0, 0);
     for st in CaseState::WORKING {
         let f = CaseFilter { states: vec![st], ..CaseFilter::default() };
-        let Ok(page) = cases::list_cases(&state.services, &actor, f, PageRequest { page: 1, per_page: 200 }).await else { continue };
+        let Ok(page) = cases::list_cases(&services, &actor, f, PageRequest { page: 1, per_page: 200 }).await else { continue };
         let rows: Vec<TaskRow> = page
             .items
             .into_iter()
@@ -101,7 +100,7 @@ pub async fn tasks(State(state): State<AppState>, PageActor(actor): PageActor) -
             groups.push((st.name(), rows));
         }
     }
-    let missing_arrangements = super::missing_arrangements(&state, &actor).await;
+    let missing_arrangements = super::missing_arrangements(&services, &actor).await;
     render(&TasksPage { chrome: Chrome::of(Some(&actor), "tasks"), open, overdue, online, groups, missing_arrangements })
 }
 
@@ -165,7 +164,7 @@ fn outcome_name(s: &str) -> String {
 
 /// The latest evaluation of each rule at each stage (a stage may have run more than once), with
 /// the rule's name and legal basis from the library.
-fn latest_findings(evals: Vec<bdc_registry::service::cases::Evaluation>, library: &[bdc_registry::domain::rules::Rule]) -> Vec<(String, String, String, String, String)> {
+fn latest_findings(evals: Vec<crate::service::cases::Evaluation>, library: &[crate::domain::rules::Rule]) -> Vec<(String, String, String, String, String)> {
     let mut out: Vec<(String, String, String, String, String)> = Vec::new();
     for e in evals {
         let rule = library.iter().find(|r| r.code == e.rule_code);
@@ -179,14 +178,14 @@ fn latest_findings(evals: Vec<bdc_registry::service::cases::Evaluation>, library
     out
 }
 
-async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: String) -> Response {
-    let case = match cases::get_case(&state.services, actor, id).await {
+async fn case_page_for(services: &Services, actor: &Actor, id: i64, message_text: String) -> Response {
+    let case = match cases::get_case(services, actor, id).await {
         Ok(c) => c,
         Err(e) => return message(StatusCode::NOT_FOUND, Some(actor), "业务不存在", &e.to_string(), "/workbench"),
     };
-    let events = cases::case_events(&state.services, actor, id).await.unwrap_or_default();
-    let evals = cases::evaluations(&state.services, actor, id).await.unwrap_or_default();
-    let sheet = match cases::case_sheet(&state.services, actor, &case).await {
+    let events = cases::case_events(services, actor, id).await.unwrap_or_default();
+    let evals = cases::evaluations(services, actor, id).await.unwrap_or_default();
+    let sheet = match cases::case_sheet(services, actor, &case).await {
         Ok(sheet) => sheet,
         Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, Some(actor), "无法加载", &e.to_string(), "/workbench"),
     };
@@ -204,10 +203,10 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
         })
         .collect();
     let flow = catalogue::flow(&case.flow_code);
-    let files = bdc_registry::service::materials::case_files(&state.services, actor, case.id).await.unwrap_or_default();
+    let files = crate::service::materials::case_files(services, actor, case.id).await.unwrap_or_default();
     let request = serde_json::from_str::<cases::RequestDoc>(&case.request).unwrap_or_default();
     let (ticked, attrs) = (request.materials, request.attrs);
-    let authorisation = bdc_portal::service::agency::of_case(&state.services, actor, &attrs).await.ok().flatten().map(|(a, name)| (name, a.matters, a.valid_until, a.document_id));
+    let authorisation = services.origin.authorisation(services, actor, &attrs).await.ok().flatten().map(|a| (a.principal, a.matters, a.valid_until, a.document_id));
     let materials = flow
         .map(|f| {
             f.materials
@@ -223,11 +222,13 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
         .filter(|t| t.from.contains(&case.state) && t.permissions.iter().any(|p| actor.can(*p)))
         .map(|t| (t.action, t.name, matches!(t.action, "return" | "withdraw" | "request_correction" | "suspend")))
         .collect();
-    let confirmations = bdc_portal::service::applications::confirmations_of_case(&state.services, actor, case.id)
+    let confirmations = services
+        .origin
+        .confirmations(services, actor, case.id)
         .await
         .unwrap_or_default()
         .into_iter()
-        .map(|(name, roles, answer, at)| (name, roles, answer.name().to_owned(), at.as_deref().map(super::beijing).unwrap_or_default()))
+        .map(|c| (c.name, c.roles, c.answer.to_owned(), c.answered_at.as_deref().map(super::beijing).unwrap_or_default()))
         .collect();
     let today = cases::today();
     let page = CasePage {
@@ -258,9 +259,9 @@ async fn case_page_for(state: &AppState, actor: &Actor, id: i64, message_text: S
     render(&page)
 }
 
-pub async fn case_page(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
+pub async fn case_page(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
     match staff_only(actor) {
-        Ok(a) => case_page_for(&state, &a, id, String::new()).await,
+        Ok(a) => case_page_for(&services, &a, id, String::new()).await,
         Err(r) => r,
     }
 }
@@ -276,7 +277,7 @@ pub struct ActForm {
 }
 
 /// Takes a workflow action; on success back to the case, else the case with the reason.
-pub async fn act(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<ActForm>) -> Response {
+pub async fn act(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<ActForm>) -> Response {
     let actor = match staff_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -284,10 +285,10 @@ pub async fn act(State(state): State<AppState>, PageActor(actor): PageActor, Pat
     if !csrf_ok(&actor, &f.csrf) {
         return bdc_http::page::expired(&actor, &format!("/workbench/cases/{id}"));
     }
-    match cases::act(&state.services, &actor, id, &f.action, &f.reason).await {
+    match cases::act(&services, &actor, id, &f.action, &f.reason).await {
         Ok(_) => redirect(&format!("/workbench/cases/{id}")),
         Err(e) => {
-            let mut r = case_page_for(&state, &actor, id, e.to_string()).await;
+            let mut r = case_page_for(&services, &actor, id, e.to_string()).await;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             r
         }
@@ -307,18 +308,18 @@ pub struct UnitPage {
 }
 
 /// The register book of a unit, current entries first, like the paper register.
-pub async fn unit_page(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
+pub async fn unit_page(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
     let actor = match staff_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let book = match bdc_registry::service::registry::register_book(&state.services, &actor, id).await {
+    let book = match crate::service::registry::register_book(&services, &actor, id).await {
         Ok(b) => b,
         Err(e) => return message(StatusCode::NOT_FOUND, Some(&actor), "单元不存在", &e.to_string(), "/workbench"),
     };
     let name = |pid: i64| book.parties.iter().find(|p| p.id == pid).map_or_else(String::new, |p| p.name.clone());
     let mut rights = book.rights.clone();
-    rights.sort_by_key(|r| (r.view.state != bdc_registry::domain::rights::RightState::Current, r.registered_seq));
+    rights.sort_by_key(|r| (r.view.state != crate::domain::rights::RightState::Current, r.registered_seq));
     let rows = rights
         .iter()
         .map(|r| {
@@ -333,9 +334,9 @@ pub async fn unit_page(State(state): State<AppState>, PageActor(actor): PageActo
             )
         })
         .collect();
-    let mut seizures: Vec<&bdc_registry::service::registry::RightRecord> =
-        rights.iter().filter(|r| r.view.kind == bdc_registry::domain::rights::RightKind::Seizure && r.view.state == bdc_registry::domain::rights::RightState::Current).collect();
-    use bdc_registry::domain::register::{attr, SeizureKind};
+    let mut seizures: Vec<&crate::service::registry::RightRecord> =
+        rights.iter().filter(|r| r.view.kind == crate::domain::rights::RightKind::Seizure && r.view.state == crate::domain::rights::RightState::Current).collect();
+    use crate::domain::register::{attr, SeizureKind};
     seizures.sort_by_key(|r| r.view.attr(attr::QUEUE).and_then(|q| q.parse::<u32>().ok()).unwrap_or(0));
     let seizures = seizures
         .into_iter()
@@ -354,35 +355,35 @@ pub async fn unit_page(State(state): State<AppState>, PageActor(actor): PageActo
 }
 
 /// 缮证 preview: the certificate PDF as it will be issued.
-pub async fn certificate_preview(State(state): State<AppState>, PageActor(actor): PageActor, Path(number): Path<String>) -> Response {
+pub async fn certificate_preview(State(services): State<Services>, PageActor(actor): PageActor, Path(number): Path<String>) -> Response {
     match staff_only(actor) {
-        Ok(a) => pdf_response(&state.services, Some(&a), &number, "/workbench").await,
+        Ok(a) => pdf_response(&services, Some(&a), &number, "/workbench").await,
         Err(r) => r,
     }
 }
 
 /// `POST /workbench/cases/{id}/files`: scans added to a case after it was opened (a 补正, a
 /// paper handed in late).
-pub async fn add_files(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, multipart: axum::extract::Multipart) -> Response {
+pub async fn add_files(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, multipart: axum::extract::Multipart) -> Response {
     let actor = match staff_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
     let form = match bdc_http::forms::read(multipart).await {
         Ok(f) => f,
-        Err(e) => return case_page_for(&state, &actor, id, e).await,
+        Err(e) => return case_page_for(&services, &actor, id, e).await,
     };
     if !csrf_ok(&actor, &form.get("csrf")) {
         return bdc_http::page::expired(&actor, &format!("/workbench/cases/{id}"));
     }
     let uploads = form.uploads_for_chosen_material("file", "material");
     if uploads.is_empty() {
-        return case_page_for(&state, &actor, id, "请选择要上传的文件".into()).await;
+        return case_page_for(&services, &actor, id, "请选择要上传的文件".into()).await;
     }
-    match bdc_registry::service::materials::add_to_case(&state.services, &actor, id, &uploads).await {
+    match crate::service::materials::add_to_case(&services, &actor, id, &uploads).await {
         Ok(_) => redirect(&format!("/workbench/cases/{id}")),
         Err(e) => {
-            let mut r = case_page_for(&state, &actor, id, e.to_string()).await;
+            let mut r = case_page_for(&services, &actor, id, e.to_string()).await;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             r
         }

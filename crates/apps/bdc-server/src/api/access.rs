@@ -20,31 +20,19 @@ pub fn access(method: &str, route: &str) -> Option<Access> {
         .or_else(|| bdc_portal::api::access(method, route))
         .or_else(|| bdc_court::api::access(method, route))
         .or_else(|| bdc_reporting::api::access(method, route))
+        // The register last: its unit routes would take the court's `/api/v1/units/{id}/seizures`.
+        .or_else(|| bdc_registry::api::access(method, route))
         .or_else(|| core(method, route))
 }
 
+/// The server's own routes: health, metrics, the OpenAPI document, the audit log and the jobs.
 fn core(method: &str, route: &str) -> Option<Access> {
-    use Permission::{AuditRead, CadastreManage, CalendarManage, CalendarRead, CaseIntake, CaseRead, JobsRead, PartiesManage, RegistryRead, RulesManage, RulesRead};
+    use Permission::{AuditRead, JobsRead};
     let read = matches!(method, "GET" | "HEAD");
     Some(match route {
-        "/healthz" | "/metrics" | "/api/openapi.json" | "/api/v1/catalogue" => Access::Public,
+        "/healthz" | "/metrics" | "/api/openapi.json" => Access::Public,
         "/api/v1/audit" if read => Access::Permission(AuditRead),
-        r if r.starts_with("/api/v1/calendar/") && read => Access::Permission(CalendarRead),
-        r if r.starts_with("/api/v1/calendar/") => Access::Permission(CalendarManage),
-        "/api/v1/parcels" | "/api/v1/buildings" => Access::Permission(CadastreManage),
-        "/api/v1/units" if !read => Access::Permission(CadastreManage),
-        "/api/v1/parties" if !read => Access::Permission(PartiesManage),
-        r if (r.starts_with("/api/v1/units") || r.starts_with("/api/v1/parties")) && read => Access::Permission(RegistryRead),
-        "/api/v1/cases" if !read => Access::Permission(CaseIntake),
-        r if r.starts_with("/api/v1/cases") && read => Access::Permission(CaseRead),
-        // Each workflow action needs its own permission, checked by the service; any case
-        // permission lets the request through to it.
-        "/api/v1/cases/{id}/actions" => Access::AnyCasePermission,
         "/api/v1/jobs" if read => Access::Permission(JobsRead),
-        r if r.starts_with("/api/v1/rules") && read => Access::Permission(RulesRead),
-        r if r.starts_with("/api/v1/rules") => Access::Permission(RulesManage),
-        "/api/v1/duties" if read => Access::Permission(RulesRead),
-        "/api/v1/duties/{flow_code}" if !read => Access::Permission(RulesManage),
         _ => return None,
     })
 }

@@ -7,12 +7,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_registry::service::rule_library::RuleRecord;
-use bdc_registry::service::rule_library::{self, RuleDraft};
+use crate::service::rule_library::RuleRecord;
+use crate::service::rule_library::{self, RuleDraft};
 
-use crate::api::PageDto;
-use crate::state::AppState;
+use crate::Services;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::paged::PageDto;
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_http::session::Authed;
 
@@ -79,16 +79,16 @@ pub struct RuleQuery {
 #[utoipa::path(get, path = "/api/v1/rules", tag = "rules", operation_id = "list_rules",
     security(("bearer" = []), ("cookie" = [])), params(RuleQuery),
     responses((status = 200, body = PageDto<RuleDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn list_rules(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<RuleQuery>) -> ApiResult<Json<PageDto<RuleDto>>> {
+pub async fn list_rules(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<RuleQuery>) -> ApiResult<Json<PageDto<RuleDto>>> {
     let page = paging(q.page, q.per_page)?;
-    Ok(Json(PageDto::slice(rule_library::list(&state.services, &actor).await?.into_iter().map(dto).collect(), page)))
+    Ok(Json(PageDto::slice(rule_library::list(&services, &actor).await?.into_iter().map(dto).collect(), page)))
 }
 
 /// Creates a rule or a new version of one (the old version stays in the record).
 #[utoipa::path(post, path = "/api/v1/rules", tag = "rules", operation_id = "create_rule",
     security(("bearer" = []), ("cookie" = [])), request_body = RuleDto,
     responses((status = 201, body = RuleDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_rule(State(state): State<AppState>, Authed(actor): Authed, ApiJson(r): ApiJson<RuleDto>) -> ApiResult<(StatusCode, Json<RuleDto>)> {
+pub async fn create_rule(State(services): State<Services>, Authed(actor): Authed, ApiJson(r): ApiJson<RuleDto>) -> ApiResult<(StatusCode, Json<RuleDto>)> {
     let draft = RuleDraft {
         code: r.code,
         name: r.name,
@@ -102,7 +102,7 @@ pub async fn create_rule(State(state): State<AppState>, Authed(actor): Authed, A
         effective_from: r.effective_from,
         effective_to: r.effective_to,
     };
-    let saved = rule_library::create_version(&state.services, &actor, draft).await?;
+    let saved = rule_library::create_version(&services, &actor, draft).await?;
     Ok((StatusCode::CREATED, Json(dto(saved))))
 }
 
@@ -116,8 +116,8 @@ pub struct RulePath {
 #[utoipa::path(delete, path = "/api/v1/rules/{code}", tag = "rules", operation_id = "retire_rule",
     security(("bearer" = []), ("cookie" = [])), params(RulePath),
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn retire_rule(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<RulePath>) -> ApiResult<StatusCode> {
-    rule_library::retire(&state.services, &actor, &p.code).await?;
+pub async fn retire_rule(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<RulePath>) -> ApiResult<StatusCode> {
+    rule_library::retire(&services, &actor, &p.code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -145,8 +145,8 @@ pub struct DutyDto {
 #[utoipa::path(get, path = "/api/v1/duties", tag = "rules", operation_id = "list_duties",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = Vec<DutyDto>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn list_duties(State(state): State<AppState>, Authed(actor): Authed) -> ApiResult<Json<Vec<DutyDto>>> {
-    let rows = bdc_registry::service::duties::list(&state.services, &actor).await?;
+pub async fn list_duties(State(services): State<Services>, Authed(actor): Authed) -> ApiResult<Json<Vec<DutyDto>>> {
+    let rows = crate::service::duties::list(&services, &actor).await?;
     Ok(Json(rows.into_iter().map(|d| DutyDto { flow_code: d.flow_code, rule: d.rule.code().into(), rule_name: d.rule.name().into(), reason: d.reason, set_by: d.set_by, set_at: d.set_at }).collect()))
 }
 
@@ -160,9 +160,9 @@ pub struct FlowPath {
 #[utoipa::path(put, path = "/api/v1/duties/{flow_code}", tag = "rules", operation_id = "set_duty",
     security(("bearer" = []), ("cookie" = [])), params(FlowPath), request_body = DutyDto,
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn set_duty(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<FlowPath>, ApiJson(d): ApiJson<DutyDto>) -> ApiResult<StatusCode> {
-    let rule = bdc_registry::domain::duties::DutyRule::from_code(&d.rule)
+pub async fn set_duty(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<FlowPath>, ApiJson(d): ApiJson<DutyDto>) -> ApiResult<StatusCode> {
+    let rule = crate::domain::duties::DutyRule::from_code(&d.rule)
         .ok_or_else(|| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "bad_duty_rule", "岗位设置须为 separate（分岗）、review_with_register（审核登簿合一）或 combined（不限）"))?;
-    bdc_registry::service::duties::set(&state.services, &actor, &p.flow_code, rule, &d.reason).await?;
+    crate::service::duties::set(&services, &actor, &p.flow_code, rule, &d.reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -228,7 +228,7 @@ async fn security_headers_are_sent(engine: Engine) {
         assert_eq!(h("x-frame-options"), "DENY", "{path}");
         assert!(r.headers.get("strict-transport-security").is_none(), "no HSTS over plain HTTP");
     }
-    let tls = spawn_app_with_web(engine, |s| s, |w| bdc_web::WebSettings { cookie_secure: true, ..w }).await;
+    let tls = spawn_app_with_web(engine, |s| s, |w| bdc_server::WebSettings { cookie_secure: true, ..w }).await;
     let r = tls.raw(tls.http.get(format!("{}/", tls.base))).await;
     assert!(r.headers.get("strict-transport-security").unwrap().to_str().unwrap().starts_with("max-age="));
 }
@@ -236,7 +236,7 @@ async fn security_headers_are_sent(engine: Engine) {
 /// A request that does not finish in time gets 408 and a Chinese problem.
 async fn slow_requests_time_out(engine: Engine) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let app = spawn_app_with_web(engine, |s| s, |w| bdc_web::WebSettings { request_timeout: std::time::Duration::from_millis(500), ..w }).await;
+    let app = spawn_app_with_web(engine, |s| s, |w| bdc_server::WebSettings { request_timeout: std::time::Duration::from_millis(500), ..w }).await;
     let mut stream = tokio::net::TcpStream::connect(app.base.trim_start_matches("http://")).await.unwrap();
     // Announces 100 bytes of body and sends 2, then waits.
     stream.write_all(b"POST /api/v1/auth/login HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"").await.unwrap();
@@ -263,8 +263,8 @@ async fn metrics_need_loopback_or_the_scrape_token(engine: Engine) {
     use tower::ServiceExt;
     let app = spawn_app(engine).await;
     assert_eq!(app.raw(app.http.get(format!("{}/metrics", app.base))).await.status, 200, "loopback");
-    let settings = bdc_web::WebSettings { metrics_token: Some("scrape-token-0123456789".into()), ..bdc_web::WebSettings::default() };
-    let router = bdc_web::app::router(app.services.clone(), &settings);
+    let settings = bdc_server::WebSettings { metrics_token: Some("scrape-token-0123456789".into()), ..bdc_server::WebSettings::default() };
+    let router = bdc_server::app::router(app.services.clone(), &settings);
     let from = |token: Option<&str>| {
         let mut req = axum::http::Request::get("/metrics");
         if let Some(t) = token {

@@ -11,7 +11,7 @@ use bdc_db::{Db, Engine};
 use bdc_identity::service::users::CreateUser;
 use bdc_registry::service::{SecuritySettings, Services};
 use bdc_registry::testing::fresh_db;
-use bdc_web::{Application, WebSettings};
+use bdc_server::{Application, WebSettings};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -93,7 +93,7 @@ pub async fn spawn_app_with_web(engine: Engine, configure: impl FnOnce(Services)
     let province_root = std::env::temp_dir().join(format!("bdc-test-province-{}", uuid_like()));
     let services = Services::new(db.clone(), &MasterKey::generate(), Arc::new(LocalFileStore::new(files)), SecuritySettings::default()).with_province(Arc::new(FileExchange::new(&province_root)));
     let services = bdc_identity::install(configure(services)).await.expect("install identity");
-    let services = bdc_reporting::install(services).await.expect("install reporting");
+    let services = bdc_portal::install(bdc_reporting::install(services).await.expect("install reporting"));
     let services = bdc_court::install(services).await.expect("install the court desk");
     let settings = web(WebSettings { listen: "127.0.0.1:0".into(), max_body_bytes: 64 * 1024, ..WebSettings::default() });
     let app = Application::build(services.clone(), &settings).await.expect("bind");

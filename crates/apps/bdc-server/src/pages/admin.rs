@@ -149,7 +149,7 @@ pub async fn overview(State(state): State<AppState>, PageActor(actor): PageActor
         cards.push(Card { href: "/workbench/admin/rules", title: "规则库", text: "限制验证与审核规则的版本、法律依据与生效日期；签发数据组织规则。" });
     }
     cards.push(Card { href: "/workbench/admin/catalogue", title: "业务目录", text: "全部登记业务的登记类型、办理时限、申请人与申请材料。" });
-    let missing_arrangements = super::missing_arrangements(&state, &a).await;
+    let missing_arrangements = bdc_registry::pages::missing_arrangements(&state.services, &a).await;
     render(&HomePage { chrome: Chrome::of(Some(&a), "admin"), nav, cards, missing_arrangements })
 }
 

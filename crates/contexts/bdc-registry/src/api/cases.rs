@@ -6,15 +6,15 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use bdc_registry::service::cases::CaseFilter;
-use bdc_registry::service::cases::{self, OpenCase, RequestDoc};
+use crate::service::cases::CaseFilter;
+use crate::service::cases::{self, OpenCase, RequestDoc};
 
-use crate::api::PageDto;
-use crate::state::AppState;
+pub use crate::service::dto::{case_dto, ApplicantDto, CaseDto, RequestDto};
+use crate::Services;
 use bdc_http::extract::{paging, ApiJson, ApiPath, ApiQuery};
+use bdc_http::paged::PageDto;
 use bdc_http::problem::{ApiResult, FindingDto, Problem};
 use bdc_http::session::Authed;
-pub use bdc_registry::service::dto::{case_dto, ApplicantDto, CaseDto, RequestDto};
 
 /// 受理登记申请.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -46,7 +46,7 @@ pub struct CaseOutcome {
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", operation_id = "open_case",
     security(("bearer" = []), ("cookie" = [])), request_body = OpenCaseRequest,
     responses((status = 201, body = CaseOutcome), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn open_case(State(state): State<AppState>, Authed(actor): Authed, ApiJson(r): ApiJson<OpenCaseRequest>) -> ApiResult<(StatusCode, Json<CaseOutcome>)> {
+pub async fn open_case(State(services): State<Services>, Authed(actor): Authed, ApiJson(r): ApiJson<OpenCaseRequest>) -> ApiResult<(StatusCode, Json<CaseOutcome>)> {
     let cmd = OpenCase {
         flow_code: r.flow_code,
         unit_ids: r.unit_ids,
@@ -63,7 +63,7 @@ pub async fn open_case(State(state): State<AppState>, Authed(actor): Authed, Api
             submitted_by: None,
         },
     };
-    let opened = cases::open_case(&state.services, &actor, cmd).await?;
+    let opened = cases::open_case(&services, &actor, cmd).await?;
     Ok((StatusCode::CREATED, Json(CaseOutcome { case: case_dto(opened.case), findings: opened.findings.iter().map(FindingDto::from).collect(), journal_seq: None })))
 }
 
@@ -83,12 +83,12 @@ pub struct CaseQuery {
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", operation_id = "list_cases",
     security(("bearer" = []), ("cookie" = [])), params(CaseQuery),
     responses((status = 200, body = PageDto<CaseDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn list_cases(State(state): State<AppState>, Authed(actor): Authed, ApiQuery(q): ApiQuery<CaseQuery>) -> ApiResult<Json<PageDto<CaseDto>>> {
+pub async fn list_cases(State(services): State<Services>, Authed(actor): Authed, ApiQuery(q): ApiQuery<CaseQuery>) -> ApiResult<Json<PageDto<CaseDto>>> {
     let page = paging(q.page, q.per_page)?;
     let codes: Vec<String> = q.state.map(|s| s.split(',').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect()).unwrap_or_default();
     let states = codes.iter().map(|c| cases::CaseState::parse(c)).collect::<Option<Vec<_>>>().ok_or_else(|| Problem::bad_request("bad_query", "业务状态无效").with_field("state", "业务状态无效"))?;
     let f = CaseFilter { states, unit_id: q.unit_id, case_number: q.case_number };
-    Ok(Json(PageDto::map(cases::list_cases(&state.services, &actor, f, page).await?, case_dto)))
+    Ok(Json(PageDto::map(cases::list_cases(&services, &actor, f, page).await?, case_dto)))
 }
 
 /// Path of one case.
@@ -101,8 +101,8 @@ pub struct CasePath {
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", operation_id = "get_case",
     security(("bearer" = []), ("cookie" = [])), params(CasePath),
     responses((status = 200, body = CaseDto), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn get_case(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<CasePath>) -> ApiResult<Json<CaseDto>> {
-    Ok(Json(case_dto(cases::get_case(&state.services, &actor, p.id).await?)))
+pub async fn get_case(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<CasePath>) -> ApiResult<Json<CaseDto>> {
+    Ok(Json(case_dto(cases::get_case(&services, &actor, p.id).await?)))
 }
 
 /// One step of a case's history.
@@ -119,8 +119,8 @@ pub struct CaseEventDto {
 #[utoipa::path(get, path = "/api/v1/cases/{id}/events", tag = "cases", operation_id = "list_case_events",
     security(("bearer" = []), ("cookie" = [])), params(CasePath),
     responses((status = 200, body = PageDto<CaseEventDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn list_case_events(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<CasePath>) -> ApiResult<Json<PageDto<CaseEventDto>>> {
-    let events = cases::case_events(&state.services, &actor, p.id).await?;
+pub async fn list_case_events(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<CasePath>) -> ApiResult<Json<PageDto<CaseEventDto>>> {
+    let events = cases::case_events(&services, &actor, p.id).await?;
     let items: Vec<CaseEventDto> = events.into_iter().map(|(from, to, actor, at, reason)| CaseEventDto { from, to, actor, at, reason }).collect();
     let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
     let per_page = u32::try_from(items.len().max(1)).unwrap_or(u32::MAX);
@@ -145,8 +145,8 @@ pub struct EvaluationDto {
 #[utoipa::path(get, path = "/api/v1/cases/{id}/evaluations", tag = "cases", operation_id = "list_case_evaluations",
     security(("bearer" = []), ("cookie" = [])), params(CasePath),
     responses((status = 200, body = PageDto<EvaluationDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn list_case_evaluations(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<CasePath>) -> ApiResult<Json<PageDto<EvaluationDto>>> {
-    let items: Vec<EvaluationDto> = cases::evaluations(&state.services, &actor, p.id)
+pub async fn list_case_evaluations(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<CasePath>) -> ApiResult<Json<PageDto<EvaluationDto>>> {
+    let items: Vec<EvaluationDto> = cases::evaluations(&services, &actor, p.id)
         .await?
         .into_iter()
         .map(|e| EvaluationDto { stage: e.stage, rule_code: e.rule_code, rule_version: e.rule_version, outcome: e.outcome, message: e.message, at: e.at })
@@ -174,7 +174,7 @@ pub struct ActionRequest {
 #[utoipa::path(post, path = "/api/v1/cases/{id}/actions", tag = "cases", operation_id = "act_on_case",
     security(("bearer" = []), ("cookie" = [])), params(CasePath), request_body = ActionRequest,
     responses((status = 200, body = CaseOutcome), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn act_on_case(State(state): State<AppState>, Authed(actor): Authed, ApiPath(p): ApiPath<CasePath>, ApiJson(r): ApiJson<ActionRequest>) -> ApiResult<Json<CaseOutcome>> {
-    let moved = cases::act(&state.services, &actor, p.id, &r.action, &r.reason).await?;
+pub async fn act_on_case(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<CasePath>, ApiJson(r): ApiJson<ActionRequest>) -> ApiResult<Json<CaseOutcome>> {
+    let moved = cases::act(&services, &actor, p.id, &r.action, &r.reason).await?;
     Ok(Json(CaseOutcome { case: case_dto(moved.case), findings: moved.findings.iter().map(FindingDto::from).collect(), journal_seq: moved.journal_seq }))
 }

@@ -10,19 +10,19 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
+use crate::domain::catalogue::{self, ApplicantRole, Channel, Flow};
+use crate::domain::rules::Finding;
+use crate::service::cases::{self, OpenCase, RequestDoc};
+use crate::service::materials;
+use crate::service::registry::UnitFilter;
+use crate::service::registry::{self, NewParty};
 use bdc_core::access::Permission;
 use bdc_core::ids::{CitizenId, CreditCode};
 use bdc_core::{Actor, ServiceError};
 use bdc_db::PageRequest;
-use bdc_registry::domain::catalogue::{self, ApplicantRole, Channel, Flow};
-use bdc_registry::domain::rules::Finding;
-use bdc_registry::service::cases::{self, OpenCase, RequestDoc};
-use bdc_registry::service::materials;
-use bdc_registry::service::registry::UnitFilter;
-use bdc_registry::service::registry::{self, NewParty};
 
 use super::{csrf_ok, message, redirect, render, Chrome, Errors, PageActor};
-use crate::state::AppState;
+use crate::Services;
 use bdc_http::forms::Submitted;
 
 /// Rows of applicants on the form.
@@ -187,7 +187,7 @@ pub struct UnitQuery {
 }
 
 /// Finds units by what the applicant brought: `(id, number, 坐落, holders)`.
-async fn find_units(state: &AppState, actor: &Actor, q: &str, by: &str) -> Result<Vec<(i64, String, String)>, String> {
+async fn find_units(services: &Services, actor: &Actor, q: &str, by: &str) -> Result<Vec<(i64, String, String)>, String> {
     let q = q.trim();
     if q.is_empty() {
         return Err("请输入查找内容".into());
@@ -200,9 +200,9 @@ async fn find_units(state: &AppState, actor: &Actor, q: &str, by: &str) -> Resul
         "owner" => {
             // By the owner's ID number when it looks like one, else by exact name.
             let ids: Vec<i64> = if q.len() == 18 {
-                registry::find_parties(&state.services, actor, q).await.map_err(|e| e.to_string())?.into_iter().map(|p| p.id).collect()
+                registry::find_parties(services, actor, q).await.map_err(|e| e.to_string())?.into_iter().map(|p| p.id).collect()
             } else {
-                registry::find_parties_named(&state.services, actor, q).await.map_err(|e| e.to_string())?
+                registry::find_parties_named(services, actor, q).await.map_err(|e| e.to_string())?
             };
             for id in ids.into_iter().take(10) {
                 filters.push(UnitFilter { holder: Some(id), ..UnitFilter::default() });
@@ -212,7 +212,7 @@ async fn find_units(state: &AppState, actor: &Actor, q: &str, by: &str) -> Resul
     }
     let mut out: Vec<(i64, String, String)> = Vec::new();
     for f in filters {
-        let found = registry::search_units(&state.services, actor, f, page).await.map_err(|e| e.to_string())?;
+        let found = registry::search_units(services, actor, f, page).await.map_err(|e| e.to_string())?;
         for u in found.items {
             if !out.iter().any(|x| x.0 == u.id) {
                 out.push((u.id, u.unit_number, u.location));
@@ -230,12 +230,12 @@ pub struct UnitsFragment {
 }
 
 /// `GET /workbench/intake/units?q=&by=`: the search results, as a fragment for htmx.
-pub async fn units(State(state): State<AppState>, PageActor(actor): PageActor, Query(q): Query<UnitQuery>) -> Response {
+pub async fn units(State(services): State<Services>, PageActor(actor): PageActor, Query(q): Query<UnitQuery>) -> Response {
     let actor = match intake_clerk(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    let frag = match find_units(&state, &actor, &q.q, &q.by).await {
+    let frag = match find_units(&services, &actor, &q.q, &q.by).await {
         Ok(v) if v.is_empty() => UnitsFragment { units: vec![], error: "未找到符合条件的不动产单元".into() },
         Ok(v) => UnitsFragment { units: v.into_iter().map(|(id, n, l)| (id, n, l, false)).collect(), error: String::new() },
         Err(e) => UnitsFragment { units: vec![], error: e },
@@ -264,7 +264,7 @@ fn id_verdict(id_type: &str, id: &str) -> Result<String, String> {
 
 /// `POST /workbench/intake/check-id?row=N`: live validation of one applicant's ID number, and
 /// whether the register already knows that person under the same name.
-pub async fn check_id(State(state): State<AppState>, PageActor(actor): PageActor, Query(q): Query<RowQuery>, multipart: Multipart) -> Response {
+pub async fn check_id(State(services): State<Services>, PageActor(actor): PageActor, Query(q): Query<RowQuery>, multipart: Multipart) -> Response {
     let actor = match intake_clerk(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -275,7 +275,7 @@ pub async fn check_id(State(state): State<AppState>, PageActor(actor): PageActor
         Err(e) if e.is_empty() => String::new(),
         Err(e) => format!(r#"<span class="field-error" role="alert">{}</span>"#, askama_escape(&e)),
         Ok(ok) => {
-            let known = registry::find_parties(&state.services, &actor, id.trim()).await.unwrap_or_default();
+            let known = registry::find_parties(&services, &actor, id.trim()).await.unwrap_or_default();
             let note = match known.first() {
                 Some(p) if !name.trim().is_empty() && p.name != name.trim() => {
                     format!(r#"<span class="field-error" role="alert">登记簿中该证件号码的名称为“{}”，与所填姓名不一致</span>"#, askama_escape(&p.name))
@@ -333,7 +333,7 @@ enum Reading {
 }
 
 /// The application the form describes, or None with the errors by field.
-async fn application(state: &AppState, actor: &Actor, flow: &'static Flow, form: &Submitted, reading: Reading, errors: &mut Errors) -> Option<OpenCase> {
+async fn application(services: &Services, actor: &Actor, flow: &'static Flow, form: &Submitted, reading: Reading, errors: &mut Errors) -> Option<OpenCase> {
     let record = reading == Reading::Record;
     let unit_ids: Vec<i64> = form.all("unit_ids").iter().filter_map(|v| v.parse().ok()).collect();
     if unit_ids.is_empty() {
@@ -358,7 +358,7 @@ async fn application(state: &AppState, actor: &Actor, flow: &'static Flow, form:
         let share = form.get(&format!("share_{i}"));
         let share = if share.trim().is_empty() { "1".to_owned() } else { share.trim().to_owned() };
         let party_id = if record {
-            match registry::record_party(&state.services, actor, NewParty { kind: kind.into(), name: name.trim().into(), id_type: id_type.clone(), id_number: id.trim().into() }).await {
+            match registry::record_party(services, actor, NewParty { kind: kind.into(), name: name.trim().into(), id_type: id_type.clone(), id_number: id.trim().into() }).await {
                 Ok(p) if p.name != name.trim() => {
                     errors.insert(ROW_NAME[i], format!("登记簿中该证件号码的名称为“{}”，与所填姓名不一致", p.name));
                     continue;
@@ -376,7 +376,7 @@ async fn application(state: &AppState, actor: &Actor, flow: &'static Flow, form:
         } else {
             // A person not yet in the register cannot hold anything on the unit: a stand-in id
             // lets the rules say so without writing the party.
-            registry::find_parties(&state.services, actor, id.trim()).await.ok().and_then(|v| v.first().map(|p| p.id)).unwrap_or(-(i as i64) - 1)
+            registry::find_parties(services, actor, id.trim()).await.ok().and_then(|v| v.first().map(|p| p.id)).unwrap_or(-(i as i64) - 1)
         };
         applicants.push((party_id, form.get(&format!("role_{i}")), share));
     }
@@ -421,7 +421,7 @@ pub struct FindingsFragment {
 
 /// `POST /workbench/intake/precheck`: the restriction findings for the application as it
 /// stands, before anything is accepted (a fragment for htmx).
-pub async fn precheck(State(state): State<AppState>, PageActor(actor): PageActor, multipart: Multipart) -> Response {
+pub async fn precheck(State(services): State<Services>, PageActor(actor): PageActor, multipart: Multipart) -> Response {
     let actor = match intake_clerk(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -437,17 +437,17 @@ pub async fn precheck(State(state): State<AppState>, PageActor(actor): PageActor
         return render(&FindingsFragment { findings: vec![], errors: vec!["请选择业务".into()], blocked: false });
     };
     let mut errors = Errors::new();
-    let app = application(&state, &actor, flow, &form, Reading::Precheck, &mut errors).await;
+    let app = application(&services, &actor, flow, &form, Reading::Precheck, &mut errors).await;
     let errors_shown: Vec<String> = errors.into_values().collect();
     let Some(app) = app else { return render(&FindingsFragment { findings: vec![], errors: errors_shown, blocked: false }) };
-    match cases::precheck(&state.services, &actor, &app).await {
+    match cases::precheck(&services, &actor, &app).await {
         Ok(f) => render(&FindingsFragment { blocked: f.iter().any(Finding::blocks), findings: finding_rows(&f), errors: vec![] }),
         Err(e) => render(&FindingsFragment { findings: vec![], errors: vec![e.to_string()], blocked: false }),
     }
 }
 
 /// `POST /workbench/intake`: 受理 — open the case with its scans and send it on to 审核.
-pub async fn accept(State(state): State<AppState>, PageActor(actor): PageActor, multipart: Multipart) -> Response {
+pub async fn accept(State(services): State<Services>, PageActor(actor): PageActor, multipart: Multipart) -> Response {
     let actor = match intake_clerk(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -464,9 +464,9 @@ pub async fn accept(State(state): State<AppState>, PageActor(actor): PageActor, 
     refill(&mut p, &form);
     // Everything is checked before a party is recorded, so a refused form writes nothing.
     let mut errors = Errors::new();
-    let checked = application(&state, &actor, flow, &form, Reading::Check, &mut errors).await;
+    let checked = application(&services, &actor, flow, &form, Reading::Check, &mut errors).await;
     let app = match checked {
-        Some(_) => application(&state, &actor, flow, &form, Reading::Record, &mut errors).await,
+        Some(_) => application(&services, &actor, flow, &form, Reading::Record, &mut errors).await,
         None => None,
     };
     let Some(app) = app else {
@@ -475,7 +475,7 @@ pub async fn accept(State(state): State<AppState>, PageActor(actor): PageActor, 
         return unprocessable(&p);
     };
     let uploads = form.uploads("file_");
-    let opened = match cases::open_case(&state.services, &actor, app).await {
+    let opened = match cases::open_case(&services, &actor, app).await {
         Ok(o) => o,
         Err(ServiceError::RuleBlocked { message, findings }) => {
             p.findings = finding_rows(&findings);
@@ -489,7 +489,7 @@ pub async fn accept(State(state): State<AppState>, PageActor(actor): PageActor, 
     };
     let id = opened.case.id;
     if !uploads.is_empty() {
-        if let Err(e) = materials::add_to_case(&state.services, &actor, id, &uploads).await {
+        if let Err(e) = materials::add_to_case(&services, &actor, id, &uploads).await {
             tracing::error!(case = id, error = %e, "materials not stored");
             return message(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -500,7 +500,7 @@ pub async fn accept(State(state): State<AppState>, PageActor(actor): PageActor, 
             );
         }
     }
-    match cases::act(&state.services, &actor, id, "submit", "窗口受理").await {
+    match cases::act(&services, &actor, id, "submit", "窗口受理").await {
         Ok(_) => redirect(&format!("/workbench/cases/{id}")),
         Err(e) => {
             message(StatusCode::UNPROCESSABLE_ENTITY, Some(&actor), "已登记，尚未受理", &format!("业务 {} 已创建，但未能转入审核：{e}", opened.case.case_number), &format!("/workbench/cases/{id}"))

@@ -2,13 +2,8 @@
 
 pub mod access;
 pub mod audit;
-pub mod calendar;
-pub mod cases;
-pub mod catalogue;
 pub mod document;
 pub mod jobs;
-pub mod registry;
-pub mod rules;
 pub mod system;
 
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -55,29 +50,8 @@ struct ApiDoc;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(bdc_identity::api::router())
+        .merge(bdc_registry::api::router())
         .routes(routes!(audit::list_audit))
-        .routes(routes!(calendar::list_days))
-        .routes(routes!(calendar::statutory))
-        .routes(routes!(calendar::set_day, calendar::clear_day))
-        .routes(routes!(calendar::get_office_hours, calendar::set_office_hours))
-        .routes(routes!(calendar::add_working_days))
-        .routes(routes!(calendar::count_working_days))
-        .routes(routes!(calendar::working_time))
-        .routes(routes!(catalogue::list_catalogue))
-        .routes(routes!(registry::create_parcel))
-        .routes(routes!(registry::create_building))
-        .routes(routes!(registry::search_units, registry::create_unit))
-        .routes(routes!(registry::get_register_book))
-        .routes(routes!(registry::find_parties, registry::create_party))
-        .routes(routes!(cases::list_cases, cases::open_case))
-        .routes(routes!(cases::get_case))
-        .routes(routes!(cases::list_case_events))
-        .routes(routes!(cases::list_case_evaluations))
-        .routes(routes!(cases::act_on_case))
-        .routes(routes!(rules::list_rules, rules::create_rule))
-        .routes(routes!(rules::retire_rule))
-        .routes(routes!(rules::list_duties))
-        .routes(routes!(rules::set_duty))
         .routes(routes!(jobs::list_jobs))
         .merge(bdc_court::api::router())
         .merge(bdc_reporting::api::router())

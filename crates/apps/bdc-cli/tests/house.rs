@@ -156,6 +156,32 @@ fn no_other_context_names_the_registers_store() {
     assert!(offenders.is_empty(), "code outside the register that names its store:\n{}", offenders.join("\n"));
 }
 
+/// Every type of the API document has a name of its own: utoipa keeps one schema per name, so two
+/// contexts' `RoleDto`s would describe one of them wrongly (schemathesis found the portal's flow
+/// roles checked against identity's roles).
+#[test]
+fn no_two_api_types_share_a_name() {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut clashes = Vec::new();
+    for (p, text) in production_sources() {
+        let mut derives_schema = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[derive(") {
+                derives_schema = line.contains("ToSchema");
+            } else if let Some(rest) = line.strip_prefix("pub struct ").or_else(|| line.strip_prefix("pub enum ")) {
+                if derives_schema {
+                    let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    if let Some(other) = seen.insert(name.clone(), p.display().to_string()) {
+                        clashes.push(format!("{name}: {other} and {}", p.display()));
+                    }
+                }
+                derives_schema = false;
+            }
+        }
+    }
+    assert!(clashes.is_empty(), "API types with the same name:\n{}", clashes.join("\n"));
+}
+
 /// The workspace's `rust-version` is at least what every dependency declares it needs, so a
 /// toolchain the workspace claims to support can build it.
 #[test]

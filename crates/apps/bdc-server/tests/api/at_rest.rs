@@ -115,7 +115,7 @@ async fn nothing_personal_is_left_in_clear_under_the_data_directory(engine: Engi
     // Yesterday's 登簿日志 carries the signed journal checkpoint; the province sandbox checks it.
     bdc_registry::service::jobs::schedule_daily(&s, chrono::Utc::now()).await.unwrap();
     bdc_registry::service::jobs::run_due(&s, chrono::Utc::now()).await.unwrap();
-    let yesterday = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() - chrono::Duration::days(1);
+    let yesterday = bdc_core::time::today() - chrono::Duration::days(1);
     let day = yesterday.format("%Y%m%d").to_string();
     let log = std::fs::read_to_string(province.join("320400").join("LogBiz").join(format!("LogBiz{day}.xml"))).unwrap();
     let cp = logbiz::checkpoint_of(&log).unwrap().expect("the log carries the checkpoint");

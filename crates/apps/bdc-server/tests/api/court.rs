@@ -4,7 +4,7 @@
 
 use bdc_adapters::court::message::{parse_feedback, render_requests, Action, Feedback, Property, Request};
 use bdc_db::Engine;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -27,7 +27,7 @@ struct Desk {
 }
 
 fn today() -> chrono::NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
+    bdc_core::time::today()
 }
 
 fn property(action: Action, unit: &str) -> Property {

@@ -318,7 +318,7 @@ async fn advance_notices_and_objections(engine: Engine) {
     let r = o.open("CTR-OBJECTION", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({"attributes": {"lapses_on": "2099-01-01"}})).await;
     assert_eq!(r.problem(422), "computed_attribute");
     o.register("CTR-OBJECTION", json!([{"party_id": o.wang, "role": "right_holder"}]), json!({})).await;
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = bdc_core::time::today();
     let lapses = (today + chrono::Duration::days(15)).to_string();
     let book = o.book().await;
     assert_eq!(book["current"].as_array().unwrap().iter().find(|r| r["kind"] == "objection").unwrap()["attributes"]["lapses_on"], lapses.as_str(), "15 days (民法典 第220条)");
@@ -343,7 +343,7 @@ async fn advance_notices_and_objections(engine: Engine) {
     // and of the lapse recorded above (a lapse is reported like any change of the register). No
     // seizure succeeded another, so the court desk is not woken.
     assert_eq!(bdc_registry::service::jobs::run_due(&o.app.services, chrono::Utc::now()).await.unwrap(), 7);
-    let yesterday = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive() - chrono::Duration::days(1);
+    let yesterday = bdc_core::time::today() - chrono::Duration::days(1);
     let logbiz = o.app.province_root.join("320400").join("LogBiz").join(format!("LogBiz{}.xml", yesterday.format("%Y%m%d")));
     let log = std::fs::read_to_string(&logbiz).unwrap();
     assert!(log.contains("<LogBiz>") && log.contains("<Checkpoint>"), "the log carries the signed journal checkpoint: {log}");
@@ -626,7 +626,7 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     let listed = o.app.get(&format!("/api/v1/reports?case_id={}", m.case_id.unwrap()), &o.clerk).await;
     assert_eq!((listed.body["items"][0]["state"].as_str(), listed.body["items"][0]["state_name"].as_str()), (Some("accepted"), Some("接入成功")), "{}", listed.text);
     // The day's registration log lists the registration as reported, with its message id.
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = bdc_core::time::today();
     let log = o.app.get(&format!("/api/v1/registration-log?date={today}"), &o.clerk).await;
     assert_eq!(log.body["counts"]["first"], 1, "{}", log.text);
     assert_eq!(log.body["register_list"][0]["sfsb"], true);
@@ -640,7 +640,7 @@ async fn every_registration_is_reported_to_the_province_and_answers_are_stored(e
     // The province lists the record as inconsistent (比对不一致): it becomes an item with a
     // deadline of 5 working days; re-reporting it (重报) clears it (销账成功).
     use bdc_adapters::province::reconcile::{Item, List};
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = bdc_core::time::today();
     let list = List {
         area_code: "320402".into(),
         list_date: today.to_string(),
@@ -713,7 +713,7 @@ async fn reports_go_over_http_and_are_answered_at_once(engine: Engine) {
 
 /// Replaces what changes from run to run (dates, times, the signature) with placeholders.
 fn stable(xml: &str) -> String {
-    let now = chrono::Utc::now() + chrono::Duration::hours(8);
+    let now = bdc_core::time::beijing(chrono::Utc::now());
     let mut out = xml.to_owned();
     for (from, to) in [
         (now.format("%Y-%m-%d").to_string(), "YYYY-MM-DD"),
@@ -817,7 +817,7 @@ async fn pre_seizures_convert_on_title_and_renewals_are_limited_to_three_years(e
     // The flow is a pre-seizure whatever the form says, and its term is computed: three years.
     o.register("CTR-SEIZURE-PRE", court.clone(), json!({})).await;
     assert_eq!(o.book().await["current"][0]["attributes"]["seizure_kind"], "3");
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = bdc_core::time::today();
     let end = today + chrono::Duration::days(3 * 365 - 1);
     assert_eq!(o.book().await["current"][0]["attributes"]["term_end"], end.to_string().as_str());
     // A term already ended, or one beyond three years, is refused at intake.

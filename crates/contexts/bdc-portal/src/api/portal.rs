@@ -26,6 +26,8 @@ use bdc_http::extract::Client;
 use bdc_http::extract::{ApiJson, ApiPath, ApiQuery};
 use bdc_http::problem::{ApiResult, FindingDto, Problem};
 use bdc_http::session::{Authed, Gate};
+// A flow's material reads as in the register's catalogue (one schema in the document).
+use bdc_registry::api::catalogue::MaterialDto;
 use bdc_registry::service::dto::{case_dto, CaseDto};
 use bdc_registry::Services;
 
@@ -49,7 +51,7 @@ where
 
 /// A role of a flow.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct RoleDto {
+pub struct FlowRoleDto {
     /// right_holder, obligor, agent.
     pub code: String,
     pub name: String,
@@ -76,14 +78,6 @@ pub struct ParticularDto {
     pub options: Vec<OptionDto>,
 }
 
-/// A material of a flow.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MaterialDto {
-    pub code: String,
-    pub name: String,
-    pub required: bool,
-}
-
 /// The online form of a flow (网上申请表), built from its catalogue record.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FlowFormDto {
@@ -97,7 +91,7 @@ pub struct FlowFormDto {
     pub basis: String,
     /// 双方共同申请: the other side is named and confirms.
     pub joint: bool,
-    pub roles: Vec<RoleDto>,
+    pub roles: Vec<FlowRoleDto>,
     pub particulars: Vec<ParticularDto>,
     /// 抵押权人 are named.
     pub mortgagees: bool,
@@ -121,7 +115,7 @@ fn form_dto(actor: &Actor, flow: &'static catalogue::Flow) -> FlowFormDto {
         channel_name: channel.map_or("", |c| c.name()).into(),
         basis: flow.basis.code().into(),
         joint: f.joint,
-        roles: f.roles.iter().map(|r| RoleDto { code: r.code().into(), name: r.name().into() }).collect(),
+        roles: f.roles.iter().map(|r| FlowRoleDto { code: r.code().into(), name: r.name().into() }).collect(),
         particulars: f
             .particulars
             .iter()

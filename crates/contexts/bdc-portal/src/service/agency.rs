@@ -89,6 +89,7 @@ pub fn check(a: &NewAuthorisation, today: NaiveDate) -> Vec<(&'static str, Strin
 /// Records an authorisation: the principal's party (real name: an existing record of the ID must
 /// bear the name), the letter in the file store, and the authorisation row — one transaction for
 /// the rows.
+#[tracing::instrument(name = "portal_authorise", skip_all, fields(actor.id = actor.user_id))]
 pub async fn record(s: &Services, actor: &Actor, a: NewAuthorisation) -> ServiceResult<Authorisation> {
     require_agent(actor)?;
     crate::service::account::account_of(s, actor).await?;
@@ -175,6 +176,7 @@ pub async fn usable_for(s: &Services, actor: &Actor, id: i64) -> ServiceResult<A
 }
 
 /// Withdraws an authorisation (the principal revoked it); cases already opened keep it.
+#[tracing::instrument(name = "portal_revoke_authorisation", skip_all, fields(actor.id = actor.user_id, authorisation.id = id))]
 pub async fn revoke(s: &Services, actor: &Actor, id: i64) -> ServiceResult<()> {
     require_agent(actor)?;
     let mut tx = s.db.begin().await?;

@@ -425,6 +425,7 @@ fn share_of(raw: &str) -> String {
 /// Makes an online application: checked as the counter checks it (nothing is written when it
 /// fails); opened as a case at once when nobody else has to confirm, otherwise kept waiting for
 /// the co-applicants' confirmations.
+#[tracing::instrument(name = "portal_apply", skip_all, fields(actor.id = actor.user_id, flow = %a.flow_code))]
 pub async fn apply(s: &Services, actor: &Actor, a: Application) -> ServiceResult<Applied> {
     apply_with_files(s, actor, a, None).await
 }
@@ -761,6 +762,7 @@ fn purpose(id: i64) -> String {
 
 /// Sends the co-applicant a one-time code (短信验证码) to the phone of his own account, to
 /// confirm this application. Returns the masked number it went to.
+#[tracing::instrument(name = "portal_confirmation_code", skip_all, fields(actor.id = actor.user_id, application.id = id))]
 pub async fn send_confirmation_code(s: &Services, actor: &Actor, id: i64, client: &str) -> ServiceResult<String> {
     let (account, _) = my_pending(s, actor, id).await?;
     let mut conn = s.db.conn().await?;
@@ -776,6 +778,7 @@ pub async fn send_confirmation_code(s: &Services, actor: &Actor, id: i64, client
 
 /// Confirms an application with the one-time code. When this was the last confirmation the
 /// case is opened (the registry's checks run again: the register may have changed meanwhile).
+#[tracing::instrument(name = "portal_confirm", skip_all, fields(actor.id = actor.user_id, application.id = id))]
 pub async fn confirm(s: &Services, actor: &Actor, id: i64, code: &str) -> ServiceResult<ApplicationView> {
     let (account, _) = my_pending(s, actor, id).await?;
     let code = code.trim();
@@ -819,6 +822,7 @@ pub async fn confirm(s: &Services, actor: &Actor, id: i64, code: &str) -> Servic
 }
 
 /// Declines an application (拒绝): it stops, and the applicant sees who declined and why.
+#[tracing::instrument(name = "portal_decline", skip_all, fields(actor.id = actor.user_id, application.id = id))]
 pub async fn decline(s: &Services, actor: &Actor, id: i64, reason: &str) -> ServiceResult<ApplicationView> {
     let (account, _) = my_pending(s, actor, id).await?;
     let reason = reason.trim();
@@ -840,6 +844,7 @@ pub async fn decline(s: &Services, actor: &Actor, id: i64, reason: &str) -> Serv
 
 /// 撤回: the applicant takes back an application still waiting for its co-applicants. Once
 /// every one has confirmed it is a case, withdrawn only through the registry (撤回 of the case).
+#[tracing::instrument(name = "portal_withdraw", skip_all, fields(actor.id = actor.user_id, application.id = id))]
 pub async fn withdraw(s: &Services, actor: &Actor, id: i64, reason: &str) -> ServiceResult<ApplicationView> {
     portal::account_of(s, actor).await?;
     let reason = reason.trim();

@@ -50,6 +50,7 @@ pub struct Archive {
 }
 
 /// The user's own archive, logged as one public query.
+#[tracing::instrument(name = "portal_archive", skip_all, fields(actor.id = actor.user_id))]
 pub async fn my_archive(s: &Services, actor: &Actor, client: &str) -> ServiceResult<Archive> {
     bdc_registry::register_api::limits::hit(s, bdc_registry::register_api::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
     let account = crate::service::account::account_of(s, actor).await?;

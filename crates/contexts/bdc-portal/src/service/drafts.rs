@@ -63,6 +63,7 @@ fn flow_open_to(actor: &Actor, code: &str) -> ServiceResult<&'static catalogue::
 
 /// Saves the form (a new draft when `id` is None) and stores the uploaded files with it: all
 /// files are checked first, so a bad file stores nothing. Returns the draft's id.
+#[tracing::instrument(name = "portal_save_draft", skip_all, fields(actor.id = actor.user_id, flow = %flow_code))]
 pub async fn save(s: &Services, actor: &Actor, id: Option<i64>, flow_code: &str, fields: &Fields, uploads: &[Upload]) -> ServiceResult<i64> {
     crate::service::account::account_of(s, actor).await?;
     let flow = flow_open_to(actor, flow_code)?;
@@ -154,6 +155,7 @@ pub async fn remove_file(s: &Services, actor: &Actor, id: i64, file_id: i64) -> 
 }
 
 /// Deletes a draft and its file descriptions.
+#[tracing::instrument(name = "portal_discard_draft", skip_all, fields(actor.id = actor.user_id, draft.id = id))]
 pub async fn discard(s: &Services, actor: &Actor, id: i64) -> ServiceResult<()> {
     crate::service::account::account_of(s, actor).await?;
     let mut tx = s.db.begin().await?;
@@ -168,6 +170,7 @@ pub async fn discard(s: &Services, actor: &Actor, id: i64) -> ServiceResult<()> 
 /// Submits a draft: every required material must have a file; the application is made (see
 /// [`crate::service::applications::apply`]) and the files go with it — to the case when it is opened at
 /// once, or with the application while the co-applicants confirm. The draft is gone.
+#[tracing::instrument(name = "portal_submit_draft", skip_all, fields(actor.id = actor.user_id, draft.id = id))]
 pub async fn submit(s: &Services, actor: &Actor, id: i64) -> ServiceResult<crate::service::applications::Applied> {
     let (draft, fields, files) = get(s, actor, id).await?;
     let flow = flow_open_to(actor, &draft.flow_code)?;

@@ -152,6 +152,7 @@ async fn log(s: &Services, user_id: Option<i64>, client: &str, query: &str, outc
 
 /// Submits an application with its evidence. The answer says only that it was received: whether
 /// the property exists is not revealed before approval.
+#[tracing::instrument(name = "interest_apply", skip_all, fields(actor.id = actor.user_id))]
 pub async fn apply(s: &Services, actor: &Actor, client: &str, f: InterestForm) -> ServiceResult<InterestApplication> {
     bdc_registry::register_api::limits::hit(s, bdc_registry::register_api::limits::Kind::PublicQuery, Some(&actor.user_id.to_string()), client).await?;
     let account = crate::service::account::account_of(s, actor).await?;
@@ -380,6 +381,7 @@ pub async fn review(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Revie
 
 /// Approves or refuses a submitted application (a refusal needs its reason). A decided
 /// application cannot be decided again.
+#[tracing::instrument(name = "interest_decide", skip_all, fields(actor.id = actor.user_id, interest.id = id, approve))]
 pub async fn decide(s: &Services, actor: &Actor, client: &str, id: i64, approve: bool, reason: &str) -> ServiceResult<InterestApplication> {
     actor.require(Permission::InterestReview)?;
     let reason = reason.trim();

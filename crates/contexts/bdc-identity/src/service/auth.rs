@@ -73,6 +73,7 @@ async fn verify_password(password: &str, hash: &str) -> bool {
 
 /// Checks user name and password and opens a session. Every outcome is for the caller to audit;
 /// the error messages do not reveal whether the user name exists.
+#[tracing::instrument(name = "login", skip_all, fields(realm = ?realm))]
 pub async fn login(s: &Services, realm: Realm, username: &str, password_text: &str, kind: SessionKind, client: &ClientInfo) -> ServiceResult<NewLogin> {
     let wrong = || ServiceError::Unauthenticated("用户名或密码错误".into());
     limits::hit(s, limits::Kind::Login, Some(&format!("{}:{}", realm.as_str(), username.to_lowercase())), &client.addr).await?;
@@ -190,6 +191,7 @@ pub async fn authenticate(s: &Services, token: &str) -> ServiceResult<Actor> {
 }
 
 /// Ends the actor's session or token.
+#[tracing::instrument(name = "logout", skip_all, fields(actor.id = actor.user_id))]
 pub async fn logout(s: &Services, actor: &Actor) -> ServiceResult<()> {
     let mut conn = s.db.conn().await?;
     accounts::revoke_session(&mut conn, actor.session_id, Utc::now()).await?;
@@ -199,6 +201,7 @@ pub async fn logout(s: &Services, actor: &Actor) -> ServiceResult<()> {
 /// A user changes his own password: the old one is required, the policy applies, and every
 /// other session of the user ends. A wrong old password counts towards the lock-out exactly as
 /// a failed login does — a stolen session must not become a way to guess the password.
+#[tracing::instrument(name = "change_own_password", skip_all, fields(actor.id = actor.user_id))]
 pub async fn change_own_password(s: &Services, actor: &Actor, client: &ClientInfo, old: &str, new: &str) -> ServiceResult<()> {
     limits::hit(s, limits::Kind::PasswordChange, Some(&actor.user_id.to_string()), &client.addr).await?;
     let mut conn = s.db.conn().await?;

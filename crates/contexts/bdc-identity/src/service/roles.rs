@@ -23,6 +23,7 @@ pub async fn list_roles(s: &Services, actor: &Actor) -> ServiceResult<Vec<RoleRe
 /// Separation of duties (职责分离): no one adds a permission to a role he holds himself — an
 /// administrator giving his own role `audit.read` would read the audit log that is meant to
 /// watch him. Another administrator must make such a change; taking permissions away is allowed.
+#[tracing::instrument(name = "set_role_permissions", skip(s, actor, permissions), fields(actor.id = actor.user_id))]
 pub async fn set_role_permissions(s: &Services, actor: &Actor, code: &str, permissions: &[String]) -> ServiceResult<RoleRecord> {
     actor.require(Permission::RolesManage)?;
     let mut parsed = Vec::new();

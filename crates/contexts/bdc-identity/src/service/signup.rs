@@ -23,6 +23,7 @@ use crate::store::links;
 pub const SIGN_UP: &str = codes::SIGN_UP;
 
 /// Sends the sign-up code to `phone` (rate-limited per number and per address `client`).
+#[tracing::instrument(name = "sign_up_code", skip_all)]
 pub async fn send_code(s: &Services, phone: &str, client: &str) -> ServiceResult<()> {
     codes::send_code(s, phone, SIGN_UP, client).await
 }
@@ -115,6 +116,7 @@ fn first_error(errors: Vec<(&'static str, String)>) -> ServiceError {
 /// photo was wrong) and uses up a try of the one-time code, so it cannot be repeated against a
 /// known ID number. A matched one links the account to the party bearing the number, recorded now
 /// if the register does not know it: the authority has proven that the person exists.
+#[tracing::instrument(name = "sign_up", skip_all)]
 pub async fn sign_up(s: &Services, f: SignUp, client: &str, audit: Option<bdc_core::AuditSlot>) -> ServiceResult<UserRecord> {
     limits::hit(s, limits::Kind::SignUp, Some(f.phone.trim()), client).await?;
     let errors = check_sign_up(&f);
@@ -214,6 +216,7 @@ pub async fn needs_real_name(s: &Services, actor: &Actor) -> ServiceResult<Optio
     Ok(Some(party.id_type == "8"))
 }
 
+#[tracing::instrument(name = "verify_my_account", skip_all, fields(actor.id = actor.user_id))]
 pub async fn verify_my_account(s: &Services, actor: &Actor, r: RealName) -> ServiceResult<()> {
     if actor.realm != Realm::Public {
         return Err(ServiceError::Forbidden("仅限公众账户".into()));

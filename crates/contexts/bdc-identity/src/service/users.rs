@@ -70,6 +70,7 @@ fn realm_name(r: Realm) -> &'static str {
     }
 }
 
+#[tracing::instrument(name = "create_user", skip_all, fields(actor.id = actor.user_id))]
 pub async fn create_user(s: &Services, actor: &Actor, cmd: CreateUser) -> ServiceResult<UserRecord> {
     actor.require(Permission::UsersManage)?;
     check_username(&cmd.username)?;
@@ -115,6 +116,7 @@ pub struct UpdateUser {
     pub version: Option<i64>,
 }
 
+#[tracing::instrument(name = "update_user", skip(s, actor, cmd), fields(actor.id = actor.user_id))]
 pub async fn update_user(s: &Services, actor: &Actor, id: i64, cmd: UpdateUser) -> ServiceResult<UserRecord> {
     actor.require(Permission::UsersManage)?;
     if let Some(n) = &cmd.display_name {
@@ -167,6 +169,7 @@ pub async fn update_user(s: &Services, actor: &Actor, id: i64, cmd: UpdateUser) 
 /// An administrator sets a new password for a user (e.g. a forgotten one); the user's sessions end.
 /// Not his own: that would change a password without knowing the old one, so whoever holds an
 /// administrator's session could take the account over. He uses 修改密码 like everyone else.
+#[tracing::instrument(name = "reset_password", skip(s, actor, new_password), fields(actor.id = actor.user_id))]
 pub async fn reset_password(s: &Services, actor: &Actor, id: i64, new_password: &str) -> ServiceResult<()> {
     actor.require(Permission::UsersManage)?;
     if id == actor.user_id {
@@ -183,6 +186,7 @@ pub async fn reset_password(s: &Services, actor: &Actor, id: i64, new_password: 
 }
 
 /// Lifts a lock-out before it expires.
+#[tracing::instrument(name = "unlock_user", skip(s, actor), fields(actor.id = actor.user_id))]
 pub async fn unlock_user(s: &Services, actor: &Actor, id: i64) -> ServiceResult<UserRecord> {
     actor.require(Permission::UsersManage)?;
     let mut tx = s.db.begin().await?;

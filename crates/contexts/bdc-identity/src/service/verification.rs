@@ -54,6 +54,7 @@ pub fn check_photo(field: &str, photo: &[u8]) -> ServiceResult<()> {
 }
 
 /// 人证比对 of a person; `id_number` is a validated 公民身份号码.
+#[tracing::instrument(name = "verify_person", skip_all, fields(purpose = %purpose))]
 pub async fn verify_person(s: &Services, name: &str, id_number: &str, photo: &[u8], purpose: &str, requested_by: &str) -> ServiceResult<Checked> {
     let authority = authority(s)?;
     let check = PersonCheck { name: name.to_owned(), id_number: id_number.to_owned(), photo: photo.to_vec() };
@@ -76,6 +77,7 @@ pub async fn verify_person(s: &Services, name: &str, id_number: &str, photo: &[u
 /// An enterprise or institution: its 法定代表人 by 人证比对, then the registry's record of the
 /// credit code, name and representative. `credit_code` and `representative_id` are validated.
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(name = "verify_enterprise", skip_all, fields(purpose = %purpose))]
 pub async fn verify_enterprise(
     s: &Services,
     credit_code: &str,

@@ -60,6 +60,7 @@ fn check_year(year: i32) -> ServiceResult<()> {
 }
 
 /// Marks a date as holiday or make-up working day (调休上班).
+#[tracing::instrument(name = "set_calendar_day", skip(s, actor, note), fields(actor.id = actor.user_id))]
 pub async fn set_day(s: &Services, actor: &Actor, date: NaiveDate, kind: DayKind, note: &str) -> ServiceResult<DayOverride> {
     actor.require(Permission::CalendarManage)?;
     check_year(chrono::Datelike::year(&date))?;
@@ -94,6 +95,7 @@ pub async fn missing_arrangements(s: &Services, actor: &Actor, today: NaiveDate)
 }
 
 /// Removes a date's entry; the date falls back to the statutory holidays and the ordinary week.
+#[tracing::instrument(name = "clear_calendar_day", skip(s, actor), fields(actor.id = actor.user_id))]
 pub async fn clear_day(s: &Services, actor: &Actor, date: NaiveDate) -> ServiceResult<()> {
     actor.require(Permission::CalendarManage)?;
     let mut tx = s.db.begin().await?;
@@ -112,6 +114,7 @@ pub async fn office_hours(s: &Services, actor: &Actor) -> ServiceResult<OfficeHo
     Ok(load(s).await?.office_hours().clone())
 }
 
+#[tracing::instrument(name = "set_office_hours", skip_all, fields(actor.id = actor.user_id))]
 pub async fn set_office_hours(s: &Services, actor: &Actor, spans: Vec<OfficeSpan>) -> ServiceResult<OfficeHours> {
     actor.require(Permission::CalendarManage)?;
     let hours = OfficeHours::new(spans).map_err(|e| ServiceError::field("bad_office_hours", "spans", e.to_string()))?;

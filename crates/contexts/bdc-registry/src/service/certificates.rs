@@ -174,6 +174,7 @@ async fn check_limit(s: &Services, user_id: Option<i64>, client: &str) -> Servic
 }
 
 /// 证书真伪查询 by holder name and certificate number: the name must be one of the holders'.
+#[tracing::instrument(name = "verify_certificate", skip_all)]
 pub async fn verify_by_number(s: &Services, user_id: Option<i64>, client: &str, name: &str, number: &str) -> ServiceResult<Verdict> {
     check_limit(s, user_id, client).await?;
     let (name, number) = (name.trim(), number.trim());
@@ -187,6 +188,7 @@ pub async fn verify_by_number(s: &Services, user_id: Option<i64>, client: &str, 
 }
 
 /// 证书真伪查询 by the QR payload: the signature first, then the register.
+#[tracing::instrument(name = "verify_certificate_qr", skip_all)]
 pub async fn verify_payload(s: &Services, user_id: Option<i64>, client: &str, payload: &str) -> ServiceResult<Verdict> {
     check_limit(s, user_id, client).await?;
     let payload = payload.trim();

@@ -56,6 +56,7 @@ pub async fn list(s: &Services, actor: &Actor) -> ServiceResult<Vec<FlowDuty>> {
 }
 
 /// Sets one flow's duty rule (规则库管理员); a combined setting needs a reason, which is kept.
+#[tracing::instrument(name = "set_duty", skip(s, actor, reason), fields(actor.id = actor.user_id))]
 pub async fn set(s: &Services, actor: &Actor, flow_code: &str, rule: DutyRule, reason: &str) -> ServiceResult<()> {
     actor.require(Permission::RulesManage)?;
     if catalogue::flow(flow_code).is_none() {

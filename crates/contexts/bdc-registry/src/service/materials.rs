@@ -136,6 +136,7 @@ pub async fn case_files(s: &Services, actor: &Actor, case_id: i64) -> ServiceRes
 
 /// Adds files to a case: at the counter (受理 permission, while the case is open for intake or
 /// correction) or by the public user who submitted it (while it waits for intake or 补正).
+#[tracing::instrument(name = "add_case_materials", skip(s, actor, uploads), fields(actor.id = actor.user_id))]
 pub async fn add_to_case(s: &Services, actor: &Actor, case_id: i64, uploads: &[Upload]) -> ServiceResult<Vec<Attachment>> {
     let case = {
         let mut conn = s.db.conn().await?;

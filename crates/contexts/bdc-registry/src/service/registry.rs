@@ -25,6 +25,7 @@ pub struct NewParcel {
     pub term_end: Option<NaiveDate>,
 }
 
+#[tracing::instrument(name = "create_parcel", skip_all, fields(actor.id = actor.user_id))]
 pub async fn create_parcel(s: &Services, actor: &Actor, p: NewParcel) -> ServiceResult<Parcel> {
     actor.require(Permission::CadastreManage)?;
     let code = ParcelCode::parse(&p.code).map_err(|e| ServiceError::field("bad_parcel_code", "code", e.to_string()))?;
@@ -71,6 +72,7 @@ pub struct NewBuilding {
     pub completed_year: Option<i64>,
 }
 
+#[tracing::instrument(name = "create_building", skip_all, fields(actor.id = actor.user_id))]
 pub async fn create_building(s: &Services, actor: &Actor, b: NewBuilding) -> ServiceResult<Building> {
     actor.require(Permission::CadastreManage)?;
     let parcel = ParcelCode::parse(&b.parcel_code).map_err(|e| ServiceError::field("bad_parcel_code", "parcel_code", e.to_string()))?;
@@ -118,6 +120,7 @@ pub struct NewUnit {
     pub house_use: Option<String>,
 }
 
+#[tracing::instrument(name = "create_unit", skip_all, fields(actor.id = actor.user_id))]
 pub async fn create_unit(s: &Services, actor: &Actor, u: NewUnit) -> ServiceResult<Unit> {
     actor.require(Permission::CadastreManage)?;
     let number = UnitNumber::parse(&u.unit_number).map_err(|e| ServiceError::field("bad_unit_number", "unit_number", e.to_string()))?;
@@ -180,6 +183,7 @@ pub struct NewParty {
 /// stores the party encrypted (SM4), blind-indexed (HMAC-SM3) and masked. The same ID with the
 /// same name returns the existing party; with another name it is refused, since a name changes
 /// only by registration.
+#[tracing::instrument(name = "record_party", skip_all, fields(actor.id = actor.user_id))]
 pub async fn record_party(s: &Services, actor: &Actor, p: NewParty) -> ServiceResult<Party> {
     actor.require(Permission::PartiesManage)?;
     if !PARTY_KINDS.iter().any(|(k, _)| *k == p.kind) {
@@ -287,6 +291,7 @@ impl RegisterBook {
     }
 }
 
+#[tracing::instrument(name = "register_book", skip(s, actor), fields(actor.id = actor.user_id))]
 pub async fn register_book(s: &Services, actor: &Actor, unit_id: i64) -> ServiceResult<RegisterBook> {
     actor.require(Permission::RegistryRead)?;
     let mut conn = s.db.conn().await?;

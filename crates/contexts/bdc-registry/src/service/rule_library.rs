@@ -98,6 +98,7 @@ pub fn check_draft(d: &RuleDraft) -> ServiceResult<(Check, Severity)> {
 }
 
 /// Saves a new rule, or a new version of an existing code (one more than its newest version).
+#[tracing::instrument(name = "create_rule_version", skip_all, fields(actor.id = actor.user_id))]
 pub async fn create_version(s: &Services, actor: &Actor, d: RuleDraft) -> ServiceResult<RuleRecord> {
     actor.require(Permission::RulesManage)?;
     let (check, severity) = check_draft(&d)?;
@@ -122,6 +123,7 @@ pub async fn create_version(s: &Services, actor: &Actor, d: RuleDraft) -> Servic
 }
 
 /// Retires every version of a rule; it stays in the record and no longer applies.
+#[tracing::instrument(name = "retire_rule", skip(s, actor), fields(actor.id = actor.user_id))]
 pub async fn retire(s: &Services, actor: &Actor, code: &str) -> ServiceResult<()> {
     actor.require(Permission::RulesManage)?;
     let mut tx = s.db.begin().await?;

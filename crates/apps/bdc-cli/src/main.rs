@@ -49,10 +49,10 @@ struct Cli {
 #[derive(Args, Clone, Default)]
 struct DbArgs {
     /// Database URL: sqlite://FILE or postgres://… (default: SQLite under the data dir).
-    #[arg(long, env = "BDC_DATABASE_URL")]
+    #[arg(long)]
     database_url: Option<String>,
     /// Directory for the embedded database, the generated key and files (default: ./data).
-    #[arg(long, env = "BDC_DATA_DIR")]
+    #[arg(long)]
     data_dir: Option<PathBuf>,
 }
 
@@ -61,7 +61,7 @@ enum Command {
     /// Apply migrations, then serve HTTP until interrupted.
     Serve {
         /// Address to listen on (default 127.0.0.1:8080).
-        #[arg(long, env = "BDC_LISTEN")]
+        #[arg(long)]
         listen: Option<String>,
         #[command(flatten)]
         db: DbArgs,
@@ -79,7 +79,7 @@ enum Command {
         #[arg(long)]
         no_serve: bool,
         /// Address to listen on (default 127.0.0.1:8080).
-        #[arg(long, env = "BDC_LISTEN")]
+        #[arg(long)]
         listen: Option<String>,
         #[command(flatten)]
         db: DbArgs,
@@ -246,8 +246,7 @@ fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let file = FileSettings::load(cli.config.as_deref())?;
-    let master_key = std::env::var("BDC_MASTER_KEY").ok().filter(|k| !k.is_empty()).map(secrecy::SecretString::from);
-    let over = |db: DbArgs, listen: Option<String>| Overrides { listen, database_url: db.database_url, data_dir: db.data_dir, master_key: master_key.clone() };
+    let over = |db: DbArgs, listen: Option<String>| Overrides { listen, database_url: db.database_url, data_dir: db.data_dir };
     match cli.command {
         Command::Serve { listen, db } => serve(Settings::resolve(over(db, listen), file)?).await,
         Command::Catalogue { markdown } => {
@@ -409,7 +408,7 @@ async fn services(settings: &Settings, db: Db) -> anyhow::Result<Services> {
         Some(i) => s.with_identity(Arc::new(bdc_adapters::identity::HttpAuthority::new(i.url.clone(), i.app.clone(), i.secret.expose_secret().to_owned(), i.public_key.clone()))),
         None => s,
     };
-    let s = s.with_office(settings.office.clone());
+    let s = s.with_office(settings.office.clone()).with_cjk_font(settings.cjk_font.clone());
     let s = match &settings.court {
         Some(c) => s.with_court(Arc::new(bdc_adapters::court::frontend::SoapClient::new(c.url.clone(), c.user.clone(), c.password.expose_secret().to_owned())), c.every),
         None => s,
@@ -439,6 +438,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         cookie_secure: settings.cookie_secure,
         request_timeout: settings.request_timeout,
         metrics_token: settings.metrics_token.clone(),
+        web_dist: settings.web_dist.clone(),
     };
     let s = services(&settings, db.clone()).await?;
     let no_admin = bdc_identity::service::users::count_active_with_role(&s, "admin").await? == 0;

@@ -1,5 +1,10 @@
 //! Typed settings (配置): command line > environment (`BDC_…`) > config file > defaults.
 //!
+//! The file and the environment are layered by `figment`: every key of the config file can
+//! also be given as `BDC_<KEY>` (`BDC_COURT_URL`), and a key of a section as
+//! `BDC_<SECTION>__<KEY>` (`BDC_OFFICE__CITY_CODE`, `BDC_RATE_LIMITS__LOGIN__PER_ACCOUNT`). An
+//! error names the key and where it came from (the file or the environment).
+//!
 //! With nothing configured, BDC runs on an SQLite file under `./data`, listens on
 //! 127.0.0.1:8080, and keeps a generated master key in `./data/master.key`. PostgreSQL needs the
 //! master key given explicitly (`BDC_MASTER_KEY` or `master_key` in the file): a production key
@@ -13,6 +18,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
+use figment::providers::{Format, Toml};
+use figment::value::{Dict, Map, Tag, Value};
+use figment::{Figment, Metadata, Profile, Provider};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
@@ -65,6 +73,12 @@ pub struct FileSettings {
     /// The registration office served (登记机构): `[office]` with `province_abbr` (苏),
     /// `city_code` (320400), `city_name` (常州市) and `reg_org_id` (320400); default Changzhou.
     pub office: Option<OfficeFile>,
+    /// The CJK font certificates are printed in (a `.ttf` or `.ttc`), and the face in a `.ttc`
+    /// (default: the setup step's WenQuanYi Micro Hei, face 0).
+    pub cjk_font: Option<PathBuf>,
+    pub cjk_font_index: Option<u32>,
+    /// The front-end files the setup step installs (default: `web/dist` of the source tree).
+    pub web_dist: Option<PathBuf>,
 }
 
 /// `[office]` of the config file; each key defaults to Changzhou's.
@@ -109,16 +123,113 @@ impl OfficeFile {
 }
 
 impl FileSettings {
+    /// The config file (`path`, or `./bdc.toml` when present) with the process environment
+    /// over it.
     pub fn load(path: Option<&Path>) -> anyhow::Result<FileSettings> {
-        let (path, required) = match path {
-            Some(p) => (p.to_path_buf(), true),
-            None => (PathBuf::from("bdc.toml"), false),
-        };
-        match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text).with_context(|| format!("配置文件 {} 格式错误", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(FileSettings::default()),
-            Err(e) => Err(e).with_context(|| format!("无法读取配置文件 {}", path.display())),
+        Self::layered(path, Environment::of(std::env::vars()))
+    }
+
+    fn layered(path: Option<&Path>, env: Environment) -> anyhow::Result<FileSettings> {
+        let mut layers = Figment::new();
+        match path {
+            Some(p) => {
+                std::fs::metadata(p).with_context(|| format!("无法读取配置文件 {}", p.display()))?;
+                layers = layers.merge(Toml::file_exact(p));
+            }
+            None if Path::new("bdc.toml").is_file() => layers = layers.merge(Toml::file_exact("bdc.toml")),
+            None => {}
         }
+        // Lossy: numbers and flags are read from the environment's text; strings stay text.
+        layers.merge(env).extract_lossy().map_err(|e| anyhow::anyhow!("配置无效：{e}"))
+    }
+
+    /// The config file's top-level keys, as serde sees this struct (so the list cannot drift
+    /// from the fields): the environment variables that are settings.
+    fn keys() -> &'static [&'static str] {
+        /// A deserializer that only asks for the struct's field names.
+        struct Fields;
+        #[derive(Debug)]
+        struct Named(&'static [&'static str]);
+        impl std::fmt::Display for Named {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("field names")
+            }
+        }
+        impl std::error::Error for Named {}
+        impl serde::de::Error for Named {
+            fn custom<T: std::fmt::Display>(_: T) -> Self {
+                Named(&[])
+            }
+        }
+        impl<'de> serde::Deserializer<'de> for Fields {
+            type Error = Named;
+            fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Named> {
+                Err(Named(&[]))
+            }
+            fn deserialize_struct<V: serde::de::Visitor<'de>>(self, _: &'static str, fields: &'static [&'static str], _: V) -> Result<V::Value, Named> {
+                Err(Named(fields))
+            }
+            serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit unit_struct
+                newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+            }
+        }
+        match FileSettings::deserialize(Fields) {
+            Err(Named(fields)) => fields,
+            Ok(_) => &[],
+        }
+    }
+}
+
+/// The environment as a settings source: `BDC_<KEY>` for a key of the config file,
+/// `BDC_<SECTION>__<KEY>` for a key of a section. Values are kept as the text they are, so a
+/// secret or a code made of digits (`BDC_OFFICE__CITY_CODE=320400`, a numeric password) stays a
+/// string with its leading zeros. Only the file's own keys are taken: `BDC_CONFIG`, the tests'
+/// `BDC_TEST_…` and other programs' variables are not settings; an empty value counts as unset.
+#[derive(Debug, Default)]
+struct Environment {
+    vars: Vec<(String, String)>,
+}
+
+impl Environment {
+    fn of(vars: impl IntoIterator<Item = (String, String)>) -> Environment {
+        let keys = FileSettings::keys();
+        let vars = vars
+            .into_iter()
+            .filter(|(_, value)| !value.is_empty())
+            .filter_map(|(name, value)| {
+                let key = name.strip_prefix("BDC_")?.to_ascii_lowercase();
+                keys.contains(&key.split("__").next()?).then_some((key, value))
+            })
+            .collect();
+        Environment { vars }
+    }
+}
+
+impl Provider for Environment {
+    fn metadata(&self) -> Metadata {
+        Metadata::named("环境变量 BDC_…")
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        fn put(dict: &mut Dict, path: &[&str], value: &str) {
+            match path {
+                [] => {}
+                [key] => {
+                    dict.insert((*key).to_owned(), Value::from(value.to_owned()));
+                }
+                [section, rest @ ..] => {
+                    if let Value::Dict(_, inner) = dict.entry((*section).to_owned()).or_insert_with(|| Value::Dict(Tag::Default, Dict::new())) {
+                        put(inner, rest, value);
+                    }
+                }
+            }
+        }
+        let mut root = Dict::new();
+        for (key, value) in &self.vars {
+            put(&mut root, &key.split("__").collect::<Vec<_>>(), value);
+        }
+        Ok(Profile::Default.collect(root))
     }
 }
 
@@ -142,6 +253,8 @@ pub struct Settings {
     pub identity: Option<IdentitySettings>,
     pub identity_min_score: u16,
     pub office: bdc_core::office::Office,
+    pub cjk_font: bdc_adapters::certificate_pdf::CjkFont,
+    pub web_dist: PathBuf,
 }
 
 /// How the identity authority is reached.
@@ -162,13 +275,12 @@ pub struct CourtSettings {
     pub every: std::time::Duration,
 }
 
-/// What the command line and environment gave (clap reads both).
+/// What the command line gave (its flags win over the environment and the file).
 #[derive(Debug, Default, Clone)]
 pub struct Overrides {
     pub listen: Option<String>,
     pub database_url: Option<String>,
     pub data_dir: Option<PathBuf>,
-    pub master_key: Option<SecretString>,
 }
 
 impl Settings {
@@ -181,7 +293,7 @@ impl Settings {
             owner_only_file(std::path::Path::new(path))?;
         }
         let engine = Engine::from_url(&database_url)?;
-        let master_key = match cli.master_key.or(file.master_key) {
+        let master_key = match file.master_key {
             Some(hex) => MasterKey::from_hex(hex.expose_secret()).context("主密钥无效")?,
             None if engine == Engine::Sqlite => key_file(&data_dir.join("master.key"))?,
             None => bail!("使用 PostgreSQL 时必须提供主密钥：设置环境变量 BDC_MASTER_KEY 或配置文件中的 master_key（64 位十六进制，可用 `openssl rand -hex 32` 生成）"),
@@ -191,29 +303,27 @@ impl Settings {
         if !(1..=24 * 60).contains(&session_idle_minutes) || !(1..=24 * 90).contains(&token_hours) {
             bail!("session_idle_minutes 须在 1–1440 之间，token_hours 须在 1–2160 之间");
         }
-        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        let secret_env = |k: &str| env(k).map(SecretString::from);
-        let court_every = env("BDC_COURT_POLL_SECONDS").map(|v| v.parse::<u64>()).transpose().context("BDC_COURT_POLL_SECONDS 须为秒数")?.or(file.court_poll_seconds).unwrap_or(60);
+        let court_every = file.court_poll_seconds.unwrap_or(60);
         if !(1..=86_400).contains(&court_every) {
             bail!("court_poll_seconds 须在 1–86400 之间");
         }
-        let court = env("BDC_COURT_URL").or(file.court_url).map(|url| CourtSettings {
+        let court = file.court_url.map(|url| CourtSettings {
             url,
-            user: env("BDC_COURT_USER").or(file.court_user.clone()).unwrap_or_else(|| "bdc".into()),
-            password: secret_env("BDC_COURT_PASSWORD").or(file.court_password.clone()).unwrap_or_else(|| SecretString::from("")),
+            user: file.court_user.unwrap_or_else(|| "bdc".into()),
+            password: file.court_password.unwrap_or_else(|| SecretString::from("")),
             every: std::time::Duration::from_secs(court_every),
         });
-        let identity = match env("BDC_IDENTITY_URL").or(file.identity_url) {
+        let identity = match file.identity_url {
             Some(url) => {
-                let secret = secret_env("BDC_IDENTITY_SECRET").or(file.identity_secret).unwrap_or_else(|| SecretString::from(""));
-                let public_key = env("BDC_IDENTITY_PUBLIC_KEY").or(file.identity_public_key).unwrap_or_default();
+                let secret = file.identity_secret.unwrap_or_else(|| SecretString::from(""));
+                let public_key = file.identity_public_key.unwrap_or_default();
                 if secret.expose_secret().len() < 16 {
                     bail!("identity_secret（身份核验应用密钥）至少 16 个字符");
                 }
                 if public_key.len() != 130 || !public_key.starts_with("04") || !public_key.bytes().all(|b| b.is_ascii_hexdigit()) {
                     bail!("identity_public_key 须为身份核验服务的 SM2 公钥（未压缩，130 位十六进制，04 开头）");
                 }
-                Some(IdentitySettings { url, app: env("BDC_IDENTITY_APP").or(file.identity_app).unwrap_or_else(|| "bdc".into()), secret, public_key })
+                Some(IdentitySettings { url, app: file.identity_app.unwrap_or_else(|| "bdc".into()), secret, public_key })
             }
             None => None,
         };
@@ -229,11 +339,18 @@ impl Settings {
         }
         let rate_limits = file.rate_limits.unwrap_or_default();
         rate_limits.check().map_err(anyhow::Error::msg)?;
-        let metrics_token = secret_env("BDC_METRICS_TOKEN").or(file.metrics_token).filter(|t| !t.expose_secret().trim().is_empty());
+        let metrics_token = file.metrics_token.filter(|t| !t.expose_secret().trim().is_empty());
         if metrics_token.as_ref().is_some_and(|t| t.expose_secret().len() < 16) {
             bail!("metrics_token 至少 16 个字符");
         }
+        let cjk_font = match file.cjk_font {
+            Some(path) => bdc_adapters::certificate_pdf::CjkFont { path, index: file.cjk_font_index.unwrap_or(0) },
+            // The index names a face of the named file only.
+            None => bdc_adapters::certificate_pdf::CjkFont::default(),
+        };
         Ok(Settings {
+            cjk_font,
+            web_dist: file.web_dist.unwrap_or_else(bdc_http::page::default_web_dist),
             office,
             court,
             identity,
@@ -250,7 +367,7 @@ impl Settings {
             token_hours,
             max_body_bytes: file.max_body_bytes.unwrap_or(1024 * 1024),
             province_root: file.province_root,
-            province_url: std::env::var("BDC_PROVINCE_URL").ok().filter(|u| !u.is_empty()).or(file.province_url),
+            province_url: file.province_url,
         })
     }
 }
@@ -379,6 +496,54 @@ mod tests {
         let bad: FileSettings = toml::from_str("[rate_limits]\nwindow_seconds = 0\n").unwrap();
         assert!(Settings::resolve(Overrides { data_dir: Some(dir.clone()), ..Default::default() }, bad).is_err());
         std::fs::remove_dir_all(dir).ok();
+    }
+
+    /// The environment as `figment` layers it over the file.
+    fn env(vars: &[(&str, &str)]) -> Environment {
+        Environment::of(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file_key_by_key_and_digits_stay_text() {
+        let dir = std::env::temp_dir().join(format!("bdc-settings-env-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("bdc.toml");
+        std::fs::write(&path, "listen = \"0.0.0.0:9000\"\nsession_idle_minutes = 20\n[office]\ncity_name = \"无锡市\"\ncity_code = \"320200\"\n").unwrap();
+        let key = "0".repeat(63) + "1";
+        let file = FileSettings::layered(
+            Some(&path),
+            env(&[
+                ("BDC_SESSION_IDLE_MINUTES", "45"),
+                ("BDC_OFFICE__CITY_CODE", "320400"),
+                ("BDC_MASTER_KEY", &key),
+                ("BDC_COURT_PASSWORD", "0123456789"),
+                ("BDC_COURT_URL", "http://127.0.0.1:1/"),
+                ("BDC_CONFIG", "elsewhere.toml"),
+                ("BDC_TEST_DATABASE_URL", "postgres://x"),
+                ("BDC_LISTEN", ""),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(file.listen.as_deref(), Some("0.0.0.0:9000"), "an empty variable is unset: the file's value stays");
+        assert_eq!(file.session_idle_minutes, Some(45), "a number read from the environment's text");
+        let office = file.office.as_ref().unwrap();
+        assert_eq!((office.city_name.as_deref(), office.city_code.as_deref()), (Some("无锡市"), Some("320400")), "one key of a section overridden, its neighbours kept");
+        assert_eq!(file.master_key.as_ref().unwrap().expose_secret(), key, "a key of digits keeps its leading zeros");
+        assert_eq!(file.court_password.as_ref().unwrap().expose_secret(), "0123456789");
+        let s = Settings::resolve(Overrides { data_dir: Some(dir.clone()), ..Default::default() }, file).unwrap();
+        assert_eq!(s.office.city_code, "320400");
+        assert_eq!(s.court.unwrap().url, "http://127.0.0.1:1/");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_bad_value_or_a_misspelt_key_is_refused_with_its_source() {
+        let err = FileSettings::layered(None, env(&[("BDC_SESSION_IDLE_MINUTES", "thirty")])).unwrap_err().to_string();
+        assert!(err.contains("配置无效") && err.contains("session_idle_minutes") && err.contains("环境变量"), "{err}");
+        let err = FileSettings::layered(None, env(&[("BDC_OFFICE__CITI_CODE", "320400")])).unwrap_err().to_string();
+        assert!(err.contains("citi_code"), "{err}");
+        assert!(FileSettings::layered(Some(Path::new("/nonexistent/bdc.toml")), Environment::default()).is_err(), "a named file must exist");
+        assert!(FileSettings::keys().contains(&"identity_min_score") && FileSettings::keys().contains(&"office"));
     }
 
     #[test]

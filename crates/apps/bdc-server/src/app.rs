@@ -36,11 +36,20 @@ pub struct WebSettings {
     pub request_timeout: std::time::Duration,
     /// The scrape token that opens `/metrics` to a client off this machine.
     pub metrics_token: Option<secrecy::SecretString>,
+    /// The front-end files the setup step installs (htmx), `web_dist`.
+    pub web_dist: std::path::PathBuf,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        WebSettings { listen: "127.0.0.1:8080".into(), max_body_bytes: 1024 * 1024, cookie_secure: false, request_timeout: std::time::Duration::from_secs(60), metrics_token: None }
+        WebSettings {
+            listen: "127.0.0.1:8080".into(),
+            max_body_bytes: 1024 * 1024,
+            cookie_secure: false,
+            request_timeout: std::time::Duration::from_secs(60),
+            metrics_token: None,
+            web_dist: bdc_http::page::default_web_dist(),
+        }
     }
 }
 
@@ -70,7 +79,7 @@ pub fn router(services: Services, settings: &WebSettings) -> Router {
     let app = api
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::observe::observe))
         .merge(pages)
-        .merge(bdc_http::page::assets())
+        .merge(bdc_http::page::assets(settings.web_dist.clone()))
         .merge(SwaggerUi::new("/api/docs").config(Config::from("/api/openapi.json")))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -9,18 +9,17 @@ use crate::domain::{PropertyStatus, ReceiptState};
 
 /// Stores a fetched message as it came, with its SM3 digest; returns its id.
 pub async fn store_raw(conn: &mut AnyConnection, raw: &str, digest: &str, now: DateTime<Utc>) -> StoreResult<i64> {
-    Ok(sqlx::query("INSERT INTO court_messages (fetched_at, raw, status, digest) VALUES ($1, $2, 'stored', $3) RETURNING id")
+    Ok(sqlx::query_scalar::<_, i64>("INSERT INTO court_messages (fetched_at, raw, status, digest) VALUES ($1, $2, 'stored', $3) RETURNING id")
         .bind(format_time(now))
         .bind(raw)
         .bind(digest)
         .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?)
+        .await?)
 }
 
 /// A message with the same digest already kept (a repeat of the front-end's pending list).
 pub async fn message_with_digest(conn: &mut AnyConnection, digest: &str) -> StoreResult<Option<i64>> {
-    Ok(sqlx::query("SELECT id FROM court_messages WHERE digest = $1 LIMIT 1").bind(digest).fetch_optional(&mut *conn).await?.map(|r| r.try_get(0)).transpose()?)
+    Ok(sqlx::query_scalar::<_, i64>("SELECT id FROM court_messages WHERE digest = $1 LIMIT 1").bind(digest).fetch_optional(&mut *conn).await?)
 }
 
 pub async fn mark_message(conn: &mut AnyConnection, id: i64, status: &str, reason: &str) -> StoreResult<()> {
@@ -30,9 +29,11 @@ pub async fn mark_message(conn: &mut AnyConnection, id: i64, status: &str, reaso
 
 /// Messages in a state (e.g. `quarantined`, for staff), newest first: `(id, fetched_at, status, reason)`.
 pub async fn messages(conn: &mut AnyConnection, status: Option<&str>, limit: i64) -> StoreResult<Vec<(i64, String, String, String)>> {
-    let rows =
-        sqlx::query("SELECT id, fetched_at, status, reason FROM court_messages WHERE ($1 IS NULL OR status = $1) ORDER BY id DESC LIMIT $2").bind(status).bind(limit).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+    Ok(sqlx::query_as::<_, (i64, String, String, String)>("SELECT id, fetched_at, status, reason FROM court_messages WHERE ($1 IS NULL OR status = $1) ORDER BY id DESC LIMIT $2")
+        .bind(status)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?)
 }
 
 /// A court request as kept (协助执行通知).
@@ -122,6 +123,7 @@ const PROPERTY_COLUMNS: &str = "p.request_number, p.seq, p.action, p.delivered_a
      p.business_number, p.waiting, p.actual_start, p.actual_end, p.processed_at, p.receipt_state, p.receipt_due, p.receipt_next_at, p.receipt_attempts, \
      p.receipt_error, p.receipt_sent_at, p.promoted_at FROM court_properties p JOIN court_requests r ON r.number = p.request_number";
 
+// Mapped by hand, by position in PROPERTY_COLUMNS: `waiting` is a 0/1 flag read into a bool.
 fn property_from(r: &sqlx::any::AnyRow) -> StoreResult<CourtProperty> {
     Ok(CourtProperty {
         request_number: r.try_get(0)?,
@@ -158,7 +160,7 @@ fn property_from(r: &sqlx::any::AnyRow) -> StoreResult<CourtProperty> {
 
 /// Why a kept request could not be processed as sent (empty when it could).
 pub async fn request_problem(conn: &mut AnyConnection, number: &str) -> StoreResult<Option<String>> {
-    Ok(sqlx::query("SELECT problem FROM court_requests WHERE number = $1").bind(number).fetch_optional(&mut *conn).await?.map(|r| r.try_get(0)).transpose()?)
+    Ok(sqlx::query_scalar::<_, String>("SELECT problem FROM court_requests WHERE number = $1").bind(number).fetch_optional(&mut *conn).await?)
 }
 
 /// A court's registered 查封 (action 11) still waiting in its unit's queue (轮候).
@@ -201,12 +203,12 @@ pub async fn promote(conn: &mut AnyConnection, request_number: &str, unit_id: i6
 
 /// Where a kept request came from: `online` or `counter`.
 pub async fn request_source(conn: &mut AnyConnection, number: &str) -> StoreResult<Option<String>> {
-    Ok(sqlx::query("SELECT source FROM court_requests WHERE number = $1").bind(number).fetch_optional(&mut *conn).await?.map(|r| r.try_get(0)).transpose()?)
+    Ok(sqlx::query_scalar::<_, String>("SELECT source FROM court_requests WHERE number = $1").bind(number).fetch_optional(&mut *conn).await?)
 }
 
 /// The body of a request (a one-request list), for processing.
 pub async fn request_body(conn: &mut AnyConnection, number: &str) -> StoreResult<Option<String>> {
-    Ok(sqlx::query("SELECT body FROM court_requests WHERE number = $1").bind(number).fetch_optional(&mut *conn).await?.map(|r| r.try_get(0)).transpose()?)
+    Ok(sqlx::query_scalar::<_, String>("SELECT body FROM court_requests WHERE number = $1").bind(number).fetch_optional(&mut *conn).await?)
 }
 
 pub async fn get_property(conn: &mut AnyConnection, request_number: &str, seq: &str) -> StoreResult<Option<CourtProperty>> {
@@ -235,14 +237,13 @@ pub struct PropertyFilter {
 pub async fn properties(conn: &mut AnyConnection, f: &PropertyFilter, page: PageRequest) -> StoreResult<Page<CourtProperty>> {
     let filter = "($1 IS NULL OR p.status = $1) AND ($2 IS NULL OR p.unit_id = $2) AND ($3 IS NULL OR p.receipt_state = $3) \
                   AND ($4 IS NULL OR (p.receipt_state = 'due' AND p.receipt_due <= $4))";
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM court_properties p WHERE {filter}"))
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM court_properties p WHERE {filter}"))
         .bind(f.status.map(PropertyStatus::code))
         .bind(f.unit_id)
         .bind(f.receipt_state.map(ReceiptState::code))
         .bind(f.receipt_due_by.as_deref())
         .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+        .await?;
     let sql = format!("SELECT {PROPERTY_COLUMNS} WHERE {filter} ORDER BY p.delivered_at DESC, p.request_number, p.seq LIMIT $5 OFFSET $6");
     let items = sqlx::query(&sql)
         .bind(f.status.map(PropertyStatus::code))
@@ -349,11 +350,9 @@ pub async fn receipts_failed(conn: &mut AnyConnection, keys: &[(String, String)]
 
 /// Messages stored but not yet read (a crash between storing and reading): read on the next poll.
 pub async fn unread_messages(conn: &mut AnyConnection) -> StoreResult<Vec<(i64, String)>> {
-    let rows = sqlx::query("SELECT id, raw FROM court_messages WHERE status = 'stored' ORDER BY id").fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    Ok(sqlx::query_as::<_, (i64, String)>("SELECT id, raw FROM court_messages WHERE status = 'stored' ORDER BY id").fetch_all(&mut *conn).await?)
 }
 
 pub async fn get_message(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<(String, String, String)>> {
-    let r = sqlx::query("SELECT raw, status, reason FROM court_messages WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
-    r.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).transpose()
+    Ok(sqlx::query_as::<_, (String, String, String)>("SELECT raw, status, reason FROM court_messages WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?)
 }

@@ -2,14 +2,14 @@
 //! `report_messages`, `reconciliation_items` and `issuance_rules`.
 
 use chrono::{DateTime, Utc};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
-use bdc_db::{format_time, StoreError, StoreResult};
+use bdc_db::{format_time, StoreResult};
 
 use crate::domain::{ItemCause, ItemStatus, MessageKind, MessageState};
 
 /// A message as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReportRecord {
     pub id: i64,
     pub biz_msg_id: String,
@@ -19,6 +19,7 @@ pub struct ReportRecord {
     pub area_code: String,
     pub rec_type: String,
     pub message: String,
+    #[sqlx(try_from = "String")]
     pub state: MessageState,
     pub response_raw: Option<String>,
     pub response_code: Option<String>,
@@ -27,31 +28,17 @@ pub struct ReportRecord {
 
 const COLUMNS: &str = "id, biz_msg_id, journal_seq, case_id, unit_id, area_code, rec_type, message, state, response_raw, response_code, response_info";
 
-fn from_row(r: &sqlx::any::AnyRow) -> StoreResult<ReportRecord> {
-    Ok(ReportRecord {
-        id: r.try_get("id")?,
-        biz_msg_id: r.try_get("biz_msg_id")?,
-        journal_seq: r.try_get("journal_seq")?,
-        case_id: r.try_get("case_id")?,
-        unit_id: r.try_get("unit_id")?,
-        area_code: r.try_get("area_code")?,
-        rec_type: r.try_get("rec_type")?,
-        message: r.try_get("message")?,
-        state: {
-            let code: String = r.try_get("state")?;
-            MessageState::parse(&code).ok_or_else(|| StoreError::Corrupt(format!("报文状态 {code}")))?
-        },
-        response_raw: r.try_get("response_raw")?,
-        response_code: r.try_get("response_code")?,
-        response_info: r.try_get("response_info")?,
-    })
+impl TryFrom<String> for MessageState {
+    type Error = String;
+
+    fn try_from(code: String) -> Result<Self, String> {
+        MessageState::parse(&code).ok_or_else(|| format!("报文状态 {code}"))
+    }
 }
 
 /// The message already built for a registration's unit, if any (a retried job reuses it).
 pub async fn find(conn: &mut AnyConnection, journal_seq: i64, unit_id: i64) -> StoreResult<Option<ReportRecord>> {
-    let row =
-        sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE journal_seq = $1 AND unit_id = $2 AND kind = 'report'")).bind(journal_seq).bind(unit_id).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM report_messages WHERE journal_seq = $1 AND unit_id = $2 AND kind = 'report'")).bind(journal_seq).bind(unit_id).fetch_optional(&mut *conn).await?)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -68,7 +55,7 @@ pub async fn insert(
     kind: MessageKind,
     resend_of: Option<i64>,
 ) -> StoreResult<i64> {
-    Ok(sqlx::query(
+    Ok(sqlx::query_scalar::<_, i64>(
         "INSERT INTO report_messages (biz_msg_id, journal_seq, case_id, unit_id, area_code, rec_type, message, state, created_at, kind, resend_of) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'sent', $8, $9, $10) RETURNING id",
     )
@@ -83,19 +70,16 @@ pub async fn insert(
     .bind(kind.code())
     .bind(resend_of)
     .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?)
+    .await?)
 }
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<ReportRecord>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM report_messages WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?)
 }
 
 /// Messages waiting for an answer.
 pub async fn awaiting(conn: &mut AnyConnection, limit: i64) -> StoreResult<Vec<ReportRecord>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE state = 'sent' ORDER BY id LIMIT $1")).bind(limit).fetch_all(&mut *conn).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM report_messages WHERE state = 'sent' ORDER BY id LIMIT $1")).bind(limit).fetch_all(&mut *conn).await?)
 }
 
 /// Stores the raw answer and its reading: `accepted`, `rejected`, or `quarantined` when the
@@ -115,29 +99,27 @@ pub async fn answer(conn: &mut AnyConnection, id: i64, state: MessageState, raw:
 
 /// One page of the messages of a case, or of all, newest first, and how many there are.
 pub async fn page(conn: &mut AnyConnection, case_id: Option<i64>, limit: i64, offset: i64) -> StoreResult<(Vec<ReportRecord>, i64)> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE ($1 IS NULL OR case_id = $1) ORDER BY id DESC LIMIT $2 OFFSET $3"))
+    let rows = sqlx::query_as(&format!("SELECT {COLUMNS} FROM report_messages WHERE ($1 IS NULL OR case_id = $1) ORDER BY id DESC LIMIT $2 OFFSET $3"))
         .bind(case_id)
         .bind(limit)
         .bind(offset)
         .fetch_all(&mut *conn)
         .await?;
-    let total: i64 = sqlx::query("SELECT COUNT(*) FROM report_messages WHERE ($1 IS NULL OR case_id = $1)").bind(case_id).fetch_one(&mut *conn).await?.try_get(0)?;
-    Ok((rows.iter().map(from_row).collect::<StoreResult<_>>()?, total))
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM report_messages WHERE ($1 IS NULL OR case_id = $1)").bind(case_id).fetch_one(&mut *conn).await?;
+    Ok((rows, total))
 }
 
 /// Messages of the journal entries `from_seq..=to_seq`.
 pub async fn for_seqs(conn: &mut AnyConnection, from_seq: i64, to_seq: i64) -> StoreResult<Vec<ReportRecord>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE journal_seq >= $1 AND journal_seq <= $2 ORDER BY id")).bind(from_seq).bind(to_seq).fetch_all(&mut *conn).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM report_messages WHERE journal_seq >= $1 AND journal_seq <= $2 ORDER BY id")).bind(from_seq).bind(to_seq).fetch_all(&mut *conn).await?)
 }
 
 pub async fn find_by_biz_id(conn: &mut AnyConnection, biz_msg_id: &str) -> StoreResult<Option<ReportRecord>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM report_messages WHERE biz_msg_id = $1")).bind(biz_msg_id).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM report_messages WHERE biz_msg_id = $1")).bind(biz_msg_id).fetch_optional(&mut *conn).await?)
 }
 
 /// A reconciliation item (销账条目).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReconItem {
     pub id: i64,
     pub list_date: String,
@@ -146,7 +128,9 @@ pub struct ReconItem {
     pub unit_number: String,
     pub response_code: String,
     pub response_info: String,
+    #[sqlx(try_from = "i64")]
     pub cause: ItemCause,
+    #[sqlx(try_from = "i64")]
     pub status: ItemStatus,
     pub deadline: String,
     pub resend_biz_msg_id: Option<String>,
@@ -154,26 +138,20 @@ pub struct ReconItem {
 
 const RECON_COLUMNS: &str = "id, list_date, biz_msg_id, case_number, unit_number, response_code, response_info, cause, status, deadline, resend_biz_msg_id";
 
-fn recon_from_row(r: &sqlx::any::AnyRow) -> StoreResult<ReconItem> {
-    Ok(ReconItem {
-        id: r.try_get("id")?,
-        list_date: r.try_get("list_date")?,
-        biz_msg_id: r.try_get("biz_msg_id")?,
-        case_number: r.try_get("case_number")?,
-        unit_number: r.try_get("unit_number")?,
-        response_code: r.try_get("response_code")?,
-        response_info: r.try_get("response_info")?,
-        cause: {
-            let code: i64 = r.try_get("cause")?;
-            ItemCause::parse(code).ok_or_else(|| StoreError::Corrupt(format!("销账原因 {code}")))?
-        },
-        status: {
-            let code: i64 = r.try_get("status")?;
-            ItemStatus::parse(code).ok_or_else(|| StoreError::Corrupt(format!("销账状态 {code}")))?
-        },
-        deadline: r.try_get("deadline")?,
-        resend_biz_msg_id: r.try_get("resend_biz_msg_id")?,
-    })
+impl TryFrom<i64> for ItemCause {
+    type Error = String;
+
+    fn try_from(code: i64) -> Result<Self, String> {
+        ItemCause::parse(code).ok_or_else(|| format!("销账原因 {code}"))
+    }
+}
+
+impl TryFrom<i64> for ItemStatus {
+    type Error = String;
+
+    fn try_from(code: i64) -> Result<Self, String> {
+        ItemStatus::parse(code).ok_or_else(|| format!("销账状态 {code}"))
+    }
 }
 
 /// Adds an item unless the same list already brought it (ingesting a list twice changes nothing).
@@ -215,19 +193,18 @@ pub async fn insert_item(
 /// One page of the items, nearest deadline first (optionally of one status), and how many there are.
 pub async fn items(conn: &mut AnyConnection, status: Option<ItemStatus>, limit: i64, offset: i64) -> StoreResult<(Vec<ReconItem>, i64)> {
     let status = status.map(ItemStatus::code);
-    let rows = sqlx::query(&format!("SELECT {RECON_COLUMNS} FROM reconciliation_items WHERE ($1 IS NULL OR status = $1) ORDER BY deadline, id LIMIT $2 OFFSET $3"))
+    let rows = sqlx::query_as(&format!("SELECT {RECON_COLUMNS} FROM reconciliation_items WHERE ($1 IS NULL OR status = $1) ORDER BY deadline, id LIMIT $2 OFFSET $3"))
         .bind(status)
         .bind(limit)
         .bind(offset)
         .fetch_all(&mut *conn)
         .await?;
-    let total: i64 = sqlx::query("SELECT COUNT(*) FROM reconciliation_items WHERE ($1 IS NULL OR status = $1)").bind(status).fetch_one(&mut *conn).await?.try_get(0)?;
-    Ok((rows.iter().map(recon_from_row).collect::<StoreResult<_>>()?, total))
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reconciliation_items WHERE ($1 IS NULL OR status = $1)").bind(status).fetch_one(&mut *conn).await?;
+    Ok((rows, total))
 }
 
 pub async fn item(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<ReconItem>> {
-    let row = sqlx::query(&format!("SELECT {RECON_COLUMNS} FROM reconciliation_items WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(recon_from_row).transpose()
+    Ok(sqlx::query_as(&format!("SELECT {RECON_COLUMNS} FROM reconciliation_items WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?)
 }
 
 pub async fn set_item_status(conn: &mut AnyConnection, id: i64, status: ItemStatus, resend: Option<&str>, now: DateTime<Utc>) -> StoreResult<()> {
@@ -243,20 +220,18 @@ pub async fn set_item_status(conn: &mut AnyConnection, id: i64, status: ItemStat
 
 /// The item being cleared by a resent message.
 pub async fn item_by_resend(conn: &mut AnyConnection, biz_msg_id: &str) -> StoreResult<Option<ReconItem>> {
-    let row = sqlx::query(&format!("SELECT {RECON_COLUMNS} FROM reconciliation_items WHERE resend_biz_msg_id = $1")).bind(biz_msg_id).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(recon_from_row).transpose()
+    Ok(sqlx::query_as(&format!("SELECT {RECON_COLUMNS} FROM reconciliation_items WHERE resend_biz_msg_id = $1")).bind(biz_msg_id).fetch_optional(&mut *conn).await?)
 }
 
 /// A stored issuance rule: `(id, table, field, action, param)`.
 pub type IssuanceRuleRow = (i64, String, String, String, String);
 
 pub async fn issuance_rules(conn: &mut AnyConnection) -> StoreResult<Vec<IssuanceRuleRow>> {
-    let rows = sqlx::query("SELECT id, table_name, field, action, param FROM issuance_rules ORDER BY id").fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?))).collect()
+    Ok(sqlx::query_as::<_, IssuanceRuleRow>("SELECT id, table_name, field, action, param FROM issuance_rules ORDER BY id").fetch_all(&mut *conn).await?)
 }
 
 pub async fn insert_issuance_rule(conn: &mut AnyConnection, table: &str, field: &str, action: &str, param: &str, by: &str, now: DateTime<Utc>) -> StoreResult<i64> {
-    Ok(sqlx::query("INSERT INTO issuance_rules (table_name, field, action, param, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+    Ok(sqlx::query_scalar::<_, i64>("INSERT INTO issuance_rules (table_name, field, action, param, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
         .bind(table)
         .bind(field)
         .bind(action)
@@ -264,8 +239,7 @@ pub async fn insert_issuance_rule(conn: &mut AnyConnection, table: &str, field: 
         .bind(by)
         .bind(format_time(now))
         .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?)
+        .await?)
 }
 
 pub async fn delete_issuance_rule(conn: &mut AnyConnection, id: i64) -> StoreResult<bool> {
@@ -275,7 +249,7 @@ pub async fn delete_issuance_rule(conn: &mut AnyConnection, id: i64) -> StoreRes
 /// Seeds the defaults when there are no rules: half-width certificate numbers, trimmed names and
 /// locations (the province's exact conventions are configuration, not code).
 pub async fn seed_issuance_rules(conn: &mut AnyConnection) -> StoreResult<()> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM issuance_rules").fetch_one(&mut *conn).await?.try_get(0)?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM issuance_rules").fetch_one(&mut *conn).await?;
     if n == 0 {
         let now = Utc::now();
         for (t, f, a) in [("*", "BDCQZH", "halfwidth"), ("*", "QLRMC", "trim"), ("*", "ZL", "trim"), ("*", "ZJH", "halfwidth")] {

@@ -97,15 +97,13 @@ pub struct CertificateDoc {
 pub enum CertificatePdfError {
     #[error(
         "找不到证书字体文件 {path}：请先运行 `bash scripts/setup-web.sh` 安装文泉驿微米黑，\
-         或用环境变量 BDC_CJK_FONT 指定一个中文 TrueType 字体"
+         或用配置项 cjk_font（环境变量 BDC_CJK_FONT）指定一个中文 TrueType 字体"
     )]
     FontMissing {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("环境变量 BDC_CJK_FONT_INDEX 应为非负整数，实际为「{0}」")]
-    BadFontIndex(String),
     #[error("证书字体无法读取（字体集第 {index} 个字体）：{detail}")]
     BadFont { index: u32, detail: String },
     #[error("证书字体缺少字符「{ch}」（U+{code:04X}），无法印制{field}；请改用收录该字的字体")]
@@ -125,35 +123,35 @@ pub enum CertificatePdfError {
 /// Where `scripts/setup-web.sh` installs the font (Debian `fonts-wqy-microhei`).
 pub const DEFAULT_FONT_PATH: &str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
 
-/// Reads the CJK font the setup step installs: `BDC_CJK_FONT` (with `BDC_CJK_FONT_INDEX`, the
-/// face in a `.ttc`, default 0), else [`DEFAULT_FONT_PATH`] face 0 (WenQuanYi Micro Hei, the
-/// proportional face). The index is only read together with `BDC_CJK_FONT`, because it names a
-/// face of that file. The font is parsed once here so that a wrong file fails at start-up.
-pub fn load_font() -> Result<(Vec<u8>, u32), CertificatePdfError> {
-    let path = std::env::var_os("BDC_CJK_FONT").filter(|p| !p.is_empty());
-    let index = match &path {
-        Some(_) => std::env::var("BDC_CJK_FONT_INDEX").ok(),
-        None => None,
-    };
-    load_font_from(path.map(PathBuf::from), index.as_deref())
+/// The CJK font certificates are printed in (证书字体): a `.ttf`/`.ttc` file and the face in it.
+/// Settings `cjk_font` and `cjk_font_index`; by default the font the setup step installs,
+/// [`DEFAULT_FONT_PATH`] face 0 (WenQuanYi Micro Hei, the proportional face).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CjkFont {
+    pub path: PathBuf,
+    /// The face within a font collection (`.ttc`); 0 for a single font.
+    pub index: u32,
 }
 
-/// [`load_font`] without the environment, so tests need not change process-wide variables.
-fn load_font_from(path: Option<PathBuf>, index: Option<&str>) -> Result<(Vec<u8>, u32), CertificatePdfError> {
-    let path = path.unwrap_or_else(|| PathBuf::from(DEFAULT_FONT_PATH));
-    let index = match index.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => s.parse().map_err(|_| CertificatePdfError::BadFontIndex(s.to_owned()))?,
-        None => 0,
-    };
-    let bytes = std::fs::read(Path::new(&path)).map_err(|source| CertificatePdfError::FontMissing { path: path.clone(), source })?;
-    Measure::new(&bytes, index)?;
-    Ok((bytes, index))
+impl Default for CjkFont {
+    fn default() -> Self {
+        CjkFont { path: PathBuf::from(DEFAULT_FONT_PATH), index: 0 }
+    }
+}
+
+impl CjkFont {
+    /// Reads the font file and checks that the face parses, so a wrong file fails with its path.
+    pub fn load(&self) -> Result<(Vec<u8>, u32), CertificatePdfError> {
+        let bytes = std::fs::read(Path::new(&self.path)).map_err(|source| CertificatePdfError::FontMissing { path: self.path.clone(), source })?;
+        Measure::new(&bytes, self.index)?;
+        Ok((bytes, self.index))
+    }
 }
 
 /// Renders the certificate as a PDF (A4 portrait, one page unless a value is very long).
 ///
 /// `font` is the whole font file (a `.ttf` or `.ttc`), `font_index` its face; see
-/// [`load_font`]. Only the glyphs used are embedded.
+/// [`CjkFont::load`]. Only the glyphs used are embedded.
 pub fn render(doc: &CertificateDoc, font: &[u8], font_index: u32) -> Result<Vec<u8>, CertificatePdfError> {
     let measure = Measure::new(font, font_index)?;
     let issued_on = chinese_date(&doc.issued_on)?;
@@ -775,7 +773,7 @@ mod tests {
     use super::*;
 
     fn font() -> (Vec<u8>, u32) {
-        match load_font() {
+        match CjkFont::default().load() {
             Ok(font) => font,
             Err(e) => panic!("{e}"),
         }
@@ -977,11 +975,11 @@ mod tests {
 
     #[test]
     fn a_missing_font_names_the_path_and_the_setup_script() {
-        let err = load_font_from(Some("/nonexistent/字体.ttc".into()), None).unwrap_err();
+        let err = CjkFont { path: "/nonexistent/字体.ttc".into(), index: 0 }.load().unwrap_err();
         let msg = err.to_string();
         assert!(msg.contains("/nonexistent/字体.ttc") && msg.contains("bash scripts/setup-web.sh"), "{msg}");
-        let err = load_font_from(None, Some("x")).unwrap_err();
-        assert!(matches!(err, CertificatePdfError::BadFontIndex(_)), "{err}");
+        let err = CjkFont { index: 99, ..CjkFont::default() }.load().unwrap_err();
+        assert!(matches!(err, CertificatePdfError::BadFont { index: 99, .. }), "{err}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! 证书核验), in the query's own transaction or connection.
 
 use chrono::{DateTime, Utc};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use bdc_db::{format_time, StoreResult};
 
@@ -22,7 +22,7 @@ pub async fn log(conn: &mut AnyConnection, kind: &str, user_id: Option<i64>, cli
 }
 
 /// One logged public query.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LoggedQuery {
     pub at: String,
     pub kind: String,
@@ -34,6 +34,5 @@ pub struct LoggedQuery {
 
 /// The latest `limit` public queries, newest first.
 pub async fn recent(conn: &mut AnyConnection, limit: i64) -> StoreResult<Vec<LoggedQuery>> {
-    let rows = sqlx::query("SELECT at, kind, user_id, client, query, outcome FROM public_queries ORDER BY id DESC LIMIT $1").bind(limit).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok(LoggedQuery { at: r.try_get(0)?, kind: r.try_get(1)?, user_id: r.try_get(2)?, client: r.try_get(3)?, query: r.try_get(4)?, outcome: r.try_get(5)? })).collect()
+    Ok(sqlx::query_as("SELECT at, kind, user_id, client, query, outcome FROM public_queries ORDER BY id DESC LIMIT $1").bind(limit).fetch_all(&mut *conn).await?)
 }

@@ -62,9 +62,9 @@ pub fn row_hash(prev: &str, e: &AuditEntry) -> String {
 /// chain's head, so appends are ordered on both engines).
 pub async fn append(conn: &mut AnyConnection, e: &AuditEntry) -> StoreResult<i64> {
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    let prev: String = sqlx::query("UPDATE audit_head SET hash = hash WHERE id = 1 RETURNING hash").fetch_one(&mut *tx).await?.try_get(0)?;
+    let prev = sqlx::query_scalar::<_, String>("UPDATE audit_head SET hash = hash WHERE id = 1 RETURNING hash").fetch_one(&mut *tx).await?;
     let hash = row_hash(&prev, e);
-    let id: i64 = sqlx::query(
+    let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO audit_log (at, actor_id, actor_name, realm, roles, action, target, client_addr, user_agent, outcome, status, request_id, detail, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
@@ -84,8 +84,7 @@ pub async fn append(conn: &mut AnyConnection, e: &AuditEntry) -> StoreResult<i64
     .bind(&prev)
     .bind(&hash)
     .fetch_one(&mut *tx)
-    .await?
-    .try_get(0)?;
+    .await?;
     sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(id)
@@ -106,7 +105,7 @@ pub async fn verify_chain(conn: &mut AnyConnection) -> StoreResult<Result<i64, i
         .fetch_all(&mut *conn)
         .await?;
         if rows.is_empty() {
-            let head: String = sqlx::query("SELECT hash FROM audit_head WHERE id = 1").fetch_one(&mut *conn).await?.try_get(0)?;
+            let head = sqlx::query_scalar::<_, String>("SELECT hash FROM audit_head WHERE id = 1").fetch_one(&mut *conn).await?;
             return Ok(match prev {
                 Some(p) if p != head => Err(after),
                 _ => Ok(n),
@@ -145,15 +144,14 @@ pub async fn query(conn: &mut AnyConnection, f: &AuditFilter, page: PageRequest)
     let action = f.action.as_ref().map(|a| format!("{}%", a.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
     let from = f.from.map(format_time);
     let to = f.to.map(format_time);
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM audit_log WHERE {cond}"))
+    let total = sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM audit_log WHERE {cond}"))
         .bind(f.actor.clone())
         .bind(action.clone())
         .bind(f.outcome.clone())
         .bind(from.clone())
         .bind(to.clone())
         .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+        .await?;
     let rows = sqlx::query(&format!(
         "SELECT id, at, actor_id, actor_name, realm, roles, action, target, client_addr, user_agent, outcome, status, request_id, detail \
          FROM audit_log WHERE {cond} ORDER BY id DESC LIMIT $6 OFFSET $7"

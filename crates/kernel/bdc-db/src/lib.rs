@@ -46,10 +46,12 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-            StoreError::Unique(e)
-        } else {
-            StoreError::Database(e)
+        match e {
+            // A stored value its record cannot hold (an unknown code read through a `FromRow`
+            // `try_from`): the data is wrong, not the database.
+            sqlx::Error::ColumnDecode { index, source } => StoreError::Corrupt(format!("{}：{source}", index.trim_matches('"'))),
+            e if e.as_database_error().is_some_and(|d| d.is_unique_violation()) => StoreError::Unique(e),
+            e => StoreError::Database(e),
         }
     }
 }

@@ -144,17 +144,23 @@ async fn asset(axum::extract::Path(name): axum::extract::Path<String>) -> Respon
     ([(header::CONTENT_TYPE, ct), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
 }
 
-/// htmx, as installed from npm by the setup step into `web/dist/vendor` (never committed).
-/// `BDC_WEB_DIST` points elsewhere when the server runs outside the source tree.
-async fn htmx() -> Response {
-    let dir = std::env::var("BDC_WEB_DIST").map_or_else(|_| std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../web/dist")), std::path::PathBuf::from);
+/// Where the setup step installs the front-end files in the source tree (`web/dist`); the
+/// `web_dist` setting points elsewhere when the server runs outside it.
+pub fn default_web_dist() -> std::path::PathBuf {
+    std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../web/dist"))
+}
+
+/// htmx, as installed from npm by the setup step into `<web_dist>/vendor` (never committed).
+async fn htmx(dir: &std::path::Path) -> Response {
     match tokio::fs::read(dir.join("vendor/htmx.min.js")).await {
         Ok(bytes) => ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], bytes).into_response(),
         Err(_) => (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], "/* htmx 未安装：运行 bash scripts/setup-web.sh */").into_response(),
     }
 }
 
-/// Static files (stylesheet, logo, htmx), served outside the audit and metrics layer.
-pub fn assets<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new().route("/assets/{name}", get(asset)).route("/vendor/htmx.min.js", get(htmx))
+/// Static files (stylesheet, logo, htmx from `web_dist`), served outside the audit and metrics
+/// layer.
+pub fn assets<S: Clone + Send + Sync + 'static>(web_dist: std::path::PathBuf) -> Router<S> {
+    let web_dist = std::sync::Arc::new(web_dist);
+    Router::new().route("/assets/{name}", get(asset)).route("/vendor/htmx.min.js", get(move || async move { htmx(&web_dist).await }))
 }

@@ -74,7 +74,7 @@ pub struct Job {
 /// Queues a job. With a `dedup_key`, a second job of the same kind and key is not added and
 /// `None` is returned (e.g. one daily job per date).
 pub async fn enqueue(conn: &mut AnyConnection, kind: &str, payload: &str, dedup_key: Option<&str>, run_at: DateTime<Utc>, max_attempts: i64) -> StoreResult<Option<i64>> {
-    let row = sqlx::query(
+    Ok(sqlx::query_scalar(
         "INSERT INTO jobs (kind, payload, dedup_key, state, attempts, max_attempts, run_at, created_at) VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6) \
          ON CONFLICT (kind, dedup_key) DO NOTHING RETURNING id",
     )
@@ -85,8 +85,7 @@ pub async fn enqueue(conn: &mut AnyConnection, kind: &str, payload: &str, dedup_
     .bind(format_time(run_at))
     .bind(format_time(Utc::now()))
     .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    .await?)
 }
 
 fn job_from_row(r: &sqlx::any::AnyRow) -> StoreResult<Job> {
@@ -115,12 +114,11 @@ pub async fn lease(conn: &mut AnyConnection, now: DateTime<Utc>, lease: Duration
     loop {
         // Two index range scans on (state, run_at, id): due queued jobs first, then jobs whose
         // worker's lease ran out. (One query with OR would scan the whole table.)
-        let mut candidate = sqlx::query("SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1").bind(&now_s).fetch_optional(&mut *conn).await?;
+        let mut candidate = sqlx::query_scalar::<_, i64>("SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1").bind(&now_s).fetch_optional(&mut *conn).await?;
         if candidate.is_none() {
-            candidate = sqlx::query("SELECT id FROM jobs WHERE state = 'running' AND locked_until < $1 ORDER BY run_at, id LIMIT 1").bind(&now_s).fetch_optional(&mut *conn).await?;
+            candidate = sqlx::query_scalar("SELECT id FROM jobs WHERE state = 'running' AND locked_until < $1 ORDER BY run_at, id LIMIT 1").bind(&now_s).fetch_optional(&mut *conn).await?;
         }
-        let Some(c) = candidate else { return Ok(None) };
-        let id: i64 = c.try_get(0)?;
+        let Some(id) = candidate else { return Ok(None) };
         let claimed = sqlx::query(&format!(
             "UPDATE jobs SET state = 'running', locked_until = $1, attempts = attempts + 1 \
              WHERE id = $2 AND ((state = 'queued' AND run_at <= $3) OR (state = 'running' AND locked_until < $3)) RETURNING {COLUMNS}"
@@ -237,7 +235,7 @@ pub async fn page(conn: &mut AnyConnection, state: Option<JobState>, limit: i64,
     let state = state.map(JobState::code);
     let rows =
         sqlx::query(&format!("SELECT {COLUMNS} FROM jobs WHERE ($1 IS NULL OR state = $1) ORDER BY id DESC LIMIT $2 OFFSET $3")).bind(state).bind(limit).bind(offset).fetch_all(&mut *conn).await?;
-    let total: i64 = sqlx::query("SELECT COUNT(*) FROM jobs WHERE ($1 IS NULL OR state = $1)").bind(state).fetch_one(&mut *conn).await?.try_get(0)?;
+    let total = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM jobs WHERE ($1 IS NULL OR state = $1)").bind(state).fetch_one(&mut *conn).await?;
     Ok((rows.iter().map(job_from_row).collect::<StoreResult<_>>()?, total))
 }
 

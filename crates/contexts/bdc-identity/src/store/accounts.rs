@@ -39,20 +39,15 @@ pub async fn seed_builtin_roles(conn: &mut AnyConnection) -> StoreResult<()> {
 }
 
 pub async fn list_roles(conn: &mut AnyConnection) -> StoreResult<Vec<RoleRecord>> {
-    let rows = sqlx::query("SELECT code, name, realm, builtin FROM roles ORDER BY realm DESC, code").fetch_all(&mut *conn).await?;
-    let grants = sqlx::query("SELECT role_code, permission FROM role_permissions ORDER BY permission").fetch_all(&mut *conn).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let code: String = r.try_get("code")?;
-        let mut permissions = Vec::new();
-        for g in &grants {
-            if g.try_get::<String, _>("role_code")? == code {
-                permissions.push(g.try_get("permission")?);
-            }
-        }
-        out.push(RoleRecord { name: r.try_get("name")?, realm: r.try_get("realm")?, builtin: r.try_get::<i64, _>("builtin")? != 0, code, permissions });
-    }
-    Ok(out)
+    let rows = sqlx::query_as::<_, (String, String, String, i64)>("SELECT code, name, realm, builtin FROM roles ORDER BY realm DESC, code").fetch_all(&mut *conn).await?;
+    let grants = sqlx::query_as::<_, (String, String)>("SELECT role_code, permission FROM role_permissions ORDER BY permission").fetch_all(&mut *conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, name, realm, builtin)| {
+            let permissions = grants.iter().filter(|(role_code, _)| *role_code == code).map(|(_, permission)| permission.clone()).collect();
+            RoleRecord { code, name, realm, builtin: builtin != 0, permissions }
+        })
+        .collect())
 }
 
 pub async fn get_role(conn: &mut AnyConnection, code: &str) -> StoreResult<Option<RoleRecord>> {
@@ -70,11 +65,10 @@ pub async fn set_role_permissions(conn: &mut AnyConnection, code: &str, permissi
 
 /// The union of the permissions granted by `roles`.
 pub async fn permissions_of(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Vec<String>> {
-    let rows = sqlx::query("SELECT DISTINCT rp.permission FROM user_roles ur JOIN role_permissions rp ON rp.role_code = ur.role_code WHERE ur.user_id = $1 ORDER BY rp.permission")
+    Ok(sqlx::query_scalar("SELECT DISTINCT rp.permission FROM user_roles ur JOIN role_permissions rp ON rp.role_code = ur.role_code WHERE ur.user_id = $1 ORDER BY rp.permission")
         .bind(user_id)
         .fetch_all(&mut *conn)
-        .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+        .await?)
 }
 
 /// An account as stored.
@@ -118,8 +112,7 @@ fn user_from_row(r: &AnyRow) -> StoreResult<UserRecord> {
 
 async fn with_roles(conn: &mut AnyConnection, mut users: Vec<UserRecord>) -> StoreResult<Vec<UserRecord>> {
     for u in &mut users {
-        let rows = sqlx::query("SELECT role_code FROM user_roles WHERE user_id = $1 ORDER BY role_code").bind(u.id).fetch_all(&mut *conn).await?;
-        u.roles = rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+        u.roles = sqlx::query_scalar("SELECT role_code FROM user_roles WHERE user_id = $1 ORDER BY role_code").bind(u.id).fetch_all(&mut *conn).await?;
     }
     Ok(users)
 }
@@ -137,7 +130,7 @@ pub struct NewUser<'a> {
 /// Inserts an account with its roles; a taken user name is [`StoreError::Unique`](bdc_db::StoreError::Unique).
 pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
     let now = format_time(now);
-    let id: i64 = sqlx::query(
+    let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO users (realm, username, display_name, password_hash, status, failed_logins, password_changed_at, created_at, updated_at, version) \
          VALUES ($1, $2, $3, $4, 'active', 0, $5, $5, $5, 1) RETURNING id",
     )
@@ -147,8 +140,7 @@ pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser<'_>, now: DateTim
     .bind(u.password_hash)
     .bind(&now)
     .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
+    .await?;
     set_user_roles(conn, id, u.roles).await?;
     Ok(id)
 }
@@ -196,15 +188,14 @@ pub async fn list_users(conn: &mut AnyConnection, f: &UserFilter, page: PageRequ
     let cond = "($1 IS NULL OR realm = $1) AND ($2 IS NULL OR username LIKE $2 ESCAPE '\\' OR display_name LIKE $2 ESCAPE '\\') \
         AND ($3 IS NULL OR id IN (SELECT user_id FROM user_roles WHERE role_code = $3)) AND ($4 IS NULL OR status = $4) AND ($5 IS NULL OR locked_until > $5)";
     let locked = f.locked_at.map(format_time);
-    let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM users WHERE {cond}"))
+    let total = sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM users WHERE {cond}"))
         .bind(f.realm.clone())
         .bind(like.clone())
         .bind(f.role.clone())
         .bind(f.status.clone())
         .bind(locked.clone())
         .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+        .await?;
     let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE {cond} ORDER BY id LIMIT $6 OFFSET $7"))
         .bind(f.realm.clone())
         .bind(like)
@@ -251,12 +242,11 @@ pub async fn set_password(conn: &mut AnyConnection, id: i64, hash: &str, now: Da
 /// none is checked without being counted; call it in a transaction with [`set_locked_until`]
 /// so the lock that a failure would earn is in place before the slow hash check runs.
 pub async fn count_login_attempt(conn: &mut AnyConnection, id: i64, now: DateTime<Utc>) -> StoreResult<Option<i64>> {
-    let row = sqlx::query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins")
+    Ok(sqlx::query_scalar("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins")
         .bind(id)
         .bind(format_time(now))
         .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+        .await?)
 }
 
 /// Sets (or clears) the account's lock without touching the failure count.
@@ -296,7 +286,7 @@ pub struct NewSession<'a> {
 
 pub async fn insert_session(conn: &mut AnyConnection, s: &NewSession<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
     let now = format_time(now);
-    Ok(sqlx::query(
+    Ok(sqlx::query_scalar(
         "INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at, last_seen_at, client_addr, user_agent) \
          VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8) RETURNING id",
     )
@@ -309,8 +299,7 @@ pub async fn insert_session(conn: &mut AnyConnection, s: &NewSession<'_>, now: D
     .bind(s.client_addr)
     .bind(s.user_agent)
     .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?)
+    .await?)
 }
 
 pub async fn find_session(conn: &mut AnyConnection, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
@@ -347,5 +336,5 @@ pub async fn revoke_user_sessions(conn: &mut AnyConnection, user_id: i64, now: D
 /// Active accounts holding a role: `serve` uses it to tell an operator how to create the first
 /// administrator.
 pub async fn count_active_with_role(conn: &mut AnyConnection, role_code: &str) -> StoreResult<i64> {
-    Ok(sqlx::query("SELECT COUNT(*) FROM users u JOIN user_roles ur ON ur.user_id = u.id WHERE ur.role_code = $1 AND u.status = 'active'").bind(role_code).fetch_one(&mut *conn).await?.try_get(0)?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users u JOIN user_roles ur ON ur.user_id = u.id WHERE ur.role_code = $1 AND u.status = 'active'").bind(role_code).fetch_one(&mut *conn).await?)
 }

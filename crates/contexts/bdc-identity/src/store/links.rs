@@ -2,12 +2,12 @@
 //! the account has been proven to be, the proof (the matched verification), and the phone.
 
 use chrono::{DateTime, Utc};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use bdc_db::{format_time, StoreResult};
 
 /// A public account's real-name link.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PortalAccount {
     pub user_id: i64,
     pub party_id: i64,
@@ -48,14 +48,16 @@ pub async fn verify_account(conn: &mut AnyConnection, user_id: i64, party_id: i6
 
 /// A public account's link, verified or not.
 pub async fn account_any(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Option<(PortalAccount, Option<i64>)>> {
-    let r = sqlx::query("SELECT user_id, party_id, phone_masked, verification_id FROM portal_accounts WHERE user_id = $1").bind(user_id).fetch_optional(&mut *conn).await?;
-    r.map(|r| Ok((PortalAccount { user_id: r.try_get(0)?, party_id: r.try_get(1)?, phone_masked: r.try_get(2)? }, r.try_get(3)?))).transpose()
+    let r = sqlx::query_as::<_, (i64, i64, String, Option<i64>)>("SELECT user_id, party_id, phone_masked, verification_id FROM portal_accounts WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(r.map(|(user_id, party_id, phone_masked, verification_id)| (PortalAccount { user_id, party_id, phone_masked }, verification_id)))
 }
 
 /// A public account's verified real-name link; `None` for an account without one.
 pub async fn account(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Option<PortalAccount>> {
-    let r = sqlx::query("SELECT user_id, party_id, phone_masked FROM portal_accounts WHERE user_id = $1 AND verification_id IS NOT NULL").bind(user_id).fetch_optional(&mut *conn).await?;
-    r.map(|r| Ok(PortalAccount { user_id: r.try_get(0)?, party_id: r.try_get(1)?, phone_masked: r.try_get(2)? })).transpose()
+    Ok(sqlx::query_as("SELECT user_id, party_id, phone_masked FROM portal_accounts WHERE user_id = $1 AND verification_id IS NOT NULL").bind(user_id).fetch_optional(&mut *conn).await?)
 }
 
 /// Whether a party already has a verified portal account (one real person, one account). An
@@ -66,12 +68,10 @@ pub async fn party_has_account(conn: &mut AnyConnection, party_id: i64) -> Store
 
 /// The encrypted phone number of a public account, for sending it a one-time code.
 pub async fn sealed_phone(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Option<String>> {
-    let r = sqlx::query("SELECT phone_enc FROM portal_accounts WHERE user_id = $1").bind(user_id).fetch_optional(&mut *conn).await?;
-    r.map(|r| Ok(r.try_get(0)?)).transpose()
+    Ok(sqlx::query_scalar("SELECT phone_enc FROM portal_accounts WHERE user_id = $1").bind(user_id).fetch_optional(&mut *conn).await?)
 }
 
 /// The verified public account linked to a party, if any (one party, one account).
 pub async fn account_of_party(conn: &mut AnyConnection, party_id: i64) -> StoreResult<Option<i64>> {
-    let r = sqlx::query("SELECT user_id FROM portal_accounts WHERE party_id = $1 AND verification_id IS NOT NULL").bind(party_id).fetch_optional(&mut *conn).await?;
-    r.map(|r| Ok(r.try_get(0)?)).transpose()
+    Ok(sqlx::query_scalar("SELECT user_id FROM portal_accounts WHERE party_id = $1 AND verification_id IS NOT NULL").bind(party_id).fetch_optional(&mut *conn).await?)
 }

@@ -1,7 +1,7 @@
 //! Real-name verifications (实名核验记录): what the identity authority answered, kept as proof.
 
 use chrono::{DateTime, Utc};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use bdc_db::{format_time, StoreResult};
 
@@ -30,7 +30,7 @@ pub struct NewVerification<'a> {
 
 /// A recorded verification, as stored (production code reads the outcome and the subject; tests
 /// read the whole proof).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 #[cfg_attr(not(feature = "testing"), allow(dead_code))]
 pub struct Verification {
     pub id: i64,
@@ -52,7 +52,7 @@ pub struct Verification {
 }
 
 pub async fn insert(conn: &mut AnyConnection, v: &NewVerification<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
-    let id: i64 = sqlx::query(
+    let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO identity_verifications (subject, id_type, id_number_bidx, id_number_masked, name, representative_of, outcome, score, authority, serial, answer, signature, purpose, requested_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
@@ -72,42 +72,18 @@ pub async fn insert(conn: &mut AnyConnection, v: &NewVerification<'_>, now: Date
     .bind(v.requested_by)
     .bind(format_time(now))
     .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
+    .await?;
     Ok(id)
 }
 
 const COLUMNS: &str = "id, subject, id_type, id_number_bidx, id_number_masked, name, representative_of, outcome, score, authority, serial, answer, signature, purpose, requested_by, created_at";
 
-fn row(r: &sqlx::any::AnyRow) -> StoreResult<Verification> {
-    Ok(Verification {
-        id: r.try_get(0)?,
-        subject: r.try_get(1)?,
-        id_type: r.try_get(2)?,
-        id_number_bidx: r.try_get(3)?,
-        id_number_masked: r.try_get(4)?,
-        name: r.try_get(5)?,
-        representative_of: r.try_get(6)?,
-        outcome: r.try_get(7)?,
-        score: r.try_get(8)?,
-        authority: r.try_get(9)?,
-        serial: r.try_get(10)?,
-        answer: r.try_get(11)?,
-        signature: r.try_get(12)?,
-        purpose: r.try_get(13)?,
-        requested_by: r.try_get(14)?,
-        created_at: r.try_get(15)?,
-    })
-}
-
 pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<Verification>> {
-    let r = sqlx::query(&format!("SELECT {COLUMNS} FROM identity_verifications WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
-    r.as_ref().map(row).transpose()
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM identity_verifications WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?)
 }
 
 /// The verifications of one ID number (by its blind index), newest first.
 #[cfg(feature = "testing")]
 pub async fn of_id_number(conn: &mut AnyConnection, bidx: &str, limit: i64) -> StoreResult<Vec<Verification>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM identity_verifications WHERE id_number_bidx = $1 ORDER BY id DESC LIMIT $2")).bind(bidx).bind(limit).fetch_all(&mut *conn).await?;
-    rows.iter().map(row).collect()
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM identity_verifications WHERE id_number_bidx = $1 ORDER BY id DESC LIMIT $2")).bind(bidx).bind(limit).fetch_all(&mut *conn).await?)
 }

@@ -37,7 +37,7 @@ fn authorisation_from_row(r: &AnyRow) -> StoreResult<Authorisation> {
 const AUTH_COLUMNS: &str = "id, agent_user_id, principal_party_id, matters, valid_until, document_id, revoked, created_at";
 
 pub async fn insert_authorisation(conn: &mut AnyConnection, agent_user_id: i64, principal_party_id: i64, matters: &str, valid_until: &str, document_id: i64, now: DateTime<Utc>) -> StoreResult<i64> {
-    let row = sqlx::query("INSERT INTO agent_authorisations (agent_user_id, principal_party_id, matters, valid_until, document_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+    Ok(sqlx::query_scalar("INSERT INTO agent_authorisations (agent_user_id, principal_party_id, matters, valid_until, document_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
         .bind(agent_user_id)
         .bind(principal_party_id)
         .bind(matters)
@@ -45,8 +45,7 @@ pub async fn insert_authorisation(conn: &mut AnyConnection, agent_user_id: i64, 
         .bind(document_id)
         .bind(format_time(now))
         .fetch_one(&mut *conn)
-        .await?;
-    Ok(row.try_get(0)?)
+        .await?)
 }
 
 pub async fn authorisations_of(conn: &mut AnyConnection, agent_user_id: i64) -> StoreResult<Vec<Authorisation>> {

@@ -3,12 +3,12 @@
 //! them as their stable codes.
 
 use chrono::{DateTime, Utc};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use bdc_db::{format_time, StoreResult};
 
 /// An online application as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ApplicationRow {
     pub id: i64,
     pub user_id: i64,
@@ -24,7 +24,7 @@ pub struct ApplicationRow {
 }
 
 /// One co-applicant's confirmation as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ConfirmationRow {
     pub application_id: i64,
     pub party_id: i64,
@@ -36,22 +36,6 @@ pub struct ConfirmationRow {
 }
 
 const COLUMNS: &str = "id, user_id, party_id, flow_code, unit_id, state, request, case_id, reason, created_at, updated_at";
-
-fn row(r: &sqlx::any::AnyRow) -> StoreResult<ApplicationRow> {
-    Ok(ApplicationRow {
-        id: r.try_get(0)?,
-        user_id: r.try_get(1)?,
-        party_id: r.try_get(2)?,
-        flow_code: r.try_get(3)?,
-        unit_id: r.try_get(4)?,
-        state: r.try_get(5)?,
-        request: r.try_get(6)?,
-        case_id: r.try_get(7)?,
-        reason: r.try_get(8)?,
-        created_at: r.try_get(9)?,
-        updated_at: r.try_get(10)?,
-    })
-}
 
 /// The fields of a new application.
 pub struct NewApplication<'a> {
@@ -65,7 +49,7 @@ pub struct NewApplication<'a> {
 
 pub async fn insert(conn: &mut AnyConnection, a: &NewApplication<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
     let t = format_time(now);
-    let r = sqlx::query("INSERT INTO online_applications (user_id, party_id, flow_code, unit_id, state, request, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id")
+    let id = sqlx::query_scalar("INSERT INTO online_applications (user_id, party_id, flow_code, unit_id, state, request, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id")
         .bind(a.user_id)
         .bind(a.party_id)
         .bind(a.flow_code)
@@ -75,7 +59,7 @@ pub async fn insert(conn: &mut AnyConnection, a: &NewApplication<'_>, now: DateT
         .bind(&t)
         .fetch_one(&mut *conn)
         .await?;
-    Ok(r.try_get(0)?)
+    Ok(id)
 }
 
 pub async fn insert_confirmation(conn: &mut AnyConnection, application_id: i64, party_id: i64, roles: &str, state: &str, now: DateTime<Utc>) -> StoreResult<()> {
@@ -91,47 +75,31 @@ pub async fn insert_confirmation(conn: &mut AnyConnection, application_id: i64, 
 }
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<ApplicationRow>> {
-    let r = sqlx::query(&format!("SELECT {COLUMNS} FROM online_applications WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
-    r.as_ref().map(row).transpose()
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM online_applications WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?)
 }
 
 /// The application a case was opened from, if it was made online.
 pub async fn of_case(conn: &mut AnyConnection, case_id: i64) -> StoreResult<Option<ApplicationRow>> {
-    let r = sqlx::query(&format!("SELECT {COLUMNS} FROM online_applications WHERE case_id = $1")).bind(case_id).fetch_optional(&mut *conn).await?;
-    r.as_ref().map(row).transpose()
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM online_applications WHERE case_id = $1")).bind(case_id).fetch_optional(&mut *conn).await?)
 }
 
 /// Applications made by a user, and those naming a party as co-applicant, newest first.
 pub async fn visible_to(conn: &mut AnyConnection, user_id: i64, party_id: i64, limit: i64) -> StoreResult<Vec<ApplicationRow>> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM online_applications WHERE user_id = $1 OR id IN (SELECT application_id FROM application_confirmations WHERE party_id = $2) ORDER BY id DESC LIMIT $3"
     ))
     .bind(user_id)
     .bind(party_id)
     .bind(limit)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(row).collect()
+    .await?)
 }
 
 pub async fn confirmations(conn: &mut AnyConnection, application_id: i64) -> StoreResult<Vec<ConfirmationRow>> {
-    let rows = sqlx::query("SELECT application_id, party_id, roles, state, user_id, decided_at, reason FROM application_confirmations WHERE application_id = $1 ORDER BY id")
+    Ok(sqlx::query_as("SELECT application_id, party_id, roles, state, user_id, decided_at, reason FROM application_confirmations WHERE application_id = $1 ORDER BY id")
         .bind(application_id)
         .fetch_all(&mut *conn)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(ConfirmationRow {
-                application_id: r.try_get(0)?,
-                party_id: r.try_get(1)?,
-                roles: r.try_get(2)?,
-                state: r.try_get(3)?,
-                user_id: r.try_get(4)?,
-                decided_at: r.try_get(5)?,
-                reason: r.try_get(6)?,
-            })
-        })
-        .collect()
+        .await?)
 }
 
 /// Records a co-applicant's decision; false when it was no longer pending (decided already).

@@ -2,13 +2,12 @@
 //! submits or discards it.
 
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use bdc_db::{format_time, StoreResult};
 
 /// A saved online application (草稿): the form as JSON.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Draft {
     pub id: i64,
     pub user_id: i64,
@@ -17,19 +16,15 @@ pub struct Draft {
     pub updated_at: String,
 }
 
-fn draft_from_row(r: &AnyRow) -> StoreResult<Draft> {
-    Ok(Draft { id: r.try_get(0)?, user_id: r.try_get(1)?, flow_code: r.try_get(2)?, form: r.try_get(3)?, updated_at: r.try_get(4)? })
-}
-
 pub async fn insert_draft(conn: &mut AnyConnection, user_id: i64, flow_code: &str, form: &str, now: DateTime<Utc>) -> StoreResult<i64> {
-    let row = sqlx::query("INSERT INTO application_drafts (user_id, flow_code, form, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id")
+    let id = sqlx::query_scalar("INSERT INTO application_drafts (user_id, flow_code, form, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id")
         .bind(user_id)
         .bind(flow_code)
         .bind(form)
         .bind(format_time(now))
         .fetch_one(&mut *conn)
         .await?;
-    Ok(row.try_get(0)?)
+    Ok(id)
 }
 
 /// Replaces a draft's form; false when the draft is not the user's.
@@ -46,13 +41,11 @@ pub async fn update_draft(conn: &mut AnyConnection, id: i64, user_id: i64, form:
 }
 
 pub async fn draft(conn: &mut AnyConnection, id: i64, user_id: i64) -> StoreResult<Option<Draft>> {
-    let row = sqlx::query("SELECT id, user_id, flow_code, form, updated_at FROM application_drafts WHERE id = $1 AND user_id = $2").bind(id).bind(user_id).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(draft_from_row).transpose()
+    Ok(sqlx::query_as("SELECT id, user_id, flow_code, form, updated_at FROM application_drafts WHERE id = $1 AND user_id = $2").bind(id).bind(user_id).fetch_optional(&mut *conn).await?)
 }
 
 pub async fn drafts_of(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Vec<Draft>> {
-    let rows = sqlx::query("SELECT id, user_id, flow_code, form, updated_at FROM application_drafts WHERE user_id = $1 ORDER BY id DESC").bind(user_id).fetch_all(&mut *conn).await?;
-    rows.iter().map(draft_from_row).collect()
+    Ok(sqlx::query_as("SELECT id, user_id, flow_code, form, updated_at FROM application_drafts WHERE user_id = $1 ORDER BY id DESC").bind(user_id).fetch_all(&mut *conn).await?)
 }
 
 pub async fn delete_draft(conn: &mut AnyConnection, id: i64, user_id: i64) -> StoreResult<bool> {

@@ -5,15 +5,14 @@
 //! in the file store; this table keeps their key, name, type, size and SM3 digest.
 
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use bdc_db::{format_time, StoreError, StoreResult};
 
 use crate::domain::InterestState;
 
 /// An interested-party query application (利害关系人查询申请).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct InterestApplication {
     pub id: i64,
     pub user_id: i64,
@@ -26,6 +25,7 @@ pub struct InterestApplication {
     pub relation: String,
     pub reason: String,
     /// submitted, approved or refused.
+    #[sqlx(try_from = "String")]
     pub state: InterestState,
     pub decided_by: Option<i64>,
     pub decided_at: Option<String>,
@@ -47,7 +47,7 @@ pub struct NewInterestApplication<'a> {
 }
 
 /// An evidence file (证明材料) of an application.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Evidence {
     pub application_id: i64,
     /// 1-based position within the application.
@@ -61,29 +61,10 @@ pub struct Evidence {
 
 const COLUMNS: &str = "id, user_id, party_id, property_kind, property_text, unit_id, relation, reason, state, decided_by, decided_at, decision_reason, created_at, updated_at";
 
-fn from_row(r: &AnyRow) -> StoreResult<InterestApplication> {
-    Ok(InterestApplication {
-        id: r.try_get("id")?,
-        user_id: r.try_get("user_id")?,
-        party_id: r.try_get("party_id")?,
-        property_kind: r.try_get("property_kind")?,
-        property_text: r.try_get("property_text")?,
-        unit_id: r.try_get("unit_id")?,
-        relation: r.try_get("relation")?,
-        reason: r.try_get("reason")?,
-        state: state_of(r.try_get("state")?)?,
-        decided_by: r.try_get("decided_by")?,
-        decided_at: r.try_get("decided_at")?,
-        decision_reason: r.try_get("decision_reason")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-    })
-}
-
 /// Inserts a submitted application; returns its id.
 pub async fn insert_application(conn: &mut AnyConnection, a: &NewInterestApplication<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
     let now = format_time(now);
-    Ok(sqlx::query(
+    Ok(sqlx::query_scalar(
         "INSERT INTO interest_applications (user_id, party_id, property_kind, property_text, unit_id, relation, reason, state, decision_reason, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $9, '', $8, $8) RETURNING id",
     )
@@ -97,8 +78,7 @@ pub async fn insert_application(conn: &mut AnyConnection, a: &NewInterestApplica
     .bind(now)
     .bind(InterestState::Submitted.code())
     .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?)
+    .await?)
 }
 
 pub async fn insert_evidence(conn: &mut AnyConnection, e: &Evidence, now: DateTime<Utc>) -> StoreResult<()> {
@@ -117,42 +97,43 @@ pub async fn insert_evidence(conn: &mut AnyConnection, e: &Evidence, now: DateTi
 }
 
 pub async fn get_application(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<InterestApplication>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM interest_applications WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM interest_applications WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?)
 }
 
 /// A user's own applications, newest first.
 pub async fn applications_of_user(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Vec<InterestApplication>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM interest_applications WHERE user_id = $1 ORDER BY id DESC LIMIT 200")).bind(user_id).fetch_all(&mut *conn).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM interest_applications WHERE user_id = $1 ORDER BY id DESC LIMIT 200")).bind(user_id).fetch_all(&mut *conn).await?)
 }
 
 /// The review queue: applications in `state`, oldest first (first come, first served).
 pub async fn applications_in_state(conn: &mut AnyConnection, state: InterestState, limit: i64) -> StoreResult<Vec<InterestApplication>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM interest_applications WHERE state = $1 ORDER BY created_at, id LIMIT $2")).bind(state.code()).bind(limit).fetch_all(&mut *conn).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM interest_applications WHERE state = $1 ORDER BY created_at, id LIMIT $2")).bind(state.code()).bind(limit).fetch_all(&mut *conn).await?)
 }
 
 /// How many applications are in each state: `(state, count)`.
 pub async fn count_by_state(conn: &mut AnyConnection) -> StoreResult<Vec<(InterestState, i64)>> {
-    let rows = sqlx::query("SELECT state, COUNT(*) FROM interest_applications GROUP BY state").fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((state_of(r.try_get(0)?)?, r.try_get(1)?))).collect()
+    let rows = sqlx::query_as::<_, (String, i64)>("SELECT state, COUNT(*) FROM interest_applications GROUP BY state").fetch_all(&mut *conn).await?;
+    rows.into_iter().map(|(state, n)| Ok((state_of(state)?, n))).collect()
 }
 
 fn state_of(code: String) -> StoreResult<InterestState> {
     InterestState::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("未知的查询申请状态：{code}")))
 }
 
+/// A stored state code, for [`InterestApplication`]'s `FromRow`.
+impl TryFrom<String> for InterestState {
+    type Error = StoreError;
+
+    fn try_from(code: String) -> StoreResult<InterestState> {
+        state_of(code)
+    }
+}
+
 pub async fn evidence_of(conn: &mut AnyConnection, application_id: i64) -> StoreResult<Vec<Evidence>> {
-    let rows = sqlx::query("SELECT application_id, seq, file_key, file_name, content_type, size, sm3 FROM interest_evidence WHERE application_id = $1 ORDER BY seq")
+    Ok(sqlx::query_as("SELECT application_id, seq, file_key, file_name, content_type, size, sm3 FROM interest_evidence WHERE application_id = $1 ORDER BY seq")
         .bind(application_id)
         .fetch_all(&mut *conn)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Evidence { application_id: r.try_get(0)?, seq: r.try_get(1)?, file_key: r.try_get(2)?, file_name: r.try_get(3)?, content_type: r.try_get(4)?, size: r.try_get(5)?, sm3: r.try_get(6)? })
-        })
-        .collect()
+        .await?)
 }
 
 /// Records the decision on a submitted application. False when it was no longer submitted

@@ -216,11 +216,11 @@ async fn check_signature(s: &Services, payload: &str) -> ServiceResult<Option<Qr
     Ok(B64.decode(body).ok().and_then(|b| serde_json::from_slice::<QrFacts>(&b).ok()))
 }
 
-/// The certificate or proof as a PDF with its signed QR code (电子证书证明). The font is the
-/// CJK font the setup step installs.
+/// The certificate or proof as a PDF with its signed QR code (电子证书证明), in the configured
+/// CJK font ([`Services::cjk_font`]).
 pub async fn pdf(s: &Services, v: &CertificateView) -> ServiceResult<Vec<u8>> {
     use crate::domain::register::attr;
-    use bdc_adapters::certificate_pdf::{load_font, render, CertificateDoc, CertificateKind};
+    use bdc_adapters::certificate_pdf::{render, CertificateDoc, CertificateKind};
     let payload = qr_payload(s, v).await?;
     let holders = v.holders.iter().map(|(n, id, _)| format!("{n}（{id}）")).collect::<Vec<_>>().join("、");
     let shares = v.holders.iter().filter(|(_, _, sh)| sh != "1").map(|(n, _, sh)| format!("{n} {sh}")).collect::<Vec<_>>().join("，");
@@ -261,6 +261,6 @@ pub async fn pdf(s: &Services, v: &CertificateView) -> ServiceResult<Vec<u8>> {
         obligors: String::new(),
         qr_payload: payload,
     };
-    let (font, index) = load_font().map_err(|e| ServiceError::Internal(Box::new(e)))?;
+    let (font, index) = s.cjk_font.load().map_err(|e| ServiceError::Internal(Box::new(e)))?;
     tokio::task::spawn_blocking(move || render(&doc, &font, index)).await.map_err(|e| ServiceError::Internal(Box::new(e)))?.map_err(|e| ServiceError::Internal(Box::new(e)))
 }

@@ -79,6 +79,8 @@ pub struct Services {
     pub court_every: std::time::Duration,
     /// The registration office served: province, city, codes (`[office]`).
     pub office: bdc_core::office::Office,
+    /// The font certificates are printed in (`cjk_font`).
+    pub cjk_font: bdc_adapters::certificate_pdf::CjkFont,
     /// The contexts' background work, run by the worker loop ([`jobs::JobHandler`]).
     pub handlers: Arc<Vec<Arc<dyn jobs::JobHandler>>>,
     /// The accounts, as the identity context answers for them ([`directory`]).
@@ -114,6 +116,7 @@ impl Services {
             court_every: std::time::Duration::from_secs(60),
             handlers: Arc::default(),
             office: bdc_core::office::Office::default(),
+            cjk_font: bdc_adapters::certificate_pdf::CjkFont::default(),
             directory: Arc::new(directory::NoAccounts),
             origin: Arc::new(origin::CounterOnly),
             key_cache: Arc::default(),
@@ -157,6 +160,13 @@ impl Services {
     #[must_use]
     pub fn with_office(mut self, office: bdc_core::office::Office) -> Self {
         self.office = office;
+        self
+    }
+
+    /// Prints certificates in `font`.
+    #[must_use]
+    pub fn with_cjk_font(mut self, font: bdc_adapters::certificate_pdf::CjkFont) -> Self {
+        self.cjk_font = font;
         self
     }
 

@@ -3,8 +3,7 @@
 //! an application or an authorisation (the portal's, whose kinds the portal names).
 
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::store::{format_time, StoreResult};
 
@@ -12,7 +11,7 @@ use crate::store::{format_time, StoreResult};
 pub const CASE: &str = "case";
 
 /// One stored file (附件).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Attachment {
     pub id: i64,
     pub owner_kind: String,
@@ -43,24 +42,8 @@ pub struct NewAttachment<'a> {
 
 const COLUMNS: &str = "id, owner_kind, owner_id, material_code, file_key, file_name, content_type, size, sm3, uploaded_by, uploaded_at";
 
-fn from_row(r: &AnyRow) -> StoreResult<Attachment> {
-    Ok(Attachment {
-        id: r.try_get(0)?,
-        owner_kind: r.try_get(1)?,
-        owner_id: r.try_get(2)?,
-        material_code: r.try_get(3)?,
-        file_key: r.try_get(4)?,
-        file_name: r.try_get(5)?,
-        content_type: r.try_get(6)?,
-        size: r.try_get(7)?,
-        sm3: r.try_get(8)?,
-        uploaded_by: r.try_get(9)?,
-        uploaded_at: r.try_get(10)?,
-    })
-}
-
 pub async fn insert(conn: &mut AnyConnection, a: &NewAttachment<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
-    let row = sqlx::query(
+    let id = sqlx::query_scalar(
         "INSERT INTO attachments (owner_kind, owner_id, material_code, file_key, file_name, content_type, size, sm3, uploaded_by, uploaded_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
@@ -76,18 +59,16 @@ pub async fn insert(conn: &mut AnyConnection, a: &NewAttachment<'_>, now: DateTi
     .bind(format_time(now))
     .fetch_one(&mut *conn)
     .await?;
-    Ok(row.try_get(0)?)
+    Ok(id)
 }
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<Attachment>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM attachments WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(from_row).transpose()
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM attachments WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?)
 }
 
 /// The files of one owner, in the order they were handed in.
 pub async fn of_owner(conn: &mut AnyConnection, owner_kind: &str, owner_id: i64) -> StoreResult<Vec<Attachment>> {
-    let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM attachments WHERE owner_kind = $1 AND owner_id = $2 ORDER BY id")).bind(owner_kind).bind(owner_id).fetch_all(&mut *conn).await?;
-    rows.iter().map(from_row).collect()
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM attachments WHERE owner_kind = $1 AND owner_id = $2 ORDER BY id")).bind(owner_kind).bind(owner_id).fetch_all(&mut *conn).await?)
 }
 
 /// Moves a draft's files to the case it became.

@@ -133,8 +133,7 @@ pub async fn set_certificate_seq(conn: &mut AnyConnection, authority: &str, year
 
 /// Largest id in a table (0 when empty).
 pub async fn max_id(conn: &mut AnyConnection, table: &str) -> StoreResult<i64> {
-    use sqlx::Row;
-    Ok(sqlx::query(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}")).fetch_one(&mut *conn).await?.try_get(0)?)
+    Ok(sqlx::query_scalar(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}")).fetch_one(&mut *conn).await?)
 }
 
 /// Refreshes the planner's statistics after a bulk load. Without it PostgreSQL plans with the

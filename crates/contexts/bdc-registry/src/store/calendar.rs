@@ -13,7 +13,7 @@ pub const OFFICE_HOURS_KEY: &str = "calendar.office_hours";
 /// Inserts the published 2024–2026 schedules where the date has no entry yet, so an
 /// administrator's corrections survive restarts.
 pub async fn seed_calendar(conn: &mut AnyConnection) -> StoreResult<()> {
-    let any: i64 = sqlx::query("SELECT COUNT(*) FROM calendar_days").fetch_one(&mut *conn).await?.try_get(0)?;
+    let any = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM calendar_days").fetch_one(&mut *conn).await?;
     if any > 0 {
         return Ok(());
     }
@@ -73,8 +73,7 @@ pub async fn delete_day(conn: &mut AnyConnection, date: NaiveDate) -> StoreResul
 }
 
 pub async fn get_setting(conn: &mut AnyConnection, key: &str) -> StoreResult<Option<String>> {
-    let row = sqlx::query("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&mut *conn).await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(&mut *conn).await?)
 }
 
 pub async fn put_setting(conn: &mut AnyConnection, key: &str, value: &str, now: DateTime<Utc>) -> StoreResult<()> {

@@ -85,7 +85,7 @@ pub struct NewCase<'a> {
 }
 
 pub async fn insert_case(conn: &mut AnyConnection, c: &NewCase<'_>, now: DateTime<Utc>) -> StoreResult<i64> {
-    let id: i64 = sqlx::query(
+    let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO cases (case_number, flow_code, state, channel, county_code, request, created_by, created_at, accepted_on, deadline, version) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1) RETURNING id",
     )
@@ -100,8 +100,7 @@ pub async fn insert_case(conn: &mut AnyConnection, c: &NewCase<'_>, now: DateTim
     .bind(c.accepted_on.to_string())
     .bind(c.deadline.to_string())
     .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
+    .await?;
     for (unit, version) in c.units {
         sqlx::query("INSERT INTO case_units (case_id, unit_id, seen_version) VALUES ($1, $2, $3)").bind(id).bind(unit).bind(version).execute(&mut *conn).await?;
     }
@@ -112,10 +111,8 @@ pub async fn insert_case(conn: &mut AnyConnection, c: &NewCase<'_>, now: DateTim
 }
 
 async fn with_parts(conn: &mut AnyConnection, mut c: CaseRecord) -> StoreResult<CaseRecord> {
-    let units = sqlx::query("SELECT unit_id, seen_version FROM case_units WHERE case_id = $1 ORDER BY unit_id").bind(c.id).fetch_all(&mut *conn).await?;
-    c.units = units.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<StoreResult<_>>()?;
-    let apps = sqlx::query("SELECT party_id, role, share FROM case_applicants WHERE case_id = $1 ORDER BY role, party_id").bind(c.id).fetch_all(&mut *conn).await?;
-    c.applicants = apps.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect::<StoreResult<_>>()?;
+    c.units = sqlx::query_as::<_, (i64, i64)>("SELECT unit_id, seen_version FROM case_units WHERE case_id = $1 ORDER BY unit_id").bind(c.id).fetch_all(&mut *conn).await?;
+    c.applicants = sqlx::query_as::<_, (i64, String, String)>("SELECT party_id, role, share FROM case_applicants WHERE case_id = $1 ORDER BY role, party_id").bind(c.id).fetch_all(&mut *conn).await?;
     Ok(c)
 }
 
@@ -141,14 +138,14 @@ pub async fn list_cases(conn: &mut AnyConnection, f: &CaseFilter, page: PageRequ
     let cond = format!("($1 IS NULL OR id IN (SELECT case_id FROM case_units WHERE unit_id = $1)) AND ($2 IS NULL OR case_number = $2) AND {states}");
     let n = 3 + f.states.len();
     let count_sql = format!("SELECT COUNT(*) FROM cases WHERE {cond}");
-    let mut count = sqlx::query(&count_sql).bind(f.unit_id).bind(f.case_number.clone());
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(f.unit_id).bind(f.case_number.clone());
     let page_sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE {cond} ORDER BY deadline, id LIMIT ${n} OFFSET ${}", n + 1);
     let mut rows = sqlx::query(&page_sql).bind(f.unit_id).bind(f.case_number.clone());
     for st in &f.states {
         count = count.bind(st.code());
         rows = rows.bind(st.code());
     }
-    let total: i64 = count.fetch_one(&mut *conn).await?.try_get(0)?;
+    let total = count.fetch_one(&mut *conn).await?;
     let rows = rows.bind(page.limit()).bind(page.offset()).fetch_all(&mut *conn).await?;
     let mut items = rows.iter().map(case_from_row).collect::<StoreResult<Vec<_>>>()?;
     with_parts_of_all(conn, &mut items).await?;
@@ -234,20 +231,18 @@ pub async fn add_event(conn: &mut AnyConnection, case_id: i64, from: Option<Case
 
 /// `(from, to, actor, at, reason)` in order.
 pub async fn events(conn: &mut AnyConnection, case_id: i64) -> StoreResult<Vec<(String, String, String, String, String)>> {
-    let rows = sqlx::query("SELECT from_state, to_state, actor, at, reason FROM case_events WHERE case_id = $1 ORDER BY id").bind(case_id).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?))).collect()
+    Ok(sqlx::query_as("SELECT from_state, to_state, actor, at, reason FROM case_events WHERE case_id = $1 ORDER BY id").bind(case_id).fetch_all(&mut *conn).await?)
 }
 
 /// Open cases (not yet registered, returned or withdrawn) on a unit, other than `except`.
 pub async fn open_cases_on_unit(conn: &mut AnyConnection, unit_id: i64, except: i64, open_states: &[CaseState]) -> StoreResult<i64> {
     let states = codes_list(open_states);
-    Ok(sqlx::query("SELECT COUNT(*) FROM cases c JOIN case_units cu ON cu.case_id = c.id WHERE cu.unit_id = $1 AND c.id <> $2 AND $3 LIKE '%,' || c.state || ',%'")
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM cases c JOIN case_units cu ON cu.case_id = c.id WHERE cu.unit_id = $1 AND c.id <> $2 AND $3 LIKE '%,' || c.state || ',%'")
         .bind(unit_id)
         .bind(except)
         .bind(states)
         .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?)
+        .await?)
 }
 
 /// `,intake,review,…,`: the states' codes as one bound text the query matches `,state,` in.
@@ -258,22 +253,19 @@ fn codes_list(states: &[CaseState]) -> String {
 
 /// Every registered case with the journal entry that registered it: `(case id, seq)`.
 pub async fn registered_seqs(conn: &mut AnyConnection) -> StoreResult<Vec<(i64, i64)>> {
-    let rows = sqlx::query("SELECT id, registered_seq FROM cases WHERE registered_seq IS NOT NULL ORDER BY id").fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    Ok(sqlx::query_as("SELECT id, registered_seq FROM cases WHERE registered_seq IS NOT NULL ORDER BY id").fetch_all(&mut *conn).await?)
 }
 
 /// The open cases on a unit accepted before `case_id` (a lower id: cases are numbered in the
 /// order they are received), as `(id, 业务号)`, earliest first.
 pub async fn earlier_open_cases(conn: &mut AnyConnection, unit_id: i64, case_id: i64, open_states: &[CaseState]) -> StoreResult<Vec<(i64, String)>> {
     let states = codes_list(open_states);
-    let rows =
-        sqlx::query("SELECT c.id, c.case_number FROM case_units cu JOIN cases c ON c.id = cu.case_id WHERE cu.unit_id = $1 AND cu.case_id < $2 AND $3 LIKE '%,' || c.state || ',%' ORDER BY c.id")
-            .bind(unit_id)
-            .bind(case_id)
-            .bind(states)
-            .fetch_all(&mut *conn)
-            .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    Ok(sqlx::query_as("SELECT c.id, c.case_number FROM case_units cu JOIN cases c ON c.id = cu.case_id WHERE cu.unit_id = $1 AND cu.case_id < $2 AND $3 LIKE '%,' || c.state || ',%' ORDER BY c.id")
+        .bind(unit_id)
+        .bind(case_id)
+        .bind(states)
+        .fetch_all(&mut *conn)
+        .await?)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -311,7 +303,7 @@ pub async fn record_evaluations(conn: &mut AnyConnection, case_id: i64, stage: &
 }
 
 /// One logged rule evaluation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Evaluation {
     pub stage: String,
     pub rule_code: String,
@@ -323,25 +315,12 @@ pub struct Evaluation {
 
 /// Every rule evaluation of a case, in order (限制验证日志).
 pub async fn evaluations(conn: &mut AnyConnection, case_id: i64) -> StoreResult<Vec<Evaluation>> {
-    let rows = sqlx::query("SELECT stage, rule_code, rule_version, outcome, message, at FROM rule_evaluations WHERE case_id = $1 ORDER BY id").bind(case_id).fetch_all(&mut *conn).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Evaluation {
-                stage: r.try_get("stage")?,
-                rule_code: r.try_get("rule_code")?,
-                rule_version: r.try_get("rule_version")?,
-                outcome: r.try_get("outcome")?,
-                message: r.try_get("message")?,
-                at: r.try_get("at")?,
-            })
-        })
-        .collect()
+    Ok(sqlx::query_as("SELECT stage, rule_code, rule_version, outcome, message, at FROM rule_evaluations WHERE case_id = $1 ORDER BY id").bind(case_id).fetch_all(&mut *conn).await?)
 }
 
 /// The cases a party applied in (any role), newest first.
 pub async fn cases_of_party(conn: &mut AnyConnection, party_id: i64, limit: i64) -> StoreResult<Vec<i64>> {
-    let rows = sqlx::query("SELECT DISTINCT case_id FROM case_applicants WHERE party_id = $1 ORDER BY case_id DESC LIMIT $2").bind(party_id).bind(limit).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    Ok(sqlx::query_scalar("SELECT DISTINCT case_id FROM case_applicants WHERE party_id = $1 ORDER BY case_id DESC LIMIT $2").bind(party_id).bind(limit).fetch_all(&mut *conn).await?)
 }
 
 /// Records the public user who submitted a case online (网上申请).
@@ -352,6 +331,5 @@ pub async fn set_submitted_by(conn: &mut AnyConnection, case_id: i64, user_id: i
 
 /// Cases a public user applied for online, newest first.
 pub async fn cases_submitted_by(conn: &mut AnyConnection, user_id: i64) -> StoreResult<Vec<i64>> {
-    let rows = sqlx::query("SELECT id FROM cases WHERE submitted_by = $1 ORDER BY id DESC LIMIT 200").bind(user_id).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    Ok(sqlx::query_scalar("SELECT id FROM cases WHERE submitted_by = $1 ORDER BY id DESC LIMIT 200").bind(user_id).fetch_all(&mut *conn).await?)
 }

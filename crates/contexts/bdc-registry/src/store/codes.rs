@@ -2,12 +2,12 @@
 //! and an application's confirmation (the portal's) both use them.
 
 use chrono::{DateTime, Utc};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::store::{format_time, StoreResult};
 
 /// A one-time code as stored (only its hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredCode {
     pub id: i64,
     pub code_hash: String,
@@ -30,12 +30,11 @@ pub async fn insert_code(conn: &mut AnyConnection, phone_bidx: &str, purpose: &s
 
 /// The latest unused code for a phone and purpose.
 pub async fn latest_code(conn: &mut AnyConnection, phone_bidx: &str, purpose: &str) -> StoreResult<Option<StoredCode>> {
-    let r = sqlx::query("SELECT id, code_hash, expires_at, attempts, created_at FROM sms_codes WHERE phone_bidx = $1 AND purpose = $2 AND used = 0 ORDER BY id DESC LIMIT 1")
+    Ok(sqlx::query_as("SELECT id, code_hash, expires_at, attempts, created_at FROM sms_codes WHERE phone_bidx = $1 AND purpose = $2 AND used = 0 ORDER BY id DESC LIMIT 1")
         .bind(phone_bidx)
         .bind(purpose)
         .fetch_optional(&mut *conn)
-        .await?;
-    r.map(|r| Ok(StoredCode { id: r.try_get(0)?, code_hash: r.try_get(1)?, expires_at: r.try_get(2)?, attempts: r.try_get(3)?, created_at: r.try_get(4)? })).transpose()
+        .await?)
 }
 
 pub async fn code_attempted(conn: &mut AnyConnection, id: i64) -> StoreResult<()> {

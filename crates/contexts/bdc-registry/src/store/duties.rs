@@ -1,16 +1,17 @@
 //! The office's duty setting per flow (岗位设置), see [`crate::domain::duties`].
 
 use chrono::{DateTime, Utc};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::domain::duties::DutyRule;
 
 use crate::store::{format_time, StoreError, StoreResult};
 
 /// One flow's recorded setting.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct FlowDuty {
     pub flow_code: String,
+    #[sqlx(try_from = "String")]
     pub rule: DutyRule,
     pub reason: String,
     pub set_by: String,
@@ -21,19 +22,27 @@ fn rule_of(code: &str) -> StoreResult<DutyRule> {
     DutyRule::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("未知的岗位设置“{code}”")))
 }
 
+/// A stored rule code, for [`FlowDuty`]'s `FromRow`.
+impl TryFrom<String> for DutyRule {
+    type Error = StoreError;
+
+    fn try_from(code: String) -> StoreResult<DutyRule> {
+        rule_of(&code)
+    }
+}
+
 /// The rule of one flow; a flow without a row has the default (分岗).
 pub async fn rule(conn: &mut AnyConnection, flow_code: &str) -> StoreResult<DutyRule> {
-    let row = sqlx::query("SELECT rule FROM flow_duties WHERE flow_code = $1").bind(flow_code).fetch_optional(&mut *conn).await?;
-    match row {
-        Some(r) => rule_of(&r.try_get::<String, _>(0)?),
+    let code = sqlx::query_scalar::<_, String>("SELECT rule FROM flow_duties WHERE flow_code = $1").bind(flow_code).fetch_optional(&mut *conn).await?;
+    match code {
+        Some(code) => rule_of(&code),
         None => Ok(DutyRule::default()),
     }
 }
 
 /// Every flow that has a recorded setting.
 pub async fn all(conn: &mut AnyConnection) -> StoreResult<Vec<FlowDuty>> {
-    let rows = sqlx::query("SELECT flow_code, rule, reason, set_by, set_at FROM flow_duties ORDER BY flow_code").fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok(FlowDuty { flow_code: r.try_get(0)?, rule: rule_of(&r.try_get::<String, _>(1)?)?, reason: r.try_get(2)?, set_by: r.try_get(3)?, set_at: r.try_get(4)? })).collect()
+    Ok(sqlx::query_as("SELECT flow_code, rule, reason, set_by, set_at FROM flow_duties ORDER BY flow_code").fetch_all(&mut *conn).await?)
 }
 
 /// Records a flow's setting; the default removes the row, so the table lists exceptions only.

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::store::{format_time, StoreError, StoreResult};
 
@@ -63,8 +63,7 @@ pub fn entry_hash(prev_hash: &str, seq: i64, payload: &str) -> String {
 
 /// Reserves the next sequence number: locks the head row for the rest of the transaction.
 pub async fn next_seq(conn: &mut AnyConnection) -> StoreResult<(i64, String)> {
-    let row = sqlx::query("UPDATE journal_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *conn).await?;
-    Ok((row.try_get(0)?, row.try_get(1)?))
+    Ok(sqlx::query_as("UPDATE journal_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *conn).await?)
 }
 
 /// The format entries are written in (账本格式). 1: the payload alone (the first entries).
@@ -118,7 +117,7 @@ pub async fn append(conn: &mut AnyConnection, seq: i64, prev_hash: &str, actor: 
 }
 
 /// A stored entry.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Entry {
     pub seq: i64,
     pub at: String,
@@ -129,28 +128,14 @@ pub struct Entry {
     pub payload: String,
 }
 
-fn entry_from_row(r: &sqlx::any::AnyRow) -> StoreResult<Entry> {
-    Ok(Entry {
-        seq: r.try_get("seq")?,
-        at: r.try_get("at")?,
-        case_id: r.try_get("case_id")?,
-        actor: r.try_get("actor")?,
-        prev_hash: r.try_get("prev_hash")?,
-        hash: r.try_get("hash")?,
-        payload: r.try_get("payload")?,
-    })
-}
-
 /// Entries after `after_seq`, in order, at most `limit`.
 pub async fn entries(conn: &mut AnyConnection, after_seq: i64, limit: i64) -> StoreResult<Vec<Entry>> {
-    let rows = sqlx::query("SELECT seq, at, case_id, actor, prev_hash, hash, payload FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2").bind(after_seq).bind(limit).fetch_all(&mut *conn).await?;
-    rows.iter().map(entry_from_row).collect()
+    Ok(sqlx::query_as("SELECT seq, at, case_id, actor, prev_hash, hash, payload FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2").bind(after_seq).bind(limit).fetch_all(&mut *conn).await?)
 }
 
 /// The head: last sequence number and hash.
 pub async fn head(conn: &mut AnyConnection) -> StoreResult<(i64, String)> {
-    let row = sqlx::query("SELECT seq, hash FROM journal_head WHERE id = 1").fetch_one(&mut *conn).await?;
-    Ok((row.try_get(0)?, row.try_get(1)?))
+    Ok(sqlx::query_as("SELECT seq, hash FROM journal_head WHERE id = 1").fetch_one(&mut *conn).await?)
 }
 
 /// Parses a payload; `None` when the text is not a payload (tampering).
@@ -175,10 +160,9 @@ pub async fn entry(conn: &mut AnyConnection, seq: i64) -> StoreResult<Option<Ent
 
 /// Entries written in `[from, to)` (UTC), in order: a day's registrations.
 pub async fn entries_between(conn: &mut AnyConnection, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<Entry>> {
-    let rows = sqlx::query("SELECT seq, at, case_id, actor, prev_hash, hash, payload FROM journal WHERE at >= $1 AND at < $2 ORDER BY seq")
+    Ok(sqlx::query_as("SELECT seq, at, case_id, actor, prev_hash, hash, payload FROM journal WHERE at >= $1 AND at < $2 ORDER BY seq")
         .bind(format_time(from))
         .bind(format_time(to))
         .fetch_all(&mut *conn)
-        .await?;
-    rows.iter().map(entry_from_row).collect()
+        .await?)
 }

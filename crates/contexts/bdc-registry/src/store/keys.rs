@@ -1,12 +1,12 @@
 //! SM2 signing keys (签名密钥), stored with the secret half encrypted under the master key.
 
 use chrono::{DateTime, Utc};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::store::{format_time, StoreResult};
 
 /// A signing key as stored: the public key in clear, the secret only as SM4 cipher text.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoredKey {
     pub id: i64,
     pub purpose: String,
@@ -16,19 +16,17 @@ pub struct StoredKey {
 
 /// The active key of a purpose (e.g. `certificate`, `report`), if any.
 pub async fn active_key(conn: &mut AnyConnection, purpose: &str) -> StoreResult<Option<StoredKey>> {
-    let row = sqlx::query("SELECT id, purpose, public_key, secret_enc FROM signing_keys WHERE purpose = $1 AND active = 1 ORDER BY id DESC LIMIT 1").bind(purpose).fetch_optional(&mut *conn).await?;
-    row.map(|r| Ok(StoredKey { id: r.try_get("id")?, purpose: r.try_get("purpose")?, public_key: r.try_get("public_key")?, secret_enc: r.try_get("secret_enc")? })).transpose()
+    Ok(sqlx::query_as("SELECT id, purpose, public_key, secret_enc FROM signing_keys WHERE purpose = $1 AND active = 1 ORDER BY id DESC LIMIT 1").bind(purpose).fetch_optional(&mut *conn).await?)
 }
 
 pub async fn insert_key(conn: &mut AnyConnection, purpose: &str, public_key: &str, secret_enc: &str, now: DateTime<Utc>) -> StoreResult<i64> {
-    Ok(sqlx::query("INSERT INTO signing_keys (purpose, public_key, secret_enc, created_at, active) VALUES ($1, $2, $3, $4, 1) RETURNING id")
+    Ok(sqlx::query_scalar("INSERT INTO signing_keys (purpose, public_key, secret_enc, created_at, active) VALUES ($1, $2, $3, $4, 1) RETURNING id")
         .bind(purpose)
         .bind(public_key)
         .bind(secret_enc)
         .bind(format_time(now))
         .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?)
+        .await?)
 }
 
 /// A column that holds sealed (SM4-encrypted) texts with personal data: `(table, key, column)`,
@@ -42,8 +40,7 @@ fn is_identifier(s: &str) -> bool {
 /// Up to `limit` rows of a sealed column still in clear text: `(key as text, text)`.
 pub async fn clear_rows(conn: &mut AnyConnection, (table, key, column): SealedColumn, limit: i64) -> StoreResult<Vec<(String, String)>> {
     debug_assert!([table, key, column].into_iter().all(is_identifier));
-    let rows = sqlx::query(&format!("SELECT CAST({key} AS TEXT), {column} FROM {table} WHERE {column} NOT LIKE 'sm4gcm:%' ORDER BY {key} LIMIT $1")).bind(limit).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    Ok(sqlx::query_as(&format!("SELECT CAST({key} AS TEXT), {column} FROM {table} WHERE {column} NOT LIKE 'sm4gcm:%' ORDER BY {key} LIMIT $1")).bind(limit).fetch_all(&mut *conn).await?)
 }
 
 /// Replaces a clear text with its sealed form.

@@ -5,28 +5,27 @@
 //! `ON CONFLICT DO UPDATE` orders them, on SQLite the write lock does.
 
 use chrono::{DateTime, Utc};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::store::{format_time, StoreResult};
 
 /// Adds one hit to `bucket` in the window starting at `window_start` and returns the hits in
 /// that window so far, this one included.
 pub async fn hit(conn: &mut AnyConnection, bucket: &str, window_start: DateTime<Utc>) -> StoreResult<i64> {
-    let row = sqlx::query(
+    Ok(sqlx::query_scalar(
         "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1) \
          ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits",
     )
     .bind(bucket)
     .bind(format_time(window_start))
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get(0)?)
+    .await?)
 }
 
 /// The hits of `bucket` in the window starting at `window_start`, without adding one.
 pub async fn hits(conn: &mut AnyConnection, bucket: &str, window_start: DateTime<Utc>) -> StoreResult<i64> {
-    let row = sqlx::query("SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = $2").bind(bucket).bind(format_time(window_start)).fetch_optional(&mut *conn).await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?.unwrap_or(0))
+    let hits = sqlx::query_scalar::<_, i64>("SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = $2").bind(bucket).bind(format_time(window_start)).fetch_optional(&mut *conn).await?;
+    Ok(hits.unwrap_or(0))
 }
 
 /// Deletes the windows that started before `before` (they no longer count).

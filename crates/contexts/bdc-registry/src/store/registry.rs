@@ -6,8 +6,7 @@
 //! rebuilds them from the journal to prove they match.
 
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use crate::domain::register::{Attributes, CoOwnership, Holding, RightView, Share};
 use crate::domain::rights::{RightKind, RightState};
@@ -15,7 +14,7 @@ use crate::domain::rights::{RightKind, RightState};
 use crate::store::{format_time, Page, PageRequest, StoreError, StoreResult};
 
 /// 宗地.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Parcel {
     pub code: String,
     pub county_code: String,
@@ -44,24 +43,11 @@ pub async fn insert_parcel(conn: &mut AnyConnection, p: &Parcel, now: DateTime<U
 }
 
 pub async fn get_parcel(conn: &mut AnyConnection, code: &str) -> StoreResult<Option<Parcel>> {
-    let row = sqlx::query("SELECT code, county_code, location, area, land_use, right_nature, term_start, term_end FROM parcels WHERE code = $1").bind(code).fetch_optional(&mut *conn).await?;
-    row.map(|r| {
-        Ok(Parcel {
-            code: r.try_get("code")?,
-            county_code: r.try_get("county_code")?,
-            location: r.try_get("location")?,
-            area: r.try_get("area")?,
-            land_use: r.try_get("land_use")?,
-            right_nature: r.try_get("right_nature")?,
-            term_start: r.try_get("term_start")?,
-            term_end: r.try_get("term_end")?,
-        })
-    })
-    .transpose()
+    Ok(sqlx::query_as("SELECT code, county_code, location, area, land_use, right_nature, term_start, term_end FROM parcels WHERE code = $1").bind(code).fetch_optional(&mut *conn).await?)
 }
 
 /// 自然幢.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Building {
     pub id: i64,
     pub parcel_code: String,
@@ -75,7 +61,7 @@ pub struct Building {
 }
 
 pub async fn insert_building(conn: &mut AnyConnection, b: &Building, now: DateTime<Utc>) -> StoreResult<i64> {
-    Ok(sqlx::query("INSERT INTO buildings (parcel_code, building_no, name, floors, structure, completed_year, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+    Ok(sqlx::query_scalar("INSERT INTO buildings (parcel_code, building_no, name, floors, structure, completed_year, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .bind(&b.parcel_code)
         .bind(&b.building_no)
         .bind(&b.name)
@@ -84,32 +70,19 @@ pub async fn insert_building(conn: &mut AnyConnection, b: &Building, now: DateTi
         .bind(b.completed_year)
         .bind(format_time(now))
         .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?)
+        .await?)
 }
 
 pub async fn find_building(conn: &mut AnyConnection, parcel_code: &str, building_no: &str) -> StoreResult<Option<Building>> {
-    let row = sqlx::query("SELECT id, parcel_code, building_no, name, floors, structure, completed_year FROM buildings WHERE parcel_code = $1 AND building_no = $2")
+    Ok(sqlx::query_as("SELECT id, parcel_code, building_no, name, floors, structure, completed_year FROM buildings WHERE parcel_code = $1 AND building_no = $2")
         .bind(parcel_code)
         .bind(building_no)
         .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| {
-        Ok(Building {
-            id: r.try_get("id")?,
-            parcel_code: r.try_get("parcel_code")?,
-            building_no: r.try_get("building_no")?,
-            name: r.try_get("name")?,
-            floors: r.try_get("floors")?,
-            structure: r.try_get("structure")?,
-            completed_year: r.try_get("completed_year")?,
-        })
-    })
-    .transpose()
+        .await?)
 }
 
 /// 不动产单元.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Unit {
     pub id: i64,
     pub unit_number: String,
@@ -124,22 +97,8 @@ pub struct Unit {
 
 const UNIT_COLUMNS: &str = "id, unit_number, parcel_code, building_no, room_no, location, area, house_use, version";
 
-fn unit_from_row(r: &AnyRow) -> StoreResult<Unit> {
-    Ok(Unit {
-        id: r.try_get("id")?,
-        unit_number: r.try_get("unit_number")?,
-        parcel_code: r.try_get("parcel_code")?,
-        building_no: r.try_get("building_no")?,
-        room_no: r.try_get("room_no")?,
-        location: r.try_get("location")?,
-        area: r.try_get("area")?,
-        house_use: r.try_get("house_use")?,
-        version: r.try_get("version")?,
-    })
-}
-
 pub async fn insert_unit(conn: &mut AnyConnection, u: &Unit, now: DateTime<Utc>) -> StoreResult<i64> {
-    Ok(sqlx::query("INSERT INTO units (unit_number, parcel_code, building_no, room_no, location, area, house_use, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id")
+    Ok(sqlx::query_scalar("INSERT INTO units (unit_number, parcel_code, building_no, room_no, location, area, house_use, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id")
         .bind(&u.unit_number)
         .bind(&u.parcel_code)
         .bind(&u.building_no)
@@ -149,18 +108,15 @@ pub async fn insert_unit(conn: &mut AnyConnection, u: &Unit, now: DateTime<Utc>)
         .bind(&u.house_use)
         .bind(format_time(now))
         .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?)
+        .await?)
 }
 
 pub async fn get_unit(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<Unit>> {
-    let row = sqlx::query(&format!("SELECT {UNIT_COLUMNS} FROM units WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(unit_from_row).transpose()
+    Ok(sqlx::query_as(&format!("SELECT {UNIT_COLUMNS} FROM units WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?)
 }
 
 pub async fn find_unit(conn: &mut AnyConnection, unit_number: &str) -> StoreResult<Option<Unit>> {
-    let row = sqlx::query(&format!("SELECT {UNIT_COLUMNS} FROM units WHERE unit_number = $1")).bind(unit_number).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(unit_from_row).transpose()
+    Ok(sqlx::query_as(&format!("SELECT {UNIT_COLUMNS} FROM units WHERE unit_number = $1")).bind(unit_number).fetch_optional(&mut *conn).await?)
 }
 
 /// Search of units by 不动产单元号 prefix, 坐落 part, certificate number or holder (party id).
@@ -183,9 +139,9 @@ pub async fn search_units(conn: &mut AnyConnection, f: &UnitFilter, page: PageRe
     let num = f.unit_number.as_ref().map(|n| format!("{}%", like_escape(n)));
     let loc = f.location.as_ref().map(|l| format!("%{}%", like_escape(l)));
     let total: i64 =
-        sqlx::query(&format!("SELECT COUNT(*) FROM units u WHERE {cond}")).bind(num.clone()).bind(loc.clone()).bind(f.certificate.clone()).bind(f.holder).fetch_one(&mut *conn).await?.try_get(0)?;
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM units u WHERE {cond}")).bind(num.clone()).bind(loc.clone()).bind(f.certificate.clone()).bind(f.holder).fetch_one(&mut *conn).await?;
     let cols = UNIT_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
-    let rows = sqlx::query(&format!("SELECT {cols} FROM units u WHERE {cond} ORDER BY u.id LIMIT $5 OFFSET $6"))
+    let items = sqlx::query_as(&format!("SELECT {cols} FROM units u WHERE {cond} ORDER BY u.id LIMIT $5 OFFSET $6"))
         .bind(num)
         .bind(loc)
         .bind(f.certificate.clone())
@@ -194,7 +150,6 @@ pub async fn search_units(conn: &mut AnyConnection, f: &UnitFilter, page: PageRe
         .bind(page.offset())
         .fetch_all(&mut *conn)
         .await?;
-    let items = rows.iter().map(unit_from_row).collect::<StoreResult<Vec<_>>>()?;
     Ok(Page { items, total, page: page.page, per_page: page.per_page })
 }
 
@@ -207,7 +162,7 @@ pub async fn bump_unit_version(conn: &mut AnyConnection, id: i64, expected: i64)
 /// Writes a unit's new 坐落 (坐落变更登记); returns the previous one. The change itself is in the
 /// journal entry of the registration.
 pub async fn set_unit_location(conn: &mut AnyConnection, unit_id: i64, location: &str) -> StoreResult<String> {
-    let previous: String = sqlx::query("SELECT location FROM units WHERE id = $1").bind(unit_id).fetch_one(&mut *conn).await?.try_get(0)?;
+    let previous: String = sqlx::query_scalar("SELECT location FROM units WHERE id = $1").bind(unit_id).fetch_one(&mut *conn).await?;
     sqlx::query("UPDATE units SET location = $1 WHERE id = $2").bind(location).bind(unit_id).execute(&mut *conn).await?;
     Ok(previous)
 }
@@ -215,7 +170,7 @@ pub async fn set_unit_location(conn: &mut AnyConnection, unit_id: i64, location:
 /// Records a party's new name (姓名或名称变更登记), versioned with the case and journal entry
 /// that changed it; returns the previous name.
 pub async fn rename_party(conn: &mut AnyConnection, party_id: i64, name: &str, case_id: Option<i64>, seq: i64, now: DateTime<Utc>) -> StoreResult<String> {
-    let previous: String = sqlx::query("SELECT name FROM parties WHERE id = $1").bind(party_id).fetch_one(&mut *conn).await?.try_get(0)?;
+    let previous: String = sqlx::query_scalar("SELECT name FROM parties WHERE id = $1").bind(party_id).fetch_one(&mut *conn).await?;
     sqlx::query("UPDATE parties SET name = $1 WHERE id = $2").bind(name).bind(party_id).execute(&mut *conn).await?;
     sqlx::query("INSERT INTO party_names (party_id, previous_name, name, case_id, journal_seq, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(party_id)
@@ -231,14 +186,12 @@ pub async fn rename_party(conn: &mut AnyConnection, party_id: i64, name: &str, c
 
 /// A page of `(id, name)` of parties after `after_id`, in id order (for `bdc verify`).
 pub async fn party_names_page(conn: &mut AnyConnection, after_id: i64, limit: i64) -> StoreResult<Vec<(i64, String)>> {
-    let rows = sqlx::query("SELECT id, name FROM parties WHERE id > $1 ORDER BY id LIMIT $2").bind(after_id).bind(limit).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    Ok(sqlx::query_as("SELECT id, name FROM parties WHERE id > $1 ORDER BY id LIMIT $2").bind(after_id).bind(limit).fetch_all(&mut *conn).await?)
 }
 
 /// A page of `(id, 不动产单元号, 坐落)` of units after `after_id`, in id order (for `bdc verify`).
 pub async fn unit_locations_page(conn: &mut AnyConnection, after_id: i64, limit: i64) -> StoreResult<Vec<(i64, String, String)>> {
-    let rows = sqlx::query("SELECT id, unit_number, location FROM units WHERE id > $1 ORDER BY id LIMIT $2").bind(after_id).bind(limit).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    Ok(sqlx::query_as("SELECT id, unit_number, location FROM units WHERE id > $1 ORDER BY id LIMIT $2").bind(after_id).bind(limit).fetch_all(&mut *conn).await?)
 }
 
 /// The recorded name changes of several parties, in one statement: `(party id, previous name,
@@ -248,16 +201,15 @@ pub async fn party_name_histories(conn: &mut AnyConnection, party_ids: &[i64]) -
         return Ok(Vec::new());
     }
     let sql = format!("SELECT party_id, previous_name, name, journal_seq FROM party_names WHERE party_id IN ({}) ORDER BY id", bdc_db::placeholders(1, party_ids.len()));
-    let mut q = sqlx::query(&sql);
+    let mut q = sqlx::query_as(&sql);
     for id in party_ids {
         q = q.bind(*id);
     }
-    let rows = q.fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+    Ok(q.fetch_all(&mut *conn).await?)
 }
 
 /// A party (权利人/义务人) as stored: the ID number only encrypted, blind-indexed and masked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Party {
     pub id: i64,
     pub kind: String,
@@ -270,10 +222,10 @@ pub struct Party {
 
 /// Inserts a party, or returns the existing one with the same ID type and number.
 pub async fn upsert_party(conn: &mut AnyConnection, p: &Party, now: DateTime<Utc>) -> StoreResult<i64> {
-    if let Some(r) = sqlx::query("SELECT id FROM parties WHERE id_type = $1 AND id_number_bidx = $2").bind(&p.id_type).bind(&p.id_number_bidx).fetch_optional(&mut *conn).await? {
-        return Ok(r.try_get(0)?);
+    if let Some(id) = sqlx::query_scalar("SELECT id FROM parties WHERE id_type = $1 AND id_number_bidx = $2").bind(&p.id_type).bind(&p.id_number_bidx).fetch_optional(&mut *conn).await? {
+        return Ok(id);
     }
-    Ok(sqlx::query("INSERT INTO parties (kind, name, id_type, id_number_enc, id_number_bidx, id_number_masked, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+    Ok(sqlx::query_scalar("INSERT INTO parties (kind, name, id_type, id_number_enc, id_number_bidx, id_number_masked, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
         .bind(&p.kind)
         .bind(&p.name)
         .bind(&p.id_type)
@@ -282,26 +234,11 @@ pub async fn upsert_party(conn: &mut AnyConnection, p: &Party, now: DateTime<Utc
         .bind(&p.id_number_masked)
         .bind(format_time(now))
         .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?)
+        .await?)
 }
 
 pub async fn get_party(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<Party>> {
-    let row = sqlx::query("SELECT id, kind, name, id_type, id_number_enc, id_number_bidx, id_number_masked FROM parties WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
-    row.as_ref().map(party_of).transpose()
-}
-
-/// A `parties` row selected with the columns of [`get_party`].
-fn party_of(r: &sqlx::any::AnyRow) -> StoreResult<Party> {
-    Ok(Party {
-        id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
-        name: r.try_get("name")?,
-        id_type: r.try_get("id_type")?,
-        id_number_enc: r.try_get("id_number_enc")?,
-        id_number_bidx: r.try_get("id_number_bidx")?,
-        id_number_masked: r.try_get("id_number_masked")?,
-    })
+    Ok(sqlx::query_as("SELECT id, kind, name, id_type, id_number_enc, id_number_bidx, id_number_masked FROM parties WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?)
 }
 
 /// Several parties by id in one query (the holders of a message or a log), keyed by id.
@@ -312,12 +249,11 @@ pub async fn parties_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> StoreResul
     wanted.dedup();
     for chunk in wanted.chunks(500) {
         let sql = format!("SELECT id, kind, name, id_type, id_number_enc, id_number_bidx, id_number_masked FROM parties WHERE id IN ({})", bdc_db::placeholders(1, chunk.len()));
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query_as::<_, Party>(&sql);
         for id in chunk {
             q = q.bind(*id);
         }
-        for r in q.fetch_all(&mut *conn).await? {
-            let p = party_of(&r)?;
+        for p in q.fetch_all(&mut *conn).await? {
             out.insert(p.id, p);
         }
     }
@@ -325,8 +261,7 @@ pub async fn parties_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> StoreResul
 }
 
 pub async fn find_party_by_index(conn: &mut AnyConnection, bidx: &str) -> StoreResult<Vec<i64>> {
-    let rows = sqlx::query("SELECT id FROM parties WHERE id_number_bidx = $1").bind(bidx).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    Ok(sqlx::query_scalar("SELECT id FROM parties WHERE id_number_bidx = $1").bind(bidx).fetch_all(&mut *conn).await?)
 }
 
 /// A right as stored, with history fields.
@@ -348,6 +283,17 @@ fn attrs_from_text(s: &str) -> StoreResult<Attributes> {
     serde_json::from_str(s).map_err(|_| StoreError::Corrupt(format!("权利属性格式错误：{s}")))
 }
 
+/// One row of [`rights_of_unit`]'s join: a right, its certificate's status and one of its
+/// holders (none when it has none).
+#[derive(sqlx::FromRow)]
+struct RightHolderRow {
+    #[sqlx(flatten)]
+    right: ProjectedRight,
+    cert_status: Option<String>,
+    party_id: Option<i64>,
+    share: Option<String>,
+}
+
 /// Rights of a unit: current only, or all (the historical register). One round trip: rights,
 /// certificate status and holders come joined, one row per holder.
 pub async fn rights_of_unit(conn: &mut AnyConnection, unit_id: i64, current_only: bool) -> StoreResult<Vec<RightRecord>> {
@@ -357,34 +303,29 @@ pub async fn rights_of_unit(conn: &mut AnyConnection, unit_id: i64, current_only
          LEFT JOIN right_holders h ON h.right_id = r.id WHERE r.unit_id = $1 {} ORDER BY r.id, h.party_id",
         if current_only { "AND r.state = 1" } else { "" }
     );
-    let rows = sqlx::query(&sql).bind(unit_id).fetch_all(&mut *conn).await?;
+    let rows: Vec<RightHolderRow> = sqlx::query_as(&sql).bind(unit_id).fetch_all(&mut *conn).await?;
     let mut out: Vec<RightRecord> = Vec::new();
-    for r in &rows {
-        let id: i64 = r.try_get("id")?;
-        if out.last().is_none_or(|last| last.view.id != id) {
-            let kind: String = r.try_get("kind")?;
-            let state: i64 = r.try_get("state")?;
-            let co: String = r.try_get("co_ownership")?;
-            let cert_status: Option<String> = r.try_get("cert_status")?;
+    for RightHolderRow { right: r, cert_status, party_id, share } in rows {
+        if out.last().is_none_or(|last| last.view.id != r.id) {
             out.push(RightRecord {
                 view: RightView {
-                    id,
-                    kind: RightKind::from_code(&kind).ok_or_else(|| StoreError::Corrupt(format!("未知权利类型：{kind}")))?,
-                    state: u8::try_from(state).ok().and_then(RightState::from_code).ok_or_else(|| StoreError::Corrupt(format!("未知权属状态：{state}")))?,
-                    co_ownership: CoOwnership::from_code(&co).ok_or_else(|| StoreError::Corrupt(format!("未知共有方式：{co}")))?,
+                    id: r.id,
+                    kind: RightKind::from_code(&r.kind).ok_or_else(|| StoreError::Corrupt(format!("未知权利类型：{}", r.kind)))?,
+                    state: u8::try_from(r.state).ok().and_then(RightState::from_code).ok_or_else(|| StoreError::Corrupt(format!("未知权属状态：{}", r.state)))?,
+                    co_ownership: CoOwnership::from_code(&r.co_ownership).ok_or_else(|| StoreError::Corrupt(format!("未知共有方式：{}", r.co_ownership)))?,
                     holders: Vec::new(),
-                    attrs: attrs_from_text(&r.try_get::<String, _>("details")?)?,
-                    certificate: r.try_get("certificate_number")?,
+                    attrs: attrs_from_text(&r.details)?,
+                    certificate: r.certificate_number,
                     certificate_valid: cert_status.as_deref() != Some("void"),
                 },
-                unit_id: r.try_get("unit_id")?,
-                registered_seq: r.try_get("registered_seq")?,
-                ended_seq: r.try_get("ended_seq")?,
-                case_id: r.try_get("case_id")?,
-                predecessor_id: r.try_get("predecessor_id")?,
+                unit_id: r.unit_id,
+                registered_seq: r.registered_seq,
+                ended_seq: r.ended_seq,
+                case_id: r.case_id,
+                predecessor_id: r.predecessor_id,
             });
         }
-        if let (Some(party_id), Some(share)) = (r.try_get::<Option<i64>, _>("party_id")?, r.try_get::<Option<String>, _>("share")?) {
+        if let (Some(party_id), Some(share)) = (party_id, share) {
             let share = Share::parse(&share).ok_or_else(|| StoreError::Corrupt(format!("份额格式错误：{share}")))?;
             if let Some(last) = out.last_mut() {
                 last.view.holders.push(Holding { party_id, share });
@@ -409,7 +350,7 @@ pub struct NewRight<'a> {
 }
 
 pub async fn insert_right(conn: &mut AnyConnection, r: &NewRight<'_>) -> StoreResult<i64> {
-    let id: i64 = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO rights (unit_id, kind, state, co_ownership, certificate_number, details, registered_seq, case_id, predecessor_id) \
          VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
@@ -422,8 +363,7 @@ pub async fn insert_right(conn: &mut AnyConnection, r: &NewRight<'_>) -> StoreRe
     .bind(r.case_id)
     .bind(r.predecessor_id)
     .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?;
+    .await?;
     for h in r.holders {
         sqlx::query("INSERT INTO right_holders (right_id, party_id, share) VALUES ($1, $2, $3)").bind(id).bind(h.party_id).bind(h.share.to_string()).execute(&mut *conn).await?;
     }
@@ -444,7 +384,7 @@ pub async fn set_right_certificate(conn: &mut AnyConnection, right_id: i64, numb
 /// registration transaction, so a rolled-back registration returns its number: none is skipped
 /// and none is given twice.
 pub async fn next_certificate_seq(conn: &mut AnyConnection, authority: &str, year: i32, kind: &str) -> StoreResult<i64> {
-    Ok(sqlx::query(
+    Ok(sqlx::query_scalar(
         "INSERT INTO certificate_sequences (authority, year, kind, last) VALUES ($1, $2, $3, 1) \
          ON CONFLICT (authority, year, kind) DO UPDATE SET last = certificate_sequences.last + 1 RETURNING last",
     )
@@ -452,8 +392,7 @@ pub async fn next_certificate_seq(conn: &mut AnyConnection, authority: &str, yea
     .bind(i64::from(year))
     .bind(kind)
     .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?)
+    .await?)
 }
 
 pub async fn insert_certificate(conn: &mut AnyConnection, number: &str, kind: &str, right_id: i64, case_id: Option<i64>, seq: i64) -> StoreResult<()> {
@@ -474,7 +413,7 @@ pub async fn void_certificate(conn: &mut AnyConnection, number: &str, seq: i64) 
 }
 
 /// A certificate as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CertificateRecord {
     pub number: String,
     pub kind: String,
@@ -488,28 +427,18 @@ pub struct CertificateRecord {
 pub async fn all_certificates(conn: &mut AnyConnection) -> StoreResult<Vec<CertificateRecord>> {
     // Read in table order and sorted here: `ORDER BY number` made SQLite walk the number index
     // and fetch each row from the table at random (12 s for 1.7 M certificates; sorted in
-    // memory, under 2 s). Columns by position, not by name (a name lookup per column per row).
-    let rows = sqlx::query("SELECT number, kind, right_id, case_id, status, issued_seq, voided_seq FROM certificates").fetch_all(&mut *conn).await?;
-    let mut out = rows
-        .iter()
-        .map(|r| {
-            Ok(CertificateRecord {
-                number: r.try_get(0)?,
-                kind: r.try_get(1)?,
-                right_id: r.try_get(2)?,
-                case_id: r.try_get(3)?,
-                status: r.try_get(4)?,
-                issued_seq: r.try_get(5)?,
-                voided_seq: r.try_get(6)?,
-            })
-        })
-        .collect::<StoreResult<Vec<_>>>()?;
+    // memory, under 2 s). Columns by position (a tuple), not by name (a name lookup per column
+    // per row).
+    type Columns = (String, String, i64, Option<i64>, String, i64, Option<i64>);
+    let rows: Vec<Columns> = sqlx::query_as("SELECT number, kind, right_id, case_id, status, issued_seq, voided_seq FROM certificates").fetch_all(&mut *conn).await?;
+    let mut out: Vec<CertificateRecord> =
+        rows.into_iter().map(|(number, kind, right_id, case_id, status, issued_seq, voided_seq)| CertificateRecord { number, kind, right_id, case_id, status, issued_seq, voided_seq }).collect();
     out.sort_unstable_by(|a, b| a.number.cmp(&b.number));
     Ok(out)
 }
 
 /// One projected row of `rights` with its holders, in a form `verify` can compare.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ProjectedRight {
     pub id: i64,
     pub unit_id: i64,
@@ -523,41 +452,27 @@ pub struct ProjectedRight {
     pub case_id: Option<i64>,
     pub predecessor_id: Option<i64>,
     /// `party:share` pairs sorted by party.
+    #[sqlx(skip)]
     pub holders: Vec<(i64, String)>,
 }
 
 /// Every right in id order, for `verify`. Reads in batches to bound memory.
 pub async fn projected_rights(conn: &mut AnyConnection, after_id: i64, limit: i64) -> StoreResult<Vec<ProjectedRight>> {
-    let rows =
-        sqlx::query("SELECT id, unit_id, kind, state, co_ownership, certificate_number, details, registered_seq, ended_seq, case_id, predecessor_id FROM rights WHERE id > $1 ORDER BY id LIMIT $2")
+    let mut out: Vec<ProjectedRight> =
+        sqlx::query_as("SELECT id, unit_id, kind, state, co_ownership, certificate_number, details, registered_seq, ended_seq, case_id, predecessor_id FROM rights WHERE id > $1 ORDER BY id LIMIT $2")
             .bind(after_id)
             .bind(limit)
             .fetch_all(&mut *conn)
             .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        out.push(ProjectedRight {
-            id: r.try_get("id")?,
-            unit_id: r.try_get("unit_id")?,
-            kind: r.try_get("kind")?,
-            state: r.try_get("state")?,
-            co_ownership: r.try_get("co_ownership")?,
-            certificate_number: r.try_get("certificate_number")?,
-            details: r.try_get("details")?,
-            registered_seq: r.try_get("registered_seq")?,
-            ended_seq: r.try_get("ended_seq")?,
-            case_id: r.try_get("case_id")?,
-            predecessor_id: r.try_get("predecessor_id")?,
-            holders: Vec::new(),
-        });
-    }
     if let (Some(first), Some(last)) = (out.first().map(|r| r.id), out.last().map(|r| r.id)) {
-        let hs =
-            sqlx::query("SELECT right_id, party_id, share FROM right_holders WHERE right_id >= $1 AND right_id <= $2 ORDER BY right_id, party_id").bind(first).bind(last).fetch_all(&mut *conn).await?;
-        for h in &hs {
-            let rid: i64 = h.try_get("right_id")?;
+        let hs: Vec<(i64, i64, String)> = sqlx::query_as("SELECT right_id, party_id, share FROM right_holders WHERE right_id >= $1 AND right_id <= $2 ORDER BY right_id, party_id")
+            .bind(first)
+            .bind(last)
+            .fetch_all(&mut *conn)
+            .await?;
+        for (rid, party_id, share) in hs {
             if let Some(r) = out.iter_mut().find(|r| r.id == rid) {
-                r.holders.push((h.try_get("party_id")?, h.try_get("share")?));
+                r.holders.push((party_id, share));
             }
         }
     }
@@ -568,77 +483,62 @@ pub async fn projected_rights(conn: &mut AnyConnection, after_id: i64, limit: i6
 /// housekeeping (lapse of objections and advance notices).
 pub async fn current_of_kinds(conn: &mut AnyConnection, kinds: &[RightKind]) -> StoreResult<Vec<(i64, i64, String, String)>> {
     let codes = format!(",{},", kinds.iter().map(|k| k.code()).collect::<Vec<_>>().join(","));
-    let rows = sqlx::query("SELECT id, unit_id, kind, details FROM rights WHERE state = 1 AND $1 LIKE '%,' || kind || ',%' ORDER BY id").bind(codes).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+    Ok(sqlx::query_as("SELECT id, unit_id, kind, details FROM rights WHERE state = 1 AND $1 LIKE '%,' || kind || ',%' ORDER BY id").bind(codes).fetch_all(&mut *conn).await?)
 }
 
 /// The unit whose current right carries certificate `number` (matching a court request by 不动产权证号).
 pub async fn unit_by_certificate(conn: &mut AnyConnection, number: &str) -> StoreResult<Option<i64>> {
-    Ok(sqlx::query("SELECT unit_id FROM rights WHERE certificate_number = $1 AND state = 1 ORDER BY id DESC LIMIT 1")
-        .bind(number)
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?)
+    Ok(sqlx::query_scalar("SELECT unit_id FROM rights WHERE certificate_number = $1 AND state = 1 ORDER BY id DESC LIMIT 1").bind(number).fetch_optional(&mut *conn).await?)
 }
 
 /// Units at exactly this 坐落.
 pub async fn units_at(conn: &mut AnyConnection, location: &str) -> StoreResult<Vec<i64>> {
-    let rows = sqlx::query("SELECT id FROM units WHERE location = $1 ORDER BY id LIMIT 50").bind(location).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    Ok(sqlx::query_scalar("SELECT id FROM units WHERE location = $1 ORDER BY id LIMIT 50").bind(location).fetch_all(&mut *conn).await?)
 }
 
 /// Parties of a kind with exactly this name (a court by its name, say).
 pub async fn parties_named(conn: &mut AnyConnection, kind: &str, name: &str) -> StoreResult<Vec<i64>> {
-    let rows = sqlx::query("SELECT id FROM parties WHERE name = $1 AND kind = $2 ORDER BY id").bind(name).bind(kind).fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    Ok(sqlx::query_scalar("SELECT id FROM parties WHERE name = $1 AND kind = $2 ORDER BY id").bind(name).bind(kind).fetch_all(&mut *conn).await?)
 }
 
 /// A certificate by its number, with the unit of its right: `(certificate, unit id)`.
 pub async fn get_certificate(conn: &mut AnyConnection, number: &str) -> StoreResult<Option<(CertificateRecord, i64)>> {
-    let r = sqlx::query("SELECT c.number, c.kind, c.right_id, c.case_id, c.status, c.issued_seq, c.voided_seq, r.unit_id FROM certificates c JOIN rights r ON r.id = c.right_id WHERE c.number = $1")
-        .bind(number)
-        .fetch_optional(&mut *conn)
-        .await?;
-    r.map(|r| {
-        Ok((
-            CertificateRecord {
-                number: r.try_get("number")?,
-                kind: r.try_get("kind")?,
-                right_id: r.try_get("right_id")?,
-                case_id: r.try_get("case_id")?,
-                status: r.try_get("status")?,
-                issued_seq: r.try_get("issued_seq")?,
-                voided_seq: r.try_get("voided_seq")?,
-            },
-            r.try_get("unit_id")?,
-        ))
-    })
-    .transpose()
+    /// A certificate joined with the unit of its right.
+    #[derive(sqlx::FromRow)]
+    struct OfUnit {
+        #[sqlx(flatten)]
+        certificate: CertificateRecord,
+        unit_id: i64,
+    }
+    let r: Option<OfUnit> =
+        sqlx::query_as("SELECT c.number, c.kind, c.right_id, c.case_id, c.status, c.issued_seq, c.voided_seq, r.unit_id FROM certificates c JOIN rights r ON r.id = c.right_id WHERE c.number = $1")
+            .bind(number)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(r.map(|r| (r.certificate, r.unit_id)))
 }
 
 /// Certificates issued for rights held by a party (current and past), newest first:
 /// `(number, kind, status, right id, unit id)`; a certificate whose right has ended is `void`.
 pub async fn certificates_of_party(conn: &mut AnyConnection, party_id: i64) -> StoreResult<Vec<(String, String, String, i64, i64)>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT c.number, c.kind, CASE WHEN r.state = 1 THEN c.status ELSE 'void' END, c.right_id, r.unit_id FROM certificates c \
          JOIN rights r ON r.id = c.right_id JOIN right_holders h ON h.right_id = r.id WHERE h.party_id = $1 ORDER BY c.issued_seq DESC LIMIT 200",
     )
     .bind(party_id)
     .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?))).collect()
+    .await?)
 }
 
 /// The unit a right is registered on.
 pub async fn unit_of_right(conn: &mut AnyConnection, right_id: i64) -> StoreResult<Option<i64>> {
-    Ok(sqlx::query("SELECT unit_id FROM rights WHERE id = $1").bind(right_id).fetch_optional(&mut *conn).await?.map(|r| r.try_get(0)).transpose()?)
+    Ok(sqlx::query_scalar("SELECT unit_id FROM rights WHERE id = $1").bind(right_id).fetch_optional(&mut *conn).await?)
 }
 
 /// Parties of a kind holding a current right of a kind, the most holdings first: whom the demo's
 /// public accounts are linked to (those already linked are skipped by the demo).
 pub async fn holders_of_kind(conn: &mut AnyConnection, party_kind: &str, right_kind: &str, limit: i64) -> StoreResult<Vec<i64>> {
-    let rows = sqlx::query(
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT h.party_id, COUNT(*) AS n FROM right_holders h JOIN rights r ON r.id = h.right_id JOIN parties p ON p.id = h.party_id \
          WHERE r.state = 1 AND r.kind = $1 AND p.kind = $2 \
          GROUP BY h.party_id ORDER BY n DESC, h.party_id LIMIT $3",
@@ -648,5 +548,5 @@ pub async fn holders_of_kind(conn: &mut AnyConnection, party_kind: &str, right_k
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    Ok(rows.into_iter().map(|(party_id, _)| party_id).collect())
 }

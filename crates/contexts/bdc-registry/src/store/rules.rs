@@ -42,7 +42,7 @@ fn applies_parse(s: &str) -> Applicability {
 }
 
 pub async fn insert_rule(conn: &mut AnyConnection, r: &Rule, by: &str, now: DateTime<Utc>) -> StoreResult<i64> {
-    Ok(sqlx::query(
+    Ok(sqlx::query_scalar(
         "INSERT INTO rules (code, version, name, check_name, params, applies_to, severity, legal_basis, effective_from, effective_to, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
@@ -59,8 +59,7 @@ pub async fn insert_rule(conn: &mut AnyConnection, r: &Rule, by: &str, now: Date
     .bind(by)
     .bind(format_time(now))
     .fetch_one(&mut *conn)
-    .await?
-    .try_get(0)?)
+    .await?)
 }
 
 /// All rule records, newest version last within a code.
@@ -119,7 +118,7 @@ pub async fn retire(conn: &mut AnyConnection, code: &str, now: DateTime<Utc>) ->
 
 /// Seeds the default rules when the table is empty.
 pub async fn seed_rules(conn: &mut AnyConnection, rules: &[Rule]) -> StoreResult<()> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM rules").fetch_one(&mut *conn).await?.try_get(0)?;
+    let n = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM rules").fetch_one(&mut *conn).await?;
     if n == 0 {
         let now = Utc::now();
         for r in rules {

@@ -41,8 +41,7 @@ before(async () => {
   assert.ok(base, `server did not start:\n${output}`);
   browser = await launch();
   page = await newPage(browser, { width: 1280, height: 900 });
-  await page.goto(`${base}/login`);
-  await page.selectOption('#realm', 'staff');
+  await page.goto(`${base}/workbench/login`);
   await page.fill('#username', 'admin');
   await page.fill('#password', DEMO_PASSWORD);
   await page.click('button[type=submit]');

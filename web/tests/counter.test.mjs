@@ -69,9 +69,11 @@ test('a clerk accepts a transfer at the counter: unit by 坐落, live ID check, 
   assert.match(await w.textContent('#precheck-findings'), /查封/);
 
   // Then the free flat, by the same street: two found, the 101 chosen.
+  // Enter in the search box searches; it never submits the case.
   await w.fill('#q', street);
-  await w.click('#find-units');
+  await w.press('#q', 'Enter');
   await w.locator('#unit-results .unit-choice').nth(1).waitFor();
+  assert.match(w.url(), /\/workbench\/intake/);
   assert.equal(await w.locator('#unit-results .unit-choice').count(), 2);
   await w.locator('#unit-results .unit-choice', { hasText: '101室' }).locator('input[type=checkbox]').check();
   // A wrong check digit is shown at once, beside the field; the right one is confirmed.
@@ -101,6 +103,8 @@ test('a clerk accepts a transfer at the counter: unit by 坐落, live ID check, 
   await w.click('#accept');
   await w.waitForURL(/\/workbench\/cases\/\d+$/);
   assert.equal(await w.textContent('#case-state'), '审核');
+  // Taken at the counter: recorded as 窗口, whatever channels the flow also has.
+  assert.match((await w.textContent('main')).replace(/\s+/g, ''), /渠道窗口/);
   assert.match(await w.textContent('#case-materials'), /申请书\.pdf/);
   await w.context().close();
 });

@@ -155,11 +155,13 @@ test('a citizen applies online, staff register it, the citizen downloads the cer
   assert.equal(scan.headers()['x-content-type-options'], 'nosniff');
   await w.click('button[name=action]:text-is("受理")');
   await w.locator('#case-state', { hasText: '审核' }).waitFor();
+  // Every action says what it did and where the case now stands.
+  assert.match(await w.textContent('#action-done'), /已完成：受理，办件当前状态：审核/);
   // He holds the review role too, but accepted this case: the review is someone else's.
   await w.click('button[name=action]:text-is("审核通过")');
   await w.locator('.alert', { hasText: '审核须由其他工作人员办理' }).waitFor();
   assert.match(await w.textContent('#case-state'), /审核/);
-  const caseOnWorkbench = w.url();
+  const caseOnWorkbench = w.url().split('?')[0];
   // The demo's 审核员 and 登簿员 take their steps on the same page.
   for (const [username, label, after] of [['shenhe', '审核通过', '待登簿'], ['dengbu', '登簿', '缮证']]) {
     const p = await newPage(browser, { width: 1280, height: 900 });
@@ -176,6 +178,13 @@ test('a citizen applies online, staff register it, the citizen downloads the cer
     await w.click(`button[name=action]:text-is("${label}")`);
     await w.locator('#case-state', { hasText: after }).waitFor();
   }
+  // 缮证预览: the certificate in a frame of the case page, its number as text.
+  assert.match(await w.textContent('main'), /不动产权第\d+号/);
+  const preview = await w.locator('iframe.certificate-preview').first().getAttribute('src');
+  const shown = await w.request.get(base + preview);
+  assert.equal(shown.headers()['content-type'], 'application/pdf');
+  assert.match(shown.headers()['content-disposition'], /^inline/);
+  assert.match(shown.headers()['content-security-policy'], /frame-ancestors 'self'/);
   const unitLink = w.locator('a.mono').first();
   await unitLink.click();
   await w.locator('.register-book').waitFor();

@@ -187,8 +187,8 @@ export function citizenId(prefix, birth, seq) {
 
 /** Logs a page in through the login form (staff or public realm). */
 export async function logIn(page, base, { realm = 'public', username, password }) {
-  await page.goto(`${base}/login`);
-  if (realm === 'staff') await page.selectOption('#realm', 'staff');
+  // Two doors: the public's /login and the staff's /workbench/login.
+  await page.goto(realm === 'staff' ? `${base}/workbench/login` : `${base}/login`);
   await page.fill('#username', username);
   await page.fill('#password', password);
   await page.click('main button[type=submit]');

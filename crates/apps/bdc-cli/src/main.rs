@@ -408,7 +408,7 @@ async fn services(settings: &Settings, db: Db) -> anyhow::Result<Services> {
         Some(i) => s.with_identity(Arc::new(bdc_adapters::identity::HttpAuthority::new(i.url.clone(), i.app.clone(), i.secret.expose_secret().to_owned(), i.public_key.clone()))),
         None => s,
     };
-    let s = s.with_office(settings.office.clone()).with_cjk_font(settings.cjk_font.clone());
+    let s = s.with_office(settings.office.clone()).with_cjk_font(settings.cjk_font.clone()).with_public_url(settings.public_url.clone());
     let s = match &settings.court {
         Some(c) => s.with_court(Arc::new(bdc_adapters::court::frontend::SoapClient::new(c.url.clone(), c.user.clone(), c.password.expose_secret().to_owned())), c.every),
         None => s,

@@ -79,6 +79,9 @@ pub struct FileSettings {
     pub cjk_font_index: Option<u32>,
     /// The front-end files the setup step installs (default: `web/dist` of the source tree).
     pub web_dist: Option<PathBuf>,
+    /// The address the public reaches this server at, e.g. `https://bdc.example.gov.cn` (the
+    /// certificates' QR codes open its verification page); default `http://<listen>`.
+    pub public_url: Option<String>,
 }
 
 /// `[office]` of the config file; each key defaults to Changzhou's.
@@ -255,6 +258,7 @@ pub struct Settings {
     pub office: bdc_core::office::Office,
     pub cjk_font: bdc_adapters::certificate_pdf::CjkFont,
     pub web_dist: PathBuf,
+    pub public_url: String,
 }
 
 /// How the identity authority is reached.
@@ -348,7 +352,12 @@ impl Settings {
             // The index names a face of the named file only.
             None => bdc_adapters::certificate_pdf::CjkFont::default(),
         };
+        let public_url = file.public_url.map(|u| u.trim().trim_end_matches('/').to_owned()).unwrap_or_else(|| format!("http://{listen}"));
+        if !(public_url.starts_with("https://") || public_url.starts_with("http://")) || public_url.contains(char::is_whitespace) {
+            bail!("public_url 须为 http:// 或 https:// 开头的网址，如 https://bdc.example.gov.cn");
+        }
         Ok(Settings {
+            public_url,
             cjk_font,
             web_dist: file.web_dist.unwrap_or_else(bdc_http::page::default_web_dist),
             office,

@@ -8,7 +8,8 @@ use askama::Template;
 use axum::extract::{FromRef, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
+use bdc_http::page_input::PageForm;
 use serde::Deserialize;
 
 use bdc_core::access::Permission;
@@ -125,7 +126,7 @@ struct ReprocessForm {
 }
 
 /// Puts a quarantined property back in the queue and processes it.
-async fn court_reprocess(State(services): State<Services>, PageActor(actor): PageActor, Form(f): Form<ReprocessForm>) -> Response {
+async fn court_reprocess(State(services): State<Services>, PageActor(actor): PageActor, PageForm(f): PageForm<ReprocessForm>) -> Response {
     let actor = match staff_with(actor, Permission::CaseRead) {
         Ok(a) => a,
         Err(r) => return r,

@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Form;
 use axum::Router;
+use bdc_http::page_input::PageForm;
 use serde::Deserialize;
 
 use crate::service::auth::{self, SessionKind};
@@ -34,6 +35,7 @@ where
     let photo = || axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024);
     Router::new()
         .route("/login", get(login_form).post(login))
+        .route("/workbench/login", get(staff_login_form))
         .route("/logout", post(logout))
         .route("/signup", get(signup_form).post(signup).layer(photo()))
         .route("/signup/code", post(signup_code))
@@ -62,8 +64,15 @@ pub struct LoginForm {
     password: String,
 }
 
+/// The public's door (公众登录): individuals, companies and institutions.
 pub async fn login_form(PageActor(actor): PageActor) -> Response {
     render(&LoginPage { chrome: Chrome::of(actor.as_ref(), "login"), realm: "public".into(), username: String::new(), message: String::new(), errors: Errors::new() })
+}
+
+/// The staff's door (工作人员登录), where the workbench sends whoever is not signed in: the
+/// same form for the staff realm, without sign-up.
+pub async fn staff_login_form(PageActor(actor): PageActor) -> Response {
+    render(&LoginPage { chrome: Chrome::of(actor.as_ref(), "login"), realm: "staff".into(), username: String::new(), message: String::new(), errors: Errors::new() })
 }
 
 pub async fn login(State(services): State<Services>, State(gate): State<Gate>, axum::Extension(slot): axum::Extension<AuditSlot>, Client(client): Client, Form(f): Form<LoginForm>) -> Response {
@@ -112,7 +121,7 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn logout(State(services): State<Services>, State(gate): State<Gate>, PageActor(actor): PageActor, Form(f): Form<CsrfForm>) -> Response {
+pub async fn logout(State(services): State<Services>, State(gate): State<Gate>, PageActor(actor): PageActor, PageForm(f): PageForm<CsrfForm>) -> Response {
     if let Some(a) = &actor {
         if csrf_ok(a, &f.csrf) {
             let _ = auth::logout(&services, a).await;
@@ -241,7 +250,7 @@ pub struct CodeForm {
 }
 
 /// htmx: sends the one-time code and answers with the line shown beside the button.
-pub async fn signup_code(State(services): State<Services>, Client(client): Client, headers: axum::http::HeaderMap, Form(f): Form<CodeForm>) -> Response {
+pub async fn signup_code(State(services): State<Services>, Client(client): Client, headers: axum::http::HeaderMap, PageForm(f): PageForm<CodeForm>) -> Response {
     let htmx = headers.contains_key("hx-request");
     let (text, refused) = match signup::send_code(&services, &f.phone, &client.addr).await {
         Ok(()) => ("验证码已发送，10 分钟内有效".to_owned(), None),

@@ -100,13 +100,16 @@ pub fn expired(actor: &Actor, back: &str) -> Response {
     message(StatusCode::FORBIDDEN, Some(actor), "页面已过期", "请刷新页面后重新提交。", back)
 }
 
-/// A staff member holding `permission`, or the page to answer instead: the login for no one,
-/// 没有权限 for a public account or a staff member without it.
+/// The staff's login door (工作人员登录); the public's is `/login`.
+pub const STAFF_LOGIN: &str = "/workbench/login";
+
+/// A staff member holding `permission`, or the page to answer instead: the staff's login for no
+/// one, 没有权限 for a public account or a staff member without it.
 pub fn staff_with(actor: Option<Actor>, permission: Permission) -> Result<Actor, Response> {
     match actor {
         Some(a) if a.realm == Realm::Staff && a.can(permission) => Ok(a),
         Some(a) => Err(message(StatusCode::FORBIDDEN, Some(&a), "没有权限", "工作台仅对登记中心办理人员开放。", "/")),
-        None => Err(redirect("/login")),
+        None => Err(redirect(STAFF_LOGIN)),
     }
 }
 

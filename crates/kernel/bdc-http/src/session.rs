@@ -152,6 +152,7 @@ where
         let mut actor = Gate::from_ref(state).actor(&token).await.ok().filter(|a| a.via == AuthVia::Cookie);
         if let Some(a) = &mut actor {
             attach(parts, a);
+            parts.extensions.insert(crate::page_input::SeenActor(a.clone()));
         }
         Ok(PageActor(actor))
     }

@@ -70,7 +70,7 @@ impl Nav {
 /// page when nobody is logged in.
 fn allow(actor: Option<Actor>, need: Option<Permission>) -> Result<Actor, Response> {
     match actor {
-        None => Err(redirect("/login")),
+        None => Err(redirect(bdc_http::page::STAFF_LOGIN)),
         Some(a) if a.realm != Realm::Staff => Err(message(StatusCode::FORBIDDEN, Some(&a), "没有权限", "系统管理仅对登记中心工作人员开放。", "/")),
         Some(a) => match need {
             Some(p) if !a.can(p) => {

@@ -178,9 +178,15 @@ async fn only_permitted_staff_reach_the_pages(engine: Engine) {
     assert!(n > 0 && bank.text.contains(&format!(r#"<span id="flow-count">{n}</span>"#)), "{n}");
     assert!(bank.text.contains("抵押权注销") && bank.text.contains("注销登记") && !bank.text.contains("CTR-"));
 
-    // Nobody logged in: the login page.
-    let anon = app.raw(app.http.get(format!("{}/workbench/admin/users", app.base))).await;
-    assert_eq!(location(&anon), "/login");
+    // Nobody logged in: the staff's own login door, not the public's.
+    for path in ["/workbench/admin/users", "/workbench", "/workbench/intake"] {
+        let anon = app.raw(app.http.get(format!("{}{path}", app.base))).await;
+        assert_eq!(location(&anon), "/workbench/login", "{path}");
+    }
+    let door = app.raw(app.http.get(format!("{}/workbench/login", app.base))).await;
+    assert!(door.text.contains("工作人员登录") && door.text.contains(r#"name="realm" value="staff""#) && !door.text.contains("注册实名账户"), "{}", door.text);
+    let public = app.raw(app.http.get(format!("{}/login", app.base))).await;
+    assert!(public.text.contains(r#"name="realm" value="public""#) && public.text.contains("注册实名账户"));
 }
 
 async fn a_flow_s_duty_setting_is_changed_on_the_catalogue_page_with_a_reason(engine: Engine) {

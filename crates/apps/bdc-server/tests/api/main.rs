@@ -11,6 +11,7 @@ mod bad_input;
 mod calendar;
 mod court;
 mod duties;
+mod error_pages;
 mod flows;
 mod interest;
 mod materials;

@@ -145,9 +145,15 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     let genuine = certificates::verify_by_number(s, None, "127.0.0.1", "张三", &number).await.unwrap();
     assert!(matches!(&genuine, Verdict::Genuine(f) if f.n == number && f.h == "*三" && f.u == UNIT), "{genuine:?}");
     assert_eq!(certificates::verify_by_number(s, None, "127.0.0.1", "李四", &number).await.unwrap(), Verdict::NotFound);
+    // As typed on a Chinese keyboard: full-width brackets and digits, spaces.
+    let typed: String = number.replace('(', "（").replace(')', "）").replace('2', "２").replacen("不动产", " 不动产", 1) + "\u{3000}";
+    assert!(matches!(certificates::verify_by_number(s, None, "127.0.0.1", "张三", &typed).await.unwrap(), Verdict::Genuine(_)), "{typed}");
     let view = certificates::view(s, &number).await.unwrap().unwrap();
     let payload = certificates::qr_payload(s, &view).await.unwrap();
     assert!(matches!(certificates::verify_payload(s, None, "-", &payload).await.unwrap(), Verdict::Genuine(_)));
+    // What the printed QR code holds: the verification page's address carrying the payload.
+    let scanned = format!("{}/verify?payload={payload}", s.public_url);
+    assert!(matches!(certificates::verify_payload(s, None, "-", &scanned).await.unwrap(), Verdict::Genuine(_)));
     // Altered: one character of the signed facts changed.
     let mut forged: Vec<char> = payload.chars().collect();
     forged[8] = if forged[8] == 'A' { 'B' } else { 'A' };
@@ -184,7 +190,7 @@ async fn sign_up_checks_the_code_and_the_real_name_and_certificates_can_be_verif
     // Every query is logged, masked.
     let mut conn = app.db.conn().await.unwrap();
     let log = bdc_audit::queries::recent(&mut conn, 100).await.unwrap();
-    assert_eq!(log.len(), 6, "two by number, four by QR payload");
+    assert_eq!(log.len(), 8, "three by number, five by QR payload");
     assert!(log.iter().any(|q| q.query.starts_with("*四") && q.outcome == "not_found"), "{log:?}");
 }
 

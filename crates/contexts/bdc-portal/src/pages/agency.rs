@@ -2,10 +2,11 @@
 //! 有效期, the signed 授权委托书), sees them, and withdraws one the principal revoked.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
+use bdc_http::page_input::PageForm;
+use bdc_http::page_input::PagePath;
 use serde::Deserialize;
 
 use crate::service::agency::{self, NewAuthorisation};
@@ -122,7 +123,7 @@ pub struct CsrfOnly {
 }
 
 /// `POST /portal/agency/{id}/revoke`.
-pub async fn revoke(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<CsrfOnly>) -> Response {
+pub async fn revoke(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, PageForm(f): PageForm<CsrfOnly>) -> Response {
     let actor = match agent_only(actor) {
         Ok(a) => a,
         Err(r) => return r,

@@ -2,10 +2,11 @@
 //! co-applicants see it; a co-applicant gets his one-time code and confirms, or declines.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
+use bdc_http::page_input::PageForm;
+use bdc_http::page_input::PagePath;
 use serde::Deserialize;
 
 use crate::service::applications::{self as svc, ApplicationState, ApplicationView, ConfirmationState};
@@ -95,7 +96,7 @@ fn public(actor: Option<bdc_core::Actor>) -> Result<bdc_core::Actor, Response> {
 }
 
 /// `GET /portal/applications/{id}`.
-pub async fn show(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, Query(q): Query<ShowQuery>) -> Response {
+pub async fn show(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, Query(q): Query<ShowQuery>) -> Response {
     let actor = match public(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -139,8 +140,8 @@ pub async fn send_code(
     State(services): State<Services>,
     bdc_http::extract::Client(client): bdc_http::extract::Client,
     PageActor(actor): PageActor,
-    Path(id): Path<i64>,
-    Form(f): Form<AnswerForm>,
+    PagePath(id): PagePath<i64>,
+    PageForm(f): PageForm<AnswerForm>,
 ) -> Response {
     let actor = match admitted(actor, &f.csrf) {
         Ok(a) => a,
@@ -153,7 +154,7 @@ pub async fn send_code(
 }
 
 /// `POST /portal/applications/{id}/confirm`.
-pub async fn confirm(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
+pub async fn confirm(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, PageForm(f): PageForm<AnswerForm>) -> Response {
     match admitted(actor, &f.csrf) {
         Ok(actor) => answered(&services, &actor, id, svc::confirm(&services, &actor, id, &f.code).await).await,
         Err(r) => r,
@@ -161,7 +162,7 @@ pub async fn confirm(State(services): State<Services>, PageActor(actor): PageAct
 }
 
 /// `POST /portal/applications/{id}/withdraw`: the applicant takes back a waiting application.
-pub async fn withdraw(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
+pub async fn withdraw(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, PageForm(f): PageForm<AnswerForm>) -> Response {
     match admitted(actor, &f.csrf) {
         Ok(actor) => answered(&services, &actor, id, svc::withdraw(&services, &actor, id, &f.reason).await).await,
         Err(r) => r,
@@ -169,7 +170,7 @@ pub async fn withdraw(State(services): State<Services>, PageActor(actor): PageAc
 }
 
 /// `POST /portal/applications/{id}/decline`.
-pub async fn decline(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<AnswerForm>) -> Response {
+pub async fn decline(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, PageForm(f): PageForm<AnswerForm>) -> Response {
     match admitted(actor, &f.csrf) {
         Ok(actor) => answered(&services, &actor, id, svc::decline(&services, &actor, id, &f.reason).await).await,
         Err(r) => r,

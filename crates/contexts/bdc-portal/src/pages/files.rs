@@ -1,16 +1,17 @@
 //! 材料文件 — showing a stored file to the people entitled to it (inline, so PDFs and photos open
 //! in the page's viewer). Reading the forms that carry them is [`bdc_http::forms`].
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use bdc_http::page_input::PagePath;
 
 use super::{message, redirect, PageActor};
 use bdc_registry::Services;
 
 /// `GET /files/{id}`: one stored material, inline, to staff who read cases or to the case's
 /// own people; anyone else gets "not found" (whether it exists is not told).
-pub async fn show(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
+pub async fn show(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>) -> Response {
     let Some(actor) = actor else { return redirect("/login") };
     match crate::service::files::open(&services, &actor, id).await {
         Ok((a, bytes)) => (

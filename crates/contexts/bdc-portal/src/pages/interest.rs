@@ -8,11 +8,13 @@
 
 use askama::Template;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Form, Router};
+use axum::Router;
+use bdc_http::page_input::PageForm;
+use bdc_http::page_input::PagePath;
 use serde::Deserialize;
 
 use crate::service::interest::{self as svc, InterestForm, LimitedResult, Upload};
@@ -244,7 +246,7 @@ pub struct MyPage {
     result: Option<Vec<(&'static str, String)>>,
 }
 
-pub async fn portal_detail(State(services): State<Services>, PageActor(actor): PageActor, Client(client): Client, Path(id): Path<i64>) -> Response {
+pub async fn portal_detail(State(services): State<Services>, PageActor(actor): PageActor, Client(client): Client, PagePath(id): PagePath<i64>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -271,7 +273,7 @@ pub async fn portal_detail(State(services): State<Services>, PageActor(actor): P
 // ----- evidence -----
 
 /// An evidence file, inline, for its applicant or a reviewer (others get 404).
-pub async fn evidence(State(services): State<Services>, PageActor(actor): PageActor, Path((id, seq)): Path<(i64, i64)>) -> Response {
+pub async fn evidence(State(services): State<Services>, PageActor(actor): PageActor, PagePath((id, seq)): PagePath<(i64, i64)>) -> Response {
     let Some(actor) = actor else { return redirect("/login") };
     match svc::evidence_file(&services, &actor, id, seq).await {
         Ok((e, bytes)) => (
@@ -371,7 +373,7 @@ async fn review_page(services: &Services, actor: &Actor, id: i64, typed_reason: 
     })
 }
 
-pub async fn staff_detail(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
+pub async fn staff_detail(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>) -> Response {
     match reviewer_only(actor) {
         Ok(a) => review_page(&services, &a, id, String::new(), Errors::new(), String::new()).await,
         Err(r) => r,
@@ -388,7 +390,7 @@ pub struct DecideForm {
     reason: String,
 }
 
-pub async fn staff_decide(State(services): State<Services>, PageActor(actor): PageActor, Client(client): Client, Path(id): Path<i64>, Form(f): Form<DecideForm>) -> Response {
+pub async fn staff_decide(State(services): State<Services>, PageActor(actor): PageActor, Client(client): Client, PagePath(id): PagePath<i64>, PageForm(f): PageForm<DecideForm>) -> Response {
     let actor = match reviewer_only(actor) {
         Ok(a) => a,
         Err(r) => return r,

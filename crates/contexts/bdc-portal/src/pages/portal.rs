@@ -3,10 +3,11 @@
 //! catalogue (B1, B4, B5).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
+use bdc_http::page_input::PageForm;
+use bdc_http::page_input::PagePath;
 use serde::Deserialize;
 
 use crate::service::account as svc;
@@ -74,7 +75,7 @@ pub async fn verify_form(State(services): State<Services>, PageActor(actor): Pag
     render(&VerifyPage { chrome: Chrome::of(actor.as_ref(), "verify"), verdict: None, holder_name: String::new(), cert_number: String::new(), payload: String::new(), errors: Errors::new() })
 }
 
-pub async fn verify(State(services): State<Services>, PageActor(actor): PageActor, Client(client): Client, Form(f): Form<VerifyForm>) -> Response {
+pub async fn verify(State(services): State<Services>, PageActor(actor): PageActor, Client(client): Client, PageForm(f): PageForm<VerifyForm>) -> Response {
     verify_page(&services, actor, &client.addr, f).await
 }
 
@@ -389,7 +390,7 @@ pub struct DraftQuery {
     saved: Option<u8>,
 }
 
-pub async fn apply_form(State(services): State<Services>, PageActor(actor): PageActor, Path(flow): Path<String>, axum::extract::Query(q): axum::extract::Query<DraftQuery>) -> Response {
+pub async fn apply_form(State(services): State<Services>, PageActor(actor): PageActor, PagePath(flow): PagePath<String>, axum::extract::Query(q): axum::extract::Query<DraftQuery>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -500,7 +501,7 @@ fn form_from(flow: &'static catalogue::Flow, sent: &bdc_http::forms::Submitted) 
 /// `POST /portal/apply/{flow}`: saves the form and its files as a draft (保存草稿), or submits
 /// it (提交申请). Files are kept with the draft even when the submission needs correcting, so
 /// nothing uploaded is lost.
-pub async fn apply(State(services): State<Services>, PageActor(actor): PageActor, Path(flow): Path<String>, multipart: axum::extract::Multipart) -> Response {
+pub async fn apply(State(services): State<Services>, PageActor(actor): PageActor, PagePath(flow): PagePath<String>, multipart: axum::extract::Multipart) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -562,7 +563,7 @@ pub struct DraftFileForm {
 }
 
 /// `POST /portal/drafts/{id}/files/{file}/remove`: takes a file back out of a draft.
-pub async fn remove_draft_file(State(services): State<Services>, PageActor(actor): PageActor, Path((id, file)): Path<(i64, i64)>, Form(f): Form<DraftFileForm>) -> Response {
+pub async fn remove_draft_file(State(services): State<Services>, PageActor(actor): PageActor, PagePath((id, file)): PagePath<(i64, i64)>, PageForm(f): PageForm<DraftFileForm>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -580,7 +581,7 @@ pub async fn remove_draft_file(State(services): State<Services>, PageActor(actor
 }
 
 /// `POST /portal/drafts/{id}/delete`.
-pub async fn delete_draft(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<DraftFileForm>) -> Response {
+pub async fn delete_draft(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, PageForm(f): PageForm<DraftFileForm>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -634,7 +635,7 @@ fn steps_of(state: CaseState) -> Vec<(&'static str, bool, bool)> {
     order.iter().enumerate().map(|(i, l)| (*l, i < at, i == at)).collect()
 }
 
-pub async fn my_case(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
+pub async fn my_case(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -643,7 +644,7 @@ pub async fn my_case(State(services): State<Services>, PageActor(actor): PageAct
 }
 
 /// `POST /portal/cases/{id}/files`: materials handed in for a 补正 (or before 受理).
-pub async fn add_case_files(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, multipart: axum::extract::Multipart) -> Response {
+pub async fn add_case_files(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, multipart: axum::extract::Multipart) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -703,7 +704,7 @@ async fn my_case_page(services: &Services, actor: &bdc_core::Actor, id: i64, err
 
 // ----- certificate download -----
 
-pub async fn my_certificate(State(services): State<Services>, PageActor(actor): PageActor, Path(number): Path<String>) -> Response {
+pub async fn my_certificate(State(services): State<Services>, PageActor(actor): PageActor, PagePath(number): PagePath<String>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -712,5 +713,5 @@ pub async fn my_certificate(State(services): State<Services>, PageActor(actor): 
     if !svc::may_download_certificate(&services, &actor, &number).await.unwrap_or(false) {
         return message(StatusCode::NOT_FOUND, Some(&actor), "证书不存在", "未找到您名下的该证书。", "/portal");
     }
-    pdf_response(&services, Some(&actor), &number, "/portal").await
+    pdf_response(&services, Some(&actor), &number, "/portal", bdc_registry::pages::files::Shown::Download).await
 }

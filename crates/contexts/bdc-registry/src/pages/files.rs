@@ -45,21 +45,41 @@ pub fn human_size(n: i64) -> String {
 }
 
 /// The PDF of a certificate as a download.
-pub async fn pdf_response(services: &Services, actor: Option<&bdc_core::Actor>, number: &str, back: &str) -> Response {
+/// How a certificate PDF is handed over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// Saved as a file (the owner's 电子证书).
+    Download,
+    /// Shown inside one of our pages (缮证预览 on the case page).
+    InPage,
+}
+
+pub async fn pdf_response(services: &Services, actor: Option<&bdc_core::Actor>, number: &str, back: &str, shown: Shown) -> Response {
     let view = match certificates::view(services, number).await {
         Ok(Some(v)) => v,
         _ => return message(StatusCode::NOT_FOUND, actor, "证书不存在", "未找到该证书。", back),
     };
     match certificates::pdf(services, &view).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "application/pdf".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"certificate.pdf\"; filename*=UTF-8''{}.pdf", bdc_http::forms::urlencode(number))),
-                (header::CACHE_CONTROL, "no-store".to_owned()),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => {
+            let disposition = match shown {
+                Shown::Download => "attachment",
+                Shown::InPage => "inline",
+            };
+            let mut r = (
+                [
+                    (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                    (header::CONTENT_DISPOSITION, format!("{disposition}; filename=\"certificate.pdf\"; filename*=UTF-8''{}.pdf", bdc_http::forms::urlencode(number))),
+                    (header::CACHE_CONTROL, "no-store".to_owned()),
+                ],
+                bytes,
+            )
+                .into_response();
+            if shown == Shown::InPage {
+                // Framed by our own case page (缮证预览), as the stored scans are.
+                r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, header::HeaderValue::from_static(bdc_http::headers::FILE_CSP));
+            }
+            r
+        }
         Err(e) => {
             tracing::error!(error = %e, "certificate PDF failed");
             message(StatusCode::INTERNAL_SERVER_ERROR, actor, "证书生成失败", "电子证书暂时无法生成，请稍后再试。", back)

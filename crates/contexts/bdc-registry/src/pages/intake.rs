@@ -32,7 +32,7 @@ fn intake_clerk(actor: Option<Actor>) -> Result<Actor, Response> {
     match actor {
         Some(a) if a.realm == bdc_core::access::Realm::Staff && a.can(Permission::CaseIntake) => Ok(a),
         Some(a) => Err(message(StatusCode::FORBIDDEN, Some(&a), "没有权限", "窗口受理需要“受理”权限。", "/workbench")),
-        None => Err(redirect("/login")),
+        None => Err(redirect(bdc_http::page::STAFF_LOGIN)),
     }
 }
 
@@ -46,12 +46,10 @@ fn role_code(r: ApplicantRole) -> &'static str {
 
 /// The channel a counter application goes through: the counter where the flow has it, else the
 /// flow's own (a 受办分离 or online flow taken at the window for the applicant).
-fn counter_channel(flow: &Flow) -> &'static str {
-    if flow.channels.contains(&Channel::Counter) {
-        Channel::Counter.code()
-    } else {
-        flow.channels.first().map_or("counter", |c| c.code())
-    }
+/// The flows taken at the counter (窗口业务): an online flow (个人、企业、银行…) is applied for in
+/// its own channel, and a case taken here is recorded as 窗口 — never as another channel.
+fn counter_flow(code: &str) -> Option<&'static Flow> {
+    catalogue::flow(code).filter(|f| f.channels.contains(&Channel::Counter))
 }
 
 /// One applicant row as typed, with the errors beside its fields.
@@ -126,7 +124,7 @@ fn finding_rows(findings: &[Finding]) -> Vec<FindingRow> {
 
 fn groups() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     let mut out: Vec<(&'static str, Vec<(&'static str, &'static str)>)> = Vec::new();
-    for f in catalogue::flows() {
+    for f in catalogue::flows().iter().filter(|f| f.channels.contains(&Channel::Counter)) {
         match out.iter_mut().find(|(g, _)| *g == f.group) {
             Some((_, v)) => v.push((f.code, f.name)),
             None => out.push((f.group, vec![(f.code, f.name)])),
@@ -142,7 +140,7 @@ fn page(actor: &Actor, flow: Option<&'static Flow>) -> IntakePage {
         row.role = (*code).into();
     }
     IntakePage {
-        flow_count: catalogue::flows().len(),
+        flow_count: catalogue::flows().iter().filter(|f| f.channels.contains(&Channel::Counter)).count(),
         chrome: Chrome::of(Some(actor), "intake"),
         groups: groups(),
         flow,
@@ -170,10 +168,10 @@ pub async fn form(PageActor(actor): PageActor, Query(q): Query<FlowQuery>) -> Re
         Ok(a) => a,
         Err(r) => return r,
     };
-    let flow = catalogue::flow(&q.flow);
+    let flow = counter_flow(&q.flow);
     let mut p = page(&actor, flow);
     if !q.flow.is_empty() && flow.is_none() {
-        p.errors.insert("flow", "请选择业务目录中的业务".into());
+        p.errors.insert("flow", "请选择业务目录中的窗口业务".into());
     }
     render(&p)
 }
@@ -184,15 +182,22 @@ pub struct UnitQuery {
     q: String,
     #[serde(default)]
     by: String,
+    /// The page of results, from 1 (更多 asks for the next).
+    #[serde(default)]
+    page: Option<u32>,
 }
 
-/// Finds units by what the applicant brought: `(id, number, 坐落, holders)`.
-async fn find_units(services: &Services, actor: &Actor, q: &str, by: &str) -> Result<Vec<(i64, String, String)>, String> {
+/// Results per page of the counter's unit search.
+const UNITS_PER_PAGE: u32 = 20;
+
+/// Finds units by what the applicant brought, a page at a time: `(id, number, 坐落)` and whether
+/// more follow.
+async fn find_units(services: &Services, actor: &Actor, q: &str, by: &str, page: u32) -> Result<(Vec<(i64, String, String)>, bool), String> {
     let q = q.trim();
     if q.is_empty() {
         return Err("请输入查找内容".into());
     }
-    let page = PageRequest { page: 1, per_page: 20 };
+    let page = PageRequest { page: page.max(1), per_page: UNITS_PER_PAGE };
     let mut filters = Vec::new();
     match by {
         "certificate" => filters.push(UnitFilter { certificate: Some(q.to_owned()), ..UnitFilter::default() }),
@@ -211,15 +216,17 @@ async fn find_units(services: &Services, actor: &Actor, q: &str, by: &str) -> Re
         _ => filters.push(UnitFilter { unit_number: Some(q.to_owned()), ..UnitFilter::default() }),
     }
     let mut out: Vec<(i64, String, String)> = Vec::new();
+    let mut more = false;
     for f in filters {
         let found = registry::search_units(services, actor, f, page).await.map_err(|e| e.to_string())?;
+        more |= found.total > i64::from(page.page) * i64::from(page.per_page);
         for u in found.items {
             if !out.iter().any(|x| x.0 == u.id) {
                 out.push((u.id, u.unit_number, u.location));
             }
         }
     }
-    Ok(out)
+    Ok((out, more))
 }
 
 #[derive(Template)]
@@ -227,6 +234,8 @@ async fn find_units(services: &Services, actor: &Actor, q: &str, by: &str) -> Re
 pub struct UnitsFragment {
     units: Vec<UnitChoice>,
     error: String,
+    /// The address of the next page (更多), when there is one.
+    next: Option<String>,
 }
 
 /// `GET /workbench/intake/units?q=&by=`: the search results, as a fragment for htmx.
@@ -235,10 +244,15 @@ pub async fn units(State(services): State<Services>, PageActor(actor): PageActor
         Ok(a) => a,
         Err(r) => return r,
     };
-    let frag = match find_units(&services, &actor, &q.q, &q.by).await {
-        Ok(v) if v.is_empty() => UnitsFragment { units: vec![], error: "未找到符合条件的不动产单元".into() },
-        Ok(v) => UnitsFragment { units: v.into_iter().map(|(id, n, l)| (id, n, l, false)).collect(), error: String::new() },
-        Err(e) => UnitsFragment { units: vec![], error: e },
+    let page = q.page.unwrap_or(1).max(1);
+    let frag = match find_units(&services, &actor, &q.q, &q.by, page).await {
+        Ok((v, _)) if v.is_empty() && page == 1 => UnitsFragment { units: vec![], error: "未找到符合条件的不动产单元".into(), next: None },
+        Ok((v, more)) => UnitsFragment {
+            units: v.into_iter().map(|(id, n, l)| (id, n, l, false)).collect(),
+            error: String::new(),
+            next: more.then(|| format!("/workbench/intake/units?q={}&by={}&page={}", bdc_http::forms::urlencode(q.q.trim()), bdc_http::forms::urlencode(&q.by), page + 1)),
+        },
+        Err(e) => UnitsFragment { units: vec![], error: e, next: None },
     };
     render(&frag)
 }
@@ -405,7 +419,7 @@ async fn application(services: &Services, actor: &Actor, flow: &'static Flow, fo
             provided.push(u.material_code.clone());
         }
     }
-    Some(OpenCase { flow_code: flow.code.into(), unit_ids, applicants, channel: counter_channel(flow).into(), request: RequestDoc { materials: provided, ..RequestDoc::default() } })
+    Some(OpenCase { flow_code: flow.code.into(), unit_ids, applicants, channel: Channel::Counter.code().into(), request: RequestDoc { materials: provided, ..RequestDoc::default() } })
 }
 
 const ROW_NAME: [&str; ROWS] = ["name_0", "name_1", "name_2", "name_3"];
@@ -433,7 +447,7 @@ pub async fn precheck(State(services): State<Services>, PageActor(actor): PageAc
     if !csrf_ok(&actor, &form.get("csrf")) {
         return render(&FindingsFragment { findings: vec![], errors: vec!["页面已过期，请刷新后重试".into()], blocked: false });
     }
-    let Some(flow) = catalogue::flow(&form.get("flow")) else {
+    let Some(flow) = counter_flow(&form.get("flow")) else {
         return render(&FindingsFragment { findings: vec![], errors: vec!["请选择业务".into()], blocked: false });
     };
     let mut errors = Errors::new();
@@ -459,7 +473,7 @@ pub async fn accept(State(services): State<Services>, PageActor(actor): PageActo
     if !csrf_ok(&actor, &form.get("csrf")) {
         return bdc_http::page::expired(&actor, "/workbench/intake");
     }
-    let Some(flow) = catalogue::flow(&form.get("flow")) else { return redirect("/workbench/intake") };
+    let Some(flow) = counter_flow(&form.get("flow")) else { return redirect("/workbench/intake") };
     let mut p = page(&actor, Some(flow));
     refill(&mut p, &form);
     // Everything is checked before a party is recorded, so a refused form writes nothing.

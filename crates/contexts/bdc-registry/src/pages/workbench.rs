@@ -3,10 +3,11 @@
 //! 补正, 退件, 登簿, 缮证 with certificate preview, 发证, 归档), and a unit's register book.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
+use bdc_http::page_input::PageForm;
+use bdc_http::page_input::PagePath;
 use serde::Deserialize;
 
 use crate::domain::catalogue;
@@ -134,7 +135,10 @@ pub struct CasePage {
     /// `(code, name)` for the upload form.
     material_codes: Vec<(&'static str, &'static str)>,
     report: String,
-    certificates: Vec<String>,
+    /// `(certificate number, its address-encoded form)` for 缮证预览.
+    certificates: Vec<(String, String)>,
+    /// What the last action did (操作成功), shown above the case.
+    notice: String,
     /// `(action, label, dangerous)`.
     actions: Vec<(&'static str, &'static str, bool)>,
     events: Vec<(String, String, String, String)>,
@@ -179,6 +183,11 @@ fn latest_findings(evals: Vec<crate::service::cases::Evaluation>, library: &[cra
 }
 
 async fn case_page_for(services: &Services, actor: &Actor, id: i64, message_text: String) -> Response {
+    case_page_with(services, actor, id, message_text, String::new()).await
+}
+
+/// The case page with a success notice (`notice`) or an error (`message_text`) above it.
+async fn case_page_with(services: &Services, actor: &Actor, id: i64, message_text: String, notice: String) -> Response {
     let case = match cases::get_case(services, actor, id).await {
         Ok(c) => c,
         Err(e) => return message(StatusCode::NOT_FOUND, Some(actor), "业务不存在", &e.to_string(), "/workbench"),
@@ -251,7 +260,8 @@ async fn case_page_for(services: &Services, actor: &Actor, id: i64, message_text
         authorisation,
         material_codes: flow.map(|f| f.materials.iter().map(|m| (m.code, m.name)).collect()).unwrap_or_default(),
         report: case.review_report.clone().unwrap_or_default(),
-        certificates: certificates.into_iter().map(|c| urlencode(&c)).collect(),
+        certificates: certificates.into_iter().map(|c| (urlencode(&c), c)).map(|(e, c)| (c, e)).collect(),
+        notice,
         actions,
         events: events.into_iter().map(|(_, to, who, at, reason)| (super::beijing(&at), cases::state_name(&to).to_owned(), who, reason)).collect(),
         message: message_text,
@@ -259,9 +269,27 @@ async fn case_page_for(services: &Services, actor: &Actor, id: i64, message_text
     render(&page)
 }
 
-pub async fn case_page(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    /// The action just taken (`?done=approve`), or `upload`.
+    #[serde(default)]
+    done: String,
+}
+
+/// The success notice of an action just taken: what was done and the state the case is in.
+fn done_notice(done: &str) -> Option<&'static str> {
+    match done {
+        "upload" => Some("材料已上传"),
+        a => TRANSITIONS.iter().find(|t| t.action == a).map(|t| t.name),
+    }
+}
+
+pub async fn case_page(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, Query(q): Query<DoneQuery>) -> Response {
     match staff_only(actor) {
-        Ok(a) => case_page_for(&services, &a, id, String::new()).await,
+        Ok(a) => {
+            let notice = done_notice(&q.done).map(|n| format!("已完成：{n}")).unwrap_or_default();
+            case_page_with(&services, &a, id, String::new(), notice).await
+        }
         Err(r) => r,
     }
 }
@@ -277,7 +305,7 @@ pub struct ActForm {
 }
 
 /// Takes a workflow action; on success back to the case, else the case with the reason.
-pub async fn act(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(f): Form<ActForm>) -> Response {
+pub async fn act(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, PageForm(f): PageForm<ActForm>) -> Response {
     let actor = match staff_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -286,7 +314,7 @@ pub async fn act(State(services): State<Services>, PageActor(actor): PageActor, 
         return bdc_http::page::expired(&actor, &format!("/workbench/cases/{id}"));
     }
     match cases::act(&services, &actor, id, &f.action, &f.reason).await {
-        Ok(_) => redirect(&format!("/workbench/cases/{id}")),
+        Ok(_) => redirect(&format!("/workbench/cases/{id}?done={}", urlencode(&f.action))),
         Err(e) => {
             let mut r = case_page_for(&services, &actor, id, e.to_string()).await;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -308,7 +336,7 @@ pub struct UnitPage {
 }
 
 /// The register book of a unit, current entries first, like the paper register.
-pub async fn unit_page(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
+pub async fn unit_page(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>) -> Response {
     let actor = match staff_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -355,16 +383,16 @@ pub async fn unit_page(State(services): State<Services>, PageActor(actor): PageA
 }
 
 /// 缮证 preview: the certificate PDF as it will be issued.
-pub async fn certificate_preview(State(services): State<Services>, PageActor(actor): PageActor, Path(number): Path<String>) -> Response {
+pub async fn certificate_preview(State(services): State<Services>, PageActor(actor): PageActor, PagePath(number): PagePath<String>) -> Response {
     match staff_only(actor) {
-        Ok(a) => pdf_response(&services, Some(&a), &number, "/workbench").await,
+        Ok(a) => pdf_response(&services, Some(&a), &number, "/workbench", super::files::Shown::InPage).await,
         Err(r) => r,
     }
 }
 
 /// `POST /workbench/cases/{id}/files`: scans added to a case after it was opened (a 补正, a
 /// paper handed in late).
-pub async fn add_files(State(services): State<Services>, PageActor(actor): PageActor, Path(id): Path<i64>, multipart: axum::extract::Multipart) -> Response {
+pub async fn add_files(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, multipart: axum::extract::Multipart) -> Response {
     let actor = match staff_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
@@ -381,7 +409,7 @@ pub async fn add_files(State(services): State<Services>, PageActor(actor): PageA
         return case_page_for(&services, &actor, id, "请选择要上传的文件".into()).await;
     }
     match crate::service::materials::add_to_case(&services, &actor, id, &uploads).await {
-        Ok(_) => redirect(&format!("/workbench/cases/{id}")),
+        Ok(_) => redirect(&format!("/workbench/cases/{id}?done=upload")),
         Err(e) => {
             let mut r = case_page_for(&services, &actor, id, e.to_string()).await;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

@@ -79,7 +79,10 @@ pub async fn view(s: &Services, number: &str) -> ServiceResult<Option<Certificat
             holders.push((p.name, p.id_number_masked, h.share.to_string()));
         }
     }
-    let registered_on = journal::entry(&mut conn, cert.issued_seq).await?.map(|e| e.at.chars().take(10).collect()).unwrap_or_default();
+    let registered_on = match journal::entry(&mut conn, cert.issued_seq).await? {
+        Some(e) => registered_on(&e.at)?,
+        None => String::new(),
+    };
     Ok(Some(CertificateView {
         number: cert.number,
         kind: cert.kind,
@@ -100,6 +103,12 @@ pub async fn view(s: &Services, number: &str) -> ServiceResult<Option<Certificat
         land_term: parcel.as_ref().map(|p| format!("{} 起 {} 止", p.term_start.clone().unwrap_or_default(), p.term_end.clone().unwrap_or_default())).unwrap_or_default(),
         case_id: cert.case_id,
     }))
+}
+
+/// 登簿日期 of a journal entry: the business date in Beijing (a registration at 07:45 on 12-02 is
+/// of 12-02, though the journal keeps 23:45 of 12-01 UTC).
+fn registered_on(at: &str) -> ServiceResult<String> {
+    Ok(bdc_core::time::business_date(bdc_db::parse_time(at)?).format("%Y-%m-%d").to_string())
 }
 
 impl CertificateView {
@@ -177,7 +186,9 @@ async fn check_limit(s: &Services, user_id: Option<i64>, client: &str) -> Servic
 #[tracing::instrument(name = "verify_certificate", skip_all)]
 pub async fn verify_by_number(s: &Services, user_id: Option<i64>, client: &str, name: &str, number: &str) -> ServiceResult<Verdict> {
     check_limit(s, user_id, client).await?;
-    let (name, number) = (name.trim(), number.trim());
+    let name = name.trim();
+    let number = typed_number(number);
+    let number = number.as_str();
     if name.is_empty() || number.is_empty() {
         return Err(ServiceError::field("missing", if name.is_empty() { "name" } else { "number" }, "请填写权利人姓名（名称）和证书号"));
     }
@@ -187,11 +198,36 @@ pub async fn verify_by_number(s: &Services, user_id: Option<i64>, client: &str, 
     Ok(verdict)
 }
 
+/// The signed text of a scanned code: the payload itself, or the verification address that
+/// carries it (`…/verify?payload=BDCZ1.…`, what the certificate's QR code holds).
+fn scanned(text: &str) -> &str {
+    let text = text.trim();
+    match text.split_once("payload=") {
+        Some((_, rest)) => rest.split('&').next().unwrap_or(rest),
+        None => text,
+    }
+}
+
+/// A certificate number as typed on a Chinese keyboard, in the register's form: full-width
+/// brackets, digits and letters to half-width (`（２０２６）` → `(2026)`), and every space — ASCII,
+/// full-width, non-breaking — dropped.
+fn typed_number(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            // The full-width forms U+FF01..U+FF5E are ASCII shifted by 0xFEE0.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}
+
 /// 证书真伪查询 by the QR payload: the signature first, then the register.
 #[tracing::instrument(name = "verify_certificate_qr", skip_all)]
 pub async fn verify_payload(s: &Services, user_id: Option<i64>, client: &str, payload: &str) -> ServiceResult<Verdict> {
     check_limit(s, user_id, client).await?;
-    let payload = payload.trim();
+    let payload = scanned(payload);
     let verdict = match check_signature(s, payload).await? {
         None => Verdict::Forged,
         Some(facts) => match verdict_of(view(s, &facts.n).await?) {
@@ -259,8 +295,37 @@ pub async fn pdf(s: &Services, v: &CertificateView) -> ServiceResult<Vec<u8>> {
         other: other.join("\n"),
         note: v.attrs.get(attr::NOTE).cloned().unwrap_or_default(),
         obligors: String::new(),
-        qr_payload: payload,
+        // A phone's camera opens the verification page with the signed payload.
+        qr_payload: format!("{}/verify?payload={payload}", s.public_url.trim_end_matches('/')),
     };
     let (font, index) = s.cjk_font.load().map_err(|e| ServiceError::Internal(Box::new(e)))?;
     tokio::task::spawn_blocking(move || render(&doc, &font, index)).await.map_err(|e| ServiceError::Internal(Box::new(e)))?.map_err(|e| ServiceError::Internal(Box::new(e)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_typed_on_a_chinese_keyboard_reads_as_the_registers() {
+        for typed in
+            ["苏(2026)常州市不动产权第0000001号", "苏（2026）常州市不动产权第0000001号", " 苏（２０２６）常州市 不动产权第０００００01号\u{3000}", "苏 (2026) 常州市不动产权第 0000001 号\u{a0}"]
+        {
+            assert_eq!(typed_number(typed), "苏(2026)常州市不动产权第0000001号", "{typed:?}");
+        }
+    }
+
+    #[test]
+    fn the_registration_date_is_beijing_s() {
+        assert_eq!(registered_on("2026-12-01T23:45:00.000000Z").unwrap(), "2026-12-02");
+        assert_eq!(registered_on("2026-12-01T15:59:59.999999Z").unwrap(), "2026-12-01");
+        assert_eq!(registered_on("2026-12-01T16:00:00.000000Z").unwrap(), "2026-12-02");
+    }
+
+    #[test]
+    fn a_scanned_code_is_the_payload_or_the_address_carrying_it() {
+        assert_eq!(scanned(" BDCZ1.abc.0f "), "BDCZ1.abc.0f");
+        assert_eq!(scanned("https://bdc.example.gov.cn/verify?payload=BDCZ1.abc.0f"), "BDCZ1.abc.0f");
+        assert_eq!(scanned("http://127.0.0.1:8080/verify?payload=BDCZ1.abc.0f&x=1"), "BDCZ1.abc.0f");
+    }
 }

@@ -81,6 +81,9 @@ pub struct Services {
     pub office: bdc_core::office::Office,
     /// The font certificates are printed in (`cjk_font`).
     pub cjk_font: bdc_adapters::certificate_pdf::CjkFont,
+    /// The address the public reaches this server at (`public_url`): the certificates' QR codes
+    /// open its verification page.
+    pub public_url: String,
     /// The contexts' background work, run by the worker loop ([`jobs::JobHandler`]).
     pub handlers: Arc<Vec<Arc<dyn jobs::JobHandler>>>,
     /// The accounts, as the identity context answers for them ([`directory`]).
@@ -117,6 +120,7 @@ impl Services {
             handlers: Arc::default(),
             office: bdc_core::office::Office::default(),
             cjk_font: bdc_adapters::certificate_pdf::CjkFont::default(),
+            public_url: "http://127.0.0.1:8080".into(),
             directory: Arc::new(directory::NoAccounts),
             origin: Arc::new(origin::CounterOnly),
             key_cache: Arc::default(),
@@ -167,6 +171,13 @@ impl Services {
     #[must_use]
     pub fn with_cjk_font(mut self, font: bdc_adapters::certificate_pdf::CjkFont) -> Self {
         self.cjk_font = font;
+        self
+    }
+
+    /// Is reached by the public at `url` (the certificates' QR codes link there).
+    #[must_use]
+    pub fn with_public_url(mut self, url: String) -> Self {
+        self.public_url = url;
         self
     }
 

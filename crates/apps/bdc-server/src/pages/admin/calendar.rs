@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use axum::Form;
+use bdc_http::page_input::PageForm;
 use chrono::{Datelike, Months, NaiveDate, NaiveTime, Weekday};
 use serde::Deserialize;
 
@@ -167,7 +167,7 @@ fn back_to(date: NaiveDate, done: &str) -> Response {
 }
 
 /// Sets a date's entry: 法定节假日 or 调休上班, with its name.
-pub async fn set_day(State(state): State<AppState>, PageActor(actor): PageActor, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn set_day(State(state): State<AppState>, PageActor(actor): PageActor, PageForm(pairs): PageForm<Vec<(String, String)>>) -> Response {
     let (a, f) = match admit(actor, Some(Permission::CalendarManage), pairs, "/workbench/admin/calendar") {
         Ok(x) => x,
         Err(r) => return r,
@@ -200,7 +200,7 @@ pub async fn set_day(State(state): State<AppState>, PageActor(actor): PageActor,
 }
 
 /// Removes a date's entry; the date falls back to the computed statutory holidays and the week.
-pub async fn remove_day(State(state): State<AppState>, PageActor(actor): PageActor, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn remove_day(State(state): State<AppState>, PageActor(actor): PageActor, PageForm(pairs): PageForm<Vec<(String, String)>>) -> Response {
     let (a, f) = match admit(actor, Some(Permission::CalendarManage), pairs, "/workbench/admin/calendar") {
         Ok(x) => x,
         Err(r) => return r,
@@ -228,7 +228,7 @@ fn parse_spans(text: &str) -> Option<Vec<OfficeSpan>> {
 }
 
 /// Sets the office hours.
-pub async fn set_hours(State(state): State<AppState>, PageActor(actor): PageActor, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn set_hours(State(state): State<AppState>, PageActor(actor): PageActor, PageForm(pairs): PageForm<Vec<(String, String)>>) -> Response {
     let (a, f) = match admit(actor, Some(Permission::CalendarManage), pairs, "/workbench/admin/calendar") {
         Ok(x) => x,
         Err(r) => return r,

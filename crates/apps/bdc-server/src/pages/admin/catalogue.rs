@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use axum::Form;
+use bdc_http::page_input::PageForm;
 use serde::Deserialize;
 
 use bdc_core::access::Permission;
@@ -154,7 +154,7 @@ async fn page(state: &AppState, a: &Actor, f: Filter, message: String, saved: St
 }
 
 /// Saves one flow's duty setting (岗位设置) from the form.
-pub async fn save_duty(State(state): State<AppState>, PageActor(actor): PageActor, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn save_duty(State(state): State<AppState>, PageActor(actor): PageActor, PageForm(pairs): PageForm<Vec<(String, String)>>) -> Response {
     let (a, f) = match admit(actor, Some(Permission::RulesManage), pairs, "/workbench/admin/catalogue") {
         Ok(x) => x,
         Err(r) => return r,

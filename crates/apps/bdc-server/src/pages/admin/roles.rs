@@ -3,9 +3,10 @@
 //! Chinese sentence above the matrix, with what the administrator ticked kept.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
-use axum::Form;
+use bdc_http::page_input::PageForm;
+use bdc_http::page_input::PagePath;
 
 use bdc_core::access::{Permission, Realm};
 use bdc_identity::service::roles;
@@ -71,7 +72,7 @@ pub async fn matrix(State(state): State<AppState>, PageActor(actor): PageActor, 
 }
 
 /// Replaces one role's grants with the ticked permissions.
-pub async fn save(State(state): State<AppState>, PageActor(actor): PageActor, Path(code): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn save(State(state): State<AppState>, PageActor(actor): PageActor, PagePath(code): PagePath<String>, PageForm(pairs): PageForm<Vec<(String, String)>>) -> Response {
     let (a, f) = match admit(actor, Some(Permission::RolesManage), pairs, "/workbench/admin/roles") {
         Ok(x) => x,
         Err(r) => return r,

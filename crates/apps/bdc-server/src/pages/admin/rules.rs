@@ -4,10 +4,11 @@
 //! and removed the same way. Reading needs rules.read, changing rules.manage.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
+use bdc_http::page_input::PageForm;
+use bdc_http::page_input::PagePath;
 use chrono::NaiveDate;
 
 use bdc_core::access::Permission;
@@ -300,7 +301,7 @@ async fn versions_page(state: &AppState, a: &bdc_core::Actor, code: &str, typed:
 }
 
 /// One rule's versions, newest first, with the form for the next version.
-pub async fn versions(State(state): State<AppState>, PageActor(actor): PageActor, Path(code): Path<String>) -> Response {
+pub async fn versions(State(state): State<AppState>, PageActor(actor): PageActor, PagePath(code): PagePath<String>) -> Response {
     match allow(actor, Some(Permission::RulesRead)) {
         Ok(a) => versions_page(&state, &a, &code, None, Errors::new(), String::new()).await,
         Err(r) => r,
@@ -308,7 +309,7 @@ pub async fn versions(State(state): State<AppState>, PageActor(actor): PageActor
 }
 
 /// Saves a new rule or the next version of one (`version_of` set on the versions page).
-pub async fn create(State(state): State<AppState>, PageActor(actor): PageActor, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn create(State(state): State<AppState>, PageActor(actor): PageActor, PageForm(pairs): PageForm<Vec<(String, String)>>) -> Response {
     let (a, f) = match admit(actor, Some(Permission::RulesManage), pairs, "/workbench/admin/rules") {
         Ok(x) => x,
         Err(r) => return r,
@@ -366,7 +367,7 @@ pub struct ConfirmPage {
 }
 
 /// Asks before retiring a rule.
-pub async fn retire_confirm(State(state): State<AppState>, PageActor(actor): PageActor, Path(code): Path<String>) -> Response {
+pub async fn retire_confirm(State(state): State<AppState>, PageActor(actor): PageActor, PagePath(code): PagePath<String>) -> Response {
     let a = match allow(actor, Some(Permission::RulesManage)) {
         Ok(a) => a,
         Err(r) => return r,
@@ -388,7 +389,7 @@ pub async fn retire_confirm(State(state): State<AppState>, PageActor(actor): Pag
     })
 }
 
-pub async fn retire(State(state): State<AppState>, PageActor(actor): PageActor, Path(code): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn retire(State(state): State<AppState>, PageActor(actor): PageActor, PagePath(code): PagePath<String>, PageForm(pairs): PageForm<Vec<(String, String)>>) -> Response {
     let (a, _) = match admit(actor, Some(Permission::RulesManage), pairs, "/workbench/admin/rules") {
         Ok(x) => x,
         Err(r) => return r,
@@ -400,7 +401,7 @@ pub async fn retire(State(state): State<AppState>, PageActor(actor): PageActor, 
 }
 
 /// Adds an issuance-data rule at the end of the order.
-pub async fn add_issuance(State(state): State<AppState>, PageActor(actor): PageActor, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn add_issuance(State(state): State<AppState>, PageActor(actor): PageActor, PageForm(pairs): PageForm<Vec<(String, String)>>) -> Response {
     let (a, f) = match admit(actor, Some(Permission::RulesManage), pairs, "/workbench/admin/rules") {
         Ok(x) => x,
         Err(r) => return r,
@@ -417,7 +418,7 @@ pub async fn add_issuance(State(state): State<AppState>, PageActor(actor): PageA
 }
 
 /// Asks before removing an issuance-data rule.
-pub async fn remove_issuance_confirm(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>) -> Response {
+pub async fn remove_issuance_confirm(State(state): State<AppState>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>) -> Response {
     let a = match allow(actor, Some(Permission::RulesManage)) {
         Ok(a) => a,
         Err(r) => return r,
@@ -437,7 +438,7 @@ pub async fn remove_issuance_confirm(State(state): State<AppState>, PageActor(ac
     })
 }
 
-pub async fn remove_issuance(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn remove_issuance(State(state): State<AppState>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, PageForm(pairs): PageForm<Vec<(String, String)>>) -> Response {
     let (a, _) = match admit(actor, Some(Permission::RulesManage), pairs, "/workbench/admin/rules") {
         Ok(x) => x,
         Err(r) => return r,

@@ -2,9 +2,10 @@
 //! page: name, roles, 启用/停用, password reset, unlocking a locked-out account.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
-use axum::Form;
+use bdc_http::page_input::PageForm;
+use bdc_http::page_input::PagePath;
 use chrono::Utc;
 use serde::Deserialize;
 
@@ -143,7 +144,7 @@ pub async fn new_form(PageActor(actor): PageActor) -> Response {
 }
 
 /// Creates a staff account; on a refusal the form comes back with the error beside its field.
-pub async fn create(State(state): State<AppState>, PageActor(actor): PageActor, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn create(State(state): State<AppState>, PageActor(actor): PageActor, PageForm(pairs): PageForm<Vec<(String, String)>>) -> Response {
     let (a, f) = match admit(actor, Some(Permission::UsersManage), pairs, "/workbench/admin/users/new") {
         Ok(x) => x,
         Err(r) => return r,
@@ -266,7 +267,7 @@ async fn edit_page(state: &AppState, a: &bdc_core::Actor, id: i64, shown: Shown)
     })
 }
 
-pub async fn edit_form(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Query(q): Query<DoneQuery>) -> Response {
+pub async fn edit_form(State(state): State<AppState>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, Query(q): Query<DoneQuery>) -> Response {
     match allow(actor, Some(Permission::UsersManage)) {
         Ok(a) => edit_page(&state, &a, id, Shown { done: q.done, ..Shown::default() }).await,
         Err(r) => r,
@@ -274,7 +275,7 @@ pub async fn edit_form(State(state): State<AppState>, PageActor(actor): PageActo
 }
 
 /// Saves name, roles and status, guarded by the version the form was read at.
-pub async fn update(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn update(State(state): State<AppState>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, PageForm(pairs): PageForm<Vec<(String, String)>>) -> Response {
     let back = format!("/workbench/admin/users/{id}");
     let (a, f) = match admit(actor, Some(Permission::UsersManage), pairs, &back) {
         Ok(x) => x,
@@ -293,7 +294,7 @@ pub async fn update(State(state): State<AppState>, PageActor(actor): PageActor, 
 }
 
 /// Sets a new password chosen by the administrator; the user's sessions end.
-pub async fn reset_password(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn reset_password(State(state): State<AppState>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, PageForm(pairs): PageForm<Vec<(String, String)>>) -> Response {
     let back = format!("/workbench/admin/users/{id}");
     let (a, f) = match admit(actor, Some(Permission::UsersManage), pairs, &back) {
         Ok(x) => x,
@@ -320,7 +321,7 @@ pub async fn reset_password(State(state): State<AppState>, PageActor(actor): Pag
 }
 
 /// Lifts a lock-out before it expires.
-pub async fn unlock(State(state): State<AppState>, PageActor(actor): PageActor, Path(id): Path<i64>, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+pub async fn unlock(State(state): State<AppState>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, PageForm(pairs): PageForm<Vec<(String, String)>>) -> Response {
     let back = format!("/workbench/admin/users/{id}");
     let (a, _) = match admit(actor, Some(Permission::UsersManage), pairs, &back) {
         Ok(x) => x,

@@ -47,12 +47,32 @@ for (const width of [1280, 375]) {
     await page.fill('#other_id_0', '320402199001011230');
     await page.fill('#other_share_0', '1/2');
     await allMaterials(page);
+    // The file pickers speak Chinese and name what was chosen.
+    assert.equal(await page.locator('#materials .file-pick__button').first().textContent(), '选择文件');
+    assert.equal(await page.locator('#materials .file-pick__chosen').first().textContent(), '已选择：材料.pdf');
     await page.click('button[name=intent][value=submit]');
     await page.locator('#other_id_0-error, #other_name_0-error').first().waitFor();
     assert.match(await page.textContent('#others'), /证件号码|未找到|不一致/);
     assert.equal(await page.inputValue('#other_share_0'), '1/2', 'the typed values survive');
     assert.ok(await noHorizontalScroll(page));
     await screenshot(page, `portal-apply-shares-${width}`);
+
+    // A draft is deleted only after the applicant confirms it on a page of its own.
+    if (width === 1280) {
+      await page.click('#save-draft');
+      await page.waitForURL(/saved=1/);
+      await page.goto(`${demo.base}/portal`);
+      const drafts = await page.locator('#my-drafts tbody tr').count();
+      assert.ok(drafts >= 1, 'the draft is listed');
+      await page.locator('#my-drafts a', { hasText: '删除' }).first().click();
+      assert.match(await page.textContent('#confirm-delete'), /确定删除“.*”的草稿/);
+      await page.click('#confirm-delete a:text-is("取消")');
+      assert.equal(await page.locator('#my-drafts tbody tr').count(), drafts, 'cancelled: nothing deleted');
+      await page.locator('#my-drafts a', { hasText: '删除' }).first().click();
+      await page.click('#confirm');
+      await page.waitForURL(`${demo.base}/portal`);
+      assert.equal(await page.locator('#my-drafts tbody tr').count(), drafts - 1);
+    }
 
     await page.context().close();
 

@@ -137,6 +137,13 @@ test('a citizen applies online, staff register it, the citizen downloads the cer
   assert.equal(await page.locator('#case-files li').count(), 5, 'the draft\'s files went with the application');
   assert.equal(await page.textContent('#case-state'), '受理');
   const caseUrl = page.url();
+  // The progress tells where the case waits: 申请 done, 受理 current.
+  assert.equal(await page.textContent('.steps__item.is-current'), '受理');
+  assert.equal(await page.locator('.steps__item.is-done').count(), 1);
+  // A direct submission lands here with its confirmation: the 业务号 and what happens next.
+  await page.goto(`${caseUrl}?submitted=1`);
+  assert.match(await page.textContent('#submitted'), /申请已提交.*业务号/s);
+  await page.goto(caseUrl);
 
   // The clerk works it on the workbench: 受理 → 审核通过 → 登簿 → 缮证 → 发证.
   const w = await newPage(browser, { width: 1280, height: 900 });
@@ -189,6 +196,8 @@ test('a citizen applies online, staff register it, the citizen downloads the cer
   await unitLink.click();
   await w.locator('.register-book').waitFor();
   assert.match(await w.textContent('.register-book'), new RegExp(buyer.name));
+  // Each entry says when and by whom it was registered.
+  assert.match(await w.textContent('#register-book thead'), /登簿时间.*登簿人/);
   await screenshot(w, 'workbench-register-book');
   await w.context().close();
 

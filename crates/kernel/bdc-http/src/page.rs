@@ -136,12 +136,14 @@ pub fn beijing(at: &str) -> String {
 const CSS: &str = include_str!("../assets/bdc.css");
 const LOGO: &str = include_str!("../assets/logo.svg");
 const FAVICON: &str = include_str!("../assets/favicon.svg");
+const SCRIPT: &str = include_str!("../assets/bdc.js");
 
 async fn asset(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
     let (body, ct) = match name.as_str() {
         "bdc.css" => (CSS, "text/css; charset=utf-8"),
         "logo.svg" => (LOGO, "image/svg+xml"),
         "favicon.svg" => (FAVICON, "image/svg+xml"),
+        "bdc.js" => (SCRIPT, "text/javascript; charset=utf-8"),
         _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
     };
     ([(header::CONTENT_TYPE, ct), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()

@@ -868,7 +868,41 @@ async fn pre_seizures_convert_on_title_and_renewals_are_limited_to_three_years(e
     assert_eq!(bdc_registry::service::verify::verify(&o.app.services).await.unwrap().problem, None);
 }
 
+/// The register book as the workbench shows it (登簿记录): each entry's particulars by its kind,
+/// when and by whom it was registered; a restriction has no 共有情况.
+async fn the_register_book_page_shows_each_entry_s_particulars_and_who_registered_it(engine: Engine) {
+    let o = office(engine).await;
+    o.first_registration().await;
+    o.register(
+        "CTR-MORTGAGE-FIRST",
+        json!([{"party_id": o.bank, "role": "right_holder"}, {"party_id": o.zhang, "role": "obligor"}]),
+        json!({"attributes": {"amount": "500000", "term_start": "2026-01-01", "term_end": "2036-01-01"}}),
+    )
+    .await;
+    o.register("CTR-SEIZURE", json!([{"party_id": o.court, "role": "agent"}]), json!({"attributes": {"court_case": "(2026)苏0402执9号"}})).await;
+    let cookie = o.app.page_cookie("banliyuan").await;
+    let r = o.app.raw(o.app.http.get(format!("{}/workbench/units/{}", o.app.base, o.unit)).header("cookie", cookie)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let page = &r.text;
+    assert!(page.contains("面积：89.30 ㎡") && page.contains("用途：住宅"), "the book's head");
+    assert!(page.contains("<th>登簿时间</th><th>登簿人</th>"));
+    let row = |kind: &str| page.split("<tr>").find(|row| row.contains(kind)).unwrap_or_else(|| panic!("no {kind} row")).to_owned();
+    let mortgage = row("抵押权");
+    assert!(mortgage.contains("被担保主债权数额：500000 元") && mortgage.contains("债务履行期限：2026-01-01 至 2036-01-01"), "{mortgage}");
+    let seizure = row("查封登记");
+    assert!(seizure.contains("文号：(2026)苏0402执9号") && seizure.contains("常州市天宁区人民法院"), "{seizure}");
+    assert!(seizure.contains("<td>—</td>") && !seizure.contains("单独所有"), "a seizure has no 共有情况: {seizure}");
+    let title = row("国有建设用地使用权/房屋所有权");
+    assert!(title.contains("单独所有"));
+    // Registered by the team's registrar, by name, at a Beijing time.
+    for r in [&mortgage, &seizure, &title] {
+        assert!(r.contains("测试banliyuan_db"), "{r}");
+        assert!(r.contains(&format!("{}", bdc_core::time::today().format("%Y-%m-%d"))), "{r}");
+    }
+}
+
 crate::both!(
+    the_register_book_page_shows_each_entry_s_particulars_and_who_registered_it,
     pre_seizures_convert_on_title_and_renewals_are_limited_to_three_years,
     every_registration_type_yields_a_valid_message_matching_its_golden_file,
     reports_go_over_http_and_are_answered_at_once,

@@ -29,6 +29,10 @@ impl Directory for Accounts {
         Ok(links::sealed_phone(conn, user_id).await?)
     }
 
+    async fn staff_names(&self, conn: &mut AnyConnection, usernames: &[String]) -> ServiceResult<Vec<UserName>> {
+        Ok(accounts::staff_names(conn, usernames).await?.into_iter().map(|(username, display_name)| UserName { username, display_name }).collect())
+    }
+
     async fn user(&self, conn: &mut AnyConnection, user_id: i64) -> ServiceResult<Option<UserName>> {
         Ok(accounts::get_user(conn, user_id).await?.map(|u| UserName { username: u.username, display_name: u.display_name }))
     }

@@ -153,6 +153,19 @@ pub async fn set_user_roles(conn: &mut AnyConnection, user_id: i64, roles: &[Str
     Ok(())
 }
 
+/// `(username, display name)` of the staff accounts among `usernames`, in one statement.
+pub async fn staff_names(conn: &mut AnyConnection, usernames: &[String]) -> StoreResult<Vec<(String, String)>> {
+    if usernames.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT username, display_name FROM users WHERE realm = 'staff' AND username IN ({})", bdc_db::placeholders(1, usernames.len()));
+    let mut q = sqlx::query_as(&sql);
+    for u in usernames {
+        q = q.bind(u);
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
+}
+
 pub async fn get_user(conn: &mut AnyConnection, id: i64) -> StoreResult<Option<UserRecord>> {
     let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(&mut *conn).await?;
     match row {

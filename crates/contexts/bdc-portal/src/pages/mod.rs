@@ -36,7 +36,7 @@ where
         .route("/portal", get(portal::portal_home))
         .route("/portal/apply/{flow}", get(portal::apply_form).post(portal::apply).layer(axum::extract::DefaultBodyLimit::max(bdc_http::forms::FORM_LIMIT)))
         .route("/portal/drafts/{id}/files/{file}/remove", post(portal::remove_draft_file))
-        .route("/portal/drafts/{id}/delete", post(portal::delete_draft))
+        .route("/portal/drafts/{id}/delete", get(portal::confirm_delete_draft).post(portal::delete_draft))
         .route("/portal/applications/{id}", get(applications::show))
         .route("/portal/applications/{id}/code", post(applications::send_code))
         .route("/portal/applications/{id}/confirm", post(applications::confirm))

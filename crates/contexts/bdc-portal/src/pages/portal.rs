@@ -545,7 +545,7 @@ pub async fn apply(State(services): State<Services>, PageActor(actor): PageActor
     }
     match drafts::submit(&services, &actor, id).await {
         Ok(applied) => match applied.case {
-            Some(case) => redirect(&format!("/portal/cases/{}", case.id)),
+            Some(case) => redirect(&format!("/portal/cases/{}?submitted=1", case.id)),
             None => redirect(&format!("/portal/applications/{}", applied.application.id)),
         },
         Err(e) => {
@@ -580,7 +580,31 @@ pub async fn remove_draft_file(State(services): State<Services>, PageActor(actor
     }
 }
 
-/// `POST /portal/drafts/{id}/delete`.
+#[derive(Template)]
+#[template(path = "draft_delete.html")]
+pub struct DraftDeletePage {
+    chrome: Chrome,
+    id: i64,
+    flow: String,
+    saved_at: String,
+    files: usize,
+}
+
+/// `GET /portal/drafts/{id}/delete`: asks before a draft and its files are gone for good.
+pub async fn confirm_delete_draft(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>) -> Response {
+    let actor = match public_only(actor) {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    match drafts::get(&services, &actor, id).await {
+        Ok((draft, _, files)) => {
+            render(&DraftDeletePage { chrome: Chrome::of(Some(&actor), "portal"), id, flow: flow_name(&draft.flow_code), saved_at: super::beijing(&draft.updated_at), files: files.len() })
+        }
+        Err(e) => message(StatusCode::NOT_FOUND, Some(&actor), "草稿不存在", &e.to_string(), "/portal"),
+    }
+}
+
+/// `POST /portal/drafts/{id}/delete` (after [`confirm_delete_draft`]).
 pub async fn delete_draft(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, PageForm(f): PageForm<DraftFileForm>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
@@ -619,13 +643,39 @@ pub struct MyCasePage {
     /// `(number, kind, url-safe number)`.
     results: Vec<(String, String, String)>,
     error: String,
+    /// Just submitted (提交成功): the 业务号 and what happens next are confirmed above the case.
+    submitted: bool,
 }
 
-/// Where a case stands on the six public steps.
+#[derive(Debug, Default, Deserialize)]
+pub struct SubmittedQuery {
+    #[serde(default)]
+    submitted: String,
+}
+
+/// The progress steps (办理进度) and where the case stands: the step it waits in is current — a
+/// submitted case waits for 受理; a 补正, 退件, 撤回 or 中止 shows in place of the step it happened
+/// at, so the applicant sees what is asked of him.
 fn steps_of(state: CaseState) -> Vec<(&'static str, bool, bool)> {
-    let order = ["申请", "受理", "审核", "登簿", "缮证", "发证"];
+    let mut order = ["申请", "受理", "审核", "登簿", "缮证", "发证"];
     let at = match state {
-        CaseState::Intake | CaseState::Correction | CaseState::Returned | CaseState::Withdrawn | CaseState::Suspended => 0,
+        CaseState::Intake => 1,
+        CaseState::Correction => {
+            order[1] = "补正";
+            1
+        }
+        CaseState::Returned => {
+            order[1] = "退件";
+            1
+        }
+        CaseState::Withdrawn => {
+            order[1] = "已撤回";
+            1
+        }
+        CaseState::Suspended => {
+            order[2] = "中止";
+            2
+        }
         CaseState::Review => 2,
         CaseState::Register => 3,
         CaseState::Certify => 4,
@@ -635,12 +685,12 @@ fn steps_of(state: CaseState) -> Vec<(&'static str, bool, bool)> {
     order.iter().enumerate().map(|(i, l)| (*l, i < at, i == at)).collect()
 }
 
-pub async fn my_case(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>) -> Response {
+pub async fn my_case(State(services): State<Services>, PageActor(actor): PageActor, PagePath(id): PagePath<i64>, axum::extract::Query(q): axum::extract::Query<SubmittedQuery>) -> Response {
     let actor = match public_only(actor) {
         Ok(a) => a,
         Err(r) => return r,
     };
-    my_case_page(&services, &actor, id, String::new()).await
+    my_case_page_with(&services, &actor, id, String::new(), q.submitted == "1").await
 }
 
 /// `POST /portal/cases/{id}/files`: materials handed in for a 补正 (or before 受理).
@@ -671,6 +721,10 @@ pub async fn add_case_files(State(services): State<Services>, PageActor(actor): 
 }
 
 async fn my_case_page(services: &Services, actor: &bdc_core::Actor, id: i64, error_text: String) -> Response {
+    my_case_page_with(services, actor, id, error_text, false).await
+}
+
+async fn my_case_page_with(services: &Services, actor: &bdc_core::Actor, id: i64, error_text: String, submitted: bool) -> Response {
     let (case, events) = match svc::my_case(services, actor, id).await {
         Ok(x) => x,
         Err(e) => return message(StatusCode::NOT_FOUND, Some(actor), "办件不存在", &e.to_string(), "/portal"),
@@ -689,6 +743,7 @@ async fn my_case_page(services: &Services, actor: &bdc_core::Actor, id: i64, err
         can_upload: matches!(case.state, CaseState::Intake | CaseState::Correction),
         results: results.into_iter().map(|(n, k)| (bdc_http::forms::urlencode(&n), n, k)).map(|(u, n, k)| (n, k, u)).collect(),
         error: error_text,
+        submitted,
         chrome: Chrome::of(Some(actor), "portal"),
         number: case.case_number.clone(),
         flow: flow_name(&case.flow_code),
@@ -714,4 +769,27 @@ pub async fn my_certificate(State(services): State<Services>, PageActor(actor): 
         return message(StatusCode::NOT_FOUND, Some(&actor), "证书不存在", "未找到您名下的该证书。", "/portal");
     }
     pdf_response(&services, Some(&actor), &number, "/portal", bdc_registry::pages::files::Shown::Download).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn current(state: CaseState) -> (&'static str, usize) {
+        let steps = steps_of(state);
+        let done = steps.iter().filter(|s| s.1).count();
+        (steps.iter().find(|s| s.2).map_or("", |s| s.0), done)
+    }
+
+    #[test]
+    fn progress_shows_the_step_the_case_waits_in() {
+        assert_eq!(current(CaseState::Intake), ("受理", 1), "submitted: 申请 done, waiting for 受理");
+        assert_eq!(current(CaseState::Correction), ("补正", 1));
+        assert_eq!(current(CaseState::Returned), ("退件", 1));
+        assert_eq!(current(CaseState::Withdrawn), ("已撤回", 1));
+        assert_eq!(current(CaseState::Review), ("审核", 2));
+        assert_eq!(current(CaseState::Suspended), ("中止", 2));
+        assert_eq!(current(CaseState::Issue), ("发证", 5));
+        assert_eq!(current(CaseState::Archived), ("", 6), "finished: every step done");
+    }
 }

@@ -329,10 +329,62 @@ pub struct UnitPage {
     chrome: Chrome,
     unit_number: String,
     location: String,
-    /// `(state, kind, holders, co-ownership, certificate, seq, note)`.
-    rows: Vec<(String, String, String, String, String, String, String)>,
+    /// 面积 and 用途 of the unit, as the book's head shows them.
+    area: String,
+    house_use: String,
+    rows: Vec<BookRow>,
     /// The seizure queue (查封轮候): `(place, kind, court, delivered at, term)`.
     seizures: Vec<(String, String, String, String, String)>,
+}
+
+/// One entry of the register book as the page shows it (登簿记录).
+pub struct BookRow {
+    state: &'static str,
+    kind: &'static str,
+    holders: String,
+    /// 共有情况, for a right; a restriction (抵押, 查封…) has none ("—").
+    co_ownership: &'static str,
+    /// What the entry holds beyond its holders: a mortgage's 债权数额, 期限 and 顺位; a seizure's
+    /// 查封机关, 文号 and 期限; an objection's or advance notice's lapse date.
+    content: String,
+    certificate: String,
+    /// 登簿时间 (Beijing) and 登簿人.
+    registered_at: String,
+    registered_by: String,
+    seq: i64,
+    note: String,
+}
+
+/// The particulars of an entry by its kind, from its recorded attributes.
+fn entry_content(r: &crate::domain::register::RightView) -> String {
+    use crate::domain::register::attr;
+    use crate::domain::rights::RightKind;
+    let a = |k: &str| r.attr(k).unwrap_or_default().trim().to_owned();
+    let term = if a(attr::TERM_START).is_empty() && a(attr::TERM_END).is_empty() { String::new() } else { format!("{} 至 {}", a(attr::TERM_START), a(attr::TERM_END)) };
+    let mut parts: Vec<String> = Vec::new();
+    let mut push = |label: &str, value: String| {
+        if !value.is_empty() {
+            parts.push(format!("{label}：{value}"));
+        }
+    };
+    match r.kind {
+        RightKind::Mortgage => {
+            push("被担保主债权数额", if a(attr::AMOUNT).is_empty() { String::new() } else { format!("{} 元", a(attr::AMOUNT)) });
+            push("债务履行期限", term);
+            push("抵押顺位", a(attr::RANK));
+        }
+        RightKind::Seizure => {
+            push("查封机关", a(attr::COURT));
+            push("文号", a(attr::COURT_CASE));
+            push("查封期限", term);
+            push("轮候", a(attr::QUEUE).chars().next().map(|_| format!("第 {} 位", a(attr::QUEUE))).unwrap_or_default());
+        }
+        RightKind::AdvanceNotice | RightKind::Objection => {
+            push("失效日期", a(attr::LAPSES_ON));
+        }
+        _ => push("期限", term),
+    }
+    parts.join("；")
 }
 
 /// The register book of a unit, current entries first, like the paper register.
@@ -348,18 +400,23 @@ pub async fn unit_page(State(services): State<Services>, PageActor(actor): PageA
     let name = |pid: i64| book.parties.iter().find(|p| p.id == pid).map_or_else(String::new, |p| p.name.clone());
     let mut rights = book.rights.clone();
     rights.sort_by_key(|r| (r.view.state != crate::domain::rights::RightState::Current, r.registered_seq));
+    let stamp = |seq: i64| book.stamps.iter().find(|(s, _, _)| *s == seq).map_or_else(|| (String::new(), String::new()), |(_, at, who)| (super::beijing(at), who.clone()));
     let rows = rights
         .iter()
         .map(|r| {
-            (
-                r.view.state.name().to_owned(),
-                r.view.kind.name().to_owned(),
-                r.view.holders.iter().map(|h| if h.share.to_string() == "1" { name(h.party_id) } else { format!("{} {}", name(h.party_id), h.share) }).collect::<Vec<_>>().join("、"),
-                r.view.co_ownership.name().to_owned(),
-                r.view.certificate.clone().unwrap_or_default(),
-                r.registered_seq.to_string(),
-                r.view.attrs.get("note").cloned().unwrap_or_default(),
-            )
+            let (registered_at, registered_by) = stamp(r.registered_seq);
+            BookRow {
+                state: r.view.state.name(),
+                kind: r.view.kind.name(),
+                holders: r.view.holders.iter().map(|h| if h.share.to_string() == "1" { name(h.party_id) } else { format!("{} {}", name(h.party_id), h.share) }).collect::<Vec<_>>().join("、"),
+                co_ownership: if r.view.kind.is_restriction() { "—" } else { r.view.co_ownership.name() },
+                content: entry_content(&r.view),
+                certificate: r.view.certificate.clone().unwrap_or_default(),
+                registered_at,
+                registered_by,
+                seq: r.registered_seq,
+                note: r.view.attrs.get("note").cloned().unwrap_or_default(),
+            }
         })
         .collect();
     let mut seizures: Vec<&crate::service::registry::RightRecord> =
@@ -379,7 +436,13 @@ pub async fn unit_page(State(services): State<Services>, PageActor(actor): PageA
             )
         })
         .collect();
-    render(&UnitPage { chrome: Chrome::of(Some(&actor), "tasks"), unit_number: book.unit.unit_number, location: book.unit.location, rows, seizures })
+    let area = book.unit.area.map(|a| format!("{a:.2} ㎡")).unwrap_or_default();
+    let house_use = match book.unit.house_use.as_deref() {
+        Some("10") => "住宅".to_owned(),
+        Some(other) => other.to_owned(),
+        None => String::new(),
+    };
+    render(&UnitPage { chrome: Chrome::of(Some(&actor), "tasks"), unit_number: book.unit.unit_number, location: book.unit.location, area, house_use, rows, seizures })
 }
 
 /// 缮证 preview: the certificate PDF as it will be issued.

@@ -39,6 +39,9 @@ pub trait Directory: Send + Sync + std::fmt::Debug {
     async fn sealed_phone(&self, conn: &mut AnyConnection, user_id: i64) -> ServiceResult<Option<String>>;
     /// The user's names.
     async fn user(&self, conn: &mut AnyConnection, user_id: i64) -> ServiceResult<Option<UserName>>;
+    /// The display names of staff accounts by username (the journal's 登簿人), in one statement;
+    /// a username it does not know is left out.
+    async fn staff_names(&self, conn: &mut AnyConnection, usernames: &[String]) -> ServiceResult<Vec<UserName>>;
 }
 
 /// No accounts at all: what a server without the identity context sees.
@@ -59,6 +62,10 @@ impl Directory for NoAccounts {
     async fn sealed_phone(&self, _: &mut AnyConnection, _: i64) -> ServiceResult<Option<String>> {
         Ok(None)
     }
+    async fn staff_names(&self, _: &mut AnyConnection, _: &[String]) -> ServiceResult<Vec<UserName>> {
+        Ok(Vec::new())
+    }
+
     async fn user(&self, _: &mut AnyConnection, _: i64) -> ServiceResult<Option<UserName>> {
         Ok(None)
     }

@@ -277,6 +277,9 @@ pub struct RegisterBook {
     /// Every recorded name change of those parties: `(party id, previous name, new name,
     /// journal seq)`, oldest first — so a historic entry shows the name its holder bore then.
     pub name_changes: Vec<(i64, String, String, i64)>,
+    /// 登簿时间 and 登簿人 of each entry's registration: `(journal seq, at, who)` — `who` the
+    /// staff member's name, or 系统 for what the system registered itself (a lapse).
+    pub stamps: Vec<(i64, String, String)>,
 }
 
 impl RegisterBook {
@@ -309,7 +312,23 @@ pub async fn register_book(s: &Services, actor: &Actor, unit_id: i64) -> Service
     let mut parties: Vec<Party> = registry::parties_by_ids(&mut conn, &ids).await?.into_values().collect();
     parties.sort_by_key(|p| p.id);
     let name_changes = registry::party_name_histories(&mut conn, &ids).await?;
-    Ok(RegisterBook { unit, parcel, building, rights, parties, name_changes })
+    // Two statements more for every entry's 登簿时间 and 登簿人.
+    let mut seqs: Vec<i64> = rights.iter().map(|r| r.registered_seq).collect();
+    seqs.sort_unstable();
+    seqs.dedup();
+    let raw = crate::store::journal::stamps(&mut conn, &seqs).await?;
+    let mut usernames: Vec<String> = raw.iter().map(|(_, _, who)| who.clone()).filter(|w| w != "system").collect();
+    usernames.sort_unstable();
+    usernames.dedup();
+    let names = s.directory.staff_names(&mut conn, &usernames).await?;
+    let stamps = raw
+        .into_iter()
+        .map(|(seq, at, who)| {
+            let name = if who == "system" { "系统".to_owned() } else { names.iter().find(|n| n.username == who).map_or(who, |n| n.display_name.clone()) };
+            (seq, at, name)
+        })
+        .collect();
+    Ok(RegisterBook { unit, parcel, building, rights, parties, name_changes, stamps })
 }
 
 /// The party bearing an ID number the identity authority has just proven to belong to `name`:

@@ -128,6 +128,20 @@ pub struct Entry {
     pub payload: String,
 }
 
+/// When and by whom each of several entries was made (登簿时间, 登簿人), in one statement:
+/// `(seq, at, actor)`.
+pub async fn stamps(conn: &mut AnyConnection, seqs: &[i64]) -> StoreResult<Vec<(i64, String, String)>> {
+    if seqs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT seq, at, actor FROM journal WHERE seq IN ({})", bdc_db::placeholders(1, seqs.len()));
+    let mut q = sqlx::query_as(&sql);
+    for seq in seqs {
+        q = q.bind(*seq);
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
+}
+
 /// Entries after `after_seq`, in order, at most `limit`.
 pub async fn entries(conn: &mut AnyConnection, after_seq: i64, limit: i64) -> StoreResult<Vec<Entry>> {
     Ok(sqlx::query_as("SELECT seq, at, case_id, actor, prev_hash, hash, payload FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2").bind(after_seq).bind(limit).fetch_all(&mut *conn).await?)

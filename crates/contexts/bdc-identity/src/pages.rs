@@ -1,6 +1,6 @@
 //! The account pages (账户): login and logout for staff and public (`/login`, `/logout`), sign-up
-//! with its SMS code and 人证比对 (`/signup`), and the 实名认证 of an account signed up before
-//! real-name was proven (`/portal/real-name`) (B2). Like the API, they call [`crate::service`]
+//! with its SMS code and 人证比对 (`/signup`), the 实名认证 of an account signed up before
+//! real-name was proven (`/portal/real-name`) (B2), and 修改密码 (`/account/password`). Like the API, they call [`crate::service`]
 //! only and wear the shared frame (`bdc_http::page`).
 
 use askama::Template;
@@ -40,6 +40,97 @@ where
         .route("/signup", get(signup_form).post(signup).layer(photo()))
         .route("/signup/code", post(signup_code))
         .route("/portal/real-name", get(real_name_form).post(real_name).layer(photo()))
+        .route("/account/password", get(password_form).post(change_password))
+}
+
+// ----- 修改密码 -----
+
+#[derive(Template)]
+#[template(path = "password.html")]
+pub struct PasswordPage {
+    chrome: Chrome,
+    errors: Errors,
+    message: String,
+    /// Where 返回 leads: the user's own start page.
+    back: &'static str,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    old_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    new_password_again: String,
+}
+
+fn home_of(actor: &bdc_core::Actor) -> &'static str {
+    if actor.realm == Realm::Staff {
+        "/workbench"
+    } else {
+        "/portal"
+    }
+}
+
+/// `GET /account/password`: the signed-in user's own password (staff and public alike).
+pub async fn password_form(PageActor(actor): PageActor) -> Response {
+    let Some(actor) = actor else { return redirect("/login") };
+    render(&PasswordPage { chrome: Chrome::of(Some(&actor), ""), errors: Errors::new(), message: String::new(), back: home_of(&actor) })
+}
+
+/// `POST /account/password`: the old password proves it is the user (a wrong one counts
+/// towards the lock-out, as a failed login does); on success every session of the user ends,
+/// this one too, and he signs in again at his own door.
+pub async fn change_password(
+    State(services): State<Services>,
+    State(gate): State<Gate>,
+    axum::Extension(slot): axum::Extension<AuditSlot>,
+    PageActor(actor): PageActor,
+    Client(client): Client,
+    PageForm(f): PageForm<PasswordForm>,
+) -> Response {
+    let Some(actor) = actor else { return redirect("/login") };
+    if !csrf_ok(&actor, &f.csrf) {
+        return bdc_http::page::expired(&actor, "/account/password");
+    }
+    slot.set_action("change_password");
+    let again = |errors: Errors, message: String| {
+        slot.set_outcome("failure");
+        let mut r = render(&PasswordPage { chrome: Chrome::of(Some(&actor), ""), errors, message, back: home_of(&actor) });
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        r
+    };
+    let mut errors = Errors::new();
+    if f.old_password.is_empty() {
+        errors.insert("old_password", "请填写原密码".into());
+    }
+    if f.new_password.is_empty() {
+        errors.insert("new_password", "请填写新密码".into());
+    } else if f.new_password != f.new_password_again {
+        errors.insert("new_password_again", "两次输入的新密码不一致".into());
+    }
+    if !errors.is_empty() {
+        return again(errors, String::new());
+    }
+    match auth::change_own_password(&services, &actor, &client, &f.old_password, &f.new_password).await {
+        Ok(()) => {
+            let door = if actor.realm == Realm::Staff { bdc_http::page::STAFF_LOGIN } else { "/login" };
+            let mut r = message(StatusCode::OK, None, "密码已修改", "密码已修改，所有设备均已退出登录。请用新密码重新登录。", door);
+            if let Ok(v) = clear_cookie(gate.cookie_secure()).parse() {
+                r.headers_mut().insert(header::SET_COOKIE, v);
+            }
+            r
+        }
+        Err(ServiceError::Validation { field: Some(field), message, .. }) => {
+            let key = if field == "old_password" { "old_password" } else { "new_password" };
+            errors.insert(key, message);
+            again(errors, String::new())
+        }
+        Err(e) => limited(again(errors, e.to_string()), &e),
+    }
 }
 
 // ----- login / logout -----

@@ -359,7 +359,38 @@ async fn calendar_administrators_are_warned_while_a_years_arrangement_is_not_ent
     }
 }
 
+/// 修改密码 on its page: a wrong old password or a mistyped repetition is named beside its field
+/// and changes nothing; a right one changes it, ends every session (this one too) and sends the
+/// user to his own login door; the new password then signs in and the old one does not.
+async fn a_user_changes_his_password_on_the_page(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.user("clerk2", &["intake"]).await;
+    let b = log_in(&app, "clerk2").await;
+    let form = b.get("/account/password").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text.contains("修改密码") && form.text.contains(r#"href="/account/password""#), "the header links the page");
+    let wrong = b.post("/account/password", &[("old_password", "Wrong-Password-1"), ("new_password", "Changzhou-2027!x"), ("new_password_again", "Changzhou-2027!x")]).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.text.contains("原密码不正确"), "{}", wrong.text);
+    let mismatch = b.post("/account/password", &[("old_password", PASSWORD), ("new_password", "Changzhou-2027!x"), ("new_password_again", "Changzhou-2027!y")]).await;
+    assert!(mismatch.text.contains("两次输入的新密码不一致"));
+    let weak = b.post("/account/password", &[("old_password", PASSWORD), ("new_password", "short"), ("new_password_again", "short")]).await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak.text.contains(r#"id="new_password-error""#), "the policy's reason beside the new password: {}", weak.text);
+    assert_eq!(api_login(&app, "clerk2", PASSWORD).await.status, 200, "nothing changed yet");
+    let done = b.post("/account/password", &[("old_password", PASSWORD), ("new_password", "Changzhou-2027!x"), ("new_password_again", "Changzhou-2027!x")]).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    assert!(done.text.contains("密码已修改") && done.text.contains("/workbench/login"));
+    assert!(done.headers.get("set-cookie").unwrap().to_str().unwrap().contains("Max-Age=0"), "the session cookie is cleared");
+    assert_eq!(location(&b.get("/workbench").await), "/workbench/login", "this session ended too");
+    assert_eq!(api_login(&app, "clerk2", PASSWORD).await.status, 401);
+    assert_eq!(api_login(&app, "clerk2", "Changzhou-2027!x").await.status, 200);
+    // Nobody signed in: the login page.
+    assert_eq!(location(&app.raw(app.http.get(format!("{}/account/password", app.base))).await), "/login");
+}
+
 crate::both!(
+    a_user_changes_his_password_on_the_page,
     an_administrator_creates_a_user_on_the_page_and_the_user_logs_in,
     only_permitted_staff_reach_the_pages,
     a_role_s_new_grants_take_effect_and_public_roles_stay_public,

@@ -432,18 +432,25 @@ impl CertificateNumber {
         Ok(Self { code, province, year, authority: authority.to_owned(), kind, seq, width })
     }
 
-    /// Parses a number with half-width `()` or full-width `（）` brackets; the width of the
-    /// sequence (6–8) is the number of its digits.
-    pub fn parse(s: &str) -> Result<Self, IdError> {
-        let text: String = s
-            .trim()
-            .chars()
+    /// A number as typed on a Chinese keyboard, in the register's form: full-width brackets,
+    /// digits and letters to half-width (`（２０２６）` → `(2026)`), and every space — ASCII,
+    /// full-width, non-breaking — dropped. What [`CertificateNumber::parse`] reads, and what a
+    /// lookup by number compares.
+    pub fn typed(s: &str) -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
             .map(|c| match c {
-                '（' => '(',
-                '）' => ')',
+                // The full-width forms U+FF01..U+FF5E are ASCII shifted by 0xFEE0.
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
                 c => c,
             })
-            .collect();
+            .collect()
+    }
+
+    /// Parses a number as typed (see [`CertificateNumber::typed`]); the width of the sequence
+    /// (6–8) is the number of its digits.
+    pub fn parse(s: &str) -> Result<Self, IdError> {
+        let text = Self::typed(s);
         let format = |reason| IdError::Format { what: CERT, reason };
         let mut chars = text.chars();
         let province = chars.next().ok_or(format("为空"))?;

@@ -389,7 +389,22 @@ async fn a_user_changes_his_password_on_the_page(engine: Engine) {
     assert_eq!(location(&app.raw(app.http.get(format!("{}/account/password", app.base))).await), "/login");
 }
 
+/// 窗口受理 offers the counter's flows only, and refuses an online flow asked for by its code: a
+/// case taken at the counter is a 窗口 case.
+async fn the_counter_takes_counter_flows_only(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.user("clerk3", &["intake"]).await;
+    let b = log_in(&app, "clerk3").await;
+    let picker = b.get("/workbench/intake").await;
+    let counter = bdc_registry::domain::catalogue::flows().iter().filter(|f| f.channels.contains(&bdc_registry::domain::catalogue::Channel::Counter)).count();
+    assert!(picker.text.contains(&format!("业务（共 {counter} 项）")), "{}", picker.text);
+    assert!(picker.text.contains(r#"value="CTR-TRANSFER""#) && !picker.text.contains(r#"value="IND-TRANSFER-STOCK-HOUSE""#));
+    let online = b.get("/workbench/intake?flow=IND-TRANSFER-STOCK-HOUSE").await;
+    assert!(online.text.contains("请选择业务目录中的窗口业务") && !online.text.contains(r#"id="intake-form""#), "{}", online.text);
+}
+
 crate::both!(
+    the_counter_takes_counter_flows_only,
     a_user_changes_his_password_on_the_page,
     an_administrator_creates_a_user_on_the_page_and_the_user_logs_in,
     only_permitted_staff_reach_the_pages,

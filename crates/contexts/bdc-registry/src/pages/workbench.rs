@@ -377,7 +377,7 @@ fn entry_content(r: &crate::domain::register::RightView) -> String {
             push("查封机关", a(attr::COURT));
             push("文号", a(attr::COURT_CASE));
             push("查封期限", term);
-            push("轮候", a(attr::QUEUE).chars().next().map(|_| format!("第 {} 位", a(attr::QUEUE))).unwrap_or_default());
+            push("轮候", if a(attr::QUEUE).is_empty() { String::new() } else { format!("第 {} 位", a(attr::QUEUE)) });
         }
         RightKind::AdvanceNotice | RightKind::Objection => {
             push("失效日期", a(attr::LAPSES_ON));

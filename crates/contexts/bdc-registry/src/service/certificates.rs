@@ -187,7 +187,7 @@ async fn check_limit(s: &Services, user_id: Option<i64>, client: &str) -> Servic
 pub async fn verify_by_number(s: &Services, user_id: Option<i64>, client: &str, name: &str, number: &str) -> ServiceResult<Verdict> {
     check_limit(s, user_id, client).await?;
     let name = name.trim();
-    let number = typed_number(number);
+    let number = bdc_core::ids::CertificateNumber::typed(number);
     let number = number.as_str();
     if name.is_empty() || number.is_empty() {
         return Err(ServiceError::field("missing", if name.is_empty() { "name" } else { "number" }, "请填写权利人姓名（名称）和证书号"));
@@ -206,21 +206,6 @@ fn scanned(text: &str) -> &str {
         Some((_, rest)) => rest.split('&').next().unwrap_or(rest),
         None => text,
     }
-}
-
-/// A certificate number as typed on a Chinese keyboard, in the register's form: full-width
-/// brackets, digits and letters to half-width (`（２０２６）` → `(2026)`), and every space — ASCII,
-/// full-width, non-breaking — dropped.
-fn typed_number(typed: &str) -> String {
-    typed
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            // The full-width forms U+FF01..U+FF5E are ASCII shifted by 0xFEE0.
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            c => c,
-        })
-        .collect()
 }
 
 /// 证书真伪查询 by the QR payload: the signature first, then the register.
@@ -311,7 +296,7 @@ mod tests {
         for typed in
             ["苏(2026)常州市不动产权第0000001号", "苏（2026）常州市不动产权第0000001号", " 苏（２０２６）常州市 不动产权第０００００01号\u{3000}", "苏 (2026) 常州市不动产权第 0000001 号\u{a0}"]
         {
-            assert_eq!(typed_number(typed), "苏(2026)常州市不动产权第0000001号", "{typed:?}");
+            assert_eq!(bdc_core::ids::CertificateNumber::typed(typed), "苏(2026)常州市不动产权第0000001号", "{typed:?}");
         }
     }
 

@@ -1,12 +1,14 @@
 //! The register's JSON API (登记簿接口): the catalogue, cadastre and parties (`/api/v1/parcels`,
 //! `/buildings`, `/units`, `/parties`, the register book), cases and their workflow
-//! (`/api/v1/cases`), the working calendar (`/api/v1/calendar`), the rule library and duty
-//! settings (`/api/v1/rules`, `/duties`), with this context's part of the access table.
+//! (`/api/v1/cases`) and their search (业务查询, `/api/v1/cases/search`), the working calendar
+//! (`/api/v1/calendar`), the rule library and duty settings (`/api/v1/rules`, `/duties`), with
+//! this context's part of the access table.
 //!
 //! The handlers call [`crate::service`] only. [`router`] is generic over the server's state: it
 //! needs [`Services`] and the session [`Gate`].
 
 pub mod calendar;
+pub mod case_search;
 pub mod cases;
 pub mod catalogue;
 pub mod registry;
@@ -69,6 +71,7 @@ where
         .routes(routes!(registry::get_register_book))
         .routes(routes!(registry::find_parties, registry::create_party))
         .routes(routes!(cases::list_cases, cases::open_case))
+        .routes(routes!(case_search::search_cases))
         .routes(routes!(cases::get_case))
         .routes(routes!(cases::list_case_events))
         .routes(routes!(cases::list_case_evaluations))

@@ -1,10 +1,12 @@
 //! The register's staff pages: 工作台 (open cases by state with working days left, a case with
-//! its findings, materials and actions, a unit's register book, the 缮证 preview), and 窗口受理
-//! (the counter's intake of any flow with 预检). They wear the shared frame (`bdc_http::page`)
-//! and call [`crate::service`] only.
+//! its findings, materials and actions, a unit's register book, the 缮证 preview), 业务查询 (any
+//! case, finished ones included, paged, exported to Excel), and 窗口受理 (the counter's intake of
+//! any flow with 预检). They wear the shared frame (`bdc_http::page`) and call
+//! [`crate::service`] only.
 
 pub mod files;
 pub mod intake;
+pub mod search;
 pub mod workbench;
 
 use axum::extract::FromRef;
@@ -38,6 +40,8 @@ where
 {
     Router::new()
         .route("/workbench", get(workbench::tasks))
+        .route("/workbench/search", get(search::search_page))
+        .route("/workbench/search.xlsx", get(search::export))
         .route("/workbench/cases/{id}", get(workbench::case_page).post(workbench::act))
         .route("/workbench/cases/{id}/files", post(workbench::add_files).layer(axum::extract::DefaultBodyLimit::max(bdc_http::forms::FORM_LIMIT)))
         .route("/workbench/units/{id}", get(workbench::unit_page))

@@ -10,6 +10,7 @@
 //! identity context answers for them). Accounts, sessions and real-name are `bdc-identity`'s.
 
 pub mod calendar;
+pub mod case_search;
 pub mod cases;
 pub mod certificates;
 pub mod checkpoint;

@@ -16,6 +16,7 @@
 pub mod attachments;
 pub mod bulk;
 pub mod calendar;
+pub mod case_search;
 pub mod cases;
 pub mod codes;
 pub mod duties;

@@ -92,6 +92,21 @@ pub struct OfficeFile {
     pub city_code: Option<String>,
     pub city_name: Option<String>,
     pub reg_org_id: Option<String>,
+    /// The halls the 办事指南 lists (`[[office.halls]]` with `name`, `address`, `phone`,
+    /// `serves`); default the model city's.
+    pub halls: Option<Vec<HallFile>>,
+}
+
+/// One `[[office.halls]]` entry (办事大厅).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HallFile {
+    pub name: String,
+    pub address: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub serves: String,
 }
 
 impl OfficeFile {
@@ -121,7 +136,21 @@ impl OfficeFile {
         if city_name.is_empty() || city_name.chars().count() > 20 || bdc_core::text::check(&city_name).is_err() {
             bail!("office.city_name 须为登记机构所在市县全称，如“常州市”");
         }
-        Ok(bdc_core::office::Office { province_abbr: abbr, city_code, city_name, reg_org_id })
+        let halls = match self.halls {
+            None => d.halls,
+            Some(halls) => {
+                let mut out = Vec::with_capacity(halls.len());
+                for h in halls {
+                    let (name, address) = (h.name.trim().to_owned(), h.address.trim().to_owned());
+                    if name.is_empty() || address.is_empty() || [&name, &address, &h.phone, &h.serves].iter().any(|t| bdc_core::text::check(t).is_err()) {
+                        bail!("office.halls 的每一项须写明名称（name）和地址（address），且不含控制字符");
+                    }
+                    out.push(bdc_core::office::ServiceHall { name, address, phone: h.phone.trim().to_owned(), serves: h.serves.trim().to_owned() });
+                }
+                out
+            }
+        };
+        Ok(bdc_core::office::Office { province_abbr: abbr, city_code, city_name, reg_org_id, halls })
     }
 }
 

@@ -17,6 +17,33 @@ pub enum Action {
     Trim,
 }
 
+/// `(code, Chinese name)` of every action, as stored in `issuance_rules.action` and offered by the
+/// 系统管理 form — the name is what an administrator reads, the code what the API takes.
+pub const ACTIONS: &[(&str, &str)] = &[("default", "补充字段值"), ("separator", "统一连接符"), ("map", "值规范（映射）"), ("halfwidth", "全角转半角"), ("trim", "去除首尾空白")];
+
+/// The Chinese name of a stored action code (the code itself when it is none of [`ACTIONS`]).
+pub fn action_name(code: &str) -> &str {
+    ACTIONS.iter().find(|(c, _)| *c == code).map_or(code, |(_, n)| n)
+}
+
+impl Action {
+    /// The code stored for this action.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Action::Default(_) => "default",
+            Action::Separator(_) => "separator",
+            Action::Map(_) => "map",
+            Action::HalfWidth => "halfwidth",
+            Action::Trim => "trim",
+        }
+    }
+
+    /// What an administrator reads (补充字段值 …).
+    pub fn name(&self) -> &'static str {
+        ACTIONS.iter().find(|(c, _)| *c == self.code()).map_or("", |(_, n)| n)
+    }
+}
+
 /// A rule: which table (`*` for all) and field it touches, and what it does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
@@ -115,5 +142,15 @@ mod tests {
         assert_eq!(Rule::new("*", "X", "explode", ""), Err(RuleError::UnknownAction("explode".into())));
         assert_eq!(Rule::new("*", "X", "map", "a"), Err(RuleError::BadMap("a".into())));
         assert_eq!(Rule::new("t", "X", "trim", ""), Err(RuleError::BadName));
+    }
+
+    #[test]
+    fn every_action_has_a_chinese_name_and_reads_back_from_its_code() {
+        for (code, name) in ACTIONS {
+            let rule = Rule::new("*", "ZL", code, "a=>b").unwrap();
+            assert_eq!((rule.action.code(), rule.action.name()), (*code, *name));
+            assert_eq!(action_name(code), *name);
+        }
+        assert_eq!(action_name("explode"), "explode");
     }
 }

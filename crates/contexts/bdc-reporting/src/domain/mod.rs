@@ -1,8 +1,10 @@
 //! The reporting context's vocabulary: where a reported message stands (报文状态), why it was
 //! built (上报 / 补报 / 重报), and the reconciliation items' cause and status (销账原因、销账状态),
 //! each with the code stored in `report_messages` / `reconciliation_items` and the name staff
-//! read. The issuance-data rules are in [`issuance`].
+//! read. The issuance-data rules are in [`issuance`], the Chinese names of the exchange's tables
+//! and fields in [`exchange_names`].
 
+pub mod exchange_names;
 pub mod issuance;
 
 /// Where a message reported to the province stands.

@@ -30,4 +30,4 @@ pub mod time;
 pub mod upload;
 
 pub use actor::{Actor, AuditSlot, AuthVia, ClientInfo, SlotData};
-pub use error::{ServiceError, ServiceResult};
+pub use error::{FieldError, FieldErrors, ServiceError, ServiceResult};

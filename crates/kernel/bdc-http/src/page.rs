@@ -128,6 +128,26 @@ pub fn too_many(actor: Option<&Actor>, e: &ServiceError, back: &str) -> Option<R
     matches!(e, ServiceError::RateLimited { .. }).then(|| limited(message(StatusCode::TOO_MANY_REQUESTS, actor, "请求过于频繁", &e.to_string(), back), e))
 }
 
+/// Puts every field problem of a use case's error beside its field on a form: `key` names the
+/// form's own key for a field it shows (`None`: the form has no place for it). Returns the
+/// messages left without a place, to show above the form; for an error of no field, its message.
+pub fn place_fields(e: &ServiceError, errors: &mut Errors, key: impl Fn(&str) -> Option<&'static str>) -> Vec<String> {
+    let fields = e.field_messages();
+    if fields.is_empty() {
+        return vec![e.to_string()];
+    }
+    let mut unplaced = Vec::new();
+    for (field, message) in fields {
+        match key(field) {
+            Some(k) => {
+                errors.entry(k).or_insert_with(|| message.to_owned());
+            }
+            None => unplaced.push(message.to_owned()),
+        }
+    }
+    unplaced
+}
+
 /// A stored UTC time as Beijing time (`2026-11-25 09:30`).
 pub fn beijing(at: &str) -> String {
     bdc_db::parse_time(at).map(|t| bdc_core::time::beijing(t).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|_| at.to_owned())

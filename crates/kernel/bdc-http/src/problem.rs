@@ -149,6 +149,14 @@ impl From<ServiceError> for Problem {
                     None => p,
                 }
             }
+            ServiceError::Fields(errors) => {
+                // Every field at once: `detail` sums them up, `errors` lists each beside its field;
+                // the code is theirs when they share one (three missing materials are
+                // `material_missing`), else `invalid_fields`.
+                let detail = ServiceError::Fields(errors.clone()).to_string();
+                let code = errors.first().map(|e| e.code).filter(|c| errors.iter().all(|e| e.code == *c)).unwrap_or("invalid_fields");
+                errors.iter().fold(Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail), |p, e| p.with_field(&e.field, &e.message))
+            }
             ServiceError::NotFound(m) => Problem::new(StatusCode::NOT_FOUND, "not_found", m),
             ServiceError::Conflict { code, message } => Problem::new(StatusCode::CONFLICT, code, message),
             ServiceError::Unauthenticated(m) => Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", m),
@@ -184,3 +192,23 @@ impl From<ServiceError> for Problem {
 
 /// Handlers return this: a value or a problem.
 pub type ApiResult<T> = Result<T, Problem>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn several_field_errors_are_one_problem_listing_each() {
+        let mut errors = bdc_core::FieldErrors::new();
+        errors.add("no_property", "property", "请选择不动产");
+        errors.add("bad_id_number", "others[1].id_number", "证件号码无效");
+        let p = Problem::from(errors.finish().unwrap_err());
+        assert_eq!((p.status, p.code.as_str()), (422, "invalid_fields"));
+        assert_eq!(p.errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect::<Vec<_>>(), vec![("property", "请选择不动产"), ("others[1].id_number", "证件号码无效")]);
+        assert!(p.detail.contains("2 处"), "{}", p.detail);
+        let mut same = bdc_core::FieldErrors::new();
+        same.add("material_missing", "a", "请上传甲");
+        same.add("material_missing", "b", "请上传乙");
+        assert_eq!(Problem::from(same.finish().unwrap_err()).code, "material_missing", "one code shared by every field is the problem's");
+    }
+}

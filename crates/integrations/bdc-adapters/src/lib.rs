@@ -9,5 +9,7 @@ pub mod certificate_pdf;
 pub mod court;
 pub mod files;
 pub mod identity;
+pub mod notice_pdf;
+mod pdf_common;
 pub mod province;
 pub mod sms;

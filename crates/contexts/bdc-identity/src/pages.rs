@@ -1,7 +1,10 @@
 //! The account pages (账户): login and logout for staff and public (`/login`, `/logout`), sign-up
 //! with its SMS code and 人证比对 (`/signup`), the 实名认证 of an account signed up before
-//! real-name was proven (`/portal/real-name`) (B2), and 修改密码 (`/account/password`). Like the API, they call [`crate::service`]
-//! only and wear the shared frame (`bdc_http::page`).
+//! real-name was proven (`/portal/real-name`) (B2), 修改密码 (`/account/password`), and 忘记密码 of
+//! the public door ([`password_reset`]: `/password/forgot`, `/password/reset`). Like the API, they
+//! call [`crate::service`] only and wear the shared frame (`bdc_http::page`).
+
+pub mod password_reset;
 
 use askama::Template;
 use axum::extract::{FromRef, State};
@@ -41,6 +44,8 @@ where
         .route("/signup/code", post(signup_code))
         .route("/portal/real-name", get(real_name_form).post(real_name).layer(photo()))
         .route("/account/password", get(password_form).post(change_password))
+        .route("/password/forgot", get(password_reset::forgot_form).post(password_reset::forgot))
+        .route("/password/reset", get(password_reset::reset_form).post(password_reset::reset))
 }
 
 // ----- 修改密码 -----

@@ -15,6 +15,7 @@ mod error_pages;
 mod flows;
 mod interest;
 mod materials;
+mod password_reset;
 mod permissions;
 mod portal;
 mod portal_api;

@@ -1,4 +1,4 @@
-//! The identity context's JSON API: logging in and out, the user's own password
+//! The identity context's JSON API: logging in and out, the user's own password and 忘记密码
 //! (`/api/v1/auth/…`), accounts and roles administration (`/api/v1/admin/…`), and the public
 //! sign-up with real-name verification (`/api/v1/portal/sign-up`, `/api/v1/portal/real-name`).
 //!
@@ -19,6 +19,7 @@ use bdc_http::session::Gate;
 use bdc_registry::Services;
 
 pub mod auth;
+pub mod password_reset;
 pub mod roles;
 pub mod signup;
 pub mod users;
@@ -29,6 +30,8 @@ pub fn access(method: &str, route: &str) -> Option<Access> {
     Some(match route {
         // 注册: before there is an account (rate-limited per number and address).
         "/api/v1/auth/login" | "/api/v1/portal/sign-up" | "/api/v1/portal/sign-up/code" => Access::Public,
+        // 忘记密码: before the user can sign in (the same answers whatever the account).
+        "/api/v1/auth/password-reset" | "/api/v1/auth/password-reset/code" => Access::Public,
         "/api/v1/portal/real-name" => Access::PublicAccount,
         "/api/v1/auth/logout" | "/api/v1/auth/me" | "/api/v1/auth/password" => Access::Authenticated,
         r if r.starts_with("/api/v1/admin/users") => Access::Permission(Permission::UsersManage),
@@ -50,6 +53,8 @@ where
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
         .routes(routes!(auth::change_password))
+        .routes(routes!(password_reset::send_password_reset_code))
+        .routes(routes!(password_reset::reset_forgotten_password))
         .routes(routes!(users::list_users, users::create_user))
         .routes(routes!(users::get_user, users::update_user))
         .routes(routes!(users::reset_password))

@@ -7,7 +7,7 @@
 //! is never asked whether a name fits a number. One party, one verified account; an unverified
 //! account naming the same party locks no one out.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
 use bdc_core::access::Realm;
 use bdc_core::ids::{CitizenId, CreditCode};
@@ -134,20 +134,8 @@ pub async fn sign_up(s: &Services, f: SignUp, client: &str, audit: Option<bdc_co
     };
     let name = f.name.trim();
     let now = Utc::now();
-    // The one-time code, before anything is asked of the authority.
-    let code = {
-        let mut conn = s.db.conn().await?;
-        let code = codes::latest_code(&mut conn, &bidx, SIGN_UP).await?.ok_or_else(|| ServiceError::field("no_code", "code", "请先获取短信验证码"))?;
-        let expired = bdc_db::parse_time(&code.expires_at).map(|t: DateTime<Utc>| t < now).unwrap_or(true);
-        if expired || code.attempts >= codes::CODE_ATTEMPTS {
-            return Err(ServiceError::field("code_expired", "code", "验证码已失效，请重新获取"));
-        }
-        if code.code_hash != codes::code_hash(&bidx, f.code.trim()) {
-            codes::code_attempted(&mut conn, code.id).await?;
-            return Err(ServiceError::field("wrong_code", "code", "验证码错误"));
-        }
-        code
-    };
+    // The one-time code (each try counted), before anything is asked of the authority.
+    let code_id = codes::check_code(s, &bidx, SIGN_UP, &f.code).await?;
     // Real name, proven by the authority.
     let requested_by = format!("sign-up:{}", f.username.trim());
     let checked = if organisation {
@@ -157,8 +145,8 @@ pub async fn sign_up(s: &Services, f: SignUp, client: &str, audit: Option<bdc_co
         super::verification::verify_person(s, name, &id_number, &f.photo, "sign_up", &requested_by).await?
     };
     if !checked.matched {
-        let mut conn = s.db.conn().await?;
-        codes::code_attempted(&mut conn, code.id).await?;
+        // The try of the code this submission spent (counted when the code was checked) is
+        // not given back: five failed checks and the code is gone.
         return Err(ServiceError::field("not_verified", "name", "实名核验未通过：请核对姓名（名称）、证件号码，并上传本人（法定代表人）清晰的正面照片"));
     }
     let hash = super::auth::hash_password(&f.password).await?;
@@ -167,7 +155,7 @@ pub async fn sign_up(s: &Services, f: SignUp, client: &str, audit: Option<bdc_co
     let party_id = register_api::registry::verified_party(s, &mut tx, party_kind, id_type, &id_number, name).await?;
     if links::party_has_account(&mut tx, party_id).await? {
         // Only the proven owner reaches this line: telling him is no oracle.
-        return Err(ServiceError::field("already_registered", "id_number", "您已注册过线上苏小登实名账户，请直接登录（忘记密码请到登记窗口办理）"));
+        return Err(ServiceError::field("already_registered", "id_number", "您已注册过线上苏小登实名账户，请直接登录（忘记密码可在登录页“忘记密码？”凭注册手机重置）"));
     }
     let roles = vec![f.kind.clone()];
     super::users::check_roles(&mut tx, Realm::Public, &roles).await?;
@@ -179,10 +167,12 @@ pub async fn sign_up(s: &Services, f: SignUp, client: &str, audit: Option<bdc_co
     };
     match links::insert_account(&mut tx, user_id, party_id, Some(checked.verification_id), &s.cipher().encrypt(phone), &bidx, &mask_phone(phone), now).await {
         Ok(()) => {}
-        Err(bdc_db::StoreError::Unique(_)) => return Err(ServiceError::field("already_registered", "id_number", "您已注册过线上苏小登实名账户，请直接登录（忘记密码请到登记窗口办理）")),
+        Err(bdc_db::StoreError::Unique(_)) => {
+            return Err(ServiceError::field("already_registered", "id_number", "您已注册过线上苏小登实名账户，请直接登录（忘记密码可在登录页“忘记密码？”凭注册手机重置）"))
+        }
         Err(e) => return Err(e.into()),
     }
-    if !codes::use_code(&mut tx, code.id).await? {
+    if !codes::use_code(&mut tx, code_id).await? {
         return Err(ServiceError::field("code_expired", "code", "验证码已使用，请重新获取"));
     }
     let user = accounts::get_user(&mut tx, user_id).await?.ok_or_else(|| ServiceError::NotFound("用户不存在".into()))?;

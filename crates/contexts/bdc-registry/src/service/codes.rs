@@ -1,5 +1,6 @@
 //! One-time codes by SMS (短信验证码): sent, checked and used up by the identity context's
-//! sign-up as by the portal's confirmations of an application. Only the code's hash is kept.
+//! sign-up and password reset as by the portal's confirmations of an application. Only the
+//! code's hash is kept. A code is bound to its purpose: a sign-up code never resets a password.
 
 use chrono::{Duration, Utc};
 use rand::Rng;
@@ -11,6 +12,9 @@ use crate::service::{ServiceError, ServiceResult, Services};
 
 /// Purpose of a one-time code: signing up.
 pub const SIGN_UP: &str = "sign_up";
+/// Purpose of a one-time code: resetting a forgotten password (忘记密码), sent to the phone the
+/// account was signed up with.
+pub const PASSWORD_RESET: &str = "password_reset";
 const CODE_MINUTES: i64 = 10;
 const CODE_RESEND_SECONDS: i64 = 60;
 pub const CODE_ATTEMPTS: i64 = 5;
@@ -51,6 +55,32 @@ pub async fn deliver_code(s: &Services, phone: &str, purpose: &str) -> ServiceRe
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     codes::insert_code(&mut conn, &bidx, purpose, &code_hash(&bidx, &code), now + Duration::minutes(CODE_MINUTES), now).await?;
     drop(conn);
-    let text = format!("【线上苏小登】您的验证码为 {code}，{CODE_MINUTES} 分钟内有效。如非本人操作，请忽略本短信。");
+    let text = if purpose == PASSWORD_RESET {
+        // Whoever did not ask for it learns that someone tries his account, and is told not to pass it on.
+        format!("【线上苏小登】您正在重置登录密码，验证码为 {code}，{CODE_MINUTES} 分钟内有效。如非本人操作，请勿将验证码告知他人。")
+    } else {
+        format!("【线上苏小登】您的验证码为 {code}，{CODE_MINUTES} 分钟内有效。如非本人操作，请忽略本短信。")
+    };
     s.sms.send(phone, &text).await.map_err(|e| ServiceError::Internal(Box::new(e)))
+}
+
+/// Checks `code` against the latest unused code sent to the number with blind index `phone_bidx`
+/// for `purpose`, and returns the stored code's id for the caller to use it up
+/// ([`crate::store::codes::use_code`]) in the transaction of what the code allows.
+///
+/// The try is counted *before* the code is compared, in one statement on its own connection
+/// ([`codes::count_attempt`]), so the count stays when the caller's change fails and parallel
+/// tries cannot outrun it: after [`CODE_ATTEMPTS`] tries (right or wrong) the code is spent and
+/// even the right one is refused. The errors are field errors on `code`: `no_code`,
+/// `code_expired` (expired, used, or out of tries) and `wrong_code`.
+pub async fn check_code(s: &Services, phone_bidx: &str, purpose: &str, code: &str) -> ServiceResult<i64> {
+    let mut conn = s.db.conn().await?;
+    let stored = codes::latest_code(&mut conn, phone_bidx, purpose).await?.ok_or_else(|| ServiceError::field("no_code", "code", "请先获取短信验证码"))?;
+    if codes::count_attempt(&mut conn, stored.id, CODE_ATTEMPTS, Utc::now()).await?.is_none() {
+        return Err(ServiceError::field("code_expired", "code", "验证码已失效，请重新获取"));
+    }
+    if stored.code_hash != code_hash(phone_bidx, code.trim()) {
+        return Err(ServiceError::field("wrong_code", "code", "验证码错误"));
+    }
+    Ok(stored.id)
 }

@@ -19,7 +19,7 @@ pub use crate::store::keys::SealedColumn;
 /// One-time codes by SMS (短信验证码): sent, checked and used up by the identity context's
 /// sign-up as by the portal's confirmations.
 pub mod codes {
-    pub use crate::service::codes::{code_hash, deliver_code, phone_ok, send_code, CODE_ATTEMPTS, SIGN_UP};
+    pub use crate::service::codes::{check_code, code_hash, deliver_code, phone_ok, send_code, CODE_ATTEMPTS, PASSWORD_RESET, SIGN_UP};
     pub use crate::store::codes::{code_attempted, latest_code, use_code, StoredCode};
 }
 

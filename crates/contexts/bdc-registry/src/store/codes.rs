@@ -1,5 +1,5 @@
-//! One-time codes sent by SMS (短信验证码), kept only as hashes: sign-up (the identity context's)
-//! and an application's confirmation (the portal's) both use them.
+//! One-time codes sent by SMS (短信验证码), kept only as hashes: sign-up and password reset (the
+//! identity context's) and an application's confirmation (the portal's) use them.
 
 use chrono::{DateTime, Utc};
 use sqlx::AnyConnection;
@@ -33,6 +33,19 @@ pub async fn latest_code(conn: &mut AnyConnection, phone_bidx: &str, purpose: &s
     Ok(sqlx::query_as("SELECT id, code_hash, expires_at, attempts, created_at FROM sms_codes WHERE phone_bidx = $1 AND purpose = $2 AND used = 0 ORDER BY id DESC LIMIT 1")
         .bind(phone_bidx)
         .bind(purpose)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// Counts one try of a code *before* it is compared (验证码尝试计数): one statement, so parallel
+/// tries each get their own count and none is compared once the code's `max_attempts` tries are
+/// spent, or it has expired or been used. Returns the tries counted so far, or `None` when the
+/// code can no longer be tried.
+pub async fn count_attempt(conn: &mut AnyConnection, id: i64, max_attempts: i64, now: DateTime<Utc>) -> StoreResult<Option<i64>> {
+    Ok(sqlx::query_scalar("UPDATE sms_codes SET attempts = attempts + 1 WHERE id = $1 AND used = 0 AND attempts < $2 AND expires_at > $3 RETURNING attempts")
+        .bind(id)
+        .bind(max_attempts)
+        .bind(format_time(now))
         .fetch_optional(&mut *conn)
         .await?)
 }

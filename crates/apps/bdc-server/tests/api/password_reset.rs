@@ -213,8 +213,27 @@ async fn a_flooding_address_gets_429_and_a_user_name_past_its_limit_no_sms(engin
     assert!(page.headers.get("retry-after").is_some() && page.text.contains("请求过于频繁"), "{}", page.text);
 }
 
+/// Tries sent at once cannot outrun the count: eight wrong codes in parallel spend exactly the
+/// five tries, and the right code after them is refused.
+async fn parallel_wrong_codes_spend_exactly_the_five_tries(engine: Engine) {
+    let sms = Arc::new(SandboxSms::default());
+    let app = spawn_app_with(engine, |s| s.with_sms(sms.clone())).await;
+    citizen(&app, "zhouli", "440524188001010014", "13912345688").await;
+    assert_eq!(ask_code(&app, "zhouli").await.status, 202);
+    let code = code_of(&sms, "13912345688");
+    let wrongs: Vec<String> = (1..=8).map(|n| other_than(&code, n)).collect();
+    let replies = futures::future::join_all(wrongs.iter().map(|w| reset(&app, "zhouli", w, NEW_PASSWORD))).await;
+    for r in &replies {
+        refused(r);
+    }
+    assert_eq!(count(&app, "SELECT MAX(attempts) FROM sms_codes WHERE purpose = 'password_reset'").await, 5, "each try counted once, none past the fifth");
+    refused(&reset(&app, "zhouli", &code, NEW_PASSWORD).await);
+    assert_eq!(login(&app, "zhouli", PASSWORD).await.status, 200, "nothing changed");
+}
+
 crate::both!(
     the_signed_up_phone_resets_a_forgotten_password_and_ends_every_session,
     the_sixth_try_of_a_reset_code_is_refused_even_when_right,
+    parallel_wrong_codes_spend_exactly_the_five_tries,
     a_flooding_address_gets_429_and_a_user_name_past_its_limit_no_sms
 );

@@ -75,6 +75,11 @@ async fn the_signed_up_phone_resets_a_forgotten_password_and_ends_every_session(
     let staff_door = app.raw(app.http.get(format!("{}/workbench/login", app.base))).await;
     assert!(staff_door.text.contains("忘记密码请联系系统管理员") && !staff_door.text.contains("/password/forgot"), "{}", staff_door.text);
 
+    // The city app finds both steps in the OpenAPI document.
+    let doc = app.call(Method::GET, "/api/openapi.json", None, None).await.body;
+    assert_eq!(doc["paths"]["/api/v1/auth/password-reset/code"]["post"]["operationId"], "send_password_reset_code");
+    assert_eq!(doc["paths"]["/api/v1/auth/password-reset"]["post"]["operationId"], "reset_forgotten_password");
+
     // Then she forgets it, tries too often, and is locked out.
     for _ in 0..6 {
         login(&app, "chenjing", "Forgotten-Pass-1").await;

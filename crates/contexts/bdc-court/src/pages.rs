@@ -1,11 +1,13 @@
 //! 法院查控 — the court desk page (`/workbench/court`): the inbox with each property's outcome
-//! and receipt, the quarantine with 重新处理, receipts due today and overdue.
+//! and receipt, the quarantine with 重新处理, receipts due today and overdue; and 法院送达（窗口）
+//! (`/workbench/court/deliver`), the form for a notice a court's officers hand in at the counter,
+//! which joins the same queue by its 送达时间 and is registered at once (module `counter`).
 //!
 //! Like the API, the page calls [`crate::service`] only; it wears the shared frame
 //! (`bdc_http::page`).
 
 use askama::Template;
-use axum::extract::{FromRef, State};
+use axum::extract::{FromRef, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -29,8 +31,13 @@ where
     Services: FromRef<S>,
     Gate: FromRef<S>,
 {
-    Router::new().route("/workbench/court", get(court_desk)).route("/workbench/court/reprocess", post(court_reprocess))
+    Router::new()
+        .route("/workbench/court", get(court_desk))
+        .route("/workbench/court/reprocess", post(court_reprocess))
+        .route("/workbench/court/deliver", get(counter::deliver_form).post(counter::deliver).layer(axum::extract::DefaultBodyLimit::max(bdc_http::forms::FORM_LIMIT)))
 }
+
+mod counter;
 
 /// One property in the court desk.
 struct CourtRow {
@@ -65,6 +72,10 @@ struct CourtPage {
     messages: Vec<(i64, String, String)>,
     quarantined: Vec<CourtRow>,
     inbox: Vec<CourtRow>,
+    /// May enter a notice delivered at the counter (窗口送达, case.intake).
+    can_deliver: bool,
+    /// What the counter delivery just entered came to (查封成功 / 轮候 …).
+    delivered: String,
 }
 
 fn court_row(p: CourtProperty, today: &str) -> CourtRow {
@@ -88,6 +99,10 @@ fn court_row(p: CourtProperty, today: &str) -> CourtRow {
 }
 
 async fn court_page_for(services: &Services, actor: &Actor, message_text: String) -> Response {
+    court_page_with(services, actor, message_text, String::new()).await
+}
+
+async fn court_page_with(services: &Services, actor: &Actor, message_text: String, delivered: String) -> Response {
     let today = bdc_core::time::today();
     let page = |n| PageRequest { page: 1, per_page: n };
     let count = |f: PropertyFilter| {
@@ -104,13 +119,36 @@ async fn court_page_for(services: &Services, actor: &Actor, message_text: String
         .unwrap_or_default();
     let inbox = svc::inbox(services, actor, PropertyFilter::default(), page(100)).await.map(|p| p.items.into_iter().map(|x| court_row(x, &t)).collect()).unwrap_or_default();
     let messages = svc::quarantined_messages(services, actor).await.unwrap_or_default().into_iter().map(|(id, at, _, reason)| (id, beijing(&at), reason)).collect();
-    render(&CourtPage { chrome: Chrome::of(Some(actor), "court"), message: message_text, pending, due, overdue, can_act: actor.can(Permission::CaseRegister), messages, quarantined, inbox })
+    render(&CourtPage {
+        chrome: Chrome::of(Some(actor), "court"),
+        message: message_text,
+        pending,
+        due,
+        overdue,
+        can_act: actor.can(Permission::CaseRegister),
+        messages,
+        quarantined,
+        inbox,
+        can_deliver: actor.can(Permission::CaseIntake),
+        delivered,
+    })
 }
 
-/// 法院查控: the inbox, the quarantine with reprocessing, receipts due and overdue.
-async fn court_desk(State(services): State<Services>, PageActor(actor): PageActor) -> Response {
+#[derive(Debug, Deserialize, Default)]
+struct DeskQuery {
+    /// The request number of a counter delivery just entered (its outcome is shown).
+    #[serde(default)]
+    delivered: String,
+}
+
+/// 法院查控: the inbox, the quarantine with reprocessing, receipts due and overdue; after a
+/// counter delivery, what became of it.
+async fn court_desk(State(services): State<Services>, PageActor(actor): PageActor, Query(q): Query<DeskQuery>) -> Response {
     match staff_with(actor, Permission::CaseRead) {
-        Ok(a) => court_page_for(&services, &a, String::new()).await,
+        Ok(a) => {
+            let delivered = counter::outcome(&services, &a, q.delivered.trim()).await;
+            court_page_with(&services, &a, String::new(), delivered).await
+        }
         Err(r) => r,
     }
 }

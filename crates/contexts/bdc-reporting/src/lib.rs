@@ -13,6 +13,7 @@
 //! - [`service`] — the use cases: report, daily log, reconciliation, issuance rules.
 //! - [`api`] — `/api/v1/reports`, `/registration-log`, `/reconciliation`, `/issuance-rules`, with
 //!   this context's part of the access table.
+//! - [`pages`] — the staff's 上报省厅 screens: 接入报文, 登簿日志, 销账 with 重新上报.
 //! - [`jobs`] — the report job (batched), the daily LogBiz, the answers on every tick, and
 //!   [`install`].
 //! - `store` — the context's own tables (`report_messages`, `reconciliation_items`,
@@ -27,6 +28,7 @@
 pub mod api;
 pub mod domain;
 pub mod jobs;
+pub mod pages;
 pub mod service;
 mod store;
 

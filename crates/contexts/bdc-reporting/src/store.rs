@@ -118,6 +118,55 @@ pub async fn find_by_biz_id(conn: &mut AnyConnection, biz_msg_id: &str) -> Store
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM report_messages WHERE biz_msg_id = $1")).bind(biz_msg_id).fetch_optional(&mut *conn).await?)
 }
 
+/// A message as the staff's list of messages shows it (上报报文一览): no body, with its times.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MessageLine {
+    pub id: i64,
+    pub biz_msg_id: String,
+    pub case_id: Option<i64>,
+    pub rec_type: String,
+    /// `report`, `supplement` or `resend`.
+    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub state: MessageState,
+    pub response_code: Option<String>,
+    pub response_info: Option<String>,
+    /// Sent (built and handed to the exchange), UTC as stored.
+    pub created_at: String,
+    pub answered_at: Option<String>,
+}
+
+/// Conditions of the list: a state, sent from / before instants (UTC text as stored).
+const LINE_CONDITIONS: &str = "($1 IS NULL OR state = $1) AND ($2 IS NULL OR created_at >= $2) AND ($3 IS NULL OR created_at < $3)";
+
+/// One page of the messages in a state and sent in `[from, to)`, newest first, and how many
+/// there are.
+pub async fn lines(conn: &mut AnyConnection, state: Option<MessageState>, from: Option<String>, to: Option<String>, limit: i64, offset: i64) -> StoreResult<(Vec<MessageLine>, i64)> {
+    let state = state.map(MessageState::code);
+    let rows = sqlx::query_as(&format!(
+        "SELECT id, biz_msg_id, case_id, rec_type, kind, state, response_code, response_info, created_at, answered_at FROM report_messages WHERE {LINE_CONDITIONS} ORDER BY id DESC LIMIT $4 OFFSET $5"
+    ))
+    .bind(state)
+    .bind(from.clone())
+    .bind(to.clone())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *conn)
+    .await?;
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM report_messages WHERE {LINE_CONDITIONS}")).bind(state).bind(from).bind(to).fetch_one(&mut *conn).await?;
+    Ok((rows, total))
+}
+
+/// How many messages sent in `[from, to)` stand in each state: `(state code, count)`.
+pub async fn count_by_state(conn: &mut AnyConnection, from: Option<String>, to: Option<String>) -> StoreResult<Vec<(String, i64)>> {
+    Ok(sqlx::query_as::<_, (String, i64)>(&format!("SELECT state, COUNT(*) FROM report_messages WHERE {LINE_CONDITIONS} GROUP BY state"))
+        .bind(None::<String>)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
 /// A reconciliation item (销账条目).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReconItem {

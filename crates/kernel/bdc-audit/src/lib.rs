@@ -12,6 +12,7 @@ use bdc_core::access::Permission;
 use bdc_core::{Actor, ServiceResult};
 use bdc_db::{Db, Page, PageRequest};
 
+pub mod export;
 pub mod queries;
 pub mod store;
 
@@ -96,4 +97,42 @@ pub async fn query(db: &Db, actor: &Actor, filter: AuditFilter, page: PageReques
     actor.require(Permission::AuditRead)?;
     let mut conn = db.conn().await?;
     Ok(audit::query(&mut conn, &filter, page).await?)
+}
+
+/// What re-walking the audit chain found (审计链校验).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChainCheck {
+    /// 审计链完整: every chained row's hash holds; the number of chained rows.
+    Intact(i64),
+    /// The first row (by id) whose hash or link does not hold: it, or one before it, was altered
+    /// or removed.
+    BrokenAt(i64),
+}
+
+/// Re-walks the SM3 chain of the audit log for a supervisor (监管), as `bdc verify` does.
+pub async fn verify(db: &Db, actor: &Actor) -> ServiceResult<ChainCheck> {
+    actor.require(Permission::AuditRead)?;
+    let mut conn = db.conn().await?;
+    Ok(match audit::verify_chain(&mut conn).await? {
+        Ok(n) => ChainCheck::Intact(n),
+        Err(id) => ChainCheck::BrokenAt(id),
+    })
+}
+
+/// The most rows one export (导出) carries; a wider selection is cut to the newest this many.
+pub const EXPORT_LIMIT: u32 = 10_000;
+
+/// The rows of `filter`, newest first (at most [`EXPORT_LIMIT`]), for an export; the export
+/// itself is audited in its own transaction (导出留痕) with the conditions and the row count.
+pub async fn export_rows(db: &Db, actor: &Actor, filter: AuditFilter, conditions: &str) -> ServiceResult<Vec<AuditEntry>> {
+    actor.require(Permission::AuditRead)?;
+    let page = PageRequest { page: 1, per_page: EXPORT_LIMIT };
+    let rows = {
+        let mut conn = db.conn().await?;
+        audit::query(&mut conn, &filter, page).await?
+    };
+    let tx = db.begin().await?;
+    let detail = format!("导出审计日志 {} 条（共 {} 条符合）；条件：{}", rows.items.len(), rows.total, if conditions.is_empty() { "全部" } else { conditions });
+    commit(tx, actor, "导出审计日志", &detail).await?;
+    Ok(rows.items)
 }

@@ -136,12 +136,15 @@ pub struct AuditFilter {
     pub outcome: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+    /// Words the detail contains (关键字), matched literally anywhere in it.
+    pub keyword: Option<String>,
 }
 
 pub async fn query(conn: &mut AnyConnection, f: &AuditFilter, page: PageRequest) -> StoreResult<Page<AuditEntry>> {
     let cond = "($1 IS NULL OR actor_name = $1) AND ($2 IS NULL OR action LIKE $2 ESCAPE '\\') AND ($3 IS NULL OR outcome = $3) \
-                AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at < $5)";
-    let action = f.action.as_ref().map(|a| format!("{}%", a.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+                AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at < $5) AND ($6 IS NULL OR detail LIKE $6 ESCAPE '\\')";
+    let action = f.action.as_ref().map(|a| format!("{}%", like_literal(a)));
+    let keyword = f.keyword.as_ref().map(|k| format!("%{}%", like_literal(k)));
     let from = f.from.map(format_time);
     let to = f.to.map(format_time);
     let total = sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM audit_log WHERE {cond}"))
@@ -150,23 +153,30 @@ pub async fn query(conn: &mut AnyConnection, f: &AuditFilter, page: PageRequest)
         .bind(f.outcome.clone())
         .bind(from.clone())
         .bind(to.clone())
+        .bind(keyword.clone())
         .fetch_one(&mut *conn)
         .await?;
     let rows = sqlx::query(&format!(
         "SELECT id, at, actor_id, actor_name, realm, roles, action, target, client_addr, user_agent, outcome, status, request_id, detail \
-         FROM audit_log WHERE {cond} ORDER BY id DESC LIMIT $6 OFFSET $7"
+         FROM audit_log WHERE {cond} ORDER BY id DESC LIMIT $7 OFFSET $8"
     ))
     .bind(f.actor.clone())
     .bind(action)
     .bind(f.outcome.clone())
     .bind(from)
     .bind(to)
+    .bind(keyword)
     .bind(page.limit())
     .bind(page.offset())
     .fetch_all(&mut *conn)
     .await?;
     let items = rows.iter().map(entry_from_row).collect::<StoreResult<Vec<_>>>()?;
     Ok(Page { items, total, page: page.page, per_page: page.per_page })
+}
+
+/// `s` as the literal text of a LIKE pattern (backslash, `%` and `_` escaped).
+fn like_literal(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 fn entry_from_row(r: &sqlx::any::AnyRow) -> StoreResult<AuditEntry> {

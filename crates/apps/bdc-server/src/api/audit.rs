@@ -85,7 +85,7 @@ pub async fn list_audit(State(state): State<AppState>, Authed(actor): Authed, Ap
             return Err(Problem::bad_request("bad_range", "起始时间不能晚于结束时间"));
         }
     }
-    let filter = AuditFilter { actor: q.actor, action: q.action, outcome: q.outcome, from: q.from, to: q.to };
+    let filter = AuditFilter { actor: q.actor, action: q.action, outcome: q.outcome, from: q.from, to: q.to, keyword: None };
     let p = bdc_audit::query(&state.services.db, &actor, filter, page).await?;
     Ok(Json(PageDto::map(p, AuditEntryDto::from)))
 }

@@ -21,5 +21,6 @@ mod portal;
 mod portal_api;
 mod registry;
 mod security;
+mod staff_screens;
 mod system;
 mod users;

@@ -19,6 +19,7 @@ mod password_reset;
 mod permissions;
 mod portal;
 mod portal_api;
+mod portal_withdraw;
 mod registry;
 mod security;
 mod staff_screens;

@@ -2,12 +2,14 @@
 //! developers, the 住建 platform, agents), with this context's part of the access table.
 //!
 //! - [`portal`] — flows, units, applications and their confirmations, cases, certificates.
+//! - [`case_withdrawal`] — 撤回 of an online case before 受理.
 //! - [`files`] — drafts, uploads and agents' authorisations.
 //! - [`queries`] — 档案查询, 利害关系人查询, 证书核验 (open to anyone, rate-limited), the PDF.
 //!
 //! The handlers call [`crate::service`] only. [`router`] is generic over the server's state: it
 //! needs the register's [`Services`] and the session [`Gate`].
 
+pub mod case_withdrawal;
 pub mod files;
 pub mod portal;
 pub mod queries;
@@ -51,6 +53,7 @@ where
         .routes(routes!(portal::portal_withdraw))
         .routes(routes!(portal::portal_cases))
         .routes(routes!(portal::portal_case))
+        .routes(routes!(case_withdrawal::portal_withdraw_case))
         .routes(routes!(portal::portal_certificates))
         .routes(routes!(files::portal_revoke_authorisation))
         .routes(routes!(files::portal_drafts, files::portal_create_draft))

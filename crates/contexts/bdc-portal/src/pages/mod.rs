@@ -8,6 +8,7 @@
 pub mod agency;
 pub mod applications;
 pub mod archive;
+pub mod case_withdrawal;
 pub mod files;
 pub mod interest;
 pub mod portal;
@@ -47,6 +48,7 @@ where
         .route("/portal/agency/{id}/revoke", post(agency::revoke))
         .route("/files/{id}", get(files::show))
         .route("/portal/cases/{id}", get(portal::my_case))
+        .route("/portal/cases/{id}/withdraw", get(case_withdrawal::confirm_withdraw_case).post(case_withdrawal::withdraw_case))
         .route("/portal/cases/{id}/files", post(portal::add_case_files).layer(axum::extract::DefaultBodyLimit::max(bdc_http::forms::FORM_LIMIT)))
         .route("/portal/certificates/{number}", get(portal::my_certificate))
         .merge(interest::routes())

@@ -202,6 +202,7 @@ pub struct OtherRow {
     name: String,
     id: String,
     share: String,
+    err_share: Option<String>,
     err_role: Option<String>,
     err_name: Option<String>,
     err_id: Option<String>,
@@ -318,6 +319,7 @@ async fn apply_page(
                 name: o.name,
                 id: o.id_number,
                 share: o.share,
+                err_share: more.get(&format!("others[{i}].share")).cloned(),
                 err_role: more.get(&format!("others[{i}].role")).cloned(),
                 err_name: more.get(&format!("others[{i}].name")).cloned(),
                 err_id: more.get(&format!("others[{i}].id_number")).cloned(),
@@ -415,37 +417,10 @@ pub async fn apply_form(State(services): State<Services>, PageActor(actor): Page
     render(&p)
 }
 
-/// Puts a service error beside its field on the apply form, or above the form.
+/// Puts a service error beside its fields on the apply form — every field it names, all at
+/// once — and returns what has no field to stand beside, for above the form.
 fn place_error(flow: &'static catalogue::Flow, e: ServiceError, errors: &mut Errors, more: &mut std::collections::BTreeMap<String, String>) -> String {
     match e {
-        ServiceError::Validation { field: Some(field), message: m, .. } => {
-            let key: Option<&'static str> = match field.as_str() {
-                "property" => Some("property"),
-                "on_behalf" => Some("on_behalf"),
-                "my_share" => Some("my_share"),
-                "my_role" => Some("my_role"),
-                "co_ownership" => Some("co_ownership"),
-                f => flow.materials.iter().find(|m| m.code == f).map(|m| m.code),
-            };
-            if let Some(k) = key {
-                errors.insert(k, m);
-                return String::new();
-            }
-            let keyed = match field.as_str() {
-                "others" => Some("others[0].name".to_owned()),
-                "mortgagees" => Some("mortgagees[0].name".to_owned()),
-                f if f.starts_with("others[") || f.starts_with("mortgagees[") => Some(if f.contains('.') { f.to_owned() } else { format!("{f}.id_number") }),
-                f if crate::service::applications::form_of(flow).particulars.iter().any(|p| p.key == f) => Some(f.to_owned()),
-                _ => None,
-            };
-            match keyed {
-                Some(k) => {
-                    more.insert(k, m);
-                    String::new()
-                }
-                None => m,
-            }
-        }
         ServiceError::RuleBlocked { message, findings } => {
             let failing: Vec<String> = findings.iter().filter(|f| f.blocks()).map(|f| format!("{}（{}）", f.message, f.legal_basis)).collect();
             if failing.is_empty() {
@@ -454,7 +429,41 @@ fn place_error(flow: &'static catalogue::Flow, e: ServiceError, errors: &mut Err
                 format!("登记机构的检查未通过：{}", failing.join("；"))
             }
         }
-        other => other.to_string(),
+        e => {
+            let particulars = crate::service::applications::form_of(flow).particulars;
+            let mut unplaced = Vec::new();
+            for (field, m) in e.field_messages() {
+                let key: Option<&'static str> = match field {
+                    "property" => Some("property"),
+                    "on_behalf" => Some("on_behalf"),
+                    "my_share" => Some("my_share"),
+                    "my_role" => Some("my_role"),
+                    "co_ownership" => Some("co_ownership"),
+                    f => flow.materials.iter().find(|m| m.code == f).map(|m| m.code),
+                };
+                if let Some(k) = key {
+                    errors.entry(k).or_insert_with(|| m.to_owned());
+                    continue;
+                }
+                let keyed = match field {
+                    "others" => Some("others[0].name".to_owned()),
+                    "mortgagees" => Some("mortgagees[0].name".to_owned()),
+                    f if f.starts_with("others[") || f.starts_with("mortgagees[") => Some(if f.contains('.') { f.to_owned() } else { format!("{f}.id_number") }),
+                    f if particulars.iter().any(|p| p.key == f) => Some(f.to_owned()),
+                    _ => None,
+                };
+                match keyed {
+                    Some(k) => {
+                        more.entry(k).or_insert_with(|| m.to_owned());
+                    }
+                    None => unplaced.push(m.to_owned()),
+                }
+            }
+            if e.field_messages().is_empty() {
+                unplaced.push(e.to_string());
+            }
+            unplaced.join("；")
+        }
     }
 }
 
@@ -537,12 +546,6 @@ pub async fn apply(State(services): State<Services>, PageActor(actor): PageActor
     if !submit {
         return redirect(&format!("/portal/apply/{}?draft={id}&saved=1", flow.code));
     }
-    if form.property.trim().is_empty() {
-        errors.insert("property", "请选择或填写不动产单元号、不动产权证书号".into());
-    }
-    if !errors.is_empty() {
-        return fail(apply_page(&services, &actor, flow, draft_id, form, errors, more, "申请尚未提交：请按提示修改（已上传的材料已保存在草稿中）。".into()).await);
-    }
     match drafts::submit(&services, &actor, id).await {
         Ok(applied) => match applied.case {
             Some(case) => redirect(&format!("/portal/cases/{}?submitted=1", case.id)),
@@ -550,7 +553,11 @@ pub async fn apply(State(services): State<Services>, PageActor(actor): PageActor
         },
         Err(e) => {
             let m = place_error(flow, e, &mut errors, &mut more);
-            let m = if m.is_empty() { "申请尚未提交：请按提示修改（已上传的材料已保存在草稿中）。".to_owned() } else { m };
+            let m = match errors.len() + more.len() {
+                _ if !m.is_empty() => m,
+                0 | 1 => "申请尚未提交：请按提示修改（已上传的材料已保存在草稿中）。".to_owned(),
+                n => format!("申请尚未提交：共有 {n} 处需要修改，请按各项提示修改（已上传的材料已保存在草稿中）。"),
+            };
             fail(apply_page(&services, &actor, flow, draft_id, form, errors, more, m).await)
         }
     }
@@ -642,12 +649,18 @@ pub struct MyCasePage {
     can_upload: bool,
     /// `(number, kind, url-safe number)`.
     results: Vec<(String, String, String)>,
+    /// 撤回申请 is offered: the applicant submitted it and it still waits for 受理.
+    can_withdraw: bool,
+    /// Just withdrawn (撤回成功): confirmed above the case.
+    withdrawn: bool,
     error: String,
     /// Just submitted (提交成功): the 业务号 and what happens next are confirmed above the case.
     submitted: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
+    #[serde(default)]
+    withdrawn: String,
 pub struct SubmittedQuery {
     #[serde(default)]
     submitted: String,
@@ -690,7 +703,7 @@ pub async fn my_case(State(services): State<Services>, PageActor(actor): PageAct
         Ok(a) => a,
         Err(r) => return r,
     };
-    my_case_page_with(&services, &actor, id, String::new(), q.submitted == "1").await
+    my_case_page_with(&services, &actor, id, String::new(), q.submitted == "1", q.withdrawn == "1").await
 }
 
 /// `POST /portal/cases/{id}/files`: materials handed in for a 补正 (or before 受理).
@@ -721,10 +734,10 @@ pub async fn add_case_files(State(services): State<Services>, PageActor(actor): 
 }
 
 async fn my_case_page(services: &Services, actor: &bdc_core::Actor, id: i64, error_text: String) -> Response {
-    my_case_page_with(services, actor, id, error_text, false).await
+    my_case_page_with(services, actor, id, error_text, false, false).await
 }
 
-async fn my_case_page_with(services: &Services, actor: &bdc_core::Actor, id: i64, error_text: String, submitted: bool) -> Response {
+async fn my_case_page_with(services: &Services, actor: &bdc_core::Actor, id: i64, error_text: String, submitted: bool, withdrawn: bool) -> Response {
     let (case, events) = match svc::my_case(services, actor, id).await {
         Ok(x) => x,
         Err(e) => return message(StatusCode::NOT_FOUND, Some(actor), "办件不存在", &e.to_string(), "/portal"),
@@ -741,6 +754,8 @@ async fn my_case_page_with(services: &Services, actor: &bdc_core::Actor, id: i64
         files: files.iter().map(|f| FileView::of(f, flow)).collect(),
         material_codes: flow.map(|f| f.materials.iter().map(|m| (m.code, m.name)).collect()).unwrap_or_default(),
         can_upload: matches!(case.state, CaseState::Intake | CaseState::Correction),
+        can_withdraw: crate::service::applications::case_withdrawable(services, actor, case.id).await.unwrap_or(false),
+        withdrawn: withdrawn && case.state == CaseState::Withdrawn,
         results: results.into_iter().map(|(n, k)| (bdc_http::forms::urlencode(&n), n, k)).map(|(u, n, k)| (n, k, u)).collect(),
         error: error_text,
         submitted,

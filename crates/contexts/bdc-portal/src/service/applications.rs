@@ -35,11 +35,13 @@ use bdc_registry::register_api::materials as files;
 use bdc_registry::register_api::registry::{self, UnitFilter};
 
 use crate::service::account as portal;
-use bdc_core::{Actor, ServiceError, ServiceResult};
+use bdc_core::{Actor, FieldErrors, ServiceError, ServiceResult};
 use bdc_registry::register_api::cases::{OpenCase, RequestDoc};
 use bdc_registry::Services;
 
 pub use crate::domain::{ApplicationState, ConfirmationState};
+
+mod checks;
 
 /// The role of a mortgagee (抵押权人) among the named parties; the case keeps mortgagees apart
 /// from the applicants, the confirmations name them too.
@@ -410,6 +412,15 @@ pub fn within_authorisation(matters: &str, flow: &Flow) -> bool {
     matters.contains(flow.name) || matters.contains(&format!("{}登记", flow.group)) || matters.contains("全部登记") || matters.contains("一切登记")
 }
 
+/// The unit an application names by 不动产单元号 or by 不动产权证书号.
+async fn property_unit(conn: &mut AnyConnection, property: &str) -> ServiceResult<registry::Unit> {
+    if let Some(u) = registry::find_unit(conn, property).await? {
+        return Ok(u);
+    }
+    let id = registry::unit_by_certificate(conn, property).await?.ok_or_else(|| ServiceError::field("unknown_property", "property", "未找到该不动产单元号或证书号对应的不动产"))?;
+    registry::get_unit(conn, id).await?.ok_or_else(|| ServiceError::field("unknown_property", "property", "未找到该不动产"))
+}
+
 fn role_ok(flow: &Flow, role: &str) -> bool {
     flow.applicant_roles.iter().any(|r| r.code() == role)
 }
@@ -431,102 +442,131 @@ pub async fn apply(s: &Services, actor: &Actor, a: Application) -> ServiceResult
 }
 
 /// [`apply`] for a draft's application: the draft's files go with it.
+///
+/// The whole form is checked before anything is refused (逐项核对): every field that is wrong is
+/// reported at once, each beside its field ([`ServiceError::Fields`]); only a form whose fields
+/// are all valid meets the counter's checks and the restriction rules (限制验证).
 pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application, draft: Option<i64>) -> ServiceResult<Applied> {
     let account = portal::account_of(s, actor).await?;
     let flow = catalogue::flow(a.flow_code.trim()).ok_or_else(|| ServiceError::field("unknown_flow", "flow_code", "请选择要办理的业务"))?;
     let channels = portal::channels_of(actor);
     let channel = *flow.channels.iter().find(|c| channels.contains(c)).ok_or_else(|| ServiceError::field("flow_not_open", "flow_code", format!("您的账户不能在线办理“{}”", flow.name)))?;
+    let spec = form_of(flow);
+    let mut errors = FieldErrors::new();
     let my_role = a.my_role.trim();
     if !role_ok(flow, my_role) {
         let names: Vec<&str> = flow.applicant_roles.iter().map(|r| r.name()).collect();
-        return Err(ServiceError::field("bad_role", "my_role", format!("请选择您在本业务中的身份：{}", names.join("、"))));
+        errors.add("bad_role", "my_role", format!("请选择您在本业务中的身份：{}", names.join("、")));
     }
+    checks::share(&mut errors, "my_share", "您", &a.my_share);
     let property = a.property.trim();
-    if property.is_empty() {
-        return Err(ServiceError::field("no_property", "property", "请选择或填写不动产单元号、不动产权证书号"));
-    }
     let mut conn = s.db.conn().await?;
-    let unit = match registry::find_unit(&mut conn, property).await? {
-        Some(u) => u,
-        None => {
-            let id = registry::unit_by_certificate(&mut conn, property).await?.ok_or_else(|| ServiceError::field("unknown_property", "property", "未找到该不动产单元号或证书号对应的不动产"))?;
-            registry::get_unit(&mut conn, id).await?.ok_or_else(|| ServiceError::field("unknown_property", "property", "未找到该不动产"))?
-        }
+    let unit = if property.is_empty() {
+        errors.add("no_property", "property", "请选择或填写不动产单元号、不动产权证书号");
+        None
+    } else {
+        errors.check(property_unit(&mut conn, property).await)?
     };
     let mut attrs: BTreeMap<String, String> = a.attributes.iter().map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).filter(|(_, v)| !v.is_empty()).collect();
     if let Some(k) = attrs.keys().find(|k| k.as_str() == attr::AUTHORISATION) {
-        return Err(ServiceError::field("bad_attribute", k, "授权委托请在“代理申请”中选择"));
+        errors.add("bad_attribute", k, "授权委托请在“代理申请”中选择");
     }
+    checks::particulars(&mut errors, &spec, &attrs);
     let mut applicants: Vec<(i64, String, String)> = Vec::new();
     // The party the application is made for: the entitlement rule refuses it unless the
     // register says it may ask.
-    let submitter;
+    let mut submitter = account.party_id;
     // Parties whose own act is already on record and who need not confirm.
     let mut settled = vec![account.party_id];
+    // The roles of every row filled in, verified or not: a row with a wrong ID number still
+    // names its role, so the form is not told a role is missing as well.
+    let mut typed_roles: Vec<&str> = vec![my_role];
     match a.on_behalf {
         Some(id) => {
-            let auth = crate::service::agency::usable_for(s, actor, id).await?;
-            if !within_authorisation(&auth.matters, flow) {
-                return Err(ServiceError::field("outside_authorisation", "on_behalf", format!("授权委托书的委托事项“{}”不包括“{}”：代理人只能在授权范围内申请", auth.matters, flow.name)));
-            }
             if my_role == "agent" {
-                return Err(ServiceError::field("bad_role", "my_role", "代理申请时请选择委托人在本业务中的身份（权利人或义务人）"));
+                errors.add("bad_role", "my_role", "代理申请时请选择委托人在本业务中的身份（权利人或义务人）");
             }
-            attrs.insert(attr::AUTHORISATION.to_owned(), auth.id.to_string());
-            submitter = auth.principal_party_id;
-            settled.push(auth.principal_party_id);
-            applicants.push((auth.principal_party_id, my_role.to_owned(), share_of(&a.my_share)));
-            if role_ok(flow, "agent") && auth.principal_party_id != account.party_id {
-                applicants.push((account.party_id, "agent".to_owned(), "1".to_owned()));
+            if let Some(auth) = errors.check(crate::service::agency::usable_for(s, actor, id).await)? {
+                if !within_authorisation(&auth.matters, flow) {
+                    errors.add("outside_authorisation", "on_behalf", format!("授权委托书的委托事项“{}”不包括“{}”：代理人只能在授权范围内申请", auth.matters, flow.name));
+                }
+                attrs.insert(attr::AUTHORISATION.to_owned(), auth.id.to_string());
+                submitter = auth.principal_party_id;
+                settled.push(auth.principal_party_id);
+                applicants.push((auth.principal_party_id, my_role.to_owned(), share_of(&a.my_share)));
+                if role_ok(flow, "agent") && auth.principal_party_id != account.party_id {
+                    applicants.push((account.party_id, "agent".to_owned(), "1".to_owned()));
+                    typed_roles.push("agent");
+                }
             }
         }
-        None => {
-            applicants.push((account.party_id, my_role.to_owned(), share_of(&a.my_share)));
-            submitter = account.party_id;
-        }
+        None => applicants.push((account.party_id, my_role.to_owned(), share_of(&a.my_share))),
     }
     for (i, o) in a.others.iter().enumerate() {
         if o.name.trim().is_empty() && o.id_number.trim().is_empty() {
             continue;
         }
         let field = format!("others[{i}]");
+        let who = format!("第 {} 位其他申请人", i + 1);
         let role = o.role.trim();
-        if !role_ok(flow, role) {
-            return Err(ServiceError::field("bad_role", &format!("{field}.role"), format!("第 {} 位其他申请人的身份无效", i + 1)));
+        let role_valid = role_ok(flow, role);
+        if role_valid {
+            typed_roles.push(role);
+        } else {
+            errors.add("bad_role", &format!("{field}.role"), format!("{who}的身份无效"));
         }
-        let pid = verified(s, actor, named_party(s, &mut conn, &field, &format!("第 {} 位其他申请人", i + 1), &o.name, &o.id_number).await).await?;
+        checks::share(&mut errors, &format!("{field}.share"), &who, &o.share);
+        let Some(pid) = errors.check(verified(s, actor, named_party(s, &mut conn, &field, &who, &o.name, &o.id_number).await).await)? else { continue };
+        if !role_valid {
+            continue;
+        }
         if applicants.iter().any(|(p, r, _)| *p == pid && r == role) {
-            return Err(ServiceError::field("duplicate_party", &format!("{field}.id_number"), format!("第 {} 位其他申请人重复", i + 1)));
+            errors.add("duplicate_party", &format!("{field}.id_number"), format!("{who}重复"));
+            continue;
         }
         applicants.push((pid, role.to_owned(), share_of(&o.share)));
     }
     let mut mortgagees = Vec::new();
+    let mut mortgagee_rows = 0;
     for (i, m) in a.mortgagees.iter().enumerate() {
         if m.name.trim().is_empty() && m.id_number.trim().is_empty() {
             continue;
         }
-        let pid = verified(s, actor, named_party(s, &mut conn, &format!("mortgagees[{i}]"), &format!("第 {} 位抵押权人", i + 1), &m.name, &m.id_number).await).await?;
+        mortgagee_rows += 1;
+        let Some(pid) = errors.check(verified(s, actor, named_party(s, &mut conn, &format!("mortgagees[{i}]"), &format!("第 {} 位抵押权人", i + 1), &m.name, &m.id_number).await).await)? else {
+            continue;
+        };
         if !mortgagees.contains(&pid) {
             mortgagees.push(pid);
         }
     }
     drop(conn);
+    if spec.mortgagees && mortgagee_rows == 0 {
+        errors.add("mortgagee_required", "mortgagees", format!("“{}”须写明抵押权人", flow.name));
+    }
+    checks::roles_named(&mut errors, flow, &typed_roles);
     // 代办: the bank or developer is only the agent; the application is its customers', and
     // each of them confirms.
-    let submitter = if a.on_behalf.is_none() && my_role == "agent" {
+    if a.on_behalf.is_none() && my_role == "agent" {
         let customer = applicants.iter().find(|(_, r, _)| r == "right_holder").or_else(|| applicants.iter().find(|(_, r, _)| r == "obligor"));
         match customer {
-            Some((p, _, _)) => *p,
-            None => return Err(ServiceError::field("customer_required", "others", "代办申请须写明所代办的申请人（权利人或义务人）")),
-        }
-    } else {
-        submitter
-    };
-    if let Some(c) = &a.co_ownership {
-        if !c.trim().is_empty() && !CO_OWNERSHIP.iter().any(|(k, _)| *k == c.trim()) {
-            return Err(ServiceError::field("bad_co_ownership", "co_ownership", "请选择共有方式"));
+            Some((p, _, _)) => submitter = *p,
+            None if !typed_roles.iter().any(|r| *r == "right_holder" || *r == "obligor") => {
+                errors.add("customer_required", "others", "代办申请须写明所代办的申请人（权利人或义务人）");
+            }
+            None => {}
         }
     }
+    let holders = typed_roles.iter().filter(|r| **r == "right_holder").count();
+    checks::co_ownership(&mut errors, &spec, a.co_ownership.as_deref(), holders);
+    if draft.is_some() {
+        // A draft's files are its materials: every required one must have a file.
+        for m in flow.required_materials().filter(|m| !a.materials.iter().any(|c| c == m.code)) {
+            errors.add("material_missing", m.code, format!("请上传必交材料“{}”", m.name));
+        }
+    }
+    errors.finish()?;
+    let Some(unit) = unit else { return Err(ServiceError::field("no_property", "property", "请选择或填写不动产单元号、不动产权证书号")) };
     let request = RequestDoc {
         co_ownership: a.co_ownership.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned),
         attrs,
@@ -864,6 +904,19 @@ pub async fn withdraw(s: &Services, actor: &Actor, id: i64, reason: &str) -> Ser
     }
     bdc_audit::commit(tx, actor, "撤回网上申请", &format!("申请 #{id}")).await?;
     view(s, actor, id).await
+}
+
+/// 撤回 of the actor's own online case while it still waits for 受理; the register decides
+/// whether it may ([`bdc_registry::register_api::cases::withdraw_by_applicant`]: only the
+/// account that submitted it, only before 受理).
+pub async fn withdraw_case(s: &Services, actor: &Actor, case_id: i64, reason: &str) -> ServiceResult<CaseRecord> {
+    portal::account_of(s, actor).await?;
+    Ok(bdc_registry::register_api::cases::withdraw_by_applicant(s, actor, case_id, reason).await?.case)
+}
+
+/// Whether the actor may still withdraw the case (the case page's 撤回申请 button).
+pub async fn case_withdrawable(s: &Services, actor: &Actor, case_id: i64) -> ServiceResult<bool> {
+    bdc_registry::register_api::cases::withdrawable(s, actor, case_id).await
 }
 
 /// Opens the case of a fully confirmed application. Exactly one caller wins the move out of

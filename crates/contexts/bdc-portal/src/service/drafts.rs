@@ -174,9 +174,8 @@ pub async fn discard(s: &Services, actor: &Actor, id: i64) -> ServiceResult<()> 
 pub async fn submit(s: &Services, actor: &Actor, id: i64) -> ServiceResult<crate::service::applications::Applied> {
     let (draft, fields, files) = get(s, actor, id).await?;
     let flow = flow_open_to(actor, &draft.flow_code)?;
-    if let Some(m) = flow.required_materials().find(|m| !files.iter().any(|f| f.material_code == m.code)) {
-        return Err(ServiceError::field("material_missing", m.code, format!("请上传必交材料“{}”", m.name)));
-    }
+    // A required material without a file is one of the form's field errors, reported with all
+    // the others by `apply_with_files`.
     let mut provided: Vec<String> = files.iter().map(|f| f.material_code.clone()).collect();
     provided.sort();
     provided.dedup();

@@ -614,7 +614,7 @@ pub async fn act(s: &Services, actor: &Actor, case_id: i64, action: &str, reason
 }
 
 /// One table-driven transition other than 登簿, in one transaction.
-async fn transition(s: &Services, actor: &Actor, case_id: i64, t: &Transition, reason: &str) -> ServiceResult<Moved> {
+pub(crate) async fn transition(s: &Services, actor: &Actor, case_id: i64, t: &Transition, reason: &str) -> ServiceResult<Moved> {
     let action = t.action;
     let now = Utc::now();
     let day = today();

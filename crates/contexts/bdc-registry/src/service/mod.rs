@@ -29,6 +29,7 @@ pub mod register_api;
 pub mod registry;
 pub mod rule_library;
 pub mod verify;
+pub mod withdrawal;
 
 use std::sync::Arc;
 

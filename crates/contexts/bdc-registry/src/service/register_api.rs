@@ -33,6 +33,7 @@ pub mod limits {
 /// remembers who submitted it.
 pub mod cases {
     pub use crate::service::cases::{open_case, precheck, with_mortgage, OpenCase, Opened, RequestDoc};
+    pub use crate::service::withdrawal::{withdraw_by_applicant, withdrawable};
     pub use crate::store::cases::{add_event, cases_of_party, cases_submitted_by, events, get_case, insert_case, set_submitted_by, CaseRecord, NewCase};
 }
 

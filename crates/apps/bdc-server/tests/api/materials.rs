@@ -32,6 +32,8 @@ fn upload(code: &str, name: &str, bytes: &[u8]) -> Upload {
 fn field_of(e: ServiceError) -> String {
     match e {
         ServiceError::Validation { field, .. } => field.unwrap_or_default(),
+        // Several fields at once: the first named.
+        ServiceError::Fields(errors) => errors[0].field.clone(),
         other => panic!("expected a field error, got {other:?}"),
     }
 }

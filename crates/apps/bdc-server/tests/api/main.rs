@@ -11,6 +11,7 @@ mod bad_input;
 mod calendar;
 mod case_search;
 mod court;
+mod documents;
 mod duties;
 mod error_pages;
 mod flows;

@@ -10,6 +10,7 @@
 //! needs the register's [`Services`] and the session [`Gate`].
 
 pub mod case_withdrawal;
+pub mod documents;
 pub mod files;
 pub mod portal;
 pub mod queries;
@@ -55,6 +56,8 @@ where
         .routes(routes!(portal::portal_case))
         .routes(routes!(case_withdrawal::portal_withdraw_case))
         .routes(routes!(portal::portal_certificates))
+        .routes(routes!(documents::portal_case_document))
+        .routes(routes!(documents::portal_housing_proof))
         .routes(routes!(files::portal_revoke_authorisation))
         .routes(routes!(files::portal_drafts, files::portal_create_draft))
         .routes(routes!(files::portal_draft, files::portal_save_draft, files::portal_delete_draft))

@@ -12,6 +12,7 @@ pub mod case_withdrawal;
 pub mod files;
 pub mod interest;
 pub mod portal;
+pub mod proofs;
 
 use axum::extract::FromRef;
 use axum::routing::{get, post};
@@ -49,6 +50,8 @@ where
         .route("/files/{id}", get(files::show))
         .route("/portal/cases/{id}", get(portal::my_case))
         .route("/portal/cases/{id}/withdraw", get(case_withdrawal::confirm_withdraw_case).post(case_withdrawal::withdraw_case))
+        .route("/portal/cases/{id}/documents/{file}", get(proofs::case_document))
+        .route("/portal/archive/proof.pdf", post(proofs::housing_proof))
         .route("/portal/cases/{id}/files", post(portal::add_case_files).layer(axum::extract::DefaultBodyLimit::max(bdc_http::forms::FORM_LIMIT)))
         .route("/portal/certificates/{number}", get(portal::my_certificate))
         .merge(interest::routes())

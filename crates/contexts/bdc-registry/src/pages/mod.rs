@@ -4,6 +4,7 @@
 //! any flow with 预检). They wear the shared frame (`bdc_http::page`) and call
 //! [`crate::service`] only.
 
+pub mod documents;
 pub mod files;
 pub mod intake;
 pub mod search;
@@ -43,6 +44,7 @@ where
         .route("/workbench/search", get(search::search_page))
         .route("/workbench/search.xlsx", get(search::export))
         .route("/workbench/cases/{id}", get(workbench::case_page).post(workbench::act))
+        .route("/workbench/cases/{id}/documents/{file}", get(documents::case_document))
         .route("/workbench/cases/{id}/files", post(workbench::add_files).layer(axum::extract::DefaultBodyLimit::max(bdc_http::forms::FORM_LIMIT)))
         .route("/workbench/units/{id}", get(workbench::unit_page))
         .route("/workbench/intake", get(intake::form).post(intake::accept).layer(axum::extract::DefaultBodyLimit::max(bdc_http::forms::FORM_LIMIT)))

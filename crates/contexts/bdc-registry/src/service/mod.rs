@@ -16,6 +16,7 @@ pub mod certificates;
 pub mod checkpoint;
 pub mod codes;
 pub mod directory;
+pub mod documents;
 pub mod dto;
 pub mod duties;
 pub mod events;

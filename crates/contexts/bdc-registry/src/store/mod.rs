@@ -19,6 +19,7 @@ pub mod calendar;
 pub mod case_search;
 pub mod cases;
 pub mod codes;
+pub mod documents;
 pub mod duties;
 pub mod journal;
 pub mod keys;

@@ -1,7 +1,8 @@
 // 系统管理 in real headless Chromium: the demo administrator creates a staff user (a refused
 // form first, typed values kept), grants a role a permission in the matrix, marks a holiday in
 // the working-day calendar and sees it in the month view, and reads the rule library and the
-// business catalogue. Screenshots at 1280 px go to docs/screenshots/admin-*.png.
+// business catalogue — every code by its Chinese name (no raw case.intake, state_land_and_house
+// …). Screenshots at 1280 px go to docs/screenshots/admin-*.png.
 //
 // The server is the real `bdc` binary (BDC_BIN, default target/debug/bdc) running the demo city
 // on a fresh embedded database on a random port.
@@ -138,6 +139,38 @@ test('the rule library lists rules with severity and legal basis, and a rule its
   await rows.first().locator('a', { hasText: '版本' }).click();
   await page.waitForURL(/\/workbench\/admin\/rules\/[\w-]+$/);
   assert.match(await page.textContent('#versions'), /v1/);
+});
+
+test('系统管理 shows Chinese names, never raw codes such as case.intake', async () => {
+  // Lower-case words joined by a dot or an underscore: permission codes (case.intake), right
+  // kinds (state_land_and_house), checks (restriction_present), effects (create_right).
+  const RAW = /\b[a-z]+(?:[._][a-z]+)+\b/g;
+  await page.goto(`${base}/workbench/admin/users`);
+  const user = await page.locator('#users a', { hasText: '管理' }).first().getAttribute('href');
+  await page.goto(`${base}/workbench/admin/rules`);
+  const rule = await page.locator('#rules a', { hasText: '版本' }).first().getAttribute('href');
+  const pages = ['', '/users', '/users/new', user.replace('/workbench/admin', ''), '/roles', '/calendar', '/rules', rule.replace('/workbench/admin', ''), '/catalogue'];
+  for (const p of pages) {
+    await page.goto(`${base}/workbench/admin${p}`);
+    const text = await page.locator('main').innerText();
+    assert.deepEqual(text.match(RAW) ?? [], [], `/workbench/admin${p} shows raw codes`);
+    assert.ok(!text.includes('case.intake') && !text.includes('audit.read'), `/workbench/admin${p} shows a permission code`);
+  }
+  // The matrix names each permission; the code is only a tooltip.
+  await page.goto(`${base}/workbench/admin/roles`);
+  const intake = page.locator('#role-matrix tbody th[title="权限代码 case.intake"]');
+  assert.equal((await intake.innerText()).trim(), '受理');
+  // The rule library: severity by name; the issuance rules' tables and fields as the standard names them.
+  await page.goto(`${base}/workbench/admin/rules`);
+  const severities = await page.locator('#rules tbody td:nth-child(2)').allInnerTexts();
+  assert.ok(severities.length > 0 && severities.every((t) => /^(阻断|提示|需同意)$/.test(t.trim())), severities.join(','));
+  const issuance = await page.locator('#issuance-rules').innerText();
+  assert.match(issuance, /全部表/);
+  assert.match(issuance, /不动产权证书号\s*BDCQZH/, 'the field by its name, the code beside it');
+  assert.match(issuance, /全角转半角/);
+  assert.ok((await page.locator('#issuance-form select#table option').allInnerTexts()).includes('房地产权（独幢、层、套、间房屋）（QLT_FW_FDCQ_YZ）'));
+  // Restrictions are ticked by name in the rule form.
+  assert.ok(await page.locator('#new-rule #kinds label', { hasText: '查封登记' }).count());
 });
 
 test('the catalogue lists the 162 flows and filters them', async () => {

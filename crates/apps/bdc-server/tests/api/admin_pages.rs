@@ -49,6 +49,37 @@ fn location(r: &Reply) -> String {
     r.headers.get("location").unwrap().to_str().unwrap().to_owned()
 }
 
+/// What a reader sees of a page: its text without the tags (attributes such as form values'
+/// codes, links' addresses and tooltips are not read).
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Raw identifiers in a text: lower-case words joined by a dot or an underscore (`case.intake`,
+/// `state_land_and_house`, `restriction_present`).
+fn raw_codes(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_ascii_lowercase() || c == '.' || c == '_')).map(|w| w.trim_matches(['.', '_'])).filter(|w| w.contains(['.', '_'])).map(str::to_owned).collect()
+}
+
+/// Lower-case ASCII words of a text (`block`, `intake`); a rule's own hyphenated code
+/// (`seizure-blocks-disposal`) is one word.
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_ascii_lowercase() || c == '-')).map(|w| w.trim_matches('-')).filter(|w| !w.is_empty()).collect()
+}
+
 async fn api_login(app: &TestApp, username: &str, password: &str) -> Reply {
     app.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": username, "password": password, "realm": "staff", "mode": "token"}))).await
 }
@@ -310,8 +341,13 @@ async fn calendar_overrides_and_rules_are_edited_on_the_pages(engine: Engine) {
     location(&admin.post("/workbench/admin/issuance-rules", &[("table", "KTT_FW_H"), ("field", "GHYT"), ("action", "map"), ("param", "10=>住宅")]).await);
     let lib = admin.get("/workbench/admin/rules").await;
     assert!(lib.text.contains("GHYT") && lib.text.contains("10=&#62;住宅"));
+    // The exchange's table and field by their Chinese names, the codes beside them in grey.
+    assert!(lib.text.contains(r#"户（房屋）<br><span class="mono muted admin-code">KTT_FW_H</span>"#), "{}", lib.text);
+    assert!(lib.text.contains(r#"规划用途<br><span class="mono muted admin-code">GHYT</span>"#) && lib.text.contains("值规范（映射）"));
+    assert!(lib.text.contains(r#"<option value="KTT_FW_H">户（房屋）（KTT_FW_H）</option>"#), "the table is chosen by its name");
     let id = app.get("/api/v1/issuance-rules?per_page=100", &token).await.body["items"].as_array().unwrap().iter().find(|r| r["field"] == "GHYT").unwrap()["id"].as_i64().unwrap();
-    assert!(admin.get(&format!("/workbench/admin/issuance-rules/{id}/remove")).await.text.contains("确认删除"));
+    let confirm = admin.get(&format!("/workbench/admin/issuance-rules/{id}/remove")).await;
+    assert!(confirm.text.contains("确认删除") && confirm.text.contains("表：户（房屋）（KTT_FW_H），字段：规划用途（GHYT），值规范（映射）"), "{}", confirm.text);
     location(&admin.post(&format!("/workbench/admin/issuance-rules/{id}/remove"), &[]).await);
     assert!(!admin.get("/workbench/admin/rules").await.text.contains("GHYT"));
 }
@@ -403,7 +439,74 @@ async fn the_counter_takes_counter_flows_only(engine: Engine) {
     assert!(online.text.contains("请选择业务目录中的窗口业务") && !online.text.contains(r#"id="intake-form""#), "{}", online.text);
 }
 
+/// 系统管理 speaks Chinese: no page shows a permission, right kind, check or severity by its
+/// code; a 存在限制 rule's restrictions and a rule's right kinds are ticked by name.
+async fn the_admin_pages_name_every_code_in_chinese(engine: Engine) {
+    let app = spawn_app(engine).await;
+    app.user("admin1", &["admin"]).await;
+    let admin = log_in(&app, "admin1").await;
+
+    // A rule limited to restrictions and right kinds, entered by ticking their names.
+    let form = admin.get("/workbench/admin/rules").await;
+    assert!(form.text.contains(r#"name="kinds" value="seizure""#) && visible_text(&form.text).contains("查封登记"), "restrictions are ticked by name");
+    assert!(form.text.contains(r#"name="right_kinds" value="state_land_and_house""#));
+    let mut fields = vec![
+        ("code", "no-transfer-under-seizure"),
+        ("name", "查封或异议期间不得转移"),
+        ("check", "restriction_present"),
+        ("severity", "block"),
+        ("effects", "transfer_right"),
+        ("right_kinds", "state_land_and_house"),
+        ("legal_basis", "《不动产登记暂行条例》第二十二条"),
+        ("effective_from", "2026-12-01"),
+    ];
+    let none = admin.post("/workbench/admin/rules", &fields).await;
+    assert_eq!(none.status, 422);
+    assert!(none.text.contains(r#"id="kinds-error""#) && none.text.contains("须勾选至少一种限制的权利类型"), "{}", none.text);
+    assert!(none.text.contains(r#"value="state_land_and_house" checked"#), "the ticks are kept");
+    fields.extend([("kinds", "seizure"), ("kinds", "objection")]);
+    assert_eq!(location(&admin.post("/workbench/admin/rules", &fields).await), "/workbench/admin/rules?done=created");
+    let v = admin.get("/workbench/admin/rules/no-transfer-under-seizure").await;
+    assert!(v.text.contains(r#"value="seizure" checked"#) && v.text.contains(r#"value="objection" checked"#) && !v.text.contains(r#"value="mortgage" checked"#));
+    assert!(visible_text(&v.text).contains("存在限制（查封、抵押、异议等）：查封登记、异议登记"), "{}", v.text);
+
+    let users = admin.get("/workbench/admin/users?q=admin1").await;
+    let id: String =
+        users.text.split(r#"href="/workbench/admin/users/"#).skip(1).map(|rest| rest.chars().take_while(char::is_ascii_digit).collect::<String>()).find(|id| !id.is_empty()).expect("admin1 is listed");
+    let pages = [
+        "/workbench/admin".to_owned(),
+        "/workbench/admin/users".to_owned(),
+        "/workbench/admin/users/new".to_owned(),
+        format!("/workbench/admin/users/{id}"),
+        "/workbench/admin/roles".to_owned(),
+        "/workbench/admin/calendar".to_owned(),
+        "/workbench/admin/rules".to_owned(),
+        "/workbench/admin/rules/no-transfer-under-seizure".to_owned(),
+        "/workbench/admin/catalogue".to_owned(),
+    ];
+    for path in &pages {
+        let page = admin.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        let text = visible_text(&page.text);
+        assert!(raw_codes(&text).is_empty(), "{path} shows codes: {:?}", raw_codes(&text));
+        for p in bdc_core::access::Permission::ALL {
+            assert!(!text.contains(p.code()), "{path} shows the permission code {}", p.code());
+        }
+    }
+    // Severity and roles by name: no `block`, `warn`, `consent` in the library, no role code in the matrix.
+    let lib = visible_text(&admin.get("/workbench/admin/rules").await.text);
+    assert!(lib.contains("阻断") && !words(&lib).iter().any(|w| ["block", "warn", "consent"].contains(w)), "{lib}");
+    let matrix = admin.get("/workbench/admin/roles").await;
+    let table = &matrix.text[matrix.text.find(r#"id="role-matrix""#).expect("the matrix")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let shown = visible_text(table);
+    let roles = words(&shown).into_iter().filter(|w| bdc_core::access::role(w).is_some()).collect::<Vec<_>>();
+    assert!(roles.is_empty(), "role codes shown: {roles:?}");
+    assert!(matrix.text.contains(r#"title="权限代码 case.intake">受理</th>"#), "the code is kept as a tooltip");
+}
+
 crate::both!(
+    the_admin_pages_name_every_code_in_chinese,
     the_counter_takes_counter_flows_only,
     a_user_changes_his_password_on_the_page,
     an_administrator_creates_a_user_on_the_page_and_the_user_logs_in,

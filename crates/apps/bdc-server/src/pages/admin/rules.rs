@@ -1,7 +1,9 @@
 //! 规则库 — the restriction and review rules (A2.6): each rule's newest version with severity,
 //! applicability, legal basis and validity; one rule's versions with a form for the next
 //! version; retiring with a confirmation step. Below them the issuance-data rules (A4.4), added
-//! and removed the same way. Reading needs rules.read, changing rules.manage.
+//! and removed the same way. Reading needs rules.read, changing rules.manage. Every code is shown
+//! by its Chinese name: right kinds are ticked by name, the exchange's tables and fields read as
+//! the standard names them (the code beside them in grey, to match the interface documents).
 
 use askama::Template;
 use axum::extract::State;
@@ -12,9 +14,11 @@ use bdc_http::page_input::PagePath;
 use chrono::NaiveDate;
 
 use bdc_core::access::Permission;
+use bdc_registry::domain::rights::RightKind;
 use bdc_registry::domain::rules::Severity;
 use bdc_registry::service::rule_library::RuleRecord;
 use bdc_registry::service::rule_library::{self as svc, RuleDraft, CHECKS};
+use bdc_reporting::domain::{exchange_names, issuance};
 
 use super::{admit, allow, place, redirect, refused, render, Chrome, Errors, Fields, Nav, PageActor};
 use crate::pages::{beijing, message};
@@ -36,8 +40,53 @@ const EFFECTS: &[(&str, &str)] = &[
     ("reissue_certificate", "遗失补证"),
 ];
 
-/// What the issuance-data actions do, in Chinese.
-const ISSUANCE_ACTIONS: &[(&str, &str)] = &[("default", "补充字段值"), ("separator", "统一连接符"), ("map", "值规范（映射）"), ("halfwidth", "全角转半角"), ("trim", "去除首尾空白")];
+/// What the rule form offers, each `(code, Chinese name)`: the checks, the effects, the
+/// restrictions a 存在限制 check looks for, and the right kinds a rule may be limited to.
+pub struct Choices {
+    checks: &'static [(&'static str, &'static str)],
+    effects: &'static [(&'static str, &'static str)],
+    restriction_kinds: Vec<(&'static str, &'static str)>,
+    right_kinds: Vec<(&'static str, &'static str)>,
+}
+
+impl Choices {
+    fn new() -> Choices {
+        let named = |k: &RightKind| (k.code(), k.name());
+        Choices {
+            checks: CHECKS,
+            effects: EFFECTS,
+            restriction_kinds: RightKind::ALL.iter().filter(|k| k.is_restriction()).map(named).collect(),
+            right_kinds: RightKind::ALL.iter().map(named).collect(),
+        }
+    }
+}
+
+/// An issuance-data rule as a table row: the exchange's table and field by their Chinese names,
+/// with the codes the interface documents use.
+pub struct IssuanceRow {
+    id: i64,
+    table: String,
+    table_name: Option<&'static str>,
+    field: String,
+    field_name: Option<&'static str>,
+    action: String,
+    param: String,
+}
+
+impl IssuanceRow {
+    fn of((id, table, field, action, param): bdc_reporting::service::issuance::IssuanceRuleRow) -> IssuanceRow {
+        IssuanceRow { id, table_name: exchange_names::table_name(&table), field_name: exchange_names::field_name(&field), action: issuance::action_name(&action).to_owned(), table, field, param }
+    }
+
+    /// "房地产权（…）（QLT_FW_FDCQ_YZ）", for sentences.
+    fn table_text(&self) -> String {
+        self.table_name.map_or_else(|| self.table.clone(), |n| if self.table == exchange_names::ALL_TABLES { n.to_owned() } else { format!("{n}（{}）", self.table) })
+    }
+
+    fn field_text(&self) -> String {
+        self.field_name.map_or_else(|| self.field.clone(), |n| format!("{n}（{}）", self.field))
+    }
+}
 
 fn severity_name(s: Severity) -> &'static str {
     match s {
@@ -57,7 +106,7 @@ fn applicability(r: &RuleRecord) -> String {
     let mut parts = Vec::new();
     parts.push(if a.effects.is_empty() { "全部业务".to_owned() } else { a.effects.iter().map(|e| name_of(EFFECTS, e)).collect::<Vec<_>>().join("、") });
     if !a.right_kinds.is_empty() {
-        let kinds: Vec<String> = a.right_kinds.iter().map(|k| bdc_registry::domain::rights::RightKind::from_code(k).map_or_else(|| k.clone(), |k| k.name().to_owned())).collect();
+        let kinds: Vec<String> = a.right_kinds.iter().map(|k| RightKind::from_code(k).map_or_else(|| k.clone(), |k| k.name().to_owned())).collect();
         parts.push(format!("权利类型：{}", kinds.join("、")));
     }
     if !a.except_flows.is_empty() {
@@ -92,7 +141,7 @@ fn row(r: &RuleRecord) -> RuleRow {
             if k.is_empty() {
                 n
             } else {
-                let kinds: Vec<String> = k.split(',').map(|c| bdc_registry::domain::rights::RightKind::from_code(c).map_or_else(|| c.to_owned(), |x| x.name().to_owned())).collect();
+                let kinds: Vec<String> = k.split(',').map(|c| RightKind::from_code(c).map_or_else(|| c.to_owned(), |x| x.name().to_owned())).collect();
                 format!("{n}：{}", kinds.join("、"))
             }
         },
@@ -106,15 +155,15 @@ fn row(r: &RuleRecord) -> RuleRow {
     }
 }
 
-/// The rule form's values as typed (dates and lists as text).
+/// The rule form's values as typed (dates and the excepted flows as text, ticked boxes as codes).
 #[derive(Debug, Default, Clone)]
 pub struct DraftForm {
     code: String,
     name: String,
     check: String,
-    kinds: String,
+    kinds: Vec<String>,
     effects: Vec<String>,
-    right_kinds: String,
+    right_kinds: Vec<String>,
     except_flows: String,
     severity: String,
     legal_basis: String,
@@ -128,9 +177,9 @@ impl DraftForm {
             code: r.rule.code.clone(),
             name: r.rule.name.clone(),
             check: r.rule.check.name().to_owned(),
-            kinds: r.rule.check.kinds_param(),
+            kinds: list(&r.rule.check.kinds_param()),
             effects: r.rule.applies.effects.clone(),
-            right_kinds: r.rule.applies.right_kinds.join(","),
+            right_kinds: r.rule.applies.right_kinds.clone(),
             except_flows: r.rule.applies.except_flows.join(","),
             severity: r.rule.severity.code().to_owned(),
             legal_basis: r.rule.legal_basis.clone(),
@@ -144,9 +193,9 @@ impl DraftForm {
             code: f.get("code").trim().to_owned(),
             name: f.get("name"),
             check: f.get("check"),
-            kinds: f.get("kinds").replace(' ', ""),
+            kinds: f.all("kinds").iter().flat_map(|k| list(k)).collect(),
             effects: f.all("effects"),
-            right_kinds: f.get("right_kinds").replace(' ', ""),
+            right_kinds: f.all("right_kinds").iter().flat_map(|k| list(k)).collect(),
             except_flows: f.get("except_flows").replace(' ', ""),
             severity: f.get("severity"),
             legal_basis: f.get("legal_basis"),
@@ -170,17 +219,17 @@ pub struct LibraryPage {
     nav: Nav,
     can_edit: bool,
     rules: Vec<RuleRow>,
-    /// `(id, table, field, action name, param)`.
-    issuance: Vec<(i64, String, String, String, String)>,
+    issuance: Vec<IssuanceRow>,
     form: DraftForm,
     errors: Errors,
     /// Empty: the form adds a new rule (the versions page sets the code).
     version_of: String,
     issuance_form: (String, String, String, String),
     issuance_errors: Errors,
-    checks: &'static [(&'static str, &'static str)],
-    effects: &'static [(&'static str, &'static str)],
+    choices: Choices,
     actions: &'static [(&'static str, &'static str)],
+    /// `(code, Chinese name)` of the exchange tables, `*` (全部表) first.
+    tables: Vec<(&'static str, &'static str)>,
     message: String,
     done: String,
 }
@@ -223,7 +272,7 @@ async fn library_page(state: &AppState, a: &bdc_core::Actor, input: LibraryInput
     };
     // Rows come by code then version: the last of each code is its newest version.
     let newest: Vec<RuleRow> = all.iter().enumerate().filter(|(i, r)| all.get(i + 1).is_none_or(|n| n.rule.code != r.rule.code)).map(|(_, r)| row(r)).collect();
-    let issuance = bdc_reporting::service::issuance::list(&state.services, a).await.unwrap_or_default().into_iter().map(|(id, t, f, act, p)| (id, t, f, name_of(ISSUANCE_ACTIONS, &act), p)).collect();
+    let issuance = bdc_reporting::service::issuance::list(&state.services, a).await.unwrap_or_default().into_iter().map(IssuanceRow::of).collect();
     let form = input.form.unwrap_or_else(|| DraftForm {
         check: "restriction_present".into(),
         severity: "block".into(),
@@ -241,9 +290,9 @@ async fn library_page(state: &AppState, a: &bdc_core::Actor, input: LibraryInput
         version_of: String::new(),
         issuance_form: input.issuance_form.unwrap_or_else(|| ("*".into(), String::new(), "trim".into(), String::new())),
         issuance_errors: input.issuance_errors,
-        checks: CHECKS,
-        effects: EFFECTS,
-        actions: ISSUANCE_ACTIONS,
+        choices: Choices::new(),
+        actions: issuance::ACTIONS,
+        tables: std::iter::once((exchange_names::ALL_TABLES, "全部表")).chain(exchange_names::TABLES.iter().copied()).collect(),
         message: input.message,
         done: input.done,
     })
@@ -270,8 +319,7 @@ pub struct VersionsPage {
     form: DraftForm,
     errors: Errors,
     version_of: String,
-    checks: &'static [(&'static str, &'static str)],
-    effects: &'static [(&'static str, &'static str)],
+    choices: Choices,
     message: String,
 }
 
@@ -294,8 +342,7 @@ async fn versions_page(state: &AppState, a: &bdc_core::Actor, code: &str, typed:
         version_of: newest.rule.code.clone(),
         versions: rows,
         errors,
-        checks: CHECKS,
-        effects: EFFECTS,
+        choices: Choices::new(),
         message: message_text,
     })
 }
@@ -331,9 +378,9 @@ pub async fn create(State(state): State<AppState>, PageActor(actor): PageActor, 
             code: form.code.clone(),
             name: form.name.clone(),
             check: form.check.clone(),
-            kinds: form.kinds.clone(),
+            kinds: form.kinds.join(","),
             effects: form.effects.clone(),
-            right_kinds: list(&form.right_kinds),
+            right_kinds: form.right_kinds.clone(),
             except_flows: list(&form.except_flows),
             severity: form.severity.clone(),
             legal_basis: form.legal_basis.clone(),
@@ -343,7 +390,13 @@ pub async fn create(State(state): State<AppState>, PageActor(actor): PageActor, 
         match svc::create_version(&state.services, &a, draft).await {
             Ok(r) if on_versions_page => return redirect(&format!("/workbench/admin/rules/{}", bdc_http::forms::urlencode(&r.rule.code))),
             Ok(_) => return redirect("/workbench/admin/rules?done=created"),
-            Err(e) => text = place(&e, RULE_FIELDS, &mut errors),
+            Err(e) => {
+                text = place(&e, RULE_FIELDS, &mut errors);
+                // The service asks for codes, which the form does not show: ask for a tick instead.
+                if errors.contains_key("kinds") {
+                    errors.insert("kinds", "“存在限制”须勾选至少一种限制的权利类型".into());
+                }
+            }
         }
     }
     if on_versions_page {
@@ -424,14 +477,14 @@ pub async fn remove_issuance_confirm(State(state): State<AppState>, PageActor(ac
         Err(r) => return r,
     };
     let rules = bdc_reporting::service::issuance::list(&state.services, &a).await.unwrap_or_default();
-    let Some((_, table, field, action, _)) = rules.into_iter().find(|r| r.0 == id) else {
+    let Some(rule) = rules.into_iter().find(|r| r.0 == id).map(IssuanceRow::of) else {
         return message(StatusCode::NOT_FOUND, Some(&a), "规则不存在", &format!("签发数据组织规则 {id} 不存在"), "/workbench/admin/rules");
     };
     render(&ConfirmPage {
         chrome: Chrome::of(Some(&a), "admin"),
         nav: Nav::of(&a, "rules"),
         heading: "删除签发数据组织规则".into(),
-        text: format!("确定删除规则 {id}（表 {table}，字段 {field}，{}）吗？删除后上报和电子证照数据不再按此规则整理。", name_of(ISSUANCE_ACTIONS, &action)),
+        text: format!("确定删除规则 {id}（表：{}，字段：{}，{}）吗？删除后上报和电子证照数据不再按此规则整理。", rule.table_text(), rule.field_text(), rule.action),
         action: format!("/workbench/admin/issuance-rules/{id}/remove"),
         button: "确认删除".into(),
         back: "/workbench/admin/rules#issuance".into(),

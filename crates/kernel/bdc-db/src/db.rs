@@ -171,6 +171,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 18, name: "flow_duties", sql: include_str!("../../../../migrations/0018_flow_duties.sql") },
     Migration { version: 19, name: "identity_verifications", sql: include_str!("../../../../migrations/0019_identity_verifications.sql") },
     Migration { version: 20, name: "outbox", sql: include_str!("../../../../migrations/0020_outbox.sql") },
+    Migration { version: 21, name: "certificate_issuances", sql: include_str!("../../../../migrations/0021_certificate_issuances.sql") },
     Migration { version: 24, name: "issued_documents", sql: include_str!("../../../../migrations/0024_issued_documents.sql") },
 ];
 

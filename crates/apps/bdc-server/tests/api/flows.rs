@@ -304,6 +304,14 @@ impl World {
         case
     }
 
+    /// 发证's fields for case `id`: the applicant collects in person, one 印制号 per certificate.
+    async fn issuance(&self, id: i64) -> Value {
+        let mut conn = self.app.db.conn().await.unwrap();
+        let numbers: Vec<String> = sqlx::query_scalar("SELECT number FROM certificates WHERE case_id = $1 AND status = 'valid' ORDER BY number").bind(id).fetch_all(&mut *conn).await.unwrap();
+        let serials: Vec<Value> = numbers.iter().enumerate().map(|(i, n)| json!({"certificate_number": n, "print_serial": format!("FLOW{id}N{i}")})).collect();
+        json!({"recipient_name": "申请人本人", "id_kind": "passport", "id_number": "E12345678", "relation": "holder", "serials": serials})
+    }
+
     /// Drives a flow from 受理 to 归档 on its own channel; returns the archived case.
     async fn run(&self, code: &str, unit: i64, applicants: Value, request: Value) -> Value {
         let f = flow(code);
@@ -317,12 +325,13 @@ impl World {
                 "review" => ("approve", ""),
                 "register" => ("register", ""),
                 "certify" => ("certify", ""),
-                "issue" => ("issue", "领证人：申请人本人"),
+                "issue" => ("issue", ""),
                 "archive" => ("archive", ""),
                 "archived" => return r.body["case"].clone(),
                 other => panic!("{code}: unexpected state {other}"),
             };
-            let r = self.app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(self.team.for_action(action)), Some(json!({"action": action, "reason": reason}))).await;
+            let body = if action == "issue" { json!({"action": action, "issuance": self.issuance(id).await}) } else { json!({"action": action, "reason": reason}) };
+            let r = self.app.call(Method::POST, &format!("/api/v1/cases/{id}/actions"), Some(self.team.for_action(action)), Some(body)).await;
             assert_eq!(r.status, 200, "{code} {action}: {}", r.text);
             state = r.body["case"]["state"].as_str().unwrap().to_owned();
             if state == "archived" {

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod bad_input;
 mod calendar;
+mod case_lifecycle;
 mod case_search;
 mod court;
 mod documents;

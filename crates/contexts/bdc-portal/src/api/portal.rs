@@ -473,13 +473,17 @@ pub async fn portal_cases(State(services): State<Services>, PortalUser(actor): P
     Ok(Json(crate::service::account::my_cases(&services, &actor).await?.into_iter().map(case_dto).collect()))
 }
 
-/// An event of a case.
+/// An event of a case (办理记录).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PortalEventDto {
     pub at: String,
+    /// The state left; empty for the submission that opened the case.
     pub from_state: String,
     pub to_state: String,
+    /// Who took the step, as the applicant is told: 申请人 or 登记机构 (never a staff member).
     pub actor: String,
+    /// The step (环节): 提交申请, 受理, 补正, 登簿 …
+    pub step: String,
     /// 补正、退件 reasons among them.
     pub note: String,
 }
@@ -497,7 +501,18 @@ pub struct PortalCaseDto {
     responses((status = 200, body = PortalCaseDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn portal_case(State(services): State<Services>, PortalUser(actor): PortalUser, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<PortalCaseDto>> {
     let (case, events) = crate::service::account::my_case(&services, &actor, id).await?;
-    Ok(Json(PortalCaseDto { case: case_dto(case), events: events.into_iter().map(|(at, from_state, to_state, actor, note)| PortalEventDto { at, from_state, to_state, actor, note }).collect() }))
+    let events = events
+        .into_iter()
+        .map(|e| PortalEventDto {
+            actor: e.hand.public_view().to_owned(),
+            step: e.step.to_owned(),
+            from_state: e.event.from.map_or("", |f| f.code()).to_owned(),
+            to_state: e.event.to.code().to_owned(),
+            at: e.event.at,
+            note: e.event.reason,
+        })
+        .collect();
+    Ok(Json(PortalCaseDto { case: case_dto(case), events }))
 }
 
 /// A certificate or proof of the caller.

@@ -640,8 +640,8 @@ pub struct MyCasePage {
     /// `(label, done, current)`.
     steps: Vec<(&'static str, bool, bool)>,
     notice: String,
-    /// `(time, step, note)`.
-    events: Vec<(String, String, String)>,
+    /// 办理记录: `(time, step, who — 申请人 or 登记机构, note)`.
+    events: Vec<(String, &'static str, &'static str, String)>,
     id: i64,
     files: Vec<FileView>,
     /// `(code, name)` of the flow's materials, for 补正 uploads.
@@ -743,7 +743,7 @@ async fn my_case_page_with(services: &Services, actor: &bdc_core::Actor, id: i64
         Err(e) => return message(StatusCode::NOT_FOUND, Some(actor), "办件不存在", &e.to_string(), "/portal"),
     };
     let notice = match case.state {
-        CaseState::Correction | CaseState::Returned => events.iter().rev().find(|e| e.1 == case.state.code()).map(|e| format!("{}：{}", case.state.name(), e.4)).unwrap_or_default(),
+        CaseState::Correction | CaseState::Returned => events.iter().rev().find(|e| e.event.to == case.state).map(|e| format!("{}：{}", case.state.name(), e.event.reason)).unwrap_or_default(),
         _ => String::new(),
     };
     let flow = catalogue::flow(&case.flow_code);
@@ -767,7 +767,7 @@ async fn my_case_page_with(services: &Services, actor: &bdc_core::Actor, id: i64
         deadline: case.deadline.to_string(),
         steps: steps_of(case.state),
         notice,
-        events: events.into_iter().map(|(_, to, _, at, reason)| (super::beijing(&at), bdc_registry::service::cases::state_name(&to).to_owned(), reason)).collect(),
+        events: events.into_iter().map(|e| (super::beijing(&e.event.at), e.step, e.hand.public_view(), e.event.reason)).collect(),
     };
     render(&page)
 }

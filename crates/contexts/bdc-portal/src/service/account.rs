@@ -66,15 +66,16 @@ pub async fn my_cases(s: &Services, actor: &Actor) -> ServiceResult<Vec<cases::C
     Ok(out)
 }
 
-/// One of the user's applications, with its events (补正、退件 reasons among them).
-pub async fn my_case(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(cases::CaseRecord, Vec<(String, String, String, String, String)>)> {
+/// One of the user's applications, with its 办理记录 (补正、退件 reasons among them): each step
+/// named, with who took it (the applicant, or the office — never a staff member's name).
+pub async fn my_case(s: &Services, actor: &Actor, id: i64) -> ServiceResult<(cases::CaseRecord, Vec<cases::CaseStep>)> {
     account_of(s, actor).await?;
     let mut conn = s.db.conn().await?;
     if !cases::cases_submitted_by(&mut conn, actor.user_id).await?.contains(&id) {
         return Err(ServiceError::NotFound("办件不存在".into()));
     }
     let case = cases::get_case(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound("办件不存在".into()))?;
-    let events = cases::events(&mut conn, id).await?;
+    let events = cases::steps_of(s, &mut conn, &case).await?;
     Ok((case, events))
 }
 

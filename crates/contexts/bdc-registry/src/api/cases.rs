@@ -105,14 +105,22 @@ pub async fn get_case(State(services): State<Services>, Authed(actor): Authed, A
     Ok(Json(case_dto(cases::get_case(&services, &actor, p.id).await?)))
 }
 
-/// One step of a case's history.
+/// One step of a case's history (办理记录).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseEventDto {
+    /// State code left; empty for the event that opened the case.
     pub from: String,
     pub to: String,
+    /// Username of who took the step (`system` for automatic review).
     pub actor: String,
     pub at: String,
     pub reason: String,
+    /// The step (环节): 提交申请, 窗口收件, 受理, 审核通过, 智能审核, 补正, 补正完成, 退件, 撤回, 挂起,
+    /// 登簿, 缮证, 发证, 归档 …
+    pub step: String,
+    /// Who took it by name: a staff member's display name, 申请人 for the online applicant's own
+    /// steps, 系统 for automatic review.
+    pub actor_name: String,
 }
 
 /// The case's history of transitions.
@@ -121,7 +129,18 @@ pub struct CaseEventDto {
     responses((status = 200, body = PageDto<CaseEventDto>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_case_events(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<CasePath>) -> ApiResult<Json<PageDto<CaseEventDto>>> {
     let events = cases::case_events(&services, &actor, p.id).await?;
-    let items: Vec<CaseEventDto> = events.into_iter().map(|(from, to, actor, at, reason)| CaseEventDto { from, to, actor, at, reason }).collect();
+    let items: Vec<CaseEventDto> = events
+        .into_iter()
+        .map(|e| CaseEventDto {
+            actor_name: e.hand.staff_view().to_owned(),
+            step: e.step.to_owned(),
+            from: e.event.from.map_or("", |f| f.code()).to_owned(),
+            to: e.event.to.code().to_owned(),
+            actor: e.event.actor,
+            at: e.event.at,
+            reason: e.event.reason,
+        })
+        .collect();
     let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
     let per_page = u32::try_from(items.len().max(1)).unwrap_or(u32::MAX);
     Ok(Json(PageDto { items, total, page: 1, per_page }))
@@ -164,17 +183,65 @@ pub struct ActionRequest {
     /// withdraw 撤回, suspend 挂起, unsuspend 解除挂起, register 登簿, certify 缮证,
     /// issue 发证, archive 归档.
     pub action: String,
-    /// Reason or note; required for 补正, 退件, 撤回, 挂起 and 发证 (the recipient).
+    /// Reason or note; required for 补正, 退件, 撤回 and 挂起.
     #[serde(default)]
     pub reason: String,
+    /// 发证's own fields: required for `issue`, refused for any other action.
+    #[serde(default)]
+    pub issuance: Option<IssuanceRequest>,
+}
+
+/// 发证: who collects the certificates and the 证书印制号 each was printed on.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssuanceRequest {
+    /// 领证人姓名.
+    pub recipient_name: String,
+    /// 证件类型: `resident_card` 居民身份证 (checked as a 公民身份号码), `passport` 护照,
+    /// `hk_macau_permit` 港澳居民来往内地通行证, `taiwan_permit` 台湾居民来往大陆通行证, `other` 其他.
+    pub id_kind: String,
+    /// 证件号码; stored sealed, shown masked.
+    pub id_number: String,
+    /// 与权利人关系: `holder` 本人, `agent` 代理人, `other` 其他.
+    pub relation: String,
+    /// One 证书印制号 per certificate or proof of the case. An entry without
+    /// `certificate_number` takes the next certificate not named otherwise, in number order; a
+    /// problem is reported under `serials[i]`, `i` the certificate's place in that order. A
+    /// 印制号 used before anywhere in the office is refused (`serial_taken`).
+    pub serials: Vec<PrintSerialDto>,
+}
+
+/// The 证书印制号 of one certificate.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrintSerialDto {
+    /// 证书号 (不动产权证书号 or 不动产登记证明号) of the case.
+    #[serde(default)]
+    pub certificate_number: Option<String>,
+    /// The serial printed on the blank certificate paper: 4–32 letters or digits.
+    pub print_serial: String,
 }
 
 /// Takes a workflow action. 登簿 answers 409 when the unit changed since review or another
-/// case registered first.
+/// case registered first. 发证 takes `issuance` (the receiver and each certificate's 印制号),
+/// every problem reported beside its field (422) with nothing changed.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/actions", tag = "cases", operation_id = "act_on_case",
     security(("bearer" = []), ("cookie" = [])), params(CasePath), request_body = ActionRequest,
     responses((status = 200, body = CaseOutcome), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn act_on_case(State(services): State<Services>, Authed(actor): Authed, ApiPath(p): ApiPath<CasePath>, ApiJson(r): ApiJson<ActionRequest>) -> ApiResult<Json<CaseOutcome>> {
-    let moved = cases::act(&services, &actor, p.id, &r.action, &r.reason).await?;
+    let moved = match (r.action.as_str(), r.issuance) {
+        ("issue", Some(i)) => {
+            let input = cases::Issuance {
+                recipient_name: i.recipient_name,
+                id_kind: i.id_kind,
+                id_number: i.id_number,
+                relation: i.relation,
+                serials: i.serials.into_iter().map(|s| (s.certificate_number, s.print_serial)).collect(),
+            };
+            cases::act_issue(&services, &actor, p.id, &input).await?
+        }
+        (_, Some(_)) => return Err(Problem::from(bdc_core::ServiceError::field("not_an_issue", "issuance", "只有发证需要填写领证信息"))),
+        (action, None) => cases::act(&services, &actor, p.id, action, &r.reason).await?,
+    };
     Ok(Json(CaseOutcome { case: case_dto(moved.case), findings: moved.findings.iter().map(FindingDto::from).collect(), journal_seq: moved.journal_seq }))
 }

@@ -9,11 +9,13 @@
 //! - [`catalogue`] — the business catalogue (业务目录): every flow as data.
 //! - [`register`] — what 登簿 does to a unit's rights: the plan of a registration.
 //! - [`duties`] — separation of incompatible duties (不相容岗位分离): who may review and register a case.
+//! - [`issuance`] — 发证: the receiver's 证件类型 and 与权利人关系, the 证书印制号.
 //! - [`rules`] — restriction and review rules as data, and the engine that evaluates them.
 //! - [`workflow`] — where a case stands (业务状态).
 
 pub mod catalogue;
 pub mod duties;
+pub mod issuance;
 pub mod register;
 pub mod rights;
 pub mod rules;

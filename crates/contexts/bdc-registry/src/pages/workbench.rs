@@ -141,8 +141,89 @@ pub struct CasePage {
     notice: String,
     /// `(action, label, dangerous)`.
     actions: Vec<(&'static str, &'static str, bool)>,
-    events: Vec<(String, String, String, String)>,
+    /// 发证's own form, when the case waits for it and the user may issue.
+    issue_form: Option<IssueForm>,
+    /// What 发证 recorded: who received which certificate with which 印制号.
+    issued: Vec<IssuedRow>,
+    /// 办理记录: `(time, step, who by name, note)`.
+    events: Vec<(String, &'static str, String, String)>,
     message: String,
+}
+
+/// The 发证 form: the receiver's fields and one 证书印制号 per certificate, with what was typed
+/// and the problems beside their fields after a refusal.
+#[derive(Default)]
+pub struct IssueForm {
+    recipient_name: String,
+    id_kind: String,
+    id_number: String,
+    relation: String,
+    errors: super::Errors,
+    /// `(index, certificate number, 印制号 typed, its problem)`.
+    serials: Vec<(usize, String, String, String)>,
+    /// `(code, name)` of the 证件类型 and 与权利人关系 choices.
+    id_kinds: Vec<(&'static str, &'static str)>,
+    relations: Vec<(&'static str, &'static str)>,
+}
+
+/// One certificate handed over, as the case page lists it.
+pub struct IssuedRow {
+    certificate: String,
+    serial: String,
+    recipient: String,
+    document: String,
+    relation: &'static str,
+    by: String,
+    at: String,
+}
+
+/// A refused 发证 as typed, with its problems: shown again in the form.
+struct IssueAttempt {
+    input: cases::Issuance,
+    error: bdc_core::ServiceError,
+}
+
+/// The 发证 form for the case's certificates, filled with `attempt` after a refusal. Returns the
+/// form and the problems that belong to no field of it (shown above the case).
+fn issue_form(certificates: &[String], attempt: Option<&IssueAttempt>) -> (IssueForm, Vec<String>) {
+    let mut form = IssueForm {
+        id_kind: cases::IdKind::ResidentCard.code().into(),
+        relation: cases::Relation::Holder.code().into(),
+        serials: certificates.iter().enumerate().map(|(i, c)| (i, c.clone(), String::new(), String::new())).collect(),
+        id_kinds: cases::IdKind::ALL.iter().map(|k| (k.code(), k.name())).collect(),
+        relations: cases::Relation::ALL.iter().map(|r| (r.code(), r.name())).collect(),
+        ..IssueForm::default()
+    };
+    let Some(a) = attempt else { return (form, Vec::new()) };
+    form.recipient_name.clone_from(&a.input.recipient_name);
+    form.id_kind.clone_from(&a.input.id_kind);
+    form.id_number.clone_from(&a.input.id_number);
+    form.relation.clone_from(&a.input.relation);
+    for (number, serial) in &a.input.serials {
+        if let Some(row) = form.serials.iter_mut().find(|r| Some(&r.1) == number.as_ref()) {
+            row.2.clone_from(serial);
+        }
+    }
+    let fields = a.error.field_messages();
+    if fields.is_empty() {
+        return (form, vec![a.error.to_string()]);
+    }
+    let mut unplaced = Vec::new();
+    for (field, message) in fields {
+        let key = ["recipient_name", "id_kind", "id_number", "relation"].into_iter().find(|k| *k == field);
+        let serial = field.strip_prefix("serials[").and_then(|r| r.strip_suffix(']')).and_then(|i| i.parse::<usize>().ok());
+        match (key, serial.and_then(|i| form.serials.get_mut(i))) {
+            (Some(k), _) => {
+                form.errors.insert(k, message.to_owned());
+            }
+            (None, Some(row)) => row.3 = message.to_owned(),
+            (None, None) => unplaced.push(message.to_owned()),
+        }
+    }
+    if unplaced.is_empty() {
+        unplaced.push("发证信息有误，请按各栏提示修改后重新提交".into());
+    }
+    (form, unplaced)
 }
 
 fn stage_name(s: &str) -> String {
@@ -183,11 +264,12 @@ fn latest_findings(evals: Vec<crate::service::cases::Evaluation>, library: &[cra
 }
 
 async fn case_page_for(services: &Services, actor: &Actor, id: i64, message_text: String) -> Response {
-    case_page_with(services, actor, id, message_text, String::new()).await
+    case_page_with(services, actor, id, message_text, String::new(), None).await
 }
 
-/// The case page with a success notice (`notice`) or an error (`message_text`) above it.
-async fn case_page_with(services: &Services, actor: &Actor, id: i64, message_text: String, notice: String) -> Response {
+/// The case page with a success notice (`notice`) or an error (`message_text`) above it, and
+/// the 发证 form as it was refused (`attempt`).
+async fn case_page_with(services: &Services, actor: &Actor, id: i64, message_text: String, notice: String, attempt: Option<IssueAttempt>) -> Response {
     let case = match cases::get_case(services, actor, id).await {
         Ok(c) => c,
         Err(e) => return message(StatusCode::NOT_FOUND, Some(actor), "业务不存在", &e.to_string(), "/workbench"),
@@ -198,7 +280,7 @@ async fn case_page_with(services: &Services, actor: &Actor, id: i64, message_tex
         Ok(sheet) => sheet,
         Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, Some(actor), "无法加载", &e.to_string(), "/workbench"),
     };
-    let cases::CaseSheet { units, certificates, library, .. } = sheet.clone();
+    let cases::CaseSheet { units, certificates, library, to_issue, issued, .. } = sheet.clone();
     let applicants: Vec<String> = sheet
         .applicants
         .iter()
@@ -228,8 +310,23 @@ async fn case_page_with(services: &Services, actor: &Actor, id: i64, message_tex
     let can_upload = actor.can(Permission::CaseIntake) && case.state.takes_materials();
     let actions = TRANSITIONS
         .iter()
-        .filter(|t| t.from.contains(&case.state) && t.permissions.iter().any(|p| actor.can(*p)))
+        .filter(|t| t.from.contains(&case.state) && t.permissions.iter().any(|p| actor.can(*p)) && t.action != "issue")
         .map(|t| (t.action, t.name, matches!(t.action, "return" | "withdraw" | "request_correction" | "suspend")))
+        .collect();
+    let may_issue = case.state == CaseState::Issue && actor.can(Permission::CaseCertify);
+    let (issue_form, unplaced) = if may_issue { issue_form(&to_issue, attempt.as_ref()) } else { (IssueForm::default(), Vec::new()) };
+    let message_text = if unplaced.is_empty() { message_text } else { unplaced.join("；") };
+    let issued = issued
+        .into_iter()
+        .map(|i| IssuedRow {
+            certificate: i.certificate_number,
+            serial: i.print_serial,
+            recipient: i.recipient_name,
+            document: format!("{} {}", i.id_kind.name(), i.id_number_masked),
+            relation: i.relation.name(),
+            by: i.issued_by,
+            at: super::beijing(&i.issued_at),
+        })
         .collect();
     let confirmations = services
         .origin
@@ -263,7 +360,9 @@ async fn case_page_with(services: &Services, actor: &Actor, id: i64, message_tex
         certificates: certificates.into_iter().map(|c| (urlencode(&c), c)).map(|(e, c)| (c, e)).collect(),
         notice,
         actions,
-        events: events.into_iter().map(|(_, to, who, at, reason)| (super::beijing(&at), cases::state_name(&to).to_owned(), who, reason)).collect(),
+        issue_form: may_issue.then_some(issue_form),
+        issued,
+        events: events.into_iter().map(|e| (super::beijing(&e.event.at), e.step, e.hand.staff_view().to_owned(), e.event.reason)).collect(),
         message: message_text,
     };
     render(&page)
@@ -288,7 +387,7 @@ pub async fn case_page(State(services): State<Services>, PageActor(actor): PageA
     match staff_only(actor) {
         Ok(a) => {
             let notice = done_notice(&q.done).map(|n| format!("已完成：{n}")).unwrap_or_default();
-            case_page_with(&services, &a, id, String::new(), notice).await
+            case_page_with(&services, &a, id, String::new(), notice, None).await
         }
         Err(r) => r,
     }
@@ -302,6 +401,30 @@ pub struct ActForm {
     action: String,
     #[serde(default)]
     reason: String,
+    /// 发证's fields (the 发证 form only).
+    #[serde(default)]
+    recipient_name: String,
+    #[serde(default)]
+    id_kind: String,
+    #[serde(default)]
+    id_number: String,
+    #[serde(default)]
+    relation: String,
+    /// `certificate_{i}` and `serial_{i}`: each certificate of the case with its 证书印制号.
+    #[serde(flatten)]
+    rest: std::collections::HashMap<String, String>,
+}
+
+impl ActForm {
+    /// The 发证 form as typed.
+    fn issuance(&self) -> cases::Issuance {
+        let mut serials = Vec::new();
+        for i in 0..500 {
+            let Some(number) = self.rest.get(&format!("certificate_{i}")) else { break };
+            serials.push((Some(number.clone()), self.rest.get(&format!("serial_{i}")).cloned().unwrap_or_default()));
+        }
+        cases::Issuance { recipient_name: self.recipient_name.clone(), id_kind: self.id_kind.clone(), id_number: self.id_number.clone(), relation: self.relation.clone(), serials }
+    }
 }
 
 /// Takes a workflow action; on success back to the case, else the case with the reason.
@@ -312,6 +435,17 @@ pub async fn act(State(services): State<Services>, PageActor(actor): PageActor, 
     };
     if !csrf_ok(&actor, &f.csrf) {
         return bdc_http::page::expired(&actor, &format!("/workbench/cases/{id}"));
+    }
+    if f.action == "issue" {
+        let input = f.issuance();
+        return match cases::act_issue(&services, &actor, id, &input).await {
+            Ok(_) => redirect(&format!("/workbench/cases/{id}?done=issue")),
+            Err(error) => {
+                let mut r = case_page_with(&services, &actor, id, String::new(), String::new(), Some(IssueAttempt { input, error })).await;
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                r
+            }
+        };
     }
     match cases::act(&services, &actor, id, &f.action, &f.reason).await {
         Ok(_) => redirect(&format!("/workbench/cases/{id}?done={}", urlencode(&f.action))),

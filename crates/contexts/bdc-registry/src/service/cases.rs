@@ -31,6 +31,12 @@ use crate::service::{Actor, ServiceError, ServiceResult, Services};
 pub use crate::domain::workflow::CaseState;
 pub use crate::store::cases::{CaseFilter, CaseRecord, Evaluation};
 
+mod issuance;
+pub mod notices;
+mod steps;
+pub use issuance::{serial_field, IdKind, Issuance, Issued, Relation};
+pub use steps::{steps_of, CaseEvent, CaseStep, Hand};
+
 /// States in which a case is still open on its units (not yet registered, nor closed).
 pub const OPEN_STATES: &[CaseState] = &CaseState::OPEN;
 
@@ -78,7 +84,8 @@ pub const TRANSITIONS: &[Transition] = &[
     Transition { action: "unsuspend", name: "解除挂起", from: &[CaseState::Suspended], to: CaseState::Review, permissions: &[Permission::CaseReview], needs_reason: false },
     Transition { action: "register", name: "登簿", from: &[CaseState::Register], to: CaseState::Certify, permissions: &[Permission::CaseRegister], needs_reason: false },
     Transition { action: "certify", name: "缮证", from: &[CaseState::Certify], to: CaseState::Issue, permissions: &[Permission::CaseCertify], needs_reason: false },
-    Transition { action: "issue", name: "发证", from: &[CaseState::Issue], to: CaseState::Archive, permissions: &[Permission::CaseCertify], needs_reason: true },
+    // 发证 takes its own fields ([`act_issue`]), not a reason.
+    Transition { action: "issue", name: "发证", from: &[CaseState::Issue], to: CaseState::Archive, permissions: &[Permission::CaseCertify], needs_reason: false },
     Transition { action: "archive", name: "归档", from: &[CaseState::Archive], to: CaseState::Archived, permissions: &[Permission::CaseArchive], needs_reason: false },
 ];
 
@@ -528,6 +535,10 @@ pub struct CaseSheet {
     /// `(name, role code, share, masked ID number)`.
     pub applicants: Vec<(String, String, String, String)>,
     pub library: Vec<crate::domain::rules::Rule>,
+    /// The valid certificates 发证 hands over, by number (the order of its 印制号 fields).
+    pub to_issue: Vec<String>,
+    /// What 发证 recorded: who received which certificate, with which 印制号.
+    pub issued: Vec<Issued>,
 }
 
 pub async fn case_sheet(s: &Services, actor: &Actor, case: &CaseRecord) -> ServiceResult<CaseSheet> {
@@ -546,6 +557,19 @@ pub async fn case_sheet(s: &Services, actor: &Actor, case: &CaseRecord) -> Servi
             sheet.applicants.push((p.name, role.clone(), share.clone(), p.id_number_masked));
         }
     }
+    (sheet.to_issue, sheet.issued) = issuance::sheet(&mut conn, case.id).await?;
+    // 发证人 by name, as the register book names its 登簿人.
+    let mut by: Vec<String> = sheet.issued.iter().map(|i| i.issued_by.clone()).collect();
+    by.sort_unstable();
+    by.dedup();
+    if !by.is_empty() {
+        let names = s.directory.staff_names(&mut conn, &by).await?;
+        for i in &mut sheet.issued {
+            if let Some(n) = names.iter().find(|n| n.username == i.issued_by) {
+                i.issued_by.clone_from(&n.display_name);
+            }
+        }
+    }
     Ok(sheet)
 }
 
@@ -561,10 +585,12 @@ pub async fn list_cases(s: &Services, actor: &Actor, f: CaseFilter, page: PageRe
     Ok(store::list_cases(&mut conn, &f, page).await?)
 }
 
-pub async fn case_events(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Vec<(String, String, String, String, String)>> {
+/// The case's 办理记录: each event with its step and who took it (staff by name).
+pub async fn case_events(s: &Services, actor: &Actor, id: i64) -> ServiceResult<Vec<CaseStep>> {
     actor.require(Permission::CaseRead)?;
     let mut conn = s.db.conn().await?;
-    Ok(store::events(&mut conn, id).await?)
+    let case = store::get_case(&mut conn, id).await?.ok_or_else(|| ServiceError::NotFound(format!("业务 {id} 不存在")))?;
+    steps_of(s, &mut conn, &case).await
 }
 
 /// Every rule evaluation of a case (intake, review, 登簿).
@@ -600,6 +626,11 @@ pub async fn act(s: &Services, actor: &Actor, case_id: i64, action: &str, reason
     if action == "register" {
         return register(s, actor, case_id).await;
     }
+    if action == "issue" {
+        // 发证 has fields of its own: without them it is refused field by field (or 409 when
+        // the case is not waiting for it).
+        return act_issue(s, actor, case_id, &Issuance::default()).await;
+    }
     let moved = transition(s, actor, case_id, t, reason).await?;
     // Automatic registration (智能登簿): eligible flows whose rules pass and materials are complete.
     if action == "submit" {
@@ -613,8 +644,25 @@ pub async fn act(s: &Services, actor: &Actor, case_id: i64, action: &str, reason
     Ok(moved)
 }
 
+/// 发证 with its fields ([`Issuance`]): the receiver and each certificate's 印制号 are recorded
+/// in the transaction of the transition, so a refused form (every problem beside its field, a
+/// 印制号 used before) changes nothing.
+#[tracing::instrument(name = "case_issue", skip(s, actor, input), fields(case.id = case_id))]
+pub async fn act_issue(s: &Services, actor: &Actor, case_id: i64, input: &Issuance) -> ServiceResult<Moved> {
+    let t = TRANSITIONS.iter().find(|t| t.action == "issue").ok_or_else(|| ServiceError::Internal("workflow table lacks issue".into()))?;
+    if !t.permissions.iter().any(|p| actor.can(*p)) {
+        return Err(ServiceError::Forbidden(format!("没有“{}”的权限", t.name)));
+    }
+    transition_with(s, actor, case_id, t, "", Some(input)).await
+}
+
 /// One table-driven transition other than 登簿, in one transaction.
 pub(crate) async fn transition(s: &Services, actor: &Actor, case_id: i64, t: &Transition, reason: &str) -> ServiceResult<Moved> {
+    transition_with(s, actor, case_id, t, reason, None).await
+}
+
+/// A transition with what it records besides (发证's [`Issuance`]), in one transaction.
+async fn transition_with(s: &Services, actor: &Actor, case_id: i64, t: &Transition, reason: &str, issuance: Option<&Issuance>) -> ServiceResult<Moved> {
     let action = t.action;
     let now = Utc::now();
     let day = today();
@@ -664,10 +712,16 @@ pub(crate) async fn transition(s: &Services, actor: &Actor, case_id: i64, t: &Tr
         }
         _ => (case.deadline, case.paused_since),
     };
+    let recorded = match issuance {
+        Some(input) => Some(issuance::record(s, &mut tx, actor, case.id, input, &bdc_db::format_time(now)).await?),
+        None => None,
+    };
+    let reason = recorded.as_deref().unwrap_or(reason);
     if !store::transition(&mut tx, case.id, case.version, case.state, t.to, reason, deadline, paused).await? {
         return Err(ServiceError::Conflict { code: "stale_case", message: "业务已被他人办理，请刷新后重试".into() });
     }
     store::add_event(&mut tx, case.id, Some(case.state), t.to, &actor.username, if reason.is_empty() { t.name } else { reason }, now).await?;
+    crate::service::events::case_moved(&mut tx, case.id, case.version + 1, case.state, t.to, reason).await?;
     let case = store::get_case(&mut tx, case_id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
     let detail = if reason.is_empty() { format!("业务 {}", case.case_number) } else { format!("业务 {}：{reason}", case.case_number) };
     bdc_audit::commit(tx, actor, t.name, &detail).await?;
@@ -886,6 +940,7 @@ pub async fn register_locked(tx: &mut AnyConnection, office: &Office, actor: &Ac
         return Err(ServiceError::Conflict { code: "stale_case", message: "业务已被他人办理，请刷新后重试".into() });
     }
     store::add_event(tx, case.id, Some(CaseState::Register), to, &actor.username, "登簿", now).await?;
+    crate::service::events::case_moved(tx, case.id, case.version + 1, CaseState::Register, to, "").await?;
     let case = store::get_case(tx, case_id).await?.ok_or_else(|| ServiceError::NotFound("业务不存在".into()))?;
     Ok(Moved { case, findings, journal_seq: Some(seq) })
 }

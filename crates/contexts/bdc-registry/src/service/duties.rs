@@ -23,11 +23,11 @@ fn is_person(actor: &Actor) -> bool {
 /// 补正完成 (correction → review) accept; 审核通过 (review → register) reviews.
 async fn hands(conn: &mut AnyConnection, case_id: i64) -> ServiceResult<CaseHands> {
     let mut h = CaseHands::default();
-    for (from, to, actor, _, _) in case_store::events(conn, case_id).await? {
+    for e in case_store::events(conn, case_id).await? {
         use crate::domain::workflow::CaseState;
-        match (CaseState::parse(&from), CaseState::parse(&to)) {
-            (Some(CaseState::Intake | CaseState::Correction), Some(CaseState::Review)) => h.acceptors.push(actor),
-            (Some(CaseState::Review), Some(CaseState::Register)) => h.reviewers.push(actor),
+        match (e.from, e.to) {
+            (Some(CaseState::Intake | CaseState::Correction), CaseState::Review) => h.acceptors.push(e.actor),
+            (Some(CaseState::Review), CaseState::Register) => h.reviewers.push(e.actor),
             _ => {}
         }
     }

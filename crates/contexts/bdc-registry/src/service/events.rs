@@ -6,10 +6,16 @@
 //! waiting seizure became active or moved in the queue, or a seizure was continued), so that a context interested in
 //! one kind of change hears of that kind only: the court desk is not woken for every 登簿 of a
 //! busy day. A subscriber reads the entry through [`crate::service::register_api`].
+//!
+//! A case applied for online publishes [`ONLINE_CASE_MOVED`] on every change of its state, in
+//! the transition's transaction, so its applicant is told by SMS after the change committed and
+//! however often the message must be retried (`sms.case_state`, see
+//! [`crate::service::cases::notices`]); a counter case is nobody's to tell and publishes nothing.
 
 use chrono::Utc;
 
 use crate::domain::rights::RightKind;
+use crate::domain::workflow::CaseState;
 use crate::store::journal::Step;
 use bdc_db::AnyConnection;
 
@@ -22,6 +28,21 @@ pub const REGISTERED: &str = "registered";
 /// waiting seizure promoted when the active one ended, a continuation (续封), or a waiting
 /// seizure moved to another place in the queue (轮候顺序).
 pub const SEIZURE_PROMOTED: &str = "seizure_promoted";
+
+/// A case applied for online changed state: `{"case_id", "from", "to", "reason"}`, keyed by
+/// the case and its new version (so each change is told once).
+pub const ONLINE_CASE_MOVED: &str = "online_case_moved";
+
+/// Publishes that case `case_id` moved from `from` to `to` (now at `version`), with the reason
+/// given, inside the transition's transaction — when the case was applied for online.
+pub async fn case_moved(conn: &mut AnyConnection, case_id: i64, version: i64, from: CaseState, to: CaseState, reason: &str) -> ServiceResult<()> {
+    if crate::store::cases::submitted_by(conn, case_id).await?.is_none() {
+        return Ok(());
+    }
+    let payload = serde_json::json!({"case_id": case_id, "from": from.code(), "to": to.code(), "reason": reason}).to_string();
+    bdc_jobs::outbox::publish(conn, ONLINE_CASE_MOVED, &format!("{case_id}:{version}"), &payload, Utc::now()).await?;
+    Ok(())
+}
 
 /// Publishes that journal entry `seq` with `steps` was appended, inside the registering
 /// transaction. The subscribers' jobs are due at once, by the wall clock, whatever business

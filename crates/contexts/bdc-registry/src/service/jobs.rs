@@ -1,7 +1,7 @@
 //! Background jobs (后台任务): the worker that runs due jobs, and the daily schedule.
 //!
 //! Jobs are rows (`bdc_jobs`), so a restart loses nothing. The register core's kinds are listed
-//! in [`run_one`]; a context plugs its own in as a [`JobHandler`] when it is installed
+//! in [`run_one`] (the daily lapse, the online applicant's SMS of a change of his case); a context plugs its own in as a [`JobHandler`] when it is installed
 //! ([`Services::with_handler`]). A kind nobody runs fails with its name in `last_error`.
 
 use chrono::{DateTime, Duration, Utc};
@@ -166,6 +166,7 @@ async fn run_one(s: &Services, job: &Job) -> ServiceResult<()> {
             tracing::info!(ended, seizures, "lapsed restrictions recorded");
             Ok(())
         }
+        crate::service::cases::notices::SMS_CASE_STATE => crate::service::cases::notices::send(s, &job.payload).await,
         other => match s.handlers.iter().find(|h| h.kinds().contains(&other)) {
             Some(h) => h.run(s, job).await,
             None => Err(ServiceError::validation("unknown_job", format!("未知的任务类型：{other}"))),

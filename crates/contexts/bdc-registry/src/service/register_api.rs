@@ -32,9 +32,9 @@ pub mod limits {
 /// application is opened through the counter's own checks ([`precheck`], [`open_case`]) and
 /// remembers who submitted it.
 pub mod cases {
-    pub use crate::service::cases::{open_case, precheck, with_mortgage, OpenCase, Opened, RequestDoc};
+    pub use crate::service::cases::{open_case, precheck, steps_of, with_mortgage, CaseStep, Hand, OpenCase, Opened, RequestDoc};
     pub use crate::service::withdrawal::{withdraw_by_applicant, withdrawable};
-    pub use crate::store::cases::{add_event, cases_of_party, cases_submitted_by, events, get_case, insert_case, set_submitted_by, CaseRecord, NewCase};
+    pub use crate::store::cases::{add_event, cases_of_party, cases_submitted_by, events, get_case, insert_case, set_submitted_by, submitted_by, CaseEvent, CaseRecord, NewCase};
 }
 
 /// The register's file index (申请材料): checking uploads by their bytes, storing them with

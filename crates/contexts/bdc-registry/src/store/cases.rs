@@ -229,9 +229,50 @@ pub async fn add_event(conn: &mut AnyConnection, case_id: i64, from: Option<Case
     Ok(())
 }
 
-/// `(from, to, actor, at, reason)` in order.
-pub async fn events(conn: &mut AnyConnection, case_id: i64) -> StoreResult<Vec<(String, String, String, String, String)>> {
-    Ok(sqlx::query_as("SELECT from_state, to_state, actor, at, reason FROM case_events WHERE case_id = $1 ORDER BY id").bind(case_id).fetch_all(&mut *conn).await?)
+/// One step of a case's history (办理记录) as stored: the state it left (none for the event
+/// that opened the case), the state it reached (the same for a note such as 智能审核's 转人工),
+/// who took it (a username, `system` for automatic review), when, and the reason or note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseEvent {
+    pub from: Option<CaseState>,
+    pub to: CaseState,
+    pub actor: String,
+    pub at: String,
+    pub reason: String,
+}
+
+/// A stored event with its states as codes, converted into a [`CaseEvent`] in one place.
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    from_state: String,
+    to_state: String,
+    actor: String,
+    at: String,
+    reason: String,
+}
+
+fn state_of(code: &str) -> StoreResult<CaseState> {
+    CaseState::parse(code).ok_or_else(|| StoreError::Corrupt(format!("业务状态 {code}")))
+}
+
+impl TryFrom<EventRow> for CaseEvent {
+    type Error = StoreError;
+
+    fn try_from(r: EventRow) -> StoreResult<CaseEvent> {
+        let from = if r.from_state.is_empty() { None } else { Some(state_of(&r.from_state)?) };
+        Ok(CaseEvent { from, to: state_of(&r.to_state)?, actor: r.actor, at: r.at, reason: r.reason })
+    }
+}
+
+/// The case's events in the order they happened.
+pub async fn events(conn: &mut AnyConnection, case_id: i64) -> StoreResult<Vec<CaseEvent>> {
+    let rows: Vec<EventRow> = sqlx::query_as("SELECT from_state, to_state, actor, at, reason FROM case_events WHERE case_id = $1 ORDER BY id").bind(case_id).fetch_all(&mut *conn).await?;
+    rows.into_iter().map(CaseEvent::try_from).collect()
+}
+
+/// The public user who submitted the case online (网上申请), if one did.
+pub async fn submitted_by(conn: &mut AnyConnection, case_id: i64) -> StoreResult<Option<i64>> {
+    Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT submitted_by FROM cases WHERE id = $1").bind(case_id).fetch_optional(&mut *conn).await?.flatten())
 }
 
 /// Open cases (not yet registered, returned or withdrawn) on a unit, other than `except`.

@@ -21,6 +21,7 @@ pub mod cases;
 pub mod codes;
 pub mod documents;
 pub mod duties;
+pub mod issuances;
 pub mod journal;
 pub mod keys;
 pub mod limits;

@@ -650,9 +650,9 @@ async fn build(
         // 审核: the reviewer is who approved the case (审核 → 待登簿); automatic registration
         // is reviewed by the system.
         let events = case_store::events(conn, c.id).await?;
-        let approved = events.iter().rev().find(|e| e.0 == "review" && e.1 == "register");
-        let reviewer = approved.map_or_else(|| "系统".to_owned(), |e| if e.2 == "system" { "系统".to_owned() } else { e.2.clone() });
-        let reviewed_at = approved.map_or_else(|| djsj.clone(), |e| local(&e.3));
+        let approved = events.iter().rev().find(|e| e.from == Some(bdc_registry::domain::workflow::CaseState::Review) && e.to == bdc_registry::domain::workflow::CaseState::Register);
+        let reviewer = approved.map_or_else(|| "系统".to_owned(), |e| if e.actor == "system" { "系统".to_owned() } else { e.actor.clone() });
+        let reviewed_at = approved.map_or_else(|| djsj.clone(), |e| local(&e.at));
         rows.push(table_row(
             "DJF_DJ_SH",
             vec![("YWH", ywh.clone()), ("JDMC", "审核".into()), ("SXH", "1".into()), ("SHRYXM", reviewer), ("SHJSSJ", reviewed_at), ("SHYJ", "审核通过".into()), ("CZJG", "1".into())],

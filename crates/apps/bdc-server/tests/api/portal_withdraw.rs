@@ -162,9 +162,10 @@ async fn act(app: &TestApp, team: &Team, case: i64, action: &str) -> Reply {
 async fn the_online_form_reports_every_wrong_field_at_once(engine: Engine) {
     let app = spawn_app_with(engine, |s| s).await;
     let Town { t_li, .. } = town(&app).await;
-    let sale = json!({"flow_code": "IND-TRANSFER-STOCK-HOUSE", "property": "", "my_role": "right_holder", "others": [
+    // 共有性质变更 with no unit, the second applicant's ID number wrong, and no 共有方式.
+    let sale = json!({"flow_code": "IND-CHANGE-STATE-HOUSE-CO-OWNERSHIP", "property": "", "my_role": "right_holder", "others": [
         {"role": "right_holder", "name": "王五", "id_number": "320402199001011239"},
-        {"role": "obligor", "name": "张三", "id_number": "440524188001010015"}]});
+        {"role": "right_holder", "name": "张三", "id_number": "440524188001010015"}]});
     let r = app.call(Method::POST, "/api/v1/portal/applications", Some(&t_li), Some(sale)).await;
     assert_eq!(r.problem(422), "invalid_fields");
     let fields: Vec<&str> = r.body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();

@@ -557,8 +557,7 @@ pub(crate) async fn apply_with_files(s: &Services, actor: &Actor, a: Application
             None => {}
         }
     }
-    let holders = typed_roles.iter().filter(|r| **r == "right_holder").count();
-    checks::co_ownership(&mut errors, &spec, a.co_ownership.as_deref(), holders);
+    checks::co_ownership(&mut errors, &spec, a.co_ownership.as_deref());
     if draft.is_some() {
         // A draft's files are its materials: every required one must have a file.
         for m in flow.required_materials().filter(|m| !a.materials.iter().any(|c| c == m.code)) {

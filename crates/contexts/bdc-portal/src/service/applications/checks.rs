@@ -94,15 +94,13 @@ pub(super) fn particulars(errors: &mut FieldErrors, spec: &FormSpec, attrs: &BTr
     }
 }
 
-/// 共有方式: one of the listed; required by a 共有性质变更, and whenever the form asks it and
-/// several 权利人 are named (how they hold the right together is theirs to say, not the
-/// register's to guess).
-pub(super) fn co_ownership(errors: &mut FieldErrors, spec: &FormSpec, chosen: Option<&str>, holders: usize) {
+/// 共有方式: one of the listed; required by a 共有性质变更 (several 权利人 named without it are
+/// 共同共有, as at the counter).
+pub(super) fn co_ownership(errors: &mut FieldErrors, spec: &FormSpec, chosen: Option<&str>) {
     match chosen.map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) if !CO_OWNERSHIP.iter().any(|(k, _)| *k == c) => errors.add("bad_co_ownership", "co_ownership", "请选择共有方式"),
         Some(_) => {}
         None if spec.co_ownership_required => errors.add("co_ownership_required", "co_ownership", "请选择变更后的共有方式"),
-        None if spec.co_ownership && holders > 1 => errors.add("co_ownership_required", "co_ownership", "权利人为多人，请选择共有方式（共同共有或按份共有）"),
         None => {}
     }
 }
@@ -153,11 +151,15 @@ mod tests {
         let mut errors = FieldErrors::new();
         share(&mut errors, "my_share", "您", "1/2");
         share(&mut errors, "others[0].share", "第 1 位其他申请人", "3/2");
-        co_ownership(&mut errors, &spec, None, 1);
-        assert_eq!(fields(errors), vec!["others[0].share"], "one holder needs no 共有方式");
+        co_ownership(&mut errors, &spec, None);
+        assert_eq!(fields(errors), vec!["others[0].share"], "a sale may leave 共有方式 to the counter's default");
         let mut errors = FieldErrors::new();
-        co_ownership(&mut errors, &spec, Some(" "), 2);
+        co_ownership(&mut errors, &spec, Some("9"));
         roles_named(&mut errors, flow, &["right_holder"]);
         assert_eq!(fields(errors), vec!["co_ownership", "others"]);
+        let change = super::super::form_of(catalogue::flow("IND-CHANGE-STATE-HOUSE-CO-OWNERSHIP").expect("a 共有性质变更"));
+        let mut errors = FieldErrors::new();
+        co_ownership(&mut errors, &change, Some(" "));
+        assert_eq!(fields(errors), vec!["co_ownership"], "a 共有性质变更 names the new 共有方式");
     }
 }

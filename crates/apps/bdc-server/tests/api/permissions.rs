@@ -20,6 +20,9 @@ const PUBLIC: &[(&str, &str)] = &[
     // 注册 and its one-time code: there is no account yet (rate-limited).
     ("POST", "/api/v1/portal/sign-up"),
     ("POST", "/api/v1/portal/sign-up/code"),
+    // 忘记密码: the one who forgot has no session (uninformative answers, rate-limited).
+    ("POST", "/api/v1/auth/password-reset/code"),
+    ("POST", "/api/v1/auth/password-reset"),
 ];
 
 /// Routes for any logged-in user.

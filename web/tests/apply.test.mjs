@@ -108,3 +108,61 @@ for (const width of [1280, 375]) {
     await agent.context().close();
   });
 }
+
+// Issue 20: the form answers every wrong field in one submit, each beside its field, and keeps
+// what was typed; an online case still waiting for 受理 is withdrawn (撤回申请) after a
+// confirmation page, and the case shows 撤回.
+for (const width of [1280, 375]) {
+  test(`every wrong field at once, and 撤回 before 受理, at ${width} px`, async () => {
+    const page = await newPage(browser, { width, height: 900 });
+    await logIn(page, demo.base, { username: 'geren', password: DEMO_PASSWORD });
+
+    // 共有性质变更 with no unit, a wrong ID number for the second applicant and no 共有方式:
+    // three messages from one submit.
+    await page.goto(`${demo.base}/portal/apply/IND-CHANGE-STATE-HOUSE-CO-OWNERSHIP`);
+    await page.fill('#other_name_0', '共有人甲');
+    await page.fill('#other_id_0', '320402199001011230');
+    await allMaterials(page);
+    await page.click('button[name=intent][value=submit]');
+    await page.locator('#apply-message').waitFor();
+    for (const id of ['#property-error', '#other_id_0-error', '#co_ownership-error']) {
+      assert.ok(await page.locator(id).isVisible(), `${id} is shown beside its field`);
+    }
+    assert.equal(await page.locator('.field-error').count(), 3, await page.textContent('#apply-form'));
+    assert.match(await page.textContent('#apply-message'), /共有 3 处需要修改/);
+    assert.match(await page.textContent('#other_id_0-error'), /证件号码无效/);
+    assert.equal(await page.inputValue('#other_name_0'), '共有人甲', 'the typed values survive');
+    assert.equal(await page.inputValue('#other_id_0'), '320402199001011230');
+    assert.ok((await page.locator('#materials .material__file').count()) >= 1, 'the uploaded files are kept in the draft');
+    assert.ok(await noHorizontalScroll(page), `errors scroll sideways at ${width} px`);
+    await screenshot(page, `portal-apply-all-errors-${width}`);
+
+    // 换证 of his own flat opens a case at once, in 受理中: he may still withdraw it.
+    await page.goto(`${demo.base}/portal/apply/IND-REPLACE-CERTIFICATE`);
+    await page.selectOption('#unit_choice', { index: 1 });
+    await allMaterials(page);
+    await page.click('button[name=intent][value=submit]');
+    await page.waitForURL(/\/portal\/cases\/\d+\?submitted=1/);
+    const caseUrl = page.url().replace(/\?.*$/, '');
+    await page.click('#withdraw');
+    await page.locator('#confirm-withdraw').waitFor();
+    assert.match(await page.textContent('#confirm-withdraw'), /确定撤回办件/);
+    assert.ok(await noHorizontalScroll(page));
+    await screenshot(page, `portal-case-withdraw-${width}`);
+    // 取消 changes nothing.
+    await page.click('#confirm-withdraw a:text-is("取消")');
+    await page.waitForURL(caseUrl);
+    assert.equal(await page.locator('#withdraw').count(), 1, 'cancelled: still withdrawable');
+    await page.click('#withdraw');
+    await page.fill('#reason', '信息填写有误，重新申请');
+    await page.click('#confirm');
+    await page.waitForURL(/withdrawn=1/);
+    await page.locator('#withdrawn').waitFor();
+    assert.equal((await page.textContent('#case-state')).trim(), '撤回');
+    assert.equal(await page.locator('#withdraw').count(), 0, 'a withdrawn case offers no 撤回');
+    assert.match(await page.textContent('main'), /申请人撤回：信息填写有误，重新申请/);
+    assert.ok(await noHorizontalScroll(page));
+    await screenshot(page, `portal-case-withdrawn-${width}`);
+    await page.context().close();
+  });
+}

@@ -450,6 +450,27 @@ mod tests {
     }
 
     #[test]
+    fn a_cut_export_is_still_a_workbook() {
+        let hit = CaseHit {
+            id: 1,
+            case_number: "320402202612040001".into(),
+            flow_code: "CTR-FIRST-STATE-HOUSE".into(),
+            flow_name: "首次登记".into(),
+            state: CaseState::Archived,
+            channel: "counter".into(),
+            channel_name: "窗口".into(),
+            received_at: Some(Utc::now()),
+            accepted_on: NaiveDate::from_ymd_opt(2026, 12, 4).unwrap(),
+            deadline: NaiveDate::from_ymd_opt(2026, 12, 11).unwrap(),
+            days_left: None,
+            locations: vec!["青洋北路1号".into()],
+            applicants: vec![("张三".into(), "4405**********0014".into())],
+        };
+        let bytes = workbook(&[hit], 12_000, "全部业务", Utc::now()).unwrap();
+        assert!(bytes.starts_with(b"PK"));
+    }
+
+    #[test]
     fn unknown_choices_are_refused_in_chinese() {
         for (input, field) in [
             (SearchInput { flow: "NO-SUCH-FLOW".into(), ..SearchInput::default() }, "flow"),

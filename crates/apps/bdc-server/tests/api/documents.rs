@@ -149,6 +149,8 @@ async fn case_documents_print_for_their_people_and_verify(engine: Engine) {
     assert_eq!(app.get(&format!("/api/v1/portal/cases/{online}/documents/receipt"), &t_li).await.problem(404), "not_found");
     assert_eq!(app.get(&format!("/api/v1/portal/cases/{online}/documents/receipt"), &team.reviewer).await.problem(403), "forbidden");
     assert_eq!(app.get(&format!("/api/v1/portal/cases/{first}/documents/correction"), &t_zhang).await.problem(409), "document_not_offered");
+    // Not yet accepted (受理) by the office: no receipt yet.
+    assert_eq!(app.get(&format!("/api/v1/portal/cases/{online}/documents/receipt"), &t_zhang).await.problem(409), "document_not_offered");
     // A public user has no workbench.
     assert_ne!(page(&app, &zhang_cookie, &format!("/workbench/cases/{online}/documents/receipt.pdf")).await.status(), StatusCode::OK);
 

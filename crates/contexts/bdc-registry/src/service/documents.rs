@@ -215,6 +215,11 @@ struct CaseFacts {
     received: BTreeSet<String>,
     accepted_by: String,
     request: crate::service::cases::RequestDoc,
+    /// Whether the office has accepted it (受理): a counter case from the start, an online one
+    /// once a clerk took it from 待受理 (`submit`).
+    accepted: bool,
+    /// Whether it was refused before acceptance: 不予受理 rather than 不予登记.
+    refused_at_intake: bool,
 }
 
 impl CaseFacts {
@@ -264,20 +269,16 @@ async fn case_facts(s: &Services, case_id: i64) -> ServiceResult<CaseFacts> {
     for f in crate::store::attachments::of_owner(&mut conn, crate::store::attachments::CASE, case.id).await? {
         received.insert(f.material_code);
     }
-    let names = s.directory.staff_names(&mut conn, std::slice::from_ref(&case.created_by)).await?;
-    let accepted_by = match names.into_iter().next() {
-        Some(n) => n.display_name,
-        None if case.channel == "online" => "线上苏小登（网上受理）".to_owned(),
-        None => case.created_by.clone(),
-    };
-    Ok(CaseFacts { flow: catalogue::flow(&case.flow_code), case, request, applicants, units, received, accepted_by })
-}
-
-/// 退件 before 受理 was complete is 不予受理 (条例 第十七条); after, in review, 不予登记 (第二十二条).
-async fn refused_at_intake(s: &Services, case_id: i64) -> ServiceResult<bool> {
-    let mut conn = s.db.conn().await?;
-    let events = crate::store::cases::events(&mut conn, case_id).await?;
-    Ok(events.iter().rev().find(|e| e.to == CaseState::Returned).and_then(|e| e.from).is_none_or(|f| f == CaseState::Intake))
+    let events = crate::store::cases::events(&mut conn, case.id).await?;
+    let counter = case.channel == catalogue::Channel::Counter.code();
+    // Online, the clerk who took the case from 待受理 accepted it; at the counter, who opened it.
+    let acceptance = events.iter().find(|e| e.from == Some(CaseState::Intake) && e.to == CaseState::Review);
+    let accepted = counter || acceptance.is_some();
+    let refused_at_intake = acceptance.is_none();
+    let clerk = if counter { case.created_by.clone() } else { acceptance.map(|e| e.actor.clone()).unwrap_or_default() };
+    let names = s.directory.staff_names(&mut conn, std::slice::from_ref(&clerk)).await?;
+    let accepted_by = names.into_iter().next().map_or(clerk, |n| n.display_name);
+    Ok(CaseFacts { flow: catalogue::flow(&case.flow_code), case, request, applicants, units, received, accepted_by, accepted, refused_at_intake })
 }
 
 /// The text of a case document: its title, facts and paragraphs.
@@ -387,7 +388,11 @@ pub async fn case_document(s: &Services, actor: &Actor, case_id: i64, kind: Docu
         };
         return Err(ServiceError::Conflict { code: "document_not_offered", message });
     }
-    let at_intake = kind == DocumentKind::Rejection && refused_at_intake(s, case_id).await?;
+    if kind == DocumentKind::Receipt && !f.accepted {
+        return Err(ServiceError::Conflict { code: "document_not_offered", message: "该网上申请尚未受理，登记机构受理后方可打印受理回执".into() });
+    }
+    // 退件 before 受理 is 不予受理 (条例 第十七条); after, in review, 不予登记 (第二十二条).
+    let at_intake = f.refused_at_intake;
     let labels: BTreeMap<String, String> = f.flow.map(labels).unwrap_or_default().into_iter().map(|(k, l)| (k.to_owned(), l.to_owned())).collect();
     let (title, facts, paragraphs) = case_notice(s, kind, &f, &labels, at_intake);
     let summary = format!("{}；申请人 {}", f.flow_name(), f.masked_names());
@@ -405,7 +410,8 @@ pub async fn housing_proof(s: &Services, actor: &Actor, client: &str) -> Service
     let mut conn = s.db.conn().await?;
     let account = s.directory.link(&mut conn, actor.user_id).await?.ok_or_else(|| ServiceError::Forbidden("该账户尚未完成实名认证，请先实名认证".into()))?;
     let party = registry::get_party(&mut conn, account.party_id).await?.ok_or_else(|| ServiceError::NotFound("未找到本人的登记主体".into()))?;
-    let filter = registry::UnitFilter { holder: Some(account.party_id), ..registry::UnitFilter::default() };
+    // 有房证明 counts what he owns — a bank's 抵押权 on a unit is not a house of its own.
+    let filter = registry::UnitFilter { holder: Some(account.party_id), held_as: registry::HeldAs::Title, ..registry::UnitFilter::default() };
     let units = registry::search_units(&mut conn, &filter, PageRequest { page: 1, per_page: 200 }).await?;
     // `(坐落, 单元号, 权利类型, 证书号, 份额)` of each current title he holds.
     let mut titles = Vec::new();

@@ -281,6 +281,7 @@ mod tests {
     fn renders_a_notice_with_its_font_embedded() {
         let (font, index) = CjkFont::default().load().expect("font");
         let pdf = render(&doc(), &font, index).expect("render");
+        let _ = std::fs::write(std::env::temp_dir().join("notice.pdf"), &pdf);
         assert!(pdf.starts_with(b"%PDF-"));
         assert!(pdf.len() < 1_000_000, "font not subset");
         assert!(pdf.windows(10).any(|w| w == b"/ToUnicode"));

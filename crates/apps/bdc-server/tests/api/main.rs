@@ -4,6 +4,7 @@
 mod helpers;
 
 mod admin_pages;
+mod archive_lists;
 mod at_rest;
 mod audit;
 mod auth;
@@ -16,6 +17,7 @@ mod documents;
 mod duties;
 mod error_pages;
 mod flows;
+mod guide;
 mod interest;
 mod materials;
 mod password_reset;

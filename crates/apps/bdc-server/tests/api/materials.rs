@@ -124,7 +124,7 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
 
     // 张三 signs up: his archive shows his flat and the first registration's scans.
     let zhang = citizen(&app, &sms, "person", "zhangsan", "张三", "440524188001010014", "13912345601").await;
-    let mine = archive::my_archive(s, &zhang, "127.0.0.1").await.unwrap();
+    let mine = archive::my_archive(s, &zhang, "127.0.0.1", &archive::ArchiveQuery::default()).await.unwrap();
     assert_eq!(mine.units.len(), 1);
     assert_eq!(mine.units[0].unit.unit_number, UNIT);
     assert!(mine.units[0].entries.iter().any(|e| e.own && e.certificate.starts_with('苏')), "{:?}", mine.units[0].entries);
@@ -134,7 +134,7 @@ async fn materials_drafts_agents_and_the_own_archive(engine: Engine) {
 
     // 李四 sees nothing of 张三's, and cannot open his files.
     let li = citizen(&app, &sms, "person", "lisi", "李四", "11010519491231002X", "13912345602").await;
-    let theirs = archive::my_archive(s, &li, "127.0.0.1").await.unwrap();
+    let theirs = archive::my_archive(s, &li, "127.0.0.1", &archive::ArchiveQuery::default()).await.unwrap();
     assert!(theirs.units.is_empty() && theirs.cases.is_empty());
     assert!(matches!(bdc_portal::service::files::open(s, &li, stored[0].id).await, Err(ServiceError::NotFound(_))));
     let logged = count(&app, "SELECT COUNT(*) FROM public_queries WHERE kind = 'archive'").await;

@@ -115,7 +115,7 @@ fn kinds(list: &Value) -> Vec<String> {
 /// Another city's office (`[office]`): its name and codes are in the certificate numbers, the
 /// reports to the province and the daily log; nothing says 常州.
 async fn another_city_runs_the_same_binary(engine: Engine) {
-    let nanjing = bdc_core::office::Office { province_abbr: '苏', city_code: "320100".into(), city_name: "南京市".into(), reg_org_id: "320100".into() };
+    let nanjing = bdc_core::office::Office { province_abbr: '苏', city_code: "320100".into(), city_name: "南京市".into(), reg_org_id: "320100".into(), ..Default::default() };
     let o = office_with(engine, |s| s.with_office(nanjing)).await;
     o.first_registration().await;
     let cert = o.book().await["current"][0]["certificate_number"].as_str().unwrap().to_owned();

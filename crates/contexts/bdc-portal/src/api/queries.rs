@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::service::interest::{self, InterestForm, LimitedResult};
 use crate::service::interest::{Evidence, InterestApplication};
@@ -19,7 +19,8 @@ use bdc_registry::register_api::certificates::{self, Verdict};
 use crate::api::files::{file_dto, file_response, ApiMultipart, FileDto};
 use crate::api::portal::PortalUser;
 use bdc_http::extract::Client;
-use bdc_http::extract::{ApiJson, ApiPath};
+use bdc_core::ServiceError;
+use bdc_http::extract::{ApiJson, ApiPath, ApiQuery};
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_registry::service::dto::{case_dto, CaseDto};
 use bdc_registry::Services;
@@ -60,29 +61,58 @@ pub struct ArchiveCaseDto {
 /// The caller's own registration records.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArchiveDto {
+    /// The units he holds a right of (名下的不动产), one page.
     pub units: Vec<ArchiveUnitDto>,
+    /// All of them, over every page.
+    pub units_total: i64,
+    /// The units he holds a restriction on (a bank's 抵押权, a buyer's 预告), one page.
+    pub held: Vec<ArchiveUnitDto>,
+    pub held_total: i64,
     pub cases: Vec<ArchiveCaseDto>,
 }
 
+/// The archive's conditions: words to find (不动产单元号 prefix, 坐落 part, certificate number),
+/// the order (`unit`, `location`, or as recorded) and the page of each list (20 per page).
+#[derive(Debug, Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct ArchiveParams {
+    pub q: Option<String>,
+    pub order: Option<String>,
+    pub page: Option<u32>,
+    pub held_page: Option<u32>,
+}
+
+fn unit_dto(u: crate::service::archive::ArchiveUnit) -> ArchiveUnitDto {
+    ArchiveUnitDto {
+        unit_id: u.unit.id,
+        unit_number: u.unit.unit_number,
+        location: u.unit.location,
+        area: u.unit.area,
+        entries: u.entries.into_iter().map(|e| ArchiveEntryDto { kind: e.kind.into(), state: e.state.into(), certificate: e.certificate, share: e.share, own: e.own }).collect(),
+    }
+}
+
 /// 登记资料档案查询: the units the caller holds now with what is registered on them, and his past
-/// cases with their materials (at most 200 each). Logged as a public query; rate-limited.
+/// cases with their materials (units 20 a page, searchable and sorted; at most 200 cases).
+/// Logged as a public query; rate-limited.
 #[utoipa::path(get, path = "/api/v1/portal/archive", tag = "portal", operation_id = "portal_archive",
-    security(("bearer" = []), ("cookie" = [])),
+    security(("bearer" = []), ("cookie" = [])), params(ArchiveParams),
     responses((status = 200, body = ArchiveDto), (status = 401, body = Problem), (status = 403, body = Problem), (status = 429, body = Problem)))]
-pub async fn portal_archive(State(services): State<Services>, Client(client): Client, PortalUser(actor): PortalUser) -> ApiResult<Json<ArchiveDto>> {
-    let found = crate::service::archive::my_archive(&services, &actor, &client.addr).await?;
+pub async fn portal_archive(State(services): State<Services>, Client(client): Client, PortalUser(actor): PortalUser, ApiQuery(p): ApiQuery<ArchiveParams>) -> ApiResult<Json<ArchiveDto>> {
+    use bdc_registry::register_api::registry::UnitOrder;
+    let order = match p.order.as_deref() {
+        None | Some("") => UnitOrder::Recorded,
+        Some("unit") => UnitOrder::UnitNumber,
+        Some("location") => UnitOrder::Location,
+        Some(_) => return Err(ServiceError::field("bad_order", "order", "排序须为 unit（不动产单元号）或 location（坐落）").into()),
+    };
+    let query = crate::service::archive::ArchiveQuery { text: p.q, order, units_page: p.page.unwrap_or(1).max(1), held_page: p.held_page.unwrap_or(1).max(1) };
+    let found = crate::service::archive::my_archive(&services, &actor, &client.addr, &query).await?;
     Ok(Json(ArchiveDto {
-        units: found
-            .units
-            .into_iter()
-            .map(|u| ArchiveUnitDto {
-                unit_id: u.unit.id,
-                unit_number: u.unit.unit_number,
-                location: u.unit.location,
-                area: u.unit.area,
-                entries: u.entries.into_iter().map(|e| ArchiveEntryDto { kind: e.kind.into(), state: e.state.into(), certificate: e.certificate, share: e.share, own: e.own }).collect(),
-            })
-            .collect(),
+        units: found.units.into_iter().map(unit_dto).collect(),
+        units_total: found.units_total,
+        held: found.held.into_iter().map(unit_dto).collect(),
+        held_total: found.held_total,
         cases: found
             .cases
             .into_iter()

@@ -73,7 +73,8 @@ pub struct GuideIndex {
 const MAX_QUERY: usize = 40;
 
 /// `GET /guide`: the flows matching what was typed.
-pub async fn index(PageActor(actor): PageActor, Query(q): Query<SearchQuery>) -> Response {
+pub async fn index(PageActor(actor): PageActor, q: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>) -> Response {
+    let q = q.map(|Query(q)| q).unwrap_or_default();
     let cut = q.q.chars().count() > MAX_QUERY;
     let text: String = q.q.chars().filter(|c| !c.is_control()).take(MAX_QUERY).collect();
     let channel = Channel::from_code(&q.channel).filter(|c| PUBLIC_CHANNELS.contains(c) || *c == Channel::Counter);

@@ -10,6 +10,7 @@ pub mod applications;
 pub mod archive;
 pub mod case_withdrawal;
 pub mod files;
+pub mod guide;
 pub mod interest;
 pub mod portal;
 pub mod proofs;
@@ -34,6 +35,8 @@ where
 {
     Router::new()
         .route("/", get(portal::home))
+        .route("/guide", get(guide::index))
+        .route("/guide/{code}", get(guide::show))
         .route("/verify", get(portal::verify_form).post(portal::verify))
         .route("/portal", get(portal::portal_home))
         .route("/portal/apply/{flow}", get(portal::apply_form).post(portal::apply).layer(axum::extract::DefaultBodyLimit::max(bdc_http::forms::FORM_LIMIT)))
@@ -49,9 +52,9 @@ where
         .route("/portal/agency/{id}/revoke", post(agency::revoke))
         .route("/files/{id}", get(files::show))
         .route("/portal/cases/{id}", get(portal::my_case))
-        .route("/portal/cases/{id}/withdraw", get(case_withdrawal::confirm_withdraw_case).post(case_withdrawal::withdraw_case))
         .route("/portal/cases/{id}/documents/{file}", get(proofs::case_document))
         .route("/portal/archive/proof.pdf", post(proofs::housing_proof))
+        .route("/portal/cases/{id}/withdraw", get(case_withdrawal::confirm_withdraw_case).post(case_withdrawal::withdraw_case))
         .route("/portal/cases/{id}/files", post(portal::add_case_files).layer(axum::extract::DefaultBodyLimit::max(bdc_http::forms::FORM_LIMIT)))
         .route("/portal/certificates/{number}", get(portal::my_certificate))
         .merge(interest::routes())

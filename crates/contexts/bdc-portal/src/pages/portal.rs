@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::service::account as svc;
 use crate::service::drafts;
 use bdc_core::ServiceError;
-use bdc_registry::domain::catalogue::{self, ApplicantRole, Channel};
+use bdc_registry::domain::catalogue::{self, ApplicantRole};
 use bdc_registry::domain::workflow::CaseState;
 use bdc_registry::register_api::certificates::{self, Verdict};
 
@@ -24,21 +24,18 @@ use bdc_registry::Services;
 
 // ----- home -----
 
-/// A flow as listed on the home page: `(name, group, working days)`.
-type FlowLine = (&'static str, &'static str, u32);
-
 #[derive(Template)]
 #[template(path = "home.html")]
 pub struct HomePage {
     chrome: Chrome,
-    /// Channel name → its flows.
-    groups: Vec<(&'static str, Vec<FlowLine>)>,
+    /// Channel name → its flows, each linking to its 办事指南.
+    groups: Vec<(&'static str, Vec<super::guide::GuideLine>)>,
 }
 
 pub async fn home(PageActor(actor): PageActor) -> Response {
-    let groups = [Channel::Individual, Channel::Enterprise, Channel::Bank, Channel::Developer, Channel::HousingAuthority]
+    let groups = super::guide::PUBLIC_CHANNELS
         .into_iter()
-        .map(|c| (c.name(), catalogue::flows().iter().filter(|f| f.channels.contains(&c)).map(|f| (f.name, f.group, f.time_limit_days)).collect()))
+        .map(|c| (c.name(), catalogue::flows().iter().filter(|f| f.channels.contains(&c)).map(super::guide::GuideLine::of).collect()))
         .collect();
     render(&HomePage { chrome: Chrome::of(actor.as_ref(), "home"), groups })
 }
@@ -202,10 +199,10 @@ pub struct OtherRow {
     name: String,
     id: String,
     share: String,
-    err_share: Option<String>,
     err_role: Option<String>,
     err_name: Option<String>,
     err_id: Option<String>,
+    err_share: Option<String>,
 }
 
 /// A mortgagee's row on the form.
@@ -319,10 +316,10 @@ async fn apply_page(
                 name: o.name,
                 id: o.id_number,
                 share: o.share,
-                err_share: more.get(&format!("others[{i}].share")).cloned(),
                 err_role: more.get(&format!("others[{i}].role")).cloned(),
                 err_name: more.get(&format!("others[{i}].name")).cloned(),
                 err_id: more.get(&format!("others[{i}].id_number")).cloned(),
+                err_share: more.get(&format!("others[{i}].share")).cloned(),
             }
         })
         .collect();
@@ -649,21 +646,21 @@ pub struct MyCasePage {
     can_upload: bool,
     /// `(number, kind, url-safe number)`.
     results: Vec<(String, String, String)>,
+    error: String,
+    /// Just submitted (提交成功): the 业务号 and what happens next are confirmed above the case.
+    submitted: bool,
     /// 撤回申请 is offered: the applicant submitted it and it still waits for 受理.
     can_withdraw: bool,
     /// Just withdrawn (撤回成功): confirmed above the case.
     withdrawn: bool,
-    error: String,
-    /// Just submitted (提交成功): the 业务号 and what happens next are confirmed above the case.
-    submitted: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
-    #[serde(default)]
-    withdrawn: String,
 pub struct SubmittedQuery {
     #[serde(default)]
     submitted: String,
+    #[serde(default)]
+    withdrawn: String,
 }
 
 /// The progress steps (办理进度) and where the case stands: the step it waits in is current — a
@@ -754,11 +751,11 @@ async fn my_case_page_with(services: &Services, actor: &bdc_core::Actor, id: i64
         files: files.iter().map(|f| FileView::of(f, flow)).collect(),
         material_codes: flow.map(|f| f.materials.iter().map(|m| (m.code, m.name)).collect()).unwrap_or_default(),
         can_upload: matches!(case.state, CaseState::Intake | CaseState::Correction),
-        can_withdraw: crate::service::applications::case_withdrawable(services, actor, case.id).await.unwrap_or(false),
-        withdrawn: withdrawn && case.state == CaseState::Withdrawn,
         results: results.into_iter().map(|(n, k)| (bdc_http::forms::urlencode(&n), n, k)).map(|(u, n, k)| (n, k, u)).collect(),
         error: error_text,
         submitted,
+        can_withdraw: crate::service::applications::case_withdrawable(services, actor, case.id).await.unwrap_or(false),
+        withdrawn: withdrawn && case.state == CaseState::Withdrawn,
         chrome: Chrome::of(Some(actor), "portal"),
         number: case.case_number.clone(),
         flow: flow_name(&case.flow_code),

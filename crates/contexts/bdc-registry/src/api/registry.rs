@@ -171,8 +171,10 @@ pub async fn search_units(State(services): State<Services>, Authed(actor): Authe
     let f = UnitFilter {
         unit_number: q.unit_number.filter(|s| !s.is_empty()).map(|s| s.to_uppercase()),
         location: q.location.filter(|s| !s.is_empty()),
-        certificate: q.certificate.filter(|s| !s.is_empty()).map(|c| c.replace('（', "(").replace('）', ")")),
+        // As typed on a Chinese keyboard: the one normaliser of certificate numbers.
+        certificate: q.certificate.filter(|s| !s.trim().is_empty()).map(|c| bdc_core::ids::CertificateNumber::typed(&c)),
         holder: q.holder,
+        ..UnitFilter::default()
     };
     Ok(Json(PageDto::map(registry::search_units(&services, &actor, f, page).await?, UnitDto::from)))
 }

@@ -200,7 +200,7 @@ async fn find_units(services: &Services, actor: &Actor, q: &str, by: &str, page:
     let page = PageRequest { page: page.max(1), per_page: UNITS_PER_PAGE };
     let mut filters = Vec::new();
     match by {
-        "certificate" => filters.push(UnitFilter { certificate: Some(q.to_owned()), ..UnitFilter::default() }),
+        "certificate" => filters.push(UnitFilter { certificate: Some(bdc_core::ids::CertificateNumber::typed(q)), ..UnitFilter::default() }),
         "location" => filters.push(UnitFilter { location: Some(q.to_owned()), ..UnitFilter::default() }),
         "owner" => {
             // By the owner's ID number when it looks like one, else by exact name.

@@ -20,6 +20,7 @@ pub mod documents;
 pub mod dto;
 pub mod duties;
 pub mod events;
+pub mod guide;
 pub mod jobs;
 pub mod keys;
 pub mod lapse;

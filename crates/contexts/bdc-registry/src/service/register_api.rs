@@ -53,13 +53,19 @@ pub mod certificates {
     pub use crate::service::certificates::{pdf, qr_payload, verify_by_number, verify_payload, view, CertificateView, QrFacts, Verdict};
 }
 
+/// The service guide (办事指南): a flow's conditions as the rule library holds them today, and
+/// the halls and hours of the office.
+pub mod guide {
+    pub use crate::service::guide::{guide, Condition, GuideFacts};
+}
+
 /// Units, parties and rights as the register holds them now.
 pub mod registry {
     /// The party a real-name verification proved: found by its ID number, recorded if new.
     pub use crate::service::registry::{party_on_record, verified_party};
     pub use crate::store::registry::{
         certificates_of_party, find_building, find_party_by_index, find_unit, get_parcel, get_party, get_unit, holders_of_kind, parties_by_ids, parties_named, rights_of_unit, search_units,
-        unit_by_certificate, unit_of_right, units_at, upsert_party, Building, Parcel, Party, RightRecord, Unit, UnitFilter,
+        unit_by_certificate, unit_of_right, units_at, upsert_party, Building, Parcel, Party, RightRecord, Unit, UnitFilter, HeldAs, UnitOrder,
     };
 }
 

@@ -126,6 +126,52 @@ pub struct UnitFilter {
     pub location: Option<String>,
     pub certificate: Option<String>,
     pub holder: Option<i64>,
+    /// With `holder`: which of his current entries count (a title, or a restriction he holds such
+    /// as a bank's 抵押权).
+    pub held_as: HeldAs,
+    /// Any of 不动产单元号 (prefix), 坐落 (part) or certificate number (whole), as one search box
+    /// takes it.
+    pub text: Option<String>,
+    pub order: UnitOrder,
+}
+
+/// Which current entries of the holder a unit search counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HeldAs {
+    /// Any current right or restriction he holds.
+    #[default]
+    Any,
+    /// A right (所有权、使用权 …) — what is "名下" in the everyday sense.
+    Title,
+    /// A restriction he holds (抵押权, 预告, 异议 …): a bank's mortgaged units.
+    Restriction,
+    /// 抵押权 only.
+    Mortgage,
+}
+
+impl HeldAs {
+    /// The SQL condition on `r.kind`, from the domain's own list of restriction kinds.
+    fn kind_condition(self) -> String {
+        let restrictions = RightKind::ALL.iter().filter(|k| k.is_restriction()).map(|k| format!("'{}'", k.code())).collect::<Vec<_>>().join(", ");
+        match self {
+            HeldAs::Any => "1 = 1".to_owned(),
+            HeldAs::Title => format!("r.kind NOT IN ({restrictions})"),
+            HeldAs::Restriction => format!("r.kind IN ({restrictions})"),
+            HeldAs::Mortgage => format!("r.kind = '{}'", RightKind::Mortgage.code()),
+        }
+    }
+}
+
+/// The order of a unit search's results.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UnitOrder {
+    /// As recorded (the default).
+    #[default]
+    Recorded,
+    /// By 不动产单元号.
+    UnitNumber,
+    /// By 坐落.
+    Location,
 }
 
 fn like_escape(s: &str) -> String {
@@ -133,19 +179,44 @@ fn like_escape(s: &str) -> String {
 }
 
 pub async fn search_units(conn: &mut AnyConnection, f: &UnitFilter, page: PageRequest) -> StoreResult<Page<Unit>> {
-    let cond = "($1 IS NULL OR u.unit_number LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR u.location LIKE $2 ESCAPE '\\') \
+    let cond = format!(
+        "($1 IS NULL OR u.unit_number LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR u.location LIKE $2 ESCAPE '\\') \
         AND ($3 IS NULL OR EXISTS (SELECT 1 FROM rights r WHERE r.unit_id = u.id AND r.certificate_number = $3)) \
-        AND ($4 IS NULL OR EXISTS (SELECT 1 FROM rights r JOIN right_holders h ON h.right_id = r.id WHERE r.unit_id = u.id AND r.state = 1 AND h.party_id = $4))";
+        AND ($4 IS NULL OR EXISTS (SELECT 1 FROM rights r JOIN right_holders h ON h.right_id = r.id WHERE r.unit_id = u.id AND r.state = 1 AND h.party_id = $4 AND {})) \
+        AND ($5 IS NULL OR u.unit_number LIKE $6 ESCAPE '\\' OR u.location LIKE $7 ESCAPE '\\' OR EXISTS (SELECT 1 FROM rights r WHERE r.unit_id = u.id AND r.certificate_number = $5))",
+        f.held_as.kind_condition()
+    );
     let num = f.unit_number.as_ref().map(|n| format!("{}%", like_escape(n)));
     let loc = f.location.as_ref().map(|l| format!("%{}%", like_escape(l)));
-    let total: i64 =
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM units u WHERE {cond}")).bind(num.clone()).bind(loc.clone()).bind(f.certificate.clone()).bind(f.holder).fetch_one(&mut *conn).await?;
+    let text = f.text.as_ref().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    // The certificate as a Chinese keyboard types it, read the one way every lookup reads it.
+    let text_certificate = text.as_deref().map(bdc_core::ids::CertificateNumber::typed);
+    let text_prefix = text.as_ref().map(|t| format!("{}%", like_escape(t)));
+    let text_part = text.as_ref().map(|t| format!("%{}%", like_escape(t)));
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM units u WHERE {cond}"))
+        .bind(num.clone())
+        .bind(loc.clone())
+        .bind(f.certificate.clone())
+        .bind(f.holder)
+        .bind(text_certificate.clone())
+        .bind(text_prefix.clone())
+        .bind(text_part.clone())
+        .fetch_one(&mut *conn)
+        .await?;
     let cols = UNIT_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
-    let items = sqlx::query_as(&format!("SELECT {cols} FROM units u WHERE {cond} ORDER BY u.id LIMIT $5 OFFSET $6"))
+    let order = match f.order {
+        UnitOrder::Recorded => "u.id",
+        UnitOrder::UnitNumber => "u.unit_number, u.id",
+        UnitOrder::Location => "u.location, u.id",
+    };
+    let items = sqlx::query_as(&format!("SELECT {cols} FROM units u WHERE {cond} ORDER BY {order} LIMIT $8 OFFSET $9"))
         .bind(num)
         .bind(loc)
         .bind(f.certificate.clone())
         .bind(f.holder)
+        .bind(text_certificate)
+        .bind(text_prefix)
+        .bind(text_part)
         .bind(page.limit())
         .bind(page.offset())
         .fetch_all(&mut *conn)

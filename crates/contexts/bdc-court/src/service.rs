@@ -217,9 +217,19 @@ pub async fn deliver_at_counter(s: &Services, actor: &Actor, mut r: Request) -> 
         r.number = format!("CTR{}{}", Utc::now().format("%Y%m%d%H%M%S"), bdc_crypto::random_hex(3).to_uppercase());
     }
     check_request(&r).map_err(|m| ServiceError::validation("bad_court_request", m))?;
+    let today = bdc_core::time::today();
     for p in &r.properties {
         if p.unit_number.is_empty() && p.certificate.is_empty() && p.location.is_empty() {
             return Err(ServiceError::field("no_property", "properties", format!("财产 {} 须写明不动产单元号、不动产权证号或坐落", p.seq)));
+        }
+        // A seizure or continuation whose term has already ended cannot be registered: refused
+        // here, at the counter, before anything is queued (the page checks the same).
+        if matches!(p.action, Action::Seize | Action::Continue) {
+            if let Ok(end) = chrono::NaiveDate::parse_from_str(p.end.get(..10).unwrap_or(&p.end), "%Y-%m-%d") {
+                if end < today {
+                    return Err(ServiceError::field("term_ended", "properties", format!("财产 {} 的查封期限已于 {end} 届满，不能办理", p.seq)));
+                }
+            }
         }
     }
     let raw = render_requests(std::slice::from_ref(&r));

@@ -172,6 +172,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 19, name: "identity_verifications", sql: include_str!("../../../../migrations/0019_identity_verifications.sql") },
     Migration { version: 20, name: "outbox", sql: include_str!("../../../../migrations/0020_outbox.sql") },
     Migration { version: 21, name: "certificate_issuances", sql: include_str!("../../../../migrations/0021_certificate_issuances.sql") },
+    Migration { version: 23, name: "case_search", sql: include_str!("../../../../migrations/0023_case_search.sql") },
     Migration { version: 24, name: "issued_documents", sql: include_str!("../../../../migrations/0024_issued_documents.sql") },
 ];
 
@@ -248,6 +249,16 @@ pub async fn execute(conn: &mut AnyConnection, sql: &str) -> StoreResult<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_migration_file_is_applied_in_order() {
+        // A file added to migrations/ and forgotten here would never run on any database.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../migrations");
+        let mut files: Vec<String> = std::fs::read_dir(&dir).expect("migrations dir").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".sql")).collect();
+        files.sort();
+        let listed: Vec<String> = MIGRATIONS.iter().map(|m| format!("{:04}_{}.sql", m.version, m.name)).collect();
+        assert_eq!(listed, files, "the migration list and migrations/ differ");
+    }
 
     #[test]
     fn engines_come_from_the_scheme() {

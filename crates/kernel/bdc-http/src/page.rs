@@ -33,6 +33,8 @@ pub struct Chrome {
     pub cases: bool,
     pub intake: bool,
     pub interest: bool,
+    /// 审计日志 (audit.read, the supervisor's).
+    pub audit: bool,
     pub section: &'static str,
 }
 
@@ -48,6 +50,7 @@ impl Chrome {
             cases: may(Permission::CaseRead),
             intake: may(Permission::CaseIntake),
             interest: may(Permission::InterestReview),
+            audit: may(Permission::AuditRead),
             section,
         }
     }

@@ -32,7 +32,8 @@ async fn mortgaged_street(app: &TestApp) -> (String, String) {
     };
     let zhang = party("张三", "1", "440524188001010014", "person").await;
     let bank = party("常州示例银行股份有限公司", "8", "91350100M000100Y43", "enterprise").await;
-    let parcel = json!({"code": PARCEL, "location": "常州市天宁区青洋北路7号", "area": 5230.5, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"});
+    let parcel =
+        json!({"code": PARCEL, "location": "常州市天宁区青洋北路7号", "area": 5230.5, "land_use": "城镇住宅用地", "right_nature": "102", "term_start": "2006-01-01", "term_end": "2076-01-01"});
     ok(app.call(Method::POST, "/api/v1/parcels", Some(&clerk), Some(parcel)).await);
     let building = json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008});
     ok(app.call(Method::POST, "/api/v1/buildings", Some(&clerk), Some(building)).await);

@@ -72,7 +72,14 @@ async fn office(engine: Engine, sms: Arc<dyn SmsGateway>) -> Office {
             ),
         )
         .await);
-    ok(app.call(Method::POST, "/api/v1/buildings", Some(&clerk), Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008}))).await);
+    ok(app
+        .call(
+            Method::POST,
+            "/api/v1/buildings",
+            Some(&clerk),
+            Some(json!({"parcel_code": PARCEL, "building_no": "0001", "name": "1幢", "floors": 18, "structure": "钢筋混凝土结构", "completed_year": 2008})),
+        )
+        .await);
     let mut units = Vec::new();
     for (i, number) in UNITS.iter().enumerate() {
         let body = json!({"unit_number": number, "location": format!("常州市天宁区青洋北路3号1幢10{}室", i + 1), "area": 89.3, "house_use": "10"});

@@ -18,8 +18,8 @@ use bdc_registry::register_api::certificates::{self, Verdict};
 
 use crate::api::files::{file_dto, file_response, ApiMultipart, FileDto};
 use crate::api::portal::PortalUser;
-use bdc_http::extract::Client;
 use bdc_core::ServiceError;
+use bdc_http::extract::Client;
 use bdc_http::extract::{ApiJson, ApiPath, ApiQuery};
 use bdc_http::problem::{ApiResult, Problem};
 use bdc_registry::service::dto::{case_dto, CaseDto};

@@ -3,13 +3,13 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use serde::Deserialize;
 use axum::http::StatusCode;
 use axum::response::Response;
+use serde::Deserialize;
 
 use crate::service::archive;
-use bdc_registry::register_api::registry::UnitOrder;
 use bdc_registry::domain::catalogue;
+use bdc_registry::register_api::registry::UnitOrder;
 
 use super::{message, redirect, render, Chrome, PageActor};
 use bdc_http::extract::Client;

@@ -37,14 +37,7 @@ pub struct GuideLine {
 
 impl GuideLine {
     pub fn of(f: &'static Flow) -> GuideLine {
-        GuideLine {
-            code: f.code,
-            name: f.name,
-            group: f.group,
-            days: f.time_limit_days,
-            channels: f.channels.iter().map(|c| c.name()).collect::<Vec<_>>().join("、"),
-            online: guide::fully_online(f),
-        }
+        GuideLine { code: f.code, name: f.name, group: f.group, days: f.time_limit_days, channels: f.channels.iter().map(|c| c.name()).collect::<Vec<_>>().join("、"), online: guide::fully_online(f) }
     }
 }
 

@@ -33,10 +33,7 @@ pub struct HomePage {
 }
 
 pub async fn home(PageActor(actor): PageActor) -> Response {
-    let groups = super::guide::PUBLIC_CHANNELS
-        .into_iter()
-        .map(|c| (c.name(), catalogue::flows().iter().filter(|f| f.channels.contains(&c)).map(super::guide::GuideLine::of).collect()))
-        .collect();
+    let groups = super::guide::PUBLIC_CHANNELS.into_iter().map(|c| (c.name(), catalogue::flows().iter().filter(|f| f.channels.contains(&c)).map(super::guide::GuideLine::of).collect())).collect();
     render(&HomePage { chrome: Chrome::of(actor.as_ref(), "home"), groups })
 }
 

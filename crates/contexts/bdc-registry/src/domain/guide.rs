@@ -24,7 +24,10 @@ pub struct MaterialNote {
 pub fn material_note(code: &str) -> Option<MaterialNote> {
     let (note, sample) = match code {
         "application_form" => ("由申请人填写并签名（盖章）；网上申请时由系统根据填报内容自动生成。", "申请人、不动产坐落、登记事项齐全，共同申请的各方均已签名。"),
-        "applicant_identity" => ("自然人提交居民身份证（或户口簿、护照等有效身份证件）；法人和非法人组织提交营业执照或统一社会信用代码证书及法定代表人（负责人）身份证明。", "证件在有效期内，正反面完整清晰，姓名、号码与申请书一致。"),
+        "applicant_identity" => (
+            "自然人提交居民身份证（或户口簿、护照等有效身份证件）；法人和非法人组织提交营业执照或统一社会信用代码证书及法定代表人（负责人）身份证明。",
+            "证件在有效期内，正反面完整清晰，姓名、号码与申请书一致。",
+        ),
         "power_of_attorney" => ("委托他人代为申请的提交；境外形成的须经公证或认证。网上代理申请须先在“代理授权”中登记授权委托书。", "写明委托人、受托人、委托事项和期限，委托人签名（盖章）。"),
         "title_certificate" => ("原登记的不动产权证书（或房屋所有权证、国有土地使用证）。", "证号、权利人与登记簿记载一致，证书未挂失、未作废。"),
         "tax_certificate" => ("税务机关出具的完税或减免税凭证；一窗受理时由系统推送税务部门核税。", "纳税人、不动产坐落与申请一致，税款已缴清。"),
@@ -102,9 +105,15 @@ pub fn legal_basis(flow: &Flow) -> Vec<&'static str> {
         (_, RightKind::CollectiveLandOwnership) => "《不动产登记暂行条例实施细则》第四章第二节 集体土地所有权登记",
         (_, RightKind::HomesteadUse | RightKind::HomesteadAndHouse) => "《不动产登记暂行条例实施细则》第四章第四节 宅基地使用权及房屋所有权登记",
         (_, RightKind::CollectiveConstructionLandUse | RightKind::CollectiveLandAndHouse) => "《不动产登记暂行条例实施细则》第四章第五节 集体建设用地使用权及建筑物、构筑物所有权登记",
-        (_, RightKind::LandContractManagement | RightKind::LandContractAndForest | RightKind::StateAgriculturalLandUse | RightKind::ForestLandUse | RightKind::ForestLandAndTrees | RightKind::ForestOwnership) => {
-            "《不动产登记暂行条例实施细则》第四章第六节 土地承包经营权登记（林地、农用地参照）"
-        }
+        (
+            _,
+            RightKind::LandContractManagement
+            | RightKind::LandContractAndForest
+            | RightKind::StateAgriculturalLandUse
+            | RightKind::ForestLandUse
+            | RightKind::ForestLandAndTrees
+            | RightKind::ForestOwnership,
+        ) => "《不动产登记暂行条例实施细则》第四章第六节 土地承包经营权登记（林地、农用地参照）",
         _ => "《不动产登记暂行条例实施细则》第四章第三节 国有建设用地使用权及房屋所有权登记",
     };
     out.push(section);

@@ -65,7 +65,7 @@ pub mod registry {
     pub use crate::service::registry::{party_on_record, verified_party};
     pub use crate::store::registry::{
         certificates_of_party, find_building, find_party_by_index, find_unit, get_parcel, get_party, get_unit, holders_of_kind, parties_by_ids, parties_named, rights_of_unit, search_units,
-        unit_by_certificate, unit_of_right, units_at, upsert_party, Building, Parcel, Party, RightRecord, Unit, UnitFilter, HeldAs, UnitOrder,
+        unit_by_certificate, unit_of_right, units_at, upsert_party, Building, HeldAs, Parcel, Party, RightRecord, Unit, UnitFilter, UnitOrder,
     };
 }
 

@@ -171,8 +171,10 @@ test('the demo bank on a phone: its mortgaged units as cards', async () => {
   await logIn(page, demo.base, { username: 'yinhang', password: DEMO_PASSWORD });
   await fits(page, '/portal');
   await fits(page, '/portal/archive');
-  assert.ok((await page.locator('#my-units tbody tr').count()) >= 1, 'the bank holds mortgages in the demo city');
-  await showsCards(page, '#my-units', '不动产单元号');
+  // A bank owns no flat: its mortgages are under 抵押, never "in its name".
+  assert.ok((await page.locator('#held-units tbody tr td.mono').count()) >= 1, 'the bank holds mortgages in the demo city');
+  assert.equal(await page.locator('#my-units tbody tr td.mono').count(), 0, 'nothing in the bank\'s name');
+  await showsCards(page, '#held-units', '不动产单元号');
   await menuWorks(page);
   await fits(page, '/portal/interest');
   await fits(page, '/verify');

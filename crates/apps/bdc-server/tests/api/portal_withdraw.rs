@@ -1,5 +1,6 @@
 //! 撤回 of an online case before 受理 (`POST /api/v1/portal/cases/{id}/withdraw`), and the
-//! online form answering every field at once, on both engines: the applicant withdraws a case
+//! online form answering every field at once, on both engines: a case applied for jointly is
+//! withdrawn only by all its applicants, at the office; the applicant withdraws a case
 //! still in 受理中 and the register's case list shows 撤回 with his reason; a stranger, a
 //! co-applicant who did not submit, and staff cannot; after a clerk's 受理 — or when the clerk's
 //! 受理 and the withdrawal race — exactly one wins; the unit is free for a new case afterwards.
@@ -113,26 +114,40 @@ async fn an_online_case_is_withdrawn_by_its_applicant_before_acceptance(engine: 
     assert_eq!(withdraw(&app, &t_li, sale_case, &"太长".repeat(101)).await.problem(422), "reason_too_long");
     assert_eq!(listed(&app, &clerk, sale_case).await["state"], "intake", "nothing changed");
 
-    // 李四 withdraws it: the register lists it 撤回, with his reason under his name.
-    let r = ok(withdraw(&app, &t_li, sale_case, "买卖双方协商解除").await);
-    assert_eq!((r.body["state"].as_str(), r.body["state_name"].as_str()), (Some("withdrawn"), Some("撤回")), "{}", r.text);
-    let shown = listed(&app, &clerk, sale_case).await;
-    assert_eq!((shown["state"].as_str(), shown["state_name"].as_str()), (Some("withdrawn"), Some("撤回")), "{shown}");
-    let events = ok(app.get(&format!("/api/v1/cases/{sale_case}/events"), &clerk).await).body;
-    let last = events["items"].as_array().unwrap().last().cloned().unwrap();
-    assert_eq!((last["to"].as_str(), last["actor"].as_str(), last["reason"].as_str()), (Some("withdrawn"), Some("lisi"), Some("申请人撤回：买卖双方协商解除")), "{events}");
-    let mut c = app.db.conn().await.unwrap();
-    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE actor_name = 'lisi' AND action = '申请人撤回'").fetch_one(&mut *c).await.unwrap();
-    drop(c);
-    assert_eq!(audited, 1, "the withdrawal is audited once, with the move");
-    assert_eq!(withdraw(&app, &t_li, sale_case, "").await.problem(409), "case_withdrawn", "once is enough");
-    let mine = ok(app.get(&format!("/api/v1/portal/cases/{sale_case}"), &t_li).await).body;
-    assert_eq!(mine["case"]["state"], "withdrawn", "the applicant sees it withdrawn: {mine}");
-
-    // The unit is free: the later case goes on. Past 受理 the applicant is sent to the office.
+    // A sale is applied for by both parties: one of them cannot take it back alone online
+    // (实施细则 第十三条: all the applicants withdraw together). Nothing changes.
+    let joint = withdraw(&app, &t_li, sale_case, "买卖双方协商解除").await;
+    assert_eq!(joint.problem(409), "joint_withdrawal", "{}", joint.text);
+    assert!(joint.body["detail"].as_str().unwrap().contains("全体申请人"), "{}", joint.text);
+    assert_eq!(listed(&app, &clerk, sale_case).await["state"], "intake", "nothing changed");
+    let page = app.get(&format!("/api/v1/portal/cases/{sale_case}"), &t_li).await;
+    assert!(page.status.is_success(), "{}", page.text);
+    // Both come to the office: the clerk takes the workflow's own 撤回, and the unit is free.
+    ok(app.call(Method::POST, &format!("/api/v1/cases/{sale_case}/actions"), Some(&clerk), Some(json!({"action": "withdraw", "reason": "买卖双方到窗口共同撤回"}))).await);
     let approved = ok(act(&app, &team, later, "approve").await).body;
     assert_eq!(approved["case"]["state"], "register", "{approved}");
     assert_eq!(unit_of(&app, &clerk, later).await, unit);
+
+    // What 张三 applied for alone he takes back alone: the register lists it 撤回, with his
+    // reason under his name.
+    let own = case_of(&ok(replace_certificate(&app, &t_zhang).await));
+    assert_eq!(withdraw(&app, &t_li, own, "").await.problem(404), "not_found", "another account did not submit it");
+    let r = ok(withdraw(&app, &t_zhang, own, "证书找到了").await);
+    assert_eq!((r.body["state"].as_str(), r.body["state_name"].as_str()), (Some("withdrawn"), Some("撤回")), "{}", r.text);
+    let shown = listed(&app, &clerk, own).await;
+    assert_eq!((shown["state"].as_str(), shown["state_name"].as_str()), (Some("withdrawn"), Some("撤回")), "{shown}");
+    let events = ok(app.get(&format!("/api/v1/cases/{own}/events"), &clerk).await).body;
+    let last = events["items"].as_array().unwrap().last().cloned().unwrap();
+    assert_eq!((last["to"].as_str(), last["actor"].as_str(), last["reason"].as_str()), (Some("withdrawn"), Some("zhangsan"), Some("申请人撤回：证书找到了")), "{events}");
+    let mut c = app.db.conn().await.unwrap();
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE actor_name = 'zhangsan' AND action = '申请人撤回'").fetch_one(&mut *c).await.unwrap();
+    drop(c);
+    assert_eq!(audited, 1, "the withdrawal is audited once, with the move");
+    assert_eq!(withdraw(&app, &t_zhang, own, "").await.problem(409), "case_withdrawn", "once is enough");
+    let mine = ok(app.get(&format!("/api/v1/portal/cases/{own}"), &t_zhang).await).body;
+    assert_eq!(mine["case"]["state"], "withdrawn", "the applicant sees it withdrawn: {mine}");
+
+    // Past 受理 the applicant is sent to the office.
     let refused = withdraw(&app, &t_zhang, later, "").await;
     assert_eq!(refused.problem(409), "case_accepted");
     assert_eq!(refused.body["detail"], "办件已受理，如需撤回请联系登记机构");

@@ -2,9 +2,11 @@
 //!
 //! Why: an online application becomes a case once every co-applicant has confirmed, but until a
 //! clerk accepts it (受理) nothing has been examined and nobody at the office relies on it; the
-//! applicant may still change his mind (《不动产登记暂行条例》第二十条 lets him withdraw before
-//! 登簿; before 受理 he needs no clerk for it). After 受理 the office decides, so he is sent to
-//! the registration office.
+//! applicant may still change his mind. 《不动产登记暂行条例实施细则》第十三条 lets the applicants
+//! withdraw before 登簿 — all of them together: so online he withdraws alone only what he alone
+//! applied for (every applicant is the party he applied as); a case applied for jointly (a sale,
+//! a mortgage) is withdrawn by all its applicants together at the office, where a clerk takes the
+//! workflow's own 撤回. After 受理 the office decides, so he is sent to the registration office.
 //!
 //! The move is the workflow's own transition ([`crate::service::cases`]), limited to `Intake`:
 //! the state and version are checked in the transaction that moves the case, so a race with the
@@ -33,6 +35,19 @@ fn not_found() -> ServiceError {
     ServiceError::NotFound("办件不存在".into())
 }
 
+fn joint() -> ServiceError {
+    ServiceError::Conflict {
+        code: "joint_withdrawal", message: "本业务由多方共同申请，撤回须由全体申请人共同提出（《不动产登记暂行条例实施细则》第十三条），请全体申请人到登记机构办理".into()
+    }
+}
+
+/// Whether the case was applied for by the submitter's party alone: every applicant is the
+/// party the online application was made as (his own, or the principal an agent applied for).
+fn applied_alone(case: &crate::store::cases::CaseRecord) -> bool {
+    let submitter = serde_json::from_str::<crate::service::cases::RequestDoc>(&case.request).ok().and_then(|r| r.submitted_by);
+    submitter.is_some_and(|party| case.applicants.iter().all(|(p, _, _)| *p == party))
+}
+
 fn accepted() -> ServiceError {
     ServiceError::Conflict { code: "case_accepted", message: "办件已受理，如需撤回请联系登记机构".into() }
 }
@@ -47,7 +62,7 @@ pub async fn withdrawable(s: &Services, actor: &Actor, case_id: i64) -> ServiceR
     if !submitted_by_actor(&mut conn, actor, case_id).await? {
         return Ok(false);
     }
-    Ok(store::get_case(&mut conn, case_id).await?.is_some_and(|c| c.state == CaseState::Intake))
+    Ok(store::get_case(&mut conn, case_id).await?.is_some_and(|c| c.state == CaseState::Intake && applied_alone(&c)))
 }
 
 /// 撤回 by the public account that submitted the case, while it is still `Intake`: the case
@@ -74,6 +89,9 @@ pub async fn withdraw_by_applicant(s: &Services, actor: &Actor, case_id: i64, re
         CaseState::Intake => {}
         CaseState::Withdrawn => return Err(ServiceError::Conflict { code: "case_withdrawn", message: "办件已撤回".into() }),
         _ => return Err(accepted()),
+    }
+    if !applied_alone(&case) {
+        return Err(joint());
     }
     let text = if reason.is_empty() { "申请人撤回".to_owned() } else { format!("申请人撤回：{reason}") };
     match transition(s, actor, case_id, &BY_APPLICANT, &text).await {

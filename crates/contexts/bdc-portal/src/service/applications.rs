@@ -20,7 +20,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use crate::store::applications::{self as store, ApplicationRow, NewApplication};
@@ -833,20 +833,19 @@ pub async fn confirm(s: &Services, actor: &Actor, id: i64, code: &str) -> Servic
     // before its code is looked at, so a right guess cannot be told from a wrong one.
     let guesser = actor.user_id.to_string();
     bdc_registry::register_api::limits::refuse_if_over(s, bdc_registry::register_api::limits::Kind::CodeGuess, &guesser).await?;
+    // The one check of a one-time code: the try is counted before the comparison, in a statement
+    // of its own, so parallel guesses cannot outrun the limit of tries.
+    let stored = match bdc_registry::register_api::codes::check_code(s, &bidx, &purpose(id), code).await {
+        Ok(stored) => stored,
+        Err(e @ ServiceError::Validation { code: "wrong_code", .. }) => {
+            bdc_registry::register_api::limits::hit(s, bdc_registry::register_api::limits::Kind::CodeGuess, Some(&guesser), "").await?;
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     let now = Utc::now();
     let mut tx = s.db.begin().await?;
-    let stored = bdc_registry::register_api::codes::latest_code(&mut tx, &bidx, &purpose(id)).await?.ok_or_else(|| ServiceError::field("no_code", "code", "请先获取短信验证码"))?;
-    let expired = bdc_db::parse_time(&stored.expires_at).map(|t: DateTime<Utc>| t < now).unwrap_or(true);
-    if expired || stored.attempts >= bdc_registry::register_api::codes::CODE_ATTEMPTS {
-        return Err(ServiceError::field("code_expired", "code", "验证码已失效，请重新获取"));
-    }
-    if stored.code_hash != bdc_registry::register_api::codes::code_hash(&bidx, code) {
-        bdc_registry::register_api::codes::code_attempted(&mut tx, stored.id).await?;
-        bdc_db::commit(tx).await?;
-        bdc_registry::register_api::limits::hit(s, bdc_registry::register_api::limits::Kind::CodeGuess, Some(&guesser), "").await?;
-        return Err(ServiceError::field("wrong_code", "code", "验证码错误"));
-    }
-    if !bdc_registry::register_api::codes::use_code(&mut tx, stored.id).await? {
+    if !bdc_registry::register_api::codes::use_code(&mut tx, stored).await? {
         return Err(ServiceError::field("code_expired", "code", "验证码已使用，请重新获取"));
     }
     if !store::decide(&mut tx, id, account.party_id, ConfirmationState::Pending.code(), ConfirmationState::Confirmed.code(), actor.user_id, "", now).await? {
